@@ -1,0 +1,17 @@
+fn main() {
+    // The config lives at the repository root (see ARCHITECTURE.md); the app's own commands are
+    // declared here so that the capability can grant them one by one (least privilege).
+    let attributes = tauri_build::Attributes::new()
+        .config_path("../tauri.conf.json")
+        .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "stock_list",
+            "stock_show",
+            "stock_scan",
+            "stock_receive",
+            "stock_make_available",
+            "stock_defective",
+            "stock_return",
+            "stock_summary",
+        ]));
+    tauri_build::try_build(attributes).expect("failed to run tauri-build");
+}

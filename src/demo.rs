@@ -1,0 +1,197 @@
+//! The demo centre: a realistic stock (every kind, every category, every state) so that every
+//! screen has something true to show. Loading it twice changes nothing.
+
+use serde::Serialize;
+
+use crate::device::{luhn_valid, AssetTag, Category, DeviceKind, Imei, NewDevice, Serial, Specs, StockAction, StorageKind};
+use crate::error::Result;
+use crate::stock;
+use crate::store::{self, devices, Store};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoReport {
+    pub devices_created: usize,
+    pub already_loaded: bool,
+}
+
+struct Model {
+    kind: DeviceKind,
+    brand: &'static str,
+    model: &'static str,
+    cpu: Option<&'static str>,
+    ram_gb: Option<i64>,
+    storage: Option<(StorageKind, i64)>,
+    screen_tenths: Option<i64>,
+    os: Option<&'static str>,
+}
+
+const fn m(
+    kind: DeviceKind,
+    brand: &'static str,
+    model: &'static str,
+    cpu: Option<&'static str>,
+    ram_gb: Option<i64>,
+    storage: Option<(StorageKind, i64)>,
+    screen_tenths: Option<i64>,
+    os: Option<&'static str>,
+) -> Model {
+    Model { kind, brand, model, cpu, ram_gb, storage, screen_tenths, os }
+}
+
+use DeviceKind as K;
+use StorageKind as S;
+
+const MODELS: &[Model] = &[
+    m(K::Laptop, "Lenovo", "ThinkPad T480", Some("Intel Core i5-8350U"), Some(8), Some((S::Ssd, 256)), Some(140), Some("Windows 11 Pro")),
+    m(K::Laptop, "Dell", "Latitude E7470", Some("Intel Core i5-6300U"), Some(8), Some((S::Ssd, 240)), Some(140), Some("Linux Mint 22")),
+    m(K::Laptop, "HP", "EliteBook 840 G5", Some("Intel Core i5-8250U"), Some(16), Some((S::Nvme, 512)), Some(140), Some("Windows 11 Pro")),
+    m(K::Laptop, "Lenovo", "ThinkPad X270", Some("Intel Core i3-7100U"), Some(4), Some((S::Hdd, 500)), Some(125), Some("Windows 10 Pro")),
+    m(K::Laptop, "Dell", "Latitude 5490", Some("Intel Core i7-8650U"), Some(16), Some((S::Nvme, 512)), Some(140), Some("Windows 11 Pro")),
+    m(K::Laptop, "HP", "ProBook 450 G6", Some("Intel Core i5-8265U"), Some(8), Some((S::Ssd, 256)), Some(156), Some("Windows 11 Famille")),
+    m(K::Laptop, "Fujitsu", "Lifebook E548", Some("Intel Core i5-7300U"), Some(8), Some((S::Ssd, 256)), Some(140), Some("Ubuntu 24.04 LTS")),
+    m(K::Laptop, "Toshiba", "Tecra A50-E", Some("Intel Core i5-8250U"), Some(8), Some((S::Ssd, 256)), Some(156), Some("Windows 10 Pro")),
+    m(K::Laptop, "Lenovo", "ThinkPad E590", Some("Intel Core i5-8265U"), Some(8), Some((S::Ssd, 256)), Some(156), Some("Linux Mint 22")),
+    m(K::Laptop, "Apple", "MacBook Air 2017", Some("Intel Core i5-5350U"), Some(8), Some((S::Ssd, 128)), Some(133), Some("macOS Monterey")),
+    m(K::Desktop, "Dell", "OptiPlex 7050 + écran 22\"", Some("Intel Core i5-7500"), Some(8), Some((S::Ssd, 256)), None, Some("Windows 11 Pro")),
+    m(K::Desktop, "HP", "ProDesk 600 G3 + écran 24\"", Some("Intel Core i5-6500"), Some(8), Some((S::Ssd, 240)), None, Some("Linux Mint 22")),
+    m(K::Desktop, "Lenovo", "ThinkCentre M710s + écran 22\"", Some("Intel Core i3-7100"), Some(4), Some((S::Hdd, 500)), None, Some("Windows 10 Pro")),
+    m(K::Desktop, "Fujitsu", "Esprimo D538 + écran 24\"", Some("Intel Core i5-8400"), Some(16), Some((S::Nvme, 512)), None, Some("Windows 11 Pro")),
+    m(K::Tablet, "Samsung", "Galaxy Tab A 10.1", None, Some(2), Some((S::Emmc, 32)), Some(101), Some("Android 11")),
+    m(K::Tablet, "Apple", "iPad 6e génération", None, Some(2), Some((S::Flash, 32)), Some(97), Some("iPadOS 17")),
+    m(K::Tablet, "Lenovo", "Tab M10 HD", None, Some(3), Some((S::Emmc, 32)), Some(101), Some("Android 12")),
+    m(K::Smartphone, "Samsung", "Galaxy A52", None, Some(6), Some((S::Flash, 128)), Some(65), Some("Android 14")),
+    m(K::Smartphone, "Apple", "iPhone 8", None, Some(2), Some((S::Flash, 64)), Some(47), Some("iOS 16")),
+    m(K::Smartphone, "Xiaomi", "Redmi Note 9", None, Some(3), Some((S::Flash, 64)), Some(65), Some("Android 12")),
+    m(K::Smartphone, "Google", "Pixel 4a", None, Some(6), Some((S::Flash, 128)), Some(58), Some("Android 13")),
+    m(K::Smartphone, "Samsung", "Galaxy S10e", None, Some(6), Some((S::Flash, 128)), Some(58), Some("Android 12")),
+    m(K::Screen, "Dell", "P2219H 22\"", None, None, None, Some(215), None),
+    m(K::Screen, "HP", "E223 22\"", None, None, None, Some(215), None),
+    m(K::Printer, "HP", "LaserJet Pro M15w", None, None, None, None, None),
+    m(K::Printer, "Brother", "HL-L2350DW", None, None, None, None, None),
+    m(K::Multifunction, "Canon", "PIXMA TS5150", None, None, None, None, None),
+    m(K::SimCard, "Emmaüs Connect", "Carte SIM prépayée 10 Go", None, None, None, None, None),
+    m(K::DataTopUp, "Emmaüs Connect", "Recharge solidaire 20 Go", None, None, None, None, None),
+    m(K::Accessory, "Générique", "Souris USB", None, None, None, None, None),
+    m(K::Accessory, "Générique", "Sacoche 15,6 pouces", None, None, None, None, None),
+    m(K::Accessory, "Générique", "Chargeur universel 65 W", None, None, None, None, None),
+];
+
+const CATEGORIES: &[Category] = &[Category::Hc, Category::C, Category::B, Category::A, Category::Premium];
+const REFURBISHERS: &[&str] = &["Ateliers du Bocage", "Envie Autonomie", "ReBoot Solidaire", "Emmaüs Connect Atelier"];
+
+/// The steps that bring a new (allocated) demo device to its demo state, with who and why.
+const JOURNEYS: &[&[(StockAction, &str)]] = &[
+    &[],
+    &[(StockAction::Receive, "Livraison du lot de novembre")],
+    &[(StockAction::Receive, "Livraison du lot de novembre"), (StockAction::MakeAvailable, "Contrôlé : démarre, batterie OK")],
+    &[(StockAction::Receive, "Livraison du lot d'octobre"), (StockAction::MakeAvailable, "Contrôlé")],
+    &[
+        (StockAction::Receive, "Livraison du lot d'octobre"),
+        (StockAction::MakeAvailable, "Contrôlé"),
+        (StockAction::Reserve, "Réservé pour une personne orientée par le CCAS"),
+    ],
+    &[
+        (StockAction::Receive, "Livraison du lot de septembre"),
+        (StockAction::MakeAvailable, "Contrôlé"),
+        (StockAction::Reserve, "Réservé pendant la permanence du mardi"),
+        (StockAction::Sell, "Vendu au prix solidaire"),
+    ],
+    &[
+        (StockAction::Receive, "Livraison du lot de septembre"),
+        (StockAction::MarkDefective, "Ne démarre pas : carte mère à vérifier"),
+    ],
+    &[
+        (StockAction::Receive, "Livraison du lot de septembre"),
+        (StockAction::MakeAvailable, "Contrôlé"),
+        (StockAction::Return, "Demandé par le réseau pour un autre centre"),
+    ],
+];
+
+const OPERATORS: &[&str] = &["Amina (médiatrice)", "Julien (médiateur)", "Sophie (responsable)"];
+
+/// A valid IMEI built from a 14-digit body and its Luhn check digit.
+fn demo_imei(n: usize) -> Imei {
+    let body = format!("35{:012}", 209_900_000_000u64 + n as u64 * 7919);
+    let check = (0..10).find(|d| luhn_valid(&format!("{body}{d}"))).expect("a Luhn digit exists");
+    Imei::parse(&format!("{body}{check}")).expect("demo IMEIs are valid")
+}
+
+/// The demo devices, in a stable order.
+pub fn devices() -> Vec<NewDevice> {
+    let mut out = Vec::new();
+    let mut n = 0usize;
+    for (mi, model) in MODELS.iter().enumerate() {
+        // Two of each model, so that each graded model shows in two categories.
+        for copy in 0..2 {
+            n += 1;
+            let category = model.kind.requires_category().then(|| CATEGORIES[(mi + copy * 2) % CATEGORIES.len()]);
+            let tag = AssetTag::parse(&format!("EC-24-{:04}", n)).expect("demo tags are valid");
+            let prefix: String = model.brand.chars().filter(char::is_ascii_alphabetic).take(2).collect();
+            let serial = Serial::parse(&format!("{}{:06}", prefix.to_uppercase(), 100_000 + n * 37)).ok();
+            let imei = (model.kind == DeviceKind::Smartphone).then(|| demo_imei(n));
+            let is_computer = matches!(model.kind, DeviceKind::Laptop);
+            let specs = Specs {
+                cpu: model.cpu.map(str::to_string),
+                ram_mb: model.ram_gb.map(|g| g * 1024),
+                storage_kind: model.storage.map(|s| s.0),
+                storage_gb: model.storage.map(|s| s.1),
+                screen_tenths_inch: model.screen_tenths,
+                os: model.os.map(str::to_string),
+                battery_serial: is_computer.then(|| format!("BAT{:07}", 4_000_000 + n * 13)),
+                charger_serial: is_computer.then(|| format!("CHG{:07}", 7_000_000 + n * 17)),
+                refurbisher: Some(REFURBISHERS[n % REFURBISHERS.len()].to_string()),
+                erasure_certificate: model.kind.requires_category().then(|| format!("CE-2024-{:05}", 10_000 + n)),
+            };
+            out.push(
+                NewDevice::new(tag, model.kind, category, model.brand, model.model, serial, imei, specs)
+                    .expect("demo devices are valid"),
+            );
+        }
+    }
+    out
+}
+
+/// Loads the demo centre into `store`, unless it is already there.
+pub fn load(store: &mut Store) -> Result<DemoReport> {
+    let all = devices();
+    if devices::by_tag(store.conn(), &all[0].tag)?.is_some() {
+        return Ok(DemoReport { devices_created: 0, already_loaded: true });
+    }
+    store.with_tx(|tx| {
+        let now = store::now_text();
+        for device in &all {
+            stock::insert_new(tx, device, crate::device::DeviceState::Allocated, "Réseau (démo)", "Attribué par le réseau", &now)?;
+        }
+        Ok(())
+    })?;
+    for (i, device) in all.iter().enumerate() {
+        for (step, reason) in JOURNEYS[i % JOURNEYS.len()].iter() {
+            stock::apply(store, &device.tag, *step, OPERATORS[i % OPERATORS.len()], reason)?;
+        }
+    }
+    Ok(DemoReport { devices_created: all.len(), already_loaded: false })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::DeviceState;
+    use std::collections::HashSet;
+
+    #[test]
+    fn the_demo_covers_every_kind_category_and_state_and_loads_once() {
+        let mut store = Store::open_in_memory().unwrap();
+        let first = load(&mut store).unwrap();
+        assert!(first.devices_created >= 48, "{first:?}");
+        let again = load(&mut store).unwrap();
+        assert!(again.already_loaded);
+        let all = stock::list(&store, &stock::StockQuery { limit: 10_000, ..Default::default() }).unwrap();
+        assert_eq!(all.len(), first.devices_created);
+        let kinds: HashSet<_> = all.iter().map(|d| d.kind).collect();
+        let categories: HashSet<_> = all.iter().filter_map(|d| d.category).collect();
+        let states: HashSet<_> = all.iter().map(|d| d.state).collect();
+        assert_eq!(kinds.len(), DeviceKind::ALL.len());
+        assert_eq!(categories.len(), Category::ALL.len());
+        assert_eq!(states.len(), DeviceState::ALL.len());
+    }
+}

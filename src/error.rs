@@ -1,0 +1,63 @@
+//! The core's error: every message is French, says what is wrong and, where it can, what to
+//! do next. `code()` is the stable part the UI and the CLI's JSON branch on.
+
+use std::path::PathBuf;
+
+use crate::delivery::ImportRejected;
+use crate::device::{AssetTag, IllegalTransition, ParseError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(#[from] ParseError),
+
+    #[error("Aucun appareil ne correspond à « {0} ». Vérifiez l'identifiant, le numéro de série ou l'IMEI.")]
+    NotFound(String),
+
+    #[error("Appareil {tag} : {source}.")]
+    IllegalTransition { tag: AssetTag, source: IllegalTransition },
+
+    #[error("{0}")]
+    ReasonRequired(String),
+
+    #[error("{0}")]
+    ImportRejected(#[from] ImportRejected),
+
+    #[error(
+        "La base de données {path} a été écrite par une version plus récente de Comptoir \
+         (schéma {found} ; cette version connaît au plus le schéma {supported}). Elle n'a pas été \
+         modifiée. Pour l'ouvrir, installez la dernière version de Comptoir."
+    )]
+    DatabaseTooNew { path: PathBuf, found: i64, supported: i64 },
+
+    #[error("Le fichier {path} n'est pas une base de données Comptoir lisible : {detail}")]
+    NotADatabase { path: PathBuf, detail: String },
+
+    #[error("Erreur de la base de données : {0}")]
+    Database(#[from] rusqlite::Error),
+
+    #[error("Mise à jour du schéma impossible : {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error("Fichier {path} : {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+impl Error {
+    /// A stable, machine-readable code, for the UI and `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::IllegalTransition { .. } => "illegal_transition",
+            Error::ReasonRequired(_) => "reason_required",
+            Error::ImportRejected(_) => "import_rejected",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::NotADatabase { .. } => "not_a_database",
+            Error::Database(_) | Error::Migration(_) => "database",
+            Error::Io { .. } => "io",
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,16 @@
+//! Comptoir's core: the domain and its services, with no window and no UI. The Tauri shell in
+//! `src-tauri/` and the `comptoir` CLI are thin layers over this crate. See ARCHITECTURE.md.
+
+pub mod delivery;
+pub mod demo;
+pub mod device;
+pub mod error;
+pub mod money;
+pub mod paths;
+pub mod stock;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, Result};
+pub use money::Money;
+pub use store::Store;

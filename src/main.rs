@@ -1,0 +1,262 @@
+//! `comptoir`: the command line over the same core as the app. Every command takes `--json`
+//! for machine-readable output on stdout; errors go to stderr with a non-zero exit code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use comptoir::device::{AssetTag, Category, DeviceKind, DeviceState, StockAction};
+use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
+use comptoir::{delivery, demo, paths, Error, Store};
+
+#[derive(Parser)]
+#[command(name = "comptoir", version, about = "Comptoir : stock, éligibilité et ventes solidaires d'un centre")]
+struct Cli {
+    /// Base de données à utiliser (sinon COMPTOIR_DB, sinon le dossier de données de l'OS).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+
+    /// Sortie JSON sur stdout (erreurs en JSON sur stderr).
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Nom de la personne qui agit, inscrit dans l'historique.
+    #[arg(long, global = true, env = "COMPTOIR_OPERATOR", value_name = "NOM")]
+    operator: Option<String>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Remplit la base avec un centre de démonstration (sans effet s'il y est déjà).
+    Demo,
+    /// Le stock du centre.
+    #[command(subcommand)]
+    Stock(StockCommand),
+    /// Où est la base de données, et quel schéma elle a.
+    Info,
+}
+
+#[derive(Subcommand)]
+enum StockCommand {
+    /// Importe un fichier de livraison CSV (tout ou rien).
+    Import { file: PathBuf },
+    /// Liste les appareils, avec filtres et recherche.
+    List {
+        #[arg(long, value_parser = DeviceKind::parse)]
+        kind: Option<DeviceKind>,
+        #[arg(long, value_parser = DeviceState::parse)]
+        state: Option<DeviceState>,
+        #[arg(long, value_parser = Category::parse)]
+        category: Option<Category>,
+        /// Texte cherché dans l'identifiant, le n° de série, l'IMEI, la marque, le modèle.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, default_value_t = 500)]
+        limit: usize,
+    },
+    /// Fiche d'un appareil et son historique.
+    Show { tag: String },
+    /// Réceptionne un appareil attribué (check-in).
+    Receive { tag: String },
+    /// Met en vente un appareil réceptionné (ou réparé : --reason obligatoire).
+    Available {
+        tag: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Déclare un appareil défectueux.
+    Defective {
+        tag: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Retourne un appareil au réseau.
+    Return {
+        tag: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            if json {
+                let body = serde_json::json!({"error": {"code": err.code(), "message": err.to_string()}});
+                eprintln!("{body}");
+            } else {
+                eprintln!("Erreur : {err}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn operator(cli_value: Option<String>) -> String {
+    cli_value
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "poste local".to_string())
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let path = paths::database_path(cli.db);
+    let json = cli.json;
+    let who = operator(cli.operator);
+    let mut store = Store::open(&path)?;
+    match cli.command {
+        Command::Info => {
+            #[derive(Serialize)]
+            struct Info {
+                database: String,
+                schema_version: i64,
+            }
+            let info = Info { database: path.display().to_string(), schema_version: comptoir::store::schema_version() };
+            output(json, &info, || format!("Base de données : {}\nSchéma : {}", info.database, info.schema_version));
+        }
+        Command::Demo => {
+            let report = demo::load(&mut store)?;
+            output(json, &report, || {
+                if report.already_loaded {
+                    format!("Le centre de démonstration est déjà dans {}.", path.display())
+                } else {
+                    format!("Centre de démonstration chargé : {} appareils dans {}.", report.devices_created, path.display())
+                }
+            });
+        }
+        Command::Stock(cmd) => stock_command(&mut store, cmd, json, &who)?,
+    }
+    Ok(())
+}
+
+fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) -> Result<(), Error> {
+    let transition = |store: &mut Store, tag: &str, action: StockAction, reason: &str| -> Result<(), Error> {
+        let tag = AssetTag::parse(tag)?;
+        let device = stock::apply(store, &tag, action, who, reason)?;
+        output(json, &device, || format!("{} : {}", device.tag, device.state.label()));
+        Ok(())
+    };
+    match cmd {
+        StockCommand::Import { file } => {
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let report = delivery::import(store, &bytes, &name, who)?;
+            output(json, &report, || {
+                let mut text = match &report.already_imported_at {
+                    Some(at) => format!("« {name} » a déjà été importé le {at} : rien n'a changé."),
+                    None => format!(
+                        "« {name} » importé : {} appareil(s) ajouté(s), à réceptionner ; {} déjà présent(s), inchangé(s).",
+                        report.created, report.unchanged
+                    ),
+                };
+                if !report.ignored_columns.is_empty() {
+                    text.push_str(&format!("\nColonnes ignorées : {}", report.ignored_columns.join(", ")));
+                }
+                text
+            });
+        }
+        StockCommand::List { kind, state, category, search, limit } => {
+            let devices = stock::list(store, &StockQuery { kind, category, state, text: search, limit })?;
+            output(json, &devices, || table(&devices));
+        }
+        StockCommand::Show { tag } => {
+            let detail = stock::detail(store, &tag)?;
+            output(json, &detail, || show(&detail));
+        }
+        StockCommand::Receive { tag } => transition(store, &tag, StockAction::Receive, "")?,
+        StockCommand::Available { tag, reason } => transition(store, &tag, StockAction::MakeAvailable, &reason)?,
+        StockCommand::Defective { tag, reason } => transition(store, &tag, StockAction::MarkDefective, &reason)?,
+        StockCommand::Return { tag, reason } => transition(store, &tag, StockAction::Return, &reason)?,
+    }
+    Ok(())
+}
+
+fn output<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value).expect("output is serialisable"));
+    } else {
+        println!("{}", human());
+    }
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let mut out: String = s.chars().take(width).collect();
+    let n = out.chars().count();
+    out.extend(std::iter::repeat_n(' ', width + 1 - n));
+    out
+}
+
+fn table(devices: &[Device]) -> String {
+    let mut out = format!(
+        "{}{}{}{}{}{}\n",
+        pad("Identifiant", 12),
+        pad("Type", 22),
+        pad("Cat.", 8),
+        pad("État", 26),
+        pad("Appareil", 34),
+        "N° de série / IMEI"
+    );
+    for d in devices {
+        out.push_str(&format!(
+            "{}{}{}{}{}{}\n",
+            pad(d.tag.as_str(), 12),
+            pad(d.kind.label(), 22),
+            pad(d.category.map(Category::code).unwrap_or("—"), 8),
+            pad(d.state.label(), 26),
+            pad(&format!("{} {}", d.brand, d.model), 34),
+            d.imei.as_deref().or(d.serial.as_deref()).unwrap_or("—")
+        ));
+    }
+    out.push_str(&format!("{} appareil(s)", devices.len()));
+    out
+}
+
+fn show(detail: &DeviceDetail) -> String {
+    let d = &detail.device;
+    let s = &d.specs;
+    let mut lines = vec![
+        format!("{} — {} {} ({})", d.tag, d.brand, d.model, d.kind.label()),
+        format!("État : {}", d.state.label()),
+    ];
+    let mut field = |label: &str, value: Option<String>| {
+        if let Some(v) = value {
+            lines.push(format!("{label} : {v}"));
+        }
+    };
+    field("Catégorie", d.category.map(|c| c.label().to_string()));
+    field("N° de série", d.serial.clone());
+    field("IMEI", d.imei.clone());
+    field("Processeur", s.cpu.clone());
+    field("Mémoire", s.ram_mb.map(|mb| format!("{} Go", comptoir::text::format_tenths(mb * 10 / 1024))));
+    field(
+        "Stockage",
+        s.storage_gb.map(|gb| format!("{gb} Go{}", s.storage_kind.map(|k| format!(" {}", k.code())).unwrap_or_default())),
+    );
+    field("Écran", s.screen_tenths_inch.map(|t| format!("{} pouces", comptoir::text::format_tenths(t))));
+    field("Système", s.os.clone());
+    field("Batterie n°", s.battery_serial.clone());
+    field("Chargeur n°", s.charger_serial.clone());
+    field("Reconditionneur", s.refurbisher.clone());
+    field("Certificat d'effacement", s.erasure_certificate.clone());
+    lines.push("Historique :".to_string());
+    for e in &detail.history {
+        lines.push(format!(
+            "  {}  {} → {}  par {} : {}",
+            e.at,
+            e.from_state.map(|s| s.label()).unwrap_or("—"),
+            e.to_state.label(),
+            e.operator,
+            e.reason
+        ));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,22 @@
+//! Where the database lives: `--db PATH`, else `COMPTOIR_DB`, else the OS app-data folder
+//! (`~/.local/share/comptoir/` on Linux, `%APPDATA%\Comptoir\Comptoir\data\` on Windows,
+//! `~/Library/Application Support/fr.Comptoir.Comptoir/` on macOS).
+
+use std::path::PathBuf;
+
+pub const DB_ENV: &str = "COMPTOIR_DB";
+pub const DB_FILE: &str = "comptoir.sqlite";
+
+/// The database path to use, from an explicit choice, the environment, or the OS default.
+pub fn database_path(explicit: Option<PathBuf>) -> PathBuf {
+    explicit
+        .or_else(|| std::env::var_os(DB_ENV).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .unwrap_or_else(default_database_path)
+}
+
+/// The OS app-data folder's database (the current folder if the OS gives none).
+pub fn default_database_path() -> PathBuf {
+    directories::ProjectDirs::from("fr", "Comptoir", "Comptoir")
+        .map(|dirs| dirs.data_dir().join(DB_FILE))
+        .unwrap_or_else(|| PathBuf::from(DB_FILE))
+}

@@ -1,0 +1,299 @@
+//! The centre's stock: listing and searching devices, a device's detail and history, and every
+//! change of state (check-in, put on sale, defect, return), each recorded with when, who, why.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, Specs, StockAction};
+use crate::error::{Error, Result};
+use crate::store::{self, devices, Store};
+use crate::text::fold;
+
+/// A device as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    #[serde(skip)]
+    pub(crate) id: i64,
+    pub tag: AssetTag,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub state: DeviceState,
+    pub brand: String,
+    pub model: String,
+    pub serial: Option<String>,
+    pub imei: Option<String>,
+    #[serde(flatten)]
+    pub specs: Specs,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a device's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceEvent {
+    pub uuid: Uuid,
+    pub at: String,
+    pub action: Option<StockAction>,
+    pub from_state: Option<DeviceState>,
+    pub to_state: DeviceState,
+    pub operator: String,
+    pub reason: String,
+}
+
+/// An action offered on a device's page, with whether it needs a written reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OfferedAction {
+    pub action: StockAction,
+    pub label: &'static str,
+    pub requires_reason: bool,
+}
+
+/// What the device page shows: the device, its history, and what may be done next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceDetail {
+    #[serde(flatten)]
+    pub device: Device,
+    pub history: Vec<DeviceEvent>,
+    pub actions: Vec<OfferedAction>,
+}
+
+/// Filters and free text for the stock list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockQuery {
+    pub kind: Option<DeviceKind>,
+    pub category: Option<Category>,
+    pub state: Option<DeviceState>,
+    pub text: Option<String>,
+    pub limit: usize,
+}
+
+impl Default for StockQuery {
+    fn default() -> Self {
+        StockQuery { kind: None, category: None, state: None, text: None, limit: 500 }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StockSummary {
+    pub total: i64,
+    pub by_state: Vec<(DeviceState, i64)>,
+    pub available_by_kind: Vec<(DeviceKind, i64)>,
+}
+
+/// The devices matching `query`, newest first, at most `query.limit`.
+///
+/// The text is folded (accents, case) and split into words; a device matches when every word
+/// appears in its tag, serial, IMEI, brand, model, kind, CPU or OS. A tag, serial or IMEI typed
+/// exactly puts that device first.
+pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
+    let text = query.text.as_deref().unwrap_or("").trim();
+    let terms: Vec<String> = fold(text).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let mut found = devices::list(store.conn(), query, &terms)?;
+    if !text.is_empty() {
+        if let Ok(exact) = find_by_code(store, text) {
+            found.retain(|d| d.id != exact.id);
+            if matches_filters(&exact, query) {
+                found.insert(0, exact);
+                found.truncate(query.limit);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn matches_filters(device: &Device, query: &StockQuery) -> bool {
+    query.kind.is_none_or(|k| device.kind == k)
+        && query.category.is_none_or(|c| Some(c) == device.category)
+        && query.state.is_none_or(|s| device.state == s)
+}
+
+/// What a barcode scanner or a person typed: an asset tag, an IMEI or a serial, exactly.
+pub fn find_by_code(store: &Store, code: &str) -> Result<Device> {
+    let code = code.trim();
+    let not_found = || Error::NotFound(code.to_string());
+    if code.is_empty() {
+        return Err(not_found());
+    }
+    if let Ok(tag) = AssetTag::parse(code) {
+        if let Some(device) = devices::by_tag(store.conn(), &tag)? {
+            return Ok(device);
+        }
+    }
+    if let Ok(imei) = Imei::parse(code) {
+        if let Some(device) = devices::by_imei(store.conn(), imei.as_str())? {
+            return Ok(device);
+        }
+    }
+    let mut by_serial = devices::by_serial(store.conn(), &code.to_uppercase())?;
+    // A serial shared by two devices cannot say which one: better no jump than the wrong one.
+    if by_serial.len() == 1 {
+        return Ok(by_serial.remove(0));
+    }
+    Err(not_found())
+}
+
+/// The device page for a tag (or any code `find_by_code` accepts).
+pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
+    let device = find_by_code(store, code)?;
+    let history = devices::history(store.conn(), device.id)?;
+    let actions = device
+        .state
+        .allowed_actions()
+        .into_iter()
+        // Reservations, sales and credit notes belong to the point of sale, not the stock page.
+        .filter(|a| !matches!(a, StockAction::Reserve | StockAction::Sell | StockAction::CreditNote))
+        .map(|action| OfferedAction {
+            action,
+            label: action.label(),
+            requires_reason: action.requires_reason(device.state),
+        })
+        .collect();
+    Ok(DeviceDetail { device, history, actions })
+}
+
+pub fn summary(store: &Store) -> Result<StockSummary> {
+    devices::summary(store.conn())
+}
+
+/// Applies `action` to the device with this tag, in one transaction with its history line.
+/// The state machine decides; an illegal move or a missing reason leaves the store untouched.
+pub fn apply(store: &mut Store, tag: &AssetTag, action: StockAction, operator: &str, reason: &str) -> Result<Device> {
+    let reason = reason.trim();
+    store.with_tx(|tx| {
+        let device = devices::by_tag(tx, tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
+        let to = device
+            .state
+            .apply(action)
+            .map_err(|source| Error::IllegalTransition { tag: tag.clone(), source })?;
+        if action.requires_reason(device.state) && reason.is_empty() {
+            return Err(Error::ReasonRequired(format!(
+                "Appareil {tag} : indiquez la raison pour « {} ».",
+                action.label().to_lowercase()
+            )));
+        }
+        let now = store::now_text();
+        devices::set_state(tx, device.id, to, &now)?;
+        let reason = if reason.is_empty() { action.label().to_string() } else { reason.to_string() };
+        devices::insert_event(
+            tx,
+            device.id,
+            &DeviceEvent {
+                uuid: Uuid::now_v7(),
+                at: now.clone(),
+                action: Some(action),
+                from_state: Some(device.state),
+                to_state: to,
+                operator: operator.to_string(),
+                reason,
+            },
+        )?;
+        Ok(Device { state: to, updated_at: now, ..device })
+    })
+}
+
+/// Adds devices to the stock in `state`, each with the first line of its history, inside the
+/// caller's transaction.
+pub(crate) fn insert_new(
+    tx: &rusqlite::Connection,
+    device: &NewDevice,
+    state: DeviceState,
+    operator: &str,
+    reason: &str,
+    now: &str,
+) -> Result<i64> {
+    let id = devices::insert(tx, device, state, now)?;
+    devices::insert_event(
+        tx,
+        id,
+        &DeviceEvent {
+            uuid: Uuid::now_v7(),
+            at: now.to_string(),
+            action: None,
+            from_state: None,
+            to_state: state,
+            operator: operator.to_string(),
+            reason: reason.to_string(),
+        },
+    )?;
+    Ok(id)
+}
+
+/// Enters one device by hand (no delivery file), as received: the person has it in hand.
+pub fn add_by_hand(store: &mut Store, device: &NewDevice, operator: &str) -> Result<Device> {
+    store.with_tx(|tx| {
+        if devices::by_tag(tx, &device.tag)?.is_some() {
+            return Err(Error::Invalid(crate::device::ParseError {
+                message: format!("l'identifiant {} existe déjà dans le stock", device.tag),
+            }));
+        }
+        insert_new(tx, device, DeviceState::Received, operator, "Saisi à la main", &store::now_text())?;
+        devices::by_tag(tx, &device.tag)?.ok_or_else(|| Error::NotFound(device.tag.to_string()))
+    })
+}
+
+impl Device {
+    /// The parts of a stored device that a delivery file describes, to tell whether a second
+    /// file says the same thing about it.
+    pub(crate) fn same_description(&self, other: &NewDevice) -> bool {
+        self.kind == other.kind
+            && self.category == other.category
+            && self.brand == other.brand
+            && self.model == other.model
+            && self.serial.as_deref() == other.serial.as_ref().map(|s| s.as_str())
+            && self.imei.as_deref() == other.imei.as_ref().map(|i| i.as_str())
+            && self.specs == other.specs
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::Serial;
+
+    fn laptop(tag: &str, brand: &str, model: &str) -> NewDevice {
+        NewDevice::new(
+            AssetTag::parse(tag).unwrap(),
+            DeviceKind::Laptop,
+            Some(Category::B),
+            brand,
+            model,
+            Some(Serial::parse(&format!("SN{tag}")).unwrap()),
+            None,
+            Specs { os: Some("Linux Mint 22".into()), ..Specs::default() },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn search_ignores_accents_and_case_and_needs_every_word() {
+        let mut store = Store::open_in_memory().unwrap();
+        add_by_hand(&mut store, &laptop("EC-001", "Lenovo", "ThinkPad Écran tactile"), "test").unwrap();
+        add_by_hand(&mut store, &laptop("EC-002", "Dell", "Latitude E7470"), "test").unwrap();
+        let q = |text: &str| StockQuery { text: Some(text.into()), ..StockQuery::default() };
+        let tags = |text: &str| list(&store, &q(text)).unwrap().into_iter().map(|d| d.tag.to_string()).collect::<Vec<_>>();
+        assert_eq!(tags("ecran"), ["EC-001"]);
+        assert_eq!(tags("THINKPAD tactile"), ["EC-001"]);
+        assert_eq!(tags("dell e7"), ["EC-002"]);
+        assert_eq!(tags("mint"), ["EC-002", "EC-001"]);
+        assert!(tags("lenovo dell").is_empty());
+        assert_eq!(tags("snec-002"), ["EC-002"]);
+    }
+
+    #[test]
+    fn a_transition_is_recorded_with_who_and_why() {
+        let mut store = Store::open_in_memory().unwrap();
+        let tag = AssetTag::parse("EC-010").unwrap();
+        add_by_hand(&mut store, &laptop("EC-010", "HP", "EliteBook"), "amina").unwrap();
+        let err = apply(&mut store, &tag, StockAction::MarkDefective, "amina", " ").unwrap_err();
+        assert_eq!(err.code(), "reason_required");
+        apply(&mut store, &tag, StockAction::MarkDefective, "amina", "Écran cassé").unwrap();
+        let detail = detail(&store, "ec-010").unwrap();
+        assert_eq!(detail.device.state, DeviceState::Defective);
+        let last = detail.history.last().unwrap();
+        assert_eq!((last.operator.as_str(), last.reason.as_str()), ("amina", "Écran cassé"));
+        assert_eq!(last.from_state, Some(DeviceState::Received));
+        let err = apply(&mut store, &tag, StockAction::Reserve, "amina", "").unwrap_err();
+        assert_eq!(err.code(), "illegal_transition");
+        assert_eq!(super::detail(&store, "EC-010").unwrap().history.len(), 2);
+    }
+}

@@ -1,0 +1,225 @@
+//! SQL of the `devices` and `device_events` tables.
+
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{named_params, params, Connection, OptionalExtension, Row, ToSql};
+
+use crate::device::{AssetTag, Category, DeviceKind, DeviceState, NewDevice, Specs, StockAction, StorageKind};
+use crate::error::Result;
+use crate::stock::{Device, DeviceEvent, StockQuery, StockSummary};
+
+macro_rules! sql_code {
+    ($($t:ty),+) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(self.code()))
+            }
+        }
+        impl FromSql for $t {
+            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+                let text = value.as_str()?;
+                <$t>::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.code() == text)
+                    .ok_or_else(|| FromSqlError::Other(format!("unknown code {text:?}").into()))
+            }
+        }
+    )+};
+}
+sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction);
+
+const DEVICE_COLUMNS: &str = "d.id, d.tag, d.kind, d.category, d.state, d.brand, d.model, d.serial, \
+    d.imei, d.cpu, d.ram_mb, d.storage_kind, d.storage_gb, d.screen_tenths_inch, d.os, \
+    d.battery_serial, d.charger_serial, d.refurbisher, d.erasure_certificate, d.created_at, d.updated_at";
+
+fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
+    let tag: String = row.get(1)?;
+    Ok(Device {
+        id: row.get(0)?,
+        tag: AssetTag::parse(&tag).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?,
+        kind: row.get(2)?,
+        category: row.get(3)?,
+        state: row.get(4)?,
+        brand: row.get(5)?,
+        model: row.get(6)?,
+        serial: row.get(7)?,
+        imei: row.get(8)?,
+        specs: Specs {
+            cpu: row.get(9)?,
+            ram_mb: row.get(10)?,
+            storage_kind: row.get(11)?,
+            storage_gb: row.get(12)?,
+            screen_tenths_inch: row.get(13)?,
+            os: row.get(14)?,
+            battery_serial: row.get(15)?,
+            charger_serial: row.get(16)?,
+            refurbisher: row.get(17)?,
+            erasure_certificate: row.get(18)?,
+        },
+        created_at: row.get(19)?,
+        updated_at: row.get(20)?,
+    })
+}
+
+/// Inserts a new device in `state` and returns its row id.
+pub fn insert(conn: &Connection, device: &NewDevice, state: DeviceState, now: &str) -> Result<i64> {
+    let s = &device.specs;
+    conn.execute(
+        "INSERT INTO devices (tag, kind, category, state, brand, model, serial, imei, cpu, ram_mb,
+             storage_kind, storage_gb, screen_tenths_inch, os, battery_serial, charger_serial,
+             refurbisher, erasure_certificate, search_text, created_at, updated_at)
+         VALUES (:tag, :kind, :category, :state, :brand, :model, :serial, :imei, :cpu, :ram_mb,
+             :storage_kind, :storage_gb, :screen, :os, :battery, :charger, :refurbisher,
+             :erasure, :search_text, :now, :now)",
+        named_params! {
+            ":tag": device.tag.as_str(),
+            ":kind": device.kind,
+            ":category": device.category,
+            ":state": state,
+            ":brand": device.brand,
+            ":model": device.model,
+            ":serial": device.serial.as_ref().map(|s| s.as_str()),
+            ":imei": device.imei.as_ref().map(|i| i.as_str()),
+            ":cpu": s.cpu,
+            ":ram_mb": s.ram_mb,
+            ":storage_kind": s.storage_kind,
+            ":storage_gb": s.storage_gb,
+            ":screen": s.screen_tenths_inch,
+            ":os": s.os,
+            ":battery": s.battery_serial,
+            ":charger": s.charger_serial,
+            ":refurbisher": s.refurbisher,
+            ":erasure": s.erasure_certificate,
+            ":search_text": device.search_text(),
+            ":now": now,
+        },
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn by_tag(conn: &Connection, tag: &AssetTag) -> Result<Option<Device>> {
+    let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.tag = ?1");
+    Ok(conn.query_row(&sql, [tag.as_str()], device_from_row).optional()?)
+}
+
+pub fn by_imei(conn: &Connection, imei: &str) -> Result<Option<Device>> {
+    let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.imei = ?1");
+    Ok(conn.query_row(&sql, [imei], device_from_row).optional()?)
+}
+
+/// Devices whose serial is exactly `serial` (serials are not unique across brands).
+pub fn by_serial(conn: &Connection, serial: &str) -> Result<Vec<Device>> {
+    let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.serial = ?1 ORDER BY d.tag");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([serial], device_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stock list: filters, then the free-text terms (already folded), newest first.
+///
+/// Terms of three characters or more go through the trigram index; shorter ones are matched
+/// with LIKE on the rows the index (or the filters) already narrowed down.
+pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
+    let mut sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE 1 = 1");
+    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    if let Some(kind) = query.kind {
+        sql.push_str(" AND d.kind = ?");
+        values.push(Box::new(kind));
+    }
+    if let Some(category) = query.category {
+        sql.push_str(" AND d.category = ?");
+        values.push(Box::new(category));
+    }
+    if let Some(state) = query.state {
+        sql.push_str(" AND d.state = ?");
+        values.push(Box::new(state));
+    }
+    let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
+    if !long.is_empty() {
+        // Each term quoted, so that FTS5 operators typed by a person are taken as text.
+        let fts = long
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        sql.push_str(" AND d.id IN (SELECT rowid FROM devices_fts WHERE devices_fts MATCH ?)");
+        values.push(Box::new(fts));
+    }
+    for term in short {
+        sql.push_str(" AND d.search_text LIKE ? ESCAPE '\\'");
+        let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        values.push(Box::new(format!("%{escaped}%")));
+    }
+    sql.push_str(" ORDER BY d.id DESC LIMIT ?");
+    values.push(Box::new(query.limit as i64));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), device_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn set_state(conn: &Connection, id: i64, state: DeviceState, now: &str) -> Result<()> {
+    conn.execute("UPDATE devices SET state = ?1, updated_at = ?2 WHERE id = ?3", params![state, now, id])?;
+    Ok(())
+}
+
+pub fn insert_event(conn: &Connection, device_id: i64, event: &DeviceEvent) -> Result<()> {
+    conn.execute(
+        "INSERT INTO device_events (uuid, device_id, at, action, from_state, to_state, operator, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            event.uuid.to_string(),
+            device_id,
+            event.at,
+            event.action,
+            event.from_state,
+            event.to_state,
+            event.operator,
+            event.reason
+        ],
+    )?;
+    Ok(())
+}
+
+/// A device's history, oldest first.
+pub fn history(conn: &Connection, device_id: i64) -> Result<Vec<DeviceEvent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uuid, at, action, from_state, to_state, operator, reason
+         FROM device_events WHERE device_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([device_id], |row| {
+        let uuid: String = row.get(0)?;
+        Ok(DeviceEvent {
+            uuid: uuid.parse().map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+            })?,
+            at: row.get(1)?,
+            action: row.get(2)?,
+            from_state: row.get(3)?,
+            to_state: row.get(4)?,
+            operator: row.get(5)?,
+            reason: row.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// How many devices per state, and per kind among those on sale.
+pub fn summary(conn: &Connection) -> Result<StockSummary> {
+    let mut summary = StockSummary::default();
+    let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM devices GROUP BY state")?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, DeviceState>(0)?, r.get::<_, i64>(1)?)))? {
+        let (state, n) = row?;
+        summary.total += n;
+        summary.by_state.push((state, n));
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, count(*) FROM devices WHERE state = 'available' GROUP BY kind ORDER BY count(*) DESC",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, DeviceKind>(0)?, r.get::<_, i64>(1)?)))? {
+        summary.available_by_kind.push(row?);
+    }
+    summary.by_state.sort();
+    Ok(summary)
+}

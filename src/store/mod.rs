@@ -1,0 +1,129 @@
+//! The store: one SQLite file, opened with the pragmas that keep money and stock safe, migrated
+//! at open. All SQL of the project lives under this module, one file per table.
+
+pub mod devices;
+pub mod imports;
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite_migration::{Migrations, M};
+
+use crate::error::{Error, Result};
+
+/// Embedded migrations, in order. A shipped one is never edited; a new one is appended.
+const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_stock.sql")];
+const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
+
+static MIGRATIONS: LazyLock<Migrations<'static>> =
+    LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
+
+/// The schema version this build writes (the number of migrations it knows).
+pub fn schema_version() -> i64 {
+    MIGRATION_COUNT
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and brings it to the current schema.
+    ///
+    /// A database written by a newer Comptoir is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Store> {
+        if path.exists() {
+            check_not_newer(path)?;
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+        }
+        let conn = Connection::open(path).map_err(|e| not_a_database(path, e))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A private database in memory, for unit tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<()> {
+        // WAL: readers never block the writer; FULL: a committed sale or stock change survives
+        // a power cut; foreign keys: history rows always point at a device.
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| not_a_database(&self.path, e))?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        MIGRATIONS.to_latest(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// Runs `f` in an IMMEDIATE transaction: everything it writes commits together, or nothing
+    /// does (the error is returned and the store is left as it was).
+    pub fn with_tx<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Read-only access for queries.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Reads the schema version through a read-only connection, so that a database from a newer
+/// Comptoir is never touched (not even by a journal-mode change).
+fn check_not_newer(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| not_a_database(path, e))?;
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| not_a_database(path, e))?;
+    if found > MIGRATION_COUNT {
+        return Err(Error::DatabaseTooNew { path: path.to_path_buf(), found, supported: MIGRATION_COUNT });
+    }
+    Ok(())
+}
+
+fn not_a_database(path: &Path, e: rusqlite::Error) -> Error {
+    Error::NotADatabase { path: path.to_path_buf(), detail: e.to_string() }
+}
+
+/// The current instant as stored: RFC 3339, UTC, milliseconds.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid_and_counted() {
+        MIGRATIONS.validate().unwrap();
+        let store = Store::open_in_memory().unwrap();
+        let v: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, schema_version());
+    }
+}
