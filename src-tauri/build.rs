@@ -4,14 +4,11 @@ fn main() {
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
         .app_manifest(tauri_build::AppManifest::new().commands(&[
+            "app_info",
             "stock_list",
             "stock_show",
-            "stock_scan",
-            "stock_receive",
-            "stock_make_available",
-            "stock_defective",
-            "stock_return",
             "stock_summary",
+            "stock_apply",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

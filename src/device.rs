@@ -537,3 +537,35 @@ mod tests {
         assert!(!luhn_valid(""));
     }
 }
+
+/// A code and its French label, for pickers and for showing stored codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Term {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// Every code the stock uses, with its label: the UI shows these and invents none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Vocabulary {
+    pub kinds: Vec<Term>,
+    pub categories: Vec<Term>,
+    pub states: Vec<Term>,
+    pub storage_kinds: Vec<Term>,
+    pub actions: Vec<Term>,
+}
+
+pub fn vocabulary() -> Vocabulary {
+    macro_rules! terms {
+        ($t:ty) => {
+            <$t>::ALL.iter().map(|v| Term { code: v.code(), label: v.label() }).collect()
+        };
+    }
+    Vocabulary {
+        kinds: terms!(DeviceKind),
+        categories: terms!(Category),
+        states: terms!(DeviceState),
+        storage_kinds: terms!(StorageKind),
+        actions: terms!(StockAction),
+    }
+}

@@ -141,7 +141,7 @@ fn run(cli: Cli) -> Result<(), Error> {
 fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) -> Result<(), Error> {
     let transition = |store: &mut Store, tag: &str, action: StockAction, reason: &str| -> Result<(), Error> {
         let tag = AssetTag::parse(tag)?;
-        let device = stock::apply(store, &tag, action, who, reason)?;
+        let device = stock::change_state(store, &tag, action, who, reason)?;
         output(json, &device, || format!("{} : {}", device.tag, device.state.label()));
         Ok(())
     };
@@ -222,41 +222,25 @@ fn table(devices: &[Device]) -> String {
 
 fn show(detail: &DeviceDetail) -> String {
     let d = &detail.device;
-    let s = &d.specs;
     let mut lines = vec![
-        format!("{} — {} {} ({})", d.tag, d.brand, d.model, d.kind.label()),
+        format!("{} — {} {}", d.tag, d.brand, d.model),
         format!("État : {}", d.state.label()),
     ];
-    let mut field = |label: &str, value: Option<String>| {
-        if let Some(v) = value {
-            lines.push(format!("{label} : {v}"));
-        }
-    };
-    field("Catégorie", d.category.map(|c| c.label().to_string()));
-    field("N° de série", d.serial.clone());
-    field("IMEI", d.imei.clone());
-    field("Processeur", s.cpu.clone());
-    field("Mémoire", s.ram_mb.map(|mb| format!("{} Go", comptoir::text::format_tenths(mb * 10 / 1024))));
-    field(
-        "Stockage",
-        s.storage_gb.map(|gb| format!("{gb} Go{}", s.storage_kind.map(|k| format!(" {}", k.code())).unwrap_or_default())),
-    );
-    field("Écran", s.screen_tenths_inch.map(|t| format!("{} pouces", comptoir::text::format_tenths(t))));
-    field("Système", s.os.clone());
-    field("Batterie n°", s.battery_serial.clone());
-    field("Chargeur n°", s.charger_serial.clone());
-    field("Reconditionneur", s.refurbisher.clone());
-    field("Certificat d'effacement", s.erasure_certificate.clone());
+    lines.extend(detail.facts.iter().map(|f| format!("{} : {}", f.label, f.value)));
     lines.push("Historique :".to_string());
     for e in &detail.history {
         lines.push(format!(
             "  {}  {} → {}  par {} : {}",
-            e.at,
+            comptoir::text::format_timestamp(&e.at),
             e.from_state.map(|s| s.label()).unwrap_or("—"),
             e.to_state.label(),
             e.operator,
             e.reason
         ));
+    }
+    if !detail.actions.is_empty() {
+        let offered: Vec<&str> = detail.actions.iter().map(|a| a.label).collect();
+        lines.push(format!("Actions possibles : {}", offered.join(", ")));
     }
     lines.join("\n")
 }

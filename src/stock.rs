@@ -7,7 +7,7 @@ use uuid::Uuid;
 use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, Specs, StockAction};
 use crate::error::{Error, Result};
 use crate::store::{self, devices, Store};
-use crate::text::fold;
+use crate::text::{fold, format_tenths};
 
 /// A device as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -48,13 +48,52 @@ pub struct OfferedAction {
     pub requires_reason: bool,
 }
 
-/// What the device page shows: the device, its history, and what may be done next.
+/// What the device page shows: the device, its facts in French, its history, and what may be
+/// be done next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DeviceDetail {
     #[serde(flatten)]
     pub device: Device,
+    pub facts: Vec<Fact>,
     pub history: Vec<DeviceEvent>,
     pub actions: Vec<OfferedAction>,
+}
+
+/// One labelled line of a device's description, ready to show ("Mémoire", "8 Go").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl Device {
+    /// The device's description as labelled French lines, the unknown ones left out. The CLI
+    /// and the app show these, so that both say the same thing the same way.
+    pub fn facts(&self) -> Vec<Fact> {
+        let s = &self.specs;
+        let storage = s.storage_gb.map(|gb| match s.storage_kind {
+            Some(kind) => format!("{gb} Go ({})", kind.label()),
+            None => format!("{gb} Go"),
+        });
+        [
+            ("Type", Some(self.kind.label().to_string())),
+            ("Catégorie", self.category.map(|c| c.label().to_string())),
+            ("N° de série", self.serial.clone()),
+            ("IMEI", self.imei.clone()),
+            ("Processeur", s.cpu.clone()),
+            ("Mémoire vive", s.ram_mb.map(|mb| format!("{} Go", format_tenths(mb * 10 / 1024)))),
+            ("Stockage", storage),
+            ("Écran", s.screen_tenths_inch.map(|t| format!("{} pouces", format_tenths(t)))),
+            ("Système", s.os.clone()),
+            ("Batterie n°", s.battery_serial.clone()),
+            ("Chargeur n°", s.charger_serial.clone()),
+            ("Reconditionneur", s.refurbisher.clone()),
+            ("Certificat d'effacement", s.erasure_certificate.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(label, value)| value.map(|value| Fact { label, value }))
+        .collect()
+    }
 }
 
 /// Filters and free text for the stock list.
@@ -140,24 +179,40 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
         .state
         .allowed_actions()
         .into_iter()
-        // Reservations, sales and credit notes belong to the point of sale, not the stock page.
-        .filter(|a| !matches!(a, StockAction::Reserve | StockAction::Sell | StockAction::CreditNote))
+        .filter(|a| !is_point_of_sale_action(*a))
         .map(|action| OfferedAction {
             action,
             label: action.label(),
             requires_reason: action.requires_reason(device.state),
         })
         .collect();
-    Ok(DeviceDetail { device, history, actions })
+    Ok(DeviceDetail { facts: device.facts(), device, history, actions })
 }
 
 pub fn summary(store: &Store) -> Result<StockSummary> {
     devices::summary(store.conn())
 }
 
+/// Actions that belong to the point of sale (a reservation, a sale, a credit note), never to
+/// the stock screen.
+pub fn is_point_of_sale_action(action: StockAction) -> bool {
+    matches!(action, StockAction::Reserve | StockAction::CancelReservation | StockAction::Sell | StockAction::CreditNote)
+}
+
+/// What the stock screen and the CLI may do to a device: check-in, put on sale, defect, return.
+/// Sales, reservations and credit notes go through the point of sale only.
+pub fn change_state(store: &mut Store, tag: &AssetTag, action: StockAction, operator: &str, reason: &str) -> Result<Device> {
+    if is_point_of_sale_action(action) {
+        return Err(Error::Invalid(crate::device::ParseError {
+            message: format!("« {} » se fait depuis la caisse, pas depuis le stock", action.label()),
+        }));
+    }
+    apply(store, tag, action, operator, reason)
+}
+
 /// Applies `action` to the device with this tag, in one transaction with its history line.
 /// The state machine decides; an illegal move or a missing reason leaves the store untouched.
-pub fn apply(store: &mut Store, tag: &AssetTag, action: StockAction, operator: &str, reason: &str) -> Result<Device> {
+pub(crate) fn apply(store: &mut Store, tag: &AssetTag, action: StockAction, operator: &str, reason: &str) -> Result<Device> {
     let reason = reason.trim();
     store.with_tx(|tx| {
         let device = devices::by_tag(tx, tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
@@ -294,6 +349,10 @@ mod tests {
         assert_eq!(last.from_state, Some(DeviceState::Received));
         let err = apply(&mut store, &tag, StockAction::Reserve, "amina", "").unwrap_err();
         assert_eq!(err.code(), "illegal_transition");
-        assert_eq!(super::detail(&store, "EC-010").unwrap().history.len(), 2);
+        apply(&mut store, &tag, StockAction::MakeAvailable, "amina", "Écran remplacé").unwrap();
+        let err = change_state(&mut store, &tag, StockAction::Reserve, "amina", "").unwrap_err();
+        assert!(err.to_string().contains("caisse"), "{err}");
+        apply(&mut store, &tag, StockAction::MarkDefective, "amina", "Batterie HS").unwrap();
+        assert_eq!(super::detail(&store, "EC-010").unwrap().history.len(), 4);
     }
 }

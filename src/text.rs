@@ -98,3 +98,11 @@ pub fn format_tenths(tenths: i64) -> String {
         format!("{},{}", tenths / 10, (tenths % 10).abs())
     }
 }
+
+/// Shows a stored RFC 3339 instant in the machine's local time, the French way:
+/// "22/11/2026 14:05". An unreadable value is shown as stored.
+pub fn format_timestamp(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| stored.to_string())
+}

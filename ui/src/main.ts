@@ -1,0 +1,308 @@
+// The stock screen: search (scanner-friendly), filters, list, and a device's page with its
+// history and the actions the core offers. Keyboard first: a USB scanner types the tag and
+// Enter into the search box, which opens that device.
+import { api, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction, type Term } from "./api";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const search = $<HTMLInputElement>("search");
+const searchForm = $<HTMLFormElement>("search-form");
+const filterKind = $<HTMLSelectElement>("filter-kind");
+const filterCategory = $<HTMLSelectElement>("filter-category");
+const filterState = $<HTMLSelectElement>("filter-state");
+const receiveOnScan = $<HTMLInputElement>("receive-on-scan");
+const rows = $<HTMLTableSectionElement>("device-rows");
+const count = $("count");
+const errorBox = $("error");
+const statusBox = $("status");
+const detail = $("device-detail");
+const detailEmpty = $("detail-empty");
+const reasonForm = $<HTMLFormElement>("reason-form");
+const reasonInput = $<HTMLInputElement>("reason-input");
+
+let info: AppInfo | null = null;
+let labels: Record<string, Record<string, string>> = {};
+let current: DeviceDetail | null = null;
+let pendingAction: OfferedAction | null = null;
+let listRequest = 0;
+
+function label(kind: "kinds" | "categories" | "states", code: string | null): string {
+  if (code === null) return "—";
+  return labels[kind]?.[code] ?? code;
+}
+
+function showError(message: string | null) {
+  errorBox.textContent = message ?? "";
+  errorBox.hidden = message === null;
+}
+
+function showStatus(message: string | null) {
+  statusBox.textContent = message ?? "";
+  statusBox.hidden = message === null;
+}
+
+function fillSelect(select: HTMLSelectElement, terms: Term[]) {
+  for (const term of terms) {
+    const option = document.createElement("option");
+    option.value = term.code;
+    option.textContent = term.label;
+    select.append(option);
+  }
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function formatWhen(at: string): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return at;
+  return new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" }).format(date);
+}
+
+async function refreshSummary() {
+  try {
+    const summary = await api.summary();
+    const byState = Object.fromEntries(summary.by_state);
+    const parts = [
+      `${byState["available"] ?? 0} disponible(s)`,
+      `${byState["allocated"] ?? 0} à réceptionner`,
+      `${byState["reserved"] ?? 0} réservé(s)`,
+      `${byState["defective"] ?? 0} en SAV`,
+      `${summary.total} au total`,
+    ];
+    $("summary").textContent = parts.join(" · ");
+  } catch (err) {
+    showError(messageOf(err));
+  }
+}
+
+async function refreshList() {
+  const request = ++listRequest;
+  const text = search.value.trim();
+  try {
+    const devices = await api.list({
+      kind: filterKind.value || null,
+      category: filterCategory.value || null,
+      state: filterState.value || null,
+      text: text || null,
+    });
+    if (request !== listRequest) return; // a newer search is on its way
+    renderRows(devices);
+  } catch (err) {
+    showError(messageOf(err));
+  }
+}
+
+function renderRows(devices: Device[]) {
+  rows.replaceChildren(
+    ...devices.map((d) => {
+      const tr = el("tr");
+      tr.tabIndex = 0;
+      tr.dataset.tag = d.tag;
+      tr.append(
+        el("td", d.tag, "mono"),
+        el("td", label("kinds", d.kind)),
+        el("td", d.category ?? "—"),
+        el("td", label("states", d.state), `state-${d.state}`),
+        el("td", `${d.brand} ${d.model}`.trim()),
+        el("td", d.imei ?? d.serial ?? "—", "mono"),
+      );
+      if (current?.tag === d.tag) tr.setAttribute("aria-current", "true");
+      tr.addEventListener("click", () => void openDevice(d.tag));
+      tr.addEventListener("keydown", (e) => onRowKey(e, tr));
+      return tr;
+    }),
+  );
+  count.textContent = devices.length === 0
+    ? "Aucun appareil ne correspond."
+    : `${devices.length} appareil${devices.length > 1 ? "s" : ""}${devices.length >= 500 ? " (les 500 plus récents : affinez la recherche)" : ""}`;
+}
+
+function onRowKey(e: KeyboardEvent, tr: HTMLTableRowElement) {
+  if (e.key === "Enter") {
+    e.preventDefault();
+    void openDevice(tr.dataset.tag!);
+  } else if (e.key === "ArrowDown") {
+    e.preventDefault();
+    (tr.nextElementSibling as HTMLElement | null)?.focus();
+  } else if (e.key === "ArrowUp") {
+    e.preventDefault();
+    const prev = tr.previousElementSibling as HTMLElement | null;
+    (prev ?? search).focus();
+  }
+}
+
+async function openDevice(code: string, fromScan = false) {
+  showError(null);
+  try {
+    let device = await api.show(code);
+    if (fromScan && receiveOnScan.checked && device.state === "allocated") {
+      device = await api.apply(device.tag, "receive", "");
+      showStatus(`${device.tag} réceptionné.`);
+      void refreshSummary();
+      void refreshList();
+    } else {
+      showStatus(null);
+    }
+    renderDetail(device);
+    return true;
+  } catch (err) {
+    if (codeOf(err) === "not_found" && fromScan) return false;
+    showError(messageOf(err));
+    return true;
+  }
+}
+
+function renderDetail(d: DeviceDetail) {
+  current = d;
+  pendingAction = null;
+  reasonForm.hidden = true;
+  detail.hidden = false;
+  detailEmpty.hidden = true;
+  $("detail-tag").textContent = d.tag;
+  const state = $("detail-state");
+  state.textContent = label("states", d.state);
+  state.className = `state state-${d.state}`;
+  $("detail-name").textContent = `${d.brand} ${d.model}`.trim();
+  $("detail-facts").replaceChildren(
+    ...d.facts.flatMap((f) => [el("dt", f.label), el("dd", f.value)]),
+  );
+  $("detail-actions").replaceChildren(
+    ...d.actions.map((a) => {
+      const button = el("button", a.label);
+      button.type = "button";
+      button.dataset.action = a.action;
+      button.addEventListener("click", () => void startAction(a));
+      return button;
+    }),
+  );
+  $("detail-history").replaceChildren(
+    ...[...d.history].reverse().map((e) => {
+      const li = el("li");
+      li.append(
+        el("time", formatWhen(e.at)),
+        el("span", e.from_state ? `${label("states", e.from_state)} → ${label("states", e.to_state)}` : label("states", e.to_state), "move"),
+        el("span", `${e.reason} — ${e.operator}`, "why"),
+      );
+      return li;
+    }),
+  );
+  for (const tr of rows.querySelectorAll("tr")) {
+    tr.toggleAttribute("aria-current", (tr as HTMLElement).dataset.tag === d.tag);
+  }
+}
+
+async function startAction(action: OfferedAction) {
+  if (!current) return;
+  if (action.requires_reason) {
+    pendingAction = action;
+    $("reason-label").textContent = `Raison (${action.label.toLowerCase()})`;
+    reasonInput.value = "";
+    reasonForm.hidden = false;
+    reasonInput.focus();
+    return;
+  }
+  await runAction(action, "");
+}
+
+async function runAction(action: OfferedAction, reason: string) {
+  if (!current) return;
+  try {
+    const updated = await api.apply(current.tag, action.action, reason);
+    showError(null);
+    showStatus(`${updated.tag} : ${label("states", updated.state)}.`);
+    renderDetail(updated);
+    void refreshSummary();
+    void refreshList();
+  } catch (err) {
+    showError(messageOf(err));
+  }
+}
+
+let debounce: number | undefined;
+search.addEventListener("input", () => {
+  window.clearTimeout(debounce);
+  debounce = window.setTimeout(() => void refreshList(), 120);
+});
+
+searchForm.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const code = search.value.trim();
+  if (!code) return;
+  window.clearTimeout(debounce);
+  const opened = await openDevice(code, true);
+  if (opened) {
+    search.select();
+    await refreshList();
+    return;
+  }
+  // Not an exact tag, serial or IMEI: show what the text finds; open it if it is the only one.
+  await refreshList();
+  const only = rows.querySelectorAll("tr");
+  if (only.length === 1) {
+    await openDevice((only[0] as HTMLElement).dataset.tag!);
+  } else {
+    showError(`Aucun appareil ne porte exactement le code « ${code} ». ${only.length} résultat(s) dans la liste.`);
+  }
+  search.select();
+});
+
+search.addEventListener("keydown", (e) => {
+  if (e.key === "ArrowDown") {
+    e.preventDefault();
+    (rows.firstElementChild as HTMLElement | null)?.focus();
+  }
+});
+
+for (const select of [filterKind, filterCategory, filterState]) {
+  select.addEventListener("change", () => void refreshList());
+}
+
+reasonForm.addEventListener("submit", (e) => {
+  e.preventDefault();
+  if (pendingAction) void runAction(pendingAction, reasonInput.value);
+});
+$("reason-cancel").addEventListener("click", () => {
+  reasonForm.hidden = true;
+  pendingAction = null;
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape") {
+    reasonForm.hidden = true;
+    search.focus();
+    search.select();
+  }
+});
+
+async function start() {
+  try {
+    info = await api.appInfo();
+  } catch (err) {
+    showError(messageOf(err));
+    return;
+  }
+  labels = {
+    kinds: Object.fromEntries(info.vocabulary.kinds.map((t) => [t.code, t.label])),
+    categories: Object.fromEntries(info.vocabulary.categories.map((t) => [t.code, t.label])),
+    states: Object.fromEntries(info.vocabulary.states.map((t) => [t.code, t.label])),
+  };
+  fillSelect(filterKind, info.vocabulary.kinds);
+  fillSelect(filterCategory, info.vocabulary.categories);
+  fillSelect(filterState, info.vocabulary.states);
+  $("who").textContent = `Poste : ${info.operator}`;
+  $("who").title = `Base de données : ${info.database}`;
+  if (info.startup_error) {
+    showError(info.startup_error.message);
+    search.disabled = true;
+    return;
+  }
+  await Promise.all([refreshSummary(), refreshList()]);
+  search.focus();
+}
+
+void start();
