@@ -1,0 +1,194 @@
+//! End-to-end: the real Comptoir window (WebKitGTK under Xvfb), driven through WebDriver by
+//! `tauri-driver` + `WebKitWebDriver`, on a real SQLite file filled with the demo centre.
+//!
+//! Needs a display (`xvfb-run`), `tauri-driver` on PATH and Debian's `webkit2gtk-driver`:
+//! `scripts/test` provides all three. Run alone with
+//! `xvfb-run -a cargo test -p comptoir-app --test e2e -- --include-ignored`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use comptoir::device::{AssetTag, DeviceState};
+use comptoir::{demo, stock, Store};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// `tauri-driver`, killed when dropped.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+struct Session {
+    http: reqwest::blocking::Client,
+    base: String,
+}
+
+impl Session {
+    fn start(port: u16, app: &Path, db: &Path) -> Session {
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+        let root = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while http.get(format!("{root}/status")).send().is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not answer on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": app, "args": ["--db", db]}
+        }}});
+        let reply: Value = http.post(format!("{root}/session")).json(&caps).send().unwrap().json().unwrap();
+        let id = reply["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {reply}"));
+        Session { http, base: format!("{root}/session/{id}") }
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.base);
+        let request = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body.unwrap_or(json!({}))),
+        };
+        let reply: Value = request.send().unwrap().json().unwrap();
+        reply["value"].clone()
+    }
+
+    fn find(&self, css: &str) -> Option<String> {
+        let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        v[ELEMENT].as_str().map(str::to_string)
+    }
+
+    fn text(&self, element: &str) -> String {
+        self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or("").to_string()
+    }
+
+    fn type_keys(&self, element: &str, keys: &str) {
+        self.call("POST", &format!("/element/{element}/value"), Some(json!({"text": keys})));
+    }
+
+    fn click(&self, element: &str) {
+        self.call("POST", &format!("/element/{element}/click"), None);
+    }
+
+    fn script(&self, js: &str) -> Value {
+        self.call("POST", "/execute/sync", Some(json!({"script": js, "args": []})))
+    }
+
+    /// Waits until `check` returns Some, or fails the test with `what`.
+    fn wait_for<T>(&self, what: &str, mut check: impl FnMut(&Session) -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(v) = check(self) {
+                return v;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn screenshot(&self, path: &Path) {
+        use std::io::Write;
+        let b64 = self.call("GET", "/screenshot", None);
+        if let Some(data) = b64.as_str() {
+            let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).unwrap();
+            std::fs::File::create(path).and_then(|mut f| f.write_all(&bytes)).unwrap();
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.http.delete(&self.base).send();
+    }
+}
+
+fn artifacts_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run this test under xvfb-run (scripts/test does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("centre.sqlite");
+    {
+        let mut store = Store::open(&db).unwrap();
+        demo::load(&mut store).unwrap();
+    }
+    let scanned = "EC-24-0003"; // a demo Dell Latitude E7470, available
+    let to_receive = "EC-24-0009"; // a demo laptop still allocated
+
+    let port = free_port();
+    let driver = Driver(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver not found: cargo install tauri-driver --version 2.1.0 --locked"),
+    );
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app"));
+    let session = Session::start(port, &app, &db);
+
+    // The window opens on the stock list, read from the database.
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    let title = session.script("return document.title;");
+    assert_eq!(title, "Comptoir");
+
+    // A USB scanner types the tag and Enter into the search box, which has the focus.
+    let focused = session.script("return document.activeElement && document.activeElement.id;");
+    assert_eq!(focused, "search", "the search box must have the focus for a scanner");
+    let search = session.find("#search").expect("search box");
+    session.type_keys(&search, &format!("{}\u{E007}", scanned.to_lowercase()));
+
+    let tag_el = session.wait_for("the device page", |s| {
+        s.find("#detail-tag").filter(|el| s.text(el) == scanned)
+    });
+    assert_eq!(session.text(&tag_el), scanned);
+    let facts = session.text(&session.find("#detail-facts").unwrap());
+    assert!(facts.contains("Intel Core i5-6300U"), "{facts}");
+    let name = session.text(&session.find("#detail-name").unwrap());
+    assert_eq!(name, "Dell Latitude E7470");
+    let history = session.text(&session.find("#detail-history").unwrap());
+    assert!(history.contains("Livraison du lot"), "{history}");
+    let reason_form_shown = session.script("return getComputedStyle(document.getElementById('reason-form')).display;");
+    assert_eq!(reason_form_shown, "none", "the reason form stays hidden until an action needs it");
+    session.screenshot(&artifacts_dir().join("device-page.png"));
+
+    // Check-in by scanning: with "Réceptionner au scan" on, scanning an allocated device
+    // receives it, and the core records the move.
+    session.click(&session.find("#receive-on-scan").unwrap());
+    session.script("const s = document.getElementById('search'); s.value = ''; s.focus(); return null;");
+    session.type_keys(&search, &format!("{to_receive}\u{E007}"));
+    session.wait_for("the received device", |s| {
+        s.find("#detail-state").filter(|el| s.text(el) == "Réceptionné")
+    });
+    session.screenshot(&artifacts_dir().join("check-in.png"));
+    drop(session);
+    drop(driver);
+
+    let store = Store::open(&db).unwrap();
+    let detail = stock::detail(&store, to_receive).unwrap();
+    assert_eq!(detail.device.state, DeviceState::Received);
+    let last = detail.history.last().unwrap();
+    assert_eq!(last.from_state, Some(DeviceState::Allocated));
+    assert_eq!(stock::detail(&store, AssetTag::parse(scanned).unwrap().as_str()).unwrap().device.state, DeviceState::Available);
+}
