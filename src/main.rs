@@ -152,7 +152,10 @@ fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) ->
             let report = delivery::import(store, &bytes, &name, who)?;
             output(json, &report, || {
                 let mut text = match &report.already_imported_at {
-                    Some(at) => format!("« {name} » a déjà été importé le {at} : rien n'a changé."),
+                    Some(at) => format!(
+                        "« {name} » a déjà été importé le {} : rien n'a changé.",
+                        comptoir::text::format_timestamp(at)
+                    ),
                     None => format!(
                         "« {name} » importé : {} appareil(s) ajouté(s), à réceptionner ; {} déjà présent(s), inchangé(s).",
                         report.created, report.unchanged

@@ -1,0 +1,130 @@
+//! The `comptoir` binary, as a script or a person would run it.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+use crate::TestDb;
+
+fn comptoir(db: &TestDb, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .env_remove("COMPTOIR_DB")
+        .env("COMPTOIR_OPERATOR", "amina")
+        .output()
+        .unwrap()
+}
+
+fn json(output: &Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn demo_then_list_as_json_gives_every_device_with_its_fields() {
+    let db = TestDb::new();
+    let demo = json(&comptoir(&db, &["demo", "--json"]));
+    let created = demo["devices_created"].as_u64().unwrap();
+    let list = json(&comptoir(&db, &["stock", "list", "--json"]));
+    let devices = list.as_array().unwrap();
+    assert_eq!(devices.len() as u64, created);
+    for field in ["tag", "kind", "category", "state", "brand", "model", "serial"] {
+        assert!(devices.iter().all(|d| d.get(field).is_some()), "every device has {field}");
+    }
+    let again = json(&comptoir(&db, &["--json", "demo"]));
+    assert_eq!(again["already_loaded"], true);
+}
+
+#[test]
+fn list_filters_by_kind_state_category_and_text() {
+    let db = TestDb::new();
+    json(&comptoir(&db, &["demo", "--json"]));
+    let laptops = json(&comptoir(&db, &["stock", "list", "--kind", "laptop", "--state", "available", "--json"]));
+    let laptops = laptops.as_array().unwrap();
+    assert!(!laptops.is_empty());
+    assert!(laptops.iter().all(|d| d["kind"] == "laptop" && d["state"] == "available"));
+    let premium = json(&comptoir(&db, &["stock", "list", "--category", "premium", "--json"]));
+    assert!(premium.as_array().unwrap().iter().all(|d| d["category"] == "Premium"));
+    let dell = json(&comptoir(&db, &["stock", "list", "--search", "LATITUDE", "--json"]));
+    assert!(dell.as_array().unwrap().iter().all(|d| d["brand"] == "Dell"));
+    // French words work too.
+    let screens = json(&comptoir(&db, &["stock", "list", "--kind", "écran", "--json"]));
+    assert!(screens.as_array().unwrap().iter().all(|d| d["kind"] == "screen"));
+}
+
+#[test]
+fn import_show_receive_defective_and_return_through_the_cli() {
+    let db = TestDb::new();
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/livraison-exemple.csv");
+    let report = json(&comptoir(&db, &["stock", "import", sample, "--json"]));
+    assert_eq!(report["created"], 12);
+    let human = comptoir(&db, &["stock", "import", sample]);
+    assert!(String::from_utf8_lossy(&human.stdout).contains("déjà été importé"));
+
+    json(&comptoir(&db, &["stock", "receive", "LC-2411-0001", "--json"]));
+    let defective = json(&comptoir(&db, &["stock", "defective", "LC-2411-0001", "--reason", "Clavier HS", "--json"]));
+    assert_eq!(defective["state"], "defective");
+    json(&comptoir(&db, &["stock", "receive", "LC-2411-0002", "--json"]));
+    let returned = json(&comptoir(&db, &["stock", "return", "LC-2411-0002", "--reason", "Rappel réseau", "--json"]));
+    assert_eq!(returned["state"], "returned");
+
+    let shown = json(&comptoir(&db, &["stock", "show", "LC-2411-0001", "--json"]));
+    assert_eq!(shown["tag"], "LC-2411-0001");
+    let history = shown["history"].as_array().unwrap();
+    assert_eq!(history.last().unwrap()["reason"], "Clavier HS");
+    assert_eq!(history.last().unwrap()["operator"], "amina");
+    let text = String::from_utf8(comptoir(&db, &["stock", "show", "LC-2411-0001"]).stdout).unwrap();
+    assert!(text.contains("Défectueux") && text.contains("Clavier HS") && text.contains("Intel Core i5-7300U"), "{text}");
+}
+
+#[test]
+fn errors_go_to_stderr_with_a_non_zero_exit() {
+    let db = TestDb::new();
+    json(&comptoir(&db, &["demo", "--json"]));
+    let sold = json(&comptoir(&db, &["stock", "list", "--state", "sold", "--json"]));
+    let sold_tag = sold[0]["tag"].as_str().unwrap().to_string();
+
+    let cases: Vec<(&str, Vec<&str>, &str)> = vec![
+        ("unknown tag", vec!["stock", "show", "XX-404"], "not_found"),
+        ("receiving a sold device", vec!["stock", "receive", &sold_tag], "illegal_transition"),
+        ("a defect without a reason", vec!["stock", "defective", &sold_tag, "--reason", ""], "illegal_transition"),
+        ("missing file", vec!["stock", "import", "/nonexistent/livraison.csv"], "io"),
+    ];
+    for (description, args, code) in cases {
+        let mut with_json = args.clone();
+        with_json.push("--json");
+        let out = comptoir(&db, &with_json);
+        assert!(!out.status.success(), "{description}");
+        assert!(out.stdout.is_empty(), "{description}: nothing on stdout");
+        let err: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{description}: {e}"));
+        assert_eq!(err["error"]["code"], code, "{description}");
+        let human = comptoir(&db, &args);
+        assert!(!human.status.success());
+        assert!(String::from_utf8_lossy(&human.stderr).starts_with("Erreur : "), "{description}");
+    }
+
+    let bad = db.file("mauvais.csv", b"tag;kind;brand;model\nEC-1;frigo;X;Y\n");
+    let out = comptoir(&db, &["stock", "import", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ligne 2, colonne « kind »") && stderr.contains("rien n'a été importé"), "{stderr}");
+
+    let unknown_kind = comptoir(&db, &["stock", "list", "--kind", "frigo"]);
+    assert!(!unknown_kind.status.success());
+    assert!(String::from_utf8_lossy(&unknown_kind.stderr).contains("frigo"));
+}
+
+#[test]
+fn the_database_path_comes_from_the_environment_when_not_given() {
+    let db = TestDb::new();
+    let out = Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["info", "--json"])
+        .env("COMPTOIR_DB", &db.path)
+        .output()
+        .unwrap();
+    let info = json(&out);
+    assert_eq!(info["database"], db.path.display().to_string());
+    assert!(db.path.exists());
+}

@@ -1,0 +1,55 @@
+//! Integration tests of the core on real SQLite files, and of the `comptoir` CLI binary.
+//! One test binary with modules builds faster than many.
+
+mod cli;
+mod import;
+mod stock;
+mod store;
+
+use std::path::{Path, PathBuf};
+
+use comptoir::Store;
+
+/// A fresh database file in its own temporary folder (removed when the guard drops).
+pub struct TestDb {
+    pub dir: tempfile::TempDir,
+    pub path: PathBuf,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("centre.sqlite");
+        TestDb { dir, path }
+    }
+
+    pub fn open(&self) -> Store {
+        Store::open(&self.path).unwrap()
+    }
+
+    pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+}
+
+pub fn sample_delivery() -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/samples/livraison-exemple.csv")).unwrap()
+}
+
+/// Everything the stock tables hold, to prove that a refused operation changed nothing.
+pub fn snapshot(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT tag || '|' || state || '|' || updated_at FROM devices ORDER BY id",
+        "SELECT uuid || '|' || to_state FROM device_events ORDER BY id",
+        "SELECT sha256 || '|' || created FROM imports ORDER BY id",
+    ] {
+        let mut stmt = store.conn().prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        out.extend(rows.map(Result::unwrap));
+        out.push("--".into());
+    }
+    out
+}

@@ -1,0 +1,82 @@
+use sha2::{Digest, Sha256};
+
+use comptoir::store::schema_version;
+use comptoir::Store;
+
+use crate::TestDb;
+
+#[test]
+fn a_new_database_is_created_in_wal_with_foreign_keys_and_full_sync() {
+    let db = TestDb::new();
+    let store = db.open();
+    let conn = store.conn();
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+    let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+    let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    assert_eq!((mode.as_str(), fk, sync, version), ("wal", 1, 2, schema_version()));
+}
+
+#[test]
+fn reopening_keeps_the_data_and_the_schema() {
+    let db = TestDb::new();
+    {
+        let mut store = db.open();
+        comptoir::demo::load(&mut store).unwrap();
+    }
+    let store = db.open();
+    let n: i64 = store.conn().query_row("SELECT count(*) FROM devices", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, comptoir::demo::devices().len() as i64);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
+    let db = TestDb::new();
+    {
+        let mut store = db.open();
+        comptoir::demo::load(&mut store).unwrap();
+        store.conn().pragma_update(None, "user_version", schema_version() + 3).unwrap();
+        // Back to a rollback journal, so that only the main file holds the data.
+        store.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
+    }
+    let before = Sha256::digest(std::fs::read(&db.path).unwrap());
+    let err = Store::open(&db.path).err().expect("a newer database must be refused");
+    assert_eq!(err.code(), "database_too_new");
+    let message = err.to_string();
+    assert!(message.contains("version plus récente") && message.contains("n'a pas été modifiée"), "{message}");
+    assert_eq!(Sha256::digest(std::fs::read(&db.path).unwrap()), before, "the file must not change");
+    assert!(!db.path.with_extension("sqlite-wal").exists(), "not even a WAL file may appear");
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_clearly() {
+    let db = TestDb::new();
+    std::fs::write(&db.path, b"ceci n'est pas une base SQLite, juste du texte assez long pour un en-tete").unwrap();
+    let err = Store::open(&db.path).err().unwrap();
+    assert_eq!(err.code(), "not_a_database");
+    assert!(err.to_string().contains("n'est pas une base de données Comptoir"), "{err}");
+}
+
+#[test]
+fn history_and_devices_cannot_be_rewritten_or_deleted() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    comptoir::demo::load(&mut store).unwrap();
+    let conn = store.conn();
+    for sql in [
+        "UPDATE device_events SET reason = 'effacé' WHERE id = 1",
+        "DELETE FROM device_events WHERE id = 1",
+        "DELETE FROM devices WHERE id = 1",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only") || err.contains("never deleted"), "{sql}: {err}");
+    }
+}
+
+#[test]
+fn the_database_folder_is_created_when_missing() {
+    let db = TestDb::new();
+    let nested = db.dir.path().join("a/b/comptoir.sqlite");
+    Store::open(&nested).unwrap();
+    assert!(nested.exists());
+}
