@@ -56,8 +56,9 @@ enum StockCommand {
         /// Texte cherché dans l'identifiant, le n° de série, l'IMEI, la marque, le modèle.
         #[arg(long)]
         search: Option<String>,
-        #[arg(long, default_value_t = 500)]
-        limit: usize,
+        /// Nombre maximal d'appareils (par défaut : tous).
+        #[arg(long)]
+        limit: Option<usize>,
     },
     /// Fiche d'un appareil et son historique.
     Show { tag: String },
@@ -168,6 +169,7 @@ fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) ->
             });
         }
         StockCommand::List { kind, state, category, search, limit } => {
+            let limit = limit.unwrap_or(i64::MAX as usize);
             let devices = stock::list(store, &StockQuery { kind, category, state, text: search, limit })?;
             output(json, &devices, || table(&devices));
         }

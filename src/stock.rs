@@ -108,9 +108,12 @@ pub struct StockQuery {
 
 impl Default for StockQuery {
     fn default() -> Self {
-        StockQuery { kind: None, category: None, state: None, text: None, limit: 500 }
+        StockQuery { kind: None, category: None, state: None, text: None, limit: DEFAULT_LIMIT }
     }
 }
+
+/// How many devices a list shows by default: enough to browse, few enough to stay instant.
+pub const DEFAULT_LIMIT: usize = 200;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StockSummary {
@@ -121,23 +124,18 @@ pub struct StockSummary {
 
 /// The devices matching `query`, newest first, at most `query.limit`.
 ///
-/// The text is folded (accents, case) and split into words; a device matches when every word
-/// appears in its tag, serial, IMEI, brand, model, kind, CPU or OS. A tag, serial or IMEI typed
-/// exactly puts that device first.
+/// Text typed exactly as a device's tag, IMEI or serial (what a scanner types) gives that
+/// device alone. Otherwise the text is folded (accents, case) and split into words; a device
+/// matches when every word appears in its tag, serial, IMEI, brand, model, kind, CPU or OS.
 pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
     let text = query.text.as_deref().unwrap_or("").trim();
-    let terms: Vec<String> = fold(text).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
-    let mut found = devices::list(store.conn(), query, &terms)?;
-    if !text.is_empty() {
+    if !text.is_empty() && !text.contains(char::is_whitespace) {
         if let Ok(exact) = find_by_code(store, text) {
-            found.retain(|d| d.id != exact.id);
-            if matches_filters(&exact, query) {
-                found.insert(0, exact);
-                found.truncate(query.limit);
-            }
+            return Ok(if matches_filters(&exact, query) { vec![exact] } else { Vec::new() });
         }
     }
-    Ok(found)
+    let terms: Vec<String> = fold(text).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    devices::list(store.conn(), query, &terms)
 }
 
 fn matches_filters(device: &Device, query: &StockQuery) -> bool {

@@ -122,8 +122,22 @@ pub fn by_serial(conn: &Connection, serial: &str) -> Result<Vec<Device>> {
 /// Terms of three characters or more go through the trigram index; shorter ones are matched
 /// with LIKE on the rows the index (or the filters) already narrowed down.
 pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
-    let mut sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE 1 = 1");
+    let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
     let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut sql = if long.is_empty() {
+        format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE 1 = 1")
+    } else {
+        // The trigram index drives: it yields matching rows newest first (rowid DESC), each
+        // joined on its primary key, and the scan stops at the limit.
+        let fts = long
+            .iter()
+            // Each term quoted, so that FTS5 operators typed by a person are taken as text.
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        values.push(Box::new(fts));
+        format!("SELECT {DEVICE_COLUMNS} FROM devices_fts f CROSS JOIN devices d ON d.id = f.rowid WHERE devices_fts MATCH ?")
+    };
     if let Some(kind) = query.kind {
         sql.push_str(" AND d.kind = ?");
         values.push(Box::new(kind));
@@ -136,23 +150,12 @@ pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<V
         sql.push_str(" AND d.state = ?");
         values.push(Box::new(state));
     }
-    let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
-    if !long.is_empty() {
-        // Each term quoted, so that FTS5 operators typed by a person are taken as text.
-        let fts = long
-            .iter()
-            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        sql.push_str(" AND d.id IN (SELECT rowid FROM devices_fts WHERE devices_fts MATCH ?)");
-        values.push(Box::new(fts));
-    }
     for term in short {
         sql.push_str(" AND d.search_text LIKE ? ESCAPE '\\'");
         let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         values.push(Box::new(format!("%{escaped}%")));
     }
-    sql.push_str(" ORDER BY d.id DESC LIMIT ?");
+    sql.push_str(if long.is_empty() { " ORDER BY d.id DESC LIMIT ?" } else { " ORDER BY f.rowid DESC LIMIT ?" });
     values.push(Box::new(query.limit as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), device_from_row)?;

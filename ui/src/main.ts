@@ -119,7 +119,7 @@ function renderRows(devices: Device[]) {
   );
   count.textContent = devices.length === 0
     ? "Aucun appareil ne correspond."
-    : `${devices.length} appareil${devices.length > 1 ? "s" : ""}${devices.length >= 500 ? " (les 500 plus récents : affinez la recherche)" : ""}`;
+    : `${devices.length} appareil${devices.length > 1 ? "s" : ""}${devices.length >= 200 ? " (les 200 plus récents : affinez la recherche)" : ""}`;
 }
 
 function onRowKey(e: KeyboardEvent, tr: HTMLTableRowElement) {
