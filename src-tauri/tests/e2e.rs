@@ -15,6 +15,13 @@ use serde_json::{json, Value};
 use comptoir::device::{AssetTag, DeviceState};
 use comptoir::{demo, stock, Store};
 
+/// The app is single-instance: tests that open a window must take turns.
+static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_window() -> std::sync::MutexGuard<'static, ()> {
+    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 fn free_port() -> u16 {
@@ -123,6 +130,7 @@ fn artifacts_dir() -> PathBuf {
 #[test]
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
 fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
+    let _turn = one_window();
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run this test under xvfb-run (scripts/test does)"
@@ -191,4 +199,41 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
     let last = detail.history.last().unwrap();
     assert_eq!(last.from_state, Some(DeviceState::Allocated));
     assert_eq!(stock::detail(&store, AssetTag::parse(scanned).unwrap().as_str()).unwrap().device.state, DeviceState::Available);
+}
+
+#[test]
+#[ignore = "opens real windows: needs Xvfb and a session bus (run by scripts/test)"]
+fn a_second_launch_hands_over_to_the_first_and_exits() {
+    let _turn = one_window();
+    assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run under xvfb-run (scripts/test does)");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("centre.sqlite");
+    let app = env!("CARGO_BIN_EXE_comptoir-app");
+    let mut first = Command::new(app).arg("--db").arg(&db).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    // The first instance is up once it has created its database.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !db.exists() {
+        assert!(Instant::now() < deadline, "the first instance did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+
+    let mut second = Command::new(app).arg("--db").arg(&db).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = first.kill();
+            panic!("the second instance kept running: two processes on one database");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let first_still_running = first.try_wait().unwrap().is_none();
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(status.success(), "the second instance should exit cleanly, got {status}");
+    assert!(first_still_running, "the first instance must keep running");
 }

@@ -1,0 +1,48 @@
+# Shared by scripts/run and scripts/test: install what is missing, nothing more.
+# Debian/Ubuntu packages through apt-get (as root, or with sudo), the UI's npm packages with
+# `npm ci`, and tauri-driver (for the end-to-end test) with cargo.
+
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# need_apt PKG...: installs the Debian packages that are not installed yet.
+need_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if ! command -v apt-get >/dev/null; then
+      say "Paquets manquants : ${missing[*]} (installez-les avec le gestionnaire de paquets de votre système)"
+      exit 1
+    fi
+    say "apt-get install ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+need_rust() {
+  command -v cargo >/dev/null || { say "Rust est requis : https://rustup.rs (puis relancez)"; exit 1; }
+}
+
+need_node() {
+  command -v npm >/dev/null || need_apt nodejs npm
+}
+
+# The packages to compile the Tauri shell (WebKitGTK 4.1 pulls GTK 3 and libsoup 3).
+BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
+
+# Builds the web UI into ui/dist, which the app binary embeds.
+build_ui() {
+  need_node
+  say "UI : npm ci && npm run build"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+}
