@@ -6,7 +6,7 @@ pub mod demo;
 pub mod device;
 pub mod error;
 pub mod money;
-pub mod paths;
+pub mod local;
 pub mod stock;
 pub mod store;
 pub mod text;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use comptoir::device::{AssetTag, Category, DeviceKind, DeviceState, StockAction};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::{delivery, demo, paths, Error, Store};
+use comptoir::{delivery, demo, local, Error, Store};
 
 #[derive(Parser)]
 #[command(name = "comptoir", version, about = "Comptoir : stock, éligibilité et ventes solidaires d'un centre")]
@@ -22,8 +22,9 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
-    /// Nom de la personne qui agit, inscrit dans l'historique.
-    #[arg(long, global = true, env = "COMPTOIR_OPERATOR", value_name = "NOM")]
+    /// Nom de la personne qui agit, inscrit dans l'historique (sinon COMPTOIR_OPERATOR, sinon
+    /// l'utilisateur du système).
+    #[arg(long, global = true, value_name = "NOM")]
     operator: Option<String>,
 
     #[command(subcommand)]
@@ -101,18 +102,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn operator(cli_value: Option<String>) -> String {
-    cli_value
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "poste local".to_string())
-}
-
 fn run(cli: Cli) -> Result<(), Error> {
-    let path = paths::database_path(cli.db);
+    let path = local::database_path(cli.db);
     let json = cli.json;
-    let who = operator(cli.operator);
+    let who = local::operator_name(cli.operator);
     let mut store = Store::open(&path)?;
     match cli.command {
         Command::Info => {

@@ -11,7 +11,7 @@ use tauri::{Manager, State};
 
 use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Vocabulary};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::{paths, Store};
+use comptoir::{local, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 struct App {
@@ -111,22 +111,13 @@ fn database_from_args() -> PathBuf {
             explicit = Some(PathBuf::from(value));
         }
     }
-    paths::database_path(explicit)
-}
-
-fn operator() -> String {
-    std::env::var("COMPTOIR_OPERATOR")
-        .or_else(|_| std::env::var("USER"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "poste local".to_string())
+    local::database_path(explicit)
 }
 
 fn main() {
     let database = database_from_args();
     let store = Store::open(&database).map(Mutex::new).map_err(UiError::from);
-    let app = App { store, operator: operator(), database };
+    let app = App { store, operator: local::operator_name(None), database };
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes

@@ -108,7 +108,7 @@ function renderRows(devices: Device[]) {
         el("td", label("kinds", d.kind)),
         el("td", d.category ?? "—"),
         el("td", label("states", d.state), `state-${d.state}`),
-        el("td", `${d.brand} ${d.model}`.trim()),
+        el("td", `${d.brand} ${d.model}`.trim(), "name"),
         el("td", d.imei ?? d.serial ?? "—", "mono"),
       );
       if (current?.tag === d.tag) tr.setAttribute("aria-current", "true");
@@ -216,6 +216,9 @@ async function runAction(action: OfferedAction, reason: string) {
     showError(null);
     showStatus(`${updated.tag} : ${label("states", updated.state)}.`);
     renderDetail(updated);
+    // Next device: back to the search box, ready for the scanner.
+    search.focus();
+    search.select();
     void refreshSummary();
     void refreshList();
   } catch (err) {

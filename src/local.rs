@@ -1,4 +1,4 @@
-//! Where the database lives: `--db PATH`, else `COMPTOIR_DB`, else the OS app-data folder
+//! The local machine: who is at the desk, and where the database lives: `--db PATH`, else `COMPTOIR_DB`, else the OS app-data folder
 //! (`~/.local/share/comptoir/` on Linux, `%APPDATA%\Comptoir\Comptoir\data\` on Windows,
 //! `~/Library/Application Support/fr.Comptoir.Comptoir/` on macOS).
 
@@ -19,4 +19,16 @@ pub fn default_database_path() -> PathBuf {
     directories::ProjectDirs::from("fr", "Comptoir", "Comptoir")
         .map(|dirs| dirs.data_dir().join(DB_FILE))
         .unwrap_or_else(|| PathBuf::from(DB_FILE))
+}
+
+/// Who is at the desk, as written in the history: an explicit name, else `COMPTOIR_OPERATOR`,
+/// else the OS user name. (Operator profiles with a PIN come with the operators issue.)
+pub fn operator_name(explicit: Option<String>) -> String {
+    explicit
+        .or_else(|| std::env::var("COMPTOIR_OPERATOR").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "poste local".to_string())
 }
