@@ -6,6 +6,7 @@ pub mod demo;
 pub mod device;
 pub mod error;
 pub mod money;
+pub mod programme;
 pub mod local;
 pub mod stock;
 pub mod store;

@@ -121,6 +121,38 @@ pub fn by_serial(conn: &Connection, serial: &str) -> Result<Vec<Device>> {
 ///
 /// Terms of three characters or more go through the trigram index; shorter ones are matched
 /// with LIKE on the rows the index (or the filters) already narrowed down.
+/// Devices whose tag starts with `prefix` (upper-case ASCII), in tag order, with the filters.
+pub fn by_tag_prefix(conn: &Connection, query: &StockQuery, prefix: &str) -> Result<Vec<Device>> {
+    let mut upper = prefix.as_bytes().to_vec();
+    if let Some(last) = upper.last_mut() {
+        *last += 1; // tags are ASCII below 0x7F: the next string after every "prefix…"
+    }
+    let upper = String::from_utf8(upper).expect("ASCII tag");
+    let mut sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.tag >= ? AND d.tag < ?");
+    let mut values: Vec<Box<dyn ToSql>> = vec![Box::new(prefix.to_string()), Box::new(upper)];
+    push_filters(&mut sql, &mut values, query);
+    sql.push_str(" ORDER BY d.tag LIMIT ?");
+    values.push(Box::new(query.limit as i64));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), device_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn push_filters(sql: &mut String, values: &mut Vec<Box<dyn ToSql>>, query: &StockQuery) {
+    if let Some(kind) = query.kind {
+        sql.push_str(" AND d.kind = ?");
+        values.push(Box::new(kind));
+    }
+    if let Some(category) = query.category {
+        sql.push_str(" AND d.category = ?");
+        values.push(Box::new(category));
+    }
+    if let Some(state) = query.state {
+        sql.push_str(" AND d.state = ?");
+        values.push(Box::new(state));
+    }
+}
+
 pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
     let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
     let mut values: Vec<Box<dyn ToSql>> = Vec::new();
@@ -138,18 +170,7 @@ pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<V
         values.push(Box::new(fts));
         format!("SELECT {DEVICE_COLUMNS} FROM devices_fts f CROSS JOIN devices d ON d.id = f.rowid WHERE devices_fts MATCH ?")
     };
-    if let Some(kind) = query.kind {
-        sql.push_str(" AND d.kind = ?");
-        values.push(Box::new(kind));
-    }
-    if let Some(category) = query.category {
-        sql.push_str(" AND d.category = ?");
-        values.push(Box::new(category));
-    }
-    if let Some(state) = query.state {
-        sql.push_str(" AND d.state = ?");
-        values.push(Box::new(state));
-    }
+    push_filters(&mut sql, &mut values, query);
     for term in short {
         sql.push_str(" AND d.search_text LIKE ? ESCAPE '\\'");
         let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");

@@ -98,9 +98,12 @@ fn an_exact_code_gives_that_device_alone_and_shared_serials_do_not_jump() {
     assert_eq!(stock::find_by_code(&store, "SAME1").unwrap_err().code(), "not_found");
     let first = stock::list(&store, &StockQuery { text: Some("ab-0001".into()), ..Default::default() }).unwrap();
     assert_eq!(first.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(), ["AB-0001"]);
-    // A partial code is a text search: both devices whose text contains it.
+    // The beginning of tags gives those devices, in tag order.
     let partial = stock::list(&store, &StockQuery { text: Some("ab-000".into()), ..Default::default() }).unwrap();
-    assert_eq!(partial.len(), 3);
+    assert_eq!(partial.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(), ["AB-0001", "AB-0002", "AB-0003"]);
+    // A code that begins no tag is searched as text (here, in a model name).
+    let in_model = stock::list(&store, &StockQuery { text: Some("0001".into()), ..Default::default() }).unwrap();
+    assert_eq!(in_model.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(), ["AB-0003", "AB-0001"]);
     // A shared serial is searched as text: both devices show, the person picks.
     let shared = stock::list(&store, &StockQuery { text: Some("same1".into()), ..Default::default() }).unwrap();
     assert_eq!(shared.len(), 2);
