@@ -4,6 +4,7 @@
 pub mod delivery;
 pub mod demo;
 pub mod device;
+pub mod eligibility;
 pub mod error;
 pub mod money;
 pub mod programme;
