@@ -18,7 +18,7 @@ macro_rules! code_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant,)+
         }
@@ -36,31 +36,32 @@ macro_rules! code_enum {
                 match self { $($name::$variant => $label,)+ }
             }
 
-            pub fn parse(input: &str) -> Result<Self, ParseError> {
-                let folded = fold(input);
+            pub fn parse(input: &str) -> Result<Self, $crate::device::ParseError> {
+                let folded = $crate::text::fold(input);
                 $(
-                    if folded == fold($code) || folded == fold($label) $(|| folded == $alias)* {
+                    if folded == $crate::text::fold($code) || folded == $crate::text::fold($label) $(|| folded == $alias)* {
                         return Ok($name::$variant);
                     }
                 )+
-                Err(ParseError::new($what, input, &[$($code),+]))
+                Err($crate::device::ParseError::new($what, input, &[$($code),+]))
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.label())
             }
         }
 
-        impl FromStr for $name {
-            type Err = ParseError;
-            fn from_str(s: &str) -> Result<Self, ParseError> {
+        impl std::str::FromStr for $name {
+            type Err = $crate::device::ParseError;
+            fn from_str(s: &str) -> Result<Self, $crate::device::ParseError> {
                 $name::parse(s)
             }
         }
     };
 }
+pub(crate) use code_enum;
 
 /// Why a value was refused, in French, naming the value and what would have been accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,7 +71,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    fn new(what: &str, input: &str, accepted: &[&str]) -> Self {
+    pub(crate) fn new(what: &str, input: &str, accepted: &[&str]) -> Self {
         ParseError {
             message: format!(
                 "{what} « {} » inconnu(e) ; valeurs acceptées : {}",
@@ -80,7 +81,7 @@ impl ParseError {
         }
     }
 
-    fn msg(message: impl Into<String>) -> Self {
+    pub(crate) fn msg(message: impl Into<String>) -> Self {
         ParseError { message: message.into() }
     }
 }

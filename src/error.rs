@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
+use crate::beneficiary::{FieldError, PersonSummary};
 use crate::delivery::ImportRejected;
+use crate::programme::ProgrammeError;
 use crate::device::{AssetTag, IllegalTransition, ParseError};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +24,21 @@ pub enum Error {
 
     #[error("{0}")]
     ImportRejected(#[from] ImportRejected),
+
+    #[error("{}", fields_message(.0))]
+    InvalidFields(Vec<FieldError>),
+
+    #[error("Aucune personne n'a le numéro {0}.")]
+    PersonNotFound(i64),
+
+    #[error("La fiche n° {id} a été fusionnée dans la fiche n° {into} : utilisez celle-ci.")]
+    Merged { id: i64, into: i64 },
+
+    #[error("{}", duplicates_message(.0))]
+    LikelyDuplicate(Vec<PersonSummary>),
+
+    #[error("{0}")]
+    Programme(#[from] ProgrammeError),
 
     #[error(
         "La base de données {path} a été écrite par une version plus récente de Comptoir \
@@ -52,12 +69,34 @@ impl Error {
             Error::IllegalTransition { .. } => "illegal_transition",
             Error::ReasonRequired(_) => "reason_required",
             Error::ImportRejected(_) => "import_rejected",
+            Error::InvalidFields(_) => "invalid",
+            Error::PersonNotFound(_) => "not_found",
+            Error::Merged { .. } => "merged",
+            Error::LikelyDuplicate(_) => "likely_duplicate",
+            Error::Programme(_) => "programme_invalid",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::NotADatabase { .. } => "not_a_database",
             Error::Database(_) | Error::Migration(_) => "database",
             Error::Io { .. } => "io",
         }
     }
+}
+
+fn fields_message(errors: &[FieldError]) -> String {
+    let mut text = String::from("À corriger :");
+    for e in errors {
+        text.push_str(&format!("\n  - {}", e.message));
+    }
+    text
+}
+
+fn duplicates_message(matches: &[PersonSummary]) -> String {
+    let mut text = String::from("Cette personne semble déjà enregistrée :");
+    for m in matches {
+        text.push_str(&format!("\n  - {m}"));
+    }
+    text.push_str("\nOuvrez la fiche existante ; si c'est bien une autre personne, confirmez la création.");
+    text
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,9 +1,11 @@
 //! Comptoir's core: the domain and its services, with no window and no UI. The Tauri shell in
 //! `src-tauri/` and the `comptoir` CLI are thin layers over this crate. See ARCHITECTURE.md.
 
+pub mod beneficiary;
 pub mod delivery;
 pub mod demo;
 pub mod device;
+pub mod diagnostic;
 pub mod eligibility;
 pub mod error;
 pub mod money;

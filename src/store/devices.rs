@@ -1,31 +1,32 @@
 //! SQL of the `devices` and `device_events` tables.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{named_params, params, Connection, OptionalExtension, Row, ToSql};
 
 use crate::device::{AssetTag, Category, DeviceKind, DeviceState, NewDevice, Specs, StockAction, StorageKind};
 use crate::error::Result;
 use crate::stock::{Device, DeviceEvent, StockQuery, StockSummary};
 
+/// Stores a code enum as its stable code.
 macro_rules! sql_code {
     ($($t:ty),+) => {$(
-        impl ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-                Ok(ToSqlOutput::from(self.code()))
+        impl rusqlite::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.code()))
             }
         }
-        impl FromSql for $t {
-            fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        impl rusqlite::types::FromSql for $t {
+            fn column_result(value: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
                 let text = value.as_str()?;
                 <$t>::ALL
                     .iter()
                     .copied()
                     .find(|v| v.code() == text)
-                    .ok_or_else(|| FromSqlError::Other(format!("unknown code {text:?}").into()))
+                    .ok_or_else(|| rusqlite::types::FromSqlError::Other(format!("unknown code {text:?}").into()))
             }
         }
     )+};
 }
+pub(crate) use sql_code;
 sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction);
 
 const DEVICE_COLUMNS: &str = "d.id, d.tag, d.kind, d.category, d.state, d.brand, d.model, d.serial, \

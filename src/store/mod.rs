@@ -3,6 +3,7 @@
 
 pub mod devices;
 pub mod imports;
+pub mod people;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -13,7 +14,10 @@ use rusqlite_migration::{Migrations, M};
 use crate::error::{Error, Result};
 
 /// Embedded migrations, in order. A shipped one is never edited; a new one is appended.
-const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_stock.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("../../migrations/0001_stock.sql"),
+    include_str!("../../migrations/0002_people.sql"),
+];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
 static MIGRATIONS: LazyLock<Migrations<'static>> =
