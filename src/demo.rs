@@ -11,6 +11,7 @@ use crate::store::{self, devices, Store};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DemoReport {
     pub devices_created: usize,
+    pub people_created: usize,
     pub already_loaded: bool,
 }
 
@@ -151,11 +152,82 @@ pub fn devices() -> Vec<NewDevice> {
     out
 }
 
+/// A demo person: (last, first, birth, phone, household, prescriber, publics, proofs as
+/// (kind, days before today), equipment as (kind, days before today)).
+type DemoPerson = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, i64)],
+    &'static [(DeviceKind, i64)],
+);
+
+const PEOPLE: &[DemoPerson] = &[
+    ("Lefèvre", "Martine", Some("1958-03-14"), Some("06 12 34 56 78"), None, "ccas", &["rsa"], &[("attestation_caf", 20)], &[]),
+    ("Dubois", "François", Some("1979-11-02"), Some("07 81 22 33 44"), None, "france_travail", &["demandeur_emploi"], &[("attestation_france_travail", 120)], &[]),
+    ("Benali", "Inès", Some("2004-06-21"), None, None, "association", &["etudiant"], &[("carte_etudiante", 0)], &[]),
+    ("Haddad", "Karim", Some("1985-01-09"), Some("06 45 67 89 10"), Some("Haddad, 12 rue des Lilas"), "service_social", &["rsa"], &[("attestation_caf", 10)], &[]),
+    ("Haddad", "Samira", Some("1987-07-30"), None, Some("Haddad, 12 rue des Lilas"), "service_social", &["rsa"], &[("attestation_caf", 10)], &[(DeviceKind::Laptop, 90)]),
+    ("Martin", "Lucas", Some("2003-02-17"), None, None, "mission_locale", &["etudiant"], &[], &[]),
+    ("Petit", "Jeanne", None, None, None, "caf", &["rsa"], &[("attestation_caf", 45)], &[]),
+    ("Roux", "Océane", Some("2006-09-05"), Some("06 98 76 54 32"), None, "mission_locale", &["demandeur_emploi"], &[("attestation_france_travail", 30)], &[]),
+    ("Diallo", "Mamadou", Some("1972-12-24"), Some("07 66 55 44 33"), None, "ccas", &["rsa", "demandeur_emploi"], &[("attestation_caf", 5)], &[(DeviceKind::Smartphone, 200)]),
+    ("Garnier", "Élodie", Some("1990-04-12"), None, None, "association", &["demandeur_emploi"], &[("attestation_france_travail", 89)], &[]),
+];
+
+/// Loads the demo people (with their proofs and equipment), unless they are already there.
+fn load_people(store: &mut Store) -> Result<usize> {
+    use crate::beneficiary::{self, Catalogue, NewPerson, PersonInput};
+    if crate::store::people::by_exact_name(store.conn(), "lefevre martine")?.len() > 0 {
+        return Ok(0);
+    }
+    let today = crate::local::today();
+    let caps = crate::programme::LegalCaps::shipped();
+    let catalogue = Catalogue::of(&[crate::programme::Programme::shipped_default(&caps)]);
+    for (last, first, birth, phone, household, prescriber, publics, proofs, equipment) in PEOPLE {
+        let input = PersonInput {
+            last_name: last.to_string(),
+            first_name: first.to_string(),
+            birth_date: birth.map(str::to_string),
+            phone: phone.map(str::to_string),
+            household: household.map(str::to_string),
+            prescriber: Some(prescriber.to_string()),
+            publics: publics.iter().map(|p| p.to_string()).collect(),
+            commune: Some("Nanterre".into()),
+            postcode: Some("92000".into()),
+            rgpd_informed_on: Some(today.to_string()),
+            ..PersonInput::default()
+        };
+        let person = NewPerson::parse(&input, &catalogue, today).expect("demo people are valid");
+        let id = beneficiary::add(store, &person, true)?;
+        for (kind, days_ago) in proofs.iter() {
+            let issued = if *kind == "carte_etudiante" {
+                // The current academic year's card, dated when the year began.
+                let year = if chrono::Datelike::month(&today) >= 9 { chrono::Datelike::year(&today) } else { chrono::Datelike::year(&today) - 1 };
+                chrono::NaiveDate::from_ymd_opt(year, 9, 15).expect("valid date").min(today)
+            } else {
+                today - chrono::Duration::days(*days_ago)
+            };
+            beneficiary::add_proof(store, id, kind, &issued.to_string(), OPERATORS[id as usize % OPERATORS.len()], &catalogue, today)?;
+        }
+        for (kind, days_ago) in equipment.iter() {
+            let date = today - chrono::Duration::days(*days_ago);
+            beneficiary::add_equipment(store, id, *kind, &date.to_string(), "Vente précédente (démo)", "Réseau (démo)", today)?;
+        }
+    }
+    Ok(PEOPLE.len())
+}
+
 /// Loads the demo centre into `store`, unless it is already there.
 pub fn load(store: &mut Store) -> Result<DemoReport> {
+    let people_created = load_people(store)?;
     let all = devices();
     if devices::by_tag(store.conn(), &all[0].tag)?.is_some() {
-        return Ok(DemoReport { devices_created: 0, already_loaded: true });
+        return Ok(DemoReport { devices_created: 0, people_created, already_loaded: people_created == 0 });
     }
     store.with_tx(|tx| {
         let now = store::now_text();
@@ -169,7 +241,7 @@ pub fn load(store: &mut Store) -> Result<DemoReport> {
             stock::apply(store, &device.tag, *step, OPERATORS[i % OPERATORS.len()], reason)?;
         }
     }
-    Ok(DemoReport { devices_created: all.len(), already_loaded: false })
+    Ok(DemoReport { devices_created: all.len(), people_created, already_loaded: false })
 }
 
 #[cfg(test)]

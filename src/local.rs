@@ -32,3 +32,14 @@ pub fn operator_name(explicit: Option<String>) -> String {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| "poste local".to_string())
 }
+
+/// The folder of programme files beside the database (`programmes/*.toml`), read with the
+/// shipped default programme.
+pub fn programmes_folder(database: &std::path::Path) -> PathBuf {
+    database.parent().map(|p| p.join("programmes")).unwrap_or_else(|| PathBuf::from("programmes"))
+}
+
+/// Today, on this machine's clock (the only place the core reads the calendar).
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
