@@ -128,3 +128,66 @@ fn the_database_path_comes_from_the_environment_when_not_given() {
     assert_eq!(info["database"], db.path.display().to_string());
     assert!(db.path.exists());
 }
+
+#[test]
+fn beneficiary_add_proof_check_through_the_cli() {
+    let db = TestDb::new();
+    let added = json(&comptoir(
+        &db,
+        &["beneficiary", "add", "--last-name", "Roux", "--first-name", "Océane", "--birth-date", "2006-09-05", "--household", "Roux", "--postcode", "92000", "--public", "demandeur_emploi", "--json"],
+    ));
+    let id = added["id"].as_i64().unwrap().to_string();
+    let plain = comptoir(&db, &["beneficiary", "add", "--last-name", "Petit", "--first-name", "Jeanne", "--public", "rsa"]);
+    assert_eq!(String::from_utf8_lossy(&plain.stdout).trim().parse::<i64>().unwrap(), added["id"].as_i64().unwrap() + 1);
+
+    let missing = json(&comptoir(&db, &["eligibility", "check", &id, "--on", "2026-11-22", "--kind", "laptop", "--json"]));
+    assert_eq!(missing["decision"], "not_eligible");
+    assert_eq!(missing["reasons"][0]["code"], "proof_missing");
+
+    json(&comptoir(&db, &["beneficiary", "proof", &id, "--kind", "attestation_france_travail", "--issued", "2026-08-24", "--checked-by", "Julien", "--json"]));
+    let day_90 = json(&comptoir(&db, &["eligibility", "check", &id, "--on", "2026-11-22", "--json"]));
+    assert_eq!(day_90["decision"], "eligible");
+    assert_eq!(day_90["programmes"], serde_json::json!(["defaut"]));
+    assert!(day_90["reasons"][0]["message"].as_str().unwrap().contains("valable jusqu'au 22/11/2026"));
+    let day_91 = json(&comptoir(&db, &["eligibility", "check", &id, "--on", "2026-11-23", "--json"]));
+    assert_eq!(day_91["decision"], "not_eligible");
+
+    let found = json(&comptoir(&db, &["beneficiary", "search", "oceane", "--json"]));
+    assert_eq!(found[0]["last_name"], "Roux");
+    let shown = json(&comptoir(&db, &["beneficiary", "show", &id, "--json"]));
+    assert_eq!(shown["proofs"][0]["checked_by"], "Julien");
+
+    let future = comptoir(&db, &["beneficiary", "proof", &id, "--kind", "attestation_caf", "--issued", "2099-01-01"]);
+    assert!(!future.status.success());
+    assert!(String::from_utf8_lossy(&future.stderr).contains("futur"));
+    let unknown = comptoir(&db, &["eligibility", "check", &id, "--programme", "inexistant"]);
+    assert!(!unknown.status.success());
+}
+
+#[test]
+fn programme_files_are_checked_and_the_folder_beside_the_database_is_read() {
+    let db = TestDb::new();
+    let default = comptoir::programme::DEFAULT_PROGRAMME;
+    let too_expensive = db.file("cher.toml", default.replace("max = \"120,00\"", "max = \"200,00\"").as_bytes());
+    let out = comptoir(&db, &["programme", "check", too_expensive.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("ligne") && stderr.contains("plafond légal de 180,00 €"), "{stderr}");
+
+    let folder = db.dir.path().join("programmes");
+    std::fs::create_dir_all(&folder).unwrap();
+    let youth = default
+        .replace("id = \"defaut\"", "id = \"jeunes\"")
+        .replace("name = \"Équipement solidaire\"", "name = \"Jeunes connectés\"");
+    std::fs::write(folder.join("jeunes.toml"), youth).unwrap();
+    let ok = comptoir(&db, &["programme", "check", folder.join("jeunes.toml").to_str().unwrap()]);
+    assert!(ok.status.success());
+    let list = json(&comptoir(&db, &["programme", "list", "--json"]));
+    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["defaut", "jeunes"]);
+
+    std::fs::write(folder.join("casse.toml"), "id = \"x\"\nname = [\n").unwrap();
+    let broken = comptoir(&db, &["programme", "list"]);
+    assert!(!broken.status.success());
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("casse.toml"));
+}

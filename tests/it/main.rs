@@ -3,6 +3,7 @@
 
 mod cli;
 mod import;
+mod people;
 mod stock;
 mod store;
 
