@@ -9,6 +9,13 @@ fn main() {
             "stock_show",
             "stock_summary",
             "stock_apply",
+            "people_search",
+            "person_show",
+            "person_save",
+            "proof_add",
+            "eligibility_check",
+            "eligibility_override",
+            "diagnostic_advise",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

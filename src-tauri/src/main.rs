@@ -9,13 +9,18 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tauri::{Manager, State};
 
-use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Vocabulary};
+use comptoir::beneficiary::{self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber};
+use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary};
+use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
+use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::{local, Store};
+use comptoir::{local, Error, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 struct App {
     store: Result<Mutex<Store>, UiError>,
+    /// The programmes beside the database, or why one of them is refused.
+    programmes: Result<Vec<Programme>, UiError>,
     operator: String,
     database: PathBuf,
 }
@@ -44,25 +49,127 @@ impl App {
         let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(f(&mut guard)?)
     }
+
+    fn programmes(&self) -> Reply<&[Programme]> {
+        self.programmes.as_deref().map_err(Clone::clone)
+    }
+}
+
+/// Codes and labels the people screens offer.
+#[derive(Serialize)]
+struct PeopleVocabulary {
+    catalogue: Catalogue,
+    prescribers: Vec<Term>,
+    uses: Vec<Term>,
+    places: Vec<Term>,
+    screens: Vec<Term>,
+    programmes: Vec<Named>,
+}
+
+/// A programme's id and name.
+#[derive(Serialize)]
+struct Named {
+    code: String,
+    label: String,
 }
 
 #[derive(Serialize)]
 struct AppInfo {
     database: String,
     operator: String,
+    today: String,
     vocabulary: Vocabulary,
+    people: PeopleVocabulary,
     /// Set when the database could not be opened: the UI shows it instead of the stock.
     startup_error: Option<UiError>,
+    /// Set when a programme file is refused: the people screens show it.
+    programmes_error: Option<UiError>,
+}
+
+macro_rules! terms {
+    ($t:ty) => {
+        <$t>::ALL.iter().map(|v| Term { code: v.code(), label: v.label() }).collect()
+    };
 }
 
 #[tauri::command]
 fn app_info(app: State<'_, App>) -> AppInfo {
+    let programmes = app.programmes.as_deref().unwrap_or(&[]);
     AppInfo {
         database: app.database.display().to_string(),
         operator: app.operator.clone(),
+        today: local::today().to_string(),
         vocabulary: device::vocabulary(),
+        people: PeopleVocabulary {
+            catalogue: Catalogue::of(programmes),
+            prescribers: terms!(Prescriber),
+            uses: terms!(Use),
+            places: terms!(Place),
+            screens: terms!(ScreenWish),
+            programmes: programmes
+                .iter()
+                .map(|p| Named { code: p.id.clone(), label: p.name.clone() })
+                .collect(),
+        },
         startup_error: app.store.as_ref().err().cloned(),
+        programmes_error: app.programmes.as_ref().err().cloned(),
     }
+}
+
+#[tauri::command]
+fn people_search(app: State<'_, App>, text: String) -> Reply<Vec<PersonSummary>> {
+    app.with_store(|store| beneficiary::search(store, &text, 50))
+}
+
+#[tauri::command]
+fn person_show(app: State<'_, App>, id: i64) -> Reply<Person> {
+    app.with_store(|store| beneficiary::get(store, id))
+}
+
+/// Creates a person, or updates one when `id` is given. A likely duplicate comes back as the
+/// error `likely_duplicate` unless `force`.
+#[tauri::command]
+fn person_save(app: State<'_, App>, id: Option<i64>, input: PersonInput, force: bool) -> Reply<Person> {
+    let catalogue = Catalogue::of(app.programmes()?);
+    app.with_store(|store| {
+        let person = NewPerson::parse(&input, &catalogue, local::today()).map_err(Error::InvalidFields)?;
+        let id = match id {
+            Some(id) => {
+                beneficiary::update(store, id, &person)?;
+                id
+            }
+            None => beneficiary::add(store, &person, force)?,
+        };
+        beneficiary::get(store, id)
+    })
+}
+
+#[tauri::command]
+fn proof_add(app: State<'_, App>, id: i64, kind: String, issued: String) -> Reply<Person> {
+    let catalogue = Catalogue::of(app.programmes()?);
+    app.with_store(|store| {
+        beneficiary::add_proof(store, id, &kind, &issued, &app.operator, &catalogue, local::today())?;
+        beneficiary::get(store, id)
+    })
+}
+
+#[tauri::command]
+fn eligibility_check(app: State<'_, App>, id: i64, kind: Option<DeviceKind>) -> Reply<PersonDecision> {
+    let programmes = app.programmes()?;
+    app.with_store(|store| beneficiary::check(store, programmes, id, local::today(), kind))
+}
+
+#[tauri::command]
+fn eligibility_override(app: State<'_, App>, id: i64, programme: String, reason: String, kind: Option<DeviceKind>) -> Reply<PersonDecision> {
+    let programmes = app.programmes()?;
+    app.with_store(|store| {
+        beneficiary::override_decision(store, programmes, id, &programme, &reason, &app.operator, local::today(), kind)
+    })
+}
+
+#[tauri::command]
+fn diagnostic_advise(app: State<'_, App>, answers: Answers) -> Reply<Advice> {
+    app.with_store(|store| diagnostic::advise(store, &answers))
 }
 
 #[derive(Deserialize)]
@@ -117,7 +224,9 @@ fn database_from_args() -> PathBuf {
 fn main() {
     let database = database_from_args();
     let store = Store::open(&database).map(Mutex::new).map_err(UiError::from);
-    let app = App { store, operator: local::operator_name(None), database };
+    let programmes = programme::load_all(Some(&local::programmes_folder(&database)), &LegalCaps::shipped())
+        .map_err(|e| UiError::from(Error::from(e)));
+    let app = App { store, programmes, operator: local::operator_name(None), database };
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes
@@ -130,7 +239,20 @@ fn main() {
             }
         }))
         .manage(app)
-        .invoke_handler(tauri::generate_handler![app_info, stock_list, stock_show, stock_summary, stock_apply])
+        .invoke_handler(tauri::generate_handler![
+            app_info,
+            stock_list,
+            stock_show,
+            stock_summary,
+            stock_apply,
+            people_search,
+            person_show,
+            person_save,
+            proof_add,
+            eligibility_check,
+            eligibility_override,
+            diagnostic_advise,
+        ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Comptoir n'a pas pu ouvrir sa fenêtre");
 }

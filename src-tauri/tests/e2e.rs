@@ -237,3 +237,60 @@ fn a_second_launch_hands_over_to_the_first_and_exits() {
     assert!(status.success(), "the second instance should exit cleanly, got {status}");
     assert!(first_still_running, "the first instance must keep running");
 }
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_searched_person_shows_the_decision_and_its_reasons() {
+    let _turn = one_window();
+    assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run under xvfb-run (scripts/test does)");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("centre.sqlite");
+    {
+        let mut store = Store::open(&db).unwrap();
+        demo::load(&mut store).unwrap();
+    }
+    let port = free_port();
+    let driver = Driver(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver not found"),
+    );
+    let app = PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app"));
+    let session = Session::start(port, &app, &db);
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+
+    session.click(&session.find("#tab-people").unwrap());
+    let search = session.wait_for("the people search box", |s| s.find("#person-search"));
+    // No accent, lower case, a partial name: the demo's « Lefèvre Martine ».
+    session.type_keys(&search, "lefev");
+    session.wait_for("one result", |s| {
+        let n = s.script("return document.querySelectorAll('#person-rows tr').length;");
+        (n == 1).then_some(())
+    });
+    session.type_keys(&search, "\u{E007}");
+    let verdict = session.wait_for("the decision", |s| s.find("#decision-verdict").filter(|el| !s.text(el).is_empty()));
+    assert_eq!(session.text(&verdict), "Éligible");
+    let reasons = session.text(&session.find("#decision-reasons").unwrap());
+    assert!(reasons.contains("Bénéficiaire du RSA") && reasons.contains("valable jusqu'au"), "{reasons}");
+    assert_eq!(session.text(&session.find("#person-name").unwrap()), "Lefèvre Martine");
+
+    // A job seeker whose attestation is too old: not eligible, and the reason says why.
+    session.script("const s = document.getElementById('person-search'); s.value = ''; s.focus(); return null;");
+    session.type_keys(&search, "francois dub");
+    session.wait_for("Dubois in the list", |s| {
+        let t = s.script("return document.querySelector('#person-rows tr td:nth-child(2)')?.textContent ?? '';");
+        (t == "Dubois").then_some(())
+    });
+    session.type_keys(&search, "\u{E007}");
+    session.wait_for("the refusal", |s| s.find("#decision-verdict").filter(|el| s.text(el) == "Non éligible"));
+    let reasons = session.text(&session.find("#decision-reasons").unwrap());
+    assert!(reasons.contains("n'est plus valable"), "{reasons}");
+    let code = session.script("return document.querySelector('#decision-reasons li').dataset.code;");
+    assert_eq!(code, "proof_expired");
+    session.screenshot(&artifacts_dir().join("person-decision.png"));
+    drop(session);
+    drop(driver);
+}

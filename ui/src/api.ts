@@ -7,9 +7,38 @@ export interface Vocabulary {
   kinds: Term[]; categories: Term[]; states: Term[]; storage_kinds: Term[]; actions: Term[];
 }
 export interface UiError { code: string; message: string }
-export interface AppInfo {
-  database: string; operator: string; vocabulary: Vocabulary; startup_error: UiError | null;
+export interface PeopleVocabulary {
+  catalogue: { publics: Record<string, string>; proof_kinds: Record<string, string> };
+  prescribers: Term[]; uses: Term[]; places: Term[]; screens: Term[]; programmes: Term[];
 }
+export interface AppInfo {
+  database: string; operator: string; today: string; vocabulary: Vocabulary; people: PeopleVocabulary;
+  startup_error: UiError | null; programmes_error: UiError | null;
+}
+export interface PersonSummary {
+  id: number; last_name: string; first_name: string; birth_date: string | null;
+  phone: string | null; household: string | null; commune: string | null;
+}
+export interface PersonInput {
+  last_name: string; first_name: string; birth_date: string | null; phone: string | null;
+  email: string | null; postcode: string | null; commune: string | null; household: string | null;
+  prescriber: string | null; publics: string[]; rgpd_informed_on: string | null; notes: string | null;
+}
+export interface Proof { id: number; kind: string; issued: string; checked_by: string; checked_at: string }
+export interface Override { programme: string; overridden: string; reason: string; operator: string; at: string }
+export interface Person extends Omit<PersonInput, "prescriber"> {
+  id: number; prescriber: string | null; merged_into: number | null; proofs: Proof[];
+  equipment: { date: string; kind: string; source: string }[]; overrides: Override[];
+}
+export interface Reason { code: string; message: string }
+export interface PersonDecision {
+  person_id: number; on: string; decision: "eligible" | "not_eligible" | "to_review";
+  reasons: Reason[]; programmes: string[];
+  details: { programme: string; name: string; decision: string; publics: string[]; reasons: Reason[] }[];
+  overrides: Override[];
+}
+export interface Suggestion { kind: string; score: number; categories: string[]; why: string[] }
+export interface Advice { suggestions: Suggestion[]; devices: Device[] }
 export interface Device {
   tag: string; kind: string; category: string | null; state: string;
   brand: string; model: string; serial: string | null; imei: string | null;
@@ -37,6 +66,16 @@ export const api = {
   summary: () => invoke<StockSummary>("stock_summary"),
   apply: (tag: string, action: string, reason: string) =>
     invoke<DeviceDetail>("stock_apply", { tag, action, reason }),
+  peopleSearch: (text: string) => invoke<PersonSummary[]>("people_search", { text }),
+  personShow: (id: number) => invoke<Person>("person_show", { id }),
+  personSave: (id: number | null, input: PersonInput, force: boolean) =>
+    invoke<Person>("person_save", { id, input, force }),
+  proofAdd: (id: number, kind: string, issued: string) => invoke<Person>("proof_add", { id, kind, issued }),
+  check: (id: number, kind: string | null) => invoke<PersonDecision>("eligibility_check", { id, kind }),
+  override: (id: number, programme: string, reason: string, kind: string | null) =>
+    invoke<PersonDecision>("eligibility_override", { id, programme, reason, kind }),
+  advise: (answers: { uses: string[]; place: string; screen: string; first_device: boolean }) =>
+    invoke<Advice>("diagnostic_advise", { answers }),
 };
 
 /** A readable French message from whatever a command threw. */

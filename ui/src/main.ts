@@ -1,9 +1,9 @@
 // The stock screen: search (scanner-friendly), filters, list, and a device's page with its
 // history and the actions the core offers. Keyboard first: a USB scanner types the tag and
 // Enter into the search box, which opens that device.
-import { api, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction, type Term } from "./api";
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+import { api, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction } from "./api";
+import { $, el, fillSelect, rowKeys, showError, showStatus } from "./dom";
+import { startPeople, focusPeople } from "./people";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -13,8 +13,6 @@ const filterState = $<HTMLSelectElement>("filter-state");
 const receiveOnScan = $<HTMLInputElement>("receive-on-scan");
 const rows = $<HTMLTableSectionElement>("device-rows");
 const count = $("count");
-const errorBox = $("error");
-const statusBox = $("status");
 const detail = $("device-detail");
 const detailEmpty = $("detail-empty");
 const reasonForm = $<HTMLFormElement>("reason-form");
@@ -31,31 +29,6 @@ function label(kind: "kinds" | "categories" | "states", code: string | null): st
   return labels[kind]?.[code] ?? code;
 }
 
-function showError(message: string | null) {
-  errorBox.textContent = message ?? "";
-  errorBox.hidden = message === null;
-}
-
-function showStatus(message: string | null) {
-  statusBox.textContent = message ?? "";
-  statusBox.hidden = message === null;
-}
-
-function fillSelect(select: HTMLSelectElement, terms: Term[]) {
-  for (const term of terms) {
-    const option = document.createElement("option");
-    option.value = term.code;
-    option.textContent = term.label;
-    select.append(option);
-  }
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
 
 function formatWhen(at: string): string {
   const date = new Date(at);
@@ -113,27 +86,13 @@ function renderRows(devices: Device[]) {
       );
       if (current?.tag === d.tag) tr.setAttribute("aria-current", "true");
       tr.addEventListener("click", () => void openDevice(d.tag));
-      tr.addEventListener("keydown", (e) => onRowKey(e, tr));
+      tr.addEventListener("keydown", (e) => rowKeys(e, tr, search, () => void openDevice(d.tag)));
       return tr;
     }),
   );
   count.textContent = devices.length === 0
     ? "Aucun appareil ne correspond."
     : `${devices.length} appareil${devices.length > 1 ? "s" : ""}${devices.length >= 200 ? " (les 200 plus récents : affinez la recherche)" : ""}`;
-}
-
-function onRowKey(e: KeyboardEvent, tr: HTMLTableRowElement) {
-  if (e.key === "Enter") {
-    e.preventDefault();
-    void openDevice(tr.dataset.tag!);
-  } else if (e.key === "ArrowDown") {
-    e.preventDefault();
-    (tr.nextElementSibling as HTMLElement | null)?.focus();
-  } else if (e.key === "ArrowUp") {
-    e.preventDefault();
-    const prev = tr.previousElementSibling as HTMLElement | null;
-    (prev ?? search).focus();
-  }
 }
 
 async function openDevice(code: string, fromScan = false) {
@@ -274,8 +233,31 @@ $("reason-cancel").addEventListener("click", () => {
   pendingAction = null;
 });
 
+function showView(view: "stock" | "people") {
+  $("view-stock").hidden = view !== "stock";
+  $("view-people").hidden = view !== "people";
+  $("tab-stock").setAttribute("aria-pressed", String(view === "stock"));
+  $("tab-people").setAttribute("aria-pressed", String(view === "people"));
+  showError(null);
+  showStatus(null);
+  if (view === "stock") {
+    search.focus();
+    search.select();
+  } else {
+    focusPeople();
+  }
+}
+$("tab-stock").addEventListener("click", () => showView("stock"));
+$("tab-people").addEventListener("click", () => showView("people"));
+
 document.addEventListener("keydown", (e) => {
-  if (e.key === "Escape") {
+  if (e.key === "F2") {
+    e.preventDefault();
+    showView("stock");
+  } else if (e.key === "F3") {
+    e.preventDefault();
+    showView("people");
+  } else if (e.key === "Escape" && !$("view-stock").hidden) {
     reasonForm.hidden = true;
     search.focus();
     search.select();
@@ -304,6 +286,7 @@ async function start() {
     search.disabled = true;
     return;
   }
+  startPeople(info);
   await Promise.all([refreshSummary(), refreshList()]);
   search.focus();
 }
