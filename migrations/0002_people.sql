@@ -25,6 +25,8 @@ CREATE TABLE people (
 CREATE INDEX people_phone ON people (phone);
 CREATE INDEX people_household ON people (household_key);
 CREATE INDEX people_birth ON people (birth_date);
+-- Folded names in order: one or two letters typed find the names that begin with them.
+CREATE INDEX people_search ON people (search_text);
 
 CREATE VIRTUAL TABLE people_fts USING fts5 (
     search_text, content = 'people', content_rowid = 'id', tokenize = 'trigram'
@@ -39,6 +41,11 @@ END;
 CREATE TRIGGER people_fts_delete AFTER DELETE ON people BEGIN
     INSERT INTO people_fts (people_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
 END;
+
+-- The distinct words of names (folded), to find names one typo away without scanning people.
+CREATE TABLE name_words (
+    word  TEXT PRIMARY KEY
+) STRICT, WITHOUT ROWID;
 
 CREATE TABLE person_publics (
     person_id  INTEGER NOT NULL REFERENCES people (id),

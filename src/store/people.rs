@@ -58,6 +58,7 @@ pub fn insert(conn: &Connection, p: &NewPerson, now: &str) -> Result<i64> {
     )?;
     let id = conn.last_insert_rowid();
     set_publics(conn, id, &p.publics)?;
+    add_name_words(conn, p)?;
     Ok(id)
 }
 
@@ -86,7 +87,18 @@ pub fn update(conn: &Connection, id: i64, p: &NewPerson, now: &str) -> Result<()
         ],
     )?;
     conn.execute("DELETE FROM person_publics WHERE person_id = ?1", [id])?;
-    set_publics(conn, id, &p.publics)
+    set_publics(conn, id, &p.publics)?;
+    add_name_words(conn, p)
+}
+
+/// Records the words of a person's names in the typo-search vocabulary. Words no longer used
+/// by anyone may stay: they only propose candidates, which then match nobody.
+fn add_name_words(conn: &Connection, p: &NewPerson) -> Result<()> {
+    let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO name_words (word) VALUES (?1)")?;
+    for word in fold(&format!("{} {}", p.last_name, p.first_name)).split(' ').filter(|w| w.chars().count() >= 3) {
+        stmt.execute([word])?;
+    }
+    Ok(())
 }
 
 fn set_publics(conn: &Connection, id: i64, publics: &[String]) -> Result<()> {
@@ -185,15 +197,39 @@ pub fn by_exact_name(conn: &Connection, full: &str) -> Result<Vec<PersonSummary>
         .collect())
 }
 
-/// Rows of the trigram index matching `fts` (an FTS5 query), best ranked first.
+/// Rows of the trigram index matching `fts` (an FTS5 query), most recent first, stopping at
+/// `limit` (no ranking: scoring every match of a common name costs more than it helps).
 fn fts_candidates(conn: &Connection, fts: &str, limit: usize) -> Result<Vec<(PersonSummary, String)>> {
     let sql = format!(
         "SELECT {SUMMARY}, p.search_text FROM people_fts f CROSS JOIN people p ON p.id = f.rowid
-         WHERE people_fts MATCH ?1 AND p.merged_into IS NULL ORDER BY f.rank LIMIT ?2"
+         WHERE people_fts MATCH ?1 AND p.merged_into IS NULL ORDER BY f.rowid DESC LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![fts, limit as i64], |r| Ok((summary_from_row(r)?, r.get::<_, String>(7)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Words of the names' vocabulary close to `token`: the same first or second letter, a length
+/// within two, and one typo away (two for long words), or starting so.
+fn close_words(conn: &Connection, token: &str) -> Result<Vec<String>> {
+    let chars: Vec<char> = token.chars().collect();
+    let n = chars.len() as i64;
+    let mut stmt = conn.prepare_cached(
+        "SELECT word FROM name_words WHERE length(word) BETWEEN ?1 AND ?2
+         AND (substr(word, 1, 1) = ?3 OR substr(word, 2, 1) = ?4)",
+    )?;
+    let rows = stmt.query_map(
+        params![n - 2, n + 12, chars[0].to_string(), chars[1].to_string()],
+        |r| r.get::<_, String>(0),
+    )?;
+    let mut out = Vec::new();
+    for word in rows {
+        let word = word?;
+        if word != token && close_word(token, &word) {
+            out.push(word);
+        }
+    }
+    Ok(out)
 }
 
 /// Whether `word` is `token` give or take one typo (two for long words), or starts so.
@@ -216,9 +252,21 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonS
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     if digits.len() >= 4 && text.chars().all(|c| c.is_ascii_digit() || " .-+".contains(c)) {
-        let pattern = format!("%{}%", digits.trim_start_matches('0'));
-        let sql = format!("SELECT {SUMMARY} FROM people p WHERE p.phone LIKE ?1 AND p.merged_into IS NULL ORDER BY p.last_name, p.first_name LIMIT ?2");
-        return summaries(conn, &sql, params![pattern, limit as i64]);
+        // The beginning of a number, as stored ("0612…"; "+33 6 12" is "0612…" too): a range
+        // of the phone index.
+        let prefix = match digits.strip_prefix("33").filter(|_| text.trim_start().starts_with('+')) {
+            Some(rest) => format!("0{rest}"),
+            None if digits.starts_with('0') => digits,
+            None => format!("+{digits}"),
+        };
+        let mut upper = prefix.clone().into_bytes();
+        *upper.last_mut().expect("at least 4 digits") += 1;
+        let upper = String::from_utf8(upper).expect("ASCII digits");
+        let sql = format!(
+            "SELECT {SUMMARY} FROM people p WHERE p.phone >= ?1 AND p.phone < ?2 AND p.merged_into IS NULL
+             ORDER BY p.phone LIMIT ?3"
+        );
+        return summaries(conn, &sql, params![prefix, upper, limit as i64]);
     }
     let tokens: Vec<String> = fold(text).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
     let (long, short): (Vec<&String>, Vec<&String>) = tokens.iter().partition(|t| t.chars().count() >= 3);
@@ -232,32 +280,33 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonS
             }
         }
     } else {
-        let pattern = format!("{}%", short[0].replace('%', "").replace('_', ""));
+        // One or two letters: the names that begin with them, through the index of folded
+        // names (last name first), in alphabetical order.
+        let prefix = short.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(" ");
+        let upper = format!("{prefix}\u{10FFFF}");
         let sql = format!(
-            "SELECT {SUMMARY}, p.search_text FROM people p WHERE p.merged_into IS NULL
-             AND (p.search_text LIKE ?1 OR p.search_text LIKE '% ' || ?1) ORDER BY p.last_name, p.first_name LIMIT ?2"
+            "SELECT {SUMMARY} FROM people p WHERE p.search_text >= ?1 AND p.search_text < ?2
+             AND p.merged_into IS NULL ORDER BY p.search_text LIMIT ?3"
         );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![pattern, (limit * 4) as i64], |r| Ok((summary_from_row(r)?, r.get::<_, String>(7)?)))?;
-        for row in rows {
-            let (person, search_text) = row?;
-            if short.iter().all(|t| word_start(&search_text, t)) {
-                found.push(person);
-            }
-        }
+        found = summaries(conn, &sql, params![prefix, upper, limit as i64])?;
     }
-    // Too few: forgive a typo. Candidates share trigrams with the words; keep the close ones.
+    // Too few: forgive a typo. The names' vocabulary proposes the words one typo away from
+    // each long word typed; the index then finds who bears them.
     if found.len() < 5 && long.iter().any(|t| t.chars().count() >= 4) {
-        let trigrams: Vec<String> = long
-            .iter()
-            .flat_map(|t| {
-                let chars: Vec<char> = t.chars().collect();
-                chars.windows(3).map(|w| format!("\"{}\"", w.iter().collect::<String>().replace('"', "\"\""))).collect::<Vec<_>>()
-            })
-            .collect();
-        for (person, search_text) in fts_candidates(conn, &trigrams.join(" OR "), 200)? {
+        let mut groups = Vec::new();
+        for token in &long {
+            let mut words = vec![(*token).clone()];
+            if token.chars().count() >= 4 {
+                words.extend(close_words(conn, token)?);
+            }
+            groups.push(format!(
+                "({})",
+                words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" OR ")
+            ));
+        }
+        for (person, search_text) in fts_candidates(conn, &groups.join(" AND "), limit * 4)? {
             let words: Vec<&str> = search_text.split(' ').collect();
-            let all_close = long.iter().all(|t| words.iter().any(|w| close_word(t, w)));
+            let all_close = long.iter().all(|t| words.iter().any(|w| w.contains(t.as_str()) || close_word(t, w)));
             if all_close && !found.iter().any(|f| f.id == person.id) {
                 found.push(person);
             }
@@ -291,9 +340,12 @@ fn touch(conn: &Connection, id: i64, now: &str) -> Result<()> {
 
 /// Equipment received by the person (by_person) and by the rest of their household.
 pub fn household_equipment(conn: &Connection, id: i64, household_key: Option<&str>) -> Result<Vec<PastPurchase>> {
+    // Two indexed lookups (the person's, then the rest of the household's), not one OR.
     let mut stmt = conn.prepare_cached(
-        "SELECT e.date, e.kind, e.person_id = ?1 FROM equipment_received e JOIN people p ON p.id = e.person_id
-         WHERE e.person_id = ?1 OR (?2 IS NOT NULL AND p.household_key = ?2 AND p.merged_into IS NULL)",
+        "SELECT e.date, e.kind, 1 FROM equipment_received e WHERE e.person_id = ?1
+         UNION ALL
+         SELECT e.date, e.kind, 0 FROM people p JOIN equipment_received e ON e.person_id = p.id
+         WHERE ?2 IS NOT NULL AND p.household_key = ?2 AND p.id <> ?1 AND p.merged_into IS NULL",
     )?;
     let rows = stmt.query_map(params![id, household_key], |r| Ok(PastPurchase { date: r.get(0)?, kind: r.get(1)?, by_person: r.get(2)? }))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
