@@ -12,6 +12,7 @@ fn main() {
             "people_search",
             "person_show",
             "person_save",
+            "person_merge",
             "proof_add",
             "eligibility_check",
             "eligibility_override",

@@ -167,6 +167,15 @@ fn eligibility_override(app: State<'_, App>, id: i64, programme: String, reason:
     })
 }
 
+/// Merges the duplicate record into the one shown (a manager's act; reason required).
+#[tauri::command]
+fn person_merge(app: State<'_, App>, keep: i64, duplicate: i64, reason: String) -> Reply<Person> {
+    app.with_store(|store| {
+        beneficiary::merge(store, keep, duplicate, &app.operator, &reason)?;
+        beneficiary::get(store, keep)
+    })
+}
+
 #[tauri::command]
 fn diagnostic_advise(app: State<'_, App>, answers: Answers) -> Reply<Advice> {
     app.with_store(|store| diagnostic::advise(store, &answers))
@@ -248,6 +257,7 @@ fn main() {
             people_search,
             person_show,
             person_save,
+            person_merge,
             proof_add,
             eligibility_check,
             eligibility_override,

@@ -70,6 +70,8 @@ export const api = {
   personShow: (id: number) => invoke<Person>("person_show", { id }),
   personSave: (id: number | null, input: PersonInput, force: boolean) =>
     invoke<Person>("person_save", { id, input, force }),
+  personMerge: (keep: number, duplicate: number, reason: string) =>
+    invoke<Person>("person_merge", { keep, duplicate, reason }),
   proofAdd: (id: number, kind: string, issued: string) => invoke<Person>("proof_add", { id, kind, issued }),
   check: (id: number, kind: string | null) => invoke<PersonDecision>("eligibility_check", { id, kind }),
   override: (id: number, programme: string, reason: string, kind: string | null) =>

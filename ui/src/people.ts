@@ -240,6 +240,25 @@ export function startPeople(appInfo: AppInfo) {
       showError(messageOf(err));
     }
   });
+  $("merge-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!current) return;
+    const duplicate = Number($<HTMLInputElement>("merge-duplicate").value);
+    if (!Number.isInteger(duplicate) || duplicate <= 0) {
+      showError("Indiquez le numéro de la fiche en double (un nombre).");
+      return;
+    }
+    try {
+      const person = await api.personMerge(current.id, duplicate, $<HTMLInputElement>("merge-reason").value);
+      showError(null);
+      showStatus(`Fiche n° ${duplicate} fusionnée dans la fiche n° ${person.id}.`);
+      renderPerson(person);
+      await refreshDecision();
+      void refreshSearch();
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   $("diagnostic-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
