@@ -13,15 +13,91 @@ use comptoir::programme::{LegalCaps, Programme};
 use comptoir::Store;
 
 const LAST: &[&str] = &[
-    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent",
-    "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "André", "Mercier",
-    "Dupont", "Lambert", "Bonnet", "François", "Martinez", "Legrand", "Garnier", "Faure", "Rousseau", "Blanc", "Guérin",
-    "Muller", "Henry", "Roussel", "Nicolas", "Perrin", "Morin", "Mathieu", "Clément", "Gauthier", "Dumont", "Lopez",
-    "Fontaine", "Chevalier", "Robin", "Masson", "Haddad", "Benali", "Diallo", "Nguyen", "Traoré", "Kone", "Cissé", "Da Silva",
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Thomas",
+    "Robert",
+    "Richard",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "Garcia",
+    "David",
+    "Bertrand",
+    "Roux",
+    "Vincent",
+    "Fournier",
+    "Morel",
+    "Girard",
+    "André",
+    "Mercier",
+    "Dupont",
+    "Lambert",
+    "Bonnet",
+    "François",
+    "Martinez",
+    "Legrand",
+    "Garnier",
+    "Faure",
+    "Rousseau",
+    "Blanc",
+    "Guérin",
+    "Muller",
+    "Henry",
+    "Roussel",
+    "Nicolas",
+    "Perrin",
+    "Morin",
+    "Mathieu",
+    "Clément",
+    "Gauthier",
+    "Dumont",
+    "Lopez",
+    "Fontaine",
+    "Chevalier",
+    "Robin",
+    "Masson",
+    "Haddad",
+    "Benali",
+    "Diallo",
+    "Nguyen",
+    "Traoré",
+    "Kone",
+    "Cissé",
+    "Da Silva",
 ];
 const FIRST: &[&str] = &[
-    "Martine", "François", "Inès", "Karim", "Samira", "Lucas", "Jeanne", "Océane", "Mamadou", "Élodie", "Nathalie", "Pierre",
-    "Fatima", "Mohamed", "Léa", "Hugo", "Chloé", "Louis", "Aïcha", "Moussa", "Zoé", "Jules", "Camille", "Noé", "Manon",
+    "Martine",
+    "François",
+    "Inès",
+    "Karim",
+    "Samira",
+    "Lucas",
+    "Jeanne",
+    "Océane",
+    "Mamadou",
+    "Élodie",
+    "Nathalie",
+    "Pierre",
+    "Fatima",
+    "Mohamed",
+    "Léa",
+    "Hugo",
+    "Chloé",
+    "Louis",
+    "Aïcha",
+    "Moussa",
+    "Zoé",
+    "Jules",
+    "Camille",
+    "Noé",
+    "Manon",
 ];
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -47,7 +123,10 @@ fn measure(name: &str, n: usize, mut f: impl FnMut(usize) -> usize) {
 }
 
 fn main() {
-    let size: usize = std::env::var("COMPTOIR_BENCH_PEOPLE").ok().and_then(|v| v.parse().ok()).unwrap_or(50_000);
+    let size: usize = std::env::var("COMPTOIR_BENCH_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(50_000);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.sqlite")).unwrap();
     let programmes = vec![Programme::shipped_default(&LegalCaps::shipped())];
@@ -61,7 +140,10 @@ fn main() {
         let input = PersonInput {
             last_name: LAST[n % LAST.len()].to_string(),
             first_name: FIRST[(n / LAST.len()) % FIRST.len()].to_string(),
-            birth_date: Some((NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days((n * 37 % 20_000) as i64)).to_string()),
+            birth_date: Some(
+                (NaiveDate::from_ymd_opt(1950, 1, 1).unwrap() + chrono::Duration::days((n * 37 % 20_000) as i64))
+                    .to_string(),
+            ),
             phone: Some(format!("06{:08}", n * 7_919 % 100_000_000)),
             household: Some(format!("Foyer {}", n / 3)),
             publics: vec![publics[n % 3].to_string()],
@@ -70,15 +152,38 @@ fn main() {
         let person = NewPerson::parse(&input, &catalogue, today).unwrap();
         let id = beneficiary::add(&mut store, &person, true).unwrap();
         let issued = today - chrono::Duration::days((n % 120) as i64);
-        beneficiary::add_proof(&mut store, id, proofs[n % 3], &issued.to_string(), "bench", &catalogue, today).unwrap();
+        beneficiary::add_proof(
+            &mut store,
+            id,
+            proofs[n % 3],
+            &issued.to_string(),
+            "bench",
+            &catalogue,
+            today,
+        )
+        .unwrap();
         if n % 10 == 0 {
-            beneficiary::add_equipment(&mut store, id, DeviceKind::Laptop, &(today - chrono::Duration::days(100)).to_string(), "", "bench", today).unwrap();
+            beneficiary::add_equipment(
+                &mut store,
+                id,
+                DeviceKind::Laptop,
+                &(today - chrono::Duration::days(100)).to_string(),
+                "",
+                "bench",
+                today,
+            )
+            .unwrap();
         }
     }
-    println!("filled the store with {size} people (one proof each) in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "filled the store with {size} people (one proof each) in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
 
     let q = 500;
-    measure("search: last name (many hits)", q, |i| beneficiary::search(&store, LAST[i % LAST.len()], 50).unwrap().len());
+    measure("search: last name (many hits)", q, |i| {
+        beneficiary::search(&store, LAST[i % LAST.len()], 50).unwrap().len()
+    });
     measure("search: first + last name", q, |i| {
         let text = format!("{} {}", FIRST[i % FIRST.len()], LAST[i % LAST.len()]);
         beneficiary::search(&store, &text, 50).unwrap().len()
@@ -93,20 +198,45 @@ fn main() {
         if chars.len() > 4 {
             chars.swap(2, 3);
         }
-        beneficiary::search(&store, &chars.into_iter().collect::<String>(), 50).unwrap().len()
+        beneficiary::search(&store, &chars.into_iter().collect::<String>(), 50)
+            .unwrap()
+            .len()
     });
-    measure("search: no match", q, |i| beneficiary::search(&store, &format!("zzqx{i}"), 50).unwrap().len());
-    measure("search: phone", q, |i| beneficiary::search(&store, &format!("06{:08}", i * 104_729 % size * 7_919 % 100_000_000), 50).unwrap().len());
-    measure("search: household", q, |i| beneficiary::search(&store, &format!("foyer {}", i * 31 % (size / 3)), 50).unwrap().len());
+    measure("search: no match", q, |i| {
+        beneficiary::search(&store, &format!("zzqx{i}"), 50).unwrap().len()
+    });
+    measure("search: phone", q, |i| {
+        beneficiary::search(
+            &store,
+            &format!("06{:08}", i * 104_729 % size * 7_919 % 100_000_000),
+            50,
+        )
+        .unwrap()
+        .len()
+    });
+    measure("search: household", q, |i| {
+        beneficiary::search(&store, &format!("foyer {}", i * 31 % (size / 3)), 50)
+            .unwrap()
+            .len()
+    });
 
     measure("eligibility check (store + engine)", q, |i| {
         let id = (i * 97 % size) as i64 + 1;
         let d = beneficiary::check(&store, &programmes, id, today, Some(DeviceKind::Laptop)).unwrap();
         usize::from(d.decision.decision == eligibility::Verdict::Eligible)
     });
-    let applicant = Applicant { birth_date: NaiveDate::from_ymd_opt(1980, 1, 1), publics: vec!["rsa".into()] };
-    let seen = vec![SeenProof { kind: "attestation_caf".into(), issued: today - chrono::Duration::days(10) }];
+    let applicant = Applicant {
+        birth_date: NaiveDate::from_ymd_opt(1980, 1, 1),
+        publics: vec!["rsa".into()],
+    };
+    let seen = vec![SeenProof {
+        kind: "attestation_caf".into(),
+        issued: today - chrono::Duration::days(10),
+    }];
     measure("eligibility engine alone (pure)", 10_000, |_| {
-        usize::from(eligibility::decide(&programmes, &applicant, &seen, &[], today, Some(DeviceKind::Laptop)).decision == eligibility::Verdict::Eligible)
+        usize::from(
+            eligibility::decide(&programmes, &applicant, &seen, &[], today, Some(DeviceKind::Laptop)).decision
+                == eligibility::Verdict::Eligible,
+        )
     });
 }

@@ -8,9 +8,18 @@ use comptoir::stock::{self, StockQuery};
 use comptoir::{delivery, Store};
 
 const BRANDS: &[(&str, &[&str])] = &[
-    ("Lenovo", &["ThinkPad T480", "ThinkPad X270", "ThinkPad E590", "ThinkCentre M710s"]),
-    ("Dell", &["Latitude E7470", "Latitude 5490", "OptiPlex 7050", "Précision 3520"]),
-    ("HP", &["EliteBook 840 G5", "ProBook 450 G6", "ProDesk 600 G3", "Écran E223"]),
+    (
+        "Lenovo",
+        &["ThinkPad T480", "ThinkPad X270", "ThinkPad E590", "ThinkCentre M710s"],
+    ),
+    (
+        "Dell",
+        &["Latitude E7470", "Latitude 5490", "OptiPlex 7050", "Précision 3520"],
+    ),
+    (
+        "HP",
+        &["EliteBook 840 G5", "ProBook 450 G6", "ProDesk 600 G3", "Écran E223"],
+    ),
     ("Fujitsu", &["Lifebook E548", "Esprimo D538"]),
     ("Samsung", &["Galaxy A52", "Galaxy Tab A 10.1", "Galaxy S10e"]),
     ("Apple", &["iPhone 8", "iPad 6e génération", "MacBook Air 2017"]),
@@ -18,7 +27,8 @@ const BRANDS: &[(&str, &[&str])] = &[
 const CATEGORIES: &[&str] = &["HC", "C", "B", "A", "Premium"];
 
 fn delivery_file(first: usize, count: usize) -> Vec<u8> {
-    let mut out = String::from("tag;kind;category;brand;model;serial;cpu;ram_gb;storage_kind;storage_gb;screen_inches;os\n");
+    let mut out =
+        String::from("tag;kind;category;brand;model;serial;cpu;ram_gb;storage_kind;storage_gb;screen_inches;os\n");
     for n in first..first + count {
         let (brand, models) = BRANDS[n % BRANDS.len()];
         let model = models[(n / BRANDS.len()) % models.len()];
@@ -58,7 +68,10 @@ fn measure(name: &str, queries: &[String], mut f: impl FnMut(&str) -> usize) {
 }
 
 fn main() {
-    let size: usize = std::env::var("COMPTOIR_BENCH_DEVICES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let size: usize = std::env::var("COMPTOIR_BENCH_DEVICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.sqlite")).unwrap();
 
@@ -67,7 +80,10 @@ fn main() {
         let file = delivery_file(batch * 10_000, 10_000);
         delivery::import(&mut store, &file, &format!("lot-{batch}.csv"), "bench").unwrap();
     }
-    println!("filled the store with {size} devices in {:.2} s", start.elapsed().as_secs_f64());
+    println!(
+        "filled the store with {size} devices in {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
 
     let file = delivery_file(size, 10_000);
     let start = Instant::now();
@@ -82,31 +98,64 @@ fn main() {
     let start = Instant::now();
     let again = delivery::import(&mut store, &file, "livraison-10000.csv", "bench").unwrap();
     assert!(again.already_imported_at.is_some());
-    println!("same file again (nothing to do): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "same file again (nothing to do): {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
 
     let total = size + 10_000;
     let tags: Vec<String> = (0..500).map(|i| format!("bx-{:07}", i * 7_877 % total)).collect();
-    let serials: Vec<String> = (0..500).map(|i| {
-        let n = i * 6_131 % total;
-        format!("S{:09X}", n * 7919 % 0xF_FFFF_FFFF)
-    }).collect();
-    let words = ["thinkpad", "dell latitude", "ecran", "galaxy", "precision", "i5-62", "mint", "iphone 8", "e7470", "lenovo t480", "premium", "zzzz"];
+    let serials: Vec<String> = (0..500)
+        .map(|i| {
+            let n = i * 6_131 % total;
+            format!("S{:09X}", n * 7919 % 0xF_FFFF_FFFF)
+        })
+        .collect();
+    let words = [
+        "thinkpad",
+        "dell latitude",
+        "ecran",
+        "galaxy",
+        "precision",
+        "i5-62",
+        "mint",
+        "iphone 8",
+        "e7470",
+        "lenovo t480",
+        "premium",
+        "zzzz",
+    ];
     let texts: Vec<String> = (0..500).map(|i| words[i % words.len()].to_string()).collect();
     let partial: Vec<String> = (0..500).map(|i| format!("bx-{:05}", i * 131 % (total / 100))).collect();
     let short: Vec<String> = (0..200).map(|i| ["hp", "a5", "i5"][i % 3].to_string()).collect();
 
-    let q = |text: &str| StockQuery { text: Some(text.to_string()), ..StockQuery::default() };
-    measure("scan: exact tag (find_by_code)", &tags, |t| stock::find_by_code(&store, t).map(|_| 1).unwrap_or(0));
+    let q = |text: &str| StockQuery {
+        text: Some(text.to_string()),
+        ..StockQuery::default()
+    };
+    measure("scan: exact tag (find_by_code)", &tags, |t| {
+        stock::find_by_code(&store, t).map(|_| 1).unwrap_or(0)
+    });
     measure("search list: tag", &tags, |t| stock::list(&store, &q(t)).unwrap().len());
-    measure("search list: serial", &serials, |t| stock::list(&store, &q(t)).unwrap().len());
-    measure("search list: partial tag (100 hits)", &partial, |t| stock::list(&store, &q(t)).unwrap().len());
-    measure("search list: free text (limit 200)", &texts, |t| stock::list(&store, &q(t)).unwrap().len());
-    measure("search list: 2-letter text", &short, |t| stock::list(&store, &q(t)).unwrap().len());
+    measure("search list: serial", &serials, |t| {
+        stock::list(&store, &q(t)).unwrap().len()
+    });
+    measure("search list: partial tag (100 hits)", &partial, |t| {
+        stock::list(&store, &q(t)).unwrap().len()
+    });
+    measure("search list: free text (limit 200)", &texts, |t| {
+        stock::list(&store, &q(t)).unwrap().len()
+    });
+    measure("search list: 2-letter text", &short, |t| {
+        stock::list(&store, &q(t)).unwrap().len()
+    });
     let filtered = |t: &str| StockQuery {
         text: Some(t.to_string()),
         state: Some(comptoir::device::DeviceState::Allocated),
         category: Some(comptoir::device::Category::B),
         ..StockQuery::default()
     };
-    measure("search list: text + state + category", &texts, |t| stock::list(&store, &filtered(t)).unwrap().len());
+    measure("search list: text + state + category", &texts, |t| {
+        stock::list(&store, &filtered(t)).unwrap().len()
+    });
 }

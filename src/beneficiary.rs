@@ -96,7 +96,9 @@ pub struct NewPerson {
 /// A date typed as AAAA-MM-JJ or JJ/MM/AAAA.
 pub fn parse_date(input: &str) -> Option<NaiveDate> {
     let s = input.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y")).ok()
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .ok()
 }
 
 /// A phone number kept as digits: "06 12 34 56 78" and "+33 6 12 34 56 78" are "0612345678".
@@ -107,7 +109,10 @@ pub fn parse_phone(input: &str) -> Option<String> {
     if trimmed.chars().any(|c| !(c.is_ascii_digit() || " .-+()/".contains(c))) {
         return None;
     }
-    let digits = if let Some(rest) = digits.strip_prefix("0033").or_else(|| international.then(|| digits.strip_prefix("33")).flatten()) {
+    let digits = if let Some(rest) = digits
+        .strip_prefix("0033")
+        .or_else(|| international.then(|| digits.strip_prefix("33")).flatten())
+    {
         format!("0{rest}")
     } else {
         digits
@@ -129,23 +134,36 @@ fn optional(s: &Option<String>) -> Option<String> {
 
 impl NewPerson {
     /// Checks every field and says everything that is wrong at once.
-    pub fn parse(input: &PersonInput, catalogue: &Catalogue, today: NaiveDate) -> std::result::Result<NewPerson, Vec<FieldError>> {
+    pub fn parse(
+        input: &PersonInput,
+        catalogue: &Catalogue,
+        today: NaiveDate,
+    ) -> std::result::Result<NewPerson, Vec<FieldError>> {
         let mut errors = Vec::new();
         let mut err = |field: &'static str, message: String| errors.push(FieldError { field, message });
         let last_name = clean(&input.last_name);
         let first_name = clean(&input.first_name);
-        for (field, label, value) in [("last_name", "le nom", &last_name), ("first_name", "le prénom", &first_name)] {
+        for (field, label, value) in [
+            ("last_name", "le nom", &last_name),
+            ("first_name", "le prénom", &first_name),
+        ] {
             if value.is_empty() {
                 err(field, format!("{label} est obligatoire"));
             } else if value.chars().count() > 80 || value.chars().any(|c| c.is_control() || c.is_ascii_digit()) {
-                err(field, format!("{label} « {value} » n'est pas valide (pas de chiffres, 80 caractères au plus)"));
+                err(
+                    field,
+                    format!("{label} « {value} » n'est pas valide (pas de chiffres, 80 caractères au plus)"),
+                );
             }
         }
         let birth_date = match optional(&input.birth_date) {
             None => None,
             Some(text) => match parse_date(&text) {
                 None => {
-                    err("birth_date", format!("date de naissance « {text} » impossible (format JJ/MM/AAAA)"));
+                    err(
+                        "birth_date",
+                        format!("date de naissance « {text} » impossible (format JJ/MM/AAAA)"),
+                    );
                     None
                 }
                 Some(date) if date > today => {
@@ -153,7 +171,10 @@ impl NewPerson {
                     None
                 }
                 Some(date) if today.years_since(date).unwrap_or(0) > 120 => {
-                    err("birth_date", format!("date de naissance « {text} » : plus de 120 ans, vérifiez l'année"));
+                    err(
+                        "birth_date",
+                        format!("date de naissance « {text} » : plus de 120 ans, vérifiez l'année"),
+                    );
                     None
                 }
                 Some(date) => Some(date),
@@ -162,13 +183,17 @@ impl NewPerson {
         let phone = optional(&input.phone).and_then(|p| {
             let parsed = parse_phone(&p);
             if parsed.is_none() {
-                err("phone", format!("téléphone « {p} » non reconnu (ex. : 06 12 34 56 78 ou +33 6 12 34 56 78)"));
+                err(
+                    "phone",
+                    format!("téléphone « {p} » non reconnu (ex. : 06 12 34 56 78 ou +33 6 12 34 56 78)"),
+                );
             }
             parsed
         });
         let email = optional(&input.email).and_then(|e| {
-            let ok = e.split_once('@').is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.'))
-                && !e.contains(' ');
+            let ok = e.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            }) && !e.contains(' ');
             if !ok {
                 err("email", format!("adresse e-mail « {e} » non valide"));
             }
@@ -209,7 +234,10 @@ impl NewPerson {
         let rgpd_informed_on = optional(&input.rgpd_informed_on).and_then(|text| match parse_date(&text) {
             Some(d) if d <= today => Some(d),
             _ => {
-                err("rgpd_informed_on", format!("date d'information RGPD « {text} » impossible ou future"));
+                err(
+                    "rgpd_informed_on",
+                    format!("date d'information RGPD « {text} » impossible ou future"),
+                );
                 None
             }
         });
@@ -234,7 +262,12 @@ impl NewPerson {
 
     /// The folded text name search looks in: last name, first name, household.
     pub fn search_text(&self) -> String {
-        fold(&format!("{} {} {}", self.last_name, self.first_name, self.household.as_deref().unwrap_or("")))
+        fold(&format!(
+            "{} {} {}",
+            self.last_name,
+            self.first_name,
+            self.household.as_deref().unwrap_or("")
+        ))
     }
 
     pub fn household_key(&self) -> Option<String> {
@@ -351,8 +384,13 @@ pub fn likely_duplicates(store: &Store, person: &NewPerson) -> Result<Vec<Person
         strsim::jaro_winkler(&full, &other) >= 0.88 || strsim::jaro_winkler(&swapped, &other) >= 0.88
     };
     match person.birth_date {
-        Some(birth) => people::by_birth_date(store.conn(), birth)?.into_iter().filter(close).for_each(&mut push),
-        None => people::by_exact_name(store.conn(), &full)?.into_iter().for_each(&mut push),
+        Some(birth) => people::by_birth_date(store.conn(), birth)?
+            .into_iter()
+            .filter(close)
+            .for_each(&mut push),
+        None => people::by_exact_name(store.conn(), &full)?
+            .into_iter()
+            .for_each(&mut push),
     }
     Ok(found)
 }
@@ -367,7 +405,15 @@ pub fn get(store: &Store, id: i64) -> Result<Person> {
 }
 
 /// Records a proof as seen. A kind no programme knows, or a date in the future, is refused.
-pub fn add_proof(store: &mut Store, id: i64, kind: &str, issued: &str, checked_by: &str, catalogue: &Catalogue, today: NaiveDate) -> Result<()> {
+pub fn add_proof(
+    store: &mut Store,
+    id: i64,
+    kind: &str,
+    issued: &str,
+    checked_by: &str,
+    catalogue: &Catalogue,
+    today: NaiveDate,
+) -> Result<()> {
     let kind = kind.trim().to_lowercase();
     let mut errors = Vec::new();
     if !catalogue.proof_kinds.contains_key(&kind) {
@@ -381,29 +427,57 @@ pub fn add_proof(store: &mut Store, id: i64, kind: &str, issued: &str, checked_b
     }
     let date = parse_date(issued);
     match date {
-        None => errors.push(FieldError { field: "issued", message: format!("date « {issued} » impossible (format JJ/MM/AAAA)") }),
+        None => errors.push(FieldError {
+            field: "issued",
+            message: format!("date « {issued} » impossible (format JJ/MM/AAAA)"),
+        }),
         Some(d) if d > today => errors.push(FieldError {
             field: "issued",
-            message: format!("le justificatif est daté du {}, dans le futur : vérifiez la date", eligibility::fr_date(d)),
+            message: format!(
+                "le justificatif est daté du {}, dans le futur : vérifiez la date",
+                eligibility::fr_date(d)
+            ),
         }),
         Some(d) if today.years_since(d).unwrap_or(0) > 10 => errors.push(FieldError {
             field: "issued",
-            message: format!("le justificatif est daté du {} : vérifiez l'année", eligibility::fr_date(d)),
+            message: format!(
+                "le justificatif est daté du {} : vérifiez l'année",
+                eligibility::fr_date(d)
+            ),
         }),
         Some(_) => {}
     }
     if !errors.is_empty() {
         return Err(Error::InvalidFields(errors));
     }
-    let checked_by = if checked_by.trim().is_empty() { "inconnu" } else { checked_by.trim() };
+    let checked_by = if checked_by.trim().is_empty() {
+        "inconnu"
+    } else {
+        checked_by.trim()
+    };
     store.with_tx(|tx| {
         people::require_active(tx, id)?;
-        people::insert_proof(tx, id, &kind, date.expect("checked above"), checked_by, &store::now_text())
+        people::insert_proof(
+            tx,
+            id,
+            &kind,
+            date.expect("checked above"),
+            checked_by,
+            &store::now_text(),
+        )
     })
 }
 
 /// Records equipment the person already received elsewhere or earlier (for the limits).
-pub fn add_equipment(store: &mut Store, id: i64, kind: DeviceKind, date: &str, source: &str, operator: &str, today: NaiveDate) -> Result<()> {
+pub fn add_equipment(
+    store: &mut Store,
+    id: i64,
+    kind: DeviceKind,
+    date: &str,
+    source: &str,
+    operator: &str,
+    today: NaiveDate,
+) -> Result<()> {
     let date = match parse_date(date) {
         Some(d) if d <= today => d,
         _ => {
@@ -413,7 +487,11 @@ pub fn add_equipment(store: &mut Store, id: i64, kind: DeviceKind, date: &str, s
             }]))
         }
     };
-    let source = if source.trim().is_empty() { "Déclaré par la personne" } else { source.trim() };
+    let source = if source.trim().is_empty() {
+        "Déclaré par la personne"
+    } else {
+        source.trim()
+    };
     store.with_tx(|tx| {
         people::require_active(tx, id)?;
         people::insert_equipment(tx, id, date, kind, source, operator, &store::now_text())
@@ -424,10 +502,15 @@ pub fn add_equipment(store: &mut Store, id: i64, kind: DeviceKind, date: &str, s
 /// fields of `keep` are filled, and `duplicate` is marked merged (kept for the record).
 pub fn merge(store: &mut Store, keep: i64, duplicate: i64, operator: &str, reason: &str) -> Result<()> {
     if keep == duplicate {
-        return Err(Error::InvalidFields(vec![FieldError { field: "duplicate", message: "une fiche ne peut pas être fusionnée avec elle-même".into() }]));
+        return Err(Error::InvalidFields(vec![FieldError {
+            field: "duplicate",
+            message: "une fiche ne peut pas être fusionnée avec elle-même".into(),
+        }]));
     }
     if reason.trim().is_empty() {
-        return Err(Error::ReasonRequired("Indiquez pourquoi ces deux fiches sont la même personne.".into()));
+        return Err(Error::ReasonRequired(
+            "Indiquez pourquoi ces deux fiches sont la même personne.".into(),
+        ));
     }
     store.with_tx(|tx| {
         people::require_active(tx, keep)?;
@@ -447,20 +530,43 @@ pub struct PersonDecision {
 }
 
 /// The eligibility of a stored person on `on`, for a device kind if given, under `programmes`.
-pub fn check(store: &Store, programmes: &[Programme], id: i64, on: NaiveDate, kind: Option<DeviceKind>) -> Result<PersonDecision> {
+pub fn check(
+    store: &Store,
+    programmes: &[Programme],
+    id: i64,
+    on: NaiveDate,
+    kind: Option<DeviceKind>,
+) -> Result<PersonDecision> {
     let person = get(store, id)?;
     if let Some(into) = person.merged_into {
         return Err(Error::Merged { id, into });
     }
-    let applicant = Applicant { birth_date: person.fields.birth_date, publics: person.fields.publics.clone() };
-    let proofs: Vec<SeenProof> = person.proofs.iter().map(|p| SeenProof { kind: p.kind.clone(), issued: p.issued }).collect();
-    let purchases: Vec<PastPurchase> = people::household_equipment(store.conn(), id, person.fields.household_key().as_deref())?;
+    let applicant = Applicant {
+        birth_date: person.fields.birth_date,
+        publics: person.fields.publics.clone(),
+    };
+    let proofs: Vec<SeenProof> = person
+        .proofs
+        .iter()
+        .map(|p| SeenProof {
+            kind: p.kind.clone(),
+            issued: p.issued,
+        })
+        .collect();
+    let purchases: Vec<PastPurchase> =
+        people::household_equipment(store.conn(), id, person.fields.household_key().as_deref())?;
     let decision = eligibility::decide(programmes, &applicant, &proofs, &purchases, on, kind);
-    Ok(PersonDecision { person_id: id, on, decision, overrides: person.overrides })
+    Ok(PersonDecision {
+        person_id: id,
+        on,
+        decision,
+        overrides: person.overrides,
+    })
 }
 
 /// A manager's override of a "not eligible" or "to review" decision, with a written reason.
 /// Recorded with who and when; refused when the person is already eligible under it.
+#[allow(clippy::too_many_arguments)] // each is one fact of the act; a struct would only rename them
 pub fn override_decision(
     store: &mut Store,
     programmes: &[Programme],
@@ -472,16 +578,34 @@ pub fn override_decision(
     kind: Option<DeviceKind>,
 ) -> Result<PersonDecision> {
     if reason.trim().len() < 5 {
-        return Err(Error::ReasonRequired("Une dérogation demande une raison écrite (quelques mots au moins).".into()));
+        return Err(Error::ReasonRequired(
+            "Une dérogation demande une raison écrite (quelques mots au moins).".into(),
+        ));
     }
     let decided = check(store, programmes, id, on, kind)?;
     let Some(detail) = decided.decision.details.iter().find(|d| d.programme == programme) else {
-        return Err(Error::InvalidFields(vec![FieldError { field: "programme", message: format!("programme « {programme} » inconnu ou inactif") }]));
+        return Err(Error::InvalidFields(vec![FieldError {
+            field: "programme",
+            message: format!("programme « {programme} » inconnu ou inactif"),
+        }]));
     };
     if detail.decision == Verdict::Eligible {
-        return Err(Error::InvalidFields(vec![FieldError { field: "programme", message: "la personne est déjà éligible : pas de dérogation à faire".into() }]));
+        return Err(Error::InvalidFields(vec![FieldError {
+            field: "programme",
+            message: "la personne est déjà éligible : pas de dérogation à faire".into(),
+        }]));
     }
     let overridden = detail.decision;
-    store.with_tx(|tx| people::insert_override(tx, id, programme, overridden, reason.trim(), operator, &store::now_text()))?;
+    store.with_tx(|tx| {
+        people::insert_override(
+            tx,
+            id,
+            programme,
+            overridden,
+            reason.trim(),
+            operator,
+            &store::now_text(),
+        )
+    })?;
     check(store, programmes, id, on, kind)
 }

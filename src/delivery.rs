@@ -11,7 +11,9 @@ use std::fmt;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, ParseError, Serial, Specs, StorageKind};
+use crate::device::{
+    AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, ParseError, Serial, Specs, StorageKind,
+};
 use crate::error::Result;
 use crate::stock::insert_new;
 use crate::store::{self, devices, imports, Store};
@@ -19,12 +21,20 @@ use crate::text::{fold, parse_decimal};
 
 /// The columns of a delivery file: canonical name, accepted aliases (folded), required.
 const COLUMNS: &[(&str, &[&str], bool)] = &[
-    ("tag", &["identifiant", "id", "id_ec", "identifiant_ec", "asset_tag", "etiquette"], true),
+    (
+        "tag",
+        &["identifiant", "id", "id_ec", "identifiant_ec", "asset_tag", "etiquette"],
+        true,
+    ),
     ("kind", &["type", "type_appareil"], true),
     ("category", &["categorie", "grade"], false),
     ("brand", &["marque"], true),
     ("model", &["modele"], true),
-    ("serial", &["numero_serie", "numero_de_serie", "serie", "sn", "serial_number"], false),
+    (
+        "serial",
+        &["numero_serie", "numero_de_serie", "serie", "sn", "serial_number"],
+        false,
+    ),
     ("imei", &[], false),
     ("cpu", &["processeur"], false),
     ("ram_gb", &["ram", "ram_go", "memoire_go"], false),
@@ -104,11 +114,18 @@ pub struct ImportReport {
 }
 
 fn reject(file_name: &str, errors: Vec<LineError>) -> ImportRejected {
-    ImportRejected { file_name: file_name.to_string(), errors }
+    ImportRejected {
+        file_name: file_name.to_string(),
+        errors,
+    }
 }
 
 fn line_error(line: u64, column: Option<&str>, message: impl Into<String>) -> LineError {
-    LineError { line, column: column.map(str::to_string), message: message.into() }
+    LineError {
+        line,
+        column: column.map(str::to_string),
+        message: message.into(),
+    }
 }
 
 /// Parses a delivery file. Either every row is valid, or the whole file is refused with every
@@ -129,9 +146,20 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
     })?;
     let header_line = text.lines().next().unwrap_or("");
     if header_line.trim().is_empty() {
-        return Err(reject(file_name, vec![line_error(1, None, "le fichier est vide : il faut une ligne d'en-tête puis un appareil par ligne")]));
+        return Err(reject(
+            file_name,
+            vec![line_error(
+                1,
+                None,
+                "le fichier est vide : il faut une ligne d'en-tête puis un appareil par ligne",
+            )],
+        ));
     }
-    let separator = if header_line.matches(';').count() >= header_line.matches(',').count() { b';' } else { b',' };
+    let separator = if header_line.matches(';').count() >= header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(separator)
         .has_headers(false)
@@ -143,7 +171,12 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(reject(file_name, vec![line_error(1, None, format!("en-tête illisible : {e}"))])),
+        Some(Err(e)) => {
+            return Err(reject(
+                file_name,
+                vec![line_error(1, None, format!("en-tête illisible : {e}"))],
+            ))
+        }
         None => return Err(reject(file_name, vec![line_error(1, None, "le fichier est vide")])),
     };
 
@@ -152,10 +185,17 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
     let mut ignored_columns = Vec::new();
     for (i, cell) in header.iter().enumerate() {
         let name = fold(cell).replace([' ', '-'], "_");
-        match COLUMNS.iter().find(|(canon, aliases, _)| *canon == name || aliases.contains(&name.as_str())) {
+        match COLUMNS
+            .iter()
+            .find(|(canon, aliases, _)| *canon == name || aliases.contains(&name.as_str()))
+        {
             Some((canon, _, _)) => {
                 if index.insert(canon, i).is_some() {
-                    errors.push(line_error(1, Some(cell), format!("la colonne « {canon} » apparaît deux fois")));
+                    errors.push(line_error(
+                        1,
+                        Some(cell),
+                        format!("la colonne « {canon} » apparaît deux fois"),
+                    ));
                 }
             }
             None if cell.is_empty() => {}
@@ -164,7 +204,11 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
     }
     for (canon, _, required) in COLUMNS {
         if *required && !index.contains_key(canon) {
-            errors.push(line_error(1, None, format!("colonne obligatoire « {canon} » absente de l'en-tête")));
+            errors.push(line_error(
+                1,
+                None,
+                format!("colonne obligatoire « {canon} » absente de l'en-tête"),
+            ));
         }
     }
     if !errors.is_empty() {
@@ -192,19 +236,36 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
             errors.push(line_error(
                 line,
                 None,
-                format!("{} colonnes au lieu des {width} de l'en-tête (séparateur « {} »)", record.len(), separator as char),
+                format!(
+                    "{} colonnes au lieu des {width} de l'en-tête (séparateur « {} »)",
+                    record.len(),
+                    separator as char
+                ),
             ));
             continue;
         }
-        let cell = |name: &str| index.get(name).map(|i| record.get(*i).unwrap_or("")).filter(|v| !v.is_empty());
+        let cell = |name: &str| {
+            index
+                .get(name)
+                .map(|i| record.get(*i).unwrap_or(""))
+                .filter(|v| !v.is_empty())
+        };
         match parse_row(line, &cell) {
             Ok(device) => {
                 if let Some(first) = seen_tags.insert(device.tag.to_string(), line) {
-                    errors.push(line_error(line, Some("tag"), format!("l'identifiant {} figure déjà ligne {first}", device.tag)));
+                    errors.push(line_error(
+                        line,
+                        Some("tag"),
+                        format!("l'identifiant {} figure déjà ligne {first}", device.tag),
+                    ));
                 }
                 if let Some(imei) = &device.imei {
                     if let Some(first) = seen_imeis.insert(imei.to_string(), line) {
-                        errors.push(line_error(line, Some("imei"), format!("l'IMEI {imei} figure déjà ligne {first}")));
+                        errors.push(line_error(
+                            line,
+                            Some("imei"),
+                            format!("l'IMEI {imei} figure déjà ligne {first}"),
+                        ));
                     }
                 }
                 devices.push((line, device));
@@ -213,12 +274,21 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
         }
     }
     if errors.is_empty() && devices.is_empty() {
-        errors.push(line_error(2, None, "le fichier ne contient aucun appareil après l'en-tête"));
+        errors.push(line_error(
+            2,
+            None,
+            "le fichier ne contient aucun appareil après l'en-tête",
+        ));
     }
     if !errors.is_empty() {
         return Err(reject(file_name, errors));
     }
-    Ok(Delivery { file_name: file_name.to_string(), sha256, devices, ignored_columns })
+    Ok(Delivery {
+        file_name: file_name.to_string(),
+        sha256,
+        devices,
+        ignored_columns,
+    })
 }
 
 fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<NewDevice, Vec<LineError>> {
@@ -247,7 +317,10 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
         let Some(v) = value else { return Ok(None) };
         match parse_decimal(v, scale) {
             Some(n) if n > 0 && n <= max => Ok(Some(n)),
-            _ => Err(format!("« {v} » n'est pas un nombre valide de {unit} (exemple : {})", if scale > 0 { "15,6" } else { "256" })),
+            _ => Err(format!(
+                "« {v} » n'est pas un nombre valide de {unit} (exemple : {})",
+                if scale > 0 { "15,6" } else { "256" }
+            )),
         }
     }
     let text = |v: Option<&str>| v.map(str::to_string);
@@ -284,8 +357,20 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (Some(tag), Some(kind)) = (tag, kind) else { unreachable!("missing values were reported as errors") };
-    NewDevice::new(tag, kind, category, brand.unwrap_or(""), model.unwrap_or(""), serial, imei, specs).map_err(|e| {
+    let (Some(tag), Some(kind)) = (tag, kind) else {
+        unreachable!("missing values were reported as errors")
+    };
+    NewDevice::new(
+        tag,
+        kind,
+        category,
+        brand.unwrap_or(""),
+        model.unwrap_or(""),
+        serial,
+        imei,
+        specs,
+    )
+    .map_err(|e| {
         let column = if e.message.contains("IMEI") { "imei" } else { "category" };
         vec![line_error(line, Some(column), e.message)]
     })
@@ -349,7 +434,15 @@ pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, operator: &str) 
             insert_new(tx, device, DeviceState::Allocated, operator, &reason, &now)?;
             report.created += 1;
         }
-        imports::record(tx, &delivery.sha256, &delivery.file_name, &now, operator, report.created, report.unchanged)?;
+        imports::record(
+            tx,
+            &delivery.sha256,
+            &delivery.file_name,
+            &now,
+            operator,
+            report.created,
+            report.unchanged,
+        )?;
         Ok(report)
     })
 }
@@ -360,7 +453,8 @@ mod tests {
 
     #[test]
     fn detects_the_separator_and_accepts_bom_and_decimal_commas() {
-        let semicolon = "\u{feff}identifiant;type;catégorie;marque;modèle;ecran\nEC-1001;portable;B;Dell;Latitude;15,6\n";
+        let semicolon =
+            "\u{feff}identifiant;type;catégorie;marque;modèle;ecran\nEC-1001;portable;B;Dell;Latitude;15,6\n";
         let d = parse(semicolon.as_bytes(), "a.csv").unwrap();
         assert_eq!(d.devices[0].1.specs.screen_tenths_inch, Some(156));
         let comma = "tag,kind,category,brand,model,screen_inches\nEC-1001,laptop,B,Dell,Latitude,\"15,6\"\n";
@@ -376,7 +470,15 @@ mod tests {
                     EC-1003;smartphone;A;Samsung;A52;490154203237519;huit\n";
         let err = parse(file.as_bytes(), "f.csv").unwrap_err();
         let found: Vec<(u64, Option<&str>)> = err.errors.iter().map(|e| (e.line, e.column.as_deref())).collect();
-        assert_eq!(found, [(2, Some("tag")), (3, Some("kind")), (4, Some("imei")), (4, Some("ram_gb"))]);
+        assert_eq!(
+            found,
+            [
+                (2, Some("tag")),
+                (3, Some("kind")),
+                (4, Some("imei")),
+                (4, Some("ram_gb"))
+            ]
+        );
         assert!(err.to_string().contains("rien n'a été importé"));
     }
 }

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 
-use crate::device::{luhn_valid, AssetTag, Category, DeviceKind, Imei, NewDevice, Serial, Specs, StockAction, StorageKind};
+use crate::device::{
+    luhn_valid, AssetTag, Category, DeviceKind, Imei, NewDevice, Serial, Specs, StockAction, StorageKind,
+};
 use crate::error::Result;
 use crate::stock;
 use crate::store::{self, devices, Store};
@@ -26,6 +28,7 @@ struct Model {
     os: Option<&'static str>,
 }
 
+#[allow(clippy::too_many_arguments)] // a table row, written positionally for readability
 const fn m(
     kind: DeviceKind,
     brand: &'static str,
@@ -36,56 +39,310 @@ const fn m(
     screen_tenths: Option<i64>,
     os: Option<&'static str>,
 ) -> Model {
-    Model { kind, brand, model, cpu, ram_gb, storage, screen_tenths, os }
+    Model {
+        kind,
+        brand,
+        model,
+        cpu,
+        ram_gb,
+        storage,
+        screen_tenths,
+        os,
+    }
 }
 
 use DeviceKind as K;
 use StorageKind as S;
 
 const MODELS: &[Model] = &[
-    m(K::Laptop, "Lenovo", "ThinkPad T480", Some("Intel Core i5-8350U"), Some(8), Some((S::Ssd, 256)), Some(140), Some("Windows 11 Pro")),
-    m(K::Laptop, "Dell", "Latitude E7470", Some("Intel Core i5-6300U"), Some(8), Some((S::Ssd, 240)), Some(140), Some("Linux Mint 22")),
-    m(K::Laptop, "HP", "EliteBook 840 G5", Some("Intel Core i5-8250U"), Some(16), Some((S::Nvme, 512)), Some(140), Some("Windows 11 Pro")),
-    m(K::Laptop, "Lenovo", "ThinkPad X270", Some("Intel Core i3-7100U"), Some(4), Some((S::Hdd, 500)), Some(125), Some("Windows 10 Pro")),
-    m(K::Laptop, "Dell", "Latitude 5490", Some("Intel Core i7-8650U"), Some(16), Some((S::Nvme, 512)), Some(140), Some("Windows 11 Pro")),
-    m(K::Laptop, "HP", "ProBook 450 G6", Some("Intel Core i5-8265U"), Some(8), Some((S::Ssd, 256)), Some(156), Some("Windows 11 Famille")),
-    m(K::Laptop, "Fujitsu", "Lifebook E548", Some("Intel Core i5-7300U"), Some(8), Some((S::Ssd, 256)), Some(140), Some("Ubuntu 24.04 LTS")),
-    m(K::Laptop, "Toshiba", "Tecra A50-E", Some("Intel Core i5-8250U"), Some(8), Some((S::Ssd, 256)), Some(156), Some("Windows 10 Pro")),
-    m(K::Laptop, "Lenovo", "ThinkPad E590", Some("Intel Core i5-8265U"), Some(8), Some((S::Ssd, 256)), Some(156), Some("Linux Mint 22")),
-    m(K::Laptop, "Apple", "MacBook Air 2017", Some("Intel Core i5-5350U"), Some(8), Some((S::Ssd, 128)), Some(133), Some("macOS Monterey")),
-    m(K::Desktop, "Dell", "OptiPlex 7050 + écran 22\"", Some("Intel Core i5-7500"), Some(8), Some((S::Ssd, 256)), None, Some("Windows 11 Pro")),
-    m(K::Desktop, "HP", "ProDesk 600 G3 + écran 24\"", Some("Intel Core i5-6500"), Some(8), Some((S::Ssd, 240)), None, Some("Linux Mint 22")),
-    m(K::Desktop, "Lenovo", "ThinkCentre M710s + écran 22\"", Some("Intel Core i3-7100"), Some(4), Some((S::Hdd, 500)), None, Some("Windows 10 Pro")),
-    m(K::Desktop, "Fujitsu", "Esprimo D538 + écran 24\"", Some("Intel Core i5-8400"), Some(16), Some((S::Nvme, 512)), None, Some("Windows 11 Pro")),
-    m(K::Tablet, "Samsung", "Galaxy Tab A 10.1", None, Some(2), Some((S::Emmc, 32)), Some(101), Some("Android 11")),
-    m(K::Tablet, "Apple", "iPad 6e génération", None, Some(2), Some((S::Flash, 32)), Some(97), Some("iPadOS 17")),
-    m(K::Tablet, "Lenovo", "Tab M10 HD", None, Some(3), Some((S::Emmc, 32)), Some(101), Some("Android 12")),
-    m(K::Smartphone, "Samsung", "Galaxy A52", None, Some(6), Some((S::Flash, 128)), Some(65), Some("Android 14")),
-    m(K::Smartphone, "Apple", "iPhone 8", None, Some(2), Some((S::Flash, 64)), Some(47), Some("iOS 16")),
-    m(K::Smartphone, "Xiaomi", "Redmi Note 9", None, Some(3), Some((S::Flash, 64)), Some(65), Some("Android 12")),
-    m(K::Smartphone, "Google", "Pixel 4a", None, Some(6), Some((S::Flash, 128)), Some(58), Some("Android 13")),
-    m(K::Smartphone, "Samsung", "Galaxy S10e", None, Some(6), Some((S::Flash, 128)), Some(58), Some("Android 12")),
+    m(
+        K::Laptop,
+        "Lenovo",
+        "ThinkPad T480",
+        Some("Intel Core i5-8350U"),
+        Some(8),
+        Some((S::Ssd, 256)),
+        Some(140),
+        Some("Windows 11 Pro"),
+    ),
+    m(
+        K::Laptop,
+        "Dell",
+        "Latitude E7470",
+        Some("Intel Core i5-6300U"),
+        Some(8),
+        Some((S::Ssd, 240)),
+        Some(140),
+        Some("Linux Mint 22"),
+    ),
+    m(
+        K::Laptop,
+        "HP",
+        "EliteBook 840 G5",
+        Some("Intel Core i5-8250U"),
+        Some(16),
+        Some((S::Nvme, 512)),
+        Some(140),
+        Some("Windows 11 Pro"),
+    ),
+    m(
+        K::Laptop,
+        "Lenovo",
+        "ThinkPad X270",
+        Some("Intel Core i3-7100U"),
+        Some(4),
+        Some((S::Hdd, 500)),
+        Some(125),
+        Some("Windows 10 Pro"),
+    ),
+    m(
+        K::Laptop,
+        "Dell",
+        "Latitude 5490",
+        Some("Intel Core i7-8650U"),
+        Some(16),
+        Some((S::Nvme, 512)),
+        Some(140),
+        Some("Windows 11 Pro"),
+    ),
+    m(
+        K::Laptop,
+        "HP",
+        "ProBook 450 G6",
+        Some("Intel Core i5-8265U"),
+        Some(8),
+        Some((S::Ssd, 256)),
+        Some(156),
+        Some("Windows 11 Famille"),
+    ),
+    m(
+        K::Laptop,
+        "Fujitsu",
+        "Lifebook E548",
+        Some("Intel Core i5-7300U"),
+        Some(8),
+        Some((S::Ssd, 256)),
+        Some(140),
+        Some("Ubuntu 24.04 LTS"),
+    ),
+    m(
+        K::Laptop,
+        "Toshiba",
+        "Tecra A50-E",
+        Some("Intel Core i5-8250U"),
+        Some(8),
+        Some((S::Ssd, 256)),
+        Some(156),
+        Some("Windows 10 Pro"),
+    ),
+    m(
+        K::Laptop,
+        "Lenovo",
+        "ThinkPad E590",
+        Some("Intel Core i5-8265U"),
+        Some(8),
+        Some((S::Ssd, 256)),
+        Some(156),
+        Some("Linux Mint 22"),
+    ),
+    m(
+        K::Laptop,
+        "Apple",
+        "MacBook Air 2017",
+        Some("Intel Core i5-5350U"),
+        Some(8),
+        Some((S::Ssd, 128)),
+        Some(133),
+        Some("macOS Monterey"),
+    ),
+    m(
+        K::Desktop,
+        "Dell",
+        "OptiPlex 7050 + écran 22\"",
+        Some("Intel Core i5-7500"),
+        Some(8),
+        Some((S::Ssd, 256)),
+        None,
+        Some("Windows 11 Pro"),
+    ),
+    m(
+        K::Desktop,
+        "HP",
+        "ProDesk 600 G3 + écran 24\"",
+        Some("Intel Core i5-6500"),
+        Some(8),
+        Some((S::Ssd, 240)),
+        None,
+        Some("Linux Mint 22"),
+    ),
+    m(
+        K::Desktop,
+        "Lenovo",
+        "ThinkCentre M710s + écran 22\"",
+        Some("Intel Core i3-7100"),
+        Some(4),
+        Some((S::Hdd, 500)),
+        None,
+        Some("Windows 10 Pro"),
+    ),
+    m(
+        K::Desktop,
+        "Fujitsu",
+        "Esprimo D538 + écran 24\"",
+        Some("Intel Core i5-8400"),
+        Some(16),
+        Some((S::Nvme, 512)),
+        None,
+        Some("Windows 11 Pro"),
+    ),
+    m(
+        K::Tablet,
+        "Samsung",
+        "Galaxy Tab A 10.1",
+        None,
+        Some(2),
+        Some((S::Emmc, 32)),
+        Some(101),
+        Some("Android 11"),
+    ),
+    m(
+        K::Tablet,
+        "Apple",
+        "iPad 6e génération",
+        None,
+        Some(2),
+        Some((S::Flash, 32)),
+        Some(97),
+        Some("iPadOS 17"),
+    ),
+    m(
+        K::Tablet,
+        "Lenovo",
+        "Tab M10 HD",
+        None,
+        Some(3),
+        Some((S::Emmc, 32)),
+        Some(101),
+        Some("Android 12"),
+    ),
+    m(
+        K::Smartphone,
+        "Samsung",
+        "Galaxy A52",
+        None,
+        Some(6),
+        Some((S::Flash, 128)),
+        Some(65),
+        Some("Android 14"),
+    ),
+    m(
+        K::Smartphone,
+        "Apple",
+        "iPhone 8",
+        None,
+        Some(2),
+        Some((S::Flash, 64)),
+        Some(47),
+        Some("iOS 16"),
+    ),
+    m(
+        K::Smartphone,
+        "Xiaomi",
+        "Redmi Note 9",
+        None,
+        Some(3),
+        Some((S::Flash, 64)),
+        Some(65),
+        Some("Android 12"),
+    ),
+    m(
+        K::Smartphone,
+        "Google",
+        "Pixel 4a",
+        None,
+        Some(6),
+        Some((S::Flash, 128)),
+        Some(58),
+        Some("Android 13"),
+    ),
+    m(
+        K::Smartphone,
+        "Samsung",
+        "Galaxy S10e",
+        None,
+        Some(6),
+        Some((S::Flash, 128)),
+        Some(58),
+        Some("Android 12"),
+    ),
     m(K::Screen, "Dell", "P2219H 22\"", None, None, None, Some(215), None),
     m(K::Screen, "HP", "E223 22\"", None, None, None, Some(215), None),
     m(K::Printer, "HP", "LaserJet Pro M15w", None, None, None, None, None),
     m(K::Printer, "Brother", "HL-L2350DW", None, None, None, None, None),
     m(K::Multifunction, "Canon", "PIXMA TS5150", None, None, None, None, None),
-    m(K::SimCard, "Emmaüs Connect", "Carte SIM prépayée 10 Go", None, None, None, None, None),
-    m(K::DataTopUp, "Emmaüs Connect", "Recharge solidaire 20 Go", None, None, None, None, None),
+    m(
+        K::SimCard,
+        "Emmaüs Connect",
+        "Carte SIM prépayée 10 Go",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
+    m(
+        K::DataTopUp,
+        "Emmaüs Connect",
+        "Recharge solidaire 20 Go",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
     m(K::Accessory, "Générique", "Souris USB", None, None, None, None, None),
-    m(K::Accessory, "Générique", "Sacoche 15,6 pouces", None, None, None, None, None),
-    m(K::Accessory, "Générique", "Chargeur universel 65 W", None, None, None, None, None),
+    m(
+        K::Accessory,
+        "Générique",
+        "Sacoche 15,6 pouces",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
+    m(
+        K::Accessory,
+        "Générique",
+        "Chargeur universel 65 W",
+        None,
+        None,
+        None,
+        None,
+        None,
+    ),
 ];
 
 const CATEGORIES: &[Category] = &[Category::Hc, Category::C, Category::B, Category::A, Category::Premium];
-const REFURBISHERS: &[&str] = &["Ateliers du Bocage", "Envie Autonomie", "ReBoot Solidaire", "Emmaüs Connect Atelier"];
+const REFURBISHERS: &[&str] = &[
+    "Ateliers du Bocage",
+    "Envie Autonomie",
+    "ReBoot Solidaire",
+    "Emmaüs Connect Atelier",
+];
 
 /// The steps that bring a new (allocated) demo device to its demo state, with who and why.
 const JOURNEYS: &[&[(StockAction, &str)]] = &[
     &[],
     &[(StockAction::Receive, "Livraison du lot de novembre")],
-    &[(StockAction::Receive, "Livraison du lot de novembre"), (StockAction::MakeAvailable, "Contrôlé : démarre, batterie OK")],
-    &[(StockAction::Receive, "Livraison du lot d'octobre"), (StockAction::MakeAvailable, "Contrôlé")],
+    &[
+        (StockAction::Receive, "Livraison du lot de novembre"),
+        (StockAction::MakeAvailable, "Contrôlé : démarre, batterie OK"),
+    ],
+    &[
+        (StockAction::Receive, "Livraison du lot d'octobre"),
+        (StockAction::MakeAvailable, "Contrôlé"),
+    ],
     &[
         (StockAction::Receive, "Livraison du lot d'octobre"),
         (StockAction::MakeAvailable, "Contrôlé"),
@@ -113,7 +370,9 @@ const OPERATORS: &[&str] = &["Amina (médiatrice)", "Julien (médiateur)", "Soph
 /// A valid IMEI built from a 14-digit body and its Luhn check digit.
 fn demo_imei(n: usize) -> Imei {
     let body = format!("35{:012}", 209_900_000_000u64 + n as u64 * 7919);
-    let check = (0..10).find(|d| luhn_valid(&format!("{body}{d}"))).expect("a Luhn digit exists");
+    let check = (0..10)
+        .find(|d| luhn_valid(&format!("{body}{d}")))
+        .expect("a Luhn digit exists");
     Imei::parse(&format!("{body}{check}")).expect("demo IMEIs are valid")
 }
 
@@ -125,7 +384,10 @@ pub fn devices() -> Vec<NewDevice> {
         // Two of each model, so that each graded model shows in two categories.
         for copy in 0..2 {
             n += 1;
-            let category = model.kind.requires_category().then(|| CATEGORIES[(mi + copy * 2) % CATEGORIES.len()]);
+            let category = model
+                .kind
+                .requires_category()
+                .then(|| CATEGORIES[(mi + copy * 2) % CATEGORIES.len()]);
             let tag = AssetTag::parse(&format!("EC-24-{:04}", n)).expect("demo tags are valid");
             let prefix: String = model.brand.chars().filter(char::is_ascii_alphabetic).take(2).collect();
             let serial = Serial::parse(&format!("{}{:06}", prefix.to_uppercase(), 100_000 + n * 37)).ok();
@@ -141,7 +403,10 @@ pub fn devices() -> Vec<NewDevice> {
                 battery_serial: is_computer.then(|| format!("BAT{:07}", 4_000_000 + n * 13)),
                 charger_serial: is_computer.then(|| format!("CHG{:07}", 7_000_000 + n * 17)),
                 refurbisher: Some(REFURBISHERS[n % REFURBISHERS.len()].to_string()),
-                erasure_certificate: model.kind.requires_category().then(|| format!("CE-2024-{:05}", 10_000 + n)),
+                erasure_certificate: model
+                    .kind
+                    .requires_category()
+                    .then(|| format!("CE-2024-{:05}", 10_000 + n)),
             };
             out.push(
                 NewDevice::new(tag, model.kind, category, model.brand, model.model, serial, imei, specs)
@@ -167,22 +432,122 @@ type DemoPerson = (
 );
 
 const PEOPLE: &[DemoPerson] = &[
-    ("Lefèvre", "Martine", Some("1958-03-14"), Some("06 12 34 56 78"), None, "ccas", &["rsa"], &[("attestation_caf", 20)], &[]),
-    ("Dubois", "François", Some("1979-11-02"), Some("07 81 22 33 44"), None, "france_travail", &["demandeur_emploi"], &[("attestation_france_travail", 120)], &[]),
-    ("Benali", "Inès", Some("2004-06-21"), None, None, "association", &["etudiant"], &[("carte_etudiante", 0)], &[]),
-    ("Haddad", "Karim", Some("1985-01-09"), Some("06 45 67 89 10"), Some("Haddad, 12 rue des Lilas"), "service_social", &["rsa"], &[("attestation_caf", 10)], &[]),
-    ("Haddad", "Samira", Some("1987-07-30"), None, Some("Haddad, 12 rue des Lilas"), "service_social", &["rsa"], &[("attestation_caf", 10)], &[(DeviceKind::Laptop, 90)]),
-    ("Martin", "Lucas", Some("2003-02-17"), None, None, "mission_locale", &["etudiant"], &[], &[]),
-    ("Petit", "Jeanne", None, None, None, "caf", &["rsa"], &[("attestation_caf", 45)], &[]),
-    ("Roux", "Océane", Some("2006-09-05"), Some("06 98 76 54 32"), None, "mission_locale", &["demandeur_emploi"], &[("attestation_france_travail", 30)], &[]),
-    ("Diallo", "Mamadou", Some("1972-12-24"), Some("07 66 55 44 33"), None, "ccas", &["rsa", "demandeur_emploi"], &[("attestation_caf", 5)], &[(DeviceKind::Smartphone, 200)]),
-    ("Garnier", "Élodie", Some("1990-04-12"), None, None, "association", &["demandeur_emploi"], &[("attestation_france_travail", 89)], &[]),
+    (
+        "Lefèvre",
+        "Martine",
+        Some("1958-03-14"),
+        Some("06 12 34 56 78"),
+        None,
+        "ccas",
+        &["rsa"],
+        &[("attestation_caf", 20)],
+        &[],
+    ),
+    (
+        "Dubois",
+        "François",
+        Some("1979-11-02"),
+        Some("07 81 22 33 44"),
+        None,
+        "france_travail",
+        &["demandeur_emploi"],
+        &[("attestation_france_travail", 120)],
+        &[],
+    ),
+    (
+        "Benali",
+        "Inès",
+        Some("2004-06-21"),
+        None,
+        None,
+        "association",
+        &["etudiant"],
+        &[("carte_etudiante", 0)],
+        &[],
+    ),
+    (
+        "Haddad",
+        "Karim",
+        Some("1985-01-09"),
+        Some("06 45 67 89 10"),
+        Some("Haddad, 12 rue des Lilas"),
+        "service_social",
+        &["rsa"],
+        &[("attestation_caf", 10)],
+        &[],
+    ),
+    (
+        "Haddad",
+        "Samira",
+        Some("1987-07-30"),
+        None,
+        Some("Haddad, 12 rue des Lilas"),
+        "service_social",
+        &["rsa"],
+        &[("attestation_caf", 10)],
+        &[(DeviceKind::Laptop, 90)],
+    ),
+    (
+        "Martin",
+        "Lucas",
+        Some("2003-02-17"),
+        None,
+        None,
+        "mission_locale",
+        &["etudiant"],
+        &[],
+        &[],
+    ),
+    (
+        "Petit",
+        "Jeanne",
+        None,
+        None,
+        None,
+        "caf",
+        &["rsa"],
+        &[("attestation_caf", 45)],
+        &[],
+    ),
+    (
+        "Roux",
+        "Océane",
+        Some("2006-09-05"),
+        Some("06 98 76 54 32"),
+        None,
+        "mission_locale",
+        &["demandeur_emploi"],
+        &[("attestation_france_travail", 30)],
+        &[],
+    ),
+    (
+        "Diallo",
+        "Mamadou",
+        Some("1972-12-24"),
+        Some("07 66 55 44 33"),
+        None,
+        "ccas",
+        &["rsa", "demandeur_emploi"],
+        &[("attestation_caf", 5)],
+        &[(DeviceKind::Smartphone, 200)],
+    ),
+    (
+        "Garnier",
+        "Élodie",
+        Some("1990-04-12"),
+        None,
+        None,
+        "association",
+        &["demandeur_emploi"],
+        &[("attestation_france_travail", 89)],
+        &[],
+    ),
 ];
 
 /// Loads the demo people (with their proofs and equipment), unless they are already there.
 fn load_people(store: &mut Store) -> Result<usize> {
     use crate::beneficiary::{self, Catalogue, NewPerson, PersonInput};
-    if crate::store::people::by_exact_name(store.conn(), "lefevre martine")?.len() > 0 {
+    if !crate::store::people::by_exact_name(store.conn(), "lefevre martine")?.is_empty() {
         return Ok(0);
     }
     let today = crate::local::today();
@@ -207,16 +572,38 @@ fn load_people(store: &mut Store) -> Result<usize> {
         for (kind, days_ago) in proofs.iter() {
             let issued = if *kind == "carte_etudiante" {
                 // The current academic year's card, dated when the year began.
-                let year = if chrono::Datelike::month(&today) >= 9 { chrono::Datelike::year(&today) } else { chrono::Datelike::year(&today) - 1 };
-                chrono::NaiveDate::from_ymd_opt(year, 9, 15).expect("valid date").min(today)
+                let year = if chrono::Datelike::month(&today) >= 9 {
+                    chrono::Datelike::year(&today)
+                } else {
+                    chrono::Datelike::year(&today) - 1
+                };
+                chrono::NaiveDate::from_ymd_opt(year, 9, 15)
+                    .expect("valid date")
+                    .min(today)
             } else {
                 today - chrono::Duration::days(*days_ago)
             };
-            beneficiary::add_proof(store, id, kind, &issued.to_string(), OPERATORS[id as usize % OPERATORS.len()], &catalogue, today)?;
+            beneficiary::add_proof(
+                store,
+                id,
+                kind,
+                &issued.to_string(),
+                OPERATORS[id as usize % OPERATORS.len()],
+                &catalogue,
+                today,
+            )?;
         }
         for (kind, days_ago) in equipment.iter() {
             let date = today - chrono::Duration::days(*days_ago);
-            beneficiary::add_equipment(store, id, *kind, &date.to_string(), "Vente précédente (démo)", "Réseau (démo)", today)?;
+            beneficiary::add_equipment(
+                store,
+                id,
+                *kind,
+                &date.to_string(),
+                "Vente précédente (démo)",
+                "Réseau (démo)",
+                today,
+            )?;
         }
     }
     Ok(PEOPLE.len())
@@ -227,12 +614,23 @@ pub fn load(store: &mut Store) -> Result<DemoReport> {
     let people_created = load_people(store)?;
     let all = devices();
     if devices::by_tag(store.conn(), &all[0].tag)?.is_some() {
-        return Ok(DemoReport { devices_created: 0, people_created, already_loaded: people_created == 0 });
+        return Ok(DemoReport {
+            devices_created: 0,
+            people_created,
+            already_loaded: people_created == 0,
+        });
     }
     store.with_tx(|tx| {
         let now = store::now_text();
         for device in &all {
-            stock::insert_new(tx, device, crate::device::DeviceState::Allocated, "Réseau (démo)", "Attribué par le réseau", &now)?;
+            stock::insert_new(
+                tx,
+                device,
+                crate::device::DeviceState::Allocated,
+                "Réseau (démo)",
+                "Attribué par le réseau",
+                &now,
+            )?;
         }
         Ok(())
     })?;
@@ -241,7 +639,11 @@ pub fn load(store: &mut Store) -> Result<DemoReport> {
             stock::apply(store, &device.tag, *step, OPERATORS[i % OPERATORS.len()], reason)?;
         }
     }
-    Ok(DemoReport { devices_created: all.len(), people_created, already_loaded: false })
+    Ok(DemoReport {
+        devices_created: all.len(),
+        people_created,
+        already_loaded: false,
+    })
 }
 
 #[cfg(test)]
@@ -257,7 +659,14 @@ mod tests {
         assert!(first.devices_created >= 48, "{first:?}");
         let again = load(&mut store).unwrap();
         assert!(again.already_loaded);
-        let all = stock::list(&store, &stock::StockQuery { limit: 10_000, ..Default::default() }).unwrap();
+        let all = stock::list(
+            &store,
+            &stock::StockQuery {
+                limit: 10_000,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(all.len(), first.devices_created);
         let kinds: HashSet<_> = all.iter().map(|d| d.kind).collect();
         let categories: HashSet<_> = all.iter().filter_map(|d| d.category).collect();

@@ -82,7 +82,9 @@ impl ParseError {
     }
 
     pub(crate) fn msg(message: impl Into<String>) -> Self {
-        ParseError { message: message.into() }
+        ParseError {
+            message: message.into(),
+        }
     }
 }
 
@@ -203,15 +205,21 @@ impl DeviceState {
 
     /// The actions a person may take from this state (the UI shows exactly these).
     pub fn allowed_actions(self) -> Vec<StockAction> {
-        StockAction::ALL.iter().copied().filter(|a| self.apply(*a).is_ok()).collect()
+        StockAction::ALL
+            .iter()
+            .copied()
+            .filter(|a| self.apply(*a).is_ok())
+            .collect()
     }
 }
 
 impl StockAction {
     /// Whether a person must say why (a defect, a return, a repaired device put back on sale).
     pub fn requires_reason(self, from: DeviceState) -> bool {
-        matches!(self, StockAction::MarkDefective | StockAction::Return | StockAction::CreditNote)
-            || (self == StockAction::MakeAvailable && from == DeviceState::Defective)
+        matches!(
+            self,
+            StockAction::MarkDefective | StockAction::Return | StockAction::CreditNote
+        ) || (self == StockAction::MakeAvailable && from == DeviceState::Defective)
     }
 }
 
@@ -231,7 +239,10 @@ impl AssetTag {
                 input.trim()
             )));
         }
-        if let Some(bad) = tag.chars().find(|c| !(c.is_ascii_alphanumeric() || "-_./".contains(*c))) {
+        if let Some(bad) = tag
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || "-_./".contains(*c)))
+        {
             return Err(ParseError::msg(format!(
                 "identifiant « {} » : le caractère « {bad} » n'est pas admis (lettres, chiffres, - _ . / seulement)",
                 input.trim()
@@ -433,7 +444,10 @@ mod tests {
         assert_eq!(DeviceKind::parse("ÉCRAN").unwrap(), DeviceKind::Screen);
         assert_eq!(DeviceKind::parse("carte SIM").unwrap(), DeviceKind::SimCard);
         let err = DeviceKind::parse("grille-pain").unwrap_err();
-        assert!(err.message.contains("grille-pain") && err.message.contains("laptop"), "{err}");
+        assert!(
+            err.message.contains("grille-pain") && err.message.contains("laptop"),
+            "{err}"
+        );
         for kind in DeviceKind::ALL {
             assert_eq!(DeviceKind::parse(kind.code()).unwrap(), *kind);
         }
@@ -451,8 +465,14 @@ mod tests {
     fn imei_requires_15_digits_and_luhn() {
         assert_eq!(Imei::parse("490154203237518").unwrap().as_str(), "490154203237518");
         assert_eq!(Imei::parse("49-015420-323751-8").unwrap().as_str(), "490154203237518");
-        assert!(Imei::parse("490154203237519").unwrap_err().message.contains("clé de contrôle"));
-        assert!(Imei::parse("49015420323751").unwrap_err().message.contains("15 chiffres"));
+        assert!(Imei::parse("490154203237519")
+            .unwrap_err()
+            .message
+            .contains("clé de contrôle"));
+        assert!(Imei::parse("49015420323751")
+            .unwrap_err()
+            .message
+            .contains("15 chiffres"));
         assert!(Imei::parse("49015420323751A").is_err());
     }
 
@@ -497,10 +517,10 @@ mod tests {
         use DeviceState as S;
         use StockAction as A;
         for (from, action) in [
-            (S::Defective, A::Sell),      // selling a defective device
-            (S::Sold, A::Receive),        // receiving a sold one
-            (S::Sold, A::MakeAvailable),  // sold comes back only through a credit note
-            (S::Available, A::Sell),      // a sale goes through a reservation
+            (S::Defective, A::Sell),     // selling a defective device
+            (S::Sold, A::Receive),       // receiving a sold one
+            (S::Sold, A::MakeAvailable), // sold comes back only through a credit note
+            (S::Available, A::Sell),     // a sale goes through a reservation
             (S::Allocated, A::MakeAvailable),
             (S::Returned, A::Receive),
             (S::Available, A::CreditNote),
@@ -510,7 +530,10 @@ mod tests {
             assert_eq!(err, IllegalTransition { from, action });
         }
         let message = S::Defective.apply(A::Sell).unwrap_err().to_string();
-        assert!(message.contains("vendre") && message.contains("Défectueux"), "{message}");
+        assert!(
+            message.contains("vendre") && message.contains("Défectueux"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -523,12 +546,40 @@ mod tests {
     #[test]
     fn a_computer_needs_a_category_and_a_laptop_no_imei() {
         let tag = AssetTag::parse("EC-001").unwrap();
-        let missing = NewDevice::new(tag.clone(), DeviceKind::Laptop, None, "Dell", "E7470", None, None, Specs::default());
+        let missing = NewDevice::new(
+            tag.clone(),
+            DeviceKind::Laptop,
+            None,
+            "Dell",
+            "E7470",
+            None,
+            None,
+            Specs::default(),
+        );
         assert!(missing.unwrap_err().message.contains("catégorie"));
         let imei = Imei::parse("490154203237518").unwrap();
-        let wrong = NewDevice::new(tag.clone(), DeviceKind::Laptop, Some(Category::A), "Dell", "E7470", None, Some(imei), Specs::default());
+        let wrong = NewDevice::new(
+            tag.clone(),
+            DeviceKind::Laptop,
+            Some(Category::A),
+            "Dell",
+            "E7470",
+            None,
+            Some(imei),
+            Specs::default(),
+        );
         assert!(wrong.unwrap_err().message.contains("IMEI"));
-        assert!(NewDevice::new(tag, DeviceKind::Accessory, None, "", "Souris", None, None, Specs::default()).is_ok());
+        assert!(NewDevice::new(
+            tag,
+            DeviceKind::Accessory,
+            None,
+            "",
+            "Souris",
+            None,
+            None,
+            Specs::default()
+        )
+        .is_ok());
     }
 
     #[test]
@@ -559,7 +610,13 @@ pub struct Vocabulary {
 pub fn vocabulary() -> Vocabulary {
     macro_rules! terms {
         ($t:ty) => {
-            <$t>::ALL.iter().map(|v| Term { code: v.code(), label: v.label() }).collect()
+            <$t>::ALL
+                .iter()
+                .map(|v| Term {
+                    code: v.code(),
+                    label: v.label(),
+                })
+                .collect()
         };
     }
     Vocabulary {

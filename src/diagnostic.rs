@@ -62,7 +62,12 @@ pub struct Advice {
     pub devices: Vec<Device>,
 }
 
-const KINDS: [DeviceKind; 4] = [DeviceKind::Laptop, DeviceKind::Desktop, DeviceKind::Tablet, DeviceKind::Smartphone];
+const KINDS: [DeviceKind; 4] = [
+    DeviceKind::Laptop,
+    DeviceKind::Desktop,
+    DeviceKind::Tablet,
+    DeviceKind::Smartphone,
+];
 
 /// Ranks the kinds (best first) and says which categories fit. Pure.
 pub fn rank(answers: &Answers) -> Vec<Suggestion> {
@@ -104,7 +109,11 @@ pub fn rank(answers: &Answers) -> Vec<Suggestion> {
             }
             Use::Office => {
                 add(Laptop, 2, "un clavier pour les textes et les tableaux");
-                add(Desktop, 3, "un clavier et un grand écran pour les textes et les tableaux");
+                add(
+                    Desktop,
+                    3,
+                    "un clavier et un grand écran pour les textes et les tableaux",
+                );
                 min_category = min_category.max(Category::C);
             }
             Use::Creative => {
@@ -170,8 +179,20 @@ pub fn advise(store: &Store, answers: &Answers) -> Result<Advice> {
     let suggestions = rank(answers);
     let mut devices = Vec::new();
     for s in suggestions.iter().take(2) {
-        let available = stock::list(store, &StockQuery { kind: Some(s.kind), state: Some(DeviceState::Available), ..StockQuery::default() })?;
-        devices.extend(available.into_iter().filter(|d| d.category.is_some_and(|c| s.categories.contains(&c))).take(5));
+        let available = stock::list(
+            store,
+            &StockQuery {
+                kind: Some(s.kind),
+                state: Some(DeviceState::Available),
+                ..StockQuery::default()
+            },
+        )?;
+        devices.extend(
+            available
+                .into_iter()
+                .filter(|d| d.category.is_some_and(|c| s.categories.contains(&c)))
+                .take(5),
+        );
     }
     Ok(Advice { suggestions, devices })
 }
@@ -198,7 +219,10 @@ mod tests {
         assert_eq!(retiree[0].categories[0], Category::C);
         assert_eq!(student[0].kind, DeviceKind::Laptop, "{student:?}");
         assert_eq!(student[0].categories, [Category::A, Category::Premium]);
-        assert!(student.iter().all(|s| s.kind != DeviceKind::Desktop), "a desktop does not travel");
+        assert!(
+            student.iter().all(|s| s.kind != DeviceKind::Desktop),
+            "a desktop does not travel"
+        );
         assert!(!student[0].why.is_empty());
     }
 
@@ -208,11 +232,19 @@ mod tests {
         crate::demo::load(&mut store).unwrap();
         let advice = advise(
             &store,
-            &Answers { uses: vec![Use::JobSearch], place: Place::Both, screen: ScreenWish::Medium, first_device: false },
+            &Answers {
+                uses: vec![Use::JobSearch],
+                place: Place::Both,
+                screen: ScreenWish::Medium,
+                first_device: false,
+            },
         )
         .unwrap();
         assert_eq!(advice.suggestions[0].kind, DeviceKind::Laptop);
         assert!(!advice.devices.is_empty());
-        assert!(advice.devices.iter().all(|d| d.state == DeviceState::Available && d.category >= Some(Category::C)));
+        assert!(advice
+            .devices
+            .iter()
+            .all(|d| d.state == DeviceState::Available && d.category >= Some(Category::C)));
     }
 }

@@ -84,7 +84,11 @@ pub fn proof_valid_until(programme: &Programme, public: &Public, kind: &str, iss
     let by_kind = match proof.validity {
         Validity::Days { days } => issued.checked_add_signed(chrono::Duration::days(days))?,
         Validity::AcademicYear => {
-            let start_year = if issued.month() >= 9 { issued.year() } else { issued.year() - 1 };
+            let start_year = if issued.month() >= 9 {
+                issued.year()
+            } else {
+                issued.year() - 1
+            };
             NaiveDate::from_ymd_opt(start_year + 1, 8, 31)?
         }
     };
@@ -100,7 +104,13 @@ enum PublicStatus {
     NotMet(Vec<Reason>),
 }
 
-fn check_public(programme: &Programme, public: &Public, applicant: &Applicant, proofs: &[SeenProof], on: NaiveDate) -> PublicStatus {
+fn check_public(
+    programme: &Programme,
+    public: &Public,
+    applicant: &Applicant,
+    proofs: &[SeenProof],
+    on: NaiveDate,
+) -> PublicStatus {
     let who = &public.label;
     let mut problems = Vec::new();
     let mut review = None;
@@ -109,16 +119,24 @@ fn check_public(programme: &Programme, public: &Public, applicant: &Applicant, p
             None => {
                 review = Some(Reason {
                     code: "birth_date_missing",
-                    message: format!("{who} : la date de naissance n'est pas connue, or ce public a une condition d'âge."),
+                    message: format!(
+                        "{who} : la date de naissance n'est pas connue, or ce public a une condition d'âge."
+                    ),
                 })
             }
             Some(birth) => {
                 let age = on.years_since(birth).unwrap_or(0);
                 if let Some(min) = public.min_age.filter(|min| age < *min) {
-                    problems.push(Reason { code: "age_below_min", message: format!("{who} : il faut avoir au moins {min} ans ; la personne a {age} ans.") });
+                    problems.push(Reason {
+                        code: "age_below_min",
+                        message: format!("{who} : il faut avoir au moins {min} ans ; la personne a {age} ans."),
+                    });
                 }
                 if let Some(max) = public.max_age.filter(|max| age > *max) {
-                    problems.push(Reason { code: "age_above_max", message: format!("{who} : il faut avoir au plus {max} ans ; la personne a {age} ans.") });
+                    problems.push(Reason {
+                        code: "age_above_max",
+                        message: format!("{who} : il faut avoir au plus {max} ans ; la personne a {age} ans."),
+                    });
                 }
             }
         }
@@ -133,7 +151,9 @@ fn check_public(programme: &Programme, public: &Public, applicant: &Applicant, p
     let mut expired: Option<(NaiveDate, &SeenProof)> = None;
     let mut future: Option<&SeenProof> = None;
     for proof in proofs.iter().filter(|p| public.proofs.contains(&p.kind)) {
-        let Some(until) = proof_valid_until(programme, public, &proof.kind, proof.issued) else { continue };
+        let Some(until) = proof_valid_until(programme, public, &proof.kind, proof.issued) else {
+            continue;
+        };
         if proof.issued > on {
             future = Some(proof);
         } else if on <= until {
@@ -144,7 +164,12 @@ fn check_public(programme: &Programme, public: &Public, applicant: &Applicant, p
             expired = Some((until, proof));
         }
     }
-    let label_of = |p: &SeenProof| programme.proof_kinds.get(&p.kind).map_or(p.kind.clone(), |k| k.label.clone());
+    let label_of = |p: &SeenProof| {
+        programme
+            .proof_kinds
+            .get(&p.kind)
+            .map_or(p.kind.clone(), |k| k.label.clone())
+    };
     match (valid, expired, future) {
         (Some((until, proof)), _, _) => {
             if !problems.is_empty() {
@@ -152,7 +177,12 @@ fn check_public(programme: &Programme, public: &Public, applicant: &Applicant, p
             }
             let met = Reason {
                 code: "proof_valid",
-                message: format!("{who} : {} du {}, valable jusqu'au {} inclus.", label_of(proof), fr_date(proof.issued), fr_date(until)),
+                message: format!(
+                    "{who} : {} du {}, valable jusqu'au {} inclus.",
+                    label_of(proof),
+                    fr_date(proof.issued),
+                    fr_date(until)
+                ),
             };
             match review {
                 Some(r) => PublicStatus::Review(r),
@@ -174,7 +204,12 @@ fn check_public(programme: &Programme, public: &Public, applicant: &Applicant, p
         (None, None, Some(proof)) => {
             problems.push(Reason {
                 code: "proof_not_yet_valid",
-                message: format!("{who} : {} est daté du {}, après le {}.", label_of(proof), fr_date(proof.issued), fr_date(on)),
+                message: format!(
+                    "{who} : {} est daté du {}, après le {}.",
+                    label_of(proof),
+                    fr_date(proof.issued),
+                    fr_date(on)
+                ),
             });
             PublicStatus::NotMet(problems)
         }
@@ -208,19 +243,35 @@ pub fn evaluate(
         out.reasons.push(Reason {
             code: "programme_inactive",
             message: match programme.end {
-                Some(end) => format!("Le programme court du {} au {} ; il n'est pas actif le {}.", fr_date(programme.start), fr_date(end), fr_date(on)),
-                None => format!("Le programme commence le {} ; il n'est pas actif le {}.", fr_date(programme.start), fr_date(on)),
+                Some(end) => format!(
+                    "Le programme court du {} au {} ; il n'est pas actif le {}.",
+                    fr_date(programme.start),
+                    fr_date(end),
+                    fr_date(on)
+                ),
+                None => format!(
+                    "Le programme commence le {} ; il n'est pas actif le {}.",
+                    fr_date(programme.start),
+                    fr_date(on)
+                ),
             },
         });
         return out;
     }
-    let served: Vec<&Public> = applicant.publics.iter().filter_map(|p| programme.publics.get(p)).collect();
+    let served: Vec<&Public> = applicant
+        .publics
+        .iter()
+        .filter_map(|p| programme.publics.get(p))
+        .collect();
     if served.is_empty() {
         let wanted: Vec<&str> = programme.publics.values().map(|p| p.label.as_str()).collect();
         out.reasons.push(Reason {
             code: "public_not_served",
             message: if applicant.publics.is_empty() {
-                format!("Aucun public n'est indiqué pour la personne ; ce programme s'adresse à : {}.", wanted.join(", "))
+                format!(
+                    "Aucun public n'est indiqué pour la personne ; ce programme s'adresse à : {}.",
+                    wanted.join(", ")
+                )
             } else {
                 format!(
                     "Ce programme s'adresse à : {} ; la personne est enregistrée comme : {}.",
@@ -252,7 +303,9 @@ pub fn evaluate(
     }
     for limit in &programme.limits {
         let applies_to_kind = limit.kinds.is_empty() || kind.is_some_and(|k| limit.kinds.contains(&k));
-        let window_start = on.checked_sub_months(Months::new(limit.months)).unwrap_or(NaiveDate::MIN);
+        let window_start = on
+            .checked_sub_months(Months::new(limit.months))
+            .unwrap_or(NaiveDate::MIN);
         let mut counted: Vec<&PastPurchase> = purchases
             .iter()
             .filter(|p| p.date > window_start && p.date <= on)
@@ -264,11 +317,19 @@ pub fn evaluate(
         }
         counted.sort_by_key(|p| p.date);
         let oldest = counted[counted.len() - limit.max as usize];
-        let again = oldest.date.checked_add_months(Months::new(limit.months)).unwrap_or(NaiveDate::MAX);
+        let again = oldest
+            .date
+            .checked_add_months(Months::new(limit.months))
+            .unwrap_or(NaiveDate::MAX);
         let what = if limit.kinds.is_empty() {
             "appareil".to_string()
         } else {
-            limit.kinds.iter().map(|k| k.label().to_lowercase()).collect::<Vec<_>>().join(" ou ")
+            limit
+                .kinds
+                .iter()
+                .map(|k| k.label().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ou ")
         };
         let message = format!(
             "Limite de {} {what} {} sur {} mois atteinte (dernier achat le {}) : possible de nouveau à partir du {}.",
@@ -280,9 +341,15 @@ pub fn evaluate(
         );
         if applies_to_kind {
             verdict = Verdict::NotEligible;
-            out.reasons.push(Reason { code: "limit_reached", message });
+            out.reasons.push(Reason {
+                code: "limit_reached",
+                message,
+            });
         } else {
-            out.reasons.push(Reason { code: "limit_reached_other_kind", message: format!("Pour information : {message}") });
+            out.reasons.push(Reason {
+                code: "limit_reached_other_kind",
+                message: format!("Pour information : {message}"),
+            });
         }
     }
     if verdict == Verdict::NotEligible {
@@ -303,8 +370,10 @@ pub fn decide(
     on: NaiveDate,
     kind: Option<DeviceKind>,
 ) -> Decision {
-    let details: Vec<ProgrammeDecision> =
-        programmes.iter().map(|p| evaluate(p, applicant, proofs, purchases, on, kind)).collect();
+    let details: Vec<ProgrammeDecision> = programmes
+        .iter()
+        .map(|p| evaluate(p, applicant, proofs, purchases, on, kind))
+        .collect();
     let decision = details.iter().map(|d| d.decision).max().unwrap_or(Verdict::NotEligible);
     let several = details.len() > 1;
     let reasons = details
@@ -312,12 +381,25 @@ pub fn decide(
         .flat_map(|d| {
             d.reasons.iter().map(move |r| Reason {
                 code: r.code,
-                message: if several { format!("[{}] {}", d.name, r.message) } else { r.message.clone() },
+                message: if several {
+                    format!("[{}] {}", d.name, r.message)
+                } else {
+                    r.message.clone()
+                },
             })
         })
         .collect();
-    let eligible_under = details.iter().filter(|d| d.decision == Verdict::Eligible).map(|d| d.programme.clone()).collect();
-    Decision { decision, reasons, programmes: eligible_under, details }
+    let eligible_under = details
+        .iter()
+        .filter(|d| d.decision == Verdict::Eligible)
+        .map(|d| d.programme.clone())
+        .collect();
+    Decision {
+        decision,
+        reasons,
+        programmes: eligible_under,
+        details,
+    }
 }
 
 #[cfg(test)]
@@ -334,11 +416,17 @@ mod tests {
     }
 
     fn person(publics: &[&str], birth: Option<&str>) -> Applicant {
-        Applicant { birth_date: birth.map(d), publics: publics.iter().map(|s| s.to_string()).collect() }
+        Applicant {
+            birth_date: birth.map(d),
+            publics: publics.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     fn proof(kind: &str, issued: &str) -> SeenProof {
-        SeenProof { kind: kind.into(), issued: d(issued) }
+        SeenProof {
+            kind: kind.into(),
+            issued: d(issued),
+        }
     }
 
     fn codes(decision: &ProgrammeDecision) -> Vec<&'static str> {
@@ -350,21 +438,92 @@ mod tests {
         let p = default_programme();
         let adult = Some("1980-05-01");
         let cases = [
-            ("RSA with a fresh CAF attestation", &["rsa"][..], vec![proof("attestation_caf", "2026-10-01")], Verdict::Eligible, "proof_valid"),
-            ("RSA without proof", &["rsa"][..], vec![], Verdict::NotEligible, "proof_missing"),
-            ("RSA with the wrong proof", &["rsa"][..], vec![proof("carte_etudiante", "2026-10-01")], Verdict::NotEligible, "proof_missing"),
-            ("job seeker with a France Travail attestation", &["demandeur_emploi"][..], vec![proof("attestation_france_travail", "2026-09-01")], Verdict::Eligible, "proof_valid"),
-            ("job seeker with an old attestation", &["demandeur_emploi"][..], vec![proof("attestation_france_travail", "2026-06-01")], Verdict::NotEligible, "proof_expired"),
-            ("student card of this academic year", &["etudiant"][..], vec![proof("carte_etudiante", "2026-09-15")], Verdict::Eligible, "proof_valid"),
-            ("student card of last academic year", &["etudiant"][..], vec![proof("carte_etudiante", "2025-09-15")], Verdict::NotEligible, "proof_expired"),
-            ("public the programme does not serve", &["senior"][..], vec![], Verdict::NotEligible, "public_not_served"),
-            ("no public at all", &[][..], vec![], Verdict::NotEligible, "public_not_served"),
-            ("proof dated after the check", &["rsa"][..], vec![proof("attestation_caf", "2026-12-01")], Verdict::NotEligible, "proof_not_yet_valid"),
+            (
+                "RSA with a fresh CAF attestation",
+                &["rsa"][..],
+                vec![proof("attestation_caf", "2026-10-01")],
+                Verdict::Eligible,
+                "proof_valid",
+            ),
+            (
+                "RSA without proof",
+                &["rsa"][..],
+                vec![],
+                Verdict::NotEligible,
+                "proof_missing",
+            ),
+            (
+                "RSA with the wrong proof",
+                &["rsa"][..],
+                vec![proof("carte_etudiante", "2026-10-01")],
+                Verdict::NotEligible,
+                "proof_missing",
+            ),
+            (
+                "job seeker with a France Travail attestation",
+                &["demandeur_emploi"][..],
+                vec![proof("attestation_france_travail", "2026-09-01")],
+                Verdict::Eligible,
+                "proof_valid",
+            ),
+            (
+                "job seeker with an old attestation",
+                &["demandeur_emploi"][..],
+                vec![proof("attestation_france_travail", "2026-06-01")],
+                Verdict::NotEligible,
+                "proof_expired",
+            ),
+            (
+                "student card of this academic year",
+                &["etudiant"][..],
+                vec![proof("carte_etudiante", "2026-09-15")],
+                Verdict::Eligible,
+                "proof_valid",
+            ),
+            (
+                "student card of last academic year",
+                &["etudiant"][..],
+                vec![proof("carte_etudiante", "2025-09-15")],
+                Verdict::NotEligible,
+                "proof_expired",
+            ),
+            (
+                "public the programme does not serve",
+                &["senior"][..],
+                vec![],
+                Verdict::NotEligible,
+                "public_not_served",
+            ),
+            (
+                "no public at all",
+                &[][..],
+                vec![],
+                Verdict::NotEligible,
+                "public_not_served",
+            ),
+            (
+                "proof dated after the check",
+                &["rsa"][..],
+                vec![proof("attestation_caf", "2026-12-01")],
+                Verdict::NotEligible,
+                "proof_not_yet_valid",
+            ),
         ];
         for (description, publics, proofs, expected, code) in cases {
-            let decision = evaluate(&p, &person(publics, adult), &proofs, &[], d("2026-11-22"), Some(DeviceKind::Laptop));
+            let decision = evaluate(
+                &p,
+                &person(publics, adult),
+                &proofs,
+                &[],
+                d("2026-11-22"),
+                Some(DeviceKind::Laptop),
+            );
             assert_eq!(decision.decision, expected, "{description}: {:?}", decision.reasons);
-            assert!(codes(&decision).contains(&code), "{description}: {:?}", decision.reasons);
+            assert!(
+                codes(&decision).contains(&code),
+                "{description}: {:?}",
+                decision.reasons
+            );
         }
     }
 
@@ -397,9 +556,16 @@ mod tests {
         let at = |birth: Option<&str>| evaluate(&p, &person(&["rsa"], birth), &proofs, &[], on, None);
         assert_eq!(at(Some("2008-11-22")).decision, Verdict::Eligible, "18 today");
         let young = at(Some("2008-11-23"));
-        assert_eq!((young.decision, codes(&young)), (Verdict::NotEligible, vec!["age_below_min"]), "18 tomorrow");
+        assert_eq!(
+            (young.decision, codes(&young)),
+            (Verdict::NotEligible, vec!["age_below_min"]),
+            "18 tomorrow"
+        );
         let unknown = at(None);
-        assert_eq!((unknown.decision, codes(&unknown)), (Verdict::ToReview, vec!["birth_date_missing"]));
+        assert_eq!(
+            (unknown.decision, codes(&unknown)),
+            (Verdict::ToReview, vec!["birth_date_missing"])
+        );
     }
 
     #[test]
@@ -407,13 +573,45 @@ mod tests {
         let p = default_programme();
         let applicant = person(&["rsa"], Some("1980-01-01"));
         let proofs = [proof("attestation_caf", "2026-11-01")];
-        let sister_bought = [PastPurchase { date: d("2025-11-23"), kind: DeviceKind::Laptop, by_person: false }];
-        let laptop = evaluate(&p, &applicant, &proofs, &sister_bought, d("2026-11-22"), Some(DeviceKind::Laptop));
+        let sister_bought = [PastPurchase {
+            date: d("2025-11-23"),
+            kind: DeviceKind::Laptop,
+            by_person: false,
+        }];
+        let laptop = evaluate(
+            &p,
+            &applicant,
+            &proofs,
+            &sister_bought,
+            d("2026-11-22"),
+            Some(DeviceKind::Laptop),
+        );
         assert_eq!(laptop.decision, Verdict::NotEligible);
-        assert!(laptop.reasons.iter().any(|r| r.code == "limit_reached" && r.message.contains("23/11/2026")), "{:?}", laptop.reasons);
-        let next_day = evaluate(&p, &applicant, &proofs, &sister_bought, d("2026-11-23"), Some(DeviceKind::Laptop));
+        assert!(
+            laptop
+                .reasons
+                .iter()
+                .any(|r| r.code == "limit_reached" && r.message.contains("23/11/2026")),
+            "{:?}",
+            laptop.reasons
+        );
+        let next_day = evaluate(
+            &p,
+            &applicant,
+            &proofs,
+            &sister_bought,
+            d("2026-11-23"),
+            Some(DeviceKind::Laptop),
+        );
         assert_eq!(next_day.decision, Verdict::Eligible, "12 months later");
-        let phone = evaluate(&p, &applicant, &proofs, &sister_bought, d("2026-11-22"), Some(DeviceKind::Smartphone));
+        let phone = evaluate(
+            &p,
+            &applicant,
+            &proofs,
+            &sister_bought,
+            d("2026-11-22"),
+            Some(DeviceKind::Smartphone),
+        );
         assert_eq!(phone.decision, Verdict::Eligible, "the limit is for laptops");
         assert!(codes(&phone).contains(&"limit_reached_other_kind"));
     }
@@ -424,11 +622,25 @@ mod tests {
         p.limits[0].scope = Scope::Person;
         let applicant = person(&["rsa"], Some("1980-01-01"));
         let proofs = [proof("attestation_caf", "2026-11-01")];
-        let household = [PastPurchase { date: d("2026-06-01"), kind: DeviceKind::Laptop, by_person: false }];
-        let own = [PastPurchase { date: d("2026-06-01"), kind: DeviceKind::Laptop, by_person: true }];
+        let household = [PastPurchase {
+            date: d("2026-06-01"),
+            kind: DeviceKind::Laptop,
+            by_person: false,
+        }];
+        let own = [PastPurchase {
+            date: d("2026-06-01"),
+            kind: DeviceKind::Laptop,
+            by_person: true,
+        }];
         let on = d("2026-11-22");
-        assert_eq!(evaluate(&p, &applicant, &proofs, &household, on, Some(DeviceKind::Laptop)).decision, Verdict::Eligible);
-        assert_eq!(evaluate(&p, &applicant, &proofs, &own, on, Some(DeviceKind::Laptop)).decision, Verdict::NotEligible);
+        assert_eq!(
+            evaluate(&p, &applicant, &proofs, &household, on, Some(DeviceKind::Laptop)).decision,
+            Verdict::Eligible
+        );
+        assert_eq!(
+            evaluate(&p, &applicant, &proofs, &own, on, Some(DeviceKind::Laptop)).decision,
+            Verdict::NotEligible
+        );
     }
 
     #[test]
@@ -445,7 +657,10 @@ mod tests {
         let decision = decide(&[first, second], &applicant, &proofs, &[], d("2026-11-22"), None);
         assert_eq!(decision.decision, Verdict::Eligible);
         assert_eq!(decision.programmes, ["jeunes"]);
-        assert!(decision.reasons.iter().any(|r| r.message.starts_with("[Équipement solidaire]")));
+        assert!(decision
+            .reasons
+            .iter()
+            .any(|r| r.message.starts_with("[Équipement solidaire]")));
     }
 
     #[test]
@@ -477,23 +692,40 @@ mod tests {
                 publics: (0..next(3)).map(|_| publics[next(4) as usize].to_string()).collect(),
             };
             let mut proofs: Vec<SeenProof> = (0..next(3))
-                .map(|_| SeenProof { kind: kinds[next(3) as usize].into(), issued: base + chrono::Duration::days(next(400) as i64) })
+                .map(|_| SeenProof {
+                    kind: kinds[next(3) as usize].into(),
+                    issued: base + chrono::Duration::days(next(400) as i64),
+                })
                 .collect();
             let purchases: Vec<PastPurchase> = (0..next(2))
-                .map(|_| PastPurchase { date: base + chrono::Duration::days(next(400) as i64), kind: DeviceKind::Laptop, by_person: next(2) == 0 })
+                .map(|_| PastPurchase {
+                    date: base + chrono::Duration::days(next(400) as i64),
+                    kind: DeviceKind::Laptop,
+                    by_person: next(2) == 0,
+                })
                 .collect();
             let on = base + chrono::Duration::days(next(500) as i64);
             let kind = [None, Some(DeviceKind::Laptop), Some(DeviceKind::Smartphone)][next(3) as usize];
             let before = evaluate(&p, &applicant, &proofs, &purchases, on, kind);
-            assert_eq!(before, evaluate(&p, &applicant, &proofs, &purchases, on, kind), "deterministic");
+            assert_eq!(
+                before,
+                evaluate(&p, &applicant, &proofs, &purchases, on, kind),
+                "deterministic"
+            );
             let kind_added = kinds[next(3) as usize];
             let issued = on - chrono::Duration::days(next(30) as i64);
-            proofs.push(SeenProof { kind: kind_added.into(), issued });
+            proofs.push(SeenProof {
+                kind: kind_added.into(),
+                issued,
+            });
             let after = evaluate(&p, &applicant, &proofs, &purchases, on, kind);
             if before.decision == Verdict::Eligible {
                 assert_eq!(after.decision, Verdict::Eligible, "{applicant:?} {proofs:?} on {on}");
             }
-            assert!(after.decision >= before.decision || before.decision == Verdict::ToReview, "{applicant:?} {proofs:?}");
+            assert!(
+                after.decision >= before.decision || before.decision == Verdict::ToReview,
+                "{applicant:?} {proofs:?}"
+            );
         }
     }
 }

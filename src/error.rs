@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use crate::beneficiary::{FieldError, PersonSummary};
 use crate::delivery::ImportRejected;
-use crate::programme::ProgrammeError;
 use crate::device::{AssetTag, IllegalTransition, ParseError};
+use crate::programme::ProgrammeError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -36,7 +36,10 @@ pub fn operator_name(explicit: Option<String>) -> String {
 /// The folder of programme files beside the database (`programmes/*.toml`), read with the
 /// shipped default programme.
 pub fn programmes_folder(database: &std::path::Path) -> PathBuf {
-    database.parent().map(|p| p.join("programmes")).unwrap_or_else(|| PathBuf::from("programmes"))
+    database
+        .parent()
+        .map(|p| p.join("programmes"))
+        .unwrap_or_else(|| PathBuf::from("programmes"))
 }
 
 /// Today, on this machine's clock (the only place the core reads the calendar).

@@ -16,7 +16,11 @@ use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
 use comptoir::{delivery, demo, local, Error, Store};
 
 #[derive(Parser)]
-#[command(name = "comptoir", version, about = "Comptoir : stock, éligibilité et ventes solidaires d'un centre")]
+#[command(
+    name = "comptoir",
+    version,
+    about = "Comptoir : stock, éligibilité et ventes solidaires d'un centre"
+)]
 struct Cli {
     /// Base de données à utiliser (sinon COMPTOIR_DB, sinon le dossier de données de l'OS).
     #[arg(long, global = true, value_name = "PATH")]
@@ -36,6 +40,7 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum Command {
     /// Remplit la base avec un centre de démonstration (sans effet s'il y est déjà).
     Demo,
@@ -71,6 +76,7 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum BeneficiaryCommand {
     /// Enregistre une personne (affiche son numéro).
     Add {
@@ -251,8 +257,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 database: String,
                 schema_version: i64,
             }
-            let info = Info { database: path.display().to_string(), schema_version: comptoir::store::schema_version() };
-            output(json, &info, || format!("Base de données : {}\nSchéma : {}", info.database, info.schema_version));
+            let info = Info {
+                database: path.display().to_string(),
+                schema_version: comptoir::store::schema_version(),
+            };
+            output(json, &info, || {
+                format!("Base de données : {}\nSchéma : {}", info.database, info.schema_version)
+            });
         }
         Command::Demo => {
             let report = demo::load(&mut store)?;
@@ -295,18 +306,46 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Programme(ProgrammeCommand::Check { file }) => {
             let p = Programme::load(&file, &LegalCaps::shipped())?;
-            output(json, &p, || format!("« {} » est valide : programme {} ({}).", file.display(), p.id, p.name));
+            output(json, &p, || {
+                format!("« {} » est valide : programme {} ({}).", file.display(), p.id, p.name)
+            });
         }
-        Command::Diagnostic { uses, place, screen, first_device } => {
-            let advice = diagnostic::advise(&store, &Answers { uses, place, screen, first_device })?;
+        Command::Diagnostic {
+            uses,
+            place,
+            screen,
+            first_device,
+        } => {
+            let advice = diagnostic::advise(
+                &store,
+                &Answers {
+                    uses,
+                    place,
+                    screen,
+                    first_device,
+                },
+            )?;
             output(json, &advice, || {
                 let mut lines = vec!["Appareils conseillés :".to_string()];
                 for s in &advice.suggestions {
                     let cats: Vec<&str> = s.categories.iter().map(|c| c.code()).collect();
-                    lines.push(format!("  {} (catégories {}) : {}", s.kind.label(), cats.join(", "), s.why.join(" ; ")));
+                    lines.push(format!(
+                        "  {} (catégories {}) : {}",
+                        s.kind.label(),
+                        cats.join(", "),
+                        s.why.join(" ; ")
+                    ));
                 }
                 lines.push(format!("En stock ({}) :", advice.devices.len()));
-                lines.extend(advice.devices.iter().map(|d| format!("  {} {} {} ({})", d.tag, d.brand, d.model, d.category.map(|c| c.code()).unwrap_or("—"))));
+                lines.extend(advice.devices.iter().map(|d| {
+                    format!(
+                        "  {} {} {} ({})",
+                        d.tag,
+                        d.brand,
+                        d.model,
+                        d.category.map(|c| c.code()).unwrap_or("—")
+                    )
+                }));
                 lines.join("\n")
             });
         }
@@ -315,43 +354,93 @@ fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn load_programmes(db: &std::path::Path) -> Result<Vec<Programme>, Error> {
-    Ok(programme::load_all(Some(&local::programmes_folder(db)), &LegalCaps::shipped())?)
+    Ok(programme::load_all(
+        Some(&local::programmes_folder(db)),
+        &LegalCaps::shipped(),
+    )?)
 }
 
 fn parse_day(text: Option<&str>) -> Result<chrono::NaiveDate, Error> {
     match text {
         None => Ok(local::today()),
         Some(t) => beneficiary::parse_date(t).ok_or_else(|| {
-            Error::InvalidFields(vec![beneficiary::FieldError { field: "on", message: format!("date « {t} » impossible (AAAA-MM-JJ)") }])
+            Error::InvalidFields(vec![beneficiary::FieldError {
+                field: "on",
+                message: format!("date « {t} » impossible (AAAA-MM-JJ)"),
+            }])
         }),
     }
 }
 
-fn beneficiary_command(store: &mut Store, db: &std::path::Path, cmd: BeneficiaryCommand, json: bool, who: &str) -> Result<(), Error> {
+fn beneficiary_command(
+    store: &mut Store,
+    db: &std::path::Path,
+    cmd: BeneficiaryCommand,
+    json: bool,
+    who: &str,
+) -> Result<(), Error> {
     let today = local::today();
     match cmd {
         BeneficiaryCommand::Add {
-            last_name, first_name, birth_date, household, postcode, commune, phone, email, prescriber, publics, rgpd_informed_on, notes, force,
+            last_name,
+            first_name,
+            birth_date,
+            household,
+            postcode,
+            commune,
+            phone,
+            email,
+            prescriber,
+            publics,
+            rgpd_informed_on,
+            notes,
+            force,
         } => {
             let catalogue = Catalogue::of(&load_programmes(db)?);
             let input = PersonInput {
-                last_name, first_name, birth_date, phone, email, postcode, commune, household, prescriber, publics, rgpd_informed_on, notes,
+                last_name,
+                first_name,
+                birth_date,
+                phone,
+                email,
+                postcode,
+                commune,
+                household,
+                prescriber,
+                publics,
+                rgpd_informed_on,
+                notes,
             };
             let person = NewPerson::parse(&input, &catalogue, today).map_err(Error::InvalidFields)?;
             let id = beneficiary::add(store, &person, force)?;
             output(json, &serde_json::json!({"id": id}), || format!("{id}"));
         }
-        BeneficiaryCommand::Proof { id, kind, issued, checked_by } => {
+        BeneficiaryCommand::Proof {
+            id,
+            kind,
+            issued,
+            checked_by,
+        } => {
             let catalogue = Catalogue::of(&load_programmes(db)?);
             let checker = checked_by.unwrap_or_else(|| who.to_string());
             beneficiary::add_proof(store, id, &kind, &issued, &checker, &catalogue, today)?;
             let person = beneficiary::get(store, id)?;
-            output(json, &person, || format!("Justificatif enregistré pour {} {}.", person.fields.first_name, person.fields.last_name));
+            output(json, &person, || {
+                format!(
+                    "Justificatif enregistré pour {} {}.",
+                    person.fields.first_name, person.fields.last_name
+                )
+            });
         }
         BeneficiaryCommand::Equipment { id, kind, date, source } => {
             beneficiary::add_equipment(store, id, kind, &date, &source, who, today)?;
             let person = beneficiary::get(store, id)?;
-            output(json, &person, || format!("Équipement enregistré pour {} {}.", person.fields.first_name, person.fields.last_name));
+            output(json, &person, || {
+                format!(
+                    "Équipement enregistré pour {} {}.",
+                    person.fields.first_name, person.fields.last_name
+                )
+            });
         }
         BeneficiaryCommand::Search { text } => {
             let found = beneficiary::search(store, &text, 50)?;
@@ -361,19 +450,36 @@ fn beneficiary_command(store: &mut Store, db: &std::path::Path, cmd: Beneficiary
             let person = beneficiary::get(store, id)?;
             output(json, &person, || show_person(&person));
         }
-        BeneficiaryCommand::Merge { keep, duplicate, reason } => {
+        BeneficiaryCommand::Merge {
+            keep,
+            duplicate,
+            reason,
+        } => {
             beneficiary::merge(store, keep, duplicate, who, &reason)?;
             let person = beneficiary::get(store, keep)?;
-            output(json, &person, || format!("Fiche n° {duplicate} fusionnée dans la fiche n° {keep}."));
+            output(json, &person, || {
+                format!("Fiche n° {duplicate} fusionnée dans la fiche n° {keep}.")
+            });
         }
     }
     Ok(())
 }
 
-fn eligibility_command(store: &mut Store, db: &std::path::Path, cmd: EligibilityCommand, json: bool, who: &str) -> Result<(), Error> {
+fn eligibility_command(
+    store: &mut Store,
+    db: &std::path::Path,
+    cmd: EligibilityCommand,
+    json: bool,
+    who: &str,
+) -> Result<(), Error> {
     let mut programmes = load_programmes(db)?;
     match cmd {
-        EligibilityCommand::Check { id, programme, on, kind } => {
+        EligibilityCommand::Check {
+            id,
+            programme,
+            on,
+            kind,
+        } => {
             if let Some(wanted) = programme {
                 let folded = comptoir::text::fold(&wanted);
                 programmes.retain(|p| p.id == wanted || comptoir::text::fold(&p.name) == folded);
@@ -387,9 +493,26 @@ fn eligibility_command(store: &mut Store, db: &std::path::Path, cmd: Eligibility
             let decision = beneficiary::check(store, &programmes, id, parse_day(on.as_deref())?, kind)?;
             output(json, &decision, || show_decision(&decision));
         }
-        EligibilityCommand::Override { id, programme, reason, on, kind } => {
-            let decision = beneficiary::override_decision(store, &programmes, id, &programme, &reason, who, parse_day(on.as_deref())?, kind)?;
-            output(json, &decision, || format!("Dérogation enregistrée.\n{}", show_decision(&decision)));
+        EligibilityCommand::Override {
+            id,
+            programme,
+            reason,
+            on,
+            kind,
+        } => {
+            let decision = beneficiary::override_decision(
+                store,
+                &programmes,
+                id,
+                &programme,
+                &reason,
+                who,
+                parse_day(on.as_deref())?,
+                kind,
+            )?;
+            output(json, &decision, || {
+                format!("Dérogation enregistrée.\n{}", show_decision(&decision))
+            });
         }
     }
     Ok(())
@@ -418,19 +541,30 @@ fn show_person(p: &Person) -> String {
     field("Née ou né le", f.birth_date.map(fr_date));
     field("Téléphone", f.phone.clone());
     field("E-mail", f.email.clone());
-    field("Commune", match (&f.postcode, &f.commune) {
-        (Some(p), Some(c)) => Some(format!("{p} {c}")),
-        (p, c) => p.clone().or(c.clone()),
-    });
+    field(
+        "Commune",
+        match (&f.postcode, &f.commune) {
+            (Some(p), Some(c)) => Some(format!("{p} {c}")),
+            (p, c) => p.clone().or(c.clone()),
+        },
+    );
     field("Foyer", f.household.clone());
     field("Prescripteur", f.prescriber.map(|p| p.label().to_string()));
     field("Publics", Some(f.publics.join(", ")));
     field("Information RGPD donnée le", f.rgpd_informed_on.map(fr_date));
     lines.push("Justificatifs vus :".into());
-    lines.extend(p.proofs.iter().map(|x| format!("  {} du {} (vérifié par {})", x.kind, fr_date(x.issued), x.checked_by)));
+    lines.extend(
+        p.proofs
+            .iter()
+            .map(|x| format!("  {} du {} (vérifié par {})", x.kind, fr_date(x.issued), x.checked_by)),
+    );
     if !p.equipment.is_empty() {
         lines.push("Équipements reçus :".into());
-        lines.extend(p.equipment.iter().map(|e| format!("  {} le {} ({})", e.kind.label(), fr_date(e.date), e.source)));
+        lines.extend(
+            p.equipment
+                .iter()
+                .map(|e| format!("  {} le {} ({})", e.kind.label(), fr_date(e.date), e.source)),
+        );
     }
     lines.join("\n")
 }
@@ -439,7 +573,13 @@ fn show_decision(d: &PersonDecision) -> String {
     let mut lines = vec![format!("{} le {}", d.decision.decision.label(), fr_date(d.on))];
     lines.extend(d.decision.reasons.iter().map(|r| format!("  - {}", r.message)));
     for o in &d.overrides {
-        lines.push(format!("  Dérogation ({}) par {} le {} : {}", o.programme, o.operator, comptoir::text::format_timestamp(&o.at), o.reason));
+        lines.push(format!(
+            "  Dérogation ({}) par {} le {} : {}",
+            o.programme,
+            o.operator,
+            comptoir::text::format_timestamp(&o.at),
+            o.reason
+        ));
     }
     lines.join("\n")
 }
@@ -453,8 +593,14 @@ fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) ->
     };
     match cmd {
         StockCommand::Import { file } => {
-            let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
-            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let report = delivery::import(store, &bytes, &name, who)?;
             output(json, &report, || {
                 let mut text = match &report.already_imported_at {
@@ -473,9 +619,24 @@ fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) ->
                 text
             });
         }
-        StockCommand::List { kind, state, category, search, limit } => {
+        StockCommand::List {
+            kind,
+            state,
+            category,
+            search,
+            limit,
+        } => {
             let limit = limit.unwrap_or(i64::MAX as usize);
-            let devices = stock::list(store, &StockQuery { kind, category, state, text: search, limit })?;
+            let devices = stock::list(
+                store,
+                &StockQuery {
+                    kind,
+                    category,
+                    state,
+                    text: search,
+                    limit,
+                },
+            )?;
             output(json, &devices, || table(&devices));
         }
         StockCommand::Show { tag } => {
@@ -492,7 +653,10 @@ fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) ->
 
 fn output<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
     if json {
-        println!("{}", serde_json::to_string_pretty(value).expect("output is serialisable"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).expect("output is serialisable")
+        );
     } else {
         println!("{}", human());
     }

@@ -60,7 +60,10 @@ impl LegalCaps {
             let money = Money::parse(amount.get_ref()).map_err(|e| at(e.to_string()))?;
             caps.insert(kind, money);
         }
-        Ok(LegalCaps { source: raw.source, caps })
+        Ok(LegalCaps {
+            source: raw.source,
+            caps,
+        })
     }
 
     /// The caps shipped with Comptoir.
@@ -172,7 +175,10 @@ impl Programme {
         let at = |span: Range<usize>, message: String| located(text, file, span, message);
         let date = |value: &Spanned<String>, what: &str| {
             NaiveDate::parse_from_str(value.get_ref(), "%Y-%m-%d").map_err(|_| {
-                at(value.span(), format!("{what} « {} » : date attendue au format AAAA-MM-JJ", value.get_ref()))
+                at(
+                    value.span(),
+                    format!("{what} « {} » : date attendue au format AAAA-MM-JJ", value.get_ref()),
+                )
             })
         };
         let start = date(&raw.start, "start")?;
@@ -183,9 +189,16 @@ impl Programme {
             }
         }
         if raw.id.get_ref().trim().is_empty()
-            || !raw.id.get_ref().chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            || !raw
+                .id
+                .get_ref()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
         {
-            return Err(at(raw.id.span(), "id : lettres minuscules, chiffres, - et _ seulement".into()));
+            return Err(at(
+                raw.id.span(),
+                "id : lettres minuscules, chiffres, - et _ seulement".into(),
+            ));
         }
 
         let mut proof_kinds = BTreeMap::new();
@@ -201,17 +214,31 @@ impl Programme {
                     ))
                 }
             };
-            proof_kinds.insert(code.clone(), ProofKind { code: code.clone(), label: d.label.clone(), validity });
+            proof_kinds.insert(
+                code.clone(),
+                ProofKind {
+                    code: code.clone(),
+                    label: d.label.clone(),
+                    validity,
+                },
+            );
         }
 
         if raw.publics.is_empty() {
-            return Err(ProgrammeError { file: file.into(), line: None, message: "aucun public ([publics.…]) : le programme ne sert personne".into() });
+            return Err(ProgrammeError {
+                file: file.into(),
+                line: None,
+                message: "aucun public ([publics.…]) : le programme ne sert personne".into(),
+            });
         }
         let mut publics = BTreeMap::new();
         for (code, def) in &raw.publics {
             let d = def.get_ref();
             if d.proofs.is_empty() {
-                return Err(at(def.span(), format!("public « {code} » : au moins un justificatif accepté (proofs)")));
+                return Err(at(
+                    def.span(),
+                    format!("public « {code} » : au moins un justificatif accepté (proofs)"),
+                ));
             }
             for proof in &d.proofs {
                 if !proof_kinds.contains_key(proof) {
@@ -223,11 +250,17 @@ impl Programme {
             }
             if let (Some(min), Some(max)) = (d.min_age, d.max_age) {
                 if min > max {
-                    return Err(at(def.span(), format!("public « {code} » : min_age ({min}) dépasse max_age ({max})")));
+                    return Err(at(
+                        def.span(),
+                        format!("public « {code} » : min_age ({min}) dépasse max_age ({max})"),
+                    ));
                 }
             }
             if d.max_proof_age_days.is_some_and(|n| n <= 0) {
-                return Err(at(def.span(), format!("public « {code} » : max_proof_age_days doit être positif")));
+                return Err(at(
+                    def.span(),
+                    format!("public « {code} » : max_proof_age_days doit être positif"),
+                ));
             }
             publics.insert(
                 code.clone(),
@@ -254,7 +287,12 @@ impl Programme {
             if d.max == 0 || d.months == 0 {
                 return Err(at(def.span(), "limite : max et months doivent être au moins 1".into()));
             }
-            limits.push(Limit { scope: d.scope, kinds, max: d.max, months: d.months });
+            limits.push(Limit {
+                scope: d.scope,
+                kinds,
+                max: d.max,
+                months: d.months,
+            });
         }
 
         let mut prices = Vec::new();
@@ -270,7 +308,10 @@ impl Programme {
             let min = Money::parse(&d.min).map_err(|e| fail(e.to_string()))?;
             let max = Money::parse(&d.max).map_err(|e| fail(e.to_string()))?;
             if min.cents() <= 0 || min > max {
-                return Err(fail(format!("fourchette {} : le minimum ({min}) doit être positif et ne pas dépasser le maximum ({max})", kind.label())));
+                return Err(fail(format!(
+                    "fourchette {} : le minimum ({min}) doit être positif et ne pas dépasser le maximum ({max})",
+                    kind.label()
+                )));
             }
             if let Some(cap) = caps.cap(kind) {
                 if max > cap {
@@ -281,7 +322,12 @@ impl Programme {
                     )));
                 }
             }
-            prices.push(PriceBand { kind, categories, min, max });
+            prices.push(PriceBand {
+                kind,
+                categories,
+                min,
+                max,
+            });
         }
 
         Ok(Programme {
@@ -299,8 +345,11 @@ impl Programme {
 
     pub fn load(path: &Path, caps: &LegalCaps) -> Result<Programme, ProgrammeError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ProgrammeError { file: file.clone(), line: None, message: format!("lecture impossible : {e}") })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ProgrammeError {
+            file: file.clone(),
+            line: None,
+            message: format!("lecture impossible : {e}"),
+        })?;
         Programme::parse(&text, &file, caps)
     }
 
@@ -313,9 +362,15 @@ impl Programme {
 /// folder has the same id, plus every `*.toml` of that folder. Any invalid file is an error.
 pub fn load_all(folder: Option<&Path>, caps: &LegalCaps) -> Result<Vec<Programme>, ProgrammeError> {
     let mut programmes = vec![Programme::shipped_default(caps)];
-    let Some(folder) = folder.filter(|f| f.is_dir()) else { return Ok(programmes) };
+    let Some(folder) = folder.filter(|f| f.is_dir()) else {
+        return Ok(programmes);
+    };
     let mut paths: Vec<_> = std::fs::read_dir(folder)
-        .map_err(|e| ProgrammeError { file: folder.display().to_string(), line: None, message: e.to_string() })?
+        .map_err(|e| ProgrammeError {
+            file: folder.display().to_string(),
+            line: None,
+            message: e.to_string(),
+        })?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
@@ -391,7 +446,11 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn located(text: &str, file: &str, span: Range<usize>, message: String) -> ProgrammeError {
-    ProgrammeError { file: file.to_string(), line: Some(line_of(text, span.start)), message }
+    ProgrammeError {
+        file: file.to_string(),
+        line: Some(line_of(text, span.start)),
+        message,
+    }
 }
 
 fn toml_error(text: &str, file: &str, err: &toml::de::Error) -> ProgrammeError {
@@ -413,7 +472,10 @@ mod tests {
         assert_eq!(caps.cap(DeviceKind::Multifunction), Some(Money::from_euros(170)));
         assert_eq!(caps.cap(DeviceKind::Accessory), None);
         let p = Programme::shipped_default(&caps);
-        assert_eq!(p.publics.keys().collect::<Vec<_>>(), ["demandeur_emploi", "etudiant", "rsa"]);
+        assert_eq!(
+            p.publics.keys().collect::<Vec<_>>(),
+            ["demandeur_emploi", "etudiant", "rsa"]
+        );
         let band = p.price_band(DeviceKind::Laptop, Some(Category::B)).unwrap();
         assert_eq!((band.min, band.max), (Money::from_euros(60), Money::from_euros(120)));
         assert_eq!(p.proof_kinds["carte_etudiante"].validity, Validity::AcademicYear);
@@ -429,7 +491,10 @@ mod tests {
         let text = DEFAULT_PROGRAMME.replace("max = \"120,00\"", "max = \"190,00\"");
         let err = refused(&text);
         let expected_line = text.lines().position(|l| l.contains("190,00")).unwrap() + 1;
-        assert!(err.line.unwrap() <= expected_line && err.line.unwrap() >= expected_line - 3, "{err}");
+        assert!(
+            err.line.unwrap() <= expected_line && err.line.unwrap() >= expected_line - 3,
+            "{err}"
+        );
         assert!(err.to_string().contains("plafond légal de 180,00 €"), "{err}");
     }
 
@@ -437,11 +502,31 @@ mod tests {
     fn invalid_files_say_where_and_why() {
         let cases = [
             ("syntax", "id = \"x\"\nname = \n", "ligne 2"),
-            ("unknown key", &DEFAULT_PROGRAMME.replace("funder =", "financeur = \"x\"\nfunder ="), "financeur"),
-            ("unknown proof", &DEFAULT_PROGRAMME.replace("proofs = [\"attestation_caf\"]", "proofs = [\"avis_impot\"]"), "avis_impot"),
-            ("unknown kind", &DEFAULT_PROGRAMME.replace("kind = \"laptop\"", "kind = \"frigo\""), "frigo"),
-            ("bad date", &DEFAULT_PROGRAMME.replace("2026-01-01", "01/01/2026"), "AAAA-MM-JJ"),
-            ("bad money", &DEFAULT_PROGRAMME.replace("\"60,00\"", "\"soixante\""), "soixante"),
+            (
+                "unknown key",
+                &DEFAULT_PROGRAMME.replace("funder =", "financeur = \"x\"\nfunder ="),
+                "financeur",
+            ),
+            (
+                "unknown proof",
+                &DEFAULT_PROGRAMME.replace("proofs = [\"attestation_caf\"]", "proofs = [\"avis_impot\"]"),
+                "avis_impot",
+            ),
+            (
+                "unknown kind",
+                &DEFAULT_PROGRAMME.replace("kind = \"laptop\"", "kind = \"frigo\""),
+                "frigo",
+            ),
+            (
+                "bad date",
+                &DEFAULT_PROGRAMME.replace("2026-01-01", "01/01/2026"),
+                "AAAA-MM-JJ",
+            ),
+            (
+                "bad money",
+                &DEFAULT_PROGRAMME.replace("\"60,00\"", "\"soixante\""),
+                "soixante",
+            ),
         ];
         for (what, text, needle) in cases {
             let err = refused(text);

@@ -81,9 +81,15 @@ impl Device {
             ("N° de série", self.serial.clone()),
             ("IMEI", self.imei.clone()),
             ("Processeur", s.cpu.clone()),
-            ("Mémoire vive", s.ram_mb.map(|mb| format!("{} Go", format_tenths(mb * 10 / 1024)))),
+            (
+                "Mémoire vive",
+                s.ram_mb.map(|mb| format!("{} Go", format_tenths(mb * 10 / 1024))),
+            ),
             ("Stockage", storage),
-            ("Écran", s.screen_tenths_inch.map(|t| format!("{} pouces", format_tenths(t)))),
+            (
+                "Écran",
+                s.screen_tenths_inch.map(|t| format!("{} pouces", format_tenths(t))),
+            ),
             ("Système", s.os.clone()),
             ("Batterie n°", s.battery_serial.clone()),
             ("Chargeur n°", s.charger_serial.clone()),
@@ -108,7 +114,13 @@ pub struct StockQuery {
 
 impl Default for StockQuery {
     fn default() -> Self {
-        StockQuery { kind: None, category: None, state: None, text: None, limit: DEFAULT_LIMIT }
+        StockQuery {
+            kind: None,
+            category: None,
+            state: None,
+            text: None,
+            limit: DEFAULT_LIMIT,
+        }
     }
 }
 
@@ -131,7 +143,11 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
     let text = query.text.as_deref().unwrap_or("").trim();
     if !text.is_empty() && !text.contains(char::is_whitespace) {
         if let Ok(exact) = find_by_code(store, text) {
-            return Ok(if matches_filters(&exact, query) { vec![exact] } else { Vec::new() });
+            return Ok(if matches_filters(&exact, query) {
+                vec![exact]
+            } else {
+                Vec::new()
+            });
         }
     }
     // The beginning of a tag ("EC-24-00"), as people type codes: the tag index answers in
@@ -144,7 +160,11 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
             }
         }
     }
-    let terms: Vec<String> = fold(text).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let terms: Vec<String> = fold(text)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
     devices::list(store.conn(), query, &terms)
 }
 
@@ -194,7 +214,12 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
             requires_reason: action.requires_reason(device.state),
         })
         .collect();
-    Ok(DeviceDetail { facts: device.facts(), device, history, actions })
+    Ok(DeviceDetail {
+        facts: device.facts(),
+        device,
+        history,
+        actions,
+    })
 }
 
 pub fn summary(store: &Store) -> Result<StockSummary> {
@@ -204,12 +229,21 @@ pub fn summary(store: &Store) -> Result<StockSummary> {
 /// Actions that belong to the point of sale (a reservation, a sale, a credit note), never to
 /// the stock screen.
 pub fn is_point_of_sale_action(action: StockAction) -> bool {
-    matches!(action, StockAction::Reserve | StockAction::CancelReservation | StockAction::Sell | StockAction::CreditNote)
+    matches!(
+        action,
+        StockAction::Reserve | StockAction::CancelReservation | StockAction::Sell | StockAction::CreditNote
+    )
 }
 
 /// What the stock screen and the CLI may do to a device: check-in, put on sale, defect, return.
 /// Sales, reservations and credit notes go through the point of sale only.
-pub fn change_state(store: &mut Store, tag: &AssetTag, action: StockAction, operator: &str, reason: &str) -> Result<Device> {
+pub fn change_state(
+    store: &mut Store,
+    tag: &AssetTag,
+    action: StockAction,
+    operator: &str,
+    reason: &str,
+) -> Result<Device> {
     if is_point_of_sale_action(action) {
         return Err(Error::Invalid(crate::device::ParseError {
             message: format!("« {} » se fait depuis la caisse, pas depuis le stock", action.label()),
@@ -220,14 +254,20 @@ pub fn change_state(store: &mut Store, tag: &AssetTag, action: StockAction, oper
 
 /// Applies `action` to the device with this tag, in one transaction with its history line.
 /// The state machine decides; an illegal move or a missing reason leaves the store untouched.
-pub(crate) fn apply(store: &mut Store, tag: &AssetTag, action: StockAction, operator: &str, reason: &str) -> Result<Device> {
+pub(crate) fn apply(
+    store: &mut Store,
+    tag: &AssetTag,
+    action: StockAction,
+    operator: &str,
+    reason: &str,
+) -> Result<Device> {
     let reason = reason.trim();
     store.with_tx(|tx| {
         let device = devices::by_tag(tx, tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
-        let to = device
-            .state
-            .apply(action)
-            .map_err(|source| Error::IllegalTransition { tag: tag.clone(), source })?;
+        let to = device.state.apply(action).map_err(|source| Error::IllegalTransition {
+            tag: tag.clone(),
+            source,
+        })?;
         if action.requires_reason(device.state) && reason.is_empty() {
             return Err(Error::ReasonRequired(format!(
                 "Appareil {tag} : indiquez la raison pour « {} ».",
@@ -236,7 +276,11 @@ pub(crate) fn apply(store: &mut Store, tag: &AssetTag, action: StockAction, oper
         }
         let now = store::now_text();
         devices::set_state(tx, device.id, to, &now)?;
-        let reason = if reason.is_empty() { action.label().to_string() } else { reason.to_string() };
+        let reason = if reason.is_empty() {
+            action.label().to_string()
+        } else {
+            reason.to_string()
+        };
         devices::insert_event(
             tx,
             device.id,
@@ -250,7 +294,11 @@ pub(crate) fn apply(store: &mut Store, tag: &AssetTag, action: StockAction, oper
                 reason,
             },
         )?;
-        Ok(Device { state: to, updated_at: now, ..device })
+        Ok(Device {
+            state: to,
+            updated_at: now,
+            ..device
+        })
     })
 }
 
@@ -289,7 +337,14 @@ pub fn add_by_hand(store: &mut Store, device: &NewDevice, operator: &str) -> Res
                 message: format!("l'identifiant {} existe déjà dans le stock", device.tag),
             }));
         }
-        insert_new(tx, device, DeviceState::Received, operator, "Saisi à la main", &store::now_text())?;
+        insert_new(
+            tx,
+            device,
+            DeviceState::Received,
+            operator,
+            "Saisi à la main",
+            &store::now_text(),
+        )?;
         devices::by_tag(tx, &device.tag)?.ok_or_else(|| Error::NotFound(device.tag.to_string()))
     })
 }
@@ -322,7 +377,10 @@ mod tests {
             model,
             Some(Serial::parse(&format!("SN{tag}")).unwrap()),
             None,
-            Specs { os: Some("Linux Mint 22".into()), ..Specs::default() },
+            Specs {
+                os: Some("Linux Mint 22".into()),
+                ..Specs::default()
+            },
         )
         .unwrap()
     }
@@ -330,10 +388,24 @@ mod tests {
     #[test]
     fn search_ignores_accents_and_case_and_needs_every_word() {
         let mut store = Store::open_in_memory().unwrap();
-        add_by_hand(&mut store, &laptop("EC-001", "Lenovo", "ThinkPad Écran tactile"), "test").unwrap();
+        add_by_hand(
+            &mut store,
+            &laptop("EC-001", "Lenovo", "ThinkPad Écran tactile"),
+            "test",
+        )
+        .unwrap();
         add_by_hand(&mut store, &laptop("EC-002", "Dell", "Latitude E7470"), "test").unwrap();
-        let q = |text: &str| StockQuery { text: Some(text.into()), ..StockQuery::default() };
-        let tags = |text: &str| list(&store, &q(text)).unwrap().into_iter().map(|d| d.tag.to_string()).collect::<Vec<_>>();
+        let q = |text: &str| StockQuery {
+            text: Some(text.into()),
+            ..StockQuery::default()
+        };
+        let tags = |text: &str| {
+            list(&store, &q(text))
+                .unwrap()
+                .into_iter()
+                .map(|d| d.tag.to_string())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(tags("ecran"), ["EC-001"]);
         assert_eq!(tags("THINKPAD tactile"), ["EC-001"]);
         assert_eq!(tags("dell e7"), ["EC-002"]);

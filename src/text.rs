@@ -57,12 +57,33 @@ pub fn parse_decimal(input: &str, scale: u32) -> Option<i64> {
     }
     let unit = 10i64.checked_pow(scale)?;
     let int: i64 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
-    let mut frac: i64 = if frac_part.is_empty() { 0 } else { frac_part.parse().ok()? };
+    let mut frac: i64 = if frac_part.is_empty() {
+        0
+    } else {
+        frac_part.parse().ok()?
+    };
     for _ in frac_part.len()..scale as usize {
         frac *= 10;
     }
     let value = int.checked_mul(unit)?.checked_add(frac)?;
     Some(if negative { -value } else { value })
+}
+
+/// Shows a count of tenths the French way: 156 → "15,6", 80 → "8".
+pub fn format_tenths(tenths: i64) -> String {
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{},{}", tenths / 10, (tenths % 10).abs())
+    }
+}
+
+/// Shows a stored RFC 3339 instant in the machine's local time, the French way:
+/// "22/11/2026 14:05". An unreadable value is shown as stored.
+pub fn format_timestamp(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| stored.to_string())
 }
 
 #[cfg(test)]
@@ -88,21 +109,4 @@ mod tests {
         assert_eq!(parse_decimal("", 1), None);
         assert_eq!(parse_decimal("1,2,3", 2), None);
     }
-}
-
-/// Shows a count of tenths the French way: 156 → "15,6", 80 → "8".
-pub fn format_tenths(tenths: i64) -> String {
-    if tenths % 10 == 0 {
-        (tenths / 10).to_string()
-    } else {
-        format!("{},{}", tenths / 10, (tenths % 10).abs())
-    }
-}
-
-/// Shows a stored RFC 3339 instant in the machine's local time, the French way:
-/// "22/11/2026 14:05". An unreadable value is shown as stored.
-pub fn format_timestamp(stored: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stored)
-        .map(|t| t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string())
-        .unwrap_or_else(|_| stored.to_string())
 }

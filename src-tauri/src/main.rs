@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tauri::{Manager, State};
 
-use comptoir::beneficiary::{self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber};
+use comptoir::beneficiary::{
+    self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber,
+};
 use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary};
 use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
 use comptoir::programme::{self, LegalCaps, Programme};
@@ -35,7 +37,10 @@ struct UiError {
 impl From<comptoir::Error> for UiError {
     fn from(err: comptoir::Error) -> Self {
         eprintln!("comptoir: {err:?}");
-        UiError { code: err.code(), message: err.to_string() }
+        UiError {
+            code: err.code(),
+            message: err.to_string(),
+        }
     }
 }
 
@@ -88,7 +93,13 @@ struct AppInfo {
 
 macro_rules! terms {
     ($t:ty) => {
-        <$t>::ALL.iter().map(|v| Term { code: v.code(), label: v.label() }).collect()
+        <$t>::ALL
+            .iter()
+            .map(|v| Term {
+                code: v.code(),
+                label: v.label(),
+            })
+            .collect()
     };
 }
 
@@ -108,7 +119,10 @@ fn app_info(app: State<'_, App>) -> AppInfo {
             screens: terms!(ScreenWish),
             programmes: programmes
                 .iter()
-                .map(|p| Named { code: p.id.clone(), label: p.name.clone() })
+                .map(|p| Named {
+                    code: p.id.clone(),
+                    label: p.name.clone(),
+                })
                 .collect(),
         },
         startup_error: app.store.as_ref().err().cloned(),
@@ -160,10 +174,25 @@ fn eligibility_check(app: State<'_, App>, id: i64, kind: Option<DeviceKind>) -> 
 }
 
 #[tauri::command]
-fn eligibility_override(app: State<'_, App>, id: i64, programme: String, reason: String, kind: Option<DeviceKind>) -> Reply<PersonDecision> {
+fn eligibility_override(
+    app: State<'_, App>,
+    id: i64,
+    programme: String,
+    reason: String,
+    kind: Option<DeviceKind>,
+) -> Reply<PersonDecision> {
     let programmes = app.programmes()?;
     app.with_store(|store| {
-        beneficiary::override_decision(store, programmes, id, &programme, &reason, &app.operator, local::today(), kind)
+        beneficiary::override_decision(
+            store,
+            programmes,
+            id,
+            &programme,
+            &reason,
+            &app.operator,
+            local::today(),
+            kind,
+        )
     })
 }
 
@@ -191,7 +220,13 @@ struct ListQuery {
 
 #[tauri::command]
 fn stock_list(app: State<'_, App>, query: ListQuery) -> Reply<Vec<Device>> {
-    let query = StockQuery { kind: query.kind, category: query.category, state: query.state, text: query.text, ..StockQuery::default() };
+    let query = StockQuery {
+        kind: query.kind,
+        category: query.category,
+        state: query.state,
+        text: query.text,
+        ..StockQuery::default()
+    };
     app.with_store(|store| stock::list(store, &query))
 }
 
@@ -235,7 +270,12 @@ fn main() {
     let store = Store::open(&database).map(Mutex::new).map_err(UiError::from);
     let programmes = programme::load_all(Some(&local::programmes_folder(&database)), &LegalCaps::shipped())
         .map_err(|e| UiError::from(Error::from(e)));
-    let app = App { store, programmes, operator: local::operator_name(None), database };
+    let app = App {
+        store,
+        programmes,
+        operator: local::operator_name(None),
+        database,
+    };
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes

@@ -19,7 +19,9 @@ use comptoir::{demo, stock, Store};
 static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn one_window() -> std::sync::MutexGuard<'static, ()> {
-    ONE_WINDOW_AT_A_TIME.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    ONE_WINDOW_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -45,7 +47,10 @@ struct Session {
 
 impl Session {
     fn start(port: u16, app: &Path, db: &Path) -> Session {
-        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
+        let http = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap();
         let root = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         while http.get(format!("{root}/status")).send().is_err() {
@@ -56,9 +61,20 @@ impl Session {
             "browserName": "wry",
             "tauri:options": {"application": app, "args": ["--db", db]}
         }}});
-        let reply: Value = http.post(format!("{root}/session")).json(&caps).send().unwrap().json().unwrap();
-        let id = reply["value"]["sessionId"].as_str().unwrap_or_else(|| panic!("no session: {reply}"));
-        Session { http, base: format!("{root}/session/{id}") }
+        let reply: Value = http
+            .post(format!("{root}/session"))
+            .json(&caps)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        let id = reply["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {reply}"));
+        Session {
+            http,
+            base: format!("{root}/session/{id}"),
+        }
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -78,11 +94,18 @@ impl Session {
     }
 
     fn text(&self, element: &str) -> String {
-        self.call("GET", &format!("/element/{element}/text"), None).as_str().unwrap_or("").to_string()
+        self.call("GET", &format!("/element/{element}/text"), None)
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     fn type_keys(&self, element: &str, keys: &str) {
-        self.call("POST", &format!("/element/{element}/value"), Some(json!({"text": keys})));
+        self.call(
+            "POST",
+            &format!("/element/{element}/value"),
+            Some(json!({"text": keys})),
+        );
     }
 
     fn click(&self, element: &str) {
@@ -110,7 +133,9 @@ impl Session {
         let b64 = self.call("GET", "/screenshot", None);
         if let Some(data) = b64.as_str() {
             let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).unwrap();
-            std::fs::File::create(path).and_then(|mut f| f.write_all(&bytes)).unwrap();
+            std::fs::File::create(path)
+                .and_then(|mut f| f.write_all(&bytes))
+                .unwrap();
         }
     }
 }
@@ -178,7 +203,10 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
     let history = session.text(&session.find("#detail-history").unwrap());
     assert!(history.contains("Livraison du lot"), "{history}");
     let reason_form_shown = session.script("return getComputedStyle(document.getElementById('reason-form')).display;");
-    assert_eq!(reason_form_shown, "none", "the reason form stays hidden until an action needs it");
+    assert_eq!(
+        reason_form_shown, "none",
+        "the reason form stays hidden until an action needs it"
+    );
     session.screenshot(&artifacts_dir().join("device-page.png"));
 
     // Check-in by scanning: with "Réceptionner au scan" on, scanning an allocated device
@@ -198,18 +226,33 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
     assert_eq!(detail.device.state, DeviceState::Received);
     let last = detail.history.last().unwrap();
     assert_eq!(last.from_state, Some(DeviceState::Allocated));
-    assert_eq!(stock::detail(&store, AssetTag::parse(scanned).unwrap().as_str()).unwrap().device.state, DeviceState::Available);
+    assert_eq!(
+        stock::detail(&store, AssetTag::parse(scanned).unwrap().as_str())
+            .unwrap()
+            .device
+            .state,
+        DeviceState::Available
+    );
 }
 
 #[test]
 #[ignore = "opens real windows: needs Xvfb and a session bus (run by scripts/test)"]
 fn a_second_launch_hands_over_to_the_first_and_exits() {
     let _turn = one_window();
-    assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run under xvfb-run (scripts/test does)");
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run under xvfb-run (scripts/test does)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("centre.sqlite");
     let app = env!("CARGO_BIN_EXE_comptoir-app");
-    let mut first = Command::new(app).arg("--db").arg(&db).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut first = Command::new(app)
+        .arg("--db")
+        .arg(&db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     // The first instance is up once it has created its database.
     let deadline = Instant::now() + Duration::from_secs(20);
     while !db.exists() {
@@ -218,7 +261,13 @@ fn a_second_launch_hands_over_to_the_first_and_exits() {
     }
     std::thread::sleep(Duration::from_secs(2));
 
-    let mut second = Command::new(app).arg("--db").arg(&db).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut second = Command::new(app)
+        .arg("--db")
+        .arg(&db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
     let status = loop {
         if let Some(status) = second.try_wait().unwrap() {
@@ -234,7 +283,10 @@ fn a_second_launch_hands_over_to_the_first_and_exits() {
     let first_still_running = first.try_wait().unwrap().is_none();
     let _ = first.kill();
     let _ = first.wait();
-    assert!(status.success(), "the second instance should exit cleanly, got {status}");
+    assert!(
+        status.success(),
+        "the second instance should exit cleanly, got {status}"
+    );
     assert!(first_still_running, "the first instance must keep running");
 }
 
@@ -242,7 +294,10 @@ fn a_second_launch_hands_over_to_the_first_and_exits() {
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
 fn a_searched_person_shows_the_decision_and_its_reasons() {
     let _turn = one_window();
-    assert!(std::env::var_os("DISPLAY").is_some(), "no DISPLAY: run under xvfb-run (scripts/test does)");
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run under xvfb-run (scripts/test does)"
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("centre.sqlite");
     {
@@ -271,10 +326,15 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
         (n == 1).then_some(())
     });
     session.type_keys(&search, "\u{E007}");
-    let verdict = session.wait_for("the decision", |s| s.find("#decision-verdict").filter(|el| !s.text(el).is_empty()));
+    let verdict = session.wait_for("the decision", |s| {
+        s.find("#decision-verdict").filter(|el| !s.text(el).is_empty())
+    });
     assert_eq!(session.text(&verdict), "Éligible");
     let reasons = session.text(&session.find("#decision-reasons").unwrap());
-    assert!(reasons.contains("Bénéficiaire du RSA") && reasons.contains("valable jusqu'au"), "{reasons}");
+    assert!(
+        reasons.contains("Bénéficiaire du RSA") && reasons.contains("valable jusqu'au"),
+        "{reasons}"
+    );
     assert_eq!(session.text(&session.find("#person-name").unwrap()), "Lefèvre Martine");
 
     // A job seeker whose attestation is too old: not eligible, and the reason says why.
@@ -285,7 +345,9 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
         (t == "Dubois").then_some(())
     });
     session.type_keys(&search, "\u{E007}");
-    session.wait_for("the refusal", |s| s.find("#decision-verdict").filter(|el| s.text(el) == "Non éligible"));
+    session.wait_for("the refusal", |s| {
+        s.find("#decision-verdict").filter(|el| s.text(el) == "Non éligible")
+    });
     let reasons = session.text(&session.find("#decision-reasons").unwrap());
     assert!(reasons.contains("n'est plus valable"), "{reasons}");
     let code = session.script("return document.querySelector('#decision-reasons li').dataset.code;");

@@ -37,9 +37,8 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
     let tag: String = row.get(1)?;
     Ok(Device {
         id: row.get(0)?,
-        tag: AssetTag::parse(&tag).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-        })?,
+        tag: AssetTag::parse(&tag)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e)))?,
         kind: row.get(2)?,
         category: row.get(3)?,
         state: row.get(4)?,
@@ -177,7 +176,11 @@ pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<V
         let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         values.push(Box::new(format!("%{escaped}%")));
     }
-    sql.push_str(if long.is_empty() { " ORDER BY d.id DESC LIMIT ?" } else { " ORDER BY f.rowid DESC LIMIT ?" });
+    sql.push_str(if long.is_empty() {
+        " ORDER BY d.id DESC LIMIT ?"
+    } else {
+        " ORDER BY f.rowid DESC LIMIT ?"
+    });
     values.push(Box::new(query.limit as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(rusqlite::params_from_iter(values.iter()), device_from_row)?;
@@ -185,7 +188,10 @@ pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<V
 }
 
 pub fn set_state(conn: &Connection, id: i64, state: DeviceState, now: &str) -> Result<()> {
-    conn.execute("UPDATE devices SET state = ?1, updated_at = ?2 WHERE id = ?3", params![state, now, id])?;
+    conn.execute(
+        "UPDATE devices SET state = ?1, updated_at = ?2 WHERE id = ?3",
+        params![state, now, id],
+    )?;
     Ok(())
 }
 
@@ -216,9 +222,9 @@ pub fn history(conn: &Connection, device_id: i64) -> Result<Vec<DeviceEvent>> {
     let rows = stmt.query_map([device_id], |row| {
         let uuid: String = row.get(0)?;
         Ok(DeviceEvent {
-            uuid: uuid.parse().map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-            })?,
+            uuid: uuid
+                .parse()
+                .map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))?,
             at: row.get(1)?,
             action: row.get(2)?,
             from_state: row.get(3)?,

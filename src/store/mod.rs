@@ -41,11 +41,16 @@ impl Store {
         if path.exists() {
             check_not_newer(path)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let conn = Connection::open(path).map_err(|e| not_a_database(path, e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -54,7 +59,10 @@ impl Store {
     /// A private database in memory, for unit tests.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
         store.configure()?;
         store.migrate()?;
         Ok(store)
@@ -105,13 +113,20 @@ fn check_not_newer(path: &Path) -> Result<()> {
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(|e| not_a_database(path, e))?;
     if found > MIGRATION_COUNT {
-        return Err(Error::DatabaseTooNew { path: path.to_path_buf(), found, supported: MIGRATION_COUNT });
+        return Err(Error::DatabaseTooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: MIGRATION_COUNT,
+        });
     }
     Ok(())
 }
 
 fn not_a_database(path: &Path, e: rusqlite::Error) -> Error {
-    Error::NotADatabase { path: path.to_path_buf(), detail: e.to_string() }
+    Error::NotADatabase {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    }
 }
 
 /// The current instant as stored: RFC 3339, UTC, milliseconds.
@@ -127,7 +142,10 @@ mod tests {
     fn migrations_are_valid_and_counted() {
         MIGRATIONS.validate().unwrap();
         let store = Store::open_in_memory().unwrap();
-        let v: i64 = store.conn().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = store
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, schema_version());
     }
 }

@@ -29,7 +29,9 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<PersonSummary> {
 
 fn summaries(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<PersonSummary>> {
     let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params, summary_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map(params, summary_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -95,7 +97,10 @@ pub fn update(conn: &Connection, id: i64, p: &NewPerson, now: &str) -> Result<()
 /// by anyone may stay: they only propose candidates, which then match nobody.
 fn add_name_words(conn: &Connection, p: &NewPerson) -> Result<()> {
     let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO name_words (word) VALUES (?1)")?;
-    for word in fold(&format!("{} {}", p.last_name, p.first_name)).split(' ').filter(|w| w.chars().count() >= 3) {
+    for word in fold(&format!("{} {}", p.last_name, p.first_name))
+        .split(' ')
+        .filter(|w| w.chars().count() >= 3)
+    {
         stmt.execute([word])?;
     }
     Ok(())
@@ -111,8 +116,9 @@ fn set_publics(conn: &Connection, id: i64, publics: &[String]) -> Result<()> {
 
 /// Fails with a clear error unless `id` is a person that was not merged into another.
 pub fn require_active(conn: &Connection, id: i64) -> Result<()> {
-    let merged: Option<Option<i64>> =
-        conn.query_row("SELECT merged_into FROM people WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let merged: Option<Option<i64>> = conn
+        .query_row("SELECT merged_into FROM people WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
     match merged {
         None => Err(Error::PersonNotFound(id)),
         Some(Some(into)) => Err(Error::Merged { id, into }),
@@ -162,17 +168,40 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Person>> {
         "SELECT id, kind, issued, checked_by, checked_at FROM proofs WHERE person_id = ?1 ORDER BY issued DESC, id DESC",
     )?;
     person.proofs = stmt
-        .query_map([id], |r| Ok(Proof { id: r.get(0)?, kind: r.get(1)?, issued: r.get(2)?, checked_by: r.get(3)?, checked_at: r.get(4)? }))?
+        .query_map([id], |r| {
+            Ok(Proof {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                issued: r.get(2)?,
+                checked_by: r.get(3)?,
+                checked_at: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached("SELECT date, kind, source FROM equipment_received WHERE person_id = ?1 ORDER BY date DESC")?;
+    let mut stmt = conn
+        .prepare_cached("SELECT date, kind, source FROM equipment_received WHERE person_id = ?1 ORDER BY date DESC")?;
     person.equipment = stmt
-        .query_map([id], |r| Ok(Equipment { date: r.get(0)?, kind: r.get(1)?, source: r.get(2)? }))?
+        .query_map([id], |r| {
+            Ok(Equipment {
+                date: r.get(0)?,
+                kind: r.get(1)?,
+                source: r.get(2)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     let mut stmt = conn.prepare_cached(
         "SELECT programme, overridden, reason, operator, at FROM eligibility_overrides WHERE person_id = ?1 ORDER BY id",
     )?;
     person.overrides = stmt
-        .query_map([id], |r| Ok(Override { programme: r.get(0)?, overridden: r.get(1)?, reason: r.get(2)?, operator: r.get(3)?, at: r.get(4)? }))?
+        .query_map([id], |r| {
+            Ok(Override {
+                programme: r.get(0)?,
+                overridden: r.get(1)?,
+                reason: r.get(2)?,
+                operator: r.get(3)?,
+                at: r.get(4)?,
+            })
+        })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(Some(person))
 }
@@ -205,7 +234,9 @@ fn fts_candidates(conn: &Connection, fts: &str, limit: usize) -> Result<Vec<(Per
          WHERE people_fts MATCH ?1 AND p.merged_into IS NULL ORDER BY f.rowid DESC LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![fts, limit as i64], |r| Ok((summary_from_row(r)?, r.get::<_, String>(7)?)))?;
+    let rows = stmt.query_map(params![fts, limit as i64], |r| {
+        Ok((summary_from_row(r)?, r.get::<_, String>(7)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -247,7 +278,8 @@ fn close_word(token: &str, word: &str) -> bool {
 pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonSummary>> {
     let text = text.trim();
     if text.is_empty() {
-        let sql = format!("SELECT {SUMMARY} FROM people p WHERE p.merged_into IS NULL ORDER BY p.updated_at DESC LIMIT ?1");
+        let sql =
+            format!("SELECT {SUMMARY} FROM people p WHERE p.merged_into IS NULL ORDER BY p.updated_at DESC LIMIT ?1");
         return summaries(conn, &sql, [limit as i64]);
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -268,12 +300,20 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonS
         );
         return summaries(conn, &sql, params![prefix, upper, limit as i64]);
     }
-    let tokens: Vec<String> = fold(text).split(' ').filter(|t| !t.is_empty()).map(str::to_string).collect();
+    let tokens: Vec<String> = fold(text)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
     let (long, short): (Vec<&String>, Vec<&String>) = tokens.iter().partition(|t| t.chars().count() >= 3);
     let word_start = |text: &str, token: &str| text.split(' ').any(|w| w.starts_with(token));
     let mut found: Vec<PersonSummary> = Vec::new();
     if !long.is_empty() {
-        let fts = long.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+        let fts = long
+            .iter()
+            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" AND ");
         for (person, search_text) in fts_candidates(conn, &fts, limit * 4)? {
             if short.iter().all(|t| word_start(&search_text, t)) {
                 found.push(person);
@@ -301,12 +341,18 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonS
             }
             groups.push(format!(
                 "({})",
-                words.iter().map(|w| format!("\"{}\"", w.replace('"', "\"\""))).collect::<Vec<_>>().join(" OR ")
+                words
+                    .iter()
+                    .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
             ));
         }
         for (person, search_text) in fts_candidates(conn, &groups.join(" AND "), limit * 4)? {
             let words: Vec<&str> = search_text.split(' ').collect();
-            let all_close = long.iter().all(|t| words.iter().any(|w| w.contains(t.as_str()) || close_word(t, w)));
+            let all_close = long
+                .iter()
+                .all(|t| words.iter().any(|w| w.contains(t.as_str()) || close_word(t, w)));
             if all_close && !found.iter().any(|f| f.id == person.id) {
                 found.push(person);
             }
@@ -316,7 +362,14 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonS
     Ok(found)
 }
 
-pub fn insert_proof(conn: &Connection, id: i64, kind: &str, issued: NaiveDate, checked_by: &str, now: &str) -> Result<()> {
+pub fn insert_proof(
+    conn: &Connection,
+    id: i64,
+    kind: &str,
+    issued: NaiveDate,
+    checked_by: &str,
+    now: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO proofs (uuid, person_id, kind, issued, checked_by, checked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![Uuid::now_v7().to_string(), id, kind, issued, checked_by, now],
@@ -324,7 +377,15 @@ pub fn insert_proof(conn: &Connection, id: i64, kind: &str, issued: NaiveDate, c
     touch(conn, id, now)
 }
 
-pub fn insert_equipment(conn: &Connection, id: i64, date: NaiveDate, kind: DeviceKind, source: &str, operator: &str, now: &str) -> Result<()> {
+pub fn insert_equipment(
+    conn: &Connection,
+    id: i64,
+    date: NaiveDate,
+    kind: DeviceKind,
+    source: &str,
+    operator: &str,
+    now: &str,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO equipment_received (uuid, person_id, date, kind, source, recorded_by, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -347,23 +408,51 @@ pub fn household_equipment(conn: &Connection, id: i64, household_key: Option<&st
          SELECT e.date, e.kind, 0 FROM people p JOIN equipment_received e ON e.person_id = p.id
          WHERE ?2 IS NOT NULL AND p.household_key = ?2 AND p.id <> ?1 AND p.merged_into IS NULL",
     )?;
-    let rows = stmt.query_map(params![id, household_key], |r| Ok(PastPurchase { date: r.get(0)?, kind: r.get(1)?, by_person: r.get(2)? }))?;
+    let rows = stmt.query_map(params![id, household_key], |r| {
+        Ok(PastPurchase {
+            date: r.get(0)?,
+            kind: r.get(1)?,
+            by_person: r.get(2)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert_override(conn: &Connection, id: i64, programme: &str, overridden: Verdict, reason: &str, operator: &str, now: &str) -> Result<()> {
-    let overridden = serde_json::to_value(overridden).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+pub fn insert_override(
+    conn: &Connection,
+    id: i64,
+    programme: &str,
+    overridden: Verdict,
+    reason: &str,
+    operator: &str,
+    now: &str,
+) -> Result<()> {
+    let overridden = serde_json::to_value(overridden)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
     conn.execute(
         "INSERT INTO eligibility_overrides (uuid, person_id, programme, overridden, reason, operator, at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![Uuid::now_v7().to_string(), id, programme, overridden, reason, operator, now],
+        params![
+            Uuid::now_v7().to_string(),
+            id,
+            programme,
+            overridden,
+            reason,
+            operator,
+            now
+        ],
     )?;
     Ok(())
 }
 
 pub fn merge(conn: &Connection, keep: i64, duplicate: i64, operator: &str, reason: &str, now: &str) -> Result<()> {
     for table in ["proofs", "equipment_received"] {
-        conn.execute(&format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"), params![keep, duplicate])?;
+        conn.execute(
+            &format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"),
+            params![keep, duplicate],
+        )?;
     }
     conn.execute(
         "INSERT OR IGNORE INTO person_publics (person_id, public) SELECT ?1, public FROM person_publics WHERE person_id = ?2",
@@ -383,7 +472,10 @@ pub fn merge(conn: &Connection, keep: i64, duplicate: i64, operator: &str, reaso
          WHERE id = ?1",
         params![keep, duplicate, now],
     )?;
-    conn.execute("UPDATE people SET merged_into = ?1, updated_at = ?3 WHERE id = ?2", params![keep, duplicate, now])?;
+    conn.execute(
+        "UPDATE people SET merged_into = ?1, updated_at = ?3 WHERE id = ?2",
+        params![keep, duplicate, now],
+    )?;
     conn.execute(
         "INSERT INTO person_merges (kept_id, merged_id, reason, operator, at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![keep, duplicate, reason, operator, now],

@@ -31,7 +31,10 @@ fn demo_then_list_as_json_gives_every_device_with_its_fields() {
     let devices = list.as_array().unwrap();
     assert_eq!(devices.len() as u64, created);
     for field in ["tag", "kind", "category", "state", "brand", "model", "serial"] {
-        assert!(devices.iter().all(|d| d.get(field).is_some()), "every device has {field}");
+        assert!(
+            devices.iter().all(|d| d.get(field).is_some()),
+            "every device has {field}"
+        );
     }
     let again = json(&comptoir(&db, &["--json", "demo"]));
     assert_eq!(again["already_loaded"], true);
@@ -41,10 +44,15 @@ fn demo_then_list_as_json_gives_every_device_with_its_fields() {
 fn list_filters_by_kind_state_category_and_text() {
     let db = TestDb::new();
     json(&comptoir(&db, &["demo", "--json"]));
-    let laptops = json(&comptoir(&db, &["stock", "list", "--kind", "laptop", "--state", "available", "--json"]));
+    let laptops = json(&comptoir(
+        &db,
+        &["stock", "list", "--kind", "laptop", "--state", "available", "--json"],
+    ));
     let laptops = laptops.as_array().unwrap();
     assert!(!laptops.is_empty());
-    assert!(laptops.iter().all(|d| d["kind"] == "laptop" && d["state"] == "available"));
+    assert!(laptops
+        .iter()
+        .all(|d| d["kind"] == "laptop" && d["state"] == "available"));
     let premium = json(&comptoir(&db, &["stock", "list", "--category", "premium", "--json"]));
     assert!(premium.as_array().unwrap().iter().all(|d| d["category"] == "Premium"));
     let dell = json(&comptoir(&db, &["stock", "list", "--search", "LATITUDE", "--json"]));
@@ -64,10 +72,16 @@ fn import_show_receive_defective_and_return_through_the_cli() {
     assert!(String::from_utf8_lossy(&human.stdout).contains("déjà été importé"));
 
     json(&comptoir(&db, &["stock", "receive", "LC-2411-0001", "--json"]));
-    let defective = json(&comptoir(&db, &["stock", "defective", "LC-2411-0001", "--reason", "Clavier HS", "--json"]));
+    let defective = json(&comptoir(
+        &db,
+        &["stock", "defective", "LC-2411-0001", "--reason", "Clavier HS", "--json"],
+    ));
     assert_eq!(defective["state"], "defective");
     json(&comptoir(&db, &["stock", "receive", "LC-2411-0002", "--json"]));
-    let returned = json(&comptoir(&db, &["stock", "return", "LC-2411-0002", "--reason", "Rappel réseau", "--json"]));
+    let returned = json(&comptoir(
+        &db,
+        &["stock", "return", "LC-2411-0002", "--reason", "Rappel réseau", "--json"],
+    ));
     assert_eq!(returned["state"], "returned");
 
     let shown = json(&comptoir(&db, &["stock", "show", "LC-2411-0001", "--json"]));
@@ -76,7 +90,10 @@ fn import_show_receive_defective_and_return_through_the_cli() {
     assert_eq!(history.last().unwrap()["reason"], "Clavier HS");
     assert_eq!(history.last().unwrap()["operator"], "amina");
     let text = String::from_utf8(comptoir(&db, &["stock", "show", "LC-2411-0001"]).stdout).unwrap();
-    assert!(text.contains("Défectueux") && text.contains("Clavier HS") && text.contains("Intel Core i5-7300U"), "{text}");
+    assert!(
+        text.contains("Défectueux") && text.contains("Clavier HS") && text.contains("Intel Core i5-7300U"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -88,9 +105,21 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
 
     let cases: Vec<(&str, Vec<&str>, &str)> = vec![
         ("unknown tag", vec!["stock", "show", "XX-404"], "not_found"),
-        ("receiving a sold device", vec!["stock", "receive", &sold_tag], "illegal_transition"),
-        ("a defect without a reason", vec!["stock", "defective", &sold_tag, "--reason", ""], "illegal_transition"),
-        ("missing file", vec!["stock", "import", "/nonexistent/livraison.csv"], "io"),
+        (
+            "receiving a sold device",
+            vec!["stock", "receive", &sold_tag],
+            "illegal_transition",
+        ),
+        (
+            "a defect without a reason",
+            vec!["stock", "defective", &sold_tag, "--reason", ""],
+            "illegal_transition",
+        ),
+        (
+            "missing file",
+            vec!["stock", "import", "/nonexistent/livraison.csv"],
+            "io",
+        ),
     ];
     for (description, args, code) in cases {
         let mut with_json = args.clone();
@@ -102,14 +131,20 @@ fn errors_go_to_stderr_with_a_non_zero_exit() {
         assert_eq!(err["error"]["code"], code, "{description}");
         let human = comptoir(&db, &args);
         assert!(!human.status.success());
-        assert!(String::from_utf8_lossy(&human.stderr).starts_with("Erreur : "), "{description}");
+        assert!(
+            String::from_utf8_lossy(&human.stderr).starts_with("Erreur : "),
+            "{description}"
+        );
     }
 
     let bad = db.file("mauvais.csv", b"tag;kind;brand;model\nEC-1;frigo;X;Y\n");
     let out = comptoir(&db, &["stock", "import", bad.to_str().unwrap()]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ligne 2, colonne « kind »") && stderr.contains("rien n'a été importé"), "{stderr}");
+    assert!(
+        stderr.contains("ligne 2, colonne « kind »") && stderr.contains("rien n'a été importé"),
+        "{stderr}"
+    );
 
     let unknown_kind = comptoir(&db, &["stock", "list", "--kind", "frigo"]);
     assert!(!unknown_kind.status.success());
@@ -134,22 +169,88 @@ fn beneficiary_add_proof_check_through_the_cli() {
     let db = TestDb::new();
     let added = json(&comptoir(
         &db,
-        &["beneficiary", "add", "--last-name", "Roux", "--first-name", "Océane", "--birth-date", "2006-09-05", "--household", "Roux", "--postcode", "92000", "--public", "demandeur_emploi", "--json"],
+        &[
+            "beneficiary",
+            "add",
+            "--last-name",
+            "Roux",
+            "--first-name",
+            "Océane",
+            "--birth-date",
+            "2006-09-05",
+            "--household",
+            "Roux",
+            "--postcode",
+            "92000",
+            "--public",
+            "demandeur_emploi",
+            "--json",
+        ],
     ));
     let id = added["id"].as_i64().unwrap().to_string();
-    let plain = comptoir(&db, &["beneficiary", "add", "--last-name", "Petit", "--first-name", "Jeanne", "--public", "rsa"]);
-    assert_eq!(String::from_utf8_lossy(&plain.stdout).trim().parse::<i64>().unwrap(), added["id"].as_i64().unwrap() + 1);
+    let plain = comptoir(
+        &db,
+        &[
+            "beneficiary",
+            "add",
+            "--last-name",
+            "Petit",
+            "--first-name",
+            "Jeanne",
+            "--public",
+            "rsa",
+        ],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&plain.stdout).trim().parse::<i64>().unwrap(),
+        added["id"].as_i64().unwrap() + 1
+    );
 
-    let missing = json(&comptoir(&db, &["eligibility", "check", &id, "--on", "2026-11-22", "--kind", "laptop", "--json"]));
+    let missing = json(&comptoir(
+        &db,
+        &[
+            "eligibility",
+            "check",
+            &id,
+            "--on",
+            "2026-11-22",
+            "--kind",
+            "laptop",
+            "--json",
+        ],
+    ));
     assert_eq!(missing["decision"], "not_eligible");
     assert_eq!(missing["reasons"][0]["code"], "proof_missing");
 
-    json(&comptoir(&db, &["beneficiary", "proof", &id, "--kind", "attestation_france_travail", "--issued", "2026-08-24", "--checked-by", "Julien", "--json"]));
-    let day_90 = json(&comptoir(&db, &["eligibility", "check", &id, "--on", "2026-11-22", "--json"]));
+    json(&comptoir(
+        &db,
+        &[
+            "beneficiary",
+            "proof",
+            &id,
+            "--kind",
+            "attestation_france_travail",
+            "--issued",
+            "2026-08-24",
+            "--checked-by",
+            "Julien",
+            "--json",
+        ],
+    ));
+    let day_90 = json(&comptoir(
+        &db,
+        &["eligibility", "check", &id, "--on", "2026-11-22", "--json"],
+    ));
     assert_eq!(day_90["decision"], "eligible");
     assert_eq!(day_90["programmes"], serde_json::json!(["defaut"]));
-    assert!(day_90["reasons"][0]["message"].as_str().unwrap().contains("valable jusqu'au 22/11/2026"));
-    let day_91 = json(&comptoir(&db, &["eligibility", "check", &id, "--on", "2026-11-23", "--json"]));
+    assert!(day_90["reasons"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("valable jusqu'au 22/11/2026"));
+    let day_91 = json(&comptoir(
+        &db,
+        &["eligibility", "check", &id, "--on", "2026-11-23", "--json"],
+    ));
     assert_eq!(day_91["decision"], "not_eligible");
 
     let found = json(&comptoir(&db, &["beneficiary", "search", "oceane", "--json"]));
@@ -157,7 +258,18 @@ fn beneficiary_add_proof_check_through_the_cli() {
     let shown = json(&comptoir(&db, &["beneficiary", "show", &id, "--json"]));
     assert_eq!(shown["proofs"][0]["checked_by"], "Julien");
 
-    let future = comptoir(&db, &["beneficiary", "proof", &id, "--kind", "attestation_caf", "--issued", "2099-01-01"]);
+    let future = comptoir(
+        &db,
+        &[
+            "beneficiary",
+            "proof",
+            &id,
+            "--kind",
+            "attestation_caf",
+            "--issued",
+            "2099-01-01",
+        ],
+    );
     assert!(!future.status.success());
     assert!(String::from_utf8_lossy(&future.stderr).contains("futur"));
     let unknown = comptoir(&db, &["eligibility", "check", &id, "--programme", "inexistant"]);
@@ -168,11 +280,17 @@ fn beneficiary_add_proof_check_through_the_cli() {
 fn programme_files_are_checked_and_the_folder_beside_the_database_is_read() {
     let db = TestDb::new();
     let default = comptoir::programme::DEFAULT_PROGRAMME;
-    let too_expensive = db.file("cher.toml", default.replace("max = \"120,00\"", "max = \"200,00\"").as_bytes());
+    let too_expensive = db.file(
+        "cher.toml",
+        default.replace("max = \"120,00\"", "max = \"200,00\"").as_bytes(),
+    );
     let out = comptoir(&db, &["programme", "check", too_expensive.to_str().unwrap()]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("ligne") && stderr.contains("plafond légal de 180,00 €"), "{stderr}");
+    assert!(
+        stderr.contains("ligne") && stderr.contains("plafond légal de 180,00 €"),
+        "{stderr}"
+    );
 
     let folder = db.dir.path().join("programmes");
     std::fs::create_dir_all(&folder).unwrap();
@@ -180,10 +298,18 @@ fn programme_files_are_checked_and_the_folder_beside_the_database_is_read() {
         .replace("id = \"defaut\"", "id = \"jeunes\"")
         .replace("name = \"Équipement solidaire\"", "name = \"Jeunes connectés\"");
     std::fs::write(folder.join("jeunes.toml"), youth).unwrap();
-    let ok = comptoir(&db, &["programme", "check", folder.join("jeunes.toml").to_str().unwrap()]);
+    let ok = comptoir(
+        &db,
+        &["programme", "check", folder.join("jeunes.toml").to_str().unwrap()],
+    );
     assert!(ok.status.success());
     let list = json(&comptoir(&db, &["programme", "list", "--json"]));
-    let ids: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["defaut", "jeunes"]);
 
     std::fs::write(folder.join("casse.toml"), "id = \"x\"\nname = [\n").unwrap();

@@ -17,6 +17,12 @@ pub struct TestDb {
     pub path: PathBuf,
 }
 
+impl Default for TestDb {
+    fn default() -> Self {
+        TestDb::new()
+    }
+}
+
 impl TestDb {
     pub fn new() -> TestDb {
         let dir = tempfile::tempdir().unwrap();

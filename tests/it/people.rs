@@ -40,7 +40,10 @@ fn add(store: &mut Store, input: PersonInput) -> i64 {
 }
 
 fn count(store: &Store, table: &str) -> i64 {
-    store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    store
+        .conn()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -48,11 +51,27 @@ fn search_forgives_accents_case_typos_and_partial_names() {
     let db = TestDb::new();
     let mut store = db.open();
     add(&mut store, input("Lefèvre", "Martine", Some("1958-03-14"), &["rsa"]));
-    add(&mut store, PersonInput { phone: Some("06 12 34 56 78".into()), ..input("Dubois", "Francois", None, &["rsa"]) });
-    add(&mut store, PersonInput { household: Some("Haddad, 12 rue des Lilas".into()), ..input("Haddad", "Karim", None, &["rsa"]) });
+    add(
+        &mut store,
+        PersonInput {
+            phone: Some("06 12 34 56 78".into()),
+            ..input("Dubois", "Francois", None, &["rsa"])
+        },
+    );
+    add(
+        &mut store,
+        PersonInput {
+            household: Some("Haddad, 12 rue des Lilas".into()),
+            ..input("Haddad", "Karim", None, &["rsa"])
+        },
+    );
     add(&mut store, input("Lefort", "Paul", None, &["rsa"]));
     let names = |text: &str| -> Vec<String> {
-        beneficiary::search(&store, text, 20).unwrap().into_iter().map(|p| format!("{} {}", p.last_name, p.first_name)).collect()
+        beneficiary::search(&store, text, 20)
+            .unwrap()
+            .into_iter()
+            .map(|p| format!("{} {}", p.last_name, p.first_name))
+            .collect()
     };
     assert_eq!(names("françois"), ["Dubois Francois"], "accent typed, none stored");
     assert_eq!(names("LEFEVRE"), ["Lefèvre Martine"], "accent stored, none typed");
@@ -60,8 +79,16 @@ fn search_forgives_accents_case_typos_and_partial_names() {
     lef.sort();
     assert_eq!(lef, ["Lefort Paul", "Lefèvre Martine"], "partial name");
     assert_eq!(names("lefebvre"), ["Lefèvre Martine"], "one typo");
-    assert_eq!(names("le"), ["Lefèvre Martine", "Lefort Paul"], "two letters: the last names that begin so, alphabetically");
-    assert_eq!(names("martine lef"), ["Lefèvre Martine"], "first name and the start of the last");
+    assert_eq!(
+        names("le"),
+        ["Lefèvre Martine", "Lefort Paul"],
+        "two letters: the last names that begin so, alphabetically"
+    );
+    assert_eq!(
+        names("martine lef"),
+        ["Lefèvre Martine"],
+        "first name and the start of the last"
+    );
     assert_eq!(names("06 12 34"), ["Dubois Francois"], "phone");
     assert_eq!(names("rue des lilas"), ["Haddad Karim"], "household");
     assert!(names("zzzz").is_empty());
@@ -71,23 +98,52 @@ fn search_forgives_accents_case_typos_and_partial_names() {
 fn a_probable_duplicate_is_shown_before_anything_is_stored() {
     let db = TestDb::new();
     let mut store = db.open();
-    let first = add(&mut store, PersonInput { phone: Some("0612345678".into()), ..input("Lefèvre", "Martine", Some("1958-03-14"), &["rsa"]) });
+    let first = add(
+        &mut store,
+        PersonInput {
+            phone: Some("0612345678".into()),
+            ..input("Lefèvre", "Martine", Some("1958-03-14"), &["rsa"])
+        },
+    );
     let cases = [
-        ("same birth date, a typo in the name", input("Lefevbre", "Martine", Some("1958-03-14"), &["rsa"])),
-        ("first and last names swapped", input("Martine", "Lefèvre", Some("1958-03-14"), &["rsa"])),
-        ("same phone, another name", PersonInput { phone: Some("+33 6 12 34 56 78".into()), ..input("Durand", "Paul", None, &["rsa"]) }),
+        (
+            "same birth date, a typo in the name",
+            input("Lefevbre", "Martine", Some("1958-03-14"), &["rsa"]),
+        ),
+        (
+            "first and last names swapped",
+            input("Martine", "Lefèvre", Some("1958-03-14"), &["rsa"]),
+        ),
+        (
+            "same phone, another name",
+            PersonInput {
+                phone: Some("+33 6 12 34 56 78".into()),
+                ..input("Durand", "Paul", None, &["rsa"])
+            },
+        ),
         ("same name, no birth date", input("LEFEVRE", "martine", None, &["rsa"])),
     ];
     for (description, candidate) in cases {
         let person = NewPerson::parse(&candidate, &catalogue(), d(TODAY)).unwrap();
         let err = beneficiary::add(&mut store, &person, false).expect_err(description);
-        let comptoir::Error::LikelyDuplicate(matches) = &err else { panic!("{description}: {err}") };
-        assert_eq!(matches.iter().map(|m| m.id).collect::<Vec<_>>(), [first], "{description}");
+        let comptoir::Error::LikelyDuplicate(matches) = &err else {
+            panic!("{description}: {err}")
+        };
+        assert_eq!(
+            matches.iter().map(|m| m.id).collect::<Vec<_>>(),
+            [first],
+            "{description}"
+        );
         assert!(err.to_string().contains("semble déjà enregistrée"));
         assert_eq!(count(&store, "people"), 1, "{description}: nothing stored");
     }
     // Same birth date, a different person: no warning.
-    let other = NewPerson::parse(&input("Nguyen", "Thi", Some("1958-03-14"), &["rsa"]), &catalogue(), d(TODAY)).unwrap();
+    let other = NewPerson::parse(
+        &input("Nguyen", "Thi", Some("1958-03-14"), &["rsa"]),
+        &catalogue(),
+        d(TODAY),
+    )
+    .unwrap();
     beneficiary::add(&mut store, &other, false).unwrap();
     // Forced after checking: stored.
     let forced = NewPerson::parse(&input("Lefèvre", "Martine", None, &["rsa"]), &catalogue(), d(TODAY)).unwrap();
@@ -108,9 +164,25 @@ fn bad_input_is_refused_with_every_reason_and_nothing_stored() {
     };
     let errors = NewPerson::parse(&bad, &catalogue(), d(TODAY)).unwrap_err();
     let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-    assert_eq!(fields, ["last_name", "first_name", "birth_date", "phone", "email", "postcode", "prescriber", "publics"]);
-    assert!(errors.iter().any(|e| e.message.contains("astronaute") && e.message.contains("rsa")));
-    assert!(errors.iter().any(|e| e.message.contains("2026-02-30") && e.message.contains("impossible")));
+    assert_eq!(
+        fields,
+        [
+            "last_name",
+            "first_name",
+            "birth_date",
+            "phone",
+            "email",
+            "postcode",
+            "prescriber",
+            "publics"
+        ]
+    );
+    assert!(errors
+        .iter()
+        .any(|e| e.message.contains("astronaute") && e.message.contains("rsa")));
+    assert!(errors
+        .iter()
+        .any(|e| e.message.contains("2026-02-30") && e.message.contains("impossible")));
     let future = NewPerson::parse(&input("A", "B", Some("2027-01-01"), &["rsa"]), &catalogue(), d(TODAY)).unwrap_err();
     assert!(future[0].message.contains("futur"));
 
@@ -124,7 +196,16 @@ fn bad_input_is_refused_with_every_reason_and_nothing_stored() {
         assert!(err.to_string().contains(needle), "{err}");
     }
     assert_eq!(count(&store, "proofs"), 0);
-    let err = beneficiary::add_proof(&mut store, 999, "carte_etudiante", "2026-11-01", "amina", &catalogue(), d(TODAY)).unwrap_err();
+    let err = beneficiary::add_proof(
+        &mut store,
+        999,
+        "carte_etudiante",
+        "2026-11-01",
+        "amina",
+        &catalogue(),
+        d(TODAY),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "not_found");
 }
 
@@ -133,9 +214,30 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
     let db = TestDb::new();
     let mut store = db.open();
     let household = Some("Haddad, 12 rue des Lilas".to_string());
-    let karim = add(&mut store, PersonInput { household: household.clone(), ..input("Haddad", "Karim", Some("1985-01-09"), &["rsa"]) });
-    let samira = add(&mut store, PersonInput { household, ..input("Haddad", "Samira", Some("1987-07-30"), &["rsa"]) });
-    beneficiary::add_proof(&mut store, karim, "attestation_caf", "2026-11-12", "amina", &catalogue(), d(TODAY)).unwrap();
+    let karim = add(
+        &mut store,
+        PersonInput {
+            household: household.clone(),
+            ..input("Haddad", "Karim", Some("1985-01-09"), &["rsa"])
+        },
+    );
+    let samira = add(
+        &mut store,
+        PersonInput {
+            household,
+            ..input("Haddad", "Samira", Some("1987-07-30"), &["rsa"])
+        },
+    );
+    beneficiary::add_proof(
+        &mut store,
+        karim,
+        "attestation_caf",
+        "2026-11-12",
+        "amina",
+        &catalogue(),
+        d(TODAY),
+    )
+    .unwrap();
     let on = d(TODAY);
     let decision = beneficiary::check(&store, &programmes(), karim, on, Some(DeviceKind::Laptop)).unwrap();
     assert_eq!(decision.decision.decision, Verdict::Eligible);
@@ -146,18 +248,54 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
     assert_eq!(decision.decision.decision, Verdict::NotEligible);
     assert!(decision.decision.reasons.iter().any(|r| r.code == "limit_reached"));
 
-    let err = beneficiary::override_decision(&mut store, &programmes(), karim, "defaut", "", "sophie", on, Some(DeviceKind::Laptop)).unwrap_err();
+    let err = beneficiary::override_decision(
+        &mut store,
+        &programmes(),
+        karim,
+        "defaut",
+        "",
+        "sophie",
+        on,
+        Some(DeviceKind::Laptop),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "reason_required");
     let after = beneficiary::override_decision(
-        &mut store, &programmes(), karim, "defaut", "Ordinateur de Samira volé, plainte vue", "sophie", on, Some(DeviceKind::Laptop),
+        &mut store,
+        &programmes(),
+        karim,
+        "defaut",
+        "Ordinateur de Samira volé, plainte vue",
+        "sophie",
+        on,
+        Some(DeviceKind::Laptop),
     )
     .unwrap();
     assert_eq!(after.overrides.len(), 1);
-    assert_eq!((after.overrides[0].operator.as_str(), after.overrides[0].overridden.as_str()), ("sophie", "not_eligible"));
-    let err = store.conn().execute("DELETE FROM eligibility_overrides", []).unwrap_err();
+    assert_eq!(
+        (
+            after.overrides[0].operator.as_str(),
+            after.overrides[0].overridden.as_str()
+        ),
+        ("sophie", "not_eligible")
+    );
+    let err = store
+        .conn()
+        .execute("DELETE FROM eligibility_overrides", [])
+        .unwrap_err();
     assert!(err.to_string().contains("append-only"));
     // Already eligible: nothing to override.
-    let err = beneficiary::override_decision(&mut store, &programmes(), karim, "defaut", "Pour voir si ça passe", "sophie", on, Some(DeviceKind::Smartphone)).unwrap_err();
+    let err = beneficiary::override_decision(
+        &mut store,
+        &programmes(),
+        karim,
+        "defaut",
+        "Pour voir si ça passe",
+        "sophie",
+        on,
+        Some(DeviceKind::Smartphone),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("déjà éligible"), "{err}");
 }
 
@@ -167,13 +305,25 @@ fn merging_moves_proofs_and_publics_and_hides_the_duplicate() {
     let mut store = db.open();
     let keep = add(&mut store, input("Lefèvre", "Martine", Some("1958-03-14"), &["rsa"]));
     let dup = NewPerson::parse(
-        &PersonInput { phone: Some("0712345678".into()), ..input("Lefevre", "Martine", None, &["demandeur_emploi"]) },
+        &PersonInput {
+            phone: Some("0712345678".into()),
+            ..input("Lefevre", "Martine", None, &["demandeur_emploi"])
+        },
         &catalogue(),
         d(TODAY),
     )
     .unwrap();
     let dup = beneficiary::add(&mut store, &dup, true).unwrap();
-    beneficiary::add_proof(&mut store, dup, "attestation_france_travail", "2026-11-01", "amina", &catalogue(), d(TODAY)).unwrap();
+    beneficiary::add_proof(
+        &mut store,
+        dup,
+        "attestation_france_travail",
+        "2026-11-01",
+        "amina",
+        &catalogue(),
+        d(TODAY),
+    )
+    .unwrap();
     let err = beneficiary::merge(&mut store, keep, dup, "sophie", " ").unwrap_err();
     assert_eq!(err.code(), "reason_required");
     beneficiary::merge(&mut store, keep, dup, "sophie", "Même personne, fiche créée deux fois").unwrap();

@@ -14,12 +14,23 @@ fn check_in_then_put_on_sale_records_each_move() {
     let mut store = db.open();
     delivery::import(&mut store, &sample_delivery(), "livraison.csv", "reseau").unwrap();
     stock::change_state(&mut store, &tag("LC-2411-0001"), StockAction::Receive, "amina", "").unwrap();
-    stock::change_state(&mut store, &tag("LC-2411-0001"), StockAction::MakeAvailable, "julien", "").unwrap();
+    stock::change_state(
+        &mut store,
+        &tag("LC-2411-0001"),
+        StockAction::MakeAvailable,
+        "julien",
+        "",
+    )
+    .unwrap();
     drop(store);
     let store = db.open();
     let detail = stock::detail(&store, "lc-2411-0001").unwrap();
     assert_eq!(detail.device.state, DeviceState::Available);
-    let moves: Vec<_> = detail.history.iter().map(|e| (e.from_state, e.to_state, e.operator.as_str())).collect();
+    let moves: Vec<_> = detail
+        .history
+        .iter()
+        .map(|e| (e.from_state, e.to_state, e.operator.as_str()))
+        .collect();
     assert_eq!(
         moves,
         [
@@ -35,21 +46,63 @@ fn illegal_moves_leave_the_store_exactly_as_it_was() {
     let db = TestDb::new();
     let mut store = db.open();
     demo::load(&mut store).unwrap();
-    let sold = stock::list(&store, &StockQuery { state: Some(DeviceState::Sold), ..Default::default() }).unwrap();
-    let defective = stock::list(&store, &StockQuery { state: Some(DeviceState::Defective), ..Default::default() }).unwrap();
+    let sold = stock::list(
+        &store,
+        &StockQuery {
+            state: Some(DeviceState::Sold),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let defective = stock::list(
+        &store,
+        &StockQuery {
+            state: Some(DeviceState::Defective),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let before = snapshot(&store);
     let cases = [
-        ("receiving a sold device", &sold[0].tag, StockAction::Receive, "illegal_transition"),
-        ("putting a sold device back without a credit note", &sold[0].tag, StockAction::MakeAvailable, "illegal_transition"),
-        ("selling a defective device from the stock screen", &defective[0].tag, StockAction::Sell, "invalid"),
-        ("a defect without a reason", &sold[0].tag, StockAction::MarkDefective, "illegal_transition"),
+        (
+            "receiving a sold device",
+            &sold[0].tag,
+            StockAction::Receive,
+            "illegal_transition",
+        ),
+        (
+            "putting a sold device back without a credit note",
+            &sold[0].tag,
+            StockAction::MakeAvailable,
+            "illegal_transition",
+        ),
+        (
+            "selling a defective device from the stock screen",
+            &defective[0].tag,
+            StockAction::Sell,
+            "invalid",
+        ),
+        (
+            "a defect without a reason",
+            &sold[0].tag,
+            StockAction::MarkDefective,
+            "illegal_transition",
+        ),
     ];
     for (description, t, action, code) in cases {
         let err = stock::change_state(&mut store, t, action, "amina", "").expect_err(description);
         assert_eq!(err.code(), code, "{description}: {err}");
     }
-    let available = stock::list(&store, &StockQuery { state: Some(DeviceState::Available), ..Default::default() }).unwrap();
-    let err = stock::change_state(&mut store, &available[0].tag, StockAction::MarkDefective, "amina", "  ").unwrap_err();
+    let available = stock::list(
+        &store,
+        &StockQuery {
+            state: Some(DeviceState::Available),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let err =
+        stock::change_state(&mut store, &available[0].tag, StockAction::MarkDefective, "amina", "  ").unwrap_err();
     assert_eq!(err.code(), "reason_required");
     let err = stock::change_state(&mut store, &tag("EC-99-9999"), StockAction::Receive, "amina", "").unwrap_err();
     assert_eq!(err.code(), "not_found");
@@ -63,23 +116,37 @@ fn search_finds_by_tag_serial_imei_brand_and_model_without_accents_or_case() {
     let mut store = db.open();
     delivery::import(&mut store, &sample_delivery(), "livraison.csv", "amina").unwrap();
     let find = |text: &str| -> Vec<String> {
-        stock::list(&store, &StockQuery { text: Some(text.into()), ..Default::default() })
-            .unwrap()
-            .into_iter()
-            .map(|d| d.tag.to_string())
-            .collect()
+        stock::list(
+            &store,
+            &StockQuery {
+                text: Some(text.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .map(|d| d.tag.to_string())
+        .collect()
     };
     assert_eq!(find("lc-2411-0003"), ["LC-2411-0003"], "tag, any case");
     assert_eq!(find("5cg9281xyz"), ["LC-2411-0002"], "serial");
     let phone = stock::detail(&store, "LC-2411-0008").unwrap();
     assert_eq!(find(phone.device.imei.as_deref().unwrap()), ["LC-2411-0008"], "IMEI");
     assert_eq!(find("GENERIQUE souris"), ["LC-2411-0012"], "brand without its accent");
-    assert_eq!(find("ecran 22"), ["LC-2411-0010", "LC-2411-0006"], "model without its accent");
+    assert_eq!(
+        find("ecran 22"),
+        ["LC-2411-0010", "LC-2411-0006"],
+        "model without its accent"
+    );
     assert_eq!(find("carbon"), ["LC-2411-0005"]);
     assert!(find("zzz-rien").is_empty());
     let smartphones_a = stock::list(
         &store,
-        &StockQuery { kind: Some(DeviceKind::Smartphone), text: Some("samsung".into()), ..Default::default() },
+        &StockQuery {
+            kind: Some(DeviceKind::Smartphone),
+            text: Some("samsung".into()),
+            ..Default::default()
+        },
     )
     .unwrap();
     assert_eq!(smartphones_a.len(), 1);
@@ -96,15 +163,49 @@ fn an_exact_code_gives_that_device_alone_and_shared_serials_do_not_jump() {
     delivery::import(&mut store, file.as_bytes(), "f.csv", "amina").unwrap();
     assert_eq!(stock::find_by_code(&store, "unique3").unwrap().tag.as_str(), "AB-0003");
     assert_eq!(stock::find_by_code(&store, "SAME1").unwrap_err().code(), "not_found");
-    let first = stock::list(&store, &StockQuery { text: Some("ab-0001".into()), ..Default::default() }).unwrap();
+    let first = stock::list(
+        &store,
+        &StockQuery {
+            text: Some("ab-0001".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(first.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(), ["AB-0001"]);
     // The beginning of tags gives those devices, in tag order.
-    let partial = stock::list(&store, &StockQuery { text: Some("ab-000".into()), ..Default::default() }).unwrap();
-    assert_eq!(partial.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(), ["AB-0001", "AB-0002", "AB-0003"]);
+    let partial = stock::list(
+        &store,
+        &StockQuery {
+            text: Some("ab-000".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        partial.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(),
+        ["AB-0001", "AB-0002", "AB-0003"]
+    );
     // A code that begins no tag is searched as text (here, in a model name).
-    let in_model = stock::list(&store, &StockQuery { text: Some("0001".into()), ..Default::default() }).unwrap();
-    assert_eq!(in_model.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(), ["AB-0003", "AB-0001"]);
+    let in_model = stock::list(
+        &store,
+        &StockQuery {
+            text: Some("0001".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        in_model.iter().map(|d| d.tag.as_str()).collect::<Vec<_>>(),
+        ["AB-0003", "AB-0001"]
+    );
     // A shared serial is searched as text: both devices show, the person picks.
-    let shared = stock::list(&store, &StockQuery { text: Some("same1".into()), ..Default::default() }).unwrap();
+    let shared = stock::list(
+        &store,
+        &StockQuery {
+            text: Some("same1".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(shared.len(), 2);
 }

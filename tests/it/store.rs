@@ -25,7 +25,10 @@ fn reopening_keeps_the_data_and_the_schema() {
         comptoir::demo::load(&mut store).unwrap();
     }
     let store = db.open();
-    let n: i64 = store.conn().query_row("SELECT count(*) FROM devices", [], |r| r.get(0)).unwrap();
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(n, comptoir::demo::devices().len() as i64);
 }
 
@@ -35,7 +38,10 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     {
         let mut store = db.open();
         comptoir::demo::load(&mut store).unwrap();
-        store.conn().pragma_update(None, "user_version", schema_version() + 3).unwrap();
+        store
+            .conn()
+            .pragma_update(None, "user_version", schema_version() + 3)
+            .unwrap();
         // Back to a rollback journal, so that only the main file holds the data.
         store.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
@@ -43,18 +49,35 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     let err = Store::open(&db.path).err().expect("a newer database must be refused");
     assert_eq!(err.code(), "database_too_new");
     let message = err.to_string();
-    assert!(message.contains("version plus récente") && message.contains("n'a pas été modifiée"), "{message}");
-    assert_eq!(Sha256::digest(std::fs::read(&db.path).unwrap()), before, "the file must not change");
-    assert!(!db.path.with_extension("sqlite-wal").exists(), "not even a WAL file may appear");
+    assert!(
+        message.contains("version plus récente") && message.contains("n'a pas été modifiée"),
+        "{message}"
+    );
+    assert_eq!(
+        Sha256::digest(std::fs::read(&db.path).unwrap()),
+        before,
+        "the file must not change"
+    );
+    assert!(
+        !db.path.with_extension("sqlite-wal").exists(),
+        "not even a WAL file may appear"
+    );
 }
 
 #[test]
 fn a_file_that_is_not_a_database_is_refused_clearly() {
     let db = TestDb::new();
-    std::fs::write(&db.path, b"ceci n'est pas une base SQLite, juste du texte assez long pour un en-tete").unwrap();
+    std::fs::write(
+        &db.path,
+        b"ceci n'est pas une base SQLite, juste du texte assez long pour un en-tete",
+    )
+    .unwrap();
     let err = Store::open(&db.path).err().unwrap();
     assert_eq!(err.code(), "not_a_database");
-    assert!(err.to_string().contains("n'est pas une base de données Comptoir"), "{err}");
+    assert!(
+        err.to_string().contains("n'est pas une base de données Comptoir"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -69,7 +92,10 @@ fn history_and_devices_cannot_be_rewritten_or_deleted() {
         "DELETE FROM devices WHERE id = 1",
     ] {
         let err = conn.execute(sql, []).unwrap_err().to_string();
-        assert!(err.contains("append-only") || err.contains("never deleted"), "{sql}: {err}");
+        assert!(
+            err.contains("append-only") || err.contains("never deleted"),
+            "{sql}: {err}"
+        );
     }
 }
 
