@@ -47,6 +47,16 @@ macro_rules! code_enum {
             }
         }
 
+        impl $crate::device::Coded for $name {
+            const ALL: &'static [Self] = $name::ALL;
+            fn code(self) -> &'static str {
+                $name::code(self)
+            }
+            fn label(self) -> &'static str {
+                $name::label(self)
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.label())
@@ -590,6 +600,24 @@ mod tests {
     }
 }
 
+/// A closed set of codes with French labels (every `code_enum!`).
+pub trait Coded: Copy + 'static {
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+}
+
+/// Every code of `T` with its label, for a picker.
+pub fn terms<T: Coded>() -> Vec<Term> {
+    T::ALL
+        .iter()
+        .map(|v| Term {
+            code: v.code(),
+            label: v.label(),
+        })
+        .collect()
+}
+
 /// A code and its French label, for pickers and for showing stored codes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Term {
@@ -608,22 +636,11 @@ pub struct Vocabulary {
 }
 
 pub fn vocabulary() -> Vocabulary {
-    macro_rules! terms {
-        ($t:ty) => {
-            <$t>::ALL
-                .iter()
-                .map(|v| Term {
-                    code: v.code(),
-                    label: v.label(),
-                })
-                .collect()
-        };
-    }
     Vocabulary {
-        kinds: terms!(DeviceKind),
-        categories: terms!(Category),
-        states: terms!(DeviceState),
-        storage_kinds: terms!(StorageKind),
-        actions: terms!(StockAction),
+        kinds: terms::<DeviceKind>(),
+        categories: terms::<Category>(),
+        states: terms::<DeviceState>(),
+        storage_kinds: terms::<StorageKind>(),
+        actions: terms::<StockAction>(),
     }
 }

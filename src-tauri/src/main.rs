@@ -91,18 +91,6 @@ struct AppInfo {
     programmes_error: Option<UiError>,
 }
 
-macro_rules! terms {
-    ($t:ty) => {
-        <$t>::ALL
-            .iter()
-            .map(|v| Term {
-                code: v.code(),
-                label: v.label(),
-            })
-            .collect()
-    };
-}
-
 #[tauri::command]
 fn app_info(app: State<'_, App>) -> AppInfo {
     let programmes = app.programmes.as_deref().unwrap_or(&[]);
@@ -113,10 +101,10 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         vocabulary: device::vocabulary(),
         people: PeopleVocabulary {
             catalogue: Catalogue::of(programmes),
-            prescribers: terms!(Prescriber),
-            uses: terms!(Use),
-            places: terms!(Place),
-            screens: terms!(ScreenWish),
+            prescribers: device::terms::<Prescriber>(),
+            uses: device::terms::<Use>(),
+            places: device::terms::<Place>(),
+            screens: device::terms::<ScreenWish>(),
             programmes: programmes
                 .iter()
                 .map(|p| Named {

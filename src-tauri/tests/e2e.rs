@@ -152,10 +152,16 @@ fn artifacts_dir() -> PathBuf {
     dir
 }
 
-#[test]
-#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
-fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
-    let _turn = one_window();
+/// The app on a fresh demo database, driven through tauri-driver. Fields drop in order: the
+/// WebDriver session closes the window, then the driver stops, then the folder goes.
+struct DemoWindow {
+    session: Session,
+    _driver: Driver,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn open_demo_window() -> DemoWindow {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run this test under xvfb-run (scripts/test does)"
@@ -166,9 +172,6 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
         let mut store = Store::open(&db).unwrap();
         demo::load(&mut store).unwrap();
     }
-    let scanned = "EC-24-0003"; // a demo Dell Latitude E7470, available
-    let to_receive = "EC-24-0009"; // a demo laptop still allocated
-
     let port = free_port();
     let driver = Driver(
         Command::new("tauri-driver")
@@ -180,9 +183,25 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
     );
     let app = PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app"));
     let session = Session::start(port, &app, &db);
-
     // The window opens on the stock list, read from the database.
     session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    DemoWindow {
+        session,
+        _driver: driver,
+        db,
+        _dir: dir,
+    }
+}
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    let scanned = "EC-24-0003"; // a demo Dell Latitude E7470, available
+    let to_receive = "EC-24-0009"; // a demo laptop still allocated
+
     let title = session.script("return document.title;");
     assert_eq!(title, "Comptoir");
 
@@ -218,10 +237,8 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
         s.find("#detail-state").filter(|el| s.text(el) == "Réceptionné")
     });
     session.screenshot(&artifacts_dir().join("check-in.png"));
-    drop(session);
-    drop(driver);
-
-    let store = Store::open(&db).unwrap();
+    // What the window did is in the database (read while the app still runs: WAL).
+    let store = Store::open(&window.db).unwrap();
     let detail = stock::detail(&store, to_receive).unwrap();
     assert_eq!(detail.device.state, DeviceState::Received);
     let last = detail.history.last().unwrap();
@@ -294,28 +311,8 @@ fn a_second_launch_hands_over_to_the_first_and_exits() {
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
 fn a_searched_person_shows_the_decision_and_its_reasons() {
     let _turn = one_window();
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "no DISPLAY: run under xvfb-run (scripts/test does)"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("centre.sqlite");
-    {
-        let mut store = Store::open(&db).unwrap();
-        demo::load(&mut store).unwrap();
-    }
-    let port = free_port();
-    let driver = Driver(
-        Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver not found"),
-    );
-    let app = PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app"));
-    let session = Session::start(port, &app, &db);
-    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    let window = open_demo_window();
+    let session = &window.session;
 
     session.click(&session.find("#tab-people").unwrap());
     let search = session.wait_for("the people search box", |s| s.find("#person-search"));
@@ -353,6 +350,4 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
     let code = session.script("return document.querySelector('#decision-reasons li').dataset.code;");
     assert_eq!(code, "proof_expired");
     session.screenshot(&artifacts_dir().join("person-decision.png"));
-    drop(session);
-    drop(driver);
 }

@@ -35,32 +35,16 @@ fn summaries(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Res
     Ok(rows)
 }
 
+/// Inserts a person: a new row with its identifier, then its fields through `update`, so the
+/// columns are written in one place.
 pub fn insert(conn: &Connection, p: &NewPerson, now: &str) -> Result<i64> {
     conn.execute(
-        "INSERT INTO people (uuid, last_name, first_name, birth_date, phone, email, postcode, commune,
-             household, household_key, prescriber, rgpd_informed_on, notes, search_text, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        params![
-            Uuid::now_v7().to_string(),
-            p.last_name,
-            p.first_name,
-            p.birth_date,
-            p.phone,
-            p.email,
-            p.postcode,
-            p.commune,
-            p.household,
-            p.household_key(),
-            p.prescriber,
-            p.rgpd_informed_on,
-            p.notes,
-            p.search_text(),
-            now
-        ],
+        "INSERT INTO people (uuid, last_name, first_name, search_text, created_at, updated_at)
+         VALUES (?1, '', '', '', ?2, ?2)",
+        params![Uuid::now_v7().to_string(), now],
     )?;
     let id = conn.last_insert_rowid();
-    set_publics(conn, id, &p.publics)?;
-    add_name_words(conn, p)?;
+    update(conn, id, p, now)?;
     Ok(id)
 }
 
