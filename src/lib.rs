@@ -8,6 +8,7 @@ pub mod device;
 pub mod diagnostic;
 pub mod eligibility;
 pub mod error;
+pub mod journal;
 pub mod local;
 pub mod money;
 pub mod programme;

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_stock.sql"),
     include_str!("../../migrations/0002_people.sql"),
+    include_str!("../../migrations/0003_sales.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
