@@ -52,6 +52,8 @@ CREATE TABLE sales (
     at           TEXT NOT NULL,
     operator     TEXT NOT NULL,
     total_cents  INTEGER NOT NULL,
+    -- Cash given back: payments are stored as tendered.
+    change_cents INTEGER NOT NULL DEFAULT 0 CHECK (change_cents >= 0),
     journal_seq  INTEGER NOT NULL REFERENCES journal (seq)
 ) STRICT;
 CREATE INDEX sales_person ON sales (person_id);

@@ -40,6 +40,10 @@ pub enum Error {
     #[error("{0}")]
     Programme(#[from] ProgrammeError),
 
+    /// A point-of-sale act refused (not eligible, price out of band, no open permanence…).
+    #[error("{message}")]
+    Refused { code: &'static str, message: String },
+
     #[error(
         "La base de données {path} a été écrite par une version plus récente de Comptoir \
          (schéma {found} ; cette version connaît au plus le schéma {supported}). Elle n'a pas été \
@@ -74,6 +78,7 @@ impl Error {
             Error::Merged { .. } => "merged",
             Error::LikelyDuplicate(_) => "likely_duplicate",
             Error::Programme(_) => "programme_invalid",
+            Error::Refused { code, .. } => code,
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::NotADatabase { .. } => "not_a_database",
             Error::Database(_) | Error::Migration(_) => "database",

@@ -33,8 +33,11 @@ pub fn chain_hash(prev_hash: &str, seq: i64, kind: &str, at: &str, operator: &st
 
 /// Appends an entry inside the caller's transaction and returns its sequence number.
 pub fn append(conn: &Connection, kind: &str, operator: &str, at: &str, content: &impl Serialize) -> Result<i64> {
-    let last: Option<(i64, String)> =
-        conn.query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let last: Option<(i64, String)> = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
     let (seq, prev) = match last {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
@@ -81,16 +84,29 @@ impl Verification {
 
 /// Recomputes the whole chain, in order, and stops at the first entry that does not hold.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut stmt = conn.prepare("SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal ORDER BY seq")?;
+    let mut stmt =
+        conn.prepare("SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_string();
     let mut entries = 0;
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
-        let (kind, at, operator, content, prev_hash, hash): (String, String, String, String, String, String) =
-            (row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?);
-        let broken = |reason: String| Ok(Verification { entries, last_hash: prev.clone(), broken: Some(Broken { seq, reason }) });
+        let (kind, at, operator, content, prev_hash, hash): (String, String, String, String, String, String) = (
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+            row.get(5)?,
+            row.get(6)?,
+        );
+        let broken = |reason: String| {
+            Ok(Verification {
+                entries,
+                last_hash: prev.clone(),
+                broken: Some(Broken { seq, reason }),
+            })
+        };
         if seq != expected_seq {
             return broken(format!("numéro attendu {expected_seq} : une entrée manque"));
         }
@@ -104,7 +120,11 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         entries += 1;
         expected_seq += 1;
     }
-    Ok(Verification { entries, last_hash: prev, broken: None })
+    Ok(Verification {
+        entries,
+        last_hash: prev,
+        broken: None,
+    })
 }
 
 #[cfg(test)]
@@ -115,7 +135,8 @@ mod tests {
     fn tamper(store: &Store, sql: &str) {
         // Only possible by going around the triggers, as someone editing the file would.
         let conn = store.conn();
-        conn.execute_batch("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;").unwrap();
+        conn.execute_batch("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;")
+            .unwrap();
         conn.execute_batch(sql).unwrap();
     }
 
@@ -124,7 +145,13 @@ mod tests {
         store
             .with_tx(|tx| {
                 for i in 0..5 {
-                    append(tx, "sale", "amina", "2026-11-22T10:00:00.000Z", &serde_json::json!({"n": i, "total": 8000}))?;
+                    append(
+                        tx,
+                        "sale",
+                        "amina",
+                        "2026-11-22T10:00:00.000Z",
+                        &serde_json::json!({"n": i, "total": 8000}),
+                    )?;
                 }
                 Ok(())
             })
@@ -143,7 +170,10 @@ mod tests {
     #[test]
     fn the_database_refuses_to_edit_or_delete_entries() {
         let store = filled();
-        for sql in ["UPDATE journal SET content = '{}' WHERE seq = 2", "DELETE FROM journal WHERE seq = 5"] {
+        for sql in [
+            "UPDATE journal SET content = '{}' WHERE seq = 2",
+            "DELETE FROM journal WHERE seq = 5",
+        ] {
             let err = store.conn().execute(sql, []).unwrap_err().to_string();
             assert!(err.contains("append-only"), "{err}");
         }
@@ -152,16 +182,34 @@ mod tests {
     #[test]
     fn every_kind_of_tampering_names_the_first_broken_entry() {
         let cases = [
-            ("content edited", "UPDATE journal SET content = replace(content, '8000', '1') WHERE seq = 3", 3, "modifié"),
+            (
+                "content edited",
+                "UPDATE journal SET content = replace(content, '8000', '1') WHERE seq = 3",
+                3,
+                "modifié",
+            ),
             ("entry deleted", "DELETE FROM journal WHERE seq = 2", 3, "manque"),
-            ("hash recomputed without the chain", "UPDATE journal SET prev_hash = 'x' WHERE seq = 4", 4, "précédente"),
-            ("operator changed", "UPDATE journal SET operator = 'julien' WHERE seq = 1", 1, "modifié"),
+            (
+                "hash recomputed without the chain",
+                "UPDATE journal SET prev_hash = 'x' WHERE seq = 4",
+                4,
+                "précédente",
+            ),
+            (
+                "operator changed",
+                "UPDATE journal SET operator = 'julien' WHERE seq = 1",
+                1,
+                "modifié",
+            ),
         ];
         for (description, sql, seq, needle) in cases {
             let store = filled();
             tamper(&store, sql);
             let v = verify(store.conn()).unwrap();
-            let broken = v.broken.clone().unwrap_or_else(|| panic!("{description}: not detected"));
+            let broken = v
+                .broken
+                .clone()
+                .unwrap_or_else(|| panic!("{description}: not detected"));
             assert_eq!(broken.seq, seq, "{description}");
             assert!(broken.reason.contains(needle), "{description}: {}", broken.reason);
             assert!(v.message().contains("ALTÉRÉ"));
@@ -170,6 +218,9 @@ mod tests {
 
     #[test]
     fn canonical_form_sorts_keys() {
-        assert_eq!(canonical(&serde_json::json!({"b": 1, "a": {"d": 2, "c": 3}})), r#"{"a":{"c":3,"d":2},"b":1}"#);
+        assert_eq!(
+            canonical(&serde_json::json!({"b": 1, "a": {"d": 2, "c": 3}})),
+            r#"{"a":{"c":3,"d":2},"b":1}"#
+        );
     }
 }

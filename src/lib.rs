@@ -11,6 +11,7 @@ pub mod error;
 pub mod journal;
 pub mod local;
 pub mod money;
+pub mod pos;
 pub mod programme;
 pub mod stock;
 pub mod store;

@@ -261,44 +261,57 @@ pub(crate) fn apply(
     operator: &str,
     reason: &str,
 ) -> Result<Device> {
-    let reason = reason.trim();
     store.with_tx(|tx| {
         let device = devices::by_tag(tx, tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
-        let to = device.state.apply(action).map_err(|source| Error::IllegalTransition {
-            tag: tag.clone(),
-            source,
-        })?;
-        if action.requires_reason(device.state) && reason.is_empty() {
-            return Err(Error::ReasonRequired(format!(
-                "Appareil {tag} : indiquez la raison pour « {} ».",
-                action.label().to_lowercase()
-            )));
-        }
-        let now = store::now_text();
-        devices::set_state(tx, device.id, to, &now)?;
-        let reason = if reason.is_empty() {
-            action.label().to_string()
-        } else {
-            reason.to_string()
-        };
-        devices::insert_event(
-            tx,
-            device.id,
-            &DeviceEvent {
-                uuid: Uuid::now_v7(),
-                at: now.clone(),
-                action: Some(action),
-                from_state: Some(device.state),
-                to_state: to,
-                operator: operator.to_string(),
-                reason,
-            },
-        )?;
-        Ok(Device {
-            state: to,
-            updated_at: now,
-            ..device
-        })
+        transition_in(tx, device, action, operator, reason, &store::now_text())
+    })
+}
+
+/// One move of the state machine inside the caller's transaction (a sale, a credit note), with
+/// its history line.
+pub(crate) fn transition_in(
+    tx: &rusqlite::Connection,
+    device: Device,
+    action: StockAction,
+    operator: &str,
+    reason: &str,
+    now: &str,
+) -> Result<Device> {
+    let reason = reason.trim();
+    let tag = device.tag.clone();
+    let to = device.state.apply(action).map_err(|source| Error::IllegalTransition {
+        tag: tag.clone(),
+        source,
+    })?;
+    if action.requires_reason(device.state) && reason.is_empty() {
+        return Err(Error::ReasonRequired(format!(
+            "Appareil {tag} : indiquez la raison pour « {} ».",
+            action.label().to_lowercase()
+        )));
+    }
+    devices::set_state(tx, device.id, to, now)?;
+    let reason = if reason.is_empty() {
+        action.label().to_string()
+    } else {
+        reason.to_string()
+    };
+    devices::insert_event(
+        tx,
+        device.id,
+        &DeviceEvent {
+            uuid: Uuid::now_v7(),
+            at: now.to_string(),
+            action: Some(action),
+            from_state: Some(device.state),
+            to_state: to,
+            operator: operator.to_string(),
+            reason,
+        },
+    )?;
+    Ok(Device {
+        state: to,
+        updated_at: now.to_string(),
+        ..device
     })
 }
 

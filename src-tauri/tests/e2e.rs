@@ -353,15 +353,23 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
 
     // The needs diagnostic: a design student on the move gets a laptop, A or Premium, and the
     // matching devices on sale.
-    for selector in ["#diagnostic-uses input[value=studies]", "#diagnostic-uses input[value=creative]"] {
+    for selector in [
+        "#diagnostic-uses input[value=studies]",
+        "#diagnostic-uses input[value=creative]",
+    ] {
         session.click(&session.find(selector).unwrap());
     }
     session.script("document.getElementById('diagnostic-place').value = 'on_the_move'; return null;");
     session.click(&session.find("#diagnostic-form button[type=submit]").unwrap());
     let first = session.wait_for("the suggestions", |s| {
-        s.find("#diagnostic-suggestions li").map(|el| s.text(&el)).filter(|t| !t.is_empty())
+        s.find("#diagnostic-suggestions li")
+            .map(|el| s.text(&el))
+            .filter(|t| !t.is_empty())
     });
-    assert!(first.starts_with("Ordinateur portable (catégories A, Premium)"), "{first}");
+    assert!(
+        first.starts_with("Ordinateur portable (catégories A, Premium)"),
+        "{first}"
+    );
     let devices = session.text(&session.find("#diagnostic-devices").unwrap());
     assert!(devices.contains("EC-24-"), "{devices}");
 }

@@ -4,6 +4,7 @@
 pub mod devices;
 pub mod imports;
 pub mod people;
+pub mod pos;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;

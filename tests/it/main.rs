@@ -4,6 +4,7 @@
 mod cli;
 mod import;
 mod people;
+mod pos;
 mod stock;
 mod store;
 

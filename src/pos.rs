@@ -1,0 +1,689 @@
+//! The offline point of sale: permanences (cash sessions) with X and Z reports, sales at the
+//! solidarity price, and credit notes. Every act is one transaction that also appends its
+//! journal entry; a refused act writes nothing.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::beneficiary;
+use crate::device::{code_enum, AssetTag, Category, DeviceKind, DeviceState, StockAction};
+use crate::eligibility::Verdict;
+use crate::error::{Error, Result};
+use crate::journal;
+use crate::money::Money;
+use crate::programme::{LegalCaps, Programme};
+use crate::stock;
+use crate::store::{self, devices, pos as sql, Store};
+
+code_enum! {
+    /// How a sale is paid (or a credit note refunded).
+    pub enum PaymentMethod, "moyen de paiement" {
+        Cash => "cash", "Espèces", ["especes", "liquide"];
+        Card => "card", "Carte bancaire (TPE)", ["carte", "cb"];
+        Cheque => "cheque", "Chèque", [];
+        Transfer => "transfer", "Virement", ["virement"];
+        Funder => "funder", "Prise en charge du financeur", ["financeur", "prise en charge"];
+    }
+}
+
+pub const CENTRE_CODE: &str = "centre_code";
+pub const REGISTER_CODE: &str = "register_code";
+
+fn refused(code: &'static str, message: impl Into<String>) -> Error {
+    Error::Refused {
+        code,
+        message: message.into(),
+    }
+}
+
+/// This register's identity in receipt numbers: centre code and register code (C01, R1 by
+/// default). Two installs of one centre must have different register codes.
+pub fn register_identity(store: &Store) -> Result<(String, String)> {
+    Ok((
+        sql::setting(store.conn(), CENTRE_CODE)?.unwrap_or_else(|| "C01".into()),
+        sql::setting(store.conn(), REGISTER_CODE)?.unwrap_or_else(|| "R1".into()),
+    ))
+}
+
+/// Sets the centre or register code: 1 to 8 letters and digits.
+pub fn set_register_identity(store: &mut Store, key: &str, value: &str) -> Result<()> {
+    let value = value.trim().to_uppercase();
+    if ![CENTRE_CODE, REGISTER_CODE].contains(&key) {
+        return Err(refused(
+            "invalid",
+            format!("réglage « {key} » inconnu ({CENTRE_CODE}, {REGISTER_CODE})"),
+        ));
+    }
+    if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(refused("invalid", format!("« {value} » : 1 à 8 lettres ou chiffres")));
+    }
+    let has_sales: i64 = store.conn().query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?;
+    if has_sales > 0 {
+        return Err(refused(
+            "invalid",
+            "des ventes existent déjà : les numéros de ticket ne peuvent plus changer de série",
+        ));
+    }
+    store.with_tx(|tx| sql::set_setting(tx, key, &value))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub opened_at: String,
+    pub opened_by: String,
+    pub float: Money,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+}
+
+/// An X report (mid-session) or a Z report (at closing): computed by the same code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CashReport {
+    pub session: SessionInfo,
+    pub sales: i64,
+    pub credit_notes: i64,
+    pub sales_total: Money,
+    /// Net takings per method (payments minus refunds).
+    pub by_method: BTreeMap<PaymentMethod, Money>,
+    /// What the drawer should hold per method: the float plus net cash; the net of the others.
+    pub expected: BTreeMap<PaymentMethod, Money>,
+    pub counted: Option<BTreeMap<PaymentMethod, Money>>,
+    pub differences: Option<BTreeMap<PaymentMethod, Money>>,
+    pub comment: Option<String>,
+}
+
+fn report(conn: &rusqlite::Connection, session: SessionInfo) -> Result<CashReport> {
+    let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
+    let mut expected = by_method.clone();
+    let cash = expected.entry(PaymentMethod::Cash).or_default();
+    *cash = Money::from_cents(cash.cents() + session.float.cents());
+    Ok(CashReport {
+        session,
+        sales,
+        credit_notes,
+        sales_total,
+        by_method,
+        expected,
+        counted: None,
+        differences: None,
+        comment: None,
+    })
+}
+
+pub fn current_session(store: &Store) -> Result<Option<SessionInfo>> {
+    sql::open_session(store.conn())
+}
+
+fn require_open(conn: &rusqlite::Connection) -> Result<SessionInfo> {
+    sql::open_session(conn)?.ok_or_else(|| {
+        refused(
+            "no_open_session",
+            "Aucune permanence n'est ouverte : ouvrez-la (fond de caisse) avant d'encaisser.",
+        )
+    })
+}
+
+/// Opens a permanence with its cash float.
+pub fn open_session(store: &mut Store, operator: &str, float: Money) -> Result<SessionInfo> {
+    if float.cents() < 0 {
+        return Err(refused("invalid", "le fond de caisse ne peut pas être négatif"));
+    }
+    store.with_tx(|tx| {
+        if let Some(open) = sql::open_session(tx)? {
+            return Err(refused(
+                "session_already_open",
+                format!(
+                    "Une permanence est déjà ouverte depuis {} par {}.",
+                    crate::text::format_timestamp(&open.opened_at),
+                    open.opened_by
+                ),
+            ));
+        }
+        let now = store::now_text();
+        let uuid = Uuid::now_v7().to_string();
+        journal::append(
+            tx,
+            "session_open",
+            operator,
+            &now,
+            &serde_json::json!({"session": uuid, "float_cents": float.cents()}),
+        )?;
+        let id = sql::insert_session(tx, &uuid, &now, operator, float)?;
+        Ok(sql::session(tx, id)?.expect("just inserted"))
+    })
+}
+
+/// The X report of the open permanence.
+pub fn x_report(store: &Store) -> Result<CashReport> {
+    let session = require_open(store.conn())?;
+    report(store.conn(), session)
+}
+
+/// Closes the permanence: what was counted per method against what the journal expects. A
+/// difference is recorded, never hidden, and needs a comment.
+pub fn close_session(
+    store: &mut Store,
+    operator: &str,
+    counted: BTreeMap<PaymentMethod, Money>,
+    comment: &str,
+) -> Result<CashReport> {
+    store.with_tx(|tx| {
+        let session = require_open(tx)?;
+        let mut z = report(tx, session)?;
+        let mut differences = BTreeMap::new();
+        for method in PaymentMethod::ALL {
+            let expected = z.expected.get(method).copied().unwrap_or_default();
+            let count = counted.get(method).copied().unwrap_or_default();
+            if expected != Money::ZERO || count != Money::ZERO {
+                differences.insert(*method, Money::from_cents(count.cents() - expected.cents()));
+            }
+        }
+        if differences.values().any(|d| *d != Money::ZERO) && comment.trim().is_empty() {
+            let shown: Vec<String> = differences
+                .iter()
+                .filter(|(_, d)| **d != Money::ZERO)
+                .map(|(m, d)| format!("{} {d}", m.label()))
+                .collect();
+            return Err(refused(
+                "comment_required",
+                format!("Écart de caisse ({}) : expliquez-le en commentaire.", shown.join(", ")),
+            ));
+        }
+        z.counted = Some(counted.clone());
+        z.differences = Some(differences);
+        z.comment = Some(comment.trim().to_string()).filter(|c| !c.is_empty());
+        let now = store::now_text();
+        let seq = journal::append(tx, "session_close", operator, &now, &z)?;
+        sql::close_session(tx, z.session.id, &now, operator, seq)?;
+        z.session = sql::session(tx, z.session.id)?.expect("exists");
+        Ok(z)
+    })
+}
+
+/// A device line asked for: its tag, and a price (else the programme's band minimum).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRequest {
+    pub tag: String,
+    pub price: Option<Money>,
+}
+
+/// A counted item: SIM card, data top-up, accessory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRequest {
+    pub kind: DeviceKind,
+    pub quantity: u32,
+    pub unit_price: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleRequest {
+    /// Made by the client when the cart is started: a retried or double-clicked « Encaisser »
+    /// returns the sale already recorded instead of recording it twice.
+    pub uuid: Uuid,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub devices: Vec<DeviceRequest>,
+    pub items: Vec<ItemRequest>,
+    pub payments: Vec<SalePayment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleLine {
+    #[serde(skip)]
+    pub device_id: Option<i64>,
+    pub tag: Option<String>,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub label: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SalePayment {
+    pub method: PaymentMethod,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleRecord {
+    #[serde(skip)]
+    pub id: i64,
+    pub uuid: String,
+    pub receipt: String,
+    pub session_id: i64,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub at: String,
+    pub operator: String,
+    pub total: Money,
+    pub lines: Vec<SaleLine>,
+    pub payments: Vec<SalePayment>,
+    /// The credit note that cancelled it, if any.
+    pub cancelled_by: Option<String>,
+}
+
+impl SaleRecord {
+    pub fn paid(&self) -> Money {
+        Money::from_cents(self.payments.iter().map(|p| p.amount.cents()).sum())
+    }
+
+    /// Change given back in cash.
+    pub fn change(&self) -> Money {
+        Money::from_cents((self.paid().cents() - self.total.cents()).max(0))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleSummary {
+    pub receipt: String,
+    pub at: String,
+    pub operator: String,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub total: Money,
+    pub cancelled_by: Option<String>,
+}
+
+const COUNTED_KINDS: [DeviceKind; 3] = [DeviceKind::SimCard, DeviceKind::DataTopUp, DeviceKind::Accessory];
+
+/// Records a sale: every check first (open permanence, devices on sale, prices in the band and
+/// never above the legal cap, the buyer eligible or overridden, payments that add up), then, in
+/// one transaction, the receipt number, the journal entry, the sale, and the devices sold.
+pub fn create_sale(
+    store: &mut Store,
+    programmes: &[Programme],
+    caps: &LegalCaps,
+    request: &SaleRequest,
+    operator: &str,
+) -> Result<SaleRecord> {
+    if let Some(receipt) = sql::sale_by_uuid(store.conn(), &request.uuid.to_string())? {
+        return sale(store, &receipt);
+    }
+    let today = crate::local::today();
+    if request.devices.is_empty() && request.items.is_empty() {
+        return Err(refused(
+            "invalid",
+            "La vente est vide : scannez un appareil ou ajoutez un article.",
+        ));
+    }
+    // The programme the sale counts for.
+    let programme = match &request.programme {
+        Some(id) => Some(programmes.iter().find(|p| &p.id == id).ok_or_else(|| {
+            refused(
+                "invalid",
+                format!("programme « {id} » inconnu (voir : comptoir programme list)"),
+            )
+        })?),
+        None => None,
+    };
+    // The buyer and the decision.
+    if !request.devices.is_empty() && request.person_id.is_none() {
+        return Err(refused(
+            "person_required",
+            "Un appareil se vend à une personne : choisissez le bénéficiaire.",
+        ));
+    }
+    let mut lines: Vec<SaleLine> = Vec::new();
+    let mut seen = Vec::new();
+    for d in &request.devices {
+        let tag = AssetTag::parse(&d.tag)?;
+        if seen.contains(&tag) {
+            return Err(refused(
+                "invalid",
+                format!("L'appareil {tag} est deux fois dans la vente."),
+            ));
+        }
+        seen.push(tag.clone());
+        let device = devices::by_tag(store.conn(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
+        if device.state != DeviceState::Available {
+            return Err(refused(
+                "unavailable",
+                format!(
+                    "L'appareil {tag} n'est pas en vente : il est « {} ».",
+                    device.state.label()
+                ),
+            ));
+        }
+        let band = programme.and_then(|p| p.price_band(device.kind, device.category));
+        let price = match (d.price, band) {
+            (Some(price), _) => price,
+            (None, Some(band)) => band.min,
+            (None, None) => {
+                return Err(refused(
+                    "price_required",
+                    format!("Indiquez le prix de l'appareil {tag} (aucune fourchette du programme)."),
+                ))
+            }
+        };
+        check_price(
+            caps,
+            band.map(|b| (b.min, b.max)),
+            device.kind,
+            price,
+            &format!("appareil {tag}"),
+        )?;
+        lines.push(SaleLine {
+            device_id: Some(device.id),
+            tag: Some(tag.to_string()),
+            kind: device.kind,
+            category: device.category,
+            label: format!("{} {}", device.brand, device.model).trim().to_string(),
+            quantity: 1,
+            unit_price: price,
+        });
+    }
+    for item in &request.items {
+        if !COUNTED_KINDS.contains(&item.kind) {
+            return Err(refused(
+                "invalid",
+                format!("« {} » se vend à l'unité en scannant son étiquette.", item.kind.label()),
+            ));
+        }
+        if item.quantity == 0 || item.quantity > 99 {
+            return Err(refused(
+                "invalid",
+                format!("quantité de « {} » : entre 1 et 99", item.kind.label()),
+            ));
+        }
+        let band = programme.and_then(|p| p.price_band(item.kind, None));
+        let price = item.unit_price.or(band.map(|b| b.min)).ok_or_else(|| {
+            refused(
+                "price_required",
+                format!("Indiquez le prix de « {} ».", item.kind.label()),
+            )
+        })?;
+        check_price(caps, band.map(|b| (b.min, b.max)), item.kind, price, item.kind.label())?;
+        lines.push(SaleLine {
+            device_id: None,
+            tag: None,
+            kind: item.kind,
+            category: None,
+            label: item.kind.label().to_string(),
+            quantity: item.quantity,
+            unit_price: price,
+        });
+    }
+    let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
+        acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
+    });
+    let total = total.ok_or_else(|| refused("invalid", "montant trop grand"))?;
+
+    // Eligibility of the buyer for each kind of device sold, under the sale's programme (or any).
+    let mut decision_summary = None;
+    if let Some(person_id) = request.person_id {
+        let chosen: Vec<Programme> = match programme {
+            Some(p) => vec![p.clone()],
+            None => programmes.to_vec(),
+        };
+        let mut kinds: Vec<DeviceKind> = lines.iter().filter(|l| l.device_id.is_some()).map(|l| l.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds.iter().copied().map(Some).chain(kinds.is_empty().then_some(None)) {
+            let decided = beneficiary::check(store, &chosen, person_id, today, kind)?;
+            let overridden = decided
+                .overrides
+                .iter()
+                .any(|o| o.at.starts_with(&today.to_string()) && chosen.iter().any(|p| p.id == o.programme));
+            if decided.decision.decision != Verdict::Eligible && !overridden {
+                let reasons: Vec<String> = decided
+                    .decision
+                    .reasons
+                    .iter()
+                    .map(|r| format!("  - {}", r.message))
+                    .collect();
+                return Err(refused(
+                    "not_eligible",
+                    format!(
+                        "La personne n'est pas éligible ({}) :\n{}\nUn responsable peut déroger, avec une raison écrite.",
+                        decided.decision.decision.label().to_lowercase(),
+                        reasons.join("\n")
+                    ),
+                ));
+            }
+            decision_summary = Some(serde_json::json!({
+                "decision": decided.decision.decision,
+                "programmes": decided.decision.programmes,
+                "overridden": overridden,
+            }));
+        }
+    }
+
+    // Payments.
+    if request.payments.is_empty() && total != Money::ZERO {
+        return Err(refused(
+            "payment_mismatch",
+            format!("Aucun paiement pour un total de {total}."),
+        ));
+    }
+    let paid = Money::from_cents(request.payments.iter().map(|p| p.amount.cents()).sum());
+    let cash = Money::from_cents(
+        request
+            .payments
+            .iter()
+            .filter(|p| p.method == PaymentMethod::Cash)
+            .map(|p| p.amount.cents())
+            .sum(),
+    );
+    if request.payments.iter().any(|p| p.amount.cents() <= 0) {
+        return Err(refused(
+            "payment_mismatch",
+            "Chaque paiement doit être un montant positif.",
+        ));
+    }
+    if paid < total {
+        return Err(refused(
+            "payment_mismatch",
+            format!(
+                "Il manque {} : total {total}, payé {paid}.",
+                Money::from_cents(total.cents() - paid.cents())
+            ),
+        ));
+    }
+    let change = Money::from_cents(paid.cents() - total.cents());
+    if change > cash {
+        return Err(refused(
+            "payment_mismatch",
+            format!("Payé {paid} pour un total de {total} : seul un paiement en espèces peut être rendu ({change} de trop)."),
+        ));
+    }
+
+    // Everything holds: write it all, or nothing.
+    let (centre, register) = register_identity(store)?;
+    let uuid = request.uuid.to_string();
+    let receipt = store.with_tx(|tx| {
+        let session = require_open(tx)?;
+        let now = store::now_text();
+        let year = &now[..4];
+        let series = format!("{centre}-{register}-{year}");
+        let receipt = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+        let content = serde_json::json!({
+            "receipt": receipt,
+            "uuid": uuid,
+            "session": session.id,
+            "person_id": request.person_id,
+            "programme": programme.map(|p| p.id.clone()),
+            "lines": lines,
+            "payments": request.payments,
+            "total_cents": total.cents(),
+            "change_cents": change.cents(),
+            "eligibility": decision_summary,
+        });
+        let seq = journal::append(tx, "sale", operator, &now, &content)?;
+        let sale_id = sql::insert_sale(
+            tx,
+            &uuid,
+            &receipt,
+            session.id,
+            request.person_id,
+            programme.map(|p| p.id.as_str()),
+            &now,
+            operator,
+            total,
+            change,
+            seq,
+        )?;
+        for (i, line) in lines.iter().enumerate() {
+            sql::insert_line(tx, sale_id, i + 1, line.device_id, line)?;
+            if let Some(tag) = &line.tag {
+                let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("checked above");
+                // A device sold by another register since the checks: refused, nothing written.
+                let reserved = stock::transition_in(
+                    tx,
+                    device,
+                    StockAction::Reserve,
+                    operator,
+                    &format!("Vente {receipt}"),
+                    &now,
+                )
+                .map_err(|_| refused("unavailable", format!("L'appareil {tag} vient d'être vendu ou retiré.")))?;
+                stock::transition_in(
+                    tx,
+                    reserved,
+                    StockAction::Sell,
+                    operator,
+                    &format!("Vente {receipt}"),
+                    &now,
+                )?;
+                if let Some(person_id) = request.person_id {
+                    sql::insert_sale_equipment(tx, person_id, today, line.kind, sale_id, &receipt, operator, &now)?;
+                }
+            }
+        }
+        for payment in &request.payments {
+            sql::insert_payment(tx, sale_id, payment)?;
+        }
+        Ok(receipt)
+    })?;
+    sale(store, &receipt)
+}
+
+fn check_price(
+    caps: &LegalCaps,
+    band: Option<(Money, Money)>,
+    kind: DeviceKind,
+    price: Money,
+    what: &str,
+) -> Result<()> {
+    if let Some(cap) = caps.cap(kind) {
+        if price > cap {
+            return Err(refused(
+                "above_legal_cap",
+                format!(
+                    "{what} : {price} dépasse le plafond légal de {cap} pour « {} » ({}).",
+                    kind.label().to_lowercase(),
+                    caps.source
+                ),
+            ));
+        }
+    }
+    if let Some((min, max)) = band {
+        if price < min || price > max {
+            return Err(refused(
+                "price_out_of_band",
+                format!("{what} : {price} est hors de la fourchette du programme ({min} à {max})."),
+            ));
+        }
+    }
+    if price.cents() < 0 {
+        return Err(refused("invalid", format!("{what} : prix négatif")));
+    }
+    Ok(())
+}
+
+pub fn sale(store: &Store, receipt: &str) -> Result<SaleRecord> {
+    sql::sale(store.conn(), receipt.trim())?.ok_or_else(|| {
+        refused(
+            "not_found",
+            format!("Aucune vente ne porte le numéro « {} ».", receipt.trim()),
+        )
+    })
+}
+
+pub fn list_sales(store: &Store, limit: usize) -> Result<Vec<SaleSummary>> {
+    sql::list_sales(store.conn(), limit)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditNote {
+    pub number: String,
+    pub cancels: String,
+    pub reason: String,
+    pub refund_method: PaymentMethod,
+    pub amount: Money,
+    pub at: String,
+}
+
+/// Cancels a whole sale by a credit note that names the receipt it cancels; the devices go
+/// back on sale (or to after-sales service when `defective`).
+pub fn cancel_sale(
+    store: &mut Store,
+    receipt: &str,
+    reason: &str,
+    refund: PaymentMethod,
+    defective: bool,
+    operator: &str,
+) -> Result<CreditNote> {
+    let original = sale(store, receipt)?;
+    if let Some(by) = &original.cancelled_by {
+        return Err(refused(
+            "already_cancelled",
+            format!("La vente {} est déjà annulée par l'avoir {by}.", original.receipt),
+        ));
+    }
+    if reason.trim().len() < 3 {
+        return Err(Error::ReasonRequired(format!(
+            "Indiquez pourquoi la vente {} est annulée.",
+            original.receipt
+        )));
+    }
+    let (centre, register) = register_identity(store)?;
+    store.with_tx(|tx| {
+        let session = require_open(tx)?;
+        let now = store::now_text();
+        let series = format!("{centre}-{register}-{}-AV", &now[..4]);
+        let number = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+        let note = CreditNote {
+            number: number.clone(),
+            cancels: original.receipt.clone(),
+            reason: reason.trim().to_string(),
+            refund_method: refund,
+            amount: original.total,
+            at: now.clone(),
+        };
+        let seq = journal::append(tx, "credit_note", operator, &now, &note)?;
+        sql::insert_credit_note(
+            tx,
+            &Uuid::now_v7().to_string(),
+            &number,
+            original.id,
+            session.id,
+            &now,
+            operator,
+            &note.reason,
+            refund,
+            original.total,
+            seq,
+        )?;
+        for line in original.lines.iter().filter_map(|l| l.tag.as_ref()) {
+            let device = devices::by_tag(tx, &AssetTag::parse(line)?)?.expect("a sold device exists");
+            let why = format!("Avoir {number} (annule le ticket n° {})", original.receipt);
+            let back = stock::transition_in(tx, device, StockAction::CreditNote, operator, &why, &now)?;
+            if defective {
+                stock::transition_in(
+                    tx,
+                    back,
+                    StockAction::MarkDefective,
+                    operator,
+                    &format!("{why} : {}", note.reason),
+                    &now,
+                )?;
+            }
+        }
+        Ok(note)
+    })
+}

@@ -1,0 +1,308 @@
+//! SQL of the point of sale: settings, permanences, receipt counters, sales, lines, payments,
+//! credit notes.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::device::{Category, DeviceKind};
+use crate::error::Result;
+use crate::money::Money;
+use crate::pos::{PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
+
+crate::store::devices::sql_code!(PaymentMethod);
+
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionInfo> {
+    Ok(SessionInfo {
+        id: r.get(0)?,
+        opened_at: r.get(1)?,
+        opened_by: r.get(2)?,
+        float: Money::from_cents(r.get(3)?),
+        closed_at: r.get(4)?,
+        closed_by: r.get(5)?,
+    })
+}
+
+const SESSION: &str = "SELECT id, opened_at, opened_by, float_cents, closed_at, closed_by FROM cash_sessions";
+
+pub fn open_session(conn: &Connection) -> Result<Option<SessionInfo>> {
+    Ok(conn
+        .query_row(&format!("{SESSION} WHERE closed_at IS NULL"), [], session_from_row)
+        .optional()?)
+}
+
+pub fn session(conn: &Connection, id: i64) -> Result<Option<SessionInfo>> {
+    Ok(conn
+        .query_row(&format!("{SESSION} WHERE id = ?1"), [id], session_from_row)
+        .optional()?)
+}
+
+pub fn insert_session(conn: &Connection, uuid: &str, at: &str, operator: &str, float: Money) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO cash_sessions (uuid, opened_at, opened_by, float_cents) VALUES (?1, ?2, ?3, ?4)",
+        params![uuid, at, operator, float.cents()],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn close_session(conn: &Connection, id: i64, at: &str, operator: &str, seq: i64) -> Result<()> {
+    conn.execute(
+        "UPDATE cash_sessions SET closed_at = ?2, closed_by = ?3, close_seq = ?4 WHERE id = ?1",
+        params![id, at, operator, seq],
+    )?;
+    Ok(())
+}
+
+/// The next number of a gapless series (inside the caller's transaction).
+pub fn next_number(conn: &Connection, series: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO receipt_counters (series, last) VALUES (?1, 1) ON CONFLICT (series) DO UPDATE SET last = last + 1",
+        [series],
+    )?;
+    Ok(
+        conn.query_row("SELECT last FROM receipt_counters WHERE series = ?1", [series], |r| {
+            r.get(0)
+        })?,
+    )
+}
+
+pub fn sale_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT receipt FROM sales WHERE uuid = ?1", [uuid], |r| r.get(0))
+        .optional()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_sale(
+    conn: &Connection,
+    uuid: &str,
+    receipt: &str,
+    session_id: i64,
+    person_id: Option<i64>,
+    programme: Option<&str>,
+    at: &str,
+    operator: &str,
+    total: Money,
+    change: Money,
+    seq: i64,
+) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO sales (uuid, receipt, session_id, person_id, programme, at, operator, total_cents, change_cents, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![uuid, receipt, session_id, person_id, programme, at, operator, total.cents(), change.cents(), seq],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn insert_line(
+    conn: &Connection,
+    sale_id: i64,
+    line_no: usize,
+    device_id: Option<i64>,
+    line: &SaleLine,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sale_lines (sale_id, line_no, device_id, kind, category, label, quantity, unit_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            sale_id,
+            line_no as i64,
+            device_id,
+            line.kind,
+            line.category,
+            line.label,
+            line.quantity as i64,
+            line.unit_price.cents()
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn insert_payment(conn: &Connection, sale_id: i64, p: &SalePayment) -> Result<()> {
+    conn.execute(
+        "INSERT INTO payments (sale_id, method, amount_cents, reference) VALUES (?1, ?2, ?3, ?4)",
+        params![sale_id, p.method, p.amount.cents(), p.reference],
+    )?;
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+/// What a sale equips the person with, so that the frequency limits count it.
+pub fn insert_sale_equipment(
+    conn: &Connection,
+    person_id: i64,
+    date: chrono::NaiveDate,
+    kind: DeviceKind,
+    sale_id: i64,
+    receipt: &str,
+    operator: &str,
+    now: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO equipment_received (uuid, person_id, date, kind, source, recorded_by, recorded_at, sale_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            person_id,
+            date,
+            kind,
+            format!("Vente {receipt}"),
+            operator,
+            now,
+            sale_id
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
+    let head = conn
+        .query_row(
+            "SELECT s.id, s.uuid, s.receipt, s.session_id, s.person_id, s.programme, s.at, s.operator, s.total_cents,
+                    c.number
+             FROM sales s LEFT JOIN credit_notes c ON c.sale_id = s.id WHERE s.receipt = ?1",
+            [receipt],
+            |r| {
+                Ok(SaleRecord {
+                    id: r.get(0)?,
+                    uuid: r.get(1)?,
+                    receipt: r.get(2)?,
+                    session_id: r.get(3)?,
+                    person_id: r.get(4)?,
+                    programme: r.get(5)?,
+                    at: r.get(6)?,
+                    operator: r.get(7)?,
+                    total: Money::from_cents(r.get(8)?),
+                    cancelled_by: r.get(9)?,
+                    lines: Vec::new(),
+                    payments: Vec::new(),
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut sale) = head else { return Ok(None) };
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.device_id, d.tag, l.kind, l.category, l.label, l.quantity, l.unit_cents
+         FROM sale_lines l LEFT JOIN devices d ON d.id = l.device_id WHERE l.sale_id = ?1 ORDER BY l.line_no",
+    )?;
+    sale.lines = stmt
+        .query_map([sale.id], |r| {
+            Ok(SaleLine {
+                device_id: r.get(0)?,
+                tag: r.get(1)?,
+                kind: r.get::<_, DeviceKind>(2)?,
+                category: r.get::<_, Option<Category>>(3)?,
+                label: r.get(4)?,
+                quantity: r.get::<_, i64>(5)? as u32,
+                unit_price: Money::from_cents(r.get(6)?),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare_cached("SELECT method, amount_cents, reference FROM payments WHERE sale_id = ?1")?;
+    sale.payments = stmt
+        .query_map([sale.id], |r| {
+            Ok(SalePayment {
+                method: r.get(0)?,
+                amount: Money::from_cents(r.get(1)?),
+                reference: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Some(sale))
+}
+
+pub fn list_sales(conn: &Connection, limit: usize) -> Result<Vec<SaleSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.receipt, s.at, s.operator, s.person_id, s.programme, s.total_cents, c.number
+         FROM sales s LEFT JOIN credit_notes c ON c.sale_id = s.id ORDER BY s.id DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(SaleSummary {
+            receipt: r.get(0)?,
+            at: r.get(1)?,
+            operator: r.get(2)?,
+            person_id: r.get(3)?,
+            programme: r.get(4)?,
+            total: Money::from_cents(r.get(5)?),
+            cancelled_by: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_credit_note(
+    conn: &Connection,
+    uuid: &str,
+    number: &str,
+    sale_id: i64,
+    session_id: i64,
+    at: &str,
+    operator: &str,
+    reason: &str,
+    refund: PaymentMethod,
+    amount: Money,
+    seq: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO credit_notes (uuid, number, sale_id, session_id, at, operator, reason, refund_method, amount_cents, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![uuid, number, sale_id, session_id, at, operator, reason, refund, amount.cents(), seq],
+    )?;
+    Ok(())
+}
+
+/// Per payment method, what came in (payments of the session's sales) minus what went out
+/// (refunds of its credit notes); with the counts.
+pub fn session_totals(conn: &Connection, session_id: i64) -> Result<(i64, i64, Money, BTreeMap<PaymentMethod, Money>)> {
+    let mut by_method: BTreeMap<PaymentMethod, Money> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.method, sum(p.amount_cents) FROM payments p JOIN sales s ON s.id = p.sale_id
+         WHERE s.session_id = ?1 GROUP BY p.method",
+    )?;
+    for row in stmt.query_map([session_id], |r| {
+        Ok((r.get::<_, PaymentMethod>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (m, cents) = row?;
+        *by_method.entry(m).or_default() = Money::from_cents(cents);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT refund_method, sum(amount_cents) FROM credit_notes WHERE session_id = ?1 GROUP BY refund_method",
+    )?;
+    for row in stmt.query_map([session_id], |r| {
+        Ok((r.get::<_, PaymentMethod>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (m, cents) = row?;
+        let entry = by_method.entry(m).or_default();
+        *entry = Money::from_cents(entry.cents() - cents);
+    }
+    let (sales, total, change): (i64, i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(sum(change_cents), 0) FROM sales WHERE session_id = ?1",
+        [session_id],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if change > 0 {
+        let cash = by_method.entry(PaymentMethod::Cash).or_default();
+        *cash = Money::from_cents(cash.cents() - change);
+    }
+    let credit_notes: i64 = conn.query_row(
+        "SELECT count(*) FROM credit_notes WHERE session_id = ?1",
+        [session_id],
+        |r| r.get(0),
+    )?;
+    Ok((sales, credit_notes, Money::from_cents(total), by_method))
+}

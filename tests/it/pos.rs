@@ -1,0 +1,361 @@
+//! The point of sale on a real file (issue 4): permanences, sales, credit notes, the journal.
+
+use std::collections::BTreeMap;
+
+use uuid::Uuid;
+
+use comptoir::device::DeviceState;
+use comptoir::money::Money;
+use comptoir::pos::{self, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::programme::{LegalCaps, Programme};
+use comptoir::{beneficiary, demo, journal, stock, Store};
+
+use crate::{snapshot, TestDb};
+
+const MARTINE: i64 = 1; // eligible (RSA, recent CAF attestation)
+const FRANCOIS: i64 = 2; // not eligible (France Travail attestation too old)
+const LAPTOP_C: &str = "EC-24-0003"; // available
+const LAPTOP_A: &str = "EC-24-0004"; // available
+const DEFECTIVE: &str = "EC-24-0007";
+
+fn setup() -> (TestDb, Store, Vec<Programme>, LegalCaps) {
+    let db = TestDb::new();
+    let mut store = db.open();
+    demo::load(&mut store).unwrap();
+    let caps = LegalCaps::shipped();
+    (db, store, vec![Programme::shipped_default(&caps)], caps)
+}
+
+fn cash(euros: i64) -> SalePayment {
+    SalePayment {
+        method: PaymentMethod::Cash,
+        amount: Money::from_euros(euros),
+        reference: None,
+    }
+}
+
+fn laptop_sale(person: i64, tag: &str, price: i64, payments: Vec<SalePayment>) -> SaleRequest {
+    SaleRequest {
+        uuid: Uuid::now_v7(),
+        person_id: Some(person),
+        programme: Some("defaut".into()),
+        devices: vec![DeviceRequest {
+            tag: tag.into(),
+            price: Some(Money::from_euros(price)),
+        }],
+        items: vec![],
+        payments,
+    }
+}
+
+fn sales_snapshot(store: &Store) -> Vec<String> {
+    let mut out = snapshot(store);
+    for sql in [
+        "SELECT count(*) FROM sales",
+        "SELECT count(*) FROM journal",
+        "SELECT coalesce(max(last), 0) FROM receipt_counters",
+    ] {
+        out.push(
+            store
+                .conn()
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .unwrap()
+                .to_string(),
+        );
+    }
+    out
+}
+
+#[test]
+fn a_sale_needs_an_open_permanence() {
+    let (_db, mut store, programmes, caps) = setup();
+    let before = sales_snapshot(&store);
+    let err = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]),
+        "amina",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "no_open_session");
+    assert_eq!(sales_snapshot(&store), before);
+}
+
+#[test]
+fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_limits() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    let sale = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(100)]),
+        "amina",
+    )
+    .unwrap();
+    let year = &sale.at[..4];
+    assert_eq!(sale.receipt, format!("C01-R1-{year}-000001"));
+    assert_eq!(
+        (sale.total, sale.change()),
+        (Money::from_euros(80), Money::from_euros(20))
+    );
+    assert_eq!(stock::detail(&store, LAPTOP_C).unwrap().device.state, DeviceState::Sold);
+    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    // One laptop per household per 12 months: a second one is refused now.
+    let err = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_A, 80, vec![cash(80)]),
+        "amina",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_eligible");
+    assert!(err.to_string().contains("Limite de 1 ordinateur portable"), "{err}");
+    // A counted item, no person needed; the receipt numbers follow without a gap.
+    let sim = SaleRequest {
+        uuid: Uuid::now_v7(),
+        person_id: None,
+        programme: None,
+        devices: vec![],
+        items: vec![ItemRequest {
+            kind: comptoir::device::DeviceKind::SimCard,
+            quantity: 2,
+            unit_price: Some(Money::from_euros(5)),
+        }],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Card,
+            amount: Money::from_euros(10),
+            reference: Some("TPE 4411".into()),
+        }],
+    };
+    let second = pos::create_sale(&mut store, &programmes, &caps, &sim, "amina").unwrap();
+    assert_eq!(second.receipt, format!("C01-R1-{year}-000002"));
+}
+
+#[test]
+fn bad_sales_are_refused_and_write_nothing() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    let no_band = |price: i64| SaleRequest {
+        programme: None,
+        ..laptop_sale(MARTINE, LAPTOP_C, price, vec![cash(price)])
+    };
+    let cases: Vec<(&str, SaleRequest, &str)> = vec![
+        (
+            "price above the band",
+            laptop_sale(MARTINE, LAPTOP_C, 130, vec![cash(130)]),
+            "price_out_of_band",
+        ),
+        (
+            "price below the band",
+            laptop_sale(MARTINE, LAPTOP_C, 50, vec![cash(50)]),
+            "price_out_of_band",
+        ),
+        (
+            "above the legal cap, whatever the programme",
+            no_band(181),
+            "above_legal_cap",
+        ),
+        (
+            "person not eligible",
+            laptop_sale(FRANCOIS, LAPTOP_C, 80, vec![cash(80)]),
+            "not_eligible",
+        ),
+        (
+            "device not on sale",
+            laptop_sale(MARTINE, DEFECTIVE, 80, vec![cash(80)]),
+            "unavailable",
+        ),
+        (
+            "payments short",
+            laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(70)]),
+            "payment_mismatch",
+        ),
+        (
+            "too much paid by card",
+            laptop_sale(
+                MARTINE,
+                LAPTOP_C,
+                80,
+                vec![SalePayment {
+                    method: PaymentMethod::Card,
+                    amount: Money::from_euros(100),
+                    reference: None,
+                }],
+            ),
+            "payment_mismatch",
+        ),
+        (
+            "no person for a device",
+            SaleRequest {
+                person_id: None,
+                ..laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)])
+            },
+            "person_required",
+        ),
+        (
+            "empty sale",
+            SaleRequest {
+                devices: vec![],
+                ..laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)])
+            },
+            "invalid",
+        ),
+    ];
+    let before = sales_snapshot(&store);
+    for (description, request, code) in cases {
+        let err = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").expect_err(description);
+        assert_eq!(err.code(), code, "{description}: {err}");
+        assert_eq!(sales_snapshot(&store), before, "{description}: nothing written");
+    }
+    // After the refusals, the first sale still gets number 1.
+    let sale = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]),
+        "amina",
+    )
+    .unwrap();
+    assert!(sale.receipt.ends_with("-000001"));
+}
+
+#[test]
+fn a_manager_override_lets_a_refused_person_buy() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::ZERO).unwrap();
+    let today = comptoir::local::today();
+    beneficiary::override_decision(
+        &mut store,
+        &programmes,
+        FRANCOIS,
+        "defaut",
+        "Attestation récente vue sur son téléphone",
+        "sophie",
+        today,
+        Some(comptoir::device::DeviceKind::Laptop),
+    )
+    .unwrap();
+    let sale = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(FRANCOIS, LAPTOP_C, 80, vec![cash(80)]),
+        "amina",
+    )
+    .unwrap();
+    let entry: String = store
+        .conn()
+        .query_row("SELECT content FROM journal WHERE kind = 'sale'", [], |r| r.get(0))
+        .unwrap();
+    assert!(entry.contains(r#""overridden":true"#), "{entry}");
+    assert!(entry.contains(&sale.receipt));
+}
+
+#[test]
+fn a_retried_sale_is_recorded_once() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::ZERO).unwrap();
+    let request = laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]);
+    let first = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").unwrap();
+    let again = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").unwrap();
+    assert_eq!(first.receipt, again.receipt);
+    assert_eq!(pos::list_sales(&store, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn a_credit_note_cancels_once_and_puts_the_device_back() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    let sale = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]),
+        "amina",
+    )
+    .unwrap();
+    let err = pos::cancel_sale(&mut store, &sale.receipt, "", PaymentMethod::Cash, false, "sophie").unwrap_err();
+    assert_eq!(err.code(), "reason_required");
+    let note = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        "Écran défectueux au déballage",
+        PaymentMethod::Cash,
+        true,
+        "sophie",
+    )
+    .unwrap();
+    assert!(note.number.contains("-AV-000001"));
+    assert_eq!(note.cancels, sale.receipt);
+    let device = stock::detail(&store, LAPTOP_C).unwrap();
+    assert_eq!(device.device.state, DeviceState::Defective);
+    assert!(device
+        .history
+        .iter()
+        .any(|e| e.reason.contains(&format!("annule le ticket n° {}", sale.receipt))));
+    let err = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        "Encore",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "already_cancelled");
+    // The cancelled sale no longer counts: the person may buy another laptop.
+    pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_A, 80, vec![cash(80)]),
+        "amina",
+    )
+    .unwrap();
+    assert!(journal::verify(store.conn()).unwrap().is_intact());
+}
+
+#[test]
+fn closing_compares_counted_with_expected_and_records_the_difference() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    let err = pos::open_session(&mut store, "julien", Money::ZERO).unwrap_err();
+    assert_eq!(err.code(), "session_already_open");
+    pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(100)]),
+        "amina",
+    )
+    .unwrap();
+    let x = pos::x_report(&store).unwrap();
+    assert_eq!(
+        x.expected[&PaymentMethod::Cash],
+        Money::from_euros(100),
+        "float 20 + 80 in cash"
+    );
+    let counted = BTreeMap::from([(PaymentMethod::Cash, Money::from_euros(95))]);
+    let err = pos::close_session(&mut store, "amina", counted.clone(), "").unwrap_err();
+    assert_eq!(err.code(), "comment_required");
+    assert!(err.to_string().contains("-5,00 €"), "{err}");
+    let z = pos::close_session(&mut store, "amina", counted, "Erreur de rendu de monnaie").unwrap();
+    assert_eq!(z.differences.unwrap()[&PaymentMethod::Cash], Money::from_euros(-5));
+    assert_eq!(
+        (z.sales, z.sales_total, x.sales_total),
+        (1, Money::from_euros(80), Money::from_euros(80)),
+        "X and Z agree"
+    );
+    assert!(pos::current_session(&store).unwrap().is_none());
+    let err = pos::x_report(&store).unwrap_err();
+    assert_eq!(err.code(), "no_open_session");
+    let kinds: Vec<String> = {
+        let mut stmt = store.conn().prepare("SELECT kind FROM journal ORDER BY seq").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(kinds, ["session_open", "sale", "session_close"]);
+    assert!(journal::verify(store.conn()).unwrap().is_intact());
+}
