@@ -11,9 +11,13 @@ use comptoir::beneficiary::{self, Catalogue, NewPerson, Person, PersonDecision, 
 use comptoir::device::{AssetTag, Category, DeviceKind, DeviceState, StockAction};
 use comptoir::diagnostic::{self, Answers, Place, ScreenWish, Use};
 use comptoir::eligibility::fr_date;
+use comptoir::money::Money;
+use comptoir::pos::{
+    self, CashReport, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest,
+};
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::{delivery, demo, local, Error, Store};
+use comptoir::{delivery, demo, journal, local, Error, Store};
 
 #[derive(Parser)]
 #[command(
@@ -71,8 +75,126 @@ enum Command {
         #[arg(long)]
         first_device: bool,
     },
+    /// La permanence (session de caisse) : ouverture, rapport X, clôture.
+    #[command(subcommand)]
+    Session(SessionCommand),
+    /// Les ventes : encaisser, annuler par un avoir, lister, afficher.
+    #[command(subcommand)]
+    Sale(SaleCommand),
+    /// Le journal inaltérable.
+    #[command(subcommand)]
+    Journal(JournalCommand),
+    /// Identité de ce poste dans les numéros de ticket (centre_code, register_code).
+    Register {
+        /// Code du centre (ex. C03).
+        #[arg(long)]
+        centre: Option<String>,
+        /// Code de la caisse sur ce poste (ex. R1) : différent sur chaque poste du centre.
+        #[arg(long)]
+        register: Option<String>,
+    },
     /// Où est la base de données, et quel schéma elle a.
     Info,
+}
+
+#[derive(Subcommand)]
+enum SessionCommand {
+    /// Ouvre la permanence avec le fond de caisse.
+    Open {
+        #[arg(long, value_parser = Money::parse, default_value = "0")]
+        float: Money,
+    },
+    /// Rapport X : ce que la caisse devrait contenir, à tout moment.
+    Report,
+    /// Clôture : montants comptés par moyen de paiement (ex. --counted cash=120.00).
+    Close {
+        #[arg(long = "counted", value_parser = parse_counted)]
+        counted: Vec<(PaymentMethod, Money)>,
+        /// Explication d'un écart (obligatoire s'il y en a un).
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum SaleCommand {
+    /// Encaisse une vente (affiche le numéro de ticket).
+    Create {
+        #[arg(long)]
+        beneficiary: Option<i64>,
+        /// Étiquette d'un appareil (plusieurs possibles).
+        #[arg(long = "device")]
+        devices: Vec<String>,
+        /// Article compté TYPE:QUANTITÉ, ex. sim:1 (carte SIM), recharge:2, accessoire:1.
+        #[arg(long = "item", value_parser = parse_item)]
+        items: Vec<(DeviceKind, u32)>,
+        /// Prix, dans l'ordre des appareils puis des articles (sinon le minimum de la fourchette).
+        #[arg(long = "price", value_parser = Money::parse)]
+        prices: Vec<Money>,
+        /// Paiement MOYEN:MONTANT[:RÉFÉRENCE], ex. cash:80.00, card:40.00:TPE123 (plusieurs possibles).
+        #[arg(long = "payment", value_parser = parse_payment)]
+        payments: Vec<SalePayment>,
+        #[arg(long)]
+        programme: Option<String>,
+    },
+    /// Annule une vente par un avoir.
+    Cancel {
+        receipt: String,
+        #[arg(long)]
+        reason: String,
+        /// Moyen de remboursement.
+        #[arg(long, value_parser = PaymentMethod::parse, default_value = "cash")]
+        refund: PaymentMethod,
+        /// L'appareil revient défectueux (SAV) plutôt qu'en vente.
+        #[arg(long)]
+        defective: bool,
+    },
+    /// Les dernières ventes.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Une vente.
+    Show { receipt: String },
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Recalcule la chaîne ; code de sortie non nul si elle est rompue.
+    Verify,
+}
+
+fn parse_counted(s: &str) -> Result<(PaymentMethod, Money), String> {
+    let (method, amount) = s
+        .split_once('=')
+        .ok_or("format attendu : MOYEN=MONTANT, ex. cash=120.00")?;
+    Ok((
+        PaymentMethod::parse(method).map_err(|e| e.message)?,
+        Money::parse(amount).map_err(|e| e.to_string())?,
+    ))
+}
+
+fn parse_item(s: &str) -> Result<(DeviceKind, u32), String> {
+    let (kind, quantity) = s.split_once(':').unwrap_or((s, "1"));
+    let kind = DeviceKind::parse(kind).map_err(|e| e.message)?;
+    let quantity = quantity
+        .trim()
+        .parse()
+        .map_err(|_| format!("quantité « {quantity} » : un nombre entier"))?;
+    Ok((kind, quantity))
+}
+
+fn parse_payment(s: &str) -> Result<SalePayment, String> {
+    let mut parts = s.splitn(3, ':');
+    let method = PaymentMethod::parse(parts.next().unwrap_or("")).map_err(|e| e.message)?;
+    let amount = Money::parse(parts.next().ok_or("format attendu : MOYEN:MONTANT, ex. cash:80.00")?)
+        .map_err(|e| e.to_string())?;
+    let reference = parts.next().map(str::to_string).filter(|r| !r.is_empty());
+    Ok(SalePayment {
+        method,
+        amount,
+        reference,
+    })
 }
 
 #[derive(Subcommand)]
@@ -310,6 +432,43 @@ fn run(cli: Cli) -> Result<(), Error> {
                 format!("« {} » est valide : programme {} ({}).", file.display(), p.id, p.name)
             });
         }
+        Command::Session(cmd) => {
+            let report = match cmd {
+                SessionCommand::Open { float } => {
+                    let session = pos::open_session(&mut store, &who, float)?;
+                    pos::x_report(&store).map(|r| CashReport { session, ..r })?
+                }
+                SessionCommand::Report => pos::x_report(&store)?,
+                SessionCommand::Close { counted, comment } => {
+                    pos::close_session(&mut store, &who, counted.into_iter().collect(), &comment)?
+                }
+            };
+            output(json, &report, || show_report(&report));
+        }
+        Command::Sale(cmd) => sale_command(&mut store, &path, cmd, json, &who)?,
+        Command::Journal(JournalCommand::Verify) => {
+            let v = journal::verify(store.conn())?;
+            output(json, &v, || v.message());
+            if !v.is_intact() {
+                return Err(Error::Refused {
+                    code: "journal_broken",
+                    message: v.message(),
+                });
+            }
+        }
+        Command::Register { centre, register } => {
+            if let Some(c) = centre {
+                pos::set_register_identity(&mut store, pos::CENTRE_CODE, &c)?;
+            }
+            if let Some(r) = register {
+                pos::set_register_identity(&mut store, pos::REGISTER_CODE, &r)?;
+            }
+            let (centre, register) = pos::register_identity(&store)?;
+            let value = serde_json::json!({"centre_code": centre, "register_code": register});
+            output(json, &value, || {
+                format!("Centre {centre}, caisse {register} : tickets {centre}-{register}-AAAA-NNNNNN")
+            });
+        }
         Command::Diagnostic {
             uses,
             place,
@@ -351,6 +510,165 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+fn sale_command(store: &mut Store, db: &std::path::Path, cmd: SaleCommand, json: bool, who: &str) -> Result<(), Error> {
+    match cmd {
+        SaleCommand::Create {
+            beneficiary,
+            devices,
+            items,
+            prices,
+            payments,
+            programme,
+        } => {
+            let programmes = load_programmes(db)?;
+            let mut prices = prices.into_iter();
+            let request = SaleRequest {
+                uuid: uuid::Uuid::now_v7(),
+                person_id: beneficiary,
+                programme,
+                devices: devices
+                    .into_iter()
+                    .map(|tag| DeviceRequest {
+                        tag,
+                        price: prices.next(),
+                    })
+                    .collect(),
+                items: items
+                    .into_iter()
+                    .map(|(kind, quantity)| ItemRequest {
+                        kind,
+                        quantity,
+                        unit_price: prices.next(),
+                    })
+                    .collect(),
+                payments,
+            };
+            let sale = pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, who)?;
+            output(json, &sale, || sale.receipt.clone());
+        }
+        SaleCommand::Cancel {
+            receipt,
+            reason,
+            refund,
+            defective,
+        } => {
+            let note = pos::cancel_sale(store, &receipt, &reason, refund, defective, who)?;
+            output(json, &note, || {
+                format!(
+                    "Avoir {} : annule le ticket n° {} ({}).",
+                    note.number, note.cancels, note.amount
+                )
+            });
+        }
+        SaleCommand::List { limit } => {
+            let sales = pos::list_sales(store, limit)?;
+            output(json, &sales, || {
+                let mut lines: Vec<String> = sales
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}  {}  {}{}",
+                            s.receipt,
+                            comptoir::text::format_timestamp(&s.at),
+                            s.total,
+                            s.cancelled_by
+                                .as_ref()
+                                .map(|c| format!("  (annulée : avoir {c})"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                lines.push(format!("{} vente(s)", sales.len()));
+                lines.join("\n")
+            });
+        }
+        SaleCommand::Show { receipt } => {
+            let sale = pos::sale(store, &receipt)?;
+            output(json, &sale, || show_sale(&sale));
+        }
+    }
+    Ok(())
+}
+
+fn show_sale(s: &SaleRecord) -> String {
+    let mut lines = vec![format!(
+        "Ticket {} du {} (par {})",
+        s.receipt,
+        comptoir::text::format_timestamp(&s.at),
+        s.operator
+    )];
+    if let Some(p) = s.person_id {
+        lines.push(format!(
+            "Personne n° {p}{}",
+            s.programme
+                .as_ref()
+                .map(|p| format!(", programme {p}"))
+                .unwrap_or_default()
+        ));
+    }
+    for l in &s.lines {
+        lines.push(format!(
+            "  {} {}{} × {} = {}",
+            l.kind.label(),
+            l.label,
+            l.tag.as_ref().map(|t| format!(" [{t}]")).unwrap_or_default(),
+            l.quantity,
+            Money::from_cents(l.unit_price.cents() * l.quantity as i64)
+        ));
+    }
+    lines.push(format!("Total : {}", s.total));
+    for p in &s.payments {
+        lines.push(format!(
+            "  {} : {}{}",
+            p.method.label(),
+            p.amount,
+            p.reference.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+        ));
+    }
+    if s.change() != Money::ZERO {
+        lines.push(format!("Rendu : {}", s.change()));
+    }
+    if let Some(c) = &s.cancelled_by {
+        lines.push(format!("Annulée par l'avoir {c}"));
+    }
+    lines.join("\n")
+}
+
+fn show_report(r: &CashReport) -> String {
+    let title = if r.session.closed_at.is_some() {
+        "Clôture (Z)"
+    } else {
+        "Rapport X"
+    };
+    let mut lines = vec![
+        format!(
+            "{title} — permanence ouverte le {} par {} (fond de caisse {})",
+            comptoir::text::format_timestamp(&r.session.opened_at),
+            r.session.opened_by,
+            r.session.float
+        ),
+        format!(
+            "{} vente(s) pour {}, {} avoir(s)",
+            r.sales, r.sales_total, r.credit_notes
+        ),
+    ];
+    for (method, expected) in &r.expected {
+        let mut line = format!("  {} : attendu {expected}", method.label());
+        if let (Some(counted), Some(diff)) = (&r.counted, &r.differences) {
+            line.push_str(&format!(
+                ", compté {}, écart {}",
+                counted.get(method).copied().unwrap_or_default(),
+                diff.get(method).copied().unwrap_or_default()
+            ));
+        }
+        lines.push(line);
+    }
+    if let Some(c) = &r.comment {
+        lines.push(format!("Commentaire : {c}"));
+    }
+    lines.join("\n")
 }
 
 fn load_programmes(db: &std::path::Path) -> Result<Vec<Programme>, Error> {

@@ -317,3 +317,106 @@ fn programme_files_are_checked_and_the_folder_beside_the_database_is_read() {
     assert!(!broken.status.success());
     assert!(String::from_utf8_lossy(&broken.stderr).contains("casse.toml"));
 }
+
+#[test]
+fn a_permanence_through_the_cli_and_a_tampered_journal_fails_verification() {
+    let db = TestDb::new();
+    json(&comptoir(&db, &["demo", "--json"]));
+    let closed = comptoir(
+        &db,
+        &[
+            "sale",
+            "create",
+            "--beneficiary",
+            "1",
+            "--device",
+            "EC-24-0003",
+            "--price",
+            "80",
+            "--payment",
+            "cash:80",
+        ],
+    );
+    assert!(!closed.status.success());
+    assert!(String::from_utf8_lossy(&closed.stderr).contains("Aucune permanence"));
+
+    json(&comptoir(&db, &["session", "open", "--float", "20.00", "--json"]));
+    let sale = json(&comptoir(
+        &db,
+        &[
+            "sale",
+            "create",
+            "--beneficiary",
+            "1",
+            "--device",
+            "EC-24-0003",
+            "--price",
+            "80.00",
+            "--payment",
+            "cash:100",
+            "--programme",
+            "defaut",
+            "--json",
+        ],
+    ));
+    let receipt = sale["receipt"].as_str().unwrap().to_string();
+    assert!(
+        receipt.starts_with("C01-R1-") && receipt.ends_with("-000001"),
+        "{receipt}"
+    );
+    let plain = comptoir(
+        &db,
+        &[
+            "sale",
+            "create",
+            "--item",
+            "sim:1",
+            "--price",
+            "5",
+            "--payment",
+            "cash:5",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&plain.stdout).trim().ends_with("-000002"));
+    let list = json(&comptoir(&db, &["sale", "list", "--json"]));
+    assert!(list.as_array().unwrap().iter().all(|s| s["receipt"].is_string()));
+    let above_cap = comptoir(
+        &db,
+        &[
+            "sale",
+            "create",
+            "--beneficiary",
+            "1",
+            "--device",
+            "EC-24-0004",
+            "--price",
+            "190",
+            "--payment",
+            "cash:190",
+            "--json",
+        ],
+    );
+    assert!(!above_cap.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&above_cap.stderr).unwrap();
+    assert_eq!(err["error"]["code"], "above_legal_cap");
+
+    let note = json(&comptoir(
+        &db,
+        &["sale", "cancel", &receipt, "--reason", "Rétractation", "--json"],
+    ));
+    assert_eq!(note["cancels"], receipt.as_str());
+    let z = json(&comptoir(&db, &["session", "close", "--counted", "cash=25", "--json"]));
+    assert_eq!(z["differences"]["cash"], 0);
+    let ok = comptoir(&db, &["journal", "verify"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+
+    // Someone edits the file behind Comptoir's back.
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    conn.execute_batch("DROP TRIGGER journal_no_update; UPDATE journal SET content = replace(content, '8000', '800') WHERE kind = 'sale';")
+        .unwrap();
+    drop(conn);
+    let broken = comptoir(&db, &["journal", "verify", "--json"]);
+    assert!(!broken.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert_eq!(v["broken"]["seq"], 2);
+}
