@@ -2,6 +2,7 @@
 //! One test binary with modules builds faster than many.
 
 mod cli;
+mod crash;
 mod import;
 mod people;
 mod pos;
