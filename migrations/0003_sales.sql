@@ -92,6 +92,14 @@ CREATE TABLE credit_notes (
 ) STRICT;
 CREATE INDEX credit_notes_sale ON credit_notes (sale_id);
 
+-- Daily, monthly and yearly closings, each once (the figures are in its journal entry).
+CREATE TABLE closings (
+    period_key   TEXT PRIMARY KEY,
+    journal_seq  INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+CREATE TRIGGER closings_no_update BEFORE UPDATE ON closings BEGIN SELECT RAISE(ABORT, 'closings are append-only'); END;
+CREATE TRIGGER closings_no_delete BEFORE DELETE ON closings BEGIN SELECT RAISE(ABORT, 'closings are append-only'); END;
+
 -- Equipment from a sale points at it, so that a cancelled sale no longer counts for the limits.
 ALTER TABLE equipment_received ADD COLUMN sale_id INTEGER REFERENCES sales (id);
 

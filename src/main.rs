@@ -84,6 +84,15 @@ enum Command {
     /// Le journal inaltérable.
     #[command(subcommand)]
     Journal(JournalCommand),
+    /// Clôture journalière, mensuelle ou annuelle (totaux, grand total perpétuel).
+    Closing {
+        /// day, month ou year.
+        #[arg(value_parser = pos::Period::parse)]
+        period: pos::Period,
+        /// Un jour de la période (par défaut : aujourd'hui).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Identité de ce poste dans les numéros de ticket (centre_code, register_code).
     Register {
         /// Code du centre (ex. C03).
@@ -455,6 +464,32 @@ fn run(cli: Cli) -> Result<(), Error> {
                     message: v.message(),
                 });
             }
+        }
+        Command::Closing { period, date } => {
+            let closing = pos::close_period(&mut store, period, parse_day(date.as_deref())?, &who)?;
+            output(json, &closing, || {
+                let mut lines = vec![
+                    format!(
+                        "Clôture {} ({} au {})",
+                        closing.key,
+                        fr_date(closing.start),
+                        fr_date(closing.end)
+                    ),
+                    format!(
+                        "{} vente(s) : {} ; {} avoir(s) : {} ; net {}",
+                        closing.sales, closing.sales_total, closing.credit_notes, closing.credit_total, closing.net
+                    ),
+                ];
+                lines.extend(closing.by_method.iter().map(|(m, v)| format!("  {} : {v}", m.label())));
+                lines.extend(
+                    closing
+                        .by_programme
+                        .iter()
+                        .map(|(p, v)| format!("  Programme {p} : {v}")),
+                );
+                lines.push(format!("Grand total perpétuel : {}", closing.grand_total));
+                lines.join("\n")
+            });
         }
         Command::Register { centre, register } => {
             if let Some(c) = centre {

@@ -306,3 +306,110 @@ pub fn session_totals(conn: &Connection, session_id: i64) -> Result<(i64, i64, M
     )?;
     Ok((sales, credit_notes, Money::from_cents(total), by_method))
 }
+
+pub fn closing_exists(conn: &Connection, key: &str) -> Result<bool> {
+    Ok(
+        conn.query_row("SELECT count(*) FROM closings WHERE period_key = ?1", [key], |r| {
+            r.get::<_, i64>(0)
+        })? > 0,
+    )
+}
+
+pub fn insert_closing(conn: &Connection, key: &str, seq: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO closings (period_key, journal_seq) VALUES (?1, ?2)",
+        params![key, seq],
+    )?;
+    Ok(())
+}
+
+/// Figures of the sales and credit notes dated (local time) from `start` to `end` included:
+/// (sales count, sales total, credit notes count, credit total, net per method, net per
+/// programme), and the perpetual grand total up to `end`.
+#[allow(clippy::type_complexity)]
+pub fn period_figures(
+    conn: &Connection,
+    start: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+) -> Result<(
+    i64,
+    Money,
+    i64,
+    Money,
+    BTreeMap<PaymentMethod, Money>,
+    BTreeMap<String, Money>,
+    Money,
+)> {
+    let (sales, total, change): (i64, i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(sum(change_cents), 0) FROM sales
+         WHERE date(at, 'localtime') BETWEEN ?1 AND ?2",
+        params![start, end],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (notes, refunded): (i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(amount_cents), 0) FROM credit_notes WHERE date(at, 'localtime') BETWEEN ?1 AND ?2",
+        params![start, end],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut by_method: BTreeMap<PaymentMethod, Money> = BTreeMap::new();
+    let mut add = |m: PaymentMethod, cents: i64| {
+        let e = by_method.entry(m).or_default();
+        *e = Money::from_cents(e.cents() + cents);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.method, sum(p.amount_cents) FROM payments p JOIN sales s ON s.id = p.sale_id
+         WHERE date(s.at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY p.method",
+    )?;
+    for row in stmt.query_map(params![start, end], |r| {
+        Ok((r.get::<_, PaymentMethod>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (m, c) = row?;
+        add(m, c);
+    }
+    if change > 0 {
+        add(PaymentMethod::Cash, -change);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT refund_method, sum(amount_cents) FROM credit_notes WHERE date(at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY refund_method",
+    )?;
+    for row in stmt.query_map(params![start, end], |r| {
+        Ok((r.get::<_, PaymentMethod>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (m, c) = row?;
+        add(m, -c);
+    }
+    let mut by_programme: BTreeMap<String, Money> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(programme, ''), sum(total_cents) FROM sales WHERE date(at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY 1
+         UNION ALL
+         SELECT coalesce(s.programme, ''), -sum(c.amount_cents) FROM credit_notes c JOIN sales s ON s.id = c.sale_id
+         WHERE date(c.at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY 1",
+    )?;
+    for row in stmt.query_map(params![start, end], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+    })? {
+        let (p, c) = row?;
+        let key = if p.is_empty() {
+            "(sans programme)".to_string()
+        } else {
+            p
+        };
+        let e = by_programme.entry(key).or_default();
+        *e = Money::from_cents(e.cents() + c);
+    }
+    let grand: i64 = conn.query_row(
+        "SELECT (SELECT coalesce(sum(total_cents), 0) FROM sales WHERE date(at, 'localtime') <= ?1)
+              - (SELECT coalesce(sum(amount_cents), 0) FROM credit_notes WHERE date(at, 'localtime') <= ?1)",
+        [end],
+        |r| r.get(0),
+    )?;
+    Ok((
+        sales,
+        Money::from_cents(total),
+        notes,
+        Money::from_cents(refunded),
+        by_method,
+        by_programme,
+        Money::from_cents(grand),
+    ))
+}

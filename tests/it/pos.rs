@@ -359,3 +359,71 @@ fn closing_compares_counted_with_expected_and_records_the_difference() {
     assert_eq!(kinds, ["session_open", "sale", "session_close"]);
     assert!(journal::verify(store.conn()).unwrap().is_intact());
 }
+
+#[test]
+fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    let first = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(100)]),
+        "amina",
+    )
+    .unwrap();
+    let sim = SaleRequest {
+        uuid: Uuid::now_v7(),
+        person_id: None,
+        programme: None,
+        devices: vec![],
+        items: vec![ItemRequest {
+            kind: comptoir::device::DeviceKind::SimCard,
+            quantity: 1,
+            unit_price: Some(Money::from_euros(5)),
+        }],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Card,
+            amount: Money::from_euros(5),
+            reference: None,
+        }],
+    };
+    pos::create_sale(&mut store, &programmes, &caps, &sim, "amina").unwrap();
+    pos::cancel_sale(
+        &mut store,
+        &first.receipt,
+        "Rétractation",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap();
+    let today = comptoir::local::today();
+    let day = pos::close_period(&mut store, pos::Period::Day, today, "sophie").unwrap();
+    assert_eq!(
+        (day.sales, day.sales_total, day.credit_notes, day.net),
+        (2, Money::from_euros(85), 1, Money::from_euros(5))
+    );
+    assert_eq!(
+        day.by_method[&PaymentMethod::Cash],
+        Money::ZERO,
+        "100 tendered - 20 change - 80 refunded"
+    );
+    assert_eq!(day.by_method[&PaymentMethod::Card], Money::from_euros(5));
+    assert_eq!(day.by_programme["defaut"], Money::ZERO);
+    assert_eq!(day.by_programme["(sans programme)"], Money::from_euros(5));
+    assert_eq!(day.grand_total, Money::from_euros(5));
+    let err = pos::close_period(&mut store, pos::Period::Day, today, "sophie").unwrap_err();
+    assert_eq!(err.code(), "already_closed");
+    let month = pos::close_period(&mut store, pos::Period::Month, today, "sophie").unwrap();
+    assert_eq!(month.net, day.net);
+    let future = pos::close_period(
+        &mut store,
+        pos::Period::Year,
+        today + chrono::Duration::days(400),
+        "sophie",
+    )
+    .unwrap_err();
+    assert_eq!(future.code(), "invalid");
+    assert!(journal::verify(store.conn()).unwrap().is_intact());
+}
