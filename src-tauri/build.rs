@@ -17,6 +17,15 @@ fn main() {
             "eligibility_check",
             "eligibility_override",
             "diagnostic_advise",
+            "pos_state",
+            "session_open",
+            "session_report",
+            "session_close",
+            "sale_quote",
+            "sale_create",
+            "sale_cancel",
+            "sales_list",
+            "sale_show",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

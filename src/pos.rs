@@ -289,6 +289,112 @@ pub struct SaleSummary {
     pub cancelled_by: Option<String>,
 }
 
+/// A sale as a form sends it: amounts as typed ("80", "80,00"), codes as strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct SaleInput {
+    pub uuid: String,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub devices: Vec<DeviceInput>,
+    pub items: Vec<ItemInput>,
+    pub payments: Vec<PaymentInput>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct DeviceInput {
+    pub tag: String,
+    pub price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ItemInput {
+    pub kind: String,
+    pub quantity: u32,
+    pub unit_price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct PaymentInput {
+    pub method: String,
+    pub amount: String,
+    pub reference: Option<String>,
+}
+
+fn money_field(text: &Option<String>) -> Result<Option<Money>> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Money::parse(t).map(Some).map_err(|e| refused("invalid", e.to_string())),
+    }
+}
+
+impl TryFrom<SaleInput> for SaleRequest {
+    type Error = Error;
+    fn try_from(input: SaleInput) -> Result<SaleRequest> {
+        let uuid = Uuid::parse_str(input.uuid.trim()).map_err(|_| refused("invalid", "identifiant de vente (uuid) invalide"))?;
+        let devices = input
+            .devices
+            .iter()
+            .map(|d| Ok(DeviceRequest { tag: d.tag.clone(), price: money_field(&d.price)? }))
+            .collect::<Result<_>>()?;
+        let items = input
+            .items
+            .iter()
+            .map(|i| {
+                Ok(ItemRequest { kind: DeviceKind::parse(&i.kind)?, quantity: i.quantity, unit_price: money_field(&i.unit_price)? })
+            })
+            .collect::<Result<_>>()?;
+        let payments = input
+            .payments
+            .iter()
+            .map(|p| {
+                Ok(SalePayment {
+                    method: PaymentMethod::parse(&p.method)?,
+                    amount: Money::parse(&p.amount).map_err(|e| refused("invalid", e.to_string()))?,
+                    reference: p.reference.clone().filter(|r| !r.trim().is_empty()),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(SaleRequest { uuid, person_id: input.person_id, programme: input.programme.filter(|p| !p.is_empty()), devices, items, payments })
+    }
+}
+
+/// What the cart shows for a scanned device: the device, the programme's band for it, the
+/// legal cap, and the price to prefill. Refused when the device is not on sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    pub tag: String,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub label: String,
+    pub band: Option<(Money, Money)>,
+    pub cap: Option<Money>,
+    pub price: Option<Money>,
+}
+
+pub fn quote(store: &Store, programmes: &[Programme], caps: &LegalCaps, code: &str, programme: Option<&str>) -> Result<Quote> {
+    let device = stock::find_by_code(store, code)?;
+    if device.state != DeviceState::Available {
+        return Err(refused("unavailable", format!("L'appareil {} n'est pas en vente : il est « {} ».", device.tag, device.state.label())));
+    }
+    let band = programme
+        .and_then(|id| programmes.iter().find(|p| p.id == id))
+        .and_then(|p| p.price_band(device.kind, device.category))
+        .map(|b| (b.min, b.max));
+    Ok(Quote {
+        tag: device.tag.to_string(),
+        kind: device.kind,
+        category: device.category,
+        label: format!("{} {}", device.brand, device.model).trim().to_string(),
+        band,
+        cap: caps.cap(device.kind),
+        price: band.map(|b| b.0),
+    })
+}
+
 const COUNTED_KINDS: [DeviceKind; 3] = [DeviceKind::SimCard, DeviceKind::DataTopUp, DeviceKind::Accessory];
 
 /// Records a sale: every check first (open permanence, devices on sale, prices in the band and

@@ -3,6 +3,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -16,7 +17,9 @@ use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockA
 use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::{local, Error, Store};
+use comptoir::journal::{self, Verification};
+use comptoir::pos::{self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo};
+use comptoir::{local, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 struct App {
@@ -193,6 +196,90 @@ fn person_merge(app: State<'_, App>, keep: i64, duplicate: i64, reason: String) 
     })
 }
 
+/// The point of sale as it stands: the open permanence, the journal's verification (checked
+/// at each call; a broken chain blocks selling in the UI), this register's identity.
+#[derive(Serialize)]
+struct PosState {
+    session: Option<SessionInfo>,
+    journal: Verification,
+    journal_message: String,
+    centre_code: String,
+    register_code: String,
+    payment_methods: Vec<Term>,
+}
+
+#[tauri::command]
+fn pos_state(app: State<'_, App>) -> Reply<PosState> {
+    app.with_store(|store| {
+        let journal = journal::verify(store.conn())?;
+        let (centre_code, register_code) = pos::register_identity(store)?;
+        Ok(PosState {
+            session: pos::current_session(store)?,
+            journal_message: journal.message(),
+            journal,
+            centre_code,
+            register_code,
+            payment_methods: device::terms::<PaymentMethod>(),
+        })
+    })
+}
+
+#[tauri::command]
+fn session_open(app: State<'_, App>, float: String) -> Reply<CashReport> {
+    app.with_store(|store| {
+        let float = Money::parse(&float).map_err(|e| Error::Refused { code: "invalid", message: e.to_string() })?;
+        pos::open_session(store, &app.operator, float)?;
+        pos::x_report(store)
+    })
+}
+
+#[tauri::command]
+fn session_report(app: State<'_, App>) -> Reply<CashReport> {
+    app.with_store(|store| pos::x_report(store))
+}
+
+#[tauri::command]
+fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment: String) -> Reply<CashReport> {
+    app.with_store(|store| {
+        let mut parsed = BTreeMap::new();
+        for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
+            let amount = Money::parse(amount).map_err(|e| Error::Refused { code: "invalid", message: e.to_string() })?;
+            parsed.insert(PaymentMethod::parse(method)?, amount);
+        }
+        pos::close_session(store, &app.operator, parsed, &comment)
+    })
+}
+
+#[tauri::command]
+fn sale_quote(app: State<'_, App>, code: String, programme: Option<String>) -> Reply<Quote> {
+    let programmes = app.programmes()?;
+    app.with_store(|store| pos::quote(store, programmes, &LegalCaps::shipped(), &code, programme.as_deref()))
+}
+
+#[tauri::command]
+fn sale_create(app: State<'_, App>, input: SaleInput) -> Reply<SaleRecord> {
+    let programmes = app.programmes()?;
+    app.with_store(|store| {
+        let request = SaleRequest::try_from(input)?;
+        pos::create_sale(store, programmes, &LegalCaps::shipped(), &request, &app.operator)
+    })
+}
+
+#[tauri::command]
+fn sale_cancel(app: State<'_, App>, receipt: String, reason: String, refund: PaymentMethod, defective: bool) -> Reply<CreditNote> {
+    app.with_store(|store| pos::cancel_sale(store, &receipt, &reason, refund, defective, &app.operator))
+}
+
+#[tauri::command]
+fn sales_list(app: State<'_, App>) -> Reply<Vec<SaleSummary>> {
+    app.with_store(|store| pos::list_sales(store, 200))
+}
+
+#[tauri::command]
+fn sale_show(app: State<'_, App>, receipt: String) -> Reply<SaleRecord> {
+    app.with_store(|store| pos::sale(store, &receipt))
+}
+
 #[tauri::command]
 fn diagnostic_advise(app: State<'_, App>, answers: Answers) -> Reply<Advice> {
     app.with_store(|store| diagnostic::advise(store, &answers))
@@ -290,6 +377,15 @@ fn main() {
             eligibility_check,
             eligibility_override,
             diagnostic_advise,
+            pos_state,
+            session_open,
+            session_report,
+            session_close,
+            sale_quote,
+            sale_create,
+            sale_cancel,
+            sales_list,
+            sale_show,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Comptoir n'a pas pu ouvrir sa fenêtre");

@@ -373,3 +373,51 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
     let devices = session.text(&session.find("#diagnostic-devices").unwrap());
     assert!(devices.contains("EC-24-"), "{devices}");
 }
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_sale_at_the_cash_desk_with_the_keyboard() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    session.click(&session.find("#tab-pos").unwrap());
+    // No permanence yet: open one with a float.
+    let float = session.wait_for("the opening form", |s| {
+        s.find("#open-float").filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
+    });
+    session.script("document.getElementById('open-float').value = ''; return null;");
+    session.type_keys(&float, "20,00\u{E007}");
+    let scan = session.wait_for("the sale screen", |s| {
+        s.find("#sale-scan").filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
+    });
+    // Scan a laptop: its price comes prefilled from the programme's band (60–120 €).
+    session.type_keys(&scan, "EC-24-0003\u{E007}");
+    session.wait_for("the cart line", |s| s.find("#cart-rows tr"));
+    let band = session.text(&session.find("#cart-rows tr td:nth-child(4)").unwrap());
+    assert_eq!(band, "60,00 € à 120,00 €");
+    let price = session.find("#cart-rows input").unwrap();
+    session.script("document.querySelector('#cart-rows input').value = ''; return null;");
+    session.type_keys(&price, "80");
+    // The buyer, by name, then the decision shows.
+    let person = session.find("#sale-person-search").unwrap();
+    session.type_keys(&person, "lefevre\u{E007}");
+    let pick = session.wait_for("the person to pick", |s| s.find("#sale-person-results button"));
+    session.click(&pick);
+    session.wait_for("the decision", |s| s.find("#sale-verdict").filter(|el| s.text(el) == "Éligible"));
+    // Cash 100 for 80: 20 to give back.
+    let amount = session.find("#payments .amount").unwrap();
+    session.type_keys(&amount, "100");
+    session.click(&session.find("#sale-submit").unwrap());
+    let status = session.wait_for("the receipt number", |s| {
+        s.find("#status").map(|el| s.text(&el)).filter(|t| t.contains("ticket n°"))
+    });
+    assert!(status.contains("-000001") && status.contains("rendre 20,00 €"), "{status}");
+    session.screenshot(&artifacts_dir().join("cash-desk.png"));
+
+    let store = Store::open(&window.db).unwrap();
+    let sales = comptoir::pos::list_sales(&store, 10).unwrap();
+    assert_eq!(sales.len(), 1);
+    assert_eq!(sales[0].total, comptoir::Money::from_euros(80));
+    assert_eq!(stock::detail(&store, "EC-24-0003").unwrap().device.state, DeviceState::Sold);
+    assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
+}

@@ -37,6 +37,29 @@ export interface PersonDecision {
   details: { programme: string; name: string; decision: string; publics: string[]; reasons: Reason[] }[];
   overrides: Override[];
 }
+export interface SessionInfo { id: number; opened_at: string; opened_by: string; float: number; closed_at: string | null; closed_by: string | null }
+export interface CashReport {
+  session: SessionInfo; sales: number; credit_notes: number; sales_total: number;
+  by_method: Record<string, number>; expected: Record<string, number>;
+  counted: Record<string, number> | null; differences: Record<string, number> | null; comment: string | null;
+}
+export interface PosState {
+  session: SessionInfo | null; journal: { entries: number; broken: { seq: number; reason: string } | null };
+  journal_message: string; centre_code: string; register_code: string; payment_methods: Term[];
+}
+export interface Quote { tag: string; kind: string; category: string | null; label: string; band: [number, number] | null; cap: number | null; price: number | null }
+export interface SaleRecord {
+  uuid: string; receipt: string; person_id: number | null; programme: string | null; at: string; total: number;
+  lines: { tag: string | null; kind: string; label: string; quantity: number; unit_price: number }[];
+  payments: { method: string; amount: number; reference: string | null }[]; cancelled_by: string | null;
+}
+export interface SaleSummary { receipt: string; at: string; operator: string; total: number; cancelled_by: string | null }
+export interface SaleInput {
+  uuid: string; person_id: number | null; programme: string | null;
+  devices: { tag: string; price: string | null }[];
+  items: { kind: string; quantity: number; unit_price: string | null }[];
+  payments: { method: string; amount: string; reference: string | null }[];
+}
 export interface Suggestion { kind: string; score: number; categories: string[]; why: string[] }
 export interface Advice { suggestions: Suggestion[]; devices: Device[] }
 export interface Device {
@@ -76,6 +99,15 @@ export const api = {
   check: (id: number, kind: string | null) => invoke<PersonDecision>("eligibility_check", { id, kind }),
   override: (id: number, programme: string, reason: string, kind: string | null) =>
     invoke<PersonDecision>("eligibility_override", { id, programme, reason, kind }),
+  posState: () => invoke<PosState>("pos_state"),
+  sessionOpen: (float: string) => invoke<CashReport>("session_open", { float }),
+  sessionReport: () => invoke<CashReport>("session_report"),
+  sessionClose: (counted: Record<string, string>, comment: string) => invoke<CashReport>("session_close", { counted, comment }),
+  quote: (code: string, programme: string | null) => invoke<Quote>("sale_quote", { code, programme }),
+  saleCreate: (input: SaleInput) => invoke<SaleRecord>("sale_create", { input }),
+  saleCancel: (receipt: string, reason: string, refund: string, defective: boolean) =>
+    invoke<{ number: string; cancels: string }>("sale_cancel", { receipt, reason, refund, defective }),
+  salesList: () => invoke<SaleSummary[]>("sales_list"),
   advise: (answers: { uses: string[]; place: string; screen: string; first_device: boolean }) =>
     invoke<Advice>("diagnostic_advise", { answers }),
 };

@@ -49,3 +49,18 @@ export function rowKeys(e: KeyboardEvent, tr: HTMLElement, back: HTMLElement, op
     ((tr.previousElementSibling as HTMLElement | null) ?? back).focus();
   }
 }
+
+/** Cents → "80,00 €" (display only: amounts are computed and checked by the core). */
+export function euros(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, " ");
+  return `${sign}${whole},${String(abs % 100).padStart(2, "0")} €`;
+}
+
+/** "80", "80,5", "80.50 €" → 8050 cents, without floats; null when it is not an amount. */
+export function toCents(text: string): number | null {
+  const m = text.trim().replace(/\s|€/g, "").match(/^(\d+)(?:[.,](\d{1,2}))?$/);
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+}

@@ -4,6 +4,7 @@
 import { api, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction } from "./api";
 import { $, el, fillSelect, rowKeys, showError, showStatus } from "./dom";
 import { startPeople, focusPeople } from "./people";
+import { startPos, focusPos } from "./pos";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -233,22 +234,28 @@ $("reason-cancel").addEventListener("click", () => {
   pendingAction = null;
 });
 
-function showView(view: "stock" | "people") {
-  $("view-stock").hidden = view !== "stock";
-  $("view-people").hidden = view !== "people";
-  $("tab-stock").setAttribute("aria-pressed", String(view === "stock"));
-  $("tab-people").setAttribute("aria-pressed", String(view === "people"));
+type View = "stock" | "people" | "pos";
+function showView(view: View) {
+  for (const v of ["stock", "people", "pos"] as View[]) {
+    $(`view-${v}`).hidden = v !== view;
+    $(`tab-${v}`).setAttribute("aria-pressed", String(v === view));
+  }
   showError(null);
   showStatus(null);
   if (view === "stock") {
     search.focus();
     search.select();
-  } else {
+    void refreshList();
+    void refreshSummary();
+  } else if (view === "people") {
     focusPeople();
+  } else {
+    focusPos();
   }
 }
 $("tab-stock").addEventListener("click", () => showView("stock"));
 $("tab-people").addEventListener("click", () => showView("people"));
+$("tab-pos").addEventListener("click", () => showView("pos"));
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "F2") {
@@ -257,6 +264,9 @@ document.addEventListener("keydown", (e) => {
   } else if (e.key === "F3") {
     e.preventDefault();
     showView("people");
+  } else if (e.key === "F4") {
+    e.preventDefault();
+    showView("pos");
   } else if (e.key === "Escape" && !$("view-stock").hidden) {
     reasonForm.hidden = true;
     search.focus();
@@ -287,6 +297,7 @@ async function start() {
     return;
   }
   startPeople(info);
+  startPos(info);
   await Promise.all([refreshSummary(), refreshList()]);
   search.focus();
 }

@@ -1,0 +1,80 @@
+//! Sales benchmark: with 100,000 sales already in the journal, the time to record one sale
+//! (durable: WAL + synchronous=FULL), next to one bare fsync'd one-row SQLite transaction on the
+//! same disk in the same run (target: p99 within 2× of it); and the time to verify the whole
+//! chain. Run with `cargo bench --bench sales`; `COMPTOIR_BENCH_SALES` changes the size.
+
+use std::time::{Duration, Instant};
+
+use uuid::Uuid;
+
+use comptoir::device::DeviceKind;
+use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::programme::{LegalCaps, Programme};
+use comptoir::{journal, Money, Store};
+
+fn sim_sale() -> SaleRequest {
+    SaleRequest {
+        uuid: Uuid::now_v7(),
+        person_id: None,
+        programme: None,
+        devices: vec![],
+        items: vec![ItemRequest { kind: DeviceKind::SimCard, quantity: 1, unit_price: Some(Money::from_euros(5)) }],
+        payments: vec![SalePayment { method: PaymentMethod::Cash, amount: Money::from_euros(5), reference: None }],
+    }
+}
+
+fn stats(name: &str, mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    let p = |q: f64| times[((times.len() as f64 - 1.0) * q).round() as usize];
+    println!(
+        "{name:<40} n={:<5} p50={:>7.3} ms  p99={:>7.3} ms  max={:>7.3} ms",
+        times.len(),
+        p(0.5).as_secs_f64() * 1e3,
+        p(0.99).as_secs_f64() * 1e3,
+        times.last().unwrap().as_secs_f64() * 1e3
+    );
+    p(0.99)
+}
+
+fn main() {
+    let size: usize = std::env::var("COMPTOIR_BENCH_SALES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("bench.sqlite")).unwrap();
+    let caps = LegalCaps::shipped();
+    let programmes = vec![Programme::shipped_default(&caps)];
+    pos::open_session(&mut store, "bench", Money::ZERO).unwrap();
+
+    // Filling is not what is measured: no fsync while the journal grows to its size.
+    store.conn().pragma_update(None, "synchronous", "OFF").unwrap();
+    let start = Instant::now();
+    for _ in 0..size {
+        pos::create_sale(&mut store, &programmes, &caps, &sim_sale(), "bench").unwrap();
+    }
+    println!("filled the journal with {size} sales in {:.1} s", start.elapsed().as_secs_f64());
+    store.conn().pragma_update(None, "synchronous", "FULL").unwrap();
+    store.conn().execute_batch("CREATE TABLE bare (id INTEGER PRIMARY KEY, x TEXT NOT NULL)").unwrap();
+
+    // Interleaved, so that both see the same disk at the same moments.
+    let (mut sales, mut bare) = (Vec::new(), Vec::new());
+    for i in 0..500 {
+        let start = Instant::now();
+        pos::create_sale(&mut store, &programmes, &caps, &sim_sale(), "bench").unwrap();
+        sales.push(start.elapsed());
+        let start = Instant::now();
+        store
+            .with_tx(|tx| {
+                tx.execute("INSERT INTO bare (x) VALUES (?1)", [format!("row {i}")])?;
+                Ok(())
+            })
+            .unwrap();
+        bare.push(start.elapsed());
+    }
+    let sale_p99 = stats("record one sale (durable)", sales);
+    let bare_p99 = stats("bare one-row transaction (durable)", bare);
+    println!("sale p99 / bare p99 = {:.2}", sale_p99.as_secs_f64() / bare_p99.as_secs_f64());
+
+    let start = Instant::now();
+    let v = journal::verify(store.conn()).unwrap();
+    assert!(v.is_intact());
+    println!("verify a chain of {} entries: {:.0} ms", v.entries, start.elapsed().as_secs_f64() * 1e3);
+}
