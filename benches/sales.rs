@@ -18,8 +18,16 @@ fn sim_sale() -> SaleRequest {
         person_id: None,
         programme: None,
         devices: vec![],
-        items: vec![ItemRequest { kind: DeviceKind::SimCard, quantity: 1, unit_price: Some(Money::from_euros(5)) }],
-        payments: vec![SalePayment { method: PaymentMethod::Cash, amount: Money::from_euros(5), reference: None }],
+        items: vec![ItemRequest {
+            kind: DeviceKind::SimCard,
+            quantity: 1,
+            unit_price: Some(Money::from_euros(5)),
+        }],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Cash,
+            amount: Money::from_euros(5),
+            reference: None,
+        }],
     }
 }
 
@@ -37,7 +45,10 @@ fn stats(name: &str, mut times: Vec<Duration>) -> Duration {
 }
 
 fn main() {
-    let size: usize = std::env::var("COMPTOIR_BENCH_SALES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let size: usize = std::env::var("COMPTOIR_BENCH_SALES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.sqlite")).unwrap();
     let caps = LegalCaps::shipped();
@@ -50,9 +61,15 @@ fn main() {
     for _ in 0..size {
         pos::create_sale(&mut store, &programmes, &caps, &sim_sale(), "bench").unwrap();
     }
-    println!("filled the journal with {size} sales in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "filled the journal with {size} sales in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
     store.conn().pragma_update(None, "synchronous", "FULL").unwrap();
-    store.conn().execute_batch("CREATE TABLE bare (id INTEGER PRIMARY KEY, x TEXT NOT NULL)").unwrap();
+    store
+        .conn()
+        .execute_batch("CREATE TABLE bare (id INTEGER PRIMARY KEY, x TEXT NOT NULL)")
+        .unwrap();
 
     // Interleaved, so that both see the same disk at the same moments.
     let (mut sales, mut bare) = (Vec::new(), Vec::new());
@@ -71,10 +88,17 @@ fn main() {
     }
     let sale_p99 = stats("record one sale (durable)", sales);
     let bare_p99 = stats("bare one-row transaction (durable)", bare);
-    println!("sale p99 / bare p99 = {:.2}", sale_p99.as_secs_f64() / bare_p99.as_secs_f64());
+    println!(
+        "sale p99 / bare p99 = {:.2}",
+        sale_p99.as_secs_f64() / bare_p99.as_secs_f64()
+    );
 
     let start = Instant::now();
     let v = journal::verify(store.conn()).unwrap();
     assert!(v.is_intact());
-    println!("verify a chain of {} entries: {:.0} ms", v.entries, start.elapsed().as_secs_f64() * 1e3);
+    println!(
+        "verify a chain of {} entries: {:.0} ms",
+        v.entries,
+        start.elapsed().as_secs_f64() * 1e3
+    );
 }

@@ -14,6 +14,7 @@ use crate::store::{self, devices, Store};
 pub struct DemoReport {
     pub devices_created: usize,
     pub people_created: usize,
+    pub sales_recorded: usize,
     pub already_loaded: bool,
 }
 
@@ -348,11 +349,10 @@ const JOURNEYS: &[&[(StockAction, &str)]] = &[
         (StockAction::MakeAvailable, "Contrôlé"),
         (StockAction::Reserve, "Réservé pour une personne orientée par le CCAS"),
     ],
+    // Put on sale, then sold for real at the demo permanence (see `sell_demo`).
     &[
         (StockAction::Receive, "Livraison du lot de septembre"),
         (StockAction::MakeAvailable, "Contrôlé"),
-        (StockAction::Reserve, "Réservé pendant la permanence du mardi"),
-        (StockAction::Sell, "Vendu au prix solidaire"),
     ],
     &[
         (StockAction::Receive, "Livraison du lot de septembre"),
@@ -609,6 +609,62 @@ fn load_people(store: &mut Store) -> Result<usize> {
     Ok(PEOPLE.len())
 }
 
+/// The index in `JOURNEYS` of the devices the demo sells.
+const SOLD_JOURNEY: usize = 5;
+
+/// A closed permanence with real sales: the devices of the "sold" journey, each to an eligible
+/// demo person, at a price inside the band (laptops) or under the legal cap.
+fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
+    use crate::money::Money;
+    use crate::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
+    if pos::current_session(store)?.is_some() {
+        return Ok(0);
+    }
+    let caps = crate::programme::LegalCaps::shipped();
+    let programmes = vec![crate::programme::Programme::shipped_default(&caps)];
+    // Inès, Samira, Océane, Mamadou, Élodie: eligible in the demo. (Martine, eligible too, is
+    // left with no purchase, so that she can buy a laptop in a demonstration.)
+    let buyers = [3, 5, 8, 9, 10];
+    pos::open_session(store, OPERATORS[0], Money::from_euros(20))?;
+    let mut sold = 0;
+    // Samira's household already has a laptop this year: laptops go to Inès and Élodie.
+    let mut laptop_buyers = [3, 10].into_iter();
+    for (i, device) in all
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % JOURNEYS.len() == SOLD_JOURNEY)
+    {
+        let (price, buyer) = match device.kind {
+            DeviceKind::Laptop => (80, laptop_buyers.next().unwrap_or(buyers[4])),
+            DeviceKind::Desktop => (90, buyers[3]),
+            DeviceKind::Tablet | DeviceKind::Multifunction => (60, buyers[4]),
+            DeviceKind::Smartphone => (40, buyers[sold % buyers.len()]),
+            DeviceKind::Screen | DeviceKind::Printer => (15, buyers[4]),
+            _ => (5, buyers[4]),
+        };
+        let request = SaleRequest {
+            uuid: uuid::Uuid::now_v7(),
+            person_id: Some(buyer),
+            programme: Some("defaut".into()),
+            devices: vec![DeviceRequest {
+                tag: device.tag.to_string(),
+                price: Some(Money::from_euros(price)),
+            }],
+            items: vec![],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(price),
+                reference: None,
+            }],
+        };
+        pos::create_sale(store, &programmes, &caps, &request, OPERATORS[i % OPERATORS.len()])?;
+        sold += 1;
+    }
+    let expected = pos::x_report(store)?.expected;
+    pos::close_session(store, OPERATORS[2], expected, "")?;
+    Ok(sold)
+}
+
 /// Loads the demo centre into `store`, unless it is already there.
 pub fn load(store: &mut Store) -> Result<DemoReport> {
     let people_created = load_people(store)?;
@@ -617,6 +673,7 @@ pub fn load(store: &mut Store) -> Result<DemoReport> {
         return Ok(DemoReport {
             devices_created: 0,
             people_created,
+            sales_recorded: 0,
             already_loaded: people_created == 0,
         });
     }
@@ -639,9 +696,11 @@ pub fn load(store: &mut Store) -> Result<DemoReport> {
             stock::apply(store, &device.tag, *step, OPERATORS[i % OPERATORS.len()], reason)?;
         }
     }
+    let sales_recorded = sell_demo(store, &all)?;
     Ok(DemoReport {
         devices_created: all.len(),
         people_created,
+        sales_recorded,
         already_loaded: false,
     })
 }

@@ -403,9 +403,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                     format!("Le centre de démonstration est déjà dans {}.", path.display())
                 } else {
                     format!(
-                        "Centre de démonstration chargé : {} appareils et {} personnes dans {}.",
+                        "Centre de démonstration chargé : {} appareils, {} personnes et {} ventes dans {}.",
                         report.devices_created,
                         report.people_created,
+                        report.sales_recorded,
                         path.display()
                     )
                 }

@@ -334,17 +334,27 @@ fn money_field(text: &Option<String>) -> Result<Option<Money>> {
 impl TryFrom<SaleInput> for SaleRequest {
     type Error = Error;
     fn try_from(input: SaleInput) -> Result<SaleRequest> {
-        let uuid = Uuid::parse_str(input.uuid.trim()).map_err(|_| refused("invalid", "identifiant de vente (uuid) invalide"))?;
+        let uuid = Uuid::parse_str(input.uuid.trim())
+            .map_err(|_| refused("invalid", "identifiant de vente (uuid) invalide"))?;
         let devices = input
             .devices
             .iter()
-            .map(|d| Ok(DeviceRequest { tag: d.tag.clone(), price: money_field(&d.price)? }))
+            .map(|d| {
+                Ok(DeviceRequest {
+                    tag: d.tag.clone(),
+                    price: money_field(&d.price)?,
+                })
+            })
             .collect::<Result<_>>()?;
         let items = input
             .items
             .iter()
             .map(|i| {
-                Ok(ItemRequest { kind: DeviceKind::parse(&i.kind)?, quantity: i.quantity, unit_price: money_field(&i.unit_price)? })
+                Ok(ItemRequest {
+                    kind: DeviceKind::parse(&i.kind)?,
+                    quantity: i.quantity,
+                    unit_price: money_field(&i.unit_price)?,
+                })
             })
             .collect::<Result<_>>()?;
         let payments = input
@@ -358,7 +368,14 @@ impl TryFrom<SaleInput> for SaleRequest {
                 })
             })
             .collect::<Result<_>>()?;
-        Ok(SaleRequest { uuid, person_id: input.person_id, programme: input.programme.filter(|p| !p.is_empty()), devices, items, payments })
+        Ok(SaleRequest {
+            uuid,
+            person_id: input.person_id,
+            programme: input.programme.filter(|p| !p.is_empty()),
+            devices,
+            items,
+            payments,
+        })
     }
 }
 
@@ -375,10 +392,23 @@ pub struct Quote {
     pub price: Option<Money>,
 }
 
-pub fn quote(store: &Store, programmes: &[Programme], caps: &LegalCaps, code: &str, programme: Option<&str>) -> Result<Quote> {
+pub fn quote(
+    store: &Store,
+    programmes: &[Programme],
+    caps: &LegalCaps,
+    code: &str,
+    programme: Option<&str>,
+) -> Result<Quote> {
     let device = stock::find_by_code(store, code)?;
     if device.state != DeviceState::Available {
-        return Err(refused("unavailable", format!("L'appareil {} n'est pas en vente : il est « {} ».", device.tag, device.state.label())));
+        return Err(refused(
+            "unavailable",
+            format!(
+                "L'appareil {} n'est pas en vente : il est « {} ».",
+                device.tag,
+                device.state.label()
+            ),
+        ));
     }
     let band = programme
         .and_then(|id| programmes.iter().find(|p| p.id == id))
@@ -410,6 +440,7 @@ pub fn create_sale(
     if let Some(receipt) = sql::sale_by_uuid(store.conn(), &request.uuid.to_string())? {
         return sale(store, &receipt);
     }
+    require_open(store.conn())?;
     let today = crate::local::today();
     if request.devices.is_empty() && request.items.is_empty() {
         return Err(refused(

@@ -15,10 +15,12 @@ use comptoir::beneficiary::{
 };
 use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary};
 use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
+use comptoir::journal::{self, Verification};
+use comptoir::pos::{
+    self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo,
+};
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::journal::{self, Verification};
-use comptoir::pos::{self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo};
 use comptoir::{local, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
@@ -227,7 +229,10 @@ fn pos_state(app: State<'_, App>) -> Reply<PosState> {
 #[tauri::command]
 fn session_open(app: State<'_, App>, float: String) -> Reply<CashReport> {
     app.with_store(|store| {
-        let float = Money::parse(&float).map_err(|e| Error::Refused { code: "invalid", message: e.to_string() })?;
+        let float = Money::parse(&float).map_err(|e| Error::Refused {
+            code: "invalid",
+            message: e.to_string(),
+        })?;
         pos::open_session(store, &app.operator, float)?;
         pos::x_report(store)
     })
@@ -243,7 +248,10 @@ fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment
     app.with_store(|store| {
         let mut parsed = BTreeMap::new();
         for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
-            let amount = Money::parse(amount).map_err(|e| Error::Refused { code: "invalid", message: e.to_string() })?;
+            let amount = Money::parse(amount).map_err(|e| Error::Refused {
+                code: "invalid",
+                message: e.to_string(),
+            })?;
             parsed.insert(PaymentMethod::parse(method)?, amount);
         }
         pos::close_session(store, &app.operator, parsed, &comment)
@@ -266,7 +274,13 @@ fn sale_create(app: State<'_, App>, input: SaleInput) -> Reply<SaleRecord> {
 }
 
 #[tauri::command]
-fn sale_cancel(app: State<'_, App>, receipt: String, reason: String, refund: PaymentMethod, defective: bool) -> Reply<CreditNote> {
+fn sale_cancel(
+    app: State<'_, App>,
+    receipt: String,
+    reason: String,
+    refund: PaymentMethod,
+    defective: bool,
+) -> Reply<CreditNote> {
     app.with_store(|store| pos::cancel_sale(store, &receipt, &reason, refund, defective, &app.operator))
 }
 

@@ -383,12 +383,14 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
     session.click(&session.find("#tab-pos").unwrap());
     // No permanence yet: open one with a float.
     let float = session.wait_for("the opening form", |s| {
-        s.find("#open-float").filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
+        s.find("#open-float")
+            .filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
     });
     session.script("document.getElementById('open-float').value = ''; return null;");
     session.type_keys(&float, "20,00\u{E007}");
     let scan = session.wait_for("the sale screen", |s| {
-        s.find("#sale-scan").filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
+        s.find("#sale-scan")
+            .filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
     });
     // Scan a laptop: its price comes prefilled from the programme's band (60–120 €).
     session.type_keys(&scan, "EC-24-0003\u{E007}");
@@ -403,21 +405,38 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
     session.type_keys(&person, "lefevre\u{E007}");
     let pick = session.wait_for("the person to pick", |s| s.find("#sale-person-results button"));
     session.click(&pick);
-    session.wait_for("the decision", |s| s.find("#sale-verdict").filter(|el| s.text(el) == "Éligible"));
+    session.wait_for("the decision", |s| {
+        s.find("#sale-verdict").filter(|el| s.text(el) == "Éligible")
+    });
     // Cash 100 for 80: 20 to give back.
     let amount = session.find("#payments .amount").unwrap();
     session.type_keys(&amount, "100");
     session.click(&session.find("#sale-submit").unwrap());
     let status = session.wait_for("the receipt number", |s| {
-        s.find("#status").map(|el| s.text(&el)).filter(|t| t.contains("ticket n°"))
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("ticket n°"))
     });
-    assert!(status.contains("-000001") && status.contains("rendre 20,00 €"), "{status}");
+    assert!(
+        status.contains("ticket n° C01-R1-") && status.contains("rendre 20,00 €"),
+        "{status}"
+    );
     session.screenshot(&artifacts_dir().join("cash-desk.png"));
 
     let store = Store::open(&window.db).unwrap();
-    let sales = comptoir::pos::list_sales(&store, 10).unwrap();
-    assert_eq!(sales.len(), 1);
+    let sales = comptoir::pos::list_sales(&store, 100).unwrap();
+    assert!(
+        status.contains(&sales[0].receipt),
+        "the newest sale is the one shown: {status}"
+    );
     assert_eq!(sales[0].total, comptoir::Money::from_euros(80));
-    assert_eq!(stock::detail(&store, "EC-24-0003").unwrap().device.state, DeviceState::Sold);
+    assert_eq!(
+        comptoir::pos::sale(&store, &sales[0].receipt).unwrap().person_id,
+        Some(1)
+    );
+    assert_eq!(
+        stock::detail(&store, "EC-24-0003").unwrap().device.state,
+        DeviceState::Sold
+    );
     assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
 }
