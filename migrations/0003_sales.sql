@@ -76,6 +76,7 @@ CREATE TABLE payments (
     amount_cents  INTEGER NOT NULL CHECK (amount_cents > 0),
     reference     TEXT
 ) STRICT;
+CREATE INDEX payments_sale ON payments (sale_id);
 
 CREATE TABLE credit_notes (
     id            INTEGER PRIMARY KEY,
