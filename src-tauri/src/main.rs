@@ -94,6 +94,8 @@ struct AppInfo {
     startup_error: Option<UiError>,
     /// Set when a programme file is refused: the people screens show it.
     programmes_error: Option<UiError>,
+    /// Set when the journal's chain does not verify: a blocking warning at start.
+    journal_alert: Option<String>,
 }
 
 #[tauri::command]
@@ -120,6 +122,11 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         },
         startup_error: app.store.as_ref().err().cloned(),
         programmes_error: app.programmes.as_ref().err().cloned(),
+        journal_alert: app
+            .with_store(|store| journal::verify(store.conn()))
+            .ok()
+            .filter(|v| !v.is_intact())
+            .map(|v| v.message()),
     }
 }
 

@@ -440,3 +440,55 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
     );
     assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
 }
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_tampered_journal_is_a_blocking_warning_at_start() {
+    let _turn = one_window();
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run under xvfb-run (scripts/test does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("centre.sqlite");
+    {
+        let mut store = Store::open(&db).unwrap();
+        demo::load(&mut store).unwrap();
+    }
+    // Someone edits a sale in the file, going around the triggers.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER journal_no_update;
+         UPDATE journal SET content = replace(content, '8000', '100') WHERE seq = (SELECT min(seq) FROM journal WHERE kind = 'sale');",
+    )
+    .unwrap();
+    drop(conn);
+
+    let port = free_port();
+    let _driver = Driver(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver not found"),
+    );
+    let session = Session::start(port, &PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app")), &db);
+    let banner = session.wait_for("the journal warning", |s| {
+        s.find("#journal-banner")
+            .filter(|el| s.text(el).contains("JOURNAL ALTÉRÉ"))
+    });
+    assert!(
+        session.text(&banner).contains("n° 2"),
+        "the first broken entry is named"
+    );
+    session.click(&session.find("#tab-pos").unwrap());
+    session.wait_for("the cash desk state", |s| {
+        (s.script("return document.getElementById('journal-alert').hidden;") == false).then_some(())
+    });
+    let sale_form_hidden = session
+        .script("return document.getElementById('pos-open').hidden && document.getElementById('pos-closed').hidden;");
+    assert_eq!(sale_form_hidden, true, "no selling on a broken journal");
+    let still_there = session.script("return document.getElementById('journal-banner').hidden;");
+    assert_eq!(still_there, false, "the warning stays when changing screens");
+}

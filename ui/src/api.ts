@@ -13,7 +13,7 @@ export interface PeopleVocabulary {
 }
 export interface AppInfo {
   database: string; operator: string; today: string; vocabulary: Vocabulary; people: PeopleVocabulary;
-  startup_error: UiError | null; programmes_error: UiError | null;
+  startup_error: UiError | null; programmes_error: UiError | null; journal_alert: string | null;
 }
 export interface PersonSummary {
   id: number; last_name: string; first_name: string; birth_date: string | null;

@@ -298,6 +298,12 @@ async function start() {
   }
   startPeople(info);
   startPos(info);
+  if (info.journal_alert) {
+    // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.
+    $("journal-banner").textContent = info.journal_alert;
+    $("journal-banner").hidden = false;
+    document.body.classList.add("journal-broken");
+  }
   await Promise.all([refreshSummary(), refreshList()]);
   search.focus();
 }
