@@ -83,6 +83,8 @@ CREATE TABLE credit_notes (
     uuid          TEXT NOT NULL UNIQUE,
     number        TEXT NOT NULL UNIQUE,
     sale_id       INTEGER NOT NULL REFERENCES sales (id),
+    -- NULL: the whole sale; else the one line cancelled.
+    line_no       INTEGER,
     session_id    INTEGER NOT NULL REFERENCES cash_sessions (id),
     at            TEXT NOT NULL,
     operator      TEXT NOT NULL,
@@ -103,6 +105,7 @@ CREATE TRIGGER closings_no_delete BEFORE DELETE ON closings BEGIN SELECT RAISE(A
 
 -- Equipment from a sale points at it, so that a cancelled sale no longer counts for the limits.
 ALTER TABLE equipment_received ADD COLUMN sale_id INTEGER REFERENCES sales (id);
+ALTER TABLE equipment_received ADD COLUMN sale_line INTEGER;
 
 CREATE TRIGGER sales_no_update BEFORE UPDATE ON sales BEGIN SELECT RAISE(ABORT, 'sales are append-only'); END;
 CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales BEGIN SELECT RAISE(ABORT, 'sales are append-only'); END;

@@ -149,6 +149,9 @@ enum SaleCommand {
     /// Annule une vente par un avoir.
     Cancel {
         receipt: String,
+        /// Une seule ligne (1 = la première) au lieu de toute la vente.
+        #[arg(long)]
+        line: Option<usize>,
         #[arg(long)]
         reason: String,
         /// Moyen de remboursement.
@@ -586,11 +589,12 @@ fn sale_command(store: &mut Store, db: &std::path::Path, cmd: SaleCommand, json:
         }
         SaleCommand::Cancel {
             receipt,
+            line,
             reason,
             refund,
             defective,
         } => {
-            let note = pos::cancel_sale(store, &receipt, &reason, refund, defective, who)?;
+            let note = pos::cancel_sale(store, &receipt, line, &reason, refund, defective, who)?;
             output(json, &note, || {
                 format!(
                     "Avoir {} : annule le ticket n° {} ({}).",

@@ -240,6 +240,14 @@ pub struct SaleLine {
     pub label: String,
     pub quantity: u32,
     pub unit_price: Money,
+    /// The credit note that cancelled this line (or the whole sale), if any.
+    pub cancelled_by: Option<String>,
+}
+
+impl SaleLine {
+    pub fn total(&self) -> Money {
+        Money::from_cents(self.unit_price.cents() * self.quantity as i64)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -263,11 +271,16 @@ pub struct SaleRecord {
     pub total: Money,
     pub lines: Vec<SaleLine>,
     pub payments: Vec<SalePayment>,
-    /// The credit note that cancelled it, if any.
+    /// The credit notes that cancelled it, in whole or in part, if any.
     pub cancelled_by: Option<String>,
 }
 
 impl SaleRecord {
+    /// Every line cancelled by a credit note.
+    pub fn fully_cancelled(&self) -> bool {
+        self.lines.iter().all(|l| l.cancelled_by.is_some())
+    }
+
     pub fn paid(&self) -> Money {
         Money::from_cents(self.payments.iter().map(|p| p.amount.cents()).sum())
     }
@@ -512,6 +525,7 @@ pub fn create_sale(
             label: format!("{} {}", device.brand, device.model).trim().to_string(),
             quantity: 1,
             unit_price: price,
+            cancelled_by: None,
         });
     }
     for item in &request.items {
@@ -543,6 +557,7 @@ pub fn create_sale(
             label: item.kind.label().to_string(),
             quantity: item.quantity,
             unit_price: price,
+            cancelled_by: None,
         });
     }
     let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
@@ -687,7 +702,17 @@ pub fn create_sale(
                     &now,
                 )?;
                 if let Some(person_id) = request.person_id {
-                    sql::insert_sale_equipment(tx, person_id, today, line.kind, sale_id, &receipt, operator, &now)?;
+                    sql::insert_sale_equipment(
+                        tx,
+                        person_id,
+                        today,
+                        line.kind,
+                        sale_id,
+                        i + 1,
+                        &receipt,
+                        operator,
+                        &now,
+                    )?;
                 }
             }
         }
@@ -749,35 +774,72 @@ pub fn list_sales(store: &Store, limit: usize) -> Result<Vec<SaleSummary>> {
 pub struct CreditNote {
     pub number: String,
     pub cancels: String,
+    /// The line cancelled (1 = first), or none for the whole sale.
+    pub line: Option<usize>,
     pub reason: String,
     pub refund_method: PaymentMethod,
     pub amount: Money,
     pub at: String,
 }
 
-/// Cancels a whole sale by a credit note that names the receipt it cancels; the devices go
-/// back on sale (or to after-sales service when `defective`).
+/// Cancels a sale (or one of its lines, `line` counting from 1) by a credit note that names
+/// the receipt it cancels; the devices go back on sale (or to after-sales service when
+/// `defective`), and stop counting for the buyer's limits.
 pub fn cancel_sale(
     store: &mut Store,
     receipt: &str,
+    line: Option<usize>,
     reason: &str,
     refund: PaymentMethod,
     defective: bool,
     operator: &str,
 ) -> Result<CreditNote> {
     let original = sale(store, receipt)?;
-    if let Some(by) = &original.cancelled_by {
+    if original.fully_cancelled() {
         return Err(refused(
             "already_cancelled",
-            format!("La vente {} est déjà annulée par l'avoir {by}.", original.receipt),
+            format!(
+                "La vente {} est déjà annulée ({}).",
+                original.receipt,
+                original.cancelled_by.clone().unwrap_or_default()
+            ),
         ));
     }
+    let cancelled: Vec<(usize, &SaleLine)> = match line {
+        None => original
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.cancelled_by.is_none())
+            .map(|(i, l)| (i + 1, l))
+            .collect(),
+        Some(n) => {
+            let l = original.lines.get(n.wrapping_sub(1)).ok_or_else(|| {
+                refused(
+                    "invalid",
+                    format!(
+                        "La vente {} n'a pas de ligne {n} (elle en a {}).",
+                        original.receipt,
+                        original.lines.len()
+                    ),
+                )
+            })?;
+            if let Some(by) = &l.cancelled_by {
+                return Err(refused(
+                    "already_cancelled",
+                    format!("La ligne {n} de la vente {} est déjà annulée ({by}).", original.receipt),
+                ));
+            }
+            vec![(n, l)]
+        }
+    };
     if reason.trim().len() < 3 {
         return Err(Error::ReasonRequired(format!(
             "Indiquez pourquoi la vente {} est annulée.",
             original.receipt
         )));
     }
+    let amount = Money::from_cents(cancelled.iter().map(|(_, l)| l.total().cents()).sum());
     let (centre, register) = register_identity(store)?;
     store.with_tx(|tx| {
         let session = require_open(tx)?;
@@ -787,9 +849,10 @@ pub fn cancel_sale(
         let note = CreditNote {
             number: number.clone(),
             cancels: original.receipt.clone(),
+            line,
             reason: reason.trim().to_string(),
             refund_method: refund,
-            amount: original.total,
+            amount,
             at: now.clone(),
         };
         let seq = journal::append(tx, "credit_note", operator, &now, &note)?;
@@ -798,16 +861,17 @@ pub fn cancel_sale(
             &Uuid::now_v7().to_string(),
             &number,
             original.id,
+            line,
             session.id,
             &now,
             operator,
             &note.reason,
             refund,
-            original.total,
+            amount,
             seq,
         )?;
-        for line in original.lines.iter().filter_map(|l| l.tag.as_ref()) {
-            let device = devices::by_tag(tx, &AssetTag::parse(line)?)?.expect("a sold device exists");
+        for tag in cancelled.iter().filter_map(|(_, l)| l.tag.as_ref()) {
+            let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("a sold device exists");
             let why = format!("Avoir {number} (annule le ticket n° {})", original.receipt);
             let back = stock::transition_in(tx, device, StockAction::CreditNote, operator, &why, &now)?;
             if defective {

@@ -284,11 +284,12 @@ fn sale_create(app: State<'_, App>, input: SaleInput) -> Reply<SaleRecord> {
 fn sale_cancel(
     app: State<'_, App>,
     receipt: String,
+    line: Option<usize>,
     reason: String,
     refund: PaymentMethod,
     defective: bool,
 ) -> Reply<CreditNote> {
-    app.with_store(|store| pos::cancel_sale(store, &receipt, &reason, refund, defective, &app.operator))
+    app.with_store(|store| pos::cancel_sale(store, &receipt, line, &reason, refund, defective, &app.operator))
 }
 
 #[tauri::command]

@@ -388,11 +388,11 @@ pub fn household_equipment(conn: &Connection, id: i64, household_key: Option<&st
     // Two indexed lookups (the person's, then the rest of the household's), not one OR.
     let mut stmt = conn.prepare_cached(
         "SELECT e.date, e.kind, 1 FROM equipment_received e WHERE e.person_id = ?1
-             AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE c.sale_id = e.sale_id)
+             AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE c.sale_id = e.sale_id AND (c.line_no IS NULL OR c.line_no = e.sale_line))
          UNION ALL
          SELECT e.date, e.kind, 0 FROM people p JOIN equipment_received e ON e.person_id = p.id
          WHERE ?2 IS NOT NULL AND p.household_key = ?2 AND p.id <> ?1 AND p.merged_into IS NULL
-             AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE c.sale_id = e.sale_id)",
+             AND NOT EXISTS (SELECT 1 FROM credit_notes c WHERE c.sale_id = e.sale_id AND (c.line_no IS NULL OR c.line_no = e.sale_line))",
     )?;
     let rows = stmt.query_map(params![id, household_key], |r| {
         Ok(PastPurchase {

@@ -148,13 +148,14 @@ pub fn insert_sale_equipment(
     date: chrono::NaiveDate,
     kind: DeviceKind,
     sale_id: i64,
+    line_no: usize,
     receipt: &str,
     operator: &str,
     now: &str,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO equipment_received (uuid, person_id, date, kind, source, recorded_by, recorded_at, sale_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO equipment_received (uuid, person_id, date, kind, source, recorded_by, recorded_at, sale_id, sale_line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             uuid::Uuid::now_v7().to_string(),
             person_id,
@@ -163,7 +164,8 @@ pub fn insert_sale_equipment(
             format!("Vente {receipt}"),
             operator,
             now,
-            sale_id
+            sale_id,
+            line_no as i64
         ],
     )?;
     Ok(())
@@ -173,8 +175,8 @@ pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
     let head = conn
         .query_row(
             "SELECT s.id, s.uuid, s.receipt, s.session_id, s.person_id, s.programme, s.at, s.operator, s.total_cents,
-                    c.number
-             FROM sales s LEFT JOIN credit_notes c ON c.sale_id = s.id WHERE s.receipt = ?1",
+                    (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id)
+             FROM sales s WHERE s.receipt = ?1",
             [receipt],
             |r| {
                 Ok(SaleRecord {
@@ -196,7 +198,8 @@ pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
         .optional()?;
     let Some(mut sale) = head else { return Ok(None) };
     let mut stmt = conn.prepare_cached(
-        "SELECT l.device_id, d.tag, l.kind, l.category, l.label, l.quantity, l.unit_cents
+        "SELECT l.device_id, d.tag, l.kind, l.category, l.label, l.quantity, l.unit_cents,
+                (SELECT number FROM credit_notes c WHERE c.sale_id = l.sale_id AND (c.line_no IS NULL OR c.line_no = l.line_no))
          FROM sale_lines l LEFT JOIN devices d ON d.id = l.device_id WHERE l.sale_id = ?1 ORDER BY l.line_no",
     )?;
     sale.lines = stmt
@@ -209,6 +212,7 @@ pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
                 label: r.get(4)?,
                 quantity: r.get::<_, i64>(5)? as u32,
                 unit_price: Money::from_cents(r.get(6)?),
+                cancelled_by: r.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -227,8 +231,9 @@ pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
 
 pub fn list_sales(conn: &Connection, limit: usize) -> Result<Vec<SaleSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT s.receipt, s.at, s.operator, s.person_id, s.programme, s.total_cents, c.number
-         FROM sales s LEFT JOIN credit_notes c ON c.sale_id = s.id ORDER BY s.id DESC LIMIT ?1",
+        "SELECT s.receipt, s.at, s.operator, s.person_id, s.programme, s.total_cents,
+                (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id)
+         FROM sales s ORDER BY s.id DESC LIMIT ?1",
     )?;
     let rows = stmt.query_map([limit as i64], |r| {
         Ok(SaleSummary {
@@ -250,6 +255,7 @@ pub fn insert_credit_note(
     uuid: &str,
     number: &str,
     sale_id: i64,
+    line_no: Option<usize>,
     session_id: i64,
     at: &str,
     operator: &str,
@@ -259,9 +265,9 @@ pub fn insert_credit_note(
     seq: i64,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO credit_notes (uuid, number, sale_id, session_id, at, operator, reason, refund_method, amount_cents, journal_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![uuid, number, sale_id, session_id, at, operator, reason, refund, amount.cents(), seq],
+        "INSERT INTO credit_notes (uuid, number, sale_id, line_no, session_id, at, operator, reason, refund_method, amount_cents, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![uuid, number, sale_id, line_no.map(|l| l as i64), session_id, at, operator, reason, refund, amount.cents(), seq],
     )?;
     Ok(())
 }

@@ -292,11 +292,21 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
         "amina",
     )
     .unwrap();
-    let err = pos::cancel_sale(&mut store, &sale.receipt, "", PaymentMethod::Cash, false, "sophie").unwrap_err();
+    let err = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        None,
+        "",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "reason_required");
     let note = pos::cancel_sale(
         &mut store,
         &sale.receipt,
+        None,
         "Écran défectueux au déballage",
         PaymentMethod::Cash,
         true,
@@ -314,6 +324,7 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
     let err = pos::cancel_sale(
         &mut store,
         &sale.receipt,
+        None,
         "Encore",
         PaymentMethod::Cash,
         false,
@@ -418,6 +429,7 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     pos::cancel_sale(
         &mut store,
         &first.receipt,
+        None,
         "Rétractation",
         PaymentMethod::Cash,
         false,
@@ -452,4 +464,89 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     .unwrap_err();
     assert_eq!(future.code(), "invalid");
     assert!(journal::verify(store.conn()).unwrap().is_intact());
+}
+
+#[test]
+fn a_credit_note_can_cancel_one_line_then_the_rest() {
+    let (_db, mut store, programmes, caps) = setup();
+    pos::open_session(&mut store, "amina", Money::ZERO).unwrap();
+    let mut request = laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(90)]);
+    request.items = vec![ItemRequest {
+        kind: comptoir::device::DeviceKind::SimCard,
+        quantity: 2,
+        unit_price: Some(Money::from_euros(5)),
+    }];
+    let sale = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").unwrap();
+    let sim = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        Some(2),
+        "Carte SIM inutile",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap();
+    assert_eq!((sim.line, sim.amount), (Some(2), Money::from_euros(10)));
+    assert_eq!(
+        stock::detail(&store, LAPTOP_C).unwrap().device.state,
+        DeviceState::Sold,
+        "the laptop stays sold"
+    );
+    let err = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        Some(2),
+        "Encore",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "already_cancelled");
+    let err = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        Some(7),
+        "Ligne inconnue",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    let rest = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        None,
+        "Rétractation",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap();
+    assert_eq!(rest.amount, Money::from_euros(80), "only what was not yet cancelled");
+    assert_eq!(
+        stock::detail(&store, LAPTOP_C).unwrap().device.state,
+        DeviceState::Available
+    );
+    let shown = pos::sale(&store, &sale.receipt).unwrap();
+    assert!(shown.fully_cancelled());
+    let err = pos::cancel_sale(
+        &mut store,
+        &sale.receipt,
+        None,
+        "Encore",
+        PaymentMethod::Cash,
+        false,
+        "sophie",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "already_cancelled");
+    let x = pos::x_report(&store).unwrap();
+    assert_eq!(
+        x.expected[&PaymentMethod::Cash],
+        Money::ZERO,
+        "90 in, 10 and 80 refunded"
+    );
 }

@@ -106,7 +106,7 @@ export const api = {
   quote: (code: string, programme: string | null) => invoke<Quote>("sale_quote", { code, programme }),
   saleCreate: (input: SaleInput) => invoke<SaleRecord>("sale_create", { input }),
   saleCancel: (receipt: string, reason: string, refund: string, defective: boolean) =>
-    invoke<{ number: string; cancels: string }>("sale_cancel", { receipt, reason, refund, defective }),
+    invoke<{ number: string; cancels: string }>("sale_cancel", { receipt, line: null, reason, refund, defective }),
   salesList: () => invoke<SaleSummary[]>("sales_list"),
   advise: (answers: { uses: string[]; place: string; screen: string; first_device: boolean }) =>
     invoke<Advice>("diagnostic_advise", { answers }),
