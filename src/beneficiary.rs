@@ -597,15 +597,16 @@ pub fn override_decision(
     }
     let overridden = detail.decision;
     store.with_tx(|tx| {
-        people::insert_override(
+        let now = store::now_text();
+        // In the journal too: an override is part of the point of sale's chain of trust.
+        crate::journal::append(
             tx,
-            id,
-            programme,
-            overridden,
-            reason.trim(),
+            "override",
             operator,
-            &store::now_text(),
-        )
+            &now,
+            &serde_json::json!({"person_id": id, "programme": programme, "overridden": overridden, "reason": reason.trim()}),
+        )?;
+        people::insert_override(tx, id, programme, overridden, reason.trim(), operator, &now)
     })?;
     check(store, programmes, id, on, kind)
 }

@@ -261,6 +261,11 @@ fn a_manager_override_lets_a_refused_person_buy() {
         )
         .unwrap();
     assert!(entry.contains(r#""overridden":true"#), "{entry}");
+    let override_entry: String = store
+        .conn()
+        .query_row("SELECT content FROM journal WHERE kind = 'override'", [], |r| r.get(0))
+        .unwrap();
+    assert!(override_entry.contains("Attestation récente vue"), "{override_entry}");
     assert!(entry.contains(&sale.receipt));
 }
 
