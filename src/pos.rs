@@ -170,7 +170,7 @@ pub fn close_session(
     counted: BTreeMap<PaymentMethod, Money>,
     comment: &str,
 ) -> Result<CashReport> {
-    store.with_tx(|tx| {
+    let z = store.with_tx(|tx| {
         let session = require_open(tx)?;
         let mut z = report(tx, session)?;
         let mut differences = BTreeMap::new();
@@ -200,7 +200,10 @@ pub fn close_session(
         sql::close_session(tx, z.session.id, &now, operator, seq)?;
         z.session = sql::session(tx, z.session.id)?.expect("exists");
         Ok(z)
-    })
+    })?;
+    // A quiet moment: the desk is closed.
+    store.checkpoint()?;
+    Ok(z)
 }
 
 /// A device line asked for: its tag, and a price (else the programme's band minimum).
@@ -647,7 +650,7 @@ pub fn create_sale(
     // Everything holds: write it all, or nothing.
     let (centre, register) = register_identity(store)?;
     let uuid = request.uuid.to_string();
-    let receipt = store.with_tx(|tx| {
+    let recorded = store.with_tx(|tx| {
         let session = require_open(tx)?;
         let now = store::now_text();
         let year = &now[..4];
@@ -719,9 +722,23 @@ pub fn create_sale(
         for payment in &request.payments {
             sql::insert_payment(tx, sale_id, payment)?;
         }
-        Ok(receipt)
+        // What was just written, as `sale` would read it back (no second round of queries).
+        Ok(SaleRecord {
+            id: sale_id,
+            uuid: uuid.clone(),
+            receipt,
+            session_id: session.id,
+            person_id: request.person_id,
+            programme: programme.map(|p| p.id.clone()),
+            at: now.clone(),
+            operator: operator.to_string(),
+            total,
+            lines: lines.clone(),
+            payments: request.payments.clone(),
+            cancelled_by: None,
+        })
     })?;
-    sale(store, &receipt)
+    Ok(recorded)
 }
 
 fn check_price(

@@ -216,7 +216,8 @@ pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached("SELECT method, amount_cents, reference FROM payments WHERE sale_id = ?1")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT method, amount_cents, reference FROM payments WHERE sale_id = ?1 ORDER BY rowid")?;
     sale.payments = stmt
         .query_map([sale.id], |r| {
             Ok(SalePayment {

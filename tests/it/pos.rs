@@ -103,6 +103,11 @@ fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_li
     );
     assert_eq!(stock::detail(&store, LAPTOP_C).unwrap().device.state, DeviceState::Sold);
     assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert_eq!(
+        pos::sale(&store, &sale.receipt).unwrap(),
+        sale,
+        "what create_sale returns is what was stored"
+    );
     // One laptop per household per 12 months: a second one is refused now.
     let err = pos::create_sale(
         &mut store,
