@@ -162,6 +162,16 @@ struct DemoWindow {
 }
 
 fn open_demo_window() -> DemoWindow {
+    let window = open_window(|_| {});
+    // The window opens on the stock list, read from the database.
+    window
+        .session
+        .wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    window
+}
+
+/// The app on a demo database that `alter` may change (behind Comptoir's back) before launch.
+fn open_window(alter: impl FnOnce(&Path)) -> DemoWindow {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run this test under xvfb-run (scripts/test does)"
@@ -172,6 +182,7 @@ fn open_demo_window() -> DemoWindow {
         let mut store = Store::open(&db).unwrap();
         demo::load(&mut store).unwrap();
     }
+    alter(&db);
     let port = free_port();
     let driver = Driver(
         Command::new("tauri-driver")
@@ -183,8 +194,6 @@ fn open_demo_window() -> DemoWindow {
     );
     let app = PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app"));
     let session = Session::start(port, &app, &db);
-    // The window opens on the stock list, read from the database.
-    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
     DemoWindow {
         session,
         _driver: driver,
@@ -445,35 +454,17 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
 fn a_tampered_journal_is_a_blocking_warning_at_start() {
     let _turn = one_window();
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "no DISPLAY: run under xvfb-run (scripts/test does)"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("centre.sqlite");
-    {
-        let mut store = Store::open(&db).unwrap();
-        demo::load(&mut store).unwrap();
-    }
     // Someone edits a sale in the file, going around the triggers.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute_batch(
-        "DROP TRIGGER journal_no_update;
-         UPDATE journal SET content = replace(content, '8000', '100') WHERE seq = (SELECT min(seq) FROM journal WHERE kind = 'sale');",
-    )
-    .unwrap();
-    drop(conn);
-
-    let port = free_port();
-    let _driver = Driver(
-        Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver not found"),
-    );
-    let session = Session::start(port, &PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app")), &db);
+    let window = open_window(|db| {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.execute_batch(
+            "DROP TRIGGER journal_no_update;
+             UPDATE journal SET content = replace(content, '8000', '100')
+             WHERE seq = (SELECT min(seq) FROM journal WHERE kind = 'sale');",
+        )
+        .unwrap();
+    });
+    let session = &window.session;
     let banner = session.wait_for("the journal warning", |s| {
         s.find("#journal-banner")
             .filter(|el| s.text(el).contains("JOURNAL ALTÉRÉ"))

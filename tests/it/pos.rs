@@ -48,6 +48,26 @@ fn laptop_sale(person: i64, tag: &str, price: i64, payments: Vec<SalePayment>) -
     }
 }
 
+/// SIM cards at 5 € each, paid by card, with no person.
+fn sim_sale(quantity: u32) -> SaleRequest {
+    SaleRequest {
+        uuid: Uuid::now_v7(),
+        person_id: None,
+        programme: None,
+        devices: vec![],
+        items: vec![ItemRequest {
+            kind: comptoir::device::DeviceKind::SimCard,
+            quantity,
+            unit_price: Some(Money::from_euros(5)),
+        }],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Card,
+            amount: Money::from_euros(5 * quantity as i64),
+            reference: Some("TPE 4411".into()),
+        }],
+    }
+}
+
 fn sales_snapshot(store: &Store) -> Vec<String> {
     let mut out = snapshot(store);
     for sql in [
@@ -120,22 +140,7 @@ fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_li
     assert_eq!(err.code(), "not_eligible");
     assert!(err.to_string().contains("Limite de 1 ordinateur portable"), "{err}");
     // A counted item, no person needed; the receipt numbers follow without a gap.
-    let sim = SaleRequest {
-        uuid: Uuid::now_v7(),
-        person_id: None,
-        programme: None,
-        devices: vec![],
-        items: vec![ItemRequest {
-            kind: comptoir::device::DeviceKind::SimCard,
-            quantity: 2,
-            unit_price: Some(Money::from_euros(5)),
-        }],
-        payments: vec![SalePayment {
-            method: PaymentMethod::Card,
-            amount: Money::from_euros(10),
-            reference: Some("TPE 4411".into()),
-        }],
-    };
+    let sim = sim_sale(2);
     let second = pos::create_sale(&mut store, &programmes, &caps, &sim, "amina").unwrap();
     assert_eq!(second.receipt, format!("C01-R1-{year}-{:06}", demo_sales + 2));
 }
@@ -419,22 +424,7 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         "amina",
     )
     .unwrap();
-    let sim = SaleRequest {
-        uuid: Uuid::now_v7(),
-        person_id: None,
-        programme: None,
-        devices: vec![],
-        items: vec![ItemRequest {
-            kind: comptoir::device::DeviceKind::SimCard,
-            quantity: 1,
-            unit_price: Some(Money::from_euros(5)),
-        }],
-        payments: vec![SalePayment {
-            method: PaymentMethod::Card,
-            amount: Money::from_euros(5),
-            reference: None,
-        }],
-    };
+    let sim = sim_sale(1);
     pos::create_sale(&mut store, &programmes, &caps, &sim, "amina").unwrap();
     pos::cancel_sale(
         &mut store,
