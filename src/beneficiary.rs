@@ -524,6 +524,8 @@ pub fn merge(store: &mut Store, keep: i64, duplicate: i64, operator: &str, reaso
 pub struct PersonDecision {
     pub person_id: i64,
     pub on: NaiveDate,
+    /// The decision in French (« Éligible », « Non éligible », « À vérifier »).
+    pub label: &'static str,
     #[serde(flatten)]
     pub decision: Decision,
     pub overrides: Vec<Override>,
@@ -557,6 +559,7 @@ pub fn check(
         people::household_equipment(store.conn(), id, person.fields.household_key().as_deref())?;
     let decision = eligibility::decide(programmes, &applicant, &proofs, &purchases, on, kind);
     Ok(PersonDecision {
+        label: decision.decision.label(),
         person_id: id,
         on,
         decision,

@@ -432,6 +432,17 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
     );
     session.screenshot(&artifacts_dir().join("cash-desk.png"));
 
+    // Closing: 20 of float + 80 taken = 100 counted in cash, no difference.
+    session.click(&session.find("#pos-session-actions details summary").unwrap());
+    let cash = session.wait_for("the counted inputs", |s| s.find("#close-counted input[name=cash]"));
+    session.type_keys(&cash, "100,00");
+    session.click(&session.find("#close-form button[type=submit]").unwrap());
+    session.wait_for("the closing", |s| {
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("Permanence clôturée"))
+    });
+
     let store = Store::open(&window.db).unwrap();
     let sales = comptoir::pos::list_sales(&store, 100).unwrap();
     assert!(
@@ -448,6 +459,10 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
         DeviceState::Sold
     );
     assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
+    assert!(
+        comptoir::pos::current_session(&store).unwrap().is_none(),
+        "the permanence is closed"
+    );
 }
 
 #[test]

@@ -32,7 +32,7 @@ export interface Person extends Omit<PersonInput, "prescriber"> {
 }
 export interface Reason { code: string; message: string }
 export interface PersonDecision {
-  person_id: number; on: string; decision: "eligible" | "not_eligible" | "to_review";
+  person_id: number; on: string; label: string; decision: "eligible" | "not_eligible" | "to_review";
   reasons: Reason[]; programmes: string[];
   details: { programme: string; name: string; decision: string; publics: string[]; reasons: Reason[] }[];
   overrides: Override[];

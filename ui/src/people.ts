@@ -82,8 +82,7 @@ function renderPerson(p: Person) {
 
 function renderDecision(d: PersonDecision) {
   const verdict = $("decision-verdict");
-  const labels = { eligible: "Éligible", not_eligible: "Non éligible", to_review: "À vérifier" };
-  verdict.textContent = labels[d.decision];
+  verdict.textContent = d.label;
   verdict.className = `verdict verdict-${d.decision}`;
   $("decision-reasons").replaceChildren(...d.reasons.map((r) => {
     const li = el("li", r.message);

@@ -29,6 +29,18 @@ async function refresh() {
     showError(messageOf(err));
     return;
   }
+  // The payment methods come from the core, once: counted amounts at closing, refunds.
+  if ($("close-counted").childElementCount === 0) {
+    for (const method of state.payment_methods) {
+      const label = el("label", `${method.label} compté (€)`);
+      const input = el("input");
+      input.name = method.code;
+      input.inputMode = "decimal";
+      label.append(input);
+      $("close-counted").append(label);
+    }
+    fillSelect($("cancel-refund"), state.payment_methods);
+  }
   const broken = state.journal.broken !== null;
   $("journal-alert").hidden = !broken;
   $("journal-alert").textContent = state.journal_message;
@@ -171,8 +183,7 @@ async function refreshDecision() {
     const kind = cart.find((l) => l.quote)?.quote?.kind ?? null;
     const d = await api.check(personId, kind);
     box.hidden = false;
-    const labels = { eligible: "Éligible", not_eligible: "Non éligible", to_review: "À vérifier" };
-    $("sale-verdict").textContent = labels[d.decision] + (d.overrides.length ? " (dérogation enregistrée)" : "");
+      $("sale-verdict").textContent = d.label + (d.overrides.length ? " (dérogation enregistrée)" : "");
     $("sale-verdict").className = `verdict verdict-${d.decision}`;
     $("sale-reasons").replaceChildren(...d.reasons.map((r) => el("li", r.message)));
   } catch (err) {
@@ -316,14 +327,6 @@ export function startPos(appInfo: AppInfo) {
   });
 
   const counted = $("close-counted");
-  for (const method of [{ code: "cash", label: "Espèces" }, { code: "card", label: "Carte bancaire (TPE)" }, { code: "cheque", label: "Chèque" }, { code: "transfer", label: "Virement" }, { code: "funder", label: "Prise en charge du financeur" }]) {
-    const label = el("label", `${method.label} compté (€)`);
-    const input = el("input");
-    input.name = method.code;
-    input.inputMode = "decimal";
-    label.append(input);
-    counted.append(label);
-  }
   $("close-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const values: Record<string, string> = {};
@@ -339,7 +342,6 @@ export function startPos(appInfo: AppInfo) {
   });
 
   $("sales-filter").addEventListener("input", renderSales);
-  fillSelect($("cancel-refund"), [{ code: "cash", label: "Espèces" }, { code: "card", label: "Carte bancaire (TPE)" }, { code: "cheque", label: "Chèque" }, { code: "transfer", label: "Virement" }, { code: "funder", label: "Prise en charge du financeur" }]);
   $("cancel-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!cancelling) return;
