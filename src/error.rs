@@ -13,6 +13,9 @@ pub enum Error {
     #[error("{0}")]
     Invalid(#[from] ParseError),
 
+    #[error("{0}")]
+    InvalidAmount(#[from] crate::money::MoneyParseError),
+
     #[error("Aucun appareil ne correspond à « {0} ». Vérifiez l'identifiant, le numéro de série ou l'IMEI.")]
     NotFound(String),
 
@@ -68,7 +71,7 @@ impl Error {
     /// A stable, machine-readable code, for the UI and `--json` output.
     pub fn code(&self) -> &'static str {
         match self {
-            Error::Invalid(_) => "invalid",
+            Error::Invalid(_) | Error::InvalidAmount(_) => "invalid",
             Error::NotFound(_) => "not_found",
             Error::IllegalTransition { .. } => "illegal_transition",
             Error::ReasonRequired(_) => "reason_required",

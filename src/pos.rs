@@ -343,7 +343,7 @@ pub struct PaymentInput {
 fn money_field(text: &Option<String>) -> Result<Option<Money>> {
     match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(None),
-        Some(t) => Money::parse(t).map(Some).map_err(|e| refused("invalid", e.to_string())),
+        Some(t) => Ok(Some(Money::parse(t)?)),
     }
 }
 
@@ -379,7 +379,7 @@ impl TryFrom<SaleInput> for SaleRequest {
             .map(|p| {
                 Ok(SalePayment {
                     method: PaymentMethod::parse(&p.method)?,
-                    amount: Money::parse(&p.amount).map_err(|e| refused("invalid", e.to_string()))?,
+                    amount: Money::parse(&p.amount)?,
                     reference: p.reference.clone().filter(|r| !r.trim().is_empty()),
                 })
             })

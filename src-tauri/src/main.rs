@@ -236,10 +236,7 @@ fn pos_state(app: State<'_, App>) -> Reply<PosState> {
 #[tauri::command]
 fn session_open(app: State<'_, App>, float: String) -> Reply<CashReport> {
     app.with_store(|store| {
-        let float = Money::parse(&float).map_err(|e| Error::Refused {
-            code: "invalid",
-            message: e.to_string(),
-        })?;
+        let float = Money::parse(&float)?;
         pos::open_session(store, &app.operator, float)?;
         pos::x_report(store)
     })
@@ -255,10 +252,7 @@ fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment
     app.with_store(|store| {
         let mut parsed = BTreeMap::new();
         for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
-            let amount = Money::parse(amount).map_err(|e| Error::Refused {
-                code: "invalid",
-                message: e.to_string(),
-            })?;
+            let amount = Money::parse(amount)?;
             parsed.insert(PaymentMethod::parse(method)?, amount);
         }
         pos::close_session(store, &app.operator, parsed, &comment)

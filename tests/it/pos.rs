@@ -550,3 +550,32 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         "90 in, 10 and 80 refunded"
     );
 }
+
+#[test]
+fn a_form_with_an_amount_that_is_not_money_is_refused_clearly() {
+    let input = pos::SaleInput {
+        uuid: Uuid::now_v7().to_string(),
+        devices: vec![pos::DeviceInput {
+            tag: LAPTOP_C.into(),
+            price: Some("80,00".into()),
+        }],
+        payments: vec![pos::PaymentInput {
+            method: "cash".into(),
+            amount: "quatre-vingts".into(),
+            reference: None,
+        }],
+        ..pos::SaleInput::default()
+    };
+    let err = SaleRequest::try_from(input).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("quatre-vingts"), "{err}");
+    let bad_price = pos::SaleInput {
+        uuid: Uuid::now_v7().to_string(),
+        devices: vec![pos::DeviceInput {
+            tag: LAPTOP_C.into(),
+            price: Some("80,001".into()),
+        }],
+        ..pos::SaleInput::default()
+    };
+    assert_eq!(SaleRequest::try_from(bad_price).unwrap_err().code(), "invalid");
+}
