@@ -30,6 +30,9 @@ struct App {
     programmes: Result<Vec<Programme>, UiError>,
     operator: String,
     database: PathBuf,
+    /// The journal's verification, made once (at the first screen's request): afterwards the
+    /// chain only grows through this process's own appends.
+    journal: std::sync::OnceLock<Reply<Verification>>,
 }
 
 /// What the UI receives when something goes wrong: a stable code and a French message.
@@ -58,6 +61,12 @@ impl App {
         // consistent (every write is one transaction), so carry on with it.
         let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Ok(f(&mut guard)?)
+    }
+
+    fn journal(&self) -> Reply<Verification> {
+        self.journal
+            .get_or_init(|| self.with_store(|store| journal::verify(store.conn())))
+            .clone()
     }
 
     fn programmes(&self) -> Reply<&[Programme]> {
@@ -122,11 +131,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         },
         startup_error: app.store.as_ref().err().cloned(),
         programmes_error: app.programmes.as_ref().err().cloned(),
-        journal_alert: app
-            .with_store(|store| journal::verify(store.conn()))
-            .ok()
-            .filter(|v| !v.is_intact())
-            .map(|v| v.message()),
+        journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),
     }
 }
 
@@ -205,8 +210,8 @@ fn person_merge(app: State<'_, App>, keep: i64, duplicate: i64, reason: String) 
     })
 }
 
-/// The point of sale as it stands: the open permanence, the journal's verification (checked
-/// at each call; a broken chain blocks selling in the UI), this register's identity.
+/// The point of sale as it stands: the open permanence, the journal's verification (made once
+/// at start; a broken chain blocks selling in the UI), this register's identity.
 #[derive(Serialize)]
 struct PosState {
     session: Option<SessionInfo>,
@@ -219,8 +224,8 @@ struct PosState {
 
 #[tauri::command]
 fn pos_state(app: State<'_, App>) -> Reply<PosState> {
+    let journal = app.journal()?;
     app.with_store(|store| {
-        let journal = journal::verify(store.conn())?;
         let (centre_code, register_code) = pos::register_identity(store)?;
         Ok(PosState {
             session: pos::current_session(store)?,
@@ -366,6 +371,7 @@ fn main() {
         programmes,
         operator: local::operator_name(None),
         database,
+        journal: std::sync::OnceLock::new(),
     };
 
     tauri::Builder::default()
