@@ -4,7 +4,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, Specs, StockAction};
+use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, ParseError, Specs, StockAction};
 use crate::error::{Error, Result};
 use crate::store::{self, devices, Store};
 use crate::text::{fold, format_tenths};
@@ -245,9 +245,11 @@ pub fn change_state(
     reason: &str,
 ) -> Result<Device> {
     if is_point_of_sale_action(action) {
-        return Err(Error::Invalid(crate::device::ParseError {
-            message: format!("« {} » se fait depuis la caisse, pas depuis le stock", action.label()),
-        }));
+        return Err(ParseError::msg(format!(
+            "« {} » se fait depuis la caisse, pas depuis le stock",
+            action.label()
+        ))
+        .into());
     }
     apply(store, tag, action, operator, reason)
 }
@@ -346,9 +348,7 @@ pub(crate) fn insert_new(
 pub fn add_by_hand(store: &mut Store, device: &NewDevice, operator: &str) -> Result<Device> {
     store.with_tx(|tx| {
         if devices::by_tag(tx, &device.tag)?.is_some() {
-            return Err(Error::Invalid(crate::device::ParseError {
-                message: format!("l'identifiant {} existe déjà dans le stock", device.tag),
-            }));
+            return Err(ParseError::msg(format!("l'identifiant {} existe déjà dans le stock", device.tag)).into());
         }
         insert_new(
             tx,
@@ -408,6 +408,8 @@ mod tests {
         )
         .unwrap();
         add_by_hand(&mut store, &laptop("EC-002", "Dell", "Latitude E7470"), "test").unwrap();
+        let twice = add_by_hand(&mut store, &laptop("EC-002", "HP", "Autre"), "test").unwrap_err();
+        assert!(twice.to_string().contains("existe déjà"), "{twice}");
         let q = |text: &str| StockQuery {
             text: Some(text.into()),
             ..StockQuery::default()
