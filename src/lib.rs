@@ -2,16 +2,19 @@
 //! `src-tauri/` and the `comptoir` CLI are thin layers over this crate. See ARCHITECTURE.md.
 
 pub mod beneficiary;
+pub mod centre;
 pub mod delivery;
 pub mod demo;
 pub mod device;
 pub mod diagnostic;
+pub mod documents;
 pub mod eligibility;
 pub mod error;
 pub mod journal;
 pub mod local;
 pub mod money;
 pub mod pos;
+pub mod printing;
 pub mod programme;
 pub mod stock;
 pub mod store;

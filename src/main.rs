@@ -17,7 +17,8 @@ use comptoir::pos::{
 };
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::{delivery, demo, journal, local, Error, Store};
+use comptoir::centre::{self, CentreInput, Paper};
+use comptoir::{delivery, demo, documents, journal, local, printing, Error, Store};
 
 #[derive(Parser)]
 #[command(
@@ -102,8 +103,111 @@ enum Command {
         #[arg(long)]
         register: Option<String>,
     },
+    /// Les documents : ticket de vente, fiche de prise en main, avoir, rapport de clôture.
+    #[command(subcommand)]
+    Document(DocumentCommand),
+    /// Les réglages du centre (association, SIRET, aide, impression).
+    #[command(subcommand)]
+    Centre(CentreCommand),
     /// Où est la base de données, et quel schéma elle a.
     Info,
+}
+
+#[derive(Subcommand)]
+enum DocumentCommand {
+    /// Le ticket de vente (A4 avec signatures, ou rouleau 80 mm). Une réimpression est une copie numérotée.
+    Receipt {
+        receipt: String,
+        /// Fichier PDF à écrire (par défaut : le dossier documents/ à côté de la base).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// a4 ou 80mm (par défaut : le format des Réglages).
+        #[arg(long, value_parser = Paper::parse)]
+        format: Option<Paper>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// La fiche de prise en main de l'appareil vendu.
+    Onboarding {
+        receipt: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// Un avoir, par son numéro.
+    CreditNote {
+        number: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// Le rapport d'une permanence (son numéro) ou d'une clôture (day:AAAA-MM-JJ, month:AAAA-MM, year:AAAA).
+    Closing {
+        id: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// Imprime un PDF déjà fait.
+    Print {
+        file: PathBuf,
+        /// Imprimante (par défaut : celle des Réglages, sinon celle du système).
+        #[arg(long)]
+        printer: Option<String>,
+    },
+    /// Les imprimantes de ce poste.
+    Printers,
+}
+
+#[derive(clap::Args)]
+struct PrintArgs {
+    /// L'envoie aussi à l'imprimante.
+    #[arg(long)]
+    print: bool,
+    /// Imprimante (par défaut : celle des Réglages, sinon celle du système).
+    #[arg(long)]
+    printer: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum CentreCommand {
+    /// Affiche les réglages et ce qui manque aux documents.
+    Show,
+    /// Change les réglages donnés (les autres restent) ; tout est vérifié avant d'enregistrer.
+    Set {
+        #[arg(long)]
+        name: Option<String>,
+        /// Adresse : une ligne par « | » ou par retour à la ligne.
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        siret: Option<String>,
+        #[arg(long)]
+        vat_mention: Option<String>,
+        #[arg(long)]
+        help_phone: Option<String>,
+        #[arg(long)]
+        help_email: Option<String>,
+        #[arg(long)]
+        help_hours: Option<String>,
+        #[arg(long)]
+        help_url: Option<String>,
+        #[arg(long)]
+        printer: Option<String>,
+        /// a4 ou 80mm.
+        #[arg(long)]
+        paper: Option<String>,
+    },
+    /// Le logo imprimé sur les documents (PNG ou JPEG, 1 Mo au plus).
+    Logo {
+        file: Option<PathBuf>,
+        /// Retire le logo.
+        #[arg(long, conflicts_with = "file")]
+        remove: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -495,6 +599,8 @@ fn run(cli: Cli) -> Result<(), Error> {
                 lines.join("\n")
             });
         }
+        Command::Document(command) => document_command(&mut store, &path, command, json, &who)?,
+        Command::Centre(command) => centre_command(&mut store, command, json)?,
         Command::Register { centre, register } => {
             if let Some(c) = centre {
                 pos::set_register_identity(&mut store, pos::CENTRE_CODE, &c)?;
@@ -1006,6 +1112,181 @@ fn stock_command(store: &mut Store, cmd: StockCommand, json: bool, who: &str) ->
         StockCommand::Defective { tag, reason } => transition(store, &tag, StockAction::MarkDefective, &reason)?,
         StockCommand::Return { tag, reason } => transition(store, &tag, StockAction::Return, &reason)?,
     }
+    Ok(())
+}
+
+fn document_command(
+    store: &mut Store,
+    database: &std::path::Path,
+    command: DocumentCommand,
+    json: bool,
+    who: &str,
+) -> Result<(), Error> {
+    let (document, out, print) = match command {
+        DocumentCommand::Receipt {
+            receipt,
+            out,
+            format,
+            print,
+        } => (documents::receipt(store, &receipt, format, who)?, out, print),
+        DocumentCommand::Onboarding { receipt, out, print } => (documents::onboarding(store, &receipt)?, out, print),
+        DocumentCommand::CreditNote { number, out, print } => (documents::credit_note(store, &number, who)?, out, print),
+        DocumentCommand::Closing { id, out, print } => (documents::closing(store, &id, who)?, out, print),
+        DocumentCommand::Print { file, printer } => {
+            let printer = printer.or(centre::load(store)?.printer);
+            let title = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let job = printing::print(&file, printer.as_deref(), &title)?;
+            output(json, &job, || print_message(&job));
+            return Ok(());
+        }
+        DocumentCommand::Printers => {
+            let printers = printing::printers()?;
+            output(json, &printers, || {
+                if printers.is_empty() {
+                    return "Aucune imprimante n'est installée sur ce poste.".into();
+                }
+                printers
+                    .iter()
+                    .map(|p| format!("{}{}", p.name, if p.is_default { " (par défaut)" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            return Ok(());
+        }
+    };
+    let path = match out {
+        Some(path) => {
+            documents::write_file(&path, &document.pdf)?;
+            path
+        }
+        None => document.save_in(&documents::folder(database))?,
+    };
+    let job = if print.print {
+        let printer = print.printer.or(centre::load(store)?.printer);
+        Some(printing::print(&path, printer.as_deref(), &document.title)?)
+    } else {
+        None
+    };
+    #[derive(Serialize)]
+    struct Made<'a> {
+        #[serde(flatten)]
+        document: &'a documents::Document,
+        path: String,
+        print: Option<printing::PrintJob>,
+    }
+    let made = Made {
+        document: &document,
+        path: path.display().to_string(),
+        print: job.clone(),
+    };
+    output(json, &made, || {
+        let mut lines = vec![format!(
+            "{}{} : {} ({} page{}, {} Ko)",
+            document.title,
+            documents::copy_mark(document.copy).map(|m| format!(" — {m}")).unwrap_or_default(),
+            path.display(),
+            document.pages,
+            if document.pages > 1 { "s" } else { "" },
+            document.pdf.len().div_ceil(1024)
+        )];
+        if !document.missing.is_empty() {
+            lines.push(format!(
+                "Attention, il manque {} : complétez-les avec `comptoir centre set`.",
+                document.missing.join(", ")
+            ));
+        }
+        if let Some(job) = &job {
+            lines.push(print_message(job));
+        }
+        lines.join("\n")
+    });
+    Ok(())
+}
+
+fn print_message(job: &printing::PrintJob) -> String {
+    format!(
+        "Envoyé à l'imprimante {}{}.",
+        job.printer.as_deref().unwrap_or("par défaut"),
+        job.job.as_deref().map(|j| format!(" (travail {j})")).unwrap_or_default()
+    )
+}
+
+fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Result<(), Error> {
+    match command {
+        CentreCommand::Show => {}
+        CentreCommand::Set {
+            name,
+            address,
+            siret,
+            vat_mention,
+            help_phone,
+            help_email,
+            help_hours,
+            help_url,
+            printer,
+            paper,
+        } => {
+            let mut input = CentreInput::from(&centre::load(store)?);
+            let fields = [
+                (&mut input.name, name),
+                (&mut input.address, address.map(|a| a.replace('|', "\n"))),
+                (&mut input.siret, siret),
+                (&mut input.vat_mention, vat_mention),
+                (&mut input.help_phone, help_phone),
+                (&mut input.help_email, help_email),
+                (&mut input.help_hours, help_hours),
+                (&mut input.help_url, help_url),
+                (&mut input.printer, printer),
+                (&mut input.paper, paper),
+            ];
+            for (field, value) in fields {
+                if let Some(value) = value {
+                    *field = value;
+                }
+            }
+            centre::save(store, &input)?;
+        }
+        CentreCommand::Logo { file, remove } => {
+            if remove {
+                centre::remove_logo(store)?;
+            } else if let Some(file) = file {
+                let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+                centre::set_logo(store, &bytes)?;
+            }
+        }
+    }
+    let settings = centre::load(store)?;
+    output(json, &settings, || {
+        let or_missing = |v: Option<String>| v.unwrap_or_else(|| "(à compléter)".into());
+        let mut lines = vec![
+            format!("Association : {}", or_missing(settings.name.clone())),
+            format!(
+                "Adresse : {}",
+                if settings.address.is_empty() {
+                    "(à compléter)".to_string()
+                } else {
+                    settings.address.join(", ")
+                }
+            ),
+            format!("SIRET : {}", or_missing(settings.siret.as_ref().map(|s| s.display()))),
+            format!("Mention de TVA : {}", settings.vat_mention),
+            format!("Téléphone d'aide : {}", or_missing(settings.help_phone_display())),
+            format!("E-mail d'aide : {}", or_missing(settings.help_email.clone())),
+            format!("Permanences : {}", or_missing(settings.help_hours.clone())),
+            format!("Apprendre : {}", settings.help_url),
+            format!(
+                "Imprimante : {}",
+                settings.printer.clone().unwrap_or_else(|| "celle du système".into())
+            ),
+            format!("Papier des tickets : {}", settings.paper.label()),
+            format!("Logo : {}", if settings.has_logo { "oui" } else { "non" }),
+        ];
+        let missing = settings.missing();
+        if !missing.is_empty() {
+            lines.push(format!("Manque aux documents : {}.", missing.join(", ")));
+        }
+        lines.join("\n")
+    });
     Ok(())
 }
 

@@ -69,7 +69,7 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str) -> Resul
     store.with_tx(|tx| sql::set_setting(tx, key, &value))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SessionInfo {
     pub id: i64,
     pub opened_at: String,
@@ -80,7 +80,7 @@ pub struct SessionInfo {
 }
 
 /// An X report (mid-session) or a Z report (at closing): computed by the same code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CashReport {
     pub session: SessionInfo,
     pub sales: i64,
@@ -917,7 +917,7 @@ code_enum! {
 
 /// A daily, monthly or yearly closing: the period's totals by payment method and by programme,
 /// and the perpetual grand total. Journaled; each period is closed once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Closing {
     pub period: Period,
     pub key: String,

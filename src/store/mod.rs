@@ -1,6 +1,7 @@
 //! The store: one SQLite file, opened with the pragmas that keep money and stock safe, migrated
 //! at open. All SQL of the project lives under this module, one file per table.
 
+pub mod centre;
 pub mod devices;
 pub mod imports;
 pub mod people;
@@ -19,6 +20,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_stock.sql"),
     include_str!("../../migrations/0002_people.sql"),
     include_str!("../../migrations/0003_sales.sql"),
+    include_str!("../../migrations/0004_documents.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

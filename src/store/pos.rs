@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::device::{Category, DeviceKind};
 use crate::error::Result;
 use crate::money::Money;
-use crate::pos::{PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
+use crate::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
 
 crate::store::devices::sql_code!(PaymentMethod);
 
@@ -419,4 +419,51 @@ pub fn period_figures(
         by_programme,
         Money::from_cents(grand),
     ))
+}
+
+/// A credit note by its number, with who made it.
+pub fn credit_note(conn: &Connection, number: &str) -> Result<Option<(CreditNote, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT c.number, s.receipt, c.line_no, c.reason, c.refund_method, c.amount_cents, c.at, c.operator
+             FROM credit_notes c JOIN sales s ON s.id = c.sale_id WHERE c.number = ?1",
+            [number],
+            |r| {
+                Ok((
+                    CreditNote {
+                        number: r.get(0)?,
+                        cancels: r.get(1)?,
+                        line: r.get::<_, Option<i64>>(2)?.map(|l| l as usize),
+                        reason: r.get(3)?,
+                        refund_method: r.get(4)?,
+                        amount: Money::from_cents(r.get(5)?),
+                        at: r.get(6)?,
+                    },
+                    r.get(7)?,
+                ))
+            },
+        )
+        .optional()?)
+}
+
+/// The journal entry (content) that closed a permanence, if it is closed.
+pub fn session_close_entry(conn: &Connection, session_id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT j.content FROM cash_sessions s JOIN journal j ON j.seq = s.close_seq WHERE s.id = ?1",
+            [session_id],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The journal entry (content) of a period closing, by its key (`day:2026-11-22`).
+pub fn closing_entry(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT j.content FROM closings c JOIN journal j ON j.seq = c.journal_seq WHERE c.period_key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
 }

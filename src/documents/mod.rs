@@ -1,0 +1,403 @@
+//! Documents handed out: the receipt / purchase sheet (A4 or 80 mm roll), the onboarding sheet
+//! made for the device sold, the credit note, and the permanence (X/Z) and period closing
+//! reports, as PDF files with an embedded font.
+//!
+//! Each document is built in two steps: its *facts* are gathered from the store (a plain
+//! struct, see [`ReceiptFacts`]), then laid out on a [`layout::Canvas`] by a pure function. A
+//! receipt, credit note or closing report issued a second time is a duplicate: it is marked
+//! « COPIE n° k » and the reprint is written in the journal.
+
+pub mod layout;
+mod onboarding;
+mod receipt;
+mod reports;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::beneficiary;
+use crate::centre::{self, CentreSettings, Paper};
+use crate::device::{code_enum, DeviceKind};
+use crate::error::{Error, Result};
+use crate::journal;
+use crate::money::Money;
+use crate::pos::{self, PaymentMethod};
+use crate::stock;
+use crate::store::{self, centre as sql, Store};
+
+pub use onboarding::{profile_for, render_onboarding, OnboardingFacts, Profile};
+pub use receipt::render_receipt;
+pub use reports::{render_closing, render_credit_note, render_session_report, ClosingFacts, CreditNoteFacts};
+
+code_enum! {
+    /// The documents Comptoir prints.
+    pub enum DocumentKind, "document" {
+        Receipt => "receipt", "Ticket de vente", ["ticket", "recu"];
+        Onboarding => "onboarding", "Fiche de prise en main", ["fiche", "prise en main"];
+        CreditNote => "credit_note", "Avoir", ["avoir", "credit-note"];
+        Closing => "closing", "Rapport de clôture", ["cloture", "z"];
+    }
+}
+
+/// A document made: its PDF bytes and what the UI needs to say about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    pub kind: DocumentKind,
+    pub reference: String,
+    pub title: String,
+    pub file_name: String,
+    /// 0 for the original; k for « COPIE n° k » (documents with no copies are always 0).
+    pub copy: u32,
+    /// Settings the document needed and did not find, in French.
+    pub missing: Vec<String>,
+    pub pages: usize,
+    /// Text found outside the printable box (always empty unless there is a layout bug).
+    pub violations: Vec<String>,
+    #[serde(skip)]
+    pub pdf: Vec<u8>,
+}
+
+impl Document {
+    fn from_canvas(
+        kind: DocumentKind,
+        reference: &str,
+        title: String,
+        file_name: String,
+        copy: u32,
+        missing: Vec<String>,
+        canvas: layout::Canvas,
+    ) -> Document {
+        let pages = canvas.page_count();
+        let violations = canvas.violations();
+        Document {
+            kind,
+            reference: reference.to_string(),
+            file_name,
+            copy,
+            missing,
+            pages,
+            violations,
+            pdf: canvas.into_pdf(&title),
+            title,
+        }
+    }
+
+    /// Writes the PDF into `folder` (created if needed) and returns its path.
+    pub fn save_in(&self, folder: &Path) -> Result<PathBuf> {
+        std::fs::create_dir_all(folder).map_err(|source| Error::Io {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+        let path = folder.join(&self.file_name);
+        write_file(&path, &self.pdf)?;
+        Ok(path)
+    }
+}
+
+/// Writes a file whole or not at all (a temporary file renamed into place).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = path.with_extension("pdf.partial");
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)
+}
+
+/// Where documents are kept: `documents/` beside the database.
+pub fn folder(database: &Path) -> PathBuf {
+    database
+        .parent()
+        .map(|p| p.join("documents"))
+        .unwrap_or_else(|| PathBuf::from("documents"))
+}
+
+/// Checks that an image decodes (for the logo).
+pub fn check_image(bytes: &[u8]) -> Result<()> {
+    printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new())
+        .map(|_| ())
+        .map_err(|e| Error::Refused {
+            code: "invalid",
+            message: format!("Image illisible : {e}"),
+        })
+}
+
+/// Who sells: the centre's settings and logo.
+#[derive(Debug, Clone)]
+pub struct Seller {
+    pub settings: CentreSettings,
+    pub logo: Option<Vec<u8>>,
+}
+
+impl Seller {
+    pub fn load(store: &Store) -> Result<Seller> {
+        Ok(Seller {
+            settings: centre::load(store)?,
+            logo: centre::logo(store)?,
+        })
+    }
+
+    fn missing(&self) -> Vec<String> {
+        self.settings.missing().into_iter().map(String::from).collect()
+    }
+}
+
+/// One line of a receipt, with what identifies the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptLine {
+    pub kind: DeviceKind,
+    /// Brand and model, or the item's label.
+    pub designation: String,
+    pub tag: Option<String>,
+    pub serial: Option<String>,
+    pub imei: Option<String>,
+    pub battery_serial: Option<String>,
+    pub charger_serial: Option<String>,
+    pub os: Option<String>,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub total: Money,
+    pub cancelled_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptPayment {
+    pub method: PaymentMethod,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+/// Everything a receipt shows.
+#[derive(Debug, Clone)]
+pub struct ReceiptFacts {
+    pub seller: Seller,
+    pub receipt: String,
+    /// As stored (RFC 3339, UTC); printed in local time.
+    pub at: String,
+    pub operator: String,
+    pub buyer_first_name: Option<String>,
+    pub buyer: Option<String>,
+    pub programme: Option<String>,
+    pub lines: Vec<ReceiptLine>,
+    pub payments: Vec<ReceiptPayment>,
+    pub total: Money,
+    pub change: Money,
+    pub copy: u32,
+}
+
+fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Option<String>)> {
+    let Some(id) = id else { return Ok((None, None)) };
+    let person = beneficiary::get(store, id)?;
+    let first = person.fields.first_name.trim().to_string();
+    let full = format!("{} {}", first, person.fields.last_name.trim().to_uppercase())
+        .trim()
+        .to_string();
+    Ok((Some(first).filter(|s| !s.is_empty()), Some(full).filter(|s| !s.is_empty())))
+}
+
+/// Gathers a sale's receipt facts (copy 0: the caller decides the copy number).
+pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
+    let sale = pos::sale(store, receipt)?;
+    let (buyer_first_name, buyer) = person_names(store, sale.person_id)?;
+    let mut lines = Vec::new();
+    for line in &sale.lines {
+        let device = match &line.tag {
+            Some(tag) => Some(stock::find_by_code(store, tag)?),
+            None => None,
+        };
+        let designation = match &device {
+            Some(d) => format!("{} {}", d.brand, d.model).trim().to_string(),
+            None => line.label.clone(),
+        };
+        lines.push(ReceiptLine {
+            kind: line.kind,
+            designation,
+            tag: line.tag.clone(),
+            serial: device.as_ref().and_then(|d| d.serial.clone()),
+            imei: device.as_ref().and_then(|d| d.imei.clone()),
+            battery_serial: device.as_ref().and_then(|d| d.specs.battery_serial.clone()),
+            charger_serial: device.as_ref().and_then(|d| d.specs.charger_serial.clone()),
+            os: device.as_ref().and_then(|d| d.specs.os.clone()),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            total: line.total(),
+            cancelled_by: line.cancelled_by.clone(),
+        });
+    }
+    Ok(ReceiptFacts {
+        seller: Seller::load(store)?,
+        receipt: sale.receipt.clone(),
+        at: sale.at.clone(),
+        operator: sale.operator.clone(),
+        buyer_first_name,
+        buyer,
+        programme: sale.programme.clone(),
+        lines,
+        payments: sale
+            .payments
+            .iter()
+            .map(|p| ReceiptPayment {
+                method: p.method,
+                amount: p.amount,
+                reference: p.reference.clone(),
+            })
+            .collect(),
+        total: sale.total,
+        change: sale.change(),
+        copy: 0,
+    })
+}
+
+/// Records that a document is issued and returns its copy number: 0 the first time, then
+/// 1, 2… Each copy is journaled (who reprinted what, when).
+fn issue(store: &mut Store, kind: DocumentKind, reference: &str, operator: &str) -> Result<u32> {
+    store.with_tx(|tx| {
+        let copy = sql::issues_count(tx, kind.code(), reference)?;
+        let now = store::now_text();
+        let seq = if copy > 0 {
+            #[derive(Serialize)]
+            struct Reprint<'a> {
+                document: &'a str,
+                reference: &'a str,
+                copy: u32,
+            }
+            let entry = Reprint {
+                document: kind.code(),
+                reference,
+                copy,
+            };
+            Some(journal::append(tx, "document_copy", operator, &now, &entry)?)
+        } else {
+            None
+        };
+        sql::insert_issue(tx, kind.code(), reference, copy, &now, operator, seq)?;
+        Ok(copy)
+    })
+}
+
+fn file_name(stem: &str, reference: &str, copy: u32) -> String {
+    let safe: String = reference
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    if copy > 0 {
+        format!("{stem}-{safe}-copie-{copy}.pdf")
+    } else {
+        format!("{stem}-{safe}.pdf")
+    }
+}
+
+/// The receipt of a sale, A4 or 80 mm roll (`None`: the paper chosen in the settings). The
+/// first issue is the original; every later one a numbered, journaled copy.
+pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, operator: &str) -> Result<Document> {
+    let mut facts = receipt_facts(store, receipt)?;
+    let paper = paper.unwrap_or(facts.seller.settings.paper);
+    facts.copy = issue(store, DocumentKind::Receipt, &facts.receipt, operator)?;
+    let missing = facts.seller.missing();
+    let canvas = render_receipt(&facts, paper);
+    let stem = match paper {
+        Paper::A4 => "ticket",
+        Paper::Roll80 => "ticket-80mm",
+    };
+    Ok(Document::from_canvas(
+        DocumentKind::Receipt,
+        &facts.receipt,
+        format!("Ticket de vente {}", facts.receipt),
+        file_name(stem, &facts.receipt, facts.copy),
+        facts.copy,
+        missing,
+        canvas,
+    ))
+}
+
+/// The onboarding sheet of a sale: one page per device that needs one.
+pub fn onboarding(store: &Store, receipt: &str) -> Result<Document> {
+    let facts = receipt_facts(store, receipt)?;
+    let missing: Vec<String> = onboarding::missing(&facts.seller.settings);
+    let sheets: Vec<OnboardingFacts> = OnboardingFacts::of_sale(&facts);
+    if sheets.is_empty() {
+        return Err(Error::Refused {
+            code: "invalid",
+            message: format!(
+                "La vente {} ne contient ni ordinateur, ni téléphone, ni tablette : pas de fiche de prise en main.",
+                facts.receipt
+            ),
+        });
+    }
+    let canvas = render_onboarding(&facts.seller, &sheets);
+    Ok(Document::from_canvas(
+        DocumentKind::Onboarding,
+        &facts.receipt,
+        format!("Fiche de prise en main {}", facts.receipt),
+        file_name("fiche-prise-en-main", &facts.receipt, 0),
+        0,
+        missing,
+        canvas,
+    ))
+}
+
+/// A credit note, by its number.
+pub fn credit_note(store: &mut Store, number: &str, operator: &str) -> Result<Document> {
+    let mut facts = CreditNoteFacts::load(store, number)?;
+    facts.copy = issue(store, DocumentKind::CreditNote, &facts.note.number, operator)?;
+    let missing = facts.receipt.seller.missing();
+    let canvas = render_credit_note(&facts);
+    Ok(Document::from_canvas(
+        DocumentKind::CreditNote,
+        &facts.note.number.clone(),
+        format!("Avoir {}", facts.note.number),
+        file_name("avoir", &facts.note.number, facts.copy),
+        facts.copy,
+        missing,
+        canvas,
+    ))
+}
+
+/// A closing report: `reference` is a permanence number (its Z report once closed, else its X
+/// report), or a period closing key (`day:2026-11-22`, `month:2026-11`, `year:2026`).
+pub fn closing(store: &mut Store, reference: &str, operator: &str) -> Result<Document> {
+    let reference = reference.trim();
+    let mut facts = ClosingFacts::load(store, reference)?;
+    let final_report = facts.is_final();
+    if final_report {
+        facts.copy = issue(store, DocumentKind::Closing, reference, operator)?;
+    }
+    let missing = facts.seller.missing();
+    let (canvas, title, stem) = match &facts.report {
+        reports::Report::Session(_) => (
+            render_session_report(&facts),
+            format!("Rapport de permanence {reference}"),
+            if final_report {
+                "rapport-z-permanence"
+            } else {
+                "rapport-x-permanence"
+            },
+        ),
+        reports::Report::Period(_) => (
+            render_closing(&facts),
+            format!("Clôture {reference}"),
+            "cloture",
+        ),
+    };
+    Ok(Document::from_canvas(
+        DocumentKind::Closing,
+        reference,
+        title,
+        file_name(stem, reference, facts.copy),
+        facts.copy,
+        missing,
+        canvas,
+    ))
+}
+
+/// The copy mark printed on duplicates.
+pub fn copy_mark(copy: u32) -> Option<String> {
+    (copy > 0).then(|| format!("COPIE n° {copy}"))
+}
+
+/// How the missing settings are named on a document.
+pub fn missing_notice(missing: &[&str]) -> Option<String> {
+    (!missing.is_empty()).then(|| format!("À compléter dans Réglages : {}.", missing.join(", ")))
+}

@@ -1,0 +1,92 @@
+//! SQL of the centre's settings (rows `centre.*` of `settings`), its logo, and the register of
+//! documents issued (original and copies).
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::centre::CentreInput;
+use crate::error::Result;
+use crate::store::pos::{set_setting, setting};
+
+const PREFIX: &str = "centre.";
+
+pub fn load(conn: &Connection) -> Result<CentreInput> {
+    let get = |key: &str| -> Result<String> { Ok(setting(conn, &format!("{PREFIX}{key}"))?.unwrap_or_default()) };
+    Ok(CentreInput {
+        name: get("name")?,
+        address: get("address")?,
+        siret: get("siret")?,
+        vat_mention: get("vat_mention")?,
+        help_phone: get("help_phone")?,
+        help_email: get("help_email")?,
+        help_hours: get("help_hours")?,
+        help_url: get("help_url")?,
+        printer: get("printer")?,
+        paper: get("paper")?,
+    })
+}
+
+pub fn save(conn: &Connection, input: &CentreInput) -> Result<()> {
+    let fields = [
+        ("name", &input.name),
+        ("address", &input.address),
+        ("siret", &input.siret),
+        ("vat_mention", &input.vat_mention),
+        ("help_phone", &input.help_phone),
+        ("help_email", &input.help_email),
+        ("help_hours", &input.help_hours),
+        ("help_url", &input.help_url),
+        ("printer", &input.printer),
+        ("paper", &input.paper),
+    ];
+    for (key, value) in fields {
+        set_setting(conn, &format!("{PREFIX}{key}"), value)?;
+    }
+    Ok(())
+}
+
+pub fn logo(conn: &Connection) -> Result<Option<Vec<u8>>> {
+    Ok(conn
+        .query_row("SELECT bytes FROM centre_logo WHERE id = 1", [], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_logo(conn: &Connection, media_type: &str, bytes: &[u8], now: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO centre_logo (id, media_type, bytes, updated_at) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET media_type = excluded.media_type, bytes = excluded.bytes,
+             updated_at = excluded.updated_at",
+        params![media_type, bytes, now],
+    )?;
+    Ok(())
+}
+
+pub fn remove_logo(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM centre_logo", [])?;
+    Ok(())
+}
+
+/// The number of times a document was issued already (0: never).
+pub fn issues_count(conn: &Connection, kind: &str, reference: &str) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM document_issues WHERE kind = ?1 AND reference = ?2",
+        params![kind, reference],
+        |r| r.get(0),
+    )?)
+}
+
+pub fn insert_issue(
+    conn: &Connection,
+    kind: &str,
+    reference: &str,
+    copy: u32,
+    at: &str,
+    operator: &str,
+    journal_seq: Option<i64>,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO document_issues (kind, reference, copy, at, operator, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![kind, reference, copy, at, operator, journal_seq],
+    )?;
+    Ok(())
+}
