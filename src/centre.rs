@@ -245,7 +245,10 @@ impl CentreInput {
             }),
         };
         let printer = clean(&self.printer);
-        if printer.as_ref().is_some_and(|p| p.starts_with('-') || p.chars().count() > 127) {
+        if printer
+            .as_ref()
+            .is_some_and(|p| p.starts_with('-') || p.chars().count() > 127)
+        {
             fail("printer", "Nom d'imprimante invalide.".into());
         }
         let paper = match clean(&self.paper) {
@@ -377,7 +380,10 @@ mod tests {
         };
         let errors = input.parse().unwrap_err();
         let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["address", "siret", "help_phone", "help_email", "help_url", "paper"]);
+        assert_eq!(
+            fields,
+            ["address", "siret", "help_phone", "help_email", "help_url", "paper"]
+        );
     }
 
     #[test]

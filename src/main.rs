@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use comptoir::beneficiary::{self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary};
+use comptoir::centre::{self, CentreInput, Paper};
 use comptoir::device::{AssetTag, Category, DeviceKind, DeviceState, StockAction};
 use comptoir::diagnostic::{self, Answers, Place, ScreenWish, Use};
 use comptoir::eligibility::fr_date;
@@ -17,7 +18,6 @@ use comptoir::pos::{
 };
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::centre::{self, CentreInput, Paper};
 use comptoir::{delivery, demo, documents, journal, local, printing, Error, Store};
 
 #[derive(Parser)]
@@ -1130,11 +1130,16 @@ fn document_command(
             print,
         } => (documents::receipt(store, &receipt, format, who)?, out, print),
         DocumentCommand::Onboarding { receipt, out, print } => (documents::onboarding(store, &receipt)?, out, print),
-        DocumentCommand::CreditNote { number, out, print } => (documents::credit_note(store, &number, who)?, out, print),
+        DocumentCommand::CreditNote { number, out, print } => {
+            (documents::credit_note(store, &number, who)?, out, print)
+        }
         DocumentCommand::Closing { id, out, print } => (documents::closing(store, &id, who)?, out, print),
         DocumentCommand::Print { file, printer } => {
             let printer = printer.or(centre::load(store)?.printer);
-            let title = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let title = file
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
             let job = printing::print(&file, printer.as_deref(), &title)?;
             output(json, &job, || print_message(&job));
             return Ok(());
@@ -1183,7 +1188,9 @@ fn document_command(
         let mut lines = vec![format!(
             "{}{} : {} ({} page{}, {} Ko)",
             document.title,
-            documents::copy_mark(document.copy).map(|m| format!(" — {m}")).unwrap_or_default(),
+            documents::copy_mark(document.copy)
+                .map(|m| format!(" — {m}"))
+                .unwrap_or_default(),
             path.display(),
             document.pages,
             if document.pages > 1 { "s" } else { "" },
@@ -1207,7 +1214,10 @@ fn print_message(job: &printing::PrintJob) -> String {
     format!(
         "Envoyé à l'imprimante {}{}.",
         job.printer.as_deref().unwrap_or("par défaut"),
-        job.job.as_deref().map(|j| format!(" (travail {j})")).unwrap_or_default()
+        job.job
+            .as_deref()
+            .map(|j| format!(" (travail {j})"))
+            .unwrap_or_default()
     )
 }
 
@@ -1250,7 +1260,10 @@ fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Resu
             if remove {
                 centre::remove_logo(store)?;
             } else if let Some(file) = file {
-                let bytes = std::fs::read(&file).map_err(|source| Error::Io { path: file.clone(), source })?;
+                let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+                    path: file.clone(),
+                    source,
+                })?;
                 centre::set_logo(store, &bytes)?;
             }
         }

@@ -59,7 +59,11 @@ pub fn printers() -> Result<Vec<Printer>> {
     if cfg!(windows) {
         let out = run(
             "powershell",
-            &["-NoProfile", "-Command", "Get-Printer | Select-Object -ExpandProperty Name"],
+            &[
+                "-NoProfile",
+                "-Command",
+                "Get-Printer | Select-Object -ExpandProperty Name",
+            ],
         )?;
         return Ok(String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -104,7 +108,10 @@ pub fn printers() -> Result<Vec<Printer>> {
 /// Sends a PDF to `printer` (none: the system's default printer).
 pub fn print(path: &Path, printer: Option<&str>, title: &str) -> Result<PrintJob> {
     if !path.is_file() {
-        return Err(refused(format!("Le document {} n'existe plus : refaites-le.", path.display())));
+        return Err(refused(format!(
+            "Le document {} n'existe plus : refaites-le.",
+            path.display()
+        )));
     }
     let file = path.to_string_lossy().to_string();
     if cfg!(windows) {
@@ -115,7 +122,10 @@ pub fn print(path: &Path, printer: Option<&str>, title: &str) -> Result<PrintJob
                 file.replace('\'', "''"),
                 p.replace('\'', "''")
             ),
-            None => format!("Start-Process -FilePath '{}' -Verb Print -Wait", file.replace('\'', "''")),
+            None => format!(
+                "Start-Process -FilePath '{}' -Verb Print -Wait",
+                file.replace('\'', "''")
+            ),
         };
         let out = run("powershell", &["-NoProfile", "-Command", &script])?;
         if !out.status.success() {
@@ -174,7 +184,10 @@ pub fn print(path: &Path, printer: Option<&str>, title: &str) -> Result<PrintJob
 /// Opens a file in the desktop's viewer.
 pub fn open(path: &Path) -> Result<()> {
     if !path.is_file() {
-        return Err(refused(format!("Le document {} n'existe plus : refaites-le.", path.display())));
+        return Err(refused(format!(
+            "Le document {} n'existe plus : refaites-le.",
+            path.display()
+        )));
     }
     let file = path.to_string_lossy().to_string();
     let (program, args): (&str, Vec<&str>) = if cfg!(windows) {

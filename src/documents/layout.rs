@@ -9,8 +9,8 @@
 use std::sync::LazyLock;
 
 use printpdf::{
-    Color, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Polygon, PolygonRing, Pt, RawImage, TextItem, TextMatrix, XObjectTransform,
+    Color, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
+    Polygon, PolygonRing, Pt, RawImage, TextItem, TextMatrix, XObjectTransform,
 };
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
@@ -32,7 +32,8 @@ static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
     let parse = |bytes: &[u8]| {
         ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).expect("the shipped Liberation Sans font parses")
     };
-    let face = |bytes: &'static [u8]| ttf_parser::Face::parse(bytes, 0).expect("the shipped Liberation Sans font parses");
+    let face =
+        |bytes: &'static [u8]| ttf_parser::Face::parse(bytes, 0).expect("the shipped Liberation Sans font parses");
     Fonts {
         regular: parse(REGULAR_TTF),
         bold: parse(BOLD_TTF),
@@ -131,9 +132,27 @@ pub struct Placed {
 #[derive(Debug, Clone)]
 enum Item {
     Text(Placed),
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32 },
-    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<f32> },
-    Image { x: f32, y: f32, w: f32, h: f32, image: usize },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        thickness: f32,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<f32>,
+    },
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: usize,
+    },
 }
 
 /// Pages being laid out.
@@ -351,7 +370,13 @@ impl Canvas {
         }
         self.images.push(image);
         let index = self.images.len() - 1;
-        self.push(Item::Image { x, y, w, h, image: index });
+        self.push(Item::Image {
+            x,
+            y,
+            w,
+            h,
+            image: index,
+        });
         (w, h)
     }
 
@@ -380,7 +405,10 @@ impl Canvas {
                 ));
             }
             if let Some(c) = p.text.chars().find(|c| !has_glyph(*c, p.bold)) {
-                found.push(format!("« {} » : le caractère U+{:04X} n'a pas de glyphe", p.text, c as u32));
+                found.push(format!(
+                    "« {} » : le caractère U+{:04X} n'a pas de glyphe",
+                    p.text, c as u32
+                ));
             }
         }
         found
@@ -401,7 +429,11 @@ impl Canvas {
         let mut doc = PdfDocument::new(title);
         let regular = doc.add_font(&FONTS.regular);
         let bold = doc.add_font(&FONTS.bold);
-        let images: Vec<_> = self.images.iter().map(|img| (doc.add_image(img), img.width, img.height)).collect();
+        let images: Vec<_> = self
+            .images
+            .iter()
+            .map(|img| (doc.add_image(img), img.width, img.height))
+            .collect();
         let mut pages = Vec::new();
         for items in &self.pages {
             let mut ops = Vec::new();
@@ -559,7 +591,13 @@ mod tests {
     #[test]
     fn a_canvas_reports_text_past_the_margin() {
         let mut canvas = Canvas::a4();
-        canvas.paragraph("Un texte long qui se replie sans jamais dépasser la marge de droite. ".repeat(20).trim(), 12.0, false);
+        canvas.paragraph(
+            "Un texte long qui se replie sans jamais dépasser la marge de droite. "
+                .repeat(20)
+                .trim(),
+            12.0,
+            false,
+        );
         assert!(canvas.violations().is_empty(), "{:?}", canvas.violations());
         canvas.text_at(190.0, 50.0, "dépasse", 12.0, false);
         let v = canvas.violations();

@@ -194,7 +194,10 @@ fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Optio
     let full = format!("{} {}", first, person.fields.last_name.trim().to_uppercase())
         .trim()
         .to_string();
-    Ok((Some(first).filter(|s| !s.is_empty()), Some(full).filter(|s| !s.is_empty())))
+    Ok((
+        Some(first).filter(|s| !s.is_empty()),
+        Some(full).filter(|s| !s.is_empty()),
+    ))
 }
 
 /// Gathers a sale's receipt facts (copy 0: the caller decides the copy number).
@@ -375,11 +378,7 @@ pub fn closing(store: &mut Store, reference: &str, operator: &str) -> Result<Doc
                 "rapport-x-permanence"
             },
         ),
-        reports::Report::Period(_) => (
-            render_closing(&facts),
-            format!("Clôture {reference}"),
-            "cloture",
-        ),
+        reports::Report::Period(_) => (render_closing(&facts), format!("Clôture {reference}"), "cloture"),
     };
     Ok(Document::from_canvas(
         DocumentKind::Closing,

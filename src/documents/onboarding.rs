@@ -90,24 +90,26 @@ pub fn profile_for(kind: DeviceKind, os: Option<&str>, brand: &str) -> Option<Pr
     match kind {
         DeviceKind::Laptop | DeviceKind::Desktop => Some(if os.contains("windows") {
             Profile::ComputerWindows
-        } else if ["linux", "ubuntu", "mint", "debian", "emmabunt", "primtux", "zorin", "fedora", "elementary"]
-            .iter()
-            .any(|l| os.contains(l))
+        } else if [
+            "linux",
+            "ubuntu",
+            "mint",
+            "debian",
+            "emmabunt",
+            "primtux",
+            "zorin",
+            "fedora",
+            "elementary",
+        ]
+        .iter()
+        .any(|l| os.contains(l))
         {
             Profile::ComputerLinux
         } else {
             Profile::Computer
         }),
-        DeviceKind::Smartphone => Some(if apple {
-            Profile::IPhone
-        } else {
-            Profile::AndroidPhone
-        }),
-        DeviceKind::Tablet => Some(if apple {
-            Profile::IPad
-        } else {
-            Profile::AndroidTablet
-        }),
+        DeviceKind::Smartphone => Some(if apple { Profile::IPhone } else { Profile::AndroidPhone }),
+        DeviceKind::Tablet => Some(if apple { Profile::IPad } else { Profile::AndroidTablet }),
         _ => None,
     }
 }
@@ -183,7 +185,10 @@ fn fill(text: &str, settings: &CentreSettings) -> String {
     text.replace("{centre}", settings.name.as_deref().unwrap_or("votre centre"))
         .replace(
             "{horaires}",
-            settings.help_hours.as_deref().unwrap_or("horaires à demander au centre"),
+            settings
+                .help_hours
+                .as_deref()
+                .unwrap_or("horaires à demander au centre"),
         )
         .replace(
             "{telephone}",
@@ -194,8 +199,8 @@ fn fill(text: &str, settings: &CentreSettings) -> String {
         .replace("{url}", &settings.help_url)
 }
 
-const BODY: f32 = 12.5;
-const HEADING: f32 = 14.0;
+const BODY: f32 = 13.5;
+const HEADING: f32 = 15.0;
 
 fn section(c: &mut Canvas, heading: &str, text: &str, width: f32) {
     let x = c.left();

@@ -41,7 +41,14 @@ pub(super) fn header(canvas: &mut Canvas, seller: &Seller, right: &[HeaderLine])
         canvas.paragraph_in(left_x, left_w, line, 10.0, false, Align::Left);
     }
     if let Some(siret) = &settings.siret {
-        canvas.paragraph_in(left_x, left_w, &format!("SIRET : {}", siret.display()), 10.0, false, Align::Left);
+        canvas.paragraph_in(
+            left_x,
+            left_w,
+            &format!("SIRET : {}", siret.display()),
+            10.0,
+            false,
+            Align::Left,
+        );
     }
     if let Some(notice) = missing_notice(&settings.missing()) {
         canvas.space(1.0);
@@ -116,7 +123,11 @@ fn a4(facts: &ReceiptFacts) -> Canvas {
     }
     header(&mut c, &facts.seller, &right);
 
-    c.field("Acheteur", facts.buyer.as_deref().unwrap_or("(vente sans bénéficiaire)"), 11.0);
+    c.field(
+        "Acheteur",
+        facts.buyer.as_deref().unwrap_or("(vente sans bénéficiaire)"),
+        11.0,
+    );
     if let Some(programme) = &facts.programme {
         c.field("Programme", programme, 10.0);
     }
@@ -190,7 +201,14 @@ fn a4(facts: &ReceiptFacts) -> Canvas {
     c.rect(c.left(), top, box_w, box_h, None);
     c.rect(c.left() + box_w + gap, top, box_w, box_h, None);
     c.y = top + 1.5;
-    c.paragraph_in(c.left() + 2.0, box_w - 4.0, "Signature de l'acheteur", 9.0, true, Align::Left);
+    c.paragraph_in(
+        c.left() + 2.0,
+        box_w - 4.0,
+        "Signature de l'acheteur",
+        9.0,
+        true,
+        Align::Left,
+    );
     c.y = top + 1.5;
     let x2 = c.left() + box_w + gap + 2.0;
     c.paragraph_in(x2, box_w - 4.0, "Signature du médiateur", 9.0, true, Align::Left);
@@ -253,7 +271,14 @@ fn roll(facts: &ReceiptFacts) -> Canvas {
         c.line(&mark, 11.0, true, Align::Center);
     }
     let (x, w) = (c.left(), c.content_width());
-    c.paragraph_in(x, w, s.name.as_deref().unwrap_or("Association (nom à compléter)"), 10.0, true, Align::Center);
+    c.paragraph_in(
+        x,
+        w,
+        s.name.as_deref().unwrap_or("Association (nom à compléter)"),
+        10.0,
+        true,
+        Align::Center,
+    );
     for line in &s.address {
         c.paragraph_in(x, w, line, 8.0, false, Align::Center);
     }
@@ -271,7 +296,10 @@ fn roll(facts: &ReceiptFacts) -> Canvas {
     c.paragraph(&format!("Le {}", when(facts)), 8.0, false);
     c.paragraph(&format!("Médiateur : {}", facts.operator), 8.0, false);
     c.paragraph(
-        &format!("Acheteur : {}", facts.buyer.as_deref().unwrap_or("(vente sans bénéficiaire)")),
+        &format!(
+            "Acheteur : {}",
+            facts.buyer.as_deref().unwrap_or("(vente sans bénéficiaire)")
+        ),
         8.0,
         false,
     );

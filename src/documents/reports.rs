@@ -71,7 +71,11 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
         true,
     );
     c.space(2.0);
-    c.field("Acheteur", sale.buyer.as_deref().unwrap_or("(vente sans bénéficiaire)"), 11.0);
+    c.field(
+        "Acheteur",
+        sale.buyer.as_deref().unwrap_or("(vente sans bénéficiaire)"),
+        11.0,
+    );
     c.field("Motif", &note.reason, 11.0);
     c.space(3.0);
     c.line("Lignes annulées", 11.0, true, Align::Left);
@@ -88,7 +92,14 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
         let height = Canvas::measure(&title(line), 10.0, true, desc_w) + Canvas::measure(&id, 9.0, false, desc_w);
         c.ensure(height);
         let y = c.y;
-        c.line_in(c.right() - amount_w, amount_w, &format!("- {}", line.total), 10.0, false, Align::Right);
+        c.line_in(
+            c.right() - amount_w,
+            amount_w,
+            &format!("- {}", line.total),
+            10.0,
+            false,
+            Align::Right,
+        );
         c.y = y;
         let x = c.left();
         c.paragraph_in(x, desc_w, &title(line), 10.0, true, Align::Left);
@@ -100,9 +111,23 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
     c.hline(0.5);
     c.space(2.0);
     let y = c.y;
-    c.line_in(c.left(), c.content_width() - amount_w - 4.0, "Montant de l'avoir", 12.0, true, Align::Right);
+    c.line_in(
+        c.left(),
+        c.content_width() - amount_w - 4.0,
+        "Montant de l'avoir",
+        12.0,
+        true,
+        Align::Right,
+    );
     c.y = y;
-    c.line_in(c.right() - amount_w, amount_w, &note.amount.to_string(), 12.0, true, Align::Right);
+    c.line_in(
+        c.right() - amount_w,
+        amount_w,
+        &note.amount.to_string(),
+        12.0,
+        true,
+        Align::Right,
+    );
     c.field("Remboursé par", note.refund_method.label(), 11.0);
     c.space(4.0);
     c.paragraph(&sale.seller.settings.vat_mention, 9.5, false);
@@ -133,9 +158,19 @@ impl ClosingFacts {
     pub fn load(store: &Store, reference: &str) -> Result<ClosingFacts> {
         let report = if let Ok(id) = reference.parse::<i64>() {
             match sql::session_close_entry(store.conn(), id)? {
-                Some(content) => Report::Session(serde_json::from_str(&content).map_err(|e| {
-                    refused(format!("Le rapport Z de la permanence {id} est illisible dans le journal : {e}"))
-                })?),
+                Some(content) => {
+                    let mut z: CashReport = serde_json::from_str(&content).map_err(|e| {
+                        refused(format!(
+                            "Le rapport Z de la permanence {id} est illisible dans le journal : {e}"
+                        ))
+                    })?;
+                    // The entry is written as the permanence closes: when and by whom it closed
+                    // are on the permanence's row.
+                    if let Some(session) = sql::session(store.conn(), id)? {
+                        z.session = session;
+                    }
+                    Report::Session(z)
+                }
                 None => match pos::current_session(store)? {
                     Some(open) if open.id == id => Report::Session(pos::x_report(store)?),
                     _ => return Err(refused(format!("Aucune permanence ne porte le numéro {id}."))),
@@ -147,10 +182,11 @@ impl ClosingFacts {
                     "Aucune clôture « {reference} » (exemples : une permanence « 12 », une clôture « day:2026-11-22 », « month:2026-11 », « year:2026 »)."
                 ))
             })?;
-            Report::Period(
-                serde_json::from_str(&content)
-                    .map_err(|e| refused(format!("La clôture « {reference} » est illisible dans le journal : {e}")))?,
-            )
+            Report::Period(serde_json::from_str(&content).map_err(|e| {
+                refused(format!(
+                    "La clôture « {reference} » est illisible dans le journal : {e}"
+                ))
+            })?)
         };
         Ok(ClosingFacts {
             seller: Seller::load(store)?,
@@ -177,7 +213,14 @@ fn method_table(c: &mut Canvas, columns: &[(&str, &BTreeMap<PaymentMethod, Money
     c.line_in(c.left(), label_w, "Moyen de paiement", 10.0, true, Align::Left);
     for (i, (heading, _)) in columns.iter().enumerate() {
         c.y = y;
-        c.line_in(c.left() + label_w + i as f32 * col_w, col_w, heading, 10.0, true, Align::Right);
+        c.line_in(
+            c.left() + label_w + i as f32 * col_w,
+            col_w,
+            heading,
+            10.0,
+            true,
+            Align::Right,
+        );
     }
     c.hline(0.5);
     c.space(1.0);
@@ -190,7 +233,14 @@ fn method_table(c: &mut Canvas, columns: &[(&str, &BTreeMap<PaymentMethod, Money
         for (i, (_, values)) in columns.iter().enumerate() {
             c.y = y;
             let value = values.get(method).map(|m| m.to_string()).unwrap_or_else(|| "—".into());
-            c.line_in(c.left() + label_w + i as f32 * col_w, col_w, &value, 10.0, false, Align::Right);
+            c.line_in(
+                c.left() + label_w + i as f32 * col_w,
+                col_w,
+                &value,
+                10.0,
+                false,
+                Align::Right,
+            );
         }
     }
     c.space(2.0);
@@ -221,19 +271,31 @@ pub fn render_session_report(facts: &ClosingFacts) -> Canvas {
         vec![
             (title.into(), 13.0, true),
             (format!("Permanence n° {}", r.session.id), 11.0, true),
-            (format!("Édité le {}", format_timestamp(&crate::store::now_text())), 9.0, false),
+            (
+                format!("Édité le {}", format_timestamp(&crate::store::now_text())),
+                9.0,
+                false,
+            ),
         ],
     );
     c.field(
         "Ouverte",
-        &format!("le {} par {}", format_timestamp(&r.session.opened_at), r.session.opened_by),
+        &format!(
+            "le {} par {}",
+            format_timestamp(&r.session.opened_at),
+            r.session.opened_by
+        ),
         11.0,
     );
     if let (Some(at), Some(by)) = (&r.session.closed_at, &r.session.closed_by) {
         c.field("Clôturée", &format!("le {} par {}", format_timestamp(at), by), 11.0);
     }
     c.field("Fond de caisse", &r.session.float.to_string(), 11.0);
-    c.field("Ventes", &format!("{} pour un total de {}", r.sales, r.sales_total), 11.0);
+    c.field(
+        "Ventes",
+        &format!("{} pour un total de {}", r.sales, r.sales_total),
+        11.0,
+    );
     c.field("Avoirs", &r.credit_notes.to_string(), 11.0);
     c.space(4.0);
     let mut columns: Vec<(&str, &BTreeMap<PaymentMethod, Money>)> =
@@ -281,7 +343,11 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
         vec![
             (format!("CLÔTURE — {}", k.period.label().to_uppercase()), 13.0, true),
             (period.clone(), 11.0, true),
-            (format!("Édité le {}", format_timestamp(&crate::store::now_text())), 9.0, false),
+            (
+                format!("Édité le {}", format_timestamp(&crate::store::now_text())),
+                9.0,
+                false,
+            ),
         ],
     );
     c.field(
@@ -289,8 +355,16 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
         &format!("du {} au {}", k.start.format("%d/%m/%Y"), k.end.format("%d/%m/%Y")),
         11.0,
     );
-    c.field("Ventes", &format!("{} pour un total de {}", k.sales, k.sales_total), 11.0);
-    c.field("Avoirs", &format!("{} pour un total de {}", k.credit_notes, k.credit_total), 11.0);
+    c.field(
+        "Ventes",
+        &format!("{} pour un total de {}", k.sales, k.sales_total),
+        11.0,
+    );
+    c.field(
+        "Avoirs",
+        &format!("{} pour un total de {}", k.credit_notes, k.credit_total),
+        11.0,
+    );
     c.field("Net de la période", &k.net.to_string(), 11.0);
     c.field("Grand total perpétuel", &k.grand_total.to_string(), 11.0);
     c.space(4.0);

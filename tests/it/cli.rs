@@ -431,3 +431,90 @@ fn a_permanence_through_the_cli_and_a_tampered_journal_fails_verification() {
     let v: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
     assert_eq!(v["broken"]["seq"], target);
 }
+
+#[test]
+fn documents_and_centre_settings_through_the_cli() {
+    let db = TestDb::new();
+    json(&comptoir(&db, &["demo", "--json"]));
+    let bad = comptoir(&db, &["centre", "set", "--siret", "732 829 320 00075", "--json"]);
+    assert!(!bad.status.success());
+    let err: Value = serde_json::from_slice(&bad.stderr).unwrap();
+    assert!(err["error"]["message"].as_str().unwrap().contains("clé de contrôle"));
+    let settings = json(&comptoir(
+        &db,
+        &[
+            "centre",
+            "set",
+            "--name",
+            "Centre social Émile-Zola",
+            "--address",
+            "3 place Émile-Zola|69100 Villeurbanne",
+            "--siret",
+            "73282932000074",
+            "--paper",
+            "80mm",
+            "--json",
+        ],
+    ));
+    assert_eq!(settings["siret"], "73282932000074");
+    assert_eq!(settings["address"].as_array().unwrap().len(), 2);
+    assert_eq!(settings["paper"], "80mm");
+
+    let sales = json(&comptoir(&db, &["sale", "list", "--json"]));
+    let laptop_sale = sales
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["receipt"].as_str().unwrap().to_string())
+        .last()
+        .unwrap();
+    let out = db.dir.path().join("ticket.pdf");
+    let made = json(&comptoir(
+        &db,
+        &[
+            "document",
+            "receipt",
+            &laptop_sale,
+            "--out",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert_eq!(made["copy"], 0);
+    assert_eq!(
+        made["file_name"].as_str().unwrap(),
+        format!("ticket-80mm-{laptop_sale}.pdf")
+    );
+    assert!(made["missing"].as_array().unwrap().is_empty());
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+    let again = json(&comptoir(
+        &db,
+        &["document", "receipt", &laptop_sale, "--format", "a4", "--json"],
+    ));
+    assert_eq!(again["copy"], 1);
+    // Without --out: the documents folder beside the database.
+    let path = std::path::PathBuf::from(again["path"].as_str().unwrap());
+    assert_eq!(path.parent().unwrap(), db.dir.path().join("documents"));
+    assert!(path.is_file());
+
+    let sheet = db.dir.path().join("fiche.pdf");
+    json(&comptoir(
+        &db,
+        &[
+            "document",
+            "onboarding",
+            &laptop_sale,
+            "--out",
+            sheet.to_str().unwrap(),
+            "--json",
+        ],
+    ));
+    assert!(sheet.is_file());
+    let unknown = comptoir(&db, &["document", "credit-note", "C01-R1-2026-AV-000404"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("Aucun avoir"));
+    // The demo permanence is closed: its Z report.
+    let z = json(&comptoir(&db, &["document", "closing", "1", "--json"]));
+    assert_eq!(z["kind"], "closing");
+    assert!(z["file_name"].as_str().unwrap().starts_with("rapport-z-permanence-1"));
+}

@@ -3,9 +3,11 @@
 
 mod cli;
 mod crash;
+mod documents;
 mod import;
 mod people;
 mod pos;
+mod printing;
 mod stock;
 mod store;
 
