@@ -26,6 +26,15 @@ fn main() {
             "sale_cancel",
             "sales_list",
             "sale_show",
+            "centre_show",
+            "centre_save",
+            "centre_logo",
+            "printers_list",
+            "document_make",
+            "sale_documents",
+            "document_print",
+            "document_open",
+            "document_save_as",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

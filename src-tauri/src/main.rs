@@ -21,6 +21,9 @@ use comptoir::pos::{
 };
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
+use comptoir::centre::{self, CentreInput, CentreSettings, Paper};
+use comptoir::documents::{self, Document, DocumentKind};
+use comptoir::printing::{self, PrintJob, Printer};
 use comptoir::{local, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
@@ -105,6 +108,8 @@ struct AppInfo {
     programmes_error: Option<UiError>,
     /// Set when the journal's chain does not verify: a blocking warning at start.
     journal_alert: Option<String>,
+    /// The receipt papers the settings offer.
+    papers: Vec<Term>,
 }
 
 #[tauri::command]
@@ -132,6 +137,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         startup_error: app.store.as_ref().err().cloned(),
         programmes_error: app.programmes.as_ref().err().cloned(),
         journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),
+        papers: device::terms::<Paper>(),
     }
 }
 
@@ -347,6 +353,154 @@ fn stock_apply(app: State<'_, App>, tag: String, action: StockAction, reason: St
     })
 }
 
+/// The centre's settings, valid, and as the form shows them.
+#[derive(Serialize)]
+struct CentreView {
+    settings: CentreSettings,
+    form: CentreInput,
+    missing: Vec<&'static str>,
+    papers: Vec<Term>,
+}
+
+fn centre_view(store: &Store) -> comptoir::Result<CentreView> {
+    let settings = centre::load(store)?;
+    Ok(CentreView {
+        form: CentreInput::from(&settings),
+        missing: settings.missing(),
+        papers: device::terms::<Paper>(),
+        settings,
+    })
+}
+
+#[tauri::command]
+fn centre_show(app: State<'_, App>) -> Reply<CentreView> {
+    app.with_store(|store| centre_view(store))
+}
+
+#[tauri::command]
+fn centre_save(app: State<'_, App>, input: CentreInput) -> Reply<CentreView> {
+    app.with_store(|store| {
+        centre::save(store, &input)?;
+        centre_view(store)
+    })
+}
+
+#[tauri::command]
+fn centre_logo(app: State<'_, App>, bytes: Option<Vec<u8>>) -> Reply<CentreView> {
+    app.with_store(|store| {
+        match bytes {
+            Some(bytes) => centre::set_logo(store, &bytes)?,
+            None => centre::remove_logo(store)?,
+        }
+        centre_view(store)
+    })
+}
+
+#[tauri::command]
+fn printers_list() -> Reply<Vec<Printer>> {
+    Ok(printing::printers()?)
+}
+
+/// A document made and kept in the documents folder; printed when asked. A printing failure
+/// is returned beside the document, which stays for a retry.
+#[derive(Serialize)]
+struct Made {
+    #[serde(flatten)]
+    document: Document,
+    printed: Option<PrintJob>,
+    print_error: Option<UiError>,
+}
+
+impl App {
+    fn documents_folder(&self) -> PathBuf {
+        documents::folder(&self.database)
+    }
+
+    fn keep_and_print(&self, store: &Store, document: Document, print: bool) -> comptoir::Result<Made> {
+        let path = document.save_in(&self.documents_folder())?;
+        let (printed, print_error) = if print {
+            let printer = centre::load(store)?.printer;
+            match printing::print(&path, printer.as_deref(), &document.title) {
+                Ok(job) => (Some(job), None),
+                Err(e) => (None, Some(UiError::from(e))),
+            }
+        } else {
+            (None, None)
+        };
+        Ok(Made {
+            document,
+            printed,
+            print_error,
+        })
+    }
+}
+
+/// A receipt, onboarding sheet, credit note or closing report (a reprint is a numbered copy).
+#[tauri::command]
+fn document_make(
+    app: State<'_, App>,
+    kind: DocumentKind,
+    reference: String,
+    paper: Option<Paper>,
+    print: bool,
+) -> Reply<Made> {
+    app.with_store(|store| {
+        let document = match kind {
+            DocumentKind::Receipt => documents::receipt(store, &reference, paper, &app.operator)?,
+            DocumentKind::Onboarding => documents::onboarding(store, &reference)?,
+            DocumentKind::CreditNote => documents::credit_note(store, &reference, &app.operator)?,
+            DocumentKind::Closing => documents::closing(store, &reference, &app.operator)?,
+        };
+        app.keep_and_print(store, document, print)
+    })
+}
+
+/// After a sale, in one action: the receipt and the onboarding sheet, printed.
+#[tauri::command]
+fn sale_documents(app: State<'_, App>, receipt: String, print: bool) -> Reply<Vec<Made>> {
+    app.with_store(|store| {
+        documents::after_sale(store, &receipt, &app.operator)?
+            .into_iter()
+            .map(|d| app.keep_and_print(store, d, print))
+            .collect()
+    })
+}
+
+/// Prints again a document already made (after a printer failure).
+#[tauri::command]
+fn document_print(app: State<'_, App>, file_name: String, title: String) -> Reply<PrintJob> {
+    let path = documents::path_in(&app.documents_folder(), &file_name)?;
+    let printer = app.with_store(|store| centre::load(store))?.printer;
+    Ok(printing::print(&path, printer.as_deref(), &title)?)
+}
+
+#[tauri::command]
+fn document_open(app: State<'_, App>, file_name: String) -> Reply<()> {
+    Ok(printing::open(&documents::path_in(&app.documents_folder(), &file_name)?)?)
+}
+
+/// « Enregistrer sous… »: the system's save dialog, then a copy. None when cancelled.
+#[tauri::command]
+async fn document_save_as(handle: tauri::AppHandle, file_name: String) -> Reply<Option<String>> {
+    use tauri_plugin_dialog::DialogExt;
+    let app = handle.state::<App>();
+    let from = documents::path_in(&app.documents_folder(), &file_name)?;
+    let chosen = handle
+        .dialog()
+        .file()
+        .set_title("Enregistrer le document")
+        .set_file_name(&file_name)
+        .add_filter("Document PDF", &["pdf"])
+        .blocking_save_file();
+    let Some(chosen) = chosen else { return Ok(None) };
+    let to = chosen.into_path().map_err(|e| UiError {
+        code: "invalid",
+        message: format!("Emplacement inutilisable : {e}"),
+    })?;
+    printing::save_as(&from, &to)?;
+    Ok(Some(to.display().to_string()))
+}
+
 /// `--db PATH` on the command line, like the CLI; else `COMPTOIR_DB`; else the OS default.
 fn database_from_args() -> PathBuf {
     let mut args = std::env::args_os().skip(1);
@@ -384,6 +538,7 @@ fn main() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_dialog::init())
         .manage(app)
         .invoke_handler(tauri::generate_handler![
             app_info,
@@ -408,6 +563,15 @@ fn main() {
             sale_cancel,
             sales_list,
             sale_show,
+            centre_show,
+            centre_save,
+            centre_logo,
+            printers_list,
+            document_make,
+            sale_documents,
+            document_print,
+            document_open,
+            document_save_as,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Comptoir n'a pas pu ouvrir sa fenêtre");

@@ -400,3 +400,31 @@ pub fn copy_mark(copy: u32) -> Option<String> {
 pub fn missing_notice(missing: &[&str]) -> Option<String> {
     (!missing.is_empty()).then(|| format!("À compléter dans Réglages : {}.", missing.join(", ")))
 }
+
+/// What a family takes home after a sale, in one action: the receipt (on the paper chosen in
+/// the settings) and, when the sale holds a computer, a phone or a tablet, its onboarding sheet.
+pub fn after_sale(store: &mut Store, receipt: &str, operator: &str) -> Result<Vec<Document>> {
+    let mut made = vec![self::receipt(store, receipt, None, operator)?];
+    match onboarding(store, receipt) {
+        Ok(sheet) => made.push(sheet),
+        Err(Error::Refused { code: "invalid", .. }) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(made)
+}
+
+/// A document of `folder` by its file name only (no folder part, no `..`): the UI names the
+/// documents it prints or opens, it never gives a path.
+pub fn path_in(folder: &Path, file_name: &str) -> Result<PathBuf> {
+    let plain = !file_name.is_empty()
+        && !file_name.contains(['/', '\\', ':'])
+        && !file_name.starts_with('.')
+        && file_name.ends_with(".pdf");
+    if !plain {
+        return Err(Error::Refused {
+            code: "invalid",
+            message: format!("« {file_name} » n'est pas un document de Comptoir."),
+        });
+    }
+    Ok(folder.join(file_name))
+}

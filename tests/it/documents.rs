@@ -529,3 +529,29 @@ fn a_document_file_is_written_whole_or_not_at_all() {
     assert_eq!(std::fs::read(&path).unwrap(), doc.pdf);
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
 }
+
+#[test]
+fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_folder() {
+    let (db, mut store, programmes, caps) = setup();
+    let receipt = big_sale(&mut store, &programmes, &caps);
+    let made = documents::after_sale(&mut store, &receipt, "Amina").unwrap();
+    let kinds: Vec<_> = made.iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [documents::DocumentKind::Receipt, documents::DocumentKind::Onboarding]);
+    assert_eq!(made[0].copy, 0);
+    // A sale of SIM cards only: the receipt alone.
+    let sims = pos::list_sales(&store, 100)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.total == Money::from_euros(5))
+        .unwrap();
+    assert_eq!(documents::after_sale(&mut store, &sims.receipt, "Amina").unwrap().len(), 1);
+
+    let folder = db.dir.path().join("documents");
+    assert_eq!(
+        documents::path_in(&folder, "ticket-C01-R1-2026-000001.pdf").unwrap(),
+        folder.join("ticket-C01-R1-2026-000001.pdf")
+    );
+    for bad in ["../comptoir.sqlite", "/etc/passwd", "..\\x.pdf", ".hidden.pdf", "notes.txt", ""] {
+        assert!(documents::path_in(&folder, bad).is_err(), "{bad}");
+    }
+}

@@ -14,6 +14,7 @@ export interface PeopleVocabulary {
 export interface AppInfo {
   database: string; operator: string; today: string; vocabulary: Vocabulary; people: PeopleVocabulary;
   startup_error: UiError | null; programmes_error: UiError | null; journal_alert: string | null;
+  papers: Term[];
 }
 export interface PersonSummary {
   id: number; last_name: string; first_name: string; birth_date: string | null;
@@ -82,6 +83,21 @@ export interface ListQuery {
   kind: string | null; category: string | null; state: string | null; text: string | null;
 }
 
+export interface CentreInput {
+  name: string; address: string; siret: string; vat_mention: string; help_phone: string; help_email: string;
+  help_hours: string; help_url: string; printer: string; paper: string;
+}
+export interface CentreView {
+  settings: { name: string | null; has_logo: boolean; printer: string | null; paper: string };
+  form: CentreInput; missing: string[]; papers: Term[];
+}
+export interface Printer { name: string; is_default: boolean }
+export interface PrintJob { printer: string | null; job: string | null }
+export interface Made {
+  kind: string; reference: string; title: string; file_name: string; copy: number; missing: string[];
+  pages: number; printed: PrintJob | null; print_error: UiError | null;
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -108,6 +124,16 @@ export const api = {
   saleCancel: (receipt: string, reason: string, refund: string, defective: boolean) =>
     invoke<{ number: string; cancels: string }>("sale_cancel", { receipt, line: null, reason, refund, defective }),
   salesList: () => invoke<SaleSummary[]>("sales_list"),
+  centreShow: () => invoke<CentreView>("centre_show"),
+  centreSave: (input: CentreInput) => invoke<CentreView>("centre_save", { input }),
+  centreLogo: (bytes: number[] | null) => invoke<CentreView>("centre_logo", { bytes }),
+  printers: () => invoke<Printer[]>("printers_list"),
+  documentMake: (kind: string, reference: string, print: boolean) =>
+    invoke<Made>("document_make", { kind, reference, paper: null, print }),
+  saleDocuments: (receipt: string, print: boolean) => invoke<Made[]>("sale_documents", { receipt, print }),
+  documentPrint: (fileName: string, title: string) => invoke<PrintJob>("document_print", { fileName, title }),
+  documentOpen: (fileName: string) => invoke<null>("document_open", { fileName }),
+  documentSaveAs: (fileName: string) => invoke<string | null>("document_save_as", { fileName }),
   advise: (answers: { uses: string[]; place: string; screen: string; first_device: boolean }) =>
     invoke<Advice>("diagnostic_advise", { answers }),
 };

@@ -5,6 +5,8 @@ import { api, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, t
 import { $, el, fillSelect, rowKeys, showError, showStatus } from "./dom";
 import { startPeople, focusPeople } from "./people";
 import { startPos, focusPos } from "./pos";
+import { startSettings, focusSettings } from "./settings";
+import { onOpenSettings } from "./documents";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -234,9 +236,9 @@ $("reason-cancel").addEventListener("click", () => {
   pendingAction = null;
 });
 
-type View = "stock" | "people" | "pos";
+type View = "stock" | "people" | "pos" | "settings";
 function showView(view: View) {
-  for (const v of ["stock", "people", "pos"] as View[]) {
+  for (const v of ["stock", "people", "pos", "settings"] as View[]) {
     $(`view-${v}`).hidden = v !== view;
     $(`tab-${v}`).setAttribute("aria-pressed", String(v === view));
   }
@@ -249,13 +251,17 @@ function showView(view: View) {
     void refreshSummary();
   } else if (view === "people") {
     focusPeople();
+  } else if (view === "settings") {
+    void focusSettings();
   } else {
     focusPos();
   }
 }
+onOpenSettings(() => showView("settings"));
 $("tab-stock").addEventListener("click", () => showView("stock"));
 $("tab-people").addEventListener("click", () => showView("people"));
 $("tab-pos").addEventListener("click", () => showView("pos"));
+$("tab-settings").addEventListener("click", () => showView("settings"));
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "F2") {
@@ -267,6 +273,9 @@ document.addEventListener("keydown", (e) => {
   } else if (e.key === "F4") {
     e.preventDefault();
     showView("pos");
+  } else if (e.key === "F6") {
+    e.preventDefault();
+    showView("settings");
   } else if (e.key === "Escape" && !$("view-stock").hidden) {
     reasonForm.hidden = true;
     search.focus();
@@ -298,6 +307,7 @@ async function start() {
   }
   startPeople(info);
   startPos(info);
+  startSettings(info.papers);
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.
     $("journal-banner").textContent = info.journal_alert;

@@ -3,6 +3,19 @@
 // checks everything again; this screen only gathers and shows.
 import { api, messageOf, type AppInfo, type PosState, type Quote } from "./api";
 import { $, el, euros, fillSelect, frDate, showError, showStatus, toCents } from "./dom";
+import { offerDocuments } from "./documents";
+
+/** The documents of a sale, from its history: copies, the sheet, its credit notes. */
+function offerSaleDocuments(receipt: string, cancelledBy: string | null) {
+  offerDocuments(`Ticket n° ${receipt}`, [
+    { label: "Réimprimer le ticket (copie)", make: async () => [await api.documentMake("receipt", receipt, true)] },
+    { label: "Imprimer la fiche de prise en main", make: async () => [await api.documentMake("onboarding", receipt, true)] },
+    ...(cancelledBy ?? "").split(",").map((n) => n.trim()).filter((n) => n).map((number) => ({
+      label: `Imprimer l'avoir ${number}`,
+      make: async () => [await api.documentMake("credit_note", number, true)],
+    })),
+  ]);
+}
 
 let info: AppInfo;
 let state: PosState | null = null;
@@ -71,6 +84,10 @@ function renderSales() {
       .map((s) => {
         const li = el("li");
         li.append(el("span", `${s.receipt} · ${new Date(s.at).toLocaleString("fr-FR")} · ${euros(s.total)}`));
+        const docs = el("button", "Documents", "secondary");
+        docs.type = "button";
+        docs.addEventListener("click", () => offerSaleDocuments(s.receipt, s.cancelled_by));
+        li.append(" ", docs);
         if (s.cancelled_by) {
           li.append(el("span", ` — annulée (${s.cancelled_by})`, "muted"));
         } else if (state?.session) {
@@ -305,7 +322,9 @@ export function startPos(appInfo: AppInfo) {
       showStatus(`Vente enregistrée : ticket n° ${sale.receipt} — ${euros(sale.total)}${paid > sale.total ? `, rendre ${euros(paid - sale.total)}` : ""}.`);
       resetSale();
       await refreshSales();
-      $<HTMLInputElement>("sale-scan").focus();
+      offerDocuments(`Ticket n° ${sale.receipt}`, [
+        { label: "Imprimer le ticket et la fiche de prise en main", make: () => api.saleDocuments(sale.receipt, true) },
+      ]);
     } catch (err) {
       showError(messageOf(err));
     }
@@ -321,6 +340,9 @@ export function startPos(appInfo: AppInfo) {
         `${r.sales} vente(s) pour ${euros(r.sales_total)}, ${r.credit_notes} avoir(s)`,
         ...Object.entries(r.expected).map(([m, v]) => `${state?.payment_methods.find((t) => t.code === m)?.label ?? m} : attendu ${euros(v)}`),
       ].join("\n");
+      offerDocuments(`Rapport X de la permanence n° ${r.session.id}`, [
+        { label: "Imprimer le rapport X", make: async () => [await api.documentMake("closing", String(r.session.id), true)] },
+      ], false);
     } catch (err) {
       showError(messageOf(err));
     }
@@ -336,6 +358,9 @@ export function startPos(appInfo: AppInfo) {
       showError(null);
       showStatus(`Permanence clôturée : ${z.sales} vente(s) pour ${euros(z.sales_total)}.`);
       await refresh();
+      offerDocuments(`Rapport Z de la permanence n° ${z.session.id}`, [
+        { label: "Imprimer le rapport Z", make: async () => [await api.documentMake("closing", String(z.session.id), true)] },
+      ]);
     } catch (err) {
       showError(messageOf(err));
     }
@@ -349,6 +374,9 @@ export function startPos(appInfo: AppInfo) {
       const note = await api.saleCancel(cancelling, $<HTMLInputElement>("cancel-reason").value, $<HTMLSelectElement>("cancel-refund").value, $<HTMLInputElement>("cancel-defective").checked);
       showError(null);
       showStatus(`Avoir ${note.number} : annule le ticket n° ${note.cancels}.`);
+      offerDocuments(`Avoir n° ${note.number}`, [
+        { label: "Imprimer l'avoir", make: async () => [await api.documentMake("credit_note", note.number, true)] },
+      ]);
       $("cancel-form").hidden = true;
       cancelling = null;
       await refreshSales();

@@ -1,0 +1,96 @@
+// The centre's settings: who sells, where families get help, how documents are printed. The
+// core checks every field (a SIRET's key, a phone, a web address) and names the ones refused.
+import { api, codeOf, messageOf, type CentreInput, type CentreView } from "./api";
+import { $, el, fillSelect, showError, showStatus } from "./dom";
+
+const form = () => $<HTMLFormElement>("centre-form");
+
+function field(name: keyof CentreInput): HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement {
+  return form().elements.namedItem(name) as HTMLInputElement;
+}
+
+const FIELDS: (keyof CentreInput)[] = [
+  "name", "address", "siret", "vat_mention", "help_phone", "help_email", "help_hours", "help_url", "printer", "paper",
+];
+
+function render(view: CentreView) {
+  for (const name of FIELDS) {
+    if (name !== "printer") field(name).value = view.form[name];
+  }
+  const printer = $<HTMLSelectElement>("centre-printer");
+  if (view.form.printer && ![...printer.options].some((o) => o.value === view.form.printer)) {
+    fillSelect(printer, [{ code: view.form.printer, label: `${view.form.printer} (absente de ce poste)` }]);
+  }
+  printer.value = view.form.printer;
+  $("logo-state").textContent = view.settings.has_logo ? "Un logo est imprimé en haut des documents." : "Aucun logo.";
+  $("logo-remove").hidden = !view.settings.has_logo;
+  $("centre-missing").replaceChildren(
+    ...(view.missing.length ? view.missing.map((m) => el("li", m)) : [el("li", "Rien : les documents sont complets.")]),
+  );
+}
+
+async function loadPrinters() {
+  const select = $<HTMLSelectElement>("centre-printer");
+  select.replaceChildren();
+  fillSelect(select, [{ code: "", label: "Imprimante par défaut du système" }]);
+  try {
+    const printers = await api.printers();
+    fillSelect(select, printers.map((p) => ({ code: p.name, label: p.name + (p.is_default ? " (par défaut)" : "") })));
+  } catch (err) {
+    // No print system: say so, the rest of the screen still works.
+    fillSelect(select, [{ code: "", label: "(aucune imprimante trouvée)" }]);
+    showStatus(messageOf(err));
+  }
+}
+
+export async function focusSettings() {
+  try {
+    await loadPrinters();
+    render(await api.centreShow());
+  } catch (err) {
+    showError(messageOf(err));
+  }
+  (field("name") as HTMLInputElement).focus();
+}
+
+export function startSettings(papers: { code: string; label: string }[]) {
+  fillSelect($("centre-paper"), papers);
+  form().addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const input = Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as unknown as CentreInput;
+    try {
+      render(await api.centreSave(input));
+      $("centre-errors").replaceChildren();
+      showError(null);
+      showStatus("Réglages enregistrés.");
+    } catch (err) {
+      if (codeOf(err) === "invalid") {
+        // "À corriger :\n  - …": one line per refused field.
+        const lines = messageOf(err).split("\n").slice(1).map((l) => l.replace(/^\s*-\s*/, ""));
+        $("centre-errors").replaceChildren(...(lines.length ? lines : [messageOf(err)]).map((l) => el("li", l)));
+      } else {
+        showError(messageOf(err));
+      }
+    }
+  });
+  $<HTMLInputElement>("logo-file").addEventListener("change", async (e) => {
+    const file = (e.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    try {
+      const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
+      render(await api.centreLogo(bytes));
+      showError(null);
+      showStatus("Logo enregistré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  $("logo-remove").addEventListener("click", async () => {
+    try {
+      render(await api.centreLogo(null));
+      showStatus("Logo retiré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+}
