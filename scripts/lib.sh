@@ -46,3 +46,22 @@ build_ui() {
   say "UI : npm ci && npm run build"
   (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
 }
+
+# A real print queue for the printing tests: the CUPS scheduler (started here when no service
+# manager runs it) and a CUPS-PDF printer named ComptoirTest. Exports COMPTOIR_TEST_PRINTER.
+need_print_queue() {
+  need_apt cups cups-client printer-driver-cups-pdf
+  if lpstat -r 2>/dev/null | grep -q "not running"; then
+    say "Démarrage de cupsd"
+    as_root cupsd
+    for _ in $(seq 50); do
+      lpstat -r 2>/dev/null | grep -q "is running" && break
+      sleep 0.2
+    done
+  fi
+  if ! lpstat -p ComptoirTest >/dev/null 2>&1; then
+    say "File d'impression de test ComptoirTest (CUPS-PDF)"
+    as_root lpadmin -p ComptoirTest -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_noopt.ppd 2>/dev/null
+  fi
+  export COMPTOIR_TEST_PRINTER=ComptoirTest
+}

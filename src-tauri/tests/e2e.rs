@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use comptoir::device::{AssetTag, DeviceState};
-use comptoir::{demo, stock, Store};
+use comptoir::{centre, demo, documents, stock, Store};
 
 /// The app is single-instance: tests that open a window must take turns.
 static ONE_WINDOW_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -497,4 +497,148 @@ fn a_tampered_journal_is_a_blocking_warning_at_start() {
     assert_eq!(sale_form_hidden, true, "no selling on a broken journal");
     let still_there = session.script("return document.getElementById('journal-banner').hidden;");
     assert_eq!(still_there, false, "the warning stays when changing screens");
+}
+
+/// The CUPS queue the printing tests send to (scripts/test sets up a CUPS-PDF queue).
+fn test_printer() -> String {
+    std::env::var("COMPTOIR_TEST_PRINTER")
+        .expect("COMPTOIR_TEST_PRINTER names a CUPS queue for this test (scripts/test sets one up)")
+}
+
+fn cups_jobs(printer: &str) -> String {
+    let out = Command::new("lpstat").args(["-W", "all", "-o", printer]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn set_printer(db: &Path, printer: &str) {
+    let mut store = Store::open(db).unwrap();
+    let mut input = centre::CentreInput::from(&centre::load(&store).unwrap());
+    input.printer = printer.into();
+    centre::save(&mut store, &input).unwrap();
+}
+
+#[test]
+#[ignore = "drives the real window and a CUPS queue (run by scripts/test)"]
+fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried() {
+    let _turn = one_window();
+    let printer = test_printer();
+    let window = open_window(|db| {
+        // Everything but the SIRET: the documents will say it is missing.
+        let mut store = Store::open(db).unwrap();
+        centre::save(
+            &mut store,
+            &centre::CentreInput {
+                name: "Centre social des Lilas".into(),
+                address: "12 rue des Lilas\n93260 Les Lilas".into(),
+                help_phone: "01 43 62 00 00".into(),
+                help_hours: "mardi 14 h–17 h".into(),
+                printer: printer.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    });
+    let session = &window.session;
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    session.click(&session.find("#tab-pos").unwrap());
+    let float = session.wait_for("the opening form", |s| {
+        s.find("#open-float")
+            .filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
+    });
+    session.script("document.getElementById('open-float').value = ''; return null;");
+    session.type_keys(&float, "0\u{E007}");
+    let scan = session.wait_for("the sale screen", |s| {
+        s.find("#sale-scan")
+            .filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
+    });
+    session.type_keys(&scan, "EC-24-0003\u{E007}");
+    session.wait_for("the cart line", |s| s.find("#cart-rows tr"));
+    let person = session.find("#sale-person-search").unwrap();
+    session.type_keys(&person, "lefevre\u{E007}");
+    let pick = session.wait_for("the person to pick", |s| s.find("#sale-person-results button"));
+    session.click(&pick);
+    session.wait_for("the decision", |s| s.find("#sale-verdict").filter(|el| s.text(el) == "Éligible"));
+    session.type_keys(&session.find("#payments .amount").unwrap(), "60");
+    session.click(&session.find("#sale-submit").unwrap());
+
+    // One action prints both documents.
+    let print = session.wait_for("the print button", |s| {
+        s.find("#docs-actions button").filter(|b| s.text(b).contains("ticket et la fiche"))
+    });
+    session.click(&print);
+    let rows = session.wait_for("both documents printed", |s| {
+        let texts = s.script(
+            "return [...document.querySelectorAll('#docs-list li')].map(li => li.textContent);",
+        );
+        let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
+        (texts.len() == 2 && texts.iter().all(|t| t.contains("envoyé à l'imprimante"))).then_some(texts)
+    });
+    session.screenshot(&artifacts_dir().join("documents-printed.png"));
+    let store = Store::open(&window.db).unwrap();
+    let receipt = comptoir::pos::list_sales(&store, 1).unwrap()[0].receipt.clone();
+    assert!(rows[0].contains(&format!("Ticket de vente {receipt}")), "{rows:?}");
+    assert!(rows[1].contains("Fiche de prise en main"), "{rows:?}");
+    // The PDFs are kept beside the database, and CUPS has both jobs.
+    let folder = documents::folder(&window.db);
+    for name in [format!("ticket-{receipt}.pdf"), format!("fiche-prise-en-main-{receipt}.pdf")] {
+        assert!(folder.join(&name).is_file(), "{name}");
+    }
+    let jobs = cups_jobs(&printer);
+    for row in &rows {
+        let job = row
+            .split("travail ")
+            .nth(1)
+            .and_then(|t| t.split(')').next())
+            .unwrap_or_else(|| panic!("no job id in {row}"));
+        assert!(jobs.contains(job), "{job} not in the queue:\n{jobs}");
+    }
+    // The missing SIRET is named, with the way to the settings.
+    let missing = session.find("#docs-missing").unwrap();
+    assert!(session.text(&missing).contains("le SIRET de l'association"));
+
+    // The printer disappears: the reprint fails clearly, the sale stands, a retry works.
+    set_printer(&window.db, "Imprimante-Debranchee");
+    let docs = session.find("#sales-list li button").unwrap();
+    session.click(&docs);
+    let copy = session.wait_for("the reprint button", |s| {
+        s.find("#docs-actions button").filter(|b| s.text(b).contains("Réimprimer le ticket"))
+    });
+    session.click(&copy);
+    let failed = session.wait_for("the printing failure", |s| {
+        s.find("#docs-list li .doc-error").map(|e| s.text(&e))
+    });
+    assert!(failed.contains("n'existe pas sur ce poste") && failed.contains("Le document est gardé"), "{failed}");
+    assert_eq!(comptoir::pos::list_sales(&store, 1).unwrap()[0].receipt, receipt, "the sale stands");
+    set_printer(&window.db, &printer);
+    let retry = session.find("#docs-list li button").unwrap();
+    assert_eq!(session.text(&retry), "Réessayer l'impression");
+    session.click(&retry);
+    let done = session.wait_for("the retried print", |s| {
+        s.find("#docs-list li .doc-ok").map(|e| s.text(&e))
+    });
+    assert!(done.contains(&format!("envoyé à l'imprimante {printer}")), "{done}");
+    assert!(folder.join(format!("ticket-{receipt}-copie-1.pdf")).is_file());
+
+    // The settings screen, from the notice: a wrong SIRET is refused, a right one saved.
+    session.click(&session.find("#docs-missing button").unwrap());
+    let siret = session.wait_for("the settings form", |s| {
+        s.find("#centre-form input[name=siret]")
+            .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
+    });
+    session.type_keys(&siret, "732 829 320 00075");
+    session.click(&session.find("#centre-form button[type=submit]").unwrap());
+    let error = session.wait_for("the SIRET refused", |s| {
+        s.find("#centre-errors li").map(|e| s.text(&e))
+    });
+    assert!(error.contains("clé de contrôle"), "{error}");
+    session.script("document.querySelector('#centre-form input[name=siret]').value = ''; return null;");
+    session.type_keys(&siret, "732 829 320 00074");
+    session.click(&session.find("#centre-form button[type=submit]").unwrap());
+    session.wait_for("the settings saved", |s| {
+        s.find("#status").filter(|el| s.text(el).contains("Réglages enregistrés"))
+    });
+    session.screenshot(&artifacts_dir().join("settings.png"));
+    let saved = centre::load(&Store::open(&window.db).unwrap()).unwrap();
+    assert_eq!(saved.siret.unwrap().as_str(), "73282932000074");
+    assert_eq!(saved.printer.as_deref(), Some(printer.as_str()), "the printer choice was kept");
 }

@@ -210,6 +210,7 @@ async function refreshDecision() {
 
 function resetSale() {
   cart = [];
+  $<HTMLInputElement>("sale-scan").value = "";
   personId = null;
   saleUuid = crypto.randomUUID();
   $("sale-person").textContent = "Aucune personne choisie.";
