@@ -50,7 +50,12 @@ fn main() {
         },
     )
     .unwrap();
-    let receipt = comptoir::pos::list_sales(&store, 100).unwrap().last().unwrap().receipt.clone();
+    let receipt = comptoir::pos::list_sales(&store, 100)
+        .unwrap()
+        .last()
+        .unwrap()
+        .receipt
+        .clone();
 
     let start = Instant::now();
     let first = documents::onboarding(&store, &receipt).unwrap();
@@ -70,9 +75,13 @@ fn main() {
         documents::render_receipt(&facts, Paper::Roll80).into_pdf("ticket")
     });
     measure("receipt A4, issued (journaled copy, fsync)", runs, || {
-        documents::receipt(&mut store, &receipt, Some(Paper::A4), "bench").unwrap().pdf
+        documents::receipt(&mut store, &receipt, Some(Paper::A4), "bench")
+            .unwrap()
+            .pdf
     });
-    measure("onboarding sheet", runs, || documents::onboarding(&store, &receipt).unwrap().pdf);
+    measure("onboarding sheet", runs, || {
+        documents::onboarding(&store, &receipt).unwrap().pdf
+    });
     measure("Z report of a permanence", runs, || {
         documents::closing(&mut store, "1", "bench").unwrap().pdf
     });

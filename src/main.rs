@@ -173,6 +173,7 @@ struct PrintArgs {
 }
 
 #[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
 enum CentreCommand {
     /// Affiche les réglages et ce qui manque aux documents.
     Show,

@@ -13,17 +13,17 @@ use tauri::{Manager, State};
 use comptoir::beneficiary::{
     self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber,
 };
+use comptoir::centre::{self, CentreInput, CentreSettings, Paper};
 use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary};
 use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
+use comptoir::documents::{self, Document, DocumentKind};
 use comptoir::journal::{self, Verification};
 use comptoir::pos::{
     self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo,
 };
+use comptoir::printing::{self, PrintJob, Printer};
 use comptoir::programme::{self, LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::centre::{self, CentreInput, CentreSettings, Paper};
-use comptoir::documents::{self, Document, DocumentKind};
-use comptoir::printing::{self, PrintJob, Printer};
 use comptoir::{local, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
@@ -476,7 +476,10 @@ fn document_print(app: State<'_, App>, file_name: String, title: String) -> Repl
 
 #[tauri::command]
 fn document_open(app: State<'_, App>, file_name: String) -> Reply<()> {
-    Ok(printing::open(&documents::path_in(&app.documents_folder(), &file_name)?)?)
+    Ok(printing::open(&documents::path_in(
+        &app.documents_folder(),
+        &file_name,
+    )?)?)
 }
 
 /// « Enregistrer sous… »: the system's save dialog, then a copy. None when cancelled.

@@ -506,7 +506,10 @@ fn test_printer() -> String {
 }
 
 fn cups_jobs(printer: &str) -> String {
-    let out = Command::new("lpstat").args(["-W", "all", "-o", printer]).output().unwrap();
+    let out = Command::new("lpstat")
+        .args(["-W", "all", "-o", printer])
+        .output()
+        .unwrap();
     String::from_utf8_lossy(&out.stdout).to_string()
 }
 
@@ -557,19 +560,20 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     session.type_keys(&person, "lefevre\u{E007}");
     let pick = session.wait_for("the person to pick", |s| s.find("#sale-person-results button"));
     session.click(&pick);
-    session.wait_for("the decision", |s| s.find("#sale-verdict").filter(|el| s.text(el) == "Éligible"));
+    session.wait_for("the decision", |s| {
+        s.find("#sale-verdict").filter(|el| s.text(el) == "Éligible")
+    });
     session.type_keys(&session.find("#payments .amount").unwrap(), "60");
     session.click(&session.find("#sale-submit").unwrap());
 
     // One action prints both documents.
     let print = session.wait_for("the print button", |s| {
-        s.find("#docs-actions button").filter(|b| s.text(b).contains("ticket et la fiche"))
+        s.find("#docs-actions button")
+            .filter(|b| s.text(b).contains("ticket et la fiche"))
     });
     session.click(&print);
     let rows = session.wait_for("both documents printed", |s| {
-        let texts = s.script(
-            "return [...document.querySelectorAll('#docs-list li')].map(li => li.textContent);",
-        );
+        let texts = s.script("return [...document.querySelectorAll('#docs-list li')].map(li => li.textContent);");
         let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
         (texts.len() == 2 && texts.iter().all(|t| t.contains("envoyé à l'imprimante"))).then_some(texts)
     });
@@ -580,7 +584,10 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     assert!(rows[1].contains("Fiche de prise en main"), "{rows:?}");
     // The PDFs are kept beside the database, and CUPS has both jobs.
     let folder = documents::folder(&window.db);
-    for name in [format!("ticket-{receipt}.pdf"), format!("fiche-prise-en-main-{receipt}.pdf")] {
+    for name in [
+        format!("ticket-{receipt}.pdf"),
+        format!("fiche-prise-en-main-{receipt}.pdf"),
+    ] {
         assert!(folder.join(&name).is_file(), "{name}");
     }
     let jobs = cups_jobs(&printer);
@@ -601,14 +608,22 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     let docs = session.find("#sales-list li button").unwrap();
     session.click(&docs);
     let copy = session.wait_for("the reprint button", |s| {
-        s.find("#docs-actions button").filter(|b| s.text(b).contains("Réimprimer le ticket"))
+        s.find("#docs-actions button")
+            .filter(|b| s.text(b).contains("Réimprimer le ticket"))
     });
     session.click(&copy);
     let failed = session.wait_for("the printing failure", |s| {
         s.find("#docs-list li .doc-error").map(|e| s.text(&e))
     });
-    assert!(failed.contains("n'existe pas sur ce poste") && failed.contains("Le document est gardé"), "{failed}");
-    assert_eq!(comptoir::pos::list_sales(&store, 1).unwrap()[0].receipt, receipt, "the sale stands");
+    assert!(
+        failed.contains("n'existe pas sur ce poste") && failed.contains("Le document est gardé"),
+        "{failed}"
+    );
+    assert_eq!(
+        comptoir::pos::list_sales(&store, 1).unwrap()[0].receipt,
+        receipt,
+        "the sale stands"
+    );
     set_printer(&window.db, &printer);
     let retry = session.find("#docs-list li button").unwrap();
     assert_eq!(session.text(&retry), "Réessayer l'impression");
@@ -627,18 +642,21 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     });
     session.type_keys(&siret, "732 829 320 00075");
     session.click(&session.find("#centre-form button[type=submit]").unwrap());
-    let error = session.wait_for("the SIRET refused", |s| {
-        s.find("#centre-errors li").map(|e| s.text(&e))
-    });
+    let error = session.wait_for("the SIRET refused", |s| s.find("#centre-errors li").map(|e| s.text(&e)));
     assert!(error.contains("clé de contrôle"), "{error}");
     session.script("document.querySelector('#centre-form input[name=siret]').value = ''; return null;");
     session.type_keys(&siret, "732 829 320 00074");
     session.click(&session.find("#centre-form button[type=submit]").unwrap());
     session.wait_for("the settings saved", |s| {
-        s.find("#status").filter(|el| s.text(el).contains("Réglages enregistrés"))
+        s.find("#status")
+            .filter(|el| s.text(el).contains("Réglages enregistrés"))
     });
     session.screenshot(&artifacts_dir().join("settings.png"));
     let saved = centre::load(&Store::open(&window.db).unwrap()).unwrap();
     assert_eq!(saved.siret.unwrap().as_str(), "73282932000074");
-    assert_eq!(saved.printer.as_deref(), Some(printer.as_str()), "the printer choice was kept");
+    assert_eq!(
+        saved.printer.as_deref(),
+        Some(printer.as_str()),
+        "the printer choice was kept"
+    );
 }

@@ -257,7 +257,11 @@ pub fn render_onboarding(seller: &Seller, sheets: &[OnboardingFacts]) -> Canvas 
             w,
         );
         section(&mut c, "4. Sécurité : les bons réflexes", &texts.securite, w);
-        section(&mut c, "5. Besoin d'aide ?", &fill(&common.aide, settings), w);
+        let mut help = fill(&common.aide, settings);
+        if let Some(email) = &settings.help_email {
+            help.push_str(&format!(" Par e-mail : {email}."));
+        }
+        section(&mut c, "5. Besoin d'aide ?", &help, w);
         section(&mut c, "6. Garantie : s'il tombe en panne", &common.garantie, w);
         // Learning: the text beside the QR code of the URL.
         let qr = 26.0;

@@ -465,8 +465,8 @@ fn documents_and_centre_settings_through_the_cli() {
         .as_array()
         .unwrap()
         .iter()
+        .next_back()
         .map(|s| s["receipt"].as_str().unwrap().to_string())
-        .last()
         .unwrap();
     let out = db.dir.path().join("ticket.pdf");
     let made = json(&comptoir(

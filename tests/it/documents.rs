@@ -41,6 +41,7 @@ fn full_settings() -> CentreInput {
         address: "Maison des solidarités — Espace numérique\n12 rue de la République\nBâtiment B, 2e étage, porte 204\nQuartier des Œillets\n94000 Créteil".into(),
         siret: "732 829 320 00074".into(),
         help_phone: "01 48 33 00 00".into(),
+        help_email: "numerique@asso-inclusion-valdemarne.fr".into(),
         help_hours: "mardi 14 h–17 h, jeudi 9 h 30–12 h".into(),
         ..CentreInput::default()
     }
@@ -300,6 +301,7 @@ fn the_onboarding_sheet_is_one_page_per_device_made_for_it() {
             "Sécurité",
             "mardi 14 h–17 h, jeudi 9 h 30–12 h",
             "01 48 33 00 00",
+            "numerique@asso-inclusion-valdemarne.fr",
             "garanti 2 ans",
             "https://www.lesbonsclics.fr/",
             "Fin de vie",
@@ -536,7 +538,10 @@ fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_fo
     let receipt = big_sale(&mut store, &programmes, &caps);
     let made = documents::after_sale(&mut store, &receipt, "Amina").unwrap();
     let kinds: Vec<_> = made.iter().map(|d| d.kind).collect();
-    assert_eq!(kinds, [documents::DocumentKind::Receipt, documents::DocumentKind::Onboarding]);
+    assert_eq!(
+        kinds,
+        [documents::DocumentKind::Receipt, documents::DocumentKind::Onboarding]
+    );
     assert_eq!(made[0].copy, 0);
     // A sale of SIM cards only: the receipt alone.
     let sims = pos::list_sales(&store, 100)
@@ -544,14 +549,24 @@ fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_fo
         .into_iter()
         .find(|s| s.total == Money::from_euros(5))
         .unwrap();
-    assert_eq!(documents::after_sale(&mut store, &sims.receipt, "Amina").unwrap().len(), 1);
+    assert_eq!(
+        documents::after_sale(&mut store, &sims.receipt, "Amina").unwrap().len(),
+        1
+    );
 
     let folder = db.dir.path().join("documents");
     assert_eq!(
         documents::path_in(&folder, "ticket-C01-R1-2026-000001.pdf").unwrap(),
         folder.join("ticket-C01-R1-2026-000001.pdf")
     );
-    for bad in ["../comptoir.sqlite", "/etc/passwd", "..\\x.pdf", ".hidden.pdf", "notes.txt", ""] {
+    for bad in [
+        "../comptoir.sqlite",
+        "/etc/passwd",
+        "..\\x.pdf",
+        ".hidden.pdf",
+        "notes.txt",
+        "",
+    ] {
         assert!(documents::path_in(&folder, bad).is_err(), "{bad}");
     }
 }
