@@ -206,7 +206,8 @@ impl DeviceState {
             (S::Reserved, A::CancelReservation) => S::Available,
             (S::Reserved, A::Sell) => S::Sold,
             (S::Received | S::Available, A::MarkDefective) => S::Defective,
-            (S::Received | S::Available | S::Defective, A::Return) => S::Returned,
+            // An allocation not delivered yet may go back too (or be recalled by the network).
+            (S::Allocated | S::Received | S::Available | S::Defective, A::Return) => S::Returned,
             (S::Sold, A::CreditNote) => S::Available,
             (from, action) => return Err(IllegalTransition { from, action }),
         };
@@ -548,7 +549,10 @@ mod tests {
 
     #[test]
     fn every_state_lists_exactly_its_legal_actions() {
-        assert_eq!(DeviceState::Allocated.allowed_actions(), vec![StockAction::Receive]);
+        assert_eq!(
+            DeviceState::Allocated.allowed_actions(),
+            vec![StockAction::Receive, StockAction::Return]
+        );
         assert_eq!(DeviceState::Returned.allowed_actions(), vec![]);
         assert_eq!(DeviceState::Sold.allowed_actions(), vec![StockAction::CreditNote]);
     }

@@ -17,6 +17,7 @@ pub mod pos;
 pub mod printing;
 pub mod programme;
 pub mod stock;
+pub mod sync;
 pub mod store;
 pub mod text;
 

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod imports;
 pub mod people;
 pub mod pos;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -21,6 +22,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0002_people.sql"),
     include_str!("../../migrations/0003_sales.sql"),
     include_str!("../../migrations/0004_documents.sql"),
+    include_str!("../../migrations/0005_sync.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -1,0 +1,117 @@
+//! SQL of sync: the outbox, the cursor, conflicts, and the programmes the hub published.
+
+use rusqlite::{params, Connection};
+
+use crate::error::Result;
+use crate::sync::protocol::{Ack, AckStatus, Event};
+use crate::sync::Conflict;
+
+const PREFIX: &str = "sync.";
+
+pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    super::pos::setting(conn, &format!("{PREFIX}{key}"))
+}
+
+pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    super::pos::set_setting(conn, &format!("{PREFIX}{key}"), value)
+}
+
+/// The cursor (0 before the first change) and the hub it belongs to.
+pub fn cursor(conn: &Connection) -> Result<(i64, Option<String>)> {
+    let cursor = setting(conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
+    Ok((cursor, setting(conn, "hub_id")?.filter(|h| !h.is_empty())))
+}
+
+pub fn set_cursor(conn: &Connection, cursor: i64, hub_id: &str) -> Result<()> {
+    set_setting(conn, "cursor", &cursor.to_string())?;
+    set_setting(conn, "hub_id", hub_id)
+}
+
+pub fn reset_cursor(conn: &Connection) -> Result<()> {
+    set_setting(conn, "cursor", "0")?;
+    set_setting(conn, "hub_id", "")
+}
+
+/// The oldest events the hub has not acknowledged yet.
+pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Event>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT uuid, created_at, event FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut events = Vec::new();
+    for row in rows {
+        let (uuid, at, event) = row?;
+        let body = serde_json::from_str(&event).map_err(|e| crate::error::Error::Refused {
+            code: "database",
+            message: format!("Événement {uuid} illisible dans la file d'envoi : {e}"),
+        })?;
+        events.push(Event { uuid, at, body });
+    }
+    Ok(events)
+}
+
+pub fn waiting(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))?)
+}
+
+pub fn ack(conn: &Connection, ack: &Ack, now: &str) -> Result<()> {
+    let status = match ack.status {
+        AckStatus::Accepted => "accepted",
+        AckStatus::Duplicate => "duplicate",
+        AckStatus::Conflict => "conflict",
+        AckStatus::Refused => "refused",
+    };
+    conn.execute(
+        "UPDATE outbox SET acked_at = ?2, ack = ?3, ack_message = ?4 WHERE uuid = ?1 AND acked_at IS NULL",
+        params![ack.uuid, now, status, ack.message],
+    )?;
+    Ok(())
+}
+
+pub fn insert_conflict(conn: &Connection, at: &str, tag: Option<&str>, message: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_conflicts (at, tag, message) VALUES (?1, ?2, ?3)",
+        params![at, tag, message],
+    )?;
+    Ok(())
+}
+
+pub fn conflicts(conn: &Connection) -> Result<Vec<Conflict>> {
+    let mut stmt = conn.prepare("SELECT at, tag, message FROM sync_conflicts ORDER BY id DESC LIMIT 50")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Conflict {
+            at: r.get(0)?,
+            tag: r.get(1)?,
+            message: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn upsert_programme(conn: &Connection, name: &str, content: &str, now: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO hub_programmes (name, content, received_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (name) DO UPDATE SET content = excluded.content, received_at = excluded.received_at",
+        params![name, content, now],
+    )?;
+    Ok(())
+}
+
+pub fn hub_programmes(conn: &Connection) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT name, content FROM hub_programmes ORDER BY name")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Marks the transaction as applying the hub's changes (the outbox triggers stay silent).
+pub fn begin_applying(conn: &Connection) -> Result<()> {
+    conn.execute("INSERT INTO sync_applying (flag) VALUES (1)", [])?;
+    Ok(())
+}
+
+pub fn end_applying(conn: &Connection) -> Result<()> {
+    conn.execute("DELETE FROM sync_applying", [])?;
+    Ok(())
+}

@@ -1,0 +1,540 @@
+//! Sync with the network's hub: pull the stock allocated to the centre (and recalls and
+//! programmes), push what happened here (received, sold, cancelled, returned, defective, local
+//! stock), whenever the hub can be reached. A centre with no hub keeps working as before.
+//!
+//! - The outbox is filled by triggers in the same transaction as the local change it reports
+//!   (`migrations/0005_sync.sql`); an event leaves it only when the hub acknowledges it.
+//! - A page of changes is applied in one transaction together with the new cursor: a page is
+//!   applied whole or not at all, and never twice.
+//! - The database lock is held only to read the outbox, record the acknowledgements and apply a
+//!   page; never during a network call.
+//! - The token lives in the OS keyring ([`token`]), never in the database, a log or a message.
+
+pub mod protocol;
+pub mod token;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::device::{AssetTag, DeviceState, StockAction};
+use crate::error::{Error, Result};
+use crate::programme::{LegalCaps, Programme};
+use crate::stock;
+use crate::store::{self, devices, sync as sql, Store};
+use protocol::{Ack, AckStatus, Change, ChangesPage, Event, Health, PushRequest, PushResponse};
+
+const OPERATOR: &str = "réseau (hub)";
+
+fn refused(code: &'static str, message: impl Into<String>) -> Error {
+    Error::Refused {
+        code,
+        message: message.into(),
+    }
+}
+
+/// Where the hub is and which centre this is. The URL parses (http or https, with a host).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HubConfig {
+    pub url: String,
+    pub centre: String,
+}
+
+impl HubConfig {
+    pub fn parse(url: &str, centre: &str) -> Result<HubConfig> {
+        let url = url.trim().trim_end_matches('/');
+        let parsed = reqwest::Url::parse(url).map_err(|e| {
+            refused(
+                "invalid",
+                format!("« {url} » n'est pas une adresse de hub ({e}) : exemple https://hub.reseau.fr"),
+            )
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(refused(
+                "invalid",
+                format!("« {url} » : l'adresse du hub commence par https:// (ou http://) et nomme un serveur."),
+            ));
+        }
+        let centre = centre.trim().to_uppercase();
+        if centre.is_empty() || centre.len() > 32 || !centre.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(refused(
+                "invalid",
+                format!("« {centre} » n'est pas un identifiant de centre (lettres, chiffres, tirets)."),
+            ));
+        }
+        Ok(HubConfig {
+            url: url.to_string(),
+            centre,
+        })
+    }
+
+    /// The key of this hub and centre in the OS keyring.
+    pub fn keyring_user(&self) -> String {
+        format!("{}@{}", self.centre, self.url)
+    }
+}
+
+pub fn config(store: &Store) -> Result<Option<HubConfig>> {
+    let conn = store.conn();
+    match (sql::setting(conn, "url")?, sql::setting(conn, "centre")?) {
+        (Some(url), Some(centre)) => Ok(Some(HubConfig { url, centre })),
+        _ => Ok(None),
+    }
+}
+
+/// Sets the hub and the centre. A different hub or centre starts over from the first change
+/// (`reset`): a cursor belongs to one hub.
+pub fn set_config(store: &mut Store, config: &HubConfig) -> Result<()> {
+    let previous = self::config(store)?;
+    store.with_tx(|tx| {
+        if previous.as_ref() != Some(config) {
+            sql::reset_cursor(tx)?;
+        }
+        sql::set_setting(tx, "url", &config.url)?;
+        sql::set_setting(tx, "centre", &config.centre)
+    })
+}
+
+/// What the status line shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub configured: Option<HubConfig>,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+    pub last_attempt: Option<String>,
+    /// Events not yet acknowledged by the hub.
+    pub waiting: i64,
+    pub cursor: i64,
+    pub conflicts: Vec<Conflict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub at: String,
+    pub tag: Option<String>,
+    pub message: String,
+}
+
+pub fn status(store: &Store) -> Result<Status> {
+    let conn = store.conn();
+    Ok(Status {
+        configured: config(store)?,
+        last_success: sql::setting(conn, "last_success")?,
+        last_error: sql::setting(conn, "last_error")?.filter(|e| !e.is_empty()),
+        last_attempt: sql::setting(conn, "last_attempt")?,
+        waiting: sql::waiting(conn)?,
+        cursor: sql::cursor(conn)?.0,
+        conflicts: sql::conflicts(conn)?,
+    })
+}
+
+/// The programmes published by the hub, beside the local ones: a file of the local folder
+/// with the same id wins (the centre's own copy).
+pub fn programmes(store: &Store, folder: Option<&std::path::Path>, caps: &LegalCaps) -> Result<Vec<Programme>> {
+    let mut programmes = crate::programme::load_all(folder, caps)?;
+    for (name, content) in sql::hub_programmes(store.conn())? {
+        let programme = Programme::parse(&content, &name, caps)?;
+        if !programmes.iter().any(|p| p.id == programme.id && p.id != "defaut") {
+            programmes.retain(|p| p.id != programme.id);
+            programmes.push(programme);
+        }
+    }
+    Ok(programmes)
+}
+
+/// The HTTP side: timeouts, retries with exponential backoff and jitter, French errors.
+pub struct Client {
+    http: reqwest::blocking::Client,
+    config: HubConfig,
+    token: String,
+    /// Attempts per request (1 = no retry).
+    pub attempts: u32,
+    pub backoff: Duration,
+}
+
+impl Client {
+    pub fn new(config: HubConfig, token: String) -> Result<Client> {
+        let http = reqwest::blocking::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("comptoir/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
+        Ok(Client {
+            http,
+            config,
+            token,
+            attempts: 4,
+            backoff: Duration::from_millis(400),
+        })
+    }
+
+    /// A client whose every request waits at most `timeout` (tests of a silent hub).
+    pub fn with_timeout(mut self, timeout: Duration) -> Result<Client> {
+        self.http = reqwest::blocking::Client::builder()
+            .connect_timeout(timeout)
+            .timeout(timeout)
+            .build()
+            .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
+        Ok(self)
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/{}{path}", self.config.url, protocol::VERSION)
+    }
+
+    fn centre_url(&self, path: &str) -> String {
+        self.url(&format!("/centres/{}{path}", self.config.centre))
+    }
+
+    /// One request, retried on what may pass (no answer, a 5xx, a body that does not parse);
+    /// not on a refusal (401, 403, 4xx).
+    fn request<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        send: impl Fn() -> reqwest::Result<reqwest::blocking::Response>,
+    ) -> Result<T> {
+        let mut last = None;
+        for attempt in 0..self.attempts.max(1) {
+            if attempt > 0 {
+                std::thread::sleep(backoff(self.backoff, attempt));
+            }
+            match self.once(what, &send) {
+                Ok(v) => return Ok(v),
+                Err((retry, err)) => {
+                    last = Some(err);
+                    if !retry {
+                        break;
+                    }
+                }
+            }
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    fn once<T: serde::de::DeserializeOwned>(
+        &self,
+        what: &str,
+        send: &impl Fn() -> reqwest::Result<reqwest::blocking::Response>,
+    ) -> std::result::Result<T, (bool, Error)> {
+        let url = &self.config.url;
+        let response = send().map_err(|e| {
+            let why = if e.is_timeout() {
+                "pas de réponse dans le délai"
+            } else if e.is_connect() {
+                "connexion impossible"
+            } else {
+                "échange interrompu"
+            };
+            (
+                true,
+                refused(
+                    "hub_unreachable",
+                    format!(
+                        "Le hub {url} ne répond pas ({why}) : les données restent sur ce poste, la synchronisation reprendra plus tard."
+                    ),
+                ),
+            )
+        })?;
+        let status = response.status();
+        let body = response.bytes().map_err(|_| {
+            (
+                true,
+                refused(
+                    "hub_garbage",
+                    format!("Réponse du hub {url} tronquée ({what}) : rien n'a été appliqué, nouvel essai plus tard."),
+                ),
+            )
+        })?;
+        let hub_message = || {
+            serde_json::from_slice::<protocol::ErrorBody>(&body)
+                .map(|b| format!(" ({})", b.error.message))
+                .unwrap_or_default()
+        };
+        match status.as_u16() {
+            200..=299 => serde_json::from_slice(&body).map_err(|e| {
+                (
+                    true,
+                    refused(
+                        "hub_garbage",
+                        format!("Réponse illisible du hub {url} ({what} : {e}) : rien n'a été appliqué, nouvel essai plus tard."),
+                    ),
+                )
+            }),
+            401 => Err((
+                false,
+                refused(
+                    "hub_unauthorized",
+                    format!(
+                        "Le hub refuse le jeton du centre {}{} : jeton révoqué ou erroné. Demandez un nouveau jeton au réseau, puis enregistrez-le (`comptoir hub set-token`).",
+                        self.config.centre,
+                        hub_message()
+                    ),
+                ),
+            )),
+            403 => Err((
+                false,
+                refused(
+                    "hub_forbidden",
+                    format!(
+                        "Le hub refuse l'accès au centre {} avec ce jeton{} : vérifiez l'identifiant du centre.",
+                        self.config.centre,
+                        hub_message()
+                    ),
+                ),
+            )),
+            code @ 500..=599 => Err((
+                true,
+                refused(
+                    "hub_error",
+                    format!("Le hub {url} est en erreur (HTTP {code}){} : nouvel essai plus tard.", hub_message()),
+                ),
+            )),
+            code => Err((
+                false,
+                refused(
+                    "hub_refused",
+                    format!("Le hub {url} refuse la demande ({what}, HTTP {code}){}.", hub_message()),
+                ),
+            )),
+        }
+    }
+
+    pub fn health(&self) -> Result<Health> {
+        self.request("état", || self.http.get(self.url("/health")).send())
+    }
+
+    /// Checks the address, the token and the centre: « Tester la connexion ».
+    pub fn test(&self) -> Result<Health> {
+        let health = self.health()?;
+        let _: ChangesPage = self.request("test du jeton", || {
+            self.http
+                .get(self.centre_url("/changes"))
+                .query(&[("after", "0"), ("limit", "1")])
+                .bearer_auth(&self.token)
+                .send()
+        })?;
+        Ok(health)
+    }
+
+    pub fn changes(&self, after: i64, limit: usize) -> Result<ChangesPage> {
+        self.request("changements", || {
+            self.http
+                .get(self.centre_url("/changes"))
+                .query(&[("after", after.to_string()), ("limit", limit.to_string())])
+                .bearer_auth(&self.token)
+                .send()
+        })
+    }
+
+    pub fn push(&self, events: &[Event]) -> Result<PushResponse> {
+        let body = PushRequest {
+            events: events.to_vec(),
+        };
+        self.request("envoi", || {
+            self.http
+                .post(self.centre_url("/events"))
+                .bearer_auth(&self.token)
+                .json(&body)
+                .send()
+        })
+    }
+}
+
+/// The wait before retry `attempt` (1, 2…): base × 2^(attempt−1), ± 50 % of jitter.
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    let exp = base.saturating_mul(1 << (attempt - 1).min(10));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let factor = 0.5 + (nanos % 1000) as f64 / 1000.0;
+    exp.mul_f64(factor)
+}
+
+/// What one round moved.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RoundReport {
+    pub pushed: usize,
+    pub conflicts_reported: usize,
+    pub refused: usize,
+    pub pulled: usize,
+    pub allocated: usize,
+    pub recalled: usize,
+    pub programmes: usize,
+    pub new_conflicts: usize,
+    pub cursor: i64,
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// One round: push every waiting event, then pull every page. The outcome (success, or the
+/// French error) is recorded for the status line.
+pub fn round(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
+    let result = round_inner(store, client);
+    let now = store::now_text();
+    let mut guard = lock(store);
+    let outcome = match &result {
+        Ok(_) => guard.with_tx(|tx| {
+            sql::set_setting(tx, "last_attempt", &now)?;
+            sql::set_setting(tx, "last_success", &now)?;
+            sql::set_setting(tx, "last_error", "")
+        }),
+        Err(e) => guard.with_tx(|tx| {
+            sql::set_setting(tx, "last_attempt", &now)?;
+            sql::set_setting(tx, "last_error", &e.to_string())
+        }),
+    };
+    outcome?;
+    result
+}
+
+fn check_hub(store: &Mutex<Store>, hub_id: &str) -> Result<()> {
+    let known = sql::cursor(lock(store).conn())?.1;
+    match known {
+        Some(known) if known != hub_id => Err(refused(
+            "hub_other",
+            format!(
+                "Ce hub ({hub_id}) n'est pas celui avec lequel ce poste se synchronisait ({known}) : rien n'a été appliqué. \
+                 Si le réseau a changé de hub, enregistrez de nouveau son adresse (`comptoir hub set-url … --reset`)."
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+fn round_inner(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
+    let mut report = RoundReport::default();
+    loop {
+        let batch = sql::pending(lock(store).conn(), protocol::MAX_PUSH)?;
+        if batch.is_empty() {
+            break;
+        }
+        let response = client.push(&batch)?;
+        check_hub(store, &response.hub_id)?;
+        for ack in &response.acks {
+            match ack.status {
+                AckStatus::Accepted | AckStatus::Duplicate => report.pushed += 1,
+                AckStatus::Conflict => report.conflicts_reported += 1,
+                AckStatus::Refused => report.refused += 1,
+            }
+        }
+        record_acks(&mut lock(store), &response.acks)?;
+        if response.acks.is_empty() {
+            return Err(refused(
+                "hub_garbage",
+                "Le hub n'a accusé réception d'aucun événement : nouvel essai plus tard.",
+            ));
+        }
+    }
+    loop {
+        let after = sql::cursor(lock(store).conn())?.0;
+        let page = client.changes(after, protocol::MAX_PAGE)?;
+        check_hub(store, &page.hub_id)?;
+        if page.next < after || page.changes.iter().any(|c| c.seq <= after || c.seq > page.next) {
+            return Err(refused(
+                "hub_other",
+                format!(
+                    "Le hub renvoie un curseur incohérent ({} après {after}) : rien n'a été appliqué.",
+                    page.next
+                ),
+            ));
+        }
+        let applied = apply_page(&mut lock(store), &page)?;
+        report.pulled += page.changes.len();
+        report.allocated += applied.allocated;
+        report.recalled += applied.recalled;
+        report.programmes += applied.programmes;
+        report.new_conflicts += applied.conflicts;
+        report.cursor = page.next;
+        if !page.more || page.changes.is_empty() {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+/// Records the hub's acknowledgements: acknowledged events leave the queue (a conflict or a
+/// refusal is kept with the hub's message).
+pub fn record_acks(store: &mut Store, acks: &[Ack]) -> Result<()> {
+    let now = store::now_text();
+    store.with_tx(|tx| {
+        for ack in acks {
+            sql::ack(tx, ack, &now)?;
+            if ack.status == AckStatus::Conflict {
+                let message = ack.message.clone().unwrap_or_else(|| "Conflit signalé par le hub".into());
+                sql::insert_conflict(tx, &now, None, &format!("Hub : {message}"))?;
+            }
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Default)]
+struct Applied {
+    allocated: usize,
+    recalled: usize,
+    programmes: usize,
+    conflicts: usize,
+}
+
+/// Applies a page of changes and moves the cursor, in one transaction.
+fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
+    let caps = LegalCaps::shipped();
+    store.with_tx(|tx| {
+        sql::begin_applying(tx)?;
+        let mut applied = Applied::default();
+        for entry in &page.changes {
+            let now = store::now_text();
+            match &entry.change {
+                Change::Allocate { device } => {
+                    let device = device.parse().map_err(|e| {
+                        refused(
+                            "hub_garbage",
+                            format!("Le hub envoie un appareil invalide (changement {}) : {e}", entry.seq),
+                        )
+                    })?;
+                    if devices::by_tag(tx, &device.tag)?.is_none() {
+                        stock::insert_new(tx, &device, DeviceState::Allocated, OPERATOR, "Attribué par le réseau", &now)?;
+                        applied.allocated += 1;
+                    }
+                }
+                Change::Recall { tag } => {
+                    let Ok(tag) = AssetTag::parse(tag) else { continue };
+                    let Some(device) = devices::by_tag(tx, &tag)? else { continue };
+                    match device.state {
+                        DeviceState::Sold | DeviceState::Reserved => {
+                            let message = format!(
+                                "Le réseau a rappelé {tag}, mais il est déjà {} ici : la vente est maintenue.",
+                                device.state.label().to_lowercase()
+                            );
+                            sql::insert_conflict(tx, &now, Some(tag.as_str()), &message)?;
+                            applied.conflicts += 1;
+                        }
+                        DeviceState::Returned => {}
+                        _ => {
+                            stock::transition_in(tx, device, StockAction::Return, OPERATOR, "Rappelé par le réseau", &now)?;
+                            applied.recalled += 1;
+                        }
+                    }
+                }
+                Change::Programme { name, content } => match Programme::parse(content, name, &caps) {
+                    Ok(_) => {
+                        sql::upsert_programme(tx, name, content, &now)?;
+                        applied.programmes += 1;
+                    }
+                    Err(e) => {
+                        sql::insert_conflict(tx, &now, None, &format!("Programme « {name} » publié par le réseau et refusé : {e}"))?;
+                        applied.conflicts += 1;
+                    }
+                },
+            }
+        }
+        sql::set_cursor(tx, page.next, &page.hub_id)?;
+        sql::end_applying(tx)?;
+        Ok(applied)
+    })
+}
