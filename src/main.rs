@@ -16,9 +16,9 @@ use comptoir::money::Money;
 use comptoir::pos::{
     self, CashReport, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest,
 };
-use comptoir::programme::{self, LegalCaps, Programme};
+use comptoir::programme::{LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::{delivery, demo, documents, journal, local, printing, Error, Store};
+use comptoir::{delivery, demo, documents, journal, local, printing, sync, Error, Store};
 
 #[derive(Parser)]
 #[command(
@@ -109,8 +109,38 @@ enum Command {
     /// Les réglages du centre (association, SIRET, aide, impression).
     #[command(subcommand)]
     Centre(CentreCommand),
+    /// Le hub du réseau : adresse, centre, jeton, test de connexion.
+    #[command(subcommand)]
+    Hub(HubCommand),
+    /// Synchronise avec le hub (un tour : envoi puis réception), ou affiche l'état.
+    Sync {
+        #[command(subcommand)]
+        command: Option<SyncCommand>,
+    },
     /// Où est la base de données, et quel schéma elle a.
     Info,
+}
+
+#[derive(Subcommand)]
+enum HubCommand {
+    /// L'adresse du hub et l'identifiant de ce centre.
+    SetUrl {
+        url: String,
+        #[arg(long)]
+        centre: String,
+    },
+    /// Lit le jeton sur l'entrée standard et le range dans le trousseau du système.
+    SetToken,
+    /// Oublie le jeton de ce poste.
+    ForgetToken,
+    /// Vérifie l'adresse, le jeton et le centre.
+    Test,
+}
+
+#[derive(Subcommand)]
+enum SyncCommand {
+    /// Dernier succès, événements en attente, dernière erreur, conflits.
+    Status,
 }
 
 #[derive(Subcommand)]
@@ -524,7 +554,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Beneficiary(cmd) => beneficiary_command(&mut store, &path, cmd, json, &who)?,
         Command::Eligibility(cmd) => eligibility_command(&mut store, &path, cmd, json, &who)?,
         Command::Programme(ProgrammeCommand::List) => {
-            let programmes = load_programmes(&path)?;
+            let programmes = load_programmes(&store, &path)?;
             output(json, &programmes, || {
                 programmes
                     .iter()
@@ -600,6 +630,31 @@ fn run(cli: Cli) -> Result<(), Error> {
                 lines.join("\n")
             });
         }
+        Command::Hub(command) => hub_command(&mut store, command, json)?,
+        Command::Sync { command: None } => {
+            let client = sync_client(&store)?;
+            let store = std::sync::Mutex::new(store);
+            let report = sync::round(&store, &client)?;
+            output(json, &report, || {
+                format!(
+                    "Envoyé : {} événement(s){}{}. Reçu : {} changement(s) ({} appareil(s) attribué(s), {} rappelé(s), {} programme(s)){}.",
+                    report.pushed,
+                    if report.conflicts_reported > 0 { format!(", {} en conflit", report.conflicts_reported) } else { String::new() },
+                    if report.refused > 0 { format!(", {} refusé(s) par le hub", report.refused) } else { String::new() },
+                    report.pulled,
+                    report.allocated,
+                    report.recalled,
+                    report.programmes,
+                    if report.new_conflicts > 0 { format!(", {} nouveau(x) conflit(s)", report.new_conflicts) } else { String::new() },
+                )
+            });
+        }
+        Command::Sync {
+            command: Some(SyncCommand::Status),
+        } => {
+            let status = sync::status(&store)?;
+            output(json, &status, || sync_status_text(&status));
+        }
         Command::Document(command) => document_command(&mut store, &path, command, json, &who)?,
         Command::Centre(command) => centre_command(&mut store, command, json)?,
         Command::Register { centre, register } => {
@@ -668,7 +723,7 @@ fn sale_command(store: &mut Store, db: &std::path::Path, cmd: SaleCommand, json:
             payments,
             programme,
         } => {
-            let programmes = load_programmes(db)?;
+            let programmes = load_programmes(store, db)?;
             let mut prices = prices.into_iter();
             let request = SaleRequest {
                 uuid: uuid::Uuid::now_v7(),
@@ -818,11 +873,10 @@ fn show_report(r: &CashReport) -> String {
     lines.join("\n")
 }
 
-fn load_programmes(db: &std::path::Path) -> Result<Vec<Programme>, Error> {
-    Ok(programme::load_all(
-        Some(&local::programmes_folder(db)),
-        &LegalCaps::shipped(),
-    )?)
+/// The programmes: the shipped default, the files beside the database, and those the hub
+/// published.
+fn load_programmes(store: &Store, db: &std::path::Path) -> Result<Vec<Programme>, Error> {
+    sync::programmes(store, Some(&local::programmes_folder(db)), &LegalCaps::shipped())
 }
 
 fn parse_day(text: Option<&str>) -> Result<chrono::NaiveDate, Error> {
@@ -861,7 +915,7 @@ fn beneficiary_command(
             notes,
             force,
         } => {
-            let catalogue = Catalogue::of(&load_programmes(db)?);
+            let catalogue = Catalogue::of(&load_programmes(store, db)?);
             let input = PersonInput {
                 last_name,
                 first_name,
@@ -886,7 +940,7 @@ fn beneficiary_command(
             issued,
             checked_by,
         } => {
-            let catalogue = Catalogue::of(&load_programmes(db)?);
+            let catalogue = Catalogue::of(&load_programmes(store, db)?);
             let checker = checked_by.unwrap_or_else(|| who.to_string());
             beneficiary::add_proof(store, id, &kind, &issued, &checker, &catalogue, today)?;
             let person = beneficiary::get(store, id)?;
@@ -937,7 +991,7 @@ fn eligibility_command(
     json: bool,
     who: &str,
 ) -> Result<(), Error> {
-    let mut programmes = load_programmes(db)?;
+    let mut programmes = load_programmes(store, db)?;
     match cmd {
         EligibilityCommand::Check {
             id,
@@ -1301,6 +1355,78 @@ fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Resu
         }
         lines.join("\n")
     });
+    Ok(())
+}
+
+fn sync_client(store: &Store) -> Result<sync::Client, Error> {
+    let config = sync::config(store)?.ok_or_else(|| Error::Refused {
+        code: "not_configured",
+        message: "Aucun hub n'est configuré : `comptoir hub set-url https://… --centre ID`, puis `comptoir hub set-token`."
+            .into(),
+    })?;
+    let token = sync::token::load(&config)?;
+    sync::Client::new(config, token)
+}
+
+fn sync_status_text(status: &sync::Status) -> String {
+    let mut lines = Vec::new();
+    match &status.configured {
+        None => lines.push("Aucun hub configuré : ce poste travaille seul.".to_string()),
+        Some(c) => lines.push(format!("Hub : {} (centre {})", c.url, c.centre)),
+    }
+    lines.push(format!(
+        "Dernière synchronisation réussie : {}",
+        status
+            .last_success
+            .as_deref()
+            .map(comptoir::text::format_timestamp)
+            .unwrap_or_else(|| "jamais".into())
+    ));
+    lines.push(format!("Événements en attente d'envoi : {}", status.waiting));
+    if let Some(e) = &status.last_error {
+        lines.push(format!("Dernière erreur : {e}"));
+    }
+    for c in &status.conflicts {
+        lines.push(format!("Conflit ({}) : {}", comptoir::text::format_timestamp(&c.at), c.message));
+    }
+    lines.join("\n")
+}
+
+fn hub_command(store: &mut Store, command: HubCommand, json: bool) -> Result<(), Error> {
+    match command {
+        HubCommand::SetUrl { url, centre } => {
+            let config = sync::HubConfig::parse(&url, &centre)?;
+            sync::set_config(store, &config)?;
+            output(json, &config, || {
+                format!("Hub {} pour le centre {}. Enregistrez maintenant le jeton : comptoir hub set-token", config.url, config.centre)
+            });
+        }
+        HubCommand::SetToken => {
+            let config = sync::config(store)?.ok_or_else(|| Error::Refused {
+                code: "not_configured",
+                message: "Configurez d'abord le hub : `comptoir hub set-url https://… --centre ID`.".into(),
+            })?;
+            let mut token = String::new();
+            std::io::stdin().read_line(&mut token).map_err(|source| Error::Io {
+                path: "stdin".into(),
+                source,
+            })?;
+            sync::token::store(&config, &token)?;
+            output(json, &serde_json::json!({"stored": true}), || {
+                "Jeton enregistré dans le trousseau du système.".into()
+            });
+        }
+        HubCommand::ForgetToken => {
+            if let Some(config) = sync::config(store)? {
+                sync::token::forget(&config)?;
+            }
+            output(json, &serde_json::json!({"forgotten": true}), || "Jeton oublié.".into());
+        }
+        HubCommand::Test => {
+            let health = sync_client(store)?.test()?;
+            output(json, &health, || format!("Connexion réussie au hub {} (API {}).", health.hub_id, health.version));
+        }
+    }
     Ok(())
 }
 

@@ -1,0 +1,535 @@
+//! The hub's SQLite database: centres (a hash of their token only), the network's devices and
+//! where they are, the per-centre feed of changes (a monotonic sequence), the events centres
+//! pushed (once per id), conflicts and published programmes. All the hub's SQL is here.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use comptoir::sync::protocol::{Ack, AckStatus, Change, ChangeEntry, Event, EventBody, WireDevice};
+
+pub type Result<T> = std::result::Result<T, HubError>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("base de données du hub : {0}")]
+    Database(#[from] rusqlite::Error),
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+CREATE TABLE IF NOT EXISTS centres (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    token_hash  TEXT NOT NULL UNIQUE,
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+) STRICT;
+CREATE TABLE IF NOT EXISTS devices (
+    tag         TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    category    TEXT,
+    device      TEXT NOT NULL,
+    centre_id   TEXT REFERENCES centres (id),
+    state       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS devices_pick ON devices (state, kind, category);
+CREATE TABLE IF NOT EXISTS changes (
+    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+    centre_id  TEXT NOT NULL REFERENCES centres (id),
+    at         TEXT NOT NULL,
+    change     TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS changes_centre ON changes (centre_id, seq);
+CREATE TABLE IF NOT EXISTS events (
+    centre_id    TEXT NOT NULL REFERENCES centres (id),
+    uuid         TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    received_at  TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    event        TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    message      TEXT,
+    PRIMARY KEY (centre_id, uuid)
+) STRICT;
+CREATE TABLE IF NOT EXISTS conflicts (
+    id          INTEGER PRIMARY KEY,
+    centre_id   TEXT NOT NULL,
+    tag         TEXT,
+    event_uuid  TEXT,
+    message     TEXT NOT NULL,
+    at          TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS programmes (
+    name          TEXT PRIMARY KEY,
+    content       TEXT NOT NULL,
+    published_at  TEXT NOT NULL
+) STRICT;
+";
+
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn hash_token(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+pub fn open(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(SCHEMA)?;
+    conn.execute(
+        "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
+        [uuid::Uuid::new_v4().to_string()],
+    )?;
+    Ok(conn)
+}
+
+pub fn hub_id(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'hub_id'", [], |r| r.get(0))?)
+}
+
+/// Creates a centre and returns its token (shown once: only its hash is kept).
+pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> {
+    let id = id.trim().to_uppercase();
+    if id.is_empty() || id.len() > 32 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Err(HubError::Invalid(format!(
+            "« {id} » : un identifiant de centre est fait de lettres, de chiffres et de tirets."
+        )));
+    }
+    let exists: i64 = conn.query_row("SELECT count(*) FROM centres WHERE id = ?1", [&id], |r| r.get(0))?;
+    if exists > 0 {
+        return Err(HubError::Invalid(format!("Le centre {id} existe déjà (nouveau jeton : centre token {id}).")));
+    }
+    let token = new_token();
+    conn.execute(
+        "INSERT INTO centres (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![id, name.trim(), hash_token(&token), now()],
+    )?;
+    Ok(token)
+}
+
+fn new_token() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+/// A new token for a centre; the old one stops working at once.
+pub fn renew_token(conn: &Connection, id: &str) -> Result<String> {
+    let token = new_token();
+    let n = conn.execute(
+        "UPDATE centres SET token_hash = ?2, revoked_at = NULL WHERE id = ?1",
+        params![id.to_uppercase(), hash_token(&token)],
+    )?;
+    if n == 0 {
+        return Err(HubError::Invalid(format!("Aucun centre {id}.")));
+    }
+    Ok(token)
+}
+
+pub fn revoke(conn: &Connection, id: &str) -> Result<()> {
+    let n = conn.execute(
+        "UPDATE centres SET revoked_at = ?2 WHERE id = ?1",
+        params![id.to_uppercase(), now()],
+    )?;
+    if n == 0 {
+        return Err(HubError::Invalid(format!("Aucun centre {id}.")));
+    }
+    Ok(())
+}
+
+/// The centre a token belongs to (none if unknown or revoked).
+pub fn centre_of_token(conn: &Connection, token: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM centres WHERE token_hash = ?1 AND revoked_at IS NULL",
+            [hash_token(token)],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+pub fn centres(conn: &Connection) -> Result<Vec<(String, String, bool)>> {
+    let mut stmt = conn.prepare("SELECT id, name, revoked_at IS NOT NULL FROM centres ORDER BY id")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Adds the devices of a refurbisher's file to the network's stock (known tags are skipped).
+pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) -> Result<(usize, usize)> {
+    let delivery = comptoir::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))?;
+    let tx = conn.transaction()?;
+    let (mut added, mut known) = (0, 0);
+    let at = now();
+    for (_, device) in &delivery.devices {
+        let wire = WireDevice::from(device);
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO devices (tag, kind, category, device, state, updated_at)
+             VALUES (?1, ?2, ?3, ?4, 'stock', ?5)",
+            params![
+                wire.tag,
+                wire.kind.code(),
+                wire.category.map(|c| c.code()),
+                serde_json::to_string(&wire).expect("a device serialises"),
+                at
+            ],
+        )?;
+        if n == 1 {
+            added += 1;
+        } else {
+            known += 1;
+        }
+    }
+    tx.commit()?;
+    Ok((added, known))
+}
+
+fn require_centre(conn: &Connection, centre: &str) -> Result<String> {
+    let centre = centre.to_uppercase();
+    let n: i64 = conn.query_row("SELECT count(*) FROM centres WHERE id = ?1", [&centre], |r| r.get(0))?;
+    if n == 0 {
+        return Err(HubError::Invalid(format!("Aucun centre {centre} (centre create {centre} --name …).")));
+    }
+    Ok(centre)
+}
+
+fn push_change(conn: &Connection, centre: &str, change: &Change, at: &str) -> Result<i64> {
+    conn.execute(
+        "INSERT INTO changes (centre_id, at, change) VALUES (?1, ?2, ?3)",
+        params![centre, at, serde_json::to_string(change).expect("a change serialises")],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// What to allocate: a list of tags, or a number of devices of a kind (and category).
+pub enum Pick {
+    Tags(Vec<String>),
+    Count {
+        kind: String,
+        category: Option<String>,
+        count: usize,
+    },
+}
+
+/// Allocates devices of the network's stock to a centre; returns the tags allocated.
+pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<String>> {
+    let tx = conn.transaction()?;
+    let centre = require_centre(&tx, centre)?;
+    let tags: Vec<String> = match pick {
+        Pick::Tags(tags) => {
+            for tag in tags {
+                let state: Option<String> = tx
+                    .query_row("SELECT state FROM devices WHERE tag = ?1", [tag.to_uppercase()], |r| r.get(0))
+                    .optional()?;
+                match state.as_deref() {
+                    Some("stock") => {}
+                    Some(other) => {
+                        return Err(HubError::Invalid(format!(
+                            "{tag} n'est pas en stock au réseau (état : {other})."
+                        )))
+                    }
+                    None => return Err(HubError::Invalid(format!("{tag} : appareil inconnu du hub."))),
+                }
+            }
+            tags.iter().map(|t| t.to_uppercase()).collect()
+        }
+        Pick::Count { kind, category, count } => {
+            let mut stmt = tx.prepare(
+                "SELECT tag FROM devices WHERE state = 'stock' AND kind = ?1
+                 AND (?2 IS NULL OR category = ?2) ORDER BY tag LIMIT ?3",
+            )?;
+            let tags: Vec<String> = stmt
+                .query_map(params![kind, category, *count as i64], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            if tags.len() < *count {
+                return Err(HubError::Invalid(format!(
+                    "Seulement {} appareil(s) {kind}{} en stock au réseau pour {count} demandé(s).",
+                    tags.len(),
+                    category.as_deref().map(|c| format!(" de catégorie {c}")).unwrap_or_default()
+                )));
+            }
+            tags
+        }
+    };
+    let at = now();
+    for tag in &tags {
+        let device: String = tx.query_row("SELECT device FROM devices WHERE tag = ?1", [tag], |r| r.get(0))?;
+        let device: WireDevice = serde_json::from_str(&device).expect("stored devices parse");
+        tx.execute(
+            "UPDATE devices SET centre_id = ?2, state = 'allocated', updated_at = ?3 WHERE tag = ?1",
+            params![tag, centre, at],
+        )?;
+        push_change(&tx, &centre, &Change::Allocate { device }, &at)?;
+    }
+    tx.commit()?;
+    Ok(tags)
+}
+
+/// Takes a device back from its centre (if not sold: a sale made offline stands).
+pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
+    let tx = conn.transaction()?;
+    let tag = tag.to_uppercase();
+    let row: Option<(Option<String>, String)> = tx
+        .query_row("SELECT centre_id, state FROM devices WHERE tag = ?1", [&tag], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((Some(centre), state)) = row else {
+        return Err(HubError::Invalid(format!("{tag} n'est attribué à aucun centre.")));
+    };
+    if state == "sold" {
+        return Err(HubError::Invalid(format!("{tag} est déjà vendu par le centre {centre}.")));
+    }
+    let at = now();
+    tx.execute(
+        "UPDATE devices SET state = 'recalled', updated_at = ?2 WHERE tag = ?1",
+        params![tag, at],
+    )?;
+    push_change(&tx, &centre, &Change::Recall { tag: tag.clone() }, &at)?;
+    tx.commit()?;
+    Ok(centre)
+}
+
+/// Publishes a programme file to some centres (all active ones when none is named).
+pub fn publish_programme(conn: &mut Connection, name: &str, content: &str, centres: &[String]) -> Result<usize> {
+    comptoir::programme::Programme::parse(content, name, &comptoir::programme::LegalCaps::shipped())
+        .map_err(|e| HubError::Invalid(e.to_string()))?;
+    let tx = conn.transaction()?;
+    let targets: Vec<String> = if centres.is_empty() {
+        let mut stmt = tx.prepare("SELECT id FROM centres WHERE revoked_at IS NULL ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        ids
+    } else {
+        centres
+            .iter()
+            .map(|c| require_centre(&tx, c))
+            .collect::<Result<_>>()?
+    };
+    let at = now();
+    tx.execute(
+        "INSERT INTO programmes (name, content, published_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (name) DO UPDATE SET content = excluded.content, published_at = excluded.published_at",
+        params![name, content, at],
+    )?;
+    let change = Change::Programme {
+        name: name.to_string(),
+        content: content.to_string(),
+    };
+    for centre in &targets {
+        push_change(&tx, centre, &change, &at)?;
+    }
+    tx.commit()?;
+    Ok(targets.len())
+}
+
+/// The changes of a centre after `after`: up to `limit`, and whether more follow.
+pub fn changes(conn: &Connection, centre: &str, after: i64, limit: usize) -> Result<(Vec<ChangeEntry>, bool)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, change FROM changes WHERE centre_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let mut entries = Vec::new();
+    for row in stmt.query_map(params![centre, after, limit as i64 + 1], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+    })? {
+        let (seq, at, change) = row?;
+        entries.push(ChangeEntry {
+            seq,
+            at,
+            change: serde_json::from_str(&change).expect("stored changes parse"),
+        });
+    }
+    let more = entries.len() > limit;
+    entries.truncate(limit);
+    Ok((entries, more))
+}
+
+fn kind_of(body: &EventBody) -> &'static str {
+    match body {
+        EventBody::Received { .. } => "received",
+        EventBody::Available { .. } => "available",
+        EventBody::Defective { .. } => "defective",
+        EventBody::Returned { .. } => "returned",
+        EventBody::BackInStock { .. } => "back_in_stock",
+        EventBody::Sold { .. } => "sold",
+        EventBody::Cancelled { .. } => "cancelled",
+        EventBody::LocalStock { .. } => "local_stock",
+    }
+}
+
+/// Records a batch of events from a centre, in one transaction; one acknowledgement each.
+pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> Result<Vec<Ack>> {
+    let tx = conn.transaction()?;
+    let received_at = now();
+    let mut acks = Vec::with_capacity(events.len());
+    for event in events {
+        let known: Option<String> = tx
+            .prepare_cached("SELECT status FROM events WHERE centre_id = ?1 AND uuid = ?2")?
+            .query_row(params![centre, event.uuid], |r| r.get(0))
+            .optional()?;
+        if known.is_some() {
+            acks.push(Ack {
+                uuid: event.uuid.clone(),
+                status: AckStatus::Duplicate,
+                message: None,
+            });
+            continue;
+        }
+        let (status, message) = apply_event(&tx, centre, event, &received_at)?;
+        tx.prepare_cached(
+            "INSERT INTO events (centre_id, uuid, at, received_at, type, event, status, message)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            centre,
+            event.uuid,
+            event.at,
+            received_at,
+            kind_of(&event.body),
+            serde_json::to_string(&event.body).expect("an event serialises"),
+            match status {
+                AckStatus::Accepted => "accepted",
+                AckStatus::Duplicate => "duplicate",
+                AckStatus::Conflict => "conflict",
+                AckStatus::Refused => "refused",
+            },
+            message
+        ])?;
+        acks.push(Ack {
+            uuid: event.uuid.clone(),
+            status,
+            message,
+        });
+    }
+    tx.commit()?;
+    Ok(acks)
+}
+
+fn apply_event(
+    tx: &Connection,
+    centre: &str,
+    event: &Event,
+    at: &str,
+) -> Result<(AckStatus, Option<String>)> {
+    let owner = |tag: &str| -> Result<Option<(Option<String>, String)>> {
+        Ok(tx
+            .prepare_cached("SELECT centre_id, state FROM devices WHERE tag = ?1")?
+            .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    };
+    let set_state = |tag: &str, state: &str| -> Result<()> {
+        tx.prepare_cached("UPDATE devices SET state = ?2, updated_at = ?3 WHERE tag = ?1")?
+            .execute(params![tag, state, at])?;
+        Ok(())
+    };
+    let not_yours = |tag: &str| {
+        Ok((
+            AckStatus::Refused,
+            Some(format!("{tag} appartient à un autre centre : événement refusé.")),
+        ))
+    };
+    match &event.body {
+        EventBody::LocalStock { device } => {
+            if let Err(e) = device.parse() {
+                return Ok((AckStatus::Refused, Some(format!("Appareil invalide : {e}"))));
+            }
+            match owner(&device.tag)? {
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO devices (tag, kind, category, device, centre_id, state, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, 'received', ?6)",
+                    )?
+                    .execute(params![
+                        device.tag,
+                        device.kind.code(),
+                        device.category.map(|c| c.code()),
+                        serde_json::to_string(device).expect("a device serialises"),
+                        centre,
+                        at
+                    ])?;
+                    Ok((AckStatus::Accepted, None))
+                }
+                Some((Some(c), _)) if c == centre => Ok((AckStatus::Accepted, None)),
+                Some(_) => not_yours(&device.tag),
+            }
+        }
+        EventBody::Received { tag }
+        | EventBody::Available { tag }
+        | EventBody::Defective { tag }
+        | EventBody::Returned { tag }
+        | EventBody::BackInStock { tag } => {
+            let state = match &event.body {
+                EventBody::Received { .. } => "received",
+                EventBody::Available { .. } | EventBody::BackInStock { .. } => "available",
+                EventBody::Defective { .. } => "defective",
+                _ => "returned",
+            };
+            match owner(tag)? {
+                None => Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")))),
+                Some((Some(c), current)) if c == centre => {
+                    if current == "recalled" && state != "returned" {
+                        Ok((AckStatus::Accepted, Some(format!("{tag} est rappelé par le réseau."))))
+                    } else {
+                        set_state(tag, state)?;
+                        Ok((AckStatus::Accepted, None))
+                    }
+                }
+                Some(_) => not_yours(tag),
+            }
+        }
+        EventBody::Sold { tag: Some(tag), .. } => match owner(tag)? {
+            None => Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")))),
+            Some((Some(c), current)) if c == centre => {
+                set_state(tag, "sold")?;
+                if current == "recalled" {
+                    let message = format!(
+                        "{tag} a été rappelé par le réseau mais vendu hors ligne par le centre {centre} : la vente est maintenue."
+                    );
+                    tx.execute(
+                        "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![centre, tag, event.uuid, message, at],
+                    )?;
+                    Ok((AckStatus::Conflict, Some(message)))
+                } else {
+                    Ok((AckStatus::Accepted, None))
+                }
+            }
+            Some(_) => not_yours(tag),
+        },
+        EventBody::Sold { tag: None, .. } | EventBody::Cancelled { .. } => Ok((AckStatus::Accepted, None)),
+    }
+}
+
+/// Recent events, newest first (for the admin).
+pub fn events(conn: &Connection, centre: Option<&str>, limit: usize) -> Result<Vec<(String, String, String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT received_at, centre_id, type, status, event FROM events
+         WHERE (?1 IS NULL OR centre_id = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![centre.map(str::to_uppercase), limit as i64], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Device counts by centre and state.
+pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, String, i64)>> {
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(centre_id, '(réseau)'), state, count(*) FROM devices
+         WHERE (?1 IS NULL OR centre_id = ?1) GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map(params![centre.map(str::to_uppercase)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn conflicts(conn: &Connection) -> Result<Vec<(String, String, Option<String>, String)>> {
+    let mut stmt = conn.prepare("SELECT at, centre_id, tag, message FROM conflicts ORDER BY id DESC")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,229 @@
+//! `comptoir-hub`: the network's reference sync server. Centres pull the changes meant for them
+//! (allocations, recalls, programmes) after a cursor and push what happened at their desk; the
+//! HTTP API is versioned (`/v1`) and described in `hub/openapi.yaml`. A centre authenticates
+//! with its token (`Authorization: Bearer …`), of which the hub keeps only a SHA-256.
+
+pub mod db;
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rusqlite::Connection;
+use serde::Deserialize;
+
+use comptoir::sync::protocol::{
+    ChangesPage, ErrorBody, ErrorDetail, Health, PushRequest, PushResponse, MAX_PAGE, MAX_PUSH, VERSION,
+};
+
+/// The database connections: one writer, a few readers (SQLite in WAL mode lets reads run
+/// beside the write).
+pub struct Hub {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+    hub_id: String,
+}
+
+impl Hub {
+    pub fn open(path: &Path) -> db::Result<Hub> {
+        let writer = db::open(path)?;
+        let hub_id = db::hub_id(&writer)?;
+        let readers = (0..4).map(|_| db::open(path).map(Mutex::new)).collect::<db::Result<_>>()?;
+        Ok(Hub {
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
+            hub_id,
+        })
+    }
+
+    fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
+        let i = self.next_reader.fetch_add(1, Ordering::Relaxed) % self.readers.len();
+        self.readers[i].lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// An error as the API returns it: a status and `{"error": {code, message}}` in French.
+pub struct ApiError(StatusCode, &'static str, String);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.1.to_string(),
+                message: self.2,
+            },
+        };
+        (self.0, Json(body)).into_response()
+    }
+}
+
+impl From<db::HubError> for ApiError {
+    fn from(e: db::HubError) -> Self {
+        match e {
+            db::HubError::Invalid(m) => ApiError(StatusCode::BAD_REQUEST, "invalid", m),
+            db::HubError::Database(e) => {
+                tracing::error!("database: {e}");
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database", "Erreur interne du hub.".into())
+            }
+        }
+    }
+}
+
+type Shared = Arc<Hub>;
+
+/// Runs blocking database work off the async threads.
+async fn blocking<T: Send + 'static>(
+    hub: &Shared,
+    f: impl FnOnce(&Hub) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let hub = hub.clone();
+    tokio::task::spawn_blocking(move || f(&hub))
+        .await
+        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Erreur interne du hub.".into()))?
+}
+
+/// The centre the request's token belongs to, which must be the one in the path.
+fn authorise(hub: &Hub, headers: &HeaderMap, centre: &str) -> Result<String, ApiError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            ApiError(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Jeton manquant (en-tête Authorization: Bearer …).".into(),
+            )
+        })?;
+    let owner = db::centre_of_token(&hub.reader(), token)?.ok_or_else(|| {
+        ApiError(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Jeton inconnu ou révoqué.".into(),
+        )
+    })?;
+    if !owner.eq_ignore_ascii_case(centre) {
+        return Err(ApiError(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!("Ce jeton est celui du centre {owner}, pas du centre {}.", centre.to_uppercase()),
+        ));
+    }
+    Ok(owner)
+}
+
+async fn health(State(hub): State<Shared>) -> Json<Health> {
+    Json(Health {
+        hub_id: hub.hub_id.clone(),
+        version: VERSION.to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+struct ChangesQuery {
+    #[serde(default)]
+    after: i64,
+    limit: Option<usize>,
+}
+
+async fn changes(
+    State(hub): State<Shared>,
+    UrlPath(centre): UrlPath<String>,
+    Query(q): Query<ChangesQuery>,
+    headers: HeaderMap,
+) -> Result<Json<ChangesPage>, ApiError> {
+    blocking(&hub, move |hub| {
+        let centre = authorise(hub, &headers, &centre)?;
+        let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
+        let (changes, more) = db::changes(&hub.reader(), &centre, q.after.max(0), limit)?;
+        let next = changes.last().map(|c| c.seq).unwrap_or(q.after.max(0));
+        Ok(Json(ChangesPage {
+            hub_id: hub.hub_id.clone(),
+            changes,
+            next,
+            more,
+        }))
+    })
+    .await
+}
+
+async fn events(
+    State(hub): State<Shared>,
+    UrlPath(centre): UrlPath<String>,
+    headers: HeaderMap,
+    body: Result<Json<PushRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<PushResponse>, ApiError> {
+    let Json(request) = body.map_err(|e| {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            format!("Corps de requête illisible : {}", e.body_text()),
+        )
+    })?;
+    if request.events.len() > MAX_PUSH {
+        return Err(ApiError(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            format!("Au plus {MAX_PUSH} événements par envoi."),
+        ));
+    }
+    blocking(&hub, move |hub| {
+        let centre = authorise(hub, &headers, &centre)?;
+        let acks = db::record_events(&mut hub.writer(), &centre, &request.events)?;
+        tracing::info!(centre, events = request.events.len(), "events recorded");
+        Ok(Json(PushResponse {
+            hub_id: hub.hub_id.clone(),
+            acks,
+        }))
+    })
+    .await
+}
+
+pub fn router(hub: Shared) -> Router {
+    Router::new()
+        .route("/v1/health", get(health))
+        .route("/v1/centres/{centre}/changes", get(changes))
+        .route("/v1/centres/{centre}/events", post(events))
+        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .with_state(hub)
+}
+
+/// Serves on `listener` (plain HTTP), or with TLS when a certificate and its key are given.
+pub async fn serve(
+    listener: std::net::TcpListener,
+    hub: Hub,
+    tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+) -> std::io::Result<()> {
+    let app = router(Arc::new(hub));
+    match tls {
+        None => {
+            listener.set_nonblocking(true)?;
+            let listener = tokio::net::TcpListener::from_std(listener)?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = tokio::signal::ctrl_c().await;
+                })
+                .await
+        }
+        Some((cert, key)) => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+            axum_server::from_tcp_rustls(listener, config)
+                .serve(app.into_make_service())
+                .await
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! `comptoir-hub`: serve the network's hub, and administer it (centres and their tokens, the
+//! network's inventory, allocations, recalls, programmes, events and stock).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use comptoir_hub::db::{self, Pick};
+
+#[derive(Parser)]
+#[command(name = "comptoir-hub", version, about = "Le hub du réseau : attribue le stock aux centres, reçoit leurs événements")]
+struct Cli {
+    /// Base de données du hub (SQLite).
+    #[arg(long, global = true, default_value = "hub.sqlite")]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Sert l'API /v1 (HTTP, ou HTTPS avec --tls-cert et --tls-key).
+    Serve {
+        /// Adresse d'écoute (port 0 : un port libre, affiché au démarrage).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Certificat (PEM) pour servir en HTTPS.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// Clé privée (PEM) du certificat.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Les centres et leurs jetons.
+    #[command(subcommand)]
+    Centre(CentreCommand),
+    /// Importe l'inventaire du réseau depuis un fichier de reconditionneur (format de livraison).
+    Import { file: PathBuf },
+    /// Attribue des appareils à un centre : une liste d'identifiants, ou un nombre d'un type.
+    Allocate {
+        centre: String,
+        /// Identifiants séparés par des virgules.
+        #[arg(long, value_delimiter = ',', conflicts_with_all = ["kind", "count"])]
+        tags: Vec<String>,
+        #[arg(long, requires = "count")]
+        kind: Option<String>,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long, requires = "kind")]
+        count: Option<usize>,
+    },
+    /// Rappelle un appareil attribué (sans effet sur une vente déjà faite).
+    Recall { tag: String },
+    /// Publie un fichier de programme aux centres (tous, ou ceux nommés).
+    Publish {
+        file: PathBuf,
+        #[arg(long = "centre")]
+        centres: Vec<String>,
+    },
+    /// Les derniers événements reçus.
+    Events {
+        #[arg(long)]
+        centre: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Le stock par centre et par état, et les conflits.
+    Stock {
+        #[arg(long)]
+        centre: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CentreCommand {
+    /// Crée un centre et affiche son jeton, une seule fois.
+    Create {
+        id: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Donne un nouveau jeton (l'ancien cesse de fonctionner).
+    Token { id: String },
+    /// Révoque le jeton d'un centre.
+    Revoke { id: String },
+    List,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "comptoir_hub=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("Erreur : {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let err = |e: db::HubError| e.to_string();
+    match cli.command {
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            let hub = comptoir_hub::Hub::open(&cli.db).map_err(err)?;
+            let listener =
+                std::net::TcpListener::bind(&listen).map_err(|e| format!("Écoute impossible sur {listen} : {e}"))?;
+            let addr = listener.local_addr().map_err(|e| e.to_string())?;
+            let scheme = if tls_cert.is_some() { "https" } else { "http" };
+            // The first line of stdout: tests and scripts read the port from it.
+            println!("comptoir-hub à l'écoute sur {scheme}://{addr}");
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime
+                .block_on(comptoir_hub::serve(listener, hub, tls_cert.zip(tls_key)))
+                .map_err(|e| format!("Le serveur s'est arrêté : {e}"))?;
+        }
+        Command::Centre(command) => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            match command {
+                CentreCommand::Create { id, name } => {
+                    let token = db::create_centre(&conn, &id, &name).map_err(err)?;
+                    println!("{token}");
+                    eprintln!("Centre {} créé. Ce jeton ne sera plus affiché : transmettez-le au centre.", id.to_uppercase());
+                }
+                CentreCommand::Token { id } => {
+                    println!("{}", db::renew_token(&conn, &id).map_err(err)?);
+                    eprintln!("Nouveau jeton du centre {} ; l'ancien ne fonctionne plus.", id.to_uppercase());
+                }
+                CentreCommand::Revoke { id } => {
+                    db::revoke(&conn, &id).map_err(err)?;
+                    println!("Jeton du centre {} révoqué.", id.to_uppercase());
+                }
+                CentreCommand::List => {
+                    for (id, name, revoked) in db::centres(&conn).map_err(err)? {
+                        println!("{id}\t{name}{}", if revoked { "\t(révoqué)" } else { "" });
+                    }
+                }
+            }
+        }
+        Command::Import { file } => {
+            let bytes = std::fs::read(&file).map_err(|e| format!("{} : {e}", file.display()))?;
+            let mut conn = db::open(&cli.db).map_err(err)?;
+            let name = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let (added, known) = db::import_inventory(&mut conn, &bytes, &name).map_err(err)?;
+            println!("{added} appareil(s) ajouté(s) au stock du réseau, {known} déjà connu(s).");
+        }
+        Command::Allocate {
+            centre,
+            tags,
+            kind,
+            category,
+            count,
+        } => {
+            let pick = match (kind, count) {
+                (Some(kind), Some(count)) => Pick::Count { kind, category, count },
+                _ if !tags.is_empty() => Pick::Tags(tags),
+                _ => return Err("Donnez --tags A,B ou --kind laptop --count 10 [--category B].".into()),
+            };
+            let mut conn = db::open(&cli.db).map_err(err)?;
+            let tags = db::allocate(&mut conn, &centre, &pick).map_err(err)?;
+            println!("{} appareil(s) attribué(s) au centre {}.", tags.len(), centre.to_uppercase());
+        }
+        Command::Recall { tag } => {
+            let mut conn = db::open(&cli.db).map_err(err)?;
+            let centre = db::recall(&mut conn, &tag).map_err(err)?;
+            println!("{} rappelé (centre {centre}).", tag.to_uppercase());
+        }
+        Command::Publish { file, centres } => {
+            let content = std::fs::read_to_string(&file).map_err(|e| format!("{} : {e}", file.display()))?;
+            let name = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let mut conn = db::open(&cli.db).map_err(err)?;
+            let n = db::publish_programme(&mut conn, &name, &content, &centres).map_err(err)?;
+            println!("Programme {name} publié à {n} centre(s).");
+        }
+        Command::Events { centre, limit } => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            for (at, centre, kind, status, event) in db::events(&conn, centre.as_deref(), limit).map_err(err)? {
+                println!("{at}\t{centre}\t{kind}\t{status}\t{event}");
+            }
+        }
+        Command::Stock { centre } => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            for (centre, state, n) in db::stock(&conn, centre.as_deref()).map_err(err)? {
+                println!("{centre}\t{state}\t{n}");
+            }
+            for (at, centre, tag, message) in db::conflicts(&conn).map_err(err)? {
+                println!("CONFLIT\t{at}\t{centre}\t{}\t{message}", tag.unwrap_or_default());
+            }
+        }
+    }
+    Ok(())
+}
