@@ -1,0 +1,478 @@
+//! Sync end to end: the real `comptoir-hub` binary on 127.0.0.1 port 0 with its own SQLite
+//! file, and centres' real Comptoir databases syncing with it through the core's client.
+//! A misbehaving hub (500, garbage, truncated body, silence) is a small raw TCP server of this
+//! file: a test double for a broken network, named as such.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use comptoir::device::{AssetTag, StockAction};
+use comptoir::money::Money;
+use comptoir::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::programme::{LegalCaps, Programme};
+use comptoir::sync::{self, protocol::AckStatus, Client, HubConfig};
+use comptoir::{delivery, demo, stock, Store};
+
+const HUB: &str = env!("CARGO_BIN_EXE_comptoir-hub");
+
+/// The hub binary serving a database; killed when dropped.
+struct RunningHub {
+    child: Child,
+    url: String,
+    db: PathBuf,
+}
+
+impl RunningHub {
+    fn start(db: &Path, listen: &str) -> RunningHub {
+        let mut child = Command::new(HUB)
+            .args(["--db"])
+            .arg(db)
+            .args(["serve", "--listen", listen])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line
+            .trim()
+            .rsplit(' ')
+            .next()
+            .filter(|u| u.starts_with("http"))
+            .unwrap_or_else(|| panic!("no address in « {line} »"))
+            .to_string();
+        RunningHub {
+            child,
+            url,
+            db: db.to_path_buf(),
+        }
+    }
+
+    fn port(&self) -> u16 {
+        self.url.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    fn admin(&self, args: &[&str]) -> String {
+        admin(&self.db, args)
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RunningHub {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn admin(db: &Path, args: &[&str]) -> String {
+    let out = Command::new(HUB).arg("--db").arg(db).args(args).output().unwrap();
+    assert!(out.status.success(), "comptoir-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct World {
+    dir: tempfile::TempDir,
+    hub: RunningHub,
+}
+
+impl World {
+    fn new() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = RunningHub::start(&dir.path().join("hub.sqlite"), "127.0.0.1:0");
+        World { dir, hub }
+    }
+
+    /// Creates a centre on the hub and its Comptoir database; returns the store and a client.
+    fn centre(&self, id: &str) -> (Mutex<Store>, Client) {
+        let token = self.hub.admin(&["centre", "create", id, "--name", &format!("Centre {id}")]);
+        let store = Store::open(&self.dir.path().join(format!("{id}.sqlite"))).unwrap();
+        (Mutex::new(store), self.client(id, token.trim()))
+    }
+
+    fn client(&self, centre: &str, token: &str) -> Client {
+        let mut client = Client::new(HubConfig::parse(&self.hub.url, centre).unwrap(), token.into()).unwrap();
+        client.backoff = Duration::from_millis(20);
+        client
+    }
+
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        path
+    }
+}
+
+fn inventory(prefix: &str, n: usize) -> String {
+    let mut csv = String::from("tag;kind;category;brand;model;serial;os\n");
+    for i in 0..n {
+        csv.push_str(&format!("{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro\n"));
+    }
+    csv
+}
+
+fn count(store: &Mutex<Store>, sql: &str) -> i64 {
+    store.lock().unwrap().conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn hub_count(db: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn an_initial_pull_of_10000_devices_then_incremental_pulls() {
+    let world = World::new();
+    let (store, client) = world.centre("C01");
+    let file = world.file("inventaire.csv", &inventory("LC", 10_050));
+    world.hub.admin(&["import", file.to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "10000"]);
+
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!(report.pulled, 10_000);
+    assert_eq!(report.allocated, 10_000);
+    assert_eq!(count(&store, "SELECT count(*) FROM devices WHERE state = 'allocated'"), 10_000);
+    // What came from the hub is not echoed back to it.
+    assert_eq!(count(&store, "SELECT count(*) FROM outbox"), 0);
+
+    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "50"]);
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!((report.pulled, report.allocated), (50, 50));
+    let again = sync::round(&store, &client).unwrap();
+    assert_eq!((again.pulled, again.pushed), (0, 0));
+    assert_eq!(count(&store, "SELECT count(*) FROM devices"), 10_050);
+
+    // Receiving one at the desk is pushed; the hub's stock follows.
+    let tag = AssetTag::parse("LC-00007").unwrap();
+    stock::change_state(&mut store.lock().unwrap(), &tag, StockAction::Receive, "Amina", "").unwrap();
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!(report.pushed, 1);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE tag = 'LC-00007' AND state = 'received'"),
+        1
+    );
+    let status = sync::status(&store.lock().unwrap()).unwrap();
+    assert_eq!(status.waiting, 0);
+    assert!(status.last_success.is_some() && status.last_error.is_none());
+}
+
+#[test]
+fn pushes_are_idempotent_and_carry_no_name() {
+    let world = World::new();
+    let (store, client) = world.centre("C01");
+    demo::load(&mut store.lock().unwrap()).unwrap();
+    let waiting = count(&store, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
+    assert!(waiting > 64, "the demo's devices and sales are queued: {waiting}");
+
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!(report.pushed as i64, waiting);
+    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events"), waiting);
+    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events WHERE type = 'sold'"), 8);
+    // Sold events have the publics, never a name: search the hub's file for the buyers' names.
+    let hub_bytes = std::fs::read(&world.hub.db).unwrap();
+    let wal = std::fs::read(world.hub.db.with_extension("sqlite-wal")).unwrap_or_default();
+    for name in ["Lefèvre", "LEFEVRE", "Martine", "Benali", "Garnier"] {
+        for bytes in [&hub_bytes, &wal] {
+            assert!(
+                !bytes.windows(name.len()).any(|w| w == name.as_bytes()),
+                "{name} reached the hub"
+            );
+        }
+    }
+    let publics: String = rusqlite::Connection::open(&world.hub.db)
+        .unwrap()
+        .query_row("SELECT event FROM events WHERE type = 'sold' LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    assert!(publics.contains("\"publics\":["), "{publics}");
+
+    // Sending the same events again records nothing twice.
+    let events: Vec<sync::protocol::Event> = store
+        .lock()
+        .unwrap()
+        .conn()
+        .prepare("SELECT uuid, created_at, event FROM outbox ORDER BY id LIMIT 20")
+        .unwrap()
+        .query_map([], |r| {
+            Ok(sync::protocol::Event {
+                uuid: r.get(0)?,
+                at: r.get(1)?,
+                body: serde_json::from_str(&r.get::<_, String>(2)?).unwrap(),
+            })
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let response = client.push(&events).unwrap();
+    assert!(response.acks.iter().all(|a| a.status == AckStatus::Duplicate));
+    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events"), waiting);
+}
+
+#[test]
+fn the_hub_killed_mid_push_and_restarted_loses_and_duplicates_nothing() {
+    let mut world = World::new();
+    let (store, client) = world.centre("C01");
+    // 6,000 devices entered at the centre: 6,000 events, 12 batches.
+    let file = world.file("livraison.csv", &inventory("LOC", 6_000));
+    delivery::import(&mut store.lock().unwrap(), &std::fs::read(&file).unwrap(), "livraison.csv", "Amina").unwrap();
+    let total = count(&store, "SELECT count(*) FROM outbox");
+    assert_eq!(total, 6_000);
+
+    let port = world.hub.port();
+    let store = Arc::new(store);
+    let round = {
+        let store = store.clone();
+        let mut client = client;
+        client.attempts = 1;
+        std::thread::spawn(move || sync::round(&store, &client))
+    };
+    // Kill the hub while batches are flowing.
+    std::thread::sleep(Duration::from_millis(150));
+    world.hub.kill();
+    let first = round.join().unwrap();
+    let acked_before = count(&store, "SELECT count(*) FROM outbox WHERE acked_at IS NOT NULL");
+    let on_hub_before = hub_count(&world.hub.db, "SELECT count(*) FROM events");
+    eprintln!("killed after {acked_before} of {total} acknowledged, {on_hub_before} on the hub: {first:?}");
+    assert!(first.is_err() || acked_before == total, "{first:?}");
+    assert!(on_hub_before >= acked_before, "every event acknowledged here is on the hub");
+
+    // Restarted on the same port and database: the rest goes, nothing twice.
+    world.hub = RunningHub::start(&world.dir.path().join("hub.sqlite"), &format!("127.0.0.1:{port}"));
+    let token = world.hub.admin(&["centre", "token", "C01"]);
+    let client = world.client("C01", token.trim());
+    sync::round(&store, &client).unwrap();
+    assert_eq!(count(&store, "SELECT count(*) FROM outbox WHERE acked_at IS NULL"), 0);
+    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events"), total);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(DISTINCT uuid) FROM events"),
+        total,
+        "no event recorded twice"
+    );
+    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE centre_id = 'C01'"), total);
+}
+
+/// A test double for a broken hub: answers every connection with `reply` (or holds it open,
+/// silent, when `reply` is None), and counts the connections.
+fn broken_hub(reply: Option<&'static [u8]>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+                let _ = stream.read(&mut buf);
+                match reply {
+                    Some(bytes) => {
+                        let _ = stream.write_all(bytes);
+                    }
+                    None => std::thread::sleep(Duration::from_secs(5)),
+                }
+            });
+        }
+    });
+    (url, hits)
+}
+
+#[test]
+fn a_hub_answering_500_garbage_a_truncated_body_or_nothing_is_retried_and_nothing_is_applied() {
+    let world = World::new();
+    let (store, real_client) = world.centre("C01");
+    world.hub.admin(&["import", world.file("inv.csv", &inventory("LC", 5)).to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "5"]);
+    let cases: [(Option<&'static [u8]>, &str); 4] = [
+        (
+            Some(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+            "hub_error",
+        ),
+        (
+            Some(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n{\"changes\": "),
+            "hub_garbage",
+        ),
+        (
+            Some(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\nConnection: close\r\n\r\n{\"hub_id\":\"x\",\"changes\":[{\"seq\":1,"),
+            "hub_garbage",
+        ),
+        (None, "hub_unreachable"),
+    ];
+    for (reply, code) in cases {
+        let (url, hits) = broken_hub(reply);
+        let mut client = Client::new(HubConfig::parse(&url, "C01").unwrap(), "x".repeat(32))
+            .unwrap()
+            .with_timeout(Duration::from_millis(700))
+            .unwrap();
+        client.attempts = 3;
+        client.backoff = Duration::from_millis(10);
+        let err = sync::round(&store, &client).unwrap_err();
+        assert_eq!(err.code(), code, "{err}");
+        assert_eq!(hits.load(Ordering::SeqCst), 3, "{code}: retried");
+        assert_eq!(count(&store, "SELECT count(*) FROM devices"), 0, "{code}: nothing applied");
+        let status = sync::status(&store.lock().unwrap()).unwrap();
+        assert_eq!(status.cursor, 0);
+        assert_eq!(status.last_error.as_deref(), Some(err.to_string().as_str()));
+    }
+    // The hub back: everything arrives, once.
+    let report = sync::round(&store, &real_client).unwrap();
+    assert_eq!(report.allocated, 5);
+    assert!(sync::status(&store.lock().unwrap()).unwrap().last_error.is_none());
+}
+
+#[test]
+fn a_wrong_or_revoked_token_is_401_and_another_centres_data_is_refused() {
+    let world = World::new();
+    let (store_a, _) = world.centre("C01");
+    let (store_b, client_b) = world.centre("C02");
+    let wrong = world.client("C01", "0123456789abcdef0123456789abcdef");
+    let err = sync::round(&store_a, &wrong).unwrap_err();
+    assert_eq!(err.code(), "hub_unauthorized");
+    assert!(err.to_string().contains("jeton révoqué ou erroné"), "{err}");
+    assert!(!err.to_string().contains("0123456789abcdef"), "the token never appears in a message");
+
+    // Centre A's token on centre B's feed.
+    let token_a = world.hub.admin(&["centre", "token", "C01"]);
+    let a_as_b = world.client("C02", token_a.trim());
+    let err = sync::round(&store_b, &a_as_b).unwrap_err();
+    assert_eq!(err.code(), "hub_forbidden", "{err}");
+
+    // A device of centre B reported by centre A: refused, B's device untouched.
+    world.hub.admin(&["import", world.file("inv.csv", &inventory("LC", 2)).to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C02", "--tags", "LC-00000"]);
+    let client_a = world.client("C01", token_a.trim());
+    let response = client_a
+        .push(&[sync::protocol::Event {
+            uuid: "intrus-1".into(),
+            at: "2026-11-22T10:00:00Z".into(),
+            body: sync::protocol::EventBody::Defective { tag: "LC-00000".into() },
+        }])
+        .unwrap();
+    assert_eq!(response.acks[0].status, AckStatus::Refused);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE tag = 'LC-00000' AND state = 'allocated'"),
+        1
+    );
+    drop(client_b);
+
+    // Revoked: 401, the local data untouched.
+    world.hub.admin(&["centre", "revoke", "C01"]);
+    let before = count(&store_a, "SELECT count(*) FROM outbox");
+    let err = sync::round(&store_a, &client_a).unwrap_err();
+    assert_eq!(err.code(), "hub_unauthorized");
+    assert_eq!(count(&store_a, "SELECT count(*) FROM outbox"), before);
+    let _ = client_a;
+}
+
+#[test]
+fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_show_the_conflict() {
+    let world = World::new();
+    let (store, client) = world.centre("C01");
+    demo::load(&mut store.lock().unwrap()).unwrap();
+    sync::round(&store, &client).unwrap();
+    world.hub.admin(&["import", world.file("inv.csv", &inventory("NET", 1)).to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C01", "--tags", "NET-00000"]);
+    sync::round(&store, &client).unwrap();
+
+    // Offline: received, put on sale, sold to Martine (eligible in the demo).
+    {
+        let mut s = store.lock().unwrap();
+        let tag = AssetTag::parse("NET-00000").unwrap();
+        stock::change_state(&mut s, &tag, StockAction::Receive, "Amina", "").unwrap();
+        stock::change_state(&mut s, &tag, StockAction::MakeAvailable, "Amina", "").unwrap();
+        pos::open_session(&mut s, "Amina", Money::ZERO).unwrap();
+        let caps = LegalCaps::shipped();
+        let request = SaleRequest {
+            uuid: uuid::Uuid::now_v7(),
+            person_id: Some(1),
+            programme: Some("defaut".into()),
+            devices: vec![DeviceRequest {
+                tag: "NET-00000".into(),
+                price: Some(Money::from_euros(80)),
+            }],
+            items: vec![],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(80),
+                reference: None,
+            }],
+        };
+        pos::create_sale(&mut s, &[Programme::shipped_default(&caps)], &caps, &request, "Amina").unwrap();
+    }
+    // Meanwhile the network recalls it.
+    world.hub.admin(&["recall", "NET-00000"]);
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!(report.conflicts_reported, 1, "{report:?}");
+    assert_eq!(report.new_conflicts, 1, "{report:?}");
+    // The sale stands on both sides.
+    let s = store.lock().unwrap();
+    assert_eq!(stock::detail(&s, "NET-00000").unwrap().device.state, comptoir::device::DeviceState::Sold);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE tag = 'NET-00000' AND state = 'sold'"),
+        1
+    );
+    let status = sync::status(&s).unwrap();
+    assert!(status.conflicts.iter().any(|c| c.message.contains("NET-00000") && c.message.contains("vente est maintenue")));
+    let listing = world.hub.admin(&["stock"]);
+    assert!(listing.contains("CONFLIT") && listing.contains("NET-00000"), "{listing}");
+}
+
+#[test]
+fn programmes_published_by_the_hub_appear_in_the_centre() {
+    let world = World::new();
+    let (store, client) = world.centre("C01");
+    let programme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/programmes/defaut.toml"))
+        .unwrap()
+        .replace("id = \"defaut\"", "id = \"ville-2027\"")
+        .replace("name = \"", "name = \"Ville 2027 — ");
+    let file = world.file("ville-2027.toml", &programme);
+    world.hub.admin(&["publish", file.to_str().unwrap()]);
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!(report.programmes, 1);
+    let s = store.lock().unwrap();
+    let programmes = sync::programmes(&s, None, &LegalCaps::shipped()).unwrap();
+    let ids: Vec<&str> = programmes.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, ["defaut", "ville-2027"]);
+    // A file the hub refuses is never published.
+    let bad = world.file("faux.toml", "id = \"x\"\n");
+    let out = Command::new(HUB).arg("--db").arg(&world.hub.db).args(["publish", bad.to_str().unwrap()]).output().unwrap();
+    assert!(!out.status.success());
+}
+
+#[test]
+fn a_cursor_from_another_hub_is_refused_and_nothing_is_applied() {
+    let mut world = World::new();
+    let (store, client) = world.centre("C01");
+    world.hub.admin(&["import", world.file("inv.csv", &inventory("LC", 3)).to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "2"]);
+    sync::round(&store, &client).unwrap();
+    // Another hub, on the same address, with the same centre name.
+    let port = world.hub.port();
+    world.hub.kill();
+    let other_db = world.dir.path().join("other.sqlite");
+    world.hub = RunningHub::start(&other_db, &format!("127.0.0.1:{port}"));
+    let token = world.hub.admin(&["centre", "create", "C01", "--name", "Autre"]);
+    world.hub.admin(&["import", world.file("inv2.csv", &inventory("ZZ", 3)).to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "3"]);
+    let err = sync::round(&store, &world.client("C01", token.trim())).unwrap_err();
+    assert_eq!(err.code(), "hub_other", "{err}");
+    assert!(err.to_string().contains("n'est pas celui"), "{err}");
+    assert_eq!(count(&store, "SELECT count(*) FROM devices"), 2, "nothing applied");
+}
+
+#[test]
+fn a_bad_hub_url_is_refused_clearly() {
+    for url in ["hub.reseau.fr", "ftp://hub.reseau.fr", "https://", "pas une url"] {
+        let err = HubConfig::parse(url, "C01").unwrap_err();
+        assert!(err.to_string().contains("adresse"), "{url}: {err}");
+    }
+    assert!(HubConfig::parse("https://hub.reseau.fr/", "c01").is_ok());
+    assert!(HubConfig::parse("https://hub.reseau.fr", "C 01").is_err());
+}
