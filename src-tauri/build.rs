@@ -35,6 +35,10 @@ fn main() {
             "document_print",
             "document_open",
             "document_save_as",
+            "sync_status",
+            "sync_now",
+            "hub_save",
+            "hub_test",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

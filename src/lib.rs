@@ -17,8 +17,8 @@ pub mod pos;
 pub mod printing;
 pub mod programme;
 pub mod stock;
-pub mod sync;
 pub mod store;
+pub mod sync;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -1361,8 +1361,9 @@ fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Resu
 fn sync_client(store: &Store) -> Result<sync::Client, Error> {
     let config = sync::config(store)?.ok_or_else(|| Error::Refused {
         code: "not_configured",
-        message: "Aucun hub n'est configuré : `comptoir hub set-url https://… --centre ID`, puis `comptoir hub set-token`."
-            .into(),
+        message:
+            "Aucun hub n'est configuré : `comptoir hub set-url https://… --centre ID`, puis `comptoir hub set-token`."
+                .into(),
     })?;
     let token = sync::token::load(&config)?;
     sync::Client::new(config, token)
@@ -1387,7 +1388,11 @@ fn sync_status_text(status: &sync::Status) -> String {
         lines.push(format!("Dernière erreur : {e}"));
     }
     for c in &status.conflicts {
-        lines.push(format!("Conflit ({}) : {}", comptoir::text::format_timestamp(&c.at), c.message));
+        lines.push(format!(
+            "Conflit ({}) : {}",
+            comptoir::text::format_timestamp(&c.at),
+            c.message
+        ));
     }
     lines.join("\n")
 }
@@ -1398,7 +1403,10 @@ fn hub_command(store: &mut Store, command: HubCommand, json: bool) -> Result<(),
             let config = sync::HubConfig::parse(&url, &centre)?;
             sync::set_config(store, &config)?;
             output(json, &config, || {
-                format!("Hub {} pour le centre {}. Enregistrez maintenant le jeton : comptoir hub set-token", config.url, config.centre)
+                format!(
+                    "Hub {} pour le centre {}. Enregistrez maintenant le jeton : comptoir hub set-token",
+                    config.url, config.centre
+                )
             });
         }
         HubCommand::SetToken => {
@@ -1424,7 +1432,9 @@ fn hub_command(store: &mut Store, command: HubCommand, json: bool) -> Result<(),
         }
         HubCommand::Test => {
             let health = sync_client(store)?.test()?;
-            output(json, &health, || format!("Connexion réussie au hub {} (API {}).", health.hub_id, health.version));
+            output(json, &health, || {
+                format!("Connexion réussie au hub {} (API {}).", health.hub_id, health.version)
+            });
         }
     }
     Ok(())

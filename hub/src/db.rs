@@ -107,7 +107,9 @@ pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> 
     }
     let exists: i64 = conn.query_row("SELECT count(*) FROM centres WHERE id = ?1", [&id], |r| r.get(0))?;
     if exists > 0 {
-        return Err(HubError::Invalid(format!("Le centre {id} existe déjà (nouveau jeton : centre token {id}).")));
+        return Err(HubError::Invalid(format!(
+            "Le centre {id} existe déjà (nouveau jeton : centre token {id})."
+        )));
     }
     let token = new_token();
     conn.execute(
@@ -195,7 +197,9 @@ fn require_centre(conn: &Connection, centre: &str) -> Result<String> {
     let centre = centre.to_uppercase();
     let n: i64 = conn.query_row("SELECT count(*) FROM centres WHERE id = ?1", [&centre], |r| r.get(0))?;
     if n == 0 {
-        return Err(HubError::Invalid(format!("Aucun centre {centre} (centre create {centre} --name …).")));
+        return Err(HubError::Invalid(format!(
+            "Aucun centre {centre} (centre create {centre} --name …)."
+        )));
     }
     Ok(centre)
 }
@@ -226,7 +230,9 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
         Pick::Tags(tags) => {
             for tag in tags {
                 let state: Option<String> = tx
-                    .query_row("SELECT state FROM devices WHERE tag = ?1", [tag.to_uppercase()], |r| r.get(0))
+                    .query_row("SELECT state FROM devices WHERE tag = ?1", [tag.to_uppercase()], |r| {
+                        r.get(0)
+                    })
                     .optional()?;
                 match state.as_deref() {
                     Some("stock") => {}
@@ -252,7 +258,10 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
                 return Err(HubError::Invalid(format!(
                     "Seulement {} appareil(s) {kind}{} en stock au réseau pour {count} demandé(s).",
                     tags.len(),
-                    category.as_deref().map(|c| format!(" de catégorie {c}")).unwrap_or_default()
+                    category
+                        .as_deref()
+                        .map(|c| format!(" de catégorie {c}"))
+                        .unwrap_or_default()
                 )));
             }
             tags
@@ -285,7 +294,9 @@ pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
         return Err(HubError::Invalid(format!("{tag} n'est attribué à aucun centre.")));
     };
     if state == "sold" {
-        return Err(HubError::Invalid(format!("{tag} est déjà vendu par le centre {centre}.")));
+        return Err(HubError::Invalid(format!(
+            "{tag} est déjà vendu par le centre {centre}."
+        )));
     }
     let at = now();
     tx.execute(
@@ -307,10 +318,7 @@ pub fn publish_programme(conn: &mut Connection, name: &str, content: &str, centr
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         ids
     } else {
-        centres
-            .iter()
-            .map(|c| require_centre(&tx, c))
-            .collect::<Result<_>>()?
+        centres.iter().map(|c| require_centre(&tx, c)).collect::<Result<_>>()?
     };
     let at = now();
     tx.execute(
@@ -411,12 +419,7 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
     Ok(acks)
 }
 
-fn apply_event(
-    tx: &Connection,
-    centre: &str,
-    event: &Event,
-    at: &str,
-) -> Result<(AckStatus, Option<String>)> {
+fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result<(AckStatus, Option<String>)> {
     let owner = |tag: &str| -> Result<Option<(Option<String>, String)>> {
         Ok(tx
             .prepare_cached("SELECT centre_id, state FROM devices WHERE tag = ?1")?
@@ -507,7 +510,11 @@ fn apply_event(
 }
 
 /// Recent events, newest first (for the admin).
-pub fn events(conn: &Connection, centre: Option<&str>, limit: usize) -> Result<Vec<(String, String, String, String, String)>> {
+pub fn events(
+    conn: &Connection,
+    centre: Option<&str>,
+    limit: usize,
+) -> Result<Vec<(String, String, String, String, String)>> {
     let mut stmt = conn.prepare(
         "SELECT received_at, centre_id, type, status, event FROM events
          WHERE (?1 IS NULL OR centre_id = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
@@ -524,7 +531,9 @@ pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, Str
         "SELECT coalesce(centre_id, '(réseau)'), state, count(*) FROM devices
          WHERE (?1 IS NULL OR centre_id = ?1) GROUP BY 1, 2 ORDER BY 1, 2",
     )?;
-    let rows = stmt.query_map(params![centre.map(str::to_uppercase)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    let rows = stmt.query_map(params![centre.map(str::to_uppercase)], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

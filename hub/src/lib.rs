@@ -34,7 +34,9 @@ impl Hub {
     pub fn open(path: &Path) -> db::Result<Hub> {
         let writer = db::open(path)?;
         let hub_id = db::hub_id(&writer)?;
-        let readers = (0..4).map(|_| db::open(path).map(Mutex::new)).collect::<db::Result<_>>()?;
+        let readers = (0..4)
+            .map(|_| db::open(path).map(Mutex::new))
+            .collect::<db::Result<_>>()?;
         Ok(Hub {
             writer: Mutex::new(writer),
             readers,
@@ -74,7 +76,11 @@ impl From<db::HubError> for ApiError {
             db::HubError::Invalid(m) => ApiError(StatusCode::BAD_REQUEST, "invalid", m),
             db::HubError::Database(e) => {
                 tracing::error!("database: {e}");
-                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "database", "Erreur interne du hub.".into())
+                ApiError(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "database",
+                    "Erreur interne du hub.".into(),
+                )
             }
         }
     }
@@ -88,9 +94,13 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&Hub) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let hub = hub.clone();
-    tokio::task::spawn_blocking(move || f(&hub))
-        .await
-        .map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Erreur interne du hub.".into()))?
+    tokio::task::spawn_blocking(move || f(&hub)).await.map_err(|_| {
+        ApiError(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Erreur interne du hub.".into(),
+        )
+    })?
 }
 
 /// The centre the request's token belongs to, which must be the one in the path.
@@ -119,7 +129,10 @@ fn authorise(hub: &Hub, headers: &HeaderMap, centre: &str) -> Result<String, Api
         return Err(ApiError(
             StatusCode::FORBIDDEN,
             "forbidden",
-            format!("Ce jeton est celui du centre {owner}, pas du centre {}.", centre.to_uppercase()),
+            format!(
+                "Ce jeton est celui du centre {owner}, pas du centre {}.",
+                centre.to_uppercase()
+            ),
         ));
     }
     Ok(owner)

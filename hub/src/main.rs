@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use comptoir_hub::db::{self, Pick};
 
 #[derive(Parser)]
-#[command(name = "comptoir-hub", version, about = "Le hub du réseau : attribue le stock aux centres, reçoit leurs événements")]
+#[command(
+    name = "comptoir-hub",
+    version,
+    about = "Le hub du réseau : attribue le stock aux centres, reçoit leurs événements"
+)]
 struct Cli {
     /// Base de données du hub (SQLite).
     #[arg(long, global = true, default_value = "hub.sqlite")]
@@ -81,9 +85,13 @@ enum CentreCommand {
         name: String,
     },
     /// Donne un nouveau jeton (l'ancien cesse de fonctionner).
-    Token { id: String },
+    Token {
+        id: String,
+    },
     /// Révoque le jeton d'un centre.
-    Revoke { id: String },
+    Revoke {
+        id: String,
+    },
     List,
 }
 
@@ -129,11 +137,17 @@ fn run(cli: Cli) -> Result<(), String> {
                 CentreCommand::Create { id, name } => {
                     let token = db::create_centre(&conn, &id, &name).map_err(err)?;
                     println!("{token}");
-                    eprintln!("Centre {} créé. Ce jeton ne sera plus affiché : transmettez-le au centre.", id.to_uppercase());
+                    eprintln!(
+                        "Centre {} créé. Ce jeton ne sera plus affiché : transmettez-le au centre.",
+                        id.to_uppercase()
+                    );
                 }
                 CentreCommand::Token { id } => {
                     println!("{}", db::renew_token(&conn, &id).map_err(err)?);
-                    eprintln!("Nouveau jeton du centre {} ; l'ancien ne fonctionne plus.", id.to_uppercase());
+                    eprintln!(
+                        "Nouveau jeton du centre {} ; l'ancien ne fonctionne plus.",
+                        id.to_uppercase()
+                    );
                 }
                 CentreCommand::Revoke { id } => {
                     db::revoke(&conn, &id).map_err(err)?;
@@ -149,7 +163,10 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Import { file } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("{} : {e}", file.display()))?;
             let mut conn = db::open(&cli.db).map_err(err)?;
-            let name = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
             let (added, known) = db::import_inventory(&mut conn, &bytes, &name).map_err(err)?;
             println!("{added} appareil(s) ajouté(s) au stock du réseau, {known} déjà connu(s).");
         }
@@ -167,7 +184,11 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let mut conn = db::open(&cli.db).map_err(err)?;
             let tags = db::allocate(&mut conn, &centre, &pick).map_err(err)?;
-            println!("{} appareil(s) attribué(s) au centre {}.", tags.len(), centre.to_uppercase());
+            println!(
+                "{} appareil(s) attribué(s) au centre {}.",
+                tags.len(),
+                centre.to_uppercase()
+            );
         }
         Command::Recall { tag } => {
             let mut conn = db::open(&cli.db).map_err(err)?;
@@ -176,7 +197,10 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Publish { file, centres } => {
             let content = std::fs::read_to_string(&file).map_err(|e| format!("{} : {e}", file.display()))?;
-            let name = file.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
             let mut conn = db::open(&cli.db).map_err(err)?;
             let n = db::publish_programme(&mut conn, &name, &content, &centres).map_err(err)?;
             println!("Programme {name} publié à {n} centre(s).");

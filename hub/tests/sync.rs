@@ -38,7 +38,9 @@ impl RunningHub {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
         let url = line
             .trim()
             .rsplit(' ')
@@ -75,7 +77,11 @@ impl Drop for RunningHub {
 
 fn admin(db: &Path, args: &[&str]) -> String {
     let out = Command::new(HUB).arg("--db").arg(db).args(args).output().unwrap();
-    assert!(out.status.success(), "comptoir-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "comptoir-hub {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -93,7 +99,9 @@ impl World {
 
     /// Creates a centre on the hub and its Comptoir database; returns the store and a client.
     fn centre(&self, id: &str) -> (Mutex<Store>, Client) {
-        let token = self.hub.admin(&["centre", "create", id, "--name", &format!("Centre {id}")]);
+        let token = self
+            .hub
+            .admin(&["centre", "create", id, "--name", &format!("Centre {id}")]);
         let store = Store::open(&self.dir.path().join(format!("{id}.sqlite"))).unwrap();
         (Mutex::new(store), self.client(id, token.trim()))
     }
@@ -114,7 +122,9 @@ impl World {
 fn inventory(prefix: &str, n: usize) -> String {
     let mut csv = String::from("tag;kind;category;brand;model;serial;os\n");
     for i in 0..n {
-        csv.push_str(&format!("{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro\n"));
+        csv.push_str(&format!(
+            "{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro\n"
+        ));
     }
     csv
 }
@@ -124,7 +134,10 @@ fn count(store: &Mutex<Store>, sql: &str) -> i64 {
 }
 
 fn hub_count(db: &Path, sql: &str) -> i64 {
-    rusqlite::Connection::open(db).unwrap().query_row(sql, [], |r| r.get(0)).unwrap()
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -133,16 +146,23 @@ fn an_initial_pull_of_10000_devices_then_incremental_pulls() {
     let (store, client) = world.centre("C01");
     let file = world.file("inventaire.csv", &inventory("LC", 10_050));
     world.hub.admin(&["import", file.to_str().unwrap()]);
-    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "10000"]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "10000"]);
 
     let report = sync::round(&store, &client).unwrap();
     assert_eq!(report.pulled, 10_000);
     assert_eq!(report.allocated, 10_000);
-    assert_eq!(count(&store, "SELECT count(*) FROM devices WHERE state = 'allocated'"), 10_000);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM devices WHERE state = 'allocated'"),
+        10_000
+    );
     // What came from the hub is not echoed back to it.
     assert_eq!(count(&store, "SELECT count(*) FROM outbox"), 0);
 
-    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "50"]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "50"]);
     let report = sync::round(&store, &client).unwrap();
     assert_eq!((report.pulled, report.allocated), (50, 50));
     let again = sync::round(&store, &client).unwrap();
@@ -155,7 +175,10 @@ fn an_initial_pull_of_10000_devices_then_incremental_pulls() {
     let report = sync::round(&store, &client).unwrap();
     assert_eq!(report.pushed, 1);
     assert_eq!(
-        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE tag = 'LC-00007' AND state = 'received'"),
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM devices WHERE tag = 'LC-00007' AND state = 'received'"
+        ),
         1
     );
     let status = sync::status(&store.lock().unwrap()).unwrap();
@@ -174,7 +197,10 @@ fn pushes_are_idempotent_and_carry_no_name() {
     let report = sync::round(&store, &client).unwrap();
     assert_eq!(report.pushed as i64, waiting);
     assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events"), waiting);
-    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events WHERE type = 'sold'"), 8);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM events WHERE type = 'sold'"),
+        8
+    );
     // Sold events have the publics, never a name: search the hub's file for the buyers' names.
     let hub_bytes = std::fs::read(&world.hub.db).unwrap();
     let wal = std::fs::read(world.hub.db.with_extension("sqlite-wal")).unwrap_or_default();
@@ -220,7 +246,13 @@ fn the_hub_killed_mid_push_and_restarted_loses_and_duplicates_nothing() {
     let (store, client) = world.centre("C01");
     // 6,000 devices entered at the centre: 6,000 events, 12 batches.
     let file = world.file("livraison.csv", &inventory("LOC", 6_000));
-    delivery::import(&mut store.lock().unwrap(), &std::fs::read(&file).unwrap(), "livraison.csv", "Amina").unwrap();
+    delivery::import(
+        &mut store.lock().unwrap(),
+        &std::fs::read(&file).unwrap(),
+        "livraison.csv",
+        "Amina",
+    )
+    .unwrap();
     let total = count(&store, "SELECT count(*) FROM outbox");
     assert_eq!(total, 6_000);
 
@@ -240,7 +272,10 @@ fn the_hub_killed_mid_push_and_restarted_loses_and_duplicates_nothing() {
     let on_hub_before = hub_count(&world.hub.db, "SELECT count(*) FROM events");
     eprintln!("killed after {acked_before} of {total} acknowledged, {on_hub_before} on the hub: {first:?}");
     assert!(first.is_err() || acked_before == total, "{first:?}");
-    assert!(on_hub_before >= acked_before, "every event acknowledged here is on the hub");
+    assert!(
+        on_hub_before >= acked_before,
+        "every event acknowledged here is on the hub"
+    );
 
     // Restarted on the same port and database: the rest goes, nothing twice.
     world.hub = RunningHub::start(&world.dir.path().join("hub.sqlite"), &format!("127.0.0.1:{port}"));
@@ -254,7 +289,10 @@ fn the_hub_killed_mid_push_and_restarted_loses_and_duplicates_nothing() {
         total,
         "no event recorded twice"
     );
-    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE centre_id = 'C01'"), total);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE centre_id = 'C01'"),
+        total
+    );
 }
 
 /// A test double for a broken hub: answers every connection with `reply` (or holds it open,
@@ -288,8 +326,12 @@ fn broken_hub(reply: Option<&'static [u8]>) -> (String, Arc<AtomicUsize>) {
 fn a_hub_answering_500_garbage_a_truncated_body_or_nothing_is_retried_and_nothing_is_applied() {
     let world = World::new();
     let (store, real_client) = world.centre("C01");
-    world.hub.admin(&["import", world.file("inv.csv", &inventory("LC", 5)).to_str().unwrap()]);
-    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "5"]);
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("LC", 5)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "5"]);
     let cases: [(Option<&'static [u8]>, &str); 4] = [
         (
             Some(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
@@ -316,7 +358,11 @@ fn a_hub_answering_500_garbage_a_truncated_body_or_nothing_is_retried_and_nothin
         let err = sync::round(&store, &client).unwrap_err();
         assert_eq!(err.code(), code, "{err}");
         assert_eq!(hits.load(Ordering::SeqCst), 3, "{code}: retried");
-        assert_eq!(count(&store, "SELECT count(*) FROM devices"), 0, "{code}: nothing applied");
+        assert_eq!(
+            count(&store, "SELECT count(*) FROM devices"),
+            0,
+            "{code}: nothing applied"
+        );
         let status = sync::status(&store.lock().unwrap()).unwrap();
         assert_eq!(status.cursor, 0);
         assert_eq!(status.last_error.as_deref(), Some(err.to_string().as_str()));
@@ -336,7 +382,10 @@ fn a_wrong_or_revoked_token_is_401_and_another_centres_data_is_refused() {
     let err = sync::round(&store_a, &wrong).unwrap_err();
     assert_eq!(err.code(), "hub_unauthorized");
     assert!(err.to_string().contains("jeton révoqué ou erroné"), "{err}");
-    assert!(!err.to_string().contains("0123456789abcdef"), "the token never appears in a message");
+    assert!(
+        !err.to_string().contains("0123456789abcdef"),
+        "the token never appears in a message"
+    );
 
     // Centre A's token on centre B's feed.
     let token_a = world.hub.admin(&["centre", "token", "C01"]);
@@ -345,7 +394,9 @@ fn a_wrong_or_revoked_token_is_401_and_another_centres_data_is_refused() {
     assert_eq!(err.code(), "hub_forbidden", "{err}");
 
     // A device of centre B reported by centre A: refused, B's device untouched.
-    world.hub.admin(&["import", world.file("inv.csv", &inventory("LC", 2)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("LC", 2)).to_str().unwrap()]);
     world.hub.admin(&["allocate", "C02", "--tags", "LC-00000"]);
     let client_a = world.client("C01", token_a.trim());
     let response = client_a
@@ -357,7 +408,10 @@ fn a_wrong_or_revoked_token_is_401_and_another_centres_data_is_refused() {
         .unwrap();
     assert_eq!(response.acks[0].status, AckStatus::Refused);
     assert_eq!(
-        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE tag = 'LC-00000' AND state = 'allocated'"),
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM devices WHERE tag = 'LC-00000' AND state = 'allocated'"
+        ),
         1
     );
     drop(client_b);
@@ -377,7 +431,9 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
     let (store, client) = world.centre("C01");
     demo::load(&mut store.lock().unwrap()).unwrap();
     sync::round(&store, &client).unwrap();
-    world.hub.admin(&["import", world.file("inv.csv", &inventory("NET", 1)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("NET", 1)).to_str().unwrap()]);
     world.hub.admin(&["allocate", "C01", "--tags", "NET-00000"]);
     sync::round(&store, &client).unwrap();
 
@@ -413,15 +469,27 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
     assert_eq!(report.new_conflicts, 1, "{report:?}");
     // The sale stands on both sides.
     let s = store.lock().unwrap();
-    assert_eq!(stock::detail(&s, "NET-00000").unwrap().device.state, comptoir::device::DeviceState::Sold);
     assert_eq!(
-        hub_count(&world.hub.db, "SELECT count(*) FROM devices WHERE tag = 'NET-00000' AND state = 'sold'"),
+        stock::detail(&s, "NET-00000").unwrap().device.state,
+        comptoir::device::DeviceState::Sold
+    );
+    assert_eq!(
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM devices WHERE tag = 'NET-00000' AND state = 'sold'"
+        ),
         1
     );
     let status = sync::status(&s).unwrap();
-    assert!(status.conflicts.iter().any(|c| c.message.contains("NET-00000") && c.message.contains("vente est maintenue")));
+    assert!(status
+        .conflicts
+        .iter()
+        .any(|c| c.message.contains("NET-00000") && c.message.contains("vente est maintenue")));
     let listing = world.hub.admin(&["stock"]);
-    assert!(listing.contains("CONFLIT") && listing.contains("NET-00000"), "{listing}");
+    assert!(
+        listing.contains("CONFLIT") && listing.contains("NET-00000"),
+        "{listing}"
+    );
 }
 
 #[test]
@@ -442,7 +510,12 @@ fn programmes_published_by_the_hub_appear_in_the_centre() {
     assert_eq!(ids, ["defaut", "ville-2027"]);
     // A file the hub refuses is never published.
     let bad = world.file("faux.toml", "id = \"x\"\n");
-    let out = Command::new(HUB).arg("--db").arg(&world.hub.db).args(["publish", bad.to_str().unwrap()]).output().unwrap();
+    let out = Command::new(HUB)
+        .arg("--db")
+        .arg(&world.hub.db)
+        .args(["publish", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
 }
 
@@ -450,8 +523,12 @@ fn programmes_published_by_the_hub_appear_in_the_centre() {
 fn a_cursor_from_another_hub_is_refused_and_nothing_is_applied() {
     let mut world = World::new();
     let (store, client) = world.centre("C01");
-    world.hub.admin(&["import", world.file("inv.csv", &inventory("LC", 3)).to_str().unwrap()]);
-    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "2"]);
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("LC", 3)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "2"]);
     sync::round(&store, &client).unwrap();
     // Another hub, on the same address, with the same centre name.
     let port = world.hub.port();
@@ -459,8 +536,12 @@ fn a_cursor_from_another_hub_is_refused_and_nothing_is_applied() {
     let other_db = world.dir.path().join("other.sqlite");
     world.hub = RunningHub::start(&other_db, &format!("127.0.0.1:{port}"));
     let token = world.hub.admin(&["centre", "create", "C01", "--name", "Autre"]);
-    world.hub.admin(&["import", world.file("inv2.csv", &inventory("ZZ", 3)).to_str().unwrap()]);
-    world.hub.admin(&["allocate", "C01", "--kind", "laptop", "--count", "3"]);
+    world
+        .hub
+        .admin(&["import", world.file("inv2.csv", &inventory("ZZ", 3)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "3"]);
     let err = sync::round(&store, &world.client("C01", token.trim())).unwrap_err();
     assert_eq!(err.code(), "hub_other", "{err}");
     assert!(err.to_string().contains("n'est pas celui"), "{err}");

@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tauri::{Manager, State};
@@ -22,15 +23,16 @@ use comptoir::pos::{
     self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo,
 };
 use comptoir::printing::{self, PrintJob, Printer};
-use comptoir::programme::{self, LegalCaps, Programme};
+use comptoir::programme::{LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::{local, Error, Money, Store};
+use comptoir::{local, sync, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 struct App {
     store: Result<Mutex<Store>, UiError>,
-    /// The programmes beside the database, or why one of them is refused.
-    programmes: Result<Vec<Programme>, UiError>,
+    /// The programmes (shipped, beside the database, published by the hub), or why one of
+    /// them is refused. Reloaded when a sync brings programmes.
+    programmes: std::sync::RwLock<Result<Vec<Programme>, UiError>>,
     operator: String,
     database: PathBuf,
     /// The journal's verification, made once (at the first screen's request): afterwards the
@@ -72,8 +74,19 @@ impl App {
             .clone()
     }
 
-    fn programmes(&self) -> Reply<&[Programme]> {
-        self.programmes.as_deref().map_err(Clone::clone)
+    fn programmes(&self) -> Reply<Vec<Programme>> {
+        self.programmes.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn reload_programmes(&self) {
+        let loaded = self.with_store(|store| {
+            sync::programmes(
+                store,
+                Some(&local::programmes_folder(&self.database)),
+                &LegalCaps::shipped(),
+            )
+        });
+        *self.programmes.write().unwrap_or_else(|p| p.into_inner()) = loaded;
     }
 }
 
@@ -114,7 +127,8 @@ struct AppInfo {
 
 #[tauri::command]
 fn app_info(app: State<'_, App>) -> AppInfo {
-    let programmes = app.programmes.as_deref().unwrap_or(&[]);
+    let loaded = app.programmes();
+    let programmes = loaded.as_deref().unwrap_or(&[]);
     AppInfo {
         database: app.database.display().to_string(),
         operator: app.operator.clone(),
@@ -135,7 +149,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
                 .collect(),
         },
         startup_error: app.store.as_ref().err().cloned(),
-        programmes_error: app.programmes.as_ref().err().cloned(),
+        programmes_error: loaded.as_ref().err().cloned(),
         journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),
         papers: device::terms::<Paper>(),
     }
@@ -155,7 +169,7 @@ fn person_show(app: State<'_, App>, id: i64) -> Reply<Person> {
 /// error `likely_duplicate` unless `force`.
 #[tauri::command]
 fn person_save(app: State<'_, App>, id: Option<i64>, input: PersonInput, force: bool) -> Reply<Person> {
-    let catalogue = Catalogue::of(app.programmes()?);
+    let catalogue = Catalogue::of(&app.programmes()?);
     app.with_store(|store| {
         let person = NewPerson::parse(&input, &catalogue, local::today()).map_err(Error::InvalidFields)?;
         let id = match id {
@@ -171,7 +185,7 @@ fn person_save(app: State<'_, App>, id: Option<i64>, input: PersonInput, force: 
 
 #[tauri::command]
 fn proof_add(app: State<'_, App>, id: i64, kind: String, issued: String) -> Reply<Person> {
-    let catalogue = Catalogue::of(app.programmes()?);
+    let catalogue = Catalogue::of(&app.programmes()?);
     app.with_store(|store| {
         beneficiary::add_proof(store, id, &kind, &issued, &app.operator, &catalogue, local::today())?;
         beneficiary::get(store, id)
@@ -181,7 +195,7 @@ fn proof_add(app: State<'_, App>, id: i64, kind: String, issued: String) -> Repl
 #[tauri::command]
 fn eligibility_check(app: State<'_, App>, id: i64, kind: Option<DeviceKind>) -> Reply<PersonDecision> {
     let programmes = app.programmes()?;
-    app.with_store(|store| beneficiary::check(store, programmes, id, local::today(), kind))
+    app.with_store(|store| beneficiary::check(store, &programmes, id, local::today(), kind))
 }
 
 #[tauri::command]
@@ -196,7 +210,7 @@ fn eligibility_override(
     app.with_store(|store| {
         beneficiary::override_decision(
             store,
-            programmes,
+            &programmes,
             id,
             &programme,
             &reason,
@@ -273,7 +287,7 @@ fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment
 #[tauri::command]
 fn sale_quote(app: State<'_, App>, code: String, programme: Option<String>) -> Reply<Quote> {
     let programmes = app.programmes()?;
-    app.with_store(|store| pos::quote(store, programmes, &LegalCaps::shipped(), &code, programme.as_deref()))
+    app.with_store(|store| pos::quote(store, &programmes, &LegalCaps::shipped(), &code, programme.as_deref()))
 }
 
 #[tauri::command]
@@ -281,7 +295,7 @@ fn sale_create(app: State<'_, App>, input: SaleInput) -> Reply<SaleRecord> {
     let programmes = app.programmes()?;
     app.with_store(|store| {
         let request = SaleRequest::try_from(input)?;
-        pos::create_sale(store, programmes, &LegalCaps::shipped(), &request, &app.operator)
+        pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, &app.operator)
     })
 }
 
@@ -504,6 +518,95 @@ async fn document_save_as(handle: tauri::AppHandle, file_name: String) -> Reply<
     Ok(Some(to.display().to_string()))
 }
 
+/// The sync status line: last success, events waiting, last error, conflicts.
+#[tauri::command]
+fn sync_status(app: State<'_, App>) -> Reply<sync::Status> {
+    app.with_store(|store| sync::status(store))
+}
+
+fn sync_client(app: &App) -> Reply<sync::Client> {
+    let config = app.with_store(|store| sync::config(store))?.ok_or_else(|| UiError {
+        code: "not_configured",
+        message: "Aucun hub n'est configuré : renseignez-le dans Réglages.".into(),
+    })?;
+    let token = sync::token::load(&config)?;
+    Ok(sync::Client::new(config, token)?)
+}
+
+/// One round now (« Synchroniser »): off the window's thread, the store locked only between
+/// network calls.
+fn sync_round(app: &App) -> Reply<sync::RoundReport> {
+    let client = sync_client(app)?;
+    let store = app.store.as_ref().map_err(Clone::clone)?;
+    let report = sync::round(store, &client)?;
+    if report.programmes > 0 {
+        app.reload_programmes();
+    }
+    Ok(report)
+}
+
+#[tauri::command]
+async fn sync_now(handle: tauri::AppHandle) -> Reply<sync::RoundReport> {
+    tauri::async_runtime::spawn_blocking(move || sync_round(&handle.state::<App>()))
+        .await
+        .map_err(|e| UiError {
+            code: "internal",
+            message: e.to_string(),
+        })?
+}
+
+/// Saves the hub's address and the centre, and the token when one is typed (to the keyring).
+#[tauri::command]
+fn hub_save(app: State<'_, App>, url: String, centre: String, token: Option<String>) -> Reply<sync::Status> {
+    let config = sync::HubConfig::parse(&url, &centre)?;
+    if let Some(token) = token.filter(|t| !t.trim().is_empty()) {
+        sync::token::store(&config, &token)?;
+    }
+    app.with_store(|store| {
+        sync::set_config(store, &config)?;
+        sync::status(store)
+    })
+}
+
+/// « Tester la connexion »: the address, the token and the centre.
+#[tauri::command]
+async fn hub_test(handle: tauri::AppHandle) -> Reply<sync::protocol::Health> {
+    tauri::async_runtime::spawn_blocking(move || Ok(sync_client(&handle.state::<App>())?.test()?))
+        .await
+        .map_err(|e| UiError {
+            code: "internal",
+            message: e.to_string(),
+        })?
+}
+
+/// Background sync: every 5 minutes while the hub answers; after a failure, waits longer each
+/// time (1, 2, 4… up to 30 minutes, with jitter). Does nothing while no hub is configured.
+fn background_sync(handle: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        let mut failures = 0u32;
+        std::thread::sleep(Duration::from_secs(20));
+        loop {
+            let app = handle.state::<App>();
+            let configured = app.with_store(|store| sync::config(store)).ok().flatten().is_some();
+            let wait = if !configured {
+                Duration::from_secs(60)
+            } else {
+                match sync_round(&app) {
+                    Ok(_) => {
+                        failures = 0;
+                        Duration::from_secs(300)
+                    }
+                    Err(_) => {
+                        failures += 1;
+                        sync::backoff(Duration::from_secs(60), failures).min(Duration::from_secs(1800))
+                    }
+                }
+            };
+            std::thread::sleep(wait);
+        }
+    });
+}
+
 /// `--db PATH` on the command line, like the CLI; else `COMPTOIR_DB`; else the OS default.
 fn database_from_args() -> PathBuf {
     let mut args = std::env::args_os().skip(1);
@@ -521,15 +624,14 @@ fn database_from_args() -> PathBuf {
 fn main() {
     let database = database_from_args();
     let store = Store::open(&database).map(Mutex::new).map_err(UiError::from);
-    let programmes = programme::load_all(Some(&local::programmes_folder(&database)), &LegalCaps::shipped())
-        .map_err(|e| UiError::from(Error::from(e)));
     let app = App {
         store,
-        programmes,
+        programmes: std::sync::RwLock::new(Ok(Vec::new())),
         operator: local::operator_name(None),
         database,
         journal: std::sync::OnceLock::new(),
     };
+    app.reload_programmes();
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes
@@ -575,7 +677,15 @@ fn main() {
             document_print,
             document_open,
             document_save_as,
+            sync_status,
+            sync_now,
+            hub_save,
+            hub_test,
         ])
+        .setup(|app| {
+            background_sync(app.handle().clone());
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("Comptoir n'a pas pu ouvrir sa fenêtre");
 }

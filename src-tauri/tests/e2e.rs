@@ -660,3 +660,127 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
         "the printer choice was kept"
     );
 }
+
+/// The hub binary of this workspace (built by `cargo build --workspace --tests`), serving a
+/// fresh database on a free port; killed when dropped.
+struct TestHub(std::process::Child, String, PathBuf);
+
+impl Drop for TestHub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_hub(dir: &Path) -> TestHub {
+    use std::io::BufRead;
+    let exe = std::env::current_exe().unwrap();
+    let hub = exe.parent().unwrap().parent().unwrap().join("comptoir-hub");
+    assert!(hub.is_file(), "{} missing: cargo build --workspace", hub.display());
+    let db = dir.join("hub.sqlite");
+    let mut child = Command::new(&hub)
+        .arg("--db")
+        .arg(&db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    TestHub(child, url, hub)
+}
+
+#[test]
+#[ignore = "drives the real window, the real hub and the keyring (run by scripts/test)"]
+fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
+    let _turn = one_window();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(hub_dir.path());
+    let admin = |args: &[&str]| {
+        let out = Command::new(&hub.2)
+            .arg("--db")
+            .arg(hub_dir.path().join("hub.sqlite"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let centre = format!("E{}", std::process::id());
+    let token = admin(&["centre", "create", &centre, "--name", "Centre e2e"]);
+    let url = hub.1.clone();
+    let window = open_window(|_| {});
+    let session = &window.session;
+    // Not configured: said so in the top bar.
+    session.wait_for("the sync status", |s| {
+        s.find("#sync").filter(|el| s.text(el).contains("non configuré"))
+    });
+    // Settings › Hub: address, centre, token (to the keyring), then test and synchronise.
+    session.click(&session.find("#sync").unwrap());
+    let url_input = session.wait_for("the hub form", |s| {
+        s.find("#hub-form input[name=url]")
+            .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
+    });
+    session.type_keys(&url_input, &url);
+    session.type_keys(&session.find("#hub-form input[name=centre]").unwrap(), &centre);
+    session.type_keys(&session.find("#hub-form input[name=token]").unwrap(), token.trim());
+    session.click(&session.find("#hub-form button[type=submit]").unwrap());
+    session.wait_for("the hub saved", |s| {
+        s.find("#status")
+            .filter(|el| s.text(el).contains("jeton rangé dans le trousseau"))
+    });
+    let config = comptoir::sync::HubConfig::parse(&url, &centre).unwrap();
+    assert_eq!(
+        comptoir::sync::token::load(&config).unwrap(),
+        token.trim(),
+        "the token is in the keyring"
+    );
+    let db_bytes = std::fs::read(&window.db).unwrap();
+    assert!(!db_bytes
+        .windows(token.trim().len())
+        .any(|w| w == token.trim().as_bytes()));
+
+    session.click(&session.find("#hub-test").unwrap());
+    session.wait_for("the connection test", |s| {
+        s.find("#status").filter(|el| s.text(el).contains("Connexion réussie"))
+    });
+    let waiting = session.wait_for("events waiting", |s| {
+        s.find("#sync")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("en attente"))
+    });
+    assert!(waiting.contains("jamais"), "{waiting}");
+    session.click(&session.find("#hub-sync").unwrap());
+    let done = session.wait_for("the round", |s| {
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("Synchronisation réussie"))
+    });
+    assert!(done.contains("événement(s) envoyé(s)"), "{done}");
+    session.wait_for("nothing waiting", |s| {
+        s.find("#sync")
+            .filter(|el| !s.text(el).contains("en attente") && s.text(el).starts_with("Synchro "))
+    });
+    session.screenshot(&artifacts_dir().join("sync.png"));
+    let events = admin(&["events", "--centre", &centre, "--limit", "1000"]);
+    assert!(events.lines().count() > 64, "{events}");
+    assert!(events.contains("sold"));
+
+    // The hub gone: the failure is shown in French, the data stays.
+    drop(hub);
+    session.click(&session.find("#hub-sync").unwrap());
+    let err = session.wait_for("the failure", |s| {
+        s.find("#error")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("ne répond pas"))
+    });
+    assert!(err.contains("les données restent sur ce poste"), "{err}");
+    session.wait_for("the failed status", |s| {
+        s.find("#sync").filter(|el| s.text(el).contains("échec"))
+    });
+    comptoir::sync::token::forget(&config).unwrap();
+}

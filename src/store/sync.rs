@@ -34,9 +34,8 @@ pub fn reset_cursor(conn: &Connection) -> Result<()> {
 
 /// The oldest events the hub has not acknowledged yet.
 pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Event>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT uuid, created_at, event FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?1",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT uuid, created_at, event FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?1")?;
     let rows = stmt.query_map([limit as i64], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
     })?;

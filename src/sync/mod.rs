@@ -465,7 +465,10 @@ pub fn record_acks(store: &mut Store, acks: &[Ack]) -> Result<()> {
         for ack in acks {
             sql::ack(tx, ack, &now)?;
             if ack.status == AckStatus::Conflict {
-                let message = ack.message.clone().unwrap_or_else(|| "Conflit signalé par le hub".into());
+                let message = ack
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| "Conflit signalé par le hub".into());
                 sql::insert_conflict(tx, &now, None, &format!("Hub : {message}"))?;
             }
         }
@@ -498,13 +501,22 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                         )
                     })?;
                     if devices::by_tag(tx, &device.tag)?.is_none() {
-                        stock::insert_new(tx, &device, DeviceState::Allocated, OPERATOR, "Attribué par le réseau", &now)?;
+                        stock::insert_new(
+                            tx,
+                            &device,
+                            DeviceState::Allocated,
+                            OPERATOR,
+                            "Attribué par le réseau",
+                            &now,
+                        )?;
                         applied.allocated += 1;
                     }
                 }
                 Change::Recall { tag } => {
                     let Ok(tag) = AssetTag::parse(tag) else { continue };
-                    let Some(device) = devices::by_tag(tx, &tag)? else { continue };
+                    let Some(device) = devices::by_tag(tx, &tag)? else {
+                        continue;
+                    };
                     match device.state {
                         DeviceState::Sold | DeviceState::Reserved => {
                             let message = format!(
@@ -516,7 +528,14 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                         }
                         DeviceState::Returned => {}
                         _ => {
-                            stock::transition_in(tx, device, StockAction::Return, OPERATOR, "Rappelé par le réseau", &now)?;
+                            stock::transition_in(
+                                tx,
+                                device,
+                                StockAction::Return,
+                                OPERATOR,
+                                "Rappelé par le réseau",
+                                &now,
+                            )?;
                             applied.recalled += 1;
                         }
                     }
@@ -527,7 +546,12 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                         applied.programmes += 1;
                     }
                     Err(e) => {
-                        sql::insert_conflict(tx, &now, None, &format!("Programme « {name} » publié par le réseau et refusé : {e}"))?;
+                        sql::insert_conflict(
+                            tx,
+                            &now,
+                            None,
+                            &format!("Programme « {name} » publié par le réseau et refusé : {e}"),
+                        )?;
                         applied.conflicts += 1;
                     }
                 },

@@ -97,12 +97,22 @@ pub struct ChangesPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventBody {
-    Received { tag: String },
-    Available { tag: String },
-    Defective { tag: String },
-    Returned { tag: String },
+    Received {
+        tag: String,
+    },
+    Available {
+        tag: String,
+    },
+    Defective {
+        tag: String,
+    },
+    Returned {
+        tag: String,
+    },
     /// Back on sale after a credit note.
-    BackInStock { tag: String },
+    BackInStock {
+        tag: String,
+    },
     /// One sale line: a device (with its tag) or counted items (no tag).
     Sold {
         date: String,
@@ -116,9 +126,15 @@ pub enum EventBody {
         publics: Vec<String>,
     },
     /// A credit note: the amount given back.
-    Cancelled { date: String, amount_cents: i64, refund: String },
+    Cancelled {
+        date: String,
+        amount_cents: i64,
+        refund: String,
+    },
     /// A device the centre entered itself (delivery file or by hand).
-    LocalStock { device: WireDevice },
+    LocalStock {
+        device: WireDevice,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ mod cli;
 mod crash;
 mod documents;
 mod import;
+mod keyring;
 mod people;
 mod pos;
 mod printing;

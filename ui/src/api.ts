@@ -98,6 +98,16 @@ export interface Made {
   pages: number; printed: PrintJob | null; print_error: UiError | null;
 }
 
+export interface SyncStatus {
+  configured: { url: string; centre: string } | null; last_success: string | null; last_error: string | null;
+  last_attempt: string | null; waiting: number; cursor: number;
+  conflicts: { at: string; tag: string | null; message: string }[];
+}
+export interface RoundReport {
+  pushed: number; conflicts_reported: number; refused: number; pulled: number; allocated: number;
+  recalled: number; programmes: number; new_conflicts: number; cursor: number;
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -134,6 +144,10 @@ export const api = {
   documentPrint: (fileName: string, title: string) => invoke<PrintJob>("document_print", { fileName, title }),
   documentOpen: (fileName: string) => invoke<null>("document_open", { fileName }),
   documentSaveAs: (fileName: string) => invoke<string | null>("document_save_as", { fileName }),
+  syncStatus: () => invoke<SyncStatus>("sync_status"),
+  syncNow: () => invoke<RoundReport>("sync_now"),
+  hubSave: (url: string, centre: string, token: string | null) => invoke<SyncStatus>("hub_save", { url, centre, token }),
+  hubTest: () => invoke<{ hub_id: string; version: string }>("hub_test"),
   advise: (answers: { uses: string[]; place: string; screen: string; first_device: boolean }) =>
     invoke<Advice>("diagnostic_advise", { answers }),
 };

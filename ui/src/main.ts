@@ -7,6 +7,7 @@ import { startPeople, focusPeople } from "./people";
 import { startPos, focusPos } from "./pos";
 import { startSettings, focusSettings } from "./settings";
 import { onOpenSettings } from "./documents";
+import { refreshSync, startSync } from "./sync";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -253,6 +254,7 @@ function showView(view: View) {
     focusPeople();
   } else if (view === "settings") {
     void focusSettings();
+    void refreshSync();
   } else {
     focusPos();
   }
@@ -308,6 +310,7 @@ async function start() {
   startPeople(info);
   startPos(info);
   startSettings(info.papers);
+  startSync(() => showView("settings"));
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.
     $("journal-banner").textContent = info.journal_alert;
