@@ -29,10 +29,15 @@ struct RunningHub {
 
 impl RunningHub {
     fn start(db: &Path, listen: &str) -> RunningHub {
+        RunningHub::start_with(db, listen, &[])
+    }
+
+    fn start_with(db: &Path, listen: &str, extra: &[&str]) -> RunningHub {
         let mut child = Command::new(HUB)
             .args(["--db"])
             .arg(db)
             .args(["serve", "--listen", listen])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -556,4 +561,36 @@ fn a_bad_hub_url_is_refused_clearly() {
     }
     assert!(HubConfig::parse("https://hub.reseau.fr/", "c01").is_ok());
     assert!(HubConfig::parse("https://hub.reseau.fr", "C 01").is_err());
+}
+
+#[test]
+fn the_hub_serves_https_with_the_certificate_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=serverAuth", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl (scripts/test installs it)");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let hub = RunningHub::start_with(
+        &dir.path().join("hub.sqlite"),
+        "127.0.0.1:0",
+        &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()],
+    );
+    assert!(hub.url.starts_with("https://"), "{}", hub.url);
+    let http = reqwest::blocking::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap())
+        .build()
+        .unwrap();
+    let health: sync::protocol::Health = http.get(format!("{}/v1/health", hub.url)).send().unwrap().json().unwrap();
+    assert_eq!(health.version, "v1");
+    // Without trusting that certificate, the connection is refused; plain HTTP gets nothing.
+    assert!(reqwest::blocking::get(format!("{}/v1/health", hub.url)).is_err());
+    let plain = hub.url.replace("https://", "http://");
+    assert!(reqwest::blocking::get(format!("{plain}/v1/health")).map(|r| !r.status().is_success()).unwrap_or(true));
 }
