@@ -1,1 +1,181 @@
-fn main() {}
+//! Hub benchmark, hub and client on loopback: the initial pull of 10,000 devices (target under
+//! 2 s), a push of 1,000 events (target under 1 s), and 200 centres pulling at once: requests per
+//! second and latency percentiles (target ≥ 1,000 req/s, p99 ≤ 50 ms). The hub is the real
+//! binary, built in release by `cargo bench -p comptoir-hub`.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use comptoir::sync::{self, Client, HubConfig};
+use comptoir::{delivery, Store};
+use comptoir_hub::db;
+
+struct Hub(Child, String);
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(db: &Path) -> Hub {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_comptoir-hub"))
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    Hub(child, url)
+}
+
+fn inventory(prefix: &str, n: usize) -> Vec<u8> {
+    let mut csv = String::from("tag;kind;category;brand;model;serial;os\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro\n"
+        ));
+    }
+    csv.into_bytes()
+}
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub_db = dir.path().join("hub.sqlite");
+    let mut tokens = Vec::new();
+    {
+        let mut conn = db::open(&hub_db).unwrap();
+        db::import_inventory(&mut conn, &inventory("LC", 20_000), "inventaire.csv").unwrap();
+        for i in 0..201 {
+            tokens.push(db::create_centre(&conn, &format!("C{i:03}"), "Centre").unwrap());
+        }
+        db::allocate(
+            &mut conn,
+            "C000",
+            &db::Pick::Count {
+                kind: "laptop".into(),
+                category: None,
+                count: 10_000,
+            },
+        )
+        .unwrap();
+        // 50 devices for each of the 200 other centres.
+        for i in 1..201 {
+            db::allocate(
+                &mut conn,
+                &format!("C{i:03}"),
+                &db::Pick::Count {
+                    kind: "laptop".into(),
+                    category: None,
+                    count: 50,
+                },
+            )
+            .unwrap();
+        }
+    }
+    let hub = start(&hub_db);
+
+    // 1. The initial pull of 10,000 devices.
+    let store = Mutex::new(Store::open(&dir.path().join("c000.sqlite")).unwrap());
+    let client = Client::new(HubConfig::parse(&hub.1, "C000").unwrap(), tokens[0].clone()).unwrap();
+    let start_pull = Instant::now();
+    let report = sync::round(&store, &client).unwrap();
+    let pull = start_pull.elapsed();
+    assert_eq!(report.allocated, 10_000);
+    println!(
+        "initial pull of {} devices: {:.0} ms (target < 2000 ms)",
+        report.allocated,
+        pull.as_secs_f64() * 1e3
+    );
+
+    // 2. A push of 1,000 events (devices entered at the centre).
+    let store = Mutex::new(Store::open(&dir.path().join("c001.sqlite")).unwrap());
+    delivery::import(
+        &mut store.lock().unwrap(),
+        &inventory("LOC", 1_000),
+        "livraison.csv",
+        "bench",
+    )
+    .unwrap();
+    let client = Client::new(HubConfig::parse(&hub.1, "C001").unwrap(), tokens[1].clone()).unwrap();
+    // Pull C001's allocations first so the round below is the push alone.
+    let start_push = Instant::now();
+    let report = sync::round(&store, &client).unwrap();
+    let push = start_push.elapsed();
+    println!(
+        "push of {} events (and a pull of {} changes): {:.0} ms (target < 1000 ms)",
+        report.pushed,
+        report.pulled,
+        push.as_secs_f64() * 1e3
+    );
+
+    // 3. 200 centres pulling at once: as fast as they can (the hub's throughput), then at
+    // 5 pulls a second each, 1,000 req/s offered in all (the latency a centre sees under that
+    // load). Client and hub share this machine's cores.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    for (label, every) in [
+        ("as fast as they can", None),
+        ("5 pulls/s each (1,000 req/s offered)", Some(Duration::from_millis(200))),
+    ] {
+        let (requests, mut latencies, elapsed) = runtime.block_on(async {
+            let http = reqwest::Client::builder().pool_max_idle_per_host(256).build().unwrap();
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let started = Instant::now();
+            let mut tasks = Vec::new();
+            for i in 1..201 {
+                let http = http.clone();
+                let url = format!("{}/v1/centres/C{i:03}/changes?after=0&limit=50", hub.1);
+                let token = tokens[i].clone();
+                tasks.push(tokio::spawn(async move {
+                    let mut latencies = Vec::new();
+                    let mut ticker = every.map(|e| {
+                        let mut t =
+                            tokio::time::interval_at(tokio::time::Instant::now() + e.mul_f64(i as f64 / 200.0), e);
+                        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                        t
+                    });
+                    while Instant::now() < deadline {
+                        if let Some(t) = ticker.as_mut() {
+                            t.tick().await;
+                        }
+                        let t = Instant::now();
+                        let response = http.get(&url).bearer_auth(&token).send().await.unwrap();
+                        assert!(response.status().is_success());
+                        let _ = response.bytes().await.unwrap();
+                        latencies.push(t.elapsed());
+                    }
+                    latencies
+                }));
+            }
+            let mut all = Vec::new();
+            for t in tasks {
+                all.extend(t.await.unwrap());
+            }
+            (all.len(), all, started.elapsed())
+        });
+        latencies.sort();
+        let p = |q: f64| latencies[((latencies.len() as f64 - 1.0) * q).round() as usize].as_secs_f64() * 1e3;
+        println!(
+            "200 centres pulling 50 changes, {label}, 5 s: {requests} requests, {:.0} req/s, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            requests as f64 / elapsed.as_secs_f64(),
+            p(0.5),
+            p(0.99),
+            p(1.0)
+        );
+    }
+    println!("(targets: ≥ 1,000 req/s, p99 ≤ 50 ms)");
+}

@@ -34,7 +34,7 @@ impl Hub {
     pub fn open(path: &Path) -> db::Result<Hub> {
         let writer = db::open(path)?;
         let hub_id = db::hub_id(&writer)?;
-        let readers = (0..4)
+        let readers = (0..8)
             .map(|_| db::open(path).map(Mutex::new))
             .collect::<db::Result<_>>()?;
         Ok(Hub {

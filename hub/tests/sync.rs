@@ -568,9 +568,25 @@ fn the_hub_serves_https_with_the_certificate_it_is_given() {
     let dir = tempfile::tempdir().unwrap();
     let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
     let made = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
         .args(["-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
-        .args(["-addext", "basicConstraints=critical,CA:FALSE", "-addext", "extendedKeyUsage=serverAuth", "-keyout"])
+        .args([
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
+            "-keyout",
+        ])
         .arg(&key)
         .arg("-out")
         .arg(&cert)
@@ -587,10 +603,17 @@ fn the_hub_serves_https_with_the_certificate_it_is_given() {
         .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap())
         .build()
         .unwrap();
-    let health: sync::protocol::Health = http.get(format!("{}/v1/health", hub.url)).send().unwrap().json().unwrap();
+    let health: sync::protocol::Health = http
+        .get(format!("{}/v1/health", hub.url))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
     assert_eq!(health.version, "v1");
     // Without trusting that certificate, the connection is refused; plain HTTP gets nothing.
     assert!(reqwest::blocking::get(format!("{}/v1/health", hub.url)).is_err());
     let plain = hub.url.replace("https://", "http://");
-    assert!(reqwest::blocking::get(format!("{plain}/v1/health")).map(|r| !r.status().is_success()).unwrap_or(true));
+    assert!(reqwest::blocking::get(format!("{plain}/v1/health"))
+        .map(|r| !r.status().is_success())
+        .unwrap_or(true));
 }
