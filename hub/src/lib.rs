@@ -205,11 +205,18 @@ async fn events(
     .await
 }
 
+/// The API's routes (each described in `hub/openapi.yaml`).
+pub const ROUTES: [&str; 3] = [
+    "/v1/health",
+    "/v1/centres/{centre}/changes",
+    "/v1/centres/{centre}/events",
+];
+
 pub fn router(hub: Shared) -> Router {
     Router::new()
-        .route("/v1/health", get(health))
-        .route("/v1/centres/{centre}/changes", get(changes))
-        .route("/v1/centres/{centre}/events", post(events))
+        .route(ROUTES[0], get(health))
+        .route(ROUTES[1], get(changes))
+        .route(ROUTES[2], post(events))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
         .with_state(hub)
 }
@@ -237,6 +244,17 @@ pub async fn serve(
             axum_server::from_tcp_rustls(listener, config)
                 .serve(app.into_make_service())
                 .await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_route_is_described_in_the_openapi_file() {
+        let spec = include_str!("../openapi.yaml");
+        for route in super::ROUTES {
+            assert!(spec.contains(&format!("\n  {route}:")), "{route} is missing from hub/openapi.yaml");
         }
     }
 }
