@@ -136,10 +136,10 @@ fn main() {
             let deadline = Instant::now() + Duration::from_secs(5);
             let started = Instant::now();
             let mut tasks = Vec::new();
-            for i in 1..201 {
+            for (i, token) in tokens.iter().enumerate().skip(1) {
                 let http = http.clone();
                 let url = format!("{}/v1/centres/C{i:03}/changes?after=0&limit=50", hub.1);
-                let token = tokens[i].clone();
+                let token = token.clone();
                 tasks.push(tokio::spawn(async move {
                     let mut latencies = Vec::new();
                     let mut ticker = every.map(|e| {

@@ -275,7 +275,14 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
             "UPDATE devices SET centre_id = ?2, state = 'allocated', updated_at = ?3 WHERE tag = ?1",
             params![tag, centre, at],
         )?;
-        push_change(&tx, &centre, &Change::Allocate { device }, &at)?;
+        push_change(
+            &tx,
+            &centre,
+            &Change::Allocate {
+                device: Box::new(device),
+            },
+            &at,
+        )?;
     }
     tx.commit()?;
     Ok(tags)
@@ -509,12 +516,13 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
     }
 }
 
+/// An event as the admin lists it: received at, centre, type, status, the event's JSON.
+pub type EventRow = (String, String, String, String, String);
+/// A conflict: at, centre, tag, message.
+pub type ConflictRow = (String, String, Option<String>, String);
+
 /// Recent events, newest first (for the admin).
-pub fn events(
-    conn: &Connection,
-    centre: Option<&str>,
-    limit: usize,
-) -> Result<Vec<(String, String, String, String, String)>> {
+pub fn events(conn: &Connection, centre: Option<&str>, limit: usize) -> Result<Vec<EventRow>> {
     let mut stmt = conn.prepare(
         "SELECT received_at, centre_id, type, status, event FROM events
          WHERE (?1 IS NULL OR centre_id = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
@@ -537,7 +545,7 @@ pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, Str
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn conflicts(conn: &Connection) -> Result<Vec<(String, String, Option<String>, String)>> {
+pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>> {
     let mut stmt = conn.prepare("SELECT at, centre_id, tag, message FROM conflicts ORDER BY id DESC")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

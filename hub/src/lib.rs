@@ -254,7 +254,10 @@ mod tests {
     fn every_route_is_described_in_the_openapi_file() {
         let spec = include_str!("../openapi.yaml");
         for route in super::ROUTES {
-            assert!(spec.contains(&format!("\n  {route}:")), "{route} is missing from hub/openapi.yaml");
+            assert!(
+                spec.contains(&format!("\n  {route}:")),
+                "{route} is missing from hub/openapi.yaml"
+            );
         }
     }
 }

@@ -69,7 +69,7 @@ impl WireDevice {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// A device allocated to the centre: it enters its stock as « attribué ».
-    Allocate { device: WireDevice },
+    Allocate { device: Box<WireDevice> },
     /// The network takes a device back (if not sold yet).
     Recall { tag: String },
     /// A programme file (TOML) published to the centre.
@@ -96,6 +96,7 @@ pub struct ChangesPage {
 /// What happened at the centre, as the hub is told.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[allow(clippy::large_enum_variant)] // a sale line is most events; boxing it would gain nothing
 pub enum EventBody {
     Received {
         tag: String,

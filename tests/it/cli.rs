@@ -518,3 +518,30 @@ fn documents_and_centre_settings_through_the_cli() {
     assert_eq!(z["kind"], "closing");
     assert!(z["file_name"].as_str().unwrap().starts_with("rapport-z-permanence-1"));
 }
+
+#[test]
+fn hub_settings_and_sync_status_through_the_cli() {
+    let db = TestDb::new();
+    json(&comptoir(&db, &["demo", "--json"]));
+    let status = json(&comptoir(&db, &["sync", "status", "--json"]));
+    assert!(status["configured"].is_null());
+    assert!(
+        status["waiting"].as_i64().unwrap() > 64,
+        "the demo centre's stock and sales are queued"
+    );
+    let alone = comptoir(&db, &["sync"]);
+    assert!(!alone.status.success());
+    assert!(String::from_utf8_lossy(&alone.stderr).contains("Aucun hub n'est configuré"));
+    let bad = comptoir(&db, &["hub", "set-url", "hub.reseau.fr", "--centre", "C03"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("n'est pas une adresse de hub"));
+    let set = json(&comptoir(
+        &db,
+        &["hub", "set-url", "https://hub.reseau.fr/", "--centre", "c03", "--json"],
+    ));
+    assert_eq!(set["url"], "https://hub.reseau.fr");
+    assert_eq!(set["centre"], "C03");
+    let status = json(&comptoir(&db, &["sync", "status", "--json"]));
+    assert_eq!(status["configured"]["centre"], "C03");
+    assert_eq!(status["cursor"], 0);
+}
