@@ -16,6 +16,7 @@ pub mod money;
 pub mod pos;
 pub mod printing;
 pub mod programme;
+pub mod reports;
 pub mod stock;
 pub mod store;
 pub mod sync;

@@ -109,6 +109,9 @@ enum Command {
     /// Les réglages du centre (association, SIRET, aide, impression).
     #[command(subcommand)]
     Centre(CentreCommand),
+    /// Les bilans pour les financeurs (agrégés, sans nom).
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Le hub du réseau : adresse, centre, jeton, test de connexion.
     #[command(subcommand)]
     Hub(HubCommand),
@@ -119,6 +122,25 @@ enum Command {
     },
     /// Où est la base de données, et quel schéma elle a.
     Info,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Le bilan d'un programme sur une période : PDF (avec graphique) et/ou CSV pour tableur.
+    Programme {
+        /// Identifiant ou nom du programme (comptoir programme list).
+        name: String,
+        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
+        #[arg(long)]
+        from: String,
+        /// Dernier jour, inclus.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -631,6 +653,62 @@ fn run(cli: Cli) -> Result<(), Error> {
             });
         }
         Command::Hub(command) => hub_command(&mut store, command, json)?,
+        Command::Report(ReportCommand::Programme {
+            name,
+            from,
+            to,
+            pdf,
+            csv,
+        }) => {
+            let programmes = load_programmes(&store, &path)?;
+            let programme = comptoir::reports::find_programme(&programmes, &name)?;
+            let day = |text: &str| {
+                beneficiary::parse_date(text).ok_or_else(|| Error::Refused {
+                    code: "invalid",
+                    message: format!("« {text} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)."),
+                })
+            };
+            let report = comptoir::reports::build(&store, programme, day(&from)?, day(&to)?)?;
+            if let Some(file) = &csv {
+                documents::write_file(file, &comptoir::reports::to_csv(&report))?;
+            }
+            if let Some(file) = &pdf {
+                documents::write_file(file, &documents::funder_report(&store, &report)?.pdf)?;
+            }
+            output(json, &report, || {
+                let mut lines = vec![
+                    format!(
+                        "{} ({}) du {} au {}",
+                        report.programme,
+                        report.funder,
+                        report.from.format("%d/%m/%Y"),
+                        report.to.format("%d/%m/%Y")
+                    ),
+                    format!(
+                        "{} vente(s), {} personne(s) équipée(s), {} appareil(s)",
+                        report.sales,
+                        report.people.text(),
+                        report.devices_total.text()
+                    ),
+                ];
+                for p in &report.publics {
+                    lines.push(format!(
+                        "  {} : {}{}",
+                        p.label,
+                        p.people.text(),
+                        p.target.map(|t| format!(" / objectif {t}")).unwrap_or_default()
+                    ));
+                }
+                lines.push(format!(
+                    "Encaissé {} (dont financeur {}), avoirs {}, net {}",
+                    report.takings_total, report.funder_part, report.credit_total, report.net
+                ));
+                for f in [&pdf, &csv].into_iter().flatten() {
+                    lines.push(format!("Écrit : {}", f.display()));
+                }
+                lines.join("\n")
+            });
+        }
         Command::Sync { command: None } => {
             let client = sync_client(&store)?;
             let store = std::sync::Mutex::new(store);

@@ -464,6 +464,12 @@ fn document_make(
             DocumentKind::Onboarding => documents::onboarding(store, &reference)?,
             DocumentKind::CreditNote => documents::credit_note(store, &reference, &app.operator)?,
             DocumentKind::Closing => documents::closing(store, &reference, &app.operator)?,
+            DocumentKind::Report => {
+                return Err(Error::Refused {
+                    code: "invalid",
+                    message: "Un bilan se fait depuis l'écran des bilans.".into(),
+                })
+            }
         };
         app.keep_and_print(store, document, print)
     })

@@ -7,6 +7,7 @@
 //! receipt, credit note or closing report issued a second time is a duplicate: it is marked
 //! « COPIE n° k » and the reprint is written in the journal.
 
+mod funder;
 pub mod layout;
 mod onboarding;
 mod receipt;
@@ -26,6 +27,7 @@ use crate::pos::{self, PaymentMethod};
 use crate::stock;
 use crate::store::{self, centre as sql, Store};
 
+pub use funder::render_funder_report;
 pub use onboarding::{profile_for, render_onboarding, OnboardingFacts, Profile};
 pub use receipt::render_receipt;
 pub use reports::{render_closing, render_credit_note, render_session_report, ClosingFacts, CreditNoteFacts};
@@ -37,6 +39,7 @@ code_enum! {
         Onboarding => "onboarding", "Fiche de prise en main", ["fiche", "prise en main"];
         CreditNote => "credit_note", "Avoir", ["avoir", "credit-note"];
         Closing => "closing", "Rapport de clôture", ["cloture", "z"];
+        Report => "report", "Bilan pour le financeur", ["bilan"];
     }
 }
 
@@ -427,4 +430,25 @@ pub fn path_in(folder: &Path, file_name: &str) -> Result<PathBuf> {
         });
     }
     Ok(folder.join(file_name))
+}
+
+/// The funder's report of a programme over a period, as PDF.
+pub fn funder_report(store: &Store, report: &crate::reports::Report) -> Result<Document> {
+    let seller = Seller::load(store)?;
+    let canvas = render_funder_report(&seller, report);
+    let reference = format!("{}-{}-{}", report.programme_id, report.from, report.to);
+    Ok(Document::from_canvas(
+        DocumentKind::Report,
+        &reference,
+        format!(
+            "Bilan {} du {} au {}",
+            report.programme,
+            report.from.format("%d/%m/%Y"),
+            report.to.format("%d/%m/%Y")
+        ),
+        file_name("bilan", &reference, 0),
+        0,
+        seller.missing(),
+        canvas,
+    ))
 }

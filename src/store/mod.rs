@@ -6,6 +6,7 @@ pub mod devices;
 pub mod imports;
 pub mod people;
 pub mod pos;
+pub mod reports;
 pub mod sync;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0003_sales.sql"),
     include_str!("../../migrations/0004_documents.sql"),
     include_str!("../../migrations/0005_sync.sql"),
+    include_str!("../../migrations/0006_reports.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
