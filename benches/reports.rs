@@ -16,7 +16,11 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.sqlite")).unwrap();
     let publics = ["rsa", "demandeur_emploi", "etudiant"];
-    let kinds = [("laptop", Some("B"), 8000), ("smartphone", Some("A"), 4000), ("tablet", Some("C"), 6000)];
+    let kinds = [
+        ("laptop", Some("B"), 8000),
+        ("smartphone", Some("A"), 4000),
+        ("tablet", Some("C"), 6000),
+    ];
     let start = Instant::now();
     store
         .with_tx(|tx| {
@@ -67,10 +71,16 @@ fn main() {
             Ok(())
         })
         .unwrap();
-    println!("dataset: 20,000 people, 60,000 sales, 1,200 credit notes in {:.1} s", start.elapsed().as_secs_f64());
+    println!(
+        "dataset: 20,000 people, 60,000 sales, 1,200 credit notes in {:.1} s",
+        start.elapsed().as_secs_f64()
+    );
 
     let programme = Programme::shipped_default(&LegalCaps::shipped());
-    let (from, to) = (NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+    );
     let mut times = Vec::new();
     let mut report = None;
     for _ in 0..20 {

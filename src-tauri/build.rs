@@ -35,6 +35,8 @@ fn main() {
             "document_print",
             "document_open",
             "document_save_as",
+            "dashboard",
+            "report_make",
             "sync_status",
             "sync_now",
             "hub_save",

@@ -348,3 +348,60 @@ mod tests {
         assert_eq!(csv_field("Étudiant"), "Étudiant");
     }
 }
+
+/// A programme's progress since it started (to its end, or today).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    pub programme_id: String,
+    pub programme: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub people: Cell,
+    pub devices: Cell,
+    pub publics: Vec<PublicRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StockRow {
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub available: i64,
+}
+
+/// The dashboard: each active programme's progress to its targets, and the stock on sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    pub programmes: Vec<Progress>,
+    pub stock: Vec<StockRow>,
+}
+
+pub fn dashboard(store: &Store, programmes: &[Programme], today: NaiveDate) -> Result<Dashboard> {
+    let mut progress = Vec::new();
+    for p in programmes {
+        if p.start > today || p.end.is_some_and(|e| e < today) {
+            continue;
+        }
+        let report = build(store, p, p.start, p.end.unwrap_or(today).min(today))?;
+        progress.push(Progress {
+            programme_id: report.programme_id,
+            programme: report.programme,
+            from: report.from,
+            to: report.to,
+            people: report.people,
+            devices: report.devices_total,
+            publics: report.publics,
+        });
+    }
+    let mut stock = Vec::new();
+    for (kind, category, available) in sql::available(store.conn())? {
+        stock.push(StockRow {
+            kind: DeviceKind::parse(&kind)?,
+            category: category.as_deref().map(Category::parse).transpose()?,
+            available,
+        });
+    }
+    Ok(Dashboard {
+        programmes: progress,
+        stock,
+    })
+}

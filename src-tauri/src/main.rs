@@ -524,6 +524,37 @@ async fn document_save_as(handle: tauri::AppHandle, file_name: String) -> Reply<
     Ok(Some(to.display().to_string()))
 }
 
+/// The dashboard: each active programme's progress to its targets, and the stock on sale.
+#[tauri::command]
+fn dashboard(app: State<'_, App>) -> Reply<comptoir::reports::Dashboard> {
+    let programmes = app.programmes()?;
+    app.with_store(|store| comptoir::reports::dashboard(store, &programmes, local::today()))
+}
+
+/// A funder's report, as PDF or CSV, kept in the documents folder like the other documents.
+#[tauri::command]
+fn report_make(app: State<'_, App>, programme: String, from: String, to: String, csv: bool) -> Reply<Made> {
+    let programmes = app.programmes()?;
+    let day = |text: &str| {
+        beneficiary::parse_date(text).ok_or_else(|| UiError {
+            code: "invalid",
+            message: format!("« {text} » n'est pas une date."),
+        })
+    };
+    let (from, to) = (day(&from)?, day(&to)?);
+    app.with_store(|store| {
+        let programme = comptoir::reports::find_programme(&programmes, &programme)?;
+        let report = comptoir::reports::build(store, programme, from, to)?;
+        let mut document = documents::funder_report(store, &report)?;
+        if csv {
+            document.pdf = comptoir::reports::to_csv(&report);
+            document.file_name = document.file_name.replace(".pdf", ".csv");
+            document.title = document.title.replacen("Bilan", "Export CSV", 1);
+        }
+        app.keep_and_print(store, document, false)
+    })
+}
+
 /// The sync status line: last success, events waiting, last error, conflicts.
 #[tauri::command]
 fn sync_status(app: State<'_, App>) -> Reply<sync::Status> {
@@ -683,6 +714,8 @@ fn main() {
             document_print,
             document_open,
             document_save_as,
+            dashboard,
+            report_make,
             sync_status,
             sync_now,
             hub_save,

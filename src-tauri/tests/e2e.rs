@@ -784,3 +784,50 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
     });
     comptoir::sync::token::forget(&config).unwrap();
 }
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn the_funders_report_in_two_clicks_and_the_dashboard() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    session.click(&session.find("#tab-reports").unwrap());
+    let programme = session.wait_for("the dashboard", |s| {
+        s.find("#dash-programmes h3")
+            .map(|e| s.text(&e))
+            .filter(|t| !t.is_empty())
+    });
+    assert_eq!(programme, "Équipement solidaire");
+    session.wait_for("the stock on sale", |s| s.find("#dash-stock tr"));
+    // The whole year, then PDF and CSV.
+    let from = session.find("#report-from").unwrap();
+    session.script("document.getElementById('report-from').value = ''; return null;");
+    let year = comptoir::local::today().format("%Y").to_string();
+    session.type_keys(&from, &format!("01/01/{year}"));
+    session.click(&session.find("#report-pdf").unwrap());
+    session.wait_for("the PDF", |s| s.find("#report-docs li"));
+    session.click(&session.find("#report-csv").unwrap());
+    let csv_row = session.wait_for("the CSV", |s| s.find("#report-docs li[data-file$='.csv']"));
+    let _ = csv_row;
+    session.screenshot(&artifacts_dir().join("reports.png"));
+    let folder = documents::folder(&window.db);
+    let names: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    let pdf = names
+        .iter()
+        .find(|n| n.starts_with("bilan-defaut-") && n.ends_with(".pdf"))
+        .expect("the PDF");
+    let csv = names
+        .iter()
+        .find(|n| n.starts_with("bilan-defaut-") && n.ends_with(".csv"))
+        .expect("the CSV");
+    assert!(std::fs::read(folder.join(pdf)).unwrap().starts_with(b"%PDF-"));
+    let csv = std::fs::read_to_string(folder.join(csv)).unwrap();
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("Rubrique;Détail;Catégorie;Nombre"),
+        "{csv}"
+    );
+    assert!(csv.contains("Encaissements;Total;;8;430,00;"), "{csv}");
+}

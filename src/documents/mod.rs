@@ -422,7 +422,7 @@ pub fn path_in(folder: &Path, file_name: &str) -> Result<PathBuf> {
     let plain = !file_name.is_empty()
         && !file_name.contains(['/', '\\', ':'])
         && !file_name.starts_with('.')
-        && file_name.ends_with(".pdf");
+        && (file_name.ends_with(".pdf") || file_name.ends_with(".csv"));
     if !plain {
         return Err(Error::Refused {
             code: "invalid",

@@ -96,3 +96,12 @@ pub fn credit_notes(conn: &Connection, from: &str, to: &str, programme: Option<&
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?)
 }
+
+/// Devices on sale now, by kind and category.
+pub fn available(conn: &Connection) -> Result<Vec<(String, Option<String>, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, category, count(*) FROM devices WHERE state = 'available' GROUP BY 1, 2 ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

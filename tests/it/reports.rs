@@ -282,3 +282,31 @@ fn an_empty_period_gives_an_empty_valid_report_and_bad_requests_are_refused() {
         "ville-2026"
     );
 }
+
+#[test]
+fn the_dashboard_shows_each_active_programme_and_the_stock_on_sale() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let (programme, _) = dataset(&mut store);
+    let mut ended = programme.clone();
+    ended.id = "ancien".into();
+    ended.end = Some(chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap());
+    let dashboard = reports::dashboard(&store, &[programme, ended], local::today()).unwrap();
+    assert_eq!(
+        dashboard.programmes.len(),
+        1,
+        "an ended programme is not on the dashboard"
+    );
+    let progress = &dashboard.programmes[0];
+    assert_eq!(progress.programme_id, "ville-2026");
+    assert_eq!(progress.people, Cell::Count(4));
+    let rsa = progress.publics.iter().find(|p| p.public == "rsa").unwrap();
+    assert_eq!(rsa.progress, Some(30));
+    // The cancelled laptop is back on sale; nothing else is.
+    let stock: Vec<(DeviceKind, Option<&str>, i64)> = dashboard
+        .stock
+        .iter()
+        .map(|s| (s.kind, s.category.map(|c| c.code()), s.available))
+        .collect();
+    assert_eq!(stock, [(DeviceKind::Laptop, Some("B"), 1)]);
+}

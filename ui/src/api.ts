@@ -108,6 +108,13 @@ export interface RoundReport {
   recalled: number; programmes: number; new_conflicts: number; cursor: number;
 }
 
+export type Cell = number | "< 3";
+export interface PublicRow { public: string; label: string; people: Cell; target: number | null; progress: number | null }
+export interface Dashboard {
+  programmes: { programme_id: string; programme: string; from: string; to: string; people: Cell; devices: Cell; publics: PublicRow[] }[];
+  stock: { kind: string; category: string | null; available: number }[];
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -144,6 +151,9 @@ export const api = {
   documentPrint: (fileName: string, title: string) => invoke<PrintJob>("document_print", { fileName, title }),
   documentOpen: (fileName: string) => invoke<null>("document_open", { fileName }),
   documentSaveAs: (fileName: string) => invoke<string | null>("document_save_as", { fileName }),
+  dashboard: () => invoke<Dashboard>("dashboard"),
+  reportMake: (programme: string, from: string, to: string, csv: boolean) =>
+    invoke<Made>("report_make", { programme, from, to, csv }),
   syncStatus: () => invoke<SyncStatus>("sync_status"),
   syncNow: () => invoke<RoundReport>("sync_now"),
   hubSave: (url: string, centre: string, token: string | null) => invoke<SyncStatus>("hub_save", { url, centre, token }),

@@ -18,7 +18,7 @@ function printedText(made: Made): string {
   return "prêt.";
 }
 
-function row(made: Made): HTMLElement {
+export function documentRow(made: Made): HTMLElement {
   const li = el("li", undefined, "document");
   const name = el("strong", made.title + (made.copy > 0 ? ` — COPIE n° ${made.copy}` : ""));
   const status = el("span", made.print_error ? made.print_error.message : printedText(made), made.print_error ? "doc-error" : "doc-ok");
@@ -34,7 +34,7 @@ function row(made: Made): HTMLElement {
     } catch (err) {
       made.print_error = { code: "print_failed", message: messageOf(err) };
     }
-    li.replaceWith(row(made));
+    li.replaceWith(documentRow(made));
   });
   const open = el("button", "Ouvrir", "secondary");
   open.type = "button";
@@ -66,7 +66,7 @@ export function showMade(made: Made[]) {
     go.addEventListener("click", () => openSettings());
     notice.replaceChildren(el("span", `Il manque ${missing.join(", ")} sur les documents. `), go);
   }
-  $("docs-list").replaceChildren(...made.map(row));
+  $("docs-list").replaceChildren(...made.map(documentRow));
 }
 
 export interface DocumentAction { label: string; make: () => Promise<Made[]> }

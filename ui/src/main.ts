@@ -8,6 +8,7 @@ import { startPos, focusPos } from "./pos";
 import { startSettings, focusSettings } from "./settings";
 import { onOpenSettings } from "./documents";
 import { refreshSync, startSync } from "./sync";
+import { focusReports, startReports } from "./reports";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -237,9 +238,9 @@ $("reason-cancel").addEventListener("click", () => {
   pendingAction = null;
 });
 
-type View = "stock" | "people" | "pos" | "settings";
+type View = "stock" | "people" | "pos" | "reports" | "settings";
 function showView(view: View) {
-  for (const v of ["stock", "people", "pos", "settings"] as View[]) {
+  for (const v of ["stock", "people", "pos", "reports", "settings"] as View[]) {
     $(`view-${v}`).hidden = v !== view;
     $(`tab-${v}`).setAttribute("aria-pressed", String(v === view));
   }
@@ -252,6 +253,8 @@ function showView(view: View) {
     void refreshSummary();
   } else if (view === "people") {
     focusPeople();
+  } else if (view === "reports") {
+    void focusReports();
   } else if (view === "settings") {
     void focusSettings();
     void refreshSync();
@@ -264,6 +267,7 @@ $("tab-stock").addEventListener("click", () => showView("stock"));
 $("tab-people").addEventListener("click", () => showView("people"));
 $("tab-pos").addEventListener("click", () => showView("pos"));
 $("tab-settings").addEventListener("click", () => showView("settings"));
+$("tab-reports").addEventListener("click", () => showView("reports"));
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "F2") {
@@ -275,6 +279,9 @@ document.addEventListener("keydown", (e) => {
   } else if (e.key === "F4") {
     e.preventDefault();
     showView("pos");
+  } else if (e.key === "F5") {
+    e.preventDefault();
+    showView("reports");
   } else if (e.key === "F6") {
     e.preventDefault();
     showView("settings");
@@ -311,6 +318,7 @@ async function start() {
   startPos(info);
   startSettings(info.papers);
   startSync(() => showView("settings"));
+  startReports(info);
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.
     $("journal-banner").textContent = info.journal_alert;
