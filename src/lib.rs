@@ -15,6 +15,7 @@ pub mod local;
 pub mod money;
 pub mod pos;
 pub mod printing;
+pub mod privacy;
 pub mod programme;
 pub mod reports;
 pub mod stock;

@@ -112,6 +112,9 @@ enum Command {
     /// Les bilans pour les financeurs (agrégés, sans nom).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Les données personnelles (RGPD) : conservation, accès, effacement, registre, notice.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// Le hub du réseau : adresse, centre, jeton, test de connexion.
     #[command(subcommand)]
     Hub(HubCommand),
@@ -140,6 +143,37 @@ enum ReportCommand {
         pdf: Option<PathBuf>,
         #[arg(long)]
         csv: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrivacyCommand {
+    /// Anonymise les personnes sans contact depuis la durée de conservation.
+    Purge {
+        /// Liste sans rien modifier.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exporte tout ce qui est enregistré sur une personne (JSON et PDF lisible).
+    Export {
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Efface (anonymise) une personne à sa demande ; inscrit au journal.
+    Erase {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// La durée de conservation, en mois (24 par défaut).
+    Retention { months: Option<u32> },
+    /// Le registre : chaque donnée enregistrée, pourquoi, combien de temps.
+    Register,
+    /// La notice d'information (article 13), en PDF.
+    Notice {
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -653,6 +687,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             });
         }
         Command::Hub(command) => hub_command(&mut store, command, json)?,
+        Command::Privacy(command) => privacy_command(&mut store, command, json, &who)?,
         Command::Report(ReportCommand::Programme {
             name,
             from,
@@ -1433,6 +1468,68 @@ fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Resu
         }
         lines.join("\n")
     });
+    Ok(())
+}
+
+fn privacy_command(store: &mut Store, command: PrivacyCommand, json: bool, who: &str) -> Result<(), Error> {
+    use comptoir::privacy;
+    match command {
+        PrivacyCommand::Purge { dry_run } => {
+            let report = privacy::purge(store, local::today(), dry_run, who)?;
+            output(json, &report, || {
+                format!(
+                    "{} personne(s) sans contact depuis le {} ({} mois){}",
+                    report.people.len(),
+                    report.cutoff.format("%d/%m/%Y"),
+                    report.retention_months,
+                    if report.dry_run {
+                        " : rien n'a été modifié (--dry-run)."
+                    } else {
+                        " : anonymisée(s)."
+                    }
+                )
+            });
+        }
+        PrivacyCommand::Export { id, out } => {
+            let (json_file, pdf) = privacy::export_to(store, id, &out)?;
+            let value = serde_json::json!({"json": json_file, "pdf": pdf});
+            output(json, &value, || {
+                format!("Écrit : {} et {}", json_file.display(), pdf.display())
+            });
+        }
+        PrivacyCommand::Erase { id, reason } => {
+            privacy::erase(store, id, &reason, who)?;
+            output(json, &serde_json::json!({"erased": id}), || {
+                format!("Fiche n° {id} anonymisée ; ses achats restent, sans nom.")
+            });
+        }
+        PrivacyCommand::Retention { months } => {
+            if let Some(m) = months {
+                privacy::set_retention_months(store, m)?;
+            }
+            let m = privacy::retention_months(store)?;
+            output(json, &serde_json::json!({"retention_months": m}), || {
+                format!("Durée de conservation : {m} mois après le dernier contact.")
+            });
+        }
+        PrivacyCommand::Register => {
+            let register = privacy::register(privacy::retention_months(store)?);
+            output(json, &register, || {
+                register
+                    .iter()
+                    .map(|e| format!("{} ({}) — {} — {}", e.data, e.fields, e.purpose, e.retention))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        PrivacyCommand::Notice { out } => {
+            let doc = documents::notice(store)?;
+            documents::write_file(&out, &doc.pdf)?;
+            output(json, &serde_json::json!({"path": out}), || {
+                format!("Notice écrite : {}", out.display())
+            });
+        }
+    }
     Ok(())
 }
 

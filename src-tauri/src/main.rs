@@ -464,6 +464,11 @@ fn document_make(
             DocumentKind::Onboarding => documents::onboarding(store, &reference)?,
             DocumentKind::CreditNote => documents::credit_note(store, &reference, &app.operator)?,
             DocumentKind::Closing => documents::closing(store, &reference, &app.operator)?,
+            DocumentKind::Notice => documents::notice(store)?,
+            DocumentKind::PersonData => {
+                let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
+                documents::person_export(store, &comptoir::privacy::export(store, id)?)?
+            }
             DocumentKind::Report => {
                 return Err(Error::Refused {
                     code: "invalid",

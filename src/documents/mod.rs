@@ -10,6 +10,7 @@
 mod funder;
 pub mod layout;
 mod onboarding;
+mod privacy;
 mod receipt;
 mod reports;
 
@@ -40,6 +41,8 @@ code_enum! {
         CreditNote => "credit_note", "Avoir", ["avoir", "credit-note"];
         Closing => "closing", "Rapport de clôture", ["cloture", "z"];
         Report => "report", "Bilan pour le financeur", ["bilan"];
+        Notice => "notice", "Notice d'information (RGPD)", ["notice", "rgpd"];
+        PersonData => "person_data", "Données d'une personne", ["donnees"];
     }
 }
 
@@ -447,6 +450,37 @@ pub fn funder_report(store: &Store, report: &crate::reports::Report) -> Result<D
             report.to.format("%d/%m/%Y")
         ),
         file_name("bilan", &reference, 0),
+        0,
+        seller.missing(),
+        canvas,
+    ))
+}
+
+/// The information notice (art. 13), printable.
+pub fn notice(store: &Store) -> Result<Document> {
+    let seller = Seller::load(store)?;
+    let canvas = privacy::render_notice(&seller, &crate::privacy::notice(store)?);
+    Ok(Document::from_canvas(
+        DocumentKind::Notice,
+        "rgpd",
+        "Notice d'information sur les données personnelles".into(),
+        "notice-donnees-personnelles.pdf".into(),
+        0,
+        seller.missing(),
+        canvas,
+    ))
+}
+
+/// Everything held about one person, readable (art. 15).
+pub fn person_export(store: &Store, data: &crate::privacy::PersonExport) -> Result<Document> {
+    let seller = Seller::load(store)?;
+    let canvas = privacy::render_person_export(&seller, data);
+    let reference = data.person.id.to_string();
+    Ok(Document::from_canvas(
+        DocumentKind::PersonData,
+        &reference,
+        format!("Données de la fiche n° {reference}"),
+        format!("personne-{reference}.pdf"),
         0,
         seller.missing(),
         canvas,

@@ -6,6 +6,7 @@ pub mod devices;
 pub mod imports;
 pub mod people;
 pub mod pos;
+pub mod privacy;
 pub mod reports;
 pub mod sync;
 
@@ -25,6 +26,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0004_documents.sql"),
     include_str!("../../migrations/0005_sync.sql"),
     include_str!("../../migrations/0006_reports.sql"),
+    include_str!("../../migrations/0007_privacy.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
@@ -89,6 +91,8 @@ impl Store {
             .map_err(|e| not_a_database(&self.path, e))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted or overwritten content is zeroed on disk: an erased name leaves no trace.
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
         // Checkpoints copy the WAL back into the database file; SQLite runs one inside the
         // commit that crosses the threshold. A sale touches a dozen pages, so the default
         // (1,000 pages) would put one in about every hundredth sale. 8,000 pages (32 MB) keeps

@@ -9,6 +9,7 @@ mod keyring;
 mod people;
 mod pos;
 mod printing;
+mod privacy;
 mod reports;
 mod stock;
 mod store;
