@@ -560,6 +560,57 @@ fn report_make(app: State<'_, App>, programme: String, from: String, to: String,
     })
 }
 
+#[derive(Serialize)]
+struct PrivacyView {
+    retention_months: u32,
+    register: Vec<comptoir::privacy::RegisterEntry>,
+}
+
+#[tauri::command]
+fn privacy_register(app: State<'_, App>, months: Option<u32>) -> Reply<PrivacyView> {
+    app.with_store(|store| {
+        if let Some(m) = months {
+            comptoir::privacy::set_retention_months(store, m)?;
+        }
+        let retention_months = comptoir::privacy::retention_months(store)?;
+        Ok(PrivacyView {
+            retention_months,
+            register: comptoir::privacy::register(retention_months),
+        })
+    })
+}
+
+/// Who the retention rule anonymises now (`dry_run`), or does it.
+#[tauri::command]
+fn privacy_purge(app: State<'_, App>, dry_run: bool) -> Reply<comptoir::privacy::PurgeReport> {
+    app.with_store(|store| comptoir::privacy::purge(store, local::today(), dry_run, &app.operator))
+}
+
+/// Everything held about a person: the readable PDF and the JSON, in the documents folder.
+#[tauri::command]
+fn privacy_export(app: State<'_, App>, id: i64) -> Reply<Vec<Made>> {
+    app.with_store(|store| {
+        let data = comptoir::privacy::export(store, id)?;
+        let pdf = documents::person_export(store, &data)?;
+        let mut json = pdf.clone();
+        json.pdf = serde_json::to_vec_pretty(&data).expect("an export serialises");
+        json.file_name = pdf.file_name.replace(".pdf", ".json");
+        json.title = format!("{} (JSON)", pdf.title);
+        Ok(vec![
+            app.keep_and_print(store, pdf, false)?,
+            app.keep_and_print(store, json, false)?,
+        ])
+    })
+}
+
+#[tauri::command]
+fn privacy_erase(app: State<'_, App>, id: i64, reason: String) -> Reply<Person> {
+    app.with_store(|store| {
+        comptoir::privacy::erase(store, id, &reason, &app.operator)?;
+        beneficiary::get(store, id)
+    })
+}
+
 /// The sync status line: last success, events waiting, last error, conflicts.
 #[tauri::command]
 fn sync_status(app: State<'_, App>) -> Reply<sync::Status> {
@@ -583,6 +634,12 @@ fn sync_round(app: &App) -> Reply<sync::RoundReport> {
     let report = sync::round(store, &client)?;
     if report.programmes > 0 {
         app.reload_programmes();
+        // Retention: who has had no contact for the configured period is anonymised at start.
+        if let Err(e) =
+            app.with_store(|store| comptoir::privacy::purge(store, local::today(), false, "conservation automatique"))
+        {
+            eprintln!("comptoir: purge: {}", e.message);
+        }
     }
     Ok(report)
 }
@@ -674,6 +731,12 @@ fn main() {
         journal: std::sync::OnceLock::new(),
     };
     app.reload_programmes();
+    // Retention: who has had no contact for the configured period is anonymised at start.
+    if let Err(e) =
+        app.with_store(|store| comptoir::privacy::purge(store, local::today(), false, "conservation automatique"))
+    {
+        eprintln!("comptoir: purge: {}", e.message);
+    }
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes
@@ -721,6 +784,10 @@ fn main() {
             document_save_as,
             dashboard,
             report_make,
+            privacy_register,
+            privacy_purge,
+            privacy_export,
+            privacy_erase,
             sync_status,
             sync_now,
             hub_save,

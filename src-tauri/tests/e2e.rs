@@ -831,3 +831,53 @@ fn the_funders_report_in_two_clicks_and_the_dashboard() {
     );
     assert!(csv.contains("Encaissements;Total;;8;430,00;"), "{csv}");
 }
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_persons_data_is_exported_then_erased_from_their_page() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    session.click(&session.find("#tab-people").unwrap());
+    let search = session.wait_for("the people search box", |s| s.find("#person-search"));
+    session.type_keys(&search, "lefev");
+    session.wait_for("one result", |s| {
+        let n = s.script("return document.querySelectorAll('#person-rows tr').length;");
+        (n == 1).then_some(())
+    });
+    session.type_keys(&search, "\u{E007}");
+    session.wait_for("Martine's page", |s| {
+        s.find("#person-name").filter(|el| s.text(el) == "Lefèvre Martine")
+    });
+    session.click(&session.find("#privacy-box summary").unwrap());
+    session.click(&session.wait_for("the export button", |s| s.find("#privacy-export")));
+    session.wait_for("the PDF and the JSON", |s| {
+        let n = s.script("return document.querySelectorAll('#privacy-docs li').length;");
+        (n == 2).then_some(())
+    });
+    let folder = documents::folder(&window.db);
+    let json = std::fs::read_to_string(folder.join("personne-1.json")).unwrap();
+    assert!(json.contains("Lefèvre") && json.contains("Martine"));
+    assert!(folder.join("personne-1.pdf").is_file());
+    // Erasure: a reason with the name is refused, a plain one anonymises.
+    let reason = session.find("#erase-reason").unwrap();
+    session.type_keys(&reason, "Demande de Martine");
+    session.click(&session.find("#erase-form button").unwrap());
+    session.wait_for("the refusal", |s| {
+        s.find("#error")
+            .filter(|el| s.text(el).contains("ne doit pas contenir le nom"))
+    });
+    session.script("document.getElementById('erase-reason').value = ''; return null;");
+    session.type_keys(&reason, "Demande écrite du 20/11");
+    session.click(&session.find("#erase-form button").unwrap());
+    session.wait_for("the anonymised page", |s| {
+        s.find("#person-name").filter(|el| s.text(el).starts_with("Anonyme"))
+    });
+    session.screenshot(&artifacts_dir().join("privacy.png"));
+    let store = Store::open(&window.db).unwrap();
+    assert_eq!(
+        comptoir::beneficiary::get(&store, 1).unwrap().fields.last_name,
+        "Anonyme"
+    );
+    assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
+}

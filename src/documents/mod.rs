@@ -425,7 +425,7 @@ pub fn path_in(folder: &Path, file_name: &str) -> Result<PathBuf> {
     let plain = !file_name.is_empty()
         && !file_name.contains(['/', '\\', ':'])
         && !file_name.starts_with('.')
-        && (file_name.ends_with(".pdf") || file_name.ends_with(".csv"));
+        && [".pdf", ".csv", ".json"].iter().any(|e| file_name.ends_with(e));
     if !plain {
         return Err(Error::Refused {
             code: "invalid",

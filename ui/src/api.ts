@@ -154,6 +154,12 @@ export const api = {
   dashboard: () => invoke<Dashboard>("dashboard"),
   reportMake: (programme: string, from: string, to: string, csv: boolean) =>
     invoke<Made>("report_make", { programme, from, to, csv }),
+  privacyRegister: (months: number | null) =>
+    invoke<{ retention_months: number; register: { data: string; fields: string; purpose: string; retention: string }[] }>("privacy_register", { months }),
+  privacyPurge: (dryRun: boolean) =>
+    invoke<{ retention_months: number; cutoff: string; people: number[]; dry_run: boolean }>("privacy_purge", { dryRun }),
+  privacyExport: (id: number) => invoke<Made[]>("privacy_export", { id }),
+  privacyErase: (id: number, reason: string) => invoke<Person>("privacy_erase", { id, reason }),
   syncStatus: () => invoke<SyncStatus>("sync_status"),
   syncNow: () => invoke<RoundReport>("sync_now"),
   hubSave: (url: string, centre: string, token: string | null) => invoke<SyncStatus>("hub_save", { url, centre, token }),

@@ -3,6 +3,7 @@
 // core's: this file only gathers what was typed and shows what the core answers.
 import { api, codeOf, messageOf, type AppInfo, type Person, type PersonDecision, type PersonInput } from "./api";
 import { $, el, fillSelect, frDate, rowKeys, showError, showStatus } from "./dom";
+import { documentRow, offerDocuments } from "./documents";
 
 let info: AppInfo;
 let current: Person | null = null;
@@ -159,8 +160,42 @@ async function save(force: boolean) {
   }
 }
 
+/** RGPD on the person's page: the notice, the export of their data, erasure on request. */
+function startPrivacy() {
+  $("notice-print").addEventListener("click", () =>
+    offerDocuments("Notice d'information (RGPD)", [
+      { label: "Imprimer la notice", make: async () => [await api.documentMake("notice", "rgpd", true)] },
+    ]),
+  );
+  $("privacy-export").addEventListener("click", async () => {
+    if (!current) return;
+    try {
+      const made = await api.privacyExport(current.id);
+      $("privacy-docs").replaceChildren(...made.map(documentRow));
+      showError(null);
+      showStatus(`Données de la fiche n° ${current.id} exportées (PDF lisible et JSON).`);
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  $("erase-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!current) return;
+    try {
+      const p = await api.privacyErase(current.id, $<HTMLInputElement>("erase-reason").value);
+      $<HTMLInputElement>("erase-reason").value = "";
+      renderPerson(p);
+      showError(null);
+      showStatus(`Fiche n° ${p.id} anonymisée : nom et coordonnées effacés, achats conservés sans nom.`);
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+}
+
 export function startPeople(appInfo: AppInfo) {
   info = appInfo;
+  startPrivacy();
   if (info.programmes_error) showError(info.programmes_error.message);
   const publics = $("person-publics");
   for (const [code, label] of Object.entries(info.people.catalogue.publics)) {

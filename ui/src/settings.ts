@@ -43,10 +43,23 @@ async function loadPrinters() {
   }
 }
 
+async function renderPrivacy(months: number | null) {
+  const view = await api.privacyRegister(months);
+  $<HTMLInputElement>("retention-months").value = String(view.retention_months);
+  $("register-rows").replaceChildren(
+    ...view.register.map((r) => {
+      const tr = el("tr");
+      tr.append(el("td", r.data), el("td", r.fields), el("td", r.purpose), el("td", r.retention));
+      return tr;
+    }),
+  );
+}
+
 export async function focusSettings() {
   try {
     await loadPrinters();
     render(await api.centreShow());
+    await renderPrivacy(null);
   } catch (err) {
     showError(messageOf(err));
   }
@@ -81,6 +94,24 @@ export function startSettings(papers: { code: string; label: string }[]) {
       render(await api.centreLogo(bytes));
       showError(null);
       showStatus("Logo enregistré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  $("retention-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await renderPrivacy(Number($<HTMLInputElement>("retention-months").value));
+      showError(null);
+      showStatus("Durée de conservation enregistrée.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  $("purge-preview").addEventListener("click", async () => {
+    try {
+      const r = await api.privacyPurge(true);
+      $("purge-result").textContent = `${r.people.length} fiche(s) sans contact depuis le ${r.cutoff.split("-").reverse().join("/")} : elles seront anonymisées au prochain démarrage.`;
     } catch (err) {
       showError(messageOf(err));
     }
