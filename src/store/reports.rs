@@ -8,13 +8,11 @@ use rusqlite::{params, Connection};
 use crate::error::Result;
 use crate::pos::PaymentMethod;
 
-/// Lines of the range that no credit note cancelled: (kind, category, is a device, quantity).
-pub fn lines(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-    programme: Option<&str>,
-) -> Result<Vec<(String, Option<String>, bool, i64)>> {
+/// (kind, category, is a device, quantity).
+pub type LineRow = (String, Option<String>, bool, i64);
+
+/// Lines of the range that no credit note cancelled.
+pub fn lines(conn: &Connection, from: &str, to: &str, programme: Option<&str>) -> Result<Vec<LineRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.kind, l.category, l.device_id IS NOT NULL, sum(l.quantity)
          FROM sales s JOIN sale_lines l ON l.sale_id = s.id
