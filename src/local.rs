@@ -46,3 +46,16 @@ pub fn programmes_folder(database: &std::path::Path) -> PathBuf {
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
+
+/// The first instant of a local day, as stored timestamps are written (RFC 3339, UTC, ms), so
+/// that a range of local days compares with stored timestamps (and uses their index).
+pub fn start_of_day(day: chrono::NaiveDate) -> String {
+    use chrono::TimeZone;
+    let midnight = day.and_hms_opt(0, 0, 0).expect("midnight");
+    chrono::Local
+        .from_local_datetime(&midnight)
+        .earliest()
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&midnight))
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

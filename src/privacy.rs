@@ -10,7 +10,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::beneficiary::{self, Person};
@@ -89,13 +89,7 @@ pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, operator: &str)
     let cutoff = today
         .checked_sub_months(chrono::Months::new(months))
         .expect("a date a few years back");
-    let midnight = cutoff.and_hms_opt(0, 0, 0).expect("midnight");
-    let bound = chrono::Local
-        .from_local_datetime(&midnight)
-        .earliest()
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&midnight))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let bound = crate::local::start_of_day(cutoff);
     let people: Vec<i64> = sql::inactive_since(store.conn(), &bound)?
         .into_iter()
         .map(|(id, _)| id)

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, TimeZone};
+use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 
 use crate::device::{Category, DeviceKind};
@@ -116,16 +116,10 @@ pub fn find_programme<'a>(programmes: &'a [Programme], name: &str) -> Result<&'a
 
 /// The UTC bounds of the local days `from` to `to` (included), as stored timestamps compare.
 fn bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
-    let at = |d: NaiveDate| {
-        let midnight = d.and_hms_opt(0, 0, 0).expect("midnight");
-        chrono::Local
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map(|t| t.with_timezone(&chrono::Utc))
-            .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&midnight))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    };
-    (at(from), at(to.succ_opt().unwrap_or(to)))
+    (
+        crate::local::start_of_day(from),
+        crate::local::start_of_day(to.succ_opt().unwrap_or(to)),
+    )
 }
 
 /// The report of a programme from `from` to `to` (local dates, both included).

@@ -383,24 +383,29 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
     assert!(devices.contains("EC-24-"), "{devices}");
 }
 
+/// Goes to the cash desk, opens the permanence with `float`, and returns the scan box.
+fn open_permanence(session: &Session, float: &str) -> String {
+    session.click(&session.find("#tab-pos").unwrap());
+    let input = session.wait_for("the opening form", |s| {
+        s.find("#open-float")
+            .filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
+    });
+    session.script("document.getElementById('open-float').value = ''; return null;");
+    session.type_keys(&input, &format!("{float}\u{E007}"));
+    session.wait_for("the sale screen", |s| {
+        s.find("#sale-scan")
+            .filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
+    })
+}
+
 #[test]
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
 fn a_sale_at_the_cash_desk_with_the_keyboard() {
     let _turn = one_window();
     let window = open_demo_window();
     let session = &window.session;
-    session.click(&session.find("#tab-pos").unwrap());
     // No permanence yet: open one with a float.
-    let float = session.wait_for("the opening form", |s| {
-        s.find("#open-float")
-            .filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
-    });
-    session.script("document.getElementById('open-float').value = ''; return null;");
-    session.type_keys(&float, "20,00\u{E007}");
-    let scan = session.wait_for("the sale screen", |s| {
-        s.find("#sale-scan")
-            .filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
-    });
+    let scan = open_permanence(session, "20,00");
     // Scan a laptop: its price comes prefilled from the programme's band (60–120 €).
     session.type_keys(&scan, "EC-24-0003\u{E007}");
     session.wait_for("the cart line", |s| s.find("#cart-rows tr"));
@@ -543,17 +548,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     });
     let session = &window.session;
     session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
-    session.click(&session.find("#tab-pos").unwrap());
-    let float = session.wait_for("the opening form", |s| {
-        s.find("#open-float")
-            .filter(|_| s.script("return document.getElementById('pos-closed').hidden;") == false)
-    });
-    session.script("document.getElementById('open-float').value = ''; return null;");
-    session.type_keys(&float, "0\u{E007}");
-    let scan = session.wait_for("the sale screen", |s| {
-        s.find("#sale-scan")
-            .filter(|_| s.script("return document.getElementById('pos-open').hidden;") == false)
-    });
+    let scan = open_permanence(session, "0");
     session.type_keys(&scan, "EC-24-0003\u{E007}");
     session.wait_for("the cart line", |s| s.find("#cart-rows tr"));
     let person = session.find("#sale-person-search").unwrap();
