@@ -530,6 +530,12 @@ fn a_document_file_is_written_whole_or_not_at_all() {
     let path = doc.save_in(&db.dir.path().join("docs")).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), doc.pdf);
     assert!(std::fs::read(&path).unwrap().starts_with(b"%PDF-"));
+    // « Enregistrer sous… » copies it whole; a missing document is named.
+    let copy = db.dir.path().join("copie-sur-cle.pdf");
+    comptoir::printing::save_as(&path, &copy).unwrap();
+    assert_eq!(std::fs::read(&copy).unwrap(), doc.pdf);
+    let err = comptoir::printing::print(&db.dir.path().join("absent.pdf"), None, "x").unwrap_err();
+    assert!(err.to_string().contains("n'existe plus"), "{err}");
 }
 
 #[test]
