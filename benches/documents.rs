@@ -48,6 +48,7 @@ fn main() {
             help_hours: "mardi 14 h–17 h, jeudi 9 h 30–12 h".into(),
             ..CentreInput::default()
         },
+        "bench",
     )
     .unwrap();
     let receipt = comptoir::pos::list_sales(&store, 100)
@@ -87,7 +88,7 @@ fn main() {
     });
 
     let logo = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/icons/128x128@2x.png")).unwrap();
-    centre::set_logo(&mut store, &logo).unwrap();
+    centre::set_logo(&mut store, &logo, "bench").unwrap();
     measure("receipt A4 with a 256×256 PNG logo", runs, || {
         let facts = documents::receipt_facts(&store, &receipt).unwrap();
         documents::render_receipt(&facts, Paper::A4).into_pdf("ticket")

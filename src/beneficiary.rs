@@ -580,6 +580,7 @@ pub fn override_decision(
     on: NaiveDate,
     kind: Option<DeviceKind>,
 ) -> Result<PersonDecision> {
+    crate::operators::require_manager(store.conn(), operator)?;
     if reason.trim().len() < 5 {
         return Err(Error::ReasonRequired(
             "Une dérogation demande une raison écrite (quelques mots au moins).".into(),

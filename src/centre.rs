@@ -307,7 +307,8 @@ pub fn load(store: &Store) -> Result<CentreSettings> {
 }
 
 /// Checks and saves the whole form; nothing is saved if a field is refused.
-pub fn save(store: &mut Store, input: &CentreInput) -> Result<CentreSettings> {
+pub fn save(store: &mut Store, input: &CentreInput, by: &str) -> Result<CentreSettings> {
+    crate::operators::require_manager(store.conn(), by)?;
     let settings = input.parse().map_err(Error::InvalidFields)?;
     let stored = CentreInput::from(&settings);
     store.with_tx(|tx| sql::save(tx, &stored))?;
@@ -315,7 +316,8 @@ pub fn save(store: &mut Store, input: &CentreInput) -> Result<CentreSettings> {
 }
 
 /// The logo printed at the top of documents: a PNG or JPEG image up to 1 MB.
-pub fn set_logo(store: &mut Store, bytes: &[u8]) -> Result<()> {
+pub fn set_logo(store: &mut Store, bytes: &[u8], by: &str) -> Result<()> {
+    crate::operators::require_manager(store.conn(), by)?;
     let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -340,7 +342,8 @@ pub fn set_logo(store: &mut Store, bytes: &[u8]) -> Result<()> {
     store.with_tx(|tx| sql::set_logo(tx, media_type, bytes, &now))
 }
 
-pub fn remove_logo(store: &mut Store) -> Result<()> {
+pub fn remove_logo(store: &mut Store, by: &str) -> Result<()> {
+    crate::operators::require_manager(store.conn(), by)?;
     store.with_tx(|tx| sql::remove_logo(tx))
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod journal;
 pub mod local;
 pub mod money;
+pub mod operators;
 pub mod pos;
 pub mod printing;
 pub mod privacy;

@@ -112,6 +112,9 @@ enum Command {
     /// Les bilans pour les financeurs (agrégés, sans nom).
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Les profils des médiateurs et responsables (code PIN).
+    #[command(subcommand)]
+    Operator(OperatorCommand),
     /// Les données personnelles (RGPD) : conservation, accès, effacement, registre, notice.
     #[command(subcommand)]
     Privacy(PrivacyCommand),
@@ -144,6 +147,22 @@ enum ReportCommand {
         #[arg(long)]
         csv: Option<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Ajoute un profil ; le code PIN (4 à 6 chiffres) est lu sur l'entrée standard. Le premier
+    /// profil est un·e responsable ; les suivants sont ajoutés par un·e responsable (--operator).
+    Add {
+        name: String,
+        /// mediator ou manager (médiateur, responsable).
+        #[arg(long, value_parser = comptoir::operators::Role::parse, default_value = "mediator")]
+        role: comptoir::operators::Role,
+    },
+    /// Les profils.
+    List,
+    /// Désactive un profil (jamais le dernier responsable).
+    Disable { name: String },
 }
 
 #[derive(Subcommand)]
@@ -686,8 +705,33 @@ fn run(cli: Cli) -> Result<(), Error> {
                 lines.join("\n")
             });
         }
-        Command::Hub(command) => hub_command(&mut store, command, json)?,
+        Command::Hub(command) => hub_command(&mut store, command, json, &who)?,
         Command::Privacy(command) => privacy_command(&mut store, command, json, &who)?,
+        Command::Operator(command) => {
+            use comptoir::operators;
+            match command {
+                OperatorCommand::Add { name, role } => {
+                    let mut pin = String::new();
+                    std::io::stdin().read_line(&mut pin).map_err(|source| Error::Io {
+                        path: "stdin".into(),
+                        source,
+                    })?;
+                    operators::add(&mut store, &name, role, &pin, &who)?;
+                }
+                OperatorCommand::Disable { name } => operators::disable(&mut store, &name, &who)?,
+                OperatorCommand::List => {}
+            }
+            let list = operators::list(&store)?;
+            output(json, &list, || {
+                if list.is_empty() {
+                    return "Aucun profil : ce poste est utilisé par une seule personne.".into();
+                }
+                list.iter()
+                    .map(|o| format!("{} — {}{}", o.name, o.role.label(), if o.active { "" } else { " (désactivé)" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
         Command::Report(ReportCommand::Programme {
             name,
             from,
@@ -769,7 +813,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             output(json, &status, || sync_status_text(&status));
         }
         Command::Document(command) => document_command(&mut store, &path, command, json, &who)?,
-        Command::Centre(command) => centre_command(&mut store, command, json)?,
+        Command::Centre(command) => centre_command(&mut store, command, json, &who)?,
         Command::Register { centre, register } => {
             if let Some(c) = centre {
                 pos::set_register_identity(&mut store, pos::CENTRE_CODE, &c)?;
@@ -1389,7 +1433,7 @@ fn print_message(job: &printing::PrintJob) -> String {
     )
 }
 
-fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Result<(), Error> {
+fn centre_command(store: &mut Store, command: CentreCommand, json: bool, who: &str) -> Result<(), Error> {
     match command {
         CentreCommand::Show => {}
         CentreCommand::Set {
@@ -1422,17 +1466,17 @@ fn centre_command(store: &mut Store, command: CentreCommand, json: bool) -> Resu
                     *field = value;
                 }
             }
-            centre::save(store, &input)?;
+            centre::save(store, &input, who)?;
         }
         CentreCommand::Logo { file, remove } => {
             if remove {
-                centre::remove_logo(store)?;
+                centre::remove_logo(store, who)?;
             } else if let Some(file) = file {
                 let bytes = std::fs::read(&file).map_err(|source| Error::Io {
                     path: file.clone(),
                     source,
                 })?;
-                centre::set_logo(store, &bytes)?;
+                centre::set_logo(store, &bytes, who)?;
             }
         }
     }
@@ -1505,7 +1549,7 @@ fn privacy_command(store: &mut Store, command: PrivacyCommand, json: bool, who: 
         }
         PrivacyCommand::Retention { months } => {
             if let Some(m) = months {
-                privacy::set_retention_months(store, m)?;
+                privacy::set_retention_months(store, m, who)?;
             }
             let m = privacy::retention_months(store)?;
             output(json, &serde_json::json!({"retention_months": m}), || {
@@ -1572,11 +1616,11 @@ fn sync_status_text(status: &sync::Status) -> String {
     lines.join("\n")
 }
 
-fn hub_command(store: &mut Store, command: HubCommand, json: bool) -> Result<(), Error> {
+fn hub_command(store: &mut Store, command: HubCommand, json: bool, who: &str) -> Result<(), Error> {
     match command {
         HubCommand::SetUrl { url, centre } => {
             let config = sync::HubConfig::parse(&url, &centre)?;
-            sync::set_config(store, &config)?;
+            sync::set_config(store, &config, who)?;
             output(json, &config, || {
                 format!(
                     "Hub {} pour le centre {}. Enregistrez maintenant le jeton : comptoir hub set-token",

@@ -170,6 +170,7 @@ pub fn close_session(
     counted: BTreeMap<PaymentMethod, Money>,
     comment: &str,
 ) -> Result<CashReport> {
+    crate::operators::require_manager(store.conn(), operator)?;
     let z = store.with_tx(|tx| {
         let session = require_open(tx)?;
         let mut z = report(tx, session)?;
@@ -811,6 +812,7 @@ pub fn cancel_sale(
     defective: bool,
     operator: &str,
 ) -> Result<CreditNote> {
+    crate::operators::require_manager(store.conn(), operator)?;
     let original = sale(store, receipt)?;
     if original.fully_cancelled() {
         return Err(refused(
@@ -956,6 +958,7 @@ fn period_bounds(period: Period, date: chrono::NaiveDate) -> (chrono::NaiveDate,
 
 /// Closes the period containing `date`. A period not yet begun, or already closed, is refused.
 pub fn close_period(store: &mut Store, period: Period, date: chrono::NaiveDate, operator: &str) -> Result<Closing> {
+    crate::operators::require_manager(store.conn(), operator)?;
     let (start, end, key) = period_bounds(period, date);
     if start > crate::local::today() {
         return Err(refused("invalid", format!("La période « {key} » n'a pas commencé.")));

@@ -37,7 +37,8 @@ pub fn retention_months(store: &Store) -> Result<u32> {
 }
 
 /// Sets the retention period: 1 to 120 months.
-pub fn set_retention_months(store: &mut Store, months: u32) -> Result<()> {
+pub fn set_retention_months(store: &mut Store, months: u32, by: &str) -> Result<()> {
+    crate::operators::require_manager(store.conn(), by)?;
     if !(1..=120).contains(&months) {
         return Err(refused(
             "invalid",
@@ -145,6 +146,7 @@ pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, operator: &str)
 /// Erasure on request: the person is anonymised now, journaled with who and why. The reason
 /// must not repeat the person's name (the journal is kept for good).
 pub fn erase(store: &mut Store, id: i64, reason: &str, operator: &str) -> Result<()> {
+    crate::operators::require_manager(store.conn(), operator)?;
     let person = beneficiary::get(store, id)?;
     if sql::is_anonymised(store.conn(), id)? {
         return Err(refused(

@@ -33,7 +33,10 @@ struct App {
     /// The programmes (shipped, beside the database, published by the hub), or why one of
     /// them is refused. Reloaded when a sync brings programmes.
     programmes: std::sync::RwLock<Result<Vec<Programme>, UiError>>,
-    operator: String,
+    /// Who is at the desk (a profile chosen with its PIN, or the OS user when there is none).
+    operator: std::sync::RwLock<String>,
+    /// Profiles exist and nobody has entered a PIN yet.
+    locked: std::sync::atomic::AtomicBool,
     database: PathBuf,
     /// The journal's verification, made once (at the first screen's request): afterwards the
     /// chain only grows through this process's own appends.
@@ -72,6 +75,10 @@ impl App {
         self.journal
             .get_or_init(|| self.with_store(|store| journal::verify(store.conn())))
             .clone()
+    }
+
+    fn who(&self) -> String {
+        self.operator.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn programmes(&self) -> Reply<Vec<Programme>> {
@@ -131,7 +138,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
     let programmes = loaded.as_deref().unwrap_or(&[]);
     AppInfo {
         database: app.database.display().to_string(),
-        operator: app.operator.clone(),
+        operator: app.who(),
         today: local::today().to_string(),
         vocabulary: device::vocabulary(),
         people: PeopleVocabulary {
@@ -187,7 +194,7 @@ fn person_save(app: State<'_, App>, id: Option<i64>, input: PersonInput, force: 
 fn proof_add(app: State<'_, App>, id: i64, kind: String, issued: String) -> Reply<Person> {
     let catalogue = Catalogue::of(&app.programmes()?);
     app.with_store(|store| {
-        beneficiary::add_proof(store, id, &kind, &issued, &app.operator, &catalogue, local::today())?;
+        beneficiary::add_proof(store, id, &kind, &issued, &app.who(), &catalogue, local::today())?;
         beneficiary::get(store, id)
     })
 }
@@ -214,7 +221,7 @@ fn eligibility_override(
             id,
             &programme,
             &reason,
-            &app.operator,
+            &app.who(),
             local::today(),
             kind,
         )
@@ -225,7 +232,7 @@ fn eligibility_override(
 #[tauri::command]
 fn person_merge(app: State<'_, App>, keep: i64, duplicate: i64, reason: String) -> Reply<Person> {
     app.with_store(|store| {
-        beneficiary::merge(store, keep, duplicate, &app.operator, &reason)?;
+        beneficiary::merge(store, keep, duplicate, &app.who(), &reason)?;
         beneficiary::get(store, keep)
     })
 }
@@ -262,7 +269,7 @@ fn pos_state(app: State<'_, App>) -> Reply<PosState> {
 fn session_open(app: State<'_, App>, float: String) -> Reply<CashReport> {
     app.with_store(|store| {
         let float = Money::parse(&float)?;
-        pos::open_session(store, &app.operator, float)?;
+        pos::open_session(store, &app.who(), float)?;
         pos::x_report(store)
     })
 }
@@ -280,7 +287,7 @@ fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment
             let amount = Money::parse(amount)?;
             parsed.insert(PaymentMethod::parse(method)?, amount);
         }
-        pos::close_session(store, &app.operator, parsed, &comment)
+        pos::close_session(store, &app.who(), parsed, &comment)
     })
 }
 
@@ -295,7 +302,7 @@ fn sale_create(app: State<'_, App>, input: SaleInput) -> Reply<SaleRecord> {
     let programmes = app.programmes()?;
     app.with_store(|store| {
         let request = SaleRequest::try_from(input)?;
-        pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, &app.operator)
+        pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, &app.who())
     })
 }
 
@@ -308,7 +315,7 @@ fn sale_cancel(
     refund: PaymentMethod,
     defective: bool,
 ) -> Reply<CreditNote> {
-    app.with_store(|store| pos::cancel_sale(store, &receipt, line, &reason, refund, defective, &app.operator))
+    app.with_store(|store| pos::cancel_sale(store, &receipt, line, &reason, refund, defective, &app.who()))
 }
 
 #[tauri::command]
@@ -362,7 +369,7 @@ fn stock_summary(app: State<'_, App>) -> Reply<StockSummary> {
 fn stock_apply(app: State<'_, App>, tag: String, action: StockAction, reason: String) -> Reply<DeviceDetail> {
     app.with_store(|store| {
         let tag = AssetTag::parse(&tag)?;
-        stock::change_state(store, &tag, action, &app.operator, &reason)?;
+        stock::change_state(store, &tag, action, &app.who(), &reason)?;
         stock::detail(store, tag.as_str())
     })
 }
@@ -394,7 +401,7 @@ fn centre_show(app: State<'_, App>) -> Reply<CentreView> {
 #[tauri::command]
 fn centre_save(app: State<'_, App>, input: CentreInput) -> Reply<CentreView> {
     app.with_store(|store| {
-        centre::save(store, &input)?;
+        centre::save(store, &input, &app.who())?;
         centre_view(store)
     })
 }
@@ -403,8 +410,8 @@ fn centre_save(app: State<'_, App>, input: CentreInput) -> Reply<CentreView> {
 fn centre_logo(app: State<'_, App>, bytes: Option<Vec<u8>>) -> Reply<CentreView> {
     app.with_store(|store| {
         match bytes {
-            Some(bytes) => centre::set_logo(store, &bytes)?,
-            None => centre::remove_logo(store)?,
+            Some(bytes) => centre::set_logo(store, &bytes, &app.who())?,
+            None => centre::remove_logo(store, &app.who())?,
         }
         centre_view(store)
     })
@@ -460,10 +467,10 @@ fn document_make(
 ) -> Reply<Made> {
     app.with_store(|store| {
         let document = match kind {
-            DocumentKind::Receipt => documents::receipt(store, &reference, paper, &app.operator)?,
+            DocumentKind::Receipt => documents::receipt(store, &reference, paper, &app.who())?,
             DocumentKind::Onboarding => documents::onboarding(store, &reference)?,
-            DocumentKind::CreditNote => documents::credit_note(store, &reference, &app.operator)?,
-            DocumentKind::Closing => documents::closing(store, &reference, &app.operator)?,
+            DocumentKind::CreditNote => documents::credit_note(store, &reference, &app.who())?,
+            DocumentKind::Closing => documents::closing(store, &reference, &app.who())?,
             DocumentKind::Notice => documents::notice(store)?,
             DocumentKind::PersonData => {
                 let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
@@ -484,7 +491,7 @@ fn document_make(
 #[tauri::command]
 fn sale_documents(app: State<'_, App>, receipt: String, print: bool) -> Reply<Vec<Made>> {
     app.with_store(|store| {
-        documents::after_sale(store, &receipt, &app.operator)?
+        documents::after_sale(store, &receipt, &app.who())?
             .into_iter()
             .map(|d| app.keep_and_print(store, d, print))
             .collect()
@@ -570,7 +577,7 @@ struct PrivacyView {
 fn privacy_register(app: State<'_, App>, months: Option<u32>) -> Reply<PrivacyView> {
     app.with_store(|store| {
         if let Some(m) = months {
-            comptoir::privacy::set_retention_months(store, m)?;
+            comptoir::privacy::set_retention_months(store, m, &app.who())?;
         }
         let retention_months = comptoir::privacy::retention_months(store)?;
         Ok(PrivacyView {
@@ -583,7 +590,7 @@ fn privacy_register(app: State<'_, App>, months: Option<u32>) -> Reply<PrivacyVi
 /// Who the retention rule anonymises now (`dry_run`), or does it.
 #[tauri::command]
 fn privacy_purge(app: State<'_, App>, dry_run: bool) -> Reply<comptoir::privacy::PurgeReport> {
-    app.with_store(|store| comptoir::privacy::purge(store, local::today(), dry_run, &app.operator))
+    app.with_store(|store| comptoir::privacy::purge(store, local::today(), dry_run, &app.who()))
 }
 
 /// Everything held about a person: the readable PDF and the JSON, in the documents folder.
@@ -606,9 +613,58 @@ fn privacy_export(app: State<'_, App>, id: i64) -> Reply<Vec<Made>> {
 #[tauri::command]
 fn privacy_erase(app: State<'_, App>, id: i64, reason: String) -> Reply<Person> {
     app.with_store(|store| {
-        comptoir::privacy::erase(store, id, &reason, &app.operator)?;
+        comptoir::privacy::erase(store, id, &reason, &app.who())?;
         beneficiary::get(store, id)
     })
+}
+
+/// The profiles, who is at the desk, and whether a PIN must be entered first.
+#[derive(Serialize)]
+struct Desk {
+    profiles: Vec<comptoir::operators::Operator>,
+    current: String,
+    locked: bool,
+    roles: Vec<Term>,
+}
+
+fn desk(app: &App) -> Reply<Desk> {
+    Ok(Desk {
+        profiles: app.with_store(|store| comptoir::operators::list(store))?,
+        current: app.who(),
+        locked: app.locked.load(std::sync::atomic::Ordering::SeqCst),
+        roles: device::terms::<comptoir::operators::Role>(),
+    })
+}
+
+#[tauri::command]
+fn operators_list(app: State<'_, App>) -> Reply<Desk> {
+    desk(&app)
+}
+
+/// The quick switch: a profile and its PIN.
+#[tauri::command]
+fn operator_switch(app: State<'_, App>, name: String, pin: String) -> Reply<Desk> {
+    let op = app.with_store(|store| comptoir::operators::verify(store, &name, &pin))?;
+    *app.operator.write().unwrap_or_else(|p| p.into_inner()) = op.name;
+    app.locked.store(false, std::sync::atomic::Ordering::SeqCst);
+    desk(&app)
+}
+
+#[tauri::command]
+fn operator_add(app: State<'_, App>, name: String, role: comptoir::operators::Role, pin: String) -> Reply<Desk> {
+    let first = !app.with_store(|store| comptoir::operators::any(store))?;
+    let op = app.with_store(|store| comptoir::operators::add(store, &name, role, &pin, &app.who()))?;
+    if first {
+        // The first profile is the manager at the desk now.
+        *app.operator.write().unwrap_or_else(|p| p.into_inner()) = op.name;
+    }
+    desk(&app)
+}
+
+#[tauri::command]
+fn operator_disable(app: State<'_, App>, name: String) -> Reply<Desk> {
+    app.with_store(|store| comptoir::operators::disable(store, &name, &app.who()))?;
+    desk(&app)
 }
 
 /// The sync status line: last success, events waiting, last error, conflicts.
@@ -634,6 +690,8 @@ fn sync_round(app: &App) -> Reply<sync::RoundReport> {
     let report = sync::round(store, &client)?;
     if report.programmes > 0 {
         app.reload_programmes();
+    let profiles = app.with_store(|store| comptoir::operators::any(store)).unwrap_or(false);
+    app.locked.store(profiles, std::sync::atomic::Ordering::SeqCst);
         // Retention: who has had no contact for the configured period is anonymised at start.
         if let Err(e) =
             app.with_store(|store| comptoir::privacy::purge(store, local::today(), false, "conservation automatique"))
@@ -662,7 +720,7 @@ fn hub_save(app: State<'_, App>, url: String, centre: String, token: Option<Stri
         sync::token::store(&config, &token)?;
     }
     app.with_store(|store| {
-        sync::set_config(store, &config)?;
+        sync::set_config(store, &config, &app.who())?;
         sync::status(store)
     })
 }
@@ -726,7 +784,8 @@ fn main() {
     let app = App {
         store,
         programmes: std::sync::RwLock::new(Ok(Vec::new())),
-        operator: local::operator_name(None),
+        operator: std::sync::RwLock::new(local::operator_name(None)),
+        locked: std::sync::atomic::AtomicBool::new(false),
         database,
         journal: std::sync::OnceLock::new(),
     };
@@ -784,6 +843,10 @@ fn main() {
             document_save_as,
             dashboard,
             report_make,
+            operators_list,
+            operator_switch,
+            operator_add,
+            operator_disable,
             privacy_register,
             privacy_purge,
             privacy_export,

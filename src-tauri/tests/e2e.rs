@@ -522,7 +522,7 @@ fn set_printer(db: &Path, printer: &str) {
     let mut store = Store::open(db).unwrap();
     let mut input = centre::CentreInput::from(&centre::load(&store).unwrap());
     input.printer = printer.into();
-    centre::save(&mut store, &input).unwrap();
+    centre::save(&mut store, &input, "test").unwrap();
 }
 
 #[test]
@@ -543,6 +543,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
                 printer: printer.clone(),
                 ..Default::default()
             },
+            "test",
         )
         .unwrap();
     });

@@ -4,6 +4,7 @@
 pub mod centre;
 pub mod devices;
 pub mod imports;
+pub mod operators;
 pub mod people;
 pub mod pos;
 pub mod privacy;
@@ -27,6 +28,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0005_sync.sql"),
     include_str!("../../migrations/0006_reports.sql"),
     include_str!("../../migrations/0007_privacy.sql"),
+    include_str!("../../migrations/0008_operators.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

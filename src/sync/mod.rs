@@ -85,7 +85,8 @@ pub fn config(store: &Store) -> Result<Option<HubConfig>> {
 
 /// Sets the hub and the centre. A different hub or centre starts over from the first change
 /// (`reset`): a cursor belongs to one hub.
-pub fn set_config(store: &mut Store, config: &HubConfig) -> Result<()> {
+pub fn set_config(store: &mut Store, config: &HubConfig, by: &str) -> Result<()> {
+    crate::operators::require_manager(store.conn(), by)?;
     let previous = self::config(store)?;
     store.with_tx(|tx| {
         if previous.as_ref() != Some(config) {

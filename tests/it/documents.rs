@@ -189,9 +189,9 @@ fn assert_contains_all(text: &str, expected: &[&str]) {
 #[test]
 fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings()).unwrap();
+    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
     let logo = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/icons/128x128.png")).unwrap();
-    centre::set_logo(&mut store, &logo).unwrap();
+    centre::set_logo(&mut store, &logo, "Sophie").unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
 
@@ -278,7 +278,7 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
 #[test]
 fn the_onboarding_sheet_is_one_page_per_device_made_for_it() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings()).unwrap();
+    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
     let doc = documents::onboarding(&store, &receipt).unwrap();
@@ -380,7 +380,7 @@ fn the_onboarding_profile_follows_the_kind_and_the_system() {
 #[test]
 fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings()).unwrap();
+    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
     let note = pos::cancel_sale(
@@ -503,17 +503,17 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
 #[test]
 fn settings_are_checked_before_they_are_saved() {
     let (_db, mut store, _, _) = setup();
-    centre::save(&mut store, &full_settings()).unwrap();
+    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
     let bad = CentreInput {
         siret: "732 829 320 00075".into(),
         ..full_settings()
     };
-    let err = centre::save(&mut store, &bad).unwrap_err();
+    let err = centre::save(&mut store, &bad, "Sophie").unwrap_err();
     assert!(err.to_string().contains("clé de contrôle"), "{err}");
     assert_eq!(centre::load(&store).unwrap().siret.unwrap().as_str(), "73282932000074");
-    let err = centre::set_logo(&mut store, b"GIF89a not a logo").unwrap_err();
+    let err = centre::set_logo(&mut store, b"GIF89a not a logo", "Sophie").unwrap_err();
     assert!(err.to_string().contains("PNG ou JPEG"), "{err}");
-    let err = centre::set_logo(&mut store, b"\x89PNG\r\n\x1a\ntruncated").unwrap_err();
+    let err = centre::set_logo(&mut store, b"\x89PNG\r\n\x1a\ntruncated", "Sophie").unwrap_err();
     assert!(err.to_string().contains("Image illisible"), "{err}");
     assert!(!centre::load(&store).unwrap().has_logo);
 }

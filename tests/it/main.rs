@@ -6,6 +6,7 @@ mod crash;
 mod documents;
 mod import;
 mod keyring;
+mod operators;
 mod people;
 mod pos;
 mod printing;

@@ -144,8 +144,8 @@ fn the_purge_anonymises_at_the_exact_boundary_and_keeps_recent_contacts() {
         .people
         .is_empty());
     // A shorter retention reaches further.
-    privacy::set_retention_months(&mut store, 6).unwrap();
-    assert!(privacy::set_retention_months(&mut store, 0).is_err());
+    privacy::set_retention_months(&mut store, 6, "Sophie").unwrap();
+    assert!(privacy::set_retention_months(&mut store, 0, "Sophie").is_err());
     let six = privacy::purge(&mut store, today, true, "Sophie").unwrap();
     assert_eq!(six.people, vec![on_the_day]);
     assert!(journal::verify(store.conn()).unwrap().is_intact());
