@@ -727,7 +727,14 @@ fn run(cli: Cli) -> Result<(), Error> {
                     return "Aucun profil : ce poste est utilisé par une seule personne.".into();
                 }
                 list.iter()
-                    .map(|o| format!("{} — {}{}", o.name, o.role.label(), if o.active { "" } else { " (désactivé)" }))
+                    .map(|o| {
+                        format!(
+                            "{} — {}{}",
+                            o.name,
+                            o.role.label(),
+                            if o.active { "" } else { " (désactivé)" }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             });

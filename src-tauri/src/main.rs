@@ -130,6 +130,8 @@ struct AppInfo {
     journal_alert: Option<String>,
     /// The receipt papers the settings offer.
     papers: Vec<Term>,
+    /// The operators' roles.
+    roles: Vec<Term>,
 }
 
 #[tauri::command]
@@ -159,6 +161,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         programmes_error: loaded.as_ref().err().cloned(),
         journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),
         papers: device::terms::<Paper>(),
+        roles: device::terms::<comptoir::operators::Role>(),
     }
 }
 
@@ -690,14 +693,6 @@ fn sync_round(app: &App) -> Reply<sync::RoundReport> {
     let report = sync::round(store, &client)?;
     if report.programmes > 0 {
         app.reload_programmes();
-    let profiles = app.with_store(|store| comptoir::operators::any(store)).unwrap_or(false);
-    app.locked.store(profiles, std::sync::atomic::Ordering::SeqCst);
-        // Retention: who has had no contact for the configured period is anonymised at start.
-        if let Err(e) =
-            app.with_store(|store| comptoir::privacy::purge(store, local::today(), false, "conservation automatique"))
-        {
-            eprintln!("comptoir: purge: {}", e.message);
-        }
     }
     Ok(report)
 }
@@ -790,6 +785,9 @@ fn main() {
         journal: std::sync::OnceLock::new(),
     };
     app.reload_programmes();
+    // With profiles, nobody is at the desk until a PIN is entered.
+    let profiles = app.with_store(|store| comptoir::operators::any(store)).unwrap_or(false);
+    app.locked.store(profiles, std::sync::atomic::Ordering::SeqCst);
     // Retention: who has had no contact for the configured period is anonymised at start.
     if let Err(e) =
         app.with_store(|store| comptoir::privacy::purge(store, local::today(), false, "conservation automatique"))

@@ -877,3 +877,66 @@ fn a_persons_data_is_exported_then_erased_from_their_page() {
     );
     assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
 }
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_settings() {
+    let _turn = one_window();
+    let window = open_window(|db| {
+        let mut store = Store::open(db).unwrap();
+        comptoir::operators::add(&mut store, "Sophie", comptoir::operators::Role::Manager, "4821", "test").unwrap();
+        comptoir::operators::add(
+            &mut store,
+            "Amina",
+            comptoir::operators::Role::Mediator,
+            "5678",
+            "Sophie",
+        )
+        .unwrap();
+    });
+    let session = &window.session;
+    session.wait_for("the lock", |s| {
+        (s.script("return document.getElementById('desk-dialog').open;") == true).then_some(())
+    });
+    let pin = session.find("#desk-pin").unwrap();
+    session.script("document.getElementById('desk-name').value = 'Amina'; return null;");
+    session.type_keys(&pin, "0000\u{E007}");
+    let error = session.wait_for("the wrong PIN", |s| {
+        s.find("#desk-error").map(|e| s.text(&e)).filter(|t| !t.is_empty())
+    });
+    assert!(error.contains("PIN incorrect"), "{error}");
+    session.script("document.getElementById('desk-pin').value = ''; return null;");
+    session.type_keys(&pin, "5678\u{E007}");
+    session.wait_for("Amina at the desk", |s| {
+        s.find("#who").filter(|e| s.text(e) == "Poste : Amina")
+    });
+    // A médiatrice cannot change the settings…
+    session.click(&session.find("#tab-settings").unwrap());
+    let name = session.wait_for("the settings form", |s| {
+        s.find("#centre-form input[name=name]")
+            .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
+    });
+    session.type_keys(&name, "Centre social des Lilas");
+    session.click(&session.find("#centre-form button[type=submit]").unwrap());
+    session.wait_for("the refusal", |s| {
+        s.find("#error")
+            .filter(|e| s.text(e).contains("Réservé à un·e responsable"))
+    });
+    // …a responsable can.
+    session.click(&session.find("#who").unwrap());
+    session.wait_for("the switch", |s| {
+        (s.script("return document.getElementById('desk-dialog').open;") == true).then_some(())
+    });
+    session.script("document.getElementById('desk-name').value = 'Sophie'; return null;");
+    session.type_keys(&session.find("#desk-pin").unwrap(), "4821\u{E007}");
+    session.wait_for("Sophie at the desk", |s| {
+        s.find("#who").filter(|e| s.text(e) == "Poste : Sophie")
+    });
+    session.click(&session.find("#centre-form button[type=submit]").unwrap());
+    session.wait_for("the settings saved", |s| {
+        s.find("#status").filter(|e| s.text(e).contains("Réglages enregistrés"))
+    });
+    session.screenshot(&artifacts_dir().join("operators.png"));
+    let saved = centre::load(&Store::open(&window.db).unwrap()).unwrap();
+    assert_eq!(saved.name.as_deref(), Some("Centre social des Lilas"));
+}

@@ -8,7 +8,11 @@ use crate::operators::{Operator, Role};
 crate::store::devices::sql_code!(Role);
 
 pub fn count_active(conn: &Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT count(*) FROM operators WHERE disabled_at IS NULL", [], |r| r.get(0))?)
+    Ok(
+        conn.query_row("SELECT count(*) FROM operators WHERE disabled_at IS NULL", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 pub fn count_active_managers(conn: &Connection) -> Result<i64> {
@@ -42,7 +46,8 @@ pub fn by_key(conn: &Connection, key: &str) -> Result<Option<(Operator, String)>
 }
 
 pub fn list(conn: &Connection) -> Result<Vec<Operator>> {
-    let mut stmt = conn.prepare("SELECT name, role, disabled_at, pin_hash FROM operators ORDER BY disabled_at IS NOT NULL, name")?;
+    let mut stmt =
+        conn.prepare("SELECT name, role, disabled_at, pin_hash FROM operators ORDER BY disabled_at IS NOT NULL, name")?;
     let rows = stmt.query_map([], row)?;
     Ok(rows.map(|r| r.map(|(o, _)| o)).collect::<rusqlite::Result<_>>()?)
 }

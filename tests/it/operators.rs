@@ -27,40 +27,94 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
     let err = operators::add(&mut store, "Amina", Role::Mediator, "5678", "quelqu'un").unwrap_err();
     assert_eq!(err.code(), "manager_required");
     operators::add(&mut store, "Amina", Role::Mediator, "5678", "Sophie").unwrap();
-    assert!(operators::add(&mut store, "amina", Role::Mediator, "1111", "Sophie").is_err(), "names are unique");
+    assert!(
+        operators::add(&mut store, "amina", Role::Mediator, "1111", "Sophie").is_err(),
+        "names are unique"
+    );
 
     // The PIN: only its hash is stored; a wrong one is refused.
-    let stored: String = store.conn().query_row("SELECT pin_hash FROM operators WHERE name = 'Amina'", [], |r| r.get(0)).unwrap();
+    let stored: String = store
+        .conn()
+        .query_row("SELECT pin_hash FROM operators WHERE name = 'Amina'", [], |r| r.get(0))
+        .unwrap();
     assert!(stored.starts_with("$argon2") && !stored.contains("5678"));
     assert_eq!(operators::verify(&store, "amina", "5678").unwrap().role, Role::Mediator);
-    assert_eq!(operators::verify(&store, "Amina", "0000").unwrap_err().code(), "wrong_pin");
+    assert_eq!(
+        operators::verify(&store, "Amina", "0000").unwrap_err().code(),
+        "wrong_pin"
+    );
 
     // A médiatrice may sell, not override, cancel, close, erase or change the settings.
     let caps = LegalCaps::shipped();
     let programmes = [Programme::shipped_default(&caps)];
     let refused = |e: comptoir::Error| assert_eq!(e.code(), "manager_required", "{e}");
     refused(
-        beneficiary::override_decision(&mut store, &programmes, 2, "defaut", "Attestation vue hier", "Amina", local::today(), None)
-            .unwrap_err(),
+        beneficiary::override_decision(
+            &mut store,
+            &programmes,
+            2,
+            "defaut",
+            "Attestation vue hier",
+            "Amina",
+            local::today(),
+            None,
+        )
+        .unwrap_err(),
     );
     let receipt = pos::list_sales(&store, 1).unwrap()[0].receipt.clone();
     pos::open_session(&mut store, "Amina", Money::ZERO).unwrap();
-    refused(pos::cancel_sale(&mut store, &receipt, None, "Erreur de saisie", PaymentMethod::Cash, false, "Amina").unwrap_err());
+    refused(
+        pos::cancel_sale(
+            &mut store,
+            &receipt,
+            None,
+            "Erreur de saisie",
+            PaymentMethod::Cash,
+            false,
+            "Amina",
+        )
+        .unwrap_err(),
+    );
     refused(pos::close_session(&mut store, "Amina", Default::default(), "").unwrap_err());
     refused(pos::close_period(&mut store, pos::Period::Day, local::today(), "Amina").unwrap_err());
     refused(privacy::erase(&mut store, 4, "Demande écrite", "Amina").unwrap_err());
     refused(centre::save(&mut store, &CentreInput::default(), "Amina").unwrap_err());
     refused(privacy::set_retention_months(&mut store, 12, "Amina").unwrap_err());
     // Sophie may.
-    beneficiary::override_decision(&mut store, &programmes, 2, "defaut", "Attestation vue hier", "Sophie", local::today(), None)
-        .unwrap();
-    pos::cancel_sale(&mut store, &receipt, None, "Erreur de saisie", PaymentMethod::Cash, false, "Sophie").unwrap();
+    beneficiary::override_decision(
+        &mut store,
+        &programmes,
+        2,
+        "defaut",
+        "Attestation vue hier",
+        "Sophie",
+        local::today(),
+        None,
+    )
+    .unwrap();
+    pos::cancel_sale(
+        &mut store,
+        &receipt,
+        None,
+        "Erreur de saisie",
+        PaymentMethod::Cash,
+        false,
+        "Sophie",
+    )
+    .unwrap();
     centre::save(&mut store, &CentreInput::default(), "Sophie").unwrap();
 
     // Never the last manager disabled; a disabled profile cannot switch in.
     assert!(operators::disable(&mut store, "Sophie", "Sophie").is_err());
     operators::disable(&mut store, "Amina", "Sophie").unwrap();
-    assert_eq!(operators::verify(&store, "Amina", "5678").unwrap_err().code(), "disabled");
-    let names: Vec<(String, bool)> = operators::list(&store).unwrap().into_iter().map(|o| (o.name, o.active)).collect();
+    assert_eq!(
+        operators::verify(&store, "Amina", "5678").unwrap_err().code(),
+        "disabled"
+    );
+    let names: Vec<(String, bool)> = operators::list(&store)
+        .unwrap()
+        .into_iter()
+        .map(|o| (o.name, o.active))
+        .collect();
     assert_eq!(names, [("Sophie".to_string(), true), ("Amina".to_string(), false)]);
 }

@@ -14,7 +14,7 @@ export interface PeopleVocabulary {
 export interface AppInfo {
   database: string; operator: string; today: string; vocabulary: Vocabulary; people: PeopleVocabulary;
   startup_error: UiError | null; programmes_error: UiError | null; journal_alert: string | null;
-  papers: Term[];
+  papers: Term[]; roles: Term[];
 }
 export interface PersonSummary {
   id: number; last_name: string; first_name: string; birth_date: string | null;
@@ -115,6 +115,10 @@ export interface Dashboard {
   stock: { kind: string; category: string | null; available: number }[];
 }
 
+export interface Desk {
+  profiles: { name: string; role: string; active: boolean }[]; current: string; locked: boolean; roles: Term[];
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -160,6 +164,10 @@ export const api = {
     invoke<{ retention_months: number; cutoff: string; people: number[]; dry_run: boolean }>("privacy_purge", { dryRun }),
   privacyExport: (id: number) => invoke<Made[]>("privacy_export", { id }),
   privacyErase: (id: number, reason: string) => invoke<Person>("privacy_erase", { id, reason }),
+  operatorsList: () => invoke<Desk>("operators_list"),
+  operatorSwitch: (name: string, pin: string) => invoke<Desk>("operator_switch", { name, pin }),
+  operatorAdd: (name: string, role: string, pin: string) => invoke<Desk>("operator_add", { name, role, pin }),
+  operatorDisable: (name: string) => invoke<Desk>("operator_disable", { name }),
   syncStatus: () => invoke<SyncStatus>("sync_status"),
   syncNow: () => invoke<RoundReport>("sync_now"),
   hubSave: (url: string, centre: string, token: string | null) => invoke<SyncStatus>("hub_save", { url, centre, token }),

@@ -9,6 +9,7 @@ import { startSettings, focusSettings } from "./settings";
 import { onOpenSettings } from "./documents";
 import { refreshSync, startSync } from "./sync";
 import { focusReports, startReports } from "./reports";
+import { startDesk } from "./desk";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -308,6 +309,7 @@ async function start() {
   fillSelect(filterCategory, info.vocabulary.categories);
   fillSelect(filterState, info.vocabulary.states);
   $("who").textContent = `Poste : ${info.operator}`;
+  startDesk(info.roles);
   $("who").title = `Base de données : ${info.database}`;
   if (info.startup_error) {
     showError(info.startup_error.message);

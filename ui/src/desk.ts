@@ -1,0 +1,96 @@
+// Who is at the desk: the quick switch between profiles with their PIN (and the lock at start
+// when profiles exist), and the profiles in Réglages. The core checks the PIN and the role.
+import { api, messageOf, type Desk } from "./api";
+import { $, el, fillSelect, showError, showStatus } from "./dom";
+
+let desk: Desk | null = null;
+const dialog = () => $<HTMLDialogElement>("desk-dialog");
+
+function render(d: Desk) {
+  desk = d;
+  $("who").textContent = `Poste : ${d.current}`;
+  const select = $<HTMLSelectElement>("desk-name");
+  select.replaceChildren();
+  fillSelect(select, d.profiles.filter((p) => p.active).map((p) => ({ code: p.name, label: p.name })));
+  const role = (code: string) => d.roles.find((r) => r.code === code)?.label ?? code;
+  $("operators-list").replaceChildren(
+    ...d.profiles.map((p) => {
+      const li = el("li", `${p.name} — ${role(p.role)}${p.active ? "" : " (désactivé)"}`);
+      if (p.active) {
+        const b = el("button", "Désactiver", "secondary");
+        b.type = "button";
+        b.addEventListener("click", async () => {
+          try {
+            render(await api.operatorDisable(p.name));
+            showError(null);
+          } catch (err) {
+            showError(messageOf(err));
+          }
+        });
+        li.append(" ", b);
+      }
+      return li;
+    }),
+  );
+  if (d.locked && !dialog().open) openDialog(true);
+}
+
+function openDialog(locked: boolean) {
+  $("desk-error").textContent = "";
+  $<HTMLInputElement>("desk-pin").value = "";
+  $("desk-cancel").hidden = locked;
+  dialog().showModal();
+  $<HTMLInputElement>("desk-pin").focus();
+}
+
+export async function refreshDesk() {
+  try {
+    render(await api.operatorsList());
+  } catch (err) {
+    showError(messageOf(err));
+  }
+}
+
+export function startDesk(roles: { code: string; label: string }[]) {
+  fillSelect($("operator-role"), roles);
+  $("who").addEventListener("click", () => {
+    if (!desk || desk.profiles.every((p) => !p.active)) {
+      showStatus("Aucun profil : ce poste est utilisé par une seule personne. Ajoutez des profils dans Réglages › Opérateurs.");
+      return;
+    }
+    openDialog(false);
+  });
+  // Escape may not dismiss the lock.
+  dialog().addEventListener("cancel", (e) => {
+    if (desk?.locked) e.preventDefault();
+  });
+  $("desk-cancel").addEventListener("click", () => dialog().close());
+  $("desk-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const d = await api.operatorSwitch($<HTMLSelectElement>("desk-name").value, $<HTMLInputElement>("desk-pin").value);
+      dialog().close();
+      render(d);
+      showError(null);
+      showStatus(`Au comptoir : ${d.current}.`);
+    } catch (err) {
+      $("desk-error").textContent = messageOf(err);
+      $<HTMLInputElement>("desk-pin").select();
+    }
+  });
+  const form = $<HTMLFormElement>("operator-form");
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const field = (n: string) => form.elements.namedItem(n) as HTMLInputElement;
+    try {
+      render(await api.operatorAdd(field("name").value, field("role").value, field("pin").value));
+      field("name").value = "";
+      field("pin").value = "";
+      showError(null);
+      showStatus("Profil ajouté.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  void refreshDesk();
+}
