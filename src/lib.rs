@@ -19,6 +19,7 @@ pub mod printing;
 pub mod privacy;
 pub mod programme;
 pub mod reports;
+pub mod setup;
 pub mod stock;
 pub mod store;
 pub mod sync;

@@ -132,6 +132,8 @@ struct AppInfo {
     papers: Vec<Term>,
     /// The operators' roles.
     roles: Vec<Term>,
+    /// A fresh install: the first-run form is shown.
+    first_run: bool,
 }
 
 #[tauri::command]
@@ -162,6 +164,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),
         papers: device::terms::<Paper>(),
         roles: device::terms::<comptoir::operators::Role>(),
+        first_run: app.with_store(|store| comptoir::setup::needed(store)).unwrap_or(false),
     }
 }
 
@@ -590,6 +593,12 @@ fn privacy_register(app: State<'_, App>, months: Option<u32>) -> Reply<PrivacyVi
     })
 }
 
+/// The information notice's text, shown on the person's form.
+#[tauri::command]
+fn privacy_notice(app: State<'_, App>) -> Reply<String> {
+    app.with_store(|store| comptoir::privacy::notice(store))
+}
+
 /// Who the retention rule anonymises now (`dry_run`), or does it.
 #[tauri::command]
 fn privacy_purge(app: State<'_, App>, dry_run: bool) -> Reply<comptoir::privacy::PurgeReport> {
@@ -667,6 +676,17 @@ fn operator_add(app: State<'_, App>, name: String, role: comptoir::operators::Ro
 #[tauri::command]
 fn operator_disable(app: State<'_, App>, name: String) -> Reply<Desk> {
     app.with_store(|store| comptoir::operators::disable(store, &name, &app.who()))?;
+    desk(&app)
+}
+
+/// The first run: the centre, its first manager (now at the desk) and its programme.
+#[tauri::command]
+fn first_run(app: State<'_, App>, input: comptoir::setup::FirstRun) -> Reply<Desk> {
+    let folder = local::programmes_folder(&app.database);
+    app.with_store(|store| comptoir::setup::first_run(store, &folder, &input))?;
+    *app.operator.write().unwrap_or_else(|p| p.into_inner()) = input.manager.trim().to_string();
+    app.locked.store(false, std::sync::atomic::Ordering::SeqCst);
+    app.reload_programmes();
     desk(&app)
 }
 
@@ -842,10 +862,12 @@ fn main() {
             dashboard,
             report_make,
             operators_list,
+            first_run,
             operator_switch,
             operator_add,
             operator_disable,
             privacy_register,
+            privacy_notice,
             privacy_purge,
             privacy_export,
             privacy_erase,

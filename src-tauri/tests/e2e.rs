@@ -172,13 +172,18 @@ fn open_demo_window() -> DemoWindow {
 
 /// The app on a demo database that `alter` may change (behind Comptoir's back) before launch.
 fn open_window(alter: impl FnOnce(&Path)) -> DemoWindow {
+    launch(true, alter)
+}
+
+/// The app on a database with the demo centre, or on a fresh one.
+fn launch(with_demo: bool, alter: impl FnOnce(&Path)) -> DemoWindow {
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run this test under xvfb-run (scripts/test does)"
     );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("centre.sqlite");
-    {
+    if with_demo {
         let mut store = Store::open(&db).unwrap();
         demo::load(&mut store).unwrap();
     }
@@ -939,4 +944,42 @@ fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_setting
     session.screenshot(&artifacts_dir().join("operators.png"));
     let saved = centre::load(&Store::open(&window.db).unwrap()).unwrap();
     assert_eq!(saved.name.as_deref(), Some("Centre social des Lilas"));
+}
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_fresh_install_opens_on_the_first_run_form() {
+    let _turn = one_window();
+    let window = launch(false, |_| {});
+    let session = &window.session;
+    session.wait_for("the first-run form", |s| {
+        (s.script("return document.getElementById('setup-dialog').open;") == true).then_some(())
+    });
+    let field = |name: &str| session.find(&format!("#setup-form [name={name}]")).unwrap();
+    session.type_keys(&field("name"), "Centre social des Lilas");
+    session.type_keys(&field("manager"), "Sophie");
+    session.type_keys(&field("pin"), "12");
+    session.click(&session.find("#setup-ok").unwrap());
+    let error = session.wait_for("the short PIN", |s| {
+        s.find("#setup-error").map(|e| s.text(&e)).filter(|t| !t.is_empty())
+    });
+    assert!(error.contains("4 à 6 chiffres"), "{error}");
+    session.type_keys(&field("pin"), "21");
+    session.click(&session.find("#setup-ok").unwrap());
+    session.wait_for("Sophie at the desk", |s| {
+        s.find("#who").filter(|e| s.text(e) == "Poste : Sophie")
+    });
+    session.screenshot(&artifacts_dir().join("first-run.png"));
+    let store = Store::open(&window.db).unwrap();
+    assert_eq!(
+        comptoir::operators::verify(&store, "Sophie", "1221").unwrap().role,
+        comptoir::operators::Role::Manager
+    );
+    assert_eq!(
+        centre::load(&store).unwrap().name.as_deref(),
+        Some("Centre social des Lilas")
+    );
+    assert!(comptoir::local::programmes_folder(&window.db)
+        .join("programme-centre.toml")
+        .is_file());
 }

@@ -118,3 +118,52 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
         .collect();
     assert_eq!(names, [("Sophie".to_string(), true), ("Amina".to_string(), false)]);
 }
+
+#[test]
+fn the_first_run_creates_the_centre_its_manager_and_its_programme_or_nothing() {
+    use comptoir::setup::{self, FirstRun};
+    let db = TestDb::new();
+    let mut store = db.open();
+    let folder = db.dir.path().join("programmes");
+    assert!(setup::needed(&store).unwrap());
+    let input = FirstRun {
+        centre: CentreInput {
+            name: "Centre social des Lilas".into(),
+            siret: "732 829 320 00075".into(),
+            ..CentreInput::default()
+        },
+        manager: "Sophie".into(),
+        pin: "4821".into(),
+        programme: None,
+    };
+    // A bad SIRET, a short PIN, a bad programme file: refused, nothing written.
+    assert!(setup::first_run(&mut store, &folder, &input)
+        .unwrap_err()
+        .to_string()
+        .contains("clé de contrôle"));
+    let mut short = input.clone();
+    short.centre.siret = "73282932000074".into();
+    short.pin = "12".into();
+    assert!(setup::first_run(&mut store, &folder, &short).is_err());
+    let mut bad_file = short.clone();
+    bad_file.pin = "4821".into();
+    bad_file.programme = Some(("ville.toml".into(), "id = \"x\"\n".into()));
+    assert!(setup::first_run(&mut store, &folder, &bad_file).is_err());
+    assert!(!folder.exists() && !operators::any(&store).unwrap() && centre::load(&store).unwrap().name.is_none());
+
+    let mut ok = bad_file.clone();
+    ok.programme = None;
+    let programme = setup::first_run(&mut store, &folder, &ok).unwrap();
+    assert_eq!(programme.id, "programme-centre");
+    assert_eq!(programme.funder, "Centre social des Lilas");
+    assert!(folder.join("programme-centre.toml").is_file());
+    assert_eq!(operators::verify(&store, "Sophie", "4821").unwrap().role, Role::Manager);
+    assert_eq!(
+        centre::load(&store).unwrap().name.as_deref(),
+        Some("Centre social des Lilas")
+    );
+    assert!(!setup::needed(&store).unwrap());
+    assert!(setup::first_run(&mut store, &folder, &ok).is_err(), "once");
+    let all = comptoir::programme::load_all(Some(&folder), &LegalCaps::shipped()).unwrap();
+    assert!(all.iter().any(|p| p.id == "programme-centre"));
+}

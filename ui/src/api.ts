@@ -14,7 +14,7 @@ export interface PeopleVocabulary {
 export interface AppInfo {
   database: string; operator: string; today: string; vocabulary: Vocabulary; people: PeopleVocabulary;
   startup_error: UiError | null; programmes_error: UiError | null; journal_alert: string | null;
-  papers: Term[]; roles: Term[];
+  papers: Term[]; roles: Term[]; first_run: boolean;
 }
 export interface PersonSummary {
   id: number; last_name: string; first_name: string; birth_date: string | null;
@@ -160,10 +160,13 @@ export const api = {
     invoke<Made>("report_make", { programme, from, to, csv }),
   privacyRegister: (months: number | null) =>
     invoke<{ retention_months: number; register: { data: string; fields: string; purpose: string; retention: string }[] }>("privacy_register", { months }),
+  privacyNotice: () => invoke<string>("privacy_notice"),
   privacyPurge: (dryRun: boolean) =>
     invoke<{ retention_months: number; cutoff: string; people: number[]; dry_run: boolean }>("privacy_purge", { dryRun }),
   privacyExport: (id: number) => invoke<Made[]>("privacy_export", { id }),
   privacyErase: (id: number, reason: string) => invoke<Person>("privacy_erase", { id, reason }),
+  firstRun: (input: { centre: Partial<CentreInput>; manager: string; pin: string; programme: [string, string] | null }) =>
+    invoke<Desk>("first_run", { input }),
   operatorsList: () => invoke<Desk>("operators_list"),
   operatorSwitch: (name: string, pin: string) => invoke<Desk>("operator_switch", { name, pin }),
   operatorAdd: (name: string, role: string, pin: string) => invoke<Desk>("operator_add", { name, role, pin }),

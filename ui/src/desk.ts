@@ -94,3 +94,32 @@ export function startDesk(roles: { code: string; label: string }[]) {
   });
   void refreshDesk();
 }
+
+/** The first run: the centre, the first manager, the programme. */
+export function startSetup(onDone: () => void) {
+  const dlg = $<HTMLDialogElement>("setup-dialog");
+  dlg.addEventListener("cancel", (e) => e.preventDefault());
+  const form = $<HTMLFormElement>("setup-form");
+  const field = (n: string) => (form.elements.namedItem(n) as HTMLInputElement).value;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const file = $<HTMLInputElement>("setup-programme").files?.[0];
+      const programme: [string, string] | null = file ? [file.name, await file.text()] : null;
+      const d = await api.firstRun({
+        centre: { name: field("name"), address: field("address"), siret: field("siret"), help_phone: field("help_phone"), help_hours: field("help_hours") },
+        manager: field("manager"),
+        pin: field("pin"),
+        programme,
+      });
+      dlg.close();
+      render(d);
+      showStatus(`Comptoir est prêt. Au comptoir : ${d.current}.`);
+      onDone();
+    } catch (err) {
+      $("setup-error").textContent = messageOf(err);
+    }
+  });
+  dlg.showModal();
+  (form.elements.namedItem("name") as HTMLInputElement).focus();
+}

@@ -9,7 +9,7 @@ import { startSettings, focusSettings } from "./settings";
 import { onOpenSettings } from "./documents";
 import { refreshSync, startSync } from "./sync";
 import { focusReports, startReports } from "./reports";
-import { startDesk } from "./desk";
+import { startDesk, startSetup } from "./desk";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -310,6 +310,8 @@ async function start() {
   fillSelect(filterState, info.vocabulary.states);
   $("who").textContent = `Poste : ${info.operator}`;
   startDesk(info.roles);
+  // A fresh install: the first-run form, then the programmes it created are read again.
+  if (info.first_run) startSetup(() => window.location.reload());
   $("who").title = `Base de données : ${info.database}`;
   if (info.startup_error) {
     showError(info.startup_error.message);

@@ -162,6 +162,13 @@ async function save(force: boolean) {
 
 /** RGPD on the person's page: the notice, the export of their data, erasure on request. */
 function startPrivacy() {
+  $("notice-box").addEventListener("toggle", async () => {
+    try {
+      $("notice-text").textContent = await api.privacyNotice();
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   $("notice-print").addEventListener("click", () =>
     offerDocuments("Notice d'information (RGPD)", [
       { label: "Imprimer la notice", make: async () => [await api.documentMake("notice", "rgpd", true)] },

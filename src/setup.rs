@@ -1,0 +1,86 @@
+//! The first run: on a fresh install (no profile, no centre name, no sale), one form creates
+//! the centre, its first manager, and its programme (a file the network gave, or the shipped
+//! default copied as the centre's own file, ready to edit). Everything is checked before
+//! anything is written.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::centre::{self, CentreInput};
+use crate::error::{Error, Result};
+use crate::operators::{self, Role};
+use crate::programme::{LegalCaps, Programme};
+use crate::store::Store;
+
+/// Whether this database is a fresh install that needs the first-run form.
+pub fn needed(store: &Store) -> Result<bool> {
+    let sales: i64 = store.conn().query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?;
+    Ok(!operators::any(store)? && centre::load(store)?.name.is_none() && sales == 0)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FirstRun {
+    pub centre: CentreInput,
+    pub manager: String,
+    pub pin: String,
+    /// A programme file's name and content; none: the shipped default, copied.
+    pub programme: Option<(String, String)>,
+}
+
+/// Creates the centre, the first manager and the programme file (in `programmes_folder`).
+pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) -> Result<Programme> {
+    if !needed(store)? {
+        return Err(Error::Refused {
+            code: "invalid",
+            message: "Ce poste est déjà installé : les réglages se changent dans Réglages.".into(),
+        });
+    }
+    // Check everything first.
+    let settings = input.centre.parse().map_err(Error::InvalidFields)?;
+    let Some(name) = settings.name.clone() else {
+        return Err(Error::Refused {
+            code: "invalid",
+            message: "Donnez le nom de la structure.".into(),
+        });
+    };
+    operators::check_pin(&input.pin)?;
+    if input.manager.trim().chars().count() < 2 {
+        return Err(Error::Refused {
+            code: "invalid",
+            message: "Donnez le nom du ou de la responsable (2 caractères au moins).".into(),
+        });
+    }
+    let caps = LegalCaps::shipped();
+    let (file_name, content) = match &input.programme {
+        Some((file, content)) => (file.clone(), content.clone()),
+        None => {
+            let default = include_str!("../assets/programmes/defaut.toml");
+            let own = default.replace("id = \"defaut\"", "id = \"programme-centre\"").replace(
+                "funder = \"Structure (fonds propres)\"",
+                &format!("funder = {}", toml::Value::String(name.clone())),
+            );
+            ("programme-centre.toml".to_string(), own)
+        }
+    };
+    let file_name = Path::new(&file_name)
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .filter(|f| f.ends_with(".toml"))
+        .ok_or_else(|| Error::Refused {
+            code: "invalid",
+            message: format!("« {file_name} » : un fichier de programme se termine par .toml."),
+        })?;
+    let programme = Programme::parse(&content, &file_name, &caps)?;
+    // Then write: the programme file first (nothing else is written if it fails).
+    std::fs::create_dir_all(programmes_folder).map_err(|source| Error::Io {
+        path: programmes_folder.to_path_buf(),
+        source,
+    })?;
+    let path = programmes_folder.join(&file_name);
+    std::fs::write(&path, content.as_bytes()).map_err(|source| Error::Io { path, source })?;
+    centre::save(store, &input.centre, "installation")?;
+    operators::add(store, &input.manager, Role::Manager, &input.pin, "installation")?;
+    Ok(programme)
+}
