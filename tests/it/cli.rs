@@ -545,3 +545,46 @@ fn hub_settings_and_sync_status_through_the_cli() {
     assert_eq!(status["configured"]["centre"], "C03");
     assert_eq!(status["cursor"], 0);
 }
+
+#[test]
+fn operators_through_the_cli_with_the_pin_on_stdin() {
+    use std::io::Write;
+    let db = TestDb::new();
+    let run = |args: &[&str], stdin: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_comptoir"))
+            .arg("--db")
+            .arg(&db.path)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let short = run(&["operator", "add", "Sophie", "--role", "manager"], "12\n");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("4 à 6 chiffres"));
+    let first = run(&["operator", "add", "Amina"], "5678\n");
+    assert!(String::from_utf8_lossy(&first.stderr).contains("premier profil"));
+    assert!(run(&["operator", "add", "Sophie", "--role", "responsable"], "4821\n")
+        .status
+        .success());
+    let refused = run(&["--operator", "Amina", "operator", "add", "Julien"], "1111\n");
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Réservé à un·e responsable"));
+    assert!(run(&["--operator", "Sophie", "operator", "add", "Amina"], "5678\n")
+        .status
+        .success());
+    let list = json(&run(&["operator", "list", "--json"], ""));
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Amina", "Sophie"]);
+    // A médiatrice cannot change the centre's settings from the command line either.
+    let settings = run(&["--operator", "Amina", "centre", "set", "--name", "X"], "");
+    assert!(!settings.status.success());
+    assert!(String::from_utf8_lossy(&settings.stderr).contains("Réservé à un·e responsable"));
+}
