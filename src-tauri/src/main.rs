@@ -751,14 +751,24 @@ async fn hub_test(handle: tauri::AppHandle) -> Reply<sync::protocol::Health> {
         })?
 }
 
-/// Background sync: every 5 minutes while the hub answers; after a failure, waits longer each
+/// Background work: the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
 /// time (1, 2, 4… up to 30 minutes, with jitter). Does nothing while no hub is configured.
 fn background_sync(handle: tauri::AppHandle) {
     std::thread::spawn(move || {
         let mut failures = 0u32;
+        let mut purged_on = local::today();
         std::thread::sleep(Duration::from_secs(20));
         loop {
             let app = handle.state::<App>();
+            // The retention rule, once a day for a window left open (and at each start).
+            if local::today() != purged_on {
+                purged_on = local::today();
+                if let Err(e) = app
+                    .with_store(|store| comptoir::privacy::purge(store, purged_on, false, "conservation automatique"))
+                {
+                    eprintln!("comptoir: purge: {}", e.message);
+                }
+            }
             let configured = app.with_store(|store| sync::config(store)).ok().flatten().is_some();
             let wait = if !configured {
                 Duration::from_secs(60)
