@@ -120,14 +120,16 @@ pub fn folder(database: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("documents"))
 }
 
+fn decode_image(bytes: &[u8]) -> std::result::Result<printpdf::RawImage, String> {
+    printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new())
+}
+
 /// Checks that an image decodes (for the logo).
 pub fn check_image(bytes: &[u8]) -> Result<()> {
-    printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new())
-        .map(|_| ())
-        .map_err(|e| Error::Refused {
-            code: "invalid",
-            message: format!("Image illisible : {e}"),
-        })
+    decode_image(bytes).map(|_| ()).map_err(|e| Error::Refused {
+        code: "invalid",
+        message: format!("Image illisible : {e}"),
+    })
 }
 
 /// Who sells: the centre's settings and logo.
@@ -147,6 +149,11 @@ impl Seller {
 
     fn missing(&self) -> Vec<String> {
         self.settings.missing().into_iter().map(String::from).collect()
+    }
+
+    /// The logo, decoded for a page (none when there is none; it was checked when set).
+    fn logo_image(&self) -> Option<printpdf::RawImage> {
+        self.logo.as_deref().and_then(|bytes| decode_image(bytes).ok())
     }
 }
 
@@ -301,7 +308,12 @@ fn file_name(stem: &str, reference: &str, copy: u32) -> String {
 /// The receipt of a sale, A4 or 80 mm roll (`None`: the paper chosen in the settings). The
 /// first issue is the original; every later one a numbered, journaled copy.
 pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, operator: &str) -> Result<Document> {
-    let mut facts = receipt_facts(store, receipt)?;
+    let facts = receipt_facts(store, receipt)?;
+    receipt_from(store, facts, paper, operator)
+}
+
+/// The receipt of gathered facts: issued (original or numbered copy), then laid out.
+fn receipt_from(store: &mut Store, mut facts: ReceiptFacts, paper: Option<Paper>, operator: &str) -> Result<Document> {
     let paper = paper.unwrap_or(facts.seller.settings.paper);
     facts.copy = issue(store, DocumentKind::Receipt, &facts.receipt, operator)?;
     let missing = facts.seller.missing();
@@ -324,25 +336,29 @@ pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, operator:
 /// The onboarding sheet of a sale: one page per device that needs one.
 pub fn onboarding(store: &Store, receipt: &str) -> Result<Document> {
     let facts = receipt_facts(store, receipt)?;
-    let missing: Vec<String> = onboarding::missing(&facts.seller.settings);
-    let sheets: Vec<OnboardingFacts> = OnboardingFacts::of_sale(&facts);
+    onboarding_from(&facts).ok_or_else(|| Error::Refused {
+        code: "invalid",
+        message: format!(
+            "La vente {} ne contient ni ordinateur, ni téléphone, ni tablette : pas de fiche de prise en main.",
+            facts.receipt
+        ),
+    })
+}
+
+/// The sheet of gathered facts; none when the sale holds no device that needs one.
+fn onboarding_from(facts: &ReceiptFacts) -> Option<Document> {
+    let sheets: Vec<OnboardingFacts> = OnboardingFacts::of_sale(facts);
     if sheets.is_empty() {
-        return Err(Error::Refused {
-            code: "invalid",
-            message: format!(
-                "La vente {} ne contient ni ordinateur, ni téléphone, ni tablette : pas de fiche de prise en main.",
-                facts.receipt
-            ),
-        });
+        return None;
     }
     let canvas = render_onboarding(&facts.seller, &sheets);
-    Ok(Document::from_canvas(
+    Some(Document::from_canvas(
         DocumentKind::Onboarding,
         &facts.receipt,
         format!("Fiche de prise en main {}", facts.receipt),
         file_name("fiche-prise-en-main", &facts.receipt, 0),
         0,
-        missing,
+        onboarding::missing(&facts.seller.settings),
         canvas,
     ))
 }
@@ -410,12 +426,10 @@ pub fn missing_notice(missing: &[&str]) -> Option<String> {
 /// What a family takes home after a sale, in one action: the receipt (on the paper chosen in
 /// the settings) and, when the sale holds a computer, a phone or a tablet, its onboarding sheet.
 pub fn after_sale(store: &mut Store, receipt: &str, operator: &str) -> Result<Vec<Document>> {
-    let mut made = vec![self::receipt(store, receipt, None, operator)?];
-    match onboarding(store, receipt) {
-        Ok(sheet) => made.push(sheet),
-        Err(Error::Refused { code: "invalid", .. }) => {}
-        Err(e) => return Err(e),
-    }
+    let facts = receipt_facts(store, receipt)?;
+    let sheet = onboarding_from(&facts);
+    let mut made = vec![receipt_from(store, facts, None, operator)?];
+    made.extend(sheet);
     Ok(made)
 }
 

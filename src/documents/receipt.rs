@@ -24,12 +24,10 @@ pub(super) fn header(canvas: &mut Canvas, seller: &Seller, right: &[HeaderLine])
     let mut left_x = canvas.left();
     let left_w_total = right_x - canvas.left() - 5.0;
     let mut logo_bottom = top;
-    if let Some(bytes) = &seller.logo {
-        if let Ok(image) = printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new()) {
-            let (w, h) = canvas.image(left_x, top, 30.0, 20.0, image);
-            left_x += w + 4.0;
-            logo_bottom = top + h;
-        }
+    if let Some(image) = seller.logo_image() {
+        let (w, h) = canvas.image(left_x, top, 30.0, 20.0, image);
+        left_x += w + 4.0;
+        logo_bottom = top + h;
     }
     let left_w = canvas.left() + left_w_total - left_x;
     let settings = &seller.settings;
@@ -260,12 +258,10 @@ fn mentions(c: &mut Canvas, facts: &ReceiptFacts, size: f32) {
 fn roll(facts: &ReceiptFacts) -> Canvas {
     let mut c = Canvas::roll_80mm();
     let s = &facts.seller.settings;
-    if let Some(bytes) = &facts.seller.logo {
-        if let Ok(image) = printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new()) {
-            let x = c.left() + (c.content_width() - 30.0) / 2.0;
-            let (_, h) = c.image(x, c.y, 30.0, 15.0, image);
-            c.space(h + 2.0);
-        }
+    if let Some(image) = facts.seller.logo_image() {
+        let x = c.left() + (c.content_width() - 30.0) / 2.0;
+        let (_, h) = c.image(x, c.y, 30.0, 15.0, image);
+        c.space(h + 2.0);
     }
     if let Some(mark) = copy_mark(facts.copy) {
         c.line(&mark, 11.0, true, Align::Center);
