@@ -104,7 +104,7 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The centre the request's token belongs to, which must be the one in the path.
-fn authorise(hub: &Hub, headers: &HeaderMap, centre: &str) -> Result<String, ApiError> {
+fn authorise(conn: &Connection, headers: &HeaderMap, centre: &str) -> Result<String, ApiError> {
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -118,7 +118,7 @@ fn authorise(hub: &Hub, headers: &HeaderMap, centre: &str) -> Result<String, Api
                 "Jeton manquant (en-tête Authorization: Bearer …).".into(),
             )
         })?;
-    let owner = db::centre_of_token(&hub.reader(), token)?.ok_or_else(|| {
+    let owner = db::centre_of_token(conn, token)?.ok_or_else(|| {
         ApiError(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -159,9 +159,11 @@ async fn changes(
     headers: HeaderMap,
 ) -> Result<Json<ChangesPage>, ApiError> {
     blocking(&hub, move |hub| {
-        let centre = authorise(hub, &headers, &centre)?;
+        // One reader connection for the token and the page.
+        let conn = hub.reader();
+        let centre = authorise(&conn, &headers, &centre)?;
         let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
-        let (changes, more) = db::changes(&hub.reader(), &centre, q.after.max(0), limit)?;
+        let (changes, more) = db::changes(&conn, &centre, q.after.max(0), limit)?;
         let next = changes.last().map(|c| c.seq).unwrap_or(q.after.max(0));
         Ok(Json(ChangesPage {
             hub_id: hub.hub_id.clone(),
@@ -194,7 +196,7 @@ async fn events(
         ));
     }
     blocking(&hub, move |hub| {
-        let centre = authorise(hub, &headers, &centre)?;
+        let centre = authorise(&hub.reader(), &headers, &centre)?;
         let acks = db::record_events(&mut hub.writer(), &centre, &request.events)?;
         tracing::info!(centre, events = request.events.len(), "events recorded");
         Ok(Json(PushResponse {
