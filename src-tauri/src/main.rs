@@ -717,14 +717,23 @@ fn sync_round(app: &App) -> Reply<sync::RoundReport> {
     Ok(report)
 }
 
-#[tauri::command]
-async fn sync_now(handle: tauri::AppHandle) -> Reply<sync::RoundReport> {
-    tauri::async_runtime::spawn_blocking(move || sync_round(&handle.state::<App>()))
+/// Runs network work off the window's thread (reqwest's blocking client must not run on the
+/// async runtime).
+async fn off_the_window<T>(handle: tauri::AppHandle, work: impl FnOnce(&App) -> Reply<T> + Send + 'static) -> Reply<T>
+where
+    T: Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || work(&handle.state::<App>()))
         .await
         .map_err(|e| UiError {
             code: "internal",
             message: e.to_string(),
         })?
+}
+
+#[tauri::command]
+async fn sync_now(handle: tauri::AppHandle) -> Reply<sync::RoundReport> {
+    off_the_window(handle, sync_round).await
 }
 
 /// Saves the hub's address and the centre, and the token when one is typed (to the keyring).
@@ -743,12 +752,7 @@ fn hub_save(app: State<'_, App>, url: String, centre: String, token: Option<Stri
 /// « Tester la connexion »: the address, the token and the centre.
 #[tauri::command]
 async fn hub_test(handle: tauri::AppHandle) -> Reply<sync::protocol::Health> {
-    tauri::async_runtime::spawn_blocking(move || Ok(sync_client(&handle.state::<App>())?.test()?))
-        .await
-        .map_err(|e| UiError {
-            code: "internal",
-            message: e.to_string(),
-        })?
+    off_the_window(handle, |app| Ok(sync_client(app)?.test()?)).await
 }
 
 /// Background work: the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
