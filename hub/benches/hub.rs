@@ -3,9 +3,8 @@
 //! second and latency percentiles (target ≥ 1,000 req/s, p99 ≤ 50 ms). The hub is the real
 //! binary, built in release by `cargo bench -p comptoir-hub`.
 
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -23,20 +22,8 @@ impl Drop for Hub {
 }
 
 fn start(db: &Path) -> Hub {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_comptoir-hub"))
-        .arg("--db")
-        .arg(db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let (child, url) =
+        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), db, "127.0.0.1:0", &[]).unwrap();
     Hub(child, url)
 }
 

@@ -223,6 +223,44 @@ pub fn router(hub: Shared) -> Router {
         .with_state(hub)
 }
 
+/// The first line `serve` prints: tests, benchmarks and scripts read the address from it.
+pub fn listening_line(url: &str) -> String {
+    format!("comptoir-hub à l'écoute sur {url}")
+}
+
+/// Starts the `comptoir-hub` binary `exe` serving `db` on `listen` (with `extra` arguments) and
+/// returns the process and the address it listens on, read from its first line.
+pub fn start_binary(
+    exe: &Path,
+    db: &Path,
+    listen: &str,
+    extra: &[&str],
+) -> std::io::Result<(std::process::Child, String)> {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(exe)
+        .arg("--db")
+        .arg(db)
+        .args(["serve", "--listen", listen])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line)?;
+    let prefix = listening_line("");
+    match line.trim_end().strip_prefix(&prefix) {
+        Some(url) if url.starts_with("http") => Ok((child, url.to_string())),
+        _ => {
+            let _ = child.kill();
+            Err(std::io::Error::other(format!(
+                "comptoir-hub did not start: « {} »",
+                line.trim()
+            )))
+        }
+    }
+}
+
 /// Serves on `listener` (plain HTTP), or with TLS when a certificate and its key are given.
 pub async fn serve(
     listener: std::net::TcpListener,

@@ -125,7 +125,7 @@ fn run(cli: Cli) -> Result<(), String> {
             let addr = listener.local_addr().map_err(|e| e.to_string())?;
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
             // The first line of stdout: tests and scripts read the port from it.
-            println!("comptoir-hub à l'écoute sur {scheme}://{addr}");
+            println!("{}", comptoir_hub::listening_line(&format!("{scheme}://{addr}")));
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime
                 .block_on(comptoir_hub::serve(listener, hub, tls_cert.zip(tls_key)))

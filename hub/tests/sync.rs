@@ -3,10 +3,10 @@
 //! A misbehaving hub (500, garbage, truncated body, silence) is a small raw TCP server of this
 //! file: a test double for a broken network, named as such.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,26 +33,7 @@ impl RunningHub {
     }
 
     fn start_with(db: &Path, listen: &str, extra: &[&str]) -> RunningHub {
-        let mut child = Command::new(HUB)
-            .args(["--db"])
-            .arg(db)
-            .args(["serve", "--listen", listen])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .trim()
-            .rsplit(' ')
-            .next()
-            .filter(|u| u.starts_with("http"))
-            .unwrap_or_else(|| panic!("no address in « {line} »"))
-            .to_string();
+        let (child, url) = comptoir_hub::start_binary(Path::new(HUB), db, listen, extra).unwrap();
         RunningHub {
             child,
             url,

@@ -321,6 +321,20 @@ fn a_second_launch_hands_over_to_the_first_and_exits() {
     assert!(first_still_running, "the first instance must keep running");
 }
 
+/// Goes to the people screen, searches `text`, waits for exactly one result and opens it;
+/// returns the search box.
+fn open_only_match(session: &Session, text: &str) -> String {
+    session.click(&session.find("#tab-people").unwrap());
+    let search = session.wait_for("the people search box", |s| s.find("#person-search"));
+    session.type_keys(&search, text);
+    session.wait_for("one result", |s| {
+        let n = s.script("return document.querySelectorAll('#person-rows tr').length;");
+        (n == 1).then_some(())
+    });
+    session.type_keys(&search, "\u{E007}");
+    search
+}
+
 #[test]
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
 fn a_searched_person_shows_the_decision_and_its_reasons() {
@@ -328,15 +342,8 @@ fn a_searched_person_shows_the_decision_and_its_reasons() {
     let window = open_demo_window();
     let session = &window.session;
 
-    session.click(&session.find("#tab-people").unwrap());
-    let search = session.wait_for("the people search box", |s| s.find("#person-search"));
     // No accent, lower case, a partial name: the demo's « Lefèvre Martine ».
-    session.type_keys(&search, "lefev");
-    session.wait_for("one result", |s| {
-        let n = s.script("return document.querySelectorAll('#person-rows tr').length;");
-        (n == 1).then_some(())
-    });
-    session.type_keys(&search, "\u{E007}");
+    let search = open_only_match(session, "lefev");
     let verdict = session.wait_for("the decision", |s| {
         s.find("#decision-verdict").filter(|el| !s.text(el).is_empty())
     });
@@ -674,24 +681,10 @@ impl Drop for TestHub {
 }
 
 fn start_hub(dir: &Path) -> TestHub {
-    use std::io::BufRead;
     let exe = std::env::current_exe().unwrap();
     let hub = exe.parent().unwrap().parent().unwrap().join("comptoir-hub");
     assert!(hub.is_file(), "{} missing: cargo build --workspace", hub.display());
-    let db = dir.join("hub.sqlite");
-    let mut child = Command::new(&hub)
-        .arg("--db")
-        .arg(&db)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    let (child, url) = comptoir_hub::start_binary(&hub, &dir.join("hub.sqlite"), "127.0.0.1:0", &[]).unwrap();
     TestHub(child, url, hub)
 }
 
@@ -839,14 +832,7 @@ fn a_persons_data_is_exported_then_erased_from_their_page() {
     let _turn = one_window();
     let window = open_demo_window();
     let session = &window.session;
-    session.click(&session.find("#tab-people").unwrap());
-    let search = session.wait_for("the people search box", |s| s.find("#person-search"));
-    session.type_keys(&search, "lefev");
-    session.wait_for("one result", |s| {
-        let n = s.script("return document.querySelectorAll('#person-rows tr').length;");
-        (n == 1).then_some(())
-    });
-    session.type_keys(&search, "\u{E007}");
+    open_only_match(session, "lefev");
     session.wait_for("Martine's page", |s| {
         s.find("#person-name").filter(|el| s.text(el) == "Lefèvre Martine")
     });
