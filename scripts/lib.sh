@@ -37,8 +37,9 @@ need_node() {
   command -v npm >/dev/null || need_apt nodejs npm
 }
 
-# The packages to compile the Tauri shell (WebKitGTK 4.1 pulls GTK 3 and libsoup 3).
-BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev)
+# The packages to compile the Tauri shell (WebKitGTK 4.1 pulls GTK 3 and libsoup 3) and SQLCipher
+# (libcrypto from libssl-dev).
+BUILD_PACKAGES=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev)
 
 # Builds the web UI into ui/dist, which the app binary embeds.
 build_ui() {
@@ -64,4 +65,19 @@ need_print_queue() {
     as_root lpadmin -p ComptoirTest -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_noopt.ppd 2>/dev/null
   fi
   export COMPTOIR_TEST_PRINTER=ComptoirTest
+}
+
+# A small filesystem that fills up, for the full-disk backup test (a 256 KB tmpfs, mounted as
+# root). Exports COMPTOIR_TEST_FULL_DIR; the caller unmounts it (umount_full_disk).
+need_full_disk() {
+  FULL_DIR="$(mktemp -d)"
+  as_root mount -t tmpfs -o size=256k,mode=1777 tmpfs "$FULL_DIR"
+  export COMPTOIR_TEST_FULL_DIR="$FULL_DIR"
+}
+
+umount_full_disk() {
+  if [ -n "${FULL_DIR:-}" ]; then
+    as_root umount "$FULL_DIR" 2>/dev/null || true
+    rmdir "$FULL_DIR" 2>/dev/null || true
+  fi
 }

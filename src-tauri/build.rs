@@ -51,6 +51,15 @@ fn main() {
             "sync_now",
             "hub_save",
             "hub_test",
+            "safety_status",
+            "backup_now",
+            "backup_folder_choose",
+            "backup_folder_default",
+            "backup_restore",
+            "recovery_phrase",
+            "recovery_phrase_noted",
+            "recovery_phrase_print",
+            "key_recover",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

@@ -18,7 +18,7 @@ use comptoir::pos::{
 };
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::{delivery, demo, documents, journal, local, printing, sync, Error, Store};
+use comptoir::{backup, delivery, demo, documents, journal, local, printing, sync, Error, Store};
 
 #[derive(Parser)]
 #[command(
@@ -128,6 +128,50 @@ enum Command {
     },
     /// Où est la base de données, et quel schéma elle a.
     Info,
+    /// Les sauvegardes : maintenant, liste, dossier, restauration.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// La clé de chiffrement de la base : phrase de secours, récupération sur un autre poste.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Sauvegarde la base maintenant (dans le dossier réglé, ou --to DOSSIER).
+    Now {
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
+    /// Les sauvegardes du dossier, et l'âge de la dernière.
+    List {
+        /// Un autre dossier que celui réglé.
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
+    /// Règle le dossier des sauvegardes (clé USB, partage), ou revient au dossier par défaut.
+    Folder {
+        path: Option<PathBuf>,
+        #[arg(long, conflicts_with = "path")]
+        default: bool,
+    },
+    /// Restaure une sauvegarde (vérifiée avant de remplacer quoi que ce soit).
+    Restore {
+        file: PathBuf,
+        /// La sauvegarde vient d'un autre poste : demander sa phrase de secours (sur l'entrée standard).
+        #[arg(long)]
+        phrase: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Le trousseau de ce poste a perdu la clé : la retrouver avec la phrase de secours (entrée standard).
+    Recover,
+    /// Affiche la phrase de secours (responsable).
+    Phrase,
+    /// La phrase de secours a été notée : ne plus la présenter au démarrage.
+    Noted,
 }
 
 #[derive(Subcommand)]
@@ -593,20 +637,96 @@ fn run(cli: Cli) -> Result<(), Error> {
     let path = local::database_path(cli.db);
     let json = cli.json;
     let who = local::operator_name(cli.operator);
-    let mut store = Store::open(&path)?;
+    let keys = comptoir::vault::OsKeyring;
+    // These two work without opening the database (its key may be what is missing).
+    match &cli.command {
+        Command::Key(KeyCommand::Recover) => {
+            eprintln!("Saisissez les 12 mots de la phrase de secours, puis Entrée :");
+            let phrase = read_line_stdin()?;
+            comptoir::vault::recover(&path, &phrase, &keys)?;
+            output(json, &serde_json::json!({"recovered": true}), || {
+                format!(
+                    "Clé retrouvée : la base {} s'ouvre de nouveau sur ce poste.",
+                    path.display()
+                )
+            });
+            return Ok(());
+        }
+        Command::Backup(BackupCommand::Restore { file, phrase }) => {
+            let phrase = if *phrase {
+                eprintln!("Phrase de secours du poste qui a fait la sauvegarde (12 mots), puis Entrée :");
+                Some(read_line_stdin()?)
+            } else {
+                None
+            };
+            let restored = backup::restore(&path, file, &keys, phrase.as_deref())?;
+            // Open it once: migrations to this version run now, after the restore's own checks.
+            comptoir::vault::open(&path, &keys)?;
+            output(json, &restored, || {
+                let mut text = format!(
+                    "Sauvegarde restaurée : {} ({} entrées de journal, chaîne vérifiée).",
+                    restored.from.display(),
+                    restored.journal_entries
+                );
+                if let Some(previous) = &restored.previous_kept_as {
+                    text.push_str(&format!("\nL'ancienne base est gardée dans {}.", previous.display()));
+                }
+                text
+            });
+            return Ok(());
+        }
+        _ => {}
+    }
+    let mut store = comptoir::vault::open(&path, &keys)?;
     match cli.command {
+        Command::Key(KeyCommand::Recover) | Command::Backup(BackupCommand::Restore { .. }) => unreachable!(),
+        Command::Key(KeyCommand::Phrase) => {
+            let words = comptoir::vault::recovery_phrase(&store, &keys, &who)?;
+            output(json, &words, || {
+                let mut text = String::from("Phrase de secours de cette base (à garder hors du poste, sous clé) :\n");
+                for (i, w) in words.iter().enumerate() {
+                    text.push_str(&format!("{:>2}. {w}\n", i + 1));
+                }
+                text.push_str("Une fois notée : comptoir key noted");
+                text
+            });
+        }
+        Command::Key(KeyCommand::Noted) => {
+            comptoir::vault::acknowledge_phrase(&mut store, &who)?;
+            output(json, &serde_json::json!({"noted": true}), || {
+                "Phrase de secours notée.".into()
+            });
+        }
+        Command::Backup(cmd) => backup_command(&mut store, cmd, json, &who)?,
         Command::Info => {
             #[derive(Serialize)]
             struct Info {
                 database: String,
                 schema_version: i64,
+                encrypted: bool,
+                recovery_phrase_pending: bool,
+                backup: backup::Status,
             }
             let info = Info {
                 database: path.display().to_string(),
                 schema_version: comptoir::store::schema_version(),
+                encrypted: store.key().is_some(),
+                recovery_phrase_pending: comptoir::vault::phrase_pending(&store)?,
+                backup: backup::status(&store, chrono::Utc::now())?,
             };
             output(json, &info, || {
-                format!("Base de données : {}\nSchéma : {}", info.database, info.schema_version)
+                format!(
+                    "Base de données : {} (chiffrée : {})\nSchéma : {}\n{}{}",
+                    info.database,
+                    if info.encrypted { "oui" } else { "non" },
+                    info.schema_version,
+                    info.backup.message,
+                    if info.recovery_phrase_pending {
+                        "\nLa phrase de secours n'a pas encore été notée : comptoir key phrase"
+                    } else {
+                        ""
+                    }
+                )
             });
         }
         Command::Demo => {
@@ -663,7 +783,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 }
                 SessionCommand::Report => pos::x_report(&store)?,
                 SessionCommand::Close { counted, comment } => {
-                    pos::close_session(&mut store, &who, counted.into_iter().collect(), &comment)?
+                    let report = pos::close_session(&mut store, &who, counted.into_iter().collect(), &comment)?;
+                    // Each closing is backed up; a failed backup does not undo the closing.
+                    match backup::make(&mut store, None, backup::Reason::Closing) {
+                        Ok(made) => eprintln!("Sauvegarde faite : {}", made.record.file),
+                        Err(e) => eprintln!("Attention : {e}"),
+                    }
+                    report
                 }
             };
             output(json, &report, || show_report(&report));
@@ -1732,4 +1858,66 @@ fn show(detail: &DeviceDetail) -> String {
         lines.push(format!("Actions possibles : {}", offered.join(", ")));
     }
     lines.join("\n")
+}
+
+fn read_line_stdin() -> Result<String, Error> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).map_err(|source| Error::Io {
+        path: "stdin".into(),
+        source,
+    })?;
+    Ok(line)
+}
+
+fn backup_command(store: &mut Store, cmd: BackupCommand, json: bool, who: &str) -> Result<(), Error> {
+    match cmd {
+        BackupCommand::Now { to } => {
+            let made = backup::make(store, to.as_deref(), backup::Reason::Manual)?;
+            output(json, &made, || {
+                format!(
+                    "Sauvegarde faite et vérifiée : {} ({} Ko, {} entrées de journal).",
+                    made.record.file,
+                    made.record.bytes / 1024,
+                    made.record.journal_entries
+                )
+            });
+        }
+        BackupCommand::List { from } => {
+            let status = backup::status(store, chrono::Utc::now())?;
+            let dir = from.unwrap_or_else(|| PathBuf::from(&status.folder));
+            let files = backup::list(&dir)?;
+            #[derive(Serialize)]
+            struct Listing {
+                status: backup::Status,
+                files: Vec<backup::BackupFile>,
+            }
+            let listing = Listing { status, files };
+            output(json, &listing, || {
+                let mut lines = vec![listing.status.message.clone(), format!("Dossier : {}", dir.display())];
+                if listing.files.is_empty() {
+                    lines.push("Aucune sauvegarde dans ce dossier.".into());
+                }
+                for f in &listing.files {
+                    lines.push(format!(
+                        "{}  {:>8} Ko  {}",
+                        f.made_at.format("%d/%m/%Y %H:%M:%S"),
+                        f.bytes / 1024,
+                        f.path.display()
+                    ));
+                }
+                lines.join("\n")
+            });
+        }
+        BackupCommand::Folder { path, default } => {
+            if path.is_some() || default {
+                backup::set_folder(store, path.as_deref(), who)?;
+            }
+            let status = backup::status(store, chrono::Utc::now())?;
+            output(json, &status, || {
+                format!("Dossier des sauvegardes : {}\n{}", status.folder, status.message)
+            });
+        }
+        BackupCommand::Restore { .. } => unreachable!("handled before the database opens"),
+    }
+    Ok(())
 }

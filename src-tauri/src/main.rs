@@ -25,7 +25,8 @@ use comptoir::pos::{
 use comptoir::printing::{self, PrintJob, Printer};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-use comptoir::{local, sync, Error, Money, Store};
+use comptoir::vault::{self, OsKeyring};
+use comptoir::{backup, local, sync, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 struct App {
@@ -293,7 +294,13 @@ fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment
             let amount = Money::parse(amount)?;
             parsed.insert(PaymentMethod::parse(method)?, amount);
         }
-        pos::close_session(store, &app.who(), parsed, &comment)
+        let report = pos::close_session(store, &app.who(), parsed, &comment)?;
+        // Each closing is backed up; a failed backup does not undo the closing (the top bar
+        // shows the age of the last good one).
+        if let Err(e) = backup::make(store, None, backup::Reason::Closing) {
+            eprintln!("comptoir: sauvegarde de clôture : {e}");
+        }
+        Ok(report)
     })
 }
 
@@ -486,6 +493,12 @@ fn document_make(
                 return Err(Error::Refused {
                     code: "invalid",
                     message: "Un bilan se fait depuis l'écran des bilans.".into(),
+                })
+            }
+            DocumentKind::RecoverySheet => {
+                return Err(Error::Refused {
+                    code: "invalid",
+                    message: "La phrase de secours s'imprime depuis Réglages › Sauvegardes et clé.".into(),
                 })
             }
         };
@@ -755,15 +768,32 @@ async fn hub_test(handle: tauri::AppHandle) -> Reply<sync::protocol::Health> {
     off_the_window(handle, |app| Ok(sync_client(app)?.test()?)).await
 }
 
-/// Background work: the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
+/// Background work: the daily backup, the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
 /// time (1, 2, 4… up to 30 minutes, with jitter). Does nothing while no hub is configured.
 fn background_sync(handle: tauri::AppHandle) {
     std::thread::spawn(move || {
         let mut failures = 0u32;
         let mut purged_on = local::today();
+        let mut backup_failed_at: Option<std::time::Instant> = None;
         std::thread::sleep(Duration::from_secs(20));
         loop {
             let app = handle.state::<App>();
+            // The daily backup, when the last good one is a day old (retried every 30 minutes
+            // while the backup folder is missing).
+            let retry = backup_failed_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(1800));
+            if retry
+                && app
+                    .with_store(|store| backup::due(store, chrono::Utc::now()))
+                    .unwrap_or(false)
+            {
+                match app.with_store(|store| backup::make(store, None, backup::Reason::Daily)) {
+                    Ok(_) => backup_failed_at = None,
+                    Err(e) => {
+                        eprintln!("comptoir: sauvegarde quotidienne : {}", e.message);
+                        backup_failed_at = Some(std::time::Instant::now());
+                    }
+                }
+            }
             // The retention rule, once a day for a window left open (and at each start).
             if local::today() != purged_on {
                 purged_on = local::today();
@@ -793,6 +823,154 @@ fn background_sync(handle: tauri::AppHandle) {
     });
 }
 
+/// What the top bar and the settings show about data at rest.
+#[derive(Serialize)]
+struct Safety {
+    backup: backup::Status,
+    recent: Vec<comptoir::store::vault::BackupRecord>,
+    encrypted: bool,
+    phrase_pending: bool,
+}
+
+fn safety(app: &App) -> Reply<Safety> {
+    app.with_store(|store| {
+        Ok(Safety {
+            backup: backup::status(store, chrono::Utc::now())?,
+            recent: comptoir::store::vault::recent(store, 10)?,
+            encrypted: store.key().is_some(),
+            phrase_pending: vault::phrase_pending(store)?,
+        })
+    })
+}
+
+#[tauri::command]
+fn safety_status(app: State<'_, App>) -> Reply<Safety> {
+    safety(&app)
+}
+
+/// « Sauvegarder maintenant », off the window's thread.
+#[tauri::command]
+async fn backup_now(handle: tauri::AppHandle) -> Reply<backup::Made> {
+    off_the_window(handle, |app| {
+        app.with_store(|store| backup::make(store, None, backup::Reason::Manual))
+    })
+    .await
+}
+
+/// « Choisir le dossier… » (a manager): the system's folder dialog. None when cancelled.
+#[tauri::command]
+async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<Safety>> {
+    use tauri_plugin_dialog::DialogExt;
+    let app = handle.state::<App>();
+    app.with_store(|store| comptoir::operators::require_manager(store.conn(), &app.who()))?;
+    let Some(chosen) = handle
+        .dialog()
+        .file()
+        .set_title("Dossier des sauvegardes")
+        .blocking_pick_folder()
+    else {
+        return Ok(None);
+    };
+    let folder = chosen.into_path().map_err(|e| UiError {
+        code: "invalid",
+        message: format!("Dossier inutilisable : {e}"),
+    })?;
+    app.with_store(|store| backup::set_folder(store, Some(&folder), &app.who()))?;
+    safety(&app).map(Some)
+}
+
+#[tauri::command]
+fn backup_folder_default(app: State<'_, App>) -> Reply<Safety> {
+    app.with_store(|store| backup::set_folder(store, None, &app.who()))?;
+    safety(&app)
+}
+
+/// « Restaurer une sauvegarde… » (a manager): the file dialog, the checks, then Comptoir
+/// starts again on the restored database. False when cancelled.
+#[tauri::command]
+async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>) -> Reply<bool> {
+    use tauri_plugin_dialog::DialogExt;
+    let app = handle.state::<App>();
+    if app.store.is_ok() {
+        app.with_store(|store| comptoir::operators::require_manager(store.conn(), &app.who()))?;
+    }
+    let Some(chosen) = handle
+        .dialog()
+        .file()
+        .set_title("Sauvegarde à restaurer")
+        .add_filter("Sauvegarde Comptoir", &["sqlite"])
+        .blocking_pick_file()
+    else {
+        return Ok(false);
+    };
+    let file = chosen.into_path().map_err(|e| UiError {
+        code: "invalid",
+        message: format!("Fichier inutilisable : {e}"),
+    })?;
+    let database = app.database.clone();
+    let phrase = phrase.filter(|p| !p.trim().is_empty());
+    let restored = match &app.store {
+        Ok(store) => {
+            // The live database is closed while it is replaced; reopened as it was on refusal.
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            let live = std::mem::replace(&mut *guard, Store::open_in_memory()?);
+            drop(live);
+            let result = backup::restore(&database, &file, &OsKeyring, phrase.as_deref());
+            if result.is_err() {
+                *guard = vault::open(&database, &OsKeyring)?;
+            }
+            result?
+        }
+        Err(_) => backup::restore(&database, &file, &OsKeyring, phrase.as_deref())?,
+    };
+    eprintln!(
+        "comptoir: sauvegarde {} restaurée ({} entrées de journal) ; ancienne base : {:?}",
+        restored.from.display(),
+        restored.journal_entries,
+        restored.previous_kept_as
+    );
+    handle.restart();
+}
+
+/// The recovery phrase (a manager, or the single user of a desk without profiles).
+#[tauri::command]
+fn recovery_phrase(app: State<'_, App>) -> Reply<Vec<String>> {
+    app.with_store(|store| vault::recovery_phrase(store, &OsKeyring, &app.who()))
+}
+
+#[tauri::command]
+fn recovery_phrase_noted(app: State<'_, App>) -> Reply<Safety> {
+    app.with_store(|store| vault::acknowledge_phrase(store, &app.who()))?;
+    safety(&app)
+}
+
+/// Prints the recovery sheet from a temporary file, removed once handed to the printer.
+#[tauri::command]
+fn recovery_phrase_print(app: State<'_, App>) -> Reply<PrintJob> {
+    let (document, printer) = app.with_store(|store| {
+        Ok((
+            documents::recovery_sheet(store, &OsKeyring, &app.who())?,
+            centre::load(store)?.printer,
+        ))
+    })?;
+    let dir = tempfile::tempdir().map_err(|source| Error::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let path = document.save_in(dir.path())?;
+    let job = printing::print(&path, printer.as_deref(), &document.title);
+    drop(dir);
+    Ok(job?)
+}
+
+/// The keyring lost the key: the recovery phrase puts it back, then Comptoir starts again.
+#[tauri::command]
+fn key_recover(handle: tauri::AppHandle, phrase: String) -> Reply<()> {
+    let app = handle.state::<App>();
+    vault::recover(&app.database, &phrase, &OsKeyring)?;
+    handle.restart();
+}
+
 /// `--db PATH` on the command line, like the CLI; else `COMPTOIR_DB`; else the OS default.
 fn database_from_args() -> PathBuf {
     let mut args = std::env::args_os().skip(1);
@@ -809,7 +987,11 @@ fn database_from_args() -> PathBuf {
 
 fn main() {
     let database = database_from_args();
-    let store = Store::open(&database).map(Mutex::new).map_err(UiError::from);
+    // Encrypted with the key in the OS keyring (created at first run; a plain database from an
+    // earlier version is encrypted in place).
+    let store = vault::open(&database, &OsKeyring)
+        .map(Mutex::new)
+        .map_err(UiError::from);
     let app = App {
         store,
         programmes: std::sync::RwLock::new(Ok(Vec::new())),
@@ -889,6 +1071,15 @@ fn main() {
             sync_now,
             hub_save,
             hub_test,
+            safety_status,
+            backup_now,
+            backup_folder_choose,
+            backup_folder_default,
+            backup_restore,
+            recovery_phrase,
+            recovery_phrase_noted,
+            recovery_phrase_print,
+            key_recover,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

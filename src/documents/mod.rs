@@ -12,6 +12,7 @@ pub mod layout;
 mod onboarding;
 mod privacy;
 mod receipt;
+mod recovery;
 mod reports;
 
 use std::path::{Path, PathBuf};
@@ -43,6 +44,7 @@ code_enum! {
         Report => "report", "Bilan pour le financeur", ["bilan"];
         Notice => "notice", "Notice d'information (RGPD)", ["notice", "rgpd"];
         PersonData => "person_data", "Données d'une personne", ["donnees"];
+        RecoverySheet => "recovery_sheet", "Phrase de secours", ["phrase"];
     }
 }
 
@@ -497,6 +499,24 @@ pub fn person_export(store: &Store, data: &crate::privacy::PersonExport) -> Resu
         format!("personne-{reference}.pdf"),
         0,
         seller.missing(),
+        canvas,
+    ))
+}
+
+/// The recovery phrase on paper, for a manager. Never kept in the documents folder: whoever
+/// prints it writes it to a temporary file and removes it once printed.
+pub fn recovery_sheet(store: &Store, keys: &dyn crate::vault::KeyStore, operator: &str) -> Result<Document> {
+    let words = crate::vault::recovery_phrase(store, keys, operator)?;
+    let seller = Seller::load(store)?;
+    let today = crate::local::today().format("%d/%m/%Y").to_string();
+    let canvas = recovery::render_recovery_sheet(&seller, &words, &store.path().display().to_string(), &today);
+    Ok(Document::from_canvas(
+        DocumentKind::RecoverySheet,
+        "cle",
+        "Phrase de secours".into(),
+        "phrase-de-secours.pdf".into(),
+        0,
+        Vec::new(),
         canvas,
     ))
 }

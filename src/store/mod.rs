@@ -10,6 +10,7 @@ pub mod pos;
 pub mod privacy;
 pub mod reports;
 pub mod sync;
+pub mod vault;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
+use crate::vault::DbKey;
 
 /// Embedded migrations, in order. A shipped one is never edited; a new one is appended.
 const MIGRATION_SQL: &[&str] = &[
@@ -29,6 +31,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0006_reports.sql"),
     include_str!("../../migrations/0007_privacy.sql"),
     include_str!("../../migrations/0008_operators.sql"),
+    include_str!("../../migrations/0009_backups.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
@@ -43,15 +46,24 @@ pub fn schema_version() -> i64 {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    key: Option<DbKey>,
 }
 
 impl Store {
     /// Opens (or creates) the database at `path` and brings it to the current schema.
     ///
     /// A database written by a newer Comptoir is refused before anything is written to it.
+    ///
+    /// A plain database (tests, benchmarks, the hub's tests): the app and the CLI open theirs
+    /// through [`crate::vault::open`], encrypted.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with_key(path, None)
+    }
+
+    /// Opens the database at `path` encrypted with `key` (SQLCipher), or plain with `None`.
+    pub fn open_with_key(path: &Path, key: Option<&DbKey>) -> Result<Store> {
         if path.exists() {
-            check_not_newer(path)?;
+            check_not_newer(path, key)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
                 path: parent.to_path_buf(),
@@ -59,9 +71,13 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(|e| not_a_database(path, e))?;
+        if let Some(key) = key {
+            key.apply(&conn)?;
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            key: key.cloned(),
         };
         store.configure()?;
         store.migrate()?;
@@ -75,6 +91,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            key: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -83,6 +100,11 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The encryption key this store was opened with (none: a plain database).
+    pub fn key(&self) -> Option<&DbKey> {
+        self.key.as_ref()
     }
 
     fn configure(&self) -> Result<()> {
@@ -133,12 +155,32 @@ impl Store {
 
 /// Reads the schema version through a read-only connection, so that a database from a newer
 /// Comptoir is never touched (not even by a journal-mode change).
-fn check_not_newer(path: &Path) -> Result<()> {
+fn check_not_newer(path: &Path, key: Option<&DbKey>) -> Result<()> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .map_err(|e| not_a_database(path, e))?;
-    let found: i64 = conn
-        .pragma_query_value(None, "user_version", |row| row.get(0))
-        .map_err(|e| not_a_database(path, e))?;
+    if let Some(key) = key {
+        key.apply(&conn)?;
+    }
+    let found: i64 = match conn.pragma_query_value(None, "user_version", |row| row.get(0)) {
+        Ok(found) => found,
+        Err(e) => {
+            return Err(match (key, crate::vault::file_state(path)?) {
+                (Some(_), _) => Error::Refused {
+                    code: "wrong_key",
+                    message: format!(
+                        "La base {} ne s'ouvre pas avec la clé de ce poste (autre poste, autre \
+                         centre, ou fichier abîmé). Elle n'a pas été modifiée.",
+                        path.display()
+                    ),
+                },
+                (None, crate::vault::FileState::Encrypted) => Error::Refused {
+                    code: "encrypted",
+                    message: format!("La base {} est chiffrée : elle s'ouvre avec sa clé.", path.display()),
+                },
+                _ => not_a_database(path, e),
+            })
+        }
+    };
     if found > MIGRATION_COUNT {
         return Err(Error::DatabaseTooNew {
             path: path.to_path_buf(),

@@ -15,7 +15,8 @@ use crate::TestDb;
 const PHONES: usize = 200;
 
 fn prepare(db: &TestDb) -> i64 {
-    let mut store = db.open();
+    // Encrypted, as the CLI opens it.
+    let mut store = db.open_encrypted();
     let mut file = String::from("tag;kind;category;brand;model\n");
     for n in 0..PHONES {
         file.push_str(&format!("CR-{n:04};smartphone;B;Samsung;Galaxy A52\n"));
@@ -163,7 +164,7 @@ fn sales_survive_sigkill_at_random_moments() {
             finished += 1;
         }
         child.wait().unwrap();
-        let store = Store::open(&db.path).unwrap();
+        let store = db.open_encrypted();
         check_invariants(&store, &format!("round {round} ({tag})"));
         // The device was sold whole, or is still on sale for the next round.
         let state = stock::detail(&store, &tag).unwrap().device.state;

@@ -14,6 +14,7 @@ mod privacy;
 mod reports;
 mod stock;
 mod store;
+mod vault;
 
 use std::path::{Path, PathBuf};
 
@@ -23,6 +24,15 @@ use comptoir::Store;
 pub struct TestDb {
     pub dir: tempfile::TempDir,
     pub path: PathBuf,
+}
+
+/// The key a test made goes from the keyring with the test's folder.
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if comptoir::vault::file_state(&self.path).ok() == Some(comptoir::vault::FileState::Encrypted) {
+            let _ = comptoir::vault::KeyStore::forget(&comptoir::vault::OsKeyring, &self.path);
+        }
+    }
 }
 
 impl Default for TestDb {
@@ -38,8 +48,15 @@ impl TestDb {
         TestDb { dir, path }
     }
 
+    /// The database plain (most core tests).
     pub fn open(&self) -> Store {
         Store::open(&self.path).unwrap()
+    }
+
+    /// The database as the app and the CLI open it: encrypted, its key in the OS keyring (the
+    /// real Secret Service the test command starts).
+    pub fn open_encrypted(&self) -> Store {
+        comptoir::vault::open(&self.path, &comptoir::vault::OsKeyring).unwrap()
     }
 
     pub fn file(&self, name: &str, content: &[u8]) -> PathBuf {

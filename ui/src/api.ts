@@ -179,6 +179,23 @@ export const api = {
     invoke<Advice>("diagnostic_advise", { answers }),
 };
 
+export interface BackupRecord { made_at: string; file: string; bytes: number; journal_entries: number; journal_head: string; reason: string }
+export interface BackupStatus {
+  folder: string; folder_is_default: boolean; last: BackupRecord | null; age_hours: number | null; warning: boolean; message: string;
+}
+export interface Safety { backup: BackupStatus; recent: BackupRecord[]; encrypted: boolean; phrase_pending: boolean }
+export const safetyApi = {
+  status: () => invoke<Safety>("safety_status"),
+  backupNow: () => invoke<{ record: BackupRecord; removed_by_rotation: string[] }>("backup_now"),
+  chooseFolder: () => invoke<Safety | null>("backup_folder_choose"),
+  defaultFolder: () => invoke<Safety>("backup_folder_default"),
+  restore: (phrase: string | null) => invoke<boolean>("backup_restore", { phrase }),
+  phrase: () => invoke<string[]>("recovery_phrase"),
+  phraseNoted: () => invoke<Safety>("recovery_phrase_noted"),
+  phrasePrint: () => invoke<PrintJob>("recovery_phrase_print"),
+  keyRecover: (phrase: string) => invoke<null>("key_recover", { phrase }),
+};
+
 /** A readable French message from whatever a command threw. */
 export function messageOf(err: unknown): string {
   if (err && typeof err === "object" && "message" in err) return String((err as UiError).message);

@@ -8,6 +8,7 @@ import { startPos, focusPos } from "./pos";
 import { startSettings, focusSettings } from "./settings";
 import { onOpenSettings } from "./documents";
 import { refreshSync, startSync } from "./sync";
+import { startKeyRecovery, startSafety } from "./safety";
 import { focusReports, startReports } from "./reports";
 import { startDesk, startSetup } from "./desk";
 
@@ -315,6 +316,8 @@ async function start() {
   $("who").title = `Base de données : ${info.database}`;
   if (info.startup_error) {
     showError(info.startup_error.message);
+    // The key is not in this machine's keyring: the recovery phrase opens the database.
+    if (["no_key", "wrong_key"].includes(info.startup_error.code)) startKeyRecovery();
     search.disabled = true;
     return;
   }
@@ -322,6 +325,7 @@ async function start() {
   startPos(info);
   startSettings(info.papers);
   startSync(() => showView("settings"));
+  startSafety(() => showView("settings"));
   startReports(info);
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.

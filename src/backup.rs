@@ -1,0 +1,700 @@
+//! Backups: copies of the live database made with SQLite's online backup API into a folder
+//! (a USB stick, a share), encrypted with the same key, verified before they take their name,
+//! rotated (7 daily, 4 weekly, 12 monthly). Restore checks a backup's integrity and its
+//! journal chain on a copy before anything is replaced, and keeps the replaced database aside.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Datelike, Local, NaiveDateTime, Utc};
+use rusqlite::{Connection, OpenFlags};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::store::vault::{self as sql, BackupRecord};
+use crate::store::{now_text, Store};
+use crate::vault::{self, DbKey, FileState, KeyStore};
+
+const PREFIX: &str = "comptoir-sauvegarde-";
+const SUFFIX: &str = ".sqlite";
+/// Past this age, the last good backup is a warning everywhere it is shown.
+pub const WARN_AFTER_HOURS: i64 = 48;
+/// The automatic backup runs when the last good one is older than this.
+pub const DAILY_HOURS: i64 = 24;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Reason {
+    Daily,
+    Closing,
+    Manual,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Daily => "quotidienne",
+            Reason::Closing => "clôture",
+            Reason::Manual => "manuelle",
+        }
+    }
+}
+
+/// The default folder: `sauvegardes/` beside the database (on the same disk: a USB stick or a
+/// share is better, and the status says so).
+pub fn default_folder(db: &Path) -> PathBuf {
+    db.parent()
+        .map(|p| p.join("sauvegardes"))
+        .unwrap_or_else(|| PathBuf::from("sauvegardes"))
+}
+
+/// The configured folder, or the default one.
+pub fn folder(store: &Store) -> Result<(PathBuf, bool)> {
+    Ok(match sql::backup_folder(store)? {
+        Some(folder) => (PathBuf::from(folder), false),
+        None => (default_folder(store.path()), true),
+    })
+}
+
+/// Sets the backup folder (a manager's setting); `None` goes back to the default. The folder
+/// must exist and take a file now.
+pub fn set_folder(store: &mut Store, folder: Option<&Path>, by: &str) -> Result<()> {
+    crate::operators::require_manager(store.conn(), by)?;
+    if let Some(folder) = folder {
+        if !folder.is_absolute() {
+            return Err(refused(
+                "invalid",
+                format!("« {} » : donnez le chemin complet du dossier.", folder.display()),
+            ));
+        }
+        writable(folder)?;
+    }
+    sql::set_backup_folder(store, folder.map(|f| f.to_string_lossy()).as_deref(), by)
+}
+
+fn refused(code: &'static str, message: String) -> Error {
+    Error::Refused { code, message }
+}
+
+/// Whether `folder` exists and takes a file (written and removed).
+fn writable(folder: &Path) -> Result<()> {
+    if !folder.is_dir() {
+        return Err(refused(
+            "backup_folder",
+            format!(
+                "Le dossier de sauvegarde {} est introuvable (clé USB absente ou débranchée ?).",
+                folder.display()
+            ),
+        ));
+    }
+    let probe = folder.join(".comptoir-essai");
+    std::fs::write(&probe, b"essai")
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            refused(
+                "backup_folder",
+                format!("Le dossier de sauvegarde {} refuse l'écriture ({e}).", folder.display()),
+            )
+        })
+}
+
+/// A backup file found in a folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupFile {
+    pub path: PathBuf,
+    /// Local time, from the file's name.
+    pub made_at: NaiveDateTime,
+    pub bytes: u64,
+}
+
+fn parse_name(name: &str) -> Option<NaiveDateTime> {
+    let stem = name.strip_prefix(PREFIX)?.strip_suffix(SUFFIX)?;
+    let stamp = stem.get(..15)?;
+    let rest = &stem[15..];
+    if !(rest.is_empty() || (rest.starts_with('-') && rest[1..].chars().all(|c| c.is_ascii_digit()))) {
+        return None;
+    }
+    NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()
+}
+
+/// The backups in `dir`, newest first (other files are never touched).
+pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        refused(
+            "backup_folder",
+            format!(
+                "Le dossier de sauvegarde {} est illisible ({e}) : clé USB absente ?",
+                dir.display()
+            ),
+        )
+    })?;
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if let Some(made_at) = parse_name(&name) {
+            let bytes = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            out.push(BackupFile {
+                path: entry.path(),
+                made_at,
+                bytes,
+            });
+        }
+    }
+    out.sort_by(|a, b| b.made_at.cmp(&a.made_at).then(b.path.cmp(&a.path)));
+    Ok(out)
+}
+
+/// Which of `times` (newest first) rotation keeps: the newest; the newest of each of the 7 most
+/// recent days, of the 4 most recent ISO weeks, and of the 12 most recent months.
+pub fn kept(times: &[NaiveDateTime]) -> Vec<bool> {
+    let mut keep = vec![false; times.len()];
+    if let Some(first) = keep.first_mut() {
+        *first = true;
+    }
+    let mut pick = |key: &dyn Fn(&NaiveDateTime) -> (i32, u32), count: usize| {
+        let mut seen: Vec<(i32, u32)> = Vec::new();
+        for (i, t) in times.iter().enumerate() {
+            let k = key(t);
+            if !seen.contains(&k) {
+                if seen.len() == count {
+                    break;
+                }
+                seen.push(k);
+                keep[i] = true;
+            }
+        }
+    };
+    pick(&|t| (t.year(), t.ordinal()), 7);
+    pick(
+        &|t| {
+            let w = t.iso_week();
+            (w.year(), w.week())
+        },
+        4,
+    );
+    pick(&|t| (t.year(), t.month()), 12);
+    keep
+}
+
+/// Removes the backups rotation does not keep; returns them.
+pub fn rotate(dir: &Path) -> Result<Vec<PathBuf>> {
+    let files = list(dir)?;
+    let times: Vec<NaiveDateTime> = files.iter().map(|f| f.made_at).collect();
+    let mut removed = Vec::new();
+    for (file, keep) in files.into_iter().zip(kept(&times)) {
+        if !keep && std::fs::remove_file(&file.path).is_ok() {
+            removed.push(file.path);
+        }
+    }
+    Ok(removed)
+}
+
+/// What a backup did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Made {
+    pub record: BackupRecord,
+    pub removed_by_rotation: Vec<PathBuf>,
+}
+
+/// Makes a backup of `store` into `to` (else the configured folder), verifies it, records it,
+/// rotates the folder. On any failure the partial file goes and the live database is untouched.
+pub fn make(store: &mut Store, to: Option<&Path>, reason: Reason) -> Result<Made> {
+    make_with_progress(store, to, reason, &mut |_, _| {})
+}
+
+/// [`make`], calling `progress(copied pages, total pages)` between steps.
+pub fn make_with_progress(
+    store: &mut Store,
+    to: Option<&Path>,
+    reason: Reason,
+    progress: &mut dyn FnMut(i32, i32),
+) -> Result<Made> {
+    let (dir, is_default) = match to {
+        Some(dir) => (dir.to_path_buf(), false),
+        None => folder(store)?,
+    };
+    if is_default {
+        std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    writable(&dir)?;
+    let stamp = Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let mut name = format!("{PREFIX}{stamp}{SUFFIX}");
+    let mut n = 2;
+    while dir.join(&name).exists() {
+        name = format!("{PREFIX}{stamp}-{n}{SUFFIX}");
+        n += 1;
+    }
+    let final_path = dir.join(&name);
+    let partial = dir.join(format!(".{name}.partiel"));
+    let copied = copy_verified(store, &partial, progress).and_then(|verified| {
+        std::fs::rename(&partial, &final_path).map_err(|e| copy_failed(&dir, &e.to_string(), e.raw_os_error()))?;
+        if let Ok(d) = std::fs::File::open(&dir) {
+            let _ = d.sync_all();
+        }
+        Ok(verified)
+    });
+    let (entries, head) = match copied {
+        Ok(verified) => verified,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    let bytes = std::fs::metadata(&final_path).map(|m| m.len() as i64).unwrap_or(0);
+    let record = BackupRecord {
+        made_at: now_text(),
+        file: final_path.display().to_string(),
+        bytes,
+        journal_entries: entries,
+        journal_head: head,
+        reason: reason.as_str().to_string(),
+    };
+    sql::record(store, &record)?;
+    let removed_by_rotation = rotate(&dir).unwrap_or_default();
+    Ok(Made {
+        record,
+        removed_by_rotation,
+    })
+}
+
+fn copy_failed(dir: &Path, detail: &str, os_error: Option<i32>) -> Error {
+    let full = os_error == Some(28) || detail.contains("full") || detail.contains("disk I/O") && !dir.exists();
+    let message = if !dir.exists() {
+        format!(
+            "Le dossier de sauvegarde {} a disparu pendant la copie (clé USB retirée ?). La sauvegarde \
+             n'a pas été faite ; la base du centre n'a pas été touchée.",
+            dir.display()
+        )
+    } else if full {
+        format!(
+            "Plus de place dans {} : la sauvegarde n'a pas été faite ; la base du centre n'a pas été \
+             touchée. Libérez de la place ou changez de clé USB.",
+            dir.display()
+        )
+    } else {
+        format!(
+            "La sauvegarde dans {} a échoué ({detail}) ; la base du centre n'a pas été touchée.",
+            dir.display()
+        )
+    };
+    refused("backup_failed", message)
+}
+
+/// The online backup into `partial`, then checks on the copy: integrity and journal chain.
+fn copy_verified(store: &Store, partial: &Path, progress: &mut dyn FnMut(i32, i32)) -> Result<(i64, String)> {
+    let dir = partial.parent().unwrap_or(Path::new("."));
+    let fail = |e: rusqlite::Error| {
+        let code = match &e {
+            rusqlite::Error::SqliteFailure(f, _) => Some(f.extended_code),
+            _ => None,
+        };
+        let detail = e.to_string();
+        // SQLITE_FULL (13): the disk is full.
+        copy_failed(
+            dir,
+            &detail,
+            if code.map(|c| c & 0xff) == Some(13) {
+                Some(28)
+            } else {
+                None
+            },
+        )
+    };
+    {
+        let mut dst = Connection::open(partial).map_err(fail)?;
+        if let Some(key) = store.key() {
+            key.apply(&dst).map_err(fail)?;
+        }
+        let backup = rusqlite::backup::Backup::new(store.conn(), &mut dst).map_err(fail)?;
+        loop {
+            let step = backup.step(1024).map_err(fail)?;
+            let p = backup.progress();
+            progress(p.pagecount - p.remaining, p.pagecount);
+            match step {
+                rusqlite::backup::StepResult::Done => break,
+                rusqlite::backup::StepResult::More => {}
+                rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
+                    std::thread::sleep(std::time::Duration::from_millis(50))
+                }
+                _ => {}
+            }
+        }
+    }
+    let copy = Connection::open_with_flags(partial, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
+    if let Some(key) = store.key() {
+        key.apply(&copy).map_err(fail)?;
+    }
+    let check: String = copy
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(fail)?;
+    if check != "ok" {
+        return Err(copy_failed(dir, &format!("copie incohérente : {check}"), None));
+    }
+    let journal = crate::journal::verify(&copy)?;
+    drop(copy);
+    std::fs::File::open(partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| copy_failed(dir, &e.to_string(), e.raw_os_error()))?;
+    Ok((journal.entries, journal.last_hash))
+}
+
+/// The age of the last good backup, always shown.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub folder: String,
+    pub folder_is_default: bool,
+    pub last: Option<BackupRecord>,
+    pub age_hours: Option<i64>,
+    /// No backup, or the last one is older than 48 hours.
+    pub warning: bool,
+    /// A French sentence for the status bar.
+    pub message: String,
+}
+
+pub fn status(store: &Store, now: DateTime<Utc>) -> Result<Status> {
+    let (dir, is_default) = folder(store)?;
+    let last = sql::recent(store, 1)?.into_iter().next();
+    let age_hours = last.as_ref().and_then(|b| {
+        DateTime::parse_from_rfc3339(&b.made_at)
+            .ok()
+            .map(|t| (now - t.with_timezone(&Utc)).num_hours().max(0))
+    });
+    let warning = age_hours.is_none_or(|h| h >= WARN_AFTER_HOURS);
+    let age_text = |h: i64| match h {
+        0 => "il y a moins d'une heure".to_string(),
+        1..=47 => format!("il y a {h} h"),
+        _ => format!("il y a {} jours", h / 24),
+    };
+    let mut message = match age_hours {
+        None => "Aucune sauvegarde n'a encore été faite.".to_string(),
+        Some(h) => format!("Dernière sauvegarde {}.", age_text(h)),
+    };
+    if warning {
+        message.push_str(" Branchez le support de sauvegarde et sauvegardez maintenant.");
+    }
+    if is_default {
+        message.push_str(" (Dossier sur ce poste : choisissez une clé USB ou un partage dans Réglages.)");
+    }
+    Ok(Status {
+        folder: dir.display().to_string(),
+        folder_is_default: is_default,
+        last,
+        age_hours,
+        warning,
+        message,
+    })
+}
+
+/// Whether the automatic daily backup is due.
+pub fn due(store: &Store, now: DateTime<Utc>) -> Result<bool> {
+    Ok(status(store, now)?.age_hours.is_none_or(|h| h >= DAILY_HOURS))
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Restored {
+    pub from: PathBuf,
+    pub journal_entries: i64,
+    pub journal_head: String,
+    pub centre: Option<String>,
+    /// The database that was replaced, kept aside (encrypted as it was).
+    pub previous_kept_as: Option<PathBuf>,
+}
+
+/// Restores `file` as the database at `live`, which must not be open. The backup opens with
+/// the key of this machine, or with `phrase` (the recovery phrase of the machine that made it).
+/// Everything is checked on a copy first: it opens, is whole, its schema is not newer, its
+/// journal chain holds, and it is this centre's (when the live database already has sales).
+/// Then the live database is kept aside and the checked copy takes its place.
+pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&str>) -> Result<Restored> {
+    let live_key = keys.load(live)?;
+    let key = match phrase {
+        Some(phrase) => DbKey::from_phrase(phrase)?,
+        None => live_key.clone().ok_or_else(|| {
+            refused(
+                "no_key",
+                "Ce poste n'a pas encore de clé : restaurez avec la phrase de secours du poste qui a \
+                 fait la sauvegarde (--phrase)."
+                    .into(),
+            )
+        })?,
+    };
+    match vault::file_state(file)? {
+        FileState::Missing => {
+            return Err(refused(
+                "invalid",
+                format!("La sauvegarde {} est introuvable ou vide.", file.display()),
+            ))
+        }
+        FileState::Plain => {
+            return Err(refused(
+                "invalid",
+                format!("{} n'est pas une sauvegarde chiffrée de Comptoir.", file.display()),
+            ))
+        }
+        FileState::Encrypted => {}
+    }
+    // Work on a copy beside the live database: what is checked is what goes in place.
+    if let Some(parent) = live.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    let staging = vault::sibling(live, ".restauration-en-cours");
+    let result = stage(live, file, &staging, &key, live_key.as_ref(), phrase.is_some());
+    let checked = match result {
+        Ok(checked) => checked,
+        Err(e) => {
+            let _ = std::fs::remove_file(&staging);
+            return Err(e);
+        }
+    };
+    // The live database goes aside (renamed with its WAL, never lost), then the copy in place.
+    let previous_kept_as = if live.exists() {
+        if let Some(key) = &live_key {
+            if let Ok(conn) = Connection::open(live) {
+                if key.apply(&conn).is_ok() {
+                    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+                }
+            }
+        }
+        let aside = vault::sibling(
+            live,
+            &format!(".avant-restauration-{}", Local::now().format("%Y%m%d-%H%M%S")),
+        );
+        std::fs::hard_link(live, &aside)
+            .or_else(|_| std::fs::copy(live, &aside).map(|_| ()))
+            .map_err(|source| Error::Io {
+                path: aside.clone(),
+                source,
+            })?;
+        for suffix in ["-wal", "-shm"] {
+            let from = vault::sibling(live, suffix);
+            if from.exists() {
+                let _ = std::fs::rename(&from, vault::sibling(&aside, suffix));
+            }
+        }
+        Some(aside)
+    } else {
+        None
+    };
+    std::fs::rename(&staging, live).map_err(|source| Error::Io {
+        path: live.to_path_buf(),
+        source,
+    })?;
+    if let Some(dir) = live.parent() {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    if live_key.is_none() {
+        keys.save(live, &key)?;
+    }
+    Ok(Restored {
+        from: file.to_path_buf(),
+        journal_entries: checked.0,
+        journal_head: checked.1,
+        centre: checked.2,
+        previous_kept_as,
+    })
+}
+
+/// Copies the backup to `staging` and checks it there; re-keys it to this machine's key.
+fn stage(
+    live: &Path,
+    file: &Path,
+    staging: &Path,
+    key: &DbKey,
+    live_key: Option<&DbKey>,
+    with_phrase: bool,
+) -> Result<(i64, String, Option<String>)> {
+    let _ = std::fs::remove_file(staging);
+    std::fs::copy(file, staging).map_err(|source| Error::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let damaged = |detail: String| {
+        refused(
+            "bad_backup",
+            format!(
+                "La sauvegarde {} est abîmée ou incomplète ({detail}) : elle n'a pas été restaurée ; \
+                 la base actuelle n'a pas été touchée.",
+                file.display()
+            ),
+        )
+    };
+    let conn = Connection::open(staging)?;
+    key.apply(&conn)?;
+    if conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+        .is_err()
+    {
+        let hint = if with_phrase {
+            "cette phrase de secours ne l'ouvre pas (autre centre ?)"
+        } else {
+            "elle ne s'ouvre pas avec la clé de ce poste : elle vient d'un autre centre, ou d'un autre \
+             poste (restaurez alors avec la phrase de secours de ce poste-là : --phrase), ou elle est \
+             abîmée"
+        };
+        return Err(refused(
+            "bad_backup",
+            format!(
+                "Sauvegarde {} refusée : {hint}. La base actuelle n'a pas été touchée.",
+                file.display()
+            ),
+        ));
+    }
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| damaged(e.to_string()))?;
+    if check != "ok" {
+        return Err(damaged(check));
+    }
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > crate::store::schema_version() {
+        return Err(refused(
+            "database_too_new",
+            format!(
+                "La sauvegarde {} a été faite par une version plus récente de Comptoir : installez-la \
+                 d'abord. La base actuelle n'a pas été touchée.",
+                file.display()
+            ),
+        ));
+    }
+    let journal = crate::journal::verify(&conn).map_err(|e| damaged(e.to_string()))?;
+    if let Some(broken) = &journal.broken {
+        return Err(refused(
+            "journal_broken",
+            format!(
+                "La sauvegarde {} a un journal altéré (entrée n° {} : {}) : elle n'a pas été \
+                 restaurée ; la base actuelle n'a pas été touchée.",
+                file.display(),
+                broken.seq,
+                broken.reason
+            ),
+        ));
+    }
+    let centre = crate::store::centre::load(&conn)
+        .ok()
+        .and_then(|c| Some(c.name).filter(|n| !n.trim().is_empty()));
+    // Another centre's backup does not replace a database that already has sales.
+    if let Some(live_key) = live_key.filter(|_| live.exists()) {
+        if let Some((live_centre, live_sales)) = live_identity(live, live_key) {
+            let differs = match (&live_centre, &centre) {
+                (Some(a), Some(b)) => crate::text::fold(a) != crate::text::fold(b),
+                _ => false,
+            };
+            if live_sales > 0 && differs {
+                return Err(refused(
+                    "other_centre",
+                    format!(
+                        "Cette sauvegarde est celle de « {} », pas de « {} » : elle n'a pas été \
+                         restaurée ; la base actuelle n'a pas été touchée.",
+                        centre.clone().unwrap_or_default(),
+                        live_centre.unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+    // A backup made on another machine gets this machine's key.
+    if let Some(live_key) = live_key.filter(|k| *k != key) {
+        conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
+        conn.execute_batch(&format!("PRAGMA rekey = {};", live_key_literal(live_key)))?;
+        conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+        drop(conn);
+        if !vault::key_opens(staging, live_key) {
+            return Err(damaged("changement de clé impossible".into()));
+        }
+    } else {
+        drop(conn);
+    }
+    std::fs::File::open(staging)
+        .and_then(|f| f.sync_all())
+        .map_err(|source| Error::Io {
+            path: staging.to_path_buf(),
+            source,
+        })?;
+    Ok((journal.entries, journal.last_hash, centre))
+}
+
+fn live_key_literal(key: &DbKey) -> String {
+    key.literal().to_string()
+}
+
+/// The centre name and the number of sales of the live database, if it opens.
+fn live_identity(live: &Path, key: &DbKey) -> Option<(Option<String>, i64)> {
+    let conn = Connection::open_with_flags(live, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    key.apply(&conn).ok()?;
+    let sales: i64 = conn.query_row("SELECT count(*) FROM sales", [], |r| r.get(0)).ok()?;
+    let name = crate::store::centre::load(&conn)
+        .ok()
+        .map(|c| c.name)
+        .filter(|n| !n.trim().is_empty());
+    Some((name, sales))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn names_parse_and_others_are_ignored() {
+        assert_eq!(
+            parse_name("comptoir-sauvegarde-20261123-153012.sqlite"),
+            Some(at("2026-11-23 15:30") + chrono::Duration::seconds(12))
+        );
+        assert!(parse_name("comptoir-sauvegarde-20261123-153012-2.sqlite").is_some());
+        assert!(parse_name("comptoir-sauvegarde-20261123-153012.sqlite-wal").is_none());
+        assert!(parse_name("photo.sqlite").is_none());
+        assert!(parse_name(".comptoir-sauvegarde-20261123-153012.sqlite.partiel").is_none());
+    }
+
+    #[test]
+    fn rotation_keeps_7_days_4_weeks_12_months() {
+        // Two backups a day (closing and daily) for 400 days.
+        let start = at("2025-10-20 18:00");
+        let mut times: Vec<NaiveDateTime> = (0..400)
+            .flat_map(|d| {
+                let day = start + chrono::Duration::days(d);
+                [day, day + chrono::Duration::hours(2)]
+            })
+            .collect();
+        times.reverse();
+        let keep = kept(&times);
+        let kept_times: Vec<NaiveDateTime> = times.iter().zip(&keep).filter(|(_, k)| **k).map(|(t, _)| *t).collect();
+        // The newest of each of the last 7 days, the newest of each week and month beyond.
+        assert_eq!(kept_times[0], times[0]);
+        let days: std::collections::BTreeSet<_> = kept_times.iter().map(|t| t.date()).collect();
+        assert_eq!(kept_times.len(), days.len(), "one per day at most");
+        let newest_day = times[0].date();
+        for d in 0..7 {
+            assert!(days.contains(&(newest_day - chrono::Duration::days(d))), "day -{d}");
+        }
+        let months: std::collections::BTreeSet<_> = kept_times.iter().map(|t| (t.year(), t.month())).collect();
+        assert_eq!(months.len(), 12);
+        // 7 days + at most 4 weeks + 12 months, overlapping.
+        assert!(
+            kept_times.len() <= 7 + 4 + 12 && kept_times.len() >= 12 + 3,
+            "{}",
+            kept_times.len()
+        );
+        // Nothing older than a year is kept.
+        assert!(kept_times.iter().all(|t| *t > times[0] - chrono::Duration::days(366)));
+    }
+
+    #[test]
+    fn few_backups_are_all_kept() {
+        let times = vec![at("2026-11-23 10:00"), at("2026-11-22 10:00"), at("2026-11-20 10:00")];
+        assert_eq!(kept(&times), vec![true, true, true]);
+        // Two the same day: the older one goes.
+        let times = vec![at("2026-11-23 18:00"), at("2026-11-23 10:00")];
+        assert_eq!(kept(&times), vec![true, false]);
+    }
+}

@@ -1,0 +1,140 @@
+// Data at rest: the age of the last good backup, always in the top bar (a warning past 48 h);
+// the backup folder, « Sauvegarder maintenant », restore; the recovery phrase, shown until
+// someone notes it. The core makes, checks and refuses; this file only shows.
+import { messageOf, safetyApi, type BackupRecord, type Safety } from "./api";
+import { $, el, showError, showStatus } from "./dom";
+
+const when = (at: string) => new Date(at).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
+
+function renderBar(s: Safety) {
+  const bar = $("backup");
+  bar.classList.toggle("backup-warn", s.backup.warning);
+  const h = s.backup.age_hours;
+  bar.textContent = h === null ? "Sauvegarde : aucune" : h < 1 ? "Sauvegarde : à l'instant" : h < 48 ? `Sauvegarde : il y a ${h} h` : `Sauvegarde : il y a ${Math.floor(h / 24)} j`;
+  bar.title = s.backup.message;
+}
+
+function renderPanel(s: Safety) {
+  $("backup-message").textContent = s.backup.message;
+  const facts: [string, string][] = [
+    ["Base chiffrée", s.encrypted ? "oui (clé dans le trousseau du système)" : "non"],
+    ["Dossier", s.backup.folder + (s.backup.folder_is_default ? " (sur ce poste)" : "")],
+    ["Phrase de secours", s.phrase_pending ? "pas encore notée" : "notée"],
+  ];
+  $("backup-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
+  $("backup-list").replaceChildren(
+    ...s.recent.map((b: BackupRecord) =>
+      el("li", `${when(b.made_at)} — ${b.reason} — ${Math.round(b.bytes / 1024)} Ko — ${b.journal_entries} entrées de journal — ${b.file}`),
+    ),
+  );
+}
+
+export async function refreshSafety(): Promise<Safety | null> {
+  try {
+    const s = await safetyApi.status();
+    renderBar(s);
+    renderPanel(s);
+    return s;
+  } catch (err) {
+    $("backup").textContent = "Sauvegarde : état illisible";
+    $("backup").title = messageOf(err);
+    return null;
+  }
+}
+
+/** The phrase dialog (for a manager, or the single user of a desk without profiles). */
+export async function showPhrase(quiet = false): Promise<boolean> {
+  let words: string[];
+  try {
+    words = await safetyApi.phrase();
+  } catch (err) {
+    // At start, someone who is not a manager simply does not see it.
+    if (!quiet) showError(messageOf(err));
+    return false;
+  }
+  $("phrase-words").replaceChildren(...words.map((w) => el("li", w)));
+  $("phrase-error").textContent = "";
+  $<HTMLDialogElement>("phrase-dialog").showModal();
+  $("phrase-noted").focus();
+  return true;
+}
+
+export function startSafety(openSettings: () => void) {
+  $("backup").addEventListener("click", openSettings);
+  const dlg = $<HTMLDialogElement>("phrase-dialog");
+  dlg.addEventListener("cancel", (e) => e.preventDefault());
+  $("phrase-noted").addEventListener("click", async () => {
+    try {
+      renderPanel(await safetyApi.phraseNoted());
+      dlg.close();
+      showStatus("Phrase de secours notée.");
+    } catch (err) {
+      $("phrase-error").textContent = messageOf(err);
+    }
+  });
+  $("phrase-later").addEventListener("click", () => dlg.close());
+  $("phrase-print").addEventListener("click", async () => {
+    try {
+      const job = await safetyApi.phrasePrint();
+      $("phrase-error").textContent = "";
+      showStatus(`Phrase de secours envoyée à l'imprimante ${job.printer ?? ""}.`);
+    } catch (err) {
+      $("phrase-error").textContent = messageOf(err);
+    }
+  });
+  $("phrase-show").addEventListener("click", () => void showPhrase());
+  const button = (id: string, work: () => Promise<void>) =>
+    $(id).addEventListener("click", async () => {
+      const b = $<HTMLButtonElement>(id);
+      b.disabled = true;
+      try {
+        await work();
+        showError(null);
+      } catch (err) {
+        showError(messageOf(err));
+      }
+      b.disabled = false;
+      await refreshSafety();
+    });
+  button("backup-now", async () => {
+    const made = await safetyApi.backupNow();
+    showStatus(`Sauvegarde faite et vérifiée : ${made.record.file}`);
+  });
+  button("backup-folder", async () => {
+    if (await safetyApi.chooseFolder()) showStatus("Dossier des sauvegardes enregistré.");
+  });
+  button("backup-default", async () => {
+    await safetyApi.defaultFolder();
+    showStatus("Les sauvegardes vont dans le dossier par défaut, sur ce poste.");
+  });
+  button("backup-restore", async () => {
+    // On success Comptoir starts again on the restored database.
+    await safetyApi.restore(null);
+  });
+  void refreshSafety().then((s) => {
+    if (s?.phrase_pending) void showPhrase(true);
+  });
+  setInterval(() => void refreshSafety(), 60_000);
+}
+
+/** The database is encrypted and this machine's keyring has lost its key: the phrase. */
+export function startKeyRecovery() {
+  const form = $<HTMLFormElement>("recover-form");
+  form.hidden = false;
+  const phrase = () => $<HTMLTextAreaElement>("recover-phrase").value;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await safetyApi.keyRecover(phrase());
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  $("recover-restore").addEventListener("click", async () => {
+    try {
+      await safetyApi.restore(phrase());
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+}
