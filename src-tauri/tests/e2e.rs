@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use comptoir::device::{AssetTag, DeviceState};
+use comptoir::vault::OsKeyring;
 use comptoir::{centre, demo, documents, stock, Store};
 
 /// The app is single-instance: tests that open a window must take turns.
@@ -109,7 +110,14 @@ impl Session {
     }
 
     fn click(&self, element: &str) {
-        self.call("POST", &format!("/element/{element}/click"), None);
+        // WebKitWebDriver does not scroll inner scrolling panels: bring the element into view.
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": "arguments[0].scrollIntoView({block: 'center'});", "args": [{ELEMENT: element}]})),
+        );
+        let answer = self.call("POST", &format!("/element/{element}/click"), None);
+        assert!(answer.get("error").is_none(), "the click was refused: {answer}");
     }
 
     fn script(&self, js: &str) -> Value {
@@ -123,7 +131,19 @@ impl Session {
             if let Some(v) = check(self) {
                 return v;
             }
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
+            if Instant::now() >= deadline {
+                // What the screen said, for the failure message and the artifacts.
+                let name: String = what
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c } else { '-' })
+                    .collect();
+                self.screenshot(&artifacts_dir().join(format!("timeout-{name}.png")));
+                let banners = self.script(
+                    "return ['error', 'status', 'journal-banner'].map(id => document.getElementById(id)) \
+                     .filter(e => e && !e.hidden).map(e => e.textContent).join(' | ');",
+                );
+                panic!("timed out waiting for {what} (on screen: {banners})");
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -144,6 +164,12 @@ impl Drop for Session {
     fn drop(&mut self) {
         let _ = self.http.delete(&self.base).send();
     }
+}
+
+/// The database as the app opens it: encrypted, its key in the keyring (the real Secret
+/// Service of the test command's D-Bus session).
+fn open_db(db: &Path) -> Store {
+    comptoir::vault::open(db, &OsKeyring).unwrap()
 }
 
 fn artifacts_dir() -> PathBuf {
@@ -184,8 +210,10 @@ fn launch(with_demo: bool, alter: impl FnOnce(&Path)) -> DemoWindow {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("centre.sqlite");
     if with_demo {
-        let mut store = Store::open(&db).unwrap();
+        let mut store = open_db(&db);
         demo::load(&mut store).unwrap();
+        // The recovery phrase was noted (a fresh install shows it: see the first-run test).
+        comptoir::vault::acknowledge_phrase(&mut store, "test").unwrap();
     }
     alter(&db);
     let port = free_port();
@@ -252,7 +280,7 @@ fn a_scanned_tag_opens_the_device_and_check_in_is_recorded() {
     });
     session.screenshot(&artifacts_dir().join("check-in.png"));
     // What the window did is in the database (read while the app still runs: WAL).
-    let store = Store::open(&window.db).unwrap();
+    let store = open_db(&window.db);
     let detail = stock::detail(&store, to_receive).unwrap();
     assert_eq!(detail.device.state, DeviceState::Received);
     let last = detail.history.last().unwrap();
@@ -460,7 +488,7 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
             .filter(|t| t.contains("Permanence clôturée"))
     });
 
-    let store = Store::open(&window.db).unwrap();
+    let store = open_db(&window.db);
     let sales = comptoir::pos::list_sales(&store, 100).unwrap();
     assert!(
         status.contains(&sales[0].receipt),
@@ -489,6 +517,7 @@ fn a_tampered_journal_is_a_blocking_warning_at_start() {
     // Someone edits a sale in the file, going around the triggers.
     let window = open_window(|db| {
         let conn = rusqlite::Connection::open(db).unwrap();
+        comptoir::vault::key_of(db, &OsKeyring).unwrap().apply(&conn).unwrap();
         conn.execute_batch(
             "DROP TRIGGER journal_no_update;
              UPDATE journal SET content = replace(content, '8000', '100')
@@ -531,7 +560,7 @@ fn cups_jobs(printer: &str) -> String {
 }
 
 fn set_printer(db: &Path, printer: &str) {
-    let mut store = Store::open(db).unwrap();
+    let mut store = open_db(db);
     let mut input = centre::CentreInput::from(&centre::load(&store).unwrap());
     input.printer = printer.into();
     centre::save(&mut store, &input, "test").unwrap();
@@ -544,7 +573,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     let printer = test_printer();
     let window = open_window(|db| {
         // Everything but the SIRET: the documents will say it is missing.
-        let mut store = Store::open(db).unwrap();
+        let mut store = open_db(db);
         centre::save(
             &mut store,
             &centre::CentreInput {
@@ -586,7 +615,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
         (texts.len() == 2 && texts.iter().all(|t| t.contains("envoyé à l'imprimante"))).then_some(texts)
     });
     session.screenshot(&artifacts_dir().join("documents-printed.png"));
-    let store = Store::open(&window.db).unwrap();
+    let store = open_db(&window.db);
     let receipt = comptoir::pos::list_sales(&store, 1).unwrap()[0].receipt.clone();
     assert!(rows[0].contains(&format!("Ticket de vente {receipt}")), "{rows:?}");
     assert!(rows[1].contains("Fiche de prise en main"), "{rows:?}");
@@ -660,7 +689,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
             .filter(|el| s.text(el).contains("Réglages enregistrés"))
     });
     session.screenshot(&artifacts_dir().join("settings.png"));
-    let saved = centre::load(&Store::open(&window.db).unwrap()).unwrap();
+    let saved = centre::load(&open_db(&window.db)).unwrap();
     assert_eq!(saved.siret.unwrap().as_str(), "73282932000074");
     assert_eq!(
         saved.printer.as_deref(),
@@ -861,7 +890,7 @@ fn a_persons_data_is_exported_then_erased_from_their_page() {
         s.find("#person-name").filter(|el| s.text(el).starts_with("Anonyme"))
     });
     session.screenshot(&artifacts_dir().join("privacy.png"));
-    let store = Store::open(&window.db).unwrap();
+    let store = open_db(&window.db);
     assert_eq!(
         comptoir::beneficiary::get(&store, 1).unwrap().fields.last_name,
         "Anonyme"
@@ -874,7 +903,7 @@ fn a_persons_data_is_exported_then_erased_from_their_page() {
 fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_settings() {
     let _turn = one_window();
     let window = open_window(|db| {
-        let mut store = Store::open(db).unwrap();
+        let mut store = open_db(db);
         comptoir::operators::add(&mut store, "Sophie", comptoir::operators::Role::Manager, "4821", "test").unwrap();
         comptoir::operators::add(
             &mut store,
@@ -928,7 +957,7 @@ fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_setting
         s.find("#status").filter(|e| s.text(e).contains("Réglages enregistrés"))
     });
     session.screenshot(&artifacts_dir().join("operators.png"));
-    let saved = centre::load(&Store::open(&window.db).unwrap()).unwrap();
+    let saved = centre::load(&open_db(&window.db)).unwrap();
     assert_eq!(saved.name.as_deref(), Some("Centre social des Lilas"));
 }
 
@@ -955,8 +984,30 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     session.wait_for("Sophie at the desk", |s| {
         s.find("#who").filter(|e| s.text(e) == "Poste : Sophie")
     });
+    // The database is encrypted, and its recovery phrase is shown once, to be noted.
+    let shown = session.wait_for("the recovery phrase", |s| {
+        let words = s.script(
+            "const d = document.getElementById('phrase-dialog'); \
+             return d.open ? [...document.querySelectorAll('#phrase-words li')].map(li => li.textContent) : null;",
+        );
+        words.as_array().filter(|w| w.len() == 12).cloned()
+    });
+    let key = comptoir::vault::key_of(&window.db, &OsKeyring).unwrap();
+    let expected: Vec<Value> = key.phrase().into_iter().map(Value::from).collect();
+    assert_eq!(shown, expected, "the phrase shown is the key's");
+    session.screenshot(&artifacts_dir().join("recovery-phrase.png"));
+    session.click(&session.find("#phrase-noted").unwrap());
+    session.wait_for("the phrase noted", |s| {
+        (s.script("return document.getElementById('phrase-dialog').open;") == false).then_some(())
+    });
     session.screenshot(&artifacts_dir().join("first-run.png"));
-    let store = Store::open(&window.db).unwrap();
+    let bytes = std::fs::read(&window.db).unwrap();
+    assert!(
+        !bytes.windows(6).any(|w| w == &b"Sophie"[..]) && !bytes.windows(5).any(|w| w == &b"Lilas"[..]),
+        "nothing readable in the database file"
+    );
+    let store = open_db(&window.db);
+    assert!(!comptoir::vault::phrase_pending(&store).unwrap());
     assert_eq!(
         comptoir::operators::verify(&store, "Sophie", "1221").unwrap().role,
         comptoir::operators::Role::Manager
@@ -968,4 +1019,37 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     assert!(comptoir::local::programmes_folder(&window.db)
         .join("programme-centre.toml")
         .is_file());
+}
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn the_age_of_the_last_backup_is_in_the_top_bar_and_a_backup_is_one_click() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    let bar = session.wait_for("the backup status", |s| {
+        s.find("#backup").filter(|b| s.text(b) == "Sauvegarde : aucune")
+    });
+    let warned = session.script("return document.getElementById('backup').classList.contains('backup-warn');");
+    assert_eq!(warned, true, "no backup yet: a warning");
+    session.click(&bar);
+    session.wait_for("the settings", |s| {
+        (s.script("return document.getElementById('view-settings').hidden;") == false).then_some(())
+    });
+    session.click(&session.find("#backup-now").unwrap());
+    session.wait_for("the backup made", |s| {
+        s.find("#backup").filter(|b| s.text(b) == "Sauvegarde : à l'instant")
+    });
+    let warned = session.script("return document.getElementById('backup').classList.contains('backup-warn');");
+    assert_eq!(warned, false);
+    let listed = session.wait_for("the backup listed", |s| s.find("#backup-list li").map(|li| s.text(&li)));
+    assert!(listed.contains("manuelle"), "{listed}");
+    session.screenshot(&artifacts_dir().join("backup.png"));
+    let folder = window.db.parent().unwrap().join("sauvegardes");
+    let files = comptoir::backup::list(&folder).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(
+        comptoir::vault::file_state(&files[0].path).unwrap(),
+        comptoir::vault::FileState::Encrypted
+    );
 }

@@ -325,7 +325,8 @@ async function start() {
   startPos(info);
   startSettings(info.papers);
   startSync(() => showView("settings"));
-  startSafety(() => showView("settings"));
+  // After the first-run form the page reloads: the phrase is shown then, not over the form.
+  startSafety(() => showView("settings"), !info.first_run);
   startReports(info);
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.

@@ -59,7 +59,7 @@ export async function showPhrase(quiet = false): Promise<boolean> {
   return true;
 }
 
-export function startSafety(openSettings: () => void) {
+export function startSafety(openSettings: () => void, offerPhrase: boolean) {
   $("backup").addEventListener("click", openSettings);
   const dlg = $<HTMLDialogElement>("phrase-dialog");
   dlg.addEventListener("cancel", (e) => e.preventDefault());
@@ -112,7 +112,7 @@ export function startSafety(openSettings: () => void) {
     await safetyApi.restore(null);
   });
   void refreshSafety().then((s) => {
-    if (s?.phrase_pending) void showPhrase(true);
+    if (offerPhrase && s?.phrase_pending) void showPhrase(true);
   });
   setInterval(() => void refreshSafety(), 60_000);
 }
