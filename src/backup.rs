@@ -301,6 +301,7 @@ fn copy_verified(store: &Store, partial: &Path, progress: &mut dyn FnMut(i32, i3
             },
         )
     };
+    crate::store::create_private(partial).map_err(|e| copy_failed(dir, &e.to_string(), None))?;
     {
         let mut dst = Connection::open(partial).map_err(fail)?;
         if let Some(key) = store.key() {
@@ -427,7 +428,7 @@ pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&st
                 format!("La sauvegarde {} est introuvable ou vide.", file.display()),
             ))
         }
-        FileState::Plain => {
+        FileState::Plain | FileState::Foreign => {
             return Err(refused(
                 "invalid",
                 format!("{} n'est pas une sauvegarde chiffrée de Comptoir.", file.display()),

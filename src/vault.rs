@@ -224,8 +224,10 @@ fn keyring_error(e: keyring::Error) -> Error {
 pub enum FileState {
     Missing,
     Plain,
-    /// Not a plain SQLite header: encrypted (or not a database at all).
+    /// Not a plain SQLite header, and whole pages: encrypted (or random bytes).
     Encrypted,
+    /// Neither: not a database at all (a text file, a truncated copy).
+    Foreign,
 }
 
 pub fn file_state(path: &Path) -> Result<FileState> {
@@ -250,10 +252,13 @@ pub fn file_state(path: &Path) -> Result<FileState> {
                     }
                 }
             }
+            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
             Ok(match read {
                 0 => FileState::Missing,
                 _ if &header == SQLITE_HEADER => FileState::Plain,
-                _ => FileState::Encrypted,
+                // SQLCipher writes whole pages (512 to 65,536 bytes).
+                _ if len >= 512 && len % 512 == 0 => FileState::Encrypted,
+                _ => FileState::Foreign,
             })
         }
     }
@@ -291,6 +296,10 @@ pub fn open(path: &Path, keys: &dyn KeyStore) -> Result<Store> {
             encrypt_in_place(path, &key)?;
             Store::open_with_key(path, Some(&key))
         }
+        FileState::Foreign => Err(Error::NotADatabase {
+            path: path.to_path_buf(),
+            detail: "ni une base SQLite, ni une base chiffrée".into(),
+        }),
         FileState::Encrypted => {
             let key = keys.load(path)?.ok_or_else(|| Error::Refused {
                 code: "no_key",
@@ -348,6 +357,8 @@ fn remove_leftovers(path: &Path) -> Result<()> {
             FileState::Plain => {
                 std::fs::remove_file(&copy).map_err(|source| Error::Io { path: copy, source })?;
             }
+            // Something else took the database's place: touch nothing.
+            FileState::Foreign => {}
         }
     }
     Ok(())
@@ -398,6 +409,7 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<()> {
     // 3. Export into a new encrypted file.
     let target = sibling(path, ENCRYPTING);
     let _ = std::fs::remove_file(&target);
+    crate::store::create_private(&target)?;
     key.attach(&plain, &target, "chiffree")?;
     let version: i64 = plain.pragma_query_value(None, "user_version", |r| r.get(0))?;
     plain.query_row("SELECT sqlcipher_export('chiffree')", [], |_| Ok(()))?;
@@ -475,6 +487,10 @@ pub fn recover(path: &Path, phrase: &str, keys: &dyn KeyStore) -> Result<()> {
         FileState::Plain => Err(Error::Refused {
             code: "invalid",
             message: "Cette base n'est pas chiffrée : elle n'a pas besoin de phrase de secours.".into(),
+        }),
+        FileState::Foreign => Err(Error::NotADatabase {
+            path: path.to_path_buf(),
+            detail: "ni une base SQLite, ni une base chiffrée".into(),
         }),
         FileState::Encrypted => {
             if !key_opens(path, &key) {

@@ -70,6 +70,9 @@ impl Store {
                 source,
             })?;
         }
+        if !path.exists() {
+            create_private(path)?;
+        }
         let conn = Connection::open(path).map_err(|e| not_a_database(path, e))?;
         if let Some(key) = key {
             key.apply(&conn)?;
@@ -127,7 +130,37 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
+        let found: i64 = self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > 0 && found < MIGRATION_COUNT && self.path.as_os_str() != ":memory:" {
+            self.copy_before_upgrade(found)?;
+        }
         MIGRATIONS.to_latest(&mut self.conn)?;
+        Ok(())
+    }
+
+    /// Before a newer Comptoir changes the schema: a whole copy of the database as it was
+    /// (`<file>.avant-mise-a-jour-v<N>`, encrypted with the same key), made with the online
+    /// backup API so that the WAL's content is in it. Kept until someone removes it.
+    fn copy_before_upgrade(&self, found: i64) -> Result<()> {
+        let copy = crate::vault::sibling(&self.path, &format!(".avant-mise-a-jour-v{found}"));
+        if copy.exists() {
+            return Ok(());
+        }
+        let partial = crate::vault::sibling(&self.path, &format!(".avant-mise-a-jour-v{found}.partiel"));
+        let _ = std::fs::remove_file(&partial);
+        create_private(&partial)?;
+        {
+            let mut dst = Connection::open(&partial)?;
+            if let Some(key) = &self.key {
+                key.apply(&dst)?;
+            }
+            rusqlite::backup::Backup::new(&self.conn, &mut dst)?.run_to_completion(
+                1024,
+                std::time::Duration::ZERO,
+                None,
+            )?;
+        }
+        std::fs::rename(&partial, &copy).map_err(|source| Error::Io { path: copy, source })?;
         Ok(())
     }
 
@@ -151,6 +184,19 @@ impl Store {
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
+}
+
+/// Creates an empty file that only this user can read (the people's data is in it; SQLite gives
+/// its WAL the same permissions).
+pub(crate) fn create_private(path: &Path) -> Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Reads the schema version through a read-only connection, so that a database from a newer

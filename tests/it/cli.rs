@@ -412,6 +412,10 @@ fn a_permanence_through_the_cli_and_a_tampered_journal_fails_verification() {
 
     // Someone edits the file behind Comptoir's back: the price of the first sale at 80 €.
     let conn = rusqlite::Connection::open(&db.path).unwrap();
+    comptoir::vault::key_of(&db.path, &comptoir::vault::OsKeyring)
+        .unwrap()
+        .apply(&conn)
+        .unwrap();
     let target: i64 = conn
         .query_row(
             "SELECT min(seq) FROM journal WHERE kind = 'sale' AND instr(content, '8000') > 0",

@@ -131,6 +131,15 @@ fn sales_survive_sigkill_at_random_moments() {
         seed ^= seed << 17;
         seed % n
     };
+    // How long a run takes here (start, keyring, open, sale, exit), so that kills land over
+    // the whole of it whatever the machine.
+    let started = Instant::now();
+    let info = Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .args(["--db", db.path.to_str().unwrap(), "info"])
+        .output()
+        .unwrap();
+    assert!(info.status.success(), "{}", String::from_utf8_lossy(&info.stderr));
+    let window = (started.elapsed().as_micros() as u64 * 3 / 2).max(25_000);
     let (mut killed, mut finished) = (0, 0);
     let mut tag_no = 0;
     for round in 0..200 {
@@ -156,7 +165,7 @@ fn sales_survive_sigkill_at_random_moments() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(next(25_000)));
+        std::thread::sleep(Duration::from_micros(next(window)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap(); // SIGKILL
             killed += 1;

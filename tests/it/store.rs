@@ -106,3 +106,62 @@ fn the_database_folder_is_created_when_missing() {
     Store::open(&nested).unwrap();
     assert!(nested.exists());
 }
+
+/// A database of the previous schema (the tables of the last migration removed, its version
+/// lowered), as an earlier Comptoir left it.
+fn make_previous_version(db: &TestDb) -> i64 {
+    let store = db.open();
+    let previous = comptoir::store::schema_version() - 1;
+    store
+        .conn()
+        .execute_batch(&format!(
+            "DROP TABLE key_phrase; DROP TABLE backup_settings; DROP TABLE backups; PRAGMA user_version = {previous};"
+        ))
+        .unwrap();
+    previous
+}
+
+#[test]
+fn an_upgrade_keeps_a_copy_of_the_database_as_it_was_before_migrating() {
+    let db = TestDb::new();
+    {
+        let mut store = db.open();
+        comptoir::demo::load(&mut store).unwrap();
+    }
+    let previous = make_previous_version(&db);
+    let head = comptoir::journal::verify(db.open().conn()).unwrap().last_hash;
+    // Opened by this version: migrated, after a copy.
+    let copy = db
+        .dir
+        .path()
+        .join(format!("centre.sqlite.avant-mise-a-jour-v{previous}"));
+    assert!(copy.exists(), "the copy before the upgrade");
+    let version: i64 = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, previous, "the copy is the database as it was");
+    let store = db.open();
+    let now: i64 = store
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(now, comptoir::store::schema_version());
+    assert_eq!(comptoir::journal::verify(store.conn()).unwrap().last_hash, head);
+    let copied = Store::open(&copy).unwrap();
+    assert_eq!(comptoir::journal::verify(copied.conn()).unwrap().last_hash, head);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_database_file_is_readable_by_its_user_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = TestDb::new();
+    let mut store = db.open();
+    comptoir::demo::load(&mut store).unwrap();
+    for suffix in ["", "-wal"] {
+        let path = std::path::PathBuf::from(format!("{}{suffix}", db.path.display()));
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", path.display());
+    }
+}
