@@ -81,3 +81,12 @@ umount_full_disk() {
     rmdir "$FULL_DIR" 2>/dev/null || true
   fi
 }
+
+# cargo-packager, which builds the installers from Packager.toml (the Tauri CLI does not work
+# with tauri.conf.json at the repository root: see ARCHITECTURE.md).
+need_packager() {
+  if ! cargo packager --version 2>/dev/null | grep -q "0.11.8"; then
+    say "cargo install cargo-packager"
+    cargo install cargo-packager --version 0.11.8 --locked --quiet
+  fi
+}

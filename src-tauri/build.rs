@@ -60,6 +60,7 @@ fn main() {
             "recovery_phrase_noted",
             "recovery_phrase_print",
             "key_recover",
+            "first_paint",
         ]));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

@@ -42,6 +42,9 @@ struct App {
     /// The journal's verification, made once (at the first screen's request): afterwards the
     /// chain only grows through this process's own appends.
     journal: std::sync::OnceLock<Reply<Verification>>,
+    /// When this process started, for the launch-to-first-paint figure.
+    started: std::time::Instant,
+    painted: std::sync::OnceLock<u128>,
 }
 
 /// What the UI receives when something goes wrong: a stable code and a French message.
@@ -971,6 +974,17 @@ fn key_recover(handle: tauri::AppHandle, phrase: String) -> Reply<()> {
     handle.restart();
 }
 
+/// The page has painted its first screen: the time since launch, logged once (the figure
+/// `scripts/measure-app` reads).
+#[tauri::command]
+fn first_paint(app: State<'_, App>) -> u128 {
+    *app.painted.get_or_init(|| {
+        let ms = app.started.elapsed().as_millis();
+        eprintln!("comptoir: première image {ms} ms après le lancement");
+        ms
+    })
+}
+
 /// `--db PATH` on the command line, like the CLI; else `COMPTOIR_DB`; else the OS default.
 fn database_from_args() -> PathBuf {
     let mut args = std::env::args_os().skip(1);
@@ -986,6 +1000,7 @@ fn database_from_args() -> PathBuf {
 }
 
 fn main() {
+    let started = std::time::Instant::now();
     let database = database_from_args();
     // Encrypted with the key in the OS keyring (created at first run; a plain database from an
     // earlier version is encrypted in place).
@@ -999,6 +1014,8 @@ fn main() {
         locked: std::sync::atomic::AtomicBool::new(false),
         database,
         journal: std::sync::OnceLock::new(),
+        started,
+        painted: std::sync::OnceLock::new(),
     };
     app.reload_programmes();
     // With profiles, nobody is at the desk until a PIN is entered.
@@ -1080,6 +1097,7 @@ fn main() {
             recovery_phrase_noted,
             recovery_phrase_print,
             key_recover,
+            first_paint,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

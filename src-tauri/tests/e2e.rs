@@ -47,7 +47,9 @@ struct Session {
 }
 
 impl Session {
-    fn start(port: u16, app: &Path, db: &Path) -> Session {
+    /// A session on `app`, on the database `db` (None: the app's default, in the OS app-data
+    /// folder).
+    fn start(port: u16, app: &Path, db: Option<&Path>) -> Session {
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
@@ -60,7 +62,7 @@ impl Session {
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
-            "tauri:options": {"application": app, "args": ["--db", db]}
+            "tauri:options": {"application": app, "args": db.map(|db| vec!["--db".to_string(), db.display().to_string()]).unwrap_or_default()}
         }}});
         let reply: Value = http
             .post(format!("{root}/session"))
@@ -226,7 +228,7 @@ fn launch(with_demo: bool, alter: impl FnOnce(&Path)) -> DemoWindow {
             .expect("tauri-driver not found: cargo install tauri-driver --version 2.1.0 --locked"),
     );
     let app = PathBuf::from(env!("CARGO_BIN_EXE_comptoir-app"));
-    let session = Session::start(port, &app, &db);
+    let session = Session::start(port, &app, Some(&db));
     DemoWindow {
         session,
         _driver: driver,
@@ -1052,4 +1054,130 @@ fn the_age_of_the_last_backup_is_in_the_top_bar_and_a_backup_is_one_click() {
         comptoir::vault::file_state(&files[0].path).unwrap(),
         comptoir::vault::FileState::Encrypted
     );
+}
+
+/// The package `scripts/test` built (`COMPTOIR_TEST_DEB`), installed with apt-get, as an IT
+/// volunteer would.
+fn apt_install(deb: &Path) {
+    let mut command = if is_root() {
+        Command::new("apt-get")
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("apt-get");
+        sudo
+    };
+    let out = command
+        .args(["install", "--reinstall", "-y", "-qq"])
+        .arg(deb)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "apt-get install {}: {}",
+        deb.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false)
+}
+
+/// The installed app, on its default database under `data_home` (as `XDG_DATA_HOME`).
+fn launch_installed(data_home: &Path) -> (Session, Driver) {
+    let port = free_port();
+    let driver = Driver(
+        Command::new("tauri-driver")
+            .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            .env("XDG_DATA_HOME", data_home)
+            .env_remove("COMPTOIR_DB")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver not found"),
+    );
+    (Session::start(port, Path::new("/usr/bin/comptoir-app"), None), driver)
+}
+
+#[test]
+#[ignore = "installs the .deb with apt-get and drives the installed app (run by scripts/test, which builds the package)"]
+fn the_installed_package_starts_and_a_reinstall_keeps_the_data() {
+    let _turn = one_window();
+    let deb = PathBuf::from(std::env::var("COMPTOIR_TEST_DEB").expect("COMPTOIR_TEST_DEB names the .deb to install"));
+    apt_install(&deb);
+    // What the package put in place: both programs, the menu entry in French, the icons.
+    for file in [
+        "/usr/bin/comptoir-app",
+        "/usr/bin/comptoir",
+        "/usr/share/applications/comptoir.desktop",
+        "/usr/share/icons/hicolor/128x128/apps/comptoir.png",
+    ] {
+        assert!(Path::new(file).exists(), "{file} is not installed");
+    }
+    let desktop = std::fs::read_to_string("/usr/share/applications/comptoir.desktop").unwrap();
+    assert!(desktop.contains("Comment=Stock, éligibilité"), "{desktop}");
+    assert!(desktop.contains("Exec=comptoir-app"), "{desktop}");
+
+    // A centre's data in the OS app-data folder, made with the installed CLI.
+    let home = tempfile::tempdir().unwrap();
+    let cli = |args: &[&str]| {
+        let out = Command::new("/usr/bin/comptoir")
+            .args(args)
+            .env("XDG_DATA_HOME", home.path())
+            .env_remove("COMPTOIR_DB")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "comptoir {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    cli(&["demo"]);
+    cli(&["key", "noted"]);
+    let db = home.path().join("comptoir").join("comptoir.sqlite");
+    assert!(
+        db.is_file(),
+        "the database is in the app-data folder, not beside the binary"
+    );
+    let rows = |session: &Session| {
+        session.wait_for("the demo stock", |s| {
+            let n = s.script("return document.querySelectorAll('#device-rows tr[data-tag]').length;");
+            n.as_u64().filter(|n| *n > 0)
+        })
+    };
+    let before = {
+        let (session, _driver) = launch_installed(home.path());
+        let n = rows(&session);
+        session.screenshot(&artifacts_dir().join("installed.png"));
+        n
+    };
+    // The same package over itself: the data stays.
+    apt_install(&deb);
+    {
+        let (session, _driver) = launch_installed(home.path());
+        assert_eq!(rows(&session), before, "the demo stock after the reinstall");
+    }
+    // A database from a newer Comptoir: refused with a clear message, left untouched.
+    {
+        let store = open_db(&db);
+        store.conn().execute_batch("PRAGMA user_version = 999;").unwrap();
+    }
+    let sum = std::fs::read(&db).unwrap();
+    let (session, _driver) = launch_installed(home.path());
+    let message = session.wait_for("the newer-database message", |s| {
+        s.find("#error")
+            .map(|e| s.text(&e))
+            .filter(|t| t.contains("plus récente"))
+    });
+    assert!(message.contains("installez la dernière version"), "{message}");
+    drop(session);
+    assert_eq!(std::fs::read(&db).unwrap(), sum, "the newer database was not modified");
+    let _ = comptoir::vault::KeyStore::forget(&OsKeyring, &db);
 }

@@ -194,6 +194,7 @@ export const safetyApi = {
   phraseNoted: () => invoke<Safety>("recovery_phrase_noted"),
   phrasePrint: () => invoke<PrintJob>("recovery_phrase_print"),
   keyRecover: (phrase: string) => invoke<null>("key_recover", { phrase }),
+  firstPaint: () => invoke<number>("first_paint"),
 };
 
 /** A readable French message from whatever a command threw. */

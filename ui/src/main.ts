@@ -1,7 +1,7 @@
 // The stock screen: search (scanner-friendly), filters, list, and a device's page with its
 // history and the actions the core offers. Keyboard first: a USB scanner types the tag and
 // Enter into the search box, which opens that device.
-import { api, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction } from "./api";
+import { api, safetyApi, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction } from "./api";
 import { $, el, fillSelect, rowKeys, showError, showStatus } from "./dom";
 import { startPeople, focusPeople } from "./people";
 import { startPos, focusPos } from "./pos";
@@ -338,4 +338,6 @@ async function start() {
   search.focus();
 }
 
-void start();
+// Once the first screen is on the glass (two frames: laid out, then painted), the app logs the
+// time since launch.
+void start().finally(() => requestAnimationFrame(() => requestAnimationFrame(() => void safetyApi.firstPaint())));
