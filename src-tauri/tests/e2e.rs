@@ -1088,8 +1088,15 @@ fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// The installed app's window; fields drop in order (the session closes the window before the
+/// driver stops, so that no window is left to take the next launch's place).
+struct Installed {
+    session: Session,
+    _driver: Driver,
+}
+
 /// The installed app, on its default database under `data_home` (as `XDG_DATA_HOME`).
-fn launch_installed(data_home: &Path) -> (Session, Driver) {
+fn launch_installed(data_home: &Path) -> Installed {
     let port = free_port();
     let driver = Driver(
         Command::new("tauri-driver")
@@ -1101,7 +1108,10 @@ fn launch_installed(data_home: &Path) -> (Session, Driver) {
             .spawn()
             .expect("tauri-driver not found"),
     );
-    (Session::start(port, Path::new("/usr/bin/comptoir-app"), None), driver)
+    Installed {
+        session: Session::start(port, Path::new("/usr/bin/comptoir-app"), None),
+        _driver: driver,
+    }
 }
 
 #[test]
@@ -1114,12 +1124,12 @@ fn the_installed_package_starts_and_a_reinstall_keeps_the_data() {
     for file in [
         "/usr/bin/comptoir-app",
         "/usr/bin/comptoir",
-        "/usr/share/applications/comptoir.desktop",
-        "/usr/share/icons/hicolor/128x128/apps/comptoir.png",
+        "/usr/share/applications/comptoir-app.desktop",
+        "/usr/share/icons/hicolor/128x128/apps/comptoir-app.png",
     ] {
         assert!(Path::new(file).exists(), "{file} is not installed");
     }
-    let desktop = std::fs::read_to_string("/usr/share/applications/comptoir.desktop").unwrap();
+    let desktop = std::fs::read_to_string("/usr/share/applications/comptoir-app.desktop").unwrap();
     assert!(desktop.contains("Comment=Stock, éligibilité"), "{desktop}");
     assert!(desktop.contains("Exec=comptoir-app"), "{desktop}");
 
@@ -1153,16 +1163,17 @@ fn the_installed_package_starts_and_a_reinstall_keeps_the_data() {
         })
     };
     let before = {
-        let (session, _driver) = launch_installed(home.path());
-        let n = rows(&session);
+        let window = launch_installed(home.path());
+        let session = &window.session;
+        let n = rows(session);
         session.screenshot(&artifacts_dir().join("installed.png"));
         n
     };
     // The same package over itself: the data stays.
     apt_install(&deb);
     {
-        let (session, _driver) = launch_installed(home.path());
-        assert_eq!(rows(&session), before, "the demo stock after the reinstall");
+        let window = launch_installed(home.path());
+        assert_eq!(rows(&window.session), before, "the demo stock after the reinstall");
     }
     // A database from a newer Comptoir: refused with a clear message, left untouched.
     {
@@ -1170,14 +1181,14 @@ fn the_installed_package_starts_and_a_reinstall_keeps_the_data() {
         store.conn().execute_batch("PRAGMA user_version = 999;").unwrap();
     }
     let sum = std::fs::read(&db).unwrap();
-    let (session, _driver) = launch_installed(home.path());
-    let message = session.wait_for("the newer-database message", |s| {
+    let window = launch_installed(home.path());
+    let message = window.session.wait_for("the newer-database message", |s| {
         s.find("#error")
             .map(|e| s.text(&e))
             .filter(|t| t.contains("plus récente"))
     });
     assert!(message.contains("installez la dernière version"), "{message}");
-    drop(session);
+    drop(window);
     assert_eq!(std::fs::read(&db).unwrap(), sum, "the newer database was not modified");
     let _ = comptoir::vault::KeyStore::forget(&OsKeyring, &db);
 }
