@@ -84,6 +84,7 @@ fn the_token_goes_to_the_real_keyring_and_never_to_a_file() {
         }
     }
     token::forget(&stored).unwrap();
-    let store = db.open();
+    // The CLI opened the database as the app does: encrypted, its key in the same keyring.
+    let store = db.open_encrypted();
     assert_eq!(sync::status(&store).unwrap().configured.unwrap().centre, centre);
 }
