@@ -306,7 +306,7 @@ pub fn open(path: &Path, keys: &dyn KeyStore) -> Result<Store> {
                 message: format!(
                     "La base {} est chiffrée et sa clé n'est pas dans le trousseau de ce poste \
                      (nouveau poste, ou trousseau réinitialisé). Saisissez la phrase de secours \
-                     notée à l'installation : comptoir key recover.",
+                     notée à l'installation (au démarrage de Comptoir, ou comptoir key recover).",
                     path.display()
                 ),
             })?;

@@ -152,7 +152,20 @@ impl Session {
 
     fn screenshot(&self, path: &Path) {
         use std::io::Write;
-        let b64 = self.call("GET", "/screenshot", None);
+        // A screenshot is evidence, not the test: one that fails (WebKit did not render in time)
+        // must not hide the assertion that called for it.
+        let reply = self
+            .http
+            .get(format!("{}/screenshot", self.base))
+            .send()
+            .and_then(|r| r.json::<Value>());
+        let b64 = match reply {
+            Ok(v) => v["value"].clone(),
+            Err(e) => {
+                eprintln!("no screenshot {}: {e}", path.display());
+                return;
+            }
+        };
         if let Some(data) = b64.as_str() {
             let bytes = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data).unwrap();
             std::fs::File::create(path)
@@ -1054,6 +1067,108 @@ fn the_age_of_the_last_backup_is_in_the_top_bar_and_a_backup_is_one_click() {
         comptoir::vault::file_state(&files[0].path).unwrap(),
         comptoir::vault::FileState::Encrypted
     );
+}
+
+/// The processes running `comptoir-app` on `db` (the one WebDriver started has exited after a
+/// restart; the restarted one is not the driver's).
+fn app_processes_on(db: &Path) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        let runs_app = args.first().is_some_and(|a| a.ends_with(b"comptoir-app"));
+        let on_db = args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes());
+        if runs_app && on_db {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_lost_key_is_recovered_at_start_with_the_phrase() {
+    let _turn = one_window();
+    let mut phrase = Vec::new();
+    // The keyring lost the key (a new PC, a reinstalled system): only the phrase is left.
+    let window = open_window(|db| {
+        phrase = comptoir::vault::key_of(db, &OsKeyring).unwrap().phrase();
+        comptoir::vault::KeyStore::forget(&OsKeyring, db).unwrap();
+    });
+    let session = &window.session;
+    session.wait_for("the recovery form", |s| {
+        s.find("#recover-form")
+            .filter(|_| s.script("return document.getElementById('recover-form').hidden;") == false)
+    });
+    let error = session.wait_for("the no-key message", |s| {
+        s.find("#error").map(|e| s.text(&e)).filter(|t| !t.is_empty())
+    });
+    assert!(error.contains("phrase de secours"), "{error}");
+    session.screenshot(&artifacts_dir().join("key-recovery.png"));
+    let field = session.find("#recover-phrase").unwrap();
+    let submit = session.find("#recover-form button[type=submit]").unwrap();
+
+    // A wrong phrase (the right words in the wrong order): refused in French, nothing saved.
+    let mut wrong = phrase.clone();
+    wrong.swap(0, 1);
+    session.type_keys(&field, &wrong.join(" "));
+    session.click(&submit);
+    session.wait_for("the wrong phrase refused", |s| {
+        s.find("#error")
+            .map(|e| s.text(&e))
+            .filter(|t| t.contains("Phrase de secours refusée"))
+    });
+    assert!(comptoir::vault::key_of(&window.db, &OsKeyring).is_err(), "no key saved");
+
+    // The right one, typed in capitals and without accents: the key goes back to the keyring
+    // and Comptoir starts again on the database.
+    let typed = phrase
+        .iter()
+        .map(|w| comptoir_plain(w).to_uppercase())
+        .collect::<Vec<_>>()
+        .join("  ");
+    session.script("document.getElementById('recover-phrase').value = '';");
+    session.type_keys(&field, &typed);
+    let first = app_processes_on(&window.db);
+    // The app exits under the click (it starts again): WebDriver may report the lost window.
+    let _ = session.call("POST", &format!("/element/{submit}/click"), None);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let restarted = loop {
+        let now = app_processes_on(&window.db);
+        if let Some(pid) = now.iter().find(|p| !first.contains(p)) {
+            if comptoir::vault::key_of(&window.db, &OsKeyring).is_ok() {
+                break *pid;
+            }
+        }
+        assert!(Instant::now() < deadline, "Comptoir did not start again (processes: {now:?})");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    // The restarted Comptoir stays up (it does not hand over to the exiting one) and opens the
+    // database with the key it saved.
+    std::thread::sleep(Duration::from_secs(3));
+    let alive = app_processes_on(&window.db);
+    let _ = Command::new("kill").arg(restarted.to_string()).status();
+    assert!(alive.contains(&restarted), "the restarted app exited: {alive:?}");
+    let key = comptoir::vault::key_of(&window.db, &OsKeyring).unwrap();
+    assert_eq!(key.phrase(), phrase);
+    let store = open_db(&window.db);
+    assert!(!stock::list(&store, &Default::default()).unwrap().is_empty());
+}
+
+/// A word without its accents, as someone typing on a keyboard without them would.
+fn comptoir_plain(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
 }
 
 /// The package `scripts/test` built (`COMPTOIR_TEST_DEB`), installed with apt-get, as an IT

@@ -121,6 +121,8 @@ export function startSafety(openSettings: () => void, offerPhrase: boolean) {
 export function startKeyRecovery() {
   const form = $<HTMLFormElement>("recover-form");
   form.hidden = false;
+  $("view-stock").hidden = true;
+  $<HTMLTextAreaElement>("recover-phrase").focus();
   const phrase = () => $<HTMLTextAreaElement>("recover-phrase").value;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
