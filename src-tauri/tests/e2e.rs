@@ -1074,8 +1074,12 @@ fn the_age_of_the_last_backup_is_in_the_top_bar_and_a_backup_is_one_click() {
 fn app_processes_on(db: &Path) -> Vec<u32> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
         let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
         let runs_app = args.first().is_some_and(|a| a.ends_with(b"comptoir-app"));
         let on_db = args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes());
@@ -1141,7 +1145,10 @@ fn a_lost_key_is_recovered_at_start_with_the_phrase() {
                 break *pid;
             }
         }
-        assert!(Instant::now() < deadline, "Comptoir did not start again (processes: {now:?})");
+        assert!(
+            Instant::now() < deadline,
+            "Comptoir did not start again (processes: {now:?})"
+        );
         std::thread::sleep(Duration::from_millis(100));
     };
     // The restarted Comptoir stays up (it does not hand over to the exiting one) and opens the
