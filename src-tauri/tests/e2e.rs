@@ -81,14 +81,19 @@ impl Session {
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.try_call(method, path, body).unwrap()
+    }
+
+    /// `call`, for the requests whose failure the test expects or tolerates.
+    fn try_call(&self, method: &str, path: &str, body: Option<Value>) -> reqwest::Result<Value> {
         let url = format!("{}{path}", self.base);
         let request = match method {
             "GET" => self.http.get(url),
             "DELETE" => self.http.delete(url),
             _ => self.http.post(url).json(&body.unwrap_or(json!({}))),
         };
-        let reply: Value = request.send().unwrap().json().unwrap();
-        reply["value"].clone()
+        let reply: Value = request.send()?.json()?;
+        Ok(reply["value"].clone())
     }
 
     fn find(&self, css: &str) -> Option<String> {
@@ -154,13 +159,8 @@ impl Session {
         use std::io::Write;
         // A screenshot is evidence, not the test: one that fails (WebKit did not render in time)
         // must not hide the assertion that called for it.
-        let reply = self
-            .http
-            .get(format!("{}/screenshot", self.base))
-            .send()
-            .and_then(|r| r.json::<Value>());
-        let b64 = match reply {
-            Ok(v) => v["value"].clone(),
+        let b64 = match self.try_call("GET", "/screenshot", None) {
+            Ok(v) => v,
             Err(e) => {
                 eprintln!("no screenshot {}: {e}", path.display());
                 return;
@@ -1082,7 +1082,7 @@ fn app_processes_on(db: &Path) -> Vec<u32> {
         };
         let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
         let runs_app = args.first().is_some_and(|a| a.ends_with(b"comptoir-app"));
-        let on_db = args.iter().any(|a| *a == db.as_os_str().as_encoded_bytes());
+        let on_db = args.contains(&db.as_os_str().as_encoded_bytes());
         if runs_app && on_db {
             found.push(pid);
         }
@@ -1129,14 +1129,14 @@ fn a_lost_key_is_recovered_at_start_with_the_phrase() {
     // and Comptoir starts again on the database.
     let typed = phrase
         .iter()
-        .map(|w| comptoir_plain(w).to_uppercase())
+        .map(|w| comptoir::text::fold(w).to_uppercase())
         .collect::<Vec<_>>()
         .join("  ");
     session.script("document.getElementById('recover-phrase').value = '';");
     session.type_keys(&field, &typed);
     let first = app_processes_on(&window.db);
     // The app exits under the click (it starts again): WebDriver may report the lost window.
-    let _ = session.call("POST", &format!("/element/{submit}/click"), None);
+    let _ = session.try_call("POST", &format!("/element/{submit}/click"), None);
     let deadline = Instant::now() + Duration::from_secs(20);
     let restarted = loop {
         let now = app_processes_on(&window.db);
@@ -1161,21 +1161,6 @@ fn a_lost_key_is_recovered_at_start_with_the_phrase() {
     assert_eq!(key.phrase(), phrase);
     let store = open_db(&window.db);
     assert!(!stock::list(&store, &Default::default()).unwrap().is_empty());
-}
-
-/// A word without its accents, as someone typing on a keyboard without them would.
-fn comptoir_plain(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            'à' | 'â' | 'ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' => 'i',
-            'ô' | 'ö' => 'o',
-            'ù' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            other => other,
-        })
-        .collect()
 }
 
 /// The package `scripts/test` built (`COMPTOIR_TEST_DEB`), installed with apt-get, as an IT
