@@ -3,6 +3,7 @@
 //! rotated (7 daily, 4 weekly, 12 monthly). Restore checks a backup's integrity and its
 //! journal chain on a copy before anything is replaced, and keeps the replaced database aside.
 
+use crate::operators::Actor;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Local, NaiveDateTime, Utc};
@@ -56,8 +57,9 @@ pub fn folder(store: &Store) -> Result<(PathBuf, bool)> {
 
 /// Sets the backup folder (a manager's setting); `None` goes back to the default. The folder
 /// must exist and take a file now.
-pub fn set_folder(store: &mut Store, folder: Option<&Path>, by: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn set_folder(store: &mut Store, folder: Option<&Path>, actor: &Actor) -> Result<()> {
+    let by = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     if let Some(folder) = folder {
         if !folder.is_absolute() {
             return Err(refused(

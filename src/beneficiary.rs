@@ -3,6 +3,7 @@
 //! social-security number), equipment already received, duplicates and merges. Plus the
 //! eligibility check of a stored person and its overrides.
 
+use crate::operators::Actor;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -346,7 +347,8 @@ pub struct Person {
 /// Records a new person. When one probably exists already (same phone, or same birth date and
 /// a close name), nothing is stored and the likely matches are returned in the error, unless
 /// `force` says the médiateur checked they are different people.
-pub fn add(store: &mut Store, person: &NewPerson, force: bool) -> Result<i64> {
+pub fn add(store: &mut Store, person: &NewPerson, force: bool, actor: &Actor) -> Result<i64> {
+    crate::operators::require_present(store.conn(), actor)?;
     if !force {
         let matches = likely_duplicates(store, person)?;
         if !matches.is_empty() {
@@ -357,7 +359,8 @@ pub fn add(store: &mut Store, person: &NewPerson, force: bool) -> Result<i64> {
 }
 
 /// Replaces a person's fields (a typo fixed, a new phone).
-pub fn update(store: &mut Store, id: i64, person: &NewPerson) -> Result<()> {
+pub fn update(store: &mut Store, id: i64, person: &NewPerson, actor: &Actor) -> Result<()> {
+    crate::operators::require_present(store.conn(), actor)?;
     store.with_tx(|tx| {
         people::require_active(tx, id)?;
         people::update(tx, id, person, &store::now_text())
@@ -410,10 +413,12 @@ pub fn add_proof(
     id: i64,
     kind: &str,
     issued: &str,
-    checked_by: &str,
+    actor: &Actor,
     catalogue: &Catalogue,
     today: NaiveDate,
 ) -> Result<()> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let checked_by = actor.name();
     let kind = kind.trim().to_lowercase();
     let mut errors = Vec::new();
     if !catalogue.proof_kinds.contains_key(&kind) {
@@ -475,9 +480,11 @@ pub fn add_equipment(
     kind: DeviceKind,
     date: &str,
     source: &str,
-    operator: &str,
+    actor: &Actor,
     today: NaiveDate,
 ) -> Result<()> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let date = match parse_date(date) {
         Some(d) if d <= today => d,
         _ => {
@@ -500,7 +507,9 @@ pub fn add_equipment(
 
 /// Merges `duplicate` into `keep`: proofs, equipment, overrides and publics move over, empty
 /// fields of `keep` are filled, and `duplicate` is marked merged (kept for the record).
-pub fn merge(store: &mut Store, keep: i64, duplicate: i64, operator: &str, reason: &str) -> Result<()> {
+pub fn merge(store: &mut Store, keep: i64, duplicate: i64, actor: &Actor, reason: &str) -> Result<()> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     if keep == duplicate {
         return Err(Error::InvalidFields(vec![FieldError {
             field: "duplicate",
@@ -576,11 +585,12 @@ pub fn override_decision(
     id: i64,
     programme: &str,
     reason: &str,
-    operator: &str,
+    actor: &Actor,
     on: NaiveDate,
     kind: Option<DeviceKind>,
 ) -> Result<PersonDecision> {
-    crate::operators::require_manager(store.conn(), operator)?;
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     if reason.trim().len() < 5 {
         return Err(Error::ReasonRequired(
             "Une dérogation demande une raison écrite (quelques mots au moins).".into(),

@@ -3,6 +3,7 @@
 //! into a valid value or is refused with a French reason; a missing identity never blocks a
 //! sale, it is named on the documents and in the UI (see [`CentreSettings::missing`]).
 
+use crate::operators::Actor;
 use serde::{Deserialize, Serialize};
 
 use crate::beneficiary::{parse_phone, FieldError};
@@ -307,8 +308,8 @@ pub fn load(store: &Store) -> Result<CentreSettings> {
 }
 
 /// Checks and saves the whole form; nothing is saved if a field is refused.
-pub fn save(store: &mut Store, input: &CentreInput, by: &str) -> Result<CentreSettings> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<CentreSettings> {
+    crate::operators::require_manager(store.conn(), actor)?;
     let settings = input.parse().map_err(Error::InvalidFields)?;
     let stored = CentreInput::from(&settings);
     store.with_tx(|tx| sql::save(tx, &stored))?;
@@ -316,8 +317,8 @@ pub fn save(store: &mut Store, input: &CentreInput, by: &str) -> Result<CentreSe
 }
 
 /// The logo printed at the top of documents: a PNG or JPEG image up to 1 MB.
-pub fn set_logo(store: &mut Store, bytes: &[u8], by: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn set_logo(store: &mut Store, bytes: &[u8], actor: &Actor) -> Result<()> {
+    crate::operators::require_manager(store.conn(), actor)?;
     let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -342,8 +343,8 @@ pub fn set_logo(store: &mut Store, bytes: &[u8], by: &str) -> Result<()> {
     store.with_tx(|tx| sql::set_logo(tx, media_type, bytes, &now))
 }
 
-pub fn remove_logo(store: &mut Store, by: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn remove_logo(store: &mut Store, actor: &Actor) -> Result<()> {
+    crate::operators::require_manager(store.conn(), actor)?;
     store.with_tx(|tx| sql::remove_logo(tx))
 }
 

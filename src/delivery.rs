@@ -5,6 +5,7 @@
 //! line and column; importing the same file twice changes nothing the second time. The columns
 //! are documented in README.md; `assets/samples/livraison-exemple.csv` is a sample.
 
+use crate::operators::Actor;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -378,7 +379,9 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
 
 /// Imports a delivery file into the stock, all or nothing. New devices enter as allocated:
 /// each is then checked in by scanning its tag.
-pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, operator: &str) -> crate::error::Result<ImportReport> {
+pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -> crate::error::Result<ImportReport> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let delivery = parse(bytes, file_name)?;
     store.with_tx(|tx| {
         let mut report = ImportReport {

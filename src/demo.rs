@@ -1,6 +1,7 @@
 //! The demo centre: a realistic stock (every kind, every category, every state) so that every
 //! screen has something true to show. Loading it twice changes nothing.
 
+use crate::operators::Actor;
 use serde::Serialize;
 
 use crate::device::{
@@ -367,6 +368,11 @@ const JOURNEYS: &[&[(StockAction, &str)]] = &[
 
 const OPERATORS: &[&str] = &["Amina (médiatrice)", "Julien (médiateur)", "Sophie (responsable)"];
 
+/// The demo centre's invented médiateurs, written by Comptoir itself.
+fn demo_actor(i: usize) -> Actor {
+    Actor::internal(OPERATORS[i % OPERATORS.len()])
+}
+
 /// A valid IMEI built from a 14-digit body and its Luhn check digit.
 fn demo_imei(n: usize) -> Imei {
     let body = format!("35{:012}", 209_900_000_000u64 + n as u64 * 7919);
@@ -568,7 +574,7 @@ fn load_people(store: &mut Store) -> Result<usize> {
             ..PersonInput::default()
         };
         let person = NewPerson::parse(&input, &catalogue, today).expect("demo people are valid");
-        let id = beneficiary::add(store, &person, true)?;
+        let id = beneficiary::add(store, &person, true, &demo_actor(0))?;
         for (kind, days_ago) in proofs.iter() {
             let issued = if *kind == "carte_etudiante" {
                 // The current academic year's card, dated when the year began.
@@ -588,7 +594,7 @@ fn load_people(store: &mut Store) -> Result<usize> {
                 id,
                 kind,
                 &issued.to_string(),
-                OPERATORS[id as usize % OPERATORS.len()],
+                &demo_actor(id as usize),
                 &catalogue,
                 today,
             )?;
@@ -601,7 +607,7 @@ fn load_people(store: &mut Store) -> Result<usize> {
                 *kind,
                 &date.to_string(),
                 "Vente précédente (démo)",
-                "Réseau (démo)",
+                &Actor::internal("Réseau (démo)"),
                 today,
             )?;
         }
@@ -625,7 +631,7 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
     // Inès, Samira, Océane, Mamadou, Élodie: eligible in the demo. (Martine, eligible too, is
     // left with no purchase, so that she can buy a laptop in a demonstration.)
     let buyers = [3, 5, 8, 9, 10];
-    pos::open_session(store, OPERATORS[0], Money::from_euros(20))?;
+    pos::open_session(store, &demo_actor(0), Money::from_euros(20))?;
     let mut sold = 0;
     // Samira's household already has a laptop this year: laptops go to Inès and Élodie.
     let mut laptop_buyers = [3, 10].into_iter();
@@ -657,16 +663,17 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
                 reference: None,
             }],
         };
-        pos::create_sale(store, &programmes, &caps, &request, OPERATORS[i % OPERATORS.len()])?;
+        pos::create_sale(store, &programmes, &caps, &request, &demo_actor(i))?;
         sold += 1;
     }
     let expected = pos::x_report(store)?.expected;
-    pos::close_session(store, OPERATORS[2], expected, "")?;
+    pos::close_session(store, &demo_actor(2), expected, "")?;
     Ok(sold)
 }
 
 /// Loads the demo centre into `store`, unless it is already there.
-pub fn load(store: &mut Store) -> Result<DemoReport> {
+pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
+    crate::operators::require_present(store.conn(), actor)?;
     let people_created = load_people(store)?;
     let all = devices();
     if devices::by_tag(store.conn(), &all[0].tag)?.is_some() {

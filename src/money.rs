@@ -14,7 +14,7 @@ use crate::text::parse_decimal;
 pub struct Money(i64);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("« {0} » n'est pas un montant en euros valide (exemples : 80, 80,00 ou 79,50 €)")]
+#[error("« {0} » n'est pas un montant en euros valide (exemples : 80, 80,00 ou 79,50 € ; au plus 1 000 000,00 €)")]
 pub struct MoneyParseError(pub String);
 
 impl Money {
@@ -32,11 +32,21 @@ impl Money {
         self.0
     }
 
+    /// The largest amount a person may type (a till never sees more; sums of such amounts
+    /// cannot overflow).
+    pub const MAX_TYPED: Money = Money(1_000_000_00);
+
     pub fn parse(input: &str) -> Result<Self, MoneyParseError> {
         let trimmed = input.trim().trim_end_matches('€').trim_end_matches("EUR").trim();
         parse_decimal(trimmed, 2)
+            .filter(|cents| cents.abs() <= Self::MAX_TYPED.0)
             .map(Money)
             .ok_or_else(|| MoneyParseError(input.trim().to_string()))
+    }
+
+    /// The sum of `amounts`, or `None` when it would overflow.
+    pub fn total(amounts: impl IntoIterator<Item = Money>) -> Option<Money> {
+        amounts.into_iter().try_fold(Money::ZERO, Money::checked_add)
     }
 
     pub fn checked_add(self, other: Money) -> Option<Money> {
@@ -99,7 +109,7 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_money() {
-        for bad in ["", "abc", "80,001", "8O", "1,2,3", "€"] {
+        for bad in ["", "abc", "80,001", "8O", "1,2,3", "€", "92233720368547758,07", "1000000,01"] {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

@@ -2,6 +2,7 @@
 //! solidarity price, and credit notes. Every act is one transaction that also appends its
 //! journal entry; a refused act writes nothing.
 
+use crate::operators::Actor;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -48,7 +49,8 @@ pub fn register_identity(store: &Store) -> Result<(String, String)> {
 }
 
 /// Sets the centre or register code: 1 to 8 letters and digits.
-pub fn set_register_identity(store: &mut Store, key: &str, value: &str) -> Result<()> {
+pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &Actor) -> Result<()> {
+    crate::operators::require_present(store.conn(), actor)?;
     let value = value.trim().to_uppercase();
     if ![CENTRE_CODE, REGISTER_CODE].contains(&key) {
         return Err(refused(
@@ -99,7 +101,9 @@ fn report(conn: &rusqlite::Connection, session: SessionInfo) -> Result<CashRepor
     let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
     let mut expected = by_method.clone();
     let cash = expected.entry(PaymentMethod::Cash).or_default();
-    *cash = Money::from_cents(cash.cents() + session.float.cents());
+    *cash = cash
+        .checked_add(session.float)
+        .ok_or_else(|| refused("invalid", "Les montants de cette permanence dépassent ce qu'une caisse peut compter."))?;
     Ok(CashReport {
         session,
         sales,
@@ -127,7 +131,9 @@ fn require_open(conn: &rusqlite::Connection) -> Result<SessionInfo> {
 }
 
 /// Opens a permanence with its cash float.
-pub fn open_session(store: &mut Store, operator: &str, float: Money) -> Result<SessionInfo> {
+pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<SessionInfo> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     if float.cents() < 0 {
         return Err(refused("invalid", "le fond de caisse ne peut pas être négatif"));
     }
@@ -166,11 +172,12 @@ pub fn x_report(store: &Store) -> Result<CashReport> {
 /// difference is recorded, never hidden, and needs a comment.
 pub fn close_session(
     store: &mut Store,
-    operator: &str,
+    actor: &Actor,
     counted: BTreeMap<PaymentMethod, Money>,
     comment: &str,
 ) -> Result<CashReport> {
-    crate::operators::require_manager(store.conn(), operator)?;
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     let z = store.with_tx(|tx| {
         let session = require_open(tx)?;
         let mut z = report(tx, session)?;
@@ -452,8 +459,10 @@ pub fn create_sale(
     programmes: &[Programme],
     caps: &LegalCaps,
     request: &SaleRequest,
-    operator: &str,
+    actor: &Actor,
 ) -> Result<SaleRecord> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     if let Some(receipt) = sql::sale_by_uuid(store.conn(), &request.uuid.to_string())? {
         return sale(store, &receipt);
     }
@@ -616,15 +625,16 @@ pub fn create_sale(
             format!("Aucun paiement pour un total de {total}."),
         ));
     }
-    let paid = Money::from_cents(request.payments.iter().map(|p| p.amount.cents()).sum());
-    let cash = Money::from_cents(
+    let paid = Money::total(request.payments.iter().map(|p| p.amount))
+        .ok_or_else(|| refused("invalid", "La somme des paiements est trop grande."))?;
+    let cash = Money::total(
         request
             .payments
             .iter()
             .filter(|p| p.method == PaymentMethod::Cash)
-            .map(|p| p.amount.cents())
-            .sum(),
-    );
+            .map(|p| p.amount),
+    )
+    .ok_or_else(|| refused("invalid", "La somme des paiements est trop grande."))?;
     if request.payments.iter().any(|p| p.amount.cents() <= 0) {
         return Err(refused(
             "payment_mismatch",
@@ -810,9 +820,10 @@ pub fn cancel_sale(
     reason: &str,
     refund: PaymentMethod,
     defective: bool,
-    operator: &str,
+    actor: &Actor,
 ) -> Result<CreditNote> {
-    crate::operators::require_manager(store.conn(), operator)?;
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     let original = sale(store, receipt)?;
     if original.fully_cancelled() {
         return Err(refused(
@@ -957,8 +968,9 @@ fn period_bounds(period: Period, date: chrono::NaiveDate) -> (chrono::NaiveDate,
 }
 
 /// Closes the period containing `date`. A period not yet begun, or already closed, is refused.
-pub fn close_period(store: &mut Store, period: Period, date: chrono::NaiveDate, operator: &str) -> Result<Closing> {
-    crate::operators::require_manager(store.conn(), operator)?;
+pub fn close_period(store: &mut Store, period: Period, date: chrono::NaiveDate, actor: &Actor) -> Result<Closing> {
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     let (start, end, key) = period_bounds(period, date);
     if start > crate::local::today() {
         return Err(refused("invalid", format!("La période « {key} » n'a pas commencé.")));

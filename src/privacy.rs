@@ -8,6 +8,7 @@
 //! stay as they were. The names are zeroed on disk (`secure_delete`, search index compacted,
 //! WAL truncated).
 
+use crate::operators::Actor;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -37,8 +38,8 @@ pub fn retention_months(store: &Store) -> Result<u32> {
 }
 
 /// Sets the retention period: 1 to 120 months.
-pub fn set_retention_months(store: &mut Store, months: u32, by: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn set_retention_months(store: &mut Store, months: u32, actor: &Actor) -> Result<()> {
+    crate::operators::require_manager(store.conn(), actor)?;
     if !(1..=120).contains(&months) {
         return Err(refused(
             "invalid",
@@ -85,7 +86,9 @@ pub struct PurgeReport {
 
 /// Anonymises everyone with no contact since the retention period (or only lists them with
 /// `dry_run`). A contact on the cutoff day itself keeps the person.
-pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, operator: &str) -> Result<PurgeReport> {
+pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, actor: &Actor) -> Result<PurgeReport> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let months = retention_months(store)?;
     let cutoff = today
         .checked_sub_months(chrono::Months::new(months))
@@ -145,8 +148,9 @@ pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, operator: &str)
 
 /// Erasure on request: the person is anonymised now, journaled with who and why. The reason
 /// must not repeat the person's name (the journal is kept for good).
-pub fn erase(store: &mut Store, id: i64, reason: &str, operator: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), operator)?;
+pub fn erase(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> Result<()> {
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     let person = beneficiary::get(store, id)?;
     if sql::is_anonymised(store.conn(), id)? {
         return Err(refused(

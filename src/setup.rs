@@ -80,7 +80,8 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
     })?;
     let path = programmes_folder.join(&file_name);
     std::fs::write(&path, content.as_bytes()).map_err(|source| Error::Io { path, source })?;
-    centre::save(store, &input.centre, "installation")?;
-    operators::add(store, &input.manager, Role::Manager, &input.pin, "installation")?;
+    let installer = operators::Actor::internal("installation");
+    centre::save(store, &input.centre, &installer)?;
+    operators::add(store, &input.manager, Role::Manager, &input.pin, &installer)?;
     Ok(programme)
 }

@@ -1,6 +1,7 @@
 //! The centre's stock: listing and searching devices, a device's detail and history, and every
 //! change of state (check-in, put on sale, defect, return), each recorded with when, who, why.
 
+use crate::operators::Actor;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -241,9 +242,11 @@ pub fn change_state(
     store: &mut Store,
     tag: &AssetTag,
     action: StockAction,
-    operator: &str,
+    actor: &Actor,
     reason: &str,
 ) -> Result<Device> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     if is_point_of_sale_action(action) {
         return Err(ParseError::msg(format!(
             "« {} » se fait depuis la caisse, pas depuis le stock",
@@ -345,7 +348,9 @@ pub(crate) fn insert_new(
 }
 
 /// Enters one device by hand (no delivery file), as received: the person has it in hand.
-pub fn add_by_hand(store: &mut Store, device: &NewDevice, operator: &str) -> Result<Device> {
+pub fn add_by_hand(store: &mut Store, device: &NewDevice, actor: &Actor) -> Result<Device> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     store.with_tx(|tx| {
         if devices::by_tag(tx, &device.tag)?.is_some() {
             return Err(ParseError::msg(format!("l'identifiant {} existe déjà dans le stock", device.tag)).into());

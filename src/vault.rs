@@ -8,6 +8,7 @@
 //! key stretching. A plain database from an earlier version is migrated in place: a copy first,
 //! the encrypted file verified against the plain one, the plain file removed only then.
 
+use crate::operators::Actor;
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -232,6 +233,20 @@ pub enum FileState {
 
 pub fn file_state(path: &Path) -> Result<FileState> {
     let mut header = [0u8; 16];
+    // A folder, a device or a pipe is never opened (reading a pipe would wait forever).
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::NotADatabase {
+                path: path.to_path_buf(),
+                detail: if meta.is_dir() {
+                    "c'est un dossier. Donnez le chemin d'un fichier de base (par exemple comptoir.sqlite dans ce dossier).".into()
+                } else {
+                    "ce n'est pas un fichier ordinaire (périphérique ou tube) ; Comptoir n'y touche pas.".into()
+                },
+            })
+        }
+        _ => {}
+    }
     match std::fs::File::open(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileState::Missing),
         Err(source) => Err(Error::Io {
@@ -285,6 +300,24 @@ pub fn open(path: &Path, keys: &dyn KeyStore) -> Result<Store> {
             Store::open_with_key(path, Some(&key))
         }
         FileState::Plain => {
+            // Only Comptoir's own plain database (an earlier version's) is encrypted in place;
+            // another program's SQLite file, or the hub's, is left exactly as it is.
+            match crate::store::plain_schema(path)? {
+                crate::store::PlainSchema::Comptoir(_) => {}
+                crate::store::PlainSchema::Newer(found) => {
+                    return Err(Error::DatabaseTooNew {
+                        path: path.to_path_buf(),
+                        found,
+                        supported: crate::store::schema_version(),
+                    })
+                }
+                crate::store::PlainSchema::Foreign => {
+                    return Err(Error::NotADatabase {
+                        path: path.to_path_buf(),
+                        detail: "c'est une base SQLite d'une autre application (ses tables ne sont pas celles de Comptoir). Elle n'a pas été modifiée ; vérifiez le chemin donné à --db.".into(),
+                    })
+                }
+            }
             let key = match keys.load(path)? {
                 Some(key) => key,
                 None => {
@@ -511,14 +544,15 @@ pub fn phrase_pending(store: &Store) -> Result<bool> {
 
 /// The recovery phrase of the open database, for a manager (or the single user of a desk
 /// without profiles).
-pub fn recovery_phrase(store: &Store, keys: &dyn KeyStore, by: &str) -> Result<Vec<String>> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn recovery_phrase(store: &Store, keys: &dyn KeyStore, actor: &Actor) -> Result<Vec<String>> {
+    crate::operators::require_manager(store.conn(), actor)?;
     Ok(key_of(store.path(), keys)?.phrase())
 }
 
 /// Someone noted the phrase: it is no longer shown at start.
-pub fn acknowledge_phrase(store: &mut Store, by: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn acknowledge_phrase(store: &mut Store, actor: &Actor) -> Result<()> {
+    let by = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
     crate::store::vault::acknowledge(store, by)
 }
 

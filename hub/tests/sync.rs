@@ -337,7 +337,7 @@ fn a_hub_answering_500_garbage_a_truncated_body_or_nothing_is_retried_and_nothin
         let (url, hits) = broken_hub(reply);
         let mut client = Client::new(HubConfig::parse(&url, "C01").unwrap(), "x".repeat(32))
             .unwrap()
-            .with_timeout(Duration::from_millis(700))
+            .with_timeout(Duration::from_millis(700), Duration::from_millis(700))
             .unwrap();
         client.attempts = 3;
         client.backoff = Duration::from_millis(10);

@@ -15,6 +15,7 @@ mod receipt;
 mod recovery;
 mod reports;
 
+use crate::operators::Actor;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -309,7 +310,9 @@ fn file_name(stem: &str, reference: &str, copy: u32) -> String {
 
 /// The receipt of a sale, A4 or 80 mm roll (`None`: the paper chosen in the settings). The
 /// first issue is the original; every later one a numbered, journaled copy.
-pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, operator: &str) -> Result<Document> {
+pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, actor: &Actor) -> Result<Document> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let facts = receipt_facts(store, receipt)?;
     receipt_from(store, facts, paper, operator)
 }
@@ -366,7 +369,9 @@ fn onboarding_from(facts: &ReceiptFacts) -> Option<Document> {
 }
 
 /// A credit note, by its number.
-pub fn credit_note(store: &mut Store, number: &str, operator: &str) -> Result<Document> {
+pub fn credit_note(store: &mut Store, number: &str, actor: &Actor) -> Result<Document> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let mut facts = CreditNoteFacts::load(store, number)?;
     facts.copy = issue(store, DocumentKind::CreditNote, &facts.note.number, operator)?;
     let missing = facts.receipt.seller.missing();
@@ -384,7 +389,9 @@ pub fn credit_note(store: &mut Store, number: &str, operator: &str) -> Result<Do
 
 /// A closing report: `reference` is a permanence number (its Z report once closed, else its X
 /// report), or a period closing key (`day:2026-11-22`, `month:2026-11`, `year:2026`).
-pub fn closing(store: &mut Store, reference: &str, operator: &str) -> Result<Document> {
+pub fn closing(store: &mut Store, reference: &str, actor: &Actor) -> Result<Document> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let reference = reference.trim();
     let mut facts = ClosingFacts::load(store, reference)?;
     let final_report = facts.is_final();
@@ -427,7 +434,9 @@ pub fn missing_notice(missing: &[&str]) -> Option<String> {
 
 /// What a family takes home after a sale, in one action: the receipt (on the paper chosen in
 /// the settings) and, when the sale holds a computer, a phone or a tablet, its onboarding sheet.
-pub fn after_sale(store: &mut Store, receipt: &str, operator: &str) -> Result<Vec<Document>> {
+pub fn after_sale(store: &mut Store, receipt: &str, actor: &Actor) -> Result<Vec<Document>> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
     let facts = receipt_facts(store, receipt)?;
     let sheet = onboarding_from(&facts);
     let mut made = vec![receipt_from(store, facts, None, operator)?];
@@ -505,8 +514,9 @@ pub fn person_export(store: &Store, data: &crate::privacy::PersonExport) -> Resu
 
 /// The recovery phrase on paper, for a manager. Never kept in the documents folder: whoever
 /// prints it writes it to a temporary file and removes it once printed.
-pub fn recovery_sheet(store: &Store, keys: &dyn crate::vault::KeyStore, operator: &str) -> Result<Document> {
-    let words = crate::vault::recovery_phrase(store, keys, operator)?;
+pub fn recovery_sheet(store: &Store, keys: &dyn crate::vault::KeyStore, actor: &Actor) -> Result<Document> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let words = crate::vault::recovery_phrase(store, keys, actor)?;
     let seller = Seller::load(store)?;
     let today = crate::local::today().format("%d/%m/%Y").to_string();
     let canvas = recovery::render_recovery_sheet(&seller, &words, &store.path().display().to_string(), &today);

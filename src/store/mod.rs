@@ -32,6 +32,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0007_privacy.sql"),
     include_str!("../../migrations/0008_operators.sql"),
     include_str!("../../migrations/0009_backups.sql"),
+    include_str!("../../migrations/0010_pins.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
@@ -235,6 +236,81 @@ fn check_not_newer(path: &Path, key: Option<&DbKey>) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// What a plain (unencrypted) SQLite file holds, seen before Comptoir changes anything in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlainSchema {
+    /// Comptoir's own tables, at this schema version (at most ours).
+    Comptoir(i64),
+    /// Comptoir's tables at a version this build does not know.
+    Newer(i64),
+    /// Another program's database (or an empty one): never to be changed by Comptoir.
+    Foreign,
+}
+
+/// The tables Comptoir's migrations make up to `version`.
+fn tables_at(version: i64) -> Result<std::collections::BTreeSet<String>> {
+    let conn = Connection::open_in_memory()?;
+    for sql in MIGRATION_SQL.iter().take(version.max(0) as usize) {
+        conn.execute_batch(sql)?;
+    }
+    table_names(&conn)
+}
+
+fn table_names(conn: &Connection) -> Result<std::collections::BTreeSet<String>> {
+    let mut stmt = conn.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?;
+    let names = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(names.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Reads a plain SQLite file's schema through an immutable, read-only connection (no lock, no
+/// journal, no shared-memory file: the file and its folder stay as they were), and says whether
+/// it is Comptoir's: a `user_version` Comptoir wrote and exactly the tables its migrations made.
+pub fn plain_schema(path: &Path) -> Result<PlainSchema> {
+    let uri = format!("file:{}?immutable=1", uri_path(path));
+    let conn = Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| not_a_database(path, e))?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| not_a_database(path, e))?;
+    let found = table_names(&conn).map_err(|_| Error::NotADatabase {
+        path: path.to_path_buf(),
+        detail: "son schéma ne se lit pas".into(),
+    })?;
+    Ok(if version < 1 {
+        PlainSchema::Foreign
+    } else if version <= MIGRATION_COUNT {
+        if found == tables_at(version)? {
+            PlainSchema::Comptoir(version)
+        } else {
+            PlainSchema::Foreign
+        }
+    } else if tables_at(MIGRATION_COUNT)?.is_subset(&found) {
+        PlainSchema::Newer(version)
+    } else {
+        PlainSchema::Foreign
+    })
+}
+
+/// A path as an SQLite URI's path: absolute, with the characters a URI reserves escaped.
+fn uri_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for c in absolute.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            '\\' => out.push('/'),
+            c => out.push(c),
+        }
+    }
+    if cfg!(windows) && !out.starts_with('/') {
+        out.insert(0, '/');
+    }
+    out
 }
 
 fn not_a_database(path: &Path, e: rusqlite::Error) -> Error {

@@ -13,6 +13,7 @@
 pub mod protocol;
 pub mod token;
 
+use crate::operators::Actor;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -85,8 +86,8 @@ pub fn config(store: &Store) -> Result<Option<HubConfig>> {
 
 /// Sets the hub and the centre. A different hub or centre starts over from the first change
 /// (`reset`): a cursor belongs to one hub.
-pub fn set_config(store: &mut Store, config: &HubConfig, by: &str) -> Result<()> {
-    crate::operators::require_manager(store.conn(), by)?;
+pub fn set_config(store: &mut Store, config: &HubConfig, actor: &Actor) -> Result<()> {
+    crate::operators::require_manager(store.conn(), actor)?;
     let previous = self::config(store)?;
     store.with_tx(|tx| {
         if previous.as_ref() != Some(config) {
@@ -171,11 +172,22 @@ impl Client {
         })
     }
 
+    /// A client for a person who waits (« Synchroniser », « Tester la connexion », `comptoir
+    /// sync`): a silent hub is given up within 20 s (two tries of at most 8 s, connection
+    /// included), where the background worker tries four times 30 s.
+    pub fn foreground(config: HubConfig, token: String) -> Result<Client> {
+        let mut client = Client::new(config, token)?.with_timeout(Duration::from_secs(4), Duration::from_secs(8))?;
+        client.attempts = 2;
+        client.backoff = Duration::from_millis(500);
+        Ok(client)
+    }
+
     /// A client whose every request waits at most `timeout` (tests of a silent hub).
-    pub fn with_timeout(mut self, timeout: Duration) -> Result<Client> {
+    pub fn with_timeout(mut self, connect: Duration, timeout: Duration) -> Result<Client> {
         self.http = reqwest::blocking::Client::builder()
-            .connect_timeout(timeout)
+            .connect_timeout(connect)
             .timeout(timeout)
+            .user_agent(concat!("comptoir/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
         Ok(self)

@@ -1,0 +1,264 @@
+//! `comptoir`: the command line over the same core as the app. Every command takes `--json`
+//! for machine-readable output on stdout; errors go to stderr with a non-zero exit code. Each
+//! command group lives in its own file, owns its arguments and its output format, and calls
+//! the core's workflow layer (`comptoir::desk`) and services; no rule is written here.
+
+mod centre;
+mod documents;
+mod network;
+mod output;
+mod people;
+mod pos;
+mod privacy;
+mod safety;
+mod stock;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use comptoir::desk;
+use comptoir::operators::Actor;
+use comptoir::{backup, demo, local, Error, Store};
+
+pub(crate) use output::output;
+
+#[derive(Parser)]
+#[command(
+    name = "comptoir",
+    version,
+    about = "Comptoir : stock, éligibilité et ventes solidaires d'un centre",
+    disable_help_subcommand = true,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    help_template = output::HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE"
+)]
+pub(crate) struct Cli {
+    /// Base de données à utiliser (sinon COMPTOIR_DB, sinon le dossier de données de l'OS).
+    #[arg(long, global = true, value_name = "CHEMIN")]
+    db: Option<PathBuf>,
+
+    /// Sortie JSON sur stdout (erreurs en JSON sur stderr).
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Le profil qui agit (son code PIN est lu dans COMPTOIR_PIN, sinon sur l'entrée standard).
+    /// Sans profil sur ce poste : le nom inscrit dans l'historique (sinon COMPTOIR_OPERATOR,
+    /// sinon l'utilisateur du système).
+    #[arg(long, global = true, value_name = "NOM")]
+    operator: Option<String>,
+
+    /// Détaille sur la sortie d'erreur ce que fait Comptoir (journal de fonctionnement).
+    #[arg(short = 'v', long = "verbeux", alias = "verbose", global = true)]
+    verbose: bool,
+
+    /// Affiche l'aide.
+    #[arg(short = 'h', long = "aide", alias = "help", global = true, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+
+    /// Affiche la version.
+    #[arg(short = 'V', long = "version", action = clap::ArgAction::Version)]
+    version: Option<bool>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+enum Command {
+    /// Remplit la base avec un centre de démonstration (sans effet s'il y est déjà).
+    Demo,
+    /// Le stock du centre.
+    #[command(subcommand)]
+    Stock(stock::StockCommand),
+    /// Les personnes accompagnées (bénéficiaires).
+    #[command(subcommand)]
+    Beneficiary(people::BeneficiaryCommand),
+    /// L'éligibilité d'une personne aux programmes.
+    #[command(subcommand)]
+    Eligibility(people::EligibilityCommand),
+    /// Les programmes (conventions) : liste, vérification d'un fichier.
+    #[command(subcommand)]
+    Programme(people::ProgrammeCommand),
+    /// Diagnostic des besoins : quels appareils conviennent, et lesquels sont en stock.
+    Diagnostic(people::DiagnosticArgs),
+    /// La permanence (session de caisse) : ouverture, rapport X, clôture.
+    #[command(subcommand)]
+    Session(pos::SessionCommand),
+    /// Les ventes : encaisser, annuler par un avoir, lister, afficher.
+    #[command(subcommand)]
+    Sale(pos::SaleCommand),
+    /// Le journal inaltérable.
+    #[command(subcommand)]
+    Journal(pos::JournalCommand),
+    /// Clôture journalière, mensuelle ou annuelle (totaux, grand total perpétuel).
+    Closing(pos::ClosingArgs),
+    /// Identité de ce poste dans les numéros de ticket (centre_code, register_code).
+    Register(pos::RegisterArgs),
+    /// Les documents : ticket de vente, fiche de prise en main, avoir, rapport de clôture.
+    #[command(subcommand)]
+    Document(documents::DocumentCommand),
+    /// Les réglages du centre (association, SIRET, aide, impression).
+    #[command(subcommand)]
+    Centre(centre::CentreCommand),
+    /// Les bilans pour les financeurs (agrégés, sans nom).
+    #[command(subcommand)]
+    Report(privacy::ReportCommand),
+    /// Les profils des médiateurs et responsables (code PIN).
+    #[command(subcommand)]
+    Operator(centre::OperatorCommand),
+    /// Les données personnelles (RGPD) : conservation, accès, effacement, registre, notice.
+    #[command(subcommand)]
+    Privacy(privacy::PrivacyCommand),
+    /// Le hub du réseau : adresse, centre, jeton, test de connexion.
+    #[command(subcommand)]
+    Hub(network::HubCommand),
+    /// Synchronise avec le hub (un tour : envoi puis réception), ou affiche l'état.
+    Sync {
+        #[command(subcommand)]
+        command: Option<network::SyncCommand>,
+    },
+    /// Où est la base de données, et quel schéma elle a.
+    Info,
+    /// Les sauvegardes : maintenant, liste, dossier, restauration.
+    #[command(subcommand)]
+    Backup(safety::BackupCommand),
+    /// La clé de chiffrement de la base : phrase de secours, récupération sur un autre poste.
+    #[command(subcommand)]
+    Key(safety::KeyCommand),
+}
+
+/// Who acts on this run: asked for only when an act needs it (reading never asks for a PIN).
+pub(crate) struct Who {
+    operator: Option<String>,
+    actor: Option<Actor>,
+}
+
+impl Who {
+    /// The profile of `--operator` with its PIN (COMPTOIR_PIN, else the first line of stdin),
+    /// or the single user of an install without profiles.
+    pub fn get(&mut self, store: &mut Store) -> Result<Actor, Error> {
+        if let Some(actor) = &self.actor {
+            return Ok(actor.clone());
+        }
+        let label = local::operator_name(self.operator.clone());
+        let actor = desk::actor_from_pin(store, self.operator.as_deref(), &label, output::read_pin)?;
+        tracing::info!(role = ?actor.role(), "acteur vérifié");
+        self.actor = Some(actor.clone());
+        Ok(actor)
+    }
+}
+
+pub fn main() -> ExitCode {
+    output::quiet_broken_pipe();
+    let cli = match output::parse_french::<Cli>() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
+    let json = cli.json;
+    comptoir::logging::init_cli(cli.verbose);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::debug!(code = err.code(), "commande refusée");
+            output::error(json, err.code(), &err.to_string());
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Error> {
+    let path = local::database_path(cli.db);
+    let json = cli.json;
+    // These work without opening the database (its key may be what is missing).
+    let who = &mut Who {
+        operator: cli.operator,
+        actor: None,
+    };
+    let command = match cli.command {
+        Command::Key(safety::KeyCommand::Recover) => return safety::recover(&path, json),
+        Command::Backup(safety::BackupCommand::Restore { file, phrase }) => {
+            return safety::restore(&path, &file, phrase, json, who)
+        }
+        command => command,
+    };
+    let mut store = desk::open(&path, &comptoir::vault::OsKeyring)?;
+    let store = &mut store;
+    let db = path.as_path();
+    match command {
+        Command::Key(cmd) => safety::key(store, cmd, json, who),
+        Command::Backup(cmd) => safety::backup(store, cmd, json, who),
+        Command::Info => info(store, db, json),
+        Command::Demo => {
+            let actor = who.get(store)?;
+            let report = demo::load(store, &actor)?;
+            let path = db.display();
+            output(json, &report, || {
+                if report.already_loaded {
+                    format!("Le centre de démonstration est déjà dans {path}.")
+                } else {
+                    format!(
+                        "Centre de démonstration chargé : {} appareils, {} personnes et {} ventes dans {path}.",
+                        report.devices_created, report.people_created, report.sales_recorded,
+                    )
+                }
+            });
+            Ok(())
+        }
+        Command::Stock(cmd) => stock::run(store, cmd, json, who),
+        Command::Beneficiary(cmd) => people::beneficiary(store, db, cmd, json, who),
+        Command::Eligibility(cmd) => people::eligibility(store, db, cmd, json, who),
+        Command::Programme(cmd) => people::programme(store, db, cmd, json),
+        Command::Diagnostic(args) => people::diagnostic(store, args, json),
+        Command::Session(cmd) => pos::session(store, cmd, json, who),
+        Command::Sale(cmd) => pos::sale(store, db, cmd, json, who),
+        Command::Journal(cmd) => pos::journal(store, cmd, json),
+        Command::Closing(args) => pos::closing(store, args, json, who),
+        Command::Register(args) => pos::register(store, args, json, who),
+        Command::Document(cmd) => documents::run(store, db, cmd, json, who),
+        Command::Centre(cmd) => centre::run(store, cmd, json, who),
+        Command::Operator(cmd) => centre::operator(store, cmd, json, who),
+        Command::Report(cmd) => privacy::report(store, db, cmd, json),
+        Command::Privacy(cmd) => privacy::run(store, cmd, json, who),
+        Command::Hub(cmd) => network::hub(store, cmd, json, who),
+        Command::Sync { command } => network::sync(store, command, json),
+    }
+}
+
+fn info(store: &Store, db: &std::path::Path, json: bool) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct Info {
+        database: String,
+        schema_version: i64,
+        encrypted: bool,
+        recovery_phrase_pending: bool,
+        backup: backup::Status,
+    }
+    let info = Info {
+        database: db.display().to_string(),
+        schema_version: comptoir::store::schema_version(),
+        encrypted: store.key().is_some(),
+        recovery_phrase_pending: comptoir::vault::phrase_pending(store)?,
+        backup: backup::status(store, chrono::Utc::now())?,
+    };
+    output(json, &info, || {
+        format!(
+            "Base de données : {} (chiffrée : {})\nSchéma : {}\n{}{}",
+            info.database,
+            if info.encrypted { "oui" } else { "non" },
+            info.schema_version,
+            info.backup.message,
+            if info.recovery_phrase_pending {
+                "\nLa phrase de secours n'a pas encore été notée : comptoir key phrase"
+            } else {
+                ""
+            }
+        )
+    });
+    Ok(())
+}

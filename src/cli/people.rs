@@ -1,0 +1,426 @@
+//! `comptoir beneficiary`, `eligibility`, `programme` and `diagnostic`: the people, their
+//! eligibility, the programmes, and the needs questionnaire.
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use comptoir::beneficiary::{self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary};
+use comptoir::device::DeviceKind;
+use comptoir::diagnostic::{self, Answers, Place, ScreenWish, Use};
+use comptoir::eligibility::fr_date;
+use comptoir::programme::{LegalCaps, Programme};
+use comptoir::{desk, local, Error, Store};
+
+use super::output::output;
+use super::Who;
+
+#[derive(clap::Args)]
+pub(crate) struct DiagnosticArgs {
+    /// Usage (plusieurs possibles) : administrative, job_search, studies, video_calls, office, creative, leisure.
+    #[arg(long = "use", value_parser = Use::parse, required = true)]
+    uses: Vec<Use>,
+    /// home, on_the_move ou both.
+    #[arg(long, value_parser = Place::parse)]
+    place: Place,
+    /// small, medium ou large.
+    #[arg(long, value_parser = ScreenWish::parse)]
+    screen: ScreenWish,
+    /// Premier appareil de la personne.
+    #[arg(long)]
+    first_device: bool,
+}
+
+pub(crate) fn programme(store: &Store, db: &Path, cmd: ProgrammeCommand, json: bool) -> Result<(), Error> {
+    match cmd {
+        ProgrammeCommand::List => {
+            let programmes = desk::programmes(store, db)?;
+            output(json, &programmes, || {
+                programmes
+                    .iter()
+                    .map(|p| {
+                        let publics: Vec<&str> = p.publics.values().map(|x| x.label.as_str()).collect();
+                        format!(
+                            "{} — {} (financeur : {}) du {}{} ; publics : {}",
+                            p.id,
+                            p.name,
+                            p.funder,
+                            fr_date(p.start),
+                            p.end.map(|e| format!(" au {}", fr_date(e))).unwrap_or_default(),
+                            publics.join(", ")
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        ProgrammeCommand::Check { file } => {
+            let p = Programme::load(&file, &LegalCaps::shipped())?;
+            output(json, &p, || {
+                format!("« {} » est valide : programme {} ({}).", file.display(), p.id, p.name)
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn diagnostic(store: &Store, args: DiagnosticArgs, json: bool) -> Result<(), Error> {
+    let advice = diagnostic::advise(
+        store,
+        &Answers {
+            uses: args.uses,
+            place: args.place,
+            screen: args.screen,
+            first_device: args.first_device,
+        },
+    )?;
+    output(json, &advice, || {
+        let mut lines = vec!["Appareils conseillés :".to_string()];
+        for s in &advice.suggestions {
+            let cats: Vec<&str> = s.categories.iter().map(|c| c.code()).collect();
+            lines.push(format!(
+                "  {} (catégories {}) : {}",
+                s.kind.label(),
+                cats.join(", "),
+                s.why.join(" ; ")
+            ));
+        }
+        lines.push(format!("En stock ({}) :", advice.devices.len()));
+        lines.extend(advice.devices.iter().map(|d| {
+            format!(
+                "  {} {} {} ({})",
+                d.tag,
+                d.brand,
+                d.model,
+                d.category.map(|c| c.code()).unwrap_or("—")
+            )
+        }));
+        lines.join("\n")
+    });
+    Ok(())
+}
+
+#[derive(Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per run
+pub(crate) enum BeneficiaryCommand {
+    /// Enregistre une personne (affiche son numéro).
+    Add {
+        #[arg(long)]
+        last_name: String,
+        #[arg(long)]
+        first_name: String,
+        /// AAAA-MM-JJ ou JJ/MM/AAAA.
+        #[arg(long)]
+        birth_date: Option<String>,
+        /// Le foyer : les personnes d'un même foyer partagent les limites « par foyer ».
+        #[arg(long)]
+        household: Option<String>,
+        #[arg(long)]
+        postcode: Option<String>,
+        #[arg(long)]
+        commune: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// ccas, france_travail, mission_locale, service_social, caf, association, autre.
+        #[arg(long)]
+        prescriber: Option<String>,
+        /// Public (plusieurs possibles), p. ex. rsa, demandeur_emploi, etudiant.
+        #[arg(long = "public", required = true)]
+        publics: Vec<String>,
+        /// Date à laquelle l'information RGPD a été donnée.
+        #[arg(long)]
+        rgpd_informed_on: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// Créer même si une personne semblable existe (après vérification).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Enregistre un justificatif vu (jamais de copie).
+    Proof {
+        id: i64,
+        #[arg(long)]
+        kind: String,
+        /// Date figurant sur le document.
+        #[arg(long)]
+        issued: String,
+    },
+    /// Enregistre un équipement déjà reçu (ailleurs ou avant Comptoir).
+    Equipment {
+        id: i64,
+        #[arg(long, value_parser = DeviceKind::parse)]
+        kind: DeviceKind,
+        #[arg(long)]
+        date: String,
+        #[arg(long, default_value = "")]
+        source: String,
+    },
+    /// Cherche par nom (accents, casse et fautes de frappe tolérés), téléphone ou foyer.
+    Search { text: String },
+    /// Tout ce qui est enregistré sur une personne.
+    Show { id: i64 },
+    /// Fusionne une fiche en double dans la fiche à garder (responsable).
+    Merge {
+        keep: i64,
+        duplicate: i64,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum EligibilityCommand {
+    /// Décision (éligible, non éligible, à vérifier) et ses raisons.
+    Check {
+        id: i64,
+        /// Un seul programme (identifiant ou nom) ; par défaut tous.
+        #[arg(long)]
+        programme: Option<String>,
+        /// Date de la vérification (par défaut : aujourd'hui).
+        #[arg(long)]
+        on: Option<String>,
+        /// Type d'appareil demandé (pour les limites de fréquence).
+        #[arg(long, value_parser = DeviceKind::parse)]
+        kind: Option<DeviceKind>,
+    },
+    /// Dérogation d'un responsable, avec une raison écrite.
+    Override {
+        id: i64,
+        #[arg(long)]
+        programme: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long, value_parser = DeviceKind::parse)]
+        kind: Option<DeviceKind>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ProgrammeCommand {
+    /// Les programmes actifs (le programme par défaut et ceux du dossier programmes/).
+    List,
+    /// Vérifie un fichier de programme (ligne et raison de chaque erreur).
+    Check { file: PathBuf },
+}
+
+
+pub(crate) fn beneficiary(
+    store: &mut Store,
+    db: &std::path::Path,
+    cmd: BeneficiaryCommand,
+    json: bool,
+    who: &mut Who,
+) -> Result<(), Error> {
+    let today = local::today();
+    match cmd {
+        BeneficiaryCommand::Add {
+            last_name,
+            first_name,
+            birth_date,
+            household,
+            postcode,
+            commune,
+            phone,
+            email,
+            prescriber,
+            publics,
+            rgpd_informed_on,
+            notes,
+            force,
+        } => {
+            let catalogue = Catalogue::of(&desk::programmes(store, db)?);
+            let input = PersonInput {
+                last_name,
+                first_name,
+                birth_date,
+                phone,
+                email,
+                postcode,
+                commune,
+                household,
+                prescriber,
+                publics,
+                rgpd_informed_on,
+                notes,
+            };
+            let person = NewPerson::parse(&input, &catalogue, today).map_err(Error::InvalidFields)?;
+            let actor = who.get(store)?;
+            let id = beneficiary::add(store, &person, force, &actor)?;
+            output(json, &serde_json::json!({"id": id}), || format!("{id}"));
+        }
+        BeneficiaryCommand::Proof {
+            id,
+            kind,
+            issued,
+        } => {
+            let catalogue = Catalogue::of(&desk::programmes(store, db)?);
+            // Who saw the proof is who records it (proved by the PIN).
+            let actor = who.get(store)?;
+            beneficiary::add_proof(store, id, &kind, &issued, &actor, &catalogue, today)?;
+            let person = beneficiary::get(store, id)?;
+            output(json, &person, || {
+                format!(
+                    "Justificatif enregistré pour {} {}.",
+                    person.fields.first_name, person.fields.last_name
+                )
+            });
+        }
+        BeneficiaryCommand::Equipment { id, kind, date, source } => {
+            let actor = who.get(store)?;
+            beneficiary::add_equipment(store, id, kind, &date, &source, &actor, today)?;
+            let person = beneficiary::get(store, id)?;
+            output(json, &person, || {
+                format!(
+                    "Équipement enregistré pour {} {}.",
+                    person.fields.first_name, person.fields.last_name
+                )
+            });
+        }
+        BeneficiaryCommand::Search { text } => {
+            let found = beneficiary::search(store, &text, 50)?;
+            output(json, &found, || people_table(&found));
+        }
+        BeneficiaryCommand::Show { id } => {
+            let person = beneficiary::get(store, id)?;
+            output(json, &person, || show_person(&person));
+        }
+        BeneficiaryCommand::Merge {
+            keep,
+            duplicate,
+            reason,
+        } => {
+            let actor = who.get(store)?;
+            beneficiary::merge(store, keep, duplicate, &actor, &reason)?;
+            let person = beneficiary::get(store, keep)?;
+            output(json, &person, || {
+                format!("Fiche n° {duplicate} fusionnée dans la fiche n° {keep}.")
+            });
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn eligibility(
+    store: &mut Store,
+    db: &std::path::Path,
+    cmd: EligibilityCommand,
+    json: bool,
+    who: &mut Who,
+) -> Result<(), Error> {
+    let mut programmes = desk::programmes(store, db)?;
+    match cmd {
+        EligibilityCommand::Check {
+            id,
+            programme,
+            on,
+            kind,
+        } => {
+            if let Some(wanted) = programme {
+                let folded = comptoir::text::fold(&wanted);
+                programmes.retain(|p| p.id == wanted || comptoir::text::fold(&p.name) == folded);
+                if programmes.is_empty() {
+                    return Err(Error::InvalidFields(vec![beneficiary::FieldError {
+                        field: "programme",
+                        message: format!("programme « {wanted} » inconnu (voir : comptoir programme list)"),
+                    }]));
+                }
+            }
+            let decision = beneficiary::check(store, &programmes, id, desk::parse_day(on.as_deref())?, kind)?;
+            output(json, &decision, || show_decision(&decision));
+        }
+        EligibilityCommand::Override {
+            id,
+            programme,
+            reason,
+            on,
+            kind,
+        } => {
+            let actor = who.get(store)?;
+            let decision = beneficiary::override_decision(
+                store,
+                &programmes,
+                id,
+                &programme,
+                &reason,
+                &actor,
+                desk::parse_day(on.as_deref())?,
+                kind,
+            )?;
+            output(json, &decision, || {
+                format!("Dérogation enregistrée.\n{}", show_decision(&decision))
+            });
+        }
+    }
+    Ok(())
+}
+
+fn people_table(people: &[PersonSummary]) -> String {
+    let mut out = String::new();
+    for p in people {
+        out.push_str(&format!("{p}\n"));
+    }
+    out.push_str(&format!("{} personne(s)", people.len()));
+    out
+}
+
+fn show_person(p: &Person) -> String {
+    let f = &p.fields;
+    let mut lines = vec![format!("n° {} — {} {}", p.id, f.last_name, f.first_name)];
+    if let Some(into) = p.merged_into {
+        lines.push(format!("Fiche fusionnée dans la fiche n° {into}"));
+    }
+    let mut field = |label: &str, value: Option<String>| {
+        if let Some(v) = value {
+            lines.push(format!("{label} : {v}"));
+        }
+    };
+    field("Née ou né le", f.birth_date.map(fr_date));
+    field("Téléphone", f.phone.clone());
+    field("E-mail", f.email.clone());
+    field(
+        "Commune",
+        match (&f.postcode, &f.commune) {
+            (Some(p), Some(c)) => Some(format!("{p} {c}")),
+            (p, c) => p.clone().or(c.clone()),
+        },
+    );
+    field("Foyer", f.household.clone());
+    field("Prescripteur", f.prescriber.map(|p| p.label().to_string()));
+    field("Publics", Some(f.publics.join(", ")));
+    field("Information RGPD donnée le", f.rgpd_informed_on.map(fr_date));
+    lines.push("Justificatifs vus :".into());
+    lines.extend(
+        p.proofs
+            .iter()
+            .map(|x| format!("  {} du {} (vérifié par {})", x.kind, fr_date(x.issued), x.checked_by)),
+    );
+    if !p.equipment.is_empty() {
+        lines.push("Équipements reçus :".into());
+        lines.extend(
+            p.equipment
+                .iter()
+                .map(|e| format!("  {} le {} ({})", e.kind.label(), fr_date(e.date), e.source)),
+        );
+    }
+    lines.join("\n")
+}
+
+fn show_decision(d: &PersonDecision) -> String {
+    let mut lines = vec![format!("{} le {}", d.decision.decision.label(), fr_date(d.on))];
+    lines.extend(d.decision.reasons.iter().map(|r| format!("  - {}", r.message)));
+    for o in &d.overrides {
+        lines.push(format!(
+            "  Dérogation ({}) par {} le {} : {}",
+            o.programme,
+            o.operator,
+            comptoir::text::format_timestamp(&o.at),
+            o.reason
+        ));
+    }
+    lines.join("\n")
+}
+

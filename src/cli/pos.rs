@@ -1,0 +1,383 @@
+//! `comptoir session`, `sale`, `journal`, `closing` and `register`: the point of sale.
+
+use std::path::Path;
+
+use clap::Subcommand;
+
+use comptoir::device::DeviceKind;
+use comptoir::eligibility::fr_date;
+use comptoir::money::Money;
+use comptoir::pos::{self, CashReport, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest};
+use comptoir::programme::LegalCaps;
+use comptoir::{desk, journal, Error, Store};
+
+use super::output::{note, output};
+use super::Who;
+
+#[derive(clap::Args)]
+pub(crate) struct ClosingArgs {
+    /// day, month ou year.
+    #[arg(value_parser = pos::Period::parse)]
+    period: pos::Period,
+    /// Un jour de la période (par défaut : aujourd'hui).
+    #[arg(long)]
+    date: Option<String>,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct RegisterArgs {
+    /// Code du centre (ex. C03).
+    #[arg(long)]
+    centre: Option<String>,
+    /// Code de la caisse sur ce poste (ex. R1) : différent sur chaque poste du centre.
+    #[arg(long)]
+    register: Option<String>,
+}
+
+pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &mut Who) -> Result<(), Error> {
+    let report = match cmd {
+        SessionCommand::Open { float } => {
+            let actor = who.get(store)?;
+            let session = pos::open_session(store, &actor, float)?;
+            pos::x_report(store).map(|r| CashReport { session, ..r })?
+        }
+        SessionCommand::Report => pos::x_report(store)?,
+        SessionCommand::Close { counted, comment } => {
+            let actor = who.get(store)?;
+            let closed = desk::close_session(store, &actor, counted.into_iter().collect(), &comment)?;
+            match (&closed.backup.file, &closed.backup.error) {
+                (Some(file), _) => note(&format!("Sauvegarde faite : {file}")),
+                (None, Some(e)) => note(&format!("Attention : {e}")),
+                _ => {}
+            }
+            closed.report
+        }
+    };
+    output(json, &report, || show_report(&report));
+    Ok(())
+}
+
+pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
+    match cmd {
+        JournalCommand::Verify => {
+            let v = journal::verify(store.conn())?;
+            output(json, &v, || v.message());
+            if !v.is_intact() {
+                return Err(Error::Refused {
+                    code: "journal_broken",
+                    message: v.message(),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn closing(store: &mut Store, args: ClosingArgs, json: bool, who: &mut Who) -> Result<(), Error> {
+    let day = desk::parse_day(args.date.as_deref())?;
+    let actor = who.get(store)?;
+    let closing = pos::close_period(store, args.period, day, &actor)?;
+    output(json, &closing, || {
+        let mut lines = vec![
+            format!(
+                "Clôture {} ({} au {})",
+                closing.key,
+                fr_date(closing.start),
+                fr_date(closing.end)
+            ),
+            format!(
+                "{} vente(s) : {} ; {} avoir(s) : {} ; net {}",
+                closing.sales, closing.sales_total, closing.credit_notes, closing.credit_total, closing.net
+            ),
+        ];
+        lines.extend(closing.by_method.iter().map(|(m, v)| format!("  {} : {v}", m.label())));
+        lines.extend(closing.by_programme.iter().map(|(p, v)| format!("  Programme {p} : {v}")));
+        lines.push(format!("Grand total perpétuel : {}", closing.grand_total));
+        lines.join("\n")
+    });
+    Ok(())
+}
+
+pub(crate) fn register(store: &mut Store, args: RegisterArgs, json: bool, who: &mut Who) -> Result<(), Error> {
+    if let Some(c) = args.centre {
+        let actor = who.get(store)?;
+        pos::set_register_identity(store, pos::CENTRE_CODE, &c, &actor)?;
+    }
+    if let Some(r) = args.register {
+        let actor = who.get(store)?;
+        pos::set_register_identity(store, pos::REGISTER_CODE, &r, &actor)?;
+    }
+    let (centre, register) = pos::register_identity(store)?;
+    let value = serde_json::json!({"centre_code": centre, "register_code": register});
+    output(json, &value, || {
+        format!("Centre {centre}, caisse {register} : tickets {centre}-{register}-AAAA-NNNNNN")
+    });
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SessionCommand {
+    /// Ouvre la permanence avec le fond de caisse.
+    Open {
+        #[arg(long, value_parser = Money::parse, default_value = "0")]
+        float: Money,
+    },
+    /// Rapport X : ce que la caisse devrait contenir, à tout moment.
+    Report,
+    /// Clôture : montants comptés par moyen de paiement (ex. --counted cash=120.00).
+    Close {
+        #[arg(long = "counted", value_parser = parse_counted)]
+        counted: Vec<(PaymentMethod, Money)>,
+        /// Explication d'un écart (obligatoire s'il y en a un).
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SaleCommand {
+    /// Encaisse une vente (affiche le numéro de ticket).
+    Create {
+        #[arg(long)]
+        beneficiary: Option<i64>,
+        /// Étiquette d'un appareil (plusieurs possibles).
+        #[arg(long = "device")]
+        devices: Vec<String>,
+        /// Article compté TYPE:QUANTITÉ, ex. sim:1 (carte SIM), recharge:2, accessoire:1.
+        #[arg(long = "item", value_parser = parse_item)]
+        items: Vec<(DeviceKind, u32)>,
+        /// Prix, dans l'ordre des appareils puis des articles (sinon le minimum de la fourchette).
+        #[arg(long = "price", value_parser = Money::parse)]
+        prices: Vec<Money>,
+        /// Paiement MOYEN:MONTANT[:RÉFÉRENCE], ex. cash:80.00, card:40.00:TPE123 (plusieurs possibles).
+        #[arg(long = "payment", value_parser = parse_payment)]
+        payments: Vec<SalePayment>,
+        #[arg(long)]
+        programme: Option<String>,
+    },
+    /// Annule une vente par un avoir.
+    Cancel {
+        receipt: String,
+        /// Une seule ligne (1 = la première) au lieu de toute la vente.
+        #[arg(long)]
+        line: Option<usize>,
+        #[arg(long)]
+        reason: String,
+        /// Moyen de remboursement.
+        #[arg(long, value_parser = PaymentMethod::parse, default_value = "cash")]
+        refund: PaymentMethod,
+        /// L'appareil revient défectueux (SAV) plutôt qu'en vente.
+        #[arg(long)]
+        defective: bool,
+    },
+    /// Les dernières ventes.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Une vente.
+    Show { receipt: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum JournalCommand {
+    /// Recalcule la chaîne ; code de sortie non nul si elle est rompue.
+    Verify,
+}
+
+fn parse_counted(s: &str) -> Result<(PaymentMethod, Money), String> {
+    let (method, amount) = s
+        .split_once('=')
+        .ok_or("format attendu : MOYEN=MONTANT, ex. cash=120.00")?;
+    Ok((
+        PaymentMethod::parse(method).map_err(|e| e.message)?,
+        Money::parse(amount).map_err(|e| e.to_string())?,
+    ))
+}
+
+fn parse_item(s: &str) -> Result<(DeviceKind, u32), String> {
+    let (kind, quantity) = s.split_once(':').unwrap_or((s, "1"));
+    let kind = DeviceKind::parse(kind).map_err(|e| e.message)?;
+    let quantity = quantity
+        .trim()
+        .parse()
+        .map_err(|_| format!("quantité « {quantity} » : un nombre entier"))?;
+    Ok((kind, quantity))
+}
+
+fn parse_payment(s: &str) -> Result<SalePayment, String> {
+    let mut parts = s.splitn(3, ':');
+    let method = PaymentMethod::parse(parts.next().unwrap_or("")).map_err(|e| e.message)?;
+    let amount = Money::parse(parts.next().ok_or("format attendu : MOYEN:MONTANT, ex. cash:80.00")?)
+        .map_err(|e| e.to_string())?;
+    let reference = parts.next().map(str::to_string).filter(|r| !r.is_empty());
+    Ok(SalePayment {
+        method,
+        amount,
+        reference,
+    })
+}
+
+
+pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, who: &mut Who) -> Result<(), Error> {
+    match cmd {
+        SaleCommand::Create {
+            beneficiary,
+            devices,
+            items,
+            prices,
+            payments,
+            programme,
+        } => {
+            let programmes = desk::programmes(store, db)?;
+            let mut prices = prices.into_iter();
+            let request = SaleRequest {
+                uuid: uuid::Uuid::now_v7(),
+                person_id: beneficiary,
+                programme,
+                devices: devices
+                    .into_iter()
+                    .map(|tag| DeviceRequest {
+                        tag,
+                        price: prices.next(),
+                    })
+                    .collect(),
+                items: items
+                    .into_iter()
+                    .map(|(kind, quantity)| ItemRequest {
+                        kind,
+                        quantity,
+                        unit_price: prices.next(),
+                    })
+                    .collect(),
+                payments,
+            };
+            let actor = who.get(store)?;
+            let sale = pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, &actor)?;
+            output(json, &sale, || sale.receipt.clone());
+        }
+        SaleCommand::Cancel {
+            receipt,
+            line,
+            reason,
+            refund,
+            defective,
+        } => {
+            let actor = who.get(store)?;
+            let note = pos::cancel_sale(store, &receipt, line, &reason, refund, defective, &actor)?;
+            output(json, &note, || {
+                format!(
+                    "Avoir {} : annule le ticket n° {} ({}).",
+                    note.number, note.cancels, note.amount
+                )
+            });
+        }
+        SaleCommand::List { limit } => {
+            let sales = pos::list_sales(store, limit)?;
+            output(json, &sales, || {
+                let mut lines: Vec<String> = sales
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}  {}  {}{}",
+                            s.receipt,
+                            comptoir::text::format_timestamp(&s.at),
+                            s.total,
+                            s.cancelled_by
+                                .as_ref()
+                                .map(|c| format!("  (annulée : avoir {c})"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                lines.push(format!("{} vente(s)", sales.len()));
+                lines.join("\n")
+            });
+        }
+        SaleCommand::Show { receipt } => {
+            let sale = pos::sale(store, &receipt)?;
+            output(json, &sale, || show_sale(&sale));
+        }
+    }
+    Ok(())
+}
+
+fn show_sale(s: &SaleRecord) -> String {
+    let mut lines = vec![format!(
+        "Ticket {} du {} (par {})",
+        s.receipt,
+        comptoir::text::format_timestamp(&s.at),
+        s.operator
+    )];
+    if let Some(p) = s.person_id {
+        lines.push(format!(
+            "Personne n° {p}{}",
+            s.programme
+                .as_ref()
+                .map(|p| format!(", programme {p}"))
+                .unwrap_or_default()
+        ));
+    }
+    for l in &s.lines {
+        lines.push(format!(
+            "  {} {}{} × {} = {}",
+            l.kind.label(),
+            l.label,
+            l.tag.as_ref().map(|t| format!(" [{t}]")).unwrap_or_default(),
+            l.quantity,
+            Money::from_cents(l.unit_price.cents() * l.quantity as i64)
+        ));
+    }
+    lines.push(format!("Total : {}", s.total));
+    for p in &s.payments {
+        lines.push(format!(
+            "  {} : {}{}",
+            p.method.label(),
+            p.amount,
+            p.reference.as_ref().map(|r| format!(" ({r})")).unwrap_or_default()
+        ));
+    }
+    if s.change() != Money::ZERO {
+        lines.push(format!("Rendu : {}", s.change()));
+    }
+    if let Some(c) = &s.cancelled_by {
+        lines.push(format!("Annulée par l'avoir {c}"));
+    }
+    lines.join("\n")
+}
+
+fn show_report(r: &CashReport) -> String {
+    let title = if r.session.closed_at.is_some() {
+        "Clôture (Z)"
+    } else {
+        "Rapport X"
+    };
+    let mut lines = vec![
+        format!(
+            "{title} — permanence ouverte le {} par {} (fond de caisse {})",
+            comptoir::text::format_timestamp(&r.session.opened_at),
+            r.session.opened_by,
+            r.session.float
+        ),
+        format!(
+            "{} vente(s) pour {}, {} avoir(s)",
+            r.sales, r.sales_total, r.credit_notes
+        ),
+    ];
+    for (method, expected) in &r.expected {
+        let mut line = format!("  {} : attendu {expected}", method.label());
+        if let (Some(counted), Some(diff)) = (&r.counted, &r.differences) {
+            line.push_str(&format!(
+                ", compté {}, écart {}",
+                counted.get(method).copied().unwrap_or_default(),
+                diff.get(method).copied().unwrap_or_default()
+            ));
+        }
+        lines.push(line);
+    }
+    if let Some(c) = &r.comment {
+        lines.push(format!("Commentaire : {c}"));
+    }
+    lines.join("\n")
+}
+

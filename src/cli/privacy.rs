@@ -1,0 +1,187 @@
+//! `comptoir report` and `privacy`: the funders' reports (aggregates, no name) and personal
+//! data (retention, access, erasure, register, notice).
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use comptoir::{desk, documents, local, Error, Store};
+
+use super::output::output;
+use super::Who;
+
+pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: bool) -> Result<(), Error> {
+    let ReportCommand::Programme {
+        name,
+        from,
+        to,
+        pdf,
+        csv,
+    } = command;
+    let programmes = desk::programmes(store, db)?;
+    let programme = comptoir::reports::find_programme(&programmes, &name)?;
+    let report = comptoir::reports::build(
+        store,
+        programme,
+        desk::parse_day(Some(&from))?,
+        desk::parse_day(Some(&to))?,
+    )?;
+    if let Some(file) = &csv {
+        documents::write_file(file, &comptoir::reports::to_csv(&report))?;
+    }
+    if let Some(file) = &pdf {
+        documents::write_file(file, &documents::funder_report(store, &report)?.pdf)?;
+    }
+    output(json, &report, || {
+        let mut lines = vec![
+            format!(
+                "{} ({}) du {} au {}",
+                report.programme,
+                report.funder,
+                report.from.format("%d/%m/%Y"),
+                report.to.format("%d/%m/%Y")
+            ),
+            format!(
+                "{} vente(s), {} personne(s) équipée(s), {} appareil(s)",
+                report.sales,
+                report.people.text(),
+                report.devices_total.text()
+            ),
+        ];
+        for p in &report.publics {
+            lines.push(format!(
+                "  {} : {}{}",
+                p.label,
+                p.people.text(),
+                p.target.map(|t| format!(" / objectif {t}")).unwrap_or_default()
+            ));
+        }
+        lines.push(format!(
+            "Encaissé {} (dont financeur {}), avoirs {}, net {}",
+            report.takings_total, report.funder_part, report.credit_total, report.net
+        ));
+        for f in [&pdf, &csv].into_iter().flatten() {
+            lines.push(format!("Écrit : {}", f.display()));
+        }
+        lines.join("\n")
+    });
+    Ok(())
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ReportCommand {
+    /// Le bilan d'un programme sur une période : PDF (avec graphique) et/ou CSV pour tableur.
+    Programme {
+        /// Identifiant ou nom du programme (comptoir programme list).
+        name: String,
+        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
+        #[arg(long)]
+        from: String,
+        /// Dernier jour, inclus.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+}
+
+
+#[derive(Subcommand)]
+pub(crate) enum PrivacyCommand {
+    /// Anonymise les personnes sans contact depuis la durée de conservation.
+    Purge {
+        /// Liste sans rien modifier.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Exporte tout ce qui est enregistré sur une personne (JSON et PDF lisible).
+    Export {
+        id: i64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Efface (anonymise) une personne à sa demande ; inscrit au journal.
+    Erase {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// La durée de conservation, en mois (24 par défaut).
+    Retention { months: Option<u32> },
+    /// Le registre : chaque donnée enregistrée, pourquoi, combien de temps.
+    Register,
+    /// La notice d'information (article 13), en PDF.
+    Notice {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+
+pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &mut Who) -> Result<(), Error> {
+    use comptoir::privacy;
+    match command {
+        PrivacyCommand::Purge { dry_run } => {
+            let actor = who.get(store)?;
+            let report = privacy::purge(store, local::today(), dry_run, &actor)?;
+            output(json, &report, || {
+                format!(
+                    "{} personne(s) sans contact depuis le {} ({} mois){}",
+                    report.people.len(),
+                    report.cutoff.format("%d/%m/%Y"),
+                    report.retention_months,
+                    if report.dry_run {
+                        " : rien n'a été modifié (--dry-run)."
+                    } else {
+                        " : anonymisée(s)."
+                    }
+                )
+            });
+        }
+        PrivacyCommand::Export { id, out } => {
+            let (json_file, pdf) = privacy::export_to(store, id, &out)?;
+            let value = serde_json::json!({"json": json_file, "pdf": pdf});
+            output(json, &value, || {
+                format!("Écrit : {} et {}", json_file.display(), pdf.display())
+            });
+        }
+        PrivacyCommand::Erase { id, reason } => {
+            let actor = who.get(store)?;
+            privacy::erase(store, id, &reason, &actor)?;
+            output(json, &serde_json::json!({"erased": id}), || {
+                format!("Fiche n° {id} anonymisée ; ses achats restent, sans nom.")
+            });
+        }
+        PrivacyCommand::Retention { months } => {
+            if let Some(m) = months {
+                let actor = who.get(store)?;
+                privacy::set_retention_months(store, m, &actor)?;
+            }
+            let m = privacy::retention_months(store)?;
+            output(json, &serde_json::json!({"retention_months": m}), || {
+                format!("Durée de conservation : {m} mois après le dernier contact.")
+            });
+        }
+        PrivacyCommand::Register => {
+            let register = privacy::register(privacy::retention_months(store)?);
+            output(json, &register, || {
+                register
+                    .iter()
+                    .map(|e| format!("{} ({}) — {} — {}", e.data, e.fields, e.purpose, e.retention))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+        PrivacyCommand::Notice { out } => {
+            let doc = documents::notice(store)?;
+            documents::write_file(&out, &doc.pdf)?;
+            output(json, &serde_json::json!({"path": out}), || {
+                format!("Notice écrite : {}", out.display())
+            });
+        }
+    }
+    Ok(())
+}
+

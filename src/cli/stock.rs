@@ -1,0 +1,179 @@
+//! `comptoir stock`: import a delivery file, list, show, and the stock screen's moves.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+
+use comptoir::device::{AssetTag, Category, DeviceKind, DeviceState, StockAction};
+use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
+use comptoir::{delivery, Error, Store};
+
+use super::output::{output, pad};
+use super::Who;
+
+#[derive(Subcommand)]
+pub(crate) enum StockCommand {
+    /// Importe un fichier de livraison CSV (tout ou rien).
+    Import { file: PathBuf },
+    /// Liste les appareils, avec filtres et recherche.
+    List {
+        #[arg(long, value_parser = DeviceKind::parse)]
+        kind: Option<DeviceKind>,
+        #[arg(long, value_parser = DeviceState::parse)]
+        state: Option<DeviceState>,
+        #[arg(long, value_parser = Category::parse)]
+        category: Option<Category>,
+        /// Texte cherché dans l'identifiant, le n° de série, l'IMEI, la marque, le modèle.
+        #[arg(long)]
+        search: Option<String>,
+        /// Nombre maximal d'appareils (par défaut : tous).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Fiche d'un appareil et son historique.
+    Show { tag: String },
+    /// Réceptionne un appareil attribué (check-in).
+    Receive { tag: String },
+    /// Met en vente un appareil réceptionné (ou réparé : --reason obligatoire).
+    Available {
+        tag: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Déclare un appareil défectueux.
+    Defective {
+        tag: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Retourne un appareil au réseau.
+    Return {
+        tag: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+
+pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Who) -> Result<(), Error> {
+    let transition = |store: &mut Store, who: &mut Who, tag: &str, action: StockAction, reason: &str| -> Result<(), Error> {
+        let tag = AssetTag::parse(tag)?;
+        let actor = who.get(store)?;
+        let device = stock::change_state(store, &tag, action, &actor, reason)?;
+        output(json, &device, || format!("{} : {}", device.tag, device.state.label()));
+        Ok(())
+    };
+    match cmd {
+        StockCommand::Import { file } => {
+            let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let actor = who.get(store)?;
+            let report = delivery::import(store, &bytes, &name, &actor)?;
+            output(json, &report, || {
+                let mut text = match &report.already_imported_at {
+                    Some(at) => format!(
+                        "« {name} » a déjà été importé le {} : rien n'a changé.",
+                        comptoir::text::format_timestamp(at)
+                    ),
+                    None => format!(
+                        "« {name} » importé : {} appareil(s) ajouté(s), à réceptionner ; {} déjà présent(s), inchangé(s).",
+                        report.created, report.unchanged
+                    ),
+                };
+                if !report.ignored_columns.is_empty() {
+                    text.push_str(&format!("\nColonnes ignorées : {}", report.ignored_columns.join(", ")));
+                }
+                text
+            });
+        }
+        StockCommand::List {
+            kind,
+            state,
+            category,
+            search,
+            limit,
+        } => {
+            let limit = limit.unwrap_or(i64::MAX as usize);
+            let devices = stock::list(
+                store,
+                &StockQuery {
+                    kind,
+                    category,
+                    state,
+                    text: search,
+                    limit,
+                },
+            )?;
+            output(json, &devices, || table(&devices));
+        }
+        StockCommand::Show { tag } => {
+            let detail = stock::detail(store, &tag)?;
+            output(json, &detail, || show(&detail));
+        }
+        StockCommand::Receive { tag } => transition(store, who, &tag, StockAction::Receive, "")?,
+        StockCommand::Available { tag, reason } => transition(store, who, &tag, StockAction::MakeAvailable, &reason)?,
+        StockCommand::Defective { tag, reason } => transition(store, who, &tag, StockAction::MarkDefective, &reason)?,
+        StockCommand::Return { tag, reason } => transition(store, who, &tag, StockAction::Return, &reason)?,
+    }
+    Ok(())
+}
+
+
+
+
+fn table(devices: &[Device]) -> String {
+    let mut out = format!(
+        "{}{}{}{}{}{}\n",
+        pad("Identifiant", 12),
+        pad("Type", 22),
+        pad("Cat.", 8),
+        pad("État", 26),
+        pad("Appareil", 34),
+        "N° de série / IMEI"
+    );
+    for d in devices {
+        out.push_str(&format!(
+            "{}{}{}{}{}{}\n",
+            pad(d.tag.as_str(), 12),
+            pad(d.kind.label(), 22),
+            pad(d.category.map(Category::code).unwrap_or("—"), 8),
+            pad(d.state.label(), 26),
+            pad(&format!("{} {}", d.brand, d.model), 34),
+            d.imei.as_deref().or(d.serial.as_deref()).unwrap_or("—")
+        ));
+    }
+    out.push_str(&format!("{} appareil(s)", devices.len()));
+    out
+}
+
+fn show(detail: &DeviceDetail) -> String {
+    let d = &detail.device;
+    let mut lines = vec![
+        format!("{} — {} {}", d.tag, d.brand, d.model),
+        format!("État : {}", d.state.label()),
+    ];
+    lines.extend(detail.facts.iter().map(|f| format!("{} : {}", f.label, f.value)));
+    lines.push("Historique :".to_string());
+    for e in &detail.history {
+        lines.push(format!(
+            "  {}  {} → {}  par {} : {}",
+            comptoir::text::format_timestamp(&e.at),
+            e.from_state.map(|s| s.label()).unwrap_or("—"),
+            e.to_state.label(),
+            e.operator,
+            e.reason
+        ));
+    }
+    if !detail.actions.is_empty() {
+        let offered: Vec<&str> = detail.actions.iter().map(|a| a.label).collect();
+        lines.push(format!("Actions possibles : {}", offered.join(", ")));
+    }
+    lines.join("\n")
+}
+
