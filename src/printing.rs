@@ -189,6 +189,18 @@ pub fn open(path: &Path) -> Result<()> {
             path.display()
         )));
     }
+    launch(path)
+}
+
+/// Opens a folder in the desktop's file manager (the log folder, from Réglages).
+pub fn open_folder(path: &Path) -> Result<()> {
+    if !path.is_dir() {
+        return Err(refused(format!("Le dossier {} n'existe pas.", path.display())));
+    }
+    launch(path)
+}
+
+fn launch(path: &Path) -> Result<()> {
     let file = path.to_string_lossy().to_string();
     let (program, args): (&str, Vec<&str>) = if cfg!(windows) {
         ("cmd", vec!["/C", "start", "", &file])

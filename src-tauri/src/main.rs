@@ -26,7 +26,8 @@ use comptoir::printing::{self, PrintJob, Printer};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
 use comptoir::vault::{self, OsKeyring};
-use comptoir::{backup, local, sync, Error, Money, Store};
+use comptoir::operators::Actor;
+use comptoir::{backup, desk, local, sync, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 struct App {
@@ -34,10 +35,13 @@ struct App {
     /// The programmes (shipped, beside the database, published by the hub), or why one of
     /// them is refused. Reloaded when a sync brings programmes.
     programmes: std::sync::RwLock<Result<Vec<Programme>, UiError>>,
-    /// Who is at the desk (a profile chosen with its PIN, or the OS user when there is none).
-    operator: std::sync::RwLock<String>,
-    /// Profiles exist and nobody has entered a PIN yet.
-    locked: std::sync::atomic::AtomicBool,
+    /// Who is at the desk: the core's attendance (a profile's PIN, the lock, the idle time).
+    /// None only when the store could not be opened.
+    attendance: Option<desk::Attendance>,
+    /// Where the log files are (None: the folder could not be made; the app runs unlogged).
+    log_folder: Option<PathBuf>,
+    /// The daily work Comptoir does by itself (purge, daily backup).
+    maintenance: Mutex<desk::Maintenance>,
     database: PathBuf,
     /// The journal's verification, made once (at the first screen's request): afterwards the
     /// chain only grows through this process's own appends.
@@ -56,7 +60,8 @@ struct UiError {
 
 impl From<comptoir::Error> for UiError {
     fn from(err: comptoir::Error) -> Self {
-        eprintln!("comptoir: {err:?}");
+        // The code only: a message may quote what was typed (a name, a phone).
+        tracing::warn!(code = err.code(), "action refusée");
         UiError {
             code: err.code(),
             message: err.to_string(),
@@ -81,8 +86,24 @@ impl App {
             .clone()
     }
 
-    fn who(&self) -> String {
-        self.operator.read().unwrap_or_else(|p| p.into_inner()).clone()
+    /// An act: the store, and who does it, as the core's attendance says (refused while the
+    /// window is locked or idle).
+    fn act<T>(&self, f: impl FnOnce(&mut Store, &Actor) -> comptoir::Result<T>) -> Reply<T> {
+        self.with_store(|store| {
+            let actor = self.attendance()?.actor(store)?;
+            f(store, &actor)
+        })
+    }
+
+    fn attendance(&self) -> comptoir::Result<&desk::Attendance> {
+        self.attendance.as_ref().ok_or_else(|| Error::Refused {
+            code: "unavailable",
+            message: "La base de données n'est pas ouverte.".into(),
+        })
+    }
+
+    fn presence(&self) -> Reply<desk::Presence> {
+        self.with_store(|store| self.attendance()?.presence(store))
     }
 
     fn programmes(&self) -> Reply<Vec<Programme>> {
@@ -138,6 +159,8 @@ struct AppInfo {
     roles: Vec<Term>,
     /// A fresh install: the first-run form is shown.
     first_run: bool,
+    /// Where the log files are (Réglages shows it).
+    log_folder: Option<String>,
 }
 
 #[tauri::command]
@@ -146,7 +169,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
     let programmes = loaded.as_deref().unwrap_or(&[]);
     AppInfo {
         database: app.database.display().to_string(),
-        operator: app.who(),
+        operator: app.presence().map(|p| p.current).unwrap_or_default(),
         today: local::today().to_string(),
         vocabulary: device::vocabulary(),
         people: PeopleVocabulary {
@@ -169,6 +192,7 @@ fn app_info(app: State<'_, App>) -> AppInfo {
         papers: device::terms::<Paper>(),
         roles: device::terms::<comptoir::operators::Role>(),
         first_run: app.with_store(|store| comptoir::setup::needed(store)).unwrap_or(false),
+        log_folder: app.log_folder.as_ref().map(|f| f.display().to_string()),
     }
 }
 
@@ -187,14 +211,14 @@ fn person_show(app: State<'_, App>, id: i64) -> Reply<Person> {
 #[tauri::command]
 fn person_save(app: State<'_, App>, id: Option<i64>, input: PersonInput, force: bool) -> Reply<Person> {
     let catalogue = Catalogue::of(&app.programmes()?);
-    app.with_store(|store| {
+    app.act(|store, actor| {
         let person = NewPerson::parse(&input, &catalogue, local::today()).map_err(Error::InvalidFields)?;
         let id = match id {
             Some(id) => {
-                beneficiary::update(store, id, &person)?;
+                beneficiary::update(store, id, &person, actor)?;
                 id
             }
-            None => beneficiary::add(store, &person, force)?,
+            None => beneficiary::add(store, &person, force, actor)?,
         };
         beneficiary::get(store, id)
     })
@@ -203,8 +227,8 @@ fn person_save(app: State<'_, App>, id: Option<i64>, input: PersonInput, force: 
 #[tauri::command]
 fn proof_add(app: State<'_, App>, id: i64, kind: String, issued: String) -> Reply<Person> {
     let catalogue = Catalogue::of(&app.programmes()?);
-    app.with_store(|store| {
-        beneficiary::add_proof(store, id, &kind, &issued, &app.who(), &catalogue, local::today())?;
+    app.act(|store, actor| {
+        beneficiary::add_proof(store, id, &kind, &issued, actor, &catalogue, local::today())?;
         beneficiary::get(store, id)
     })
 }
@@ -224,14 +248,14 @@ fn eligibility_override(
     kind: Option<DeviceKind>,
 ) -> Reply<PersonDecision> {
     let programmes = app.programmes()?;
-    app.with_store(|store| {
+    app.act(|store, actor| {
         beneficiary::override_decision(
             store,
             &programmes,
             id,
             &programme,
             &reason,
-            &app.who(),
+            actor,
             local::today(),
             kind,
         )
@@ -241,8 +265,8 @@ fn eligibility_override(
 /// Merges the duplicate record into the one shown (a manager's act; reason required).
 #[tauri::command]
 fn person_merge(app: State<'_, App>, keep: i64, duplicate: i64, reason: String) -> Reply<Person> {
-    app.with_store(|store| {
-        beneficiary::merge(store, keep, duplicate, &app.who(), &reason)?;
+    app.act(|store, actor| {
+        beneficiary::merge(store, keep, duplicate, actor, &reason)?;
         beneficiary::get(store, keep)
     })
 }
@@ -277,9 +301,9 @@ fn pos_state(app: State<'_, App>) -> Reply<PosState> {
 
 #[tauri::command]
 fn session_open(app: State<'_, App>, float: String) -> Reply<CashReport> {
-    app.with_store(|store| {
+    app.act(|store, actor| {
         let float = Money::parse(&float)?;
-        pos::open_session(store, &app.who(), float)?;
+        pos::open_session(store, actor, float)?;
         pos::x_report(store)
     })
 }
@@ -290,21 +314,28 @@ fn session_report(app: State<'_, App>) -> Reply<CashReport> {
 }
 
 #[tauri::command]
-fn session_close(app: State<'_, App>, counted: BTreeMap<String, String>, comment: String) -> Reply<CashReport> {
-    app.with_store(|store| {
-        let mut parsed = BTreeMap::new();
-        for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
-            let amount = Money::parse(amount)?;
-            parsed.insert(PaymentMethod::parse(method)?, amount);
-        }
-        let report = pos::close_session(store, &app.who(), parsed, &comment)?;
-        // Each closing is backed up; a failed backup does not undo the closing (the top bar
-        // shows the age of the last good one).
-        if let Err(e) = backup::make(store, None, backup::Reason::Closing) {
-            eprintln!("comptoir: sauvegarde de clôture : {e}");
-        }
-        Ok(report)
+async fn session_close(
+    handle: tauri::AppHandle,
+    counted: BTreeMap<String, String>,
+    comment: String,
+) -> Reply<CashReport> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            let mut parsed = BTreeMap::new();
+            for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
+                let amount = Money::parse(amount)?;
+                parsed.insert(PaymentMethod::parse(method)?, amount);
+            }
+            // The closing, then its backup (the core's policy: a failed backup does not undo
+            // the closing; the top bar shows the age of the last good one).
+            let closed = desk::close_session(store, actor, parsed, &comment)?;
+            if closed.backup.error.is_some() {
+                tracing::warn!("sauvegarde de clôture manquée");
+            }
+            Ok(closed.report)
+        })
     })
+    .await
 }
 
 #[tauri::command]
@@ -316,9 +347,9 @@ fn sale_quote(app: State<'_, App>, code: String, programme: Option<String>) -> R
 #[tauri::command]
 fn sale_create(app: State<'_, App>, input: SaleInput) -> Reply<SaleRecord> {
     let programmes = app.programmes()?;
-    app.with_store(|store| {
+    app.act(|store, actor| {
         let request = SaleRequest::try_from(input)?;
-        pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, &app.who())
+        pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, actor)
     })
 }
 
@@ -331,7 +362,7 @@ fn sale_cancel(
     refund: PaymentMethod,
     defective: bool,
 ) -> Reply<CreditNote> {
-    app.with_store(|store| pos::cancel_sale(store, &receipt, line, &reason, refund, defective, &app.who()))
+    app.act(|store, actor| pos::cancel_sale(store, &receipt, line, &reason, refund, defective, actor))
 }
 
 #[tauri::command]
@@ -383,9 +414,9 @@ fn stock_summary(app: State<'_, App>) -> Reply<StockSummary> {
 /// Check-in, put on sale, defect or return; then the device's page as it now is.
 #[tauri::command]
 fn stock_apply(app: State<'_, App>, tag: String, action: StockAction, reason: String) -> Reply<DeviceDetail> {
-    app.with_store(|store| {
+    app.act(|store, actor| {
         let tag = AssetTag::parse(&tag)?;
-        stock::change_state(store, &tag, action, &app.who(), &reason)?;
+        stock::change_state(store, &tag, action, actor, &reason)?;
         stock::detail(store, tag.as_str())
     })
 }
@@ -416,18 +447,18 @@ fn centre_show(app: State<'_, App>) -> Reply<CentreView> {
 
 #[tauri::command]
 fn centre_save(app: State<'_, App>, input: CentreInput) -> Reply<CentreView> {
-    app.with_store(|store| {
-        centre::save(store, &input, &app.who())?;
+    app.act(|store, actor| {
+        centre::save(store, &input, actor)?;
         centre_view(store)
     })
 }
 
 #[tauri::command]
 fn centre_logo(app: State<'_, App>, bytes: Option<Vec<u8>>) -> Reply<CentreView> {
-    app.with_store(|store| {
+    app.act(|store, actor| {
         match bytes {
-            Some(bytes) => centre::set_logo(store, &bytes, &app.who())?,
-            None => centre::remove_logo(store, &app.who())?,
+            Some(bytes) => centre::set_logo(store, &bytes, actor)?,
+            None => centre::remove_logo(store, actor)?,
         }
         centre_view(store)
     })
@@ -481,12 +512,12 @@ fn document_make(
     paper: Option<Paper>,
     print: bool,
 ) -> Reply<Made> {
-    app.with_store(|store| {
+    app.act(|store, actor| {
         let document = match kind {
-            DocumentKind::Receipt => documents::receipt(store, &reference, paper, &app.who())?,
+            DocumentKind::Receipt => documents::receipt(store, &reference, paper, actor)?,
             DocumentKind::Onboarding => documents::onboarding(store, &reference)?,
-            DocumentKind::CreditNote => documents::credit_note(store, &reference, &app.who())?,
-            DocumentKind::Closing => documents::closing(store, &reference, &app.who())?,
+            DocumentKind::CreditNote => documents::credit_note(store, &reference, actor)?,
+            DocumentKind::Closing => documents::closing(store, &reference, actor)?,
             DocumentKind::Notice => documents::notice(store)?,
             DocumentKind::PersonData => {
                 let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
@@ -512,8 +543,8 @@ fn document_make(
 /// After a sale, in one action: the receipt and the onboarding sheet, printed.
 #[tauri::command]
 fn sale_documents(app: State<'_, App>, receipt: String, print: bool) -> Reply<Vec<Made>> {
-    app.with_store(|store| {
-        documents::after_sale(store, &receipt, &app.who())?
+    app.act(|store, actor| {
+        documents::after_sale(store, &receipt, actor)?
             .into_iter()
             .map(|d| app.keep_and_print(store, d, print))
             .collect()
@@ -597,9 +628,9 @@ struct PrivacyView {
 
 #[tauri::command]
 fn privacy_register(app: State<'_, App>, months: Option<u32>) -> Reply<PrivacyView> {
-    app.with_store(|store| {
+    app.act(|store, actor| {
         if let Some(m) = months {
-            comptoir::privacy::set_retention_months(store, m, &app.who())?;
+            comptoir::privacy::set_retention_months(store, m, actor)?;
         }
         let retention_months = comptoir::privacy::retention_months(store)?;
         Ok(PrivacyView {
@@ -618,7 +649,7 @@ fn privacy_notice(app: State<'_, App>) -> Reply<String> {
 /// Who the retention rule anonymises now (`dry_run`), or does it.
 #[tauri::command]
 fn privacy_purge(app: State<'_, App>, dry_run: bool) -> Reply<comptoir::privacy::PurgeReport> {
-    app.with_store(|store| comptoir::privacy::purge(store, local::today(), dry_run, &app.who()))
+    app.act(|store, actor| comptoir::privacy::purge(store, local::today(), dry_run, actor))
 }
 
 /// Everything held about a person: the readable PDF and the JSON, in the documents folder.
@@ -640,26 +671,30 @@ fn privacy_export(app: State<'_, App>, id: i64) -> Reply<Vec<Made>> {
 
 #[tauri::command]
 fn privacy_erase(app: State<'_, App>, id: i64, reason: String) -> Reply<Person> {
-    app.with_store(|store| {
-        comptoir::privacy::erase(store, id, &reason, &app.who())?;
+    app.act(|store, actor| {
+        comptoir::privacy::erase(store, id, &reason, actor)?;
         beneficiary::get(store, id)
     })
 }
 
-/// The profiles, who is at the desk, and whether a PIN must be entered first.
+/// The profiles, who is at the desk, and whether a PIN must be entered first (the core's
+/// attendance says; the page only shows it).
 #[derive(Serialize)]
 struct Desk {
     profiles: Vec<comptoir::operators::Operator>,
     current: String,
     locked: bool,
+    idle_minutes: u32,
     roles: Vec<Term>,
 }
 
 fn desk(app: &App) -> Reply<Desk> {
+    let presence = app.presence()?;
     Ok(Desk {
         profiles: app.with_store(|store| comptoir::operators::list(store))?,
-        current: app.who(),
-        locked: app.locked.load(std::sync::atomic::Ordering::SeqCst),
+        current: presence.current,
+        locked: presence.locked,
+        idle_minutes: presence.idle_minutes,
         roles: device::terms::<comptoir::operators::Role>(),
     })
 }
@@ -669,41 +704,94 @@ fn operators_list(app: State<'_, App>) -> Reply<Desk> {
     desk(&app)
 }
 
-/// The quick switch: a profile and its PIN.
+/// The quick switch: a profile and its PIN (hashed off the window's thread; wrong PINs are
+/// counted by the core).
 #[tauri::command]
-fn operator_switch(app: State<'_, App>, name: String, pin: String) -> Reply<Desk> {
-    let op = app.with_store(|store| comptoir::operators::verify(store, &name, &pin))?;
-    *app.operator.write().unwrap_or_else(|p| p.into_inner()) = op.name;
-    app.locked.store(false, std::sync::atomic::Ordering::SeqCst);
+async fn operator_switch(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
+        desk(app)
+    })
+    .await
+}
+
+/// « Ouvrir le dossier des journaux » (Réglages): the log files a volunteer can send.
+#[tauri::command]
+async fn log_folder_open(handle: tauri::AppHandle) -> Reply<()> {
+    off_the_window(handle, |app| {
+        let folder = app.log_folder.clone().ok_or_else(|| UiError {
+            code: "unavailable",
+            message: "Le dossier des journaux n'a pas pu être créé sur ce poste.".into(),
+        })?;
+        Ok(printing::open_folder(&folder)?)
+    })
+    .await
+}
+
+/// Someone used the window: the idle time starts again (never unlocks).
+#[tauri::command]
+fn desk_activity(app: State<'_, App>) {
+    if let Ok(attendance) = app.attendance() {
+        attendance.touch_at(std::time::Instant::now());
+    }
+}
+
+/// « Verrouiller » : nobody at the desk until a PIN.
+#[tauri::command]
+fn desk_lock(app: State<'_, App>) -> Reply<Desk> {
+    app.with_store(|store| app.attendance()?.lock(store))?;
     desk(&app)
 }
 
 #[tauri::command]
-fn operator_add(app: State<'_, App>, name: String, role: comptoir::operators::Role, pin: String) -> Reply<Desk> {
-    let first = !app.with_store(|store| comptoir::operators::any(store))?;
-    let op = app.with_store(|store| comptoir::operators::add(store, &name, role, &pin, &app.who()))?;
-    if first {
-        // The first profile is the manager at the desk now.
-        *app.operator.write().unwrap_or_else(|p| p.into_inner()) = op.name;
-    }
-    desk(&app)
+async fn operator_add(handle: tauri::AppHandle, name: String, role: comptoir::operators::Role, pin: String) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        let first = !app.with_store(|store| comptoir::operators::any(store))?;
+        app.act(|store, actor| comptoir::operators::add(store, &name, role, &pin, actor))?;
+        if first {
+            // The first profile is the manager at the desk now.
+            app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
+        }
+        desk(app)
+    })
+    .await
+}
+
+/// A manager gives a profile a new PIN (forgotten, or locked after five wrong ones).
+#[tauri::command]
+async fn operator_reset_pin(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| comptoir::operators::reset_pin(store, &name, &pin, actor))?;
+        desk(app)
+    })
+    .await
 }
 
 #[tauri::command]
 fn operator_disable(app: State<'_, App>, name: String) -> Reply<Desk> {
-    app.with_store(|store| comptoir::operators::disable(store, &name, &app.who()))?;
+    app.act(|store, actor| comptoir::operators::disable(store, &name, actor))?;
+    desk(&app)
+}
+
+/// The idle time after which the window locks (a manager, in Réglages).
+#[tauri::command]
+fn idle_lock_save(app: State<'_, App>, minutes: u32) -> Reply<Desk> {
+    app.act(|store, actor| desk::set_idle_minutes(store, minutes, actor))?;
+    app.attendance()?.set_idle(minutes);
     desk(&app)
 }
 
 /// The first run: the centre, its first manager (now at the desk) and its programme.
 #[tauri::command]
-fn first_run(app: State<'_, App>, input: comptoir::setup::FirstRun) -> Reply<Desk> {
-    let folder = local::programmes_folder(&app.database);
-    app.with_store(|store| comptoir::setup::first_run(store, &folder, &input))?;
-    *app.operator.write().unwrap_or_else(|p| p.into_inner()) = input.manager.trim().to_string();
-    app.locked.store(false, std::sync::atomic::Ordering::SeqCst);
-    app.reload_programmes();
-    desk(&app)
+async fn first_run(handle: tauri::AppHandle, input: comptoir::setup::FirstRun) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        let folder = local::programmes_folder(&app.database);
+        app.with_store(|store| comptoir::setup::first_run(store, &folder, &input))?;
+        app.with_store(|store| app.attendance()?.switch(store, &input.manager, &input.pin))?;
+        app.reload_programmes();
+        desk(app)
+    })
+    .await
 }
 
 /// The sync status line: last success, events waiting, last error, conflicts.
@@ -712,19 +800,14 @@ fn sync_status(app: State<'_, App>) -> Reply<sync::Status> {
     app.with_store(|store| sync::status(store))
 }
 
-fn sync_client(app: &App) -> Reply<sync::Client> {
-    let config = app.with_store(|store| sync::config(store))?.ok_or_else(|| UiError {
-        code: "not_configured",
-        message: "Aucun hub n'est configuré : renseignez-le dans Réglages.".into(),
-    })?;
-    let token = sync::token::load(&config)?;
-    Ok(sync::Client::new(config, token)?)
+fn sync_client(app: &App, waiting: desk::Waiting) -> Reply<sync::Client> {
+    app.with_store(|store| desk::sync_client(store, waiting))
 }
 
 /// One round now (« Synchroniser »): off the window's thread, the store locked only between
 /// network calls.
-fn sync_round(app: &App) -> Reply<sync::RoundReport> {
-    let client = sync_client(app)?;
+fn sync_round(app: &App, waiting: desk::Waiting) -> Reply<sync::RoundReport> {
+    let client = sync_client(app, waiting)?;
     let store = app.store.as_ref().map_err(Clone::clone)?;
     let report = sync::round(store, &client)?;
     if report.programmes > 0 {
@@ -749,18 +832,18 @@ where
 
 #[tauri::command]
 async fn sync_now(handle: tauri::AppHandle) -> Reply<sync::RoundReport> {
-    off_the_window(handle, sync_round).await
+    off_the_window(handle, |app| sync_round(app, desk::Waiting::Person)).await
 }
 
 /// Saves the hub's address and the centre, and the token when one is typed (to the keyring).
 #[tauri::command]
 fn hub_save(app: State<'_, App>, url: String, centre: String, token: Option<String>) -> Reply<sync::Status> {
     let config = sync::HubConfig::parse(&url, &centre)?;
-    if let Some(token) = token.filter(|t| !t.trim().is_empty()) {
-        sync::token::store(&config, &token)?;
-    }
-    app.with_store(|store| {
-        sync::set_config(store, &config, &app.who())?;
+    app.act(|store, actor| {
+        sync::set_config(store, &config, actor)?;
+        if let Some(token) = token.filter(|t| !t.trim().is_empty()) {
+            desk::set_hub_token(store, &token, actor)?;
+        }
         sync::status(store)
     })
 }
@@ -768,7 +851,7 @@ fn hub_save(app: State<'_, App>, url: String, centre: String, token: Option<Stri
 /// « Tester la connexion »: the address, the token and the centre.
 #[tauri::command]
 async fn hub_test(handle: tauri::AppHandle) -> Reply<sync::protocol::Health> {
-    off_the_window(handle, |app| Ok(sync_client(app)?.test()?)).await
+    off_the_window(handle, |app| Ok(sync_client(app, desk::Waiting::Person)?.test()?)).await
 }
 
 /// Background work: the daily backup, the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
@@ -776,41 +859,20 @@ async fn hub_test(handle: tauri::AppHandle) -> Reply<sync::protocol::Health> {
 fn background_sync(handle: tauri::AppHandle) {
     std::thread::spawn(move || {
         let mut failures = 0u32;
-        let mut purged_on = local::today();
-        let mut backup_failed_at: Option<std::time::Instant> = None;
         std::thread::sleep(Duration::from_secs(20));
         loop {
             let app = handle.state::<App>();
-            // The daily backup, when the last good one is a day old (retried every 30 minutes
-            // while the backup folder is missing).
-            let retry = backup_failed_at.is_none_or(|t| t.elapsed() >= Duration::from_secs(1800));
-            if retry
-                && app
-                    .with_store(|store| backup::due(store, chrono::Utc::now()))
-                    .unwrap_or(false)
-            {
-                match app.with_store(|store| backup::make(store, None, backup::Reason::Daily)) {
-                    Ok(_) => backup_failed_at = None,
-                    Err(e) => {
-                        eprintln!("comptoir: sauvegarde quotidienne : {}", e.message);
-                        backup_failed_at = Some(std::time::Instant::now());
-                    }
-                }
-            }
-            // The retention rule, once a day for a window left open (and at each start).
-            if local::today() != purged_on {
-                purged_on = local::today();
-                if let Err(e) = app
-                    .with_store(|store| comptoir::privacy::purge(store, purged_on, false, "conservation automatique"))
-                {
-                    eprintln!("comptoir: purge: {}", e.message);
-                }
-            }
+            // The core's daily maintenance: the retention purge once a day for a window left
+            // open, the daily backup when the last good one is a day old.
+            let _ = app.with_store(|store| {
+                let mut maintenance = app.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+                Ok(maintenance.run(store, local::today(), std::time::Instant::now()))
+            });
             let configured = app.with_store(|store| sync::config(store)).ok().flatten().is_some();
             let wait = if !configured {
                 Duration::from_secs(60)
             } else {
-                match sync_round(&app) {
+                match sync_round(&app, desk::Waiting::Background) {
                     Ok(_) => {
                         failures = 0;
                         Duration::from_secs(300)
@@ -855,7 +917,7 @@ fn safety_status(app: State<'_, App>) -> Reply<Safety> {
 #[tauri::command]
 async fn backup_now(handle: tauri::AppHandle) -> Reply<backup::Made> {
     off_the_window(handle, |app| {
-        app.with_store(|store| backup::make(store, None, backup::Reason::Manual))
+        app.act(|store, actor| desk::backup_now(store, None, actor))
     })
     .await
 }
@@ -865,7 +927,7 @@ async fn backup_now(handle: tauri::AppHandle) -> Reply<backup::Made> {
 async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<Safety>> {
     use tauri_plugin_dialog::DialogExt;
     let app = handle.state::<App>();
-    app.with_store(|store| comptoir::operators::require_manager(store.conn(), &app.who()))?;
+    app.act(|store, actor| comptoir::operators::require_manager(store.conn(), actor))?;
     let Some(chosen) = handle
         .dialog()
         .file()
@@ -878,13 +940,13 @@ async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<Safety>>
         code: "invalid",
         message: format!("Dossier inutilisable : {e}"),
     })?;
-    app.with_store(|store| backup::set_folder(store, Some(&folder), &app.who()))?;
+    app.act(|store, actor| backup::set_folder(store, Some(&folder), actor))?;
     safety(&app).map(Some)
 }
 
 #[tauri::command]
 fn backup_folder_default(app: State<'_, App>) -> Reply<Safety> {
-    app.with_store(|store| backup::set_folder(store, None, &app.who()))?;
+    app.act(|store, actor| backup::set_folder(store, None, actor))?;
     safety(&app)
 }
 
@@ -895,7 +957,7 @@ async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>) -> Rep
     use tauri_plugin_dialog::DialogExt;
     let app = handle.state::<App>();
     if app.store.is_ok() {
-        app.with_store(|store| comptoir::operators::require_manager(store.conn(), &app.who()))?;
+        app.act(|store, actor| comptoir::operators::require_manager(store.conn(), actor))?;
     }
     let Some(chosen) = handle
         .dialog()
@@ -926,33 +988,28 @@ async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>) -> Rep
         }
         Err(_) => backup::restore(&database, &file, &OsKeyring, phrase.as_deref())?,
     };
-    eprintln!(
-        "comptoir: sauvegarde {} restaurée ({} entrées de journal) ; ancienne base : {:?}",
-        restored.from.display(),
-        restored.journal_entries,
-        restored.previous_kept_as
-    );
+    tracing::info!(entrees = restored.journal_entries, "sauvegarde restaurée");
     handle.restart();
 }
 
 /// The recovery phrase (a manager, or the single user of a desk without profiles).
 #[tauri::command]
 fn recovery_phrase(app: State<'_, App>) -> Reply<Vec<String>> {
-    app.with_store(|store| vault::recovery_phrase(store, &OsKeyring, &app.who()))
+    app.act(|store, actor| vault::recovery_phrase(store, &OsKeyring, actor))
 }
 
 #[tauri::command]
 fn recovery_phrase_noted(app: State<'_, App>) -> Reply<Safety> {
-    app.with_store(|store| vault::acknowledge_phrase(store, &app.who()))?;
+    app.act(|store, actor| vault::acknowledge_phrase(store, actor))?;
     safety(&app)
 }
 
 /// Prints the recovery sheet from a temporary file, removed once handed to the printer.
 #[tauri::command]
 fn recovery_phrase_print(app: State<'_, App>) -> Reply<PrintJob> {
-    let (document, printer) = app.with_store(|store| {
+    let (document, printer) = app.act(|store, actor| {
         Ok((
-            documents::recovery_sheet(store, &OsKeyring, &app.who())?,
+            documents::recovery_sheet(store, &OsKeyring, actor)?,
             centre::load(store)?.printer,
         ))
     })?;
@@ -981,6 +1038,7 @@ fn first_paint(app: State<'_, App>) -> u128 {
     *app.painted.get_or_init(|| {
         let ms = app.started.elapsed().as_millis();
         eprintln!("comptoir: première image {ms} ms après le lancement");
+        tracing::info!(ms, "première image");
         ms
     })
 }
@@ -1010,31 +1068,38 @@ fn main() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
     let database = database_from_args();
+    // The log a volunteer can send: a file a day in the OS log folder, kept 30 days.
+    let log_folder = comptoir::logging::init_app(comptoir::logging::log_folder()).ok();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "démarrage de Comptoir");
     // Encrypted with the key in the OS keyring (created at first run; a plain database from an
-    // earlier version is encrypted in place).
-    let store = vault::open(&database, &OsKeyring)
-        .map(Mutex::new)
-        .map_err(UiError::from);
+    // earlier version is encrypted in place). A file that is not Comptoir's is refused untouched.
+    let store = desk::open(&database, &OsKeyring);
+    // With profiles, nobody is at the desk until a PIN is entered.
+    let attendance = store
+        .as_ref()
+        .ok()
+        .and_then(|store| desk::Attendance::new(store, &local::operator_name(None)).ok());
     let app = App {
-        store,
+        store: store.map(Mutex::new).map_err(UiError::from),
         programmes: std::sync::RwLock::new(Ok(Vec::new())),
-        operator: std::sync::RwLock::new(local::operator_name(None)),
-        locked: std::sync::atomic::AtomicBool::new(false),
+        attendance,
+        maintenance: Mutex::new(desk::Maintenance::new()),
         database,
+        log_folder,
         journal: std::sync::OnceLock::new(),
         started,
         painted: std::sync::OnceLock::new(),
     };
     app.reload_programmes();
-    // With profiles, nobody is at the desk until a PIN is entered.
-    let profiles = app.with_store(|store| comptoir::operators::any(store)).unwrap_or(false);
-    app.locked.store(profiles, std::sync::atomic::Ordering::SeqCst);
     // Retention: who has had no contact for the configured period is anonymised at start.
-    if let Err(e) =
-        app.with_store(|store| comptoir::privacy::purge(store, local::today(), false, "conservation automatique"))
-    {
-        eprintln!("comptoir: purge: {}", e.message);
-    }
+    let _ = app.with_store(|store| {
+        let mut report = desk::MaintenanceReport::default();
+        app.maintenance
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .purge(store, local::today(), &mut report);
+        Ok(())
+    });
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes
@@ -1087,6 +1152,11 @@ fn main() {
             operator_switch,
             operator_add,
             operator_disable,
+            operator_reset_pin,
+            desk_activity,
+            desk_lock,
+            idle_lock_save,
+            log_folder_open,
             privacy_register,
             privacy_notice,
             privacy_purge,

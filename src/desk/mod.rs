@@ -191,19 +191,27 @@ impl Maintenance {
         }
     }
 
-    /// One pass at `now` (the app's start, then its background worker).
-    pub fn run(&mut self, store: &mut Store, today: NaiveDate, now: Instant) -> MaintenanceReport {
-        let mut report = MaintenanceReport::default();
-        let system = Actor::system();
-        if self.purged_on != Some(today) {
-            match crate::privacy::purge(store, today, false, &system) {
-                Ok(purge) => {
-                    self.purged_on = Some(today);
-                    report.people_anonymised = purge.people.len();
-                }
-                Err(e) => report.errors.push(format!("Purge de conservation : {e}")),
+    /// The retention purge, once a day (the app runs it at start, then its worker).
+    pub fn purge(&mut self, store: &mut Store, today: NaiveDate, report: &mut MaintenanceReport) {
+        if self.purged_on == Some(today) {
+            return;
+        }
+        match crate::privacy::purge(store, today, false, &Actor::system()) {
+            Ok(purge) => {
+                self.purged_on = Some(today);
+                report.people_anonymised = purge.people.len();
+                tracing::info!(personnes = purge.people.len(), "purge de conservation");
+            }
+            Err(e) => {
+                tracing::warn!(code = e.code(), "purge de conservation manquée");
+                report.errors.push(format!("Purge de conservation : {e}"));
             }
         }
+    }
+
+    /// The daily backup when the last good one is a day old; after a failure, not again for
+    /// 30 minutes.
+    pub fn backup(&mut self, store: &mut Store, now: Instant, report: &mut MaintenanceReport) {
         let retry = self
             .backup_failed_at
             .is_none_or(|t| now.saturating_duration_since(t) >= Duration::from_secs(1800));
@@ -211,11 +219,23 @@ impl Maintenance {
             Ok(true) if retry => {
                 let outcome = BackupOutcome::of(backup::make(store, None, backup::Reason::Daily));
                 self.backup_failed_at = outcome.error.is_some().then_some(now);
+                if outcome.error.is_some() {
+                    tracing::warn!("sauvegarde quotidienne manquée");
+                } else {
+                    tracing::info!("sauvegarde quotidienne faite");
+                }
                 report.backup = Some(outcome);
             }
             Ok(_) => {}
             Err(e) => report.errors.push(format!("Sauvegarde quotidienne : {e}")),
         }
+    }
+
+    /// One pass of both at `now`.
+    pub fn run(&mut self, store: &mut Store, today: NaiveDate, now: Instant) -> MaintenanceReport {
+        let mut report = MaintenanceReport::default();
+        self.purge(store, today, &mut report);
+        self.backup(store, now, &mut report);
         report
     }
 }

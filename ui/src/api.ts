@@ -14,7 +14,7 @@ export interface PeopleVocabulary {
 export interface AppInfo {
   database: string; operator: string; today: string; vocabulary: Vocabulary; people: PeopleVocabulary;
   startup_error: UiError | null; programmes_error: UiError | null; journal_alert: string | null;
-  papers: Term[]; roles: Term[]; first_run: boolean;
+  papers: Term[]; roles: Term[]; first_run: boolean; log_folder: string | null;
 }
 export interface PersonSummary {
   id: number; last_name: string; first_name: string; birth_date: string | null;
@@ -116,7 +116,7 @@ export interface Dashboard {
 }
 
 export interface Desk {
-  profiles: { name: string; role: string; active: boolean }[]; current: string; locked: boolean; roles: Term[];
+  profiles: { name: string; role: string; active: boolean }[]; current: string; locked: boolean; idle_minutes: number; roles: Term[];
 }
 
 export const api = {
@@ -170,6 +170,11 @@ export const api = {
   operatorsList: () => invoke<Desk>("operators_list"),
   operatorSwitch: (name: string, pin: string) => invoke<Desk>("operator_switch", { name, pin }),
   operatorAdd: (name: string, role: string, pin: string) => invoke<Desk>("operator_add", { name, role, pin }),
+  operatorResetPin: (name: string, pin: string) => invoke<Desk>("operator_reset_pin", { name, pin }),
+  deskActivity: () => invoke<void>("desk_activity"),
+  deskLock: () => invoke<Desk>("desk_lock"),
+  idleLockSave: (minutes: number) => invoke<Desk>("idle_lock_save", { minutes }),
+  logFolderOpen: () => invoke<void>("log_folder_open"),
   operatorDisable: (name: string) => invoke<Desk>("operator_disable", { name }),
   syncStatus: () => invoke<SyncStatus>("sync_status"),
   syncNow: () => invoke<RoundReport>("sync_now"),
@@ -199,6 +204,8 @@ export const safetyApi = {
 
 /** A readable French message from whatever a command threw. */
 export function messageOf(err: unknown): string {
+  // The core refused an act because nobody is at the desk: the lock dialog comes up.
+  if (codeOf(err) === "desk_locked") window.dispatchEvent(new CustomEvent("desk-locked"));
   if (err && typeof err === "object" && "message" in err) return String((err as UiError).message);
   return String(err);
 }

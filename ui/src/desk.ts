@@ -8,7 +8,10 @@ const dialog = () => $<HTMLDialogElement>("desk-dialog");
 
 function render(d: Desk) {
   desk = d;
-  $("who").textContent = `Poste : ${d.current}`;
+  $("who").textContent = d.locked ? "Poste verrouillé" : `Poste : ${d.current}`;
+  $("desk-lock").hidden = d.locked || d.profiles.every((p) => !p.active);
+  $<HTMLInputElement>("idle-minutes").value = String(d.idle_minutes);
+  fillSelect($<HTMLSelectElement>("reset-name"), d.profiles.filter((p) => p.active).map((p) => ({ code: p.name, label: p.name })));
   const select = $<HTMLSelectElement>("desk-name");
   select.replaceChildren();
   fillSelect(select, d.profiles.filter((p) => p.active).map((p) => ({ code: p.name, label: p.name })));
@@ -92,7 +95,62 @@ export function startDesk(roles: { code: string; label: string }[]) {
       showError(messageOf(err));
     }
   });
+  $("desk-lock").addEventListener("click", async () => {
+    try {
+      render(await api.deskLock());
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  // The core locks an idle desk; the page shows it when told (an act refused, or this poll).
+  window.addEventListener("desk-locked", () => void refreshDesk());
+  window.setInterval(() => void refreshDesk(), 30_000);
+  let lastPing = 0;
+  const activity = () => {
+    const now = Date.now();
+    if (now - lastPing > 20_000 && desk && !desk.locked) {
+      lastPing = now;
+      void api.deskActivity();
+    }
+  };
+  document.addEventListener("keydown", activity, { passive: true });
+  document.addEventListener("pointerdown", activity, { passive: true });
+  $("idle-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      render(await api.idleLockSave(Number($<HTMLInputElement>("idle-minutes").value)));
+      showError(null);
+      showStatus("Délai de verrouillage enregistré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
+  $("reset-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const pin = $<HTMLInputElement>("reset-pin");
+    try {
+      render(await api.operatorResetPin($<HTMLSelectElement>("reset-name").value, pin.value));
+      pin.value = "";
+      showError(null);
+      showStatus("Nouveau code PIN enregistré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   void refreshDesk();
+}
+
+/** Réglages › Opérateurs: where the log files are, and a button that opens the folder. */
+export function showLogFolder(folder: string | null) {
+  $("log-folder").textContent = folder ?? "indisponible sur ce poste";
+  $<HTMLButtonElement>("log-folder-open").disabled = !folder;
+  $("log-folder-open").addEventListener("click", async () => {
+    try {
+      await api.logFolderOpen();
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
 }
 
 /** The first run: the centre, the first manager, the programme. */

@@ -10,7 +10,7 @@ import { onOpenSettings } from "./documents";
 import { refreshSync, startSync } from "./sync";
 import { startKeyRecovery, startSafety } from "./safety";
 import { focusReports, startReports } from "./reports";
-import { startDesk, startSetup } from "./desk";
+import { showLogFolder, startDesk, startSetup } from "./desk";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -311,6 +311,7 @@ async function start() {
   fillSelect(filterState, info.vocabulary.states);
   $("who").textContent = `Poste : ${info.operator}`;
   startDesk(info.roles);
+  showLogFolder(info.log_folder);
   // A fresh install: the first-run form, then the programmes it created are read again.
   if (info.first_run) startSetup(() => window.location.reload());
   $("who").title = `Base de données : ${info.database}`;
