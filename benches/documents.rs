@@ -37,7 +37,7 @@ fn measure(name: &str, runs: usize, mut f: impl FnMut() -> Vec<u8>) {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("bench.sqlite")).unwrap();
-    demo::load(&mut store).unwrap();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     centre::save(
         &mut store,
         &CentreInput {
@@ -48,7 +48,7 @@ fn main() {
             help_hours: "mardi 14 h–17 h, jeudi 9 h 30–12 h".into(),
             ..CentreInput::default()
         },
-        "bench",
+        &comptoir::operators::Actor::test("bench"),
     )
     .unwrap();
     let receipt = comptoir::pos::list_sales(&store, 100)
@@ -76,7 +76,7 @@ fn main() {
         documents::render_receipt(&facts, Paper::Roll80).into_pdf("ticket")
     });
     measure("receipt A4, issued (journaled copy, fsync)", runs, || {
-        documents::receipt(&mut store, &receipt, Some(Paper::A4), "bench")
+        documents::receipt(&mut store, &receipt, Some(Paper::A4), &comptoir::operators::Actor::test("bench"))
             .unwrap()
             .pdf
     });
@@ -84,11 +84,11 @@ fn main() {
         documents::onboarding(&store, &receipt).unwrap().pdf
     });
     measure("Z report of a permanence", runs, || {
-        documents::closing(&mut store, "1", "bench").unwrap().pdf
+        documents::closing(&mut store, "1", &comptoir::operators::Actor::test("bench")).unwrap().pdf
     });
 
     let logo = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/icons/128x128@2x.png")).unwrap();
-    centre::set_logo(&mut store, &logo, "bench").unwrap();
+    centre::set_logo(&mut store, &logo, &comptoir::operators::Actor::test("bench")).unwrap();
     measure("receipt A4 with a 256×256 PNG logo", runs, || {
         let facts = documents::receipt_facts(&store, &receipt).unwrap();
         documents::render_receipt(&facts, Paper::A4).into_pdf("ticket")

@@ -150,14 +150,14 @@ fn main() {
             ..PersonInput::default()
         };
         let person = NewPerson::parse(&input, &catalogue, today).unwrap();
-        let id = beneficiary::add(&mut store, &person, true).unwrap();
+        let id = beneficiary::add(&mut store, &person, true, &comptoir::operators::Actor::test("test")).unwrap();
         let issued = today - chrono::Duration::days((n % 120) as i64);
         beneficiary::add_proof(
             &mut store,
             id,
             proofs[n % 3],
             &issued.to_string(),
-            "bench",
+            &comptoir::operators::Actor::test("bench"),
             &catalogue,
             today,
         )
@@ -169,7 +169,7 @@ fn main() {
                 DeviceKind::Laptop,
                 &(today - chrono::Duration::days(100)).to_string(),
                 "",
-                "bench",
+                &comptoir::operators::Actor::test("bench"),
                 today,
             )
             .unwrap();

@@ -114,10 +114,10 @@ fn main() {
     // since 22/11/2025 (about a third of the people).
     let today = NaiveDate::from_ymd_opt(2027, 11, 22).unwrap();
     let t = Instant::now();
-    let dry = comptoir::privacy::purge(&mut store, today, true, "bench").unwrap();
+    let dry = comptoir::privacy::purge(&mut store, today, true, &comptoir::operators::Actor::test("bench")).unwrap();
     let dry_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let purged = comptoir::privacy::purge(&mut store, today, false, "bench").unwrap();
+    let purged = comptoir::privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("bench")).unwrap();
     println!(
         "retention purge: {} of 20,000 people anonymised in {:.0} ms (listing alone {:.0} ms; target < 2000 ms)",
         purged.people.len(),

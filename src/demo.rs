@@ -721,9 +721,9 @@ mod tests {
     #[test]
     fn the_demo_covers_every_kind_category_and_state_and_loads_once() {
         let mut store = Store::open_in_memory().unwrap();
-        let first = load(&mut store).unwrap();
+        let first = load(&mut store, &crate::operators::Actor::internal("test")).unwrap();
         assert!(first.devices_created >= 48, "{first:?}");
-        let again = load(&mut store).unwrap();
+        let again = load(&mut store, &crate::operators::Actor::internal("test")).unwrap();
         assert!(again.already_loaded);
         let all = stock::list(
             &store,

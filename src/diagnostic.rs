@@ -229,7 +229,7 @@ mod tests {
     #[test]
     fn advice_lists_devices_on_sale_in_the_right_categories() {
         let mut store = Store::open_in_memory().unwrap();
-        crate::demo::load(&mut store).unwrap();
+        crate::demo::load(&mut store, &crate::operators::Actor::internal("test")).unwrap();
         let advice = advise(
             &store,
             &Answers {

@@ -100,6 +100,14 @@ impl Actor {
         Actor::internal(SYSTEM_NAME)
     }
 
+    /// A test double for « who acts », compiled only for the test suites and benchmarks
+    /// (feature `test-actors`, never in a shipped binary): it may do every act, like Comptoir
+    /// itself. Tests of the PIN and of the roles sign in with [`sign_in`] instead.
+    #[cfg(any(test, feature = "test-actors"))]
+    pub fn test(name: &str) -> Actor {
+        Actor::internal(name)
+    }
+
     /// Comptoir writing under another name: the installation form, the demo centre's
     /// invented médiateurs. Never made from what a shell passes.
     pub(crate) fn internal(name: &str) -> Actor {

@@ -92,7 +92,7 @@ fn main() {
         &mut store.lock().unwrap(),
         &inventory("LOC", 1_000),
         "livraison.csv",
-        "bench",
+        &comptoir::operators::Actor::test("bench"),
     )
     .unwrap();
     let client = Client::new(HubConfig::parse(&hub.1, "C001").unwrap(), tokens[1].clone()).unwrap();

@@ -157,7 +157,7 @@ fn an_initial_pull_of_10000_devices_then_incremental_pulls() {
 
     // Receiving one at the desk is pushed; the hub's stock follows.
     let tag = AssetTag::parse("LC-00007").unwrap();
-    stock::change_state(&mut store.lock().unwrap(), &tag, StockAction::Receive, "Amina", "").unwrap();
+    stock::change_state(&mut store.lock().unwrap(), &tag, StockAction::Receive, &comptoir::operators::Actor::test("Amina"), "").unwrap();
     let report = sync::round(&store, &client).unwrap();
     assert_eq!(report.pushed, 1);
     assert_eq!(
@@ -176,7 +176,7 @@ fn an_initial_pull_of_10000_devices_then_incremental_pulls() {
 fn pushes_are_idempotent_and_carry_no_name() {
     let world = World::new();
     let (store, client) = world.centre("C01");
-    demo::load(&mut store.lock().unwrap()).unwrap();
+    demo::load(&mut store.lock().unwrap(), &comptoir::operators::Actor::test("test")).unwrap();
     let waiting = count(&store, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
     assert!(waiting > 64, "the demo's devices and sales are queued: {waiting}");
 
@@ -236,7 +236,7 @@ fn the_hub_killed_mid_push_and_restarted_loses_and_duplicates_nothing() {
         &mut store.lock().unwrap(),
         &std::fs::read(&file).unwrap(),
         "livraison.csv",
-        "Amina",
+        &comptoir::operators::Actor::test("Amina"),
     )
     .unwrap();
     let total = count(&store, "SELECT count(*) FROM outbox");
@@ -415,7 +415,7 @@ fn a_wrong_or_revoked_token_is_401_and_another_centres_data_is_refused() {
 fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_show_the_conflict() {
     let world = World::new();
     let (store, client) = world.centre("C01");
-    demo::load(&mut store.lock().unwrap()).unwrap();
+    demo::load(&mut store.lock().unwrap(), &comptoir::operators::Actor::test("test")).unwrap();
     sync::round(&store, &client).unwrap();
     world
         .hub
@@ -427,9 +427,9 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
     {
         let mut s = store.lock().unwrap();
         let tag = AssetTag::parse("NET-00000").unwrap();
-        stock::change_state(&mut s, &tag, StockAction::Receive, "Amina", "").unwrap();
-        stock::change_state(&mut s, &tag, StockAction::MakeAvailable, "Amina", "").unwrap();
-        pos::open_session(&mut s, "Amina", Money::ZERO).unwrap();
+        stock::change_state(&mut s, &tag, StockAction::Receive, &comptoir::operators::Actor::test("Amina"), "").unwrap();
+        stock::change_state(&mut s, &tag, StockAction::MakeAvailable, &comptoir::operators::Actor::test("Amina"), "").unwrap();
+        pos::open_session(&mut s, &comptoir::operators::Actor::test("Amina"), Money::ZERO).unwrap();
         let caps = LegalCaps::shipped();
         let request = SaleRequest {
             uuid: uuid::Uuid::now_v7(),
@@ -446,7 +446,7 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
                 reference: None,
             }],
         };
-        pos::create_sale(&mut s, &[Programme::shipped_default(&caps)], &caps, &request, "Amina").unwrap();
+        pos::create_sale(&mut s, &[Programme::shipped_default(&caps)], &caps, &request, &comptoir::operators::Actor::test("Amina")).unwrap();
     }
     // Meanwhile the network recalls it.
     world.hub.admin(&["recall", "NET-00000"]);

@@ -226,9 +226,9 @@ fn launch(with_demo: bool, alter: impl FnOnce(&Path)) -> DemoWindow {
     let db = dir.path().join("centre.sqlite");
     if with_demo {
         let mut store = open_db(&db);
-        demo::load(&mut store).unwrap();
+        demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
         // The recovery phrase was noted (a fresh install shows it: see the first-run test).
-        comptoir::vault::acknowledge_phrase(&mut store, "test").unwrap();
+        comptoir::vault::acknowledge_phrase(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     }
     alter(&db);
     let port = free_port();
@@ -578,7 +578,7 @@ fn set_printer(db: &Path, printer: &str) {
     let mut store = open_db(db);
     let mut input = centre::CentreInput::from(&centre::load(&store).unwrap());
     input.printer = printer.into();
-    centre::save(&mut store, &input, "test").unwrap();
+    centre::save(&mut store, &input, &comptoir::operators::Actor::test("test")).unwrap();
 }
 
 #[test]
@@ -599,7 +599,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
                 printer: printer.clone(),
                 ..Default::default()
             },
-            "test",
+            &comptoir::operators::Actor::test("test"),
         )
         .unwrap();
     });
@@ -919,13 +919,13 @@ fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_setting
     let _turn = one_window();
     let window = open_window(|db| {
         let mut store = open_db(db);
-        comptoir::operators::add(&mut store, "Sophie", comptoir::operators::Role::Manager, "4821", "test").unwrap();
+        comptoir::operators::add(&mut store, "Sophie", comptoir::operators::Role::Manager, "4821", &comptoir::operators::Actor::test("test")).unwrap();
         comptoir::operators::add(
             &mut store,
             "Amina",
             comptoir::operators::Role::Mediator,
             "5678",
-            "Sophie",
+            &comptoir::operators::Actor::test("Sophie"),
         )
         .unwrap();
     });
@@ -1021,10 +1021,10 @@ fn a_fresh_install_opens_on_the_first_run_form() {
         !bytes.windows(6).any(|w| w == &b"Sophie"[..]) && !bytes.windows(5).any(|w| w == &b"Lilas"[..]),
         "nothing readable in the database file"
     );
-    let store = open_db(&window.db);
+    let mut store = open_db(&window.db);
     assert!(!comptoir::vault::phrase_pending(&store).unwrap());
     assert_eq!(
-        comptoir::operators::verify(&store, "Sophie", "1221").unwrap().role,
+        comptoir::operators::sign_in(&mut store, "Sophie", "1221").unwrap().role().unwrap(),
         comptoir::operators::Role::Manager
     );
     assert_eq!(

@@ -30,7 +30,7 @@ LC-DOC-0002;smartphone;A;Samsung;Galaxy A52s 5G;R58R123ABC;356938035643809;;6;fl
 fn setup() -> (TestDb, Store, Vec<Programme>, LegalCaps) {
     let db = TestDb::new();
     let mut store = db.open();
-    demo::load(&mut store).unwrap();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     let caps = LegalCaps::shipped();
     (db, store, vec![Programme::shipped_default(&caps)], caps)
 }
@@ -51,17 +51,17 @@ fn full_settings() -> CentreInput {
 /// smartphone with an IMEI, two SIM cards) to a person with a very long name, paid in two
 /// parts (cash and the funder), with change.
 fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> String {
-    delivery::import(store, DELIVERY.as_bytes(), "livraison-doc.csv", "test").unwrap();
+    delivery::import(store, DELIVERY.as_bytes(), "livraison-doc.csv", &comptoir::operators::Actor::test("test")).unwrap();
     for tag in ["LC-DOC-0001", "LC-DOC-0002"] {
         let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(store, &tag, StockAction::Receive, "test", "").unwrap();
-        stock::change_state(store, &tag, StockAction::MakeAvailable, "test", "").unwrap();
+        stock::change_state(store, &tag, StockAction::Receive, &comptoir::operators::Actor::test("test"), "").unwrap();
+        stock::change_state(store, &tag, StockAction::MakeAvailable, &comptoir::operators::Actor::test("test"), "").unwrap();
     }
     let mut person = beneficiary::get(store, MARTINE).unwrap().fields;
     person.first_name = LONG_FIRST.into();
     person.last_name = LONG_LAST.into();
-    beneficiary::update(store, MARTINE, &person).unwrap();
-    pos::open_session(store, "Amina", Money::from_euros(50)).unwrap();
+    beneficiary::update(store, MARTINE, &person, &comptoir::operators::Actor::test("test")).unwrap();
+    pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::from_euros(50)).unwrap();
     let request = SaleRequest {
         uuid: Uuid::now_v7(),
         person_id: Some(MARTINE),
@@ -94,7 +94,7 @@ fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> St
             },
         ],
     };
-    pos::create_sale(store, programmes, caps, &request, "Amina")
+    pos::create_sale(store, programmes, caps, &request, &comptoir::operators::Actor::test("Amina"))
         .unwrap()
         .receipt
 }
@@ -189,14 +189,14 @@ fn assert_contains_all(text: &str, expected: &[&str]) {
 #[test]
 fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
+    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     let logo = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/icons/128x128.png")).unwrap();
-    centre::set_logo(&mut store, &logo, "Sophie").unwrap();
+    centre::set_logo(&mut store, &logo, &comptoir::operators::Actor::test("Sophie")).unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
 
     for (paper, side) in [(Paper::A4, 10.0), (Paper::Roll80, 2.0)] {
-        let doc = documents::receipt(&mut store, &receipt, Some(paper), "Amina").unwrap();
+        let doc = documents::receipt(&mut store, &receipt, Some(paper), &comptoir::operators::Actor::test("Amina")).unwrap();
         assert!(doc.violations.is_empty(), "{:?}", doc.violations);
         assert!(doc.missing.is_empty(), "{:?}", doc.missing);
         assert!(doc.pdf.len() < 300 * 1024, "{} bytes", doc.pdf.len());
@@ -253,7 +253,7 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
         assert_eq!(pages, doc.pages);
     }
     // The first issue was the original; the roll was the first copy.
-    let copy = documents::receipt(&mut store, &receipt, Some(Paper::A4), "Sophie").unwrap();
+    let copy = documents::receipt(&mut store, &receipt, Some(Paper::A4), &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(copy.copy, 2);
     assert!(pdf_text(&dir, &copy).contains("COPIE n° 2"));
     let reprints: Vec<(String, String)> = store
@@ -278,7 +278,7 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
 #[test]
 fn the_onboarding_sheet_is_one_page_per_device_made_for_it() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
+    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
     let doc = documents::onboarding(&store, &receipt).unwrap();
@@ -380,7 +380,7 @@ fn the_onboarding_profile_follows_the_kind_and_the_system() {
 #[test]
 fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
+    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
     let note = pos::cancel_sale(
@@ -390,10 +390,10 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
         "Écran fêlé à la livraison",
         PaymentMethod::Cash,
         true,
-        "Sophie",
+        &comptoir::operators::Actor::test("Sophie"),
     )
     .unwrap();
-    let doc = documents::credit_note(&mut store, &note.number, "Sophie").unwrap();
+    let doc = documents::credit_note(&mut store, &note.number, &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert!(doc.violations.is_empty(), "{:?}", doc.violations);
     let text = pdf_text(&dir, &doc);
     assert_contains_all(
@@ -414,12 +414,12 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
     assert!(!text.contains("ThinkPad"), "only the cancelled line is listed");
     render_and_check_margins(&dir, &doc, 10.0);
     // The receipt reprinted now shows the cancelled line.
-    let again = documents::receipt(&mut store, &receipt, Some(Paper::A4), "Sophie").unwrap();
+    let again = documents::receipt(&mut store, &receipt, Some(Paper::A4), &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert!(pdf_text(&dir, &again).contains(&format!("Ligne annulée par l'avoir {}", note.number)));
 
     // X report while open, Z report once closed, then a reprint of the Z.
     let session = pos::current_session(&store).unwrap().unwrap();
-    let x = documents::closing(&mut store, &session.id.to_string(), "Sophie").unwrap();
+    let x = documents::closing(&mut store, &session.id.to_string(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(x.copy, 0);
     assert!(pdf_text(&dir, &x).contains("RAPPORT X"));
     let counted = [
@@ -428,8 +428,8 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
     ]
     .into_iter()
     .collect();
-    pos::close_session(&mut store, "Sophie", counted, "").unwrap();
-    let z = documents::closing(&mut store, &session.id.to_string(), "Sophie").unwrap();
+    pos::close_session(&mut store, &comptoir::operators::Actor::test("Sophie"), counted, "").unwrap();
+    let z = documents::closing(&mut store, &session.id.to_string(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert!(z.violations.is_empty(), "{:?}", z.violations);
     let text = pdf_text(&dir, &z);
     assert_contains_all(
@@ -446,14 +446,14 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
             "100,00 €",
         ],
     );
-    let copy = documents::closing(&mut store, &session.id.to_string(), "Sophie").unwrap();
+    let copy = documents::closing(&mut store, &session.id.to_string(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(copy.copy, 1);
     assert!(pdf_text(&dir, &copy).contains("COPIE n° 1"));
 
     // A day's closing.
     let today = comptoir::local::today();
-    pos::close_period(&mut store, pos::Period::Day, today, "Sophie").unwrap();
-    let day = documents::closing(&mut store, &format!("day:{today}"), "Sophie").unwrap();
+    pos::close_period(&mut store, pos::Period::Day, today, &comptoir::operators::Actor::test("Sophie")).unwrap();
+    let day = documents::closing(&mut store, &format!("day:{today}"), &comptoir::operators::Actor::test("Sophie")).unwrap();
     let text = pdf_text(&dir, &day);
     assert_contains_all(
         &text,
@@ -467,7 +467,7 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
 fn missing_settings_never_block_a_document_and_are_named_on_it() {
     let (db, mut store, _, _) = setup();
     let receipt = pos::list_sales(&store, 100).unwrap().last().unwrap().receipt.clone();
-    let doc = documents::receipt(&mut store, &receipt, None, "Amina").unwrap();
+    let doc = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap();
     assert_eq!(
         doc.missing,
         [
@@ -484,13 +484,13 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
     assert!(text.contains("TICKET DE VENTE"));
 
     // Unknown references are refused in French.
-    let err = documents::receipt(&mut store, "C01-R1-2026-999999", None, "Amina").unwrap_err();
+    let err = documents::receipt(&mut store, "C01-R1-2026-999999", None, &comptoir::operators::Actor::test("Amina")).unwrap_err();
     assert!(err.to_string().contains("Aucune vente ne porte le numéro"), "{err}");
-    let err = documents::credit_note(&mut store, "AV-404", "Amina").unwrap_err();
+    let err = documents::credit_note(&mut store, "AV-404", &comptoir::operators::Actor::test("Amina")).unwrap_err();
     assert!(err.to_string().contains("Aucun avoir"), "{err}");
-    let err = documents::closing(&mut store, "999", "Amina").unwrap_err();
+    let err = documents::closing(&mut store, "999", &comptoir::operators::Actor::test("Amina")).unwrap_err();
     assert!(err.to_string().contains("Aucune permanence"), "{err}");
-    let err = documents::closing(&mut store, "day:2001-01-01", "Amina").unwrap_err();
+    let err = documents::closing(&mut store, "day:2001-01-01", &comptoir::operators::Actor::test("Amina")).unwrap_err();
     assert!(err.to_string().contains("Aucune clôture"), "{err}");
     // A refused lookup issued nothing.
     let issued: i64 = store
@@ -503,17 +503,17 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
 #[test]
 fn settings_are_checked_before_they_are_saved() {
     let (_db, mut store, _, _) = setup();
-    centre::save(&mut store, &full_settings(), "Sophie").unwrap();
+    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
     let bad = CentreInput {
         siret: "732 829 320 00075".into(),
         ..full_settings()
     };
-    let err = centre::save(&mut store, &bad, "Sophie").unwrap_err();
+    let err = centre::save(&mut store, &bad, &comptoir::operators::Actor::test("Sophie")).unwrap_err();
     assert!(err.to_string().contains("clé de contrôle"), "{err}");
     assert_eq!(centre::load(&store).unwrap().siret.unwrap().as_str(), "73282932000074");
-    let err = centre::set_logo(&mut store, b"GIF89a not a logo", "Sophie").unwrap_err();
+    let err = centre::set_logo(&mut store, b"GIF89a not a logo", &comptoir::operators::Actor::test("Sophie")).unwrap_err();
     assert!(err.to_string().contains("PNG ou JPEG"), "{err}");
-    let err = centre::set_logo(&mut store, b"\x89PNG\r\n\x1a\ntruncated", "Sophie").unwrap_err();
+    let err = centre::set_logo(&mut store, b"\x89PNG\r\n\x1a\ntruncated", &comptoir::operators::Actor::test("Sophie")).unwrap_err();
     assert!(err.to_string().contains("Image illisible"), "{err}");
     assert!(!centre::load(&store).unwrap().has_logo);
 }
@@ -522,7 +522,7 @@ fn settings_are_checked_before_they_are_saved() {
 fn a_document_file_is_written_whole_or_not_at_all() {
     let (db, mut store, _, _) = setup();
     let receipt = pos::list_sales(&store, 1).unwrap()[0].receipt.clone();
-    let doc = documents::receipt(&mut store, &receipt, None, "Amina").unwrap();
+    let doc = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap();
     // A folder that cannot be created: a file is in the way.
     let blocker = db.file("documents", b"not a folder");
     let err = doc.save_in(&blocker.join("sub")).unwrap_err();
@@ -542,7 +542,7 @@ fn a_document_file_is_written_whole_or_not_at_all() {
 fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_folder() {
     let (db, mut store, programmes, caps) = setup();
     let receipt = big_sale(&mut store, &programmes, &caps);
-    let made = documents::after_sale(&mut store, &receipt, "Amina").unwrap();
+    let made = documents::after_sale(&mut store, &receipt, &comptoir::operators::Actor::test("Amina")).unwrap();
     let kinds: Vec<_> = made.iter().map(|d| d.kind).collect();
     assert_eq!(
         kinds,
@@ -556,7 +556,7 @@ fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_fo
         .find(|s| s.total == Money::from_euros(5))
         .unwrap();
     assert_eq!(
-        documents::after_sale(&mut store, &sims.receipt, "Amina").unwrap().len(),
+        documents::after_sale(&mut store, &sims.receipt, &comptoir::operators::Actor::test("Amina")).unwrap().len(),
         1
     );
 

@@ -36,7 +36,7 @@ fn input(last: &str, first: &str, birth: Option<&str>, publics: &[&str]) -> Pers
 
 fn add(store: &mut Store, input: PersonInput) -> i64 {
     let person = NewPerson::parse(&input, &catalogue(), d(TODAY)).unwrap();
-    beneficiary::add(store, &person, false).unwrap()
+    beneficiary::add(store, &person, false, &comptoir::operators::Actor::test("test")).unwrap()
 }
 
 fn count(store: &Store, table: &str) -> i64 {
@@ -125,7 +125,7 @@ fn a_probable_duplicate_is_shown_before_anything_is_stored() {
     ];
     for (description, candidate) in cases {
         let person = NewPerson::parse(&candidate, &catalogue(), d(TODAY)).unwrap();
-        let err = beneficiary::add(&mut store, &person, false).expect_err(description);
+        let err = beneficiary::add(&mut store, &person, false, &comptoir::operators::Actor::test("test")).expect_err(description);
         let comptoir::Error::LikelyDuplicate(matches) = &err else {
             panic!("{description}: {err}")
         };
@@ -144,10 +144,10 @@ fn a_probable_duplicate_is_shown_before_anything_is_stored() {
         d(TODAY),
     )
     .unwrap();
-    beneficiary::add(&mut store, &other, false).unwrap();
+    beneficiary::add(&mut store, &other, false, &comptoir::operators::Actor::test("test")).unwrap();
     // Forced after checking: stored.
     let forced = NewPerson::parse(&input("Lefèvre", "Martine", None, &["rsa"]), &catalogue(), d(TODAY)).unwrap();
-    beneficiary::add(&mut store, &forced, true).unwrap();
+    beneficiary::add(&mut store, &forced, true, &comptoir::operators::Actor::test("test")).unwrap();
     assert_eq!(count(&store, "people"), 3);
 }
 
@@ -192,7 +192,7 @@ fn bad_input_is_refused_with_every_reason_and_nothing_stored() {
         ("passeport", "2026-11-01", "passeport"),
         ("carte_etudiante", "31/02/2026", "impossible"),
     ] {
-        let err = beneficiary::add_proof(&mut store, id, kind, issued, "amina", &catalogue(), d(TODAY)).unwrap_err();
+        let err = beneficiary::add_proof(&mut store, id, kind, issued, &comptoir::operators::Actor::test("amina"), &catalogue(), d(TODAY)).unwrap_err();
         assert!(err.to_string().contains(needle), "{err}");
     }
     assert_eq!(count(&store, "proofs"), 0);
@@ -201,7 +201,7 @@ fn bad_input_is_refused_with_every_reason_and_nothing_stored() {
         999,
         "carte_etudiante",
         "2026-11-01",
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
         &catalogue(),
         d(TODAY),
     )
@@ -233,7 +233,7 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
         karim,
         "attestation_caf",
         "2026-11-12",
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
         &catalogue(),
         d(TODAY),
     )
@@ -243,7 +243,7 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
     assert_eq!(decision.decision.decision, Verdict::Eligible);
     assert_eq!(decision.decision.programmes, ["defaut"]);
 
-    beneficiary::add_equipment(&mut store, samira, DeviceKind::Laptop, "2026-08-24", "", "amina", on).unwrap();
+    beneficiary::add_equipment(&mut store, samira, DeviceKind::Laptop, "2026-08-24", "", &comptoir::operators::Actor::test("amina"), on).unwrap();
     let decision = beneficiary::check(&store, &programmes(), karim, on, Some(DeviceKind::Laptop)).unwrap();
     assert_eq!(decision.decision.decision, Verdict::NotEligible);
     assert!(decision.decision.reasons.iter().any(|r| r.code == "limit_reached"));
@@ -254,7 +254,7 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
         karim,
         "defaut",
         "",
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
         on,
         Some(DeviceKind::Laptop),
     )
@@ -266,7 +266,7 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
         karim,
         "defaut",
         "Ordinateur de Samira volé, plainte vue",
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
         on,
         Some(DeviceKind::Laptop),
     )
@@ -291,7 +291,7 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
         karim,
         "defaut",
         "Pour voir si ça passe",
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
         on,
         Some(DeviceKind::Smartphone),
     )
@@ -313,20 +313,20 @@ fn merging_moves_proofs_and_publics_and_hides_the_duplicate() {
         d(TODAY),
     )
     .unwrap();
-    let dup = beneficiary::add(&mut store, &dup, true).unwrap();
+    let dup = beneficiary::add(&mut store, &dup, true, &comptoir::operators::Actor::test("test")).unwrap();
     beneficiary::add_proof(
         &mut store,
         dup,
         "attestation_france_travail",
         "2026-11-01",
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
         &catalogue(),
         d(TODAY),
     )
     .unwrap();
-    let err = beneficiary::merge(&mut store, keep, dup, "sophie", " ").unwrap_err();
+    let err = beneficiary::merge(&mut store, keep, dup, &comptoir::operators::Actor::test("sophie"), " ").unwrap_err();
     assert_eq!(err.code(), "reason_required");
-    beneficiary::merge(&mut store, keep, dup, "sophie", "Même personne, fiche créée deux fois").unwrap();
+    beneficiary::merge(&mut store, keep, dup, &comptoir::operators::Actor::test("sophie"), "Même personne, fiche créée deux fois").unwrap();
     let kept = beneficiary::get(&store, keep).unwrap();
     assert_eq!(kept.fields.publics, ["demandeur_emploi", "rsa"]);
     assert_eq!(kept.proofs.len(), 1);

@@ -21,7 +21,7 @@ const DEFECTIVE: &str = "EC-24-0007";
 fn setup() -> (TestDb, Store, Vec<Programme>, LegalCaps) {
     let db = TestDb::new();
     let mut store = db.open();
-    demo::load(&mut store).unwrap();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     let caps = LegalCaps::shipped();
     (db, store, vec![Programme::shipped_default(&caps)], caps)
 }
@@ -95,7 +95,7 @@ fn a_sale_needs_an_open_permanence() {
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "no_open_session");
@@ -105,14 +105,14 @@ fn a_sale_needs_an_open_permanence() {
 #[test]
 fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_limits() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
     let demo_sales = pos::list_sales(&store, 1000).unwrap().len();
     let sale = pos::create_sale(
         &mut store,
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(100)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     let year = &sale.at[..4];
@@ -134,21 +134,21 @@ fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_li
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_A, 80, vec![cash(80)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "not_eligible");
     assert!(err.to_string().contains("Limite de 1 ordinateur portable"), "{err}");
     // A counted item, no person needed; the receipt numbers follow without a gap.
     let sim = sim_sale(2);
-    let second = pos::create_sale(&mut store, &programmes, &caps, &sim, "amina").unwrap();
+    let second = pos::create_sale(&mut store, &programmes, &caps, &sim, &comptoir::operators::Actor::test("amina")).unwrap();
     assert_eq!(second.receipt, format!("C01-R1-{year}-{:06}", demo_sales + 2));
 }
 
 #[test]
 fn bad_sales_are_refused_and_write_nothing() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
     let no_band = |price: i64| SaleRequest {
         programme: None,
         ..laptop_sale(MARTINE, LAPTOP_C, price, vec![cash(price)])
@@ -217,7 +217,7 @@ fn bad_sales_are_refused_and_write_nothing() {
     ];
     let before = sales_snapshot(&store);
     for (description, request, code) in cases {
-        let err = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").expect_err(description);
+        let err = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).expect_err(description);
         assert_eq!(err.code(), code, "{description}: {err}");
         assert_eq!(sales_snapshot(&store), before, "{description}: nothing written");
     }
@@ -228,7 +228,7 @@ fn bad_sales_are_refused_and_write_nothing() {
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     assert!(
@@ -241,7 +241,7 @@ fn bad_sales_are_refused_and_write_nothing() {
 #[test]
 fn a_manager_override_lets_a_refused_person_buy() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::ZERO).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::ZERO).unwrap();
     let today = comptoir::local::today();
     beneficiary::override_decision(
         &mut store,
@@ -249,7 +249,7 @@ fn a_manager_override_lets_a_refused_person_buy() {
         FRANCOIS,
         "defaut",
         "Attestation récente vue sur son téléphone",
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
         today,
         Some(comptoir::device::DeviceKind::Laptop),
     )
@@ -259,7 +259,7 @@ fn a_manager_override_lets_a_refused_person_buy() {
         &programmes,
         &caps,
         &laptop_sale(FRANCOIS, LAPTOP_C, 80, vec![cash(80)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     let entry: String = store
@@ -282,10 +282,10 @@ fn a_manager_override_lets_a_refused_person_buy() {
 #[test]
 fn a_retried_sale_is_recorded_once() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::ZERO).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::ZERO).unwrap();
     let request = laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]);
-    let first = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").unwrap();
-    let again = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").unwrap();
+    let first = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).unwrap();
+    let again = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).unwrap();
     assert_eq!(first.receipt, again.receipt);
     let recorded = pos::list_sales(&store, 1000).unwrap();
     assert_eq!(recorded.iter().filter(|s| s.receipt == first.receipt).count(), 1);
@@ -298,13 +298,13 @@ fn a_retried_sale_is_recorded_once() {
 #[test]
 fn a_credit_note_cancels_once_and_puts_the_device_back() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
     let sale = pos::create_sale(
         &mut store,
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     let err = pos::cancel_sale(
@@ -314,7 +314,7 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
         "",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "reason_required");
@@ -325,7 +325,7 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
         "Écran défectueux au déballage",
         PaymentMethod::Cash,
         true,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
     assert!(note.number.contains("-AV-000001"));
@@ -343,7 +343,7 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
         "Encore",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "already_cancelled");
@@ -353,7 +353,7 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_A, 80, vec![cash(80)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     assert!(journal::verify(store.conn()).unwrap().is_intact());
@@ -362,15 +362,15 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
 #[test]
 fn closing_compares_counted_with_expected_and_records_the_difference() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
-    let err = pos::open_session(&mut store, "julien", Money::ZERO).unwrap_err();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
+    let err = pos::open_session(&mut store, &comptoir::operators::Actor::test("julien"), Money::ZERO).unwrap_err();
     assert_eq!(err.code(), "session_already_open");
     pos::create_sale(
         &mut store,
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(100)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     let x = pos::x_report(&store).unwrap();
@@ -380,10 +380,10 @@ fn closing_compares_counted_with_expected_and_records_the_difference() {
         "float 20 + 80 in cash"
     );
     let counted = BTreeMap::from([(PaymentMethod::Cash, Money::from_euros(95))]);
-    let err = pos::close_session(&mut store, "amina", counted.clone(), "").unwrap_err();
+    let err = pos::close_session(&mut store, &comptoir::operators::Actor::test("amina"), counted.clone(), "").unwrap_err();
     assert_eq!(err.code(), "comment_required");
     assert!(err.to_string().contains("-5,00 €"), "{err}");
-    let z = pos::close_session(&mut store, "amina", counted, "Erreur de rendu de monnaie").unwrap();
+    let z = pos::close_session(&mut store, &comptoir::operators::Actor::test("amina"), counted, "Erreur de rendu de monnaie").unwrap();
     assert_eq!(z.differences.unwrap()[&PaymentMethod::Cash], Money::from_euros(-5));
     assert_eq!(
         (z.sales, z.sales_total, x.sales_total),
@@ -415,17 +415,17 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     let base_cash = base_methods.get(&PaymentMethod::Cash).copied().unwrap_or_default();
     let base_defaut = base_programmes.get("defaut").copied().unwrap_or_default();
     let plus = |a: Money, euros: i64| Money::from_cents(a.cents() + euros * 100);
-    pos::open_session(&mut store, "amina", Money::from_euros(20)).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
     let first = pos::create_sale(
         &mut store,
         &programmes,
         &caps,
         &laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(100)]),
-        "amina",
+        &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
     let sim = sim_sale(1);
-    pos::create_sale(&mut store, &programmes, &caps, &sim, "amina").unwrap();
+    pos::create_sale(&mut store, &programmes, &caps, &sim, &comptoir::operators::Actor::test("amina")).unwrap();
     pos::cancel_sale(
         &mut store,
         &first.receipt,
@@ -433,10 +433,10 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         "Rétractation",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
-    let day = pos::close_period(&mut store, pos::Period::Day, today, "sophie").unwrap();
+    let day = pos::close_period(&mut store, pos::Period::Day, today, &comptoir::operators::Actor::test("sophie")).unwrap();
     assert_eq!(
         (day.sales, day.sales_total, day.credit_notes),
         (base_sales + 2, plus(base_total, 85), 1)
@@ -451,15 +451,15 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     assert_eq!(day.by_programme["defaut"], base_defaut, "80 sold, 80 cancelled");
     assert_eq!(day.by_programme["(sans programme)"], Money::from_euros(5));
     assert_eq!(day.grand_total, plus(base_grand, 5));
-    let err = pos::close_period(&mut store, pos::Period::Day, today, "sophie").unwrap_err();
+    let err = pos::close_period(&mut store, pos::Period::Day, today, &comptoir::operators::Actor::test("sophie")).unwrap_err();
     assert_eq!(err.code(), "already_closed");
-    let month = pos::close_period(&mut store, pos::Period::Month, today, "sophie").unwrap();
+    let month = pos::close_period(&mut store, pos::Period::Month, today, &comptoir::operators::Actor::test("sophie")).unwrap();
     assert_eq!(month.net, day.net);
     let future = pos::close_period(
         &mut store,
         pos::Period::Year,
         today + chrono::Duration::days(400),
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
     assert_eq!(future.code(), "invalid");
@@ -469,14 +469,14 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
 #[test]
 fn a_credit_note_can_cancel_one_line_then_the_rest() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, "amina", Money::ZERO).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::ZERO).unwrap();
     let mut request = laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(90)]);
     request.items = vec![ItemRequest {
         kind: comptoir::device::DeviceKind::SimCard,
         quantity: 2,
         unit_price: Some(Money::from_euros(5)),
     }];
-    let sale = pos::create_sale(&mut store, &programmes, &caps, &request, "amina").unwrap();
+    let sale = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).unwrap();
     let sim = pos::cancel_sale(
         &mut store,
         &sale.receipt,
@@ -484,7 +484,7 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         "Carte SIM inutile",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
     assert_eq!((sim.line, sim.amount), (Some(2), Money::from_euros(10)));
@@ -500,7 +500,7 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         "Encore",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "already_cancelled");
@@ -511,7 +511,7 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         "Ligne inconnue",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "invalid");
@@ -522,7 +522,7 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         "Rétractation",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
     assert_eq!(rest.amount, Money::from_euros(80), "only what was not yet cancelled");
@@ -539,7 +539,7 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         "Encore",
         PaymentMethod::Cash,
         false,
-        "sophie",
+        &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
     assert_eq!(err.code(), "already_cancelled");

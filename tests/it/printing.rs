@@ -28,9 +28,9 @@ fn a_receipt_goes_to_a_real_cups_queue_and_a_missing_printer_is_explained() {
     let printer = test_printer();
     let db = TestDb::new();
     let mut store = db.open();
-    demo::load(&mut store).unwrap();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     let receipt = pos::list_sales(&store, 1).unwrap()[0].receipt.clone();
-    let doc = documents::receipt(&mut store, &receipt, None, "Amina").unwrap();
+    let doc = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap();
     let path = doc.save_in(&db.dir.path().join("documents")).unwrap();
 
     assert!(printing::printers().unwrap().iter().any(|p| p.name == printer));

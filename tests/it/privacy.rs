@@ -25,13 +25,13 @@ fn add(store: &mut Store, last: &str, first: &str, phone: &str) -> i64 {
         ..PersonInput::default()
     };
     let person = NewPerson::parse(&input, &Catalogue::of(&programmes), local::today()).unwrap();
-    let id = beneficiary::add(store, &person, true).unwrap();
+    let id = beneficiary::add(store, &person, true, &comptoir::operators::Actor::test("test")).unwrap();
     beneficiary::add_proof(
         store,
         id,
         "attestation_caf",
         &(local::today() - Duration::days(5)).to_string(),
-        "Amina",
+        &comptoir::operators::Actor::test("Amina"),
         &Catalogue::of(&programmes),
         local::today(),
     )
@@ -42,7 +42,7 @@ fn add(store: &mut Store, last: &str, first: &str, phone: &str) -> i64 {
 /// A SIM card sold to the person (no device needed).
 fn sell(store: &mut Store, person: i64) -> String {
     if pos::current_session(store).unwrap().is_none() {
-        pos::open_session(store, "Amina", Money::ZERO).unwrap();
+        pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::ZERO).unwrap();
     }
     let caps = LegalCaps::shipped();
     let request = SaleRequest {
@@ -61,7 +61,7 @@ fn sell(store: &mut Store, person: i64) -> String {
             reference: None,
         }],
     };
-    pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, "Amina")
+    pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, &comptoir::operators::Actor::test("Amina"))
         .unwrap()
         .receipt
 }
@@ -115,7 +115,7 @@ fn the_purge_anonymises_at_the_exact_boundary_and_keeps_recent_contacts() {
     sell(&mut store, recent_sale);
     last_contact(&store, recent_sale, "2023-01-01T10:00:00.000Z");
 
-    let dry = privacy::purge(&mut store, today, true, "Sophie").unwrap();
+    let dry = privacy::purge(&mut store, today, true, &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(
         (dry.cutoff, dry.people.clone(), dry.retention_months),
         (cutoff, vec![just_before], 24)
@@ -126,7 +126,7 @@ fn the_purge_anonymises_at_the_exact_boundary_and_keeps_recent_contacts() {
         "dry run changes nothing"
     );
 
-    let done = privacy::purge(&mut store, today, false, "Sophie").unwrap();
+    let done = privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(done.people, vec![just_before]);
     let gone = beneficiary::get(&store, just_before).unwrap();
     assert_eq!(gone.fields.last_name, "Anonyme");
@@ -139,14 +139,14 @@ fn the_purge_anonymises_at_the_exact_boundary_and_keeps_recent_contacts() {
     );
     assert!(beneficiary::search(&store, "barbier", 10).unwrap().is_empty());
     // Once is enough: a second purge finds nobody new.
-    assert!(privacy::purge(&mut store, today, false, "Sophie")
+    assert!(privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("Sophie"))
         .unwrap()
         .people
         .is_empty());
     // A shorter retention reaches further.
-    privacy::set_retention_months(&mut store, 6, "Sophie").unwrap();
-    assert!(privacy::set_retention_months(&mut store, 0, "Sophie").is_err());
-    let six = privacy::purge(&mut store, today, true, "Sophie").unwrap();
+    privacy::set_retention_months(&mut store, 6, &comptoir::operators::Actor::test("Sophie")).unwrap();
+    assert!(privacy::set_retention_months(&mut store, 0, &comptoir::operators::Actor::test("Sophie")).is_err());
+    let six = privacy::purge(&mut store, today, true, &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(six.people, vec![on_the_day]);
     assert!(journal::verify(store.conn()).unwrap().is_intact());
 }
@@ -202,11 +202,11 @@ fn after_erasure_the_name_is_nowhere_in_the_file_and_the_journal_and_reports_hol
     let before = reports::build(&store, &programme, today - Duration::days(1), today).unwrap();
     let head_before = journal::verify(store.conn()).unwrap();
 
-    let err = privacy::erase(&mut store, id, "Demande de Mme Zébulonovitch", "Sophie").unwrap_err();
+    let err = privacy::erase(&mut store, id, "Demande de Mme Zébulonovitch", &comptoir::operators::Actor::test("Sophie")).unwrap_err();
     assert!(err.to_string().contains("ne doit pas contenir le nom"), "{err}");
-    assert!(privacy::erase(&mut store, id, "", "Sophie").is_err());
-    privacy::erase(&mut store, id, "Demande écrite du 20/11", "Sophie").unwrap();
-    assert!(privacy::erase(&mut store, id, "Encore", "Sophie").is_err(), "once");
+    assert!(privacy::erase(&mut store, id, "", &comptoir::operators::Actor::test("Sophie")).is_err());
+    privacy::erase(&mut store, id, "Demande écrite du 20/11", &comptoir::operators::Actor::test("Sophie")).unwrap();
+    assert!(privacy::erase(&mut store, id, "Encore", &comptoir::operators::Actor::test("Sophie")).is_err(), "once");
 
     drop(store);
     for suffix in ["", "-wal", "-shm"] {

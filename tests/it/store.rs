@@ -22,7 +22,7 @@ fn reopening_keeps_the_data_and_the_schema() {
     let db = TestDb::new();
     {
         let mut store = db.open();
-        comptoir::demo::load(&mut store).unwrap();
+        comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     }
     let store = db.open();
     let n: i64 = store
@@ -37,7 +37,7 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     let db = TestDb::new();
     {
         let mut store = db.open();
-        comptoir::demo::load(&mut store).unwrap();
+        comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
         store
             .conn()
             .pragma_update(None, "user_version", schema_version() + 3)
@@ -84,7 +84,7 @@ fn a_file_that_is_not_a_database_is_refused_clearly() {
 fn history_and_devices_cannot_be_rewritten_or_deleted() {
     let db = TestDb::new();
     let mut store = db.open();
-    comptoir::demo::load(&mut store).unwrap();
+    comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     let conn = store.conn();
     for sql in [
         "UPDATE device_events SET reason = 'effacé' WHERE id = 1",
@@ -126,7 +126,7 @@ fn an_upgrade_keeps_a_copy_of_the_database_as_it_was_before_migrating() {
     let db = TestDb::new();
     {
         let mut store = db.open();
-        comptoir::demo::load(&mut store).unwrap();
+        comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     }
     let previous = make_previous_version(&db);
     let head = comptoir::journal::verify(db.open().conn()).unwrap().last_hash;
@@ -158,7 +158,7 @@ fn the_database_file_is_readable_by_its_user_only() {
     use std::os::unix::fs::PermissionsExt;
     let db = TestDb::new();
     let mut store = db.open();
-    comptoir::demo::load(&mut store).unwrap();
+    comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     for suffix in ["", "-wal"] {
         let path = std::path::PathBuf::from(format!("{}{suffix}", db.path.display()));
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;

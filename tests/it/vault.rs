@@ -63,7 +63,7 @@ fn head(store: &Store) -> String {
 
 fn demo_store(db: &TestDb) -> Store {
     let mut store = db.open_encrypted();
-    demo::load(&mut store).unwrap();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     store
 }
 
@@ -132,7 +132,7 @@ fn a_plain_database_with_data_is_encrypted_in_place() {
     let db = TestDb::new();
     let before = {
         let mut store = db.open();
-        demo::load(&mut store).unwrap();
+        demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
         (dump(&store), head(&store))
     };
     assert_eq!(vault::file_state(&db.path).unwrap(), FileState::Plain);
@@ -161,7 +161,7 @@ fn after_a_crash_between_swap_and_cleanup_the_plain_copy_goes() {
     let db = TestDb::new();
     {
         let mut store = db.open();
-        demo::load(&mut store).unwrap();
+        demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     }
     let plain_copy = db.dir.path().join("centre.sqlite.avant-chiffrement");
     std::fs::copy(&db.path, &plain_copy).unwrap();
@@ -178,7 +178,7 @@ fn after_a_crash_between_swap_and_cleanup_the_plain_copy_goes() {
     let db2 = TestDb::new();
     {
         let mut store = db2.open();
-        demo::load(&mut store).unwrap();
+        demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     }
     std::fs::rename(&db2.path, db2.dir.path().join("centre.sqlite.avant-chiffrement")).unwrap();
     let store = db2.open_encrypted();
@@ -203,7 +203,7 @@ fn backup_then_restore_gives_back_the_same_database() {
     let at_backup = dump(&store);
     let head_at_backup = head(&store);
     // Work goes on after the backup.
-    pos::open_session(&mut store, "amina", Money::parse("20").unwrap()).unwrap();
+    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::parse("20").unwrap()).unwrap();
     assert_ne!(head(&store), head_at_backup);
     drop(store);
 
@@ -325,7 +325,7 @@ fn a_backup_from_the_old_machine_restores_with_its_phrase() {
     // The old PC: its database, its phrase, its backup on a USB stick.
     let old = TestDb::new();
     let mut store = demo_store(&old);
-    let old_phrase = vault::recovery_phrase(&store, &OsKeyring, "amina").unwrap().join(" ");
+    let old_phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap().join(" ");
     let usb = tempfile::tempdir().unwrap();
     let file = PathBuf::from(
         backup::make(&mut store, Some(usb.path()), Reason::Manual)
@@ -369,8 +369,8 @@ fn another_centres_backup_does_not_replace_a_database_with_sales() {
     let mut store = demo_store(&a);
     let mut input = comptoir::store::centre::load(store.conn()).unwrap();
     input.name = "Centre social des Lilas".into();
-    comptoir::centre::save(&mut store, &input, "amina").unwrap();
-    let phrase = vault::recovery_phrase(&store, &OsKeyring, "amina").unwrap().join(" ");
+    comptoir::centre::save(&mut store, &input, &comptoir::operators::Actor::test("amina")).unwrap();
+    let phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap().join(" ");
     let usb = tempfile::tempdir().unwrap();
     let file = PathBuf::from(
         backup::make(&mut store, Some(usb.path()), Reason::Manual)
@@ -383,7 +383,7 @@ fn another_centres_backup_does_not_replace_a_database_with_sales() {
     let mut store = demo_store(&b);
     let mut input = comptoir::store::centre::load(store.conn()).unwrap();
     input.name = "Maison des solidarités de Roubaix".into();
-    comptoir::centre::save(&mut store, &input, "amina").unwrap();
+    comptoir::centre::save(&mut store, &input, &comptoir::operators::Actor::test("amina")).unwrap();
     drop(store);
     let before = sha(&b.path);
     let err = backup::restore(&b.path, &file, &OsKeyring, Some(&phrase)).unwrap_err();
@@ -396,7 +396,7 @@ fn another_centres_backup_does_not_replace_a_database_with_sales() {
 fn the_phrase_opens_the_database_on_a_fresh_keyring() {
     let db = TestDb::new();
     let store = demo_store(&db);
-    let words = vault::recovery_phrase(&store, &OsKeyring, "amina").unwrap();
+    let words = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap();
     let head_before = head(&store);
     drop(store);
     // The keyring is lost (new session, reinstalled system).
@@ -565,8 +565,8 @@ fn backups_through_the_cli_and_at_each_closing() {
 fn the_recovery_sheet_reads_back_the_twelve_words() {
     let db = TestDb::new();
     let store = demo_store(&db);
-    let words = vault::recovery_phrase(&store, &OsKeyring, "amina").unwrap();
-    let doc = comptoir::documents::recovery_sheet(&store, &OsKeyring, "amina").unwrap();
+    let words = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap();
+    let doc = comptoir::documents::recovery_sheet(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap();
     assert!(doc.violations.is_empty(), "{:?}", doc.violations);
     let dir = tempfile::tempdir().unwrap();
     let path = doc.save_in(dir.path()).unwrap();
