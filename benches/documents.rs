@@ -76,15 +76,22 @@ fn main() {
         documents::render_receipt(&facts, Paper::Roll80).into_pdf("ticket")
     });
     measure("receipt A4, issued (journaled copy, fsync)", runs, || {
-        documents::receipt(&mut store, &receipt, Some(Paper::A4), &comptoir::operators::Actor::test("bench"))
-            .unwrap()
-            .pdf
+        documents::receipt(
+            &mut store,
+            &receipt,
+            Some(Paper::A4),
+            &comptoir::operators::Actor::test("bench"),
+        )
+        .unwrap()
+        .pdf
     });
     measure("onboarding sheet", runs, || {
         documents::onboarding(&store, &receipt).unwrap().pdf
     });
     measure("Z report of a permanence", runs, || {
-        documents::closing(&mut store, "1", &comptoir::operators::Actor::test("bench")).unwrap().pdf
+        documents::closing(&mut store, "1", &comptoir::operators::Actor::test("bench"))
+            .unwrap()
+            .pdf
     });
 
     let logo = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/icons/128x128@2x.png")).unwrap();

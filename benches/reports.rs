@@ -117,7 +117,8 @@ fn main() {
     let dry = comptoir::privacy::purge(&mut store, today, true, &comptoir::operators::Actor::test("bench")).unwrap();
     let dry_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let purged = comptoir::privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("bench")).unwrap();
+    let purged =
+        comptoir::privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("bench")).unwrap();
     println!(
         "retention purge: {} of 20,000 people anonymised in {:.0} ms (listing alone {:.0} ms; target < 2000 ms)",
         purged.people.len(),

@@ -75,10 +75,24 @@ fn main() {
         for encrypted_first in [i % 2 == 0, i % 2 != 0] {
             let start = Instant::now();
             if encrypted_first {
-                pos::create_sale(&mut encrypted, &programmes, &caps, &sim_sale(), &comptoir::operators::Actor::test("bench")).unwrap();
+                pos::create_sale(
+                    &mut encrypted,
+                    &programmes,
+                    &caps,
+                    &sim_sale(),
+                    &comptoir::operators::Actor::test("bench"),
+                )
+                .unwrap();
                 sealed.push(start.elapsed());
             } else {
-                pos::create_sale(&mut store, &programmes, &caps, &sim_sale(), &comptoir::operators::Actor::test("bench")).unwrap();
+                pos::create_sale(
+                    &mut store,
+                    &programmes,
+                    &caps,
+                    &sim_sale(),
+                    &comptoir::operators::Actor::test("bench"),
+                )
+                .unwrap();
                 sales.push(start.elapsed());
             }
         }
@@ -136,7 +150,14 @@ fn filled(
     store.conn().pragma_update(None, "synchronous", "OFF").unwrap();
     let start = Instant::now();
     for _ in 0..size {
-        pos::create_sale(&mut store, programmes, caps, &sim_sale(), &comptoir::operators::Actor::test("bench")).unwrap();
+        pos::create_sale(
+            &mut store,
+            programmes,
+            caps,
+            &sim_sale(),
+            &comptoir::operators::Actor::test("bench"),
+        )
+        .unwrap();
     }
     println!(
         "filled the {} journal with {size} sales in {:.1} s",

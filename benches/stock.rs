@@ -78,7 +78,13 @@ fn main() {
     let start = Instant::now();
     for batch in 0..size / 10_000 {
         let file = delivery_file(batch * 10_000, 10_000);
-        delivery::import(&mut store, &file, &format!("lot-{batch}.csv"), &comptoir::operators::Actor::test("bench")).unwrap();
+        delivery::import(
+            &mut store,
+            &file,
+            &format!("lot-{batch}.csv"),
+            &comptoir::operators::Actor::test("bench"),
+        )
+        .unwrap();
     }
     println!(
         "filled the store with {size} devices in {:.2} s",
@@ -87,7 +93,13 @@ fn main() {
 
     let file = delivery_file(size, 10_000);
     let start = Instant::now();
-    let report = delivery::import(&mut store, &file, "livraison-10000.csv", &comptoir::operators::Actor::test("bench")).unwrap();
+    let report = delivery::import(
+        &mut store,
+        &file,
+        "livraison-10000.csv",
+        &comptoir::operators::Actor::test("bench"),
+    )
+    .unwrap();
     let import_time = start.elapsed();
     assert_eq!(report.created, 10_000);
     println!(
@@ -96,7 +108,13 @@ fn main() {
         10_000.0 / import_time.as_secs_f64()
     );
     let start = Instant::now();
-    let again = delivery::import(&mut store, &file, "livraison-10000.csv", &comptoir::operators::Actor::test("bench")).unwrap();
+    let again = delivery::import(
+        &mut store,
+        &file,
+        "livraison-10000.csv",
+        &comptoir::operators::Actor::test("bench"),
+    )
+    .unwrap();
     assert!(again.already_imported_at.is_some());
     println!(
         "same file again (nothing to do): {:.1} ms",

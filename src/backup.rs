@@ -93,7 +93,11 @@ fn writable(folder: &Path) -> Result<()> {
         .map_err(|e| {
             refused(
                 "backup_folder",
-                format!("Le dossier de sauvegarde {} refuse l'écriture ({e}).", folder.display()),
+                format!(
+                    "Le dossier de sauvegarde {} refuse l'écriture ({}).",
+                    folder.display(),
+                    crate::text::io_error_fr(&e)
+                ),
             )
         })
 }
@@ -123,8 +127,9 @@ pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
         refused(
             "backup_folder",
             format!(
-                "Le dossier de sauvegarde {} est illisible ({e}) : clé USB absente ?",
-                dir.display()
+                "Le dossier de sauvegarde {} est illisible ({}) : clé USB absente ?",
+                dir.display(),
+                crate::text::io_error_fr(&e)
             ),
         )
     })?;
@@ -209,6 +214,26 @@ pub fn make_with_progress(
     reason: Reason,
     progress: &mut dyn FnMut(i32, i32),
 ) -> Result<Made> {
+    let started = std::time::Instant::now();
+    let result = make_checked(store, to, reason, progress);
+    match &result {
+        Ok(made) => tracing::info!(
+            raison = reason.as_str(),
+            octets = made.record.bytes,
+            ms = started.elapsed().as_millis() as u64,
+            "sauvegarde faite et vérifiée"
+        ),
+        Err(e) => tracing::warn!(raison = reason.as_str(), code = e.code(), "sauvegarde manquée"),
+    }
+    result
+}
+
+fn make_checked(
+    store: &mut Store,
+    to: Option<&Path>,
+    reason: Reason,
+    progress: &mut dyn FnMut(i32, i32),
+) -> Result<Made> {
     let (dir, is_default) = match to {
         Some(dir) => (dir.to_path_buf(), false),
         None => folder(store)?,
@@ -275,8 +300,12 @@ fn copy_failed(dir: &Path, detail: &str, os_error: Option<i32>) -> Error {
             dir.display()
         )
     } else {
+        let why = match os_error {
+            Some(code) if code > 0 && code < 200 => crate::text::io_error_fr(&std::io::Error::from_raw_os_error(code)),
+            _ => "erreur pendant la copie".to_string(),
+        };
         format!(
-            "La sauvegarde dans {} a échoué ({detail}) ; la base du centre n'a pas été touchée.",
+            "La sauvegarde dans {} a échoué ({why}) ; la base du centre n'a pas été touchée.",
             dir.display()
         )
     };
@@ -411,6 +440,15 @@ pub struct Restored {
 /// journal chain holds, and it is this centre's (when the live database already has sales).
 /// Then the live database is kept aside and the checked copy takes its place.
 pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&str>) -> Result<Restored> {
+    let result = restore_checked(live, file, keys, phrase);
+    match &result {
+        Ok(r) => tracing::info!(entrees = r.journal_entries, "sauvegarde restaurée"),
+        Err(e) => tracing::warn!(code = e.code(), "restauration refusée"),
+    }
+    result
+}
+
+fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&str>) -> Result<Restored> {
     let live_key = keys.load(live)?;
     let key = match phrase {
         Some(phrase) => DbKey::from_phrase(phrase)?,

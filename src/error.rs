@@ -57,13 +57,13 @@ pub enum Error {
     #[error("Le fichier {path} n'est pas une base de données Comptoir lisible : {detail}")]
     NotADatabase { path: PathBuf, detail: String },
 
-    #[error("Erreur de la base de données : {0}")]
+    #[error("Erreur de la base de données : {}.", crate::text::sqlite_error_fr(.0))]
     Database(#[from] rusqlite::Error),
 
     #[error("Mise à jour du schéma impossible : {0}")]
     Migration(#[from] rusqlite_migration::Error),
 
-    #[error("Fichier {path} : {source}")]
+    #[error("Fichier {} : {}.", .path.display(), crate::text::io_error_fr(.source))]
     Io { path: PathBuf, source: std::io::Error },
 }
 

@@ -26,6 +26,7 @@ pub fn init_cli(verbose: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter("comptoir=debug,comptoir_hub=debug,warn"))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .try_init();
 }

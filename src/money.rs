@@ -109,7 +109,16 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_money() {
-        for bad in ["", "abc", "80,001", "8O", "1,2,3", "€", "92233720368547758,07", "1000000,01"] {
+        for bad in [
+            "",
+            "abc",
+            "80,001",
+            "8O",
+            "1,2,3",
+            "€",
+            "92233720368547758,07",
+            "1000000,01",
+        ] {
             assert!(Money::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

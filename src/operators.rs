@@ -318,7 +318,11 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
         ));
     }
     let right = PasswordHash::new(&row.pin_hash)
-        .map(|parsed| Argon2::default().verify_password(pin.trim().as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(pin.trim().as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false);
     if right {
         store.with_tx(|tx| sql::clear_wrong_pins(tx, &name_key))?;
@@ -332,7 +336,14 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
     let failed = before + 1;
     let lock = (failed >= PIN_TRIES).then(|| now + chrono::Duration::minutes(PIN_LOCK_MINUTES));
     let lock_text = lock.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
-    store.with_tx(|tx| sql::record_wrong_pin(tx, &name_key, if lock.is_some() { 0 } else { failed }, lock_text.as_deref()))?;
+    store.with_tx(|tx| {
+        sql::record_wrong_pin(
+            tx,
+            &name_key,
+            if lock.is_some() { 0 } else { failed },
+            lock_text.as_deref(),
+        )
+    })?;
     Err(match lock {
         Some(until) => refused(
             "profile_locked",

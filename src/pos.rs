@@ -101,9 +101,12 @@ fn report(conn: &rusqlite::Connection, session: SessionInfo) -> Result<CashRepor
     let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
     let mut expected = by_method.clone();
     let cash = expected.entry(PaymentMethod::Cash).or_default();
-    *cash = cash
-        .checked_add(session.float)
-        .ok_or_else(|| refused("invalid", "Les montants de cette permanence dépassent ce qu'une caisse peut compter."))?;
+    *cash = cash.checked_add(session.float).ok_or_else(|| {
+        refused(
+            "invalid",
+            "Les montants de cette permanence dépassent ce qu'une caisse peut compter.",
+        )
+    })?;
     Ok(CashReport {
         session,
         sales,
@@ -749,6 +752,7 @@ pub fn create_sale(
             cancelled_by: None,
         })
     })?;
+    tracing::info!(ticket = %recorded.receipt, lignes = recorded.lines.len(), "vente enregistrée");
     Ok(recorded)
 }
 

@@ -40,7 +40,10 @@ fn run(program: &str, args: &[&str]) -> Result<Output> {
                  ouvrez-le pour l'imprimer autrement, ou réessayez."
             ))
         } else {
-            refused(format!("Impression impossible ({program}) : {e}"))
+            refused(format!(
+                "Impression impossible ({program}) : {}",
+                crate::text::io_error_fr(&e)
+            ))
         }
     })
 }
@@ -216,7 +219,8 @@ fn launch(path: &Path) -> Result<()> {
         .map_err(|e| Error::Refused {
             code: "open_failed",
             message: format!(
-                "Impossible d'ouvrir le document ({program} : {e}). Il est enregistré ici : {}",
+                "Impossible d'ouvrir le document ({program} : {}). Il est enregistré ici : {}",
+                crate::text::io_error_fr(&e),
                 path.display()
             ),
         })

@@ -412,8 +412,18 @@ mod tests {
             &crate::operators::Actor::internal("test"),
         )
         .unwrap();
-        add_by_hand(&mut store, &laptop("EC-002", "Dell", "Latitude E7470"), &crate::operators::Actor::internal("test")).unwrap();
-        let twice = add_by_hand(&mut store, &laptop("EC-002", "HP", "Autre"), &crate::operators::Actor::internal("test")).unwrap_err();
+        add_by_hand(
+            &mut store,
+            &laptop("EC-002", "Dell", "Latitude E7470"),
+            &crate::operators::Actor::internal("test"),
+        )
+        .unwrap();
+        let twice = add_by_hand(
+            &mut store,
+            &laptop("EC-002", "HP", "Autre"),
+            &crate::operators::Actor::internal("test"),
+        )
+        .unwrap_err();
         assert!(twice.to_string().contains("existe déjà"), "{twice}");
         let q = |text: &str| StockQuery {
             text: Some(text.into()),
@@ -438,7 +448,12 @@ mod tests {
     fn a_transition_is_recorded_with_who_and_why() {
         let mut store = Store::open_in_memory().unwrap();
         let tag = AssetTag::parse("EC-010").unwrap();
-        add_by_hand(&mut store, &laptop("EC-010", "HP", "EliteBook"), &crate::operators::Actor::internal("amina")).unwrap();
+        add_by_hand(
+            &mut store,
+            &laptop("EC-010", "HP", "EliteBook"),
+            &crate::operators::Actor::internal("amina"),
+        )
+        .unwrap();
         let err = apply(&mut store, &tag, StockAction::MarkDefective, "amina", " ").unwrap_err();
         assert_eq!(err.code(), "reason_required");
         apply(&mut store, &tag, StockAction::MarkDefective, "amina", "Écran cassé").unwrap();
@@ -450,7 +465,14 @@ mod tests {
         let err = apply(&mut store, &tag, StockAction::Reserve, "amina", "").unwrap_err();
         assert_eq!(err.code(), "illegal_transition");
         apply(&mut store, &tag, StockAction::MakeAvailable, "amina", "Écran remplacé").unwrap();
-        let err = change_state(&mut store, &tag, StockAction::Reserve, &crate::operators::Actor::internal("amina"), "").unwrap_err();
+        let err = change_state(
+            &mut store,
+            &tag,
+            StockAction::Reserve,
+            &crate::operators::Actor::internal("amina"),
+            "",
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("caisse"), "{err}");
         apply(&mut store, &tag, StockAction::MarkDefective, "amina", "Batterie HS").unwrap();
         assert_eq!(super::detail(&store, "EC-010").unwrap().history.len(), 4);

@@ -283,7 +283,9 @@ pub fn file_state(path: &Path) -> Result<FileState> {
 /// when missing; migrated to encryption when plain.
 pub fn open(path: &Path, keys: &dyn KeyStore) -> Result<Store> {
     remove_leftovers(path)?;
-    match file_state(path)? {
+    let state = file_state(path)?;
+    tracing::debug!(etat = ?state, "ouverture de la base");
+    match state {
         FileState::Missing => {
             let key = match keys.load(path)? {
                 Some(key) => key,

@@ -220,7 +220,29 @@ pub fn router(hub: Shared) -> Router {
         .route(ROUTES[1], get(changes))
         .route(ROUTES[2], post(events))
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(axum::middleware::from_fn(log_request))
         .with_state(hub)
+}
+
+/// Logs each request: its method, its route (the template, e.g. `/v1/centres/{centre}/events`,
+/// never a token or a body), the status and the latency.
+async fn log_request(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "(route inconnue)".into());
+    let response = next.run(request).await;
+    tracing::info!(
+        %method,
+        route,
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_secs_f64() * 1000.0,
+        "requête"
+    );
+    response
 }
 
 /// The first line `serve` prints: tests, benchmarks and scripts read the address from it.

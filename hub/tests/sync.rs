@@ -157,7 +157,14 @@ fn an_initial_pull_of_10000_devices_then_incremental_pulls() {
 
     // Receiving one at the desk is pushed; the hub's stock follows.
     let tag = AssetTag::parse("LC-00007").unwrap();
-    stock::change_state(&mut store.lock().unwrap(), &tag, StockAction::Receive, &comptoir::operators::Actor::test("Amina"), "").unwrap();
+    stock::change_state(
+        &mut store.lock().unwrap(),
+        &tag,
+        StockAction::Receive,
+        &comptoir::operators::Actor::test("Amina"),
+        "",
+    )
+    .unwrap();
     let report = sync::round(&store, &client).unwrap();
     assert_eq!(report.pushed, 1);
     assert_eq!(
@@ -427,8 +434,22 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
     {
         let mut s = store.lock().unwrap();
         let tag = AssetTag::parse("NET-00000").unwrap();
-        stock::change_state(&mut s, &tag, StockAction::Receive, &comptoir::operators::Actor::test("Amina"), "").unwrap();
-        stock::change_state(&mut s, &tag, StockAction::MakeAvailable, &comptoir::operators::Actor::test("Amina"), "").unwrap();
+        stock::change_state(
+            &mut s,
+            &tag,
+            StockAction::Receive,
+            &comptoir::operators::Actor::test("Amina"),
+            "",
+        )
+        .unwrap();
+        stock::change_state(
+            &mut s,
+            &tag,
+            StockAction::MakeAvailable,
+            &comptoir::operators::Actor::test("Amina"),
+            "",
+        )
+        .unwrap();
         pos::open_session(&mut s, &comptoir::operators::Actor::test("Amina"), Money::ZERO).unwrap();
         let caps = LegalCaps::shipped();
         let request = SaleRequest {
@@ -446,7 +467,14 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
                 reference: None,
             }],
         };
-        pos::create_sale(&mut s, &[Programme::shipped_default(&caps)], &caps, &request, &comptoir::operators::Actor::test("Amina")).unwrap();
+        pos::create_sale(
+            &mut s,
+            &[Programme::shipped_default(&caps)],
+            &caps,
+            &request,
+            &comptoir::operators::Actor::test("Amina"),
+        )
+        .unwrap();
     }
     // Meanwhile the network recalls it.
     world.hub.admin(&["recall", "NET-00000"]);

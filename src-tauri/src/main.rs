@@ -19,6 +19,7 @@ use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockA
 use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
 use comptoir::documents::{self, Document, DocumentKind};
 use comptoir::journal::{self, Verification};
+use comptoir::operators::Actor;
 use comptoir::pos::{
     self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo,
 };
@@ -26,7 +27,6 @@ use comptoir::printing::{self, PrintJob, Printer};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
 use comptoir::vault::{self, OsKeyring};
-use comptoir::operators::Actor;
 use comptoir::{backup, desk, local, sync, Error, Money, Store};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
@@ -249,16 +249,7 @@ fn eligibility_override(
 ) -> Reply<PersonDecision> {
     let programmes = app.programmes()?;
     app.act(|store, actor| {
-        beneficiary::override_decision(
-            store,
-            &programmes,
-            id,
-            &programme,
-            &reason,
-            actor,
-            local::today(),
-            kind,
-        )
+        beneficiary::override_decision(store, &programmes, id, &programme, &reason, actor, local::today(), kind)
     })
 }
 
@@ -744,7 +735,12 @@ fn desk_lock(app: State<'_, App>) -> Reply<Desk> {
 }
 
 #[tauri::command]
-async fn operator_add(handle: tauri::AppHandle, name: String, role: comptoir::operators::Role, pin: String) -> Reply<Desk> {
+async fn operator_add(
+    handle: tauri::AppHandle,
+    name: String,
+    role: comptoir::operators::Role,
+    pin: String,
+) -> Reply<Desk> {
     off_the_window(handle, move |app| {
         let first = !app.with_store(|store| comptoir::operators::any(store))?;
         app.act(|store, actor| comptoir::operators::add(store, &name, role, &pin, actor))?;

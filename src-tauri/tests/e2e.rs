@@ -919,7 +919,14 @@ fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_setting
     let _turn = one_window();
     let window = open_window(|db| {
         let mut store = open_db(db);
-        comptoir::operators::add(&mut store, "Sophie", comptoir::operators::Role::Manager, "4821", &comptoir::operators::Actor::test("test")).unwrap();
+        comptoir::operators::add(
+            &mut store,
+            "Sophie",
+            comptoir::operators::Role::Manager,
+            "4821",
+            &comptoir::operators::Actor::test("test"),
+        )
+        .unwrap();
         comptoir::operators::add(
             &mut store,
             "Amina",
@@ -1024,7 +1031,10 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     let mut store = open_db(&window.db);
     assert!(!comptoir::vault::phrase_pending(&store).unwrap());
     assert_eq!(
-        comptoir::operators::sign_in(&mut store, "Sophie", "1221").unwrap().role().unwrap(),
+        comptoir::operators::sign_in(&mut store, "Sophie", "1221")
+            .unwrap()
+            .role()
+            .unwrap(),
         comptoir::operators::Role::Manager
     );
     assert_eq!(

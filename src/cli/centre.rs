@@ -87,7 +87,6 @@ pub(crate) enum OperatorCommand {
     IdleLock { minutes: Option<u32> },
 }
 
-
 #[derive(Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once per run
 pub(crate) enum CentreCommand {
@@ -126,7 +125,6 @@ pub(crate) enum CentreCommand {
         remove: bool,
     },
 }
-
 
 pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     match command {
@@ -212,4 +210,3 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
     });
     Ok(())
 }
-

@@ -70,7 +70,6 @@ pub(crate) struct PrintArgs {
     printer: Option<String>,
 }
 
-
 pub(crate) fn run(
     store: &mut Store,
     database: &Path,
@@ -183,4 +182,3 @@ fn print_message(job: &printing::PrintJob) -> String {
             .unwrap_or_default()
     )
 }
-

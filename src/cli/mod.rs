@@ -155,17 +155,22 @@ impl Who {
 }
 
 pub fn main() -> ExitCode {
-    output::quiet_broken_pipe();
-    let cli = match output::parse_french::<Cli>() {
-        Ok(cli) => cli,
+    let (cli, name) = match output::parse_french::<Cli>() {
+        Ok(parsed) => parsed,
         Err(code) => return code,
     };
     let json = cli.json;
     comptoir::logging::init_cli(cli.verbose);
+    tracing::info!(commande = %name, version = env!("CARGO_PKG_VERSION"), "commande");
+    let started = std::time::Instant::now();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!(commande = %name, ms = started.elapsed().as_millis() as u64, "terminée");
+            ExitCode::SUCCESS
+        }
         Err(err) => {
-            tracing::debug!(code = err.code(), "commande refusée");
+            // The code only: the French message may quote what was typed.
+            tracing::warn!(commande = %name, code = err.code(), "refusée");
             output::error(json, err.code(), &err.to_string());
             ExitCode::FAILURE
         }

@@ -56,7 +56,6 @@ pub(crate) enum SyncCommand {
     Status,
 }
 
-
 fn sync_status_text(status: &sync::Status) -> String {
     let mut lines = Vec::new();
     match &status.configured {
@@ -121,4 +120,3 @@ pub(crate) fn hub(store: &mut Store, command: HubCommand, json: bool, who: &mut 
     }
     Ok(())
 }
-

@@ -40,16 +40,20 @@ pub fn error(json: bool, code: &str, message: &str) {
     }
 }
 
-/// Nothing to set up: Rust ignores SIGPIPE, and every write here handles its error.
-pub fn quiet_broken_pipe() {}
-
 /// Parses the arguments with French help, usage and errors (JSON errors with `--json`).
-pub fn parse_french<C: CommandFactory + FromArgMatches>() -> Result<C, ExitCode> {
+/// Also returns the command's name (`stock list`), for the log.
+pub fn parse_french<C: CommandFactory + FromArgMatches>() -> Result<(C, String), ExitCode> {
     let json = std::env::args_os().any(|a| a == "--json");
     let command = french(C::command());
-    let result = command
-        .try_get_matches_from(std::env::args_os())
-        .and_then(|m| C::from_arg_matches(&m));
+    let result = command.try_get_matches_from(std::env::args_os()).and_then(|m| {
+        let mut name = Vec::new();
+        let mut level = &m;
+        while let Some((sub, next)) = level.subcommand() {
+            name.push(sub.to_string());
+            level = next;
+        }
+        C::from_arg_matches(&m).map(|c| (c, name.join(" ")))
+    });
     match result {
         Ok(parsed) => Ok(parsed),
         Err(e) => match e.kind() {
@@ -126,7 +130,9 @@ pub fn message(e: &clap::Error) -> String {
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8 valide".to_string(),
         _ => "arguments incorrects".to_string(),
     };
-    if let Some(suggested) = context(e, ContextKind::SuggestedSubcommand).or_else(|| context(e, ContextKind::SuggestedArg)) {
+    if let Some(suggested) =
+        context(e, ContextKind::SuggestedSubcommand).or_else(|| context(e, ContextKind::SuggestedArg))
+    {
         text.push_str(&format!(" ; vouliez-vous dire « {suggested} » ?"));
     }
     if let Some(usage) = context(e, ContextKind::Usage) {
@@ -159,9 +165,7 @@ pub fn read_pin(name: &str) -> Result<String, Error> {
     if pin.trim().is_empty() {
         return Err(Error::Refused {
             code: "pin_required",
-            message: format!(
-                "Le code PIN de « {name} » est attendu sur l'entrée standard (ou dans COMPTOIR_PIN)."
-            ),
+            message: format!("Le code PIN de « {name} » est attendu sur l'entrée standard (ou dans COMPTOIR_PIN)."),
         });
     }
     Ok(pin)

@@ -207,7 +207,6 @@ pub(crate) enum ProgrammeCommand {
     Check { file: PathBuf },
 }
 
-
 pub(crate) fn beneficiary(
     store: &mut Store,
     db: &std::path::Path,
@@ -252,11 +251,7 @@ pub(crate) fn beneficiary(
             let id = beneficiary::add(store, &person, force, &actor)?;
             output(json, &serde_json::json!({"id": id}), || format!("{id}"));
         }
-        BeneficiaryCommand::Proof {
-            id,
-            kind,
-            issued,
-        } => {
+        BeneficiaryCommand::Proof { id, kind, issued } => {
             let catalogue = Catalogue::of(&desk::programmes(store, db)?);
             // Who saw the proof is who records it (proved by the PIN).
             let actor = who.get(store)?;
@@ -423,4 +418,3 @@ fn show_decision(d: &PersonDecision) -> String {
     }
     lines.join("\n")
 }
-

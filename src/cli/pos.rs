@@ -7,7 +7,9 @@ use clap::Subcommand;
 use comptoir::device::DeviceKind;
 use comptoir::eligibility::fr_date;
 use comptoir::money::Money;
-use comptoir::pos::{self, CashReport, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest};
+use comptoir::pos::{
+    self, CashReport, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest,
+};
 use comptoir::programme::LegalCaps;
 use comptoir::{desk, journal, Error, Store};
 
@@ -91,7 +93,12 @@ pub(crate) fn closing(store: &mut Store, args: ClosingArgs, json: bool, who: &mu
             ),
         ];
         lines.extend(closing.by_method.iter().map(|(m, v)| format!("  {} : {v}", m.label())));
-        lines.extend(closing.by_programme.iter().map(|(p, v)| format!("  Programme {p} : {v}")));
+        lines.extend(
+            closing
+                .by_programme
+                .iter()
+                .map(|(p, v)| format!("  Programme {p} : {v}")),
+        );
         lines.push(format!("Grand total perpétuel : {}", closing.grand_total));
         lines.join("\n")
     });
@@ -217,7 +224,6 @@ fn parse_payment(s: &str) -> Result<SalePayment, String> {
         reference,
     })
 }
-
 
 pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     match cmd {
@@ -380,4 +386,3 @@ fn show_report(r: &CashReport) -> String {
     }
     lines.join("\n")
 }
-

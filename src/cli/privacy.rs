@@ -87,7 +87,6 @@ pub(crate) enum ReportCommand {
     },
 }
 
-
 #[derive(Subcommand)]
 pub(crate) enum PrivacyCommand {
     /// Anonymise les personnes sans contact depuis la durée de conservation.
@@ -118,7 +117,6 @@ pub(crate) enum PrivacyCommand {
         out: PathBuf,
     },
 }
-
 
 pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     use comptoir::privacy;
@@ -184,4 +182,3 @@ pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &
     }
     Ok(())
 }
-

@@ -18,7 +18,10 @@ pub(crate) fn recover(path: &Path, json: bool) -> Result<(), Error> {
     let phrase = read_line_stdin()?;
     comptoir::vault::recover(path, &phrase, &OsKeyring)?;
     output(json, &serde_json::json!({"recovered": true}), || {
-        format!("Clé retrouvée : la base {} s'ouvre de nouveau sur ce poste.", path.display())
+        format!(
+            "Clé retrouvée : la base {} s'ouvre de nouveau sur ce poste.",
+            path.display()
+        )
     });
     Ok(())
 }
@@ -73,7 +76,9 @@ pub(crate) fn key(store: &mut Store, cmd: KeyCommand, json: bool, who: &mut Who)
         KeyCommand::Noted => {
             let actor = who.get(store)?;
             comptoir::vault::acknowledge_phrase(store, &actor)?;
-            output(json, &serde_json::json!({"noted": true}), || "Phrase de secours notée.".into());
+            output(json, &serde_json::json!({"noted": true}), || {
+                "Phrase de secours notée.".into()
+            });
         }
     }
     Ok(())
@@ -116,7 +121,6 @@ pub(crate) enum KeyCommand {
     /// La phrase de secours a été notée : ne plus la présenter au démarrage.
     Noted,
 }
-
 
 pub(crate) fn backup(store: &mut Store, cmd: BackupCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     match cmd {

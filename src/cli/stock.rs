@@ -54,15 +54,15 @@ pub(crate) enum StockCommand {
     },
 }
 
-
 pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Who) -> Result<(), Error> {
-    let transition = |store: &mut Store, who: &mut Who, tag: &str, action: StockAction, reason: &str| -> Result<(), Error> {
-        let tag = AssetTag::parse(tag)?;
-        let actor = who.get(store)?;
-        let device = stock::change_state(store, &tag, action, &actor, reason)?;
-        output(json, &device, || format!("{} : {}", device.tag, device.state.label()));
-        Ok(())
-    };
+    let transition =
+        |store: &mut Store, who: &mut Who, tag: &str, action: StockAction, reason: &str| -> Result<(), Error> {
+            let tag = AssetTag::parse(tag)?;
+            let actor = who.get(store)?;
+            let device = stock::change_state(store, &tag, action, &actor, reason)?;
+            output(json, &device, || format!("{} : {}", device.tag, device.state.label()));
+            Ok(())
+        };
     match cmd {
         StockCommand::Import { file } => {
             let bytes = std::fs::read(&file).map_err(|source| Error::Io {
@@ -124,9 +124,6 @@ pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Wh
     Ok(())
 }
 
-
-
-
 fn table(devices: &[Device]) -> String {
     let mut out = format!(
         "{}{}{}{}{}{}\n",
@@ -176,4 +173,3 @@ fn show(detail: &DeviceDetail) -> String {
     }
     lines.join("\n")
 }
-

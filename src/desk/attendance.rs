@@ -123,7 +123,12 @@ impl Attendance {
         if profiles && now.saturating_duration_since(inner.last_activity) > inner.idle {
             inner.actor = None;
         }
-        if profiles && inner.actor.as_ref().is_some_and(|a| a.role().is_none() && !a.is_system()) {
+        if profiles
+            && inner
+                .actor
+                .as_ref()
+                .is_some_and(|a| a.role().is_none() && !a.is_system())
+        {
             // A profile was created since: the single user's turn is over.
             inner.actor = None;
         }

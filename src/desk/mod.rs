@@ -54,8 +54,12 @@ pub fn programmes(store: &Store, database: &Path) -> Result<Vec<Programme>> {
 pub fn parse_day(text: Option<&str>) -> Result<NaiveDate> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
         None => Ok(crate::local::today()),
-        Some(t) => crate::beneficiary::parse_date(t)
-            .ok_or_else(|| refused("invalid", format!("« {t} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)."))),
+        Some(t) => crate::beneficiary::parse_date(t).ok_or_else(|| {
+            refused(
+                "invalid",
+                format!("« {t} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)."),
+            )
+        }),
     }
 }
 

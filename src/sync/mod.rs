@@ -387,7 +387,22 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
 /// One round: push every waiting event, then pull every page. The outcome (success, or the
 /// French error) is recorded for the status line.
 pub fn round(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
+    let started = std::time::Instant::now();
     let result = round_inner(store, client);
+    match &result {
+        Ok(r) => tracing::info!(
+            envoyes = r.pushed,
+            recus = r.pulled,
+            conflits = r.new_conflicts,
+            ms = started.elapsed().as_millis() as u64,
+            "synchronisation réussie"
+        ),
+        Err(e) => tracing::warn!(
+            code = e.code(),
+            ms = started.elapsed().as_millis() as u64,
+            "synchronisation manquée"
+        ),
+    }
     let now = store::now_text();
     let mut guard = lock(store);
     let outcome = match &result {

@@ -232,8 +232,6 @@ fn beneficiary_add_proof_check_through_the_cli() {
             "attestation_france_travail",
             "--issued",
             "2026-08-24",
-            "--checked-by",
-            "Julien",
             "--json",
         ],
     ));
@@ -256,7 +254,8 @@ fn beneficiary_add_proof_check_through_the_cli() {
     let found = json(&comptoir(&db, &["beneficiary", "search", "oceane", "--json"]));
     assert_eq!(found[0]["last_name"], "Roux");
     let shown = json(&comptoir(&db, &["beneficiary", "show", &id, "--json"]));
-    assert_eq!(shown["proofs"][0]["checked_by"], "Julien");
+    // Who saw the proof is who recorded it.
+    assert_eq!(shown["proofs"][0]["checked_by"], "amina");
 
     let future = comptoir(
         &db,
@@ -574,11 +573,14 @@ fn operators_through_the_cli_with_the_pin_on_stdin() {
     assert!(run(&["operator", "add", "Sophie", "--role", "responsable"], "4821\n")
         .status
         .success());
-    let refused = run(&["--operator", "Amina", "operator", "add", "Julien"], "1111\n");
+    // Sophie's PIN first, then the new profile's.
+    assert!(
+        run(&["--operator", "Sophie", "operator", "add", "Amina"], "4821\n5678\n")
+            .status
+            .success()
+    );
+    let refused = run(&["--operator", "Amina", "operator", "add", "Julien"], "5678\n1111\n");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Réservé à un·e responsable"));
-    assert!(run(&["--operator", "Sophie", "operator", "add", "Amina"], "5678\n")
-        .status
-        .success());
     let list = json(&run(&["operator", "list", "--json"], ""));
     let names: Vec<&str> = list
         .as_array()
@@ -588,7 +590,7 @@ fn operators_through_the_cli_with_the_pin_on_stdin() {
         .collect();
     assert_eq!(names, ["Amina", "Sophie"]);
     // A médiatrice cannot change the centre's settings from the command line either.
-    let settings = run(&["--operator", "Amina", "centre", "set", "--name", "X"], "");
+    let settings = run(&["--operator", "Amina", "centre", "set", "--name", "X"], "5678\n");
     assert!(!settings.status.success());
     assert!(String::from_utf8_lossy(&settings.stderr).contains("Réservé à un·e responsable"));
 }

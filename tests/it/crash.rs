@@ -21,11 +21,31 @@ fn prepare(db: &TestDb) -> i64 {
     for n in 0..PHONES {
         file.push_str(&format!("CR-{n:04};smartphone;B;Samsung;Galaxy A52\n"));
     }
-    delivery::import(&mut store, file.as_bytes(), "crash.csv", &comptoir::operators::Actor::test("test")).unwrap();
+    delivery::import(
+        &mut store,
+        file.as_bytes(),
+        "crash.csv",
+        &comptoir::operators::Actor::test("test"),
+    )
+    .unwrap();
     for n in 0..PHONES {
         let tag = AssetTag::parse(&format!("CR-{n:04}")).unwrap();
-        stock::change_state(&mut store, &tag, StockAction::Receive, &comptoir::operators::Actor::test("test"), "").unwrap();
-        stock::change_state(&mut store, &tag, StockAction::MakeAvailable, &comptoir::operators::Actor::test("test"), "").unwrap();
+        stock::change_state(
+            &mut store,
+            &tag,
+            StockAction::Receive,
+            &comptoir::operators::Actor::test("test"),
+            "",
+        )
+        .unwrap();
+        stock::change_state(
+            &mut store,
+            &tag,
+            StockAction::MakeAvailable,
+            &comptoir::operators::Actor::test("test"),
+            "",
+        )
+        .unwrap();
     }
     let catalogue = Catalogue::of(&[Programme::shipped_default(&LegalCaps::shipped())]);
     let input = PersonInput {
@@ -52,7 +72,12 @@ fn prepare(db: &TestDb) -> i64 {
         local::today(),
     )
     .unwrap();
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("test"), Money::from_euros(20)).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("test"),
+        Money::from_euros(20),
+    )
+    .unwrap();
     person
 }
 

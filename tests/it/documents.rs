@@ -51,11 +51,31 @@ fn full_settings() -> CentreInput {
 /// smartphone with an IMEI, two SIM cards) to a person with a very long name, paid in two
 /// parts (cash and the funder), with change.
 fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> String {
-    delivery::import(store, DELIVERY.as_bytes(), "livraison-doc.csv", &comptoir::operators::Actor::test("test")).unwrap();
+    delivery::import(
+        store,
+        DELIVERY.as_bytes(),
+        "livraison-doc.csv",
+        &comptoir::operators::Actor::test("test"),
+    )
+    .unwrap();
     for tag in ["LC-DOC-0001", "LC-DOC-0002"] {
         let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(store, &tag, StockAction::Receive, &comptoir::operators::Actor::test("test"), "").unwrap();
-        stock::change_state(store, &tag, StockAction::MakeAvailable, &comptoir::operators::Actor::test("test"), "").unwrap();
+        stock::change_state(
+            store,
+            &tag,
+            StockAction::Receive,
+            &comptoir::operators::Actor::test("test"),
+            "",
+        )
+        .unwrap();
+        stock::change_state(
+            store,
+            &tag,
+            StockAction::MakeAvailable,
+            &comptoir::operators::Actor::test("test"),
+            "",
+        )
+        .unwrap();
     }
     let mut person = beneficiary::get(store, MARTINE).unwrap().fields;
     person.first_name = LONG_FIRST.into();
@@ -94,9 +114,15 @@ fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> St
             },
         ],
     };
-    pos::create_sale(store, programmes, caps, &request, &comptoir::operators::Actor::test("Amina"))
-        .unwrap()
-        .receipt
+    pos::create_sale(
+        store,
+        programmes,
+        caps,
+        &request,
+        &comptoir::operators::Actor::test("Amina"),
+    )
+    .unwrap()
+    .receipt
 }
 
 /// The text of a PDF, as pdftotext reads it (no layout: one run per line).
@@ -189,14 +215,25 @@ fn assert_contains_all(text: &str, expected: &[&str]) {
 #[test]
 fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    centre::save(
+        &mut store,
+        &full_settings(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     let logo = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/icons/128x128.png")).unwrap();
     centre::set_logo(&mut store, &logo, &comptoir::operators::Actor::test("Sophie")).unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
 
     for (paper, side) in [(Paper::A4, 10.0), (Paper::Roll80, 2.0)] {
-        let doc = documents::receipt(&mut store, &receipt, Some(paper), &comptoir::operators::Actor::test("Amina")).unwrap();
+        let doc = documents::receipt(
+            &mut store,
+            &receipt,
+            Some(paper),
+            &comptoir::operators::Actor::test("Amina"),
+        )
+        .unwrap();
         assert!(doc.violations.is_empty(), "{:?}", doc.violations);
         assert!(doc.missing.is_empty(), "{:?}", doc.missing);
         assert!(doc.pdf.len() < 300 * 1024, "{} bytes", doc.pdf.len());
@@ -253,7 +290,13 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
         assert_eq!(pages, doc.pages);
     }
     // The first issue was the original; the roll was the first copy.
-    let copy = documents::receipt(&mut store, &receipt, Some(Paper::A4), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    let copy = documents::receipt(
+        &mut store,
+        &receipt,
+        Some(Paper::A4),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     assert_eq!(copy.copy, 2);
     assert!(pdf_text(&dir, &copy).contains("COPIE n° 2"));
     let reprints: Vec<(String, String)> = store
@@ -278,7 +321,12 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
 #[test]
 fn the_onboarding_sheet_is_one_page_per_device_made_for_it() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    centre::save(
+        &mut store,
+        &full_settings(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
     let doc = documents::onboarding(&store, &receipt).unwrap();
@@ -380,7 +428,12 @@ fn the_onboarding_profile_follows_the_kind_and_the_system() {
 #[test]
 fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal() {
     let (db, mut store, programmes, caps) = setup();
-    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    centre::save(
+        &mut store,
+        &full_settings(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     let receipt = big_sale(&mut store, &programmes, &caps);
     let dir = db.dir.path().join("docs");
     let note = pos::cancel_sale(
@@ -414,12 +467,23 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
     assert!(!text.contains("ThinkPad"), "only the cancelled line is listed");
     render_and_check_margins(&dir, &doc, 10.0);
     // The receipt reprinted now shows the cancelled line.
-    let again = documents::receipt(&mut store, &receipt, Some(Paper::A4), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    let again = documents::receipt(
+        &mut store,
+        &receipt,
+        Some(Paper::A4),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     assert!(pdf_text(&dir, &again).contains(&format!("Ligne annulée par l'avoir {}", note.number)));
 
     // X report while open, Z report once closed, then a reprint of the Z.
     let session = pos::current_session(&store).unwrap().unwrap();
-    let x = documents::closing(&mut store, &session.id.to_string(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    let x = documents::closing(
+        &mut store,
+        &session.id.to_string(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     assert_eq!(x.copy, 0);
     assert!(pdf_text(&dir, &x).contains("RAPPORT X"));
     let counted = [
@@ -429,7 +493,12 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
     .into_iter()
     .collect();
     pos::close_session(&mut store, &comptoir::operators::Actor::test("Sophie"), counted, "").unwrap();
-    let z = documents::closing(&mut store, &session.id.to_string(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    let z = documents::closing(
+        &mut store,
+        &session.id.to_string(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     assert!(z.violations.is_empty(), "{:?}", z.violations);
     let text = pdf_text(&dir, &z);
     assert_contains_all(
@@ -446,14 +515,30 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
             "100,00 €",
         ],
     );
-    let copy = documents::closing(&mut store, &session.id.to_string(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    let copy = documents::closing(
+        &mut store,
+        &session.id.to_string(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     assert_eq!(copy.copy, 1);
     assert!(pdf_text(&dir, &copy).contains("COPIE n° 1"));
 
     // A day's closing.
     let today = comptoir::local::today();
-    pos::close_period(&mut store, pos::Period::Day, today, &comptoir::operators::Actor::test("Sophie")).unwrap();
-    let day = documents::closing(&mut store, &format!("day:{today}"), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    pos::close_period(
+        &mut store,
+        pos::Period::Day,
+        today,
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
+    let day = documents::closing(
+        &mut store,
+        &format!("day:{today}"),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     let text = pdf_text(&dir, &day);
     assert_contains_all(
         &text,
@@ -484,7 +569,13 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
     assert!(text.contains("TICKET DE VENTE"));
 
     // Unknown references are refused in French.
-    let err = documents::receipt(&mut store, "C01-R1-2026-999999", None, &comptoir::operators::Actor::test("Amina")).unwrap_err();
+    let err = documents::receipt(
+        &mut store,
+        "C01-R1-2026-999999",
+        None,
+        &comptoir::operators::Actor::test("Amina"),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("Aucune vente ne porte le numéro"), "{err}");
     let err = documents::credit_note(&mut store, "AV-404", &comptoir::operators::Actor::test("Amina")).unwrap_err();
     assert!(err.to_string().contains("Aucun avoir"), "{err}");
@@ -503,7 +594,12 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
 #[test]
 fn settings_are_checked_before_they_are_saved() {
     let (_db, mut store, _, _) = setup();
-    centre::save(&mut store, &full_settings(), &comptoir::operators::Actor::test("Sophie")).unwrap();
+    centre::save(
+        &mut store,
+        &full_settings(),
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
     let bad = CentreInput {
         siret: "732 829 320 00075".into(),
         ..full_settings()
@@ -511,9 +607,19 @@ fn settings_are_checked_before_they_are_saved() {
     let err = centre::save(&mut store, &bad, &comptoir::operators::Actor::test("Sophie")).unwrap_err();
     assert!(err.to_string().contains("clé de contrôle"), "{err}");
     assert_eq!(centre::load(&store).unwrap().siret.unwrap().as_str(), "73282932000074");
-    let err = centre::set_logo(&mut store, b"GIF89a not a logo", &comptoir::operators::Actor::test("Sophie")).unwrap_err();
+    let err = centre::set_logo(
+        &mut store,
+        b"GIF89a not a logo",
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("PNG ou JPEG"), "{err}");
-    let err = centre::set_logo(&mut store, b"\x89PNG\r\n\x1a\ntruncated", &comptoir::operators::Actor::test("Sophie")).unwrap_err();
+    let err = centre::set_logo(
+        &mut store,
+        b"\x89PNG\r\n\x1a\ntruncated",
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("Image illisible"), "{err}");
     assert!(!centre::load(&store).unwrap().has_logo);
 }
@@ -556,7 +662,9 @@ fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_fo
         .find(|s| s.total == Money::from_euros(5))
         .unwrap();
     assert_eq!(
-        documents::after_sale(&mut store, &sims.receipt, &comptoir::operators::Actor::test("Amina")).unwrap().len(),
+        documents::after_sale(&mut store, &sims.receipt, &comptoir::operators::Actor::test("Amina"))
+            .unwrap()
+            .len(),
         1
     );
 

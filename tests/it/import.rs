@@ -8,7 +8,13 @@ use crate::{sample_delivery, snapshot, TestDb};
 fn the_sample_file_imports_as_allocated_devices_with_their_specs() {
     let db = TestDb::new();
     let mut store = db.open();
-    let report = delivery::import(&mut store, &sample_delivery(), "livraison-exemple.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    let report = delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison-exemple.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     assert_eq!(
         (report.created, report.unchanged, report.already_imported_at.as_deref()),
         (12, 0, None)
@@ -30,9 +36,21 @@ fn the_sample_file_imports_as_allocated_devices_with_their_specs() {
 fn importing_the_same_file_twice_changes_nothing_the_second_time() {
     let db = TestDb::new();
     let mut store = db.open();
-    delivery::import(&mut store, &sample_delivery(), "livraison.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     let before = snapshot(&store);
-    let again = delivery::import(&mut store, &sample_delivery(), "livraison (copie).csv", &comptoir::operators::Actor::test("julien")).unwrap();
+    let again = delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison (copie).csv",
+        &comptoir::operators::Actor::test("julien"),
+    )
+    .unwrap();
     assert!(again.already_imported_at.is_some());
     assert_eq!(again.created, 0);
     assert_eq!(snapshot(&store), before);
@@ -42,7 +60,13 @@ fn importing_the_same_file_twice_changes_nothing_the_second_time() {
 fn the_same_devices_in_another_file_are_recognised_not_duplicated() {
     let db = TestDb::new();
     let mut store = db.open();
-    delivery::import(&mut store, &sample_delivery(), "livraison.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     // Same rows, comma-separated, with a BOM: a different file, the same devices.
     let text = String::from_utf8(sample_delivery()).unwrap();
     let first_rows: Vec<&str> = text.lines().take(4).collect();
@@ -61,7 +85,13 @@ fn the_same_devices_in_another_file_are_recognised_not_duplicated() {
         other.push_str(&cells.join(","));
         other.push('\n');
     }
-    let report = delivery::import(&mut store, other.as_bytes(), "extrait.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    let report = delivery::import(
+        &mut store,
+        other.as_bytes(),
+        "extrait.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     assert_eq!((report.created, report.unchanged), (0, 3));
     let all = stock::list(&store, &StockQuery::default()).unwrap();
     assert_eq!(all.len(), 12);
@@ -176,7 +206,13 @@ fn bad_files_are_refused_whole_with_every_error_located() {
         let db = TestDb::new();
         let mut store = db.open();
         let before = crate::snapshot(&store);
-        let err = delivery::import(&mut store, &bytes, "mauvais.csv", &comptoir::operators::Actor::test("amina")).expect_err(description);
+        let err = delivery::import(
+            &mut store,
+            &bytes,
+            "mauvais.csv",
+            &comptoir::operators::Actor::test("amina"),
+        )
+        .expect_err(description);
         let comptoir::Error::ImportRejected(rejected) = &err else {
             panic!("{description}: {err}")
         };
@@ -197,11 +233,23 @@ fn bad_files_are_refused_whole_with_every_error_located() {
 fn a_file_contradicting_the_stock_is_refused_and_imports_nothing() {
     let db = TestDb::new();
     let mut store = db.open();
-    delivery::import(&mut store, &sample_delivery(), "livraison.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     let before = snapshot(&store);
     let file =
         "tag;kind;category;brand;model\nLC-2411-0100;laptop;B;Dell;Neuf\nLC-2411-0001;laptop;B;Dell;Autre modèle\n";
-    let err = delivery::import(&mut store, file.as_bytes(), "conflit.csv", &comptoir::operators::Actor::test("amina")).unwrap_err();
+    let err = delivery::import(
+        &mut store,
+        file.as_bytes(),
+        "conflit.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap_err();
     let message = err.to_string();
     assert!(
         message.contains("ligne 3") && message.contains("LC-2411-0001") && message.contains("autre description"),

@@ -3,6 +3,7 @@
 
 mod cli;
 mod crash;
+mod desk;
 mod documents;
 mod import;
 mod keyring;

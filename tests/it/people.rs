@@ -125,7 +125,8 @@ fn a_probable_duplicate_is_shown_before_anything_is_stored() {
     ];
     for (description, candidate) in cases {
         let person = NewPerson::parse(&candidate, &catalogue(), d(TODAY)).unwrap();
-        let err = beneficiary::add(&mut store, &person, false, &comptoir::operators::Actor::test("test")).expect_err(description);
+        let err = beneficiary::add(&mut store, &person, false, &comptoir::operators::Actor::test("test"))
+            .expect_err(description);
         let comptoir::Error::LikelyDuplicate(matches) = &err else {
             panic!("{description}: {err}")
         };
@@ -192,7 +193,16 @@ fn bad_input_is_refused_with_every_reason_and_nothing_stored() {
         ("passeport", "2026-11-01", "passeport"),
         ("carte_etudiante", "31/02/2026", "impossible"),
     ] {
-        let err = beneficiary::add_proof(&mut store, id, kind, issued, &comptoir::operators::Actor::test("amina"), &catalogue(), d(TODAY)).unwrap_err();
+        let err = beneficiary::add_proof(
+            &mut store,
+            id,
+            kind,
+            issued,
+            &comptoir::operators::Actor::test("amina"),
+            &catalogue(),
+            d(TODAY),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains(needle), "{err}");
     }
     assert_eq!(count(&store, "proofs"), 0);
@@ -243,7 +253,16 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
     assert_eq!(decision.decision.decision, Verdict::Eligible);
     assert_eq!(decision.decision.programmes, ["defaut"]);
 
-    beneficiary::add_equipment(&mut store, samira, DeviceKind::Laptop, "2026-08-24", "", &comptoir::operators::Actor::test("amina"), on).unwrap();
+    beneficiary::add_equipment(
+        &mut store,
+        samira,
+        DeviceKind::Laptop,
+        "2026-08-24",
+        "",
+        &comptoir::operators::Actor::test("amina"),
+        on,
+    )
+    .unwrap();
     let decision = beneficiary::check(&store, &programmes(), karim, on, Some(DeviceKind::Laptop)).unwrap();
     assert_eq!(decision.decision.decision, Verdict::NotEligible);
     assert!(decision.decision.reasons.iter().any(|r| r.code == "limit_reached"));
@@ -326,7 +345,14 @@ fn merging_moves_proofs_and_publics_and_hides_the_duplicate() {
     .unwrap();
     let err = beneficiary::merge(&mut store, keep, dup, &comptoir::operators::Actor::test("sophie"), " ").unwrap_err();
     assert_eq!(err.code(), "reason_required");
-    beneficiary::merge(&mut store, keep, dup, &comptoir::operators::Actor::test("sophie"), "Même personne, fiche créée deux fois").unwrap();
+    beneficiary::merge(
+        &mut store,
+        keep,
+        dup,
+        &comptoir::operators::Actor::test("sophie"),
+        "Même personne, fiche créée deux fois",
+    )
+    .unwrap();
     let kept = beneficiary::get(&store, keep).unwrap();
     assert_eq!(kept.fields.publics, ["demandeur_emploi", "rsa"]);
     assert_eq!(kept.proofs.len(), 1);

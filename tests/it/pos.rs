@@ -105,7 +105,12 @@ fn a_sale_needs_an_open_permanence() {
 #[test]
 fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_limits() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        Money::from_euros(20),
+    )
+    .unwrap();
     let demo_sales = pos::list_sales(&store, 1000).unwrap().len();
     let sale = pos::create_sale(
         &mut store,
@@ -141,14 +146,26 @@ fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_li
     assert!(err.to_string().contains("Limite de 1 ordinateur portable"), "{err}");
     // A counted item, no person needed; the receipt numbers follow without a gap.
     let sim = sim_sale(2);
-    let second = pos::create_sale(&mut store, &programmes, &caps, &sim, &comptoir::operators::Actor::test("amina")).unwrap();
+    let second = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &sim,
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     assert_eq!(second.receipt, format!("C01-R1-{year}-{:06}", demo_sales + 2));
 }
 
 #[test]
 fn bad_sales_are_refused_and_write_nothing() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        Money::from_euros(20),
+    )
+    .unwrap();
     let no_band = |price: i64| SaleRequest {
         programme: None,
         ..laptop_sale(MARTINE, LAPTOP_C, price, vec![cash(price)])
@@ -217,7 +234,14 @@ fn bad_sales_are_refused_and_write_nothing() {
     ];
     let before = sales_snapshot(&store);
     for (description, request, code) in cases {
-        let err = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).expect_err(description);
+        let err = pos::create_sale(
+            &mut store,
+            &programmes,
+            &caps,
+            &request,
+            &comptoir::operators::Actor::test("amina"),
+        )
+        .expect_err(description);
         assert_eq!(err.code(), code, "{description}: {err}");
         assert_eq!(sales_snapshot(&store), before, "{description}: nothing written");
     }
@@ -284,8 +308,22 @@ fn a_retried_sale_is_recorded_once() {
     let (_db, mut store, programmes, caps) = setup();
     pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::ZERO).unwrap();
     let request = laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)]);
-    let first = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).unwrap();
-    let again = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).unwrap();
+    let first = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &request,
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
+    let again = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &request,
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     assert_eq!(first.receipt, again.receipt);
     let recorded = pos::list_sales(&store, 1000).unwrap();
     assert_eq!(recorded.iter().filter(|s| s.receipt == first.receipt).count(), 1);
@@ -298,7 +336,12 @@ fn a_retried_sale_is_recorded_once() {
 #[test]
 fn a_credit_note_cancels_once_and_puts_the_device_back() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        Money::from_euros(20),
+    )
+    .unwrap();
     let sale = pos::create_sale(
         &mut store,
         &programmes,
@@ -362,7 +405,12 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
 #[test]
 fn closing_compares_counted_with_expected_and_records_the_difference() {
     let (_db, mut store, programmes, caps) = setup();
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        Money::from_euros(20),
+    )
+    .unwrap();
     let err = pos::open_session(&mut store, &comptoir::operators::Actor::test("julien"), Money::ZERO).unwrap_err();
     assert_eq!(err.code(), "session_already_open");
     pos::create_sale(
@@ -380,10 +428,22 @@ fn closing_compares_counted_with_expected_and_records_the_difference() {
         "float 20 + 80 in cash"
     );
     let counted = BTreeMap::from([(PaymentMethod::Cash, Money::from_euros(95))]);
-    let err = pos::close_session(&mut store, &comptoir::operators::Actor::test("amina"), counted.clone(), "").unwrap_err();
+    let err = pos::close_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        counted.clone(),
+        "",
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "comment_required");
     assert!(err.to_string().contains("-5,00 €"), "{err}");
-    let z = pos::close_session(&mut store, &comptoir::operators::Actor::test("amina"), counted, "Erreur de rendu de monnaie").unwrap();
+    let z = pos::close_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        counted,
+        "Erreur de rendu de monnaie",
+    )
+    .unwrap();
     assert_eq!(z.differences.unwrap()[&PaymentMethod::Cash], Money::from_euros(-5));
     assert_eq!(
         (z.sales, z.sales_total, x.sales_total),
@@ -415,7 +475,12 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     let base_cash = base_methods.get(&PaymentMethod::Cash).copied().unwrap_or_default();
     let base_defaut = base_programmes.get("defaut").copied().unwrap_or_default();
     let plus = |a: Money, euros: i64| Money::from_cents(a.cents() + euros * 100);
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::from_euros(20)).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        Money::from_euros(20),
+    )
+    .unwrap();
     let first = pos::create_sale(
         &mut store,
         &programmes,
@@ -425,7 +490,14 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     )
     .unwrap();
     let sim = sim_sale(1);
-    pos::create_sale(&mut store, &programmes, &caps, &sim, &comptoir::operators::Actor::test("amina")).unwrap();
+    pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &sim,
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     pos::cancel_sale(
         &mut store,
         &first.receipt,
@@ -436,7 +508,13 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
-    let day = pos::close_period(&mut store, pos::Period::Day, today, &comptoir::operators::Actor::test("sophie")).unwrap();
+    let day = pos::close_period(
+        &mut store,
+        pos::Period::Day,
+        today,
+        &comptoir::operators::Actor::test("sophie"),
+    )
+    .unwrap();
     assert_eq!(
         (day.sales, day.sales_total, day.credit_notes),
         (base_sales + 2, plus(base_total, 85), 1)
@@ -451,9 +529,21 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     assert_eq!(day.by_programme["defaut"], base_defaut, "80 sold, 80 cancelled");
     assert_eq!(day.by_programme["(sans programme)"], Money::from_euros(5));
     assert_eq!(day.grand_total, plus(base_grand, 5));
-    let err = pos::close_period(&mut store, pos::Period::Day, today, &comptoir::operators::Actor::test("sophie")).unwrap_err();
+    let err = pos::close_period(
+        &mut store,
+        pos::Period::Day,
+        today,
+        &comptoir::operators::Actor::test("sophie"),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "already_closed");
-    let month = pos::close_period(&mut store, pos::Period::Month, today, &comptoir::operators::Actor::test("sophie")).unwrap();
+    let month = pos::close_period(
+        &mut store,
+        pos::Period::Month,
+        today,
+        &comptoir::operators::Actor::test("sophie"),
+    )
+    .unwrap();
     assert_eq!(month.net, day.net);
     let future = pos::close_period(
         &mut store,
@@ -476,7 +566,14 @@ fn a_credit_note_can_cancel_one_line_then_the_rest() {
         quantity: 2,
         unit_price: Some(Money::from_euros(5)),
     }];
-    let sale = pos::create_sale(&mut store, &programmes, &caps, &request, &comptoir::operators::Actor::test("amina")).unwrap();
+    let sale = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &request,
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     let sim = pos::cancel_sale(
         &mut store,
         &sale.receipt,

@@ -61,9 +61,15 @@ fn sell(store: &mut Store, person: i64) -> String {
             reference: None,
         }],
     };
-    pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, &comptoir::operators::Actor::test("Amina"))
-        .unwrap()
-        .receipt
+    pos::create_sale(
+        store,
+        &[Programme::shipped_default(&caps)],
+        &caps,
+        &request,
+        &comptoir::operators::Actor::test("Amina"),
+    )
+    .unwrap()
+    .receipt
 }
 
 /// Moves a person's every trace of contact to `at` (behind Comptoir's back: the test's clock).
@@ -139,10 +145,12 @@ fn the_purge_anonymises_at_the_exact_boundary_and_keeps_recent_contacts() {
     );
     assert!(beneficiary::search(&store, "barbier", 10).unwrap().is_empty());
     // Once is enough: a second purge finds nobody new.
-    assert!(privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("Sophie"))
-        .unwrap()
-        .people
-        .is_empty());
+    assert!(
+        privacy::purge(&mut store, today, false, &comptoir::operators::Actor::test("Sophie"))
+            .unwrap()
+            .people
+            .is_empty()
+    );
     // A shorter retention reaches further.
     privacy::set_retention_months(&mut store, 6, &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert!(privacy::set_retention_months(&mut store, 0, &comptoir::operators::Actor::test("Sophie")).is_err());
@@ -202,11 +210,26 @@ fn after_erasure_the_name_is_nowhere_in_the_file_and_the_journal_and_reports_hol
     let before = reports::build(&store, &programme, today - Duration::days(1), today).unwrap();
     let head_before = journal::verify(store.conn()).unwrap();
 
-    let err = privacy::erase(&mut store, id, "Demande de Mme Zébulonovitch", &comptoir::operators::Actor::test("Sophie")).unwrap_err();
+    let err = privacy::erase(
+        &mut store,
+        id,
+        "Demande de Mme Zébulonovitch",
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("ne doit pas contenir le nom"), "{err}");
     assert!(privacy::erase(&mut store, id, "", &comptoir::operators::Actor::test("Sophie")).is_err());
-    privacy::erase(&mut store, id, "Demande écrite du 20/11", &comptoir::operators::Actor::test("Sophie")).unwrap();
-    assert!(privacy::erase(&mut store, id, "Encore", &comptoir::operators::Actor::test("Sophie")).is_err(), "once");
+    privacy::erase(
+        &mut store,
+        id,
+        "Demande écrite du 20/11",
+        &comptoir::operators::Actor::test("Sophie"),
+    )
+    .unwrap();
+    assert!(
+        privacy::erase(&mut store, id, "Encore", &comptoir::operators::Actor::test("Sophie")).is_err(),
+        "once"
+    );
 
     drop(store);
     for suffix in ["", "-wal", "-shm"] {

@@ -37,9 +37,24 @@ fn person(store: &mut Store, programmes: &[Programme], last: &str, public: &str,
         ..PersonInput::default()
     };
     let catalogue = Catalogue::of(programmes);
-    let id = beneficiary::add(store, &NewPerson::parse(&input, &catalogue, today).unwrap(), true, &comptoir::operators::Actor::test("test")).unwrap();
+    let id = beneficiary::add(
+        store,
+        &NewPerson::parse(&input, &catalogue, today).unwrap(),
+        true,
+        &comptoir::operators::Actor::test("test"),
+    )
+    .unwrap();
     let issued = (today - Duration::days(10)).to_string();
-    beneficiary::add_proof(store, id, proof, &issued, &comptoir::operators::Actor::test("Amina"), &catalogue, today).unwrap();
+    beneficiary::add_proof(
+        store,
+        id,
+        proof,
+        &issued,
+        &comptoir::operators::Actor::test("Amina"),
+        &catalogue,
+        today,
+    )
+    .unwrap();
     id
 }
 
@@ -63,11 +78,31 @@ fn dataset(store: &mut Store) -> (Programme, String) {
         csv.push_str(&format!("RB-{i};laptop;B;Dell;Latitude 5480\n"));
     }
     csv.push_str("RA-0;laptop;A;Lenovo;ThinkPad T480s\n");
-    delivery::import(store, csv.as_bytes(), "livraison.csv", &comptoir::operators::Actor::test("Amina")).unwrap();
+    delivery::import(
+        store,
+        csv.as_bytes(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("Amina"),
+    )
+    .unwrap();
     for tag in ["RB-0", "RB-1", "RB-2", "RB-3", "RA-0"] {
         let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(store, &tag, StockAction::Receive, &comptoir::operators::Actor::test("Amina"), "").unwrap();
-        stock::change_state(store, &tag, StockAction::MakeAvailable, &comptoir::operators::Actor::test("Amina"), "").unwrap();
+        stock::change_state(
+            store,
+            &tag,
+            StockAction::Receive,
+            &comptoir::operators::Actor::test("Amina"),
+            "",
+        )
+        .unwrap();
+        stock::change_state(
+            store,
+            &tag,
+            StockAction::MakeAvailable,
+            &comptoir::operators::Actor::test("Amina"),
+            "",
+        )
+        .unwrap();
     }
     pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::ZERO).unwrap();
     let sale =
@@ -93,9 +128,15 @@ fn dataset(store: &mut Store) -> (Programme, String) {
                     .collect(),
                 payments,
             };
-            pos::create_sale(store, &programmes, &caps, &request, &comptoir::operators::Actor::test("Amina"))
-                .unwrap()
-                .receipt
+            pos::create_sale(
+                store,
+                &programmes,
+                &caps,
+                &request,
+                &comptoir::operators::Actor::test("Amina"),
+            )
+            .unwrap()
+            .receipt
         };
     let mut first = String::new();
     for i in 0..4 {

@@ -12,8 +12,21 @@ fn tag(s: &str) -> AssetTag {
 fn check_in_then_put_on_sale_records_each_move() {
     let db = TestDb::new();
     let mut store = db.open();
-    delivery::import(&mut store, &sample_delivery(), "livraison.csv", &comptoir::operators::Actor::test("reseau")).unwrap();
-    stock::change_state(&mut store, &tag("LC-2411-0001"), StockAction::Receive, &comptoir::operators::Actor::test("amina"), "").unwrap();
+    delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("reseau"),
+    )
+    .unwrap();
+    stock::change_state(
+        &mut store,
+        &tag("LC-2411-0001"),
+        StockAction::Receive,
+        &comptoir::operators::Actor::test("amina"),
+        "",
+    )
+    .unwrap();
     stock::change_state(
         &mut store,
         &tag("LC-2411-0001"),
@@ -90,7 +103,8 @@ fn illegal_moves_leave_the_store_exactly_as_it_was() {
         ),
     ];
     for (description, t, action, code) in cases {
-        let err = stock::change_state(&mut store, t, action, &comptoir::operators::Actor::test("amina"), "").expect_err(description);
+        let err = stock::change_state(&mut store, t, action, &comptoir::operators::Actor::test("amina"), "")
+            .expect_err(description);
         assert_eq!(err.code(), code, "{description}: {err}");
     }
     let available = stock::list(
@@ -101,10 +115,23 @@ fn illegal_moves_leave_the_store_exactly_as_it_was() {
         },
     )
     .unwrap();
-    let err =
-        stock::change_state(&mut store, &available[0].tag, StockAction::MarkDefective, &comptoir::operators::Actor::test("amina"), "  ").unwrap_err();
+    let err = stock::change_state(
+        &mut store,
+        &available[0].tag,
+        StockAction::MarkDefective,
+        &comptoir::operators::Actor::test("amina"),
+        "  ",
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "reason_required");
-    let err = stock::change_state(&mut store, &tag("EC-99-9999"), StockAction::Receive, &comptoir::operators::Actor::test("amina"), "").unwrap_err();
+    let err = stock::change_state(
+        &mut store,
+        &tag("EC-99-9999"),
+        StockAction::Receive,
+        &comptoir::operators::Actor::test("amina"),
+        "",
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "not_found");
     assert!(err.to_string().contains("EC-99-9999"));
     assert_eq!(snapshot(&store), before);
@@ -114,7 +141,13 @@ fn illegal_moves_leave_the_store_exactly_as_it_was() {
 fn search_finds_by_tag_serial_imei_brand_and_model_without_accents_or_case() {
     let db = TestDb::new();
     let mut store = db.open();
-    delivery::import(&mut store, &sample_delivery(), "livraison.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    delivery::import(
+        &mut store,
+        &sample_delivery(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     let find = |text: &str| -> Vec<String> {
         stock::list(
             &store,
@@ -160,7 +193,13 @@ fn an_exact_code_gives_that_device_alone_and_shared_serials_do_not_jump() {
                 AB-0001;laptop;B;Dell;X;SAME1\n\
                 AB-0002;laptop;B;HP;Y;SAME1\n\
                 AB-0003;laptop;B;HP;AB-0001 compatible;UNIQUE3\n";
-    delivery::import(&mut store, file.as_bytes(), "f.csv", &comptoir::operators::Actor::test("amina")).unwrap();
+    delivery::import(
+        &mut store,
+        file.as_bytes(),
+        "f.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
     assert_eq!(stock::find_by_code(&store, "unique3").unwrap().tag.as_str(), "AB-0003");
     assert_eq!(stock::find_by_code(&store, "SAME1").unwrap_err().code(), "not_found");
     let first = stock::list(

@@ -107,7 +107,7 @@ fn the_database_folder_is_created_when_missing() {
     assert!(nested.exists());
 }
 
-/// A database of the previous schema (the tables of the last migration removed, its version
+/// A database of the previous schema (the columns of the last migration removed, its version
 /// lowered), as an earlier Comptoir left it.
 fn make_previous_version(db: &TestDb) -> i64 {
     let store = db.open();
@@ -115,7 +115,9 @@ fn make_previous_version(db: &TestDb) -> i64 {
     store
         .conn()
         .execute_batch(&format!(
-            "DROP TABLE key_phrase; DROP TABLE backup_settings; DROP TABLE backups; PRAGMA user_version = {previous};"
+            "ALTER TABLE operators DROP COLUMN failed_pins; ALTER TABLE operators DROP COLUMN locked_until; \
+             ALTER TABLE operators DROP COLUMN pin_reset_at; ALTER TABLE operators DROP COLUMN pin_reset_by; \
+             PRAGMA user_version = {previous};"
         ))
         .unwrap();
     previous

@@ -203,7 +203,12 @@ fn backup_then_restore_gives_back_the_same_database() {
     let at_backup = dump(&store);
     let head_at_backup = head(&store);
     // Work goes on after the backup.
-    pos::open_session(&mut store, &comptoir::operators::Actor::test("amina"), Money::parse("20").unwrap()).unwrap();
+    pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("amina"),
+        Money::parse("20").unwrap(),
+    )
+    .unwrap();
     assert_ne!(head(&store), head_at_backup);
     drop(store);
 
@@ -325,7 +330,9 @@ fn a_backup_from_the_old_machine_restores_with_its_phrase() {
     // The old PC: its database, its phrase, its backup on a USB stick.
     let old = TestDb::new();
     let mut store = demo_store(&old);
-    let old_phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap().join(" ");
+    let old_phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina"))
+        .unwrap()
+        .join(" ");
     let usb = tempfile::tempdir().unwrap();
     let file = PathBuf::from(
         backup::make(&mut store, Some(usb.path()), Reason::Manual)
@@ -370,7 +377,9 @@ fn another_centres_backup_does_not_replace_a_database_with_sales() {
     let mut input = comptoir::store::centre::load(store.conn()).unwrap();
     input.name = "Centre social des Lilas".into();
     comptoir::centre::save(&mut store, &input, &comptoir::operators::Actor::test("amina")).unwrap();
-    let phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap().join(" ");
+    let phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina"))
+        .unwrap()
+        .join(" ");
     let usb = tempfile::tempdir().unwrap();
     let file = PathBuf::from(
         backup::make(&mut store, Some(usb.path()), Reason::Manual)
@@ -566,7 +575,8 @@ fn the_recovery_sheet_reads_back_the_twelve_words() {
     let db = TestDb::new();
     let store = demo_store(&db);
     let words = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap();
-    let doc = comptoir::documents::recovery_sheet(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap();
+    let doc =
+        comptoir::documents::recovery_sheet(&store, &OsKeyring, &comptoir::operators::Actor::test("amina")).unwrap();
     assert!(doc.violations.is_empty(), "{:?}", doc.violations);
     let dir = tempfile::tempdir().unwrap();
     let path = doc.save_in(dir.path()).unwrap();
