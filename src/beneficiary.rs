@@ -3,31 +3,20 @@
 //! social-security number), equipment already received, duplicates and merges. Plus the
 //! eligibility check of a stored person and its overrides.
 
+pub use crate::model::people::{Prescriber, FieldError, NewPerson, PersonSummary, Proof, Equipment, Override, Person};
+
 use crate::operators::Actor;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::device::{code_enum, DeviceKind};
+use crate::device::DeviceKind;
 use crate::eligibility::{self, Applicant, Decision, PastPurchase, SeenProof, Verdict};
 use crate::error::{Error, Result};
 use crate::programme::Programme;
 use crate::store::{self, people, Store};
 use crate::text::fold;
-
-code_enum! {
-    /// Who referred the person.
-    pub enum Prescriber, "prescripteur" {
-        Ccas => "ccas", "CCAS", [];
-        FranceTravail => "france_travail", "France Travail", ["pole emploi", "pole_emploi"];
-        MissionLocale => "mission_locale", "Mission locale", [];
-        ServiceSocial => "service_social", "Service social", ["service social departemental"];
-        Caf => "caf", "CAF", [];
-        Association => "association", "Association", [];
-        Autre => "autre", "Autre", [];
-    }
-}
 
 /// The publics and proof kinds the active programmes know, with their labels: what a person
 /// may be recorded as, and which proofs may be recorded.
@@ -52,13 +41,6 @@ impl Catalogue {
     }
 }
 
-/// One field refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
 /// What a form or the CLI gives, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -75,23 +57,6 @@ pub struct PersonInput {
     pub publics: Vec<String>,
     pub rgpd_informed_on: Option<String>,
     pub notes: Option<String>,
-}
-
-/// A person ready to be stored: every field valid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NewPerson {
-    pub last_name: String,
-    pub first_name: String,
-    pub birth_date: Option<NaiveDate>,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub postcode: Option<String>,
-    pub commune: Option<String>,
-    pub household: Option<String>,
-    pub prescriber: Option<Prescriber>,
-    pub publics: Vec<String>,
-    pub rgpd_informed_on: Option<NaiveDate>,
-    pub notes: String,
 }
 
 /// A date typed as AAAA-MM-JJ or JJ/MM/AAAA.
@@ -276,18 +241,6 @@ impl NewPerson {
     }
 }
 
-/// A line of a search result or of a duplicate warning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct PersonSummary {
-    pub id: i64,
-    pub last_name: String,
-    pub first_name: String,
-    pub birth_date: Option<NaiveDate>,
-    pub phone: Option<String>,
-    pub household: Option<String>,
-    pub commune: Option<String>,
-}
-
 impl std::fmt::Display for PersonSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "n° {} {} {}", self.id, self.last_name, self.first_name)?;
@@ -302,46 +255,6 @@ impl std::fmt::Display for PersonSummary {
         }
         Ok(())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Proof {
-    pub id: i64,
-    pub kind: String,
-    pub issued: NaiveDate,
-    pub checked_by: String,
-    pub checked_at: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Equipment {
-    pub date: NaiveDate,
-    pub kind: DeviceKind,
-    pub source: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Override {
-    pub programme: String,
-    pub overridden: String,
-    pub reason: String,
-    pub operator: String,
-    pub at: String,
-}
-
-/// Everything held about one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Person {
-    pub id: i64,
-    pub uuid: String,
-    #[serde(flatten)]
-    pub fields: NewPerson,
-    pub merged_into: Option<i64>,
-    pub proofs: Vec<Proof>,
-    pub equipment: Vec<Equipment>,
-    pub overrides: Vec<Override>,
-    pub created_at: String,
-    pub updated_at: String,
 }
 
 /// Records a new person. When one probably exists already (same phone, or same birth date and

@@ -3,6 +3,8 @@
 //! into a valid value or is refused with a French reason; a missing identity never blocks a
 //! sale, it is named on the documents and in the UI (see [`CentreSettings::missing`]).
 
+pub use crate::model::centre::{CentreInput};
+
 use crate::operators::Actor;
 use serde::{Deserialize, Serialize};
 
@@ -146,23 +148,6 @@ impl CentreSettings {
             }
         })
     }
-}
-
-/// The settings form, as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct CentreInput {
-    pub name: String,
-    /// One line per address line.
-    pub address: String,
-    pub siret: String,
-    pub vat_mention: String,
-    pub help_phone: String,
-    pub help_email: String,
-    pub help_hours: String,
-    pub help_url: String,
-    pub printer: String,
-    pub paper: String,
 }
 
 fn clean(s: &str) -> Option<String> {

@@ -7,7 +7,6 @@
 
 use crate::operators::Actor;
 use std::collections::HashMap;
-use std::fmt;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -49,45 +48,7 @@ const COLUMNS: &[(&str, &[&str], bool)] = &[
     ("erasure_certificate", &["certificat_effacement", "certificat"], false),
 ];
 
-/// One thing wrong in a file: where (line, column) and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LineError {
-    pub line: u64,
-    pub column: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for LineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            Some(column) => write!(f, "ligne {}, colonne « {column} » : {}", self.line, self.message),
-            None => write!(f, "ligne {} : {}", self.line, self.message),
-        }
-    }
-}
-
-/// A delivery file refused as a whole: nothing of it was imported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-pub struct ImportRejected {
-    pub file_name: String,
-    pub errors: Vec<LineError>,
-}
-
-impl fmt::Display for ImportRejected {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.errors.len();
-        write!(
-            f,
-            "Fichier « {} » refusé, rien n'a été importé ({n} erreur{}) :",
-            self.file_name,
-            if n > 1 { "s" } else { "" }
-        )?;
-        for e in &self.errors {
-            write!(f, "\n  - {e}")?;
-        }
-        write!(f, "\nCorrigez le fichier puis importez-le de nouveau.")
-    }
-}
+pub use crate::model::refusals::{ImportRejected, LineError};
 
 /// A file that parsed: every row is a valid device.
 #[derive(Debug, Clone)]

@@ -2,6 +2,8 @@
 //! date, kind asked) → a decision, every reason as a stable code and a French sentence, and the
 //! programmes under which the person is eligible. No I/O, no clock: the date is an input.
 
+pub use crate::model::eligibility::{PastPurchase, Verdict};
+
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
@@ -20,23 +22,6 @@ pub struct Applicant {
 pub struct SeenProof {
     pub kind: String,
     pub issued: NaiveDate,
-}
-
-/// Equipment the person or their household already received.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PastPurchase {
-    pub date: NaiveDate,
-    pub kind: DeviceKind,
-    /// Bought by this person (false: by another member of the household).
-    pub by_person: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    NotEligible,
-    ToReview,
-    Eligible,
 }
 
 impl Verdict {

@@ -3,10 +3,9 @@
 
 use std::path::PathBuf;
 
-use crate::beneficiary::{FieldError, PersonSummary};
-use crate::delivery::ImportRejected;
+use crate::model::people::{FieldError, PersonSummary};
+use crate::model::refusals::{ImportRejected, ProgrammeError};
 use crate::device::{AssetTag, IllegalTransition, ParseError};
-use crate::programme::ProgrammeError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -4,29 +4,15 @@
 //! is single-user (whoever is at the desk may do everything, as before profiles existed); the
 //! first profile created must be a manager.
 
+pub use crate::model::operators::{Role, Operator};
+
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use serde::Serialize;
 
-use crate::device::code_enum;
 use crate::error::{Error, Result};
 use crate::store::{self, operators as sql, Store};
 use crate::text::fold;
-
-code_enum! {
-    /// What a profile may do.
-    pub enum Role, "rôle" {
-        Mediator => "mediator", "Médiateur·rice", ["mediateur", "mediatrice"];
-        Manager => "manager", "Responsable", ["responsable"];
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Operator {
-    pub name: String,
-    pub role: Role,
-    pub active: bool,
-}
 
 fn refused(code: &'static str, message: impl Into<String>) -> Error {
     Error::Refused {

@@ -2,6 +2,8 @@
 //! solidarity price, and credit notes. Every act is one transaction that also appends its
 //! journal entry; a refused act writes nothing.
 
+pub use crate::model::pos::{PaymentMethod, SessionInfo, SaleLine, SalePayment, SaleRecord, SaleSummary, CreditNote};
+
 use crate::operators::Actor;
 use std::collections::BTreeMap;
 
@@ -17,17 +19,6 @@ use crate::money::Money;
 use crate::programme::{LegalCaps, Programme};
 use crate::stock;
 use crate::store::{self, devices, pos as sql, Store};
-
-code_enum! {
-    /// How a sale is paid (or a credit note refunded).
-    pub enum PaymentMethod, "moyen de paiement" {
-        Cash => "cash", "Espèces", ["especes", "liquide"];
-        Card => "card", "Carte bancaire (TPE)", ["carte", "cb"];
-        Cheque => "cheque", "Chèque", [];
-        Transfer => "transfer", "Virement", ["virement"];
-        Funder => "funder", "Prise en charge du financeur", ["financeur", "prise en charge"];
-    }
-}
 
 pub const CENTRE_CODE: &str = "centre_code";
 pub const REGISTER_CODE: &str = "register_code";
@@ -69,16 +60,6 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
         ));
     }
     store.with_tx(|tx| sql::set_setting(tx, key, &value))
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
-pub struct SessionInfo {
-    pub id: i64,
-    pub opened_at: String,
-    pub opened_by: String,
-    pub float: Money,
-    pub closed_at: Option<String>,
-    pub closed_by: Option<String>,
 }
 
 /// An X report (mid-session) or a Z report (at closing): computed by the same code.
@@ -244,49 +225,10 @@ pub struct SaleRequest {
     pub payments: Vec<SalePayment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleLine {
-    #[serde(skip)]
-    pub device_id: Option<i64>,
-    pub tag: Option<String>,
-    pub kind: DeviceKind,
-    pub category: Option<Category>,
-    pub label: String,
-    pub quantity: u32,
-    pub unit_price: Money,
-    /// The credit note that cancelled this line (or the whole sale), if any.
-    pub cancelled_by: Option<String>,
-}
-
 impl SaleLine {
     pub fn total(&self) -> Money {
         Money::from_cents(self.unit_price.cents() * self.quantity as i64)
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SalePayment {
-    pub method: PaymentMethod,
-    pub amount: Money,
-    pub reference: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleRecord {
-    #[serde(skip)]
-    pub id: i64,
-    pub uuid: String,
-    pub receipt: String,
-    pub session_id: i64,
-    pub person_id: Option<i64>,
-    pub programme: Option<String>,
-    pub at: String,
-    pub operator: String,
-    pub total: Money,
-    pub lines: Vec<SaleLine>,
-    pub payments: Vec<SalePayment>,
-    /// The credit notes that cancelled it, in whole or in part, if any.
-    pub cancelled_by: Option<String>,
 }
 
 impl SaleRecord {
@@ -303,17 +245,6 @@ impl SaleRecord {
     pub fn change(&self) -> Money {
         Money::from_cents((self.paid().cents() - self.total.cents()).max(0))
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SaleSummary {
-    pub receipt: String,
-    pub at: String,
-    pub operator: String,
-    pub person_id: Option<i64>,
-    pub programme: Option<String>,
-    pub total: Money,
-    pub cancelled_by: Option<String>,
 }
 
 /// A sale as a form sends it: amounts as typed ("80", "80,00"), codes as strings.
@@ -800,18 +731,6 @@ pub fn sale(store: &Store, receipt: &str) -> Result<SaleRecord> {
 
 pub fn list_sales(store: &Store, limit: usize) -> Result<Vec<SaleSummary>> {
     sql::list_sales(store.conn(), limit)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CreditNote {
-    pub number: String,
-    pub cancels: String,
-    /// The line cancelled (1 = first), or none for the whole sale.
-    pub line: Option<usize>,
-    pub reason: String,
-    pub refund_method: PaymentMethod,
-    pub amount: Money,
-    pub at: String,
 }
 
 /// Cancels a sale (or one of its lines, `line` counting from 1) by a credit note that names

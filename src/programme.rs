@@ -4,7 +4,6 @@
 //! A file that does not hold is refused with its line and the reason.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
@@ -20,22 +19,7 @@ pub const DEFAULT_PROGRAMME: &str = include_str!("../assets/programmes/defaut.to
 /// The shipped legal caps (décret 2022-1413).
 pub const LEGAL_CAPS: &str = include_str!("../assets/config/plafonds.toml");
 
-/// A programme file refused: where and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-pub struct ProgrammeError {
-    pub file: String,
-    pub line: Option<usize>,
-    pub message: String,
-}
-
-impl fmt::Display for ProgrammeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some(line) => write!(f, "Programme « {} », ligne {line} : {}", self.file, self.message),
-            None => write!(f, "Programme « {} » : {}", self.file, self.message),
-        }
-    }
-}
+pub use crate::model::refusals::ProgrammeError;
 
 /// The legal cap of each device kind's solidarity price. Kinds without a cap are absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

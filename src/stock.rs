@@ -1,45 +1,16 @@
 //! The centre's stock: listing and searching devices, a device's detail and history, and every
 //! change of state (check-in, put on sale, defect, return), each recorded with when, who, why.
 
+pub use crate::model::stock::{Device, DeviceEvent, StockQuery, StockSummary};
+
 use crate::operators::Actor;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Imei, NewDevice, ParseError, Specs, StockAction};
+use crate::device::{AssetTag, DeviceState, Imei, NewDevice, ParseError, StockAction};
 use crate::error::{Error, Result};
 use crate::store::{self, devices, Store};
 use crate::text::{fold, format_tenths};
-
-/// A device as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Device {
-    #[serde(skip)]
-    pub(crate) id: i64,
-    pub tag: AssetTag,
-    pub kind: DeviceKind,
-    pub category: Option<Category>,
-    pub state: DeviceState,
-    pub brand: String,
-    pub model: String,
-    pub serial: Option<String>,
-    pub imei: Option<String>,
-    #[serde(flatten)]
-    pub specs: Specs,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// One line of a device's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DeviceEvent {
-    pub uuid: Uuid,
-    pub at: String,
-    pub action: Option<StockAction>,
-    pub from_state: Option<DeviceState>,
-    pub to_state: DeviceState,
-    pub operator: String,
-    pub reason: String,
-}
 
 /// An action offered on a device's page, with whether it needs a written reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -103,16 +74,6 @@ impl Device {
     }
 }
 
-/// Filters and free text for the stock list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StockQuery {
-    pub kind: Option<DeviceKind>,
-    pub category: Option<Category>,
-    pub state: Option<DeviceState>,
-    pub text: Option<String>,
-    pub limit: usize,
-}
-
 impl Default for StockQuery {
     fn default() -> Self {
         StockQuery {
@@ -127,13 +88,6 @@ impl Default for StockQuery {
 
 /// How many devices a list shows by default: enough to browse, few enough to stay instant.
 pub const DEFAULT_LIMIT: usize = 200;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct StockSummary {
-    pub total: i64,
-    pub by_state: Vec<(DeviceState, i64)>,
-    pub available_by_kind: Vec<(DeviceKind, i64)>,
-}
 
 /// The devices matching `query`, newest first, at most `query.limit`.
 ///

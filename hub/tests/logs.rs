@@ -107,6 +107,8 @@ fn no_name_phone_email_token_pin_or_phrase_reaches_a_log_issue_14() {
                 "Roux-Vasseur",
                 "--first-name",
                 "Océane",
+                "--birth-date",
+                "1990-04-12",
                 "--phone",
                 "06 12 34 56 78",
                 "--email",
@@ -194,6 +196,7 @@ fn no_name_phone_email_token_pin_or_phrase_reaches_a_log_issue_14() {
     let pairs: Vec<String> = words.windows(2).map(|w| w.join(" ")).collect();
     let mut secrets = vec![
         "Océane",
+        "1990-04-12",
         "Roux",
         "Vasseur",
         "06 12 34 56 78",

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::centre::CentreInput;
+use crate::model::centre::CentreInput;
 use crate::error::Result;
 use crate::store::pos::{set_setting, setting};
 

@@ -4,7 +4,7 @@ use rusqlite::{named_params, params, Connection, OptionalExtension, Row, ToSql};
 
 use crate::device::{AssetTag, Category, DeviceKind, DeviceState, NewDevice, Specs, StockAction, StorageKind};
 use crate::error::Result;
-use crate::stock::{Device, DeviceEvent, StockQuery, StockSummary};
+use crate::model::stock::{Device, DeviceEvent, StockQuery, StockSummary};
 
 /// Stores a code enum as its stable code.
 macro_rules! sql_code {

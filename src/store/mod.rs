@@ -3,7 +3,9 @@
 
 pub mod centre;
 pub mod devices;
+pub mod files;
 pub mod imports;
+pub mod key;
 pub mod operators;
 pub mod people;
 pub mod pos;
@@ -19,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
-use crate::vault::DbKey;
+use crate::store::key::DbKey;
 
 /// Embedded migrations, in order. A shipped one is never edited; a new one is appended.
 const MIGRATION_SQL: &[&str] = &[
@@ -143,11 +145,11 @@ impl Store {
     /// (`<file>.avant-mise-a-jour-v<N>`, encrypted with the same key), made with the online
     /// backup API so that the WAL's content is in it. Kept until someone removes it.
     fn copy_before_upgrade(&self, found: i64) -> Result<()> {
-        let copy = crate::vault::sibling(&self.path, &format!(".avant-mise-a-jour-v{found}"));
+        let copy = crate::store::files::sibling(&self.path, &format!(".avant-mise-a-jour-v{found}"));
         if copy.exists() {
             return Ok(());
         }
-        let partial = crate::vault::sibling(&self.path, &format!(".avant-mise-a-jour-v{found}.partiel"));
+        let partial = crate::store::files::sibling(&self.path, &format!(".avant-mise-a-jour-v{found}.partiel"));
         let _ = std::fs::remove_file(&partial);
         create_private(&partial)?;
         {
@@ -211,7 +213,7 @@ fn check_not_newer(path: &Path, key: Option<&DbKey>) -> Result<()> {
     let found: i64 = match conn.pragma_query_value(None, "user_version", |row| row.get(0)) {
         Ok(found) => found,
         Err(e) => {
-            return Err(match (key, crate::vault::file_state(path)?) {
+            return Err(match (key, crate::store::files::file_state(path)?) {
                 (Some(_), _) => Error::Refused {
                     code: "wrong_key",
                     message: format!(
@@ -220,7 +222,7 @@ fn check_not_newer(path: &Path, key: Option<&DbKey>) -> Result<()> {
                         path.display()
                     ),
                 },
-                (None, crate::vault::FileState::Encrypted) => Error::Refused {
+                (None, crate::store::files::FileState::Encrypted) => Error::Refused {
                     code: "encrypted",
                     message: format!("La base {} est chiffrée : elle s'ouvre avec sa clé.", path.display()),
                 },

@@ -4,7 +4,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
-use crate::operators::{Operator, Role};
+use crate::model::operators::{Operator, Role};
 
 crate::store::devices::sql_code!(Role);
 

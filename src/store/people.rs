@@ -5,9 +5,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
-use crate::beneficiary::{Equipment, NewPerson, Override, Person, PersonSummary, Prescriber, Proof};
+use crate::model::people::{Equipment, NewPerson, Override, Person, PersonSummary, Prescriber, Proof};
 use crate::device::DeviceKind;
-use crate::eligibility::{PastPurchase, Verdict};
+use crate::model::eligibility::{PastPurchase, Verdict};
 use crate::error::{Error, Result};
 use crate::text::fold;
 

@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::device::{Category, DeviceKind};
 use crate::error::Result;
 use crate::money::Money;
-use crate::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
+use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
 
 crate::store::devices::sql_code!(PaymentMethod);
 

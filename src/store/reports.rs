@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
-use crate::pos::PaymentMethod;
+use crate::model::pos::PaymentMethod;
 
 /// (kind, category, is a device, quantity).
 pub type LineRow = (String, Option<String>, bool, i64);

@@ -10,7 +10,9 @@
 //!   page; never during a network call.
 //! - The token lives in the OS keyring ([`token`]), never in the database, a log or a message.
 
-pub mod protocol;
+pub use crate::model::sync::{Conflict};
+
+pub use crate::protocol;
 pub mod token;
 
 use crate::operators::Actor;
@@ -109,13 +111,6 @@ pub struct Status {
     pub waiting: i64,
     pub cursor: i64,
     pub conflicts: Vec<Conflict>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Conflict {
-    pub at: String,
-    pub tag: Option<String>,
-    pub message: String,
 }
 
 pub fn status(store: &Store) -> Result<Status> {

@@ -1,0 +1,92 @@
+//! The point of sale's rows: payment methods, permanences, sales with their lines and
+//! payments, summaries, credit notes.
+
+
+use serde::Serialize;
+
+use crate::device::{code_enum, Category, DeviceKind};
+use crate::money::Money;
+
+code_enum! {
+    /// How a sale is paid (or a credit note refunded).
+    pub enum PaymentMethod, "moyen de paiement" {
+        Cash => "cash", "Espèces", ["especes", "liquide"];
+        Card => "card", "Carte bancaire (TPE)", ["carte", "cb"];
+        Cheque => "cheque", "Chèque", [];
+        Transfer => "transfer", "Virement", ["virement"];
+        Funder => "funder", "Prise en charge du financeur", ["financeur", "prise en charge"];
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SessionInfo {
+    pub id: i64,
+    pub opened_at: String,
+    pub opened_by: String,
+    pub float: Money,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleLine {
+    #[serde(skip)]
+    pub device_id: Option<i64>,
+    pub tag: Option<String>,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub label: String,
+    pub quantity: u32,
+    pub unit_price: Money,
+    /// The credit note that cancelled this line (or the whole sale), if any.
+    pub cancelled_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SalePayment {
+    pub method: PaymentMethod,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleRecord {
+    #[serde(skip)]
+    pub id: i64,
+    pub uuid: String,
+    pub receipt: String,
+    pub session_id: i64,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub at: String,
+    pub operator: String,
+    pub total: Money,
+    pub lines: Vec<SaleLine>,
+    pub payments: Vec<SalePayment>,
+    /// The credit notes that cancelled it, in whole or in part, if any.
+    pub cancelled_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SaleSummary {
+    pub receipt: String,
+    pub at: String,
+    pub operator: String,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub total: Money,
+    pub cancelled_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CreditNote {
+    pub number: String,
+    pub cancels: String,
+    /// The line cancelled (1 = first), or none for the whole sale.
+    pub line: Option<usize>,
+    pub reason: String,
+    pub refund_method: PaymentMethod,
+    pub amount: Money,
+    pub at: String,
+}
+

@@ -1,0 +1,55 @@
+//! The stock's rows: a device as stored, a line of its history, the list's filters and counts.
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Specs, StockAction};
+
+/// A device as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    #[serde(skip)]
+    pub(crate) id: i64,
+    pub tag: AssetTag,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub state: DeviceState,
+    pub brand: String,
+    pub model: String,
+    pub serial: Option<String>,
+    pub imei: Option<String>,
+    #[serde(flatten)]
+    pub specs: Specs,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One line of a device's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceEvent {
+    pub uuid: Uuid,
+    pub at: String,
+    pub action: Option<StockAction>,
+    pub from_state: Option<DeviceState>,
+    pub to_state: DeviceState,
+    pub operator: String,
+    pub reason: String,
+}
+
+/// Filters and free text for the stock list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockQuery {
+    pub kind: Option<DeviceKind>,
+    pub category: Option<Category>,
+    pub state: Option<DeviceState>,
+    pub text: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StockSummary {
+    pub total: i64,
+    pub by_state: Vec<(DeviceState, i64)>,
+    pub available_by_kind: Vec<(DeviceKind, i64)>,
+}
+
