@@ -7,12 +7,11 @@ use crate::operators::Actor;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Datelike, Local, NaiveDateTime, Utc};
-use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::store::vault::{self as sql, BackupRecord};
-use crate::store::{now_text, Store};
+use crate::store::{copies, now_text, Store};
 use crate::vault::{self, DbKey, FileState, KeyStore};
 
 const PREFIX: &str = "comptoir-sauvegarde-";
@@ -228,12 +227,27 @@ pub fn make_with_progress(
     result
 }
 
-fn make_checked(
-    store: &mut Store,
-    to: Option<&Path>,
+/// A backup about to be made: where it goes, and the file it copies. Taken from the store in a
+/// moment; the copy itself needs no store.
+pub struct Job {
+    dir: PathBuf,
+    source: PathBuf,
+    key: Option<DbKey>,
     reason: Reason,
-    progress: &mut dyn FnMut(i32, i32),
-) -> Result<Made> {
+}
+
+/// A checked copy, under its final name, not yet recorded.
+pub struct Copied {
+    dir: PathBuf,
+    file: PathBuf,
+    entries: i64,
+    head: String,
+    reason: Reason,
+}
+
+/// Where the backup goes (`to`, else the configured folder, made if it is the default one) and
+/// whether it can be written.
+pub fn plan(store: &Store, to: Option<&Path>, reason: Reason) -> Result<Job> {
     let (dir, is_default) = match to {
         Some(dir) => (dir.to_path_buf(), false),
         None => folder(store)?,
@@ -245,6 +259,18 @@ fn make_checked(
         })?;
     }
     writable(&dir)?;
+    Ok(Job {
+        dir,
+        source: store.path().to_path_buf(),
+        key: store.key().cloned(),
+        reason,
+    })
+}
+
+/// The copy and its checks, through connections of their own (the store is not needed, so the
+/// app's writer is free meanwhile). The partial file goes on any failure.
+pub fn copy(job: &Job, progress: &mut dyn FnMut(i32, i32)) -> Result<Copied> {
+    let dir = &job.dir;
     let stamp = Local::now().format("%Y%m%d-%H%M%S").to_string();
     let mut name = format!("{PREFIX}{stamp}{SUFFIX}");
     let mut n = 2;
@@ -254,35 +280,56 @@ fn make_checked(
     }
     let final_path = dir.join(&name);
     let partial = dir.join(format!(".{name}.partiel"));
-    let copied = copy_verified(store, &partial, progress).and_then(|verified| {
-        std::fs::rename(&partial, &final_path).map_err(|e| copy_failed(&dir, &e.to_string(), e.raw_os_error()))?;
-        if let Ok(d) = std::fs::File::open(&dir) {
+    let copied = copy_verified(job, &partial, progress).and_then(|verified| {
+        std::fs::rename(&partial, &final_path).map_err(|e| copy_failed(dir, &e.to_string(), e.raw_os_error()))?;
+        if let Ok(d) = std::fs::File::open(dir) {
             let _ = d.sync_all();
         }
         Ok(verified)
     });
-    let (entries, head) = match copied {
-        Ok(verified) => verified,
+    match copied {
+        Ok((entries, head)) => Ok(Copied {
+            dir: dir.clone(),
+            file: final_path,
+            entries,
+            head,
+            reason: job.reason,
+        }),
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
-            return Err(e);
+            Err(e)
         }
-    };
-    let bytes = std::fs::metadata(&final_path).map(|m| m.len() as i64).unwrap_or(0);
+    }
+}
+
+/// Records the backup in the store, then rotates its folder.
+pub fn finish(store: &mut Store, copied: Copied) -> Result<Made> {
+    let bytes = std::fs::metadata(&copied.file).map(|m| m.len() as i64).unwrap_or(0);
     let record = BackupRecord {
         made_at: now_text(),
-        file: final_path.display().to_string(),
+        file: copied.file.display().to_string(),
         bytes,
-        journal_entries: entries,
-        journal_head: head,
-        reason: reason.as_str().to_string(),
+        journal_entries: copied.entries,
+        journal_head: copied.head,
+        reason: copied.reason.as_str().to_string(),
     };
     sql::record(store, &record)?;
-    let removed_by_rotation = rotate(&dir).unwrap_or_default();
+    let removed_by_rotation = rotate(&copied.dir).unwrap_or_default();
     Ok(Made {
         record,
         removed_by_rotation,
     })
+}
+
+fn make_checked(
+    store: &mut Store,
+    to: Option<&Path>,
+    reason: Reason,
+    progress: &mut dyn FnMut(i32, i32),
+) -> Result<Made> {
+    let job = plan(store, to, reason)?;
+    let copied = copy(&job, progress)?;
+    finish(store, copied)
 }
 
 fn copy_failed(dir: &Path, detail: &str, os_error: Option<i32>) -> Error {
@@ -313,7 +360,7 @@ fn copy_failed(dir: &Path, detail: &str, os_error: Option<i32>) -> Error {
 }
 
 /// The online backup into `partial`, then checks on the copy: integrity and journal chain.
-fn copy_verified(store: &Store, partial: &Path, progress: &mut dyn FnMut(i32, i32)) -> Result<(i64, String)> {
+fn copy_verified(job: &Job, partial: &Path, progress: &mut dyn FnMut(i32, i32)) -> Result<(i64, String)> {
     let dir = partial.parent().unwrap_or(Path::new("."));
     let fail = |e: rusqlite::Error| {
         let code = match &e {
@@ -333,33 +380,9 @@ fn copy_verified(store: &Store, partial: &Path, progress: &mut dyn FnMut(i32, i3
         )
     };
     crate::store::create_private(partial).map_err(|e| copy_failed(dir, &e.to_string(), None))?;
-    {
-        let mut dst = Connection::open(partial).map_err(fail)?;
-        if let Some(key) = store.key() {
-            key.apply(&dst).map_err(fail)?;
-        }
-        let backup = rusqlite::backup::Backup::new(store.conn(), &mut dst).map_err(fail)?;
-        loop {
-            let step = backup.step(1024).map_err(fail)?;
-            let p = backup.progress();
-            progress(p.pagecount - p.remaining, p.pagecount);
-            match step {
-                rusqlite::backup::StepResult::Done => break,
-                rusqlite::backup::StepResult::More => {}
-                rusqlite::backup::StepResult::Busy | rusqlite::backup::StepResult::Locked => {
-                    std::thread::sleep(std::time::Duration::from_millis(50))
-                }
-                _ => {}
-            }
-        }
-    }
-    let copy = Connection::open_with_flags(partial, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(fail)?;
-    if let Some(key) = store.key() {
-        key.apply(&copy).map_err(fail)?;
-    }
-    let check: String = copy
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(fail)?;
+    copies::online_copy(&job.source, job.key.as_ref(), partial, progress).map_err(fail)?;
+    let copy = copies::open_file(partial, job.key.as_ref(), false).map_err(fail)?;
+    let check = copies::integrity(&copy).map_err(fail)?;
     if check != "ok" {
         return Err(copy_failed(dir, &format!("copie incohérente : {check}"), None));
     }
@@ -495,10 +518,8 @@ fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option
     // The live database goes aside (renamed with its WAL, never lost), then the copy in place.
     let previous_kept_as = if live.exists() {
         if let Some(key) = &live_key {
-            if let Ok(conn) = Connection::open(live) {
-                if key.apply(&conn).is_ok() {
-                    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-                }
+            if let Ok(conn) = copies::open_file(live, Some(key), false) {
+                copies::truncate_wal(&conn);
             }
         }
         let aside = vault::sibling(
@@ -566,12 +587,8 @@ fn stage(
             ),
         )
     };
-    let conn = Connection::open(staging)?;
-    key.apply(&conn)?;
-    if conn
-        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
-        .is_err()
-    {
+    let conn = copies::open_file(staging, Some(key), false)?;
+    if !copies::readable(&conn) {
         let hint = if with_phrase {
             "cette phrase de secours ne l'ouvre pas (autre centre ?)"
         } else {
@@ -587,13 +604,11 @@ fn stage(
             ),
         ));
     }
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|e| damaged(e.to_string()))?;
+    let check = copies::integrity(&conn).map_err(|e| damaged(e.to_string()))?;
     if check != "ok" {
         return Err(damaged(check));
     }
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let version = copies::user_version(&conn)?;
     if version > crate::store::schema_version() {
         return Err(refused(
             "database_too_new",
@@ -642,9 +657,7 @@ fn stage(
     }
     // A backup made on another machine gets this machine's key.
     if let Some(live_key) = live_key.filter(|k| *k != key) {
-        conn.execute_batch("PRAGMA journal_mode = DELETE;")?;
-        conn.execute_batch(&format!("PRAGMA rekey = {};", live_key_literal(live_key)))?;
-        conn.execute_batch("PRAGMA journal_mode = WAL;")?;
+        copies::rekey(&conn, live_key)?;
         drop(conn);
         if !vault::key_opens(staging, live_key) {
             return Err(damaged("changement de clé impossible".into()));
@@ -661,15 +674,10 @@ fn stage(
     Ok((journal.entries, journal.last_hash, centre))
 }
 
-fn live_key_literal(key: &DbKey) -> String {
-    key.literal().to_string()
-}
-
 /// The centre name and the number of sales of the live database, if it opens.
 fn live_identity(live: &Path, key: &DbKey) -> Option<(Option<String>, i64)> {
-    let conn = Connection::open_with_flags(live, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
-    key.apply(&conn).ok()?;
-    let sales: i64 = conn.query_row("SELECT count(*) FROM sales", [], |r| r.get(0)).ok()?;
+    let conn = copies::open_file(live, Some(key), true).ok()?;
+    let sales = copies::sales_count(&conn).ok()?;
     let name = crate::store::centre::load(&conn)
         .ok()
         .map(|c| c.name)

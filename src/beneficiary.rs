@@ -3,7 +3,7 @@
 //! social-security number), equipment already received, duplicates and merges. Plus the
 //! eligibility check of a stored person and its overrides.
 
-pub use crate::model::people::{Prescriber, FieldError, NewPerson, PersonSummary, Proof, Equipment, Override, Person};
+pub use crate::model::people::{Equipment, FieldError, NewPerson, Override, Person, PersonSummary, Prescriber, Proof};
 
 use crate::operators::Actor;
 use std::collections::BTreeMap;

@@ -3,7 +3,7 @@
 //! into a valid value or is refused with a French reason; a missing identity never blocks a
 //! sale, it is named on the documents and in the UI (see [`CentreSettings::missing`]).
 
-pub use crate::model::centre::{CentreInput};
+pub use crate::model::centre::CentreInput;
 
 use crate::operators::Actor;
 use serde::{Deserialize, Serialize};

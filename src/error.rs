@@ -3,9 +3,9 @@
 
 use std::path::PathBuf;
 
+use crate::device::{AssetTag, IllegalTransition, ParseError};
 use crate::model::people::{FieldError, PersonSummary};
 use crate::model::refusals::{ImportRejected, ProgrammeError};
-use crate::device::{AssetTag, IllegalTransition, ParseError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

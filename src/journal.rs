@@ -4,12 +4,13 @@
 //! database refuses UPDATE and DELETE on it; `verify` recomputes the chain and names the first
 //! entry that does not hold.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::Result;
+use crate::store::journal::{self as sql, JournalRow};
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -33,21 +34,22 @@ pub fn chain_hash(prev_hash: &str, seq: i64, kind: &str, at: &str, operator: &st
 
 /// Appends an entry inside the caller's transaction and returns its sequence number.
 pub fn append(conn: &Connection, kind: &str, operator: &str, at: &str, content: &impl Serialize) -> Result<i64> {
-    let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let (seq, prev) = match last {
+    let (seq, prev) = match sql::head(conn)? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
     };
     let content = canonical(content);
     let hash = chain_hash(&prev, seq, kind, at, operator, &content);
-    conn.execute(
-        "INSERT INTO journal (seq, uuid, kind, at, operator, content, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, Uuid::now_v7().to_string(), kind, at, operator, content, prev, hash],
-    )?;
+    let row = JournalRow {
+        seq,
+        kind: kind.to_string(),
+        at: at.to_string(),
+        operator: operator.to_string(),
+        content,
+        prev_hash: prev,
+        hash,
+    };
+    sql::insert(conn, &row, &Uuid::now_v7().to_string())?;
     Ok(seq)
 }
 
@@ -82,48 +84,40 @@ impl Verification {
     }
 }
 
+/// [`verify`] on the centre's database (what the window and `journal verify` call).
+pub fn verify_store(store: &crate::store::Store) -> Result<Verification> {
+    verify(store.conn())
+}
+
 /// Recomputes the whole chain, in order, and stops at the first entry that does not hold.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut stmt =
-        conn.prepare("SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_string();
     let mut entries = 0;
-    while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        let (kind, at, operator, content, prev_hash, hash): (String, String, String, String, String, String) = (
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
-            row.get(6)?,
-        );
-        let broken = |reason: String| {
-            Ok(Verification {
-                entries,
-                last_hash: prev.clone(),
-                broken: Some(Broken { seq, reason }),
-            })
+    let mut broken = None;
+    sql::each(conn, |row| {
+        let reason = if row.seq != expected_seq {
+            Some(format!("numéro attendu {expected_seq} : une entrée manque"))
+        } else if row.prev_hash != prev {
+            Some("elle ne suit pas l'entrée précédente".to_string())
+        } else if chain_hash(&prev, row.seq, &row.kind, &row.at, &row.operator, &row.content) != row.hash {
+            Some("son contenu a été modifié".to_string())
+        } else {
+            None
         };
-        if seq != expected_seq {
-            return broken(format!("numéro attendu {expected_seq} : une entrée manque"));
+        if let Some(reason) = reason {
+            broken = Some(Broken { seq: row.seq, reason });
+            return false;
         }
-        if prev_hash != prev {
-            return broken("elle ne suit pas l'entrée précédente".into());
-        }
-        if chain_hash(&prev, seq, &kind, &at, &operator, &content) != hash {
-            return broken("son contenu a été modifié".into());
-        }
-        prev = hash;
+        prev = row.hash;
         entries += 1;
         expected_seq += 1;
-    }
+        true
+    })?;
     Ok(Verification {
         entries,
         last_hash: prev,
-        broken: None,
+        broken,
     })
 }
 

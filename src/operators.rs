@@ -4,7 +4,7 @@
 //! is single-user (whoever is at the desk may do everything, as before profiles existed); the
 //! first profile created must be a manager.
 
-pub use crate::model::operators::{Role, Operator};
+pub use crate::model::operators::{Operator, Role};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -87,9 +87,9 @@ impl Actor {
     }
 
     /// A test double for « who acts », compiled only for the test suites and benchmarks
-    /// (feature `test-actors`, never in a shipped binary): it may do every act, like Comptoir
+    /// (feature `test-support`, never in a shipped binary): it may do every act, like Comptoir
     /// itself. Tests of the PIN and of the roles sign in with [`sign_in`] instead.
-    #[cfg(any(test, feature = "test-actors"))]
+    #[cfg(any(test, feature = "test-support"))]
     pub fn test(name: &str) -> Actor {
         Actor::internal(name)
     }

@@ -2,7 +2,7 @@
 //! solidarity price, and credit notes. Every act is one transaction that also appends its
 //! journal entry; a refused act writes nothing.
 
-pub use crate::model::pos::{PaymentMethod, SessionInfo, SaleLine, SalePayment, SaleRecord, SaleSummary, CreditNote};
+pub use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
 
 use crate::operators::Actor;
 use std::collections::BTreeMap;
@@ -52,7 +52,7 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
     if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(refused("invalid", format!("« {value} » : 1 à 8 lettres ou chiffres")));
     }
-    let has_sales: i64 = store.conn().query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?;
+    let has_sales = sql::sales_count(store.conn())?;
     if has_sales > 0 {
         return Err(refused(
             "invalid",

@@ -69,9 +69,7 @@ fn words_still_held(store: &Store) -> Result<Vec<String>> {
 fn forget(store: &mut Store) -> Result<()> {
     let words = words_still_held(store)?;
     store.with_tx(|tx| sql::forget_names(tx, &words))?;
-    store
-        .conn()
-        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    store.truncate_wal()?;
     Ok(())
 }
 

@@ -15,7 +15,7 @@ use crate::store::Store;
 
 /// Whether this database is a fresh install that needs the first-run form.
 pub fn needed(store: &Store) -> Result<bool> {
-    let sales: i64 = store.conn().query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?;
+    let sales = crate::store::pos::sales_count(store.conn())?;
     Ok(!operators::any(store)? && centre::load(store)?.name.is_none() && sales == 0)
 }
 

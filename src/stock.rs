@@ -338,7 +338,7 @@ impl Device {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::Serial;
+    use crate::device::{Category, DeviceKind, Serial, Specs};
 
     fn laptop(tag: &str, brand: &str, model: &str) -> NewDevice {
         NewDevice::new(

@@ -11,13 +11,12 @@
 use crate::operators::Actor;
 use std::path::Path;
 
-
 use crate::error::{Error, Result};
 use crate::store::Store;
 
+use crate::store::files::remove_leftovers;
 pub(crate) use crate::store::files::sibling;
 pub use crate::store::files::{encrypt_in_place, file_state, key_opens, FileState};
-use crate::store::files::remove_leftovers;
 use crate::store::key::bad_phrase;
 pub use crate::store::key::{DbKey, PHRASE_WORDS};
 
@@ -234,6 +233,7 @@ pub fn acknowledge_phrase(store: &mut Store, actor: &Actor) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::key::plain_word;
 
     #[test]
     fn the_phrase_gives_back_the_key_with_or_without_accents() {

@@ -239,7 +239,7 @@ async fn log_request(request: axum::extract::Request, next: axum::middleware::Ne
         %method,
         route,
         status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
+        latence = %format_args!("{:.1} ms", started.elapsed().as_secs_f64() * 1000.0),
         "requête"
     );
     response

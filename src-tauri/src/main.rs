@@ -82,7 +82,7 @@ impl App {
 
     fn journal(&self) -> Reply<Verification> {
         self.journal
-            .get_or_init(|| self.with_store(|store| journal::verify(store.conn())))
+            .get_or_init(|| self.with_store(|store| journal::verify_store(store)))
             .clone()
     }
 
@@ -923,7 +923,7 @@ async fn backup_now(handle: tauri::AppHandle) -> Reply<backup::Made> {
 async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<Safety>> {
     use tauri_plugin_dialog::DialogExt;
     let app = handle.state::<App>();
-    app.act(|store, actor| comptoir::operators::require_manager(store.conn(), actor))?;
+    app.act(|store, actor| desk::require_manager(store, actor))?;
     let Some(chosen) = handle
         .dialog()
         .file()
@@ -953,7 +953,7 @@ async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>) -> Rep
     use tauri_plugin_dialog::DialogExt;
     let app = handle.state::<App>();
     if app.store.is_ok() {
-        app.act(|store, actor| comptoir::operators::require_manager(store.conn(), actor))?;
+        app.act(|store, actor| desk::require_manager(store, actor))?;
     }
     let Some(chosen) = handle
         .dialog()

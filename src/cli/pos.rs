@@ -62,7 +62,7 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
 pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
     match cmd {
         JournalCommand::Verify => {
-            let v = journal::verify(store.conn())?;
+            let v = journal::verify_store(store)?;
             output(json, &v, || v.message());
             if !v.is_intact() {
                 return Err(Error::Refused {

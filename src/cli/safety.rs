@@ -32,7 +32,7 @@ pub(crate) fn restore(path: &Path, file: &Path, phrase: bool, json: bool, who: &
     if path.exists() {
         if let Ok(mut live) = desk::open(path, &OsKeyring) {
             let actor = who.get(&mut live)?;
-            comptoir::operators::require_manager(live.conn(), &actor)?;
+            desk::require_manager(&live, &actor)?;
         }
     }
     let phrase = if phrase {

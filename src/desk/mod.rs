@@ -93,6 +93,11 @@ pub fn actor_from_pin(
     operators::sign_in(store, name, &pin)
 }
 
+/// Refuses unless `actor` may do a manager's act now (before a dialog that leads to one).
+pub fn require_manager(store: &Store, actor: &Actor) -> Result<()> {
+    operators::require_manager(store.conn(), actor)
+}
+
 /// The idle time after which the window locks, in minutes (Réglages).
 pub fn idle_minutes(store: &Store) -> Result<u32> {
     Ok(store::pos::setting(store.conn(), IDLE_KEY)?

@@ -18,4 +18,3 @@ pub struct CentreInput {
     pub printer: String,
     pub paper: String,
 }
-

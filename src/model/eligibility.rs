@@ -21,4 +21,3 @@ pub enum Verdict {
     ToReview,
     Eligible,
 }
-

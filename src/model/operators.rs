@@ -18,4 +18,3 @@ pub struct Operator {
     pub role: Role,
     pub active: bool,
 }
-

@@ -1,7 +1,6 @@
 //! The people's rows: a person as typed and as stored, a short line for lists, proofs seen,
 //! equipment received, overrides, and the field errors of a form.
 
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -95,4 +94,3 @@ pub struct Person {
     pub created_at: String,
     pub updated_at: String,
 }
-

@@ -1,7 +1,6 @@
 //! The point of sale's rows: payment methods, permanences, sales with their lines and
 //! payments, summaries, credit notes.
 
-
 use serde::Serialize;
 
 use crate::device::{code_enum, Category, DeviceKind};
@@ -89,4 +88,3 @@ pub struct CreditNote {
     pub amount: Money,
     pub at: String,
 }
-

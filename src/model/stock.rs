@@ -52,4 +52,3 @@ pub struct StockSummary {
     pub by_state: Vec<(DeviceState, i64)>,
     pub available_by_kind: Vec<(DeviceKind, i64)>,
 }
-

@@ -8,4 +8,3 @@ pub struct Conflict {
     pub tag: Option<String>,
     pub message: String,
 }
-

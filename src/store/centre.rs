@@ -3,8 +3,8 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::model::centre::CentreInput;
 use crate::error::Result;
+use crate::model::centre::CentreInput;
 use crate::store::pos::{set_setting, setting};
 
 const PREFIX: &str = "centre.";

@@ -215,4 +215,3 @@ pub fn key_opens(path: &Path, key: &DbKey) -> bool {
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
             .is_ok()
 }
-

@@ -120,7 +120,7 @@ impl DbKey {
     }
 }
 
-fn plain_word(word: &str) -> String {
+pub(crate) fn plain_word(word: &str) -> String {
     word.nfkd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -133,4 +133,3 @@ pub(crate) fn bad_phrase(detail: String) -> Error {
         message: format!("Phrase de secours refusée : {detail}. Rien n'a été modifié."),
     }
 }
-

@@ -2,9 +2,11 @@
 //! at open. All SQL of the project lives under this module, one file per table.
 
 pub mod centre;
+pub mod copies;
 pub mod devices;
 pub mod files;
 pub mod imports;
+pub mod journal;
 pub mod key;
 pub mod operators;
 pub mod people;
@@ -183,7 +185,22 @@ impl Store {
         Ok(())
     }
 
-    /// Read-only access for queries.
+    /// Writes the WAL back into the file and empties it, so that deleted pages leave the disk.
+    pub fn truncate_wal(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// The connection, for the store's own functions that the services call. Outside the crate
+    /// only in test builds (feature `test-support`): the window and the command line go through
+    /// the services, never straight to SQL.
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection (test builds: tests read and tamper with rows directly).
+    #[cfg(feature = "test-support")]
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

@@ -5,10 +5,10 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use uuid::Uuid;
 
-use crate::model::people::{Equipment, NewPerson, Override, Person, PersonSummary, Prescriber, Proof};
 use crate::device::DeviceKind;
-use crate::model::eligibility::{PastPurchase, Verdict};
 use crate::error::{Error, Result};
+use crate::model::eligibility::{PastPurchase, Verdict};
+use crate::model::people::{Equipment, NewPerson, Override, Person, PersonSummary, Prescriber, Proof};
 use crate::text::fold;
 
 crate::store::devices::sql_code!(Prescriber);

@@ -7,8 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::device::{Category, DeviceKind};
 use crate::error::Result;
-use crate::money::Money;
 use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
+use crate::money::Money;
 
 crate::store::devices::sql_code!(PaymentMethod);
 
@@ -466,4 +466,9 @@ pub fn closing_entry(conn: &Connection, key: &str) -> Result<Option<String>> {
             |r| r.get(0),
         )
         .optional()?)
+}
+
+/// How many sales this register has recorded.
+pub fn sales_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?)
 }

@@ -3,8 +3,8 @@
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
-use crate::protocol::{Ack, AckStatus, Event};
 use crate::model::sync::Conflict;
+use crate::protocol::{Ack, AckStatus, Event};
 
 const PREFIX: &str = "sync.";
 

@@ -10,7 +10,7 @@
 //!   page; never during a network call.
 //! - The token lives in the OS keyring ([`token`]), never in the database, a log or a message.
 
-pub use crate::model::sync::{Conflict};
+pub use crate::model::sync::Conflict;
 
 pub use crate::protocol;
 pub mod token;
