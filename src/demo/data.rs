@@ -1,37 +1,10 @@
-//! The demo centre: a realistic stock (every kind, every category, every state) so that every
-//! screen has something true to show. Loading it twice changes nothing.
+//! The demo centre's data: device models, refurbishers, the journeys that bring each device to
+//! its state, the invented médiateurs and people.
 
-use crate::operators::Actor;
-use serde::Serialize;
-
-use crate::device::{
-    luhn_valid, AssetTag, Category, DeviceKind, Imei, NewDevice, Serial, Specs, StockAction, StorageKind,
-};
-use crate::error::Result;
-use crate::stock;
-use crate::store::{self, devices, Store};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DemoReport {
-    pub devices_created: usize,
-    pub people_created: usize,
-    pub sales_recorded: usize,
-    pub already_loaded: bool,
-}
-
-struct Model {
-    kind: DeviceKind,
-    brand: &'static str,
-    model: &'static str,
-    cpu: Option<&'static str>,
-    ram_gb: Option<i64>,
-    storage: Option<(StorageKind, i64)>,
-    screen_tenths: Option<i64>,
-    os: Option<&'static str>,
-}
+use super::*;
 
 #[allow(clippy::too_many_arguments)] // a table row, written positionally for readability
-const fn m(
+pub(super) const fn m(
     kind: DeviceKind,
     brand: &'static str,
     model: &'static str,
@@ -56,7 +29,7 @@ const fn m(
 use DeviceKind as K;
 use StorageKind as S;
 
-const MODELS: &[Model] = &[
+pub(super) const MODELS: &[Model] = &[
     m(
         K::Laptop,
         "Lenovo",
@@ -325,8 +298,8 @@ const MODELS: &[Model] = &[
     ),
 ];
 
-const CATEGORIES: &[Category] = &[Category::Hc, Category::C, Category::B, Category::A, Category::Premium];
-const REFURBISHERS: &[&str] = &[
+pub(super) const CATEGORIES: &[Category] = &[Category::Hc, Category::C, Category::B, Category::A, Category::Premium];
+pub(super) const REFURBISHERS: &[&str] = &[
     "Ateliers du Bocage",
     "Envie Autonomie",
     "ReBoot Solidaire",
@@ -334,7 +307,7 @@ const REFURBISHERS: &[&str] = &[
 ];
 
 /// The steps that bring a new (allocated) demo device to its demo state, with who and why.
-const JOURNEYS: &[&[(StockAction, &str)]] = &[
+pub(super) const JOURNEYS: &[&[(StockAction, &str)]] = &[
     &[],
     &[(StockAction::Receive, "Livraison du lot de novembre")],
     &[
@@ -366,15 +339,15 @@ const JOURNEYS: &[&[(StockAction, &str)]] = &[
     ],
 ];
 
-const OPERATORS: &[&str] = &["Amina (médiatrice)", "Julien (médiateur)", "Sophie (responsable)"];
+pub(super) const OPERATORS: &[&str] = &["Amina (médiatrice)", "Julien (médiateur)", "Sophie (responsable)"];
 
 /// The demo centre's invented médiateurs, written by Comptoir itself.
-fn demo_actor(i: usize) -> Actor {
+pub(super) fn demo_actor(i: usize) -> Actor {
     Actor::internal(OPERATORS[i % OPERATORS.len()])
 }
 
 /// A valid IMEI built from a 14-digit body and its Luhn check digit.
-fn demo_imei(n: usize) -> Imei {
+pub(super) fn demo_imei(n: usize) -> Imei {
     let body = format!("35{:012}", 209_900_000_000u64 + n as u64 * 7919);
     let check = (0..10)
         .find(|d| luhn_valid(&format!("{body}{d}")))
@@ -425,7 +398,7 @@ pub fn devices() -> Vec<NewDevice> {
 
 /// A demo person: (last, first, birth, phone, household, prescriber, publics, proofs as
 /// (kind, days before today), equipment as (kind, days before today)).
-type DemoPerson = (
+pub(super) type DemoPerson = (
     &'static str,
     &'static str,
     Option<&'static str>,
@@ -437,7 +410,7 @@ type DemoPerson = (
     &'static [(DeviceKind, i64)],
 );
 
-const PEOPLE: &[DemoPerson] = &[
+pub(super) const PEOPLE: &[DemoPerson] = &[
     (
         "Lefèvre",
         "Martine",
@@ -549,196 +522,3 @@ const PEOPLE: &[DemoPerson] = &[
         &[],
     ),
 ];
-
-/// Loads the demo people (with their proofs and equipment), unless they are already there.
-fn load_people(store: &mut Store) -> Result<usize> {
-    use crate::beneficiary::{self, Catalogue, NewPerson, PersonInput};
-    if !crate::store::people::by_exact_name(store.conn(), "lefevre martine")?.is_empty() {
-        return Ok(0);
-    }
-    let today = crate::local::today();
-    let caps = crate::programme::LegalCaps::shipped();
-    let catalogue = Catalogue::of(&[crate::programme::Programme::shipped_default(&caps)]);
-    for (last, first, birth, phone, household, prescriber, publics, proofs, equipment) in PEOPLE {
-        let input = PersonInput {
-            last_name: last.to_string(),
-            first_name: first.to_string(),
-            birth_date: birth.map(str::to_string),
-            phone: phone.map(str::to_string),
-            household: household.map(str::to_string),
-            prescriber: Some(prescriber.to_string()),
-            publics: publics.iter().map(|p| p.to_string()).collect(),
-            commune: Some("Nanterre".into()),
-            postcode: Some("92000".into()),
-            rgpd_informed_on: Some(today.to_string()),
-            ..PersonInput::default()
-        };
-        let person = NewPerson::parse(&input, &catalogue, today).expect("demo people are valid");
-        let id = beneficiary::add(store, &person, true, &demo_actor(0))?;
-        for (kind, days_ago) in proofs.iter() {
-            let issued = if *kind == "carte_etudiante" {
-                // The current academic year's card, dated when the year began.
-                let year = if chrono::Datelike::month(&today) >= 9 {
-                    chrono::Datelike::year(&today)
-                } else {
-                    chrono::Datelike::year(&today) - 1
-                };
-                chrono::NaiveDate::from_ymd_opt(year, 9, 15)
-                    .expect("valid date")
-                    .min(today)
-            } else {
-                today - chrono::Duration::days(*days_ago)
-            };
-            beneficiary::add_proof(
-                store,
-                id,
-                kind,
-                &issued.to_string(),
-                &demo_actor(id as usize),
-                &catalogue,
-                today,
-            )?;
-        }
-        for (kind, days_ago) in equipment.iter() {
-            let date = today - chrono::Duration::days(*days_ago);
-            beneficiary::add_equipment(
-                store,
-                id,
-                *kind,
-                &date.to_string(),
-                "Vente précédente (démo)",
-                &Actor::internal("Réseau (démo)"),
-                today,
-            )?;
-        }
-    }
-    Ok(PEOPLE.len())
-}
-
-/// The index in `JOURNEYS` of the devices the demo sells.
-const SOLD_JOURNEY: usize = 5;
-
-/// A closed permanence with real sales: the devices of the "sold" journey, each to an eligible
-/// demo person, at a price inside the band (laptops) or under the legal cap.
-fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
-    use crate::money::Money;
-    use crate::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
-    if pos::current_session(store)?.is_some() {
-        return Ok(0);
-    }
-    let caps = crate::programme::LegalCaps::shipped();
-    let programmes = vec![crate::programme::Programme::shipped_default(&caps)];
-    // Inès, Samira, Océane, Mamadou, Élodie: eligible in the demo. (Martine, eligible too, is
-    // left with no purchase, so that she can buy a laptop in a demonstration.)
-    let buyers = [3, 5, 8, 9, 10];
-    pos::open_session(store, &demo_actor(0), Money::from_euros(20))?;
-    let mut sold = 0;
-    // Samira's household already has a laptop this year: laptops go to Inès and Élodie.
-    let mut laptop_buyers = [3, 10].into_iter();
-    for (i, device) in all
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % JOURNEYS.len() == SOLD_JOURNEY)
-    {
-        let (price, buyer) = match device.kind {
-            DeviceKind::Laptop => (80, laptop_buyers.next().unwrap_or(buyers[4])),
-            DeviceKind::Desktop => (90, buyers[3]),
-            DeviceKind::Tablet | DeviceKind::Multifunction => (60, buyers[4]),
-            DeviceKind::Smartphone => (40, buyers[sold % buyers.len()]),
-            DeviceKind::Screen | DeviceKind::Printer => (15, buyers[4]),
-            _ => (5, buyers[4]),
-        };
-        let request = SaleRequest {
-            uuid: uuid::Uuid::now_v7(),
-            person_id: Some(buyer),
-            programme: Some("defaut".into()),
-            devices: vec![DeviceRequest {
-                tag: device.tag.to_string(),
-                price: Some(Money::from_euros(price)),
-            }],
-            items: vec![],
-            payments: vec![SalePayment {
-                method: PaymentMethod::Cash,
-                amount: Money::from_euros(price),
-                reference: None,
-            }],
-        };
-        pos::create_sale(store, &programmes, &caps, &request, &demo_actor(i))?;
-        sold += 1;
-    }
-    let expected = pos::x_report(store)?.expected;
-    pos::close_session(store, &demo_actor(2), expected, "")?;
-    Ok(sold)
-}
-
-/// Loads the demo centre into `store`, unless it is already there.
-pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
-    crate::operators::require_present(store.conn(), actor)?;
-    let people_created = load_people(store)?;
-    let all = devices();
-    if devices::by_tag(store.conn(), &all[0].tag)?.is_some() {
-        return Ok(DemoReport {
-            devices_created: 0,
-            people_created,
-            sales_recorded: 0,
-            already_loaded: people_created == 0,
-        });
-    }
-    store.with_tx(|tx| {
-        let now = store::now_text();
-        for device in &all {
-            stock::insert_new(
-                tx,
-                device,
-                crate::device::DeviceState::Allocated,
-                "Réseau (démo)",
-                "Attribué par le réseau",
-                &now,
-            )?;
-        }
-        Ok(())
-    })?;
-    for (i, device) in all.iter().enumerate() {
-        for (step, reason) in JOURNEYS[i % JOURNEYS.len()].iter() {
-            stock::apply(store, &device.tag, *step, OPERATORS[i % OPERATORS.len()], reason)?;
-        }
-    }
-    let sales_recorded = sell_demo(store, &all)?;
-    Ok(DemoReport {
-        devices_created: all.len(),
-        people_created,
-        sales_recorded,
-        already_loaded: false,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::device::DeviceState;
-    use std::collections::HashSet;
-
-    #[test]
-    fn the_demo_covers_every_kind_category_and_state_and_loads_once() {
-        let mut store = Store::open_in_memory().unwrap();
-        let first = load(&mut store, &crate::operators::Actor::internal("test")).unwrap();
-        assert!(first.devices_created >= 48, "{first:?}");
-        let again = load(&mut store, &crate::operators::Actor::internal("test")).unwrap();
-        assert!(again.already_loaded);
-        let all = stock::list(
-            &store,
-            &stock::StockQuery {
-                limit: 10_000,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert_eq!(all.len(), first.devices_created);
-        let kinds: HashSet<_> = all.iter().map(|d| d.kind).collect();
-        let categories: HashSet<_> = all.iter().filter_map(|d| d.category).collect();
-        let states: HashSet<_> = all.iter().map(|d| d.state).collect();
-        assert_eq!(kinds.len(), DeviceKind::ALL.len());
-        assert_eq!(categories.len(), Category::ALL.len());
-        assert_eq!(states.len(), DeviceState::ALL.len());
-    }
-}

@@ -1,0 +1,113 @@
+//! Credit notes: a sale, or one of its lines, cancelled by a new document that names the
+//! receipt it cancels; the devices go back on sale or to after-sales service.
+
+use super::*;
+
+/// Cancels a sale (or one of its lines, `line` counting from 1) by a credit note that names
+/// the receipt it cancels; the devices go back on sale (or to after-sales service when
+/// `defective`), and stop counting for the buyer's limits.
+pub fn cancel_sale(
+    store: &mut Store,
+    receipt: &str,
+    line: Option<usize>,
+    reason: &str,
+    refund: PaymentMethod,
+    defective: bool,
+    actor: &Actor,
+) -> Result<CreditNote> {
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
+    let original = sale(store, receipt)?;
+    if original.fully_cancelled() {
+        return Err(refused(
+            "already_cancelled",
+            format!(
+                "La vente {} est déjà annulée ({}).",
+                original.receipt,
+                original.cancelled_by.clone().unwrap_or_default()
+            ),
+        ));
+    }
+    let cancelled: Vec<(usize, &SaleLine)> = match line {
+        None => original
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.cancelled_by.is_none())
+            .map(|(i, l)| (i + 1, l))
+            .collect(),
+        Some(n) => {
+            let l = original.lines.get(n.wrapping_sub(1)).ok_or_else(|| {
+                refused(
+                    "invalid",
+                    format!(
+                        "La vente {} n'a pas de ligne {n} (elle en a {}).",
+                        original.receipt,
+                        original.lines.len()
+                    ),
+                )
+            })?;
+            if let Some(by) = &l.cancelled_by {
+                return Err(refused(
+                    "already_cancelled",
+                    format!("La ligne {n} de la vente {} est déjà annulée ({by}).", original.receipt),
+                ));
+            }
+            vec![(n, l)]
+        }
+    };
+    if reason.trim().len() < 3 {
+        return Err(Error::ReasonRequired(format!(
+            "Indiquez pourquoi la vente {} est annulée.",
+            original.receipt
+        )));
+    }
+    let amount = Money::from_cents(cancelled.iter().map(|(_, l)| l.total().cents()).sum());
+    let (centre, register) = register_identity(store)?;
+    store.with_tx(|tx| {
+        let session = require_open(tx)?;
+        let now = store::now_text();
+        let series = format!("{centre}-{register}-{}-AV", &now[..4]);
+        let number = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+        let note = CreditNote {
+            number: number.clone(),
+            cancels: original.receipt.clone(),
+            line,
+            reason: reason.trim().to_string(),
+            refund_method: refund,
+            amount,
+            at: now.clone(),
+        };
+        let seq = journal::append(tx, "credit_note", operator, &now, &note)?;
+        sql::insert_credit_note(
+            tx,
+            &Uuid::now_v7().to_string(),
+            &number,
+            original.id,
+            line,
+            session.id,
+            &now,
+            operator,
+            &note.reason,
+            refund,
+            amount,
+            seq,
+        )?;
+        for tag in cancelled.iter().filter_map(|(_, l)| l.tag.as_ref()) {
+            let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("a sold device exists");
+            let why = format!("Avoir {number} (annule le ticket n° {})", original.receipt);
+            let back = stock::transition_in(tx, device, StockAction::CreditNote, operator, &why, &now)?;
+            if defective {
+                stock::transition_in(
+                    tx,
+                    back,
+                    StockAction::MarkDefective,
+                    operator,
+                    &format!("{why} : {}", note.reason),
+                    &now,
+                )?;
+            }
+        }
+        Ok(note)
+    })
+}

@@ -1,0 +1,94 @@
+//! A sale as the window's form sends it (amounts as typed, codes as strings), parsed into a
+//! `SaleRequest` at the boundary: the core only sees valid requests.
+
+use super::*;
+
+/// A sale as a form sends it: amounts as typed ("80", "80,00"), codes as strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct SaleInput {
+    pub uuid: String,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub devices: Vec<DeviceInput>,
+    pub items: Vec<ItemInput>,
+    pub payments: Vec<PaymentInput>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct DeviceInput {
+    pub tag: String,
+    pub price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct ItemInput {
+    pub kind: String,
+    pub quantity: u32,
+    pub unit_price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct PaymentInput {
+    pub method: String,
+    pub amount: String,
+    pub reference: Option<String>,
+}
+
+fn money_field(text: &Option<String>) -> Result<Option<Money>> {
+    match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => Ok(Some(Money::parse(t)?)),
+    }
+}
+
+impl TryFrom<SaleInput> for SaleRequest {
+    type Error = Error;
+    fn try_from(input: SaleInput) -> Result<SaleRequest> {
+        let uuid = Uuid::parse_str(input.uuid.trim())
+            .map_err(|_| refused("invalid", "identifiant de vente (uuid) invalide"))?;
+        let devices = input
+            .devices
+            .iter()
+            .map(|d| {
+                Ok(DeviceRequest {
+                    tag: d.tag.clone(),
+                    price: money_field(&d.price)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let items = input
+            .items
+            .iter()
+            .map(|i| {
+                Ok(ItemRequest {
+                    kind: DeviceKind::parse(&i.kind)?,
+                    quantity: i.quantity,
+                    unit_price: money_field(&i.unit_price)?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        let payments = input
+            .payments
+            .iter()
+            .map(|p| {
+                Ok(SalePayment {
+                    method: PaymentMethod::parse(&p.method)?,
+                    amount: Money::parse(&p.amount)?,
+                    reference: p.reference.clone().filter(|r| !r.trim().is_empty()),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(SaleRequest {
+            uuid,
+            person_id: input.person_id,
+            programme: input.programme.filter(|p| !p.is_empty()),
+            devices,
+            items,
+            payments,
+        })
+    }
+}

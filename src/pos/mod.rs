@@ -1,0 +1,76 @@
+//! The offline point of sale: permanences (cash sessions) with X and Z reports, sales at the
+//! solidarity price, and credit notes. Every act is one transaction that also appends its
+//! journal entry; a refused act writes nothing.
+
+mod closing;
+mod credit_note;
+mod input;
+mod permanence;
+mod sale;
+
+pub use closing::*;
+pub use credit_note::*;
+pub use input::*;
+use permanence::require_open;
+pub use permanence::*;
+pub use sale::*;
+
+pub use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
+
+use crate::operators::Actor;
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::beneficiary;
+use crate::device::{code_enum, AssetTag, Category, DeviceKind, DeviceState, StockAction};
+use crate::eligibility::Verdict;
+use crate::error::{Error, Result};
+use crate::journal;
+use crate::money::Money;
+use crate::programme::{LegalCaps, Programme};
+use crate::stock;
+use crate::store::{self, devices, pos as sql, Store};
+
+pub const CENTRE_CODE: &str = "centre_code";
+pub const REGISTER_CODE: &str = "register_code";
+
+fn refused(code: &'static str, message: impl Into<String>) -> Error {
+    Error::Refused {
+        code,
+        message: message.into(),
+    }
+}
+
+/// This register's identity in receipt numbers: centre code and register code (C01, R1 by
+/// default). Two installs of one centre must have different register codes.
+pub fn register_identity(store: &Store) -> Result<(String, String)> {
+    Ok((
+        sql::setting(store.conn(), CENTRE_CODE)?.unwrap_or_else(|| "C01".into()),
+        sql::setting(store.conn(), REGISTER_CODE)?.unwrap_or_else(|| "R1".into()),
+    ))
+}
+
+/// Sets the centre or register code: 1 to 8 letters and digits.
+pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &Actor) -> Result<()> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let value = value.trim().to_uppercase();
+    if ![CENTRE_CODE, REGISTER_CODE].contains(&key) {
+        return Err(refused(
+            "invalid",
+            format!("réglage « {key} » inconnu ({CENTRE_CODE}, {REGISTER_CODE})"),
+        ));
+    }
+    if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(refused("invalid", format!("« {value} » : 1 à 8 lettres ou chiffres")));
+    }
+    let has_sales = sql::sales_count(store.conn())?;
+    if has_sales > 0 {
+        return Err(refused(
+            "invalid",
+            "des ventes existent déjà : les numéros de ticket ne peuvent plus changer de série",
+        ));
+    }
+    store.with_tx(|tx| sql::set_setting(tx, key, &value))
+}

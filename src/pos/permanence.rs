@@ -1,0 +1,140 @@
+//! Permanences: opening with the cash float, the X report at any time, the Z report at
+//! closing (counted against expected, a difference explained).
+
+use super::*;
+
+/// An X report (mid-session) or a Z report (at closing): computed by the same code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct CashReport {
+    pub session: SessionInfo,
+    pub sales: i64,
+    pub credit_notes: i64,
+    pub sales_total: Money,
+    /// Net takings per method (payments minus refunds).
+    pub by_method: BTreeMap<PaymentMethod, Money>,
+    /// What the drawer should hold per method: the float plus net cash; the net of the others.
+    pub expected: BTreeMap<PaymentMethod, Money>,
+    pub counted: Option<BTreeMap<PaymentMethod, Money>>,
+    pub differences: Option<BTreeMap<PaymentMethod, Money>>,
+    pub comment: Option<String>,
+}
+
+pub(super) fn report(conn: &rusqlite::Connection, session: SessionInfo) -> Result<CashReport> {
+    let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
+    let mut expected = by_method.clone();
+    let cash = expected.entry(PaymentMethod::Cash).or_default();
+    *cash = cash.checked_add(session.float).ok_or_else(|| {
+        refused(
+            "invalid",
+            "Les montants de cette permanence dépassent ce qu'une caisse peut compter.",
+        )
+    })?;
+    Ok(CashReport {
+        session,
+        sales,
+        credit_notes,
+        sales_total,
+        by_method,
+        expected,
+        counted: None,
+        differences: None,
+        comment: None,
+    })
+}
+
+pub fn current_session(store: &Store) -> Result<Option<SessionInfo>> {
+    sql::open_session(store.conn())
+}
+
+pub(super) fn require_open(conn: &rusqlite::Connection) -> Result<SessionInfo> {
+    sql::open_session(conn)?.ok_or_else(|| {
+        refused(
+            "no_open_session",
+            "Aucune permanence n'est ouverte : ouvrez-la (fond de caisse) avant d'encaisser.",
+        )
+    })
+}
+
+/// Opens a permanence with its cash float.
+pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<SessionInfo> {
+    crate::operators::require_present(store.conn(), actor)?;
+    let operator = actor.name();
+    if float.cents() < 0 {
+        return Err(refused("invalid", "le fond de caisse ne peut pas être négatif"));
+    }
+    store.with_tx(|tx| {
+        if let Some(open) = sql::open_session(tx)? {
+            return Err(refused(
+                "session_already_open",
+                format!(
+                    "Une permanence est déjà ouverte depuis {} par {}.",
+                    crate::text::format_timestamp(&open.opened_at),
+                    open.opened_by
+                ),
+            ));
+        }
+        let now = store::now_text();
+        let uuid = Uuid::now_v7().to_string();
+        journal::append(
+            tx,
+            "session_open",
+            operator,
+            &now,
+            &serde_json::json!({"session": uuid, "float_cents": float.cents()}),
+        )?;
+        let id = sql::insert_session(tx, &uuid, &now, operator, float)?;
+        Ok(sql::session(tx, id)?.expect("just inserted"))
+    })
+}
+
+/// The X report of the open permanence.
+pub fn x_report(store: &Store) -> Result<CashReport> {
+    let session = require_open(store.conn())?;
+    report(store.conn(), session)
+}
+
+/// Closes the permanence: what was counted per method against what the journal expects. A
+/// difference is recorded, never hidden, and needs a comment.
+pub fn close_session(
+    store: &mut Store,
+    actor: &Actor,
+    counted: BTreeMap<PaymentMethod, Money>,
+    comment: &str,
+) -> Result<CashReport> {
+    let operator = actor.name();
+    crate::operators::require_manager(store.conn(), actor)?;
+    let z = store.with_tx(|tx| {
+        let session = require_open(tx)?;
+        let mut z = report(tx, session)?;
+        let mut differences = BTreeMap::new();
+        for method in PaymentMethod::ALL {
+            let expected = z.expected.get(method).copied().unwrap_or_default();
+            let count = counted.get(method).copied().unwrap_or_default();
+            if expected != Money::ZERO || count != Money::ZERO {
+                differences.insert(*method, Money::from_cents(count.cents() - expected.cents()));
+            }
+        }
+        if differences.values().any(|d| *d != Money::ZERO) && comment.trim().is_empty() {
+            let shown: Vec<String> = differences
+                .iter()
+                .filter(|(_, d)| **d != Money::ZERO)
+                .map(|(m, d)| format!("{} {d}", m.label()))
+                .collect();
+            return Err(refused(
+                "comment_required",
+                format!("Écart de caisse ({}) : expliquez-le en commentaire.", shown.join(", ")),
+            ));
+        }
+        z.counted = Some(counted.clone());
+        z.differences = Some(differences);
+        z.comment = Some(comment.trim().to_string()).filter(|c| !c.is_empty());
+        let now = store::now_text();
+        let seq = journal::append(tx, "session_close", operator, &now, &z)?;
+        sql::close_session(tx, z.session.id, &now, operator, seq)?;
+        z.session = sql::session(tx, z.session.id)?.expect("exists");
+        Ok(z)
+    })?;
+    // A quiet moment: the desk is closed.
+    store.checkpoint()?;
+    Ok(z)
+}

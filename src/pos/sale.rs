@@ -1,0 +1,521 @@
+//! Sales: the form's input parsed into a request, the quote for a scanned device, and
+//! `create_sale` in three steps: check (lines, buyer, payments) → plan → write (one
+//! transaction). A sale read back, the latest sales.
+
+use super::*;
+
+/// A device line asked for: its tag, and a price (else the programme's band minimum).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRequest {
+    pub tag: String,
+    pub price: Option<Money>,
+}
+
+/// A counted item: SIM card, data top-up, accessory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemRequest {
+    pub kind: DeviceKind,
+    pub quantity: u32,
+    pub unit_price: Option<Money>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleRequest {
+    /// Made by the client when the cart is started: a retried or double-clicked « Encaisser »
+    /// returns the sale already recorded instead of recording it twice.
+    pub uuid: Uuid,
+    pub person_id: Option<i64>,
+    pub programme: Option<String>,
+    pub devices: Vec<DeviceRequest>,
+    pub items: Vec<ItemRequest>,
+    pub payments: Vec<SalePayment>,
+}
+
+impl SaleLine {
+    pub fn total(&self) -> Money {
+        Money::from_cents(self.unit_price.cents() * self.quantity as i64)
+    }
+}
+
+impl SaleRecord {
+    /// Every line cancelled by a credit note.
+    pub fn fully_cancelled(&self) -> bool {
+        self.lines.iter().all(|l| l.cancelled_by.is_some())
+    }
+
+    pub fn paid(&self) -> Money {
+        Money::from_cents(self.payments.iter().map(|p| p.amount.cents()).sum())
+    }
+
+    /// Change given back in cash.
+    pub fn change(&self) -> Money {
+        Money::from_cents((self.paid().cents() - self.total.cents()).max(0))
+    }
+}
+
+/// What the cart shows for a scanned device: the device, the programme's band for it, the
+/// legal cap, and the price to prefill. Refused when the device is not on sale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quote {
+    pub tag: String,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub label: String,
+    pub band: Option<(Money, Money)>,
+    pub cap: Option<Money>,
+    pub price: Option<Money>,
+}
+
+pub fn quote(
+    store: &Store,
+    programmes: &[Programme],
+    caps: &LegalCaps,
+    code: &str,
+    programme: Option<&str>,
+) -> Result<Quote> {
+    let device = stock::find_by_code(store, code)?;
+    if device.state != DeviceState::Available {
+        return Err(refused(
+            "unavailable",
+            format!(
+                "L'appareil {} n'est pas en vente : il est « {} ».",
+                device.tag,
+                device.state.label()
+            ),
+        ));
+    }
+    let band = programme
+        .and_then(|id| programmes.iter().find(|p| p.id == id))
+        .and_then(|p| p.price_band(device.kind, device.category))
+        .map(|b| (b.min, b.max));
+    Ok(Quote {
+        tag: device.tag.to_string(),
+        kind: device.kind,
+        category: device.category,
+        label: format!("{} {}", device.brand, device.model).trim().to_string(),
+        band,
+        cap: caps.cap(device.kind),
+        price: band.map(|b| b.0),
+    })
+}
+
+const COUNTED_KINDS: [DeviceKind; 3] = [DeviceKind::SimCard, DeviceKind::DataTopUp, DeviceKind::Accessory];
+
+/// Records a sale: every check first (open permanence, devices on sale, prices in the band and
+/// never above the legal cap, the buyer eligible or overridden, payments that add up), then, in
+/// one transaction, the receipt number, the journal entry, the sale, and the devices sold.
+/// A request already recorded (same uuid: a double click, a retry) returns that sale.
+pub fn create_sale(
+    store: &mut Store,
+    programmes: &[Programme],
+    caps: &LegalCaps,
+    request: &SaleRequest,
+    actor: &Actor,
+) -> Result<SaleRecord> {
+    crate::operators::require_present(store.conn(), actor)?;
+    if let Some(receipt) = sql::sale_by_uuid(store.conn(), &request.uuid.to_string())? {
+        return sale(store, &receipt);
+    }
+    let plan = check(store, programmes, caps, request)?;
+    let recorded = write(store, &plan, request, actor.name())?;
+    tracing::info!(ticket = %recorded.receipt, lignes = recorded.lines.len(), "vente enregistrée");
+    Ok(recorded)
+}
+
+/// A sale that passed every check: what will be written.
+struct SalePlan<'p> {
+    programme: Option<&'p Programme>,
+    lines: Vec<SaleLine>,
+    total: Money,
+    change: Money,
+    /// The buyer's decision, as journaled.
+    eligibility: Option<serde_json::Value>,
+    today: chrono::NaiveDate,
+}
+
+/// Every check of a sale, reading only: nothing is written when one fails.
+fn check<'p>(
+    store: &Store,
+    programmes: &'p [Programme],
+    caps: &LegalCaps,
+    request: &SaleRequest,
+) -> Result<SalePlan<'p>> {
+    require_open(store.conn())?;
+    let today = crate::local::today();
+    if request.devices.is_empty() && request.items.is_empty() {
+        return Err(refused(
+            "invalid",
+            "La vente est vide : scannez un appareil ou ajoutez un article.",
+        ));
+    }
+    // The programme the sale counts for.
+    let programme = match &request.programme {
+        Some(id) => Some(programmes.iter().find(|p| &p.id == id).ok_or_else(|| {
+            refused(
+                "invalid",
+                format!("programme « {id} » inconnu (voir : comptoir programme list)"),
+            )
+        })?),
+        None => None,
+    };
+    if !request.devices.is_empty() && request.person_id.is_none() {
+        return Err(refused(
+            "person_required",
+            "Un appareil se vend à une personne : choisissez le bénéficiaire.",
+        ));
+    }
+    let lines = check_lines(store, programme, caps, request)?;
+    let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
+        acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
+    });
+    let total = total.ok_or_else(|| refused("invalid", "montant trop grand"))?;
+    let eligibility = check_buyer(store, programmes, programme, request, &lines, today)?;
+    let change = check_payments(request, total)?;
+    Ok(SalePlan {
+        programme,
+        lines,
+        total,
+        change,
+        eligibility,
+        today,
+    })
+}
+
+/// The sale's lines: each device on sale at a price within its band and cap, each counted item.
+fn check_lines(
+    store: &Store,
+    programme: Option<&Programme>,
+    caps: &LegalCaps,
+    request: &SaleRequest,
+) -> Result<Vec<SaleLine>> {
+    let mut lines: Vec<SaleLine> = Vec::new();
+    let mut seen = Vec::new();
+    for d in &request.devices {
+        let tag = AssetTag::parse(&d.tag)?;
+        if seen.contains(&tag) {
+            return Err(refused(
+                "invalid",
+                format!("L'appareil {tag} est deux fois dans la vente."),
+            ));
+        }
+        seen.push(tag.clone());
+        let device = devices::by_tag(store.conn(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
+        if device.state != DeviceState::Available {
+            return Err(refused(
+                "unavailable",
+                format!(
+                    "L'appareil {tag} n'est pas en vente : il est « {} ».",
+                    device.state.label()
+                ),
+            ));
+        }
+        let band = programme.and_then(|p| p.price_band(device.kind, device.category));
+        let price = match (d.price, band) {
+            (Some(price), _) => price,
+            (None, Some(band)) => band.min,
+            (None, None) => {
+                return Err(refused(
+                    "price_required",
+                    format!("Indiquez le prix de l'appareil {tag} (aucune fourchette du programme)."),
+                ))
+            }
+        };
+        check_price(
+            caps,
+            band.map(|b| (b.min, b.max)),
+            device.kind,
+            price,
+            &format!("appareil {tag}"),
+        )?;
+        lines.push(SaleLine {
+            device_id: Some(device.id),
+            tag: Some(tag.to_string()),
+            kind: device.kind,
+            category: device.category,
+            label: format!("{} {}", device.brand, device.model).trim().to_string(),
+            quantity: 1,
+            unit_price: price,
+            cancelled_by: None,
+        });
+    }
+    for item in &request.items {
+        if !COUNTED_KINDS.contains(&item.kind) {
+            return Err(refused(
+                "invalid",
+                format!("« {} » se vend à l'unité en scannant son étiquette.", item.kind.label()),
+            ));
+        }
+        if item.quantity == 0 || item.quantity > 99 {
+            return Err(refused(
+                "invalid",
+                format!("quantité de « {} » : entre 1 et 99", item.kind.label()),
+            ));
+        }
+        let band = programme.and_then(|p| p.price_band(item.kind, None));
+        let price = item.unit_price.or(band.map(|b| b.min)).ok_or_else(|| {
+            refused(
+                "price_required",
+                format!("Indiquez le prix de « {} ».", item.kind.label()),
+            )
+        })?;
+        check_price(caps, band.map(|b| (b.min, b.max)), item.kind, price, item.kind.label())?;
+        lines.push(SaleLine {
+            device_id: None,
+            tag: None,
+            kind: item.kind,
+            category: None,
+            label: item.kind.label().to_string(),
+            quantity: item.quantity,
+            unit_price: price,
+            cancelled_by: None,
+        });
+    }
+    Ok(lines)
+}
+
+/// The buyer is eligible for each kind of device sold, under the sale's programme (or any),
+/// or a manager overrode the decision today. Returns the decision as journaled.
+fn check_buyer(
+    store: &Store,
+    programmes: &[Programme],
+    programme: Option<&Programme>,
+    request: &SaleRequest,
+    lines: &[SaleLine],
+    today: chrono::NaiveDate,
+) -> Result<Option<serde_json::Value>> {
+    let mut decision_summary = None;
+    if let Some(person_id) = request.person_id {
+        let chosen: Vec<Programme> = match programme {
+            Some(p) => vec![p.clone()],
+            None => programmes.to_vec(),
+        };
+        let mut kinds: Vec<DeviceKind> = lines.iter().filter(|l| l.device_id.is_some()).map(|l| l.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in kinds.iter().copied().map(Some).chain(kinds.is_empty().then_some(None)) {
+            let decided = beneficiary::check(store, &chosen, person_id, today, kind)?;
+            let overridden = decided
+                .overrides
+                .iter()
+                .any(|o| o.at.starts_with(&today.to_string()) && chosen.iter().any(|p| p.id == o.programme));
+            if decided.decision.decision != Verdict::Eligible && !overridden {
+                let reasons: Vec<String> = decided
+                    .decision
+                    .reasons
+                    .iter()
+                    .map(|r| format!("  - {}", r.message))
+                    .collect();
+                return Err(refused(
+                    "not_eligible",
+                    format!(
+                        "La personne n'est pas éligible ({}) :\n{}\nUn responsable peut déroger, avec une raison écrite.",
+                        decided.decision.decision.label().to_lowercase(),
+                        reasons.join("\n")
+                    ),
+                ));
+            }
+            decision_summary = Some(serde_json::json!({
+                "decision": decided.decision.decision,
+                "programmes": decided.decision.programmes,
+                "overridden": overridden,
+            }));
+        }
+    }
+
+    Ok(decision_summary)
+}
+
+/// The payments add up to the total; only cash may be given back. Returns the change.
+fn check_payments(request: &SaleRequest, total: Money) -> Result<Money> {
+    if request.payments.is_empty() && total != Money::ZERO {
+        return Err(refused(
+            "payment_mismatch",
+            format!("Aucun paiement pour un total de {total}."),
+        ));
+    }
+    let paid = Money::total(request.payments.iter().map(|p| p.amount))
+        .ok_or_else(|| refused("invalid", "La somme des paiements est trop grande."))?;
+    let cash = Money::total(
+        request
+            .payments
+            .iter()
+            .filter(|p| p.method == PaymentMethod::Cash)
+            .map(|p| p.amount),
+    )
+    .ok_or_else(|| refused("invalid", "La somme des paiements est trop grande."))?;
+    if request.payments.iter().any(|p| p.amount.cents() <= 0) {
+        return Err(refused(
+            "payment_mismatch",
+            "Chaque paiement doit être un montant positif.",
+        ));
+    }
+    if paid < total {
+        return Err(refused(
+            "payment_mismatch",
+            format!(
+                "Il manque {} : total {total}, payé {paid}.",
+                Money::from_cents(total.cents() - paid.cents())
+            ),
+        ));
+    }
+    let change = Money::from_cents(paid.cents() - total.cents());
+    if change > cash {
+        return Err(refused(
+            "payment_mismatch",
+            format!("Payé {paid} pour un total de {total} : seul un paiement en espèces peut être rendu ({change} de trop)."),
+        ));
+    }
+
+    Ok(change)
+}
+
+/// Writes a checked sale in one transaction: receipt number, journal entry, sale, lines,
+/// payments, devices reserved then sold (refused if another register sold one meanwhile),
+/// equipment for the buyer's limits.
+fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator: &str) -> Result<SaleRecord> {
+    let SalePlan {
+        programme,
+        lines,
+        total,
+        change,
+        eligibility: decision_summary,
+        today,
+    } = plan;
+    let (programme, total, change, today) = (*programme, *total, *change, *today);
+    let (centre, register) = register_identity(store)?;
+    let uuid = request.uuid.to_string();
+    store.with_tx(|tx| {
+        let session = require_open(tx)?;
+        let now = store::now_text();
+        let year = &now[..4];
+        let series = format!("{centre}-{register}-{year}");
+        let receipt = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+        let content = serde_json::json!({
+            "receipt": receipt,
+            "uuid": uuid,
+            "session": session.id,
+            "person_id": request.person_id,
+            "programme": programme.map(|p| p.id.clone()),
+            "lines": lines,
+            "payments": request.payments,
+            "total_cents": total.cents(),
+            "change_cents": change.cents(),
+            "eligibility": decision_summary,
+        });
+        let seq = journal::append(tx, "sale", operator, &now, &content)?;
+        let sale_id = sql::insert_sale(
+            tx,
+            &uuid,
+            &receipt,
+            session.id,
+            request.person_id,
+            programme.map(|p| p.id.as_str()),
+            &now,
+            operator,
+            total,
+            change,
+            seq,
+        )?;
+        for (i, line) in lines.iter().enumerate() {
+            sql::insert_line(tx, sale_id, i + 1, line.device_id, line)?;
+            if let Some(tag) = &line.tag {
+                let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("checked above");
+                // A device sold by another register since the checks: refused, nothing written.
+                let reserved = stock::transition_in(
+                    tx,
+                    device,
+                    StockAction::Reserve,
+                    operator,
+                    &format!("Vente {receipt}"),
+                    &now,
+                )
+                .map_err(|_| refused("unavailable", format!("L'appareil {tag} vient d'être vendu ou retiré.")))?;
+                stock::transition_in(
+                    tx,
+                    reserved,
+                    StockAction::Sell,
+                    operator,
+                    &format!("Vente {receipt}"),
+                    &now,
+                )?;
+                if let Some(person_id) = request.person_id {
+                    sql::insert_sale_equipment(
+                        tx,
+                        person_id,
+                        today,
+                        line.kind,
+                        sale_id,
+                        i + 1,
+                        &receipt,
+                        operator,
+                        &now,
+                    )?;
+                }
+            }
+        }
+        for payment in &request.payments {
+            sql::insert_payment(tx, sale_id, payment)?;
+        }
+        // What was just written, as `sale` would read it back (no second round of queries).
+        Ok(SaleRecord {
+            id: sale_id,
+            uuid: uuid.clone(),
+            receipt,
+            session_id: session.id,
+            person_id: request.person_id,
+            programme: programme.map(|p| p.id.clone()),
+            at: now.clone(),
+            operator: operator.to_string(),
+            total,
+            lines: lines.clone(),
+            payments: request.payments.clone(),
+            cancelled_by: None,
+        })
+    })
+}
+
+fn check_price(
+    caps: &LegalCaps,
+    band: Option<(Money, Money)>,
+    kind: DeviceKind,
+    price: Money,
+    what: &str,
+) -> Result<()> {
+    if let Some(cap) = caps.cap(kind) {
+        if price > cap {
+            return Err(refused(
+                "above_legal_cap",
+                format!(
+                    "{what} : {price} dépasse le plafond légal de {cap} pour « {} » ({}).",
+                    kind.label().to_lowercase(),
+                    caps.source
+                ),
+            ));
+        }
+    }
+    if let Some((min, max)) = band {
+        if price < min || price > max {
+            return Err(refused(
+                "price_out_of_band",
+                format!("{what} : {price} est hors de la fourchette du programme ({min} à {max})."),
+            ));
+        }
+    }
+    if price.cents() < 0 {
+        return Err(refused("invalid", format!("{what} : prix négatif")));
+    }
+    Ok(())
+}
+
+pub fn sale(store: &Store, receipt: &str) -> Result<SaleRecord> {
+    sql::sale(store.conn(), receipt.trim())?.ok_or_else(|| {
+        refused(
+            "not_found",
+            format!("Aucune vente ne porte le numéro « {} ».", receipt.trim()),
+        )
+    })
+}
+
+pub fn list_sales(store: &Store, limit: usize) -> Result<Vec<SaleSummary>> {
+    sql::list_sales(store.conn(), limit)
+}
