@@ -11,7 +11,7 @@ use super::Who;
 pub(crate) fn sync(store: &mut Store, command: Option<SyncCommand>, json: bool) -> Result<(), Error> {
     match command {
         None => {
-            let report = desk::sync_now(store)?;
+            let report = desk::sync_round(&std::cell::RefCell::new(store), desk::Waiting::Person)?;
             output(json, &report, || {
                 format!(
                     "Envoyé : {} événement(s){}{}. Reçu : {} changement(s) ({} appareil(s) attribué(s), {} rappelé(s), {} programme(s)){}.",

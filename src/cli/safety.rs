@@ -126,7 +126,7 @@ pub(crate) fn backup(store: &mut Store, cmd: BackupCommand, json: bool, who: &mu
     match cmd {
         BackupCommand::Now { to } => {
             let actor = who.get(store)?;
-            let made = desk::backup_now(store, to.as_deref(), &actor)?;
+            let made = desk::backup_now(&std::cell::RefCell::new(store), to.as_deref(), &actor)?;
             output(json, &made, || {
                 format!(
                     "Sauvegarde faite et vérifiée : {} ({} Ko, {} entrées de journal).",

@@ -20,7 +20,7 @@ use crate::money::Money;
 use crate::operators::{self, Actor};
 use crate::pos::{self, CashReport, PaymentMethod};
 use crate::programme::{LegalCaps, Programme};
-use crate::store::{self, Store};
+use crate::store::{self, Store, Writer};
 use crate::sync;
 use crate::vault::{self, KeyStore};
 
@@ -143,6 +143,14 @@ impl BackupOutcome {
     }
 }
 
+/// A backup through the writer: the plan and the record hold it a moment; the copy and its
+/// checks run between, on connections of their own, so the centre keeps working meanwhile.
+pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Result<backup::Made> {
+    let job = w.write(|s| backup::plan(s, to, reason))?;
+    let copied = backup::copy(&job, &mut |_, _| {})?;
+    w.write(|s| backup::finish(s, copied))
+}
+
 /// A closed permanence, and the backup made right after it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Closed {
@@ -154,20 +162,20 @@ pub struct Closed {
 /// Closes the permanence (a manager), then backs the database up: each closing is backed up,
 /// and a failed backup does not undo the closing (the status shows the last good one's age).
 pub fn close_session(
-    store: &mut Store,
+    w: &impl Writer,
     actor: &Actor,
     counted: BTreeMap<PaymentMethod, Money>,
     comment: &str,
 ) -> Result<Closed> {
-    let report = pos::close_session(store, actor, counted, comment)?;
-    let backup = BackupOutcome::of(backup::make(store, None, backup::Reason::Closing));
+    let report = w.write(|s| pos::close_session(s, actor, counted, comment))?;
+    let backup = BackupOutcome::of(backup(w, None, backup::Reason::Closing));
     Ok(Closed { report, backup })
 }
 
 /// « Sauvegarder maintenant »: anyone at the desk.
-pub fn backup_now(store: &mut Store, to: Option<&Path>, actor: &Actor) -> Result<backup::Made> {
-    operators::require_present(store.conn(), actor)?;
-    backup::make(store, to, backup::Reason::Manual)
+pub fn backup_now(w: &impl Writer, to: Option<&Path>, actor: &Actor) -> Result<backup::Made> {
+    w.write(|s| operators::require_present(s.conn(), actor))?;
+    backup(w, to, backup::Reason::Manual)
 }
 
 /// The daily work Comptoir does by itself, as « Comptoir (automatique) »: the retention purge
@@ -201,11 +209,11 @@ impl Maintenance {
     }
 
     /// The retention purge, once a day (the app runs it at start, then its worker).
-    pub fn purge(&mut self, store: &mut Store, today: NaiveDate, report: &mut MaintenanceReport) {
+    pub fn purge(&mut self, w: &impl Writer, today: NaiveDate, report: &mut MaintenanceReport) {
         if self.purged_on == Some(today) {
             return;
         }
-        match crate::privacy::purge(store, today, false, &Actor::system()) {
+        match w.write(|s| crate::privacy::purge(s, today, false, &Actor::system())) {
             Ok(purge) => {
                 self.purged_on = Some(today);
                 report.people_anonymised = purge.people.len();
@@ -220,13 +228,13 @@ impl Maintenance {
 
     /// The daily backup when the last good one is a day old; after a failure, not again for
     /// 30 minutes.
-    pub fn backup(&mut self, store: &mut Store, now: Instant, report: &mut MaintenanceReport) {
+    pub fn backup(&mut self, w: &impl Writer, now: Instant, report: &mut MaintenanceReport) {
         let retry = self
             .backup_failed_at
             .is_none_or(|t| now.saturating_duration_since(t) >= Duration::from_secs(1800));
-        match backup::due(store, chrono::Utc::now()) {
+        match w.write(|s| backup::due(s, chrono::Utc::now())) {
             Ok(true) if retry => {
-                let outcome = BackupOutcome::of(backup::make(store, None, backup::Reason::Daily));
+                let outcome = BackupOutcome::of(backup(w, None, backup::Reason::Daily));
                 self.backup_failed_at = outcome.error.is_some().then_some(now);
                 if outcome.error.is_some() {
                     tracing::warn!("sauvegarde quotidienne manquée");
@@ -241,10 +249,10 @@ impl Maintenance {
     }
 
     /// One pass of both at `now`.
-    pub fn run(&mut self, store: &mut Store, today: NaiveDate, now: Instant) -> MaintenanceReport {
+    pub fn run(&mut self, w: &impl Writer, today: NaiveDate, now: Instant) -> MaintenanceReport {
         let mut report = MaintenanceReport::default();
-        self.purge(store, today, &mut report);
-        self.backup(store, now, &mut report);
+        self.purge(w, today, &mut report);
+        self.backup(w, now, &mut report);
         report
     }
 }
@@ -272,15 +280,10 @@ pub fn sync_client(store: &Store, waiting: Waiting) -> Result<sync::Client> {
     }
 }
 
-/// One sync round now, for a person who waits (the command line's `sync`).
-pub fn sync_now(store: &mut Store) -> Result<sync::RoundReport> {
-    let client = sync_client(store, Waiting::Person)?;
-    // The round takes the store between network calls only; here nobody else waits for it.
-    let placeholder = Store::open_in_memory()?;
-    let shared = std::sync::Mutex::new(std::mem::replace(store, placeholder));
-    let result = sync::round(&shared, &client);
-    *store = shared.into_inner().unwrap_or_else(|p| p.into_inner());
-    result
+/// One sync round: the writer is held between the hub's answers, never during a request.
+pub fn sync_round(w: &impl Writer, waiting: Waiting) -> Result<sync::RoundReport> {
+    let client = w.write(|s| sync_client(s, waiting))?;
+    sync::round(w, &client)
 }
 
 /// Saves the hub's token in the OS keyring (a manager).

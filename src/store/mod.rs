@@ -48,6 +48,29 @@ pub fn schema_version() -> i64 {
     MIGRATION_COUNT
 }
 
+/// Access to the one writer of a centre's database, held only for the time of `f`: the app
+/// shares it between threads (`Mutex<Store>`), the command line owns it (`RefCell<&mut
+/// Store>`). Work that waits (a hub's answer, a backup's copy) runs between two calls, never
+/// inside one.
+pub trait Writer {
+    fn write<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T>;
+}
+
+impl Writer for std::sync::Mutex<Store> {
+    fn write<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        // A poisoned lock only means an earlier act panicked; every write is one transaction,
+        // so the database is consistent.
+        let mut guard = self.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
+    }
+}
+
+impl Writer for std::cell::RefCell<&mut Store> {
+    fn write<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        f(&mut self.borrow_mut())
+    }
+}
+
 pub struct Store {
     conn: Connection,
     path: PathBuf,

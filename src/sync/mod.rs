@@ -16,7 +16,6 @@ pub use crate::protocol;
 pub mod token;
 
 use crate::operators::Actor;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -25,7 +24,7 @@ use crate::device::{AssetTag, DeviceState, StockAction};
 use crate::error::{Error, Result};
 use crate::programme::{LegalCaps, Programme};
 use crate::stock;
-use crate::store::{self, devices, sync as sql, Store};
+use crate::store::{self, devices, sync as sql, Store, Writer};
 use protocol::{Ack, AckStatus, Change, ChangesPage, Event, Health, PushRequest, PushResponse};
 
 const OPERATOR: &str = "réseau (hub)";
@@ -375,13 +374,9 @@ pub struct RoundReport {
     pub cursor: i64,
 }
 
-fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
-    store.lock().unwrap_or_else(|p| p.into_inner())
-}
-
 /// One round: push every waiting event, then pull every page. The outcome (success, or the
 /// French error) is recorded for the status line.
-pub fn round(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
+pub fn round(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     let started = std::time::Instant::now();
     let result = round_inner(store, client);
     match &result {
@@ -399,24 +394,22 @@ pub fn round(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
         ),
     }
     let now = store::now_text();
-    let mut guard = lock(store);
-    let outcome = match &result {
-        Ok(_) => guard.with_tx(|tx| {
+    store.write(|s| match &result {
+        Ok(_) => s.with_tx(|tx| {
             sql::set_setting(tx, "last_attempt", &now)?;
             sql::set_setting(tx, "last_success", &now)?;
             sql::set_setting(tx, "last_error", "")
         }),
-        Err(e) => guard.with_tx(|tx| {
+        Err(e) => s.with_tx(|tx| {
             sql::set_setting(tx, "last_attempt", &now)?;
             sql::set_setting(tx, "last_error", &e.to_string())
         }),
-    };
-    outcome?;
+    })?;
     result
 }
 
-fn check_hub(store: &Mutex<Store>, hub_id: &str) -> Result<()> {
-    let known = sql::cursor(lock(store).conn())?.1;
+fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
+    let known = store.write(|s| sql::cursor(s.conn()))?.1;
     match known {
         Some(known) if known != hub_id => Err(refused(
             "hub_other",
@@ -429,10 +422,10 @@ fn check_hub(store: &Mutex<Store>, hub_id: &str) -> Result<()> {
     }
 }
 
-fn round_inner(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
+fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     let mut report = RoundReport::default();
     loop {
-        let batch = sql::pending(lock(store).conn(), protocol::MAX_PUSH)?;
+        let batch = store.write(|s| sql::pending(s.conn(), protocol::MAX_PUSH))?;
         if batch.is_empty() {
             break;
         }
@@ -445,7 +438,7 @@ fn round_inner(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
                 AckStatus::Refused => report.refused += 1,
             }
         }
-        record_acks(&mut lock(store), &response.acks)?;
+        store.write(|s| record_acks(s, &response.acks))?;
         if response.acks.is_empty() {
             return Err(refused(
                 "hub_garbage",
@@ -454,7 +447,7 @@ fn round_inner(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
         }
     }
     loop {
-        let after = sql::cursor(lock(store).conn())?.0;
+        let after = store.write(|s| sql::cursor(s.conn()))?.0;
         let page = client.changes(after, protocol::MAX_PAGE)?;
         check_hub(store, &page.hub_id)?;
         if page.next < after || page.changes.iter().any(|c| c.seq <= after || c.seq > page.next) {
@@ -466,7 +459,7 @@ fn round_inner(store: &Mutex<Store>, client: &Client) -> Result<RoundReport> {
                 ),
             ));
         }
-        let applied = apply_page(&mut lock(store), &page)?;
+        let applied = store.write(|s| apply_page(s, &page))?;
         report.pulled += page.changes.len();
         report.allocated += applied.allocated;
         report.recalled += applied.recalled;
