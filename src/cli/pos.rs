@@ -46,7 +46,12 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
         SessionCommand::Report => pos::x_report(store)?,
         SessionCommand::Close { counted, comment } => {
             let actor = who.get(store)?;
-            let closed = desk::close_session(&std::cell::RefCell::new(store), &actor, counted.into_iter().collect(), &comment)?;
+            let closed = desk::close_session(
+                &std::cell::RefCell::new(store),
+                &actor,
+                counted.into_iter().collect(),
+                &comment,
+            )?;
             match (&closed.backup.file, &closed.backup.error) {
                 (Some(file), _) => note(&format!("Sauvegarde faite : {file}")),
                 (None, Some(e)) => note(&format!("Attention : {e}")),

@@ -116,6 +116,24 @@ impl Store {
         Ok(store)
     }
 
+    /// A read-only connection to the database at `path` (already opened and migrated by the
+    /// writer): in WAL mode it reads while the writer writes. Nothing is written through it.
+    pub fn open_reader(path: &Path, key: Option<&DbKey>) -> Result<Store> {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| not_a_database(path, e))?;
+        if let Some(key) = key {
+            key.apply(&conn)?;
+        }
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "query_only", true)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            key: key.cloned(),
+        })
+    }
+
     /// A private database in memory, for unit tests.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;

@@ -1,0 +1,172 @@
+//! The app's state (the writer, the readers, who is at the desk, the programmes), the error
+//! the page receives, and the one way commands run their work off the window's thread.
+
+pub(crate) use std::collections::BTreeMap;
+pub(crate) use std::path::PathBuf;
+pub(crate) use std::sync::Mutex;
+pub(crate) use std::time::Duration;
+
+pub(crate) use serde::{Deserialize, Serialize};
+pub(crate) use tauri::{Manager, State};
+
+pub(crate) use comptoir::beneficiary::{
+    self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber,
+};
+pub(crate) use comptoir::centre::{self, CentreInput, CentreSettings, Paper};
+pub(crate) use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary};
+pub(crate) use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
+pub(crate) use comptoir::documents::{self, Document, DocumentKind};
+pub(crate) use comptoir::journal::{self, Verification};
+pub(crate) use comptoir::operators::Actor;
+pub(crate) use comptoir::pos::{
+    self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo,
+};
+pub(crate) use comptoir::printing::{self, PrintJob, Printer};
+pub(crate) use comptoir::programme::{LegalCaps, Programme};
+pub(crate) use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
+pub(crate) use comptoir::vault::{self, OsKeyring};
+pub(crate) use comptoir::{backup, desk, local, sync, Error, Money, Store};
+
+/// The app's state: the store (or why it could not be opened) and who is at the desk.
+pub(crate) struct App {
+    /// The one writer (WAL): acts, and the short steps of backups and syncs.
+    pub(crate) store: Result<Mutex<Store>, UiError>,
+    /// Read-only connections, opened on demand: searches and screens are served while the
+    /// writer is busy (an import, a report, a sync's page).
+    pub(crate) readers: Mutex<Vec<Store>>,
+    /// The programmes (shipped, beside the database, published by the hub), or why one of
+    /// them is refused. Reloaded when a sync brings programmes.
+    pub(crate) programmes: std::sync::RwLock<Result<Vec<Programme>, UiError>>,
+    /// Who is at the desk: the core's attendance (a profile's PIN, the lock, the idle time).
+    /// None only when the store could not be opened.
+    pub(crate) attendance: Option<desk::Attendance>,
+    /// Where the log files are (None: the folder could not be made; the app runs unlogged).
+    pub(crate) log_folder: Option<PathBuf>,
+    /// The daily work Comptoir does by itself (purge, daily backup).
+    pub(crate) maintenance: Mutex<desk::Maintenance>,
+    pub(crate) database: PathBuf,
+    /// The journal's verification, made once (at the first screen's request): afterwards the
+    /// chain only grows through this process's own appends.
+    pub(crate) journal: std::sync::OnceLock<Reply<Verification>>,
+    /// When this process started, for the launch-to-first-paint figure.
+    pub(crate) started: std::time::Instant,
+    pub(crate) painted: std::sync::OnceLock<u128>,
+}
+
+/// What the UI receives when something goes wrong: a stable code and a French message.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct UiError {
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+}
+
+impl From<comptoir::Error> for UiError {
+    fn from(err: comptoir::Error) -> Self {
+        // The code only: a message may quote what was typed (a name, a phone).
+        tracing::warn!(code = err.code(), "action refusée");
+        UiError {
+            code: err.code(),
+            message: err.to_string(),
+        }
+    }
+}
+
+pub(crate) type Reply<T> = Result<T, UiError>;
+
+impl App {
+    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> comptoir::Result<T>) -> Reply<T> {
+        let store = self.store.as_ref().map_err(Clone::clone)?;
+        // A poisoned lock only means an earlier command panicked; the SQLite state is still
+        // consistent (every write is one transaction), so carry on with it.
+        let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(f(&mut guard)?)
+    }
+
+    /// The writer, for the core's workflow functions that take it between steps.
+    pub(crate) fn writer(&self) -> Reply<&Mutex<Store>> {
+        self.store.as_ref().map_err(Clone::clone)
+    }
+
+    /// A read on a connection of its own (taken from the pool, or opened), never waiting for
+    /// the writer.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Store) -> comptoir::Result<T>) -> Reply<T> {
+        let writer = self.writer()?;
+        let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let reader = match pooled {
+            Some(reader) => reader,
+            None => {
+                let (path, key) = {
+                    let guard = writer.lock().unwrap_or_else(|p| p.into_inner());
+                    (guard.path().to_path_buf(), guard.key().cloned())
+                };
+                Store::open_reader(&path, key.as_ref())?
+            }
+        };
+        let result = f(&reader);
+        self.readers.lock().unwrap_or_else(|p| p.into_inner()).push(reader);
+        Ok(result?)
+    }
+
+    /// Who acts now, as the core's attendance says (refused while locked or idle).
+    pub(crate) fn actor(&self) -> Reply<Actor> {
+        self.with_store(|store| self.attendance()?.actor(store))
+    }
+
+    pub(crate) fn journal(&self) -> Reply<Verification> {
+        self.journal
+            .get_or_init(|| self.with_store(|store| journal::verify_store(store)))
+            .clone()
+    }
+
+    /// An act: the store, and who does it, as the core's attendance says (refused while the
+    /// window is locked or idle).
+    pub(crate) fn act<T>(&self, f: impl FnOnce(&mut Store, &Actor) -> comptoir::Result<T>) -> Reply<T> {
+        self.with_store(|store| {
+            let actor = self.attendance()?.actor(store)?;
+            f(store, &actor)
+        })
+    }
+
+    pub(crate) fn attendance(&self) -> comptoir::Result<&desk::Attendance> {
+        self.attendance.as_ref().ok_or_else(|| Error::Refused {
+            code: "unavailable",
+            message: "La base de données n'est pas ouverte.".into(),
+        })
+    }
+
+    pub(crate) fn presence(&self) -> Reply<desk::Presence> {
+        self.with_store(|store| self.attendance()?.presence(store))
+    }
+
+    pub(crate) fn programmes(&self) -> Reply<Vec<Programme>> {
+        self.programmes.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn reload_programmes(&self) {
+        let loaded = self.with_store(|store| {
+            sync::programmes(
+                store,
+                Some(&local::programmes_folder(&self.database)),
+                &LegalCaps::shipped(),
+            )
+        });
+        *self.programmes.write().unwrap_or_else(|p| p.into_inner()) = loaded;
+    }
+}
+
+/// Runs a command's work off the window's thread (reqwest's blocking client must not run on the
+/// async runtime).
+pub(crate) async fn off_the_window<T>(
+    handle: tauri::AppHandle,
+    work: impl FnOnce(&App) -> Reply<T> + Send + 'static,
+) -> Reply<T>
+where
+    T: Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(move || work(&handle.state::<App>()))
+        .await
+        .map_err(|e| UiError {
+            code: "internal",
+            message: e.to_string(),
+        })?
+}

@@ -1,0 +1,11 @@
+//! The window's commands, one file per screen. Each parses, calls the core (its workflow layer
+//! and services), and maps the error: no rule lives here.
+
+pub(crate) mod documents;
+pub(crate) mod info;
+pub(crate) mod network;
+pub(crate) mod people;
+pub(crate) mod pos;
+pub(crate) mod safety;
+pub(crate) mod settings;
+pub(crate) mod stock;

@@ -1,0 +1,118 @@
+//! The cash desk: the permanence, quotes, sales, credit notes.
+
+use crate::app::*;
+
+/// The point of sale as it stands: the open permanence, the journal's verification (made once
+/// at start; a broken chain blocks selling in the UI), this register's identity.
+#[derive(Serialize)]
+pub(crate) struct PosState {
+    session: Option<SessionInfo>,
+    journal: Verification,
+    journal_message: String,
+    centre_code: String,
+    register_code: String,
+    payment_methods: Vec<Term>,
+}
+
+#[tauri::command]
+pub(crate) async fn pos_state(handle: tauri::AppHandle) -> Reply<PosState> {
+    off_the_window(handle, move |app| {
+        let journal = app.journal()?;
+        app.with_store(|store| {
+            let (centre_code, register_code) = pos::register_identity(store)?;
+            Ok(PosState {
+                session: pos::current_session(store)?,
+                journal_message: journal.message(),
+                journal,
+                centre_code,
+                register_code,
+                payment_methods: device::terms::<PaymentMethod>(),
+            })
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn session_open(handle: tauri::AppHandle, float: String) -> Reply<CashReport> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            let float = Money::parse(&float)?;
+            pos::open_session(store, actor, float)?;
+            pos::x_report(store)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn session_report(handle: tauri::AppHandle) -> Reply<CashReport> {
+    off_the_window(handle, move |app| app.read(|store| pos::x_report(store))).await
+}
+
+#[tauri::command]
+pub(crate) async fn session_close(
+    handle: tauri::AppHandle,
+    counted: BTreeMap<String, String>,
+    comment: String,
+) -> Reply<CashReport> {
+    off_the_window(handle, move |app| {
+        let mut parsed = BTreeMap::new();
+        for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
+            let amount = Money::parse(amount).map_err(Error::from)?;
+            parsed.insert(PaymentMethod::parse(method).map_err(Error::from)?, amount);
+        }
+        // The closing, then its backup (the core's policy: a failed backup does not undo the
+        // closing; the top bar shows the age of the last good one). The writer is held for
+        // the closing and the backup's record, not for the copy.
+        let actor = app.actor()?;
+        Ok(desk::close_session(app.writer()?, &actor, parsed, &comment)?.report)
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn sale_quote(handle: tauri::AppHandle, code: String, programme: Option<String>) -> Reply<Quote> {
+    off_the_window(handle, move |app| {
+        let programmes = app.programmes()?;
+        app.read(|store| pos::quote(store, &programmes, &LegalCaps::shipped(), &code, programme.as_deref()))
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn sale_create(handle: tauri::AppHandle, input: SaleInput) -> Reply<SaleRecord> {
+    off_the_window(handle, move |app| {
+        let programmes = app.programmes()?;
+        app.act(|store, actor| {
+            let request = SaleRequest::try_from(input)?;
+            pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, actor)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn sale_cancel(
+    handle: tauri::AppHandle,
+    receipt: String,
+    line: Option<usize>,
+    reason: String,
+    refund: PaymentMethod,
+    defective: bool,
+) -> Reply<CreditNote> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| pos::cancel_sale(store, &receipt, line, &reason, refund, defective, actor))
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn sales_list(handle: tauri::AppHandle) -> Reply<Vec<SaleSummary>> {
+    off_the_window(handle, move |app| app.read(|store| pos::list_sales(store, 200))).await
+}
+
+#[tauri::command]
+pub(crate) async fn sale_show(handle: tauri::AppHandle, receipt: String) -> Reply<SaleRecord> {
+    off_the_window(handle, move |app| app.read(|store| pos::sale(store, &receipt))).await
+}

@@ -1,0 +1,161 @@
+//! Data at rest: backups, restore, the recovery phrase and sheet, the key recovered.
+
+use crate::app::*;
+
+/// What the top bar and the settings show about data at rest.
+#[derive(Serialize)]
+pub(crate) struct Safety {
+    backup: backup::Status,
+    recent: Vec<comptoir::store::vault::BackupRecord>,
+    encrypted: bool,
+    phrase_pending: bool,
+}
+
+pub(crate) fn safety(app: &App) -> Reply<Safety> {
+    app.with_store(|store| {
+        Ok(Safety {
+            backup: backup::status(store, chrono::Utc::now())?,
+            recent: comptoir::store::vault::recent(store, 10)?,
+            encrypted: store.key().is_some(),
+            phrase_pending: vault::phrase_pending(store)?,
+        })
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn safety_status(handle: tauri::AppHandle) -> Reply<Safety> {
+    off_the_window(handle, move |app| safety(&app)).await
+}
+
+/// « Sauvegarder maintenant », off the window's thread.
+#[tauri::command]
+pub(crate) async fn backup_now(handle: tauri::AppHandle) -> Reply<backup::Made> {
+    off_the_window(handle, |app| {
+        let actor = app.actor()?;
+        Ok(desk::backup_now(app.writer()?, None, &actor)?)
+    })
+    .await
+}
+
+/// « Choisir le dossier… » (a manager): the system's folder dialog. None when cancelled.
+#[tauri::command]
+pub(crate) async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<Safety>> {
+    use tauri_plugin_dialog::DialogExt;
+    let app = handle.state::<App>();
+    app.act(|store, actor| desk::require_manager(store, actor))?;
+    let Some(chosen) = handle
+        .dialog()
+        .file()
+        .set_title("Dossier des sauvegardes")
+        .blocking_pick_folder()
+    else {
+        return Ok(None);
+    };
+    let folder = chosen.into_path().map_err(|e| UiError {
+        code: "invalid",
+        message: format!("Dossier inutilisable : {e}"),
+    })?;
+    app.act(|store, actor| backup::set_folder(store, Some(&folder), actor))?;
+    safety(&app).map(Some)
+}
+
+#[tauri::command]
+pub(crate) async fn backup_folder_default(handle: tauri::AppHandle) -> Reply<Safety> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| backup::set_folder(store, None, actor))?;
+        safety(&app)
+    })
+    .await
+}
+
+/// « Restaurer une sauvegarde… » (a manager): the file dialog, the checks, then Comptoir
+/// starts again on the restored database. False when cancelled.
+#[tauri::command]
+pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>) -> Reply<bool> {
+    use tauri_plugin_dialog::DialogExt;
+    let app = handle.state::<App>();
+    if app.store.is_ok() {
+        app.act(|store, actor| desk::require_manager(store, actor))?;
+    }
+    let Some(chosen) = handle
+        .dialog()
+        .file()
+        .set_title("Sauvegarde à restaurer")
+        .add_filter("Sauvegarde Comptoir", &["sqlite"])
+        .blocking_pick_file()
+    else {
+        return Ok(false);
+    };
+    let file = chosen.into_path().map_err(|e| UiError {
+        code: "invalid",
+        message: format!("Fichier inutilisable : {e}"),
+    })?;
+    let database = app.database.clone();
+    let phrase = phrase.filter(|p| !p.trim().is_empty());
+    let restored = match &app.store {
+        Ok(store) => {
+            // The live database is closed while it is replaced; reopened as it was on refusal.
+            let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            let live = std::mem::replace(&mut *guard, Store::open_in_memory()?);
+            drop(live);
+            let result = backup::restore(&database, &file, &OsKeyring, phrase.as_deref());
+            if result.is_err() {
+                *guard = vault::open(&database, &OsKeyring)?;
+            }
+            result?
+        }
+        Err(_) => backup::restore(&database, &file, &OsKeyring, phrase.as_deref())?,
+    };
+    tracing::info!(entrees = restored.journal_entries, "sauvegarde restaurée");
+    handle.restart();
+}
+
+/// The recovery phrase (a manager, or the single user of a desk without profiles).
+#[tauri::command]
+pub(crate) async fn recovery_phrase(handle: tauri::AppHandle) -> Reply<Vec<String>> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| vault::recovery_phrase(store, &OsKeyring, actor))
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn recovery_phrase_noted(handle: tauri::AppHandle) -> Reply<Safety> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| vault::acknowledge_phrase(store, actor))?;
+        safety(&app)
+    })
+    .await
+}
+
+/// Prints the recovery sheet from a temporary file, removed once handed to the printer.
+#[tauri::command]
+pub(crate) async fn recovery_phrase_print(handle: tauri::AppHandle) -> Reply<PrintJob> {
+    off_the_window(handle, move |app| {
+        let (document, printer) = app.act(|store, actor| {
+            Ok((
+                documents::recovery_sheet(store, &OsKeyring, actor)?,
+                centre::load(store)?.printer,
+            ))
+        })?;
+        let dir = tempfile::tempdir().map_err(|source| Error::Io {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        let path = document.save_in(dir.path())?;
+        let job = printing::print(&path, printer.as_deref(), &document.title);
+        drop(dir);
+        Ok(job?)
+    })
+    .await
+}
+
+/// The keyring lost the key: the recovery phrase puts it back, then Comptoir starts again.
+#[tauri::command]
+pub(crate) async fn key_recover(handle: tauri::AppHandle, phrase: String) -> Reply<()> {
+    off_the_window(handle.clone(), move |app| {
+        Ok(vault::recover(&app.database, &phrase, &OsKeyring)?)
+    })
+    .await?;
+    handle.restart();
+}

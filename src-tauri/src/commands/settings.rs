@@ -1,0 +1,259 @@
+//! Réglages: the centre, printers, personal data, the profiles at the desk and the lock.
+
+use crate::app::*;
+use crate::commands::documents::Made;
+
+/// The centre's settings, valid, and as the form shows them.
+#[derive(Serialize)]
+pub(crate) struct CentreView {
+    settings: CentreSettings,
+    form: CentreInput,
+    missing: Vec<&'static str>,
+    papers: Vec<Term>,
+}
+
+pub(crate) fn centre_view(store: &Store) -> comptoir::Result<CentreView> {
+    let settings = centre::load(store)?;
+    Ok(CentreView {
+        form: CentreInput::from(&settings),
+        missing: settings.missing(),
+        papers: device::terms::<Paper>(),
+        settings,
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn centre_show(handle: tauri::AppHandle) -> Reply<CentreView> {
+    off_the_window(handle, move |app| app.read(|store| centre_view(store))).await
+}
+
+#[tauri::command]
+pub(crate) async fn centre_save(handle: tauri::AppHandle, input: CentreInput) -> Reply<CentreView> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            centre::save(store, &input, actor)?;
+            centre_view(store)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn centre_logo(handle: tauri::AppHandle, bytes: Option<Vec<u8>>) -> Reply<CentreView> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            match bytes {
+                Some(bytes) => centre::set_logo(store, &bytes, actor)?,
+                None => centre::remove_logo(store, actor)?,
+            }
+            centre_view(store)
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn printers_list(handle: tauri::AppHandle) -> Reply<Vec<Printer>> {
+    // `lpstat` is a process: off the window's thread too.
+    off_the_window(handle, |_| Ok(printing::printers()?)).await
+}
+
+#[derive(Serialize)]
+pub(crate) struct PrivacyView {
+    retention_months: u32,
+    register: Vec<comptoir::privacy::RegisterEntry>,
+}
+
+#[tauri::command]
+pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<u32>) -> Reply<PrivacyView> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            if let Some(m) = months {
+                comptoir::privacy::set_retention_months(store, m, actor)?;
+            }
+            let retention_months = comptoir::privacy::retention_months(store)?;
+            Ok(PrivacyView {
+                retention_months,
+                register: comptoir::privacy::register(retention_months),
+            })
+        })
+    })
+    .await
+}
+
+/// The information notice's text, shown on the person's form.
+#[tauri::command]
+pub(crate) async fn privacy_notice(handle: tauri::AppHandle) -> Reply<String> {
+    off_the_window(handle, move |app| app.read(|store| comptoir::privacy::notice(store))).await
+}
+
+/// Who the retention rule anonymises now (`dry_run`), or does it.
+#[tauri::command]
+pub(crate) async fn privacy_purge(handle: tauri::AppHandle, dry_run: bool) -> Reply<comptoir::privacy::PurgeReport> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| comptoir::privacy::purge(store, local::today(), dry_run, actor))
+    })
+    .await
+}
+
+/// Everything held about a person: the readable PDF and the JSON, in the documents folder.
+#[tauri::command]
+pub(crate) async fn privacy_export(handle: tauri::AppHandle, id: i64) -> Reply<Vec<Made>> {
+    off_the_window(handle, move |app| {
+        app.with_store(|store| {
+            let data = comptoir::privacy::export(store, id)?;
+            let pdf = documents::person_export(store, &data)?;
+            let mut json = pdf.clone();
+            json.pdf = serde_json::to_vec_pretty(&data).expect("an export serialises");
+            json.file_name = pdf.file_name.replace(".pdf", ".json");
+            json.title = format!("{} (JSON)", pdf.title);
+            Ok(vec![
+                app.keep_and_print(store, pdf, false)?,
+                app.keep_and_print(store, json, false)?,
+            ])
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn privacy_erase(handle: tauri::AppHandle, id: i64, reason: String) -> Reply<Person> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            comptoir::privacy::erase(store, id, &reason, actor)?;
+            beneficiary::get(store, id)
+        })
+    })
+    .await
+}
+
+/// The profiles, who is at the desk, and whether a PIN must be entered first (the core's
+/// attendance says; the page only shows it).
+#[derive(Serialize)]
+pub(crate) struct Desk {
+    profiles: Vec<comptoir::operators::Operator>,
+    current: String,
+    locked: bool,
+    idle_minutes: u32,
+    roles: Vec<Term>,
+}
+
+pub(crate) fn desk(app: &App) -> Reply<Desk> {
+    let presence = app.presence()?;
+    Ok(Desk {
+        profiles: app.with_store(|store| comptoir::operators::list(store))?,
+        current: presence.current,
+        locked: presence.locked,
+        idle_minutes: presence.idle_minutes,
+        roles: device::terms::<comptoir::operators::Role>(),
+    })
+}
+
+#[tauri::command]
+pub(crate) async fn operators_list(handle: tauri::AppHandle) -> Reply<Desk> {
+    off_the_window(handle, move |app| desk(&app)).await
+}
+
+/// The quick switch: a profile and its PIN (hashed off the window's thread; wrong PINs are
+/// counted by the core).
+#[tauri::command]
+pub(crate) async fn operator_switch(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
+        desk(app)
+    })
+    .await
+}
+
+/// « Ouvrir le dossier des journaux » (Réglages): the log files a volunteer can send.
+#[tauri::command]
+pub(crate) async fn log_folder_open(handle: tauri::AppHandle) -> Reply<()> {
+    off_the_window(handle, |app| {
+        let folder = app.log_folder.clone().ok_or_else(|| UiError {
+            code: "unavailable",
+            message: "Le dossier des journaux n'a pas pu être créé sur ce poste.".into(),
+        })?;
+        Ok(printing::open_folder(&folder)?)
+    })
+    .await
+}
+
+/// Someone used the window: the idle time starts again (never unlocks).
+#[tauri::command]
+pub(crate) fn desk_activity(app: State<'_, App>) {
+    if let Ok(attendance) = app.attendance() {
+        attendance.touch_at(std::time::Instant::now());
+    }
+}
+
+/// « Verrouiller » : nobody at the desk until a PIN.
+#[tauri::command]
+pub(crate) async fn desk_lock(handle: tauri::AppHandle) -> Reply<Desk> {
+    off_the_window(handle, |app| {
+        app.with_store(|store| app.attendance()?.lock(store))?;
+        desk(app)
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn operator_add(
+    handle: tauri::AppHandle,
+    name: String,
+    role: comptoir::operators::Role,
+    pin: String,
+) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        let first = !app.with_store(|store| comptoir::operators::any(store))?;
+        app.act(|store, actor| comptoir::operators::add(store, &name, role, &pin, actor))?;
+        if first {
+            // The first profile is the manager at the desk now.
+            app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
+        }
+        desk(app)
+    })
+    .await
+}
+
+/// A manager gives a profile a new PIN (forgotten, or locked after five wrong ones).
+#[tauri::command]
+pub(crate) async fn operator_reset_pin(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| comptoir::operators::reset_pin(store, &name, &pin, actor))?;
+        desk(app)
+    })
+    .await
+}
+
+#[tauri::command]
+pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| comptoir::operators::disable(store, &name, actor))?;
+        desk(&app)
+    })
+    .await
+}
+
+/// The idle time after which the window locks (a manager, in Réglages).
+#[tauri::command]
+pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: u32) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| desk::set_idle_minutes(store, minutes, actor))?;
+        app.attendance()?.set_idle(minutes);
+        desk(&app)
+    })
+    .await
+}
+
+/// The first run: the centre, its first manager (now at the desk) and its programme.
+#[tauri::command]
+pub(crate) async fn first_run(handle: tauri::AppHandle, input: comptoir::setup::FirstRun) -> Reply<Desk> {
+    off_the_window(handle, move |app| {
+        let folder = local::programmes_folder(&app.database);
+        app.with_store(|store| comptoir::setup::first_run(store, &folder, &input))?;
+        app.with_store(|store| app.attendance()?.switch(store, &input.manager, &input.pin))?;
+        app.reload_programmes();
+        desk(app)
+    })
+    .await
+}

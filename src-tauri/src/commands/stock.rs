@@ -1,0 +1,55 @@
+//! The stock screen: list, a device, counts, its moves.
+
+use crate::app::*;
+
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    kind: Option<DeviceKind>,
+    category: Option<Category>,
+    state: Option<DeviceState>,
+    text: Option<String>,
+}
+
+#[tauri::command]
+pub(crate) async fn stock_list(handle: tauri::AppHandle, query: ListQuery) -> Reply<Vec<Device>> {
+    off_the_window(handle, move |app| {
+        let query = StockQuery {
+            kind: query.kind,
+            category: query.category,
+            state: query.state,
+            text: query.text,
+            ..StockQuery::default()
+        };
+        app.read(|store| stock::list(store, &query))
+    })
+    .await
+}
+
+/// A device's page, from its tag, serial or IMEI (what a scanner types).
+#[tauri::command]
+pub(crate) async fn stock_show(handle: tauri::AppHandle, code: String) -> Reply<DeviceDetail> {
+    off_the_window(handle, move |app| app.read(|store| stock::detail(store, &code))).await
+}
+
+#[tauri::command]
+pub(crate) async fn stock_summary(handle: tauri::AppHandle) -> Reply<StockSummary> {
+    off_the_window(handle, move |app| app.read(|store| stock::summary(store))).await
+}
+
+/// Check-in, put on sale, defect or return; then the device's page as it now is.
+#[tauri::command]
+pub(crate) async fn stock_apply(
+    handle: tauri::AppHandle,
+    tag: String,
+    action: StockAction,
+    reason: String,
+) -> Reply<DeviceDetail> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| {
+            let tag = AssetTag::parse(&tag)?;
+            stock::change_state(store, &tag, action, actor, &reason)?;
+            stock::detail(store, tag.as_str())
+        })
+    })
+    .await
+}
