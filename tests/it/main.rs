@@ -14,6 +14,7 @@ mod printing;
 mod privacy;
 mod reports;
 mod stock;
+mod tidy;
 mod store;
 mod vault;
 
