@@ -65,6 +65,12 @@ impl Writer for std::sync::Mutex<Store> {
     }
 }
 
+impl<W: Writer> Writer for std::sync::Arc<W> {
+    fn write<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        (**self).write(f)
+    }
+}
+
 impl Writer for std::cell::RefCell<&mut Store> {
     fn write<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         f(&mut self.borrow_mut())

@@ -14,8 +14,8 @@ mod printing;
 mod privacy;
 mod reports;
 mod stock;
-mod tidy;
 mod store;
+mod tidy;
 mod vault;
 
 use std::path::{Path, PathBuf};

@@ -73,7 +73,11 @@ fn sql_lives_only_in_the_stores() {
             }
         }
     }
-    assert!(offenders.is_empty(), "SQL outside src/store/ and hub/src/db.rs:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "SQL outside src/store/ and hub/src/db.rs:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
@@ -87,7 +91,13 @@ fn the_core_knows_no_window() {
         );
     }
     let manifest = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
-    let deps = manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap();
     assert!(!deps.contains("tauri"), "the core depends on tauri");
 }
 
@@ -116,16 +126,19 @@ fn the_store_the_model_and_the_error_import_no_service() {
             let path = format!("crate::{service}");
             for (n, line) in code.lines().enumerate() {
                 let at = line.find(&path);
-                let whole = at.is_some_and(|i| {
-                    !line[i + path.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-                });
+                let whole =
+                    at.is_some_and(|i| !line[i + path.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_'));
                 if whole && !line.trim_start().starts_with("//") {
                     offenders.push(format!("{}:{}: {path}", relative(&file), n + 1));
                 }
             }
         }
     }
-    assert!(offenders.is_empty(), "lower layers importing a service:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "lower layers importing a service:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
@@ -139,7 +152,11 @@ fn no_source_file_is_over_600_lines() {
             }
         }
     }
-    assert!(long.is_empty(), "split these files (tests excluded):\n{}", long.join("\n"));
+    assert!(
+        long.is_empty(),
+        "split these files (tests excluded):\n{}",
+        long.join("\n")
+    );
 }
 
 /// The names between the first `[` or `![` and its `]` after `marker`, as `a_b` or `allow-a-b`.
@@ -173,7 +190,10 @@ fn the_window_may_call_exactly_the_commands_it_registers() {
         .collect();
     allowed.sort();
     assert_eq!(declared, registered, "src-tauri/build.rs and generate_handler! differ");
-    assert_eq!(declared, allowed, "src-tauri/build.rs and capabilities/main.json differ");
+    assert_eq!(
+        declared, allowed,
+        "src-tauri/build.rs and capabilities/main.json differ"
+    );
     // Every registered command is defined in one screen's file.
     let mut defined = Vec::new();
     for file in rust_files(&root().join("src-tauri/src/commands")) {
@@ -188,5 +208,8 @@ fn the_window_may_call_exactly_the_commands_it_registers() {
         }
     }
     defined.sort();
-    assert_eq!(declared, defined, "commands declared but not defined under src-tauri/src/commands/");
+    assert_eq!(
+        declared, defined,
+        "commands declared but not defined under src-tauri/src/commands/"
+    );
 }
