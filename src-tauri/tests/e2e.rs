@@ -235,6 +235,8 @@ fn launch(with_demo: bool, alter: impl FnOnce(&Path)) -> DemoWindow {
     let driver = Driver(
         Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
+            // The app's operating log goes beside the test's database (inherited by the app).
+            .env("COMPTOIR_LOG_DIR", dir.path().join("journaux"))
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -1219,6 +1221,7 @@ fn launch_installed(data_home: &Path) -> Installed {
         Command::new("tauri-driver")
             .args(["--port", &port.to_string(), "--native-port", &free_port().to_string()])
             .env("XDG_DATA_HOME", data_home)
+            .env("XDG_STATE_HOME", data_home.join("etat"))
             .env_remove("COMPTOIR_DB")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -1308,4 +1311,66 @@ fn the_installed_package_starts_and_a_reinstall_keeps_the_data() {
     drop(window);
     assert_eq!(std::fs::read(&db).unwrap(), sum, "the newer database was not modified");
     let _ = comptoir::vault::KeyStore::forget(&OsKeyring, &db);
+}
+
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn the_screens_answer_while_a_backup_runs_and_the_log_names_nobody_issue_14() {
+    let _turn = one_window();
+    // A database of about 150 MB, so that its verified backup lasts a few seconds.
+    let window = open_window(|db| {
+        let store = open_db(db);
+        store
+            .conn()
+            .execute_batch(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
+                 INSERT INTO settings (key, value) SELECT 'lest-' || i, hex(randomblob(50000)) FROM n;",
+            )
+            .unwrap();
+    });
+    let session = &window.session;
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    session.click(&session.find("#tab-settings").unwrap());
+    let now = session.wait_for("the backup button", |s| s.find("#backup-now"));
+    session.wait_for("the backup status", |s| {
+        s.find("#backup").filter(|b| s.text(b) == "Sauvegarde : aucune")
+    });
+    let started = Instant::now();
+    session.click(&now);
+    // While it runs: the stock screen and a search, then the people screen and a search.
+    session.click(&session.find("#tab-stock").unwrap());
+    let search = session.wait_for("the stock search box", |s| s.find("#search"));
+    session.type_keys(&search, "latitude");
+    session.wait_for("the matching devices", |s| {
+        let n = s.script("return document.querySelectorAll('#device-rows tr[data-tag]').length;");
+        (n.as_u64().unwrap_or(0) > 0 && s.script("return document.getElementById('search').value;") == "latitude")
+            .then_some(())
+    });
+    let person = open_only_match(session, "lefev");
+    let _ = person;
+    let moved = started.elapsed();
+    let backup_running = session.text(&session.find("#backup").unwrap()) == "Sauvegarde : aucune";
+    session.wait_for("the backup made", |s| {
+        s.find("#backup").filter(|b| s.text(b) == "Sauvegarde : à l'instant")
+    });
+    let backed_up = started.elapsed();
+    session.screenshot(&artifacts_dir().join("screens-during-backup.png"));
+    assert!(
+        backup_running && moved < backed_up,
+        "the screens answered in {moved:?}, the backup ended at {backed_up:?}: they must answer while it runs"
+    );
+    let folder = window.db.parent().unwrap().join("sauvegardes");
+    assert_eq!(comptoir::backup::list(&folder).unwrap().len(), 1);
+
+    // The operating log: a file a day in the log folder, with what happened and no person's
+    // name or phone.
+    let logs = window.db.parent().unwrap().join("journaux");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(&logs).unwrap() {
+        text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(text.contains("démarrage de Comptoir") && text.contains("sauvegarde faite"), "{text}");
+    for personal in ["Lefèvre", "Lefevre", "Martine", "06 12 34 56 78", "0612345678"] {
+        assert!(!text.contains(personal), "the log holds « {personal} »");
+    }
 }
