@@ -1369,7 +1369,10 @@ fn the_screens_answer_while_a_backup_runs_and_the_log_names_nobody_issue_14() {
     for entry in std::fs::read_dir(&logs).unwrap() {
         text.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
     }
-    assert!(text.contains("démarrage de Comptoir") && text.contains("sauvegarde faite"), "{text}");
+    assert!(
+        text.contains("démarrage de Comptoir") && text.contains("sauvegarde faite"),
+        "{text}"
+    );
     for personal in ["Lefèvre", "Lefevre", "Martine", "06 12 34 56 78", "0612345678"] {
         assert!(!text.contains(personal), "the log holds « {personal} »");
     }

@@ -130,7 +130,8 @@ pub fn by_tag_prefix(conn: &Connection, query: &StockQuery, prefix: &str) -> Res
     let upper = String::from_utf8(upper).expect("ASCII tag");
     let mut sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.tag >= ? AND d.tag < ?");
     let mut values: Vec<Box<dyn ToSql>> = vec![Box::new(prefix.to_string()), Box::new(upper)];
-    push_filters(&mut sql, &mut values, query);
+    // The tag's index drives (in tag order); the filters are checked on its rows.
+    push_filters_as(&mut sql, &mut values, query, "+");
     sql.push_str(" ORDER BY d.tag LIMIT ?");
     values.push(Box::new(query.limit as i64));
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -138,48 +139,125 @@ pub fn by_tag_prefix(conn: &Connection, query: &StockQuery, prefix: &str) -> Res
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn push_filters(sql: &mut String, values: &mut Vec<Box<dyn ToSql>>, query: &StockQuery) {
+/// The filters, each column written `{prefix}d.column` (a `+` keeps SQLite from driving the
+/// query by the filters' indexes when another index must drive it).
+fn push_filters_as(sql: &mut String, values: &mut Vec<Box<dyn ToSql>>, query: &StockQuery, prefix: &str) {
     if let Some(kind) = query.kind {
-        sql.push_str(" AND d.kind = ?");
+        sql.push_str(&format!(" AND {prefix}d.kind = ?"));
         values.push(Box::new(kind));
     }
     if let Some(category) = query.category {
-        sql.push_str(" AND d.category = ?");
+        sql.push_str(&format!(" AND {prefix}d.category = ?"));
         values.push(Box::new(category));
     }
     if let Some(state) = query.state {
-        sql.push_str(" AND d.state = ?");
+        sql.push_str(&format!(" AND {prefix}d.state = ?"));
         values.push(Box::new(state));
+    }
+}
+
+/// How many rows make a text or a set of filters "common" for the stock list's planning.
+const COMMON: i64 = 2000;
+
+/// Which index drives the stock list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Text,
+    Filters,
+    Both,
+}
+
+/// The index that answers exactly these filters in newest-first order (migration 0011).
+fn filter_index(query: &StockQuery) -> Option<&'static str> {
+    match (query.state.is_some(), query.kind.is_some(), query.category.is_some()) {
+        (false, false, false) => None,
+        (true, false, false) => Some("devices_by_state"),
+        (false, true, false) => Some("devices_by_kind"),
+        (false, false, true) => Some("devices_by_category"),
+        (true, true, false) => Some("devices_by_state_kind"),
+        (true, false, true) => Some("devices_by_state_category"),
+        (false, true, true) => Some("devices_by_kind_category"),
+        (true, true, true) => Some("devices_by_all"),
+    }
+}
+
+fn fts_query(long: &[&String]) -> String {
+    long.iter()
+        // Each term quoted, so that FTS5 operators typed by a person are taken as text.
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn push_like(sql: &mut String, values: &mut Vec<Box<dyn ToSql>>, terms: &[&String]) {
+    for term in terms {
+        sql.push_str(" AND d.search_text LIKE ? ESCAPE '\\'");
+        let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        values.push(Box::new(format!("%{escaped}%")));
     }
 }
 
 pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
     let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
-    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
-    let mut sql = if long.is_empty() {
-        format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE 1 = 1")
-    } else {
-        // The trigram index drives: it yields matching rows newest first (rowid DESC), each
-        // joined on its primary key, and the scan stops at the limit.
-        let fts = long
-            .iter()
-            // Each term quoted, so that FTS5 operators typed by a person are taken as text.
-            .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        values.push(Box::new(fts));
-        format!("SELECT {DEVICE_COLUMNS} FROM devices_fts f CROSS JOIN devices d ON d.id = f.rowid WHERE devices_fts MATCH ?")
+    let index = filter_index(query);
+    // Which index drives. A rare text: the trigram index (few rows to join). Rare filters: the
+    // filters' index, the terms checked with LIKE on its rows. Both common: the filters' index,
+    // newest first, each row kept when its id is among the text's hits (an ephemeral set).
+    let plan = match (long.is_empty(), index) {
+        (true, _) => Plan::Filters,
+        (false, None) => Plan::Text,
+        (false, Some(index)) => {
+            let text_hits: i64 = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM (SELECT rowid FROM devices_fts WHERE devices_fts MATCH ? LIMIT ?)",
+                )?
+                .query_row(rusqlite::params![fts_query(&long), COMMON], |r| r.get(0))?;
+            if text_hits < COMMON {
+                Plan::Text
+            } else {
+                let mut count = format!("SELECT count(*) FROM (SELECT 1 FROM devices d INDEXED BY {index} WHERE 1 = 1");
+                let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+                push_filters_as(&mut count, &mut values, query, "");
+                count.push_str(" LIMIT ?)");
+                values.push(Box::new(COMMON));
+                let filter_rows: i64 = conn
+                    .prepare_cached(&count)?
+                    .query_row(rusqlite::params_from_iter(values.iter()), |r| r.get(0))?;
+                if filter_rows < COMMON {
+                    Plan::Filters
+                } else {
+                    Plan::Both
+                }
+            }
+        }
     };
-    push_filters(&mut sql, &mut values, query);
-    for term in short {
-        sql.push_str(" AND d.search_text LIKE ? ESCAPE '\\'");
-        let escaped = term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-        values.push(Box::new(format!("%{escaped}%")));
+    let text_drives = plan == Plan::Text;
+    let mut values: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut sql = match (plan, index) {
+        // The trigram index yields matching rows newest first (rowid DESC), each joined on its
+        // primary key, and the scan stops at the limit.
+        (Plan::Text, _) => {
+            values.push(Box::new(fts_query(&long)));
+            format!("SELECT {DEVICE_COLUMNS} FROM devices_fts f CROSS JOIN devices d ON d.id = f.rowid WHERE devices_fts MATCH ?")
+        }
+        (Plan::Both, Some(index)) => {
+            values.push(Box::new(fts_query(&long)));
+            format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices d INDEXED BY {index} WHERE d.id IN (SELECT rowid FROM devices_fts WHERE devices_fts MATCH ?)"
+            )
+        }
+        (_, Some(index)) => format!("SELECT {DEVICE_COLUMNS} FROM devices d INDEXED BY {index} WHERE 1 = 1"),
+        (_, None) => format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE 1 = 1"),
+    };
+    push_filters_as(&mut sql, &mut values, query, if text_drives { "+" } else { "" });
+    if plan == Plan::Filters {
+        push_like(&mut sql, &mut values, &long);
     }
-    sql.push_str(if long.is_empty() {
-        " ORDER BY d.id DESC LIMIT ?"
-    } else {
+    push_like(&mut sql, &mut values, &short);
+    sql.push_str(if text_drives {
         " ORDER BY f.rowid DESC LIMIT ?"
+    } else {
+        " ORDER BY d.id DESC LIMIT ?"
     });
     values.push(Box::new(query.limit as i64));
     let mut stmt = conn.prepare_cached(&sql)?;

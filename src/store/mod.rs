@@ -37,6 +37,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0008_operators.sql"),
     include_str!("../../migrations/0009_backups.sql"),
     include_str!("../../migrations/0010_pins.sql"),
+    include_str!("../../migrations/0011_stock_filters.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

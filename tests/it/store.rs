@@ -107,7 +107,7 @@ fn the_database_folder_is_created_when_missing() {
     assert!(nested.exists());
 }
 
-/// A database of the previous schema (the columns of the last migration removed, its version
+/// A database of the previous schema (the indexes of the last migration removed, its version
 /// lowered), as an earlier Comptoir left it.
 fn make_previous_version(db: &TestDb) -> i64 {
     let store = db.open();
@@ -115,9 +115,9 @@ fn make_previous_version(db: &TestDb) -> i64 {
     store
         .conn()
         .execute_batch(&format!(
-            "ALTER TABLE operators DROP COLUMN failed_pins; ALTER TABLE operators DROP COLUMN locked_until; \
-             ALTER TABLE operators DROP COLUMN pin_reset_at; ALTER TABLE operators DROP COLUMN pin_reset_by; \
-             PRAGMA user_version = {previous};"
+            "DROP INDEX devices_by_state; DROP INDEX devices_by_kind; DROP INDEX devices_by_category; \
+             DROP INDEX devices_by_state_kind; DROP INDEX devices_by_state_category; \
+             DROP INDEX devices_by_kind_category; DROP INDEX devices_by_all; PRAGMA user_version = {previous};"
         ))
         .unwrap();
     previous
