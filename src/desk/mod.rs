@@ -146,9 +146,22 @@ impl BackupOutcome {
 /// A backup through the writer: the plan and the record hold it a moment; the copy and its
 /// checks run between, on connections of their own, so the centre keeps working meanwhile.
 pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Result<backup::Made> {
-    let job = w.write(|s| backup::plan(s, to, reason))?;
-    let copied = backup::copy(&job, &mut |_, _| {})?;
-    w.write(|s| backup::finish(s, copied))
+    let started = Instant::now();
+    let result = (|| {
+        let job = w.write(|s| backup::plan(s, to, reason))?;
+        let copied = backup::copy(&job, &mut |_, _| {})?;
+        w.write(|s| backup::finish(s, copied))
+    })();
+    match &result {
+        Ok(made) => tracing::info!(
+            raison = reason.as_str(),
+            octets = made.record.bytes,
+            ms = started.elapsed().as_millis() as u64,
+            "sauvegarde faite et vérifiée"
+        ),
+        Err(e) => tracing::warn!(raison = reason.as_str(), code = e.code(), "sauvegarde manquée"),
+    }
+    result
 }
 
 /// A closed permanence, and the backup made right after it.
@@ -236,11 +249,6 @@ impl Maintenance {
             Ok(true) if retry => {
                 let outcome = BackupOutcome::of(backup(w, None, backup::Reason::Daily));
                 self.backup_failed_at = outcome.error.is_some().then_some(now);
-                if outcome.error.is_some() {
-                    tracing::warn!("sauvegarde quotidienne manquée");
-                } else {
-                    tracing::info!("sauvegarde quotidienne faite");
-                }
                 report.backup = Some(outcome);
             }
             Ok(_) => {}
