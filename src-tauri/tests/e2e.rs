@@ -691,7 +691,8 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     // The settings screen, from the notice: a wrong SIRET is refused, a right one saved.
     session.click(&session.find("#docs-missing button").unwrap());
     let siret = session.wait_for("the settings form", |s| {
-        s.find("#centre-form input[name=siret]")
+        // Enabled once the stored settings are on screen.
+        s.find("#centre-form input[name=siret]:enabled")
             .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
     });
     session.type_keys(&siret, "732 829 320 00075");
@@ -957,7 +958,7 @@ fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_setting
     // A médiatrice cannot change the settings…
     session.click(&session.find("#tab-settings").unwrap());
     let name = session.wait_for("the settings form", |s| {
-        s.find("#centre-form input[name=name]")
+        s.find("#centre-form input[name=name]:enabled")
             .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
     });
     session.type_keys(&name, "Centre social des Lilas");

@@ -55,13 +55,25 @@ async function renderPrivacy(months: number | null) {
   );
 }
 
+/** The form's fields, disabled while the stored settings load (the core answers off the
+ * window's thread): what a person types is never overwritten by a late answer. */
+function setLoading(loading: boolean) {
+  for (const element of Array.from(form().elements)) {
+    (element as HTMLInputElement).disabled = loading;
+  }
+  form().setAttribute("aria-busy", String(loading));
+}
+
 export async function focusSettings() {
+  setLoading(true);
   try {
     await loadPrinters();
     render(await api.centreShow());
     await renderPrivacy(null);
   } catch (err) {
     showError(messageOf(err));
+  } finally {
+    setLoading(false);
   }
   (field("name") as HTMLInputElement).focus();
 }
