@@ -122,17 +122,22 @@ fn names_with(conn: &rusqlite::Connection, role: Option<Role>) -> Result<String>
     Ok(names.join(", "))
 }
 
+/// The refusal of a name without a PIN once profiles exist; it lists them.
+fn profile_required(conn: &rusqlite::Connection) -> Result<Error> {
+    Ok(refused(
+        "profile_required",
+        format!(
+            "Ce poste a des profils : choisissez le vôtre et saisissez son code PIN (profils : {}).",
+            names_with(conn, None)?
+        ),
+    ))
+}
+
 /// The actor of a single-user install: refused once a profile exists (then a PIN is needed).
 /// `label` (the OS user, or a name given on the command line) is only written in the history.
 pub fn single_user(store: &Store, label: &str) -> Result<Actor> {
     if any(store)? {
-        return Err(refused(
-            "profile_required",
-            format!(
-                "Ce poste a des profils : choisissez le vôtre et saisissez son code PIN (profils : {}).",
-                names_with(store.conn(), None)?
-            ),
-        ));
+        return Err(profile_required(store.conn())?);
     }
     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
     Ok(Actor {
@@ -147,13 +152,7 @@ pub fn require_present(conn: &rusqlite::Connection, actor: &Actor) -> Result<()>
     match actor.kind {
         ActorKind::System => Ok(()),
         ActorKind::SingleUser if sql::count_active(conn)? == 0 => Ok(()),
-        ActorKind::SingleUser => Err(refused(
-            "profile_required",
-            format!(
-                "Ce poste a des profils : choisissez le vôtre et saisissez son code PIN (profils : {}).",
-                names_with(conn, None)?
-            ),
-        )),
+        ActorKind::SingleUser => Err(profile_required(conn)?),
         ActorKind::Profile(_) => match sql::by_key(conn, &key(&actor.name))? {
             Some(row) if row.operator.active => Ok(()),
             _ => Err(refused(

@@ -24,6 +24,7 @@ pub(crate) use comptoir::pos::{
 pub(crate) use comptoir::printing::{self, PrintJob, Printer};
 pub(crate) use comptoir::programme::{LegalCaps, Programme};
 pub(crate) use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
+pub(crate) use comptoir::store::Writer;
 pub(crate) use comptoir::vault::{self, OsKeyring};
 pub(crate) use comptoir::{backup, desk, local, sync, Error, Money, Store};
 
@@ -75,11 +76,7 @@ pub(crate) type Reply<T> = Result<T, UiError>;
 
 impl App {
     pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> comptoir::Result<T>) -> Reply<T> {
-        let store = self.store.as_ref().map_err(Clone::clone)?;
-        // A poisoned lock only means an earlier command panicked; the SQLite state is still
-        // consistent (every write is one transaction), so carry on with it.
-        let mut guard = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        Ok(f(&mut guard)?)
+        Ok(self.writer()?.write(f)?)
     }
 
     /// The writer, for the core's workflow functions that take it between steps.
@@ -90,15 +87,11 @@ impl App {
     /// A read on a connection of its own (taken from the pool, or opened), never waiting for
     /// the writer.
     pub(crate) fn read<T>(&self, f: impl FnOnce(&Store) -> comptoir::Result<T>) -> Reply<T> {
-        let writer = self.writer()?;
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let reader = match pooled {
             Some(reader) => reader,
             None => {
-                let (path, key) = {
-                    let guard = writer.lock().unwrap_or_else(|p| p.into_inner());
-                    (guard.path().to_path_buf(), guard.key().cloned())
-                };
+                let (path, key) = self.with_store(|s| Ok((s.path().to_path_buf(), s.key().cloned())))?;
                 Store::open_reader(&path, key.as_ref())?
             }
         };

@@ -1347,8 +1347,7 @@ fn the_screens_answer_while_a_backup_runs_and_the_log_names_nobody_issue_14() {
         (n.as_u64().unwrap_or(0) > 0 && s.script("return document.getElementById('search').value;") == "latitude")
             .then_some(())
     });
-    let person = open_only_match(session, "lefev");
-    let _ = person;
+    open_only_match(session, "lefev");
     let moved = started.elapsed();
     let backup_running = session.text(&session.find("#backup").unwrap()) == "Sauvegarde : aucune";
     session.wait_for("the backup made", |s| {

@@ -219,7 +219,13 @@ pub fn make_with_progress(
 ) -> Result<Made> {
     let started = std::time::Instant::now();
     let result = make_checked(store, to, reason, progress);
-    match &result {
+    log_outcome(reason, started, &result);
+    result
+}
+
+/// The log line of a backup, made or missed (its size, time and reason; never a path).
+pub fn log_outcome(reason: Reason, started: std::time::Instant, result: &Result<Made>) {
+    match result {
         Ok(made) => tracing::info!(
             raison = reason.as_str(),
             octets = made.record.bytes,
@@ -228,7 +234,6 @@ pub fn make_with_progress(
         ),
         Err(e) => tracing::warn!(raison = reason.as_str(), code = e.code(), "sauvegarde manquée"),
     }
-    result
 }
 
 /// A backup about to be made: where it goes, and the file it copies. Taken from the store in a

@@ -77,7 +77,8 @@ fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option
     let previous_kept_as = if live.exists() {
         if let Some(key) = &live_key {
             if let Ok(conn) = copies::open_file(live, Some(key), false) {
-                copies::truncate_wal(&conn);
+                // Before the file is moved aside; a failure leaves the WAL beside it, moved too.
+                let _ = copies::truncate_wal(&conn);
             }
         }
         let aside = vault::sibling(
@@ -235,7 +236,7 @@ fn stage(
 /// The centre name and the number of sales of the live database, if it opens.
 fn live_identity(live: &Path, key: &DbKey) -> Option<(Option<String>, i64)> {
     let conn = copies::open_file(live, Some(key), true).ok()?;
-    let sales = copies::sales_count(&conn).ok()?;
+    let sales = crate::store::pos::sales_count(&conn).ok()?;
     let name = crate::store::centre::load(&conn)
         .ok()
         .map(|c| c.name)

@@ -152,15 +152,7 @@ pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Res
         let copied = backup::copy(&job, &mut |_, _| {})?;
         w.write(|s| backup::finish(s, copied))
     })();
-    match &result {
-        Ok(made) => tracing::info!(
-            raison = reason.as_str(),
-            octets = made.record.bytes,
-            ms = started.elapsed().as_millis() as u64,
-            "sauvegarde faite et vérifiée"
-        ),
-        Err(e) => tracing::warn!(raison = reason.as_str(), code = e.code(), "sauvegarde manquée"),
-    }
+    backup::log_outcome(reason, started, &result);
     result
 }
 

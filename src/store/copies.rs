@@ -71,13 +71,10 @@ pub fn user_version(conn: &Connection) -> Result<i64> {
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
-pub fn sales_count(conn: &Connection) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT count(*) FROM sales", [], |r| r.get(0))
-}
-
-/// Writes the WAL back into the file (before it is moved aside).
-pub fn truncate_wal(conn: &Connection) {
-    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+/// Writes the WAL back into the file and empties it.
+pub fn truncate_wal(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
 }
 
 /// Gives a copy this machine's key.

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use crate::error::{Error, Result};
 use crate::store::key::DbKey;
+use crate::store::not_a_database;
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
@@ -196,13 +197,6 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<()> {
     }
     std::fs::remove_file(&copy).map_err(io(&copy))?;
     Ok(())
-}
-
-fn not_a_database(path: &Path, e: rusqlite::Error) -> Error {
-    Error::NotADatabase {
-        path: path.to_path_buf(),
-        detail: e.to_string(),
-    }
 }
 
 /// Whether `key` opens the encrypted database file at `path` (read-only, nothing written).

@@ -235,8 +235,7 @@ impl Store {
 
     /// Writes the WAL back into the file and empties it, so that deleted pages leave the disk.
     pub fn truncate_wal(&self) -> Result<()> {
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(())
+        copies::truncate_wal(&self.conn)
     }
 
     /// The connection, for the store's own functions that the services call. Outside the crate
@@ -380,7 +379,7 @@ fn uri_path(path: &Path) -> String {
     out
 }
 
-fn not_a_database(path: &Path, e: rusqlite::Error) -> Error {
+pub(crate) fn not_a_database(path: &Path, e: rusqlite::Error) -> Error {
     Error::NotADatabase {
         path: path.to_path_buf(),
         detail: e.to_string(),
