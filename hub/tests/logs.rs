@@ -215,8 +215,10 @@ fn no_name_phone_email_token_pin_or_phrase_reaches_a_log_issue_14() {
                 .iter()
                 .any(|lv| l.contains(lv))
         }) {
+            // What follows the line's timestamp (its digits may happen to spell the PIN).
+            let logged = line.split_once(' ').map_or(line, |(_, rest)| rest);
             for secret in &secrets {
-                assert!(!line.contains(secret), "{name} logged « {secret} »: {line}");
+                assert!(!logged.contains(secret), "{name} logged « {secret} »: {line}");
             }
         }
     }
