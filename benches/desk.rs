@@ -138,7 +138,7 @@ fn main() {
     let (stock_busy, people_busy) = run_searches(&path, &key, || {
         for _ in 0..3 {
             let t = Instant::now();
-            let made = desk::backup(&writer, Some(usb.path()), comptoir::backup::Reason::Manual).unwrap();
+            let made = desk::safety::backup(&writer, Some(usb.path()), comptoir::backup::Reason::Manual).unwrap();
             backups.push((t.elapsed(), made.record.bytes));
         }
     });

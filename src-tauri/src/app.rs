@@ -9,24 +9,23 @@ pub(crate) use std::time::Duration;
 pub(crate) use serde::{Deserialize, Serialize};
 pub(crate) use tauri::{Manager, State};
 
-pub(crate) use comptoir::beneficiary::{
-    self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber,
+// The shell reaches the core only through its workflow layer, one module per screen.
+pub(crate) use comptoir::desk::centre::{self, CentreInput, CentreSettings, Paper};
+pub(crate) use comptoir::desk::documents::{self, Document, DocumentKind, PrintJob, Printer};
+pub(crate) use comptoir::desk::people::{
+    self, Advice, Answers, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Place, Prescriber,
+    ScreenWish, Use,
 };
-pub(crate) use comptoir::centre::{self, CentreInput, CentreSettings, Paper};
-pub(crate) use comptoir::device::{self, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary};
-pub(crate) use comptoir::diagnostic::{self, Advice, Answers, Place, ScreenWish, Use};
-pub(crate) use comptoir::documents::{self, Document, DocumentKind};
-pub(crate) use comptoir::journal::{self, Verification};
-pub(crate) use comptoir::operators::Actor;
-pub(crate) use comptoir::pos::{
-    self, CashReport, CreditNote, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary, SessionInfo,
+pub(crate) use comptoir::desk::pos::{
+    self, CashReport, CreditNote, LegalCaps, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary,
+    SessionInfo, Verification,
 };
-pub(crate) use comptoir::printing::{self, PrintJob, Printer};
-pub(crate) use comptoir::programme::{LegalCaps, Programme};
-pub(crate) use comptoir::stock::{self, Device, DeviceDetail, StockQuery, StockSummary};
-pub(crate) use comptoir::store::Writer;
-pub(crate) use comptoir::vault::{self, OsKeyring};
-pub(crate) use comptoir::{backup, desk, local, sync, Error, Money, Store};
+pub(crate) use comptoir::desk::safety::{self, OsKeyring};
+pub(crate) use comptoir::desk::stock::{
+    self, Category, Device, DeviceDetail, DeviceKind, DeviceState, StockAction, StockQuery, StockSummary, Term,
+    Vocabulary,
+};
+pub(crate) use comptoir::desk::{self, network, privacy, Actor, Error, Money, Programme, Store, Writer};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 pub(crate) struct App {
@@ -61,8 +60,8 @@ pub(crate) struct UiError {
     pub(crate) message: String,
 }
 
-impl From<comptoir::Error> for UiError {
-    fn from(err: comptoir::Error) -> Self {
+impl From<Error> for UiError {
+    fn from(err: Error) -> Self {
         // The code only: a message may quote what was typed (a name, a phone).
         tracing::warn!(code = err.code(), "action refusée");
         UiError {
@@ -75,7 +74,7 @@ impl From<comptoir::Error> for UiError {
 pub(crate) type Reply<T> = Result<T, UiError>;
 
 impl App {
-    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> comptoir::Result<T>) -> Reply<T> {
+    pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> desk::Result<T>) -> Reply<T> {
         Ok(self.writer()?.write(f)?)
     }
 
@@ -86,7 +85,7 @@ impl App {
 
     /// A read on a connection of its own (taken from the pool, or opened), never waiting for
     /// the writer.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Store) -> comptoir::Result<T>) -> Reply<T> {
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Store) -> desk::Result<T>) -> Reply<T> {
         let pooled = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let reader = match pooled {
             Some(reader) => reader,
@@ -107,20 +106,20 @@ impl App {
 
     pub(crate) fn journal(&self) -> Reply<Verification> {
         self.journal
-            .get_or_init(|| self.with_store(|store| journal::verify_store(store)))
+            .get_or_init(|| self.with_store(|store| pos::verify_store(store)))
             .clone()
     }
 
     /// An act: the store, and who does it, as the core's attendance says (refused while the
     /// window is locked or idle).
-    pub(crate) fn act<T>(&self, f: impl FnOnce(&mut Store, &Actor) -> comptoir::Result<T>) -> Reply<T> {
+    pub(crate) fn act<T>(&self, f: impl FnOnce(&mut Store, &Actor) -> desk::Result<T>) -> Reply<T> {
         self.with_store(|store| {
             let actor = self.attendance()?.actor(store)?;
             f(store, &actor)
         })
     }
 
-    pub(crate) fn attendance(&self) -> comptoir::Result<&desk::Attendance> {
+    pub(crate) fn attendance(&self) -> desk::Result<&desk::Attendance> {
         self.attendance.as_ref().ok_or_else(|| Error::Refused {
             code: "unavailable",
             message: "La base de données n'est pas ouverte.".into(),
@@ -136,13 +135,7 @@ impl App {
     }
 
     pub(crate) fn reload_programmes(&self) {
-        let loaded = self.with_store(|store| {
-            sync::programmes(
-                store,
-                Some(&local::programmes_folder(&self.database)),
-                &LegalCaps::shipped(),
-            )
-        });
+        let loaded = self.with_store(|store| desk::programmes(store, &self.database));
         *self.programmes.write().unwrap_or_else(|p| p.into_inner()) = loaded;
     }
 }

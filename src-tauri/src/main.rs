@@ -23,7 +23,7 @@ fn database_from_args() -> PathBuf {
             explicit = Some(PathBuf::from(value));
         }
     }
-    local::database_path(explicit)
+    desk::database_path(explicit)
 }
 
 fn main() {
@@ -38,7 +38,7 @@ fn main() {
     }
     let database = database_from_args();
     // The log a volunteer can send: a file a day in the OS log folder, kept 30 days.
-    let log_folder = comptoir::logging::init_app(comptoir::logging::log_folder()).ok();
+    let log_folder = desk::init_app(desk::log_folder()).ok();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "démarrage de Comptoir");
     // Encrypted with the key in the OS keyring (created at first run; a plain database from an
     // earlier version is encrypted in place). A file that is not Comptoir's is refused untouched.
@@ -47,7 +47,7 @@ fn main() {
     let attendance = store
         .as_ref()
         .ok()
-        .and_then(|store| desk::Attendance::new(store, &local::operator_name(None)).ok());
+        .and_then(|store| desk::Attendance::new(store, &desk::operator_name(None)).ok());
     let app = App {
         store: store.map(Mutex::new).map_err(UiError::from),
         readers: Mutex::new(Vec::new()),
@@ -67,7 +67,7 @@ fn main() {
         app.maintenance
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .purge(writer, local::today(), &mut report);
+            .purge(writer, desk::today(), &mut report);
     }
 
     tauri::Builder::default()

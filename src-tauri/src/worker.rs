@@ -15,20 +15,20 @@ pub(crate) fn background_sync(handle: tauri::AppHandle) {
             // open, the daily backup when the last good one is a day old.
             if let Ok(writer) = app.writer() {
                 let mut maintenance = app.maintenance.lock().unwrap_or_else(|p| p.into_inner());
-                maintenance.run(writer, local::today(), std::time::Instant::now());
+                maintenance.run(writer, desk::today(), std::time::Instant::now());
             }
-            let configured = app.with_store(|store| sync::config(store)).ok().flatten().is_some();
+            let configured = app.with_store(|store| network::config(store)).ok().flatten().is_some();
             let wait = if !configured {
                 Duration::from_secs(60)
             } else {
-                match sync_round(&app, desk::Waiting::Background) {
+                match sync_round(&app, network::Waiting::Background) {
                     Ok(_) => {
                         failures = 0;
                         Duration::from_secs(300)
                     }
                     Err(_) => {
                         failures += 1;
-                        sync::backoff(Duration::from_secs(60), failures).min(Duration::from_secs(1800))
+                        network::backoff(Duration::from_secs(60), failures).min(Duration::from_secs(1800))
                     }
                 }
             };

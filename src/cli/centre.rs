@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use comptoir::centre::{self, CentreInput};
-use comptoir::operators;
-use comptoir::{desk, Error, Store};
+use comptoir::desk::centre::{self, CentreInput};
+use comptoir::desk::{self, Error, Store};
 
 use super::output::{note, output, read_line_stdin};
 use super::Who;
@@ -22,16 +21,16 @@ pub(crate) fn operator(store: &mut Store, command: OperatorCommand, json: bool, 
         OperatorCommand::Add { name, role } => {
             let actor = who.get(store)?;
             let pin = new_pin(&name)?;
-            operators::add(store, &name, role, &pin, &actor)?;
+            centre::add(store, &name, role, &pin, &actor)?;
         }
         OperatorCommand::Disable { name } => {
             let actor = who.get(store)?;
-            operators::disable(store, &name, &actor)?
+            centre::disable(store, &name, &actor)?
         }
         OperatorCommand::ResetPin { name } => {
             let actor = who.get(store)?;
             let pin = new_pin(&name)?;
-            operators::reset_pin(store, &name, &pin, &actor)?;
+            centre::reset_pin(store, &name, &pin, &actor)?;
         }
         OperatorCommand::IdleLock { minutes } => {
             if let Some(m) = minutes {
@@ -46,7 +45,7 @@ pub(crate) fn operator(store: &mut Store, command: OperatorCommand, json: bool, 
         }
         OperatorCommand::List => {}
     }
-    let list = operators::list(store)?;
+    let list = centre::list(store)?;
     output(json, &list, || {
         if list.is_empty() {
             return "Aucun profil : ce poste est utilisé par une seule personne.".into();
@@ -73,8 +72,8 @@ pub(crate) enum OperatorCommand {
     Add {
         name: String,
         /// mediator ou manager (médiateur, responsable).
-        #[arg(long, value_parser = comptoir::operators::Role::parse, default_value = "mediator")]
-        role: comptoir::operators::Role,
+        #[arg(long, value_parser = centre::Role::parse, default_value = "mediator")]
+        role: centre::Role,
     },
     /// Les profils.
     List,

@@ -3,10 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use serde::Serialize;
-
-use comptoir::centre::{self, Paper};
-use comptoir::{documents, printing, Error, Store};
+use comptoir::desk::documents::{self, Destination, DocumentKind, Paper, PrintJob, Printing};
+use comptoir::desk::{Error, Store};
 
 use super::output::output;
 use super::Who;
@@ -85,29 +83,41 @@ pub(crate) fn run(
             print,
         } => {
             let actor = who.get(store)?;
-            (documents::receipt(store, &receipt, format, &actor)?, out, print)
+            let document = documents::make(store, DocumentKind::Receipt, &receipt, format, &actor)?;
+            (document, out, print)
         }
-        DocumentCommand::Onboarding { receipt, out, print } => (documents::onboarding(store, &receipt)?, out, print),
+        DocumentCommand::Onboarding { receipt, out, print } => {
+            let actor = who.get(store)?;
+            let document = documents::make(store, DocumentKind::Onboarding, &receipt, None, &actor)?;
+            (document, out, print)
+        }
         DocumentCommand::CreditNote { number, out, print } => {
             let actor = who.get(store)?;
-            (documents::credit_note(store, &number, &actor)?, out, print)
+            (
+                documents::make(store, DocumentKind::CreditNote, &number, None, &actor)?,
+                out,
+                print,
+            )
         }
         DocumentCommand::Closing { id, out, print } => {
             let actor = who.get(store)?;
-            (documents::closing(store, &id, &actor)?, out, print)
+            (
+                documents::make(store, DocumentKind::Closing, &id, None, &actor)?,
+                out,
+                print,
+            )
         }
         DocumentCommand::Print { file, printer } => {
-            let printer = printer.or(centre::load(store)?.printer);
             let title = file
                 .file_name()
                 .map(|f| f.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let job = printing::print(&file, printer.as_deref(), &title)?;
+            let job = documents::print_file(store, &file, printer, &title)?;
             output(json, &job, || print_message(&job));
             return Ok(());
         }
         DocumentCommand::Printers => {
-            let printers = printing::printers()?;
+            let printers = documents::printers()?;
             output(json, &printers, || {
                 if printers.is_empty() {
                     return "Aucune imprimante n'est installée sur ce poste.".into();
@@ -121,31 +131,19 @@ pub(crate) fn run(
             return Ok(());
         }
     };
-    let path = match out {
-        Some(path) => {
-            documents::write_file(&path, &document.pdf)?;
-            path
-        }
-        None => document.save_in(&documents::folder(database))?,
+    let folder = documents::folder(database);
+    let to = match &out {
+        Some(file) => Destination::File(file),
+        None => Destination::Folder(&folder),
     };
-    let job = if print.print {
-        let printer = print.printer.or(centre::load(store)?.printer);
-        Some(printing::print(&path, printer.as_deref(), &document.title)?)
-    } else {
-        None
+    let printing = Printing {
+        print: print.print,
+        printer: print.printer,
     };
-    #[derive(Serialize)]
-    struct Made<'a> {
-        #[serde(flatten)]
-        document: &'a documents::Document,
-        path: String,
-        print: Option<printing::PrintJob>,
-    }
-    let made = Made {
-        document: &document,
-        path: path.display().to_string(),
-        print: job.clone(),
-    };
+    let made = documents::keep(store, document, to, &printing)?;
+    // A printing failure ends the command in error, the file kept for `document print`.
+    made.printing_result()?;
+    let (document, path, job) = (&made.document, &made.path, &made.printed);
     output(json, &made, || {
         let mut lines = vec![format!(
             "{}{} : {} ({} page{}, {} Ko)",
@@ -153,7 +151,7 @@ pub(crate) fn run(
             documents::copy_mark(document.copy)
                 .map(|m| format!(" — {m}"))
                 .unwrap_or_default(),
-            path.display(),
+            path,
             document.pages,
             if document.pages > 1 { "s" } else { "" },
             document.pdf.len().div_ceil(1024)
@@ -172,7 +170,7 @@ pub(crate) fn run(
     Ok(())
 }
 
-fn print_message(job: &printing::PrintJob) -> String {
+fn print_message(job: &PrintJob) -> String {
     format!(
         "Envoyé à l'imprimante {}{}.",
         job.printer.as_deref().unwrap_or("par défaut"),

@@ -19,9 +19,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 
-use comptoir::desk;
-use comptoir::operators::Actor;
-use comptoir::{backup, demo, local, Error, Store};
+use comptoir::desk::{self, Actor, Error, Store};
 
 pub(crate) use output::output;
 
@@ -146,7 +144,7 @@ impl Who {
         if let Some(actor) = &self.actor {
             return Ok(actor.clone());
         }
-        let label = local::operator_name(self.operator.clone());
+        let label = desk::operator_name(self.operator.clone());
         let actor = desk::actor_from_pin(store, self.operator.as_deref(), &label, output::read_pin)?;
         tracing::info!(role = ?actor.role(), "acteur vérifié");
         self.actor = Some(actor.clone());
@@ -160,7 +158,7 @@ pub fn main() -> ExitCode {
         Err(code) => return code,
     };
     let json = cli.json;
-    comptoir::logging::init_cli(cli.verbose);
+    desk::init_cli(cli.verbose);
     tracing::info!(commande = %name, version = env!("CARGO_PKG_VERSION"), "commande");
     let started = std::time::Instant::now();
     match run(cli) {
@@ -178,7 +176,7 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
-    let path = local::database_path(cli.db);
+    let path = desk::database_path(cli.db);
     let json = cli.json;
     // These work without opening the database (its key may be what is missing).
     let who = &mut Who {
@@ -192,7 +190,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         command => command,
     };
-    let mut store = desk::open(&path, &comptoir::vault::OsKeyring)?;
+    let mut store = desk::open(&path, &desk::safety::OsKeyring)?;
     let store = &mut store;
     let db = path.as_path();
     match command {
@@ -201,7 +199,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Info => info(store, db, json),
         Command::Demo => {
             let actor = who.get(store)?;
-            let report = demo::load(store, &actor)?;
+            let report = desk::load_demo(store, &actor)?;
             let path = db.display();
             output(json, &report, || {
                 if report.already_loaded {
@@ -242,14 +240,14 @@ fn info(store: &Store, db: &std::path::Path, json: bool) -> Result<(), Error> {
         schema_version: i64,
         encrypted: bool,
         recovery_phrase_pending: bool,
-        backup: backup::Status,
+        backup: desk::safety::Status,
     }
     let info = Info {
         database: db.display().to_string(),
-        schema_version: comptoir::store::schema_version(),
+        schema_version: desk::schema_version(),
         encrypted: store.key().is_some(),
-        recovery_phrase_pending: comptoir::vault::phrase_pending(store)?,
-        backup: backup::status(store, chrono::Utc::now())?,
+        recovery_phrase_pending: desk::safety::phrase_pending(store)?,
+        backup: desk::safety::status(store, chrono::Utc::now())?,
     };
     output(json, &info, || {
         format!(

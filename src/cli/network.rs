@@ -3,7 +3,8 @@
 
 use clap::Subcommand;
 
-use comptoir::{desk, sync, Error, Store};
+use comptoir::desk::network;
+use comptoir::desk::{self, Error, Store};
 
 use super::output::{note, output, read_line_stdin};
 use super::Who;
@@ -11,7 +12,7 @@ use super::Who;
 pub(crate) fn sync(store: &mut Store, command: Option<SyncCommand>, json: bool) -> Result<(), Error> {
     match command {
         None => {
-            let report = desk::sync_round(&std::cell::RefCell::new(store), desk::Waiting::Person)?;
+            let report = network::sync_round(&std::cell::RefCell::new(store), network::Waiting::Person)?;
             output(json, &report, || {
                 format!(
                     "Envoyé : {} événement(s){}{}. Reçu : {} changement(s) ({} appareil(s) attribué(s), {} rappelé(s), {} programme(s)){}.",
@@ -27,7 +28,7 @@ pub(crate) fn sync(store: &mut Store, command: Option<SyncCommand>, json: bool) 
             });
         }
         Some(SyncCommand::Status) => {
-            let status = sync::status(store)?;
+            let status = network::status(store)?;
             output(json, &status, || sync_status_text(&status));
         }
     }
@@ -56,7 +57,7 @@ pub(crate) enum SyncCommand {
     Status,
 }
 
-fn sync_status_text(status: &sync::Status) -> String {
+fn sync_status_text(status: &network::Status) -> String {
     let mut lines = Vec::new();
     match &status.configured {
         None => lines.push("Aucun hub configuré : ce poste travaille seul.".to_string()),
@@ -67,7 +68,7 @@ fn sync_status_text(status: &sync::Status) -> String {
         status
             .last_success
             .as_deref()
-            .map(comptoir::text::format_timestamp)
+            .map(desk::format_timestamp)
             .unwrap_or_else(|| "jamais".into())
     ));
     lines.push(format!("Événements en attente d'envoi : {}", status.waiting));
@@ -75,11 +76,7 @@ fn sync_status_text(status: &sync::Status) -> String {
         lines.push(format!("Dernière erreur : {e}"));
     }
     for c in &status.conflicts {
-        lines.push(format!(
-            "Conflit ({}) : {}",
-            comptoir::text::format_timestamp(&c.at),
-            c.message
-        ));
+        lines.push(format!("Conflit ({}) : {}", desk::format_timestamp(&c.at), c.message));
     }
     lines.join("\n")
 }
@@ -87,9 +84,9 @@ fn sync_status_text(status: &sync::Status) -> String {
 pub(crate) fn hub(store: &mut Store, command: HubCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     match command {
         HubCommand::SetUrl { url, centre } => {
-            let config = sync::HubConfig::parse(&url, &centre)?;
+            let config = network::HubConfig::parse(&url, &centre)?;
             let actor = who.get(store)?;
-            sync::set_config(store, &config, &actor)?;
+            network::set_config(store, &config, &actor)?;
             output(json, &config, || {
                 format!(
                     "Hub {} pour le centre {}. Enregistrez maintenant le jeton : comptoir hub set-token",
@@ -101,18 +98,18 @@ pub(crate) fn hub(store: &mut Store, command: HubCommand, json: bool, who: &mut 
             let actor = who.get(store)?;
             note("Jeton du hub (une ligne) :");
             let token = read_line_stdin()?;
-            desk::set_hub_token(store, &token, &actor)?;
+            network::set_hub_token(store, &token, &actor)?;
             output(json, &serde_json::json!({"stored": true}), || {
                 "Jeton enregistré dans le trousseau du système.".into()
             });
         }
         HubCommand::ForgetToken => {
             let actor = who.get(store)?;
-            desk::forget_hub_token(store, &actor)?;
+            network::forget_hub_token(store, &actor)?;
             output(json, &serde_json::json!({"forgotten": true}), || "Jeton oublié.".into());
         }
         HubCommand::Test => {
-            let health = desk::sync_client(store, desk::Waiting::Person)?.test()?;
+            let health = network::sync_client(store, network::Waiting::Person)?.test()?;
             output(json, &health, || {
                 format!("Connexion réussie au hub {} (API {}).", health.hub_id, health.version)
             });

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use comptoir::beneficiary::{self, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary};
-use comptoir::device::DeviceKind;
-use comptoir::diagnostic::{self, Answers, Place, ScreenWish, Use};
-use comptoir::eligibility::fr_date;
-use comptoir::programme::{LegalCaps, Programme};
-use comptoir::{desk, local, Error, Store};
+use comptoir::desk::people::fr_date;
+use comptoir::desk::people::{
+    self, Answers, Catalogue, DeviceKind, LegalCaps, NewPerson, Person, PersonDecision, PersonInput, PersonSummary,
+    Place, Programme, ScreenWish, Use,
+};
+use comptoir::desk::{self, Error, Store};
 
 use super::output::output;
 use super::Who;
@@ -65,7 +65,7 @@ pub(crate) fn programme(store: &Store, db: &Path, cmd: ProgrammeCommand, json: b
 }
 
 pub(crate) fn diagnostic(store: &Store, args: DiagnosticArgs, json: bool) -> Result<(), Error> {
-    let advice = diagnostic::advise(
+    let advice = people::advise(
         store,
         &Answers {
             uses: args.uses,
@@ -214,7 +214,7 @@ pub(crate) fn beneficiary(
     json: bool,
     who: &mut Who,
 ) -> Result<(), Error> {
-    let today = local::today();
+    let today = desk::today();
     match cmd {
         BeneficiaryCommand::Add {
             last_name,
@@ -248,15 +248,15 @@ pub(crate) fn beneficiary(
             };
             let person = NewPerson::parse(&input, &catalogue, today).map_err(Error::InvalidFields)?;
             let actor = who.get(store)?;
-            let id = beneficiary::add(store, &person, force, &actor)?;
+            let id = people::add(store, &person, force, &actor)?;
             output(json, &serde_json::json!({"id": id}), || format!("{id}"));
         }
         BeneficiaryCommand::Proof { id, kind, issued } => {
             let catalogue = Catalogue::of(&desk::programmes(store, db)?);
             // Who saw the proof is who records it (proved by the PIN).
             let actor = who.get(store)?;
-            beneficiary::add_proof(store, id, &kind, &issued, &actor, &catalogue, today)?;
-            let person = beneficiary::get(store, id)?;
+            people::add_proof(store, id, &kind, &issued, &actor, &catalogue, today)?;
+            let person = people::get(store, id)?;
             output(json, &person, || {
                 format!(
                     "Justificatif enregistré pour {} {}.",
@@ -266,8 +266,8 @@ pub(crate) fn beneficiary(
         }
         BeneficiaryCommand::Equipment { id, kind, date, source } => {
             let actor = who.get(store)?;
-            beneficiary::add_equipment(store, id, kind, &date, &source, &actor, today)?;
-            let person = beneficiary::get(store, id)?;
+            people::add_equipment(store, id, kind, &date, &source, &actor, today)?;
+            let person = people::get(store, id)?;
             output(json, &person, || {
                 format!(
                     "Équipement enregistré pour {} {}.",
@@ -276,11 +276,11 @@ pub(crate) fn beneficiary(
             });
         }
         BeneficiaryCommand::Search { text } => {
-            let found = beneficiary::search(store, &text, 50)?;
+            let found = people::search(store, &text, 50)?;
             output(json, &found, || people_table(&found));
         }
         BeneficiaryCommand::Show { id } => {
-            let person = beneficiary::get(store, id)?;
+            let person = people::get(store, id)?;
             output(json, &person, || show_person(&person));
         }
         BeneficiaryCommand::Merge {
@@ -289,8 +289,8 @@ pub(crate) fn beneficiary(
             reason,
         } => {
             let actor = who.get(store)?;
-            beneficiary::merge(store, keep, duplicate, &actor, &reason)?;
-            let person = beneficiary::get(store, keep)?;
+            people::merge(store, keep, duplicate, &actor, &reason)?;
+            let person = people::get(store, keep)?;
             output(json, &person, || {
                 format!("Fiche n° {duplicate} fusionnée dans la fiche n° {keep}.")
             });
@@ -315,16 +315,16 @@ pub(crate) fn eligibility(
             kind,
         } => {
             if let Some(wanted) = programme {
-                let folded = comptoir::text::fold(&wanted);
-                programmes.retain(|p| p.id == wanted || comptoir::text::fold(&p.name) == folded);
+                let folded = desk::fold(&wanted);
+                programmes.retain(|p| p.id == wanted || desk::fold(&p.name) == folded);
                 if programmes.is_empty() {
-                    return Err(Error::InvalidFields(vec![beneficiary::FieldError {
+                    return Err(Error::InvalidFields(vec![people::FieldError {
                         field: "programme",
                         message: format!("programme « {wanted} » inconnu (voir : comptoir programme list)"),
                     }]));
                 }
             }
-            let decision = beneficiary::check(store, &programmes, id, desk::parse_day(on.as_deref())?, kind)?;
+            let decision = people::check(store, &programmes, id, desk::parse_day(on.as_deref())?, kind)?;
             output(json, &decision, || show_decision(&decision));
         }
         EligibilityCommand::Override {
@@ -335,7 +335,7 @@ pub(crate) fn eligibility(
             kind,
         } => {
             let actor = who.get(store)?;
-            let decision = beneficiary::override_decision(
+            let decision = people::override_decision(
                 store,
                 &programmes,
                 id,
@@ -412,7 +412,7 @@ fn show_decision(d: &PersonDecision) -> String {
             "  Dérogation ({}) par {} le {} : {}",
             o.programme,
             o.operator,
-            comptoir::text::format_timestamp(&o.at),
+            desk::format_timestamp(&o.at),
             o.reason
         ));
     }

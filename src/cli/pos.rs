@@ -4,14 +4,11 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use comptoir::device::DeviceKind;
-use comptoir::eligibility::fr_date;
-use comptoir::money::Money;
-use comptoir::pos::{
-    self, CashReport, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest,
+use comptoir::desk::people::{fr_date, DeviceKind};
+use comptoir::desk::pos::{
+    self, CashReport, DeviceRequest, ItemRequest, LegalCaps, PaymentMethod, SalePayment, SaleRecord, SaleRequest,
 };
-use comptoir::programme::LegalCaps;
-use comptoir::{desk, journal, Error, Store};
+use comptoir::desk::{self, Error, Money, Store};
 
 use super::output::{note, output};
 use super::Who;
@@ -40,13 +37,12 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
     let report = match cmd {
         SessionCommand::Open { float } => {
             let actor = who.get(store)?;
-            let session = pos::open_session(store, &actor, float)?;
-            pos::x_report(store).map(|r| CashReport { session, ..r })?
+            pos::open_session(store, &actor, float)?
         }
         SessionCommand::Report => pos::x_report(store)?,
         SessionCommand::Close { counted, comment } => {
             let actor = who.get(store)?;
-            let closed = desk::close_session(
+            let closed = pos::close_session(
                 &std::cell::RefCell::new(store),
                 &actor,
                 counted.into_iter().collect(),
@@ -67,7 +63,7 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
 pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
     match cmd {
         JournalCommand::Verify => {
-            let v = journal::verify_store(store)?;
+            let v = pos::verify_store(store)?;
             output(json, &v, || v.message());
             if !v.is_intact() {
                 return Err(Error::Refused {
@@ -292,7 +288,7 @@ pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, w
                         format!(
                             "{}  {}  {}{}",
                             s.receipt,
-                            comptoir::text::format_timestamp(&s.at),
+                            desk::format_timestamp(&s.at),
                             s.total,
                             s.cancelled_by
                                 .as_ref()
@@ -317,7 +313,7 @@ fn show_sale(s: &SaleRecord) -> String {
     let mut lines = vec![format!(
         "Ticket {} du {} (par {})",
         s.receipt,
-        comptoir::text::format_timestamp(&s.at),
+        desk::format_timestamp(&s.at),
         s.operator
     )];
     if let Some(p) = s.person_id {
@@ -366,7 +362,7 @@ fn show_report(r: &CashReport) -> String {
     let mut lines = vec![
         format!(
             "{title} — permanence ouverte le {} par {} (fond de caisse {})",
-            comptoir::text::format_timestamp(&r.session.opened_at),
+            desk::format_timestamp(&r.session.opened_at),
             r.session.opened_by,
             r.session.float
         ),

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use comptoir::{desk, documents, local, Error, Store};
+use comptoir::desk::documents::{self, Destination, Printing};
+use comptoir::desk::{self, privacy, Error, Store};
 
 use super::output::output;
 use super::Who;
@@ -19,18 +20,18 @@ pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: boo
         csv,
     } = command;
     let programmes = desk::programmes(store, db)?;
-    let programme = comptoir::reports::find_programme(&programmes, &name)?;
-    let report = comptoir::reports::build(
+    let report = documents::report(
         store,
-        programme,
+        &programmes,
+        &name,
         desk::parse_day(Some(&from))?,
         desk::parse_day(Some(&to))?,
     )?;
-    if let Some(file) = &csv {
-        documents::write_file(file, &comptoir::reports::to_csv(&report))?;
-    }
-    if let Some(file) = &pdf {
-        documents::write_file(file, &documents::funder_report(store, &report)?.pdf)?;
+    for (file, csv) in [(&csv, true), (&pdf, false)] {
+        if let Some(file) = file {
+            let document = documents::report_document(store, &report, csv)?;
+            documents::keep(store, document, Destination::File(file), &Printing::NO)?;
+        }
     }
     output(json, &report, || {
         let mut lines = vec![
@@ -119,11 +120,10 @@ pub(crate) enum PrivacyCommand {
 }
 
 pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &mut Who) -> Result<(), Error> {
-    use comptoir::privacy;
     match command {
         PrivacyCommand::Purge { dry_run } => {
             let actor = who.get(store)?;
-            let report = privacy::purge(store, local::today(), dry_run, &actor)?;
+            let report = privacy::purge(store, desk::today(), dry_run, &actor)?;
             output(json, &report, || {
                 format!(
                     "{} personne(s) sans contact depuis le {} ({} mois){}",
@@ -174,7 +174,7 @@ pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &
         }
         PrivacyCommand::Notice { out } => {
             let doc = documents::notice(store)?;
-            documents::write_file(&out, &doc.pdf)?;
+            documents::keep(store, doc, Destination::File(&out), &Printing::NO)?;
             output(json, &serde_json::json!({"path": out}), || {
                 format!("Notice écrite : {}", out.display())
             });

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde::Serialize;
 
-use comptoir::vault::OsKeyring;
-use comptoir::{backup, desk, Error, Store};
+use comptoir::desk::safety::{self, OsKeyring};
+use comptoir::desk::{self, Error, Store};
 
 use super::output::{note, output, read_line_stdin};
 use super::Who;
@@ -16,7 +16,7 @@ use super::Who;
 pub(crate) fn recover(path: &Path, json: bool) -> Result<(), Error> {
     note("Saisissez les 12 mots de la phrase de secours, puis Entrée :");
     let phrase = read_line_stdin()?;
-    comptoir::vault::recover(path, &phrase, &OsKeyring)?;
+    safety::recover(path, &phrase, &OsKeyring)?;
     output(json, &serde_json::json!({"recovered": true}), || {
         format!(
             "Clé retrouvée : la base {} s'ouvre de nouveau sur ce poste.",
@@ -41,7 +41,7 @@ pub(crate) fn restore(path: &Path, file: &Path, phrase: bool, json: bool, who: &
     } else {
         None
     };
-    let restored = backup::restore(path, file, &OsKeyring, phrase.as_deref())?;
+    let restored = safety::restore(path, file, &OsKeyring, phrase.as_deref())?;
     // Open it once: migrations to this version run now, after the restore's own checks.
     desk::open(path, &OsKeyring)?;
     output(json, &restored, || {
@@ -63,7 +63,7 @@ pub(crate) fn key(store: &mut Store, cmd: KeyCommand, json: bool, who: &mut Who)
         KeyCommand::Recover => unreachable!("handled before the database is opened"),
         KeyCommand::Phrase => {
             let actor = who.get(store)?;
-            let words = comptoir::vault::recovery_phrase(store, &OsKeyring, &actor)?;
+            let words = safety::recovery_phrase(store, &OsKeyring, &actor)?;
             output(json, &words, || {
                 let mut text = String::from("Phrase de secours de cette base (à garder hors du poste, sous clé) :\n");
                 for (i, w) in words.iter().enumerate() {
@@ -75,7 +75,7 @@ pub(crate) fn key(store: &mut Store, cmd: KeyCommand, json: bool, who: &mut Who)
         }
         KeyCommand::Noted => {
             let actor = who.get(store)?;
-            comptoir::vault::acknowledge_phrase(store, &actor)?;
+            safety::acknowledge_phrase(store, &actor)?;
             output(json, &serde_json::json!({"noted": true}), || {
                 "Phrase de secours notée.".into()
             });
@@ -126,7 +126,7 @@ pub(crate) fn backup(store: &mut Store, cmd: BackupCommand, json: bool, who: &mu
     match cmd {
         BackupCommand::Now { to } => {
             let actor = who.get(store)?;
-            let made = desk::backup_now(&std::cell::RefCell::new(store), to.as_deref(), &actor)?;
+            let made = safety::backup_now(&std::cell::RefCell::new(store), to.as_deref(), &actor)?;
             output(json, &made, || {
                 format!(
                     "Sauvegarde faite et vérifiée : {} ({} Ko, {} entrées de journal).",
@@ -137,13 +137,13 @@ pub(crate) fn backup(store: &mut Store, cmd: BackupCommand, json: bool, who: &mu
             });
         }
         BackupCommand::List { from } => {
-            let status = backup::status(store, chrono::Utc::now())?;
+            let status = safety::status(store, chrono::Utc::now())?;
             let dir = from.unwrap_or_else(|| PathBuf::from(&status.folder));
-            let files = backup::list(&dir)?;
+            let files = safety::list(&dir)?;
             #[derive(Serialize)]
             struct Listing {
-                status: backup::Status,
-                files: Vec<backup::BackupFile>,
+                status: safety::Status,
+                files: Vec<safety::BackupFile>,
             }
             let listing = Listing { status, files };
             output(json, &listing, || {
@@ -165,9 +165,9 @@ pub(crate) fn backup(store: &mut Store, cmd: BackupCommand, json: bool, who: &mu
         BackupCommand::Folder { path, default } => {
             if path.is_some() || default {
                 let actor = who.get(store)?;
-                backup::set_folder(store, path.as_deref(), &actor)?;
+                safety::set_folder(store, path.as_deref(), &actor)?;
             }
-            let status = backup::status(store, chrono::Utc::now())?;
+            let status = safety::status(store, chrono::Utc::now())?;
             output(json, &status, || {
                 format!("Dossier des sauvegardes : {}\n{}", status.folder, status.message)
             });

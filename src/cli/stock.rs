@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use comptoir::device::{AssetTag, Category, DeviceKind, DeviceState, StockAction};
-use comptoir::stock::{self, Device, DeviceDetail, StockQuery};
-use comptoir::{delivery, Error, Store};
+use comptoir::desk::stock::{self, Category, Device, DeviceDetail, DeviceKind, DeviceState, StockAction, StockQuery};
+use comptoir::desk::{self, Error, Store};
 
 use super::output::{output, pad};
 use super::Who;
@@ -57,29 +56,24 @@ pub(crate) enum StockCommand {
 pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     let transition =
         |store: &mut Store, who: &mut Who, tag: &str, action: StockAction, reason: &str| -> Result<(), Error> {
-            let tag = AssetTag::parse(tag)?;
             let actor = who.get(store)?;
-            let device = stock::change_state(store, &tag, action, &actor, reason)?;
+            let device = stock::apply(store, tag, action, &actor, reason)?.device;
             output(json, &device, || format!("{} : {}", device.tag, device.state.label()));
             Ok(())
         };
     match cmd {
         StockCommand::Import { file } => {
-            let bytes = std::fs::read(&file).map_err(|source| Error::Io {
-                path: file.clone(),
-                source,
-            })?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let actor = who.get(store)?;
-            let report = delivery::import(store, &bytes, &name, &actor)?;
+            let report = stock::import(store, &file, &actor)?;
             output(json, &report, || {
                 let mut text = match &report.already_imported_at {
                     Some(at) => format!(
                         "« {name} » a déjà été importé le {} : rien n'a changé.",
-                        comptoir::text::format_timestamp(at)
+                        desk::format_timestamp(at)
                     ),
                     None => format!(
                         "« {name} » importé : {} appareil(s) ajouté(s), à réceptionner ; {} déjà présent(s), inchangé(s).",
@@ -160,7 +154,7 @@ fn show(detail: &DeviceDetail) -> String {
     for e in &detail.history {
         lines.push(format!(
             "  {}  {} → {}  par {} : {}",
-            comptoir::text::format_timestamp(&e.at),
+            desk::format_timestamp(&e.at),
             e.from_state.map(|s| s.label()).unwrap_or("—"),
             e.to_state.label(),
             e.operator,

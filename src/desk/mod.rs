@@ -6,27 +6,42 @@
 //! worker), programme loading and date parsing.
 
 pub mod attendance;
+pub mod centre;
+pub mod documents;
+mod maintenance;
+pub mod network;
+pub mod people;
+pub mod pos;
+pub mod privacy;
+pub mod safety;
+pub mod stock;
 
-use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
-use crate::backup;
-use crate::error::{Error, Result};
-use crate::money::Money;
-use crate::operators::{self, Actor};
-use crate::pos::{self, CashReport, PaymentMethod};
-use crate::programme::{LegalCaps, Programme};
-use crate::store::{self, Store, Writer};
+use crate::operators;
+use crate::programme::LegalCaps;
+use crate::store;
 use crate::sync;
 use crate::vault::{self, KeyStore};
 
 pub use attendance::{Attendance, Presence, DEFAULT_IDLE_MINUTES};
+pub use maintenance::{Maintenance, MaintenanceReport};
 
-fn refused(code: &'static str, message: impl Into<String>) -> Error {
+// What every screen and command shares: the errors, the store the shells hold (opened by
+// [`open`]), who acts, money, the day and how the core writes times and folds text.
+pub use crate::demo::load as load_demo;
+pub use crate::error::{Error, Result};
+pub use crate::local::{database_path, operator_name, programmes_folder, today};
+pub use crate::logging::{init_app, init_cli, log_folder};
+pub use crate::money::Money;
+pub use crate::operators::Actor;
+pub use crate::programme::Programme;
+pub use crate::store::{schema_version, Store, Writer};
+pub use crate::text::{fold, format_timestamp};
+
+pub(crate) fn refused(code: &'static str, message: impl Into<String>) -> Error {
     Error::Refused {
         code,
         message: message.into(),
@@ -117,192 +132,4 @@ pub fn set_idle_minutes(store: &mut Store, minutes: u32, actor: &Actor) -> Resul
         ));
     }
     store.with_tx(|tx| store::pos::set_setting(tx, IDLE_KEY, &minutes.to_string()))
-}
-
-/// A backup's outcome beside the act that asked for it: a failed backup never undoes the act.
-#[derive(Debug, Clone, Serialize)]
-pub struct BackupOutcome {
-    /// The file made, when it was.
-    pub file: Option<String>,
-    /// Why it failed, in French.
-    pub error: Option<String>,
-}
-
-impl BackupOutcome {
-    fn of(result: Result<backup::Made>) -> BackupOutcome {
-        match result {
-            Ok(made) => BackupOutcome {
-                file: Some(made.record.file),
-                error: None,
-            },
-            Err(e) => BackupOutcome {
-                file: None,
-                error: Some(e.to_string()),
-            },
-        }
-    }
-}
-
-/// A backup through the writer: the plan and the record hold it a moment; the copy and its
-/// checks run between, on connections of their own, so the centre keeps working meanwhile.
-pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Result<backup::Made> {
-    let started = Instant::now();
-    let result = (|| {
-        let job = w.write(|s| backup::plan(s, to, reason))?;
-        let copied = backup::copy(&job, &mut |_, _| {})?;
-        w.write(|s| backup::finish(s, copied))
-    })();
-    backup::log_outcome(reason, started, &result);
-    result
-}
-
-/// A closed permanence, and the backup made right after it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Closed {
-    #[serde(flatten)]
-    pub report: CashReport,
-    pub backup: BackupOutcome,
-}
-
-/// Closes the permanence (a manager), then backs the database up: each closing is backed up,
-/// and a failed backup does not undo the closing (the status shows the last good one's age).
-pub fn close_session(
-    w: &impl Writer,
-    actor: &Actor,
-    counted: BTreeMap<PaymentMethod, Money>,
-    comment: &str,
-) -> Result<Closed> {
-    let report = w.write(|s| pos::close_session(s, actor, counted, comment))?;
-    let backup = BackupOutcome::of(backup(w, None, backup::Reason::Closing));
-    Ok(Closed { report, backup })
-}
-
-/// « Sauvegarder maintenant »: anyone at the desk.
-pub fn backup_now(w: &impl Writer, to: Option<&Path>, actor: &Actor) -> Result<backup::Made> {
-    w.write(|s| operators::require_present(s.conn(), actor))?;
-    backup(w, to, backup::Reason::Manual)
-}
-
-/// The daily work Comptoir does by itself, as « Comptoir (automatique) »: the retention purge
-/// once a day, and the daily backup when the last good one is a day old (retried every 30
-/// minutes while it fails, e.g. the USB stick is out).
-pub struct Maintenance {
-    purged_on: Option<NaiveDate>,
-    backup_failed_at: Option<Instant>,
-}
-
-/// What one pass of the maintenance did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct MaintenanceReport {
-    pub people_anonymised: usize,
-    pub backup: Option<BackupOutcome>,
-    pub errors: Vec<String>,
-}
-
-impl Default for Maintenance {
-    fn default() -> Self {
-        Maintenance::new()
-    }
-}
-
-impl Maintenance {
-    pub fn new() -> Maintenance {
-        Maintenance {
-            purged_on: None,
-            backup_failed_at: None,
-        }
-    }
-
-    /// The retention purge, once a day (the app runs it at start, then its worker).
-    pub fn purge(&mut self, w: &impl Writer, today: NaiveDate, report: &mut MaintenanceReport) {
-        if self.purged_on == Some(today) {
-            return;
-        }
-        match w.write(|s| crate::privacy::purge(s, today, false, &Actor::system())) {
-            Ok(purge) => {
-                self.purged_on = Some(today);
-                report.people_anonymised = purge.people.len();
-                tracing::info!(personnes = purge.people.len(), "purge de conservation");
-            }
-            Err(e) => {
-                tracing::warn!(code = e.code(), "purge de conservation manquée");
-                report.errors.push(format!("Purge de conservation : {e}"));
-            }
-        }
-    }
-
-    /// The daily backup when the last good one is a day old; after a failure, not again for
-    /// 30 minutes.
-    pub fn backup(&mut self, w: &impl Writer, now: Instant, report: &mut MaintenanceReport) {
-        let retry = self
-            .backup_failed_at
-            .is_none_or(|t| now.saturating_duration_since(t) >= Duration::from_secs(1800));
-        match w.write(|s| backup::due(s, chrono::Utc::now())) {
-            Ok(true) if retry => {
-                let outcome = BackupOutcome::of(backup(w, None, backup::Reason::Daily));
-                self.backup_failed_at = outcome.error.is_some().then_some(now);
-                report.backup = Some(outcome);
-            }
-            Ok(_) => {}
-            Err(e) => report.errors.push(format!("Sauvegarde quotidienne : {e}")),
-        }
-    }
-
-    /// One pass of both at `now`.
-    pub fn run(&mut self, w: &impl Writer, today: NaiveDate, now: Instant) -> MaintenanceReport {
-        let mut report = MaintenanceReport::default();
-        self.purge(w, today, &mut report);
-        self.backup(w, now, &mut report);
-        report
-    }
-}
-
-/// Who waits for the hub: a person (gives up within 20 s on a silent hub) or the background
-/// worker (more patient, retries more).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Waiting {
-    Person,
-    Background,
-}
-
-/// The sync client for this centre's hub, its token from the OS keyring.
-pub fn sync_client(store: &Store, waiting: Waiting) -> Result<sync::Client> {
-    let config = sync::config(store)?.ok_or_else(|| {
-        refused(
-            "not_configured",
-            "Aucun hub n'est configuré : réglez son adresse et le centre (Réglages › Réseau, ou comptoir hub set-url https://… --centre ID), puis le jeton.",
-        )
-    })?;
-    let token = sync::token::load(&config)?;
-    match waiting {
-        Waiting::Person => sync::Client::foreground(config, token),
-        Waiting::Background => sync::Client::new(config, token),
-    }
-}
-
-/// One sync round: the writer is held between the hub's answers, never during a request.
-pub fn sync_round(w: &impl Writer, waiting: Waiting) -> Result<sync::RoundReport> {
-    let client = w.write(|s| sync_client(s, waiting))?;
-    sync::round(w, &client)
-}
-
-/// Saves the hub's token in the OS keyring (a manager).
-pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
-    operators::require_manager(store.conn(), actor)?;
-    let config = sync::config(store)?.ok_or_else(|| {
-        refused(
-            "not_configured",
-            "Réglez d'abord l'adresse du hub et le centre (Réglages › Réseau, ou comptoir hub set-url https://… --centre ID).",
-        )
-    })?;
-    sync::token::store(&config, token)
-}
-
-/// Forgets this post's hub token (a manager).
-pub fn forget_hub_token(store: &Store, actor: &Actor) -> Result<()> {
-    operators::require_manager(store.conn(), actor)?;
-    if let Some(config) = sync::config(store)? {
-        sync::token::forget(&config)?;
-    }
-    Ok(())
 }

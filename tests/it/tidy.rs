@@ -141,6 +141,37 @@ fn the_store_the_model_and_the_error_import_no_service() {
     );
 }
 
+/// The shells (the command line, the window's commands) reach the core only through its
+/// workflow layer: every `comptoir::` path in them starts with `comptoir::desk`.
+#[test]
+fn the_shells_call_only_the_workflow_layer() {
+    let mut files = rust_files(&root().join("src/cli"));
+    files.push(root().join("src/main.rs"));
+    files.extend(rust_files(&root().join("src-tauri/src")));
+    assert!(files.len() > 10, "the shells' files were not found");
+    let mut offenders = Vec::new();
+    for file in files {
+        for (n, line) in code_of(&file).lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for (i, _) in line.match_indices("comptoir::") {
+                let rest = &line[i + "comptoir::".len()..];
+                let whole = rest.starts_with("desk")
+                    && !rest["desk".len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
+                if !whole {
+                    offenders.push(format!("{}:{}: {}", relative(&file), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "shells reaching past the workflow layer (use comptoir::desk::…):\n{}",
+        offenders.join("\n")
+    );
+}
+
 #[test]
 fn no_source_file_is_over_600_lines() {
     let mut long = Vec::new();

@@ -52,14 +52,14 @@ pub(crate) async fn app_info(handle: tauri::AppHandle) -> Reply<AppInfo> {
             AppInfo {
                 database: app.database.display().to_string(),
                 operator: app.presence().map(|p| p.current).unwrap_or_default(),
-                today: local::today().to_string(),
-                vocabulary: device::vocabulary(),
+                today: desk::today().to_string(),
+                vocabulary: stock::vocabulary(),
                 people: PeopleVocabulary {
                     catalogue: Catalogue::of(programmes),
-                    prescribers: device::terms::<Prescriber>(),
-                    uses: device::terms::<Use>(),
-                    places: device::terms::<Place>(),
-                    screens: device::terms::<ScreenWish>(),
+                    prescribers: stock::terms::<Prescriber>(),
+                    uses: stock::terms::<Use>(),
+                    places: stock::terms::<Place>(),
+                    screens: stock::terms::<ScreenWish>(),
                     programmes: programmes
                         .iter()
                         .map(|p| Named {
@@ -71,9 +71,9 @@ pub(crate) async fn app_info(handle: tauri::AppHandle) -> Reply<AppInfo> {
                 startup_error: app.store.as_ref().err().cloned(),
                 programmes_error: loaded.as_ref().err().cloned(),
                 journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),
-                papers: device::terms::<Paper>(),
-                roles: device::terms::<comptoir::operators::Role>(),
-                first_run: app.with_store(|store| comptoir::setup::needed(store)).unwrap_or(false),
+                papers: stock::terms::<Paper>(),
+                roles: stock::terms::<centre::Role>(),
+                first_run: app.with_store(|store| centre::first_run_needed(store)).unwrap_or(false),
                 log_folder: app.log_folder.as_ref().map(|f| f.display().to_string()),
             }
         })

@@ -4,15 +4,12 @@ use crate::app::*;
 
 #[tauri::command]
 pub(crate) async fn people_search(handle: tauri::AppHandle, text: String) -> Reply<Vec<PersonSummary>> {
-    off_the_window(handle, move |app| {
-        app.read(|store| beneficiary::search(store, &text, 50))
-    })
-    .await
+    off_the_window(handle, move |app| app.read(|store| people::search(store, &text, 50))).await
 }
 
 #[tauri::command]
 pub(crate) async fn person_show(handle: tauri::AppHandle, id: i64) -> Reply<Person> {
-    off_the_window(handle, move |app| app.read(|store| beneficiary::get(store, id))).await
+    off_the_window(handle, move |app| app.read(|store| people::get(store, id))).await
 }
 
 /// Creates a person, or updates one when `id` is given. A likely duplicate comes back as the
@@ -27,15 +24,15 @@ pub(crate) async fn person_save(
     off_the_window(handle, move |app| {
         let catalogue = Catalogue::of(&app.programmes()?);
         app.act(|store, actor| {
-            let person = NewPerson::parse(&input, &catalogue, local::today()).map_err(Error::InvalidFields)?;
+            let person = NewPerson::parse(&input, &catalogue, desk::today()).map_err(Error::InvalidFields)?;
             let id = match id {
                 Some(id) => {
-                    beneficiary::update(store, id, &person, actor)?;
+                    people::update(store, id, &person, actor)?;
                     id
                 }
-                None => beneficiary::add(store, &person, force, actor)?,
+                None => people::add(store, &person, force, actor)?,
             };
-            beneficiary::get(store, id)
+            people::get(store, id)
         })
     })
     .await
@@ -46,8 +43,8 @@ pub(crate) async fn proof_add(handle: tauri::AppHandle, id: i64, kind: String, i
     off_the_window(handle, move |app| {
         let catalogue = Catalogue::of(&app.programmes()?);
         app.act(|store, actor| {
-            beneficiary::add_proof(store, id, &kind, &issued, actor, &catalogue, local::today())?;
-            beneficiary::get(store, id)
+            people::add_proof(store, id, &kind, &issued, actor, &catalogue, desk::today())?;
+            people::get(store, id)
         })
     })
     .await
@@ -61,7 +58,7 @@ pub(crate) async fn eligibility_check(
 ) -> Reply<PersonDecision> {
     off_the_window(handle, move |app| {
         let programmes = app.programmes()?;
-        app.read(|store| beneficiary::check(store, &programmes, id, local::today(), kind))
+        app.read(|store| people::check(store, &programmes, id, desk::today(), kind))
     })
     .await
 }
@@ -77,7 +74,7 @@ pub(crate) async fn eligibility_override(
     off_the_window(handle, move |app| {
         let programmes = app.programmes()?;
         app.act(|store, actor| {
-            beneficiary::override_decision(store, &programmes, id, &programme, &reason, actor, local::today(), kind)
+            people::override_decision(store, &programmes, id, &programme, &reason, actor, desk::today(), kind)
         })
     })
     .await
@@ -88,8 +85,8 @@ pub(crate) async fn eligibility_override(
 pub(crate) async fn person_merge(handle: tauri::AppHandle, keep: i64, duplicate: i64, reason: String) -> Reply<Person> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
-            beneficiary::merge(store, keep, duplicate, actor, &reason)?;
-            beneficiary::get(store, keep)
+            people::merge(store, keep, duplicate, actor, &reason)?;
+            people::get(store, keep)
         })
     })
     .await
@@ -97,5 +94,5 @@ pub(crate) async fn person_merge(handle: tauri::AppHandle, keep: i64, duplicate:
 
 #[tauri::command]
 pub(crate) async fn diagnostic_advise(handle: tauri::AppHandle, answers: Answers) -> Reply<Advice> {
-    off_the_window(handle, move |app| app.read(|store| diagnostic::advise(store, &answers))).await
+    off_the_window(handle, move |app| app.read(|store| people::advise(store, &answers))).await
 }

@@ -26,7 +26,7 @@ pub(crate) async fn pos_state(handle: tauri::AppHandle) -> Reply<PosState> {
                 journal,
                 centre_code,
                 register_code,
-                payment_methods: device::terms::<PaymentMethod>(),
+                payment_methods: stock::terms::<PaymentMethod>(),
             })
         })
     })
@@ -36,11 +36,8 @@ pub(crate) async fn pos_state(handle: tauri::AppHandle) -> Reply<PosState> {
 #[tauri::command]
 pub(crate) async fn session_open(handle: tauri::AppHandle, float: String) -> Reply<CashReport> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            let float = Money::parse(&float)?;
-            pos::open_session(store, actor, float)?;
-            pos::x_report(store)
-        })
+        let float = Money::parse(&float).map_err(Error::from)?;
+        app.act(|store, actor| pos::open_session(store, actor, float))
     })
     .await
 }
@@ -57,16 +54,12 @@ pub(crate) async fn session_close(
     comment: String,
 ) -> Reply<CashReport> {
     off_the_window(handle, move |app| {
-        let mut parsed = BTreeMap::new();
-        for (method, amount) in counted.iter().filter(|(_, a)| !a.trim().is_empty()) {
-            let amount = Money::parse(amount).map_err(Error::from)?;
-            parsed.insert(PaymentMethod::parse(method).map_err(Error::from)?, amount);
-        }
+        let parsed = pos::parse_counted(counted.iter().map(|(m, a)| (m.as_str(), a.as_str())))?;
         // The closing, then its backup (the core's policy: a failed backup does not undo the
         // closing; the top bar shows the age of the last good one). The writer is held for
         // the closing and the backup's record, not for the copy.
         let actor = app.actor()?;
-        Ok(desk::close_session(app.writer()?, &actor, parsed, &comment)?.report)
+        Ok(pos::close_session(app.writer()?, &actor, parsed, &comment)?.report)
     })
     .await
 }

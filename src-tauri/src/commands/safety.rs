@@ -5,8 +5,8 @@ use crate::app::*;
 /// What the top bar and the settings show about data at rest.
 #[derive(Serialize)]
 pub(crate) struct Safety {
-    backup: backup::Status,
-    recent: Vec<comptoir::store::vault::BackupRecord>,
+    backup: safety::Status,
+    recent: Vec<safety::BackupRecord>,
     encrypted: bool,
     phrase_pending: bool,
 }
@@ -14,10 +14,10 @@ pub(crate) struct Safety {
 pub(crate) fn safety(app: &App) -> Reply<Safety> {
     app.with_store(|store| {
         Ok(Safety {
-            backup: backup::status(store, chrono::Utc::now())?,
-            recent: comptoir::store::vault::recent(store, 10)?,
+            backup: safety::status(store, chrono::Utc::now())?,
+            recent: safety::recent(store, 10)?,
             encrypted: store.key().is_some(),
-            phrase_pending: vault::phrase_pending(store)?,
+            phrase_pending: safety::phrase_pending(store)?,
         })
     })
 }
@@ -29,10 +29,10 @@ pub(crate) async fn safety_status(handle: tauri::AppHandle) -> Reply<Safety> {
 
 /// « Sauvegarder maintenant », off the window's thread.
 #[tauri::command]
-pub(crate) async fn backup_now(handle: tauri::AppHandle) -> Reply<backup::Made> {
+pub(crate) async fn backup_now(handle: tauri::AppHandle) -> Reply<safety::Made> {
     off_the_window(handle, |app| {
         let actor = app.actor()?;
-        Ok(desk::backup_now(app.writer()?, None, &actor)?)
+        Ok(safety::backup_now(app.writer()?, None, &actor)?)
     })
     .await
 }
@@ -55,14 +55,14 @@ pub(crate) async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Opti
         code: "invalid",
         message: format!("Dossier inutilisable : {e}"),
     })?;
-    app.act(|store, actor| backup::set_folder(store, Some(&folder), actor))?;
+    app.act(|store, actor| safety::set_folder(store, Some(&folder), actor))?;
     safety(&app).map(Some)
 }
 
 #[tauri::command]
 pub(crate) async fn backup_folder_default(handle: tauri::AppHandle) -> Reply<Safety> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| backup::set_folder(store, None, actor))?;
+        app.act(|store, actor| safety::set_folder(store, None, actor))?;
         safety(&app)
     })
     .await
@@ -96,15 +96,9 @@ pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<Stri
         Ok(store) => {
             // The live database is closed while it is replaced; reopened as it was on refusal.
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            let live = std::mem::replace(&mut *guard, Store::open_in_memory()?);
-            drop(live);
-            let result = backup::restore(&database, &file, &OsKeyring, phrase.as_deref());
-            if result.is_err() {
-                *guard = vault::open(&database, &OsKeyring)?;
-            }
-            result?
+            safety::restore_over(&mut guard, &database, &file, phrase.as_deref())?
         }
-        Err(_) => backup::restore(&database, &file, &OsKeyring, phrase.as_deref())?,
+        Err(_) => safety::restore(&database, &file, &OsKeyring, phrase.as_deref())?,
     };
     tracing::info!(entrees = restored.journal_entries, "sauvegarde restaurée");
     handle.restart();
@@ -114,7 +108,7 @@ pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<Stri
 #[tauri::command]
 pub(crate) async fn recovery_phrase(handle: tauri::AppHandle) -> Reply<Vec<String>> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| vault::recovery_phrase(store, &OsKeyring, actor))
+        app.act(|store, actor| safety::recovery_phrase(store, &OsKeyring, actor))
     })
     .await
 }
@@ -122,7 +116,7 @@ pub(crate) async fn recovery_phrase(handle: tauri::AppHandle) -> Reply<Vec<Strin
 #[tauri::command]
 pub(crate) async fn recovery_phrase_noted(handle: tauri::AppHandle) -> Reply<Safety> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| vault::acknowledge_phrase(store, actor))?;
+        app.act(|store, actor| safety::acknowledge_phrase(store, actor))?;
         safety(&app)
     })
     .await
@@ -132,20 +126,7 @@ pub(crate) async fn recovery_phrase_noted(handle: tauri::AppHandle) -> Reply<Saf
 #[tauri::command]
 pub(crate) async fn recovery_phrase_print(handle: tauri::AppHandle) -> Reply<PrintJob> {
     off_the_window(handle, move |app| {
-        let (document, printer) = app.act(|store, actor| {
-            Ok((
-                documents::recovery_sheet(store, &OsKeyring, actor)?,
-                centre::load(store)?.printer,
-            ))
-        })?;
-        let dir = tempfile::tempdir().map_err(|source| Error::Io {
-            path: std::env::temp_dir(),
-            source,
-        })?;
-        let path = document.save_in(dir.path())?;
-        let job = printing::print(&path, printer.as_deref(), &document.title);
-        drop(dir);
-        Ok(job?)
+        app.act(|store, actor| safety::print_recovery_sheet(store, actor))
     })
     .await
 }
@@ -154,7 +135,7 @@ pub(crate) async fn recovery_phrase_print(handle: tauri::AppHandle) -> Reply<Pri
 #[tauri::command]
 pub(crate) async fn key_recover(handle: tauri::AppHandle, phrase: String) -> Reply<()> {
     off_the_window(handle.clone(), move |app| {
-        Ok(vault::recover(&app.database, &phrase, &OsKeyring)?)
+        Ok(safety::recover(&app.database, &phrase, &OsKeyring)?)
     })
     .await?;
     handle.restart();

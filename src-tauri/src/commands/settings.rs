@@ -12,12 +12,12 @@ pub(crate) struct CentreView {
     papers: Vec<Term>,
 }
 
-pub(crate) fn centre_view(store: &Store) -> comptoir::Result<CentreView> {
+pub(crate) fn centre_view(store: &Store) -> desk::Result<CentreView> {
     let settings = centre::load(store)?;
     Ok(CentreView {
         form: CentreInput::from(&settings),
         missing: settings.missing(),
-        papers: device::terms::<Paper>(),
+        papers: stock::terms::<Paper>(),
         settings,
     })
 }
@@ -55,13 +55,13 @@ pub(crate) async fn centre_logo(handle: tauri::AppHandle, bytes: Option<Vec<u8>>
 #[tauri::command]
 pub(crate) async fn printers_list(handle: tauri::AppHandle) -> Reply<Vec<Printer>> {
     // `lpstat` is a process: off the window's thread too.
-    off_the_window(handle, |_| Ok(printing::printers()?)).await
+    off_the_window(handle, |_| Ok(documents::printers()?)).await
 }
 
 #[derive(Serialize)]
 pub(crate) struct PrivacyView {
     retention_months: u32,
-    register: Vec<comptoir::privacy::RegisterEntry>,
+    register: Vec<privacy::RegisterEntry>,
 }
 
 #[tauri::command]
@@ -69,12 +69,12 @@ pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<u3
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
             if let Some(m) = months {
-                comptoir::privacy::set_retention_months(store, m, actor)?;
+                privacy::set_retention_months(store, m, actor)?;
             }
-            let retention_months = comptoir::privacy::retention_months(store)?;
+            let retention_months = privacy::retention_months(store)?;
             Ok(PrivacyView {
                 retention_months,
-                register: comptoir::privacy::register(retention_months),
+                register: privacy::register(retention_months),
             })
         })
     })
@@ -84,14 +84,14 @@ pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<u3
 /// The information notice's text, shown on the person's form.
 #[tauri::command]
 pub(crate) async fn privacy_notice(handle: tauri::AppHandle) -> Reply<String> {
-    off_the_window(handle, move |app| app.read(|store| comptoir::privacy::notice(store))).await
+    off_the_window(handle, move |app| app.read(|store| privacy::notice(store))).await
 }
 
 /// Who the retention rule anonymises now (`dry_run`), or does it.
 #[tauri::command]
-pub(crate) async fn privacy_purge(handle: tauri::AppHandle, dry_run: bool) -> Reply<comptoir::privacy::PurgeReport> {
+pub(crate) async fn privacy_purge(handle: tauri::AppHandle, dry_run: bool) -> Reply<privacy::PurgeReport> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| comptoir::privacy::purge(store, local::today(), dry_run, actor))
+        app.act(|store, actor| privacy::purge(store, desk::today(), dry_run, actor))
     })
     .await
 }
@@ -100,17 +100,11 @@ pub(crate) async fn privacy_purge(handle: tauri::AppHandle, dry_run: bool) -> Re
 #[tauri::command]
 pub(crate) async fn privacy_export(handle: tauri::AppHandle, id: i64) -> Reply<Vec<Made>> {
     off_the_window(handle, move |app| {
-        app.with_store(|store| {
-            let data = comptoir::privacy::export(store, id)?;
-            let pdf = documents::person_export(store, &data)?;
-            let mut json = pdf.clone();
-            json.pdf = serde_json::to_vec_pretty(&data).expect("an export serialises");
-            json.file_name = pdf.file_name.replace(".pdf", ".json");
-            json.title = format!("{} (JSON)", pdf.title);
-            Ok(vec![
-                app.keep_and_print(store, pdf, false)?,
-                app.keep_and_print(store, json, false)?,
-            ])
+        app.read(|store| {
+            privacy::export_documents(store, id)?
+                .into_iter()
+                .map(|d| app.keep(store, d, false))
+                .collect()
         })
     })
     .await
@@ -119,10 +113,7 @@ pub(crate) async fn privacy_export(handle: tauri::AppHandle, id: i64) -> Reply<V
 #[tauri::command]
 pub(crate) async fn privacy_erase(handle: tauri::AppHandle, id: i64, reason: String) -> Reply<Person> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            comptoir::privacy::erase(store, id, &reason, actor)?;
-            beneficiary::get(store, id)
-        })
+        app.act(|store, actor| privacy::erase_person(store, id, &reason, actor))
     })
     .await
 }
@@ -131,7 +122,7 @@ pub(crate) async fn privacy_erase(handle: tauri::AppHandle, id: i64, reason: Str
 /// attendance says; the page only shows it).
 #[derive(Serialize)]
 pub(crate) struct Desk {
-    profiles: Vec<comptoir::operators::Operator>,
+    profiles: Vec<centre::Operator>,
     current: String,
     locked: bool,
     idle_minutes: u32,
@@ -141,11 +132,11 @@ pub(crate) struct Desk {
 pub(crate) fn desk(app: &App) -> Reply<Desk> {
     let presence = app.presence()?;
     Ok(Desk {
-        profiles: app.with_store(|store| comptoir::operators::list(store))?,
+        profiles: app.with_store(|store| centre::list(store))?,
         current: presence.current,
         locked: presence.locked,
         idle_minutes: presence.idle_minutes,
-        roles: device::terms::<comptoir::operators::Role>(),
+        roles: stock::terms::<centre::Role>(),
     })
 }
 
@@ -173,7 +164,7 @@ pub(crate) async fn log_folder_open(handle: tauri::AppHandle) -> Reply<()> {
             code: "unavailable",
             message: "Le dossier des journaux n'a pas pu être créé sur ce poste.".into(),
         })?;
-        Ok(printing::open_folder(&folder)?)
+        Ok(documents::open_folder(&folder)?)
     })
     .await
 }
@@ -200,12 +191,12 @@ pub(crate) async fn desk_lock(handle: tauri::AppHandle) -> Reply<Desk> {
 pub(crate) async fn operator_add(
     handle: tauri::AppHandle,
     name: String,
-    role: comptoir::operators::Role,
+    role: centre::Role,
     pin: String,
 ) -> Reply<Desk> {
     off_the_window(handle, move |app| {
-        let first = !app.with_store(|store| comptoir::operators::any(store))?;
-        app.act(|store, actor| comptoir::operators::add(store, &name, role, &pin, actor))?;
+        let first = !app.with_store(|store| centre::any(store))?;
+        app.act(|store, actor| centre::add(store, &name, role, &pin, actor))?;
         if first {
             // The first profile is the manager at the desk now.
             app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
@@ -219,7 +210,7 @@ pub(crate) async fn operator_add(
 #[tauri::command]
 pub(crate) async fn operator_reset_pin(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| comptoir::operators::reset_pin(store, &name, &pin, actor))?;
+        app.act(|store, actor| centre::reset_pin(store, &name, &pin, actor))?;
         desk(app)
     })
     .await
@@ -228,7 +219,7 @@ pub(crate) async fn operator_reset_pin(handle: tauri::AppHandle, name: String, p
 #[tauri::command]
 pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> Reply<Desk> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| comptoir::operators::disable(store, &name, actor))?;
+        app.act(|store, actor| centre::disable(store, &name, actor))?;
         desk(&app)
     })
     .await
@@ -247,10 +238,10 @@ pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: u32) -> Re
 
 /// The first run: the centre, its first manager (now at the desk) and its programme.
 #[tauri::command]
-pub(crate) async fn first_run(handle: tauri::AppHandle, input: comptoir::setup::FirstRun) -> Reply<Desk> {
+pub(crate) async fn first_run(handle: tauri::AppHandle, input: centre::FirstRun) -> Reply<Desk> {
     off_the_window(handle, move |app| {
-        let folder = local::programmes_folder(&app.database);
-        app.with_store(|store| comptoir::setup::first_run(store, &folder, &input))?;
+        let folder = desk::programmes_folder(&app.database);
+        app.with_store(|store| centre::first_run(store, &folder, &input))?;
         app.with_store(|store| app.attendance()?.switch(store, &input.manager, &input.pin))?;
         app.reload_programmes();
         desk(app)

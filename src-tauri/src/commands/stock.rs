@@ -45,11 +45,7 @@ pub(crate) async fn stock_apply(
     reason: String,
 ) -> Reply<DeviceDetail> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            let tag = AssetTag::parse(&tag)?;
-            stock::change_state(store, &tag, action, actor, &reason)?;
-            stock::detail(store, tag.as_str())
-        })
+        app.act(|store, actor| stock::apply(store, &tag, action, actor, &reason))
     })
     .await
 }

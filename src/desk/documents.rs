@@ -1,0 +1,169 @@
+//! Documents and `comptoir document` / `report`: receipts, onboarding sheets, credit notes,
+//! closing reports and funders' reports, each kept as a file and printed when asked; the
+//! dashboard.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::refused;
+use crate::centre;
+use crate::documents;
+use crate::error::{Error, Result};
+use crate::operators::Actor;
+use crate::printing;
+use crate::programme::Programme;
+use crate::reports;
+use crate::store::Store;
+
+pub use crate::centre::Paper;
+pub use crate::documents::{after_sale, copy_mark, folder, notice, path_in, Document, DocumentKind};
+pub use crate::printing::{open, open_folder, printers, save_as, PrintJob, Printer};
+pub use crate::reports::{dashboard, Dashboard, Report};
+
+/// Why a printing failed, beside the document that stays for a retry.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrintFailure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A document written, and printed when asked. A printing failure is returned beside the
+/// document, which stays (in the documents folder, or the file asked for) for a retry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Made {
+    #[serde(flatten)]
+    pub document: Document,
+    /// Where it was written.
+    pub path: String,
+    pub printed: Option<PrintJob>,
+    pub print_error: Option<PrintFailure>,
+}
+
+impl Made {
+    /// The printing's failure as an error (the command line ends on it, the file kept).
+    pub fn printing_result(&self) -> Result<()> {
+        match &self.print_error {
+            Some(failure) => Err(refused(failure.code, failure.message.clone())),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Where a document goes: the documents folder beside the database, or a file chosen.
+pub enum Destination<'a> {
+    Folder(&'a Path),
+    File(&'a Path),
+}
+
+/// Whether to print, and on which printer (none: the one of Réglages, else the system's).
+pub struct Printing {
+    pub print: bool,
+    pub printer: Option<String>,
+}
+
+impl Printing {
+    pub const NO: Printing = Printing {
+        print: false,
+        printer: None,
+    };
+
+    pub fn on_default(print: bool) -> Printing {
+        Printing { print, printer: None }
+    }
+}
+
+/// Writes `document` where asked, then prints it when asked.
+pub fn keep(store: &Store, document: Document, to: Destination<'_>, printing: &Printing) -> Result<Made> {
+    let path: PathBuf = match to {
+        Destination::Folder(folder) => document.save_in(folder)?,
+        Destination::File(file) => {
+            documents::write_file(file, &document.pdf)?;
+            file.to_path_buf()
+        }
+    };
+    let (printed, print_error) = if printing.print {
+        match print_file(store, &path, printing.printer.clone(), &document.title) {
+            Ok(job) => (Some(job), None),
+            Err(e) => (
+                None,
+                Some(PrintFailure {
+                    code: e.code(),
+                    message: e.to_string(),
+                }),
+            ),
+        }
+    } else {
+        (None, None)
+    };
+    Ok(Made {
+        path: path.display().to_string(),
+        document,
+        printed,
+        print_error,
+    })
+}
+
+/// Prints a file already made, on `printer` (none: the one of Réglages, else the system's).
+pub fn print_file(store: &Store, path: &Path, printer: Option<String>, title: &str) -> Result<PrintJob> {
+    let printer = match printer {
+        Some(p) => Some(p),
+        None => centre::load(store)?.printer,
+    };
+    printing::print(path, printer.as_deref(), title)
+}
+
+/// Prints again a document of the documents folder (after a printer failure).
+pub fn reprint(store: &Store, folder: &Path, file_name: &str, title: &str) -> Result<PrintJob> {
+    print_file(store, &documents::path_in(folder, file_name)?, None, title)
+}
+
+/// Makes a document of `kind` for `reference` (a receipt's or credit note's number, a
+/// permanence or a period for a closing, a person's number). A reprint is a numbered copy.
+pub fn make(
+    store: &mut Store,
+    kind: DocumentKind,
+    reference: &str,
+    paper: Option<Paper>,
+    actor: &Actor,
+) -> Result<Document> {
+    match kind {
+        DocumentKind::Receipt => documents::receipt(store, reference, paper, actor),
+        DocumentKind::Onboarding => documents::onboarding(store, reference),
+        DocumentKind::CreditNote => documents::credit_note(store, reference, actor),
+        DocumentKind::Closing => documents::closing(store, reference, actor),
+        DocumentKind::Notice => documents::notice(store),
+        DocumentKind::PersonData => {
+            let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
+            documents::person_export(store, &crate::privacy::export(store, id)?)
+        }
+        DocumentKind::Report => Err(refused("invalid", "Un bilan se fait depuis l'écran des bilans.")),
+        DocumentKind::RecoverySheet => Err(refused(
+            "invalid",
+            "La phrase de secours s'imprime depuis Réglages › Sauvegardes et clé.",
+        )),
+    }
+}
+
+/// A funder's report over `from`..=`to` for the programme named `programme` (its id or name).
+pub fn report(
+    store: &Store,
+    programmes: &[Programme],
+    programme: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Report> {
+    reports::build(store, reports::find_programme(programmes, programme)?, from, to)
+}
+
+/// A funder's report as a document: its PDF, or its CSV export.
+pub fn report_document(store: &Store, report: &Report, csv: bool) -> Result<Document> {
+    let mut document = documents::funder_report(store, report)?;
+    if csv {
+        document.pdf = reports::to_csv(report);
+        document.file_name = document.file_name.replace(".pdf", ".csv");
+        document.title = document.title.replacen("Bilan", "Export CSV", 1);
+    }
+    Ok(document)
+}

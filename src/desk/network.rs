@@ -1,0 +1,62 @@
+//! Réglages › Réseau and `comptoir hub` / `sync`: the hub's address, its token in the OS
+//! keyring, the sync client (a person waiting gives up sooner than the background worker),
+//! one sync round through the writer.
+
+use super::refused;
+use crate::error::Result;
+use crate::operators::{self, Actor};
+use crate::store::{Store, Writer};
+use crate::sync;
+
+pub use crate::sync::protocol::Health;
+pub use crate::sync::{backoff, config, set_config, status, Client, HubConfig, RoundReport, Status};
+
+/// Who waits for the hub: a person (gives up within 20 s on a silent hub) or the background
+/// worker (more patient, retries more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waiting {
+    Person,
+    Background,
+}
+
+/// The sync client for this centre's hub, its token from the OS keyring.
+pub fn sync_client(store: &Store, waiting: Waiting) -> Result<sync::Client> {
+    let config = sync::config(store)?.ok_or_else(|| {
+        refused(
+            "not_configured",
+            "Aucun hub n'est configuré : réglez son adresse et le centre (Réglages › Réseau, ou comptoir hub set-url https://… --centre ID), puis le jeton.",
+        )
+    })?;
+    let token = sync::token::load(&config)?;
+    match waiting {
+        Waiting::Person => sync::Client::foreground(config, token),
+        Waiting::Background => sync::Client::new(config, token),
+    }
+}
+
+/// One sync round: the writer is held between the hub's answers, never during a request.
+pub fn sync_round(w: &impl Writer, waiting: Waiting) -> Result<sync::RoundReport> {
+    let client = w.write(|s| sync_client(s, waiting))?;
+    sync::round(w, &client)
+}
+
+/// Saves the hub's token in the OS keyring (a manager).
+pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
+    operators::require_manager(store.conn(), actor)?;
+    let config = sync::config(store)?.ok_or_else(|| {
+        refused(
+            "not_configured",
+            "Réglez d'abord l'adresse du hub et le centre (Réglages › Réseau, ou comptoir hub set-url https://… --centre ID).",
+        )
+    })?;
+    sync::token::store(&config, token)
+}
+
+/// Forgets this post's hub token (a manager).
+pub fn forget_hub_token(store: &Store, actor: &Actor) -> Result<()> {
+    operators::require_manager(store.conn(), actor)?;
+    if let Some(config) = sync::config(store)? {
+        sync::token::forget(&config)?;
+    }
+    Ok(())
+}

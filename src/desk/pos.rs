@@ -1,0 +1,63 @@
+//! La caisse and `comptoir session` / `sale` / `closing` / `register` / `journal`: the
+//! permanence (its closing backed up at once), quotes, sales, credit notes, period closings,
+//! this register's identity.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::safety::{self, BackupOutcome};
+use crate::backup;
+use crate::error::Result;
+use crate::money::Money;
+use crate::operators::Actor;
+use crate::pos;
+use crate::store::{Store, Writer};
+
+pub use crate::journal::{verify_store, Verification};
+pub use crate::pos::{
+    cancel_sale, close_period, create_sale, current_session, list_sales, quote, register_identity, sale,
+    set_register_identity, x_report, CashReport, Closing, CreditNote, DeviceRequest, ItemRequest, PaymentMethod,
+    Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE,
+    REGISTER_CODE,
+};
+pub use crate::programme::LegalCaps;
+
+/// Opens the permanence with its float, then the cash desk as it stands.
+pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<CashReport> {
+    pos::open_session(store, actor, float)?;
+    pos::x_report(store)
+}
+
+/// The amounts counted at the closing, as typed per payment method (empty ones left out).
+pub fn parse_counted<'a>(
+    counted: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<BTreeMap<PaymentMethod, Money>> {
+    let mut parsed = BTreeMap::new();
+    for (method, amount) in counted.into_iter().filter(|(_, a)| !a.trim().is_empty()) {
+        let amount = Money::parse(amount)?;
+        parsed.insert(PaymentMethod::parse(method)?, amount);
+    }
+    Ok(parsed)
+}
+
+/// A closed permanence, and the backup made right after it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Closed {
+    #[serde(flatten)]
+    pub report: CashReport,
+    pub backup: BackupOutcome,
+}
+
+/// Closes the permanence (a manager), then backs the database up: each closing is backed up,
+/// and a failed backup does not undo the closing (the status shows the last good one's age).
+pub fn close_session(
+    w: &impl Writer,
+    actor: &Actor,
+    counted: BTreeMap<PaymentMethod, Money>,
+    comment: &str,
+) -> Result<Closed> {
+    let report = w.write(|s| pos::close_session(s, actor, counted, comment))?;
+    let backup = BackupOutcome::of(safety::backup(w, None, backup::Reason::Closing));
+    Ok(Closed { report, backup })
+}

@@ -1,0 +1,30 @@
+//! Réglages › Données personnelles and `comptoir privacy`: the retention time and its purge,
+//! a person's access (export) and erasure, the register of processing, the notice.
+
+pub use crate::privacy::{
+    erase, export, export_to, notice, purge, register, retention_months, set_retention_months, PersonExport,
+    PurgeReport, RegisterEntry,
+};
+
+use crate::documents::{self, Document};
+use crate::error::Result;
+use crate::model::people::Person;
+use crate::operators::Actor;
+use crate::store::Store;
+
+/// Everything held about a person, as two documents: the readable PDF and the JSON.
+pub fn export_documents(store: &Store, id: i64) -> Result<Vec<Document>> {
+    let data = crate::privacy::export(store, id)?;
+    let pdf = documents::person_export(store, &data)?;
+    let mut json = pdf.clone();
+    json.pdf = serde_json::to_vec_pretty(&data).expect("an export serialises");
+    json.file_name = pdf.file_name.replace(".pdf", ".json");
+    json.title = format!("{} (JSON)", pdf.title);
+    Ok(vec![pdf, json])
+}
+
+/// Erases (anonymises) a person at their request; then their file as it now is.
+pub fn erase_person(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> Result<Person> {
+    crate::privacy::erase(store, id, reason, actor)?;
+    crate::beneficiary::get(store, id)
+}

@@ -1,0 +1,89 @@
+//! Réglages › Sauvegardes et clé, and `comptoir backup` / `key`: backups (made through the
+//! writer, copied and checked on connections of their own), their folder and list, a restore,
+//! the recovery phrase, the journal's verification.
+
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::backup;
+use crate::error::Result;
+use crate::operators::{self, Actor};
+use crate::store::{Store, Writer};
+
+pub use crate::backup::{list, restore, set_folder, status, BackupFile, Made, Reason, Restored, Status};
+pub use crate::journal::{verify_store, Verification};
+pub use crate::store::vault::BackupRecord;
+pub use crate::vault::{acknowledge_phrase, phrase_pending, recover, recovery_phrase, KeyStore, OsKeyring};
+
+/// The last `limit` backups made, newest first.
+pub fn recent(store: &Store, limit: i64) -> Result<Vec<BackupRecord>> {
+    crate::store::vault::recent(store, limit)
+}
+
+/// A backup's outcome beside the act that asked for it: a failed backup never undoes the act.
+#[derive(Debug, Clone, Serialize)]
+pub struct BackupOutcome {
+    /// The file made, when it was.
+    pub file: Option<String>,
+    /// Why it failed, in French.
+    pub error: Option<String>,
+}
+
+impl BackupOutcome {
+    pub(super) fn of(result: Result<backup::Made>) -> BackupOutcome {
+        match result {
+            Ok(made) => BackupOutcome {
+                file: Some(made.record.file),
+                error: None,
+            },
+            Err(e) => BackupOutcome {
+                file: None,
+                error: Some(e.to_string()),
+            },
+        }
+    }
+}
+
+/// A backup through the writer: the plan and the record hold it a moment; the copy and its
+/// checks run between, on connections of their own, so the centre keeps working meanwhile.
+pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Result<backup::Made> {
+    let started = Instant::now();
+    let result = (|| {
+        let job = w.write(|s| backup::plan(s, to, reason))?;
+        let copied = backup::copy(&job, &mut |_, _| {})?;
+        w.write(|s| backup::finish(s, copied))
+    })();
+    backup::log_outcome(reason, started, &result);
+    result
+}
+
+/// « Sauvegarder maintenant »: anyone at the desk.
+pub fn backup_now(w: &impl Writer, to: Option<&Path>, actor: &Actor) -> Result<backup::Made> {
+    w.write(|s| operators::require_present(s.conn(), actor))?;
+    backup(w, to, backup::Reason::Manual)
+}
+
+/// Restores `file` over the open database at `database`: the live connection is closed while
+/// the file is replaced, and reopened as it was when the restore is refused.
+pub fn restore_over(live: &mut Store, database: &Path, file: &Path, phrase: Option<&str>) -> Result<Restored> {
+    drop(std::mem::replace(live, Store::open_in_memory()?));
+    let result = backup::restore(database, file, &OsKeyring, phrase);
+    if result.is_err() {
+        *live = crate::vault::open(database, &OsKeyring)?;
+    }
+    result
+}
+
+/// Prints the recovery sheet (a manager) from a temporary file, removed once handed to the
+/// printer: the phrase is never left on the disk.
+pub fn print_recovery_sheet(store: &mut Store, actor: &Actor) -> Result<crate::printing::PrintJob> {
+    let document = crate::documents::recovery_sheet(store, &OsKeyring, actor)?;
+    let dir = tempfile::tempdir().map_err(|source| crate::error::Error::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let path = document.save_in(dir.path())?;
+    super::documents::print_file(store, &path, None, &document.title)
+}
