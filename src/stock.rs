@@ -120,7 +120,7 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .collect();
-    devices::list(store.conn(), query, &terms)
+    devices::search(store, query, &terms)
 }
 
 fn matches_filters(device: &Device, query: &StockQuery) -> bool {

@@ -34,6 +34,9 @@ pub(crate) struct App {
     /// Read-only connections, opened on demand: searches and screens are served while the
     /// writer is busy (an import, a report, a sync's page).
     pub(crate) readers: Mutex<Vec<Store>>,
+    /// The stock list's in-memory index, shared by the writer and the readers (rebuilt by the
+    /// first search after the stock changed).
+    pub(crate) stock_index: std::sync::Arc<desk::SharedStockIndex>,
     /// The programmes (shipped, beside the database, published by the hub), or why one of
     /// them is refused. Reloaded when a sync brings programmes.
     pub(crate) programmes: std::sync::RwLock<Result<Vec<Programme>, UiError>>,
@@ -91,7 +94,9 @@ impl App {
             Some(reader) => reader,
             None => {
                 let (path, key) = self.with_store(|s| Ok((s.path().to_path_buf(), s.key().cloned())))?;
-                Store::open_reader(&path, key.as_ref())?
+                let mut reader = Store::open_reader(&path, key.as_ref())?;
+                reader.share_stock_index(self.stock_index.clone());
+                reader
             }
         };
         let result = f(&reader);

@@ -42,7 +42,11 @@ fn main() {
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "démarrage de Comptoir");
     // Encrypted with the key in the OS keyring (created at first run; a plain database from an
     // earlier version is encrypted in place). A file that is not Comptoir's is refused untouched.
-    let store = desk::open(&database, &OsKeyring);
+    let stock_index = desk::SharedStockIndex::new();
+    let store = desk::open(&database, &OsKeyring).map(|mut store| {
+        store.share_stock_index(stock_index.clone());
+        store
+    });
     // With profiles, nobody is at the desk until a PIN is entered.
     let attendance = store
         .as_ref()
@@ -51,6 +55,7 @@ fn main() {
     let app = App {
         store: store.map(Mutex::new).map_err(UiError::from),
         readers: Mutex::new(Vec::new()),
+        stock_index,
         programmes: std::sync::RwLock::new(Ok(Vec::new())),
         attendance,
         maintenance: Mutex::new(desk::Maintenance::new()),

@@ -38,6 +38,7 @@ pub use crate::logging::{init_app, init_cli, log_folder};
 pub use crate::money::Money;
 pub use crate::operators::Actor;
 pub use crate::programme::Programme;
+pub use crate::store::stock_index::SharedStockIndex;
 pub use crate::store::{schema_version, Store, Writer};
 pub use crate::text::{fold, format_timestamp};
 

@@ -197,6 +197,31 @@ fn push_like(sql: &mut String, values: &mut Vec<Box<dyn ToSql>>, terms: &[&Strin
     }
 }
 
+/// The stock list with its free-text terms (already folded): from the process's in-memory
+/// index when the store shares one, the rows it names read again here and checked against the
+/// filters; else from SQL alone ([`list`]).
+pub fn search(store: &super::Store, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
+    let Some(shared) = store.stock_index().filter(|_| terms.iter().any(|t| !t.is_empty())) else {
+        return list(store.conn(), query, terms);
+    };
+    let ids = shared.get(store.conn())?.search(query, terms);
+    let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.id = ?1");
+    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let mut devices = Vec::with_capacity(ids.len());
+    for id in ids {
+        // A row changed since the index was built is checked again (or gone: left out).
+        if let Some(device) = stmt.query_row([id], device_from_row).optional()? {
+            let kept = query.kind.is_none_or(|k| device.kind == k)
+                && query.state.is_none_or(|s| device.state == s)
+                && query.category.is_none_or(|c| device.category == Some(c));
+            if kept {
+                devices.push(device);
+            }
+        }
+    }
+    Ok(devices)
+}
+
 pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
     let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
     let index = filter_index(query);

@@ -13,6 +13,7 @@ pub mod people;
 pub mod pos;
 pub mod privacy;
 pub mod reports;
+pub mod stock_index;
 pub mod sync;
 pub mod vault;
 
@@ -38,6 +39,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0009_backups.sql"),
     include_str!("../../migrations/0010_pins.sql"),
     include_str!("../../migrations/0011_stock_filters.sql"),
+    include_str!("../../migrations/0012_stock_generation.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
@@ -82,6 +84,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     key: Option<DbKey>,
+    /// The stock list's in-memory index, when this process shares one (the window).
+    stock_index: Option<std::sync::Arc<stock_index::SharedStockIndex>>,
 }
 
 impl Store {
@@ -116,6 +120,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             key: key.cloned(),
+            stock_index: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -138,6 +143,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             key: key.cloned(),
+            stock_index: None,
         })
     }
 
@@ -148,6 +154,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             key: None,
+            stock_index: None,
         };
         store.configure()?;
         store.migrate()?;
@@ -156,6 +163,16 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Answers the stock list's text searches from `index`, shared by this process's
+    /// connections (the window: it searches again and again; the command line does not).
+    pub fn share_stock_index(&mut self, index: std::sync::Arc<stock_index::SharedStockIndex>) {
+        self.stock_index = Some(index);
+    }
+
+    pub(crate) fn stock_index(&self) -> Option<&stock_index::SharedStockIndex> {
+        self.stock_index.as_deref()
     }
 
     /// The encryption key this store was opened with (none: a plain database).

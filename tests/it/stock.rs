@@ -248,3 +248,93 @@ fn an_exact_code_gives_that_device_alone_and_shared_serials_do_not_jump() {
     .unwrap();
     assert_eq!(shared.len(), 2);
 }
+
+/// The window's in-memory stock index (issue 14's search target) answers every search the
+/// stock screen offers exactly as SQL does, and follows each change of the stock: a move, an
+/// import, from another connection.
+#[test]
+fn the_stock_index_answers_as_sql_and_follows_each_change() {
+    use comptoir::device::Category;
+    use comptoir::store::stock_index::SharedStockIndex;
+
+    let db = TestDb::new();
+    let mut writer = db.open();
+    demo::load(&mut writer, &comptoir::operators::Actor::test("test")).unwrap();
+    let plain = comptoir::Store::open_reader(&db.path, None).unwrap();
+    let mut indexed = comptoir::Store::open_reader(&db.path, None).unwrap();
+    indexed.share_stock_index(SharedStockIndex::new());
+    let compare = |label: &str| {
+        let mut answered = 0;
+        for text in ["thinkpad", "latitude", "galaxy", "i5", "8 go", "mint", "zzzz", "a"] {
+            for kind in [None, Some(DeviceKind::Laptop), Some(DeviceKind::Smartphone)] {
+                for state in [None, Some(DeviceState::Available), Some(DeviceState::Sold)] {
+                    for category in [None, Some(Category::B)] {
+                        for limit in [3, 200] {
+                            let query = StockQuery {
+                                text: Some(text.to_string()),
+                                kind,
+                                state,
+                                category,
+                                limit,
+                            };
+                            let tags = |store: &comptoir::Store| -> Vec<String> {
+                                stock::list(store, &query)
+                                    .unwrap()
+                                    .into_iter()
+                                    .map(|d| d.tag.to_string())
+                                    .collect()
+                            };
+                            let expected = tags(&plain);
+                            answered += usize::from(!expected.is_empty());
+                            assert_eq!(tags(&indexed), expected, "{label}: {query:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(answered > 50, "{label}: too few searches found devices ({answered})");
+    };
+    compare("demo centre");
+
+    // A move from the writer: the index sees it at the next search.
+    let first = stock::list(
+        &plain,
+        &StockQuery {
+            state: Some(DeviceState::Available),
+            ..StockQuery::default()
+        },
+    )
+    .unwrap()
+    .remove(0);
+    stock::change_state(
+        &mut writer,
+        &first.tag,
+        StockAction::MarkDefective,
+        &comptoir::operators::Actor::test("test"),
+        "écran cassé",
+    )
+    .unwrap();
+    let defective = StockQuery {
+        text: Some(first.model.to_lowercase()),
+        state: Some(DeviceState::Defective),
+        ..StockQuery::default()
+    };
+    let found = stock::list(&indexed, &defective).unwrap();
+    assert!(found.iter().any(|d| d.tag == first.tag), "the move is not seen");
+    compare("after a move");
+
+    // An import: its devices are found.
+    delivery::import(
+        &mut writer,
+        &sample_delivery(),
+        "livraison.csv",
+        &comptoir::operators::Actor::test("reseau"),
+    )
+    .unwrap();
+    let query = StockQuery {
+        text: Some("lc-2411".into()),
+        ..StockQuery::default()
+    };
+    assert!(!stock::list(&indexed, &query).unwrap().is_empty());
+    compare("after an import");
+}
