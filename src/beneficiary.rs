@@ -261,7 +261,7 @@ impl std::fmt::Display for PersonSummary {
 /// a close name), nothing is stored and the likely matches are returned in the error, unless
 /// `force` says the médiateur checked they are different people.
 pub fn add(store: &mut Store, person: &NewPerson, force: bool, actor: &Actor) -> Result<i64> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     if !force {
         let matches = likely_duplicates(store, person)?;
         if !matches.is_empty() {
@@ -273,7 +273,7 @@ pub fn add(store: &mut Store, person: &NewPerson, force: bool, actor: &Actor) ->
 
 /// Replaces a person's fields (a typo fixed, a new phone).
 pub fn update(store: &mut Store, id: i64, person: &NewPerson, actor: &Actor) -> Result<()> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     store.with_tx(|tx| {
         people::require_active(tx, id)?;
         people::update(tx, id, person, &store::now_text())
@@ -293,18 +293,18 @@ pub fn likely_duplicates(store: &Store, person: &NewPerson) -> Result<Vec<Person
         }
     };
     if let Some(phone) = &person.phone {
-        people::by_phone(store.conn(), phone)?.into_iter().for_each(&mut push);
+        people::by_phone(store.db(), phone)?.into_iter().for_each(&mut push);
     }
     let close = |p: &PersonSummary| {
         let other = fold(&format!("{} {}", p.last_name, p.first_name));
         strsim::jaro_winkler(&full, &other) >= 0.88 || strsim::jaro_winkler(&swapped, &other) >= 0.88
     };
     match person.birth_date {
-        Some(birth) => people::by_birth_date(store.conn(), birth)?
+        Some(birth) => people::by_birth_date(store.db(), birth)?
             .into_iter()
             .filter(close)
             .for_each(&mut push),
-        None => people::by_exact_name(store.conn(), &full)?
+        None => people::by_exact_name(store.db(), &full)?
             .into_iter()
             .for_each(&mut push),
     }
@@ -313,11 +313,11 @@ pub fn likely_duplicates(store: &Store, person: &NewPerson) -> Result<Vec<Person
 
 /// Finds people by name (accents, case, a typo or a partial name forgiven), phone or household.
 pub fn search(store: &Store, text: &str, limit: usize) -> Result<Vec<PersonSummary>> {
-    people::search(store.conn(), text, limit)
+    people::search(store.db(), text, limit)
 }
 
 pub fn get(store: &Store, id: i64) -> Result<Person> {
-    people::get(store.conn(), id)?.ok_or_else(|| Error::PersonNotFound(id))
+    people::get(store.db(), id)?.ok_or_else(|| Error::PersonNotFound(id))
 }
 
 /// Records a proof as seen. A kind no programme knows, or a date in the future, is refused.
@@ -330,7 +330,7 @@ pub fn add_proof(
     catalogue: &Catalogue,
     today: NaiveDate,
 ) -> Result<()> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let checked_by = actor.name();
     let kind = kind.trim().to_lowercase();
     let mut errors = Vec::new();
@@ -396,7 +396,7 @@ pub fn add_equipment(
     actor: &Actor,
     today: NaiveDate,
 ) -> Result<()> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let date = match parse_date(date) {
         Some(d) if d <= today => d,
@@ -421,7 +421,7 @@ pub fn add_equipment(
 /// Merges `duplicate` into `keep`: proofs, equipment, overrides and publics move over, empty
 /// fields of `keep` are filled, and `duplicate` is marked merged (kept for the record).
 pub fn merge(store: &mut Store, keep: i64, duplicate: i64, actor: &Actor, reason: &str) -> Result<()> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     if keep == duplicate {
         return Err(Error::InvalidFields(vec![FieldError {
@@ -478,7 +478,7 @@ pub fn check(
         })
         .collect();
     let purchases: Vec<PastPurchase> =
-        people::household_equipment(store.conn(), id, person.fields.household_key().as_deref())?;
+        people::household_equipment(store.db(), id, person.fields.household_key().as_deref())?;
     let decision = eligibility::decide(programmes, &applicant, &proofs, &purchases, on, kind);
     Ok(PersonDecision {
         label: decision.decision.label(),
@@ -503,7 +503,7 @@ pub fn override_decision(
     kind: Option<DeviceKind>,
 ) -> Result<PersonDecision> {
     let operator = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     if reason.trim().len() < 5 {
         return Err(Error::ReasonRequired(
             "Une dérogation demande une raison écrite (quelques mots au moins).".into(),

@@ -282,19 +282,19 @@ impl From<&CentreSettings> for CentreInput {
 
 /// The settings as stored (defaults for what was never set).
 pub fn load(store: &Store) -> Result<CentreSettings> {
-    let input: CentreInput = sql::load(store.conn())?;
+    let input: CentreInput = sql::load(store.db())?;
     let mut settings = input.parse().unwrap_or_else(|_| {
         // Stored values were valid when written; a value a later rule refuses is dropped here
         // rather than blocking every document.
         CentreInput::default().parse().expect("defaults are valid")
     });
-    settings.has_logo = sql::logo(store.conn())?.is_some();
+    settings.has_logo = sql::logo(store.db())?.is_some();
     Ok(settings)
 }
 
 /// Checks and saves the whole form; nothing is saved if a field is refused.
 pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<CentreSettings> {
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let settings = input.parse().map_err(Error::InvalidFields)?;
     let stored = CentreInput::from(&settings);
     store.with_tx(|tx| sql::save(tx, &stored))?;
@@ -303,7 +303,7 @@ pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<Cen
 
 /// The logo printed at the top of documents: a PNG or JPEG image up to 1 MB.
 pub fn set_logo(store: &mut Store, bytes: &[u8], actor: &Actor) -> Result<()> {
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         "image/png"
     } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -329,12 +329,12 @@ pub fn set_logo(store: &mut Store, bytes: &[u8], actor: &Actor) -> Result<()> {
 }
 
 pub fn remove_logo(store: &mut Store, actor: &Actor) -> Result<()> {
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     store.with_tx(|tx| sql::remove_logo(tx))
 }
 
 pub fn logo(store: &Store) -> Result<Option<Vec<u8>>> {
-    sql::logo(store.conn())
+    sql::logo(store.db())
 }
 
 #[cfg(test)]

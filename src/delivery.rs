@@ -341,7 +341,7 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
 /// Imports a delivery file into the stock, all or nothing. New devices enter as allocated:
 /// each is then checked in by scanning its tag.
 pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -> crate::error::Result<ImportReport> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let delivery = parse(bytes, file_name)?;
     store.with_tx(|tx| {

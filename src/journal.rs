@@ -4,7 +4,6 @@
 //! database refuses UPDATE and DELETE on it; `verify` recomputes the chain and names the first
 //! entry that does not hold.
 
-use rusqlite::Connection;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -33,7 +32,7 @@ pub fn chain_hash(prev_hash: &str, seq: i64, kind: &str, at: &str, operator: &st
 }
 
 /// Appends an entry inside the caller's transaction and returns its sequence number.
-pub fn append(conn: &Connection, kind: &str, operator: &str, at: &str, content: &impl Serialize) -> Result<i64> {
+pub fn append(conn: &crate::store::Db, kind: &str, operator: &str, at: &str, content: &impl Serialize) -> Result<i64> {
     let (seq, prev) = match sql::head(conn)? {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS.to_string()),
@@ -86,11 +85,11 @@ impl Verification {
 
 /// [`verify`] on the centre's database (what the window and `journal verify` call).
 pub fn verify_store(store: &crate::store::Store) -> Result<Verification> {
-    verify(store.conn())
+    verify(store.db())
 }
 
 /// Recomputes the whole chain, in order, and stops at the first entry that does not hold.
-pub fn verify(conn: &Connection) -> Result<Verification> {
+pub fn verify(conn: &crate::store::Db) -> Result<Verification> {
     let mut expected_seq = 1i64;
     let mut prev = GENESIS.to_string();
     let mut entries = 0;
@@ -128,7 +127,7 @@ mod tests {
 
     fn tamper(store: &Store, sql: &str) {
         // Only possible by going around the triggers, as someone editing the file would.
-        let conn = store.conn();
+        let conn = store.sql();
         conn.execute_batch("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete;")
             .unwrap();
         conn.execute_batch(sql).unwrap();
@@ -156,7 +155,7 @@ mod tests {
     #[test]
     fn an_intact_chain_verifies() {
         let store = filled();
-        let v = verify(store.conn()).unwrap();
+        let v = verify(store.db()).unwrap();
         assert!(v.is_intact(), "{v:?}");
         assert_eq!(v.entries, 5);
     }
@@ -168,7 +167,7 @@ mod tests {
             "UPDATE journal SET content = '{}' WHERE seq = 2",
             "DELETE FROM journal WHERE seq = 5",
         ] {
-            let err = store.conn().execute(sql, []).unwrap_err().to_string();
+            let err = store.sql().execute(sql, []).unwrap_err().to_string();
             assert!(err.contains("append-only"), "{err}");
         }
     }
@@ -199,7 +198,7 @@ mod tests {
         for (description, sql, seq, needle) in cases {
             let store = filled();
             tamper(&store, sql);
-            let v = verify(store.conn()).unwrap();
+            let v = verify(store.db()).unwrap();
             let broken = v
                 .broken
                 .clone()

@@ -106,14 +106,14 @@ impl Actor {
 
 /// Whether profiles exist (else the install is single-user).
 pub fn any(store: &Store) -> Result<bool> {
-    Ok(sql::count_active(store.conn())? > 0)
+    Ok(sql::count_active(store.db())? > 0)
 }
 
 pub fn list(store: &Store) -> Result<Vec<Operator>> {
-    sql::list(store.conn())
+    sql::list(store.db())
 }
 
-fn names_with(conn: &rusqlite::Connection, role: Option<Role>) -> Result<String> {
+fn names_with(conn: &crate::store::Db, role: Option<Role>) -> Result<String> {
     let names: Vec<String> = sql::list(conn)?
         .into_iter()
         .filter(|o| o.active && role.is_none_or(|r| o.role == r))
@@ -123,7 +123,7 @@ fn names_with(conn: &rusqlite::Connection, role: Option<Role>) -> Result<String>
 }
 
 /// The refusal of a name without a PIN once profiles exist; it lists them.
-fn profile_required(conn: &rusqlite::Connection) -> Result<Error> {
+fn profile_required(conn: &crate::store::Db) -> Result<Error> {
     Ok(refused(
         "profile_required",
         format!(
@@ -137,7 +137,7 @@ fn profile_required(conn: &rusqlite::Connection) -> Result<Error> {
 /// `label` (the OS user, or a name given on the command line) is only written in the history.
 pub fn single_user(store: &Store, label: &str) -> Result<Actor> {
     if any(store)? {
-        return Err(profile_required(store.conn())?);
+        return Err(profile_required(store.db())?);
     }
     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
     Ok(Actor {
@@ -148,7 +148,7 @@ pub fn single_user(store: &Store, label: &str) -> Result<Actor> {
 
 /// Refuses unless the actor may still act: a profile that is still active, a single-user
 /// actor while no profile exists, or Comptoir itself.
-pub fn require_present(conn: &rusqlite::Connection, actor: &Actor) -> Result<()> {
+pub fn require_present(conn: &crate::store::Db, actor: &Actor) -> Result<()> {
     match actor.kind {
         ActorKind::System => Ok(()),
         ActorKind::SingleUser if sql::count_active(conn)? == 0 => Ok(()),
@@ -165,7 +165,7 @@ pub fn require_present(conn: &rusqlite::Connection, actor: &Actor) -> Result<()>
 
 /// Refuses unless the actor may do a manager's act: a single-user install, Comptoir itself, or
 /// a profile that is an active manager now (its role is read again, not trusted from the PIN).
-pub fn require_manager(conn: &rusqlite::Connection, actor: &Actor) -> Result<()> {
+pub fn require_manager(conn: &crate::store::Db, actor: &Actor) -> Result<()> {
     require_present(conn, actor)?;
     match actor.kind {
         ActorKind::System | ActorKind::SingleUser => Ok(()),
@@ -212,9 +212,9 @@ pub fn add(store: &mut Store, name: &str, role: Role, pin: &str, by: &Actor) -> 
         ));
     }
     if !first {
-        require_manager(store.conn(), by)?;
+        require_manager(store.db(), by)?;
     }
-    if sql::by_key(store.conn(), &key(&name))?.is_some() {
+    if sql::by_key(store.db(), &key(&name))?.is_some() {
         return Err(refused("invalid", format!("Un profil « {name} » existe déjà.")));
     }
     let hash = hash_pin(pin)?;
@@ -229,12 +229,12 @@ pub fn add(store: &mut Store, name: &str, role: Role, pin: &str, by: &Actor) -> 
 
 /// Disables a profile (never the last active manager).
 pub fn disable(store: &mut Store, name: &str, by: &Actor) -> Result<()> {
-    require_manager(store.conn(), by)?;
-    let Some(row) = sql::by_key(store.conn(), &key(name))? else {
+    require_manager(store.db(), by)?;
+    let Some(row) = sql::by_key(store.db(), &key(name))? else {
         return Err(refused("not_found", format!("Aucun profil « {name} ».")));
     };
     let op = row.operator;
-    if op.role == Role::Manager && op.active && sql::count_active_managers(store.conn())? <= 1 {
+    if op.role == Role::Manager && op.active && sql::count_active_managers(store.db())? <= 1 {
         return Err(refused(
             "invalid",
             "C'est le dernier profil de responsable actif : ajoutez-en un autre avant de le désactiver.",
@@ -247,9 +247,9 @@ pub fn disable(store: &mut Store, name: &str, by: &Actor) -> Result<()> {
 /// A manager gives a profile a new PIN (forgotten, or the profile locked): the wrong-PIN count
 /// and the lock are cleared.
 pub fn reset_pin(store: &mut Store, name: &str, new_pin: &str, by: &Actor) -> Result<Operator> {
-    require_manager(store.conn(), by)?;
+    require_manager(store.db(), by)?;
     check_pin(new_pin)?;
-    let Some(row) = sql::by_key(store.conn(), &key(name))? else {
+    let Some(row) = sql::by_key(store.db(), &key(name))? else {
         return Err(refused("not_found", format!("Aucun profil « {} ».", name.trim())));
     };
     let hash = hash_pin(new_pin)?;
@@ -272,13 +272,13 @@ pub fn sign_in(store: &mut Store, name: &str, pin: &str) -> Result<Actor> {
 /// [`sign_in`] at a given instant (tests of the lock's end).
 pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTime<chrono::Utc>) -> Result<Actor> {
     let name_key = key(name);
-    let Some(row) = sql::by_key(store.conn(), &name_key)? else {
+    let Some(row) = sql::by_key(store.db(), &name_key)? else {
         return Err(refused(
             "unknown_profile",
             format!(
                 "Aucun profil « {} ». Profils : {}.",
                 name.trim(),
-                names_with(store.conn(), None)?
+                names_with(store.db(), None)?
             ),
         ));
     };

@@ -32,14 +32,14 @@ fn refused(code: &'static str, message: impl Into<String>) -> Error {
 }
 
 pub fn retention_months(store: &Store) -> Result<u32> {
-    Ok(settings::setting(store.conn(), RETENTION_KEY)?
+    Ok(settings::setting(store.db(), RETENTION_KEY)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_RETENTION_MONTHS))
 }
 
 /// Sets the retention period: 1 to 120 months.
 pub fn set_retention_months(store: &mut Store, months: u32, actor: &Actor) -> Result<()> {
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     if !(1..=120).contains(&months) {
         return Err(refused(
             "invalid",
@@ -51,7 +51,7 @@ pub fn set_retention_months(store: &mut Store, months: u32, actor: &Actor) -> Re
 
 fn words_still_held(store: &Store) -> Result<Vec<String>> {
     let mut words = Vec::new();
-    for (last, first) in sql::names(store.conn())? {
+    for (last, first) in sql::names(store.db())? {
         words.extend(
             fold(&format!("{last} {first}"))
                 .split(' ')
@@ -85,14 +85,14 @@ pub struct PurgeReport {
 /// Anonymises everyone with no contact since the retention period (or only lists them with
 /// `dry_run`). A contact on the cutoff day itself keeps the person.
 pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, actor: &Actor) -> Result<PurgeReport> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let months = retention_months(store)?;
     let cutoff = today
         .checked_sub_months(chrono::Months::new(months))
         .expect("a date a few years back");
     let bound = crate::local::start_of_day(cutoff);
-    let people: Vec<i64> = sql::inactive_since(store.conn(), &bound)?
+    let people: Vec<i64> = sql::inactive_since(store.db(), &bound)?
         .into_iter()
         .map(|(id, _)| id)
         .collect();
@@ -148,9 +148,9 @@ pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, actor: &Actor) 
 /// must not repeat the person's name (the journal is kept for good).
 pub fn erase(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> Result<()> {
     let operator = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let person = beneficiary::get(store, id)?;
-    if sql::is_anonymised(store.conn(), id)? {
+    if sql::is_anonymised(store.db(), id)? {
         return Err(refused(
             "already_anonymised",
             format!("La fiche n° {id} est déjà anonymisée."),
@@ -226,7 +226,7 @@ pub struct PersonExport {
 
 pub fn export(store: &Store, id: i64) -> Result<PersonExport> {
     let person = beneficiary::get(store, id)?;
-    let (sales, lines) = sql::sales_of(store.conn(), id)?;
+    let (sales, lines) = sql::sales_of(store.db(), id)?;
     let sales = sales
         .into_iter()
         .map(|(receipt, at, programme, total)| ExportedSale {

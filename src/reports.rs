@@ -134,7 +134,7 @@ pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDat
             ),
         });
     }
-    let conn = store.conn();
+    let conn = store.db();
     let (start, end) = bounds(from, to);
     let id = Some(programme.id.as_str());
     let mut devices = Vec::new();
@@ -387,7 +387,7 @@ pub fn dashboard(store: &Store, programmes: &[Programme], today: NaiveDate) -> R
         });
     }
     let mut stock = Vec::new();
-    for (kind, category, available) in sql::available(store.conn())? {
+    for (kind, category, available) in sql::available(store.db())? {
         stock.push(StockRow {
             kind: DeviceKind::parse(&kind)?,
             category: category.as_deref().map(Category::parse).transpose()?,

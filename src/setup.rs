@@ -15,7 +15,7 @@ use crate::store::Store;
 
 /// Whether this database is a fresh install that needs the first-run form.
 pub fn needed(store: &Store) -> Result<bool> {
-    let sales = crate::store::pos::sales_count(store.conn())?;
+    let sales = crate::store::pos::sales_count(store.db())?;
     Ok(!operators::any(store)? && centre::load(store)?.name.is_none() && sales == 0)
 }
 

@@ -109,7 +109,7 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
     // tag order, faster than the trigram index, whose short code trigrams are in every row.
     if text.len() >= 3 && !text.contains(char::is_whitespace) && text.contains(|c: char| c.is_ascii_digit()) {
         if let Ok(prefix) = AssetTag::parse(text) {
-            let found = devices::by_tag_prefix(store.conn(), query, prefix.as_str())?;
+            let found = devices::by_tag_prefix(store.db(), query, prefix.as_str())?;
             if !found.is_empty() {
                 return Ok(found);
             }
@@ -137,16 +137,16 @@ pub fn find_by_code(store: &Store, code: &str) -> Result<Device> {
         return Err(not_found());
     }
     if let Ok(tag) = AssetTag::parse(code) {
-        if let Some(device) = devices::by_tag(store.conn(), &tag)? {
+        if let Some(device) = devices::by_tag(store.db(), &tag)? {
             return Ok(device);
         }
     }
     if let Ok(imei) = Imei::parse(code) {
-        if let Some(device) = devices::by_imei(store.conn(), imei.as_str())? {
+        if let Some(device) = devices::by_imei(store.db(), imei.as_str())? {
             return Ok(device);
         }
     }
-    let mut by_serial = devices::by_serial(store.conn(), &code.to_uppercase())?;
+    let mut by_serial = devices::by_serial(store.db(), &code.to_uppercase())?;
     // A serial shared by two devices cannot say which one: better no jump than the wrong one.
     if by_serial.len() == 1 {
         return Ok(by_serial.remove(0));
@@ -157,7 +157,7 @@ pub fn find_by_code(store: &Store, code: &str) -> Result<Device> {
 /// The device page for a tag (or any code `find_by_code` accepts).
 pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
     let device = find_by_code(store, code)?;
-    let history = devices::history(store.conn(), device.id)?;
+    let history = devices::history(store.db(), device.id)?;
     let actions = device
         .state
         .allowed_actions()
@@ -178,7 +178,7 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
 }
 
 pub fn summary(store: &Store) -> Result<StockSummary> {
-    devices::summary(store.conn())
+    devices::summary(store.db())
 }
 
 /// Actions that belong to the point of sale (a reservation, a sale, a credit note), never to
@@ -199,7 +199,7 @@ pub fn change_state(
     actor: &Actor,
     reason: &str,
 ) -> Result<Device> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     if is_point_of_sale_action(action) {
         return Err(ParseError::msg(format!(
@@ -229,7 +229,7 @@ pub(crate) fn apply(
 /// One move of the state machine inside the caller's transaction (a sale, a credit note), with
 /// its history line.
 pub(crate) fn transition_in(
-    tx: &rusqlite::Connection,
+    tx: &crate::store::Db,
     device: Device,
     action: StockAction,
     operator: &str,
@@ -277,7 +277,7 @@ pub(crate) fn transition_in(
 /// Adds devices to the stock in `state`, each with the first line of its history, inside the
 /// caller's transaction.
 pub(crate) fn insert_new(
-    tx: &rusqlite::Connection,
+    tx: &crate::store::Db,
     device: &NewDevice,
     state: DeviceState,
     operator: &str,
@@ -303,7 +303,7 @@ pub(crate) fn insert_new(
 
 /// Enters one device by hand (no delivery file), as received: the person has it in hand.
 pub fn add_by_hand(store: &mut Store, device: &NewDevice, actor: &Actor) -> Result<Device> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     store.with_tx(|tx| {
         if devices::by_tag(tx, &device.tag)?.is_some() {

@@ -219,14 +219,14 @@ pub fn phrase_pending(store: &Store) -> Result<bool> {
 /// The recovery phrase of the open database, for a manager (or the single user of a desk
 /// without profiles).
 pub fn recovery_phrase(store: &Store, keys: &dyn KeyStore, actor: &Actor) -> Result<Vec<String>> {
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     Ok(key_of(store.path(), keys)?.phrase())
 }
 
 /// Someone noted the phrase: it is no longer shown at start.
 pub fn acknowledge_phrase(store: &mut Store, actor: &Actor) -> Result<()> {
     let by = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     crate::store::vault::acknowledge(store, by)
 }
 

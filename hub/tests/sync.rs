@@ -116,7 +116,7 @@ fn inventory(prefix: &str, n: usize) -> String {
 }
 
 fn count(store: &Mutex<Store>, sql: &str) -> i64 {
-    store.lock().unwrap().conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    store.lock().unwrap().sql().query_row(sql, [], |r| r.get(0)).unwrap()
 }
 
 fn hub_count(db: &Path, sql: &str) -> i64 {
@@ -215,7 +215,7 @@ fn pushes_are_idempotent_and_carry_no_name() {
     let events: Vec<sync::protocol::Event> = store
         .lock()
         .unwrap()
-        .conn()
+        .sql()
         .prepare("SELECT uuid, created_at, event FROM outbox ORDER BY id LIMIT 20")
         .unwrap()
         .query_map([], |r| {

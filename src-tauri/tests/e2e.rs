@@ -520,7 +520,7 @@ fn a_sale_at_the_cash_desk_with_the_keyboard() {
         stock::detail(&store, "EC-24-0003").unwrap().device.state,
         DeviceState::Sold
     );
-    assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
     assert!(
         comptoir::pos::current_session(&store).unwrap().is_none(),
         "the permanence is closed"
@@ -913,7 +913,7 @@ fn a_persons_data_is_exported_then_erased_from_their_page() {
         comptoir::beneficiary::get(&store, 1).unwrap().fields.last_name,
         "Anonyme"
     );
-    assert!(comptoir::journal::verify(store.conn()).unwrap().is_intact());
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
@@ -1299,7 +1299,7 @@ fn the_installed_package_starts_and_a_reinstall_keeps_the_data() {
     // A database from a newer Comptoir: refused with a clear message, left untouched.
     {
         let store = open_db(&db);
-        store.conn().execute_batch("PRAGMA user_version = 999;").unwrap();
+        store.sql().execute_batch("PRAGMA user_version = 999;").unwrap();
     }
     let sum = std::fs::read(&db).unwrap();
     let window = launch_installed(home.path());
@@ -1322,7 +1322,7 @@ fn the_screens_answer_while_a_backup_runs_and_the_log_names_nobody_issue_14() {
     let window = open_window(|db| {
         let store = open_db(db);
         store
-            .conn()
+            .sql()
             .execute_batch(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500)
                  INSERT INTO settings (key, value) SELECT 'lest-' || i, hex(randomblob(50000)) FROM n;",

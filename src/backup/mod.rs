@@ -62,7 +62,7 @@ pub fn folder(store: &Store) -> Result<(PathBuf, bool)> {
 /// must exist and take a file now.
 pub fn set_folder(store: &mut Store, folder: Option<&Path>, actor: &Actor) -> Result<()> {
     let by = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     if let Some(folder) = folder {
         if !folder.is_absolute() {
             return Err(refused(

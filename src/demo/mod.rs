@@ -38,7 +38,7 @@ struct Model {
 /// Loads the demo people (with their proofs and equipment), unless they are already there.
 fn load_people(store: &mut Store) -> Result<usize> {
     use crate::beneficiary::{self, Catalogue, NewPerson, PersonInput};
-    if !crate::store::people::by_exact_name(store.conn(), "lefevre martine")?.is_empty() {
+    if !crate::store::people::by_exact_name(store.db(), "lefevre martine")?.is_empty() {
         return Ok(0);
     }
     let today = crate::local::today();
@@ -158,10 +158,10 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
 
 /// Loads the demo centre into `store`, unless it is already there.
 pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let people_created = load_people(store)?;
     let all = devices();
-    if devices::by_tag(store.conn(), &all[0].tag)?.is_some() {
+    if devices::by_tag(store.db(), &all[0].tag)?.is_some() {
         return Ok(DemoReport {
             devices_created: 0,
             people_created,

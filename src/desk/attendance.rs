@@ -75,7 +75,7 @@ impl Attendance {
                 "Le poste est verrouillé : choisissez votre profil et saisissez votre code PIN.",
             ));
         };
-        if let Err(e) = operators::require_present(store.conn(), &actor) {
+        if let Err(e) = operators::require_present(store.db(), &actor) {
             inner.actor = None;
             return Err(locked(&e.to_string()));
         }

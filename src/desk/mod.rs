@@ -111,12 +111,12 @@ pub fn actor_from_pin(
 
 /// Refuses unless `actor` may do a manager's act now (before a dialog that leads to one).
 pub fn require_manager(store: &Store, actor: &Actor) -> Result<()> {
-    operators::require_manager(store.conn(), actor)
+    operators::require_manager(store.db(), actor)
 }
 
 /// The idle time after which the window locks, in minutes (Réglages).
 pub fn idle_minutes(store: &Store) -> Result<u32> {
-    Ok(store::pos::setting(store.conn(), IDLE_KEY)?
+    Ok(store::pos::setting(store.db(), IDLE_KEY)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(DEFAULT_IDLE_MINUTES))
 }
@@ -125,7 +125,7 @@ const IDLE_KEY: &str = "idle_lock_minutes";
 
 /// Sets the idle time (a manager): 1 to 120 minutes.
 pub fn set_idle_minutes(store: &mut Store, minutes: u32, actor: &Actor) -> Result<()> {
-    operators::require_manager(store.conn(), actor)?;
+    operators::require_manager(store.db(), actor)?;
     if !(1..=120).contains(&minutes) {
         return Err(refused(
             "invalid",

@@ -42,7 +42,7 @@ pub fn sync_round(w: &impl Writer, waiting: Waiting) -> Result<sync::RoundReport
 
 /// Saves the hub's token in the OS keyring (a manager).
 pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
-    operators::require_manager(store.conn(), actor)?;
+    operators::require_manager(store.db(), actor)?;
     let config = sync::config(store)?.ok_or_else(|| {
         refused(
             "not_configured",
@@ -54,7 +54,7 @@ pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
 
 /// Forgets this post's hub token (a manager).
 pub fn forget_hub_token(store: &Store, actor: &Actor) -> Result<()> {
-    operators::require_manager(store.conn(), actor)?;
+    operators::require_manager(store.db(), actor)?;
     if let Some(config) = sync::config(store)? {
         sync::token::forget(&config)?;
     }

@@ -61,7 +61,7 @@ pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Res
 
 /// « Sauvegarder maintenant »: anyone at the desk.
 pub fn backup_now(w: &impl Writer, to: Option<&Path>, actor: &Actor) -> Result<backup::Made> {
-    w.write(|s| operators::require_present(s.conn(), actor))?;
+    w.write(|s| operators::require_present(s.db(), actor))?;
     backup(w, to, backup::Reason::Manual)
 }
 

@@ -311,7 +311,7 @@ fn file_name(stem: &str, reference: &str, copy: u32) -> String {
 /// The receipt of a sale, A4 or 80 mm roll (`None`: the paper chosen in the settings). The
 /// first issue is the original; every later one a numbered, journaled copy.
 pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, actor: &Actor) -> Result<Document> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let facts = receipt_facts(store, receipt)?;
     receipt_from(store, facts, paper, operator)
@@ -370,7 +370,7 @@ fn onboarding_from(facts: &ReceiptFacts) -> Option<Document> {
 
 /// A credit note, by its number.
 pub fn credit_note(store: &mut Store, number: &str, actor: &Actor) -> Result<Document> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let mut facts = CreditNoteFacts::load(store, number)?;
     facts.copy = issue(store, DocumentKind::CreditNote, &facts.note.number, operator)?;
@@ -390,7 +390,7 @@ pub fn credit_note(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
 /// A closing report: `reference` is a permanence number (its Z report once closed, else its X
 /// report), or a period closing key (`day:2026-11-22`, `month:2026-11`, `year:2026`).
 pub fn closing(store: &mut Store, reference: &str, actor: &Actor) -> Result<Document> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let reference = reference.trim();
     let mut facts = ClosingFacts::load(store, reference)?;
@@ -435,7 +435,7 @@ pub fn missing_notice(missing: &[&str]) -> Option<String> {
 /// What a family takes home after a sale, in one action: the receipt (on the paper chosen in
 /// the settings) and, when the sale holds a computer, a phone or a tablet, its onboarding sheet.
 pub fn after_sale(store: &mut Store, receipt: &str, actor: &Actor) -> Result<Vec<Document>> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let facts = receipt_facts(store, receipt)?;
     let sheet = onboarding_from(&facts);
@@ -515,7 +515,7 @@ pub fn person_export(store: &Store, data: &crate::privacy::PersonExport) -> Resu
 /// The recovery phrase on paper, for a manager. Never kept in the documents folder: whoever
 /// prints it writes it to a temporary file and removes it once printed.
 pub fn recovery_sheet(store: &Store, keys: &dyn crate::vault::KeyStore, actor: &Actor) -> Result<Document> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let words = crate::vault::recovery_phrase(store, keys, actor)?;
     let seller = Seller::load(store)?;
     let today = crate::local::today().format("%d/%m/%Y").to_string();

@@ -30,7 +30,7 @@ pub struct CreditNoteFacts {
 
 impl CreditNoteFacts {
     pub fn load(store: &Store, number: &str) -> Result<CreditNoteFacts> {
-        let (note, operator) = sql::credit_note(store.conn(), number.trim())?
+        let (note, operator) = sql::credit_note(store.db(), number.trim())?
             .ok_or_else(|| refused(format!("Aucun avoir ne porte le numéro « {} ».", number.trim())))?;
         let receipt = receipt_facts(store, &note.cancels)?;
         Ok(CreditNoteFacts {
@@ -157,7 +157,7 @@ pub struct ClosingFacts {
 impl ClosingFacts {
     pub fn load(store: &Store, reference: &str) -> Result<ClosingFacts> {
         let report = if let Ok(id) = reference.parse::<i64>() {
-            match sql::session_close_entry(store.conn(), id)? {
+            match sql::session_close_entry(store.db(), id)? {
                 Some(content) => {
                     let mut z: CashReport = serde_json::from_str(&content).map_err(|e| {
                         refused(format!(
@@ -166,7 +166,7 @@ impl ClosingFacts {
                     })?;
                     // The entry is written as the permanence closes: when and by whom it closed
                     // are on the permanence's row.
-                    if let Some(session) = sql::session(store.conn(), id)? {
+                    if let Some(session) = sql::session(store.db(), id)? {
                         z.session = session;
                     }
                     Report::Session(z)
@@ -177,7 +177,7 @@ impl ClosingFacts {
                 },
             }
         } else {
-            let content = sql::closing_entry(store.conn(), reference)?.ok_or_else(|| {
+            let content = sql::closing_entry(store.db(), reference)?.ok_or_else(|| {
                 refused(format!(
                     "Aucune clôture « {reference} » (exemples : une permanence « 12 », une clôture « day:2026-11-22 », « month:2026-11 », « year:2026 »)."
                 ))

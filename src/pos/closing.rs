@@ -54,7 +54,7 @@ fn period_bounds(period: Period, date: chrono::NaiveDate) -> (chrono::NaiveDate,
 /// Closes the period containing `date`. A period not yet begun, or already closed, is refused.
 pub fn close_period(store: &mut Store, period: Period, date: chrono::NaiveDate, actor: &Actor) -> Result<Closing> {
     let operator = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let (start, end, key) = period_bounds(period, date);
     if start > crate::local::today() {
         return Err(refused("invalid", format!("La période « {key} » n'a pas commencé.")));

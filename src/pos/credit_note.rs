@@ -16,7 +16,7 @@ pub fn cancel_sale(
     actor: &Actor,
 ) -> Result<CreditNote> {
     let operator = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let original = sale(store, receipt)?;
     if original.fully_cancelled() {
         return Err(refused(

@@ -47,14 +47,14 @@ fn refused(code: &'static str, message: impl Into<String>) -> Error {
 /// default). Two installs of one centre must have different register codes.
 pub fn register_identity(store: &Store) -> Result<(String, String)> {
     Ok((
-        sql::setting(store.conn(), CENTRE_CODE)?.unwrap_or_else(|| "C01".into()),
-        sql::setting(store.conn(), REGISTER_CODE)?.unwrap_or_else(|| "R1".into()),
+        sql::setting(store.db(), CENTRE_CODE)?.unwrap_or_else(|| "C01".into()),
+        sql::setting(store.db(), REGISTER_CODE)?.unwrap_or_else(|| "R1".into()),
     ))
 }
 
 /// Sets the centre or register code: 1 to 8 letters and digits.
 pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &Actor) -> Result<()> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let value = value.trim().to_uppercase();
     if ![CENTRE_CODE, REGISTER_CODE].contains(&key) {
         return Err(refused(
@@ -65,7 +65,7 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
     if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(refused("invalid", format!("« {value} » : 1 à 8 lettres ou chiffres")));
     }
-    let has_sales = sql::sales_count(store.conn())?;
+    let has_sales = sql::sales_count(store.db())?;
     if has_sales > 0 {
         return Err(refused(
             "invalid",

@@ -19,7 +19,7 @@ pub struct CashReport {
     pub comment: Option<String>,
 }
 
-pub(super) fn report(conn: &rusqlite::Connection, session: SessionInfo) -> Result<CashReport> {
+pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<CashReport> {
     let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
     let mut expected = by_method.clone();
     let cash = expected.entry(PaymentMethod::Cash).or_default();
@@ -43,10 +43,10 @@ pub(super) fn report(conn: &rusqlite::Connection, session: SessionInfo) -> Resul
 }
 
 pub fn current_session(store: &Store) -> Result<Option<SessionInfo>> {
-    sql::open_session(store.conn())
+    sql::open_session(store.db())
 }
 
-pub(super) fn require_open(conn: &rusqlite::Connection) -> Result<SessionInfo> {
+pub(super) fn require_open(conn: &crate::store::Db) -> Result<SessionInfo> {
     sql::open_session(conn)?.ok_or_else(|| {
         refused(
             "no_open_session",
@@ -57,7 +57,7 @@ pub(super) fn require_open(conn: &rusqlite::Connection) -> Result<SessionInfo> {
 
 /// Opens a permanence with its cash float.
 pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<SessionInfo> {
-    crate::operators::require_present(store.conn(), actor)?;
+    crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     if float.cents() < 0 {
         return Err(refused("invalid", "le fond de caisse ne peut pas être négatif"));
@@ -89,8 +89,8 @@ pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<Se
 
 /// The X report of the open permanence.
 pub fn x_report(store: &Store) -> Result<CashReport> {
-    let session = require_open(store.conn())?;
-    report(store.conn(), session)
+    let session = require_open(store.db())?;
+    report(store.db(), session)
 }
 
 /// Closes the permanence: what was counted per method against what the journal expects. A
@@ -102,7 +102,7 @@ pub fn close_session(
     comment: &str,
 ) -> Result<CashReport> {
     let operator = actor.name();
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let z = store.with_tx(|tx| {
         let session = require_open(tx)?;
         let mut z = report(tx, session)?;

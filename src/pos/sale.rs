@@ -112,8 +112,8 @@ pub fn create_sale(
     request: &SaleRequest,
     actor: &Actor,
 ) -> Result<SaleRecord> {
-    crate::operators::require_present(store.conn(), actor)?;
-    if let Some(receipt) = sql::sale_by_uuid(store.conn(), &request.uuid.to_string())? {
+    crate::operators::require_present(store.db(), actor)?;
+    if let Some(receipt) = sql::sale_by_uuid(store.db(), &request.uuid.to_string())? {
         return sale(store, &receipt);
     }
     let plan = check(store, programmes, caps, request)?;
@@ -140,7 +140,7 @@ fn check<'p>(
     caps: &LegalCaps,
     request: &SaleRequest,
 ) -> Result<SalePlan<'p>> {
-    require_open(store.conn())?;
+    require_open(store.db())?;
     let today = crate::local::today();
     if request.devices.is_empty() && request.items.is_empty() {
         return Err(refused(
@@ -199,7 +199,7 @@ fn check_lines(
             ));
         }
         seen.push(tag.clone());
-        let device = devices::by_tag(store.conn(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
+        let device = devices::by_tag(store.db(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
         if device.state != DeviceState::Available {
             return Err(refused(
                 "unavailable",
@@ -508,7 +508,7 @@ fn check_price(
 }
 
 pub fn sale(store: &Store, receipt: &str) -> Result<SaleRecord> {
-    sql::sale(store.conn(), receipt.trim())?.ok_or_else(|| {
+    sql::sale(store.db(), receipt.trim())?.ok_or_else(|| {
         refused(
             "not_found",
             format!("Aucune vente ne porte le numéro « {} ».", receipt.trim()),
@@ -517,5 +517,5 @@ pub fn sale(store: &Store, receipt: &str) -> Result<SaleRecord> {
 }
 
 pub fn list_sales(store: &Store, limit: usize) -> Result<Vec<SaleSummary>> {
-    sql::list_sales(store.conn(), limit)
+    sql::list_sales(store.db(), limit)
 }

@@ -1,7 +1,8 @@
 //! SQL of the centre's settings (rows `centre.*` of `settings`), its logo, and the register of
 //! documents issued (original and copies).
 
-use rusqlite::{params, Connection, OptionalExtension};
+use super::Db;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 use crate::model::centre::CentreInput;
@@ -9,7 +10,7 @@ use crate::store::pos::{set_setting, setting};
 
 const PREFIX: &str = "centre.";
 
-pub fn load(conn: &Connection) -> Result<CentreInput> {
+pub fn load(conn: &Db) -> Result<CentreInput> {
     let get = |key: &str| -> Result<String> { Ok(setting(conn, &format!("{PREFIX}{key}"))?.unwrap_or_default()) };
     Ok(CentreInput {
         name: get("name")?,
@@ -25,7 +26,7 @@ pub fn load(conn: &Connection) -> Result<CentreInput> {
     })
 }
 
-pub fn save(conn: &Connection, input: &CentreInput) -> Result<()> {
+pub fn save(conn: &Db, input: &CentreInput) -> Result<()> {
     let fields = [
         ("name", &input.name),
         ("address", &input.address),
@@ -44,13 +45,13 @@ pub fn save(conn: &Connection, input: &CentreInput) -> Result<()> {
     Ok(())
 }
 
-pub fn logo(conn: &Connection) -> Result<Option<Vec<u8>>> {
+pub fn logo(conn: &Db) -> Result<Option<Vec<u8>>> {
     Ok(conn
         .query_row("SELECT bytes FROM centre_logo WHERE id = 1", [], |r| r.get(0))
         .optional()?)
 }
 
-pub fn set_logo(conn: &Connection, media_type: &str, bytes: &[u8], now: &str) -> Result<()> {
+pub fn set_logo(conn: &Db, media_type: &str, bytes: &[u8], now: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO centre_logo (id, media_type, bytes, updated_at) VALUES (1, ?1, ?2, ?3)
          ON CONFLICT (id) DO UPDATE SET media_type = excluded.media_type, bytes = excluded.bytes,
@@ -60,13 +61,13 @@ pub fn set_logo(conn: &Connection, media_type: &str, bytes: &[u8], now: &str) ->
     Ok(())
 }
 
-pub fn remove_logo(conn: &Connection) -> Result<()> {
+pub fn remove_logo(conn: &Db) -> Result<()> {
     conn.execute("DELETE FROM centre_logo", [])?;
     Ok(())
 }
 
 /// The number of times a document was issued already (0: never).
-pub fn issues_count(conn: &Connection, kind: &str, reference: &str) -> Result<u32> {
+pub fn issues_count(conn: &Db, kind: &str, reference: &str) -> Result<u32> {
     Ok(conn.query_row(
         "SELECT count(*) FROM document_issues WHERE kind = ?1 AND reference = ?2",
         params![kind, reference],
@@ -75,7 +76,7 @@ pub fn issues_count(conn: &Connection, kind: &str, reference: &str) -> Result<u3
 }
 
 pub fn insert_issue(
-    conn: &Connection,
+    conn: &Db,
     kind: &str,
     reference: &str,
     copy: u32,

@@ -1,6 +1,7 @@
 //! SQL of the `devices` and `device_events` tables.
 
-use rusqlite::{named_params, params, Connection, OptionalExtension, Row, ToSql};
+use super::Db;
+use rusqlite::{named_params, params, OptionalExtension, Row, ToSql};
 
 use crate::device::{AssetTag, Category, DeviceKind, DeviceState, NewDevice, Specs, StockAction, StorageKind};
 use crate::error::Result;
@@ -64,7 +65,7 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
 }
 
 /// Inserts a new device in `state` and returns its row id.
-pub fn insert(conn: &Connection, device: &NewDevice, state: DeviceState, now: &str) -> Result<i64> {
+pub fn insert(conn: &Db, device: &NewDevice, state: DeviceState, now: &str) -> Result<i64> {
     let s = &device.specs;
     conn.execute(
         "INSERT INTO devices (tag, kind, category, state, brand, model, serial, imei, cpu, ram_mb,
@@ -99,18 +100,18 @@ pub fn insert(conn: &Connection, device: &NewDevice, state: DeviceState, now: &s
     Ok(conn.last_insert_rowid())
 }
 
-pub fn by_tag(conn: &Connection, tag: &AssetTag) -> Result<Option<Device>> {
+pub fn by_tag(conn: &Db, tag: &AssetTag) -> Result<Option<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.tag = ?1");
     Ok(conn.query_row(&sql, [tag.as_str()], device_from_row).optional()?)
 }
 
-pub fn by_imei(conn: &Connection, imei: &str) -> Result<Option<Device>> {
+pub fn by_imei(conn: &Db, imei: &str) -> Result<Option<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.imei = ?1");
     Ok(conn.query_row(&sql, [imei], device_from_row).optional()?)
 }
 
 /// Devices whose serial is exactly `serial` (serials are not unique across brands).
-pub fn by_serial(conn: &Connection, serial: &str) -> Result<Vec<Device>> {
+pub fn by_serial(conn: &Db, serial: &str) -> Result<Vec<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.serial = ?1 ORDER BY d.tag");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([serial], device_from_row)?;
@@ -122,7 +123,7 @@ pub fn by_serial(conn: &Connection, serial: &str) -> Result<Vec<Device>> {
 /// Terms of three characters or more go through the trigram index; shorter ones are matched
 /// with LIKE on the rows the index (or the filters) already narrowed down.
 /// Devices whose tag starts with `prefix` (upper-case ASCII), in tag order, with the filters.
-pub fn by_tag_prefix(conn: &Connection, query: &StockQuery, prefix: &str) -> Result<Vec<Device>> {
+pub fn by_tag_prefix(conn: &Db, query: &StockQuery, prefix: &str) -> Result<Vec<Device>> {
     let mut upper = prefix.as_bytes().to_vec();
     if let Some(last) = upper.last_mut() {
         *last += 1; // tags are ASCII below 0x7F: the next string after every "prefix…"
@@ -202,11 +203,11 @@ fn push_like(sql: &mut String, values: &mut Vec<Box<dyn ToSql>>, terms: &[&Strin
 /// filters; else from SQL alone ([`list`]).
 pub fn search(store: &super::Store, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
     let Some(shared) = store.stock_index().filter(|_| terms.iter().any(|t| !t.is_empty())) else {
-        return list(store.conn(), query, terms);
+        return list(store.db(), query, terms);
     };
-    let ids = shared.get(store.conn())?.search(query, terms);
+    let ids = shared.get(store.db())?.search(query, terms);
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.id = ?1");
-    let mut stmt = store.conn().prepare_cached(&sql)?;
+    let mut stmt = store.db().prepare_cached(&sql)?;
     let mut devices = Vec::with_capacity(ids.len());
     for id in ids {
         // A row changed since the index was built is checked again (or gone: left out).
@@ -222,7 +223,7 @@ pub fn search(store: &super::Store, query: &StockQuery, terms: &[String]) -> Res
     Ok(devices)
 }
 
-pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
+pub fn list(conn: &Db, query: &StockQuery, terms: &[String]) -> Result<Vec<Device>> {
     let (long, short): (Vec<&String>, Vec<&String>) = terms.iter().partition(|t| t.chars().count() >= 3);
     let index = filter_index(query);
     // Which index drives. A rare text: the trigram index (few rows to join). Rare filters: the
@@ -290,7 +291,7 @@ pub fn list(conn: &Connection, query: &StockQuery, terms: &[String]) -> Result<V
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn set_state(conn: &Connection, id: i64, state: DeviceState, now: &str) -> Result<()> {
+pub fn set_state(conn: &Db, id: i64, state: DeviceState, now: &str) -> Result<()> {
     conn.execute(
         "UPDATE devices SET state = ?1, updated_at = ?2 WHERE id = ?3",
         params![state, now, id],
@@ -298,7 +299,7 @@ pub fn set_state(conn: &Connection, id: i64, state: DeviceState, now: &str) -> R
     Ok(())
 }
 
-pub fn insert_event(conn: &Connection, device_id: i64, event: &DeviceEvent) -> Result<()> {
+pub fn insert_event(conn: &Db, device_id: i64, event: &DeviceEvent) -> Result<()> {
     conn.execute(
         "INSERT INTO device_events (uuid, device_id, at, action, from_state, to_state, operator, reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -317,7 +318,7 @@ pub fn insert_event(conn: &Connection, device_id: i64, event: &DeviceEvent) -> R
 }
 
 /// A device's history, oldest first.
-pub fn history(conn: &Connection, device_id: i64) -> Result<Vec<DeviceEvent>> {
+pub fn history(conn: &Db, device_id: i64) -> Result<Vec<DeviceEvent>> {
     let mut stmt = conn.prepare_cached(
         "SELECT uuid, at, action, from_state, to_state, operator, reason
          FROM device_events WHERE device_id = ?1 ORDER BY id",
@@ -340,7 +341,7 @@ pub fn history(conn: &Connection, device_id: i64) -> Result<Vec<DeviceEvent>> {
 }
 
 /// How many devices per state, and per kind among those on sale.
-pub fn summary(conn: &Connection) -> Result<StockSummary> {
+pub fn summary(conn: &Db) -> Result<StockSummary> {
     let mut summary = StockSummary::default();
     let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM devices GROUP BY state")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, DeviceState>(0)?, r.get::<_, i64>(1)?)))? {

@@ -1,10 +1,11 @@
 //! SQL of the `imports` table: which delivery files were already taken in.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use super::Db;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 
-pub fn already_imported(conn: &Connection, sha256: &str) -> Result<Option<(String, String)>> {
+pub fn already_imported(conn: &Db, sha256: &str) -> Result<Option<(String, String)>> {
     Ok(conn
         .query_row(
             "SELECT file_name, imported_at FROM imports WHERE sha256 = ?1",
@@ -15,7 +16,7 @@ pub fn already_imported(conn: &Connection, sha256: &str) -> Result<Option<(Strin
 }
 
 pub fn record(
-    conn: &Connection,
+    conn: &Db,
     sha256: &str,
     file_name: &str,
     now: &str,

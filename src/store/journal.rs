@@ -1,6 +1,7 @@
 //! SQL of the journal: its head, an append, and its entries in order.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use super::Db;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 
@@ -16,7 +17,7 @@ pub struct JournalRow {
 }
 
 /// The last entry's sequence number and hash.
-pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
+pub fn head(conn: &Db) -> Result<Option<(i64, String)>> {
     Ok(conn
         .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -24,7 +25,7 @@ pub fn head(conn: &Connection) -> Result<Option<(i64, String)>> {
         .optional()?)
 }
 
-pub fn insert(conn: &Connection, row: &JournalRow, uuid: &str) -> Result<()> {
+pub fn insert(conn: &Db, row: &JournalRow, uuid: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO journal (seq, uuid, kind, at, operator, content, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![row.seq, uuid, row.kind, row.at, row.operator, row.content, row.prev_hash, row.hash],
@@ -33,7 +34,7 @@ pub fn insert(conn: &Connection, row: &JournalRow, uuid: &str) -> Result<()> {
 }
 
 /// Calls `visit` with each entry in order, until it returns `false`.
-pub fn each(conn: &Connection, mut visit: impl FnMut(JournalRow) -> bool) -> Result<()> {
+pub fn each(conn: &Db, mut visit: impl FnMut(JournalRow) -> bool) -> Result<()> {
     let mut stmt =
         conn.prepare("SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal ORDER BY seq")?;
     let mut rows = stmt.query([])?;

@@ -20,7 +20,8 @@ pub mod vault;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use ref_cast::RefCast;
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
@@ -77,6 +78,57 @@ impl<W: Writer> Writer for std::sync::Arc<W> {
 impl Writer for std::cell::RefCell<&mut Store> {
     fn write<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
         f(&mut self.borrow_mut())
+    }
+}
+
+/// An open connection, or the transaction of [`Store::with_tx`], as the services hold it: they
+/// hand it to the store's functions, and cannot run SQL on it (its connection is private to
+/// `src/store/`).
+#[derive(ref_cast::RefCast)]
+#[repr(transparent)]
+pub struct Db(Connection);
+
+/// What the store's functions call on a [`Db`]: `rusqlite::Connection`'s own methods, visible
+/// only inside `src/store/`.
+impl Db {
+    pub(in crate::store) fn execute<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.0.execute(sql, params)
+    }
+
+    pub(in crate::store) fn execute_batch(&self, sql: &str) -> rusqlite::Result<()> {
+        self.0.execute_batch(sql)
+    }
+
+    pub(in crate::store) fn prepare(&self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'_>> {
+        self.0.prepare(sql)
+    }
+
+    pub(in crate::store) fn prepare_cached(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+        self.0.prepare_cached(sql)
+    }
+
+    pub(in crate::store) fn query_row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.0.query_row(sql, params, f)
+    }
+
+    pub(in crate::store) fn last_insert_rowid(&self) -> i64 {
+        self.0.last_insert_rowid()
+    }
+
+    pub(in crate::store) fn pragma_query_value<T, F>(
+        &self,
+        schema: Option<&str>,
+        name: &str,
+        f: F,
+    ) -> rusqlite::Result<T>
+    where
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.0.pragma_query_value(schema, name, f)
     }
 }
 
@@ -236,9 +288,9 @@ impl Store {
 
     /// Runs `f` in an IMMEDIATE transaction: everything it writes commits together, or nothing
     /// does (the error is returned and the store is left as it was).
-    pub fn with_tx<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    pub fn with_tx<T>(&mut self, f: impl FnOnce(&Db) -> Result<T>) -> Result<T> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
+        let value = f(Db::ref_cast(&tx))?;
         tx.commit()?;
         Ok(value)
     }
@@ -252,20 +304,31 @@ impl Store {
 
     /// Writes the WAL back into the file and empties it, so that deleted pages leave the disk.
     pub fn truncate_wal(&self) -> Result<()> {
-        copies::truncate_wal(&self.conn)
+        copies::truncate_wal(self.db())
     }
 
-    /// The connection, for the store's own functions that the services call. Outside the crate
-    /// only in test builds (feature `test-support`): the window and the command line go through
-    /// the services, never straight to SQL.
-    #[cfg(not(feature = "test-support"))]
-    pub(crate) fn conn(&self) -> &Connection {
+    /// The connection: the store's own, never handed out (the services hold a [`Db`]).
+    pub(in crate::store) fn conn(&self) -> &Connection {
         &self.conn
     }
 
-    /// The connection (test builds: tests read and tamper with rows directly).
+    /// The database as the services hold it, to hand to the store's functions: no SQL can be
+    /// run on it outside `src/store/`.
+    #[cfg(not(feature = "test-support"))]
+    pub(crate) fn db(&self) -> &Db {
+        Db::ref_cast(&self.conn)
+    }
+
+    /// The database as the services hold it (test builds: tests call the store's functions).
     #[cfg(feature = "test-support")]
-    pub fn conn(&self) -> &Connection {
+    pub fn db(&self) -> &Db {
+        Db::ref_cast(&self.conn)
+    }
+
+    /// The connection itself, for tests that read and tamper with rows directly: only in test
+    /// builds (feature `test-support`), never in a shipped one.
+    #[cfg(any(test, feature = "test-support"))]
+    pub fn sql(&self) -> &Connection {
         &self.conn
     }
 }

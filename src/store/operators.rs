@@ -1,14 +1,15 @@
 //! SQL of the operators' profiles: their PIN hashes, the count of wrong PINs in a row and the
 //! lock that follows.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use super::Db;
+use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 use crate::model::operators::{Operator, Role};
 
 crate::store::devices::sql_code!(Role);
 
-pub fn count_active(conn: &Connection) -> Result<i64> {
+pub fn count_active(conn: &Db) -> Result<i64> {
     Ok(
         conn.query_row("SELECT count(*) FROM operators WHERE disabled_at IS NULL", [], |r| {
             r.get(0)
@@ -16,7 +17,7 @@ pub fn count_active(conn: &Connection) -> Result<i64> {
     )
 }
 
-pub fn count_active_managers(conn: &Connection) -> Result<i64> {
+pub fn count_active_managers(conn: &Db) -> Result<i64> {
     Ok(conn.query_row(
         "SELECT count(*) FROM operators WHERE disabled_at IS NULL AND role = 'manager'",
         [],
@@ -49,7 +50,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OperatorRow> {
 }
 
 /// A profile by name key.
-pub fn by_key(conn: &Connection, key: &str) -> Result<Option<OperatorRow>> {
+pub fn by_key(conn: &Db, key: &str) -> Result<Option<OperatorRow>> {
     Ok(conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM operators WHERE name_key = ?1"),
@@ -59,7 +60,7 @@ pub fn by_key(conn: &Connection, key: &str) -> Result<Option<OperatorRow>> {
         .optional()?)
 }
 
-pub fn list(conn: &Connection) -> Result<Vec<Operator>> {
+pub fn list(conn: &Db) -> Result<Vec<Operator>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM operators ORDER BY disabled_at IS NOT NULL, name"
     ))?;
@@ -67,7 +68,7 @@ pub fn list(conn: &Connection) -> Result<Vec<Operator>> {
     Ok(rows.map(|r| r.map(|o| o.operator)).collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn insert(conn: &Connection, name: &str, key: &str, role: Role, hash: &str, now: &str, by: &str) -> Result<()> {
+pub fn insert(conn: &Db, name: &str, key: &str, role: Role, hash: &str, now: &str, by: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO operators (name, name_key, role, pin_hash, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![name, key, role, hash, now, by],
@@ -75,7 +76,7 @@ pub fn insert(conn: &Connection, name: &str, key: &str, role: Role, hash: &str, 
     Ok(())
 }
 
-pub fn disable(conn: &Connection, key: &str, now: &str, by: &str) -> Result<usize> {
+pub fn disable(conn: &Db, key: &str, now: &str, by: &str) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE operators SET disabled_at = ?2, disabled_by = ?3 WHERE name_key = ?1 AND disabled_at IS NULL",
         params![key, now, by],
@@ -83,7 +84,7 @@ pub fn disable(conn: &Connection, key: &str, now: &str, by: &str) -> Result<usiz
 }
 
 /// Records a wrong PIN: the count in a row, and the lock when it is reached.
-pub fn record_wrong_pin(conn: &Connection, key: &str, failed: i64, locked_until: Option<&str>) -> Result<()> {
+pub fn record_wrong_pin(conn: &Db, key: &str, failed: i64, locked_until: Option<&str>) -> Result<()> {
     conn.execute(
         "UPDATE operators SET failed_pins = ?2, locked_until = ?3 WHERE name_key = ?1",
         params![key, failed, locked_until],
@@ -92,7 +93,7 @@ pub fn record_wrong_pin(conn: &Connection, key: &str, failed: i64, locked_until:
 }
 
 /// A right PIN: the count starts again.
-pub fn clear_wrong_pins(conn: &Connection, key: &str) -> Result<()> {
+pub fn clear_wrong_pins(conn: &Db, key: &str) -> Result<()> {
     conn.execute(
         "UPDATE operators SET failed_pins = 0, locked_until = NULL WHERE name_key = ?1 AND (failed_pins <> 0 OR locked_until IS NOT NULL)",
         [key],
@@ -101,7 +102,7 @@ pub fn clear_wrong_pins(conn: &Connection, key: &str) -> Result<()> {
 }
 
 /// A manager's reset: the new PIN's hash, the count and the lock cleared.
-pub fn reset_pin(conn: &Connection, key: &str, hash: &str, now: &str, by: &str) -> Result<usize> {
+pub fn reset_pin(conn: &Db, key: &str, hash: &str, now: &str, by: &str) -> Result<usize> {
     Ok(conn.execute(
         "UPDATE operators SET pin_hash = ?2, failed_pins = 0, locked_until = NULL, pin_reset_at = ?3, pin_reset_by = ?4 WHERE name_key = ?1",
         params![key, hash, now, by],

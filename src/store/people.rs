@@ -1,8 +1,9 @@
 //! SQL of the beneficiaries' tables: `people`, `person_publics`, `proofs`,
 //! `equipment_received`, `eligibility_overrides`, `person_merges`.
 
+use super::Db;
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, OptionalExtension, Row};
 use uuid::Uuid;
 
 use crate::device::DeviceKind;
@@ -27,7 +28,7 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<PersonSummary> {
     })
 }
 
-fn summaries(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result<Vec<PersonSummary>> {
+fn summaries(conn: &Db, sql: &str, params: impl rusqlite::Params) -> Result<Vec<PersonSummary>> {
     let mut stmt = conn.prepare_cached(sql)?;
     let rows = stmt
         .query_map(params, summary_from_row)?
@@ -37,7 +38,7 @@ fn summaries(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Res
 
 /// Inserts a person: a new row with its identifier, then its fields through `update`, so the
 /// columns are written in one place.
-pub fn insert(conn: &Connection, p: &NewPerson, now: &str) -> Result<i64> {
+pub fn insert(conn: &Db, p: &NewPerson, now: &str) -> Result<i64> {
     conn.execute(
         "INSERT INTO people (uuid, last_name, first_name, search_text, created_at, updated_at)
          VALUES (?1, '', '', '', ?2, ?2)",
@@ -48,7 +49,7 @@ pub fn insert(conn: &Connection, p: &NewPerson, now: &str) -> Result<i64> {
     Ok(id)
 }
 
-pub fn update(conn: &Connection, id: i64, p: &NewPerson, now: &str) -> Result<()> {
+pub fn update(conn: &Db, id: i64, p: &NewPerson, now: &str) -> Result<()> {
     conn.execute(
         "UPDATE people SET last_name = ?2, first_name = ?3, birth_date = ?4, phone = ?5, email = ?6,
              postcode = ?7, commune = ?8, household = ?9, household_key = ?10, prescriber = ?11,
@@ -79,7 +80,7 @@ pub fn update(conn: &Connection, id: i64, p: &NewPerson, now: &str) -> Result<()
 
 /// Records the words of a person's names in the typo-search vocabulary. Words no longer used
 /// by anyone may stay: they only propose candidates, which then match nobody.
-fn add_name_words(conn: &Connection, p: &NewPerson) -> Result<()> {
+fn add_name_words(conn: &Db, p: &NewPerson) -> Result<()> {
     let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO name_words (word) VALUES (?1)")?;
     for word in fold(&format!("{} {}", p.last_name, p.first_name))
         .split(' ')
@@ -90,7 +91,7 @@ fn add_name_words(conn: &Connection, p: &NewPerson) -> Result<()> {
     Ok(())
 }
 
-fn set_publics(conn: &Connection, id: i64, publics: &[String]) -> Result<()> {
+fn set_publics(conn: &Db, id: i64, publics: &[String]) -> Result<()> {
     let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO person_publics (person_id, public) VALUES (?1, ?2)")?;
     for public in publics {
         stmt.execute(params![id, public])?;
@@ -99,7 +100,7 @@ fn set_publics(conn: &Connection, id: i64, publics: &[String]) -> Result<()> {
 }
 
 /// Fails with a clear error unless `id` is a person that was not merged into another.
-pub fn require_active(conn: &Connection, id: i64) -> Result<()> {
+pub fn require_active(conn: &Db, id: i64) -> Result<()> {
     let merged: Option<Option<i64>> = conn
         .query_row("SELECT merged_into FROM people WHERE id = ?1", [id], |r| r.get(0))
         .optional()?;
@@ -110,7 +111,7 @@ pub fn require_active(conn: &Connection, id: i64) -> Result<()> {
     }
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Person>> {
+pub fn get(conn: &Db, id: i64) -> Result<Option<Person>> {
     let row = conn
         .query_row(
             "SELECT id, uuid, last_name, first_name, birth_date, phone, email, postcode, commune, household,
@@ -190,18 +191,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Person>> {
     Ok(Some(person))
 }
 
-pub fn by_phone(conn: &Connection, phone: &str) -> Result<Vec<PersonSummary>> {
+pub fn by_phone(conn: &Db, phone: &str) -> Result<Vec<PersonSummary>> {
     let sql = format!("SELECT {SUMMARY} FROM people p WHERE p.phone = ?1 AND p.merged_into IS NULL ORDER BY p.id");
     summaries(conn, &sql, [phone])
 }
 
-pub fn by_birth_date(conn: &Connection, birth: NaiveDate) -> Result<Vec<PersonSummary>> {
+pub fn by_birth_date(conn: &Db, birth: NaiveDate) -> Result<Vec<PersonSummary>> {
     let sql = format!("SELECT {SUMMARY} FROM people p WHERE p.birth_date = ?1 AND p.merged_into IS NULL ORDER BY p.id");
     summaries(conn, &sql, [birth])
 }
 
 /// People whose folded "last first" is exactly `full`.
-pub fn by_exact_name(conn: &Connection, full: &str) -> Result<Vec<PersonSummary>> {
+pub fn by_exact_name(conn: &Db, full: &str) -> Result<Vec<PersonSummary>> {
     let candidates = fts_candidates(conn, &format!("\"{}\"", full.replace('"', "\"\"")), 50)?;
     Ok(candidates
         .into_iter()
@@ -212,7 +213,7 @@ pub fn by_exact_name(conn: &Connection, full: &str) -> Result<Vec<PersonSummary>
 
 /// Rows of the trigram index matching `fts` (an FTS5 query), most recent first, stopping at
 /// `limit` (no ranking: scoring every match of a common name costs more than it helps).
-fn fts_candidates(conn: &Connection, fts: &str, limit: usize) -> Result<Vec<(PersonSummary, String)>> {
+fn fts_candidates(conn: &Db, fts: &str, limit: usize) -> Result<Vec<(PersonSummary, String)>> {
     let sql = format!(
         "SELECT {SUMMARY}, p.search_text FROM people_fts f CROSS JOIN people p ON p.id = f.rowid
          WHERE people_fts MATCH ?1 AND p.merged_into IS NULL ORDER BY f.rowid DESC LIMIT ?2"
@@ -226,7 +227,7 @@ fn fts_candidates(conn: &Connection, fts: &str, limit: usize) -> Result<Vec<(Per
 
 /// Words of the names' vocabulary close to `token`: the same first or second letter, a length
 /// within two, and one typo away (two for long words), or starting so.
-fn close_words(conn: &Connection, token: &str) -> Result<Vec<String>> {
+fn close_words(conn: &Db, token: &str) -> Result<Vec<String>> {
     let chars: Vec<char> = token.chars().collect();
     let n = chars.len() as i64;
     let mut stmt = conn.prepare_cached(
@@ -259,7 +260,7 @@ fn close_word(token: &str, word: &str) -> bool {
 
 /// Name search: each word as a substring (accents and case folded); when that finds too few,
 /// names one typo away. A phone number (digits) searches phones.
-pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonSummary>> {
+pub fn search(conn: &Db, text: &str, limit: usize) -> Result<Vec<PersonSummary>> {
     let text = text.trim();
     if text.is_empty() {
         let sql =
@@ -346,14 +347,7 @@ pub fn search(conn: &Connection, text: &str, limit: usize) -> Result<Vec<PersonS
     Ok(found)
 }
 
-pub fn insert_proof(
-    conn: &Connection,
-    id: i64,
-    kind: &str,
-    issued: NaiveDate,
-    checked_by: &str,
-    now: &str,
-) -> Result<()> {
+pub fn insert_proof(conn: &Db, id: i64, kind: &str, issued: NaiveDate, checked_by: &str, now: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO proofs (uuid, person_id, kind, issued, checked_by, checked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![Uuid::now_v7().to_string(), id, kind, issued, checked_by, now],
@@ -362,7 +356,7 @@ pub fn insert_proof(
 }
 
 pub fn insert_equipment(
-    conn: &Connection,
+    conn: &Db,
     id: i64,
     date: NaiveDate,
     kind: DeviceKind,
@@ -378,13 +372,13 @@ pub fn insert_equipment(
     touch(conn, id, now)
 }
 
-fn touch(conn: &Connection, id: i64, now: &str) -> Result<()> {
+fn touch(conn: &Db, id: i64, now: &str) -> Result<()> {
     conn.execute("UPDATE people SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
     Ok(())
 }
 
 /// Equipment received by the person (by_person) and by the rest of their household.
-pub fn household_equipment(conn: &Connection, id: i64, household_key: Option<&str>) -> Result<Vec<PastPurchase>> {
+pub fn household_equipment(conn: &Db, id: i64, household_key: Option<&str>) -> Result<Vec<PastPurchase>> {
     // Two indexed lookups (the person's, then the rest of the household's), not one OR.
     let mut stmt = conn.prepare_cached(
         "SELECT e.date, e.kind, 1 FROM equipment_received e WHERE e.person_id = ?1
@@ -405,7 +399,7 @@ pub fn household_equipment(conn: &Connection, id: i64, household_key: Option<&st
 }
 
 pub fn insert_override(
-    conn: &Connection,
+    conn: &Db,
     id: i64,
     programme: &str,
     overridden: Verdict,
@@ -433,7 +427,7 @@ pub fn insert_override(
     Ok(())
 }
 
-pub fn merge(conn: &Connection, keep: i64, duplicate: i64, operator: &str, reason: &str, now: &str) -> Result<()> {
+pub fn merge(conn: &Db, keep: i64, duplicate: i64, operator: &str, reason: &str, now: &str) -> Result<()> {
     for table in ["proofs", "equipment_received"] {
         conn.execute(
             &format!("UPDATE {table} SET person_id = ?1 WHERE person_id = ?2"),

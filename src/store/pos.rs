@@ -1,9 +1,10 @@
 //! SQL of the point of sale: settings, permanences, receipt counters, sales, lines, payments,
 //! credit notes.
 
+use super::Db;
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 use crate::device::{Category, DeviceKind};
 use crate::error::Result;
@@ -12,13 +13,13 @@ use crate::money::Money;
 
 crate::store::devices::sql_code!(PaymentMethod);
 
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
 }
 
-pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub fn set_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],
@@ -39,19 +40,19 @@ fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionInfo> {
 
 const SESSION: &str = "SELECT id, opened_at, opened_by, float_cents, closed_at, closed_by FROM cash_sessions";
 
-pub fn open_session(conn: &Connection) -> Result<Option<SessionInfo>> {
+pub fn open_session(conn: &Db) -> Result<Option<SessionInfo>> {
     Ok(conn
         .query_row(&format!("{SESSION} WHERE closed_at IS NULL"), [], session_from_row)
         .optional()?)
 }
 
-pub fn session(conn: &Connection, id: i64) -> Result<Option<SessionInfo>> {
+pub fn session(conn: &Db, id: i64) -> Result<Option<SessionInfo>> {
     Ok(conn
         .query_row(&format!("{SESSION} WHERE id = ?1"), [id], session_from_row)
         .optional()?)
 }
 
-pub fn insert_session(conn: &Connection, uuid: &str, at: &str, operator: &str, float: Money) -> Result<i64> {
+pub fn insert_session(conn: &Db, uuid: &str, at: &str, operator: &str, float: Money) -> Result<i64> {
     conn.execute(
         "INSERT INTO cash_sessions (uuid, opened_at, opened_by, float_cents) VALUES (?1, ?2, ?3, ?4)",
         params![uuid, at, operator, float.cents()],
@@ -59,7 +60,7 @@ pub fn insert_session(conn: &Connection, uuid: &str, at: &str, operator: &str, f
     Ok(conn.last_insert_rowid())
 }
 
-pub fn close_session(conn: &Connection, id: i64, at: &str, operator: &str, seq: i64) -> Result<()> {
+pub fn close_session(conn: &Db, id: i64, at: &str, operator: &str, seq: i64) -> Result<()> {
     conn.execute(
         "UPDATE cash_sessions SET closed_at = ?2, closed_by = ?3, close_seq = ?4 WHERE id = ?1",
         params![id, at, operator, seq],
@@ -68,7 +69,7 @@ pub fn close_session(conn: &Connection, id: i64, at: &str, operator: &str, seq: 
 }
 
 /// The next number of a gapless series (inside the caller's transaction).
-pub fn next_number(conn: &Connection, series: &str) -> Result<i64> {
+pub fn next_number(conn: &Db, series: &str) -> Result<i64> {
     conn.execute(
         "INSERT INTO receipt_counters (series, last) VALUES (?1, 1) ON CONFLICT (series) DO UPDATE SET last = last + 1",
         [series],
@@ -80,7 +81,7 @@ pub fn next_number(conn: &Connection, series: &str) -> Result<i64> {
     )
 }
 
-pub fn sale_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<String>> {
+pub fn sale_by_uuid(conn: &Db, uuid: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT receipt FROM sales WHERE uuid = ?1", [uuid], |r| r.get(0))
         .optional()?)
@@ -88,7 +89,7 @@ pub fn sale_by_uuid(conn: &Connection, uuid: &str) -> Result<Option<String>> {
 
 #[allow(clippy::too_many_arguments)]
 pub fn insert_sale(
-    conn: &Connection,
+    conn: &Db,
     uuid: &str,
     receipt: &str,
     session_id: i64,
@@ -108,13 +109,7 @@ pub fn insert_sale(
     Ok(conn.last_insert_rowid())
 }
 
-pub fn insert_line(
-    conn: &Connection,
-    sale_id: i64,
-    line_no: usize,
-    device_id: Option<i64>,
-    line: &SaleLine,
-) -> Result<()> {
+pub fn insert_line(conn: &Db, sale_id: i64, line_no: usize, device_id: Option<i64>, line: &SaleLine) -> Result<()> {
     conn.execute(
         "INSERT INTO sale_lines (sale_id, line_no, device_id, kind, category, label, quantity, unit_cents)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -132,7 +127,7 @@ pub fn insert_line(
     Ok(())
 }
 
-pub fn insert_payment(conn: &Connection, sale_id: i64, p: &SalePayment) -> Result<()> {
+pub fn insert_payment(conn: &Db, sale_id: i64, p: &SalePayment) -> Result<()> {
     conn.execute(
         "INSERT INTO payments (sale_id, method, amount_cents, reference) VALUES (?1, ?2, ?3, ?4)",
         params![sale_id, p.method, p.amount.cents(), p.reference],
@@ -143,7 +138,7 @@ pub fn insert_payment(conn: &Connection, sale_id: i64, p: &SalePayment) -> Resul
 #[allow(clippy::too_many_arguments)]
 /// What a sale equips the person with, so that the frequency limits count it.
 pub fn insert_sale_equipment(
-    conn: &Connection,
+    conn: &Db,
     person_id: i64,
     date: chrono::NaiveDate,
     kind: DeviceKind,
@@ -171,7 +166,7 @@ pub fn insert_sale_equipment(
     Ok(())
 }
 
-pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
+pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
     let head = conn
         .query_row(
             "SELECT s.id, s.uuid, s.receipt, s.session_id, s.person_id, s.programme, s.at, s.operator, s.total_cents,
@@ -230,7 +225,7 @@ pub fn sale(conn: &Connection, receipt: &str) -> Result<Option<SaleRecord>> {
     Ok(Some(sale))
 }
 
-pub fn list_sales(conn: &Connection, limit: usize) -> Result<Vec<SaleSummary>> {
+pub fn list_sales(conn: &Db, limit: usize) -> Result<Vec<SaleSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.receipt, s.at, s.operator, s.person_id, s.programme, s.total_cents,
                 (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id)
@@ -252,7 +247,7 @@ pub fn list_sales(conn: &Connection, limit: usize) -> Result<Vec<SaleSummary>> {
 
 #[allow(clippy::too_many_arguments)]
 pub fn insert_credit_note(
-    conn: &Connection,
+    conn: &Db,
     uuid: &str,
     number: &str,
     sale_id: i64,
@@ -275,7 +270,7 @@ pub fn insert_credit_note(
 
 /// Per payment method, what came in (payments of the session's sales) minus what went out
 /// (refunds of its credit notes); with the counts.
-pub fn session_totals(conn: &Connection, session_id: i64) -> Result<(i64, i64, Money, BTreeMap<PaymentMethod, Money>)> {
+pub fn session_totals(conn: &Db, session_id: i64) -> Result<(i64, i64, Money, BTreeMap<PaymentMethod, Money>)> {
     let mut by_method: BTreeMap<PaymentMethod, Money> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, sum(p.amount_cents) FROM payments p JOIN sales s ON s.id = p.sale_id
@@ -314,7 +309,7 @@ pub fn session_totals(conn: &Connection, session_id: i64) -> Result<(i64, i64, M
     Ok((sales, credit_notes, Money::from_cents(total), by_method))
 }
 
-pub fn closing_exists(conn: &Connection, key: &str) -> Result<bool> {
+pub fn closing_exists(conn: &Db, key: &str) -> Result<bool> {
     Ok(
         conn.query_row("SELECT count(*) FROM closings WHERE period_key = ?1", [key], |r| {
             r.get::<_, i64>(0)
@@ -322,7 +317,7 @@ pub fn closing_exists(conn: &Connection, key: &str) -> Result<bool> {
     )
 }
 
-pub fn insert_closing(conn: &Connection, key: &str, seq: i64) -> Result<()> {
+pub fn insert_closing(conn: &Db, key: &str, seq: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO closings (period_key, journal_seq) VALUES (?1, ?2)",
         params![key, seq],
@@ -335,7 +330,7 @@ pub fn insert_closing(conn: &Connection, key: &str, seq: i64) -> Result<()> {
 /// programme), and the perpetual grand total up to `end`.
 #[allow(clippy::type_complexity)]
 pub fn period_figures(
-    conn: &Connection,
+    conn: &Db,
     start: chrono::NaiveDate,
     end: chrono::NaiveDate,
 ) -> Result<(
@@ -422,7 +417,7 @@ pub fn period_figures(
 }
 
 /// A credit note by its number, with who made it.
-pub fn credit_note(conn: &Connection, number: &str) -> Result<Option<(CreditNote, String)>> {
+pub fn credit_note(conn: &Db, number: &str) -> Result<Option<(CreditNote, String)>> {
     Ok(conn
         .query_row(
             "SELECT c.number, s.receipt, c.line_no, c.reason, c.refund_method, c.amount_cents, c.at, c.operator
@@ -447,7 +442,7 @@ pub fn credit_note(conn: &Connection, number: &str) -> Result<Option<(CreditNote
 }
 
 /// The journal entry (content) that closed a permanence, if it is closed.
-pub fn session_close_entry(conn: &Connection, session_id: i64) -> Result<Option<String>> {
+pub fn session_close_entry(conn: &Db, session_id: i64) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT j.content FROM cash_sessions s JOIN journal j ON j.seq = s.close_seq WHERE s.id = ?1",
@@ -458,7 +453,7 @@ pub fn session_close_entry(conn: &Connection, session_id: i64) -> Result<Option<
 }
 
 /// The journal entry (content) of a period closing, by its key (`day:2026-11-22`).
-pub fn closing_entry(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub fn closing_entry(conn: &Db, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row(
             "SELECT j.content FROM closings c JOIN journal j ON j.seq = c.journal_seq WHERE c.period_key = ?1",
@@ -469,6 +464,6 @@ pub fn closing_entry(conn: &Connection, key: &str) -> Result<Option<String>> {
 }
 
 /// How many sales this register has recorded.
-pub fn sales_count(conn: &Connection) -> Result<i64> {
+pub fn sales_count(conn: &Db) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM sales", [], |r| r.get(0))?)
 }

@@ -1,12 +1,13 @@
 //! SQL of personal data: last contact, anonymisation, and what one person's records hold.
 
-use rusqlite::{params, Connection};
+use super::Db;
+use rusqlite::params;
 
 use crate::error::Result;
 
 /// People not anonymised whose last contact (record created or changed, proof seen, sale) is
 /// before `cutoff` (an RFC 3339 UTC timestamp): (id, last contact).
-pub fn inactive_since(conn: &Connection, cutoff: &str) -> Result<Vec<(i64, String)>> {
+pub fn inactive_since(conn: &Db, cutoff: &str) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare(
         "SELECT id, last FROM (
              SELECT p.id, max(p.updated_at,
@@ -21,7 +22,7 @@ pub fn inactive_since(conn: &Connection, cutoff: &str) -> Result<Vec<(i64, Strin
 
 /// Removes identity and contact; keeps the id, the publics, proofs' kinds and dates, equipment
 /// and sales (the accounts and the reports).
-pub fn anonymise(conn: &Connection, id: i64, now: &str) -> Result<()> {
+pub fn anonymise(conn: &Db, id: i64, now: &str) -> Result<()> {
     conn.execute(
         "UPDATE people SET last_name = 'Anonyme', first_name = printf('n° %d', id), birth_date = NULL,
              phone = NULL, email = NULL, postcode = NULL, commune = NULL, household = NULL,
@@ -35,7 +36,7 @@ pub fn anonymise(conn: &Connection, id: i64, now: &str) -> Result<()> {
 
 /// Rebuilds the vocabulary of name words from the names still held, and compacts the search
 /// index, so that an anonymised name is found nowhere.
-pub fn forget_names(conn: &Connection, words: &[String]) -> Result<()> {
+pub fn forget_names(conn: &Db, words: &[String]) -> Result<()> {
     conn.execute("DELETE FROM name_words", [])?;
     let mut stmt = conn.prepare_cached("INSERT OR IGNORE INTO name_words (word) VALUES (?1)")?;
     for word in words {
@@ -46,14 +47,14 @@ pub fn forget_names(conn: &Connection, words: &[String]) -> Result<()> {
 }
 
 /// Every name still held (not anonymised), to rebuild the vocabulary.
-pub fn names(conn: &Connection) -> Result<Vec<(String, String)>> {
+pub fn names(conn: &Db) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT last_name, first_name FROM people WHERE anonymised_at IS NULL")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn insert_anonymisation(
-    conn: &Connection,
+    conn: &Db,
     id: i64,
     at: &str,
     operator: &str,
@@ -68,7 +69,7 @@ pub fn insert_anonymisation(
     Ok(())
 }
 
-pub fn is_anonymised(conn: &Connection, id: i64) -> Result<bool> {
+pub fn is_anonymised(conn: &Db, id: i64) -> Result<bool> {
     Ok(conn.query_row(
         "SELECT anonymised_at IS NOT NULL FROM people WHERE id = ?1",
         [id],
@@ -80,7 +81,7 @@ pub fn is_anonymised(conn: &Connection, id: i64) -> Result<bool> {
 /// (receipt, kind, label, quantity, unit cents).
 #[allow(clippy::type_complexity)]
 pub fn sales_of(
-    conn: &Connection,
+    conn: &Db,
     id: i64,
 ) -> Result<(
     Vec<(String, String, Option<String>, i64)>,

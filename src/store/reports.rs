@@ -1,9 +1,10 @@
 //! SQL of the funders' reports: aggregates only, over sales dated in a range (UTC bounds of
 //! local days), net of the lines that credit notes cancelled.
 
+use super::Db;
 use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::params;
 
 use crate::error::Result;
 use crate::model::pos::PaymentMethod;
@@ -12,7 +13,7 @@ use crate::model::pos::PaymentMethod;
 pub type LineRow = (String, Option<String>, bool, i64);
 
 /// Lines of the range that no credit note cancelled.
-pub fn lines(conn: &Connection, from: &str, to: &str, programme: Option<&str>) -> Result<Vec<LineRow>> {
+pub fn lines(conn: &Db, from: &str, to: &str, programme: Option<&str>) -> Result<Vec<LineRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT l.kind, l.category, l.device_id IS NOT NULL, sum(l.quantity)
          FROM sales s JOIN sale_lines l ON l.sale_id = s.id
@@ -28,12 +29,7 @@ pub fn lines(conn: &Connection, from: &str, to: &str, programme: Option<&str>) -
 }
 
 /// People equipped in the range (at least one line not cancelled): in all, and by public.
-pub fn people(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-    programme: Option<&str>,
-) -> Result<(i64, BTreeMap<String, i64>)> {
+pub fn people(conn: &Db, from: &str, to: &str, programme: Option<&str>) -> Result<(i64, BTreeMap<String, i64>)> {
     let equipped = "SELECT DISTINCT s.person_id AS id
          FROM sales s JOIN sale_lines l ON l.sale_id = s.id
          WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.programme = ?3) AND s.person_id IS NOT NULL
@@ -57,7 +53,7 @@ pub fn people(
 
 /// Money taken in the range per payment method (change given back deducted from cash).
 pub fn takings(
-    conn: &Connection,
+    conn: &Db,
     from: &str,
     to: &str,
     programme: Option<&str>,
@@ -86,7 +82,7 @@ pub fn takings(
 }
 
 /// Credit notes dated in the range, for sales of the programme: count and amount.
-pub fn credit_notes(conn: &Connection, from: &str, to: &str, programme: Option<&str>) -> Result<(i64, i64)> {
+pub fn credit_notes(conn: &Db, from: &str, to: &str, programme: Option<&str>) -> Result<(i64, i64)> {
     Ok(conn.query_row(
         "SELECT count(*), coalesce(sum(c.amount_cents), 0) FROM credit_notes c JOIN sales s ON s.id = c.sale_id
          WHERE c.at >= ?1 AND c.at < ?2 AND (?3 IS NULL OR s.programme = ?3)",
@@ -96,7 +92,7 @@ pub fn credit_notes(conn: &Connection, from: &str, to: &str, programme: Option<&
 }
 
 /// Devices on sale now, by kind and category.
-pub fn available(conn: &Connection) -> Result<Vec<(String, Option<String>, i64)>> {
+pub fn available(conn: &Db) -> Result<Vec<(String, Option<String>, i64)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT kind, category, count(*) FROM devices WHERE state = 'available' GROUP BY 1, 2 ORDER BY 1, 2",
     )?;

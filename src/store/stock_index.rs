@@ -10,10 +10,10 @@
 //! checked against the filters before they are returned. A process that does not share one
 //! (the command line, which searches once) is answered by SQL alone.
 
+use super::Db;
 use std::sync::{Arc, Mutex};
 
 use memchr::memmem::Finder;
-use rusqlite::Connection;
 
 use crate::device::{Category, DeviceKind, DeviceState};
 use crate::error::Result;
@@ -32,7 +32,7 @@ impl SharedStockIndex {
 
     /// The index as `conn` sees the stock now: the one held when it is as recent, else one
     /// built from `conn` (the others wait meanwhile, and then use it).
-    pub(super) fn get(&self, conn: &Connection) -> Result<Arc<StockIndex>> {
+    pub(super) fn get(&self, conn: &Db) -> Result<Arc<StockIndex>> {
         let generation = generation(conn)?;
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(index) = current.as_ref().filter(|i| i.generation >= generation) {
@@ -44,7 +44,7 @@ impl SharedStockIndex {
     }
 }
 
-fn generation(conn: &Connection) -> Result<i64> {
+fn generation(conn: &Db) -> Result<i64> {
     Ok(conn
         .prepare_cached("SELECT generation FROM stock_generation WHERE id = 1")?
         .query_row([], |r| r.get(0))?)
@@ -63,7 +63,7 @@ pub struct StockIndex {
 }
 
 impl StockIndex {
-    fn build(conn: &Connection, generation: i64) -> Result<StockIndex> {
+    fn build(conn: &Db, generation: i64) -> Result<StockIndex> {
         let mut index = StockIndex {
             generation,
             ids: Vec::new(),

@@ -1,6 +1,7 @@
 //! SQL of sync: the outbox, the cursor, conflicts, and the programmes the hub published.
 
-use rusqlite::{params, Connection};
+use super::Db;
+use rusqlite::params;
 
 use crate::error::Result;
 use crate::model::sync::Conflict;
@@ -8,32 +9,32 @@ use crate::protocol::{Ack, AckStatus, Event};
 
 const PREFIX: &str = "sync.";
 
-pub fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
     super::pos::setting(conn, &format!("{PREFIX}{key}"))
 }
 
-pub fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub fn set_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
     super::pos::set_setting(conn, &format!("{PREFIX}{key}"), value)
 }
 
 /// The cursor (0 before the first change) and the hub it belongs to.
-pub fn cursor(conn: &Connection) -> Result<(i64, Option<String>)> {
+pub fn cursor(conn: &Db) -> Result<(i64, Option<String>)> {
     let cursor = setting(conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);
     Ok((cursor, setting(conn, "hub_id")?.filter(|h| !h.is_empty())))
 }
 
-pub fn set_cursor(conn: &Connection, cursor: i64, hub_id: &str) -> Result<()> {
+pub fn set_cursor(conn: &Db, cursor: i64, hub_id: &str) -> Result<()> {
     set_setting(conn, "cursor", &cursor.to_string())?;
     set_setting(conn, "hub_id", hub_id)
 }
 
-pub fn reset_cursor(conn: &Connection) -> Result<()> {
+pub fn reset_cursor(conn: &Db) -> Result<()> {
     set_setting(conn, "cursor", "0")?;
     set_setting(conn, "hub_id", "")
 }
 
 /// The oldest events the hub has not acknowledged yet.
-pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Event>> {
+pub fn pending(conn: &Db, limit: usize) -> Result<Vec<Event>> {
     let mut stmt =
         conn.prepare_cached("SELECT uuid, created_at, event FROM outbox WHERE acked_at IS NULL ORDER BY id LIMIT ?1")?;
     let rows = stmt.query_map([limit as i64], |r| {
@@ -51,11 +52,11 @@ pub fn pending(conn: &Connection, limit: usize) -> Result<Vec<Event>> {
     Ok(events)
 }
 
-pub fn waiting(conn: &Connection) -> Result<i64> {
+pub fn waiting(conn: &Db) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM outbox WHERE acked_at IS NULL", [], |r| r.get(0))?)
 }
 
-pub fn ack(conn: &Connection, ack: &Ack, now: &str) -> Result<()> {
+pub fn ack(conn: &Db, ack: &Ack, now: &str) -> Result<()> {
     let status = match ack.status {
         AckStatus::Accepted => "accepted",
         AckStatus::Duplicate => "duplicate",
@@ -69,7 +70,7 @@ pub fn ack(conn: &Connection, ack: &Ack, now: &str) -> Result<()> {
     Ok(())
 }
 
-pub fn insert_conflict(conn: &Connection, at: &str, tag: Option<&str>, message: &str) -> Result<()> {
+pub fn insert_conflict(conn: &Db, at: &str, tag: Option<&str>, message: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO sync_conflicts (at, tag, message) VALUES (?1, ?2, ?3)",
         params![at, tag, message],
@@ -77,7 +78,7 @@ pub fn insert_conflict(conn: &Connection, at: &str, tag: Option<&str>, message: 
     Ok(())
 }
 
-pub fn conflicts(conn: &Connection) -> Result<Vec<Conflict>> {
+pub fn conflicts(conn: &Db) -> Result<Vec<Conflict>> {
     let mut stmt = conn.prepare("SELECT at, tag, message FROM sync_conflicts ORDER BY id DESC LIMIT 50")?;
     let rows = stmt.query_map([], |r| {
         Ok(Conflict {
@@ -89,7 +90,7 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<Conflict>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-pub fn upsert_programme(conn: &Connection, name: &str, content: &str, now: &str) -> Result<()> {
+pub fn upsert_programme(conn: &Db, name: &str, content: &str, now: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO hub_programmes (name, content, received_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (name) DO UPDATE SET content = excluded.content, received_at = excluded.received_at",
@@ -98,19 +99,19 @@ pub fn upsert_programme(conn: &Connection, name: &str, content: &str, now: &str)
     Ok(())
 }
 
-pub fn hub_programmes(conn: &Connection) -> Result<Vec<(String, String)>> {
+pub fn hub_programmes(conn: &Db) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT name, content FROM hub_programmes ORDER BY name")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Marks the transaction as applying the hub's changes (the outbox triggers stay silent).
-pub fn begin_applying(conn: &Connection) -> Result<()> {
+pub fn begin_applying(conn: &Db) -> Result<()> {
     conn.execute("INSERT INTO sync_applying (flag) VALUES (1)", [])?;
     Ok(())
 }
 
-pub fn end_applying(conn: &Connection) -> Result<()> {
+pub fn end_applying(conn: &Db) -> Result<()> {
     conn.execute("DELETE FROM sync_applying", [])?;
     Ok(())
 }

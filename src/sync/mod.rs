@@ -78,7 +78,7 @@ impl HubConfig {
 }
 
 pub fn config(store: &Store) -> Result<Option<HubConfig>> {
-    let conn = store.conn();
+    let conn = store.db();
     match (sql::setting(conn, "url")?, sql::setting(conn, "centre")?) {
         (Some(url), Some(centre)) => Ok(Some(HubConfig { url, centre })),
         _ => Ok(None),
@@ -88,7 +88,7 @@ pub fn config(store: &Store) -> Result<Option<HubConfig>> {
 /// Sets the hub and the centre. A different hub or centre starts over from the first change
 /// (`reset`): a cursor belongs to one hub.
 pub fn set_config(store: &mut Store, config: &HubConfig, actor: &Actor) -> Result<()> {
-    crate::operators::require_manager(store.conn(), actor)?;
+    crate::operators::require_manager(store.db(), actor)?;
     let previous = self::config(store)?;
     store.with_tx(|tx| {
         if previous.as_ref() != Some(config) {
@@ -113,7 +113,7 @@ pub struct Status {
 }
 
 pub fn status(store: &Store) -> Result<Status> {
-    let conn = store.conn();
+    let conn = store.db();
     Ok(Status {
         configured: config(store)?,
         last_success: sql::setting(conn, "last_success")?,
@@ -129,7 +129,7 @@ pub fn status(store: &Store) -> Result<Status> {
 /// with the same id wins (the centre's own copy).
 pub fn programmes(store: &Store, folder: Option<&std::path::Path>, caps: &LegalCaps) -> Result<Vec<Programme>> {
     let mut programmes = crate::programme::load_all(folder, caps)?;
-    for (name, content) in sql::hub_programmes(store.conn())? {
+    for (name, content) in sql::hub_programmes(store.db())? {
         let programme = Programme::parse(&content, &name, caps)?;
         if !programmes.iter().any(|p| p.id == programme.id && p.id != "defaut") {
             programmes.retain(|p| p.id != programme.id);
@@ -409,7 +409,7 @@ pub fn round(store: &impl Writer, client: &Client) -> Result<RoundReport> {
 }
 
 fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
-    let known = store.write(|s| sql::cursor(s.conn()))?.1;
+    let known = store.write(|s| sql::cursor(s.db()))?.1;
     match known {
         Some(known) if known != hub_id => Err(refused(
             "hub_other",
@@ -425,7 +425,7 @@ fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
 fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     let mut report = RoundReport::default();
     loop {
-        let batch = store.write(|s| sql::pending(s.conn(), protocol::MAX_PUSH))?;
+        let batch = store.write(|s| sql::pending(s.db(), protocol::MAX_PUSH))?;
         if batch.is_empty() {
             break;
         }
@@ -447,7 +447,7 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
         }
     }
     loop {
-        let after = store.write(|s| sql::cursor(s.conn()))?.0;
+        let after = store.write(|s| sql::cursor(s.db()))?.0;
         let page = client.changes(after, protocol::MAX_PAGE)?;
         check_hub(store, &page.hub_id)?;
         if page.next < after || page.changes.iter().any(|c| c.seq <= after || c.seq > page.next) {

@@ -83,9 +83,9 @@ fn prepare(db: &TestDb) -> i64 {
 
 /// Every invariant that must survive a kill; returns the number of sales.
 fn check_invariants(store: &Store, after: &str) -> usize {
-    let v = journal::verify(store.conn()).unwrap();
+    let v = journal::verify(store.db()).unwrap();
     assert!(v.is_intact(), "{after}: {}", v.message());
-    let conn = store.conn();
+    let conn = store.sql();
     let mut receipts: Vec<String> = {
         let mut stmt = conn.prepare("SELECT receipt FROM sales ORDER BY id").unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()

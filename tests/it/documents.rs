@@ -300,7 +300,7 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
     assert_eq!(copy.copy, 2);
     assert!(pdf_text(&dir, &copy).contains("COPIE n° 2"));
     let reprints: Vec<(String, String)> = store
-        .conn()
+        .sql()
         .prepare("SELECT operator, content FROM journal WHERE kind = 'document_copy' ORDER BY seq")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -315,7 +315,7 @@ fn the_receipt_carries_every_mandatory_mention_on_a4_and_on_the_roll() {
         reprints[1].1
     );
     assert!(reprints[1].1.contains("\"copy\":2"));
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
@@ -545,7 +545,7 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
         &["CLÔTURE — JOURNÉE", "Grand total perpétuel", "Net de la période"],
     );
     render_and_check_margins(&dir, &day, 10.0);
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
@@ -585,7 +585,7 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
     assert!(err.to_string().contains("Aucune clôture"), "{err}");
     // A refused lookup issued nothing.
     let issued: i64 = store
-        .conn()
+        .sql()
         .query_row("SELECT count(*) FROM document_issues", [], |r| r.get(0))
         .unwrap();
     assert_eq!(issued, 1);

@@ -80,7 +80,7 @@ pub fn snapshot(store: &Store) -> Vec<String> {
         "SELECT uuid || '|' || to_state FROM device_events ORDER BY id",
         "SELECT sha256 || '|' || created FROM imports ORDER BY id",
     ] {
-        let mut stmt = store.conn().prepare(sql).unwrap();
+        let mut stmt = store.sql().prepare(sql).unwrap();
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
         out.extend(rows.map(Result::unwrap));
         out.push("--".into());

@@ -18,7 +18,7 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
     // No profile yet: single-user, everything allowed as before.
     assert!(!operators::any(&store).unwrap());
     let poste = operators::single_user(&store, "poste").unwrap();
-    operators::require_manager(store.conn(), &poste).unwrap();
+    operators::require_manager(store.db(), &poste).unwrap();
 
     let err = operators::add(&mut store, "Amina", Role::Mediator, "1234", &poste).unwrap_err();
     assert!(err.to_string().contains("premier profil"), "{err}");
@@ -41,7 +41,7 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
 
     // The PIN: only its hash is stored; a wrong one is refused.
     let stored: String = store
-        .conn()
+        .sql()
         .query_row("SELECT pin_hash FROM operators WHERE name = 'Amina'", [], |r| r.get(0))
         .unwrap();
     assert!(stored.starts_with("$argon2") && !stored.contains("5678"));

@@ -41,7 +41,7 @@ fn add(store: &mut Store, input: PersonInput) -> i64 {
 
 fn count(store: &Store, table: &str) -> i64 {
     store
-        .conn()
+        .sql()
         .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
@@ -299,7 +299,7 @@ fn eligibility_of_a_stored_person_counts_the_household_and_records_overrides() {
         ("sophie", "not_eligible")
     );
     let err = store
-        .conn()
+        .sql()
         .execute("DELETE FROM eligibility_overrides", [])
         .unwrap_err();
     assert!(err.to_string().contains("append-only"));

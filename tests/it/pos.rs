@@ -77,7 +77,7 @@ fn sales_snapshot(store: &Store) -> Vec<String> {
     ] {
         out.push(
             store
-                .conn()
+                .sql()
                 .query_row(sql, [], |r| r.get::<_, i64>(0))
                 .unwrap()
                 .to_string(),
@@ -127,7 +127,7 @@ fn a_sale_sells_the_device_numbers_the_receipt_journals_it_and_counts_for_the_li
         (Money::from_euros(80), Money::from_euros(20))
     );
     assert_eq!(stock::detail(&store, LAPTOP_C).unwrap().device.state, DeviceState::Sold);
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
     assert_eq!(
         pos::sale(&store, &sale.receipt).unwrap(),
         sale,
@@ -287,7 +287,7 @@ fn a_manager_override_lets_a_refused_person_buy() {
     )
     .unwrap();
     let entry: String = store
-        .conn()
+        .sql()
         .query_row(
             "SELECT content FROM journal WHERE kind = 'sale' ORDER BY seq DESC LIMIT 1",
             [],
@@ -296,7 +296,7 @@ fn a_manager_override_lets_a_refused_person_buy() {
         .unwrap();
     assert!(entry.contains(r#""overridden":true"#), "{entry}");
     let override_entry: String = store
-        .conn()
+        .sql()
         .query_row("SELECT content FROM journal WHERE kind = 'override'", [], |r| r.get(0))
         .unwrap();
     assert!(override_entry.contains("Attestation récente vue"), "{override_entry}");
@@ -328,7 +328,7 @@ fn a_retried_sale_is_recorded_once() {
     let recorded = pos::list_sales(&store, 1000).unwrap();
     assert_eq!(recorded.iter().filter(|s| s.receipt == first.receipt).count(), 1);
     assert_eq!(
-        comptoir::store::pos::sale_by_uuid(store.conn(), &request.uuid.to_string()).unwrap(),
+        comptoir::store::pos::sale_by_uuid(store.db(), &request.uuid.to_string()).unwrap(),
         Some(first.receipt.clone())
     );
 }
@@ -399,7 +399,7 @@ fn a_credit_note_cancels_once_and_puts_the_device_back() {
         &comptoir::operators::Actor::test("amina"),
     )
     .unwrap();
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
@@ -456,13 +456,13 @@ fn closing_compares_counted_with_expected_and_records_the_difference() {
     let kinds: Vec<String> = {
         // This permanence's entries: the last three (the demo's own permanence comes before).
         let mut stmt = store
-            .conn()
+            .sql()
             .prepare("SELECT kind FROM journal ORDER BY seq DESC LIMIT 3")
             .unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     };
     assert_eq!(kinds, ["session_close", "sale", "session_open"]);
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
@@ -471,7 +471,7 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     // The demo sold a few devices today: its figures are the base this test adds to.
     let today = comptoir::local::today();
     let (base_sales, base_total, _, _, base_methods, base_programmes, base_grand) =
-        comptoir::store::pos::period_figures(store.conn(), today, today).unwrap();
+        comptoir::store::pos::period_figures(store.db(), today, today).unwrap();
     let base_cash = base_methods.get(&PaymentMethod::Cash).copied().unwrap_or_default();
     let base_defaut = base_programmes.get("defaut").copied().unwrap_or_default();
     let plus = |a: Money, euros: i64| Money::from_cents(a.cents() + euros * 100);
@@ -553,7 +553,7 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
     )
     .unwrap_err();
     assert_eq!(future.code(), "invalid");
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]

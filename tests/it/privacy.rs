@@ -75,7 +75,7 @@ fn sell(store: &mut Store, person: i64) -> String {
 /// Moves a person's every trace of contact to `at` (behind Comptoir's back: the test's clock).
 fn last_contact(store: &Store, id: i64, at: &str) {
     store
-        .conn()
+        .sql()
         .execute(
             "UPDATE people SET updated_at = ?2, created_at = ?2 WHERE id = ?1",
             rusqlite::params![id, at],
@@ -83,7 +83,7 @@ fn last_contact(store: &Store, id: i64, at: &str) {
         .unwrap();
     // Proofs are not append-only: they may be dated back too.
     store
-        .conn()
+        .sql()
         .execute(
             "UPDATE proofs SET checked_at = ?2 WHERE person_id = ?1",
             rusqlite::params![id, at],
@@ -156,7 +156,7 @@ fn the_purge_anonymises_at_the_exact_boundary_and_keeps_recent_contacts() {
     assert!(privacy::set_retention_months(&mut store, 0, &comptoir::operators::Actor::test("Sophie")).is_err());
     let six = privacy::purge(&mut store, today, true, &comptoir::operators::Actor::test("Sophie")).unwrap();
     assert_eq!(six.people, vec![on_the_day]);
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn after_erasure_the_name_is_nowhere_in_the_file_and_the_journal_and_reports_hol
     let programme = Programme::shipped_default(&LegalCaps::shipped());
     let today = local::today();
     let before = reports::build(&store, &programme, today - Duration::days(1), today).unwrap();
-    let head_before = journal::verify(store.conn()).unwrap();
+    let head_before = journal::verify(store.db()).unwrap();
 
     let err = privacy::erase(
         &mut store,
@@ -245,11 +245,11 @@ fn after_erasure_the_name_is_nowhere_in_the_file_and_the_journal_and_reports_hol
     let store = db.open();
     let after = reports::build(&store, &programme, today - Duration::days(1), today).unwrap();
     assert_eq!(before, after, "the reports are unchanged");
-    let verified = journal::verify(store.conn()).unwrap();
+    let verified = journal::verify(store.db()).unwrap();
     assert!(verified.is_intact());
     assert!(verified.entries > head_before.entries, "the erasure is journaled");
     let entry: (String, String) = store
-        .conn()
+        .sql()
         .query_row(
             "SELECT operator, content FROM journal WHERE kind = 'anonymisation'",
             [],

@@ -9,7 +9,7 @@ use crate::TestDb;
 fn a_new_database_is_created_in_wal_with_foreign_keys_and_full_sync() {
     let db = TestDb::new();
     let store = db.open();
-    let conn = store.conn();
+    let conn = store.sql();
     let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
     let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
     let sync: i64 = conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
@@ -26,7 +26,7 @@ fn reopening_keeps_the_data_and_the_schema() {
     }
     let store = db.open();
     let n: i64 = store
-        .conn()
+        .sql()
         .query_row("SELECT count(*) FROM devices", [], |r| r.get(0))
         .unwrap();
     assert_eq!(n, comptoir::demo::devices().len() as i64);
@@ -39,11 +39,11 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
         let mut store = db.open();
         comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
         store
-            .conn()
+            .sql()
             .pragma_update(None, "user_version", schema_version() + 3)
             .unwrap();
         // Back to a rollback journal, so that only the main file holds the data.
-        store.conn().pragma_update(None, "journal_mode", "DELETE").unwrap();
+        store.sql().pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     let before = Sha256::digest(std::fs::read(&db.path).unwrap());
     let err = Store::open(&db.path).err().expect("a newer database must be refused");
@@ -85,7 +85,7 @@ fn history_and_devices_cannot_be_rewritten_or_deleted() {
     let db = TestDb::new();
     let mut store = db.open();
     comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
-    let conn = store.conn();
+    let conn = store.sql();
     for sql in [
         "UPDATE device_events SET reason = 'effacé' WHERE id = 1",
         "DELETE FROM device_events WHERE id = 1",
@@ -107,17 +107,17 @@ fn the_database_folder_is_created_when_missing() {
     assert!(nested.exists());
 }
 
-/// A database of the previous schema (the indexes of the last migration removed, its version
-/// lowered), as an earlier Comptoir left it.
+/// A database of the previous schema (the table and triggers of the last migration removed, its
+/// version lowered), as an earlier Comptoir left it.
 fn make_previous_version(db: &TestDb) -> i64 {
     let store = db.open();
     let previous = comptoir::store::schema_version() - 1;
     store
-        .conn()
+        .sql()
         .execute_batch(&format!(
-            "DROP INDEX devices_by_state; DROP INDEX devices_by_kind; DROP INDEX devices_by_category; \
-             DROP INDEX devices_by_state_kind; DROP INDEX devices_by_state_category; \
-             DROP INDEX devices_by_kind_category; DROP INDEX devices_by_all; PRAGMA user_version = {previous};"
+            "DROP TRIGGER stock_generation_insert; DROP TRIGGER stock_generation_update; \
+             DROP TRIGGER stock_generation_delete; DROP TABLE stock_generation; \
+             PRAGMA user_version = {previous};"
         ))
         .unwrap();
     previous
@@ -131,7 +131,7 @@ fn an_upgrade_keeps_a_copy_of_the_database_as_it_was_before_migrating() {
         comptoir::demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     }
     let previous = make_previous_version(&db);
-    let head = comptoir::journal::verify(db.open().conn()).unwrap().last_hash;
+    let head = comptoir::journal::verify(db.open().db()).unwrap().last_hash;
     // Opened by this version: migrated, after a copy.
     let copy = db
         .dir
@@ -145,13 +145,13 @@ fn an_upgrade_keeps_a_copy_of_the_database_as_it_was_before_migrating() {
     assert_eq!(version, previous, "the copy is the database as it was");
     let store = db.open();
     let now: i64 = store
-        .conn()
+        .sql()
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(now, comptoir::store::schema_version());
-    assert_eq!(comptoir::journal::verify(store.conn()).unwrap().last_hash, head);
+    assert_eq!(comptoir::journal::verify(store.db()).unwrap().last_hash, head);
     let copied = Store::open(&copy).unwrap();
-    assert_eq!(comptoir::journal::verify(copied.conn()).unwrap().last_hash, head);
+    assert_eq!(comptoir::journal::verify(copied.db()).unwrap().last_hash, head);
 }
 
 #[cfg(unix)]

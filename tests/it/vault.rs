@@ -29,7 +29,7 @@ fn assert_no_names(path: &Path) {
 /// Every row of every table but the backups register, as text: two databases with the same
 /// dump hold the same data.
 fn dump(store: &Store) -> Vec<String> {
-    let conn = store.conn();
+    let conn = store.sql();
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'backups' ORDER BY name")
         .unwrap()
@@ -58,7 +58,7 @@ fn dump(store: &Store) -> Vec<String> {
 }
 
 fn head(store: &Store) -> String {
-    journal::verify(store.conn()).unwrap().last_hash
+    journal::verify(store.db()).unwrap().last_hash
 }
 
 fn demo_store(db: &TestDb) -> Store {
@@ -120,7 +120,7 @@ fn the_database_cannot_be_read_without_its_key() {
     // With the key from the keyring, everything is there.
     let store = db.open_encrypted();
     let people: i64 = store
-        .conn()
+        .sql()
         .query_row("SELECT count(*) FROM people", [], |r| r.get(0))
         .unwrap();
     assert_eq!(people, 10);
@@ -145,7 +145,7 @@ fn a_plain_database_with_data_is_encrypted_in_place() {
     let store = db.open_encrypted();
     assert_eq!(dump(&store), before.0, "same rows after encryption");
     assert_eq!(head(&store), before.1, "same journal head");
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
     drop(store);
     assert_eq!(vault::file_state(&db.path).unwrap(), FileState::Encrypted);
     assert_no_names(&db.path);
@@ -183,7 +183,7 @@ fn after_a_crash_between_swap_and_cleanup_the_plain_copy_goes() {
     std::fs::rename(&db2.path, db2.dir.path().join("centre.sqlite.avant-chiffrement")).unwrap();
     let store = db2.open_encrypted();
     let people: i64 = store
-        .conn()
+        .sql()
         .query_row("SELECT count(*) FROM people", [], |r| r.get(0))
         .unwrap();
     assert_eq!(people, 10);
@@ -217,7 +217,7 @@ fn backup_then_restore_gives_back_the_same_database() {
     let store = db.open_encrypted();
     assert_eq!(head(&store), head_at_backup, "same journal head hash");
     assert_eq!(dump(&store), at_backup, "same rows");
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
     // The replaced database is kept aside, whole, with the permanence opened after the backup.
     let previous = restored.previous_kept_as.expect("the replaced database is kept");
     let aside = Store::open_with_key(&previous, store.key()).unwrap();
@@ -225,7 +225,7 @@ fn backup_then_restore_gives_back_the_same_database() {
     assert!(pos::current_session(&aside).unwrap().is_some());
     // The backup file itself was not changed by the restore.
     assert_eq!(
-        journal::verify(Store::open_with_key(&file, store.key()).unwrap().conn())
+        journal::verify(Store::open_with_key(&file, store.key()).unwrap().db())
             .unwrap()
             .last_hash,
         head_at_backup
@@ -374,7 +374,7 @@ fn a_backup_from_the_old_machine_restores_with_its_phrase() {
 fn another_centres_backup_does_not_replace_a_database_with_sales() {
     let a = TestDb::new();
     let mut store = demo_store(&a);
-    let mut input = comptoir::store::centre::load(store.conn()).unwrap();
+    let mut input = comptoir::store::centre::load(store.db()).unwrap();
     input.name = "Centre social des Lilas".into();
     comptoir::centre::save(&mut store, &input, &comptoir::operators::Actor::test("amina")).unwrap();
     let phrase = vault::recovery_phrase(&store, &OsKeyring, &comptoir::operators::Actor::test("amina"))
@@ -390,7 +390,7 @@ fn another_centres_backup_does_not_replace_a_database_with_sales() {
     drop(store);
     let b = TestDb::new();
     let mut store = demo_store(&b);
-    let mut input = comptoir::store::centre::load(store.conn()).unwrap();
+    let mut input = comptoir::store::centre::load(store.db()).unwrap();
     input.name = "Maison des solidarités de Roubaix".into();
     comptoir::centre::save(&mut store, &input, &comptoir::operators::Actor::test("amina")).unwrap();
     drop(store);
@@ -460,7 +460,7 @@ fn a_backup_folder_pulled_out_mid_backup_is_a_clear_error() {
         (head(&store), comptoir::store::vault::recent(&store, 10).unwrap()),
         before
     );
-    assert!(journal::verify(store.conn()).unwrap().is_intact());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[test]
