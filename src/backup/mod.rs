@@ -217,8 +217,23 @@ pub fn make_with_progress(
     reason: Reason,
     progress: &mut dyn FnMut(i32, i32),
 ) -> Result<Made> {
+    through(&std::cell::RefCell::new(store), to, reason, progress)
+}
+
+/// A backup through a writer: the plan and the record hold it a moment; the copy and its
+/// checks run between, on connections of their own, so the centre keeps working meanwhile.
+pub fn through(
+    w: &impl crate::store::Writer,
+    to: Option<&Path>,
+    reason: Reason,
+    progress: &mut dyn FnMut(i32, i32),
+) -> Result<Made> {
     let started = std::time::Instant::now();
-    let result = make_checked(store, to, reason, progress);
+    let result = (|| {
+        let job = w.write(|s| plan(s, to, reason))?;
+        let copied = copy(&job, progress)?;
+        w.write(|s| finish(s, copied))
+    })();
     log_outcome(reason, started, &result);
     result
 }
@@ -328,17 +343,6 @@ pub fn finish(store: &mut Store, copied: Copied) -> Result<Made> {
         record,
         removed_by_rotation,
     })
-}
-
-fn make_checked(
-    store: &mut Store,
-    to: Option<&Path>,
-    reason: Reason,
-    progress: &mut dyn FnMut(i32, i32),
-) -> Result<Made> {
-    let job = plan(store, to, reason)?;
-    let copied = copy(&job, progress)?;
-    finish(store, copied)
 }
 
 fn copy_failed(dir: &Path, detail: &str, os_error: Option<i32>) -> Error {

@@ -3,7 +3,6 @@
 //! the recovery phrase, the journal's verification.
 
 use std::path::Path;
-use std::time::Instant;
 
 use serde::Serialize;
 
@@ -49,14 +48,7 @@ impl BackupOutcome {
 /// A backup through the writer: the plan and the record hold it a moment; the copy and its
 /// checks run between, on connections of their own, so the centre keeps working meanwhile.
 pub fn backup(w: &impl Writer, to: Option<&Path>, reason: backup::Reason) -> Result<backup::Made> {
-    let started = Instant::now();
-    let result = (|| {
-        let job = w.write(|s| backup::plan(s, to, reason))?;
-        let copied = backup::copy(&job, &mut |_, _| {})?;
-        w.write(|s| backup::finish(s, copied))
-    })();
-    backup::log_outcome(reason, started, &result);
-    result
+    backup::through(w, to, reason, &mut |_, _| {})
 }
 
 /// « Sauvegarder maintenant »: anyone at the desk.

@@ -244,3 +244,40 @@ fn the_window_may_call_exactly_the_commands_it_registers() {
         "commands declared but not defined under src-tauri/src/commands/"
     );
 }
+
+/// ARCHITECTURE.md's entry points and codemap: each entry states its invariant, as
+/// rust-analyzer's architecture document does.
+#[test]
+fn every_codemap_entry_states_its_invariant() {
+    let text = std::fs::read_to_string(root().join("ARCHITECTURE.md")).unwrap();
+    let mut checked = 0;
+    for section in ["## Entry points", "## Codemap"] {
+        let body = text.split(section).nth(1).expect(section);
+        let body = body.split("\n## ").next().unwrap();
+        // An entry: a line starting with "- ", and the lines that follow it up to the next
+        // entry or a blank line.
+        let mut entries: Vec<String> = Vec::new();
+        let mut open = false;
+        for line in body.lines() {
+            if line.starts_with("- ") {
+                entries.push(line.to_string());
+                open = true;
+            } else if line.trim().is_empty() {
+                open = false;
+            } else if open {
+                let last = entries.last_mut().unwrap();
+                last.push(' ');
+                last.push_str(line.trim());
+            }
+        }
+        for entry in entries {
+            checked += 1;
+            assert!(
+                entry.contains("Invariant"),
+                "{section}: an entry without its invariant: {}",
+                &entry[..entry.len().min(100)]
+            );
+        }
+    }
+    assert!(checked > 30, "the codemap was not found ({checked} entries)");
+}
