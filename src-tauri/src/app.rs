@@ -10,15 +10,14 @@ pub(crate) use serde::{Deserialize, Serialize};
 pub(crate) use tauri::{Manager, State};
 
 // The shell reaches the core only through its workflow layer, one module per screen.
-pub(crate) use comptoir::desk::centre::{self, CentreInput, CentreSettings, Paper};
+pub(crate) use comptoir::desk::centre::{self, CentreInput, Paper};
 pub(crate) use comptoir::desk::documents::{self, Document, DocumentKind, PrintJob, Printer};
 pub(crate) use comptoir::desk::people::{
-    self, Advice, Answers, Catalogue, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Place, Prescriber,
-    ScreenWish, Use,
+    self, Advice, Answers, Catalogue, Person, PersonDecision, PersonInput, PersonSummary,
 };
 pub(crate) use comptoir::desk::pos::{
     self, CashReport, CreditNote, LegalCaps, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary,
-    SessionInfo, Verification,
+    Verification,
 };
 pub(crate) use comptoir::desk::safety::{self, OsKeyring};
 pub(crate) use comptoir::desk::stock::{

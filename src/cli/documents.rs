@@ -75,38 +75,16 @@ pub(crate) fn run(
     json: bool,
     who: &mut Who,
 ) -> Result<(), Error> {
-    let (document, out, print) = match command {
+    let (kind, reference, paper, out, print) = match command {
         DocumentCommand::Receipt {
             receipt,
             out,
             format,
             print,
-        } => {
-            let actor = who.get(store)?;
-            let document = documents::make(store, DocumentKind::Receipt, &receipt, format, &actor)?;
-            (document, out, print)
-        }
-        DocumentCommand::Onboarding { receipt, out, print } => {
-            let actor = who.get(store)?;
-            let document = documents::make(store, DocumentKind::Onboarding, &receipt, None, &actor)?;
-            (document, out, print)
-        }
-        DocumentCommand::CreditNote { number, out, print } => {
-            let actor = who.get(store)?;
-            (
-                documents::make(store, DocumentKind::CreditNote, &number, None, &actor)?,
-                out,
-                print,
-            )
-        }
-        DocumentCommand::Closing { id, out, print } => {
-            let actor = who.get(store)?;
-            (
-                documents::make(store, DocumentKind::Closing, &id, None, &actor)?,
-                out,
-                print,
-            )
-        }
+        } => (DocumentKind::Receipt, receipt, format, out, print),
+        DocumentCommand::Onboarding { receipt, out, print } => (DocumentKind::Onboarding, receipt, None, out, print),
+        DocumentCommand::CreditNote { number, out, print } => (DocumentKind::CreditNote, number, None, out, print),
+        DocumentCommand::Closing { id, out, print } => (DocumentKind::Closing, id, None, out, print),
         DocumentCommand::Print { file, printer } => {
             let title = file
                 .file_name()
@@ -131,6 +109,11 @@ pub(crate) fn run(
             return Ok(());
         }
     };
+    // A recorded document (a numbered copy) needs who makes it; the others none.
+    let actor = match documents::records_its_issue(kind) {
+        true => Some(who.get(store)?),
+        false => None,
+    };
     let folder = documents::folder(database);
     let to = match &out {
         Some(file) => Destination::File(file),
@@ -140,7 +123,7 @@ pub(crate) fn run(
         print: print.print,
         printer: print.printer,
     };
-    let made = documents::keep(store, document, to, &printing)?;
+    let made = documents::issue(store, kind, &reference, paper, to, &printing, actor.as_ref())?;
     // A printing failure ends the command in error, the file kept for `document print`.
     made.printing_result()?;
     let (document, path, job) = (&made.document, &made.path, &made.printed);

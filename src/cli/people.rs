@@ -7,8 +7,8 @@ use clap::Subcommand;
 
 use comptoir::desk::people::fr_date;
 use comptoir::desk::people::{
-    self, Answers, Catalogue, DeviceKind, LegalCaps, NewPerson, Person, PersonDecision, PersonInput, PersonSummary,
-    Place, Programme, ScreenWish, Use,
+    self, Answers, Catalogue, DeviceKind, LegalCaps, Person, PersonDecision, PersonInput, PersonSummary, Place,
+    Programme, ScreenWish, Use,
 };
 use comptoir::desk::{self, Error, Store};
 
@@ -246,17 +246,15 @@ pub(crate) fn beneficiary(
                 rgpd_informed_on,
                 notes,
             };
-            let person = NewPerson::parse(&input, &catalogue, today).map_err(Error::InvalidFields)?;
             let actor = who.get(store)?;
-            let id = people::add(store, &person, force, &actor)?;
+            let id = people::save(store, &catalogue, None, &input, force, &actor, today)?.id;
             output(json, &serde_json::json!({"id": id}), || format!("{id}"));
         }
         BeneficiaryCommand::Proof { id, kind, issued } => {
             let catalogue = Catalogue::of(&desk::programmes(store, db)?);
             // Who saw the proof is who records it (proved by the PIN).
             let actor = who.get(store)?;
-            people::add_proof(store, id, &kind, &issued, &actor, &catalogue, today)?;
-            let person = people::get(store, id)?;
+            let person = people::record_proof(store, &catalogue, id, &kind, &issued, &actor, today)?;
             output(json, &person, || {
                 format!(
                     "Justificatif enregistré pour {} {}.",
@@ -266,8 +264,7 @@ pub(crate) fn beneficiary(
         }
         BeneficiaryCommand::Equipment { id, kind, date, source } => {
             let actor = who.get(store)?;
-            people::add_equipment(store, id, kind, &date, &source, &actor, today)?;
-            let person = people::get(store, id)?;
+            let person = people::record_equipment(store, id, kind, &date, &source, &actor, today)?;
             output(json, &person, || {
                 format!(
                     "Équipement enregistré pour {} {}.",
@@ -289,8 +286,7 @@ pub(crate) fn beneficiary(
             reason,
         } => {
             let actor = who.get(store)?;
-            people::merge(store, keep, duplicate, &actor, &reason)?;
-            let person = people::get(store, keep)?;
+            let person = people::merge_into(store, keep, duplicate, &reason, &actor)?;
             output(json, &person, || {
                 format!("Fiche n° {duplicate} fusionnée dans la fiche n° {keep}.")
             });

@@ -155,3 +155,65 @@ fn locked(message: &str) -> Error {
         message: message.to_string(),
     }
 }
+
+/// Réglages › Profils as it stands: the profiles, who is at the desk, whether a PIN must be
+/// entered first, the idle time, the roles a profile can have.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskView {
+    pub profiles: Vec<crate::operators::Operator>,
+    pub current: String,
+    pub locked: bool,
+    pub idle_minutes: u32,
+    pub roles: Vec<crate::device::Term>,
+}
+
+impl Attendance {
+    pub fn view(&self, store: &Store) -> Result<DeskView> {
+        let presence = self.presence(store)?;
+        Ok(DeskView {
+            profiles: crate::operators::list(store)?,
+            current: presence.current,
+            locked: presence.locked,
+            idle_minutes: presence.idle_minutes,
+            roles: crate::device::terms::<crate::operators::Role>(),
+        })
+    }
+
+    /// Adds a profile (a manager; anyone for the first one, which is a manager): the first
+    /// profile is then the one at the desk.
+    pub fn add_profile(
+        &self,
+        store: &mut Store,
+        name: &str,
+        role: crate::operators::Role,
+        pin: &str,
+        actor: &Actor,
+    ) -> Result<DeskView> {
+        let first = !crate::operators::any(store)?;
+        crate::operators::add(store, name, role, pin, actor)?;
+        if first {
+            self.switch(store, name, pin)?;
+        }
+        self.view(store)
+    }
+
+    /// The idle time after which the window locks (a manager): stored, and applied now.
+    pub fn save_idle_minutes(&self, store: &mut Store, minutes: u32, actor: &Actor) -> Result<DeskView> {
+        super::set_idle_minutes(store, minutes, actor)?;
+        self.set_idle(minutes);
+        self.view(store)
+    }
+
+    /// The first run (the centre, its first manager, its programme file), then that manager
+    /// at the desk.
+    pub fn first_run(
+        &self,
+        store: &mut Store,
+        programmes_folder: &std::path::Path,
+        input: &crate::setup::FirstRun,
+    ) -> Result<DeskView> {
+        crate::setup::first_run(store, programmes_folder, input)?;
+        self.switch(store, &input.manager, &input.pin)?;
+        self.view(store)
+    }
+}

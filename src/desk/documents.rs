@@ -119,20 +119,38 @@ pub fn reprint(store: &Store, folder: &Path, file_name: &str, title: &str) -> Re
     print_file(store, &documents::path_in(folder, file_name)?, None, title)
 }
 
+/// Whether making a document of `kind` is recorded (a receipt, a credit note or a closing
+/// report: each issue is a numbered, journaled copy), and so needs who acts.
+pub fn records_its_issue(kind: DocumentKind) -> bool {
+    matches!(
+        kind,
+        DocumentKind::Receipt | DocumentKind::CreditNote | DocumentKind::Closing
+    )
+}
+
 /// Makes a document of `kind` for `reference` (a receipt's or credit note's number, a
-/// permanence or a period for a closing, a person's number). A reprint is a numbered copy.
+/// permanence or a period for a closing, a person's number). A reprint is a numbered copy,
+/// recorded with who made it: `actor` is needed for those kinds ([`records_its_issue`]).
 pub fn make(
     store: &mut Store,
     kind: DocumentKind,
     reference: &str,
     paper: Option<Paper>,
-    actor: &Actor,
+    actor: Option<&Actor>,
 ) -> Result<Document> {
+    let who = || {
+        actor.ok_or_else(|| {
+            refused(
+                "profile_required",
+                "Ce document est enregistré : il faut savoir qui le fait.",
+            )
+        })
+    };
     match kind {
-        DocumentKind::Receipt => documents::receipt(store, reference, paper, actor),
+        DocumentKind::Receipt => documents::receipt(store, reference, paper, who()?),
         DocumentKind::Onboarding => documents::onboarding(store, reference),
-        DocumentKind::CreditNote => documents::credit_note(store, reference, actor),
-        DocumentKind::Closing => documents::closing(store, reference, actor),
+        DocumentKind::CreditNote => documents::credit_note(store, reference, who()?),
+        DocumentKind::Closing => documents::closing(store, reference, who()?),
         DocumentKind::Notice => documents::notice(store),
         DocumentKind::PersonData => {
             let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
@@ -144,6 +162,20 @@ pub fn make(
             "La phrase de secours s'imprime depuis Réglages › Sauvegardes et clé.",
         )),
     }
+}
+
+/// Makes a document ([`make`]) and keeps it where asked, printed when asked ([`keep`]).
+pub fn issue(
+    store: &mut Store,
+    kind: DocumentKind,
+    reference: &str,
+    paper: Option<Paper>,
+    to: Destination<'_>,
+    printing: &Printing,
+    actor: Option<&Actor>,
+) -> Result<Made> {
+    let document = make(store, kind, reference, paper, actor)?;
+    keep(store, document, to, printing)
 }
 
 /// A funder's report over `from`..=`to` for the programme named `programme` (its id or name).

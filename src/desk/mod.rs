@@ -26,7 +26,7 @@ use crate::store;
 use crate::sync;
 use crate::vault::{self, KeyStore};
 
-pub use attendance::{Attendance, Presence, DEFAULT_IDLE_MINUTES};
+pub use attendance::{Attendance, DeskView, Presence, DEFAULT_IDLE_MINUTES};
 pub use maintenance::{Maintenance, MaintenanceReport};
 
 // What every screen and command shares: the errors, the store the shells hold (opened by

@@ -60,3 +60,14 @@ pub fn forget_hub_token(store: &Store, actor: &Actor) -> Result<()> {
     }
     Ok(())
 }
+
+/// Saves the hub's address and the centre (a manager), and the token when one is typed (to
+/// the keyring); then the sync status.
+pub fn save_hub(store: &mut Store, url: &str, centre: &str, token: Option<&str>, actor: &Actor) -> Result<Status> {
+    let config = HubConfig::parse(url, centre)?;
+    set_config(store, &config, actor)?;
+    if let Some(token) = token.map(str::trim).filter(|t| !t.is_empty()) {
+        set_hub_token(store, token, actor)?;
+    }
+    status(store)
+}

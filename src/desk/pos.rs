@@ -61,3 +61,28 @@ pub fn close_session(
     let backup = BackupOutcome::of(safety::backup(w, None, backup::Reason::Closing));
     Ok(Closed { report, backup })
 }
+
+/// La caisse as it stands: the open permanence, the journal's verification (a broken chain
+/// blocks selling), this register's identity, the payment methods.
+#[derive(Debug, Clone, Serialize)]
+pub struct PosState {
+    pub session: Option<SessionInfo>,
+    pub journal: Verification,
+    pub journal_message: String,
+    pub centre_code: String,
+    pub register_code: String,
+    pub payment_methods: Vec<crate::device::Term>,
+}
+
+/// The cash desk's state, with the journal's verification made once by the caller.
+pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
+    let (centre_code, register_code) = register_identity(store)?;
+    Ok(PosState {
+        session: current_session(store)?,
+        journal_message: journal.message(),
+        journal,
+        centre_code,
+        register_code,
+        payment_methods: crate::device::terms::<PaymentMethod>(),
+    })
+}

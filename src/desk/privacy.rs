@@ -28,3 +28,22 @@ pub fn erase_person(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> 
     crate::privacy::erase(store, id, reason, actor)?;
     crate::beneficiary::get(store, id)
 }
+
+/// Réglages › Données personnelles: the retention time and the register it gives.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PrivacyView {
+    pub retention_months: u32,
+    pub register: Vec<RegisterEntry>,
+}
+
+/// The retention time, changed first when `months` is given (a manager), and the register.
+pub fn retention(store: &mut Store, months: Option<u32>, actor: &Actor) -> Result<PrivacyView> {
+    if let Some(months) = months {
+        set_retention_months(store, months, actor)?;
+    }
+    let retention_months = retention_months(store)?;
+    Ok(PrivacyView {
+        retention_months,
+        register: register(retention_months),
+    })
+}

@@ -79,3 +79,27 @@ pub fn print_recovery_sheet(store: &mut Store, actor: &Actor) -> Result<crate::p
     let path = document.save_in(dir.path())?;
     super::documents::print_file(store, &path, None, &document.title)
 }
+
+/// What the top bar and Réglages › Sauvegardes et clé show about data at rest.
+#[derive(Debug, Clone, Serialize)]
+pub struct SafetyView {
+    pub backup: Status,
+    pub recent: Vec<BackupRecord>,
+    pub encrypted: bool,
+    pub phrase_pending: bool,
+}
+
+pub fn view(store: &Store) -> Result<SafetyView> {
+    Ok(SafetyView {
+        backup: status(store, chrono::Utc::now())?,
+        recent: recent(store, 10)?,
+        encrypted: store.key().is_some(),
+        phrase_pending: phrase_pending(store)?,
+    })
+}
+
+/// Sets the backup folder, or back to the default with `None` (a manager), then the view.
+pub fn change_folder(store: &mut Store, folder: Option<&Path>, actor: &Actor) -> Result<SafetyView> {
+    set_folder(store, folder, actor)?;
+    view(store)
+}

@@ -32,9 +32,18 @@ pub(crate) async fn document_make(
     print: bool,
 ) -> Reply<Made> {
     off_the_window(handle, move |app| {
+        let folder = app.documents_folder();
         app.act(|store, actor| {
-            let document = documents::make(store, kind, &reference, paper, actor)?;
-            app.keep(store, document, print)
+            let to = Destination::Folder(&folder);
+            documents::issue(
+                store,
+                kind,
+                &reference,
+                paper,
+                to,
+                &Printing::on_default(print),
+                Some(actor),
+            )
         })
     })
     .await

@@ -2,31 +2,13 @@
 
 use crate::app::*;
 
-/// Codes and labels the people screens offer.
-#[derive(Serialize)]
-pub(crate) struct PeopleVocabulary {
-    catalogue: Catalogue,
-    prescribers: Vec<Term>,
-    uses: Vec<Term>,
-    places: Vec<Term>,
-    screens: Vec<Term>,
-    programmes: Vec<Named>,
-}
-
-/// A programme's id and name.
-#[derive(Serialize)]
-pub(crate) struct Named {
-    code: String,
-    label: String,
-}
-
 #[derive(Serialize)]
 pub(crate) struct AppInfo {
     database: String,
     operator: String,
     today: String,
     vocabulary: Vocabulary,
-    people: PeopleVocabulary,
+    people: people::PeopleVocabulary,
     /// Set when the database could not be opened: the UI shows it instead of the stock.
     startup_error: Option<UiError>,
     /// Set when a programme file is refused: the people screens show it.
@@ -54,20 +36,7 @@ pub(crate) async fn app_info(handle: tauri::AppHandle) -> Reply<AppInfo> {
                 operator: app.presence().map(|p| p.current).unwrap_or_default(),
                 today: desk::today().to_string(),
                 vocabulary: stock::vocabulary(),
-                people: PeopleVocabulary {
-                    catalogue: Catalogue::of(programmes),
-                    prescribers: stock::terms::<Prescriber>(),
-                    uses: stock::terms::<Use>(),
-                    places: stock::terms::<Place>(),
-                    screens: stock::terms::<ScreenWish>(),
-                    programmes: programmes
-                        .iter()
-                        .map(|p| Named {
-                            code: p.id.clone(),
-                            label: p.name.clone(),
-                        })
-                        .collect(),
-                },
+                people: people::vocabulary(programmes),
                 startup_error: app.store.as_ref().err().cloned(),
                 programmes_error: loaded.as_ref().err().cloned(),
                 journal_alert: app.journal().ok().filter(|v| !v.is_intact()).map(|v| v.message()),

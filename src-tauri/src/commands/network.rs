@@ -36,14 +36,7 @@ pub(crate) async fn hub_save(
     token: Option<String>,
 ) -> Reply<network::Status> {
     off_the_window(handle, move |app| {
-        let config = network::HubConfig::parse(&url, &centre)?;
-        app.act(|store, actor| {
-            network::set_config(store, &config, actor)?;
-            if let Some(token) = token.filter(|t| !t.trim().is_empty()) {
-                network::set_hub_token(store, &token, actor)?;
-            }
-            network::status(store)
-        })
+        app.act(|store, actor| network::save_hub(store, &url, &centre, token.as_deref(), actor))
     })
     .await
 }

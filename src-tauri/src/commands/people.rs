@@ -23,17 +23,7 @@ pub(crate) async fn person_save(
 ) -> Reply<Person> {
     off_the_window(handle, move |app| {
         let catalogue = Catalogue::of(&app.programmes()?);
-        app.act(|store, actor| {
-            let person = NewPerson::parse(&input, &catalogue, desk::today()).map_err(Error::InvalidFields)?;
-            let id = match id {
-                Some(id) => {
-                    people::update(store, id, &person, actor)?;
-                    id
-                }
-                None => people::add(store, &person, force, actor)?,
-            };
-            people::get(store, id)
-        })
+        app.act(|store, actor| people::save(store, &catalogue, id, &input, force, actor, desk::today()))
     })
     .await
 }
@@ -42,10 +32,7 @@ pub(crate) async fn person_save(
 pub(crate) async fn proof_add(handle: tauri::AppHandle, id: i64, kind: String, issued: String) -> Reply<Person> {
     off_the_window(handle, move |app| {
         let catalogue = Catalogue::of(&app.programmes()?);
-        app.act(|store, actor| {
-            people::add_proof(store, id, &kind, &issued, actor, &catalogue, desk::today())?;
-            people::get(store, id)
-        })
+        app.act(|store, actor| people::record_proof(store, &catalogue, id, &kind, &issued, actor, desk::today()))
     })
     .await
 }
@@ -84,10 +71,7 @@ pub(crate) async fn eligibility_override(
 #[tauri::command]
 pub(crate) async fn person_merge(handle: tauri::AppHandle, keep: i64, duplicate: i64, reason: String) -> Reply<Person> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            people::merge(store, keep, duplicate, actor, &reason)?;
-            people::get(store, keep)
-        })
+        app.act(|store, actor| people::merge_into(store, keep, duplicate, &reason, actor))
     })
     .await
 }

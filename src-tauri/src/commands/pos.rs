@@ -2,33 +2,12 @@
 
 use crate::app::*;
 
-/// The point of sale as it stands: the open permanence, the journal's verification (made once
-/// at start; a broken chain blocks selling in the UI), this register's identity.
-#[derive(Serialize)]
-pub(crate) struct PosState {
-    session: Option<SessionInfo>,
-    journal: Verification,
-    journal_message: String,
-    centre_code: String,
-    register_code: String,
-    payment_methods: Vec<Term>,
-}
-
+/// The point of sale as it stands (the journal's verification made once, at the first ask).
 #[tauri::command]
-pub(crate) async fn pos_state(handle: tauri::AppHandle) -> Reply<PosState> {
+pub(crate) async fn pos_state(handle: tauri::AppHandle) -> Reply<pos::PosState> {
     off_the_window(handle, move |app| {
         let journal = app.journal()?;
-        app.with_store(|store| {
-            let (centre_code, register_code) = pos::register_identity(store)?;
-            Ok(PosState {
-                session: pos::current_session(store)?,
-                journal_message: journal.message(),
-                journal,
-                centre_code,
-                register_code,
-                payment_methods: stock::terms::<PaymentMethod>(),
-            })
-        })
+        app.read(|store| pos::state(store, journal))
     })
     .await
 }

@@ -3,27 +3,12 @@
 use crate::app::*;
 
 /// What the top bar and the settings show about data at rest.
-#[derive(Serialize)]
-pub(crate) struct Safety {
-    backup: safety::Status,
-    recent: Vec<safety::BackupRecord>,
-    encrypted: bool,
-    phrase_pending: bool,
-}
-
-pub(crate) fn safety(app: &App) -> Reply<Safety> {
-    app.with_store(|store| {
-        Ok(Safety {
-            backup: safety::status(store, chrono::Utc::now())?,
-            recent: safety::recent(store, 10)?,
-            encrypted: store.key().is_some(),
-            phrase_pending: safety::phrase_pending(store)?,
-        })
-    })
+pub(crate) fn safety(app: &App) -> Reply<safety::SafetyView> {
+    app.read(|store| safety::view(store))
 }
 
 #[tauri::command]
-pub(crate) async fn safety_status(handle: tauri::AppHandle) -> Reply<Safety> {
+pub(crate) async fn safety_status(handle: tauri::AppHandle) -> Reply<safety::SafetyView> {
     off_the_window(handle, move |app| safety(&app)).await
 }
 
@@ -39,7 +24,7 @@ pub(crate) async fn backup_now(handle: tauri::AppHandle) -> Reply<safety::Made> 
 
 /// « Choisir le dossier… » (a manager): the system's folder dialog. None when cancelled.
 #[tauri::command]
-pub(crate) async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<Safety>> {
+pub(crate) async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Option<safety::SafetyView>> {
     use tauri_plugin_dialog::DialogExt;
     let app = handle.state::<App>();
     app.act(|store, actor| desk::require_manager(store, actor))?;
@@ -55,15 +40,15 @@ pub(crate) async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Opti
         code: "invalid",
         message: format!("Dossier inutilisable : {e}"),
     })?;
-    app.act(|store, actor| safety::set_folder(store, Some(&folder), actor))?;
-    safety(&app).map(Some)
+    Ok(Some(app.act(|store, actor| {
+        safety::change_folder(store, Some(&folder), actor)
+    })?))
 }
 
 #[tauri::command]
-pub(crate) async fn backup_folder_default(handle: tauri::AppHandle) -> Reply<Safety> {
+pub(crate) async fn backup_folder_default(handle: tauri::AppHandle) -> Reply<safety::SafetyView> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| safety::set_folder(store, None, actor))?;
-        safety(&app)
+        app.act(|store, actor| safety::change_folder(store, None, actor))
     })
     .await
 }
@@ -114,7 +99,7 @@ pub(crate) async fn recovery_phrase(handle: tauri::AppHandle) -> Reply<Vec<Strin
 }
 
 #[tauri::command]
-pub(crate) async fn recovery_phrase_noted(handle: tauri::AppHandle) -> Reply<Safety> {
+pub(crate) async fn recovery_phrase_noted(handle: tauri::AppHandle) -> Reply<safety::SafetyView> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| safety::acknowledge_phrase(store, actor))?;
         safety(&app)

@@ -3,51 +3,23 @@
 use crate::app::*;
 use crate::commands::documents::Made;
 
-/// The centre's settings, valid, and as the form shows them.
-#[derive(Serialize)]
-pub(crate) struct CentreView {
-    settings: CentreSettings,
-    form: CentreInput,
-    missing: Vec<&'static str>,
-    papers: Vec<Term>,
-}
-
-pub(crate) fn centre_view(store: &Store) -> desk::Result<CentreView> {
-    let settings = centre::load(store)?;
-    Ok(CentreView {
-        form: CentreInput::from(&settings),
-        missing: settings.missing(),
-        papers: stock::terms::<Paper>(),
-        settings,
-    })
+#[tauri::command]
+pub(crate) async fn centre_show(handle: tauri::AppHandle) -> Reply<centre::CentreView> {
+    off_the_window(handle, move |app| app.read(|store| centre::view(store))).await
 }
 
 #[tauri::command]
-pub(crate) async fn centre_show(handle: tauri::AppHandle) -> Reply<CentreView> {
-    off_the_window(handle, move |app| app.read(|store| centre_view(store))).await
-}
-
-#[tauri::command]
-pub(crate) async fn centre_save(handle: tauri::AppHandle, input: CentreInput) -> Reply<CentreView> {
+pub(crate) async fn centre_save(handle: tauri::AppHandle, input: CentreInput) -> Reply<centre::CentreView> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            centre::save(store, &input, actor)?;
-            centre_view(store)
-        })
+        app.act(|store, actor| centre::save_form(store, &input, actor))
     })
     .await
 }
 
 #[tauri::command]
-pub(crate) async fn centre_logo(handle: tauri::AppHandle, bytes: Option<Vec<u8>>) -> Reply<CentreView> {
+pub(crate) async fn centre_logo(handle: tauri::AppHandle, bytes: Option<Vec<u8>>) -> Reply<centre::CentreView> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            match bytes {
-                Some(bytes) => centre::set_logo(store, &bytes, actor)?,
-                None => centre::remove_logo(store, actor)?,
-            }
-            centre_view(store)
-        })
+        app.act(|store, actor| centre::change_logo(store, bytes.as_deref(), actor))
     })
     .await
 }
@@ -58,25 +30,10 @@ pub(crate) async fn printers_list(handle: tauri::AppHandle) -> Reply<Vec<Printer
     off_the_window(handle, |_| Ok(documents::printers()?)).await
 }
 
-#[derive(Serialize)]
-pub(crate) struct PrivacyView {
-    retention_months: u32,
-    register: Vec<privacy::RegisterEntry>,
-}
-
 #[tauri::command]
-pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<u32>) -> Reply<PrivacyView> {
+pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<u32>) -> Reply<privacy::PrivacyView> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| {
-            if let Some(m) = months {
-                privacy::set_retention_months(store, m, actor)?;
-            }
-            let retention_months = privacy::retention_months(store)?;
-            Ok(PrivacyView {
-                retention_months,
-                register: privacy::register(retention_months),
-            })
-        })
+        app.act(|store, actor| privacy::retention(store, months, actor))
     })
     .await
 }
@@ -120,35 +77,19 @@ pub(crate) async fn privacy_erase(handle: tauri::AppHandle, id: i64, reason: Str
 
 /// The profiles, who is at the desk, and whether a PIN must be entered first (the core's
 /// attendance says; the page only shows it).
-#[derive(Serialize)]
-pub(crate) struct Desk {
-    profiles: Vec<centre::Operator>,
-    current: String,
-    locked: bool,
-    idle_minutes: u32,
-    roles: Vec<Term>,
-}
-
-pub(crate) fn desk(app: &App) -> Reply<Desk> {
-    let presence = app.presence()?;
-    Ok(Desk {
-        profiles: app.with_store(|store| centre::list(store))?,
-        current: presence.current,
-        locked: presence.locked,
-        idle_minutes: presence.idle_minutes,
-        roles: stock::terms::<centre::Role>(),
-    })
+pub(crate) fn desk(app: &App) -> Reply<desk::DeskView> {
+    app.with_store(|store| app.attendance()?.view(store))
 }
 
 #[tauri::command]
-pub(crate) async fn operators_list(handle: tauri::AppHandle) -> Reply<Desk> {
+pub(crate) async fn operators_list(handle: tauri::AppHandle) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| desk(&app)).await
 }
 
 /// The quick switch: a profile and its PIN (hashed off the window's thread; wrong PINs are
 /// counted by the core).
 #[tauri::command]
-pub(crate) async fn operator_switch(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
+pub(crate) async fn operator_switch(handle: tauri::AppHandle, name: String, pin: String) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
         app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
         desk(app)
@@ -179,7 +120,7 @@ pub(crate) fn desk_activity(app: State<'_, App>) {
 
 /// « Verrouiller » : nobody at the desk until a PIN.
 #[tauri::command]
-pub(crate) async fn desk_lock(handle: tauri::AppHandle) -> Reply<Desk> {
+pub(crate) async fn desk_lock(handle: tauri::AppHandle) -> Reply<desk::DeskView> {
     off_the_window(handle, |app| {
         app.with_store(|store| app.attendance()?.lock(store))?;
         desk(app)
@@ -193,22 +134,16 @@ pub(crate) async fn operator_add(
     name: String,
     role: centre::Role,
     pin: String,
-) -> Reply<Desk> {
+) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
-        let first = !app.with_store(|store| centre::any(store))?;
-        app.act(|store, actor| centre::add(store, &name, role, &pin, actor))?;
-        if first {
-            // The first profile is the manager at the desk now.
-            app.with_store(|store| app.attendance()?.switch(store, &name, &pin))?;
-        }
-        desk(app)
+        app.act(|store, actor| app.attendance()?.add_profile(store, &name, role, &pin, actor))
     })
     .await
 }
 
 /// A manager gives a profile a new PIN (forgotten, or locked after five wrong ones).
 #[tauri::command]
-pub(crate) async fn operator_reset_pin(handle: tauri::AppHandle, name: String, pin: String) -> Reply<Desk> {
+pub(crate) async fn operator_reset_pin(handle: tauri::AppHandle, name: String, pin: String) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| centre::reset_pin(store, &name, &pin, actor))?;
         desk(app)
@@ -217,7 +152,7 @@ pub(crate) async fn operator_reset_pin(handle: tauri::AppHandle, name: String, p
 }
 
 #[tauri::command]
-pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> Reply<Desk> {
+pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| centre::disable(store, &name, actor))?;
         desk(&app)
@@ -227,24 +162,21 @@ pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> 
 
 /// The idle time after which the window locks (a manager, in Réglages).
 #[tauri::command]
-pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: u32) -> Reply<Desk> {
+pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: u32) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| desk::set_idle_minutes(store, minutes, actor))?;
-        app.attendance()?.set_idle(minutes);
-        desk(&app)
+        app.act(|store, actor| app.attendance()?.save_idle_minutes(store, minutes, actor))
     })
     .await
 }
 
 /// The first run: the centre, its first manager (now at the desk) and its programme.
 #[tauri::command]
-pub(crate) async fn first_run(handle: tauri::AppHandle, input: centre::FirstRun) -> Reply<Desk> {
+pub(crate) async fn first_run(handle: tauri::AppHandle, input: centre::FirstRun) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
         let folder = desk::programmes_folder(&app.database);
-        app.with_store(|store| centre::first_run(store, &folder, &input))?;
-        app.with_store(|store| app.attendance()?.switch(store, &input.manager, &input.pin))?;
+        let view = app.with_store(|store| app.attendance()?.first_run(store, &folder, &input))?;
         app.reload_programmes();
-        desk(app)
+        Ok(view)
     })
     .await
 }
