@@ -48,6 +48,7 @@ const COLUMNS: &[(&str, &[&str], bool)] = &[
     ("erasure_certificate", &["certificat_effacement", "certificat"], false),
 ];
 
+use crate::model::people::FieldError;
 pub use crate::model::refusals::{ImportRejected, LineError};
 
 /// A file that parsed: every row is a valid device.
@@ -185,12 +186,12 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
                 errors.push(line_error(line, None, format!("ligne illisible : {e}")));
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -250,6 +251,34 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
         sha256,
         devices,
         ignored_columns,
+    })
+}
+
+/// The line of `text` a record starts on, from its byte offset. The csv reader's own line
+/// count is one short on files whose lines end with CR LF (as spreadsheets write them): its
+/// offset then points at the LF ending the previous line, which this counts.
+fn line_at(text: &str, byte: u64) -> u64 {
+    let end = (byte as usize + 1).min(text.len());
+    1 + text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() as u64
+}
+
+/// A device typed in a form (a scanner may fill the tag and the serial), its fields named as a
+/// delivery file's columns (`tag`, `kind`, `brand`, `serial`, `ram_gb`…): the same checks as a
+/// file's row, every error beside its field.
+pub fn parse_form(fields: &std::collections::BTreeMap<String, String>) -> Result<NewDevice, Vec<FieldError>> {
+    let cell = |name: &str| fields.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    parse_row(0, &cell).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| FieldError {
+                field: e
+                    .column
+                    .as_deref()
+                    .and_then(|c| COLUMNS.iter().find(|(canon, _, _)| *canon == c))
+                    .map_or("", |(canon, _, _)| *canon),
+                message: e.message,
+            })
+            .collect()
     })
 }
 
@@ -338,63 +367,155 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
     })
 }
 
+/// What importing a parsed delivery would do, read from the stock as it is: the devices it
+/// would add, how many are already there with the same description, the lines it would refuse
+/// (a tag with another description, an IMEI already another device's), or that the very same
+/// file was imported before. Nothing is written.
+struct Plan<'a> {
+    fresh: Vec<(u64, &'a NewDevice)>,
+    unchanged: usize,
+    already_imported_at: Option<String>,
+    errors: Vec<LineError>,
+}
+
+fn plan<'a>(db: &crate::store::Db, delivery: &'a Delivery) -> crate::error::Result<Plan<'a>> {
+    let mut plan = Plan {
+        fresh: Vec::new(),
+        unchanged: 0,
+        already_imported_at: None,
+        errors: Vec::new(),
+    };
+    if let Some((_, at)) = imports::already_imported(db, &delivery.sha256)? {
+        plan.already_imported_at = Some(at);
+        plan.unchanged = delivery.devices.len();
+        return Ok(plan);
+    }
+    for (line, device) in &delivery.devices {
+        match devices::by_tag(db, &device.tag)? {
+            Some(existing) if existing.same_description(device) => plan.unchanged += 1,
+            Some(existing) => plan.errors.push(line_error(
+                *line,
+                Some("tag"),
+                format!(
+                    "l'identifiant {} existe déjà dans le stock avec une autre description ({} {} {})",
+                    device.tag,
+                    existing.kind.label(),
+                    existing.brand,
+                    existing.model
+                ),
+            )),
+            None => {
+                if let Some(imei) = &device.imei {
+                    if let Some(other) = devices::by_imei(db, imei.as_str())? {
+                        plan.errors.push(line_error(
+                            *line,
+                            Some("imei"),
+                            format!("l'IMEI {imei} est déjà celui de l'appareil {}", other.tag),
+                        ));
+                        continue;
+                    }
+                }
+                plan.fresh.push((*line, device));
+            }
+        }
+    }
+    Ok(plan)
+}
+
+/// A device a delivery file would add, as the preview lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviewLine {
+    pub line: u64,
+    pub tag: String,
+    pub kind: crate::device::DeviceKind,
+    pub category: Option<crate::device::Category>,
+    pub brand: String,
+    pub model: String,
+    /// The IMEI, else the serial number.
+    pub identifier: Option<String>,
+}
+
+/// What importing a file would do, before anything is written: every error by line and
+/// column (then the import would refuse the whole file), or the devices it would add and how
+/// many it would leave as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    pub file_name: String,
+    pub to_add: Vec<PreviewLine>,
+    pub unchanged: usize,
+    pub already_imported_at: Option<String>,
+    pub ignored_columns: Vec<String>,
+    pub errors: Vec<LineError>,
+}
+
+/// Reads `bytes` as a delivery file and says what its import would do; writes nothing.
+pub fn preview(store: &Store, bytes: &[u8], file_name: &str) -> crate::error::Result<Preview> {
+    let delivery = match parse(bytes, file_name) {
+        Ok(delivery) => delivery,
+        Err(rejected) => {
+            return Ok(Preview {
+                file_name: rejected.file_name,
+                to_add: Vec::new(),
+                unchanged: 0,
+                already_imported_at: None,
+                ignored_columns: Vec::new(),
+                errors: rejected.errors,
+            })
+        }
+    };
+    let plan = plan(store.db(), &delivery)?;
+    Ok(Preview {
+        to_add: plan
+            .fresh
+            .iter()
+            .map(|(line, d)| PreviewLine {
+                line: *line,
+                tag: d.tag.to_string(),
+                kind: d.kind,
+                category: d.category,
+                brand: d.brand.clone(),
+                model: d.model.clone(),
+                identifier: d
+                    .imei
+                    .as_ref()
+                    .map(|i| i.as_str().to_string())
+                    .or_else(|| d.serial.as_ref().map(|s| s.as_str().to_string())),
+            })
+            .collect(),
+        unchanged: plan.unchanged,
+        already_imported_at: plan.already_imported_at,
+        ignored_columns: delivery.ignored_columns.clone(),
+        errors: plan.errors,
+        file_name: delivery.file_name.clone(),
+    })
+}
+
 /// Imports a delivery file into the stock, all or nothing. New devices enter as allocated:
-/// each is then checked in by scanning its tag.
+/// each is then checked in by scanning its tag. The plan is the one [`preview`] shows, read
+/// again inside the transaction that writes it, so what is written is what was checked.
 pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -> crate::error::Result<ImportReport> {
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let delivery = parse(bytes, file_name)?;
     store.with_tx(|tx| {
+        let plan = plan(tx, &delivery)?;
         let mut report = ImportReport {
             file_name: delivery.file_name.clone(),
             sha256: delivery.sha256.clone(),
             created: 0,
-            unchanged: 0,
-            already_imported_at: None,
+            unchanged: plan.unchanged,
+            already_imported_at: plan.already_imported_at,
             ignored_columns: delivery.ignored_columns.clone(),
         };
-        if let Some((_, at)) = imports::already_imported(tx, &delivery.sha256)? {
-            report.already_imported_at = Some(at);
-            report.unchanged = delivery.devices.len();
+        if report.already_imported_at.is_some() {
             return Ok(report);
+        }
+        if !plan.errors.is_empty() {
+            return Err(reject(&delivery.file_name, plan.errors).into());
         }
         let now = store::now_text();
         let reason = format!("Importé depuis « {} »", delivery.file_name);
-        let mut errors = Vec::new();
-        let mut fresh = Vec::new();
-        for (line, device) in &delivery.devices {
-            match devices::by_tag(tx, &device.tag)? {
-                Some(existing) if existing.same_description(device) => report.unchanged += 1,
-                Some(existing) => errors.push(line_error(
-                    *line,
-                    Some("tag"),
-                    format!(
-                        "l'identifiant {} existe déjà dans le stock avec une autre description ({} {} {})",
-                        device.tag,
-                        existing.kind.label(),
-                        existing.brand,
-                        existing.model
-                    ),
-                )),
-                None => {
-                    if let Some(imei) = &device.imei {
-                        if let Some(other) = devices::by_imei(tx, imei.as_str())? {
-                            errors.push(line_error(
-                                *line,
-                                Some("imei"),
-                                format!("l'IMEI {imei} est déjà celui de l'appareil {}", other.tag),
-                            ));
-                            continue;
-                        }
-                    }
-                    fresh.push(device);
-                }
-            }
-        }
-        if !errors.is_empty() {
-            return Err(reject(&delivery.file_name, errors).into());
-        }
-        for device in fresh {
+        for (_, device) in plan.fresh {
             insert_new(tx, device, DeviceState::Allocated, operator, &reason, &now)?;
             report.created += 1;
         }
@@ -414,6 +535,36 @@ pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_name_the_line_a_person_sees_whatever_the_line_endings() {
+        for end in ["\n", "\r\n"] {
+            let file = [
+                "tag;kind;category;brand;model",
+                "EC-1;laptop;B;Dell;A",
+                "EC-2;grille-pain;B;Dell;B",
+                "",
+            ]
+            .join(end);
+            let rejected = parse(file.as_bytes(), "a.csv").unwrap_err();
+            assert_eq!(rejected.errors.len(), 1, "{end:?}");
+            assert_eq!(rejected.errors[0].line, 3, "{end:?}: {:?}", rejected.errors);
+            let good = [
+                "tag;kind;category;brand;model",
+                "EC-1;laptop;B;Dell;A",
+                "EC-2;laptop;B;Dell;B",
+                "",
+            ]
+            .join(end);
+            let lines: Vec<u64> = parse(good.as_bytes(), "a.csv")
+                .unwrap()
+                .devices
+                .iter()
+                .map(|d| d.0)
+                .collect();
+            assert_eq!(lines, vec![2, 3], "{end:?}");
+        }
+    }
 
     #[test]
     fn detects_the_separator_and_accepts_bom_and_decimal_commas() {

@@ -306,8 +306,36 @@ pub fn add_by_hand(store: &mut Store, device: &NewDevice, actor: &Actor) -> Resu
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     store.with_tx(|tx| {
+        // The same checks as a delivery file's, each beside its field, naming the device that
+        // already has the value.
+        let taken = |field: &'static str, message: String| {
+            Error::InvalidFields(vec![crate::model::people::FieldError { field, message }])
+        };
         if devices::by_tag(tx, &device.tag)?.is_some() {
-            return Err(ParseError::msg(format!("l'identifiant {} existe déjà dans le stock", device.tag)).into());
+            return Err(taken(
+                "tag",
+                format!("l'identifiant {} existe déjà dans le stock", device.tag),
+            ));
+        }
+        if let Some(imei) = &device.imei {
+            if let Some(other) = devices::by_imei(tx, imei.as_str())? {
+                return Err(taken(
+                    "imei",
+                    format!("l'IMEI {imei} est déjà celui de l'appareil {}", other.tag),
+                ));
+            }
+        }
+        if let Some(serial) = &device.serial {
+            let same = devices::by_serial(tx, serial.as_str())?;
+            if let Some(other) = same.iter().find(|d| fold(&d.brand) == fold(&device.brand)) {
+                return Err(taken(
+                    "serial",
+                    format!(
+                        "le n° de série {serial} est déjà celui de l'appareil {} ({})",
+                        other.tag, other.brand
+                    ),
+                ));
+            }
         }
         insert_new(
             tx,

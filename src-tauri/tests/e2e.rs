@@ -1377,3 +1377,94 @@ fn the_screens_answer_while_a_backup_runs_and_the_log_names_nobody_issue_14() {
         assert!(!text.contains(personal), "the log holds « {personal} »");
     }
 }
+
+/// Issue 15: a centre with no hub brings its devices in from the window. A bad delivery file
+/// shows each error by line and column and imports nothing; the sample file is previewed,
+/// then imported; a device is typed by hand (a tag already in the stock is refused beside the
+/// form), and enters as received.
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_delivery_file_and_a_device_by_hand_enter_the_stock_from_the_window_issue_15() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    let folder = window.db.parent().unwrap().to_path_buf();
+
+    // A bad file, chosen with the file picker: its errors, and nothing to import.
+    let bad = folder.join("livraison-fautive.csv");
+    std::fs::write(
+        &bad,
+        "tag;kind;brand;model\nLC-9999-0001;grille-pain;Dell;Latitude\nLC-9999-0002;laptop;;Latitude\n",
+    )
+    .unwrap();
+    let input = session.find("#delivery-file").expect("the delivery file input");
+    session.type_keys(&input, bad.to_str().unwrap());
+    let errors = session.wait_for("the bad file's errors", |s| {
+        s.find("#delivery-errors li")
+            .map(|_| s.text(&s.find("#delivery-errors").unwrap()))
+    });
+    assert!(errors.contains("Ligne 2, colonne « kind »"), "{errors}");
+    assert!(errors.contains("Ligne 3, colonne « brand »"), "{errors}");
+    let confirm_hidden = session.script("return document.getElementById('delivery-confirm').hidden;");
+    assert_eq!(confirm_hidden, true, "a refused file offers no import");
+    session.screenshot(&artifacts_dir().join("delivery-errors.png"));
+    assert!(
+        stock::detail(&open_db(&window.db), "LC-9999-0001").is_err(),
+        "nothing was imported"
+    );
+
+    // The sample file: the preview lists its devices, then the import adds them, allocated.
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/samples/livraison-exemple.csv");
+    let input = session.find("#delivery-file").unwrap();
+    session.type_keys(&input, sample.canonicalize().unwrap().to_str().unwrap());
+    let summary = session.wait_for("the sample's preview", |s| {
+        s.find("#delivery-summary")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("à ajouter"))
+    });
+    assert!(summary.contains("livraison-exemple.csv"), "{summary}");
+    let lines = session.text(&session.find("#delivery-lines").unwrap());
+    assert!(lines.contains("LC-2411-0001"), "{lines}");
+    assert!(
+        stock::detail(&open_db(&window.db), "LC-2411-0001").is_err(),
+        "a preview writes nothing"
+    );
+    session.click(&session.find("#delivery-confirm").unwrap());
+    session.wait_for("the import's report", |s| {
+        s.find("#delivery-summary")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("importé"))
+    });
+    let imported = stock::detail(&open_db(&window.db), "LC-2411-0001").unwrap();
+    assert_eq!(imported.device.state, DeviceState::Allocated);
+    session.screenshot(&artifacts_dir().join("delivery-imported.png"));
+
+    // A device by hand. A tag already in the stock is refused, with the form kept.
+    session.click(&session.find("#device-new").unwrap());
+    let field = |name: &str| session.find(&format!("#device-form [name='{name}']")).unwrap();
+    session.type_keys(&field("tag"), "LC-2411-0001\u{E007}");
+    session.script(
+        "const f = document.getElementById('device-form'); f.elements.kind.value = 'laptop'; f.elements.category.value = 'B'; return null;",
+    );
+    session.type_keys(&field("brand"), "Dell");
+    session.type_keys(&field("model"), "Latitude 5490");
+    session.type_keys(&field("serial"), "HXKQ5H2");
+    session.click(&session.find("#device-form button[type='submit']").unwrap());
+    let refusal = session.wait_for("the refusal beside the form", |s| {
+        s.find("#device-errors")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("existe déjà"))
+    });
+    assert!(refusal.contains("LC-2411-0001"), "{refusal}");
+    session.script("document.querySelector(\"#device-form [name='tag']\").value = ''; return null;");
+    session.type_keys(&field("tag"), "EC-26-0900");
+    session.click(&session.find("#device-form button[type='submit']").unwrap());
+    session.wait_for("the new device's page", |s| {
+        s.find("#detail-tag").filter(|el| s.text(el) == "EC-26-0900")
+    });
+    let added = stock::detail(&open_db(&window.db), "EC-26-0900").unwrap();
+    assert_eq!(added.device.state, DeviceState::Received);
+    assert_eq!(added.device.serial.as_deref(), Some("HXKQ5H2"));
+    assert!(added.history.last().unwrap().reason.contains("main"));
+    session.screenshot(&artifacts_dir().join("device-by-hand.png"));
+}

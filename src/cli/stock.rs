@@ -10,10 +10,85 @@ use comptoir::desk::{self, Error, Store};
 use super::output::{output, pad};
 use super::Who;
 
+#[derive(clap::Args)]
+pub(crate) struct AddArgs {
+    /// L'identifiant (étiquette) de l'appareil.
+    #[arg(long)]
+    tag: String,
+    /// Le type (portable, fixe, tablette, smartphone…).
+    #[arg(long)]
+    kind: String,
+    #[arg(long)]
+    category: Option<String>,
+    #[arg(long)]
+    brand: String,
+    #[arg(long)]
+    model: String,
+    #[arg(long)]
+    serial: Option<String>,
+    #[arg(long)]
+    imei: Option<String>,
+    #[arg(long)]
+    cpu: Option<String>,
+    /// Mémoire vive, en Go.
+    #[arg(long)]
+    ram_gb: Option<String>,
+    /// ssd, hdd, emmc…
+    #[arg(long)]
+    storage_kind: Option<String>,
+    /// Stockage, en Go.
+    #[arg(long)]
+    storage_gb: Option<String>,
+    /// Écran, en pouces (15,6).
+    #[arg(long)]
+    screen_inches: Option<String>,
+    #[arg(long)]
+    os: Option<String>,
+    #[arg(long)]
+    refurbisher: Option<String>,
+    /// La référence du certificat d'effacement des données.
+    #[arg(long)]
+    erasure_certificate: Option<String>,
+}
+
+impl AddArgs {
+    fn form(self) -> stock::DeviceForm {
+        let fields = [
+            ("tag", Some(self.tag)),
+            ("kind", Some(self.kind)),
+            ("category", self.category),
+            ("brand", Some(self.brand)),
+            ("model", Some(self.model)),
+            ("serial", self.serial),
+            ("imei", self.imei),
+            ("cpu", self.cpu),
+            ("ram_gb", self.ram_gb),
+            ("storage_kind", self.storage_kind),
+            ("storage_gb", self.storage_gb),
+            ("screen_inches", self.screen_inches),
+            ("os", self.os),
+            ("refurbisher", self.refurbisher),
+            ("erasure_certificate", self.erasure_certificate),
+        ];
+        fields
+            .into_iter()
+            .filter_map(|(name, value)| value.map(|v| (name.to_string(), v)))
+            .collect()
+    }
+}
+
 #[derive(Subcommand)]
 pub(crate) enum StockCommand {
     /// Importe un fichier de livraison CSV (tout ou rien).
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Dit ce que l'import ferait (erreurs, appareils ajoutés), sans rien enregistrer.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Ajoute un appareil à la main (mêmes contrôles qu'un fichier de livraison) : il entre
+    /// réceptionné.
+    Add(AddArgs),
     /// Liste les appareils, avec filtres et recherche.
     List {
         #[arg(long, value_parser = DeviceKind::parse)]
@@ -62,13 +137,15 @@ pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Wh
             Ok(())
         };
     match cmd {
-        StockCommand::Import { file } => {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        StockCommand::Import { file, dry_run: true } => {
+            let (bytes, name) = stock::read_file(&file)?;
+            let preview = stock::preview(store, &bytes, &name)?;
+            output(json, &preview, || preview_text(&preview));
+        }
+        StockCommand::Import { file, dry_run: false } => {
+            let (bytes, name) = stock::read_file(&file)?;
             let actor = who.get(store)?;
-            let report = stock::import(store, &file, &actor)?;
+            let report = stock::import(store, &bytes, &name, &actor)?;
             output(json, &report, || {
                 let mut text = match &report.already_imported_at {
                     Some(at) => format!(
@@ -85,6 +162,11 @@ pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Wh
                 }
                 text
             });
+        }
+        StockCommand::Add(args) => {
+            let actor = who.get(store)?;
+            let detail = stock::add(store, &args.form(), &actor)?;
+            output(json, &detail, || show(&detail));
         }
         StockCommand::List {
             kind,
@@ -116,6 +198,42 @@ pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Wh
         StockCommand::Return { tag, reason } => transition(store, who, &tag, StockAction::Return, &reason)?,
     }
     Ok(())
+}
+
+fn preview_text(preview: &stock::Preview) -> String {
+    if !preview.errors.is_empty() {
+        let mut lines = vec![format!(
+            "« {} » serait refusé en entier ({} erreur(s)) :",
+            preview.file_name,
+            preview.errors.len()
+        )];
+        lines.extend(preview.errors.iter().map(|e| format!("  {e}")));
+        return lines.join("\n");
+    }
+    if let Some(at) = &preview.already_imported_at {
+        return format!(
+            "« {} » a déjà été importé le {} : l'importer ne changerait rien.",
+            preview.file_name,
+            desk::format_timestamp(at)
+        );
+    }
+    let mut lines = vec![format!(
+        "« {} » : {} appareil(s) seraient ajoutés, {} déjà présent(s) resteraient inchangés. Rien n'a été enregistré.",
+        preview.file_name,
+        preview.to_add.len(),
+        preview.unchanged
+    )];
+    lines.extend(preview.to_add.iter().map(|d| {
+        format!(
+            "  ligne {} : {} {} {} {}",
+            d.line,
+            d.tag,
+            d.kind.label(),
+            d.brand,
+            d.model
+        )
+    }));
+    lines.join("\n")
 }
 
 fn table(devices: &[Device]) -> String {

@@ -8,7 +8,7 @@ use crate::operators::Actor;
 use crate::stock;
 use crate::store::Store;
 
-pub use crate::delivery::ImportReport;
+pub use crate::delivery::{ImportReport, Preview, PreviewLine};
 pub use crate::device::{
     terms, vocabulary, AssetTag, Category, DeviceKind, DeviceState, StockAction, Term, Vocabulary,
 };
@@ -21,8 +21,8 @@ pub fn apply(store: &mut Store, tag: &str, action: StockAction, actor: &Actor, r
     stock::detail(store, tag.as_str())
 }
 
-/// Imports a delivery file (all or nothing), named in the history by its file name.
-pub fn import(store: &mut Store, file: &Path, actor: &Actor) -> Result<ImportReport> {
+/// A delivery file's bytes and its name (the history and the refusals name it).
+pub fn read_file(file: &Path) -> Result<(Vec<u8>, String)> {
     let bytes = std::fs::read(file).map_err(|source| Error::Io {
         path: file.to_path_buf(),
         source,
@@ -31,5 +31,30 @@ pub fn import(store: &mut Store, file: &Path, actor: &Actor) -> Result<ImportRep
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    crate::delivery::import(store, &bytes, &name, actor)
+    Ok((bytes, name))
+}
+
+/// What importing a delivery file would do (every error by line and column, or the devices
+/// it would add and leave); nothing is written.
+pub fn preview(store: &Store, bytes: &[u8], name: &str) -> Result<Preview> {
+    crate::delivery::preview(store, bytes, name)
+}
+
+/// Imports a delivery file (all or nothing), named in the history by its file name.
+pub fn import(store: &mut Store, bytes: &[u8], name: &str, actor: &Actor) -> Result<ImportReport> {
+    crate::delivery::import(store, bytes, name, actor)
+}
+
+/// A device typed in the form, its fields named as a delivery file's columns (`tag`, `kind`,
+/// `category`, `brand`, `model`, `serial`, `imei`, `cpu`, `ram_gb`, `storage_kind`,
+/// `storage_gb`, `screen_inches`, `os`, `refurbisher`, `erasure_certificate`…).
+pub type DeviceForm = std::collections::BTreeMap<String, String>;
+
+/// Adds a device by hand (checked as a delivery file's row; a tag, IMEI or serial already in
+/// the stock is refused beside its field, naming that device); it enters as received. Then
+/// its page.
+pub fn add(store: &mut Store, form: &DeviceForm, actor: &Actor) -> Result<DeviceDetail> {
+    let device = crate::delivery::parse_form(form).map_err(Error::InvalidFields)?;
+    let added = stock::add_by_hand(store, &device, actor)?;
+    stock::detail(store, added.tag.as_str())
 }

@@ -6,6 +6,7 @@ mod crash;
 mod desk;
 mod documents;
 mod import;
+mod intake;
 mod keyring;
 mod operators;
 mod people;

@@ -119,6 +119,16 @@ export interface Desk {
   profiles: { name: string; role: string; active: boolean }[]; current: string; locked: boolean; idle_minutes: number; roles: Term[];
 }
 
+export interface LineError { line: number; column: string | null; message: string }
+export interface DeliveryPreview {
+  file_name: string; unchanged: number; already_imported_at: string | null; ignored_columns: string[];
+  errors: LineError[];
+  to_add: { line: number; tag: string; kind: string; category: string | null; brand: string; model: string; identifier: string | null }[];
+}
+export interface ImportReport {
+  file_name: string; created: number; unchanged: number; already_imported_at: string | null; ignored_columns: string[];
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -126,6 +136,9 @@ export const api = {
   summary: () => invoke<StockSummary>("stock_summary"),
   apply: (tag: string, action: string, reason: string) =>
     invoke<DeviceDetail>("stock_apply", { tag, action, reason }),
+  deliveryPreview: (name: string, bytes: number[]) => invoke<DeliveryPreview>("delivery_preview", { name, bytes }),
+  deliveryImport: (name: string, bytes: number[]) => invoke<ImportReport>("delivery_import", { name, bytes }),
+  deviceAdd: (fields: Record<string, string>) => invoke<DeviceDetail>("device_add", { fields }),
   peopleSearch: (text: string) => invoke<PersonSummary[]>("people_search", { text }),
   personShow: (id: number) => invoke<Person>("person_show", { id }),
   personSave: (id: number | null, input: PersonInput, force: boolean) =>

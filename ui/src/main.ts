@@ -11,6 +11,7 @@ import { refreshSync, startSync } from "./sync";
 import { startKeyRecovery, startSafety } from "./safety";
 import { focusReports, startReports } from "./reports";
 import { showLogFolder, startDesk, startSetup } from "./desk";
+import { startIntake } from "./intake";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -129,6 +130,8 @@ function renderDetail(d: DeviceDetail) {
   reasonForm.hidden = true;
   detail.hidden = false;
   detailEmpty.hidden = true;
+  $("delivery-panel").hidden = true;
+  $("device-panel").hidden = true;
   $("detail-tag").textContent = d.tag;
   const state = $("detail-state");
   state.textContent = label("states", d.state);
@@ -322,6 +325,21 @@ async function start() {
     search.disabled = true;
     return;
   }
+  startIntake(info, {
+    changed: () => {
+      void refreshSummary();
+      void refreshList();
+    },
+    show: (device) => renderDetail(device),
+    hideDetail: () => {
+      detail.hidden = true;
+      detailEmpty.hidden = true;
+    },
+    closed: () => {
+      if (current) detail.hidden = false;
+      else detailEmpty.hidden = false;
+    },
+  });
   startPeople(info);
   startPos(info);
   startSettings(info.papers);

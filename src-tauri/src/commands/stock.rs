@@ -49,3 +49,35 @@ pub(crate) async fn stock_apply(
     })
     .await
 }
+
+/// A delivery file chosen in the page (its bytes and name): what its import would do, with
+/// every error by line and column; nothing is written.
+#[tauri::command]
+pub(crate) async fn delivery_preview(handle: tauri::AppHandle, name: String, bytes: Vec<u8>) -> Reply<stock::Preview> {
+    off_the_window(handle, move |app| {
+        app.read(|store| stock::preview(store, &bytes, &name))
+    })
+    .await
+}
+
+/// Imports the delivery file, all or nothing.
+#[tauri::command]
+pub(crate) async fn delivery_import(
+    handle: tauri::AppHandle,
+    name: String,
+    bytes: Vec<u8>,
+) -> Reply<stock::ImportReport> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| stock::import(store, &bytes, &name, actor))
+    })
+    .await
+}
+
+/// A device typed by hand (a scanner may fill the tag and the serial); then its page.
+#[tauri::command]
+pub(crate) async fn device_add(handle: tauri::AppHandle, fields: stock::DeviceForm) -> Reply<DeviceDetail> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| stock::add(store, &fields, actor))
+    })
+    .await
+}
