@@ -12,6 +12,8 @@ fn main() {
             "delivery_preview",
             "delivery_import",
             "device_add",
+            "closings_list",
+            "fiscal_year_save",
             "people_search",
             "person_show",
             "person_save",

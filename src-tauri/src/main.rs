@@ -66,13 +66,13 @@ fn main() {
         painted: std::sync::OnceLock::new(),
     };
     app.reload_programmes();
-    // Retention: who has had no contact for the configured period is anonymised at start.
+    // At start: the closings of the periods that ended while the app was closed, and the
+    // retention purge (who has had no contact for the configured period is anonymised).
     if let Ok(writer) = app.writer() {
         let mut report = desk::MaintenanceReport::default();
-        app.maintenance
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .purge(writer, desk::today(), &mut report);
+        let mut maintenance = app.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+        maintenance.closings(writer, &mut report);
+        maintenance.purge(writer, desk::today(), &mut report);
     }
 
     tauri::Builder::default()
@@ -96,6 +96,8 @@ fn main() {
             delivery_preview,
             delivery_import,
             device_add,
+            closings_list,
+            fiscal_year_save,
             people_search,
             person_show,
             person_save,

@@ -94,8 +94,21 @@ enum Command {
     /// Le journal inaltérable.
     #[command(subcommand)]
     Journal(pos::JournalCommand),
-    /// Clôture journalière, mensuelle ou annuelle (totaux, grand total perpétuel).
+    /// Clôture journalière, mensuelle ou annuelle d'une période terminée (totaux, grand total
+    /// perpétuel). Comptoir les fait lui-même dès qu'une période est terminée.
     Closing(pos::ClosingArgs),
+    /// Les clôtures faites, les plus récentes d'abord (à réimprimer avec `document closing`).
+    Closings {
+        /// Nombre maximal de clôtures (par défaut : 100).
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+    },
+    /// Le premier mois de l'exercice comptable (1 = janvier, par défaut), qui borne la clôture
+    /// annuelle ; le change avec --first-month (responsable).
+    FiscalYear {
+        #[arg(long)]
+        first_month: Option<u32>,
+    },
     /// Identité de ce poste dans les numéros de ticket (centre_code, register_code).
     Register(pos::RegisterArgs),
     /// Les documents : ticket de vente, fiche de prise en main, avoir, rapport de clôture.
@@ -192,6 +205,16 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     let mut store = desk::open(&path, &desk::safety::OsKeyring)?;
     let store = &mut store;
+    // The closings of the periods that have ended, before anything else (the till rules):
+    // a failure is said, and does not stop the command.
+    match desk::pos::catch_up_closings(store) {
+        Ok(made) if !made.is_empty() => {
+            let keys: Vec<&str> = made.iter().map(|c| c.key.as_str()).collect();
+            output::note(&format!("Clôtures automatiques : {}.", keys.join(", ")));
+        }
+        Ok(_) => {}
+        Err(e) => output::note(&format!("Attention, clôtures automatiques non faites : {e}")),
+    }
     let db = path.as_path();
     match command {
         Command::Key(cmd) => safety::key(store, cmd, json, who),
@@ -222,6 +245,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Sale(cmd) => pos::sale(store, db, cmd, json, who),
         Command::Journal(cmd) => pos::journal(store, cmd, json),
         Command::Closing(args) => pos::closing(store, args, json, who),
+        Command::Closings { limit } => pos::closings(store, limit, json),
+        Command::FiscalYear { first_month } => pos::fiscal_year(store, first_month, json, who),
         Command::Register(args) => pos::register(store, args, json, who),
         Command::Document(cmd) => documents::run(store, db, cmd, json, who),
         Command::Centre(cmd) => centre::run(store, cmd, json, who),

@@ -76,10 +76,46 @@ pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<
     Ok(())
 }
 
+pub(crate) fn closings(store: &Store, limit: usize, json: bool) -> Result<(), Error> {
+    let list = pos::closings(store, limit)?;
+    output(json, &list, || {
+        if list.is_empty() {
+            return "Aucune clôture : elles se font dès qu'une journée avec des ventes est terminée.".into();
+        }
+        list.iter()
+            .map(|c| {
+                format!(
+                    "{}  {} au {}  net {}  ({}, {})",
+                    c.key,
+                    fr_date(c.start),
+                    fr_date(c.end),
+                    c.net,
+                    c.made_by,
+                    desk::format_timestamp(&c.made_at)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    Ok(())
+}
+
+pub(crate) fn fiscal_year(store: &mut Store, first_month: Option<u32>, json: bool, who: &mut Who) -> Result<(), Error> {
+    if let Some(month) = first_month {
+        let actor = who.get(store)?;
+        pos::set_fiscal_year_first_month(store, month, &actor)?;
+    }
+    let month = pos::fiscal_year_first_month(store)?;
+    output(json, &serde_json::json!({"first_month": month}), || {
+        format!("L'exercice commence le 1er du mois {month} (1 = janvier).")
+    });
+    Ok(())
+}
+
 pub(crate) fn closing(store: &mut Store, args: ClosingArgs, json: bool, who: &mut Who) -> Result<(), Error> {
     let day = desk::parse_day(args.date.as_deref())?;
     let actor = who.get(store)?;
-    let closing = pos::close_period(store, args.period, day, &actor)?;
+    let closing = pos::close_period(store, args.period, day, desk::today(), &actor)?;
     output(json, &closing, || {
         let mut lines = vec![
             format!(

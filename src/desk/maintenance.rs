@@ -22,6 +22,8 @@ pub struct Maintenance {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct MaintenanceReport {
     pub people_anonymised: usize,
+    /// Closings made for periods that had ended.
+    pub closings: usize,
     pub backup: Option<BackupOutcome>,
     pub errors: Vec<String>,
 }
@@ -75,9 +77,21 @@ impl Maintenance {
         }
     }
 
-    /// One pass of both at `now`.
+    /// The closings of the periods that have ended (days, months, financial years).
+    pub fn closings(&mut self, w: &impl Writer, report: &mut MaintenanceReport) {
+        match w.write(super::pos::catch_up_closings) {
+            Ok(made) => report.closings = made.len(),
+            Err(e) => {
+                tracing::warn!(code = e.code(), "clôtures automatiques manquées");
+                report.errors.push(format!("Clôtures automatiques : {e}"));
+            }
+        }
+    }
+
+    /// One pass at `now`: the closings, the purge, the backup.
     pub fn run(&mut self, w: &impl Writer, today: NaiveDate, now: Instant) -> MaintenanceReport {
         let mut report = MaintenanceReport::default();
+        self.closings(w, &mut report);
         self.purge(w, today, &mut report);
         self.backup(w, now, &mut report);
         report

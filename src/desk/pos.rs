@@ -16,10 +16,10 @@ use crate::store::{Store, Writer};
 
 pub use crate::journal::{verify_store, Verification};
 pub use crate::pos::{
-    cancel_sale, close_period, create_sale, current_session, list_sales, quote, register_identity, sale,
-    set_register_identity, x_report, CashReport, Closing, CreditNote, DeviceRequest, ItemRequest, PaymentMethod,
-    Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE,
-    REGISTER_CODE,
+    cancel_sale, close_ended_periods, close_period, closings, create_sale, current_session, fiscal_year_first_month,
+    list_sales, quote, register_identity, sale, set_fiscal_year_first_month, set_register_identity, x_report,
+    CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest, PaymentMethod, Period, Quote,
+    SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 
@@ -27,6 +27,17 @@ pub use crate::programme::LegalCaps;
 pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<CashReport> {
     pos::open_session(store, actor, float)?;
     pos::x_report(store)
+}
+
+/// The closings the till rules require, made by Comptoir itself for every period that has
+/// ended (see [`close_ended_periods`]): at the app's start, by its worker after midnight, and
+/// by each command that opens the database. Logged with their count.
+pub fn catch_up_closings(store: &mut Store) -> Result<Vec<Closing>> {
+    let made = close_ended_periods(store, crate::local::today())?;
+    if !made.is_empty() {
+        tracing::info!(clotures = made.len(), "clôtures automatiques");
+    }
+    Ok(made)
 }
 
 /// The amounts counted at the closing, as typed per payment method (empty ones left out).
@@ -85,4 +96,24 @@ pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
         register_code,
         payment_methods: crate::device::terms::<PaymentMethod>(),
     })
+}
+
+/// Les clôtures (Bilans): those made, newest first, and the first month of the financial year.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosingsView {
+    pub closings: Vec<ClosingSummary>,
+    pub fiscal_year_first_month: u32,
+}
+
+pub fn closings_view(store: &Store) -> Result<ClosingsView> {
+    Ok(ClosingsView {
+        closings: closings(store, 100)?,
+        fiscal_year_first_month: fiscal_year_first_month(store)?,
+    })
+}
+
+/// Sets the first month of the financial year (a manager), then the view.
+pub fn save_fiscal_year(store: &mut Store, month: u32, actor: &Actor) -> Result<ClosingsView> {
+    set_fiscal_year_first_month(store, month, actor)?;
+    closings_view(store)
 }

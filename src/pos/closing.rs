@@ -30,60 +30,224 @@ pub struct Closing {
     pub grand_total: Money,
 }
 
-fn period_bounds(period: Period, date: chrono::NaiveDate) -> (chrono::NaiveDate, chrono::NaiveDate, String) {
+/// The first day of the financial year holding `date`, when it starts in month `first`.
+fn fiscal_year_start(date: chrono::NaiveDate, first: u32) -> chrono::NaiveDate {
     use chrono::{Datelike, NaiveDate};
+    let year = if date.month() >= first {
+        date.year()
+    } else {
+        date.year() - 1
+    };
+    NaiveDate::from_ymd_opt(year, first, 1).expect("first day of a month")
+}
+
+/// The first and last days of the period holding `date`, and its key (`day:2026-11-30`,
+/// `month:2026-11`, `year:2026` or, for a financial year that does not start in January,
+/// `year:2025-2026`).
+fn period_bounds(
+    period: Period,
+    date: chrono::NaiveDate,
+    fiscal_first: u32,
+) -> (chrono::NaiveDate, chrono::NaiveDate, String) {
+    use chrono::{Datelike, NaiveDate};
+    let months = |start: NaiveDate, n: u32| {
+        start
+            .checked_add_months(chrono::Months::new(n))
+            .expect("a later month")
+            .pred_opt()
+            .expect("the day before")
+    };
     match period {
         Period::Day => (date, date, format!("day:{date}")),
         Period::Month => {
             let start = NaiveDate::from_ymd_opt(date.year(), date.month(), 1).expect("first of month");
-            let end = start
-                .checked_add_months(chrono::Months::new(1))
-                .expect("next month")
-                .pred_opt()
-                .expect("last day");
-            (start, end, format!("month:{}", start.format("%Y-%m")))
+            (start, months(start, 1), format!("month:{}", start.format("%Y-%m")))
         }
-        Period::Year => (
-            NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("1 January"),
-            NaiveDate::from_ymd_opt(date.year(), 12, 31).expect("31 December"),
-            format!("year:{}", date.year()),
-        ),
+        Period::Year => {
+            let start = fiscal_year_start(date, fiscal_first);
+            let end = months(start, 12);
+            let key = if fiscal_first == 1 {
+                format!("year:{}", start.year())
+            } else {
+                format!("year:{}-{}", start.year(), end.year())
+            };
+            (start, end, key)
+        }
     }
 }
 
-/// Closes the period containing `date`. A period not yet begun, or already closed, is refused.
-pub fn close_period(store: &mut Store, period: Period, date: chrono::NaiveDate, actor: &Actor) -> Result<Closing> {
-    let operator = actor.name();
+const FISCAL_FIRST_MONTH: &str = "fiscal_year_first_month";
+
+/// The first month of the financial year (Réglages; January by default).
+pub fn fiscal_year_first_month(store: &Store) -> Result<u32> {
+    Ok(sql::setting(store.db(), FISCAL_FIRST_MONTH)?
+        .and_then(|v| v.parse().ok())
+        .filter(|m| (1..=12).contains(m))
+        .unwrap_or(1))
+}
+
+/// Sets the first month of the financial year (a manager): 1 (January) to 12.
+pub fn set_fiscal_year_first_month(store: &mut Store, month: u32, actor: &Actor) -> Result<()> {
     crate::operators::require_manager(store.db(), actor)?;
-    let (start, end, key) = period_bounds(period, date);
-    if start > crate::local::today() {
-        return Err(refused("invalid", format!("La période « {key} » n'a pas commencé.")));
+    if !(1..=12).contains(&month) {
+        return Err(refused(
+            "invalid",
+            format!("Mois {month} : le premier mois de l'exercice est un nombre de 1 (janvier) à 12 (décembre)."),
+        ));
     }
+    store.with_tx(|tx| sql::set_setting(tx, FISCAL_FIRST_MONTH, &month.to_string()))
+}
+
+/// Closes the period holding `date` (a manager), once it has ended (`today` is after it).
+pub fn close_period(
+    store: &mut Store,
+    period: Period,
+    date: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    actor: &Actor,
+) -> Result<Closing> {
+    crate::operators::require_manager(store.db(), actor)?;
+    let fiscal_first = fiscal_year_first_month(store)?;
+    let (_, end, key) = period_bounds(period, date, fiscal_first);
+    if end >= today {
+        return Err(refused(
+            "not_ended",
+            format!(
+                "La période « {key} » n'est pas terminée : elle se clôture à partir du {}.",
+                (end + chrono::Duration::days(1)).format("%d/%m/%Y")
+            ),
+        ));
+    }
+    store.with_tx(|tx| close_in(tx, period, date, fiscal_first, actor))
+}
+
+/// The closing of the period holding `date`, written in the caller's transaction.
+fn close_in(
+    tx: &crate::store::Db,
+    period: Period,
+    date: chrono::NaiveDate,
+    fiscal_first: u32,
+    actor: &Actor,
+) -> Result<Closing> {
+    let (start, end, key) = period_bounds(period, date, fiscal_first);
+    if sql::closing_exists(tx, &key)? {
+        return Err(refused(
+            "already_closed",
+            format!("La période « {key} » est déjà clôturée."),
+        ));
+    }
+    let (sales, sales_total, credit_notes, credit_total, by_method, by_programme, grand_total) =
+        sql::period_figures(tx, start, end)?;
+    let closing = Closing {
+        period,
+        key: key.clone(),
+        start,
+        end,
+        sales,
+        sales_total,
+        credit_notes,
+        credit_total,
+        net: Money::from_cents(sales_total.cents() - credit_total.cents()),
+        by_method,
+        by_programme,
+        grand_total,
+    };
+    let seq = journal::append(tx, "closing", actor.name(), &store::now_text(), &closing)?;
+    sql::insert_closing(tx, &key, seq)?;
+    Ok(closing)
+}
+
+const CHECKED_THROUGH: &str = "closings_checked_through";
+
+/// The closings the till rules require, made by Comptoir itself (« Comptoir (automatique) »)
+/// at the first moment after each period has ended: every past day with till activity (a sale
+/// or a credit note) and no closing, then every ended month, then every ended financial year
+/// with activity. Never twice, never for a period that has not ended. In one transaction.
+pub fn close_ended_periods(store: &mut Store, today: chrono::NaiveDate) -> Result<Vec<Closing>> {
+    let fiscal_first = fiscal_year_first_month(store)?;
+    let actor = Actor::system();
+    let yesterday = today - chrono::Duration::days(1);
     store.with_tx(|tx| {
-        if sql::closing_exists(tx, &key)? {
-            return Err(refused(
-                "already_closed",
-                format!("La période « {key} » est déjà clôturée."),
-            ));
+        // Days up to this one were all looked at by an earlier pass.
+        let checked: Option<chrono::NaiveDate> = sql::setting(tx, CHECKED_THROUGH)?.and_then(|d| d.parse().ok());
+        if checked.is_some_and(|c| c >= yesterday) {
+            return Ok(Vec::new());
         }
-        let (sales, sales_total, credit_notes, credit_total, by_method, by_programme, grand_total) =
-            sql::period_figures(tx, start, end)?;
-        let closing = Closing {
-            period,
-            key: key.clone(),
-            start,
-            end,
-            sales,
-            sales_total,
-            credit_notes,
-            credit_total,
-            net: Money::from_cents(sales_total.cents() - credit_total.cents()),
-            by_method,
-            by_programme,
-            grand_total,
-        };
-        let seq = journal::append(tx, "closing", operator, &store::now_text(), &closing)?;
-        sql::insert_closing(tx, &key, seq)?;
-        Ok(closing)
+        let since = checked.map(|c| crate::local::start_of_day(c + chrono::Duration::days(1)));
+        let days = sql::activity_days(tx, since.as_deref(), today)?;
+        let mut made = Vec::new();
+        for day in &days {
+            if !sql::closing_exists(tx, &format!("day:{day}"))? {
+                made.push(close_in(tx, Period::Day, *day, fiscal_first, &actor)?);
+            }
+        }
+        // The months and the financial years those days belong to, once they have ended.
+        for period in [Period::Month, Period::Year] {
+            let mut keys = std::collections::BTreeSet::new();
+            for day in &days {
+                let (_, end, key) = period_bounds(period, *day, fiscal_first);
+                if end < today && keys.insert(key.clone()) && !sql::closing_exists(tx, &key)? {
+                    made.push(close_in(tx, period, *day, fiscal_first, &actor)?);
+                }
+            }
+        }
+        // A month or a year whose last active day was closed by an earlier pass, before it ended.
+        if let Some(c) = checked {
+            for period in [Period::Month, Period::Year] {
+                let (start, end, key) = period_bounds(period, c, fiscal_first);
+                if end < today && !sql::closing_exists(tx, &key)? && sql::has_activity(tx, start, end)? {
+                    made.push(close_in(tx, period, c, fiscal_first, &actor)?);
+                }
+            }
+        }
+        sql::set_setting(tx, CHECKED_THROUGH, &yesterday.to_string())?;
+        Ok(made)
     })
+}
+
+/// A closing as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClosingSummary {
+    pub key: String,
+    /// « Journée du 30/11/2026 », « Mois de 11/2026 », « Exercice 2026 ».
+    pub label: String,
+    pub period: Period,
+    pub start: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    pub net: Money,
+    pub made_at: String,
+    pub made_by: String,
+}
+
+/// The closings made, newest first (read back from their journal entries).
+pub fn closings(store: &Store, limit: usize) -> Result<Vec<ClosingSummary>> {
+    sql::closings(store.db(), limit)?
+        .into_iter()
+        .map(|(made_at, made_by, content)| {
+            let closing: Closing = serde_json::from_str(&content)
+                .map_err(|e| refused("internal", format!("clôture illisible dans le journal : {e}")))?;
+            let label = match closing.period {
+                Period::Day => format!("Journée du {}", closing.start.format("%d/%m/%Y")),
+                Period::Month => format!("Mois de {}", closing.start.format("%m/%Y")),
+                Period::Year if closing.start.format("%m").to_string() == "01" => {
+                    format!("Exercice {}", closing.start.format("%Y"))
+                }
+                Period::Year => format!(
+                    "Exercice du {} au {}",
+                    closing.start.format("%d/%m/%Y"),
+                    closing.end.format("%d/%m/%Y")
+                ),
+            };
+            Ok(ClosingSummary {
+                label,
+                key: closing.key,
+                period: closing.period,
+                start: closing.start,
+                end: closing.end,
+                net: closing.net,
+                made_at,
+                made_by,
+            })
+        })
+        .collect()
 }

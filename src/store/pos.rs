@@ -317,6 +317,40 @@ pub fn closing_exists(conn: &Db, key: &str) -> Result<bool> {
     )
 }
 
+/// The local days before `today` with a sale or a credit note, from `since` (a UTC timestamp;
+/// none: from the first), in order.
+pub fn activity_days(conn: &Db, since: Option<&str>, today: chrono::NaiveDate) -> Result<Vec<chrono::NaiveDate>> {
+    let since = since.unwrap_or("");
+    let mut stmt = conn.prepare_cached(
+        "SELECT d FROM (
+             SELECT DISTINCT date(at, 'localtime') AS d FROM sales WHERE at >= ?1
+             UNION SELECT DISTINCT date(at, 'localtime') FROM credit_notes WHERE at >= ?1
+         ) WHERE d < ?2 ORDER BY d",
+    )?;
+    let rows = stmt.query_map(params![since, today], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether a sale or a credit note is dated (local time) from `start` to `end` included.
+pub fn has_activity(conn: &Db, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sales WHERE date(at, 'localtime') BETWEEN ?1 AND ?2)
+             OR EXISTS (SELECT 1 FROM credit_notes WHERE date(at, 'localtime') BETWEEN ?1 AND ?2)",
+        params![start, end],
+        |r| r.get(0),
+    )?)
+}
+
+/// The closings made, newest first: when, by whom, and their journal entry's content.
+pub fn closings(conn: &Db, limit: usize) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT j.at, j.operator, j.content FROM closings c JOIN journal j ON j.seq = c.journal_seq
+         ORDER BY c.journal_seq DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn insert_closing(conn: &Db, key: &str, seq: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO closings (period_key, journal_seq) VALUES (?1, ?2)",

@@ -530,6 +530,7 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
         &mut store,
         pos::Period::Day,
         today,
+        today + chrono::Duration::days(1),
         &comptoir::operators::Actor::test("Sophie"),
     )
     .unwrap();

@@ -2,6 +2,7 @@
 //! One test binary with modules builds faster than many.
 
 mod cli;
+mod closings;
 mod crash;
 mod desk;
 mod documents;

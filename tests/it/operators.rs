@@ -84,7 +84,16 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
         .unwrap_err(),
     );
     refused(pos::close_session(&mut store, &amina, Default::default(), "").unwrap_err());
-    refused(pos::close_period(&mut store, pos::Period::Day, local::today(), &amina).unwrap_err());
+    refused(
+        pos::close_period(
+            &mut store,
+            pos::Period::Day,
+            local::today(),
+            local::today() + chrono::Duration::days(1),
+            &amina,
+        )
+        .unwrap_err(),
+    );
     refused(privacy::erase(&mut store, 4, "Demande écrite", &amina).unwrap_err());
     refused(centre::save(&mut store, &CentreInput::default(), &amina).unwrap_err());
     refused(privacy::set_retention_months(&mut store, 12, &amina).unwrap_err());

@@ -508,10 +508,22 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
+    // Not before the day has ended.
+    let early = pos::close_period(
+        &mut store,
+        pos::Period::Day,
+        today,
+        today,
+        &comptoir::operators::Actor::test("sophie"),
+    )
+    .unwrap_err();
+    assert_eq!(early.code(), "not_ended");
+    let tomorrow = today + chrono::Duration::days(1);
     let day = pos::close_period(
         &mut store,
         pos::Period::Day,
         today,
+        tomorrow,
         &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
@@ -533,6 +545,7 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         &mut store,
         pos::Period::Day,
         today,
+        tomorrow,
         &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
@@ -541,6 +554,7 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         &mut store,
         pos::Period::Month,
         today,
+        today + chrono::Duration::days(32),
         &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap();
@@ -549,10 +563,11 @@ fn closings_total_by_method_and_programme_once_per_period_with_the_grand_total()
         &mut store,
         pos::Period::Year,
         today + chrono::Duration::days(400),
+        tomorrow,
         &comptoir::operators::Actor::test("sophie"),
     )
     .unwrap_err();
-    assert_eq!(future.code(), "invalid");
+    assert_eq!(future.code(), "not_ended");
     assert!(journal::verify(store.db()).unwrap().is_intact());
 }
 

@@ -129,6 +129,11 @@ export interface ImportReport {
   file_name: string; created: number; unchanged: number; already_imported_at: string | null; ignored_columns: string[];
 }
 
+export interface ClosingsView {
+  fiscal_year_first_month: number;
+  closings: { key: string; label: string; period: string; start: string; end: string; net: number; made_at: string; made_by: string }[];
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -139,6 +144,8 @@ export const api = {
   deliveryPreview: (name: string, bytes: number[]) => invoke<DeliveryPreview>("delivery_preview", { name, bytes }),
   deliveryImport: (name: string, bytes: number[]) => invoke<ImportReport>("delivery_import", { name, bytes }),
   deviceAdd: (fields: Record<string, string>) => invoke<DeviceDetail>("device_add", { fields }),
+  closingsList: () => invoke<ClosingsView>("closings_list"),
+  fiscalYearSave: (month: number) => invoke<ClosingsView>("fiscal_year_save", { month }),
   peopleSearch: (text: string) => invoke<PersonSummary[]>("people_search", { text }),
   personShow: (id: number) => invoke<Person>("person_show", { id }),
   personSave: (id: number | null, input: PersonInput, force: boolean) =>

@@ -1,9 +1,42 @@
 // Bilans: each active programme's progress to its targets, the stock on sale, and the funder's
 // report of a programme over a period (PDF with a chart, or CSV for a spreadsheet) in two
 // clicks. The core computes every figure and hides counts of one or two people.
-import { api, messageOf, type AppInfo, type Cell } from "./api";
+import { api, messageOf, type AppInfo, type Cell, type ClosingsView } from "./api";
 import { documentRow } from "./documents";
-import { $, el, fillSelect, showError, showStatus } from "./dom";
+import { $, el, euros, fillSelect, showError, showStatus } from "./dom";
+
+const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+
+function frTimestamp(at: string): string {
+  const date = new Date(at);
+  return Number.isNaN(date.getTime()) ? at : new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" }).format(date);
+}
+
+function renderClosings(view: ClosingsView) {
+  $<HTMLSelectElement>("fiscal-month").value = String(view.fiscal_year_first_month);
+  $("closings-list").replaceChildren(
+    ...(view.closings.length
+      ? view.closings.map((c) => {
+          const li = el("li", undefined, "document");
+          li.dataset.key = c.key;
+          li.append(el("strong", c.label), el("span", ` net ${euros(c.net)} — ${c.made_by}, ${frTimestamp(c.made_at)} `, "muted"));
+          const print = el("button", "Imprimer", "secondary");
+          print.type = "button";
+          print.addEventListener("click", async () => {
+            try {
+              const made = await api.documentMake("closing", c.key, true);
+              $("closing-docs").prepend(documentRow(made));
+              showError(null);
+            } catch (err) {
+              showError(messageOf(err));
+            }
+          });
+          li.append(print);
+          return li;
+        })
+      : [el("li", "Aucune clôture pour l'instant : la première se fera à la fin de la première journée de ventes.", "muted")]),
+  );
+}
 
 let labels: Record<string, string> = {};
 const fr = (iso: string) => iso.split("-").reverse().join("/");
@@ -47,6 +80,7 @@ export async function focusReports() {
         return tr;
       }),
     );
+    renderClosings(await api.closingsList());
   } catch (err) {
     showError(messageOf(err));
   }
@@ -81,4 +115,15 @@ export function startReports(info: AppInfo) {
     void make(false);
   });
   $("report-csv").addEventListener("click", () => void make(true));
+  fillSelect($("fiscal-month"), MONTHS.map((m, i) => ({ code: String(i + 1), label: m })));
+  $("fiscal-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      renderClosings(await api.fiscalYearSave(Number($<HTMLSelectElement>("fiscal-month").value)));
+      showError(null);
+      showStatus("Premier mois de l'exercice enregistré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
 }

@@ -88,3 +88,19 @@ pub(crate) async fn sales_list(handle: tauri::AppHandle) -> Reply<Vec<SaleSummar
 pub(crate) async fn sale_show(handle: tauri::AppHandle, receipt: String) -> Reply<SaleRecord> {
     off_the_window(handle, move |app| app.read(|store| pos::sale(store, &receipt))).await
 }
+
+/// The closings made (Comptoir makes them as each period ends), and the financial year's first
+/// month.
+#[tauri::command]
+pub(crate) async fn closings_list(handle: tauri::AppHandle) -> Reply<pos::ClosingsView> {
+    off_the_window(handle, move |app| app.read(|store| pos::closings_view(store))).await
+}
+
+/// The first month of the financial year (a manager).
+#[tauri::command]
+pub(crate) async fn fiscal_year_save(handle: tauri::AppHandle, month: u32) -> Reply<pos::ClosingsView> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| pos::save_fiscal_year(store, month, actor))
+    })
+    .await
+}

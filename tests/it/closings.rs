@@ -1,0 +1,110 @@
+//! Issue 15: the closings the till rules require are made by Comptoir itself, at the first
+//! moment after each period has ended, once, never before (the clock is a parameter here).
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+use comptoir::desk::pos;
+use comptoir::{demo, journal, local};
+
+use crate::TestDb;
+
+fn next_month_start(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), day.month(), 1).unwrap() + chrono::Months::new(1)
+}
+
+#[test]
+fn comptoir_closes_each_ended_period_once_and_never_one_that_has_not_ended() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
+    let today = local::today();
+
+    // Today has not ended: nothing.
+    assert!(pos::close_ended_periods(&mut store, today).unwrap().is_empty());
+    // Tomorrow: today's closing, by Comptoir itself.
+    let made = pos::close_ended_periods(&mut store, today + Duration::days(1)).unwrap();
+    let keys: Vec<&str> = made.iter().map(|c| c.key.as_str()).collect();
+    assert_eq!(keys, vec![format!("day:{today}")], "{keys:?}");
+    assert!(made[0].sales > 0);
+    let listed = pos::closings(&store, 10).unwrap();
+    assert_eq!(listed[0].made_by, "Comptoir (automatique)");
+    assert!(listed[0].label.starts_with("Journée du "), "{}", listed[0].label);
+    // Never twice.
+    assert!(pos::close_ended_periods(&mut store, today + Duration::days(1))
+        .unwrap()
+        .is_empty());
+    assert!(pos::close_ended_periods(&mut store, today + Duration::days(2))
+        .unwrap()
+        .is_empty());
+
+    // After the month's end: the month (and the year when it ended too).
+    let after_month = next_month_start(today) + Duration::days(1);
+    let made = pos::close_ended_periods(&mut store, after_month).unwrap();
+    let keys: Vec<String> = made.iter().map(|c| c.key.clone()).collect();
+    assert!(keys.contains(&format!("month:{}", today.format("%Y-%m"))), "{keys:?}");
+    assert_eq!(
+        made[0].net,
+        made.iter().find(|c| c.key.starts_with("month:")).unwrap().net
+    );
+    // After the year's end: the year, once.
+    let after_year = NaiveDate::from_ymd_opt(today.year() + 1, 1, 2).unwrap();
+    let made = pos::close_ended_periods(&mut store, after_year).unwrap();
+    let all: Vec<String> = pos::closings(&store, 10).unwrap().into_iter().map(|c| c.key).collect();
+    assert!(
+        all.contains(&format!("year:{}", today.year())),
+        "{all:?} after {made:?}"
+    );
+    assert_eq!(all.iter().filter(|k| k.starts_with("year:")).count(), 1);
+    assert!(pos::close_ended_periods(&mut store, after_year + Duration::days(400))
+        .unwrap()
+        .is_empty());
+    assert!(journal::verify(store.db()).unwrap().is_intact());
+}
+
+#[test]
+fn a_financial_year_that_starts_in_september_closes_on_its_own_bounds() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
+    let manager = comptoir::operators::Actor::test("sophie");
+    let err = pos::set_fiscal_year_first_month(&mut store, 13, &manager).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    assert!(err.to_string().contains("1 (janvier) à 12"), "{err}");
+    pos::set_fiscal_year_first_month(&mut store, 9, &manager).unwrap();
+    let today = local::today();
+    let start_year = if today.month() >= 9 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    let after = NaiveDate::from_ymd_opt(start_year + 1, 9, 2).unwrap();
+    pos::close_ended_periods(&mut store, after).unwrap();
+    let year = pos::closings(&store, 10)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.key.starts_with("year:"))
+        .expect("the financial year's closing");
+    assert_eq!(year.key, format!("year:{}-{}", start_year, start_year + 1));
+    assert_eq!(year.start, NaiveDate::from_ymd_opt(start_year, 9, 1).unwrap());
+    assert_eq!(year.end, NaiveDate::from_ymd_opt(start_year + 1, 8, 31).unwrap());
+}
+
+/// A manager's closing asked for a period that has not ended is refused, in French.
+#[test]
+fn a_closing_asked_for_a_day_that_has_not_ended_is_refused() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
+    let today = local::today();
+    let err = pos::close_period(
+        &mut store,
+        pos::Period::Day,
+        today,
+        today,
+        &comptoir::operators::Actor::test("sophie"),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "not_ended");
+    assert!(err.to_string().contains("n'est pas terminée"), "{err}");
+    assert!(pos::closings(&store, 10).unwrap().is_empty());
+}
