@@ -120,6 +120,143 @@ pub fn verify(conn: &crate::store::Db) -> Result<Verification> {
     })
 }
 
+/// The kinds of entry, with their French names (the list's filter).
+pub const KINDS: &[(&str, &str)] = &[
+    ("sale", "Vente"),
+    ("credit_note", "Avoir"),
+    ("session_open", "Ouverture de permanence"),
+    ("session_close", "Fermeture de permanence (Z)"),
+    ("closing", "Clôture"),
+    ("document_copy", "Réimpression (copie)"),
+    ("override", "Dérogation"),
+    ("anonymisation", "Anonymisation"),
+];
+
+/// What the journal's list shows: entries of one kind, by one name, over some days.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct JournalFilter {
+    pub kind: Option<String>,
+    pub operator: Option<String>,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    /// The page after the one that ended with this entry (its number).
+    pub before: Option<i64>,
+    /// Entries per page (50 when none).
+    pub limit: Option<usize>,
+}
+
+/// One entry as people read it: a sentence, and its whole content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalEntry {
+    pub seq: i64,
+    pub kind: String,
+    pub kind_label: String,
+    pub at: String,
+    pub operator: String,
+    pub summary: String,
+    pub content: serde_json::Value,
+    pub hash: String,
+}
+
+/// A page of the journal, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JournalPage {
+    pub entries: Vec<JournalEntry>,
+    /// How many entries match the filter in all.
+    pub total: i64,
+    /// The filter's `before` for the next page, when there is one.
+    pub next_before: Option<i64>,
+}
+
+fn summary(kind: &str, c: &serde_json::Value) -> String {
+    let text = |key: &str| c.get(key).and_then(|v| v.as_str()).unwrap_or("?").to_string();
+    let euros = |key: &str| {
+        c.get(key)
+            .and_then(|v| v.as_i64())
+            .map(|cents| crate::money::Money::from_cents(cents).to_string())
+            .unwrap_or_else(|| "?".into())
+    };
+    match kind {
+        "sale" => format!("Ticket {} : {}", text("receipt"), euros("total_cents")),
+        "credit_note" => format!(
+            "Avoir {} annulant {} : {}",
+            text("number"),
+            text("cancels"),
+            euros("amount")
+        ),
+        "session_open" => format!("Fond de caisse : {}", euros("float_cents")),
+        "session_close" => "Rapport Z de la permanence".to_string(),
+        "closing" => format!("Clôture {} : net {}", text("key"), euros("net")),
+        "document_copy" => format!(
+            "{} {} — copie n° {}",
+            text("document"),
+            text("reference"),
+            c.get("copy").and_then(|v| v.as_i64()).unwrap_or(0)
+        ),
+        "override" => format!(
+            "Fiche n° {} : dérogation au programme {} ({})",
+            c.get("person_id").and_then(|v| v.as_i64()).unwrap_or(0),
+            text("programme"),
+            text("reason")
+        ),
+        "anonymisation" => format!(
+            "{} personne(s) anonymisée(s)",
+            c.get("people").and_then(|v| v.as_array()).map_or(0, |a| a.len())
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The journal's entries matching `filter`, newest first, a page at a time.
+pub fn list(store: &crate::store::Store, filter: &JournalFilter) -> Result<JournalPage> {
+    let limit = filter.limit.unwrap_or(50).clamp(1, 500);
+    let from = filter.from.map(crate::local::start_of_day);
+    let to = filter
+        .to
+        .map(|d| crate::local::start_of_day(d + chrono::Duration::days(1)));
+    let kind = filter.kind.as_deref().filter(|k| !k.is_empty());
+    let operator = filter.operator.as_deref().filter(|o| !o.is_empty());
+    let (rows, total) = sql::entries(
+        store.db(),
+        kind,
+        operator,
+        from.as_deref(),
+        to.as_deref(),
+        filter.before,
+        limit,
+    )?;
+    let next_before = (rows.len() == limit).then(|| rows.last().map(|r| r.seq)).flatten();
+    let entries = rows
+        .into_iter()
+        .map(|row| {
+            let content: serde_json::Value = serde_json::from_str(&row.content).unwrap_or(serde_json::Value::Null);
+            JournalEntry {
+                seq: row.seq,
+                kind_label: KINDS
+                    .iter()
+                    .find(|(code, _)| *code == row.kind)
+                    .map_or_else(|| row.kind.clone(), |(_, label)| label.to_string()),
+                summary: summary(&row.kind, &content),
+                kind: row.kind,
+                at: row.at,
+                operator: row.operator,
+                content,
+                hash: row.hash,
+            }
+        })
+        .collect();
+    Ok(JournalPage {
+        entries,
+        total,
+        next_before,
+    })
+}
+
+/// The names that wrote in the journal (the list's filter).
+pub fn operators(store: &crate::store::Store) -> Result<Vec<String>> {
+    sql::operators(store.db())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

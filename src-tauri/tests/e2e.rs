@@ -1523,4 +1523,23 @@ fn yesterdays_closing_is_made_at_start_and_reprinted_as_a_copy_issue_15() {
         "{docs}"
     );
     session.screenshot(&artifacts_dir().join("closings.png"));
+
+    // The journal, in Bilans: the reprint's entry, found with the kind filter; « Vérifier ».
+    session.script("document.getElementById('journal-kind').value = 'document_copy'; return null;");
+    session.click(&session.find("#journal-filter button[type='submit']").unwrap());
+    let entries = session.wait_for("the reprint in the journal", |s| {
+        s.find("#journal-entries li")
+            .map(|_| s.text(&s.find("#journal-entries").unwrap()))
+            .filter(|t| t.contains("copie n° 1"))
+    });
+    assert!(entries.contains(&key), "{entries}");
+    assert!(!entries.contains("Ticket"), "only the kind asked for: {entries}");
+    session.click(&session.find("#journal-verify").unwrap());
+    let state = session.wait_for("the full check", |s| {
+        s.find("#journal-state")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("Dernière vérification complète"))
+    });
+    assert!(state.contains("Journal intègre"), "{state}");
+    session.screenshot(&artifacts_dir().join("journal.png"));
 }

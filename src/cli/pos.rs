@@ -62,6 +62,45 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
 
 pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
     match cmd {
+        JournalCommand::List {
+            kind,
+            operator,
+            from,
+            to,
+            before,
+            limit,
+        } => {
+            let query = pos::JournalQuery {
+                kind,
+                operator,
+                from,
+                to,
+                before,
+                limit,
+            };
+            let page = pos::journal_page(store, &query)?;
+            output(json, &page, || {
+                let mut lines: Vec<String> = page
+                    .entries
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "n° {}  {}  {}  {} : {}",
+                            e.seq,
+                            desk::format_timestamp(&e.at),
+                            e.operator,
+                            e.kind_label,
+                            e.summary
+                        )
+                    })
+                    .collect();
+                lines.push(format!("{} entrée(s) sur {}", page.entries.len(), page.total));
+                if let Some(before) = page.next_before {
+                    lines.push(format!("Suite : --before {before}"));
+                }
+                lines.join("\n")
+            });
+        }
         JournalCommand::Verify => {
             let v = pos::verify_store(store)?;
             output(json, &v, || v.message());
@@ -227,6 +266,28 @@ pub(crate) enum SaleCommand {
 pub(crate) enum JournalCommand {
     /// Recalcule la chaîne ; code de sortie non nul si elle est rompue.
     Verify,
+    /// Les entrées, les plus récentes d'abord, avec filtres (par pages).
+    List {
+        /// sale, credit_note, session_open, session_close, closing, document_copy, override,
+        /// anonymisation.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Qui a agi (le nom tel qu'il est au journal).
+        #[arg(long)]
+        operator: Option<String>,
+        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
+        #[arg(long)]
+        from: Option<String>,
+        /// Dernier jour, inclus.
+        #[arg(long)]
+        to: Option<String>,
+        /// La page suivante : les entrées avant ce numéro.
+        #[arg(long)]
+        before: Option<i64>,
+        /// Entrées par page (50 par défaut).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
 }
 
 fn parse_counted(s: &str) -> Result<(PaymentMethod, Money), String> {

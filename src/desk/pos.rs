@@ -14,7 +14,9 @@ use crate::operators::Actor;
 use crate::pos;
 use crate::store::{Store, Writer};
 
-pub use crate::journal::{verify_store, Verification};
+pub use crate::journal::{
+    list as journal_entries, verify_store, JournalEntry, JournalFilter, JournalPage, Verification,
+};
 pub use crate::pos::{
     cancel_sale, close_ended_periods, close_period, closings, create_sale, current_session, fiscal_year_first_month,
     list_sales, quote, register_identity, sale, set_fiscal_year_first_month, set_register_identity, x_report,
@@ -116,4 +118,84 @@ pub fn closings_view(store: &Store) -> Result<ClosingsView> {
 pub fn save_fiscal_year(store: &mut Store, month: u32, actor: &Actor) -> Result<ClosingsView> {
     set_fiscal_year_first_month(store, month, actor)?;
     closings_view(store)
+}
+
+/// Le journal: its state (entries, head, whether the chain holds, its last full check: when,
+/// by whom), the kinds of entry and the names that wrote, for the list's filters.
+#[derive(Debug, Clone, Serialize)]
+pub struct JournalState {
+    pub entries: i64,
+    pub head: String,
+    pub intact: bool,
+    pub message: String,
+    pub verified_at: Option<String>,
+    pub verified_by: Option<String>,
+    pub kinds: Vec<crate::device::Term>,
+    pub operators: Vec<String>,
+}
+
+const VERIFIED_AT: &str = "journal_verified_at";
+const VERIFIED_BY: &str = "journal_verified_by";
+
+fn journal_state_of(store: &Store, verification: &Verification) -> Result<JournalState> {
+    Ok(JournalState {
+        entries: verification.entries,
+        head: verification.last_hash.clone(),
+        intact: verification.is_intact(),
+        message: verification.message(),
+        verified_at: crate::store::pos::setting(store.db(), VERIFIED_AT)?,
+        verified_by: crate::store::pos::setting(store.db(), VERIFIED_BY)?,
+        kinds: crate::journal::KINDS
+            .iter()
+            .map(|&(code, label)| crate::device::Term { code, label })
+            .collect(),
+        operators: crate::journal::operators(store)?,
+    })
+}
+
+/// The journal's state, with the verification made once by the caller (at start).
+pub fn journal_state(store: &Store, verification: &Verification) -> Result<JournalState> {
+    journal_state_of(store, verification)
+}
+
+/// « Vérifier »: the whole chain checked now, and who did it, recorded.
+pub fn verify_journal(store: &mut Store, actor: &Actor) -> Result<JournalState> {
+    crate::operators::require_present(store.db(), actor)?;
+    let verification = verify_store(store)?;
+    let now = crate::store::now_text();
+    store.with_tx(|tx| {
+        crate::store::pos::set_setting(tx, VERIFIED_AT, &now)?;
+        crate::store::pos::set_setting(tx, VERIFIED_BY, actor.name())
+    })?;
+    journal_state_of(store, &verification)
+}
+
+/// The journal's filters as typed (days as AAAA-MM-JJ or JJ/MM/AAAA).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct JournalQuery {
+    pub kind: Option<String>,
+    pub operator: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub before: Option<i64>,
+    pub limit: Option<usize>,
+}
+
+/// A page of the journal's entries, newest first (a day that is not one is refused in French).
+pub fn journal_page(store: &Store, query: &JournalQuery) -> Result<JournalPage> {
+    let day = |text: &Option<String>| -> Result<Option<chrono::NaiveDate>> {
+        match text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(t) => super::parse_day(Some(t)).map(Some),
+        }
+    };
+    let filter = JournalFilter {
+        kind: query.kind.clone(),
+        operator: query.operator.clone(),
+        from: day(&query.from)?,
+        to: day(&query.to)?,
+        before: query.before,
+        limit: query.limit,
+    };
+    journal_entries(store, &filter)
 }

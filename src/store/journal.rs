@@ -54,3 +54,47 @@ pub fn each(conn: &Db, mut visit: impl FnMut(JournalRow) -> bool) -> Result<()> 
     }
     Ok(())
 }
+
+/// Entries newest first, from before `before` (a sequence number; none: the last), at most
+/// `limit`, those of `kind` and of `operator` when given, dated from `from` to before `to`
+/// (UTC timestamps) when given; and how many entries match in all.
+pub fn entries(
+    conn: &Db,
+    kind: Option<&str>,
+    operator: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<(Vec<JournalRow>, i64)> {
+    let filter = "(?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR operator = ?2)
+         AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4)";
+    let total: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM journal WHERE {filter}"),
+        params![kind, operator, from, to],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal
+         WHERE {filter} AND (?5 IS NULL OR seq < ?5) ORDER BY seq DESC LIMIT ?6"
+    ))?;
+    let rows = stmt.query_map(params![kind, operator, from, to, before, limit as i64], |r| {
+        Ok(JournalRow {
+            seq: r.get(0)?,
+            kind: r.get(1)?,
+            at: r.get(2)?,
+            operator: r.get(3)?,
+            content: r.get(4)?,
+            prev_hash: r.get(5)?,
+            hash: r.get(6)?,
+        })
+    })?;
+    Ok((rows.collect::<rusqlite::Result<_>>()?, total))
+}
+
+/// The names that wrote in the journal, for the list's filter.
+pub fn operators(conn: &Db) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT DISTINCT operator FROM journal ORDER BY operator")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -108,3 +108,71 @@ fn a_closing_asked_for_a_day_that_has_not_ended_is_refused() {
     assert!(err.to_string().contains("n'est pas terminée"), "{err}");
     assert!(pos::closings(&store, 10).unwrap().is_empty());
 }
+
+/// `comptoir journal list`: the entries newest first, filtered by kind, by day, a page at a
+/// time; a day that is not one is refused in French.
+#[test]
+fn the_journal_is_listed_with_filters_and_pages_on_the_command_line() {
+    use std::process::Command;
+    let db = TestDb::new();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_comptoir"))
+            .arg("--db")
+            .arg(&db.path)
+            .args(args)
+            .env_remove("COMPTOIR_DB")
+            .env("COMPTOIR_OPERATOR", "amina")
+            .output()
+            .unwrap()
+    };
+    let ok = |args: &[&str]| {
+        let out = run(args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    ok(&["--json", "demo"]);
+    let all = ok(&["--json", "journal", "list"]);
+    let total = all["total"].as_i64().unwrap();
+    assert!(total > 3, "{all}");
+    let seqs: Vec<i64> = all["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
+    assert!(seqs.windows(2).all(|w| w[0] > w[1]), "newest first: {seqs:?}");
+    let sales = ok(&["--json", "journal", "list", "--kind", "sale"]);
+    let entries = sales["entries"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert!(entries
+        .iter()
+        .all(|e| e["kind"] == "sale" && e["summary"].as_str().unwrap().starts_with("Ticket ")));
+    // A page of two, then the next.
+    let first = ok(&["--json", "journal", "list", "--limit", "2"]);
+    let before = first["next_before"].as_i64().expect("a next page");
+    let next = ok(&[
+        "--json",
+        "journal",
+        "list",
+        "--limit",
+        "2",
+        "--before",
+        &before.to_string(),
+    ]);
+    assert!(next["entries"][0]["seq"].as_i64().unwrap() < before);
+    // Today's entries; none tomorrow.
+    let today = local::today();
+    let tomorrow = (today + Duration::days(1)).format("%d/%m/%Y").to_string();
+    assert_eq!(ok(&["--json", "journal", "list", "--from", &tomorrow])["total"], 0);
+    assert_eq!(
+        ok(&["--json", "journal", "list", "--from", &today.to_string()])["total"],
+        total
+    );
+    let bad = run(&["--json", "journal", "list", "--from", "31/02/2026"]);
+    assert!(!bad.status.success());
+    let err: serde_json::Value = serde_json::from_slice(&bad.stderr).unwrap();
+    assert!(
+        err["error"]["message"].as_str().unwrap().contains("n'est pas une date"),
+        "{err}"
+    );
+}

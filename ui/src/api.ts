@@ -134,6 +134,14 @@ export interface ClosingsView {
   closings: { key: string; label: string; period: string; start: string; end: string; net: number; made_at: string; made_by: string }[];
 }
 
+export interface JournalState {
+  entries: number; head: string; intact: boolean; message: string; verified_at: string | null; verified_by: string | null;
+  kinds: Term[]; operators: string[];
+}
+export interface JournalEntry { seq: number; kind: string; kind_label: string; at: string; operator: string; summary: string; content: unknown; hash: string }
+export interface JournalFilter { kind: string | null; operator: string | null; from: string | null; to: string | null; before: number | null; limit: number | null }
+export interface JournalPage { entries: JournalEntry[]; total: number; next_before: number | null }
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -145,6 +153,9 @@ export const api = {
   deliveryImport: (name: string, bytes: number[]) => invoke<ImportReport>("delivery_import", { name, bytes }),
   deviceAdd: (fields: Record<string, string>) => invoke<DeviceDetail>("device_add", { fields }),
   closingsList: () => invoke<ClosingsView>("closings_list"),
+  journalState: () => invoke<JournalState>("journal_state"),
+  journalVerify: () => invoke<JournalState>("journal_verify"),
+  journalList: (filter: JournalFilter) => invoke<JournalPage>("journal_list", { filter }),
   fiscalYearSave: (month: number) => invoke<ClosingsView>("fiscal_year_save", { month }),
   peopleSearch: (text: string) => invoke<PersonSummary[]>("people_search", { text }),
   personShow: (id: number) => invoke<Person>("person_show", { id }),

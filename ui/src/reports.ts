@@ -1,7 +1,7 @@
 // Bilans: each active programme's progress to its targets, the stock on sale, and the funder's
 // report of a programme over a period (PDF with a chart, or CSV for a spreadsheet) in two
 // clicks. The core computes every figure and hides counts of one or two people.
-import { api, messageOf, type AppInfo, type Cell, type ClosingsView } from "./api";
+import { api, messageOf, type AppInfo, type Cell, type ClosingsView, type JournalEntry, type JournalState } from "./api";
 import { documentRow } from "./documents";
 import { $, el, euros, fillSelect, showError, showStatus } from "./dom";
 
@@ -10,6 +10,56 @@ const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet"
 function frTimestamp(at: string): string {
   const date = new Date(at);
   return Number.isNaN(date.getTime()) ? at : new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" }).format(date);
+}
+
+let journalBefore: number | null = null;
+let journalOptionsFilled = false;
+
+function renderJournalState(state: JournalState) {
+  const checked = state.verified_at
+    ? ` Dernière vérification complète : ${frTimestamp(state.verified_at)} par ${state.verified_by ?? "?"}.`
+    : " Pas encore de vérification complète demandée sur ce poste.";
+  $("journal-state").textContent = `${state.message} Tête : ${state.head.slice(0, 16)}….${checked}`;
+  $("journal-state").className = state.intact ? "" : "doc-error";
+  if (!journalOptionsFilled) {
+    fillSelect($("journal-kind"), state.kinds);
+    fillSelect($("journal-operator"), state.operators.map((o) => ({ code: o, label: o })));
+    journalOptionsFilled = true;
+  }
+}
+
+function journalRow(e: JournalEntry): HTMLElement {
+  const li = el("li");
+  li.dataset.seq = String(e.seq);
+  const details = el("details");
+  details.append(
+    el("summary", `n° ${e.seq} — ${frTimestamp(e.at)} — ${e.operator} — ${e.kind_label} : ${e.summary}`),
+    el("pre", JSON.stringify(e.content, null, 2), "mono"),
+  );
+  li.append(details);
+  return li;
+}
+
+async function loadJournal(more: boolean) {
+  try {
+    const page = await api.journalList({
+      kind: $<HTMLSelectElement>("journal-kind").value || null,
+      operator: $<HTMLSelectElement>("journal-operator").value || null,
+      from: $<HTMLInputElement>("journal-from").value || null,
+      to: $<HTMLInputElement>("journal-to").value || null,
+      before: more ? journalBefore : null,
+      limit: 50,
+    });
+    const rows = page.entries.map(journalRow);
+    if (more) $("journal-entries").append(...rows);
+    else $("journal-entries").replaceChildren(...rows);
+    journalBefore = page.next_before;
+    $("journal-more").hidden = page.next_before === null;
+    $("journal-count").textContent = `${page.total} entrée(s) correspondent.`;
+    showError(null);
+  } catch (err) {
+    showError(messageOf(err));
+  }
 }
 
 function renderClosings(view: ClosingsView) {
@@ -81,6 +131,8 @@ export async function focusReports() {
       }),
     );
     renderClosings(await api.closingsList());
+    renderJournalState(await api.journalState());
+    await loadJournal(false);
   } catch (err) {
     showError(messageOf(err));
   }
@@ -115,6 +167,19 @@ export function startReports(info: AppInfo) {
     void make(false);
   });
   $("report-csv").addEventListener("click", () => void make(true));
+  $("journal-filter").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void loadJournal(false);
+  });
+  $("journal-more").addEventListener("click", () => void loadJournal(true));
+  $("journal-verify").addEventListener("click", async () => {
+    try {
+      renderJournalState(await api.journalVerify());
+      showStatus("Journal vérifié.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   fillSelect($("fiscal-month"), MONTHS.map((m, i) => ({ code: String(i + 1), label: m })));
   $("fiscal-form").addEventListener("submit", async (e) => {
     e.preventDefault();

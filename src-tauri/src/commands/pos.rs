@@ -104,3 +104,29 @@ pub(crate) async fn fiscal_year_save(handle: tauri::AppHandle, month: u32) -> Re
     })
     .await
 }
+
+/// Le journal: its state (the verification made at start, the last full check), and the
+/// filters' choices.
+#[tauri::command]
+pub(crate) async fn journal_state(handle: tauri::AppHandle) -> Reply<pos::JournalState> {
+    off_the_window(handle, move |app| {
+        let verification = app.journal()?;
+        app.read(|store| pos::journal_state(store, &verification))
+    })
+    .await
+}
+
+/// « Vérifier »: the whole chain now (who did it is recorded).
+#[tauri::command]
+pub(crate) async fn journal_verify(handle: tauri::AppHandle) -> Reply<pos::JournalState> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| pos::verify_journal(store, actor))
+    })
+    .await
+}
+
+/// A page of the journal's entries, newest first, filtered.
+#[tauri::command]
+pub(crate) async fn journal_list(handle: tauri::AppHandle, filter: pos::JournalQuery) -> Reply<pos::JournalPage> {
+    off_the_window(handle, move |app| app.read(|store| pos::journal_page(store, &filter))).await
+}
