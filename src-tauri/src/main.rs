@@ -106,6 +106,7 @@ fn main() {
             person_save,
             person_merge,
             proof_add,
+            equipment_add,
             eligibility_check,
             eligibility_override,
             diagnostic_advise,

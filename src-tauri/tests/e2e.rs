@@ -1543,3 +1543,35 @@ fn yesterdays_closing_is_made_at_start_and_reprinted_as_a_copy_issue_15() {
     assert!(state.contains("Journal intègre"), "{state}");
     session.screenshot(&artifacts_dir().join("journal.png"));
 }
+
+/// Issue 15: equipment a household received elsewhere is entered on the person's page, and the
+/// decision shows its effect on the programme's limit.
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn equipment_received_elsewhere_counts_in_the_limit_shown_issue_15() {
+    let _turn = one_window();
+    let window = open_demo_window();
+    let session = &window.session;
+    open_only_match(session, "lefev");
+    session.wait_for("the decision", |s| {
+        s.find("#decision-verdict").filter(|el| s.text(el) == "Éligible")
+    });
+    let received = comptoir::local::today() - chrono::Duration::days(60);
+    session.script(&format!(
+        "document.getElementById('equipment-kind').value = 'laptop'; document.getElementById('equipment-date').value = '{received}'; return null;"
+    ));
+    session.type_keys(&session.find("#equipment-source").unwrap(), "Secours populaire");
+    session.click(&session.find("#equipment-form button[type=submit]").unwrap());
+    session.wait_for("the limit reached", |s| {
+        let code =
+            s.script("return document.querySelector('#decision-reasons li[data-code=limit_reached]') ? 'yes' : '';");
+        (code == "yes").then_some(())
+    });
+    let facts = session.text(&session.find("#person-facts").unwrap());
+    assert!(facts.contains("Secours populaire"), "{facts}");
+    let store = open_db(&window.db);
+    let martine = comptoir::desk::people::search(&store, "lefevre martine", 5).unwrap();
+    let person = comptoir::desk::people::get(&store, martine[0].id).unwrap();
+    assert_eq!(person.equipment.last().unwrap().source, "Secours populaire");
+    session.screenshot(&artifacts_dir().join("equipment.png"));
+}

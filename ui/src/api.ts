@@ -164,6 +164,8 @@ export const api = {
   personMerge: (keep: number, duplicate: number, reason: string) =>
     invoke<Person>("person_merge", { keep, duplicate, reason }),
   proofAdd: (id: number, kind: string, issued: string) => invoke<Person>("proof_add", { id, kind, issued }),
+  equipmentAdd: (id: number, kind: string, date: string, source: string) =>
+    invoke<Person>("equipment_add", { id, kind, date, source }),
   check: (id: number, kind: string | null) => invoke<PersonDecision>("eligibility_check", { id, kind }),
   override: (id: number, programme: string, reason: string, kind: string | null) =>
     invoke<PersonDecision>("eligibility_override", { id, programme, reason, kind }),

@@ -268,6 +268,27 @@ export function startPeople(appInfo: AppInfo) {
       showError(messageOf(err));
     }
   });
+  fillSelect($("equipment-kind"), info.vocabulary.kinds);
+  $("equipment-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!current) return;
+    try {
+      const person = await api.equipmentAdd(
+        current.id,
+        $<HTMLSelectElement>("equipment-kind").value,
+        $<HTMLInputElement>("equipment-date").value,
+        $<HTMLInputElement>("equipment-source").value,
+      );
+      showError(null);
+      showStatus("Équipement enregistré : la décision en tient compte.");
+      renderPerson(person);
+      // Its effect on the household's limit: the decision for that kind, read again.
+      $<HTMLSelectElement>("decision-kind").value = $<HTMLSelectElement>("equipment-kind").value;
+      await refreshDecision();
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   $("override-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!current) return;

@@ -80,3 +80,18 @@ pub(crate) async fn person_merge(handle: tauri::AppHandle, keep: i64, duplicate:
 pub(crate) async fn diagnostic_advise(handle: tauri::AppHandle, answers: Answers) -> Reply<Advice> {
     off_the_window(handle, move |app| app.read(|store| people::advise(store, &answers))).await
 }
+
+/// Equipment the household received elsewhere (kind, date, from whom); then the person's file.
+#[tauri::command]
+pub(crate) async fn equipment_add(
+    handle: tauri::AppHandle,
+    id: i64,
+    kind: DeviceKind,
+    date: String,
+    source: String,
+) -> Reply<Person> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| people::record_equipment(store, id, kind, &date, &source, actor, desk::today()))
+    })
+    .await
+}
