@@ -17,6 +17,8 @@ fn main() {
             "journal_state",
             "journal_verify",
             "journal_list",
+            "register_show",
+            "register_save",
             "people_search",
             "person_show",
             "person_save",

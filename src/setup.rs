@@ -27,6 +27,12 @@ pub struct FirstRun {
     pub pin: String,
     /// A programme file's name and content; none: the shipped default, copied.
     pub programme: Option<(String, String)>,
+    /// The centre's code in receipt numbers (C01 when none).
+    #[serde(default)]
+    pub centre_code: Option<String>,
+    /// This register's code (R1 when none): each PC of a centre has its own.
+    #[serde(default)]
+    pub register_code: Option<String>,
 }
 
 /// Creates the centre, the first manager and the programme file (in `programmes_folder`).
@@ -46,6 +52,14 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
         });
     };
     operators::check_pin(&input.pin)?;
+    let code = |value: &Option<String>| -> Result<Option<String>> {
+        value
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(crate::pos::check_code)
+            .transpose()
+    };
+    let (centre_code, register_code) = (code(&input.centre_code)?, code(&input.register_code)?);
     if input.manager.trim().chars().count() < 2 {
         return Err(Error::Refused {
             code: "invalid",
@@ -83,5 +97,13 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
     let installer = operators::Actor::internal("installation");
     centre::save(store, &input.centre, &installer)?;
     operators::add(store, &input.manager, Role::Manager, &input.pin, &installer)?;
+    for (key, value) in [
+        (crate::pos::CENTRE_CODE, centre_code),
+        (crate::pos::REGISTER_CODE, register_code),
+    ] {
+        if let Some(value) = value {
+            crate::pos::set_register_identity(store, key, &value, &installer)?;
+        }
+    }
     Ok(programme)
 }

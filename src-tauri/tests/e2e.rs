@@ -997,6 +997,7 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     });
     let field = |name: &str| session.find(&format!("#setup-form [name={name}]")).unwrap();
     session.type_keys(&field("name"), "Centre social des Lilas");
+    session.type_keys(&field("register_code"), "r2");
     session.type_keys(&field("manager"), "Sophie");
     session.type_keys(&field("pin"), "12");
     session.click(&session.find("#setup-ok").unwrap());
@@ -1047,6 +1048,11 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     assert!(comptoir::local::programmes_folder(&window.db)
         .join("programme-centre.toml")
         .is_file());
+    // Issue 15: the register code typed on the first-run form numbers this PC's receipts.
+    assert_eq!(
+        comptoir::desk::pos::register_identity(&store).unwrap(),
+        ("C01".to_string(), "R2".to_string())
+    );
 }
 
 #[test]

@@ -199,3 +199,32 @@ pub fn journal_page(store: &Store, query: &JournalQuery) -> Result<JournalPage> 
     };
     journal_entries(store, &filter)
 }
+
+/// This register's identity in receipt numbers, as Réglages shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegisterView {
+    pub centre_code: String,
+    pub register_code: String,
+    /// Whether it can still change (no sale on this register yet).
+    pub changeable: bool,
+}
+
+pub fn register_view(store: &Store) -> Result<RegisterView> {
+    let (centre_code, register_code) = register_identity(store)?;
+    Ok(RegisterView {
+        centre_code,
+        register_code,
+        changeable: crate::store::pos::sales_count(store.db())? == 0,
+    })
+}
+
+/// Sets the centre and register codes (refused once this register has sales), then the view.
+pub fn save_register(store: &mut Store, centre_code: &str, register_code: &str, actor: &Actor) -> Result<RegisterView> {
+    let (centre, register) = (
+        crate::pos::check_code(centre_code)?,
+        crate::pos::check_code(register_code)?,
+    );
+    set_register_identity(store, CENTRE_CODE, &centre, actor)?;
+    set_register_identity(store, REGISTER_CODE, &register, actor)?;
+    register_view(store)
+}

@@ -52,7 +52,20 @@ pub fn register_identity(store: &Store) -> Result<(String, String)> {
     ))
 }
 
-/// Sets the centre or register code: 1 to 8 letters and digits.
+/// A centre or register code as typed: 1 to 8 letters and digits, in capitals.
+pub fn check_code(value: &str) -> Result<String> {
+    let value = value.trim().to_uppercase();
+    if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(refused(
+            "invalid",
+            format!("« {value} » : un code de centre ou de caisse a 1 à 8 lettres ou chiffres (ex. C01, R2)."),
+        ));
+    }
+    Ok(value)
+}
+
+/// Sets the centre or register code: 1 to 8 letters and digits; refused once this register
+/// has sales (its receipt series cannot change).
 pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &Actor) -> Result<()> {
     crate::operators::require_present(store.db(), actor)?;
     let value = value.trim().to_uppercase();
@@ -62,14 +75,12 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
             format!("réglage « {key} » inconnu ({CENTRE_CODE}, {REGISTER_CODE})"),
         ));
     }
-    if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(refused("invalid", format!("« {value} » : 1 à 8 lettres ou chiffres")));
-    }
+    let value = check_code(&value)?;
     let has_sales = sql::sales_count(store.db())?;
     if has_sales > 0 {
         return Err(refused(
             "invalid",
-            "des ventes existent déjà : les numéros de ticket ne peuvent plus changer de série",
+            "Des ventes existent déjà sur ce poste : la série de ses numéros de ticket ne peut plus changer.",
         ));
     }
     store.with_tx(|tx| sql::set_setting(tx, key, &value))

@@ -176,3 +176,26 @@ fn the_journal_is_listed_with_filters_and_pages_on_the_command_line() {
         "{err}"
     );
 }
+
+/// The register code: set on a fresh register (Réglages, the first-run form), refused in
+/// French once this register has sales.
+#[test]
+fn the_register_code_changes_until_the_first_sale() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let actor = comptoir::operators::Actor::test("sophie");
+    let view = pos::save_register(&mut store, "c07", "r3", &actor).unwrap();
+    assert_eq!(
+        (view.centre_code.as_str(), view.register_code.as_str(), view.changeable),
+        ("C07", "R3", true)
+    );
+    let err = pos::save_register(&mut store, "C07", "poste 3", &actor).unwrap_err();
+    assert!(err.to_string().contains("1 à 8 lettres ou chiffres"), "{err}");
+    demo::load(&mut store, &actor).unwrap();
+    let sale = comptoir::desk::pos::list_sales(&store, 1).unwrap();
+    assert!(sale[0].receipt.starts_with("C07-R3-"), "{}", sale[0].receipt);
+    assert!(!pos::register_view(&store).unwrap().changeable);
+    let err = pos::save_register(&mut store, "C07", "R4", &actor).unwrap_err();
+    assert!(err.to_string().contains("Des ventes existent déjà"), "{err}");
+    assert_eq!(pos::register_identity(&store).unwrap().1, "R3");
+}

@@ -157,6 +157,8 @@ fn the_first_run_creates_the_centre_its_manager_and_its_programme_or_nothing() {
         manager: "Sophie".into(),
         pin: "4821".into(),
         programme: None,
+        centre_code: None,
+        register_code: Some("r2".into()),
     };
     // A bad SIRET, a short PIN, a bad programme file: refused, nothing written.
     assert!(setup::first_run(&mut store, &folder, &input)
@@ -173,6 +175,14 @@ fn the_first_run_creates_the_centre_its_manager_and_its_programme_or_nothing() {
     assert!(setup::first_run(&mut store, &folder, &bad_file).is_err());
     assert!(!folder.exists() && !operators::any(&store).unwrap() && centre::load(&store).unwrap().name.is_none());
 
+    // A register code that is not one: refused before anything is written.
+    let mut bad_code = bad_file.clone();
+    bad_code.programme = None;
+    bad_code.register_code = Some("poste n°2".into());
+    let err = setup::first_run(&mut store, &folder, &bad_code).unwrap_err();
+    assert!(err.to_string().contains("1 à 8 lettres ou chiffres"), "{err}");
+    assert!(!folder.exists() && !operators::any(&store).unwrap());
+
     let mut ok = bad_file.clone();
     ok.programme = None;
     let programme = setup::first_run(&mut store, &folder, &ok).unwrap();
@@ -188,6 +198,11 @@ fn the_first_run_creates_the_centre_its_manager_and_its_programme_or_nothing() {
         Some("Centre social des Lilas")
     );
     assert!(!setup::needed(&store).unwrap());
+    assert_eq!(
+        comptoir::pos::register_identity(&store).unwrap(),
+        ("C01".to_string(), "R2".to_string()),
+        "the register code of the first-run form"
+    );
     assert!(setup::first_run(&mut store, &folder, &ok).is_err(), "once");
     let all = comptoir::programme::load_all(Some(&folder), &LegalCaps::shipped()).unwrap();
     assert!(all.iter().any(|p| p.id == "programme-centre"));

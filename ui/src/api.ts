@@ -142,6 +142,8 @@ export interface JournalEntry { seq: number; kind: string; kind_label: string; a
 export interface JournalFilter { kind: string | null; operator: string | null; from: string | null; to: string | null; before: number | null; limit: number | null }
 export interface JournalPage { entries: JournalEntry[]; total: number; next_before: number | null }
 
+export interface RegisterView { centre_code: string; register_code: string; changeable: boolean }
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -153,6 +155,9 @@ export const api = {
   deliveryImport: (name: string, bytes: number[]) => invoke<ImportReport>("delivery_import", { name, bytes }),
   deviceAdd: (fields: Record<string, string>) => invoke<DeviceDetail>("device_add", { fields }),
   closingsList: () => invoke<ClosingsView>("closings_list"),
+  registerShow: () => invoke<RegisterView>("register_show"),
+  registerSave: (centreCode: string, registerCode: string) =>
+    invoke<RegisterView>("register_save", { centreCode, registerCode }),
   journalState: () => invoke<JournalState>("journal_state"),
   journalVerify: () => invoke<JournalState>("journal_verify"),
   journalList: (filter: JournalFilter) => invoke<JournalPage>("journal_list", { filter }),
@@ -198,7 +203,7 @@ export const api = {
     invoke<{ retention_months: number; cutoff: string; people: number[]; dry_run: boolean }>("privacy_purge", { dryRun }),
   privacyExport: (id: number) => invoke<Made[]>("privacy_export", { id }),
   privacyErase: (id: number, reason: string) => invoke<Person>("privacy_erase", { id, reason }),
-  firstRun: (input: { centre: Partial<CentreInput>; manager: string; pin: string; programme: [string, string] | null }) =>
+  firstRun: (input: { centre: Partial<CentreInput>; manager: string; pin: string; programme: [string, string] | null; centre_code: string | null; register_code: string | null }) =>
     invoke<Desk>("first_run", { input }),
   operatorsList: () => invoke<Desk>("operators_list"),
   operatorSwitch: (name: string, pin: string) => invoke<Desk>("operator_switch", { name, pin }),

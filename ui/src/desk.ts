@@ -169,6 +169,8 @@ export function startSetup(onDone: () => void) {
         manager: field("manager"),
         pin: field("pin"),
         programme,
+        centre_code: field("centre_code") || null,
+        register_code: field("register_code") || null,
       });
       dlg.close();
       render(d);

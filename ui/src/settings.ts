@@ -1,6 +1,6 @@
 // The centre's settings: who sells, where families get help, how documents are printed. The
 // core checks every field (a SIRET's key, a phone, a web address) and names the ones refused.
-import { api, codeOf, messageOf, type CentreInput, type CentreView } from "./api";
+import { api, codeOf, messageOf, type CentreInput, type CentreView, type RegisterView } from "./api";
 import { $, el, fillSelect, showError, showStatus } from "./dom";
 
 const form = () => $<HTMLFormElement>("centre-form");
@@ -69,6 +69,7 @@ export async function focusSettings() {
   try {
     await loadPrinters();
     render(await api.centreShow());
+    renderRegister(await api.registerShow());
     await renderPrivacy(null);
   } catch (err) {
     showError(messageOf(err));
@@ -78,8 +79,29 @@ export async function focusSettings() {
   (field("name") as HTMLInputElement).focus();
 }
 
+function renderRegister(view: RegisterView) {
+  $<HTMLInputElement>("register-centre").value = view.centre_code;
+  $<HTMLInputElement>("register-code").value = view.register_code;
+  $<HTMLInputElement>("register-centre").disabled = !view.changeable;
+  $<HTMLInputElement>("register-code").disabled = !view.changeable;
+  ($("register-form").querySelector("button") as HTMLButtonElement).disabled = !view.changeable;
+  $("register-state").textContent = view.changeable
+    ? `Les tickets de ce poste seront numérotés ${view.centre_code}-${view.register_code}-AAAA-000001… Chaque poste du centre a son propre code de caisse.`
+    : `Les tickets de ce poste sont numérotés ${view.centre_code}-${view.register_code}-… : des ventes existent, ces codes ne peuvent plus changer.`;
+}
+
 export function startSettings(papers: { code: string; label: string }[]) {
   fillSelect($("centre-paper"), papers);
+  $("register-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      renderRegister(await api.registerSave($<HTMLInputElement>("register-centre").value, $<HTMLInputElement>("register-code").value));
+      showError(null);
+      showStatus("Codes de caisse enregistrés.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   form().addEventListener("submit", async (e) => {
     e.preventDefault();
     const input = Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as unknown as CentreInput;

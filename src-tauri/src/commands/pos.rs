@@ -130,3 +130,22 @@ pub(crate) async fn journal_verify(handle: tauri::AppHandle) -> Reply<pos::Journ
 pub(crate) async fn journal_list(handle: tauri::AppHandle, filter: pos::JournalQuery) -> Reply<pos::JournalPage> {
     off_the_window(handle, move |app| app.read(|store| pos::journal_page(store, &filter))).await
 }
+
+/// This register's codes in receipt numbers (Réglages).
+#[tauri::command]
+pub(crate) async fn register_show(handle: tauri::AppHandle) -> Reply<pos::RegisterView> {
+    off_the_window(handle, move |app| app.read(|store| pos::register_view(store))).await
+}
+
+/// Sets the centre and register codes (refused once this register has sales).
+#[tauri::command]
+pub(crate) async fn register_save(
+    handle: tauri::AppHandle,
+    centre_code: String,
+    register_code: String,
+) -> Reply<pos::RegisterView> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| pos::save_register(store, &centre_code, &register_code, actor))
+    })
+    .await
+}
