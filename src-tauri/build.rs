@@ -19,6 +19,8 @@ fn main() {
             "journal_list",
             "register_show",
             "register_save",
+            "programmes_show",
+            "programme_install",
             "people_search",
             "person_show",
             "person_save",

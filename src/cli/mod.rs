@@ -239,7 +239,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Stock(cmd) => stock::run(store, cmd, json, who),
         Command::Beneficiary(cmd) => people::beneficiary(store, db, cmd, json, who),
         Command::Eligibility(cmd) => people::eligibility(store, db, cmd, json, who),
-        Command::Programme(cmd) => people::programme(store, db, cmd, json),
+        Command::Programme(cmd) => people::programme(store, db, cmd, json, who),
         Command::Diagnostic(args) => people::diagnostic(store, args, json),
         Command::Session(cmd) => pos::session(store, cmd, json, who),
         Command::Sale(cmd) => pos::sale(store, db, cmd, json, who),

@@ -31,27 +31,50 @@ pub(crate) struct DiagnosticArgs {
     first_device: bool,
 }
 
-pub(crate) fn programme(store: &Store, db: &Path, cmd: ProgrammeCommand, json: bool) -> Result<(), Error> {
+pub(crate) fn programme(
+    store: &mut Store,
+    db: &Path,
+    cmd: ProgrammeCommand,
+    json: bool,
+    who: &mut Who,
+) -> Result<(), Error> {
+    let show = |programmes: &[desk::programmes::ProgrammeInfo]| {
+        programmes
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} — {} (financeur : {}) du {}{} ; {}{}{}",
+                    p.id,
+                    p.name,
+                    p.funder,
+                    fr_date(p.start),
+                    p.end.map(|e| format!(" au {}", fr_date(e))).unwrap_or_default(),
+                    p.origin_label,
+                    p.file.as_deref().map(|f| format!(" ({f})")).unwrap_or_default(),
+                    if p.active { "" } else { " ; pas en cours" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     match cmd {
         ProgrammeCommand::List => {
-            let programmes = desk::programmes(store, db)?;
+            let programmes = desk::programmes::view(store, db, desk::today())?;
+            output(json, &programmes, || show(&programmes));
+        }
+        ProgrammeCommand::Install { file } => {
+            let content = std::fs::read_to_string(&file).map_err(|source| Error::Io {
+                path: file.clone(),
+                source,
+            })?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let actor = who.get(store)?;
+            let programmes = desk::programmes::install(store, db, &name, &content, &actor, desk::today())?;
             output(json, &programmes, || {
-                programmes
-                    .iter()
-                    .map(|p| {
-                        let publics: Vec<&str> = p.publics.values().map(|x| x.label.as_str()).collect();
-                        format!(
-                            "{} — {} (financeur : {}) du {}{} ; publics : {}",
-                            p.id,
-                            p.name,
-                            p.funder,
-                            fr_date(p.start),
-                            p.end.map(|e| format!(" au {}", fr_date(e))).unwrap_or_default(),
-                            publics.join(", ")
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
+                format!("« {name} » installé.\n{}", show(&programmes))
             });
         }
         ProgrammeCommand::Check { file } => {
@@ -205,6 +228,9 @@ pub(crate) enum ProgrammeCommand {
     List,
     /// Vérifie un fichier de programme (ligne et raison de chaque erreur).
     Check { file: PathBuf },
+    /// Ajoute un fichier de programme au centre, ou remplace celui du même programme
+    /// (responsable) : vérifié d'abord ; l'ancien fichier est gardé en copie.
+    Install { file: PathBuf },
 }
 
 pub(crate) fn beneficiary(

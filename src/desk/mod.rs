@@ -13,6 +13,7 @@ pub mod network;
 pub mod people;
 pub mod pos;
 pub mod privacy;
+pub mod programmes;
 pub mod safety;
 pub mod stock;
 

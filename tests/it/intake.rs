@@ -234,3 +234,68 @@ fn a_device_forms_errors_name_their_fields() {
     assert_eq!(detail.device.state, DeviceState::Received);
     assert_eq!(detail.history.len(), 1);
 }
+
+/// Programme files: added (checked first, errors by line, nothing changed on a refusal),
+/// replaced (the previous file kept as a copy), and listed with where each comes from.
+#[test]
+fn a_programme_file_is_added_then_replaced_with_the_previous_kept() {
+    let db = TestDb::new();
+    json(&comptoir(&db, &["--json", "info"]));
+    let default = comptoir::programme::DEFAULT_PROGRAMME;
+    let youth = default
+        .replace("id = \"defaut\"", "id = \"jeunes\"")
+        .replace("name = \"Équipement solidaire\"", "name = \"Jeunes connectés\"");
+    let file = db.dir.path().join("jeunes-2026.toml");
+    std::fs::write(&file, &youth).unwrap();
+    let list = json(&comptoir(
+        &db,
+        &["--json", "programme", "install", file.to_str().unwrap()],
+    ));
+    let origins: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap().into(), p["origin"].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(
+        origins,
+        [
+            ("defaut".to_string(), "shipped".to_string()),
+            ("jeunes".into(), "centre".into())
+        ]
+    );
+    let folder = db.dir.path().join("programmes");
+    assert!(folder.join("jeunes-2026.toml").is_file());
+
+    // A file with an error: refused with its line; nothing changes.
+    let broken = db.dir.path().join("jeunes-2027.toml");
+    std::fs::write(&broken, youth.replace("max = \"120,00\"", "max = \"200,00\"")).unwrap();
+    let out = comptoir(&db, &["--json", "programme", "install", broken.to_str().unwrap()]);
+    let err = refusal(&out);
+    assert!(err["error"]["message"].as_str().unwrap().contains("ligne"), "{err}");
+    assert_eq!(std::fs::read_to_string(folder.join("jeunes-2026.toml")).unwrap(), youth);
+
+    // The same programme, renamed: it replaces the file that holds it, kept as a copy.
+    let renamed = youth.replace("name = \"Jeunes connectés\"", "name = \"Jeunes connectés 2027\"");
+    std::fs::write(&broken, &renamed).unwrap();
+    let list = json(&comptoir(
+        &db,
+        &["--json", "programme", "install", broken.to_str().unwrap()],
+    ));
+    let youth_now = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "jeunes")
+        .unwrap()
+        .clone();
+    assert_eq!(youth_now["name"], "Jeunes connectés 2027");
+    assert_eq!(youth_now["file"], "jeunes-2026.toml");
+    let copies: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("jeunes-2026.toml.avant-"))
+        .collect();
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    assert_eq!(std::fs::read_to_string(folder.join(&copies[0])).unwrap(), youth);
+}

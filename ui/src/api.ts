@@ -144,6 +144,11 @@ export interface JournalPage { entries: JournalEntry[]; total: number; next_befo
 
 export interface RegisterView { centre_code: string; register_code: string; changeable: boolean }
 
+export interface ProgrammeInfo {
+  id: string; name: string; funder: string; start: string; end: string | null; active: boolean;
+  origin: "shipped" | "centre" | "network"; origin_label: string; file: string | null;
+}
+
 export const api = {
   appInfo: () => invoke<AppInfo>("app_info"),
   list: (query: ListQuery) => invoke<Device[]>("stock_list", { query }),
@@ -156,6 +161,8 @@ export const api = {
   deviceAdd: (fields: Record<string, string>) => invoke<DeviceDetail>("device_add", { fields }),
   closingsList: () => invoke<ClosingsView>("closings_list"),
   registerShow: () => invoke<RegisterView>("register_show"),
+  programmesShow: () => invoke<ProgrammeInfo[]>("programmes_show"),
+  programmeInstall: (name: string, content: string) => invoke<ProgrammeInfo[]>("programme_install", { name, content }),
   registerSave: (centreCode: string, registerCode: string) =>
     invoke<RegisterView>("register_save", { centreCode, registerCode }),
   journalState: () => invoke<JournalState>("journal_state"),

@@ -1,6 +1,6 @@
 // The centre's settings: who sells, where families get help, how documents are printed. The
 // core checks every field (a SIRET's key, a phone, a web address) and names the ones refused.
-import { api, codeOf, messageOf, type CentreInput, type CentreView, type RegisterView } from "./api";
+import { api, codeOf, messageOf, type CentreInput, type CentreView, type ProgrammeInfo, type RegisterView } from "./api";
 import { $, el, fillSelect, showError, showStatus } from "./dom";
 
 const form = () => $<HTMLFormElement>("centre-form");
@@ -70,6 +70,7 @@ export async function focusSettings() {
     await loadPrinters();
     render(await api.centreShow());
     renderRegister(await api.registerShow());
+    renderProgrammes(await api.programmesShow());
     await renderPrivacy(null);
   } catch (err) {
     showError(messageOf(err));
@@ -77,6 +78,17 @@ export async function focusSettings() {
     setLoading(false);
   }
   (field("name") as HTMLInputElement).focus();
+}
+
+function renderProgrammes(list: ProgrammeInfo[]) {
+  const fr = (iso: string) => iso.split("-").reverse().join("/");
+  $("programmes-list").replaceChildren(
+    ...list.map((p) => {
+      const li = el("li", `${p.name} (${p.funder}) — du ${fr(p.start)}${p.end ? ` au ${fr(p.end)}` : ""} — ${p.origin_label}${p.file ? ` : ${p.file}` : ""}${p.active ? "" : " — pas en cours"}`);
+      li.dataset.id = p.id;
+      return li;
+    }),
+  );
 }
 
 function renderRegister(view: RegisterView) {
@@ -92,6 +104,19 @@ function renderRegister(view: RegisterView) {
 
 export function startSettings(papers: { code: string; label: string }[]) {
   fillSelect($("centre-paper"), papers);
+  $<HTMLInputElement>("programme-file").addEventListener("change", async (e) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = "";
+    if (!file) return;
+    try {
+      renderProgrammes(await api.programmeInstall(file.name, await file.text()));
+      showError(null);
+      showStatus(`« ${file.name} » installé.`);
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   $("register-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {

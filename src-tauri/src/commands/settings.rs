@@ -180,3 +180,30 @@ pub(crate) async fn first_run(handle: tauri::AppHandle, input: centre::FirstRun)
     })
     .await
 }
+
+/// Réglages › Programmes: those in force, and where each comes from.
+#[tauri::command]
+pub(crate) async fn programmes_show(handle: tauri::AppHandle) -> Reply<Vec<desk::programmes::ProgrammeInfo>> {
+    off_the_window(handle, move |app| {
+        app.read(|store| desk::programmes::view(store, &app.database, desk::today()))
+    })
+    .await
+}
+
+/// Adds or replaces a programme file (a manager; checked first, the previous one kept); the
+/// window's programmes are read again.
+#[tauri::command]
+pub(crate) async fn programme_install(
+    handle: tauri::AppHandle,
+    name: String,
+    content: String,
+) -> Reply<Vec<desk::programmes::ProgrammeInfo>> {
+    off_the_window(handle, move |app| {
+        let view = app.act(|store, actor| {
+            desk::programmes::install(store, &app.database, &name, &content, actor, desk::today())
+        })?;
+        app.reload_programmes();
+        Ok(view)
+    })
+    .await
+}
