@@ -21,7 +21,7 @@ pub(crate) fn operator(store: &mut Store, command: OperatorCommand, json: bool, 
         OperatorCommand::Add { name, role } => {
             let actor = who.get(store)?;
             let pin = new_pin(&name)?;
-            centre::add(store, &name, role, &pin, &actor)?;
+            centre::add_profile(store, &name, role, &pin, &actor)?;
         }
         OperatorCommand::Disable { name } => {
             let actor = who.get(store)?;
@@ -159,19 +159,20 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
                 }
             }
             let actor = who.get(store)?;
-            centre::save(store, &input, &actor)?;
+            centre::save_form(store, &input, &actor)?;
         }
         CentreCommand::Logo { file, remove } => {
-            if remove {
-                let actor = who.get(store)?;
-                centre::remove_logo(store, &actor)?;
-            } else if let Some(file) = file {
-                let bytes = std::fs::read(&file).map_err(|source| Error::Io {
+            let bytes = match (remove, file) {
+                (true, _) => Some(None),
+                (false, Some(file)) => Some(Some(std::fs::read(&file).map_err(|source| Error::Io {
                     path: file.clone(),
                     source,
-                })?;
+                })?)),
+                (false, None) => None,
+            };
+            if let Some(bytes) = bytes {
                 let actor = who.get(store)?;
-                centre::set_logo(store, &bytes, &actor)?;
+                centre::change_logo(store, bytes.as_deref(), &actor)?;
             }
         }
     }

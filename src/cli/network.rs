@@ -86,7 +86,7 @@ pub(crate) fn hub(store: &mut Store, command: HubCommand, json: bool, who: &mut 
         HubCommand::SetUrl { url, centre } => {
             let config = network::HubConfig::parse(&url, &centre)?;
             let actor = who.get(store)?;
-            network::set_config(store, &config, &actor)?;
+            network::save_hub(store, &url, &centre, None, &actor)?;
             output(json, &config, || {
                 format!(
                     "Hub {} pour le centre {}. Enregistrez maintenant le jeton : comptoir hub set-token",

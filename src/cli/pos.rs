@@ -142,7 +142,7 @@ pub(crate) fn closings(store: &Store, limit: usize, json: bool) -> Result<(), Er
 pub(crate) fn fiscal_year(store: &mut Store, first_month: Option<u32>, json: bool, who: &mut Who) -> Result<(), Error> {
     if let Some(month) = first_month {
         let actor = who.get(store)?;
-        pos::set_fiscal_year_first_month(store, month, &actor)?;
+        pos::save_fiscal_year(store, month, &actor)?;
     }
     let month = pos::fiscal_year_first_month(store)?;
     output(json, &serde_json::json!({"first_month": month}), || {
@@ -182,13 +182,15 @@ pub(crate) fn closing(store: &mut Store, args: ClosingArgs, json: bool, who: &mu
 }
 
 pub(crate) fn register(store: &mut Store, args: RegisterArgs, json: bool, who: &mut Who) -> Result<(), Error> {
-    if let Some(c) = args.centre {
+    if args.centre.is_some() || args.register.is_some() {
+        let (centre, register) = pos::register_identity(store)?;
         let actor = who.get(store)?;
-        pos::set_register_identity(store, pos::CENTRE_CODE, &c, &actor)?;
-    }
-    if let Some(r) = args.register {
-        let actor = who.get(store)?;
-        pos::set_register_identity(store, pos::REGISTER_CODE, &r, &actor)?;
+        pos::save_register(
+            store,
+            args.centre.as_deref().unwrap_or(&centre),
+            args.register.as_deref().unwrap_or(&register),
+            &actor,
+        )?;
     }
     let (centre, register) = pos::register_identity(store)?;
     let value = serde_json::json!({"centre_code": centre, "register_code": register});

@@ -147,17 +147,19 @@ pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &
         }
         PrivacyCommand::Erase { id, reason } => {
             let actor = who.get(store)?;
-            privacy::erase(store, id, &reason, &actor)?;
+            privacy::erase_person(store, id, &reason, &actor)?;
             output(json, &serde_json::json!({"erased": id}), || {
                 format!("Fiche n° {id} anonymisée ; ses achats restent, sans nom.")
             });
         }
         PrivacyCommand::Retention { months } => {
-            if let Some(m) = months {
-                let actor = who.get(store)?;
-                privacy::set_retention_months(store, m, &actor)?;
-            }
-            let m = privacy::retention_months(store)?;
+            let m = match months {
+                Some(m) => {
+                    let actor = who.get(store)?;
+                    privacy::retention(store, Some(m), &actor)?.retention_months
+                }
+                None => privacy::retention_months(store)?,
+            };
             output(json, &serde_json::json!({"retention_months": m}), || {
                 format!("Durée de conservation : {m} mois après le dernier contact.")
             });

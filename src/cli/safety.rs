@@ -61,7 +61,17 @@ pub(crate) fn restore(path: &Path, file: &Path, phrase: bool, json: bool, who: &
 pub(crate) fn key(store: &mut Store, cmd: KeyCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     match cmd {
         KeyCommand::Recover => unreachable!("handled before the database is opened"),
-        KeyCommand::Phrase => {
+        KeyCommand::Phrase { print: true } => {
+            let actor = who.get(store)?;
+            let job = safety::print_recovery_sheet(store, &actor)?;
+            output(json, &job, || {
+                format!(
+                    "Feuille de secours envoyée à l'imprimante {}.",
+                    job.printer.as_deref().unwrap_or("par défaut")
+                )
+            });
+        }
+        KeyCommand::Phrase { print: false } => {
             let actor = who.get(store)?;
             let words = safety::recovery_phrase(store, &OsKeyring, &actor)?;
             output(json, &words, || {
@@ -116,8 +126,12 @@ pub(crate) enum BackupCommand {
 pub(crate) enum KeyCommand {
     /// Le trousseau de ce poste a perdu la clé : la retrouver avec la phrase de secours (entrée standard).
     Recover,
-    /// Affiche la phrase de secours (responsable).
-    Phrase,
+    /// Affiche la phrase de secours (responsable) ; avec --print, imprime la feuille de secours
+    /// (le fichier temporaire est effacé aussitôt).
+    Phrase {
+        #[arg(long)]
+        print: bool,
+    },
     /// La phrase de secours a été notée : ne plus la présenter au démarrage.
     Noted,
 }
@@ -165,7 +179,7 @@ pub(crate) fn backup(store: &mut Store, cmd: BackupCommand, json: bool, who: &mu
         BackupCommand::Folder { path, default } => {
             if path.is_some() || default {
                 let actor = who.get(store)?;
-                safety::set_folder(store, path.as_deref(), &actor)?;
+                safety::change_folder(store, path.as_deref(), &actor)?;
             }
             let status = safety::status(store, chrono::Utc::now())?;
             output(json, &status, || {

@@ -198,7 +198,7 @@ impl Attendance {
     }
 
     /// The idle time after which the window locks (a manager): stored, and applied now.
-    pub fn save_idle_minutes(&self, store: &mut Store, minutes: u32, actor: &Actor) -> Result<DeskView> {
+    pub fn set_idle_minutes(&self, store: &mut Store, minutes: u32, actor: &Actor) -> Result<DeskView> {
         super::set_idle_minutes(store, minutes, actor)?;
         self.set_idle(minutes);
         self.view(store)

@@ -131,7 +131,7 @@ pub fn records_its_issue(kind: DocumentKind) -> bool {
 /// Makes a document of `kind` for `reference` (a receipt's or credit note's number, a
 /// permanence or a period for a closing, a person's number). A reprint is a numbered copy,
 /// recorded with who made it: `actor` is needed for those kinds ([`records_its_issue`]).
-pub fn make(
+fn make(
     store: &mut Store,
     kind: DocumentKind,
     reference: &str,

@@ -9,7 +9,8 @@ use crate::store::{Store, Writer};
 use crate::sync;
 
 pub use crate::sync::protocol::Health;
-pub use crate::sync::{backoff, config, set_config, status, Client, HubConfig, RoundReport, Status};
+use crate::sync::set_config;
+pub use crate::sync::{backoff, config, status, Client, HubConfig, RoundReport, Status};
 
 /// Who waits for the hub: a person (gives up within 20 s on a silent hub) or the background
 /// worker (more patient, retries more).

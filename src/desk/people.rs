@@ -2,9 +2,10 @@
 //! proofs seen, the eligibility decision and its override, duplicates merged, the needs
 //! diagnostic.
 
+use crate::beneficiary::{add, add_equipment, add_proof, merge, update};
 pub use crate::beneficiary::{
-    add, add_equipment, add_proof, check, get, merge, override_decision, parse_date, search, update, Catalogue,
-    FieldError, NewPerson, Person, PersonDecision, PersonInput, PersonSummary, Prescriber,
+    check, get, override_decision, parse_date, search, Catalogue, FieldError, NewPerson, Person, PersonDecision,
+    PersonInput, PersonSummary, Prescriber,
 };
 pub use crate::device::DeviceKind;
 pub use crate::diagnostic::{advise, Advice, Answers, Place, ScreenWish, Use};

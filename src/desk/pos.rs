@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::money::Money;
 use crate::operators::Actor;
 use crate::pos;
+use crate::pos::{set_fiscal_year_first_month, set_register_identity};
 use crate::store::{Store, Writer};
 
 pub use crate::journal::{
@@ -19,9 +20,9 @@ pub use crate::journal::{
 };
 pub use crate::pos::{
     cancel_sale, close_ended_periods, close_period, closings, create_sale, current_session, fiscal_year_first_month,
-    list_sales, quote, register_identity, sale, set_fiscal_year_first_month, set_register_identity, x_report,
-    CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest, PaymentMethod, Period, Quote,
-    SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
+    list_sales, quote, register_identity, sale, x_report, CashReport, Closing, ClosingSummary, CreditNote,
+    DeviceRequest, ItemRequest, PaymentMethod, Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest,
+    SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 

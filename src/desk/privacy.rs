@@ -1,9 +1,9 @@
 //! Réglages › Données personnelles and `comptoir privacy`: the retention time and its purge,
 //! a person's access (export) and erasure, the register of processing, the notice.
 
+use crate::privacy::set_retention_months;
 pub use crate::privacy::{
-    erase, export, export_to, notice, purge, register, retention_months, set_retention_months, PersonExport,
-    PurgeReport, RegisterEntry,
+    export, export_to, notice, purge, register, retention_months, PersonExport, PurgeReport, RegisterEntry,
 };
 
 use crate::documents::{self, Document};

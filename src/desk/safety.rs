@@ -11,7 +11,8 @@ use crate::error::Result;
 use crate::operators::{self, Actor};
 use crate::store::{Store, Writer};
 
-pub use crate::backup::{list, restore, set_folder, status, BackupFile, Made, Reason, Restored, Status};
+use crate::backup::set_folder;
+pub use crate::backup::{list, restore, status, BackupFile, Made, Reason, Restored, Status};
 pub use crate::journal::{verify_store, Verification};
 pub use crate::store::vault::BackupRecord;
 pub use crate::vault::{acknowledge_phrase, phrase_pending, recover, recovery_phrase, KeyStore, OsKeyring};

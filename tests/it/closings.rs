@@ -67,10 +67,10 @@ fn a_financial_year_that_starts_in_september_closes_on_its_own_bounds() {
     let mut store = db.open();
     demo::load(&mut store, &comptoir::operators::Actor::test("test")).unwrap();
     let manager = comptoir::operators::Actor::test("sophie");
-    let err = pos::set_fiscal_year_first_month(&mut store, 13, &manager).unwrap_err();
+    let err = pos::save_fiscal_year(&mut store, 13, &manager).unwrap_err();
     assert_eq!(err.code(), "invalid");
     assert!(err.to_string().contains("1 (janvier) à 12"), "{err}");
-    pos::set_fiscal_year_first_month(&mut store, 9, &manager).unwrap();
+    pos::save_fiscal_year(&mut store, 9, &manager).unwrap();
     let today = local::today();
     let start_year = if today.month() >= 9 {
         today.year()

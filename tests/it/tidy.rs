@@ -281,3 +281,155 @@ fn every_codemap_entry_states_its_invariant() {
     }
     assert!(checked > 30, "the codemap was not found ({checked} entries)");
 }
+
+/// The source of every `pub fn` of the core, by module path (`pos`, `desk::stock`, …) and
+/// name: its signature, up to its body.
+fn core_functions() -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for file in rust_files(&root().join("src")) {
+        let rel = relative(&file);
+        if rel.starts_with("src/cli/") || rel == "src/main.rs" {
+            continue;
+        }
+        let module = rel
+            .trim_start_matches("src/")
+            .trim_end_matches(".rs")
+            .trim_end_matches("/mod")
+            .replace('/', "::");
+        let code = code_of(&file);
+        for (i, _) in code.match_indices("pub fn ") {
+            let rest = &code[i + "pub fn ".len()..];
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let signature = rest.split('{').next().unwrap_or("").to_string();
+            out.push((module.clone(), name, signature));
+        }
+    }
+    out
+}
+
+/// The acts of the workflow layer: its public functions that take who acts (`&Actor`),
+/// its own and those it re-exports from the services, with the module the shells call them
+/// through (`stock`, `pos`, … or `desk` for its root).
+fn desk_acts() -> Vec<(String, String)> {
+    let functions = core_functions();
+    let takes_actor = |module: &str, name: &str| {
+        functions.iter().any(|(m, n, sig)| {
+            (m == module || m.starts_with(&format!("{module}::"))) && n == name && sig.contains("&Actor")
+        })
+    };
+    let mut acts = Vec::new();
+    for file in rust_files(&root().join("src/desk")) {
+        let screen = match file.file_stem().unwrap().to_str().unwrap() {
+            "mod" | "attendance" | "maintenance" => "desk".to_string(),
+            other => other.to_string(),
+        };
+        let code = code_of(&file);
+        let own = format!("desk::{screen}").replace("desk::desk", "desk");
+        for (_, name, sig) in functions.iter().filter(|(m, _, _)| {
+            *m == own || (screen == "desk" && (m == "desk::attendance" || m == "desk::maintenance"))
+        }) {
+            if sig.contains("&Actor") {
+                acts.push((screen.clone(), name.clone()));
+            }
+        }
+        // `pub use crate::service::{a, b as c, …};`: the functions among them that act.
+        for block in code.split("pub use crate::").skip(1) {
+            let block = block.split(';').next().unwrap();
+            let (path, names) = match block.find("::{") {
+                Some(i) => (&block[..i], block[i + 3..].trim_end_matches('}').to_string()),
+                None => match block.rsplit_once("::") {
+                    Some((p, n)) => (p, n.to_string()),
+                    None => continue,
+                },
+            };
+            let module = path.replace("::", "::");
+            for item in names.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                let (name, alias) = match item.split_once(" as ") {
+                    Some((n, a)) => (n.trim(), a.trim()),
+                    None => (item, item),
+                };
+                if name.starts_with(char::is_lowercase) && takes_actor(&module, name) {
+                    acts.push((screen.clone(), alias.to_string()));
+                }
+            }
+        }
+    }
+    acts.sort();
+    acts.dedup();
+    acts
+}
+
+/// Acts done by one shell only, on purpose; every other act of the workflow layer is called
+/// by both the window and the command line (issue 15).
+const ONE_SIDED: &[(&str, &str, &str)] = &[
+    // The command line's own way to know who acts (the window has the quick switch).
+    ("desk", "actor_from_pin", "cli"),
+    // The demo centre: a command for trainers, not a button at a real desk.
+    ("desk", "load_demo", "cli"),
+    // The window's attendance: who is at the desk, the lock, the first profile signed in.
+    ("desk", "add_profile", "window"),
+    ("desk", "save_idle_minutes", "window"),
+    ("desk", "first_run", "window"),
+    // A closing made by hand for a past period: the command line's; the window's closings are
+    // made by Comptoir itself, listed and reprinted.
+    ("pos", "close_period", "cli"),
+    // The restore over the open database (the window restarts on it; the command line
+    // restores a closed file).
+    ("safety", "restore_over", "window"),
+    // After a sale, the receipt and the sheet in one click; the command line makes each.
+    ("documents", "after_sale", "window"),
+    // The window sets the hub's token with its address (save_hub); the command line sets it
+    // on its own, and an IT volunteer can make a post forget it.
+    ("network", "set_hub_token", "cli"),
+    ("network", "forget_hub_token", "cli"),
+    // « Vérifier » records who ran the full check; `journal verify` checks without writing
+    // (a script reads its exit code).
+    ("pos", "verify_journal", "window"),
+];
+
+#[test]
+fn every_act_of_the_workflow_layer_is_in_both_shells() {
+    let shell = |dirs: &[&str]| -> String {
+        dirs.iter()
+            .flat_map(|d| {
+                let p = root().join(d);
+                if p.is_dir() {
+                    rust_files(&p)
+                } else {
+                    vec![p]
+                }
+            })
+            .map(|f| code_of(&f))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let cli = shell(&["src/cli", "src/main.rs"]);
+    let window = shell(&["src-tauri/src"]);
+    let calls = |code: &str, screen: &str, name: &str| {
+        [format!("{screen}::{name}("), format!(".{name}(")]
+            .iter()
+            .any(|pattern| code.contains(pattern.as_str()))
+    };
+    let acts = desk_acts();
+    assert!(acts.len() > 30, "the acts were not found: {acts:?}");
+    let mut missing = Vec::new();
+    for (screen, name) in &acts {
+        let exempt = ONE_SIDED.iter().find(|(s, n, _)| s == screen && n == name);
+        let (in_cli, in_window) = (calls(&cli, screen, name), calls(&window, screen, name));
+        match exempt {
+            Some((_, _, "cli")) if in_cli => {}
+            Some((_, _, "window")) if in_window => {}
+            Some(_) => missing.push(format!("{screen}::{name}: listed as one-sided, but not called there")),
+            None if in_cli && in_window => {}
+            None => missing.push(format!(
+                "{screen}::{name}: called by {}",
+                match (in_cli, in_window) {
+                    (true, false) => "the command line only",
+                    (false, true) => "the window only",
+                    _ => "neither shell",
+                }
+            )),
+        }
+    }
+    assert!(missing.is_empty(), "acts not in both shells:\n{}", missing.join("\n"));
+}

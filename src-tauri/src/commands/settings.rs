@@ -164,7 +164,7 @@ pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> 
 #[tauri::command]
 pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: u32) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| app.attendance()?.save_idle_minutes(store, minutes, actor))
+        app.act(|store, actor| app.attendance()?.set_idle_minutes(store, minutes, actor))
     })
     .await
 }
