@@ -91,6 +91,21 @@ pub struct ChangesPage {
     pub changes: Vec<ChangeEntry>,
     pub next: i64,
     pub more: bool,
+    /// When the post that asked said its register code (`register` and `post` in the query):
+    /// other posts of the centre that use the same one. Absent from older hubs' answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_clash: Option<RegisterClash>,
+}
+
+/// Other posts of the centre number their receipts with this post's register code: two
+/// registers would issue the same receipt numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegisterClash {
+    pub register: String,
+    /// How many other posts use it.
+    pub posts: i64,
+    /// When the most recent of them was last seen.
+    pub last_seen: String,
 }
 
 /// What happened at the centre, as the hub is told.

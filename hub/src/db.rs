@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use comptoir::sync::protocol::{Ack, AckStatus, Change, ChangeEntry, Event, EventBody, WireDevice};
+use comptoir::sync::protocol::{Ack, AckStatus, Change, ChangeEntry, Event, EventBody, RegisterClash, WireDevice};
 
 pub type Result<T> = std::result::Result<T, HubError>;
 
@@ -63,6 +63,13 @@ CREATE TABLE IF NOT EXISTS conflicts (
     event_uuid  TEXT,
     message     TEXT NOT NULL,
     at          TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS registers (
+    centre_id  TEXT NOT NULL,
+    post       TEXT NOT NULL,
+    register   TEXT NOT NULL,
+    seen_at    TEXT NOT NULL,
+    PRIMARY KEY (centre_id, post)
 ) STRICT;
 CREATE TABLE IF NOT EXISTS programmes (
     name          TEXT PRIMARY KEY,
@@ -543,6 +550,26 @@ pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, Str
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records that `post` of `centre` numbers its receipts as `register`, and says which other
+/// posts of the centre use the same register code.
+pub fn see_register(conn: &Connection, centre: &str, post: &str, register: &str) -> Result<Option<RegisterClash>> {
+    conn.execute(
+        "INSERT INTO registers (centre_id, post, register, seen_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (centre_id, post) DO UPDATE SET register = excluded.register, seen_at = excluded.seen_at",
+        params![centre, post, register, now()],
+    )?;
+    let (posts, last_seen): (i64, Option<String>) = conn.query_row(
+        "SELECT count(*), max(seen_at) FROM registers WHERE centre_id = ?1 AND register = ?2 AND post <> ?3",
+        params![centre, register, post],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(last_seen.filter(|_| posts > 0).map(|last_seen| RegisterClash {
+        register: register.to_string(),
+        posts,
+        last_seen,
+    }))
 }
 
 pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>> {

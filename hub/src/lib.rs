@@ -150,6 +150,10 @@ struct ChangesQuery {
     #[serde(default)]
     after: i64,
     limit: Option<usize>,
+    /// This post's register code and its id: the answer says if another post of the centre
+    /// uses the same code.
+    register: Option<String>,
+    post: Option<String>,
 }
 
 async fn changes(
@@ -165,11 +169,28 @@ async fn changes(
         let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
         let (changes, more) = db::changes(&conn, &centre, q.after.max(0), limit)?;
         let next = changes.last().map(|c| c.seq).unwrap_or(q.after.max(0));
+        let register_clash = match (&q.register, &q.post) {
+            (Some(register), Some(post)) => {
+                let valid = |v: &str, max: usize| {
+                    !v.is_empty() && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                };
+                if !valid(register, 8) || !valid(post, 64) {
+                    return Err(ApiError(
+                        StatusCode::BAD_REQUEST,
+                        "invalid",
+                        "Code de caisse ou identifiant de poste illisible.".into(),
+                    ));
+                }
+                db::see_register(&hub.writer(), &centre, post, register)?
+            }
+            _ => None,
+        };
         Ok(Json(ChangesPage {
             hub_id: hub.hub_id.clone(),
             changes,
             next,
             more,
+            register_clash,
         }))
     })
     .await

@@ -626,3 +626,43 @@ fn the_hub_serves_https_with_the_certificate_it_is_given() {
         .map(|r| !r.status().is_success())
         .unwrap_or(true));
 }
+
+/// Issue 15: two posts of one centre with the same register code would issue the same receipt
+/// numbers; the hub tells each post when another uses its code, and the warning goes once the
+/// code is changed.
+#[test]
+fn two_posts_of_a_centre_with_one_register_code_are_warned() {
+    let world = World::new();
+    let token = world.hub.admin(&["centre", "create", "C01", "--name", "Centre C01"]);
+    let post = |name: &str| {
+        let store = Store::open(&world.dir.path().join(format!("{name}.sqlite"))).unwrap();
+        (Mutex::new(store), world.client("C01", token.trim()))
+    };
+    let (first, first_client) = post("poste-1");
+    let (second, second_client) = post("poste-2");
+    let clash = |store: &Mutex<Store>| sync::status(&store.lock().unwrap()).unwrap().register_clash;
+
+    sync::round(&first, &first_client).unwrap();
+    assert_eq!(clash(&first), None, "alone with R1");
+    sync::round(&second, &second_client).unwrap();
+    let warning = clash(&second).expect("the second post is warned");
+    assert!(
+        warning.contains("caisse R1") && warning.contains("1 autre(s) poste(s)"),
+        "{warning}"
+    );
+    sync::round(&first, &first_client).unwrap();
+    assert!(clash(&first).is_some(), "the first post is warned at its next sync");
+
+    // The second post takes R2 (it has no sale yet): the warning goes on both sides.
+    comptoir::desk::pos::save_register(
+        &mut second.lock().unwrap(),
+        "C01",
+        "R2",
+        &comptoir::operators::Actor::test("sophie"),
+    )
+    .unwrap();
+    sync::round(&second, &second_client).unwrap();
+    sync::round(&first, &first_client).unwrap();
+    assert_eq!(clash(&second), None);
+    assert_eq!(clash(&first), None);
+}

@@ -13,10 +13,12 @@
 pub use crate::model::sync::Conflict;
 
 pub use crate::protocol;
+mod client;
 pub mod token;
 
+pub use client::{backoff, Client};
+
 use crate::operators::Actor;
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -25,7 +27,7 @@ use crate::error::{Error, Result};
 use crate::programme::{LegalCaps, Programme};
 use crate::stock;
 use crate::store::{self, devices, sync as sql, Store, Writer};
-use protocol::{Ack, AckStatus, Change, ChangesPage, Event, Health, PushRequest, PushResponse};
+use protocol::{Ack, AckStatus, Change, ChangesPage};
 
 const OPERATOR: &str = "réseau (hub)";
 
@@ -110,11 +112,37 @@ pub struct Status {
     pub waiting: i64,
     pub cursor: i64,
     pub conflicts: Vec<Conflict>,
+    /// The hub knows another post of the centre with this register's code (a French warning).
+    pub register_clash: Option<String>,
+}
+
+const REGISTER_CLASH: &str = "register_clash";
+const POST_ID: &str = "post_id";
+
+/// This register's code and this post's id (made once, at the first sync).
+fn post_identity(store: &mut Store) -> Result<(String, String)> {
+    let register = crate::pos::register_identity(store)?.1;
+    if let Some(id) = sql::setting(store.db(), POST_ID)? {
+        return Ok((register, id));
+    }
+    let id = uuid::Uuid::now_v7().to_string();
+    store.with_tx(|tx| sql::set_setting(tx, POST_ID, &id))?;
+    Ok((register, id))
+}
+
+fn clash_message(clash: &protocol::RegisterClash) -> String {
+    format!(
+        "{} autre(s) poste(s) du centre numérote(nt) aussi ses tickets avec la caisse {} (vu le {}) : donnez à chaque poste son propre code de caisse (Réglages › Numéros de ticket de ce poste) avant de vendre.",
+        clash.posts,
+        clash.register,
+        crate::text::format_timestamp(&clash.last_seen)
+    )
 }
 
 pub fn status(store: &Store) -> Result<Status> {
     let conn = store.db();
     Ok(Status {
+        register_clash: sql::setting(conn, REGISTER_CLASH)?.filter(|c| !c.is_empty()),
         configured: config(store)?,
         last_success: sql::setting(conn, "last_success")?,
         last_error: sql::setting(conn, "last_error")?.filter(|e| !e.is_empty()),
@@ -137,227 +165,6 @@ pub fn programmes(store: &Store, folder: Option<&std::path::Path>, caps: &LegalC
         }
     }
     Ok(programmes)
-}
-
-/// The HTTP side: timeouts, retries with exponential backoff and jitter, French errors.
-pub struct Client {
-    http: reqwest::blocking::Client,
-    config: HubConfig,
-    token: String,
-    /// Attempts per request (1 = no retry).
-    pub attempts: u32,
-    pub backoff: Duration,
-}
-
-impl Client {
-    pub fn new(config: HubConfig, token: String) -> Result<Client> {
-        let http = reqwest::blocking::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("comptoir/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
-        Ok(Client {
-            http,
-            config,
-            token,
-            attempts: 4,
-            backoff: Duration::from_millis(400),
-        })
-    }
-
-    /// A client for a person who waits (« Synchroniser », « Tester la connexion », `comptoir
-    /// sync`): a silent hub is given up within 20 s (two tries of at most 8 s, connection
-    /// included), where the background worker tries four times 30 s.
-    pub fn foreground(config: HubConfig, token: String) -> Result<Client> {
-        let mut client = Client::new(config, token)?.with_timeout(Duration::from_secs(4), Duration::from_secs(8))?;
-        client.attempts = 2;
-        client.backoff = Duration::from_millis(500);
-        Ok(client)
-    }
-
-    /// A client whose every request waits at most `timeout` (tests of a silent hub).
-    pub fn with_timeout(mut self, connect: Duration, timeout: Duration) -> Result<Client> {
-        self.http = reqwest::blocking::Client::builder()
-            .connect_timeout(connect)
-            .timeout(timeout)
-            .user_agent(concat!("comptoir/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
-        Ok(self)
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}/{}{path}", self.config.url, protocol::VERSION)
-    }
-
-    fn centre_url(&self, path: &str) -> String {
-        self.url(&format!("/centres/{}{path}", self.config.centre))
-    }
-
-    /// One request, retried on what may pass (no answer, a 5xx, a body that does not parse);
-    /// not on a refusal (401, 403, 4xx).
-    fn request<T: serde::de::DeserializeOwned>(
-        &self,
-        what: &str,
-        send: impl Fn() -> reqwest::Result<reqwest::blocking::Response>,
-    ) -> Result<T> {
-        let mut last = None;
-        for attempt in 0..self.attempts.max(1) {
-            if attempt > 0 {
-                std::thread::sleep(backoff(self.backoff, attempt));
-            }
-            match self.once(what, &send) {
-                Ok(v) => return Ok(v),
-                Err((retry, err)) => {
-                    last = Some(err);
-                    if !retry {
-                        break;
-                    }
-                }
-            }
-        }
-        Err(last.expect("at least one attempt"))
-    }
-
-    fn once<T: serde::de::DeserializeOwned>(
-        &self,
-        what: &str,
-        send: &impl Fn() -> reqwest::Result<reqwest::blocking::Response>,
-    ) -> std::result::Result<T, (bool, Error)> {
-        let url = &self.config.url;
-        let response = send().map_err(|e| {
-            let why = if e.is_timeout() {
-                "pas de réponse dans le délai"
-            } else if e.is_connect() {
-                "connexion impossible"
-            } else {
-                "échange interrompu"
-            };
-            (
-                true,
-                refused(
-                    "hub_unreachable",
-                    format!(
-                        "Le hub {url} ne répond pas ({why}) : les données restent sur ce poste, la synchronisation reprendra plus tard."
-                    ),
-                ),
-            )
-        })?;
-        let status = response.status();
-        let body = response.bytes().map_err(|_| {
-            (
-                true,
-                refused(
-                    "hub_garbage",
-                    format!("Réponse du hub {url} tronquée ({what}) : rien n'a été appliqué, nouvel essai plus tard."),
-                ),
-            )
-        })?;
-        let hub_message = || {
-            serde_json::from_slice::<protocol::ErrorBody>(&body)
-                .map(|b| format!(" ({})", b.error.message))
-                .unwrap_or_default()
-        };
-        match status.as_u16() {
-            200..=299 => serde_json::from_slice(&body).map_err(|e| {
-                (
-                    true,
-                    refused(
-                        "hub_garbage",
-                        format!("Réponse illisible du hub {url} ({what} : {e}) : rien n'a été appliqué, nouvel essai plus tard."),
-                    ),
-                )
-            }),
-            401 => Err((
-                false,
-                refused(
-                    "hub_unauthorized",
-                    format!(
-                        "Le hub refuse le jeton du centre {}{} : jeton révoqué ou erroné. Demandez un nouveau jeton au réseau, puis enregistrez-le (`comptoir hub set-token`).",
-                        self.config.centre,
-                        hub_message()
-                    ),
-                ),
-            )),
-            403 => Err((
-                false,
-                refused(
-                    "hub_forbidden",
-                    format!(
-                        "Le hub refuse l'accès au centre {} avec ce jeton{} : vérifiez l'identifiant du centre.",
-                        self.config.centre,
-                        hub_message()
-                    ),
-                ),
-            )),
-            code @ 500..=599 => Err((
-                true,
-                refused(
-                    "hub_error",
-                    format!("Le hub {url} est en erreur (HTTP {code}){} : nouvel essai plus tard.", hub_message()),
-                ),
-            )),
-            code => Err((
-                false,
-                refused(
-                    "hub_refused",
-                    format!("Le hub {url} refuse la demande ({what}, HTTP {code}){}.", hub_message()),
-                ),
-            )),
-        }
-    }
-
-    pub fn health(&self) -> Result<Health> {
-        self.request("état", || self.http.get(self.url("/health")).send())
-    }
-
-    /// Checks the address, the token and the centre: « Tester la connexion ».
-    pub fn test(&self) -> Result<Health> {
-        let health = self.health()?;
-        let _: ChangesPage = self.request("test du jeton", || {
-            self.http
-                .get(self.centre_url("/changes"))
-                .query(&[("after", "0"), ("limit", "1")])
-                .bearer_auth(&self.token)
-                .send()
-        })?;
-        Ok(health)
-    }
-
-    pub fn changes(&self, after: i64, limit: usize) -> Result<ChangesPage> {
-        self.request("changements", || {
-            self.http
-                .get(self.centre_url("/changes"))
-                .query(&[("after", after.to_string()), ("limit", limit.to_string())])
-                .bearer_auth(&self.token)
-                .send()
-        })
-    }
-
-    pub fn push(&self, events: &[Event]) -> Result<PushResponse> {
-        let body = PushRequest {
-            events: events.to_vec(),
-        };
-        self.request("envoi", || {
-            self.http
-                .post(self.centre_url("/events"))
-                .bearer_auth(&self.token)
-                .json(&body)
-                .send()
-        })
-    }
-}
-
-/// The wait before retry `attempt` (1, 2…): base × 2^(attempt−1), ± 50 % of jitter.
-pub fn backoff(base: Duration, attempt: u32) -> Duration {
-    let exp = base.saturating_mul(1 << (attempt - 1).min(10));
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let factor = 0.5 + (nanos % 1000) as f64 / 1000.0;
-    exp.mul_f64(factor)
 }
 
 /// What one round moved.
@@ -446,10 +253,18 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
             ));
         }
     }
+    // This post's register code and id, so that the hub says if another post shares the code.
+    let (register, post) = store.write(post_identity)?;
+    let mut first = true;
     loop {
         let after = store.write(|s| sql::cursor(s.db()))?.0;
-        let page = client.changes(after, protocol::MAX_PAGE)?;
+        let page = client.changes(after, protocol::MAX_PAGE, Some((&register, &post)))?;
         check_hub(store, &page.hub_id)?;
+        if first {
+            first = false;
+            let clash = page.register_clash.as_ref().map(clash_message).unwrap_or_default();
+            store.write(|s| s.with_tx(|tx| sql::set_setting(tx, REGISTER_CLASH, &clash)))?;
+        }
         if page.next < after || page.changes.iter().any(|c| c.seq <= after || c.seq > page.next) {
             return Err(refused(
                 "hub_other",

@@ -102,6 +102,7 @@ export interface SyncStatus {
   configured: { url: string; centre: string } | null; last_success: string | null; last_error: string | null;
   last_attempt: string | null; waiting: number; cursor: number;
   conflicts: { at: string; tag: string | null; message: string }[];
+  register_clash: string | null;
 }
 export interface RoundReport {
   pushed: number; conflicts_reported: number; refused: number; pulled: number; allocated: number;

@@ -16,7 +16,11 @@ function renderBar(s: SyncStatus) {
     return;
   }
   const waiting = s.waiting > 0 ? ` · ${s.waiting} en attente` : "";
-  if (s.last_error) {
+  if (s.register_clash) {
+    bar.textContent = `Code de caisse en double${waiting}`;
+    bar.classList.add("sync-error");
+    bar.title = s.register_clash;
+  } else if (s.last_error) {
     bar.textContent = `Synchro en échec${waiting}`;
     bar.classList.add("sync-error");
     bar.title = `${s.last_error}\nDernier succès : ${when(s.last_success)}`;
@@ -40,7 +44,11 @@ function renderPanel(s: SyncStatus) {
     ["Dernière erreur", s.last_error ?? "aucune"],
   ];
   $("hub-status").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
-  $("hub-conflicts").replaceChildren(...s.conflicts.map((c) => el("li", `${when(c.at)} — ${c.message}`, "doc-error")));
+  const warnings = s.register_clash ? [el("li", s.register_clash, "doc-error")] : [];
+  $("hub-conflicts").replaceChildren(
+    ...warnings,
+    ...s.conflicts.map((c) => el("li", `${when(c.at)} — ${c.message}`, "doc-error")),
+  );
 }
 
 export async function refreshSync() {
