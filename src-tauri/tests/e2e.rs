@@ -1548,6 +1548,22 @@ fn yesterdays_closing_is_made_at_start_and_reprinted_as_a_copy_issue_15() {
     });
     assert!(state.contains("Journal intègre"), "{state}");
     session.screenshot(&artifacts_dir().join("journal.png"));
+
+    // The financial year's first month, in Réglages: the yearly closing's bounds.
+    session.click(&session.find("#tab-settings").unwrap());
+    session.wait_for("the financial year's form, as stored", |s| {
+        s.find("#fiscal-form[data-loaded='true']")
+    });
+    assert_eq!(
+        session.script("return document.getElementById('fiscal-month').value;"),
+        "1"
+    );
+    session.script("document.getElementById('fiscal-month').value = '9'; return null;");
+    session.click(&session.find("#fiscal-form button[type='submit']").unwrap());
+    session.wait_for("the month saved", |_| {
+        let store = open_db(&window.db);
+        (comptoir::desk::pos::fiscal_year_first_month(&store).unwrap() == 9).then_some(())
+    });
 }
 
 /// Issue 15: equipment a household received elsewhere is entered on the person's page, and the

@@ -5,8 +5,6 @@ import { api, messageOf, type AppInfo, type Cell, type ClosingsView, type Journa
 import { documentRow } from "./documents";
 import { $, el, euros, fillSelect, showError, showStatus } from "./dom";
 
-const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-
 function frTimestamp(at: string): string {
   const date = new Date(at);
   return Number.isNaN(date.getTime()) ? at : new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" }).format(date);
@@ -63,7 +61,6 @@ async function loadJournal(more: boolean) {
 }
 
 function renderClosings(view: ClosingsView) {
-  $<HTMLSelectElement>("fiscal-month").value = String(view.fiscal_year_first_month);
   $("closings-list").replaceChildren(
     ...(view.closings.length
       ? view.closings.map((c) => {
@@ -176,17 +173,6 @@ export function startReports(info: AppInfo) {
     try {
       renderJournalState(await api.journalVerify());
       showStatus("Journal vérifié.");
-    } catch (err) {
-      showError(messageOf(err));
-    }
-  });
-  fillSelect($("fiscal-month"), MONTHS.map((m, i) => ({ code: String(i + 1), label: m })));
-  $("fiscal-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    try {
-      renderClosings(await api.fiscalYearSave(Number($<HTMLSelectElement>("fiscal-month").value)));
-      showError(null);
-      showStatus("Premier mois de l'exercice enregistré.");
     } catch (err) {
       showError(messageOf(err));
     }

@@ -71,6 +71,9 @@ export async function focusSettings() {
     render(await api.centreShow());
     renderRegister(await api.registerShow());
     renderProgrammes(await api.programmesShow());
+    $<HTMLSelectElement>("fiscal-month").value = String((await api.closingsList()).fiscal_year_first_month);
+    // Read from the database: what is chosen now is not overwritten by a late answer.
+    $("fiscal-form").dataset.loaded = "true";
     await renderPrivacy(null);
   } catch (err) {
     showError(messageOf(err));
@@ -104,6 +107,19 @@ function renderRegister(view: RegisterView) {
 
 export function startSettings(papers: { code: string; label: string }[]) {
   fillSelect($("centre-paper"), papers);
+  const months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+  fillSelect($("fiscal-month"), months.map((m, i) => ({ code: String(i + 1), label: m })));
+  $("fiscal-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const view = await api.fiscalYearSave(Number($<HTMLSelectElement>("fiscal-month").value));
+      $<HTMLSelectElement>("fiscal-month").value = String(view.fiscal_year_first_month);
+      showError(null);
+      showStatus("Premier mois de l'exercice enregistré.");
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   $<HTMLInputElement>("programme-file").addEventListener("change", async (e) => {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
