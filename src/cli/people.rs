@@ -63,14 +63,11 @@ pub(crate) fn programme(
             output(json, &programmes, || show(&programmes));
         }
         ProgrammeCommand::Install { file } => {
-            let content = std::fs::read_to_string(&file).map_err(|source| Error::Io {
-                path: file.clone(),
-                source,
+            let (bytes, name) = desk::stock::read_file(&file)?;
+            let content = String::from_utf8(bytes).map_err(|_| Error::Refused {
+                code: "invalid",
+                message: format!("« {name} » n'est pas un fichier texte (UTF-8) : enregistrez-le en UTF-8."),
             })?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
             let actor = who.get(store)?;
             let programmes = desk::programmes::install(store, db, &name, &content, &actor, desk::today())?;
             output(json, &programmes, || {

@@ -21,7 +21,8 @@ pub fn apply(store: &mut Store, tag: &str, action: StockAction, actor: &Actor, r
     stock::detail(store, tag.as_str())
 }
 
-/// A delivery file's bytes and its name (the history and the refusals name it).
+/// A file's bytes and its name (a delivery file, a programme file: the history and the
+/// refusals name it).
 pub fn read_file(file: &Path) -> Result<(Vec<u8>, String)> {
     let bytes = std::fs::read(file).map_err(|source| Error::Io {
         path: file.to_path_buf(),

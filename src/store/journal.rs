@@ -33,22 +33,26 @@ pub fn insert(conn: &Db, row: &JournalRow, uuid: &str) -> Result<()> {
     Ok(())
 }
 
+/// An entry from the columns `seq, kind, at, operator, content, prev_hash, hash`.
+fn journal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
+    Ok(JournalRow {
+        seq: r.get(0)?,
+        kind: r.get(1)?,
+        at: r.get(2)?,
+        operator: r.get(3)?,
+        content: r.get(4)?,
+        prev_hash: r.get(5)?,
+        hash: r.get(6)?,
+    })
+}
+
 /// Calls `visit` with each entry in order, until it returns `false`.
 pub fn each(conn: &Db, mut visit: impl FnMut(JournalRow) -> bool) -> Result<()> {
     let mut stmt =
         conn.prepare("SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal ORDER BY seq")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        let row = JournalRow {
-            seq: r.get(0)?,
-            kind: r.get(1)?,
-            at: r.get(2)?,
-            operator: r.get(3)?,
-            content: r.get(4)?,
-            prev_hash: r.get(5)?,
-            hash: r.get(6)?,
-        };
-        if !visit(row) {
+        if !visit(journal_row(r)?) {
             break;
         }
     }
@@ -78,17 +82,7 @@ pub fn entries(
         "SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal
          WHERE {filter} AND (?5 IS NULL OR seq < ?5) ORDER BY seq DESC LIMIT ?6"
     ))?;
-    let rows = stmt.query_map(params![kind, operator, from, to, before, limit as i64], |r| {
-        Ok(JournalRow {
-            seq: r.get(0)?,
-            kind: r.get(1)?,
-            at: r.get(2)?,
-            operator: r.get(3)?,
-            content: r.get(4)?,
-            prev_hash: r.get(5)?,
-            hash: r.get(6)?,
-        })
-    })?;
+    let rows = stmt.query_map(params![kind, operator, from, to, before, limit as i64], journal_row)?;
     Ok((rows.collect::<rusqlite::Result<_>>()?, total))
 }
 

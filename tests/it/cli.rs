@@ -1,26 +1,10 @@
 //! The `comptoir` binary, as a script or a person would run it.
 
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::TestDb;
-
-fn comptoir(db: &TestDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .arg("--db")
-        .arg(&db.path)
-        .args(args)
-        .env_remove("COMPTOIR_DB")
-        .env("COMPTOIR_OPERATOR", "amina")
-        .output()
-        .unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+use crate::{comptoir, json, TestDb};
 
 #[test]
 fn demo_then_list_as_json_gives_every_device_with_its_fields() {

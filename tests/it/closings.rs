@@ -113,23 +113,9 @@ fn a_closing_asked_for_a_day_that_has_not_ended_is_refused() {
 /// time; a day that is not one is refused in French.
 #[test]
 fn the_journal_is_listed_with_filters_and_pages_on_the_command_line() {
-    use std::process::Command;
     let db = TestDb::new();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_comptoir"))
-            .arg("--db")
-            .arg(&db.path)
-            .args(args)
-            .env_remove("COMPTOIR_DB")
-            .env("COMPTOIR_OPERATOR", "amina")
-            .output()
-            .unwrap()
-    };
-    let ok = |args: &[&str]| {
-        let out = run(args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| crate::comptoir(&db, args);
+    let ok = |args: &[&str]| crate::json(&run(args));
     ok(&["--json", "demo"]);
     let all = ok(&["--json", "journal", "list"]);
     let total = all["total"].as_i64().unwrap();

@@ -1,35 +1,10 @@
 //! Issue 15: devices enter the stock from either shell — a delivery file previewed (nothing
 //! written) then imported, or a device typed by hand with a delivery row's checks.
 
-use std::process::{Command, Output};
-
-use serde_json::Value;
-
 use comptoir::desk::stock::{self, DeviceForm};
 use comptoir::device::DeviceState;
 
-use crate::{sample_delivery, TestDb};
-
-fn comptoir(db: &TestDb, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_comptoir"))
-        .arg("--db")
-        .arg(&db.path)
-        .args(args)
-        .env_remove("COMPTOIR_DB")
-        .env("COMPTOIR_OPERATOR", "amina")
-        .output()
-        .unwrap()
-}
-
-fn json(output: &Output) -> Value {
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).unwrap()
-}
-
-fn refusal(output: &Output) -> Value {
-    assert!(!output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
-    serde_json::from_slice(&output.stderr).unwrap()
-}
+use crate::{comptoir, json, refusal, sample_delivery, TestDb};
 
 #[test]
 fn a_delivery_file_is_previewed_without_writing_then_imported() {

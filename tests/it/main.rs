@@ -89,3 +89,27 @@ pub fn snapshot(store: &Store) -> Vec<String> {
     }
     out
 }
+
+/// The `comptoir` binary on the test's database, as a script would run it.
+pub fn comptoir(db: &TestDb, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_comptoir"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(args)
+        .env_remove("COMPTOIR_DB")
+        .env("COMPTOIR_OPERATOR", "amina")
+        .output()
+        .unwrap()
+}
+
+/// A command's JSON answer (it must have succeeded).
+pub fn json(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// A command's JSON refusal on stderr (it must have failed).
+pub fn refusal(output: &std::process::Output) -> serde_json::Value {
+    assert!(!output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    serde_json::from_slice(&output.stderr).unwrap()
+}
