@@ -66,14 +66,6 @@ fn main() {
         painted: std::sync::OnceLock::new(),
     };
     app.reload_programmes();
-    // At start: the closings of the periods that ended while the app was closed, and the
-    // retention purge (who has had no contact for the configured period is anonymised).
-    if let Ok(writer) = app.writer() {
-        let mut report = desk::MaintenanceReport::default();
-        let mut maintenance = app.maintenance.lock().unwrap_or_else(|p| p.into_inner());
-        maintenance.closings(writer, &mut report);
-        maintenance.purge(writer, desk::today(), &mut report);
-    }
 
     tauri::Builder::default()
         // First: a second launch hands over to the running window, so that two processes

@@ -3,11 +3,23 @@
 use crate::app::*;
 use crate::commands::network::sync_round;
 
-/// Background work: the daily backup, the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
+/// Background work: at start and then each pass, the closings of ended periods; the daily
+/// backup, the daily retention purge, and sync every 5 minutes while the hub answers; after a failure, waits longer each
 /// time (1, 2, 4… up to 30 minutes, with jitter). Does nothing while no hub is configured.
 pub(crate) fn background_sync(handle: tauri::AppHandle) {
     std::thread::spawn(move || {
         let mut failures = 0u32;
+        // At start, off the window's thread: the closings of the periods that ended while the
+        // app was closed (a whole history's on a first upgrade), and the retention purge.
+        {
+            let app = handle.state::<App>();
+            if let Ok(writer) = app.writer() {
+                let mut report = desk::MaintenanceReport::default();
+                let mut maintenance = app.maintenance.lock().unwrap_or_else(|p| p.into_inner());
+                maintenance.closings(writer, &mut report);
+                maintenance.purge(writer, desk::today(), &mut report);
+            }
+        }
         std::thread::sleep(Duration::from_secs(20));
         loop {
             let app = handle.state::<App>();

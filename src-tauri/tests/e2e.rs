@@ -1497,16 +1497,16 @@ fn yesterdays_closing_is_made_at_start_and_reprinted_as_a_copy_issue_15() {
     });
     let session = &window.session;
     session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
-    // Made at start, by Comptoir itself.
-    let store = open_db(&window.db);
-    let made = comptoir::desk::pos::closings(&store, 10).unwrap();
+    // Made at start (by the app's worker, off the window's thread), by Comptoir itself.
     let key = format!("day:{yesterday}");
-    let closing = made
-        .iter()
-        .find(|c| c.key == key)
-        .unwrap_or_else(|| panic!("{key} in {made:?}"));
+    let closing = session.wait_for("yesterday's closing made at start", |_| {
+        let store = open_db(&window.db);
+        comptoir::desk::pos::closings(&store, 10)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.key == key)
+    });
     assert_eq!(closing.made_by, "Comptoir (automatique)");
-    drop(store);
 
     session.click(&session.find("#tab-reports").unwrap());
     let row = session.wait_for("yesterday's closing in Bilans", |s| {

@@ -333,10 +333,12 @@ pub fn activity_days(conn: &Db, since: Option<&str>, today: chrono::NaiveDate) -
 
 /// Whether a sale or a credit note is dated (local time) from `start` to `end` included.
 pub fn has_activity(conn: &Db, start: chrono::NaiveDate, end: chrono::NaiveDate) -> Result<bool> {
+    let lo = (start - chrono::Duration::days(1)).to_string();
+    let hi = (end + chrono::Duration::days(2)).to_string();
     Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sales WHERE date(at, 'localtime') BETWEEN ?1 AND ?2)
-             OR EXISTS (SELECT 1 FROM credit_notes WHERE date(at, 'localtime') BETWEEN ?1 AND ?2)",
-        params![start, end],
+        "SELECT EXISTS (SELECT 1 FROM sales WHERE at >= ?3 AND at < ?4 AND date(at, 'localtime') BETWEEN ?1 AND ?2)
+             OR EXISTS (SELECT 1 FROM credit_notes WHERE at >= ?3 AND at < ?4 AND date(at, 'localtime') BETWEEN ?1 AND ?2)",
+        params![start, end, lo, hi],
         |r| r.get(0),
     )?)
 }
@@ -376,15 +378,19 @@ pub fn period_figures(
     BTreeMap<String, Money>,
     Money,
 )> {
+    // The index on `at` narrows the rows (UTC timestamps, a day of slack each side for any
+    // time zone); the local days are then checked exactly.
+    let lo = (start - chrono::Duration::days(1)).to_string();
+    let hi = (end + chrono::Duration::days(2)).to_string();
     let (sales, total, change): (i64, i64, i64) = conn.query_row(
         "SELECT count(*), coalesce(sum(total_cents), 0), coalesce(sum(change_cents), 0) FROM sales
-         WHERE date(at, 'localtime') BETWEEN ?1 AND ?2",
-        params![start, end],
+         WHERE at >= ?3 AND at < ?4 AND date(at, 'localtime') BETWEEN ?1 AND ?2",
+        params![start, end, lo, hi],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let (notes, refunded): (i64, i64) = conn.query_row(
-        "SELECT count(*), coalesce(sum(amount_cents), 0) FROM credit_notes WHERE date(at, 'localtime') BETWEEN ?1 AND ?2",
-        params![start, end],
+        "SELECT count(*), coalesce(sum(amount_cents), 0) FROM credit_notes WHERE at >= ?3 AND at < ?4 AND date(at, 'localtime') BETWEEN ?1 AND ?2",
+        params![start, end, lo, hi],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut by_method: BTreeMap<PaymentMethod, Money> = BTreeMap::new();
@@ -394,9 +400,9 @@ pub fn period_figures(
     };
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, sum(p.amount_cents) FROM payments p JOIN sales s ON s.id = p.sale_id
-         WHERE date(s.at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY p.method",
+         WHERE s.at >= ?3 AND s.at < ?4 AND date(s.at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY p.method",
     )?;
-    for row in stmt.query_map(params![start, end], |r| {
+    for row in stmt.query_map(params![start, end, lo, hi], |r| {
         Ok((r.get::<_, PaymentMethod>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (m, c) = row?;
@@ -406,9 +412,9 @@ pub fn period_figures(
         add(PaymentMethod::Cash, -change);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT refund_method, sum(amount_cents) FROM credit_notes WHERE date(at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY refund_method",
+        "SELECT refund_method, sum(amount_cents) FROM credit_notes WHERE at >= ?3 AND at < ?4 AND date(at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY refund_method",
     )?;
-    for row in stmt.query_map(params![start, end], |r| {
+    for row in stmt.query_map(params![start, end, lo, hi], |r| {
         Ok((r.get::<_, PaymentMethod>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (m, c) = row?;
@@ -416,12 +422,12 @@ pub fn period_figures(
     }
     let mut by_programme: BTreeMap<String, Money> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(programme, ''), sum(total_cents) FROM sales WHERE date(at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY 1
+        "SELECT coalesce(programme, ''), sum(total_cents) FROM sales WHERE at >= ?3 AND at < ?4 AND date(at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY 1
          UNION ALL
          SELECT coalesce(s.programme, ''), -sum(c.amount_cents) FROM credit_notes c JOIN sales s ON s.id = c.sale_id
-         WHERE date(c.at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY 1",
+         WHERE c.at >= ?3 AND c.at < ?4 AND date(c.at, 'localtime') BETWEEN ?1 AND ?2 GROUP BY 1",
     )?;
-    for row in stmt.query_map(params![start, end], |r| {
+    for row in stmt.query_map(params![start, end, lo, hi], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
     })? {
         let (p, c) = row?;
