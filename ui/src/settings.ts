@@ -80,7 +80,12 @@ export async function focusSettings() {
   } finally {
     setLoading(false);
   }
-  (field("name") as HTMLInputElement).focus();
+  // The first field, unless the person already went to another one while this loaded (the
+  // focus is never taken from what is being typed).
+  const active = document.activeElement;
+  if (!active || active === document.body || !active.closest("#view-settings")) {
+    (field("name") as HTMLInputElement).focus();
+  }
 }
 
 function renderProgrammes(list: ProgrammeInfo[]) {
