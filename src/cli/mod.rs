@@ -210,7 +210,11 @@ fn run(cli: Cli) -> Result<(), Error> {
     match desk::pos::catch_up_closings(store) {
         Ok(made) if !made.is_empty() => {
             let keys: Vec<&str> = made.iter().map(|c| c.key.as_str()).collect();
-            output::note(&format!("Clôtures automatiques : {}.", keys.join(", ")));
+            let shown = match keys.len() {
+                n if n <= 6 => keys.join(", "),
+                n => format!("{}, … {} ({n} en tout)", keys[..3].join(", "), keys[n - 1]),
+            };
+            output::note(&format!("Clôtures automatiques : {shown}."));
         }
         Ok(_) => {}
         Err(e) => output::note(&format!("Attention, clôtures automatiques non faites : {e}")),

@@ -167,42 +167,42 @@ pub fn close_ended_periods(store: &mut Store, today: chrono::NaiveDate) -> Resul
     let fiscal_first = fiscal_year_first_month(store)?;
     let actor = Actor::system();
     let yesterday = today - chrono::Duration::days(1);
-    store.with_tx(|tx| {
-        // Days up to this one were all looked at by an earlier pass.
-        let checked: Option<chrono::NaiveDate> = sql::setting(tx, CHECKED_THROUGH)?.and_then(|d| d.parse().ok());
-        if checked.is_some_and(|c| c >= yesterday) {
-            return Ok(Vec::new());
-        }
-        let since = checked.map(|c| crate::local::start_of_day(c + chrono::Duration::days(1)));
-        let days = sql::activity_days(tx, since.as_deref(), today)?;
-        let mut made = Vec::new();
-        for day in &days {
-            if !sql::closing_exists(tx, &format!("day:{day}"))? {
-                made.push(close_in(tx, Period::Day, *day, fiscal_first, &actor)?);
+    // Days up to this one were all looked at by an earlier pass.
+    let checked: Option<chrono::NaiveDate> = sql::setting(store.db(), CHECKED_THROUGH)?.and_then(|d| d.parse().ok());
+    if checked.is_some_and(|c| c >= yesterday) {
+        return Ok(Vec::new());
+    }
+    let since = checked.map(|c| crate::local::start_of_day(c + chrono::Duration::days(1)));
+    let days = sql::activity_days(store.db(), since.as_deref(), today)?;
+    // What to close: the days, then the months and the financial years they belong to once
+    // ended, and those of the last day looked at (its last active day may have been closed by
+    // an earlier pass, before the month or the year ended).
+    let mut todo: Vec<(Period, chrono::NaiveDate)> = days.iter().map(|d| (Period::Day, *d)).collect();
+    for period in [Period::Month, Period::Year] {
+        let mut keys = std::collections::BTreeSet::new();
+        for day in days.iter().chain(checked.iter()) {
+            let (start, end, key) = period_bounds(period, *day, fiscal_first);
+            let active = days.contains(day) || sql::has_activity(store.db(), start, end)?;
+            if end < today && active && keys.insert(key) {
+                todo.push((period, *day));
             }
         }
-        // The months and the financial years those days belong to, once they have ended.
-        for period in [Period::Month, Period::Year] {
-            let mut keys = std::collections::BTreeSet::new();
-            for day in &days {
-                let (_, end, key) = period_bounds(period, *day, fiscal_first);
-                if end < today && keys.insert(key.clone()) && !sql::closing_exists(tx, &key)? {
-                    made.push(close_in(tx, period, *day, fiscal_first, &actor)?);
-                }
+    }
+    // One transaction each: a long history's closings (a first start after an upgrade) never
+    // hold the writer for more than one of them; an interrupted pass is taken up again.
+    let mut made = Vec::new();
+    for (period, day) in todo {
+        let (_, _, key) = period_bounds(period, day, fiscal_first);
+        let closing = store.with_tx(|tx| {
+            if sql::closing_exists(tx, &key)? {
+                return Ok(None);
             }
-        }
-        // A month or a year whose last active day was closed by an earlier pass, before it ended.
-        if let Some(c) = checked {
-            for period in [Period::Month, Period::Year] {
-                let (start, end, key) = period_bounds(period, c, fiscal_first);
-                if end < today && !sql::closing_exists(tx, &key)? && sql::has_activity(tx, start, end)? {
-                    made.push(close_in(tx, period, c, fiscal_first, &actor)?);
-                }
-            }
-        }
-        sql::set_setting(tx, CHECKED_THROUGH, &yesterday.to_string())?;
-        Ok(made)
-    })
+            close_in(tx, period, day, fiscal_first, &actor).map(Some)
+        })?;
+        made.extend(closing);
+    }
+    store.with_tx(|tx| sql::set_setting(tx, CHECKED_THROUGH, &yesterday.to_string()))?;
+    Ok(made)
 }
 
 /// A closing as the list shows it.

@@ -439,10 +439,14 @@ pub fn period_figures(
         let e = by_programme.entry(key).or_default();
         *e = Money::from_cents(e.cents() + c);
     }
+    // Everything before the slack day counts without converting its time; only the rows near
+    // the period's end are placed on their local day.
     let grand: i64 = conn.query_row(
-        "SELECT (SELECT coalesce(sum(total_cents), 0) FROM sales WHERE date(at, 'localtime') <= ?1)
-              - (SELECT coalesce(sum(amount_cents), 0) FROM credit_notes WHERE date(at, 'localtime') <= ?1)",
-        [end],
+        "SELECT (SELECT coalesce(sum(total_cents), 0) FROM sales WHERE at < ?2)
+              + (SELECT coalesce(sum(total_cents), 0) FROM sales WHERE at >= ?2 AND at < ?3 AND date(at, 'localtime') <= ?1)
+              - (SELECT coalesce(sum(amount_cents), 0) FROM credit_notes WHERE at < ?2)
+              - (SELECT coalesce(sum(amount_cents), 0) FROM credit_notes WHERE at >= ?2 AND at < ?3 AND date(at, 'localtime') <= ?1)",
+        params![end, (end - chrono::Duration::days(1)).to_string(), hi],
         |r| r.get(0),
     )?;
     Ok((
