@@ -342,6 +342,29 @@ impl Programme {
     }
 }
 
+/// The programme files of `folder` (every `*.toml`), in name order.
+pub fn files_in(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut paths: Vec<_> = std::fs::read_dir(folder)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// The name a programme file is kept under: the last part of `file_name`, which must end
+/// with `.toml`.
+pub fn file_name_of(file_name: &str) -> crate::error::Result<String> {
+    Path::new(file_name)
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".toml"))
+        .ok_or_else(|| crate::error::Error::Refused {
+            code: "invalid",
+            message: format!("« {file_name} » : un fichier de programme se termine par .toml."),
+        })
+}
+
 /// The programmes a centre works with: the shipped default, unless a file of the programmes
 /// folder has the same id, plus every `*.toml` of that folder. Any invalid file is an error.
 pub fn load_all(folder: Option<&Path>, caps: &LegalCaps) -> Result<Vec<Programme>, ProgrammeError> {
@@ -349,16 +372,11 @@ pub fn load_all(folder: Option<&Path>, caps: &LegalCaps) -> Result<Vec<Programme
     let Some(folder) = folder.filter(|f| f.is_dir()) else {
         return Ok(programmes);
     };
-    let mut paths: Vec<_> = std::fs::read_dir(folder)
-        .map_err(|e| ProgrammeError {
-            file: folder.display().to_string(),
-            line: None,
-            message: e.to_string(),
-        })?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
+    let paths = files_in(folder).map_err(|e| ProgrammeError {
+        file: folder.display().to_string(),
+        line: None,
+        message: e.to_string(),
+    })?;
     for path in paths {
         let programme = Programme::load(&path, caps)?;
         programmes.retain(|p| p.id != programme.id);

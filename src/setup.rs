@@ -78,14 +78,7 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
             ("programme-centre.toml".to_string(), own)
         }
     };
-    let file_name = Path::new(&file_name)
-        .file_name()
-        .map(|f| f.to_string_lossy().to_string())
-        .filter(|f| f.ends_with(".toml"))
-        .ok_or_else(|| Error::Refused {
-            code: "invalid",
-            message: format!("« {file_name} » : un fichier de programme se termine par .toml."),
-        })?;
+    let file_name = crate::programme::file_name_of(&file_name)?;
     let programme = Programme::parse(&content, &file_name, &caps)?;
     // Then write: the programme file first (nothing else is written if it fails).
     std::fs::create_dir_all(programmes_folder).map_err(|source| Error::Io {

@@ -98,7 +98,7 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
     let text = query.text.as_deref().unwrap_or("").trim();
     if !text.is_empty() && !text.contains(char::is_whitespace) {
         if let Ok(exact) = find_by_code(store, text) {
-            return Ok(if matches_filters(&exact, query) {
+            return Ok(if query.admits(exact.kind, exact.category, exact.state) {
                 vec![exact]
             } else {
                 Vec::new()
@@ -121,12 +121,6 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
         .map(str::to_string)
         .collect();
     devices::search(store, query, &terms)
-}
-
-fn matches_filters(device: &Device, query: &StockQuery) -> bool {
-    query.kind.is_none_or(|k| device.kind == k)
-        && query.category.is_none_or(|c| Some(c) == device.category)
-        && query.state.is_none_or(|s| device.state == s)
 }
 
 /// What a barcode scanner or a person typed: an asset tag, an IMEI or a serial, exactly.

@@ -164,10 +164,7 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
         CentreCommand::Logo { file, remove } => {
             let bytes = match (remove, file) {
                 (true, _) => Some(None),
-                (false, Some(file)) => Some(Some(std::fs::read(&file).map_err(|source| Error::Io {
-                    path: file.clone(),
-                    source,
-                })?)),
+                (false, Some(file)) => Some(Some(desk::read_file(&file)?.0)),
                 (false, None) => None,
             };
             if let Some(bytes) = bytes {

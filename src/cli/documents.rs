@@ -110,9 +110,10 @@ pub(crate) fn run(
         }
     };
     // A recorded document (a numbered copy) needs who makes it; the others none.
-    let actor = match documents::records_its_issue(kind) {
-        true => Some(who.get(store)?),
-        false => None,
+    let actor = if documents::records_its_issue(kind) {
+        Some(who.get(store)?)
+    } else {
+        None
     };
     let folder = documents::folder(database);
     let to = match &out {

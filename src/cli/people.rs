@@ -63,7 +63,7 @@ pub(crate) fn programme(
             output(json, &programmes, || show(&programmes));
         }
         ProgrammeCommand::Install { file } => {
-            let (bytes, name) = desk::stock::read_file(&file)?;
+            let (bytes, name) = desk::read_file(&file)?;
             let content = String::from_utf8(bytes).map_err(|_| Error::Refused {
                 code: "invalid",
                 message: format!("« {name} » n'est pas un fichier texte (UTF-8) : enregistrez-le en UTF-8."),

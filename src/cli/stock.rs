@@ -138,12 +138,12 @@ pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Wh
         };
     match cmd {
         StockCommand::Import { file, dry_run: true } => {
-            let (bytes, name) = stock::read_file(&file)?;
+            let (bytes, name) = desk::read_file(&file)?;
             let preview = stock::preview(store, &bytes, &name)?;
             output(json, &preview, || preview_text(&preview));
         }
         StockCommand::Import { file, dry_run: false } => {
-            let (bytes, name) = stock::read_file(&file)?;
+            let (bytes, name) = desk::read_file(&file)?;
             let actor = who.get(store)?;
             let report = stock::import(store, &bytes, &name, &actor)?;
             output(json, &report, || {

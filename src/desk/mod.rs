@@ -67,6 +67,20 @@ pub fn programmes(store: &Store, database: &Path) -> Result<Vec<Programme>> {
     )
 }
 
+/// A file's bytes and its name (a delivery file, a programme file, a logo: the history and
+/// the refusals name it).
+pub fn read_file(file: &Path) -> Result<(Vec<u8>, String)> {
+    let bytes = std::fs::read(file).map_err(|source| Error::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((bytes, name))
+}
+
 /// A day typed by a person (AAAA-MM-JJ or JJ/MM/AAAA); none: today.
 pub fn parse_day(text: Option<&str>) -> Result<NaiveDate> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {

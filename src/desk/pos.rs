@@ -138,7 +138,8 @@ pub struct JournalState {
 const VERIFIED_AT: &str = "journal_verified_at";
 const VERIFIED_BY: &str = "journal_verified_by";
 
-fn journal_state_of(store: &Store, verification: &Verification) -> Result<JournalState> {
+/// The journal's state, with `verification` made by the caller (the window's, once at start).
+pub fn journal_state(store: &Store, verification: &Verification) -> Result<JournalState> {
     Ok(JournalState {
         entries: verification.entries,
         head: verification.last_hash.clone(),
@@ -154,11 +155,6 @@ fn journal_state_of(store: &Store, verification: &Verification) -> Result<Journa
     })
 }
 
-/// The journal's state, with the verification made once by the caller (at start).
-pub fn journal_state(store: &Store, verification: &Verification) -> Result<JournalState> {
-    journal_state_of(store, verification)
-}
-
 /// « Vérifier »: the whole chain checked now, and who did it, recorded.
 pub fn verify_journal(store: &mut Store, actor: &Actor) -> Result<JournalState> {
     crate::operators::require_present(store.db(), actor)?;
@@ -168,7 +164,7 @@ pub fn verify_journal(store: &mut Store, actor: &Actor) -> Result<JournalState> 
         crate::store::pos::set_setting(tx, VERIFIED_AT, &now)?;
         crate::store::pos::set_setting(tx, VERIFIED_BY, actor.name())
     })?;
-    journal_state_of(store, &verification)
+    journal_state(store, &verification)
 }
 
 /// The journal's filters as typed (days as AAAA-MM-JJ or JJ/MM/AAAA).
@@ -201,13 +197,15 @@ pub fn journal_page(store: &Store, query: &JournalQuery) -> Result<JournalPage> 
     journal_entries(store, &filter)
 }
 
-/// This register's identity in receipt numbers, as Réglages shows it.
+/// This register's identity in receipt numbers, and the financial year's first month, as
+/// Réglages shows them.
 #[derive(Debug, Clone, Serialize)]
 pub struct RegisterView {
     pub centre_code: String,
     pub register_code: String,
     /// Whether it can still change (no sale on this register yet).
     pub changeable: bool,
+    pub fiscal_year_first_month: u32,
 }
 
 pub fn register_view(store: &Store) -> Result<RegisterView> {
@@ -216,6 +214,7 @@ pub fn register_view(store: &Store) -> Result<RegisterView> {
         centre_code,
         register_code,
         changeable: crate::store::pos::sales_count(store.db())? == 0,
+        fiscal_year_first_month: fiscal_year_first_month(store)?,
     })
 }
 

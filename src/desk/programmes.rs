@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::refused;
 use crate::error::{Error, Result};
 use crate::operators::Actor;
 use crate::programme::{LegalCaps, Programme};
@@ -51,15 +50,8 @@ pub struct ProgrammeInfo {
 
 /// The centre's programme files: each one's id and file name.
 fn centre_files(folder: &Path, caps: &LegalCaps) -> Vec<(String, PathBuf)> {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    files
+    crate::programme::files_in(folder)
+        .unwrap_or_default()
         .into_iter()
         .filter_map(|path| Programme::load(&path, caps).ok().map(|p| (p.id, path)))
         .collect()
@@ -120,16 +112,7 @@ pub fn install(
 ) -> Result<Vec<ProgrammeInfo>> {
     crate::operators::require_manager(store.db(), actor)?;
     let caps = LegalCaps::shipped();
-    let name = Path::new(file_name)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .filter(|f| f.ends_with(".toml"))
-        .ok_or_else(|| {
-            refused(
-                "invalid",
-                format!("« {file_name} » : un fichier de programme se termine par .toml."),
-            )
-        })?;
+    let name = crate::programme::file_name_of(file_name)?;
     let programme = Programme::parse(content, &name, &caps)?;
     let folder = crate::local::programmes_folder(database);
     std::fs::create_dir_all(&folder).map_err(|source| Error::Io {

@@ -13,9 +13,8 @@ use crate::store::{Store, Writer};
 
 use crate::backup::set_folder;
 pub use crate::backup::{list, restore, status, BackupFile, Made, Reason, Restored, Status};
-pub use crate::journal::{verify_store, Verification};
 pub use crate::store::vault::BackupRecord;
-pub use crate::vault::{acknowledge_phrase, phrase_pending, recover, recovery_phrase, KeyStore, OsKeyring};
+pub use crate::vault::{acknowledge_phrase, phrase_pending, recover, recovery_phrase, OsKeyring};
 
 /// The last `limit` backups made, newest first.
 pub fn recent(store: &Store, limit: i64) -> Result<Vec<BackupRecord>> {

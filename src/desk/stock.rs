@@ -1,8 +1,6 @@
 //! Le stock and `comptoir stock`: the list and its filters, a device's page, the counts, its
 //! moves, a delivery file's import.
 
-use std::path::Path;
-
 use crate::error::{Error, Result};
 use crate::operators::Actor;
 use crate::stock;
@@ -19,20 +17,6 @@ pub fn apply(store: &mut Store, tag: &str, action: StockAction, actor: &Actor, r
     let tag = AssetTag::parse(tag)?;
     stock::change_state(store, &tag, action, actor, reason)?;
     stock::detail(store, tag.as_str())
-}
-
-/// A file's bytes and its name (a delivery file, a programme file: the history and the
-/// refusals name it).
-pub fn read_file(file: &Path) -> Result<(Vec<u8>, String)> {
-    let bytes = std::fs::read(file).map_err(|source| Error::Io {
-        path: file.to_path_buf(),
-        source,
-    })?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok((bytes, name))
 }
 
 /// What importing a delivery file would do (every error by line and column, or the devices

@@ -46,6 +46,15 @@ pub struct StockQuery {
     pub limit: usize,
 }
 
+impl StockQuery {
+    /// Whether a device of this kind, category and state passes the filters.
+    pub fn admits(&self, kind: DeviceKind, category: Option<Category>, state: DeviceState) -> bool {
+        self.kind.is_none_or(|k| kind == k)
+            && self.category.is_none_or(|c| category == Some(c))
+            && self.state.is_none_or(|s| state == s)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StockSummary {
     pub total: i64,

@@ -162,7 +162,7 @@ const CHECKED_THROUGH: &str = "closings_checked_through";
 /// The closings the till rules require, made by Comptoir itself (« Comptoir (automatique) »)
 /// at the first moment after each period has ended: every past day with till activity (a sale
 /// or a credit note) and no closing, then every ended month, then every ended financial year
-/// with activity. Never twice, never for a period that has not ended. In one transaction.
+/// with activity. Never twice, never for a period that has not ended. One transaction each.
 pub fn close_ended_periods(store: &mut Store, today: chrono::NaiveDate) -> Result<Vec<Closing>> {
     let fiscal_first = fiscal_year_first_month(store)?;
     let actor = Actor::system();
@@ -229,7 +229,7 @@ pub fn closings(store: &Store, limit: usize) -> Result<Vec<ClosingSummary>> {
             let label = match closing.period {
                 Period::Day => format!("Journée du {}", closing.start.format("%d/%m/%Y")),
                 Period::Month => format!("Mois de {}", closing.start.format("%m/%Y")),
-                Period::Year if closing.start.format("%m").to_string() == "01" => {
+                Period::Year if chrono::Datelike::month(&closing.start) == 1 => {
                     format!("Exercice {}", closing.start.format("%Y"))
                 }
                 Period::Year => format!(

@@ -68,7 +68,6 @@ pub fn check_code(value: &str) -> Result<String> {
 /// has sales (its receipt series cannot change).
 pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &Actor) -> Result<()> {
     crate::operators::require_present(store.db(), actor)?;
-    let value = value.trim().to_uppercase();
     if ![CENTRE_CODE, REGISTER_CODE].contains(&key) {
         return Err(refused(
             "invalid",

@@ -212,10 +212,7 @@ pub fn search(store: &super::Store, query: &StockQuery, terms: &[String]) -> Res
     for id in ids {
         // A row changed since the index was built is checked again (or gone: left out).
         if let Some(device) = stmt.query_row([id], device_from_row).optional()? {
-            let kept = query.kind.is_none_or(|k| device.kind == k)
-                && query.state.is_none_or(|s| device.state == s)
-                && query.category.is_none_or(|c| device.category == Some(c));
-            if kept {
+            if query.admits(device.kind, device.category, device.state) {
                 devices.push(device);
             }
         }

@@ -96,12 +96,6 @@ impl StockIndex {
         self.ids.is_empty()
     }
 
-    fn matches_filters(&self, row: usize, query: &StockQuery) -> bool {
-        query.kind.is_none_or(|k| self.kinds[row] == k)
-            && query.state.is_none_or(|s| self.states[row] == s)
-            && query.category.is_none_or(|c| self.categories[row] == Some(c))
-    }
-
     /// The ids of the devices whose text holds every term (folded, non-empty) and that pass
     /// the filters, newest first, at most `query.limit`.
     pub(super) fn search(&self, query: &StockQuery, terms: &[String]) -> Vec<i64> {
@@ -126,7 +120,9 @@ impl StockIndex {
             }
             last = row;
             let text = &self.text[self.starts[row]..self.starts[row + 1] - 1];
-            if self.matches_filters(row, query) && others.iter().all(|f| f.find(text).is_some()) {
+            if query.admits(self.kinds[row], self.categories[row], self.states[row])
+                && others.iter().all(|f| f.find(text).is_some())
+            {
                 found.push(self.ids[row]);
                 if found.len() >= query.limit {
                     break;

@@ -143,7 +143,7 @@ export interface JournalEntry { seq: number; kind: string; kind_label: string; a
 export interface JournalFilter { kind: string | null; operator: string | null; from: string | null; to: string | null; before: number | null; limit: number | null }
 export interface JournalPage { entries: JournalEntry[]; total: number; next_before: number | null }
 
-export interface RegisterView { centre_code: string; register_code: string; changeable: boolean }
+export interface RegisterView { centre_code: string; register_code: string; changeable: boolean; fiscal_year_first_month: number }
 
 export interface ProgrammeInfo {
   id: string; name: string; funder: string; start: string; end: string | null; active: boolean;

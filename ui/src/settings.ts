@@ -69,9 +69,10 @@ export async function focusSettings() {
   try {
     await loadPrinters();
     render(await api.centreShow());
-    renderRegister(await api.registerShow());
+    const register = await api.registerShow();
+    renderRegister(register);
     renderProgrammes(await api.programmesShow());
-    $<HTMLSelectElement>("fiscal-month").value = String((await api.closingsList()).fiscal_year_first_month);
+    $<HTMLSelectElement>("fiscal-month").value = String(register.fiscal_year_first_month);
     // Read from the database: what is chosen now is not overwritten by a late answer.
     $("fiscal-form").dataset.loaded = "true";
     await renderPrivacy(null);
