@@ -1,84 +1,45 @@
+//! The window's commands are listed once: the `#[tauri::command]` functions under
+//! `src/commands/`. This reads their names for the two lists Tauri needs — the app manifest
+//! (so that the capability grants them one by one, least privilege) and `generate_handler!`
+//! (written to `$OUT_DIR/handler.rs`, included by main.rs). The capability file and the
+//! TypeScript calls (ui/src/gen/commands.ts) are checked against the same functions by
+//! tests/it/contract.rs and tests/it/tidy.rs.
+
+use std::path::Path;
+
 fn main() {
-    // The config lives at the repository root (see ARCHITECTURE.md); the app's own commands are
-    // declared here so that the capability can grant them one by one (least privilege).
+    let dir = Path::new("src/commands");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("src/commands")
+        .map(|e| e.expect("src/commands").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    files.sort();
+    let mut names: Vec<String> = Vec::new();
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let code = std::fs::read_to_string(file).expect("a command file");
+        let mut lines = code.lines();
+        while let Some(line) = lines.next() {
+            if line.trim() != "#[tauri::command]" {
+                continue;
+            }
+            let signature = lines.find(|l| l.contains("fn ")).expect("a function after #[tauri::command]");
+            let name = signature.split("fn ").nth(1).and_then(|r| r.split(['(', '<']).next()).expect("a name");
+            names.push(name.trim().to_string());
+        }
+    }
+    let out = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(
+        Path::new(&out).join("handler.rs"),
+        format!("tauri::generate_handler![{}]", names.join(", ")),
+    )
+    .expect("handler.rs");
+    let commands: &'static [&'static str] = Vec::leak(names.into_iter().map(|n| &*String::leak(n)).collect());
+    // The config lives at the repository root (see ARCHITECTURE.md).
     let attributes = tauri_build::Attributes::new()
         .config_path("../tauri.conf.json")
-        .app_manifest(tauri_build::AppManifest::new().commands(&[
-            "app_info",
-            "stock_list",
-            "stock_show",
-            "stock_summary",
-            "stock_apply",
-            "delivery_preview",
-            "delivery_import",
-            "device_add",
-            "closings_list",
-            "fiscal_year_save",
-            "journal_state",
-            "journal_verify",
-            "journal_list",
-            "register_show",
-            "register_save",
-            "programmes_show",
-            "programme_install",
-            "people_search",
-            "person_show",
-            "person_save",
-            "person_merge",
-            "proof_add",
-            "equipment_add",
-            "eligibility_check",
-            "eligibility_override",
-            "diagnostic_advise",
-            "pos_state",
-            "session_open",
-            "session_report",
-            "session_close",
-            "sale_quote",
-            "sale_create",
-            "sale_cancel",
-            "sales_list",
-            "sale_show",
-            "centre_show",
-            "centre_save",
-            "centre_logo",
-            "printers_list",
-            "document_make",
-            "sale_documents",
-            "document_print",
-            "document_open",
-            "document_save_as",
-            "dashboard",
-            "report_make",
-            "operators_list",
-            "first_run",
-            "operator_switch",
-            "operator_add",
-            "operator_disable",
-            "operator_reset_pin",
-            "desk_activity",
-            "desk_lock",
-            "idle_lock_save",
-            "log_folder_open",
-            "privacy_register",
-            "privacy_notice",
-            "privacy_purge",
-            "privacy_export",
-            "privacy_erase",
-            "sync_status",
-            "sync_now",
-            "hub_save",
-            "hub_test",
-            "safety_status",
-            "backup_now",
-            "backup_folder_choose",
-            "backup_folder_default",
-            "backup_restore",
-            "recovery_phrase",
-            "recovery_phrase_noted",
-            "recovery_phrase_print",
-            "key_recover",
-            "first_paint",
-        ]));
+        .app_manifest(tauri_build::AppManifest::new().commands(commands));
     tauri_build::try_build(attributes).expect("failed to run tauri-build");
 }

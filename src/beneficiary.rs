@@ -20,7 +20,8 @@ use crate::text::fold;
 
 /// The publics and proof kinds the active programmes know, with their labels: what a person
 /// may be recorded as, and which proofs may be recorded.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Catalogue {
     pub publics: BTreeMap<String, String>,
     pub proof_kinds: BTreeMap<String, String>,
@@ -44,6 +45,8 @@ impl Catalogue {
 /// What a form or the CLI gives, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct PersonInput {
     pub last_name: String,
     pub first_name: String,
@@ -442,12 +445,14 @@ pub fn merge(store: &mut Store, keep: i64, duplicate: i64, actor: &Actor, reason
 }
 
 /// A decision about a stored person, with the overrides recorded for them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PersonDecision {
     pub person_id: i64,
     pub on: NaiveDate,
-    /// The decision in French (« Éligible », « Non éligible », « À vérifier »).
-    pub label: &'static str,
+    /// The decision in French (« Éligible », « Non éligible », « À vérifier »; asked without
+    /// a kind and the kinds differ: « Éligible pour : Smartphone, Tablette »).
+    pub label: String,
     #[serde(flatten)]
     pub decision: Decision,
     pub overrides: Vec<Override>,
@@ -481,12 +486,27 @@ pub fn check(
         people::household_equipment(store.db(), id, person.fields.household_key().as_deref())?;
     let decision = eligibility::decide(programmes, &applicant, &proofs, &purchases, on, kind);
     Ok(PersonDecision {
-        label: decision.decision.label(),
+        label: label_of(&decision),
         person_id: id,
         on,
         decision,
         overrides: person.overrides,
     })
+}
+
+/// The decision in French; by kind when the kinds differ.
+fn label_of(decision: &eligibility::Decision) -> String {
+    let eligible: Vec<&str> = decision
+        .by_kind
+        .iter()
+        .filter(|k| k.decision == Verdict::Eligible)
+        .map(|k| k.kind_label.as_str())
+        .collect();
+    if decision.decision == Verdict::Eligible && eligible.len() < decision.by_kind.len() {
+        format!("Éligible pour : {}", eligible.join(", "))
+    } else {
+        decision.decision.label().to_string()
+    }
 }
 
 /// A manager's override of a "not eligible" or "to review" decision, with a written reason.

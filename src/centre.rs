@@ -3,6 +3,7 @@
 //! into a valid value or is refused with a French reason; a missing identity never blocks a
 //! sale, it is named on the documents and in the UI (see [`CentreSettings::missing`]).
 
+use crate::error::Code;
 pub use crate::model::centre::CentreInput;
 
 use crate::operators::Actor;
@@ -25,6 +26,8 @@ code_enum! {
 /// 356 000 000, use the sum of the digits modulo 5 instead).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Siret(String);
 
 impl Siret {
@@ -100,7 +103,8 @@ pub const DEFAULT_VAT_MENTION: &str = "TVA non applicable, article 261-7-1° du 
 pub const DEFAULT_HELP_URL: &str = "https://www.lesbonsclics.fr/";
 
 /// The settings, valid. Built from [`CentreInput`] through [`CentreInput::parse`] only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CentreSettings {
     pub name: Option<String>,
     /// Up to six lines.
@@ -310,13 +314,13 @@ pub fn set_logo(store: &mut Store, bytes: &[u8], actor: &Actor) -> Result<()> {
         "image/jpeg"
     } else {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: "Le logo doit être une image PNG ou JPEG.".into(),
         });
     };
     if bytes.len() > 1024 * 1024 {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: format!(
                 "Le logo pèse {} Ko : 1 024 Ko au plus (réduisez l'image).",
                 bytes.len() / 1024

@@ -63,7 +63,8 @@ pub struct Delivery {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ImportReport {
     pub file_name: String,
     pub sha256: String,
@@ -423,7 +424,8 @@ fn plan<'a>(db: &crate::store::Db, delivery: &'a Delivery) -> crate::error::Resu
 }
 
 /// A device a delivery file would add, as the preview lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PreviewLine {
     pub line: u64,
     pub tag: String,
@@ -438,7 +440,8 @@ pub struct PreviewLine {
 /// What importing a file would do, before anything is written: every error by line and
 /// column (then the import would refuse the whole file), or the devices it would add and how
 /// many it would leave as they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Preview {
     pub file_name: String,
     pub to_add: Vec<PreviewLine>,

@@ -18,7 +18,8 @@ macro_rules! code_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+        #[ts(export)]
         pub enum $name {
             $(#[serde(rename = $code)] $variant,)+
         }
@@ -239,6 +240,8 @@ impl StockAction {
 /// Stored upper-case so a scan and a typed tag always agree.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct AssetTag(String);
 
 impl AssetTag {
@@ -363,7 +366,8 @@ string_newtype_conversions!(AssetTag, Serial, Imei);
 
 /// What the refurbisher tells about a device. Sizes are integers (no floats): RAM in MiB,
 /// storage in GB, screen diagonal in tenths of an inch.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Specs {
     pub cpu: Option<String>,
     pub ram_mb: Option<i64>,
@@ -623,14 +627,16 @@ pub fn terms<T: Coded>() -> Vec<Term> {
 }
 
 /// A code and its French label, for pickers and for showing stored codes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Term {
     pub code: &'static str,
     pub label: &'static str,
 }
 
 /// Every code the stock uses, with its label: the UI shows these and invents none.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Vocabulary {
     pub kinds: Vec<Term>,
     pub categories: Vec<Term>,

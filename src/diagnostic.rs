@@ -10,6 +10,7 @@ use crate::store::Store;
 
 code_enum! {
     /// What the person wants to do with the device.
+
     pub enum Use, "usage" {
         Administrative => "administrative", "Démarches administratives", ["demarches"];
         JobSearch => "job_search", "Recherche d'emploi (CV, candidatures)", ["emploi"];
@@ -22,6 +23,7 @@ code_enum! {
 }
 
 code_enum! {
+
     pub enum Place, "lieu" {
         Home => "home", "À la maison", ["maison", "domicile"];
         OnTheMove => "on_the_move", "En déplacement", ["mobile", "deplacement"];
@@ -30,6 +32,7 @@ code_enum! {
 }
 
 code_enum! {
+
     pub enum ScreenWish, "taille d'écran" {
         Small => "small", "Petit, facile à emporter", ["petit"];
         Medium => "medium", "Moyen", ["moyen"];
@@ -37,7 +40,8 @@ code_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Answers {
     pub uses: Vec<Use>,
     pub place: Place,
@@ -46,7 +50,8 @@ pub struct Answers {
     pub first_device: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Suggestion {
     pub kind: DeviceKind,
     pub score: i32,
@@ -55,7 +60,8 @@ pub struct Suggestion {
     pub why: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Advice {
     pub suggestions: Vec<Suggestion>,
     /// Devices on sale that match the first suggestions.

@@ -2,7 +2,7 @@
 //! date, kind asked) → a decision, every reason as a stable code and a French sentence, and the
 //! programmes under which the person is eligible. No I/O, no clock: the date is an input.
 
-pub use crate::model::eligibility::{PastPurchase, Verdict};
+pub use crate::model::eligibility::{PastPurchase, ReasonCode, Verdict};
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -34,13 +34,15 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Reason {
-    pub code: &'static str,
+    pub code: ReasonCode,
     pub message: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProgrammeDecision {
     pub programme: String,
     pub name: String,
@@ -50,13 +52,33 @@ pub struct ProgrammeDecision {
     pub reasons: Vec<Reason>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Decision {
     pub decision: Verdict,
     pub reasons: Vec<Reason>,
     /// Ids of the programmes under which the person is eligible.
     pub programmes: Vec<String>,
     pub details: Vec<ProgrammeDecision>,
+    /// Asked without a kind: the verdict for each kind of device the programmes sell (a
+    /// household limit on laptops does not bar a smartphone). Empty when a kind was asked.
+    pub by_kind: Vec<KindDecision>,
+}
+
+/// The verdict for one kind of device, when the check named none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct KindDecision {
+    pub kind: DeviceKind,
+    /// The kind in French (« Ordinateur portable »).
+    pub kind_label: String,
+    pub decision: Verdict,
+    /// « Éligible », « Non éligible », « À vérifier ».
+    pub label: String,
+    /// What bars this kind and not the others (a limit reached), else nothing.
+    pub reasons: Vec<Reason>,
+    /// Ids of the programmes under which the person may buy this kind.
+    pub programmes: Vec<String>,
 }
 
 pub fn fr_date(d: NaiveDate) -> String {
@@ -103,7 +125,7 @@ fn check_public(
         match applicant.birth_date {
             None => {
                 review = Some(Reason {
-                    code: "birth_date_missing",
+                    code: ReasonCode::BirthDateMissing,
                     message: format!(
                         "{who} : la date de naissance n'est pas connue, or ce public a une condition d'âge."
                     ),
@@ -113,13 +135,13 @@ fn check_public(
                 let age = on.years_since(birth).unwrap_or(0);
                 if let Some(min) = public.min_age.filter(|min| age < *min) {
                     problems.push(Reason {
-                        code: "age_below_min",
+                        code: ReasonCode::AgeBelowMin,
                         message: format!("{who} : il faut avoir au moins {min} ans ; la personne a {age} ans."),
                     });
                 }
                 if let Some(max) = public.max_age.filter(|max| age > *max) {
                     problems.push(Reason {
-                        code: "age_above_max",
+                        code: ReasonCode::AgeAboveMax,
                         message: format!("{who} : il faut avoir au plus {max} ans ; la personne a {age} ans."),
                     });
                 }
@@ -161,7 +183,7 @@ fn check_public(
                 return PublicStatus::NotMet(problems);
             }
             let met = Reason {
-                code: "proof_valid",
+                code: ReasonCode::ProofValid,
                 message: format!(
                     "{who} : {} du {}, valable jusqu'au {} inclus.",
                     label_of(proof),
@@ -176,7 +198,7 @@ fn check_public(
         }
         (None, Some((until, proof)), _) => {
             problems.push(Reason {
-                code: "proof_expired",
+                code: ReasonCode::ProofExpired,
                 message: format!(
                     "{who} : {} du {} n'est plus valable depuis le {} ; demandez un justificatif plus récent.",
                     label_of(proof),
@@ -188,7 +210,7 @@ fn check_public(
         }
         (None, None, Some(proof)) => {
             problems.push(Reason {
-                code: "proof_not_yet_valid",
+                code: ReasonCode::ProofNotYetValid,
                 message: format!(
                     "{who} : {} est daté du {}, après le {}.",
                     label_of(proof),
@@ -199,9 +221,38 @@ fn check_public(
             PublicStatus::NotMet(problems)
         }
         (None, None, None) => {
-            problems.push(Reason {
-                code: "proof_missing",
-                message: format!("{who} : aucun justificatif vu (accepté : {}).", accepted.join(" ou ")),
+            // Proofs were seen, but none of a kind this public accepts: say which, and what
+            // is needed (« aucun justificatif vu » would be untrue).
+            let mut refused: Vec<String> = proofs
+                .iter()
+                .filter(|p| !public.proofs.contains(&p.kind))
+                .map(|p| format!("« {} »", label_of(p)))
+                .collect();
+            refused.dedup();
+            let needed = accepted
+                .iter()
+                .map(|a| format!("« {a} »"))
+                .collect::<Vec<_>>()
+                .join(" ou ");
+            problems.push(match refused.len() {
+                0 => Reason {
+                    code: ReasonCode::ProofMissing,
+                    message: format!("{who} : aucun justificatif vu (accepté : {}).", accepted.join(" ou ")),
+                },
+                1 => Reason {
+                    code: ReasonCode::ProofNotAccepted,
+                    message: format!(
+                        "{} n'est pas un justificatif accepté pour « {who} » : il faut {needed}.",
+                        refused[0]
+                    ),
+                },
+                _ => Reason {
+                    code: ReasonCode::ProofNotAccepted,
+                    message: format!(
+                        "{} ne sont pas des justificatifs acceptés pour « {who} » : il faut {needed}.",
+                        refused.join(" et ")
+                    ),
+                },
             });
             PublicStatus::NotMet(problems)
         }
@@ -226,7 +277,7 @@ pub fn evaluate(
     };
     if !programme.active_on(on) {
         out.reasons.push(Reason {
-            code: "programme_inactive",
+            code: ReasonCode::ProgrammeInactive,
             message: match programme.end {
                 Some(end) => format!(
                     "Le programme court du {} au {} ; il n'est pas actif le {}.",
@@ -251,7 +302,7 @@ pub fn evaluate(
     if served.is_empty() {
         let wanted: Vec<&str> = programme.publics.values().map(|p| p.label.as_str()).collect();
         out.reasons.push(Reason {
-            code: "public_not_served",
+            code: ReasonCode::PublicNotServed,
             message: if applicant.publics.is_empty() {
                 format!(
                     "Aucun public n'est indiqué pour la personne ; ce programme s'adresse à : {}.",
@@ -327,12 +378,12 @@ pub fn evaluate(
         if applies_to_kind {
             verdict = Verdict::NotEligible;
             out.reasons.push(Reason {
-                code: "limit_reached",
+                code: ReasonCode::LimitReached,
                 message,
             });
         } else {
             out.reasons.push(Reason {
-                code: "limit_reached_other_kind",
+                code: ReasonCode::LimitReachedOtherKind,
                 message: format!("Pour information : {message}"),
             });
         }
@@ -348,6 +399,56 @@ pub fn evaluate(
 /// one says so, else not eligible. Reasons are prefixed with the programme's name when there
 /// are several.
 pub fn decide(
+    programmes: &[Programme],
+    applicant: &Applicant,
+    proofs: &[SeenProof],
+    purchases: &[PastPurchase],
+    on: NaiveDate,
+    kind: Option<DeviceKind>,
+) -> Decision {
+    let mut decision = decide_for(programmes, applicant, proofs, purchases, on, kind);
+    if kind.is_some() {
+        return decision;
+    }
+    // No kind asked: a verdict for each kind the programmes sell, and the whole is the best
+    // of them (a limit on laptops leaves a smartphone possible, and says so by kind).
+    decision.by_kind = sold_kinds(programmes)
+        .into_iter()
+        .map(|k| {
+            let d = decide_for(programmes, applicant, proofs, purchases, on, Some(k));
+            KindDecision {
+                kind: k,
+                kind_label: k.label().to_string(),
+                decision: d.decision,
+                label: d.decision.label().to_string(),
+                reasons: d
+                    .reasons
+                    .into_iter()
+                    .filter(|r| r.code == ReasonCode::LimitReached)
+                    .collect(),
+                programmes: d.programmes,
+            }
+        })
+        .collect();
+    if let Some(best) = decision.by_kind.iter().map(|k| k.decision).max() {
+        decision.decision = decision.decision.min(best);
+    }
+    // The limits are said kind by kind: no « pour information » line in the whole.
+    decision.reasons.retain(|r| r.code != ReasonCode::LimitReachedOtherKind);
+    decision
+}
+
+/// The kinds of device (computers, tablets, phones) the programmes put a price on, in the
+/// kinds' order.
+fn sold_kinds(programmes: &[Programme]) -> Vec<DeviceKind> {
+    DeviceKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.requires_category() && programmes.iter().any(|p| p.prices.iter().any(|b| b.kind == *k)))
+        .collect()
+}
+
+fn decide_for(
     programmes: &[Programme],
     applicant: &Applicant,
     proofs: &[SeenProof],
@@ -384,6 +485,7 @@ pub fn decide(
         reasons,
         programmes: eligible_under,
         details,
+        by_kind: Vec::new(),
     }
 }
 
@@ -415,7 +517,7 @@ mod tests {
     }
 
     fn codes(decision: &ProgrammeDecision) -> Vec<&'static str> {
-        decision.reasons.iter().map(|r| r.code).collect()
+        decision.reasons.iter().map(|r| r.code.as_str()).collect()
     }
 
     #[test]
@@ -442,7 +544,7 @@ mod tests {
                 &["rsa"][..],
                 vec![proof("carte_etudiante", "2026-10-01")],
                 Verdict::NotEligible,
-                "proof_missing",
+                "proof_not_accepted",
             ),
             (
                 "job seeker with a France Travail attestation",
@@ -510,6 +612,61 @@ mod tests {
                 decision.reasons
             );
         }
+    }
+
+    #[test]
+    fn a_proof_the_public_does_not_accept_is_named_with_the_one_needed() {
+        let p = default_programme();
+        let decision = evaluate(
+            &p,
+            &person(&["demandeur_emploi"], Some("1980-01-01")),
+            &[proof("attestation_caf", "2026-11-01")],
+            &[],
+            d("2026-11-22"),
+            Some(DeviceKind::Laptop),
+        );
+        assert_eq!(decision.decision, Verdict::NotEligible);
+        assert_eq!(codes(&decision), vec!["proof_not_accepted"]);
+        assert_eq!(
+            decision.reasons[0].message,
+            "« Attestation de paiement CAF » n'est pas un justificatif accepté pour « Demandeur d'emploi » : \
+             il faut « Attestation d'inscription France Travail »."
+        );
+        // No proof at all is still « aucun justificatif vu ».
+        let none = evaluate(&p, &person(&["demandeur_emploi"], None), &[], &[], d("2026-11-22"), None);
+        assert_eq!(codes(&none), vec!["proof_missing"]);
+    }
+
+    #[test]
+    fn without_a_kind_each_kind_gets_its_verdict() {
+        let mut p = default_programme();
+        // A programme that sells smartphones too, with no limit on them.
+        let mut phones = p.prices[0].clone();
+        phones.kind = DeviceKind::Smartphone;
+        p.prices.push(phones);
+        let limited: Vec<_> = p.limits.iter().filter(|l| !l.kinds.is_empty()).collect();
+        assert!(!limited.is_empty(), "the default programme limits some kinds");
+        let kind = limited[0].kinds[0];
+        let bought = PastPurchase {
+            date: d("2026-06-02"),
+            kind,
+            by_person: false,
+        };
+        let applicant = person(&["rsa"], Some("1980-01-01"));
+        let proofs = [proof("attestation_caf", "2026-11-01")];
+        let whole = decide(&[p.clone()], &applicant, &proofs, &[bought.clone()], d("2026-11-22"), None);
+        let of = |k: DeviceKind| whole.by_kind.iter().find(|b| b.kind == k).unwrap_or_else(|| panic!("{k:?}"));
+        assert_eq!(of(kind).decision, Verdict::NotEligible);
+        assert_eq!(of(kind).reasons[0].code, ReasonCode::LimitReached);
+        assert!(of(kind).reasons[0].message.contains("02/06/2026"), "{:?}", of(kind).reasons);
+        let other = whole.by_kind.iter().find(|b| !limited[0].kinds.contains(&b.kind)).expect("an unlimited kind");
+        assert_eq!(other.decision, Verdict::Eligible, "{other:?}");
+        // The whole says no « pour information » line: the limit is said by kind.
+        assert!(whole.reasons.iter().all(|r| r.code != ReasonCode::LimitReachedOtherKind));
+        // Asked for a kind, no list by kind.
+        let asked = decide(&[p], &applicant, &proofs, &[bought], d("2026-11-22"), Some(kind));
+        assert!(asked.by_kind.is_empty());
+        assert_eq!(asked.decision, Verdict::NotEligible);
     }
 
     #[test]

@@ -52,13 +52,15 @@ pub fn append(conn: &crate::store::Db, kind: &str, operator: &str, at: &str, con
     Ok(seq)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Broken {
     pub seq: i64,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Verification {
     pub entries: i64,
     pub last_hash: String,
@@ -146,7 +148,8 @@ pub struct JournalFilter {
 }
 
 /// One entry as people read it: a sentence, and its whole content.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JournalEntry {
     pub seq: i64,
     pub kind: String,
@@ -159,7 +162,8 @@ pub struct JournalEntry {
 }
 
 /// A page of the journal, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JournalPage {
     pub entries: Vec<JournalEntry>,
     /// How many entries match the filter in all.

@@ -31,6 +31,6 @@ pub mod sync;
 pub mod text;
 pub mod vault;
 
-pub use error::{Error, Result};
+pub use error::{Code, Error, Failure, Result};
 pub use money::Money;
 pub use store::Store;

@@ -4,6 +4,7 @@
 //! codes, counts and durations, never a person's data or an error's French text (which may
 //! quote what was typed).
 
+use crate::error::Code;
 use std::path::PathBuf;
 
 use tracing_subscriber::EnvFilter;
@@ -60,7 +61,7 @@ pub fn init_app(folder: PathBuf) -> crate::Result<PathBuf> {
         .max_log_files(KEPT_DAYS)
         .build(&folder)
         .map_err(|e| crate::Error::Refused {
-            code: "io",
+            code: Code::Io,
             message: format!("Journal de fonctionnement impossible dans {} : {e}", folder.display()),
         })?;
     let _ = tracing_subscriber::fmt()

@@ -11,6 +11,8 @@ use crate::text::parse_decimal;
 /// display it the French way ("80,00 €").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct Money(i64);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

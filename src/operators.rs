@@ -4,6 +4,7 @@
 //! is single-user (whoever is at the desk may do everything, as before profiles existed); the
 //! first profile created must be a manager.
 
+use crate::error::Code;
 pub use crate::model::operators::{Operator, Role};
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -14,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::store::{self, operators as sql, Store};
 use crate::text::fold;
 
-fn refused(code: &'static str, message: impl Into<String>) -> Error {
+fn refused(code: Code, message: impl Into<String>) -> Error {
     Error::Refused {
         code,
         message: message.into(),
@@ -30,7 +31,7 @@ pub fn check_pin(pin: &str) -> Result<()> {
     let pin = pin.trim();
     if !(4..=6).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             "Le code PIN fait 4 à 6 chiffres (ni lettres ni espaces).",
         ));
     }
@@ -125,7 +126,7 @@ fn names_with(conn: &crate::store::Db, role: Option<Role>) -> Result<String> {
 /// The refusal of a name without a PIN once profiles exist; it lists them.
 fn profile_required(conn: &crate::store::Db) -> Result<Error> {
     Ok(refused(
-        "profile_required",
+        Code::ProfileRequired,
         format!(
             "Ce poste a des profils : choisissez le vôtre et saisissez son code PIN (profils : {}).",
             names_with(conn, None)?
@@ -156,7 +157,7 @@ pub fn require_present(conn: &crate::store::Db, actor: &Actor) -> Result<()> {
         ActorKind::Profile(_) => match sql::by_key(conn, &key(&actor.name))? {
             Some(row) if row.operator.active => Ok(()),
             _ => Err(refused(
-                "disabled",
+                Code::Disabled,
                 format!("Le profil « {} » est désactivé.", actor.name),
             )),
         },
@@ -172,7 +173,7 @@ pub fn require_manager(conn: &crate::store::Db, actor: &Actor) -> Result<()> {
         ActorKind::Profile(_) => match sql::by_key(conn, &key(&actor.name))? {
             Some(row) if row.operator.role == Role::Manager => Ok(()),
             _ => Err(refused(
-                "manager_required",
+                Code::ManagerRequired,
                 format!(
                     "Réservé à un·e responsable : « {} » ne peut pas le faire. Changez de profil avec le code PIN d'un·e responsable ({}).",
                     actor.name,
@@ -187,14 +188,14 @@ fn hash_pin(pin: &str) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(Argon2::default()
         .hash_password(pin.trim().as_bytes(), &salt)
-        .map_err(|e| refused("internal", format!("Hachage du PIN impossible : {e}")))?
+        .map_err(|e| refused(Code::Internal, format!("Hachage du PIN impossible : {e}")))?
         .to_string())
 }
 
 fn clean_name(name: &str) -> Result<String> {
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.chars().count() < 2 || name.chars().count() > 40 || name.chars().any(char::is_control) {
-        return Err(refused("invalid", "Le nom d'un opérateur fait 2 à 40 caractères."));
+        return Err(refused(Code::Invalid, "Le nom d'un opérateur fait 2 à 40 caractères."));
     }
     Ok(name)
 }
@@ -207,7 +208,7 @@ pub fn add(store: &mut Store, name: &str, role: Role, pin: &str, by: &Actor) -> 
     let first = !any(store)?;
     if first && role != Role::Manager {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             "Le premier profil doit être celui d'un·e responsable (il ou elle ajoutera les autres).",
         ));
     }
@@ -215,7 +216,7 @@ pub fn add(store: &mut Store, name: &str, role: Role, pin: &str, by: &Actor) -> 
         require_manager(store.db(), by)?;
     }
     if sql::by_key(store.db(), &key(&name))?.is_some() {
-        return Err(refused("invalid", format!("Un profil « {name} » existe déjà.")));
+        return Err(refused(Code::Invalid, format!("Un profil « {name} » existe déjà.")));
     }
     let hash = hash_pin(pin)?;
     let now = store::now_text();
@@ -231,12 +232,12 @@ pub fn add(store: &mut Store, name: &str, role: Role, pin: &str, by: &Actor) -> 
 pub fn disable(store: &mut Store, name: &str, by: &Actor) -> Result<()> {
     require_manager(store.db(), by)?;
     let Some(row) = sql::by_key(store.db(), &key(name))? else {
-        return Err(refused("not_found", format!("Aucun profil « {name} ».")));
+        return Err(refused(Code::NotFound, format!("Aucun profil « {name} ».")));
     };
     let op = row.operator;
     if op.role == Role::Manager && op.active && sql::count_active_managers(store.db())? <= 1 {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             "C'est le dernier profil de responsable actif : ajoutez-en un autre avant de le désactiver.",
         ));
     }
@@ -250,7 +251,7 @@ pub fn reset_pin(store: &mut Store, name: &str, new_pin: &str, by: &Actor) -> Re
     require_manager(store.db(), by)?;
     check_pin(new_pin)?;
     let Some(row) = sql::by_key(store.db(), &key(name))? else {
-        return Err(refused("not_found", format!("Aucun profil « {} ».", name.trim())));
+        return Err(refused(Code::NotFound, format!("Aucun profil « {} ».", name.trim())));
     };
     let hash = hash_pin(new_pin)?;
     let now = store::now_text();
@@ -274,7 +275,7 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
     let name_key = key(name);
     let Some(row) = sql::by_key(store.db(), &name_key)? else {
         return Err(refused(
-            "unknown_profile",
+            Code::UnknownProfile,
             format!(
                 "Aucun profil « {} ». Profils : {}.",
                 name.trim(),
@@ -284,7 +285,10 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
     };
     let op = row.operator;
     if !op.active {
-        return Err(refused("disabled", format!("Le profil « {} » est désactivé.", op.name)));
+        return Err(refused(
+            Code::Disabled,
+            format!("Le profil « {} » est désactivé.", op.name),
+        ));
     }
     let locked_until = row
         .locked_until
@@ -294,7 +298,7 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
         .filter(|until| *until > now);
     if let Some(until) = locked_until {
         return Err(refused(
-            "profile_locked",
+            Code::ProfileLocked,
             format!(
                 "Le profil « {} » est bloqué jusqu'à {} après {PIN_TRIES} codes PIN incorrects. Réessayez ensuite, ou demandez à un·e responsable de réinitialiser son code.",
                 op.name,
@@ -331,7 +335,7 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
     })?;
     Err(match lock {
         Some(until) => refused(
-            "profile_locked",
+            Code::ProfileLocked,
             format!(
                 "Code PIN incorrect. Après {PIN_TRIES} essais manqués, le profil « {} » est bloqué jusqu'à {}. Un·e responsable peut réinitialiser son code.",
                 op.name,
@@ -341,7 +345,7 @@ pub fn sign_in_at(store: &mut Store, name: &str, pin: &str, now: chrono::DateTim
         None => {
             let left = PIN_TRIES - failed;
             refused(
-                "wrong_pin",
+                Code::WrongPin,
                 format!(
                     "Code PIN incorrect pour « {} » : encore {left} essai{} avant que ce profil soit bloqué {PIN_LOCK_MINUTES} minutes.",
                     op.name,

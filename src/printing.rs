@@ -3,6 +3,7 @@
 //! that is absent or refuses the job gives a French message; the PDF stays where it is, so the
 //! job can be retried.
 
+use crate::error::Code;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -12,19 +13,21 @@ use crate::error::{Error, Result};
 
 fn refused(message: String) -> Error {
     Error::Refused {
-        code: "print_failed",
+        code: Code::PrintFailed,
         message,
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Printer {
     pub name: String,
     pub is_default: bool,
 }
 
 /// A job accepted by the print system.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PrintJob {
     pub printer: Option<String>,
     /// The job's identifier ("Bureau-42" on CUPS), when the system gives one.
@@ -217,7 +220,7 @@ fn launch(path: &Path) -> Result<()> {
         .spawn()
         .map(|_| ())
         .map_err(|e| Error::Refused {
-            code: "open_failed",
+            code: Code::OpenFailed,
             message: format!(
                 "Impossible d'ouvrir le document ({program} : {}). Il est enregistré ici : {}",
                 crate::text::io_error_fr(&e),

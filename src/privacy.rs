@@ -8,6 +8,7 @@
 //! stay as they were. The names are zeroed on disk (`secure_delete`, search index compacted,
 //! WAL truncated).
 
+use crate::error::Code;
 use crate::operators::Actor;
 use std::path::{Path, PathBuf};
 
@@ -24,7 +25,7 @@ use crate::text::fold;
 pub const RETENTION_KEY: &str = "privacy.retention_months";
 pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
 
-fn refused(code: &'static str, message: impl Into<String>) -> Error {
+fn refused(code: Code, message: impl Into<String>) -> Error {
     Error::Refused {
         code,
         message: message.into(),
@@ -42,7 +43,7 @@ pub fn set_retention_months(store: &mut Store, months: u32, actor: &Actor) -> Re
     crate::operators::require_manager(store.db(), actor)?;
     if !(1..=120).contains(&months) {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             format!("Durée de conservation de {months} mois : entre 1 et 120 mois (24 recommandés)."),
         ));
     }
@@ -73,7 +74,8 @@ fn forget(store: &mut Store) -> Result<()> {
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PurgeReport {
     pub retention_months: u32,
     /// People whose last contact is before this day are anonymised.
@@ -152,7 +154,7 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> Result<
     let person = beneficiary::get(store, id)?;
     if sql::is_anonymised(store.db(), id)? {
         return Err(refused(
-            "already_anonymised",
+            Code::AlreadyAnonymised,
             format!("La fiche n° {id} est déjà anonymisée."),
         ));
     }
@@ -170,7 +172,7 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> Result<
         .any(|n| n.chars().count() >= 3 && folded.contains(&n))
     {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             "Le motif ne doit pas contenir le nom de la personne : il reste dans le journal.",
         ));
     }
@@ -274,7 +276,8 @@ pub fn export_to(store: &Store, id: i64, dir: &Path) -> Result<(PathBuf, PathBuf
 }
 
 /// One line of the register of processing: a stored field, why, and for how long.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RegisterEntry {
     pub data: &'static str,
     pub fields: &'static str,

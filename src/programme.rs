@@ -3,6 +3,7 @@
 //! files (documented in docs/programmes.md), checked at load against the legal price caps.
 //! A file that does not hold is refused with its line and the reason.
 
+use crate::error::Code;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
@@ -360,7 +361,7 @@ pub fn file_name_of(file_name: &str) -> crate::error::Result<String> {
         .map(|f| f.to_string_lossy().into_owned())
         .filter(|f| f.ends_with(".toml"))
         .ok_or_else(|| crate::error::Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: format!("« {file_name} » : un fichier de programme se termine par .toml."),
         })
 }

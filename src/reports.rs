@@ -4,6 +4,7 @@
 //! Aggregates only: never a name; a cell that would count one or two people shows « < 3 »,
 //! so that nobody can be singled out. As PDF (with a bar chart) or CSV for French spreadsheets.
 
+use crate::error::Code;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -17,7 +18,8 @@ use crate::programme::Programme;
 use crate::store::{reports as sql, Store};
 
 /// A count of people (or of what they received): shown as is from 3 on, or 0; else « < 3 ».
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
 pub enum Cell {
     Count(i64),
     FewerThanThree,
@@ -62,7 +64,8 @@ pub struct ItemRow {
     pub quantity: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PublicRow {
     pub public: String,
     pub label: String,
@@ -102,7 +105,7 @@ pub fn find_programme<'a>(programmes: &'a [Programme], name: &str) -> Result<&'a
         .iter()
         .find(|p| crate::text::fold(&p.id) == folded || crate::text::fold(&p.name) == folded)
         .ok_or_else(|| Error::Refused {
-            code: "not_found",
+            code: Code::NotFound,
             message: format!(
                 "Programme inconnu : « {name} ». Programmes : {}.",
                 programmes
@@ -126,7 +129,7 @@ fn bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
 pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDate) -> Result<Report> {
     if to < from {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: format!(
                 "La période va du {} au {} : la fin est avant le début.",
                 from.format("%d/%m/%Y"),
@@ -344,7 +347,8 @@ mod tests {
 }
 
 /// A programme's progress since it started (to its end, or today).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Progress {
     pub programme_id: String,
     pub programme: String,
@@ -355,7 +359,8 @@ pub struct Progress {
     pub publics: Vec<PublicRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StockRow {
     pub kind: DeviceKind,
     pub category: Option<Category>,
@@ -363,7 +368,8 @@ pub struct StockRow {
 }
 
 /// The dashboard: each active programme's progress to its targets, and the stock on sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Dashboard {
     pub programmes: Vec<Progress>,
     pub stock: Vec<StockRow>,

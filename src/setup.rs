@@ -3,6 +3,7 @@
 //! default copied as the centre's own file, ready to edit). Everything is checked before
 //! anything is written.
 
+use crate::error::Code;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -21,6 +22,8 @@ pub fn needed(store: &Store) -> Result<bool> {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct FirstRun {
     pub centre: CentreInput,
     pub manager: String,
@@ -39,7 +42,7 @@ pub struct FirstRun {
 pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) -> Result<Programme> {
     if !needed(store)? {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: "Ce poste est déjà installé : les réglages se changent dans Réglages.".into(),
         });
     }
@@ -47,7 +50,7 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
     let settings = input.centre.parse().map_err(Error::InvalidFields)?;
     let Some(name) = settings.name.clone() else {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: "Donnez le nom de la structure.".into(),
         });
     };
@@ -62,7 +65,7 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
     let (centre_code, register_code) = (code(&input.centre_code)?, code(&input.register_code)?);
     if input.manager.trim().chars().count() < 2 {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: "Donnez le nom du ou de la responsable (2 caractères au moins).".into(),
         });
     }

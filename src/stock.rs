@@ -13,7 +13,8 @@ use crate::store::{self, devices, Store};
 use crate::text::{fold, format_tenths};
 
 /// An action offered on a device's page, with whether it needs a written reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct OfferedAction {
     pub action: StockAction,
     pub label: &'static str,
@@ -22,7 +23,8 @@ pub struct OfferedAction {
 
 /// What the device page shows: the device, its facts in French, its history, and what may be
 /// be done next.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DeviceDetail {
     #[serde(flatten)]
     pub device: Device,
@@ -32,7 +34,8 @@ pub struct DeviceDetail {
 }
 
 /// One labelled line of a device's description, ready to show ("Mémoire", "8 Go").
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Fact {
     pub label: &'static str,
     pub value: String,

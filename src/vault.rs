@@ -8,6 +8,7 @@
 //! key stretching. A plain database from an earlier version is migrated in place: a copy first,
 //! the encrypted file verified against the plain one, the plain file removed only then.
 
+use crate::error::Code;
 use crate::operators::Actor;
 use std::path::Path;
 
@@ -50,7 +51,7 @@ impl KeyStore for OsKeyring {
     fn load(&self, db: &Path) -> Result<Option<DbKey>> {
         match Self::entry(db)?.get_password() {
             Ok(text) => DbKey::from_hex(&text).map(Some).ok_or_else(|| Error::Refused {
-                code: "keyring",
+                code: Code::Keyring,
                 message: "Le trousseau du système contient pour cette base une clé illisible : \
                           saisissez la phrase de secours (comptoir key recover)."
                     .into(),
@@ -67,7 +68,7 @@ impl KeyStore for OsKeyring {
         match entry.get_password() {
             Ok(text) if DbKey::from_hex(&text).as_ref() == Some(key) => Ok(()),
             Ok(_) | Err(_) => Err(Error::Refused {
-                code: "keyring",
+                code: Code::Keyring,
                 message: "Le trousseau du système n'a pas gardé la clé de la base : rien n'a été chiffré.".into(),
             }),
         }
@@ -87,7 +88,7 @@ fn keyring_error(e: keyring::Error) -> Error {
         other => other.to_string(),
     };
     Error::Refused {
-        code: "keyring",
+        code: Code::Keyring,
         message: format!(
             "Le trousseau du système est indisponible ({detail}). La clé de la base n'est jamais \
              enregistrée en clair : ouvrez une session de bureau (trousseau GNOME ou KWallet sous \
@@ -154,7 +155,7 @@ pub fn open(path: &Path, keys: &dyn KeyStore) -> Result<Store> {
         }),
         FileState::Encrypted => {
             let key = keys.load(path)?.ok_or_else(|| Error::Refused {
-                code: "no_key",
+                code: Code::NoKey,
                 message: format!(
                     "La base {} est chiffrée et sa clé n'est pas dans le trousseau de ce poste \
                      (nouveau poste, ou trousseau réinitialisé). Saisissez la phrase de secours \
@@ -170,7 +171,7 @@ pub fn open(path: &Path, keys: &dyn KeyStore) -> Result<Store> {
 /// The key of the database at `path`, from the keyring.
 pub fn key_of(path: &Path, keys: &dyn KeyStore) -> Result<DbKey> {
     keys.load(path)?.ok_or_else(|| Error::Refused {
-        code: "no_key",
+        code: Code::NoKey,
         message: format!(
             "La clé de la base {} n'est pas dans le trousseau de ce poste : comptoir key recover.",
             path.display()
@@ -184,7 +185,7 @@ pub fn recover(path: &Path, phrase: &str, keys: &dyn KeyStore) -> Result<()> {
     let key = DbKey::from_phrase(phrase)?;
     match file_state(path)? {
         FileState::Missing => Err(Error::Refused {
-            code: "no_database",
+            code: Code::NoDatabase,
             message: format!(
                 "Il n'y a pas de base à {} : copiez-y le fichier de l'ancien poste, ou restaurez une \
                  sauvegarde (comptoir backup restore FICHIER --phrase).",
@@ -192,7 +193,7 @@ pub fn recover(path: &Path, phrase: &str, keys: &dyn KeyStore) -> Result<()> {
             ),
         }),
         FileState::Plain => Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: "Cette base n'est pas chiffrée : elle n'a pas besoin de phrase de secours.".into(),
         }),
         FileState::Foreign => Err(Error::NotADatabase {

@@ -24,12 +24,12 @@ pub(crate) use comptoir::desk::stock::{
     self, Category, Device, DeviceDetail, DeviceKind, DeviceState, StockAction, StockQuery, StockSummary, Term,
     Vocabulary,
 };
-pub(crate) use comptoir::desk::{self, network, privacy, Actor, Error, Money, Programme, Store, Writer};
+pub(crate) use comptoir::desk::{self, network, privacy, Actor, Code, Error, Money, Programme, Store, Writer};
 
 /// The app's state: the store (or why it could not be opened) and who is at the desk.
 pub(crate) struct App {
     /// The one writer (WAL): acts, and the short steps of backups and syncs.
-    pub(crate) store: Result<Mutex<Store>, UiError>,
+    pub(crate) store: Result<Mutex<Store>, Failure>,
     /// Read-only connections, opened on demand: searches and screens are served while the
     /// writer is busy (an import, a report, a sync's page).
     pub(crate) readers: Mutex<Vec<Store>>,
@@ -38,7 +38,7 @@ pub(crate) struct App {
     pub(crate) stock_index: std::sync::Arc<desk::SharedStockIndex>,
     /// The programmes (shipped, beside the database, published by the hub), or why one of
     /// them is refused. Reloaded when a sync brings programmes.
-    pub(crate) programmes: std::sync::RwLock<Result<Vec<Programme>, UiError>>,
+    pub(crate) programmes: std::sync::RwLock<Result<Vec<Programme>, Failure>>,
     /// Who is at the desk: the core's attendance (a profile's PIN, the lock, the idle time).
     /// None only when the store could not be opened.
     pub(crate) attendance: Option<desk::Attendance>,
@@ -55,25 +55,11 @@ pub(crate) struct App {
     pub(crate) painted: std::sync::OnceLock<u128>,
 }
 
-/// What the UI receives when something goes wrong: a stable code and a French message.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct UiError {
-    pub(crate) code: &'static str,
-    pub(crate) message: String,
-}
+/// What the page receives when something goes wrong: the core's `Failure` (a code from
+/// `Code`, the French message, each field's message).
+pub(crate) use desk::Failure;
 
-impl From<Error> for UiError {
-    fn from(err: Error) -> Self {
-        // The code only: a message may quote what was typed (a name, a phone).
-        tracing::warn!(code = err.code(), "action refusée");
-        UiError {
-            code: err.code(),
-            message: err.to_string(),
-        }
-    }
-}
-
-pub(crate) type Reply<T> = Result<T, UiError>;
+pub(crate) type Reply<T> = Result<T, Failure>;
 
 impl App {
     pub(crate) fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> desk::Result<T>) -> Reply<T> {
@@ -125,7 +111,7 @@ impl App {
 
     pub(crate) fn attendance(&self) -> desk::Result<&desk::Attendance> {
         self.attendance.as_ref().ok_or_else(|| Error::Refused {
-            code: "unavailable",
+            code: Code::Unavailable,
             message: "La base de données n'est pas ouverte.".into(),
         })
     }
@@ -155,8 +141,5 @@ where
 {
     tauri::async_runtime::spawn_blocking(move || work(&handle.state::<App>()))
         .await
-        .map_err(|e| UiError {
-            code: "internal",
-            message: e.to_string(),
-        })?
+        .map_err(|e| Failure::new(Code::Internal, e.to_string()))?
 }

@@ -3,6 +3,7 @@
 //! rotated (7 daily, 4 weekly, 12 monthly). Restore checks a backup's integrity and its
 //! journal chain on a copy before anything is replaced, and keeps the replaced database aside.
 
+use crate::error::Code;
 mod restore;
 
 pub use restore::*;
@@ -66,7 +67,7 @@ pub fn set_folder(store: &mut Store, folder: Option<&Path>, actor: &Actor) -> Re
     if let Some(folder) = folder {
         if !folder.is_absolute() {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("« {} » : donnez le chemin complet du dossier.", folder.display()),
             ));
         }
@@ -75,7 +76,7 @@ pub fn set_folder(store: &mut Store, folder: Option<&Path>, actor: &Actor) -> Re
     sql::set_backup_folder(store, folder.map(|f| f.to_string_lossy()).as_deref(), by)
 }
 
-fn refused(code: &'static str, message: String) -> Error {
+fn refused(code: Code, message: String) -> Error {
     Error::Refused { code, message }
 }
 
@@ -83,7 +84,7 @@ fn refused(code: &'static str, message: String) -> Error {
 fn writable(folder: &Path) -> Result<()> {
     if !folder.is_dir() {
         return Err(refused(
-            "backup_folder",
+            Code::BackupFolder,
             format!(
                 "Le dossier de sauvegarde {} est introuvable (clé USB absente ou débranchée ?).",
                 folder.display()
@@ -95,7 +96,7 @@ fn writable(folder: &Path) -> Result<()> {
         .and_then(|_| std::fs::remove_file(&probe))
         .map_err(|e| {
             refused(
-                "backup_folder",
+                Code::BackupFolder,
                 format!(
                     "Le dossier de sauvegarde {} refuse l'écriture ({}).",
                     folder.display(),
@@ -128,7 +129,7 @@ fn parse_name(name: &str) -> Option<NaiveDateTime> {
 pub fn list(dir: &Path) -> Result<Vec<BackupFile>> {
     let entries = std::fs::read_dir(dir).map_err(|e| {
         refused(
-            "backup_folder",
+            Code::BackupFolder,
             format!(
                 "Le dossier de sauvegarde {} est illisible ({}) : clé USB absente ?",
                 dir.display(),
@@ -198,7 +199,8 @@ pub fn rotate(dir: &Path) -> Result<Vec<PathBuf>> {
 }
 
 /// What a backup did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export, rename = "BackupMade")]
 pub struct Made {
     pub record: BackupRecord,
     pub removed_by_rotation: Vec<PathBuf>,
@@ -247,7 +249,7 @@ pub fn log_outcome(reason: Reason, started: std::time::Instant, result: &Result<
             ms = started.elapsed().as_millis() as u64,
             "sauvegarde faite et vérifiée"
         ),
-        Err(e) => tracing::warn!(raison = reason.as_str(), code = e.code(), "sauvegarde manquée"),
+        Err(e) => tracing::warn!(raison = reason.as_str(), code = e.code().as_str(), "sauvegarde manquée"),
     }
 }
 
@@ -369,7 +371,7 @@ fn copy_failed(dir: &Path, detail: &str, os_error: Option<i32>) -> Error {
             dir.display()
         )
     };
-    refused("backup_failed", message)
+    refused(Code::BackupFailed, message)
 }
 
 /// The online backup into `partial`, then checks on the copy: integrity and journal chain.
@@ -408,7 +410,8 @@ fn copy_verified(job: &Job, partial: &Path, progress: &mut dyn FnMut(i32, i32)) 
 }
 
 /// The age of the last good backup, always shown.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export, rename = "BackupStatus")]
 pub struct Status {
     pub folder: String,
     pub folder_is_default: bool,

@@ -3,6 +3,7 @@
 //! live database has sales), re-keyed for this machine, the replaced database kept aside.
 
 use super::*;
+use crate::error::Code;
 
 /// What a restore did.
 #[derive(Debug, Clone, Serialize)]
@@ -24,7 +25,7 @@ pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&st
     let result = restore_checked(live, file, keys, phrase);
     match &result {
         Ok(r) => tracing::info!(entrees = r.journal_entries, "sauvegarde restaurée"),
-        Err(e) => tracing::warn!(code = e.code(), "restauration refusée"),
+        Err(e) => tracing::warn!(code = e.code().as_str(), "restauration refusée"),
     }
     result
 }
@@ -35,7 +36,7 @@ fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option
         Some(phrase) => DbKey::from_phrase(phrase)?,
         None => live_key.clone().ok_or_else(|| {
             refused(
-                "no_key",
+                Code::NoKey,
                 "Ce poste n'a pas encore de clé : restaurez avec la phrase de secours du poste qui a \
                  fait la sauvegarde (--phrase)."
                     .into(),
@@ -45,13 +46,13 @@ fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option
     match vault::file_state(file)? {
         FileState::Missing => {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("La sauvegarde {} est introuvable ou vide.", file.display()),
             ))
         }
         FileState::Plain | FileState::Foreign => {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("{} n'est pas une sauvegarde chiffrée de Comptoir.", file.display()),
             ))
         }
@@ -138,7 +139,7 @@ fn stage(
     })?;
     let damaged = |detail: String| {
         refused(
-            "bad_backup",
+            Code::BadBackup,
             format!(
                 "La sauvegarde {} est abîmée ou incomplète ({detail}) : elle n'a pas été restaurée ; \
                  la base actuelle n'a pas été touchée.",
@@ -156,7 +157,7 @@ fn stage(
              abîmée"
         };
         return Err(refused(
-            "bad_backup",
+            Code::BadBackup,
             format!(
                 "Sauvegarde {} refusée : {hint}. La base actuelle n'a pas été touchée.",
                 file.display()
@@ -170,7 +171,7 @@ fn stage(
     let version = copies::user_version(&conn)?;
     if version > crate::store::schema_version() {
         return Err(refused(
-            "database_too_new",
+            Code::DatabaseTooNew,
             format!(
                 "La sauvegarde {} a été faite par une version plus récente de Comptoir : installez-la \
                  d'abord. La base actuelle n'a pas été touchée.",
@@ -181,7 +182,7 @@ fn stage(
     let journal = crate::journal::verify(&conn).map_err(|e| damaged(e.to_string()))?;
     if let Some(broken) = &journal.broken {
         return Err(refused(
-            "journal_broken",
+            Code::JournalBroken,
             format!(
                 "La sauvegarde {} a un journal altéré (entrée n° {} : {}) : elle n'a pas été \
                  restaurée ; la base actuelle n'a pas été touchée.",
@@ -203,7 +204,7 @@ fn stage(
             };
             if live_sales > 0 && differs {
                 return Err(refused(
-                    "other_centre",
+                    Code::OtherCentre,
                     format!(
                         "Cette sauvegarde est celle de « {} », pas de « {} » : elle n'a pas été \
                          restaurée ; la base actuelle n'a pas été touchée.",

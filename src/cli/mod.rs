@@ -181,8 +181,8 @@ pub fn main() -> ExitCode {
         }
         Err(err) => {
             // The code only: the French message may quote what was typed.
-            tracing::warn!(commande = %name, code = err.code(), "refusée");
-            output::error(json, err.code(), &err.to_string());
+            tracing::warn!(commande = %name, code = err.code().as_str(), "refusée");
+            output::error(json, &comptoir::desk::Failure::from(&err));
             ExitCode::FAILURE
         }
     }

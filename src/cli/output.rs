@@ -1,6 +1,7 @@
 //! How the command line speaks: French help and argument errors (JSON with `--json`), output
 //! that ends quietly when the reader closed the pipe, the PIN read from COMPTOIR_PIN or stdin.
 
+use comptoir::desk::Code;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -31,12 +32,13 @@ pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
-/// An error on stderr: `{"error": {code, message}}` with `--json`, else « Erreur : … ».
-pub fn error(json: bool, code: &str, message: &str) {
+/// An error on stderr: `{"error": {code, message, fields}}` (the window's `Failure`) with
+/// `--json`, else « Erreur : … ».
+pub fn error(json: bool, failure: &comptoir::desk::Failure) {
     if json {
-        note(&serde_json::json!({"error": {"code": code, "message": message}}).to_string());
+        note(&serde_json::json!({ "error": failure }).to_string());
     } else {
-        note(&format!("Erreur : {message}"));
+        note(&format!("Erreur : {}", failure.message));
     }
 }
 
@@ -67,7 +69,7 @@ pub fn parse_french<C: CommandFactory + FromArgMatches>() -> Result<(C, String),
                 Err(ExitCode::from(2))
             }
             _ => {
-                error(json, "usage", &message(&e));
+                error(json, &comptoir::desk::Failure::new(Code::Usage, message(&e)));
                 Err(ExitCode::from(2))
             }
         },
@@ -164,7 +166,7 @@ pub fn read_pin(name: &str) -> Result<String, Error> {
     let pin = read_line_stdin()?;
     if pin.trim().is_empty() {
         return Err(Error::Refused {
-            code: "pin_required",
+            code: Code::PinRequired,
             message: format!("Le code PIN de « {name} » est attendu sur l'entrée standard (ou dans COMPTOIR_PIN)."),
         });
     }

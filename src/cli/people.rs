@@ -1,6 +1,7 @@
 //! `comptoir beneficiary`, `eligibility`, `programme` and `diagnostic`: the people, their
 //! eligibility, the programmes, and the needs questionnaire.
 
+use comptoir::desk::Code;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
@@ -65,7 +66,7 @@ pub(crate) fn programme(
         ProgrammeCommand::Install { file } => {
             let (bytes, name) = desk::read_file(&file)?;
             let content = String::from_utf8(bytes).map_err(|_| Error::Refused {
-                code: "invalid",
+                code: Code::Invalid,
                 message: format!("« {name} » n'est pas un fichier texte (UTF-8) : enregistrez-le en UTF-8."),
             })?;
             let actor = who.get(store)?;

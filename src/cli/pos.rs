@@ -1,5 +1,6 @@
 //! `comptoir session`, `sale`, `journal`, `closing` and `register`: the point of sale.
 
+use comptoir::desk::Code;
 use std::path::Path;
 
 use clap::Subcommand;
@@ -106,7 +107,7 @@ pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<
             output(json, &v, || v.message());
             if !v.is_intact() {
                 return Err(Error::Refused {
-                    code: "journal_broken",
+                    code: Code::JournalBroken,
                     message: v.message(),
                 });
             }

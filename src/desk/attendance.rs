@@ -2,6 +2,7 @@
 //! window asks this for the actor of every act, so a locked window is refused by the core,
 //! whatever the page shows. The lock comes back after an idle time set in Réglages.
 
+use crate::error::Code;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -151,14 +152,15 @@ impl Attendance {
 
 fn locked(message: &str) -> Error {
     Error::Refused {
-        code: "desk_locked",
+        code: Code::DeskLocked,
         message: message.to_string(),
     }
 }
 
 /// Réglages › Profils as it stands: the profiles, who is at the desk, whether a PIN must be
 /// entered first, the idle time, the roles a profile can have.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DeskView {
     pub profiles: Vec<crate::operators::Operator>,
     pub current: String,

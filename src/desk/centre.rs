@@ -15,7 +15,8 @@ use crate::store::Store;
 
 /// Réglages › Centre: the settings, valid, and as the form shows them; what the documents
 /// lack; the papers a receipt can be printed on.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CentreView {
     pub settings: CentreSettings,
     pub form: CentreInput,

@@ -2,6 +2,7 @@
 //! closing reports and funders' reports, each kept as a file and printed when asked; the
 //! dashboard.
 
+use crate::error::Code;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use serde::Serialize;
 use super::refused;
 use crate::centre;
 use crate::documents;
-use crate::error::{Error, Result};
+use crate::error::{Error, Failure, Result};
 use crate::operators::Actor;
 use crate::printing;
 use crate::programme::Programme;
@@ -22,23 +23,18 @@ pub use crate::documents::{after_sale, copy_mark, folder, notice, path_in, Docum
 pub use crate::printing::{open, open_folder, printers, save_as, PrintJob, Printer};
 pub use crate::reports::{dashboard, Dashboard, Report};
 
-/// Why a printing failed, beside the document that stays for a retry.
-#[derive(Debug, Clone, Serialize)]
-pub struct PrintFailure {
-    pub code: &'static str,
-    pub message: String,
-}
-
 /// A document written, and printed when asked. A printing failure is returned beside the
 /// document, which stays (in the documents folder, or the file asked for) for a retry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Made {
     #[serde(flatten)]
     pub document: Document,
     /// Where it was written.
     pub path: String,
     pub printed: Option<PrintJob>,
-    pub print_error: Option<PrintFailure>,
+    /// Why the printing failed (the document stays, for a retry).
+    pub print_error: Option<Failure>,
 }
 
 impl Made {
@@ -86,13 +82,7 @@ pub fn keep(store: &Store, document: Document, to: Destination<'_>, printing: &P
     let (printed, print_error) = if printing.print {
         match print_file(store, &path, printing.printer.clone(), &document.title) {
             Ok(job) => (Some(job), None),
-            Err(e) => (
-                None,
-                Some(PrintFailure {
-                    code: e.code(),
-                    message: e.to_string(),
-                }),
-            ),
+            Err(e) => (None, Some(Failure::from(&e))),
         }
     } else {
         (None, None)
@@ -141,7 +131,7 @@ fn make(
     let who = || {
         actor.ok_or_else(|| {
             refused(
-                "profile_required",
+                Code::ProfileRequired,
                 "Ce document est enregistré : il faut savoir qui le fait.",
             )
         })
@@ -156,9 +146,9 @@ fn make(
             let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
             documents::person_export(store, &crate::privacy::export(store, id)?)
         }
-        DocumentKind::Report => Err(refused("invalid", "Un bilan se fait depuis l'écran des bilans.")),
+        DocumentKind::Report => Err(refused(Code::Invalid, "Un bilan se fait depuis l'écran des bilans.")),
         DocumentKind::RecoverySheet => Err(refused(
-            "invalid",
+            Code::Invalid,
             "La phrase de secours s'imprime depuis Réglages › Sauvegardes et clé.",
         )),
     }

@@ -54,7 +54,7 @@ impl Maintenance {
                 tracing::info!(personnes = purge.people.len(), "purge de conservation");
             }
             Err(e) => {
-                tracing::warn!(code = e.code(), "purge de conservation manquée");
+                tracing::warn!(code = e.code().as_str(), "purge de conservation manquée");
                 report.errors.push(format!("Purge de conservation : {e}"));
             }
         }
@@ -82,7 +82,7 @@ impl Maintenance {
         match w.write(super::pos::catch_up_closings) {
             Ok(made) => report.closings = made.len(),
             Err(e) => {
-                tracing::warn!(code = e.code(), "clôtures automatiques manquées");
+                tracing::warn!(code = e.code().as_str(), "clôtures automatiques manquées");
                 report.errors.push(format!("Clôtures automatiques : {e}"));
             }
         }

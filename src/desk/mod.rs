@@ -33,7 +33,7 @@ pub use maintenance::{Maintenance, MaintenanceReport};
 // What every screen and command shares: the errors, the store the shells hold (opened by
 // [`open`]), who acts, money, the day and how the core writes times and folds text.
 pub use crate::demo::load as load_demo;
-pub use crate::error::{Error, Result};
+pub use crate::error::{Code, Error, Failure, Result};
 pub use crate::local::{database_path, operator_name, programmes_folder, today};
 pub use crate::logging::{init_app, init_cli, log_folder};
 pub use crate::money::Money;
@@ -43,7 +43,7 @@ pub use crate::store::stock_index::SharedStockIndex;
 pub use crate::store::{schema_version, Store, Writer};
 pub use crate::text::{fold, format_timestamp};
 
-pub(crate) fn refused(code: &'static str, message: impl Into<String>) -> Error {
+pub(crate) fn refused(code: Code, message: impl Into<String>) -> Error {
     Error::Refused {
         code,
         message: message.into(),
@@ -87,7 +87,7 @@ pub fn parse_day(text: Option<&str>) -> Result<NaiveDate> {
         None => Ok(crate::local::today()),
         Some(t) => crate::beneficiary::parse_date(t).ok_or_else(|| {
             refused(
-                "invalid",
+                Code::Invalid,
                 format!("« {t} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)."),
             )
         }),
@@ -113,7 +113,7 @@ pub fn actor_from_pin(
             .map(|o| format!("{} ({})", o.name, o.role.label().to_lowercase()))
             .collect();
         return Err(refused(
-            "profile_required",
+            Code::ProfileRequired,
             format!(
                 "Cette action demande un profil et son code PIN : ajoutez --operator NOM (le PIN est lu sur l'entrée standard ou dans COMPTOIR_PIN). Profils : {}.",
                 profiles.join(", ")
@@ -143,7 +143,7 @@ pub fn set_idle_minutes(store: &mut Store, minutes: u32, actor: &Actor) -> Resul
     operators::require_manager(store.db(), actor)?;
     if !(1..=120).contains(&minutes) {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             format!("Verrouillage après {minutes} minute(s) : entre 1 et 120 minutes (10 conseillées)."),
         ));
     }

@@ -3,6 +3,7 @@
 //! one sync round through the writer.
 
 use super::refused;
+use crate::error::Code;
 use crate::error::Result;
 use crate::operators::{self, Actor};
 use crate::store::{Store, Writer};
@@ -10,6 +11,8 @@ use crate::sync;
 
 pub use crate::sync::protocol::Health;
 use crate::sync::set_config;
+/// The window names it so (its TypeScript type).
+pub use crate::sync::Status as SyncStatus;
 pub use crate::sync::{backoff, config, status, Client, HubConfig, RoundReport, Status};
 
 /// Who waits for the hub: a person (gives up within 20 s on a silent hub) or the background
@@ -24,7 +27,7 @@ pub enum Waiting {
 pub fn sync_client(store: &Store, waiting: Waiting) -> Result<sync::Client> {
     let config = sync::config(store)?.ok_or_else(|| {
         refused(
-            "not_configured",
+            Code::NotConfigured,
             "Aucun hub n'est configuré : réglez son adresse et le centre (Réglages › Réseau, ou comptoir hub set-url https://… --centre ID), puis le jeton.",
         )
     })?;
@@ -46,7 +49,7 @@ pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
     operators::require_manager(store.db(), actor)?;
     let config = sync::config(store)?.ok_or_else(|| {
         refused(
-            "not_configured",
+            Code::NotConfigured,
             "Réglez d'abord l'adresse du hub et le centre (Réglages › Réseau, ou comptoir hub set-url https://… --centre ID).",
         )
     })?;

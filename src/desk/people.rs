@@ -64,14 +64,16 @@ pub fn merge_into(store: &mut Store, keep: i64, duplicate: i64, reason: &str, ac
 }
 
 /// A programme's id and name.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Named {
     pub code: String,
     pub label: String,
 }
 
 /// Codes and labels the people screens offer, from the programmes in force.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PeopleVocabulary {
     pub catalogue: Catalogue,
     pub prescribers: Vec<Term>,

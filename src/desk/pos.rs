@@ -78,7 +78,8 @@ pub fn close_session(
 
 /// La caisse as it stands: the open permanence, the journal's verification (a broken chain
 /// blocks selling), this register's identity, the payment methods.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PosState {
     pub session: Option<SessionInfo>,
     pub journal: Verification,
@@ -102,7 +103,8 @@ pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
 }
 
 /// Les clôtures (Bilans): those made, newest first, and the first month of the financial year.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ClosingsView {
     pub closings: Vec<ClosingSummary>,
     pub fiscal_year_first_month: u32,
@@ -123,7 +125,8 @@ pub fn save_fiscal_year(store: &mut Store, month: u32, actor: &Actor) -> Result<
 
 /// Le journal: its state (entries, head, whether the chain holds, its last full check: when,
 /// by whom), the kinds of entry and the names that wrote, for the list's filters.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JournalState {
     pub entries: i64,
     pub head: String,
@@ -168,7 +171,8 @@ pub fn verify_journal(store: &mut Store, actor: &Actor) -> Result<JournalState> 
 }
 
 /// The journal's filters as typed (days as AAAA-MM-JJ or JJ/MM/AAAA).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct JournalQuery {
     pub kind: Option<String>,
     pub operator: Option<String>,
@@ -199,7 +203,8 @@ pub fn journal_page(store: &Store, query: &JournalQuery) -> Result<JournalPage> 
 
 /// This register's identity in receipt numbers, and the financial year's first month, as
 /// Réglages shows them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RegisterView {
     pub centre_code: String,
     pub register_code: String,

@@ -30,7 +30,8 @@ pub fn erase_person(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> 
 }
 
 /// Réglages › Données personnelles: the retention time and the register it gives.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PrivacyView {
     pub retention_months: u32,
     pub register: Vec<RegisterEntry>,

@@ -16,6 +16,8 @@ use crate::store::Store;
 /// Where a programme in force comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub enum Origin {
     Shipped,
     Centre,
@@ -33,7 +35,8 @@ impl Origin {
 }
 
 /// A programme in force, as Réglages lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ProgrammeInfo {
     pub id: String,
     pub name: String,

@@ -12,6 +12,8 @@ use crate::operators::{self, Actor};
 use crate::store::{Store, Writer};
 
 use crate::backup::set_folder;
+/// The window names it so (its TypeScript type).
+pub use crate::backup::Made as BackupMade;
 pub use crate::backup::{list, restore, status, BackupFile, Made, Reason, Restored, Status};
 pub use crate::store::vault::BackupRecord;
 pub use crate::vault::{acknowledge_phrase, phrase_pending, recover, recovery_phrase, OsKeyring};
@@ -81,7 +83,8 @@ pub fn print_recovery_sheet(store: &mut Store, actor: &Actor) -> Result<crate::p
 }
 
 /// What the top bar and Réglages › Sauvegardes et clé show about data at rest.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SafetyView {
     pub backup: Status,
     pub recent: Vec<BackupRecord>,

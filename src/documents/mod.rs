@@ -7,6 +7,7 @@
 //! receipt, credit note or closing report issued a second time is a duplicate: it is marked
 //! « COPIE n° k » and the reprint is written in the journal.
 
+use crate::error::Code;
 mod funder;
 pub mod layout;
 mod onboarding;
@@ -50,7 +51,8 @@ code_enum! {
 }
 
 /// A document made: its PDF bytes and what the UI needs to say about it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Document {
     pub kind: DocumentKind,
     pub reference: String,
@@ -130,7 +132,7 @@ fn decode_image(bytes: &[u8]) -> std::result::Result<printpdf::RawImage, String>
 /// Checks that an image decodes (for the logo).
 pub fn check_image(bytes: &[u8]) -> Result<()> {
     decode_image(bytes).map(|_| ()).map_err(|e| Error::Refused {
-        code: "invalid",
+        code: Code::Invalid,
         message: format!("Image illisible : {e}"),
     })
 }
@@ -342,7 +344,7 @@ fn receipt_from(store: &mut Store, mut facts: ReceiptFacts, paper: Option<Paper>
 pub fn onboarding(store: &Store, receipt: &str) -> Result<Document> {
     let facts = receipt_facts(store, receipt)?;
     onboarding_from(&facts).ok_or_else(|| Error::Refused {
-        code: "invalid",
+        code: Code::Invalid,
         message: format!(
             "La vente {} ne contient ni ordinateur, ni téléphone, ni tablette : pas de fiche de prise en main.",
             facts.receipt
@@ -453,7 +455,7 @@ pub fn path_in(folder: &Path, file_name: &str) -> Result<PathBuf> {
         && [".pdf", ".csv", ".json"].iter().any(|e| file_name.ends_with(e));
     if !plain {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: format!("« {file_name} » n'est pas un document de Comptoir."),
         });
     }

@@ -1,6 +1,7 @@
 //! The credit note, and the permanence (X/Z) and period closing reports. A closed report is
 //! read back from its journal entry, so that a reprint shows exactly what was recorded.
 
+use crate::error::Code;
 use std::collections::BTreeMap;
 
 use super::layout::{Align, Canvas};
@@ -14,7 +15,7 @@ use crate::text::format_timestamp;
 
 fn refused(message: String) -> Error {
     Error::Refused {
-        code: "not_found",
+        code: Code::NotFound,
         message,
     }
 }

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 /// The settings form, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct CentreInput {
     pub name: String,
     /// One line per address line.

@@ -8,6 +8,7 @@ use crate::device::{code_enum, DeviceKind};
 
 code_enum! {
     /// Who referred the person.
+
     pub enum Prescriber, "prescripteur" {
         Ccas => "ccas", "CCAS", [];
         FranceTravail => "france_travail", "France Travail", ["pole emploi", "pole_emploi"];
@@ -20,14 +21,16 @@ code_enum! {
 }
 
 /// One field refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct FieldError {
     pub field: &'static str,
     pub message: String,
 }
 
 /// A person ready to be stored: every field valid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct NewPerson {
     pub last_name: String,
     pub first_name: String,
@@ -44,7 +47,8 @@ pub struct NewPerson {
 }
 
 /// A line of a search result or of a duplicate warning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct PersonSummary {
     pub id: i64,
     pub last_name: String,
@@ -55,7 +59,8 @@ pub struct PersonSummary {
     pub commune: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Proof {
     pub id: i64,
     pub kind: String,
@@ -64,14 +69,19 @@ pub struct Proof {
     pub checked_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Equipment {
     pub date: NaiveDate,
     pub kind: DeviceKind,
     pub source: String,
+    /// The credit note that cancelled the sale (or its line) this equipment came from: it
+    /// no longer counts toward a limit, and the screens say so.
+    pub cancelled_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Override {
     pub programme: String,
     pub overridden: String,
@@ -81,7 +91,8 @@ pub struct Override {
 }
 
 /// Everything held about one person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Person {
     pub id: i64,
     pub uuid: String,

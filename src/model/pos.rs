@@ -17,7 +17,8 @@ code_enum! {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SessionInfo {
     pub id: i64,
     pub opened_at: String,
@@ -27,7 +28,8 @@ pub struct SessionInfo {
     pub closed_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SaleLine {
     #[serde(skip)]
     pub device_id: Option<i64>,
@@ -41,14 +43,16 @@ pub struct SaleLine {
     pub cancelled_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SalePayment {
     pub method: PaymentMethod,
     pub amount: Money,
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SaleRecord {
     #[serde(skip)]
     pub id: i64,
@@ -66,7 +70,8 @@ pub struct SaleRecord {
     pub cancelled_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct SaleSummary {
     pub receipt: String,
     pub at: String,
@@ -77,7 +82,8 @@ pub struct SaleSummary {
     pub cancelled_by: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CreditNote {
     pub number: String,
     pub cancels: String,

@@ -6,7 +6,8 @@ use std::fmt;
 use serde::Serialize;
 
 /// One thing wrong in a file: where (line, column) and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct LineError {
     pub line: u64,
     pub column: Option<String>,

@@ -6,7 +6,8 @@ use uuid::Uuid;
 use crate::device::{AssetTag, Category, DeviceKind, DeviceState, Specs, StockAction};
 
 /// A device as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Device {
     #[serde(skip)]
     pub(crate) id: i64,
@@ -25,7 +26,8 @@ pub struct Device {
 }
 
 /// One line of a device's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct DeviceEvent {
     pub uuid: Uuid,
     pub at: String,
@@ -37,7 +39,8 @@ pub struct DeviceEvent {
 }
 
 /// Filters and free text for the stock list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
 pub struct StockQuery {
     pub kind: Option<DeviceKind>,
     pub category: Option<Category>,
@@ -55,7 +58,8 @@ impl StockQuery {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct StockSummary {
     pub total: i64,
     pub by_state: Vec<(DeviceState, i64)>,

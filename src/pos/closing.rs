@@ -2,6 +2,7 @@
 //! journaled once per period.
 
 use super::*;
+use crate::error::Code;
 
 code_enum! {
     /// The period a closing covers.
@@ -91,7 +92,7 @@ pub fn set_fiscal_year_first_month(store: &mut Store, month: u32, actor: &Actor)
     crate::operators::require_manager(store.db(), actor)?;
     if !(1..=12).contains(&month) {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             format!("Mois {month} : le premier mois de l'exercice est un nombre de 1 (janvier) à 12 (décembre)."),
         ));
     }
@@ -111,7 +112,7 @@ pub fn close_period(
     let (_, end, key) = period_bounds(period, date, fiscal_first);
     if end >= today {
         return Err(refused(
-            "not_ended",
+            Code::NotEnded,
             format!(
                 "La période « {key} » n'est pas terminée : elle se clôture à partir du {}.",
                 (end + chrono::Duration::days(1)).format("%d/%m/%Y")
@@ -132,7 +133,7 @@ fn close_in(
     let (start, end, key) = period_bounds(period, date, fiscal_first);
     if sql::closing_exists(tx, &key)? {
         return Err(refused(
-            "already_closed",
+            Code::AlreadyClosed,
             format!("La période « {key} » est déjà clôturée."),
         ));
     }
@@ -206,7 +207,8 @@ pub fn close_ended_periods(store: &mut Store, today: chrono::NaiveDate) -> Resul
 }
 
 /// A closing as the list shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct ClosingSummary {
     pub key: String,
     /// « Journée du 30/11/2026 », « Mois de 11/2026 », « Exercice 2026 ».
@@ -225,7 +227,7 @@ pub fn closings(store: &Store, limit: usize) -> Result<Vec<ClosingSummary>> {
         .into_iter()
         .map(|(made_at, made_by, content)| {
             let closing: Closing = serde_json::from_str(&content)
-                .map_err(|e| refused("internal", format!("clôture illisible dans le journal : {e}")))?;
+                .map_err(|e| refused(Code::Internal, format!("clôture illisible dans le journal : {e}")))?;
             let label = match closing.period {
                 Period::Day => format!("Journée du {}", closing.start.format("%d/%m/%Y")),
                 Period::Month => format!("Mois de {}", closing.start.format("%m/%Y")),

@@ -2,6 +2,7 @@
 //! receipt it cancels; the devices go back on sale or to after-sales service.
 
 use super::*;
+use crate::error::Code;
 
 /// Cancels a sale (or one of its lines, `line` counting from 1) by a credit note that names
 /// the receipt it cancels; the devices go back on sale (or to after-sales service when
@@ -20,7 +21,7 @@ pub fn cancel_sale(
     let original = sale(store, receipt)?;
     if original.fully_cancelled() {
         return Err(refused(
-            "already_cancelled",
+            Code::AlreadyCancelled,
             format!(
                 "La vente {} est déjà annulée ({}).",
                 original.receipt,
@@ -39,7 +40,7 @@ pub fn cancel_sale(
         Some(n) => {
             let l = original.lines.get(n.wrapping_sub(1)).ok_or_else(|| {
                 refused(
-                    "invalid",
+                    Code::Invalid,
                     format!(
                         "La vente {} n'a pas de ligne {n} (elle en a {}).",
                         original.receipt,
@@ -49,7 +50,7 @@ pub fn cancel_sale(
             })?;
             if let Some(by) = &l.cancelled_by {
                 return Err(refused(
-                    "already_cancelled",
+                    Code::AlreadyCancelled,
                     format!("La ligne {n} de la vente {} est déjà annulée ({by}).", original.receipt),
                 ));
             }

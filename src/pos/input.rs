@@ -2,10 +2,13 @@
 //! `SaleRequest` at the boundary: the core only sees valid requests.
 
 use super::*;
+use crate::error::Code;
 
 /// A sale as a form sends it: amounts as typed ("80", "80,00"), codes as strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct SaleInput {
     pub uuid: String,
     pub person_id: Option<i64>,
@@ -17,6 +20,8 @@ pub struct SaleInput {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct DeviceInput {
     pub tag: String,
     pub price: Option<String>,
@@ -24,6 +29,8 @@ pub struct DeviceInput {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct ItemInput {
     pub kind: String,
     pub quantity: u32,
@@ -32,6 +39,8 @@ pub struct ItemInput {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(default)]
+#[derive(ts_rs::TS)]
+#[ts(export)]
 pub struct PaymentInput {
     pub method: String,
     pub amount: String,
@@ -49,7 +58,7 @@ impl TryFrom<SaleInput> for SaleRequest {
     type Error = Error;
     fn try_from(input: SaleInput) -> Result<SaleRequest> {
         let uuid = Uuid::parse_str(input.uuid.trim())
-            .map_err(|_| refused("invalid", "identifiant de vente (uuid) invalide"))?;
+            .map_err(|_| refused(Code::Invalid, "identifiant de vente (uuid) invalide"))?;
         let devices = input
             .devices
             .iter()

@@ -2,6 +2,7 @@
 //! solidarity price, and credit notes. Every act is one transaction that also appends its
 //! journal entry; a refused act writes nothing.
 
+use crate::error::Code;
 mod closing;
 mod credit_note;
 mod input;
@@ -36,7 +37,7 @@ use crate::store::{self, devices, pos as sql, Store};
 pub const CENTRE_CODE: &str = "centre_code";
 pub const REGISTER_CODE: &str = "register_code";
 
-fn refused(code: &'static str, message: impl Into<String>) -> Error {
+fn refused(code: Code, message: impl Into<String>) -> Error {
     Error::Refused {
         code,
         message: message.into(),
@@ -57,7 +58,7 @@ pub fn check_code(value: &str) -> Result<String> {
     let value = value.trim().to_uppercase();
     if value.is_empty() || value.len() > 8 || !value.chars().all(|c| c.is_ascii_alphanumeric()) {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             format!("« {value} » : un code de centre ou de caisse a 1 à 8 lettres ou chiffres (ex. C01, R2)."),
         ));
     }
@@ -70,7 +71,7 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
     crate::operators::require_present(store.db(), actor)?;
     if ![CENTRE_CODE, REGISTER_CODE].contains(&key) {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             format!("réglage « {key} » inconnu ({CENTRE_CODE}, {REGISTER_CODE})"),
         ));
     }
@@ -78,7 +79,7 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
     let has_sales = sql::sales_count(store.db())?;
     if has_sales > 0 {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             "Des ventes existent déjà sur ce poste : la série de ses numéros de ticket ne peut plus changer.",
         ));
     }

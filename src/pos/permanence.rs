@@ -2,9 +2,11 @@
 //! closing (counted against expected, a difference explained).
 
 use super::*;
+use crate::error::Code;
 
 /// An X report (mid-session) or a Z report (at closing): computed by the same code.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub struct CashReport {
     pub session: SessionInfo,
     pub sales: i64,
@@ -25,7 +27,7 @@ pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<Ca
     let cash = expected.entry(PaymentMethod::Cash).or_default();
     *cash = cash.checked_add(session.float).ok_or_else(|| {
         refused(
-            "invalid",
+            Code::Invalid,
             "Les montants de cette permanence dépassent ce qu'une caisse peut compter.",
         )
     })?;
@@ -49,7 +51,7 @@ pub fn current_session(store: &Store) -> Result<Option<SessionInfo>> {
 pub(super) fn require_open(conn: &crate::store::Db) -> Result<SessionInfo> {
     sql::open_session(conn)?.ok_or_else(|| {
         refused(
-            "no_open_session",
+            Code::NoOpenSession,
             "Aucune permanence n'est ouverte : ouvrez-la (fond de caisse) avant d'encaisser.",
         )
     })
@@ -60,12 +62,12 @@ pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<Se
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     if float.cents() < 0 {
-        return Err(refused("invalid", "le fond de caisse ne peut pas être négatif"));
+        return Err(refused(Code::Invalid, "le fond de caisse ne peut pas être négatif"));
     }
     store.with_tx(|tx| {
         if let Some(open) = sql::open_session(tx)? {
             return Err(refused(
-                "session_already_open",
+                Code::SessionAlreadyOpen,
                 format!(
                     "Une permanence est déjà ouverte depuis {} par {}.",
                     crate::text::format_timestamp(&open.opened_at),
@@ -121,7 +123,7 @@ pub fn close_session(
                 .map(|(m, d)| format!("{} {d}", m.label()))
                 .collect();
             return Err(refused(
-                "comment_required",
+                Code::CommentRequired,
                 format!("Écart de caisse ({}) : expliquez-le en commentaire.", shown.join(", ")),
             ));
         }

@@ -3,6 +3,7 @@
 //! transaction). A sale read back, the latest sales.
 
 use super::*;
+use crate::error::Code;
 
 /// A device line asked for: its tag, and a price (else the programme's band minimum).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +56,8 @@ impl SaleRecord {
 
 /// What the cart shows for a scanned device: the device, the programme's band for it, the
 /// legal cap, and the price to prefill. Refused when the device is not on sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct Quote {
     pub tag: String,
     pub kind: DeviceKind,
@@ -76,7 +78,7 @@ pub fn quote(
     let device = stock::find_by_code(store, code)?;
     if device.state != DeviceState::Available {
         return Err(refused(
-            "unavailable",
+            Code::Unavailable,
             format!(
                 "L'appareil {} n'est pas en vente : il est « {} ».",
                 device.tag,
@@ -144,7 +146,7 @@ fn check<'p>(
     let today = crate::local::today();
     if request.devices.is_empty() && request.items.is_empty() {
         return Err(refused(
-            "invalid",
+            Code::Invalid,
             "La vente est vide : scannez un appareil ou ajoutez un article.",
         ));
     }
@@ -152,7 +154,7 @@ fn check<'p>(
     let programme = match &request.programme {
         Some(id) => Some(programmes.iter().find(|p| &p.id == id).ok_or_else(|| {
             refused(
-                "invalid",
+                Code::Invalid,
                 format!("programme « {id} » inconnu (voir : comptoir programme list)"),
             )
         })?),
@@ -160,7 +162,7 @@ fn check<'p>(
     };
     if !request.devices.is_empty() && request.person_id.is_none() {
         return Err(refused(
-            "person_required",
+            Code::PersonRequired,
             "Un appareil se vend à une personne : choisissez le bénéficiaire.",
         ));
     }
@@ -168,7 +170,7 @@ fn check<'p>(
     let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
         acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
     });
-    let total = total.ok_or_else(|| refused("invalid", "montant trop grand"))?;
+    let total = total.ok_or_else(|| refused(Code::Invalid, "montant trop grand"))?;
     let eligibility = check_buyer(store, programmes, programme, request, &lines, today)?;
     let change = check_payments(request, total)?;
     Ok(SalePlan {
@@ -194,7 +196,7 @@ fn check_lines(
         let tag = AssetTag::parse(&d.tag)?;
         if seen.contains(&tag) {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("L'appareil {tag} est deux fois dans la vente."),
             ));
         }
@@ -202,7 +204,7 @@ fn check_lines(
         let device = devices::by_tag(store.db(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
         if device.state != DeviceState::Available {
             return Err(refused(
-                "unavailable",
+                Code::Unavailable,
                 format!(
                     "L'appareil {tag} n'est pas en vente : il est « {} ».",
                     device.state.label()
@@ -215,7 +217,7 @@ fn check_lines(
             (None, Some(band)) => band.min,
             (None, None) => {
                 return Err(refused(
-                    "price_required",
+                    Code::PriceRequired,
                     format!("Indiquez le prix de l'appareil {tag} (aucune fourchette du programme)."),
                 ))
             }
@@ -241,20 +243,20 @@ fn check_lines(
     for item in &request.items {
         if !COUNTED_KINDS.contains(&item.kind) {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("« {} » se vend à l'unité en scannant son étiquette.", item.kind.label()),
             ));
         }
         if item.quantity == 0 || item.quantity > 99 {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("quantité de « {} » : entre 1 et 99", item.kind.label()),
             ));
         }
         let band = programme.and_then(|p| p.price_band(item.kind, None));
         let price = item.unit_price.or(band.map(|b| b.min)).ok_or_else(|| {
             refused(
-                "price_required",
+                Code::PriceRequired,
                 format!("Indiquez le prix de « {} ».", item.kind.label()),
             )
         })?;
@@ -306,7 +308,7 @@ fn check_buyer(
                     .map(|r| format!("  - {}", r.message))
                     .collect();
                 return Err(refused(
-                    "not_eligible",
+                    Code::NotEligible,
                     format!(
                         "La personne n'est pas éligible ({}) :\n{}\nUn responsable peut déroger, avec une raison écrite.",
                         decided.decision.decision.label().to_lowercase(),
@@ -329,12 +331,12 @@ fn check_buyer(
 fn check_payments(request: &SaleRequest, total: Money) -> Result<Money> {
     if request.payments.is_empty() && total != Money::ZERO {
         return Err(refused(
-            "payment_mismatch",
+            Code::PaymentMismatch,
             format!("Aucun paiement pour un total de {total}."),
         ));
     }
     let paid = Money::total(request.payments.iter().map(|p| p.amount))
-        .ok_or_else(|| refused("invalid", "La somme des paiements est trop grande."))?;
+        .ok_or_else(|| refused(Code::Invalid, "La somme des paiements est trop grande."))?;
     let cash = Money::total(
         request
             .payments
@@ -342,16 +344,16 @@ fn check_payments(request: &SaleRequest, total: Money) -> Result<Money> {
             .filter(|p| p.method == PaymentMethod::Cash)
             .map(|p| p.amount),
     )
-    .ok_or_else(|| refused("invalid", "La somme des paiements est trop grande."))?;
+    .ok_or_else(|| refused(Code::Invalid, "La somme des paiements est trop grande."))?;
     if request.payments.iter().any(|p| p.amount.cents() <= 0) {
         return Err(refused(
-            "payment_mismatch",
+            Code::PaymentMismatch,
             "Chaque paiement doit être un montant positif.",
         ));
     }
     if paid < total {
         return Err(refused(
-            "payment_mismatch",
+            Code::PaymentMismatch,
             format!(
                 "Il manque {} : total {total}, payé {paid}.",
                 Money::from_cents(total.cents() - paid.cents())
@@ -361,7 +363,7 @@ fn check_payments(request: &SaleRequest, total: Money) -> Result<Money> {
     let change = Money::from_cents(paid.cents() - total.cents());
     if change > cash {
         return Err(refused(
-            "payment_mismatch",
+            Code::PaymentMismatch,
             format!("Payé {paid} pour un total de {total} : seul un paiement en espèces peut être rendu ({change} de trop)."),
         ));
     }
@@ -429,7 +431,12 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
                     &format!("Vente {receipt}"),
                     &now,
                 )
-                .map_err(|_| refused("unavailable", format!("L'appareil {tag} vient d'être vendu ou retiré.")))?;
+                .map_err(|_| {
+                    refused(
+                        Code::Unavailable,
+                        format!("L'appareil {tag} vient d'être vendu ou retiré."),
+                    )
+                })?;
                 stock::transition_in(
                     tx,
                     reserved,
@@ -484,7 +491,7 @@ fn check_price(
     if let Some(cap) = caps.cap(kind) {
         if price > cap {
             return Err(refused(
-                "above_legal_cap",
+                Code::AboveLegalCap,
                 format!(
                     "{what} : {price} dépasse le plafond légal de {cap} pour « {} » ({}).",
                     kind.label().to_lowercase(),
@@ -496,13 +503,13 @@ fn check_price(
     if let Some((min, max)) = band {
         if price < min || price > max {
             return Err(refused(
-                "price_out_of_band",
+                Code::PriceOutOfBand,
                 format!("{what} : {price} est hors de la fourchette du programme ({min} à {max})."),
             ));
         }
     }
     if price.cents() < 0 {
-        return Err(refused("invalid", format!("{what} : prix négatif")));
+        return Err(refused(Code::Invalid, format!("{what} : prix négatif")));
     }
     Ok(())
 }
@@ -510,7 +517,7 @@ fn check_price(
 pub fn sale(store: &Store, receipt: &str) -> Result<SaleRecord> {
     sql::sale(store.db(), receipt.trim())?.ok_or_else(|| {
         refused(
-            "not_found",
+            Code::NotFound,
             format!("Aucune vente ne porte le numéro « {} ».", receipt.trim()),
         )
     })

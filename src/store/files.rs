@@ -2,6 +2,7 @@
 //! never opened when it is a folder, a device or a pipe), and the in-place encryption of a plain
 //! database (copy, `sqlcipher_export`, verify, swap), with the leftovers of an interruption.
 
+use crate::error::Code;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -174,7 +175,7 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<()> {
             let _ = std::fs::remove_file(&target);
             let _ = std::fs::remove_file(&copy);
             return Err(Error::Refused {
-                code: "encryption_failed",
+                code: Code::EncryptionFailed,
                 message: format!(
                     "Le chiffrement de la base {} n'a pas donné une copie identique : la base en \
                      clair est restée telle quelle.",

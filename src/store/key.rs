@@ -2,6 +2,7 @@
 //! that encodes them, and the raw 256-bit SQLCipher key derived from them (applied here, with
 //! the SQL that gives it to SQLCipher). Wiped from memory when dropped; never printed.
 
+use crate::error::Code;
 use std::fmt;
 use std::path::Path;
 
@@ -31,7 +32,7 @@ impl DbKey {
     pub fn generate() -> Result<DbKey> {
         let mut bytes = Zeroizing::new([0u8; ENTROPY_BYTES]);
         getrandom::fill(bytes.as_mut()).map_err(|e| Error::Refused {
-            code: "random",
+            code: Code::Random,
             message: format!("Le système ne fournit pas de hasard pour créer la clé ({e})."),
         })?;
         Ok(DbKey(bytes))
@@ -129,7 +130,7 @@ pub(crate) fn plain_word(word: &str) -> String {
 
 pub(crate) fn bad_phrase(detail: String) -> Error {
     Error::Refused {
-        code: "bad_phrase",
+        code: Code::BadPhrase,
         message: format!("Phrase de secours refusée : {detail}. Rien n'a été modifié."),
     }
 }

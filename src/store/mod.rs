@@ -1,6 +1,7 @@
 //! The store: one SQLite file, opened with the pragmas that keep money and stock safe, migrated
 //! at open. All SQL of the project lives under this module, one file per table.
 
+use crate::error::Code;
 pub mod centre;
 pub mod copies;
 pub mod devices;
@@ -359,7 +360,7 @@ fn check_not_newer(path: &Path, key: Option<&DbKey>) -> Result<()> {
         Err(e) => {
             return Err(match (key, crate::store::files::file_state(path)?) {
                 (Some(_), _) => Error::Refused {
-                    code: "wrong_key",
+                    code: Code::WrongKey,
                     message: format!(
                         "La base {} ne s'ouvre pas avec la clé de ce poste (autre poste, autre \
                          centre, ou fichier abîmé). Elle n'a pas été modifiée.",
@@ -367,7 +368,7 @@ fn check_not_newer(path: &Path, key: Option<&DbKey>) -> Result<()> {
                     ),
                 },
                 (None, crate::store::files::FileState::Encrypted) => Error::Refused {
-                    code: "encrypted",
+                    code: Code::Encrypted,
                     message: format!("La base {} est chiffrée : elle s'ouvre avec sa clé.", path.display()),
                 },
                 _ => not_a_database(path, e),

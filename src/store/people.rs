@@ -163,14 +163,19 @@ pub fn get(conn: &Db, id: i64) -> Result<Option<Person>> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn
-        .prepare_cached("SELECT date, kind, source FROM equipment_received WHERE person_id = ?1 ORDER BY date DESC")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.date, e.kind, e.source,
+                    (SELECT c.number FROM credit_notes c WHERE c.sale_id = e.sale_id
+                         AND (c.line_no IS NULL OR c.line_no = e.sale_line) ORDER BY c.id LIMIT 1)
+             FROM equipment_received e WHERE e.person_id = ?1 ORDER BY e.date DESC, e.id DESC",
+    )?;
     person.equipment = stmt
         .query_map([id], |r| {
             Ok(Equipment {
                 date: r.get(0)?,
                 kind: r.get(1)?,
                 source: r.get(2)?,
+                cancelled_by: r.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

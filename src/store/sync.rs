@@ -1,6 +1,7 @@
 //! SQL of sync: the outbox, the cursor, conflicts, and the programmes the hub published.
 
 use super::Db;
+use crate::error::Code;
 use rusqlite::params;
 
 use crate::error::Result;
@@ -44,7 +45,7 @@ pub fn pending(conn: &Db, limit: usize) -> Result<Vec<Event>> {
     for row in rows {
         let (uuid, at, event) = row?;
         let body = serde_json::from_str(&event).map_err(|e| crate::error::Error::Refused {
-            code: "database",
+            code: Code::Database,
             message: format!("Événement {uuid} illisible dans la file d'envoi : {e}"),
         })?;
         events.push(Event { uuid, at, body });

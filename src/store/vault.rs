@@ -50,7 +50,8 @@ pub fn set_backup_folder(store: &mut Store, folder: Option<&str>, by: &str) -> R
 }
 
 /// One good backup, as recorded.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BackupRecord {
     pub made_at: String,
     pub file: String,

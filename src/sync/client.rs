@@ -1,6 +1,7 @@
 //! The sync client: the hub's `/v1` over HTTP, with timeouts, retries with exponential
 //! backoff and jitter, every failure a French refusal with a code.
 
+use crate::error::Code;
 use std::time::Duration;
 
 use super::protocol::{self, ChangesPage, Event, Health, PushRequest, PushResponse};
@@ -24,7 +25,7 @@ impl Client {
             .timeout(Duration::from_secs(30))
             .user_agent(concat!("comptoir/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
+            .map_err(|e| refused(Code::HubUnreachable, format!("Client HTTP impossible : {e}")))?;
         Ok(Client {
             http,
             config,
@@ -51,7 +52,7 @@ impl Client {
             .timeout(timeout)
             .user_agent(concat!("comptoir/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| refused("hub_unreachable", format!("Client HTTP impossible : {e}")))?;
+            .map_err(|e| refused(Code::HubUnreachable, format!("Client HTTP impossible : {e}")))?;
         Ok(self)
     }
 
@@ -105,7 +106,7 @@ impl Client {
             (
                 true,
                 refused(
-                    "hub_unreachable",
+                    Code::HubUnreachable,
                     format!(
                         "Le hub {url} ne répond pas ({why}) : les données restent sur ce poste, la synchronisation reprendra plus tard."
                     ),
@@ -117,7 +118,7 @@ impl Client {
             (
                 true,
                 refused(
-                    "hub_garbage",
+                    Code::HubGarbage,
                     format!("Réponse du hub {url} tronquée ({what}) : rien n'a été appliqué, nouvel essai plus tard."),
                 ),
             )
@@ -132,7 +133,7 @@ impl Client {
                 (
                     true,
                     refused(
-                        "hub_garbage",
+                        Code::HubGarbage,
                         format!("Réponse illisible du hub {url} ({what} : {e}) : rien n'a été appliqué, nouvel essai plus tard."),
                     ),
                 )
@@ -140,7 +141,7 @@ impl Client {
             401 => Err((
                 false,
                 refused(
-                    "hub_unauthorized",
+                    Code::HubUnauthorized,
                     format!(
                         "Le hub refuse le jeton du centre {}{} : jeton révoqué ou erroné. Demandez un nouveau jeton au réseau, puis enregistrez-le (`comptoir hub set-token`).",
                         self.config.centre,
@@ -151,7 +152,7 @@ impl Client {
             403 => Err((
                 false,
                 refused(
-                    "hub_forbidden",
+                    Code::HubForbidden,
                     format!(
                         "Le hub refuse l'accès au centre {} avec ce jeton{} : vérifiez l'identifiant du centre.",
                         self.config.centre,
@@ -162,14 +163,14 @@ impl Client {
             code @ 500..=599 => Err((
                 true,
                 refused(
-                    "hub_error",
+                    Code::HubError,
                     format!("Le hub {url} est en erreur (HTTP {code}){} : nouvel essai plus tard.", hub_message()),
                 ),
             )),
             code => Err((
                 false,
                 refused(
-                    "hub_refused",
+                    Code::HubRefused,
                     format!("Le hub {url} refuse la demande ({what}, HTTP {code}){}.", hub_message()),
                 ),
             )),

@@ -10,6 +10,7 @@
 //!   page; never during a network call.
 //! - The token lives in the OS keyring ([`token`]), never in the database, a log or a message.
 
+use crate::error::Code;
 pub use crate::model::sync::Conflict;
 
 pub use crate::protocol;
@@ -31,7 +32,7 @@ use protocol::{Ack, AckStatus, Change, ChangesPage};
 
 const OPERATOR: &str = "réseau (hub)";
 
-fn refused(code: &'static str, message: impl Into<String>) -> Error {
+fn refused(code: Code, message: impl Into<String>) -> Error {
     Error::Refused {
         code,
         message: message.into(),
@@ -39,7 +40,8 @@ fn refused(code: &'static str, message: impl Into<String>) -> Error {
 }
 
 /// Where the hub is and which centre this is. The URL parses (http or https, with a host).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct HubConfig {
     pub url: String,
     pub centre: String,
@@ -50,20 +52,20 @@ impl HubConfig {
         let url = url.trim().trim_end_matches('/');
         let parsed = reqwest::Url::parse(url).map_err(|e| {
             refused(
-                "invalid",
+                Code::Invalid,
                 format!("« {url} » n'est pas une adresse de hub ({e}) : exemple https://hub.reseau.fr"),
             )
         })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("« {url} » : l'adresse du hub commence par https:// (ou http://) et nomme un serveur."),
             ));
         }
         let centre = centre.trim().to_uppercase();
         if centre.is_empty() || centre.len() > 32 || !centre.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
             return Err(refused(
-                "invalid",
+                Code::Invalid,
                 format!("« {centre} » n'est pas un identifiant de centre (lettres, chiffres, tirets)."),
             ));
         }
@@ -102,7 +104,8 @@ pub fn set_config(store: &mut Store, config: &HubConfig, actor: &Actor) -> Resul
 }
 
 /// What the status line shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export, rename = "SyncStatus")]
 pub struct Status {
     pub configured: Option<HubConfig>,
     pub last_success: Option<String>,
@@ -168,7 +171,8 @@ pub fn programmes(store: &Store, folder: Option<&std::path::Path>, caps: &LegalC
 }
 
 /// What one round moved.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct RoundReport {
     pub pushed: usize,
     pub conflicts_reported: usize,
@@ -195,7 +199,7 @@ pub fn round(store: &impl Writer, client: &Client) -> Result<RoundReport> {
             "synchronisation réussie"
         ),
         Err(e) => tracing::warn!(
-            code = e.code(),
+            code = e.code().as_str(),
             ms = started.elapsed().as_millis() as u64,
             "synchronisation manquée"
         ),
@@ -219,7 +223,7 @@ fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
     let known = store.write(|s| sql::cursor(s.db()))?.1;
     match known {
         Some(known) if known != hub_id => Err(refused(
-            "hub_other",
+            Code::HubOther,
             format!(
                 "Ce hub ({hub_id}) n'est pas celui avec lequel ce poste se synchronisait ({known}) : rien n'a été appliqué. \
                  Si le réseau a changé de hub, enregistrez de nouveau son adresse (`comptoir hub set-url … --reset`)."
@@ -248,7 +252,7 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
         store.write(|s| record_acks(s, &response.acks))?;
         if response.acks.is_empty() {
             return Err(refused(
-                "hub_garbage",
+                Code::HubGarbage,
                 "Le hub n'a accusé réception d'aucun événement : nouvel essai plus tard.",
             ));
         }
@@ -267,7 +271,7 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
         }
         if page.next < after || page.changes.iter().any(|c| c.seq <= after || c.seq > page.next) {
             return Err(refused(
-                "hub_other",
+                Code::HubOther,
                 format!(
                     "Le hub renvoie un curseur incohérent ({} après {after}) : rien n'a été appliqué.",
                     page.next
@@ -327,7 +331,7 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                 Change::Allocate { device } => {
                     let device = device.parse().map_err(|e| {
                         refused(
-                            "hub_garbage",
+                            Code::HubGarbage,
                             format!("Le hub envoie un appareil invalide (changement {}) : {e}", entry.seq),
                         )
                     })?;

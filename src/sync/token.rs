@@ -2,6 +2,7 @@
 //! Credential Manager on Windows). Never in the database, a file, a log or a message: when no
 //! keyring is available, the error says so and nothing is written elsewhere.
 
+use crate::error::Code;
 use keyring::Entry;
 
 use super::HubConfig;
@@ -15,7 +16,7 @@ fn keyring_error(e: keyring::Error) -> Error {
         other => other.to_string(),
     };
     Error::Refused {
-        code: "keyring",
+        code: Code::Keyring,
         message: format!(
             "Le trousseau du système est indisponible ({detail}). Le jeton du hub n'est jamais enregistré en clair : \
              ouvrez une session de bureau (trousseau GNOME ou KWallet sous Linux) puis recommencez."
@@ -32,7 +33,7 @@ pub fn store(config: &HubConfig, token: &str) -> Result<()> {
     let token = token.trim();
     if token.len() < 16 || token.chars().any(char::is_whitespace) {
         return Err(Error::Refused {
-            code: "invalid",
+            code: Code::Invalid,
             message: "Ce n'est pas un jeton de hub (une seule ligne, au moins 16 caractères).".into(),
         });
     }
@@ -44,7 +45,7 @@ pub fn load(config: &HubConfig) -> Result<String> {
     match entry(config)?.get_password() {
         Ok(token) => Ok(token),
         Err(keyring::Error::NoEntry) => Err(Error::Refused {
-            code: "no_token",
+            code: Code::NoToken,
             message: format!(
                 "Aucun jeton n'est enregistré pour le centre {} sur ce poste : enregistrez celui que le réseau a donné (`comptoir hub set-token`, ou Réglages › Hub).",
                 config.centre

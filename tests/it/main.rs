@@ -3,6 +3,7 @@
 
 mod cli;
 mod closings;
+mod contract;
 mod crash;
 mod desk;
 mod documents;

@@ -98,10 +98,9 @@ pub(crate) async fn document_save_as(handle: tauri::AppHandle, file_name: String
         .add_filter("Document PDF", &["pdf"])
         .blocking_save_file();
     let Some(chosen) = chosen else { return Ok(None) };
-    let to = chosen.into_path().map_err(|e| UiError {
-        code: "invalid",
-        message: format!("Emplacement inutilisable : {e}"),
-    })?;
+    let to = chosen
+        .into_path()
+        .map_err(|e| Failure::new(Code::Invalid, format!("Emplacement inutilisable : {e}")))?;
     documents::save_as(&from, &to)?;
     Ok(Some(to.display().to_string()))
 }
@@ -128,10 +127,8 @@ pub(crate) async fn report_make(
     off_the_window(handle, move |app| {
         let programmes = app.programmes()?;
         let day = |text: &str| {
-            people::parse_date(text).ok_or_else(|| UiError {
-                code: "invalid",
-                message: format!("« {text} » n'est pas une date."),
-            })
+            people::parse_date(text)
+                .ok_or_else(|| Failure::new(Code::Invalid, format!("« {text} » n'est pas une date.")))
         };
         let (from, to) = (day(&from)?, day(&to)?);
         app.read(|store| {

@@ -2,7 +2,8 @@
 
 use crate::app::*;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
+#[ts(export)]
 pub(crate) struct AppInfo {
     database: String,
     operator: String,
@@ -10,9 +11,9 @@ pub(crate) struct AppInfo {
     vocabulary: Vocabulary,
     people: people::PeopleVocabulary,
     /// Set when the database could not be opened: the UI shows it instead of the stock.
-    startup_error: Option<UiError>,
+    startup_error: Option<Failure>,
     /// Set when a programme file is refused: the people screens show it.
-    programmes_error: Option<UiError>,
+    programmes_error: Option<Failure>,
     /// Set when the journal's chain does not verify: a blocking warning at start.
     journal_alert: Option<String>,
     /// The receipt papers the settings offer.

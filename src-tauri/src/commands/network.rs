@@ -4,7 +4,7 @@ use crate::app::*;
 
 /// The sync status line: last success, events waiting, last error, conflicts.
 #[tauri::command]
-pub(crate) async fn sync_status(handle: tauri::AppHandle) -> Reply<network::Status> {
+pub(crate) async fn sync_status(handle: tauri::AppHandle) -> Reply<network::SyncStatus> {
     off_the_window(handle, move |app| app.read(|store| network::status(store))).await
 }
 
@@ -34,7 +34,7 @@ pub(crate) async fn hub_save(
     url: String,
     centre: String,
     token: Option<String>,
-) -> Reply<network::Status> {
+) -> Reply<network::SyncStatus> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| network::save_hub(store, &url, &centre, token.as_deref(), actor))
     })

@@ -14,7 +14,7 @@ pub(crate) async fn safety_status(handle: tauri::AppHandle) -> Reply<safety::Saf
 
 /// « Sauvegarder maintenant », off the window's thread.
 #[tauri::command]
-pub(crate) async fn backup_now(handle: tauri::AppHandle) -> Reply<safety::Made> {
+pub(crate) async fn backup_now(handle: tauri::AppHandle) -> Reply<safety::BackupMade> {
     off_the_window(handle, |app| {
         let actor = app.actor()?;
         Ok(safety::backup_now(app.writer()?, None, &actor)?)
@@ -36,10 +36,9 @@ pub(crate) async fn backup_folder_choose(handle: tauri::AppHandle) -> Reply<Opti
     else {
         return Ok(None);
     };
-    let folder = chosen.into_path().map_err(|e| UiError {
-        code: "invalid",
-        message: format!("Dossier inutilisable : {e}"),
-    })?;
+    let folder = chosen
+        .into_path()
+        .map_err(|e| Failure::new(Code::Invalid, format!("Dossier inutilisable : {e}")))?;
     Ok(Some(app.act(|store, actor| {
         safety::change_folder(store, Some(&folder), actor)
     })?))
@@ -71,10 +70,9 @@ pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<Stri
     else {
         return Ok(false);
     };
-    let file = chosen.into_path().map_err(|e| UiError {
-        code: "invalid",
-        message: format!("Fichier inutilisable : {e}"),
-    })?;
+    let file = chosen
+        .into_path()
+        .map_err(|e| Failure::new(Code::Invalid, format!("Fichier inutilisable : {e}")))?;
     let database = app.database.clone();
     let phrase = phrase.filter(|p| !p.trim().is_empty());
     let restored = match &app.store {

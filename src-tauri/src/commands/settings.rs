@@ -101,9 +101,11 @@ pub(crate) async fn operator_switch(handle: tauri::AppHandle, name: String, pin:
 #[tauri::command]
 pub(crate) async fn log_folder_open(handle: tauri::AppHandle) -> Reply<()> {
     off_the_window(handle, |app| {
-        let folder = app.log_folder.clone().ok_or_else(|| UiError {
-            code: "unavailable",
-            message: "Le dossier des journaux n'a pas pu être créé sur ce poste.".into(),
+        let folder = app.log_folder.clone().ok_or_else(|| {
+            Failure::new(
+                Code::Unavailable,
+                "Le dossier des journaux n'a pas pu être créé sur ce poste.",
+            )
         })?;
         Ok(documents::open_folder(&folder)?)
     })

@@ -2,7 +2,8 @@
 
 use crate::app::*;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
+#[ts(export)]
 pub(crate) struct ListQuery {
     kind: Option<DeviceKind>,
     category: Option<Category>,
@@ -75,7 +76,7 @@ pub(crate) async fn delivery_import(
 
 /// A device typed by hand (a scanner may fill the tag and the serial); then its page.
 #[tauri::command]
-pub(crate) async fn device_add(handle: tauri::AppHandle, fields: stock::DeviceForm) -> Reply<DeviceDetail> {
+pub(crate) async fn device_add(handle: tauri::AppHandle, fields: BTreeMap<String, String>) -> Reply<DeviceDetail> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| stock::add(store, &fields, actor))
     })

@@ -1,0 +1,490 @@
+// Generated from the window's commands (src-tauri/src/commands/) by tests/it/contract.rs.
+// Do not edit: change the command, then run scripts/contract.
+import { invoke } from "@tauri-apps/api/core";
+import type { Advice } from "./Advice";
+import type { Answers } from "./Answers";
+import type { AppInfo } from "./AppInfo";
+import type { BackupMade } from "./BackupMade";
+import type { CashReport } from "./CashReport";
+import type { CentreInput } from "./CentreInput";
+import type { CentreView } from "./CentreView";
+import type { ClosingsView } from "./ClosingsView";
+import type { CreditNote } from "./CreditNote";
+import type { Dashboard } from "./Dashboard";
+import type { DeskView } from "./DeskView";
+import type { Device } from "./Device";
+import type { DeviceDetail } from "./DeviceDetail";
+import type { DeviceKind } from "./DeviceKind";
+import type { DocumentKind } from "./DocumentKind";
+import type { FirstRun } from "./FirstRun";
+import type { Health } from "./Health";
+import type { ImportReport } from "./ImportReport";
+import type { JournalPage } from "./JournalPage";
+import type { JournalQuery } from "./JournalQuery";
+import type { JournalState } from "./JournalState";
+import type { ListQuery } from "./ListQuery";
+import type { Made } from "./Made";
+import type { Paper } from "./Paper";
+import type { PaymentMethod } from "./PaymentMethod";
+import type { Person } from "./Person";
+import type { PersonDecision } from "./PersonDecision";
+import type { PersonInput } from "./PersonInput";
+import type { PersonSummary } from "./PersonSummary";
+import type { PosState } from "./PosState";
+import type { Preview } from "./Preview";
+import type { PrintJob } from "./PrintJob";
+import type { Printer } from "./Printer";
+import type { PrivacyView } from "./PrivacyView";
+import type { ProgrammeInfo } from "./ProgrammeInfo";
+import type { PurgeReport } from "./PurgeReport";
+import type { Quote } from "./Quote";
+import type { RegisterView } from "./RegisterView";
+import type { Role } from "./Role";
+import type { RoundReport } from "./RoundReport";
+import type { SafetyView } from "./SafetyView";
+import type { SaleInput } from "./SaleInput";
+import type { SaleRecord } from "./SaleRecord";
+import type { SaleSummary } from "./SaleSummary";
+import type { StockAction } from "./StockAction";
+import type { StockSummary } from "./StockSummary";
+import type { SyncStatus } from "./SyncStatus";
+
+/**
+ * A receipt, onboarding sheet, credit note or closing report (a reprint is a numbered copy).
+ */
+export function document_make(kind: DocumentKind, reference: string, paper: Paper | null, print: boolean): Promise<Made> {
+  return invoke("document_make", { kind, reference, paper, print });
+}
+
+/**
+ * After a sale, in one action: the receipt and the onboarding sheet, printed.
+ */
+export function sale_documents(receipt: string, print: boolean): Promise<Array<Made>> {
+  return invoke("sale_documents", { receipt, print });
+}
+
+/**
+ * Prints again a document already made (after a printer failure).
+ */
+export function document_print(fileName: string, title: string): Promise<PrintJob> {
+  return invoke("document_print", { fileName, title });
+}
+
+export function document_open(fileName: string): Promise<null> {
+  return invoke("document_open", { fileName });
+}
+
+/**
+ * « Enregistrer sous… »: the system's save dialog, then a copy. None when cancelled.
+ */
+export function document_save_as(fileName: string): Promise<string | null> {
+  return invoke("document_save_as", { fileName });
+}
+
+/**
+ * The dashboard: each active programme's progress to its targets, and the stock on sale.
+ */
+export function dashboard(): Promise<Dashboard> {
+  return invoke("dashboard");
+}
+
+/**
+ * A funder's report, as PDF or CSV, kept in the documents folder like the other documents.
+ */
+export function report_make(programme: string, from: string, to: string, csv: boolean): Promise<Made> {
+  return invoke("report_make", { programme, from, to, csv });
+}
+
+export function app_info(): Promise<AppInfo> {
+  return invoke("app_info");
+}
+
+/**
+ * The page has painted its first screen: the time since launch, logged once (the figure
+ * `scripts/measure-app` reads).
+ */
+export function first_paint(): Promise<number> {
+  return invoke("first_paint");
+}
+
+/**
+ * The sync status line: last success, events waiting, last error, conflicts.
+ */
+export function sync_status(): Promise<SyncStatus> {
+  return invoke("sync_status");
+}
+
+export function sync_now(): Promise<RoundReport> {
+  return invoke("sync_now");
+}
+
+/**
+ * Saves the hub's address and the centre, and the token when one is typed (to the keyring).
+ */
+export function hub_save(url: string, centre: string, token: string | null): Promise<SyncStatus> {
+  return invoke("hub_save", { url, centre, token });
+}
+
+/**
+ * « Tester la connexion »: the address, the token and the centre.
+ */
+export function hub_test(): Promise<Health> {
+  return invoke("hub_test");
+}
+
+export function people_search(text: string): Promise<Array<PersonSummary>> {
+  return invoke("people_search", { text });
+}
+
+export function person_show(id: number): Promise<Person> {
+  return invoke("person_show", { id });
+}
+
+/**
+ * Creates a person, or updates one when `id` is given. A likely duplicate comes back as the
+ * error `likely_duplicate` unless `force`.
+ */
+export function person_save(id: number | null, input: PersonInput, force: boolean): Promise<Person> {
+  return invoke("person_save", { id, input, force });
+}
+
+export function proof_add(id: number, kind: string, issued: string): Promise<Person> {
+  return invoke("proof_add", { id, kind, issued });
+}
+
+export function eligibility_check(id: number, kind: DeviceKind | null): Promise<PersonDecision> {
+  return invoke("eligibility_check", { id, kind });
+}
+
+export function eligibility_override(id: number, programme: string, reason: string, kind: DeviceKind | null): Promise<PersonDecision> {
+  return invoke("eligibility_override", { id, programme, reason, kind });
+}
+
+/**
+ * Merges the duplicate record into the one shown (a manager's act; reason required).
+ */
+export function person_merge(keep: number, duplicate: number, reason: string): Promise<Person> {
+  return invoke("person_merge", { keep, duplicate, reason });
+}
+
+export function diagnostic_advise(answers: Answers): Promise<Advice> {
+  return invoke("diagnostic_advise", { answers });
+}
+
+/**
+ * Equipment the household received elsewhere (kind, date, from whom); then the person's file.
+ */
+export function equipment_add(id: number, kind: DeviceKind, date: string, source: string): Promise<Person> {
+  return invoke("equipment_add", { id, kind, date, source });
+}
+
+/**
+ * The point of sale as it stands (the journal's verification made once, at the first ask).
+ */
+export function pos_state(): Promise<PosState> {
+  return invoke("pos_state");
+}
+
+export function session_open(float: string): Promise<CashReport> {
+  return invoke("session_open", { float });
+}
+
+export function session_report(): Promise<CashReport> {
+  return invoke("session_report");
+}
+
+export function session_close(counted: { [key in string]?: string }, comment: string): Promise<CashReport> {
+  return invoke("session_close", { counted, comment });
+}
+
+export function sale_quote(code: string, programme: string | null): Promise<Quote> {
+  return invoke("sale_quote", { code, programme });
+}
+
+export function sale_create(input: SaleInput): Promise<SaleRecord> {
+  return invoke("sale_create", { input });
+}
+
+export function sale_cancel(receipt: string, line: number | null, reason: string, refund: PaymentMethod, defective: boolean): Promise<CreditNote> {
+  return invoke("sale_cancel", { receipt, line, reason, refund, defective });
+}
+
+export function sales_list(): Promise<Array<SaleSummary>> {
+  return invoke("sales_list");
+}
+
+export function sale_show(receipt: string): Promise<SaleRecord> {
+  return invoke("sale_show", { receipt });
+}
+
+/**
+ * The closings made (Comptoir makes them as each period ends), and the financial year's first
+ * month.
+ */
+export function closings_list(): Promise<ClosingsView> {
+  return invoke("closings_list");
+}
+
+/**
+ * The first month of the financial year (a manager).
+ */
+export function fiscal_year_save(month: number): Promise<ClosingsView> {
+  return invoke("fiscal_year_save", { month });
+}
+
+/**
+ * Le journal: its state (the verification made at start, the last full check), and the
+ * filters' choices.
+ */
+export function journal_state(): Promise<JournalState> {
+  return invoke("journal_state");
+}
+
+/**
+ * « Vérifier »: the whole chain now (who did it is recorded).
+ */
+export function journal_verify(): Promise<JournalState> {
+  return invoke("journal_verify");
+}
+
+/**
+ * A page of the journal's entries, newest first, filtered.
+ */
+export function journal_list(filter: JournalQuery): Promise<JournalPage> {
+  return invoke("journal_list", { filter });
+}
+
+/**
+ * This register's codes in receipt numbers (Réglages).
+ */
+export function register_show(): Promise<RegisterView> {
+  return invoke("register_show");
+}
+
+/**
+ * Sets the centre and register codes (refused once this register has sales).
+ */
+export function register_save(centreCode: string, registerCode: string): Promise<RegisterView> {
+  return invoke("register_save", { centreCode, registerCode });
+}
+
+export function safety_status(): Promise<SafetyView> {
+  return invoke("safety_status");
+}
+
+/**
+ * « Sauvegarder maintenant », off the window's thread.
+ */
+export function backup_now(): Promise<BackupMade> {
+  return invoke("backup_now");
+}
+
+/**
+ * « Choisir le dossier… » (a manager): the system's folder dialog. None when cancelled.
+ */
+export function backup_folder_choose(): Promise<SafetyView | null> {
+  return invoke("backup_folder_choose");
+}
+
+export function backup_folder_default(): Promise<SafetyView> {
+  return invoke("backup_folder_default");
+}
+
+/**
+ * « Restaurer une sauvegarde… » (a manager): the file dialog, the checks, then Comptoir
+ * starts again on the restored database. False when cancelled.
+ */
+export function backup_restore(phrase: string | null): Promise<boolean> {
+  return invoke("backup_restore", { phrase });
+}
+
+/**
+ * The recovery phrase (a manager, or the single user of a desk without profiles).
+ */
+export function recovery_phrase(): Promise<Array<string>> {
+  return invoke("recovery_phrase");
+}
+
+export function recovery_phrase_noted(): Promise<SafetyView> {
+  return invoke("recovery_phrase_noted");
+}
+
+/**
+ * Prints the recovery sheet from a temporary file, removed once handed to the printer.
+ */
+export function recovery_phrase_print(): Promise<PrintJob> {
+  return invoke("recovery_phrase_print");
+}
+
+/**
+ * The keyring lost the key: the recovery phrase puts it back, then Comptoir starts again.
+ */
+export function key_recover(phrase: string): Promise<null> {
+  return invoke("key_recover", { phrase });
+}
+
+export function centre_show(): Promise<CentreView> {
+  return invoke("centre_show");
+}
+
+export function centre_save(input: CentreInput): Promise<CentreView> {
+  return invoke("centre_save", { input });
+}
+
+export function centre_logo(bytes: Array<number> | null): Promise<CentreView> {
+  return invoke("centre_logo", { bytes });
+}
+
+export function printers_list(): Promise<Array<Printer>> {
+  return invoke("printers_list");
+}
+
+export function privacy_register(months: number | null): Promise<PrivacyView> {
+  return invoke("privacy_register", { months });
+}
+
+/**
+ * The information notice's text, shown on the person's form.
+ */
+export function privacy_notice(): Promise<string> {
+  return invoke("privacy_notice");
+}
+
+/**
+ * Who the retention rule anonymises now (`dry_run`), or does it.
+ */
+export function privacy_purge(dryRun: boolean): Promise<PurgeReport> {
+  return invoke("privacy_purge", { dryRun });
+}
+
+/**
+ * Everything held about a person: the readable PDF and the JSON, in the documents folder.
+ */
+export function privacy_export(id: number): Promise<Array<Made>> {
+  return invoke("privacy_export", { id });
+}
+
+export function privacy_erase(id: number, reason: string): Promise<Person> {
+  return invoke("privacy_erase", { id, reason });
+}
+
+export function operators_list(): Promise<DeskView> {
+  return invoke("operators_list");
+}
+
+/**
+ * The quick switch: a profile and its PIN (hashed off the window's thread; wrong PINs are
+ * counted by the core).
+ */
+export function operator_switch(name: string, pin: string): Promise<DeskView> {
+  return invoke("operator_switch", { name, pin });
+}
+
+/**
+ * « Ouvrir le dossier des journaux » (Réglages): the log files a volunteer can send.
+ */
+export function log_folder_open(): Promise<null> {
+  return invoke("log_folder_open");
+}
+
+/**
+ * Someone used the window: the idle time starts again (never unlocks).
+ */
+export function desk_activity(): Promise<null> {
+  return invoke("desk_activity");
+}
+
+/**
+ * « Verrouiller » : nobody at the desk until a PIN.
+ */
+export function desk_lock(): Promise<DeskView> {
+  return invoke("desk_lock");
+}
+
+export function operator_add(name: string, role: Role, pin: string): Promise<DeskView> {
+  return invoke("operator_add", { name, role, pin });
+}
+
+/**
+ * A manager gives a profile a new PIN (forgotten, or locked after five wrong ones).
+ */
+export function operator_reset_pin(name: string, pin: string): Promise<DeskView> {
+  return invoke("operator_reset_pin", { name, pin });
+}
+
+export function operator_disable(name: string): Promise<DeskView> {
+  return invoke("operator_disable", { name });
+}
+
+/**
+ * The idle time after which the window locks (a manager, in Réglages).
+ */
+export function idle_lock_save(minutes: number): Promise<DeskView> {
+  return invoke("idle_lock_save", { minutes });
+}
+
+/**
+ * The first run: the centre, its first manager (now at the desk) and its programme.
+ */
+export function first_run(input: FirstRun): Promise<DeskView> {
+  return invoke("first_run", { input });
+}
+
+/**
+ * Réglages › Programmes: those in force, and where each comes from.
+ */
+export function programmes_show(): Promise<Array<ProgrammeInfo>> {
+  return invoke("programmes_show");
+}
+
+/**
+ * Adds or replaces a programme file (a manager; checked first, the previous one kept); the
+ * window's programmes are read again.
+ */
+export function programme_install(name: string, content: string): Promise<Array<ProgrammeInfo>> {
+  return invoke("programme_install", { name, content });
+}
+
+export function stock_list(query: ListQuery): Promise<Array<Device>> {
+  return invoke("stock_list", { query });
+}
+
+/**
+ * A device's page, from its tag, serial or IMEI (what a scanner types).
+ */
+export function stock_show(code: string): Promise<DeviceDetail> {
+  return invoke("stock_show", { code });
+}
+
+export function stock_summary(): Promise<StockSummary> {
+  return invoke("stock_summary");
+}
+
+/**
+ * Check-in, put on sale, defect or return; then the device's page as it now is.
+ */
+export function stock_apply(tag: string, action: StockAction, reason: string): Promise<DeviceDetail> {
+  return invoke("stock_apply", { tag, action, reason });
+}
+
+/**
+ * A delivery file chosen in the page (its bytes and name): what its import would do, with
+ * every error by line and column; nothing is written.
+ */
+export function delivery_preview(name: string, bytes: Array<number>): Promise<Preview> {
+  return invoke("delivery_preview", { name, bytes });
+}
+
+/**
+ * Imports the delivery file, all or nothing.
+ */
+export function delivery_import(name: string, bytes: Array<number>): Promise<ImportReport> {
+  return invoke("delivery_import", { name, bytes });
+}
+
+/**
+ * A device typed by hand (a scanner may fill the tag and the serial); then its page.
+ */
+export function device_add(fields: { [key in string]?: string }): Promise<DeviceDetail> {
+  return invoke("device_add", { fields });
+}
