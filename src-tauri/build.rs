@@ -25,8 +25,14 @@ fn main() {
             if line.trim() != "#[tauri::command]" {
                 continue;
             }
-            let signature = lines.find(|l| l.contains("fn ")).expect("a function after #[tauri::command]");
-            let name = signature.split("fn ").nth(1).and_then(|r| r.split(['(', '<']).next()).expect("a name");
+            let signature = lines
+                .find(|l| l.contains("fn "))
+                .expect("a function after #[tauri::command]");
+            let name = signature
+                .split("fn ")
+                .nth(1)
+                .and_then(|r| r.split(['(', '<']).next())
+                .expect("a name");
             names.push(name.trim().to_string());
         }
     }

@@ -109,7 +109,12 @@ impl NewPerson {
         today: NaiveDate,
     ) -> std::result::Result<NewPerson, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut err = |field: &'static str, message: String| errors.push(FieldError { field, message });
+        let mut err = |field: &'static str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
         let last_name = clean(&input.last_name);
         let first_name = clean(&input.first_name);
         for (field, label, value) in [
@@ -339,7 +344,7 @@ pub fn add_proof(
     let mut errors = Vec::new();
     if !catalogue.proof_kinds.contains_key(&kind) {
         errors.push(FieldError {
-            field: "kind",
+            field: "kind".into(),
             message: format!(
                 "justificatif « {kind} » inconnu ; justificatifs possibles : {}",
                 catalogue.proof_kinds.keys().cloned().collect::<Vec<_>>().join(", ")
@@ -349,18 +354,18 @@ pub fn add_proof(
     let date = parse_date(issued);
     match date {
         None => errors.push(FieldError {
-            field: "issued",
+            field: "issued".into(),
             message: format!("date « {issued} » impossible (format JJ/MM/AAAA)"),
         }),
         Some(d) if d > today => errors.push(FieldError {
-            field: "issued",
+            field: "issued".into(),
             message: format!(
                 "le justificatif est daté du {}, dans le futur : vérifiez la date",
                 eligibility::fr_date(d)
             ),
         }),
         Some(d) if today.years_since(d).unwrap_or(0) > 10 => errors.push(FieldError {
-            field: "issued",
+            field: "issued".into(),
             message: format!(
                 "le justificatif est daté du {} : vérifiez l'année",
                 eligibility::fr_date(d)
@@ -405,7 +410,7 @@ pub fn add_equipment(
         Some(d) if d <= today => d,
         _ => {
             return Err(Error::InvalidFields(vec![FieldError {
-                field: "date",
+                field: "date".into(),
                 message: format!("date « {date} » impossible ou future (format JJ/MM/AAAA)"),
             }]))
         }
@@ -428,7 +433,7 @@ pub fn merge(store: &mut Store, keep: i64, duplicate: i64, actor: &Actor, reason
     let operator = actor.name();
     if keep == duplicate {
         return Err(Error::InvalidFields(vec![FieldError {
-            field: "duplicate",
+            field: "duplicate".into(),
             message: "une fiche ne peut pas être fusionnée avec elle-même".into(),
         }]));
     }
@@ -456,6 +461,9 @@ pub struct PersonDecision {
     #[serde(flatten)]
     pub decision: Decision,
     pub overrides: Vec<Override>,
+    /// Each override in French, the programme by its name (« Dérogation (Pass numérique) par
+    /// Amina le 02/12/2026 à 14:05 : … »).
+    pub override_lines: Vec<String>,
 }
 
 /// The eligibility of a stored person on `on`, for a device kind if given, under `programmes`.
@@ -485,12 +493,29 @@ pub fn check(
     let purchases: Vec<PastPurchase> =
         people::household_equipment(store.db(), id, person.fields.household_key().as_deref())?;
     let decision = eligibility::decide(programmes, &applicant, &proofs, &purchases, on, kind);
+    let override_lines = person
+        .overrides
+        .iter()
+        .map(|o| {
+            let name = programmes
+                .iter()
+                .find(|p| p.id == o.programme)
+                .map_or(o.programme.as_str(), |p| p.name.as_str());
+            format!(
+                "Dérogation ({name}) par {} le {} : {}",
+                o.operator,
+                crate::text::format_timestamp(&o.at),
+                o.reason
+            )
+        })
+        .collect();
     Ok(PersonDecision {
         label: label_of(&decision),
         person_id: id,
         on,
         decision,
         overrides: person.overrides,
+        override_lines,
     })
 }
 
@@ -532,13 +557,13 @@ pub fn override_decision(
     let decided = check(store, programmes, id, on, kind)?;
     let Some(detail) = decided.decision.details.iter().find(|d| d.programme == programme) else {
         return Err(Error::InvalidFields(vec![FieldError {
-            field: "programme",
+            field: "programme".into(),
             message: format!("programme « {programme} » inconnu ou inactif"),
         }]));
     };
     if detail.decision == Verdict::Eligible {
         return Err(Error::InvalidFields(vec![FieldError {
-            field: "programme",
+            field: "programme".into(),
             message: "la personne est déjà éligible : pas de dérogation à faire".into(),
         }]));
     }

@@ -176,7 +176,12 @@ pub fn parse_url(input: &str) -> std::result::Result<String, String> {
 impl CentreInput {
     pub fn parse(&self) -> std::result::Result<CentreSettings, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let mut fail = |field: &'static str, message: String| errors.push(FieldError { field, message });
+        let mut fail = |field: &'static str, message: String| {
+            errors.push(FieldError {
+                field: field.into(),
+                message,
+            })
+        };
 
         let name = clean(&self.name);
         if name.as_ref().is_some_and(|n| n.chars().count() > 120) {
@@ -372,7 +377,7 @@ mod tests {
             ..CentreInput::default()
         };
         let errors = input.parse().unwrap_err();
-        let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
             ["address", "siret", "help_phone", "help_email", "help_url", "paper"]

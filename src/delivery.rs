@@ -276,7 +276,7 @@ pub fn parse_form(fields: &std::collections::BTreeMap<String, String>) -> Result
                     .column
                     .as_deref()
                     .and_then(|c| COLUMNS.iter().find(|(canon, _, _)| *canon == c))
-                    .map_or("", |(canon, _, _)| *canon),
+                    .map_or(String::new(), |(canon, _, _)| canon.to_string()),
                 message: e.message,
             })
             .collect()

@@ -633,7 +633,14 @@ mod tests {
              il faut « Attestation d'inscription France Travail »."
         );
         // No proof at all is still « aucun justificatif vu ».
-        let none = evaluate(&p, &person(&["demandeur_emploi"], None), &[], &[], d("2026-11-22"), None);
+        let none = evaluate(
+            &p,
+            &person(&["demandeur_emploi"], None),
+            &[],
+            &[],
+            d("2026-11-22"),
+            None,
+        );
         assert_eq!(codes(&none), vec!["proof_missing"]);
     }
 
@@ -654,15 +661,39 @@ mod tests {
         };
         let applicant = person(&["rsa"], Some("1980-01-01"));
         let proofs = [proof("attestation_caf", "2026-11-01")];
-        let whole = decide(&[p.clone()], &applicant, &proofs, &[bought.clone()], d("2026-11-22"), None);
-        let of = |k: DeviceKind| whole.by_kind.iter().find(|b| b.kind == k).unwrap_or_else(|| panic!("{k:?}"));
+        let whole = decide(
+            &[p.clone()],
+            &applicant,
+            &proofs,
+            &[bought.clone()],
+            d("2026-11-22"),
+            None,
+        );
+        let of = |k: DeviceKind| {
+            whole
+                .by_kind
+                .iter()
+                .find(|b| b.kind == k)
+                .unwrap_or_else(|| panic!("{k:?}"))
+        };
         assert_eq!(of(kind).decision, Verdict::NotEligible);
         assert_eq!(of(kind).reasons[0].code, ReasonCode::LimitReached);
-        assert!(of(kind).reasons[0].message.contains("02/06/2026"), "{:?}", of(kind).reasons);
-        let other = whole.by_kind.iter().find(|b| !limited[0].kinds.contains(&b.kind)).expect("an unlimited kind");
+        assert!(
+            of(kind).reasons[0].message.contains("02/06/2026"),
+            "{:?}",
+            of(kind).reasons
+        );
+        let other = whole
+            .by_kind
+            .iter()
+            .find(|b| !limited[0].kinds.contains(&b.kind))
+            .expect("an unlimited kind");
         assert_eq!(other.decision, Verdict::Eligible, "{other:?}");
         // The whole says no « pour information » line: the limit is said by kind.
-        assert!(whole.reasons.iter().all(|r| r.code != ReasonCode::LimitReachedOtherKind));
+        assert!(whole
+            .reasons
+            .iter()
+            .all(|r| r.code != ReasonCode::LimitReachedOtherKind));
         // Asked for a kind, no list by kind.
         let asked = decide(&[p], &applicant, &proofs, &[bought], d("2026-11-22"), Some(kind));
         assert!(asked.by_kind.is_empty());

@@ -64,6 +64,33 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount as a person types it, to prefill a field: `80,00` (no space, no sign of euro).
+    pub fn typed(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{},{:02}", abs / 100, abs % 100)
+    }
+}
+
+/// An amount as it crosses to the window: the cents, and the core's French text (the window
+/// shows the text and does no arithmetic).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Amount {
+    pub cents: i64,
+    pub text: String,
+}
+
+impl From<Money> for Amount {
+    fn from(money: Money) -> Self {
+        Amount {
+            cents: money.cents(),
+            text: money.to_string(),
+        }
+    }
+}
+
 impl FromStr for Money {
     type Err = MoneyParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -99,6 +126,16 @@ mod tests {
         assert_eq!(Money::from_cents(5).to_string(), "0,05 €");
         assert_eq!(Money::from_cents(123456).to_string(), "1 234,56 €");
         assert_eq!(Money::from_cents(-500).to_string(), "-5,00 €");
+    }
+
+    #[test]
+    fn prefills_as_typed() {
+        assert_eq!(Money::from_cents(8000).typed(), "80,00");
+        assert_eq!(Money::from_cents(123456).typed(), "1234,56");
+        assert_eq!(
+            Money::parse(&Money::from_cents(7905).typed()).unwrap(),
+            Money::from_cents(7905)
+        );
     }
 
     #[test]

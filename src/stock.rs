@@ -175,7 +175,23 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
 }
 
 pub fn summary(store: &Store) -> Result<StockSummary> {
-    devices::summary(store.db())
+    let mut summary = devices::summary(store.db())?;
+    let count = |state: DeviceState| {
+        summary
+            .by_state
+            .iter()
+            .find(|(s, _)| *s == state)
+            .map_or(0, |(_, n)| *n)
+    };
+    summary.text = format!(
+        "{} disponible(s) · {} à réceptionner · {} réservé(s) · {} en SAV · {} au total",
+        count(DeviceState::Available),
+        count(DeviceState::Allocated),
+        count(DeviceState::Reserved),
+        count(DeviceState::Defective),
+        summary.total
+    );
+    Ok(summary)
 }
 
 /// Actions that belong to the point of sale (a reservation, a sale, a credit note), never to
@@ -306,7 +322,10 @@ pub fn add_by_hand(store: &mut Store, device: &NewDevice, actor: &Actor) -> Resu
         // The same checks as a delivery file's, each beside its field, naming the device that
         // already has the value.
         let taken = |field: &'static str, message: String| {
-            Error::InvalidFields(vec![crate::model::people::FieldError { field, message }])
+            Error::InvalidFields(vec![crate::model::people::FieldError {
+                field: field.into(),
+                message,
+            }])
         };
         if devices::by_tag(tx, &device.tag)?.is_some() {
             return Err(taken(

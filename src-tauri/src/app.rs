@@ -12,9 +12,7 @@ pub(crate) use tauri::{Manager, State};
 // The shell reaches the core only through its workflow layer, one module per screen.
 pub(crate) use comptoir::desk::centre::{self, CentreInput, Paper};
 pub(crate) use comptoir::desk::documents::{self, Document, DocumentKind, PrintJob, Printer};
-pub(crate) use comptoir::desk::people::{
-    self, Advice, Answers, Catalogue, Person, PersonDecision, PersonInput, PersonSummary,
-};
+pub(crate) use comptoir::desk::people::{self, Advice, Answers, Catalogue, PersonDecision, PersonInput, PersonSummary};
 pub(crate) use comptoir::desk::pos::{
     self, CashReport, CreditNote, LegalCaps, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary,
     Verification,
@@ -122,6 +120,11 @@ impl App {
 
     pub(crate) fn programmes(&self) -> Reply<Vec<Programme>> {
         self.programmes.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// A person's page, its codes named with the programmes' labels.
+    pub(crate) fn page(&self, person: people::Person) -> Reply<people::PersonPage> {
+        Ok(people::page(person, &people::Catalogue::of(&self.programmes()?)))
     }
 
     pub(crate) fn reload_programmes(&self) {

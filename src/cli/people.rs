@@ -8,8 +8,8 @@ use clap::Subcommand;
 
 use comptoir::desk::people::fr_date;
 use comptoir::desk::people::{
-    self, Answers, Catalogue, DeviceKind, LegalCaps, Person, PersonDecision, PersonInput, PersonSummary, Place,
-    Programme, ScreenWish, Use,
+    self, Answers, Catalogue, DeviceKind, LegalCaps, PersonDecision, PersonInput, PersonSummary, Place, Programme,
+    ScreenWish, Use,
 };
 use comptoir::desk::{self, Error, Store};
 
@@ -301,8 +301,8 @@ pub(crate) fn beneficiary(
             output(json, &found, || people_table(&found));
         }
         BeneficiaryCommand::Show { id } => {
-            let person = people::get(store, id)?;
-            output(json, &person, || show_person(&person));
+            let page = people::page(people::get(store, id)?, &Catalogue::of(&desk::programmes(store, db)?));
+            output(json, &page, || show_person(&page));
         }
         BeneficiaryCommand::Merge {
             keep,
@@ -339,7 +339,7 @@ pub(crate) fn eligibility(
                 programmes.retain(|p| p.id == wanted || desk::fold(&p.name) == folded);
                 if programmes.is_empty() {
                     return Err(Error::InvalidFields(vec![people::FieldError {
-                        field: "programme",
+                        field: "programme".into(),
                         message: format!("programme « {wanted} » inconnu (voir : comptoir programme list)"),
                     }]));
                 }
@@ -382,59 +382,38 @@ fn people_table(people: &[PersonSummary]) -> String {
     out
 }
 
-fn show_person(p: &Person) -> String {
-    let f = &p.fields;
-    let mut lines = vec![format!("n° {} — {} {}", p.id, f.last_name, f.first_name)];
-    if let Some(into) = p.merged_into {
-        lines.push(format!("Fiche fusionnée dans la fiche n° {into}"));
-    }
-    let mut field = |label: &str, value: Option<String>| {
-        if let Some(v) = value {
-            lines.push(format!("{label} : {v}"));
-        }
-    };
-    field("Née ou né le", f.birth_date.map(fr_date));
-    field("Téléphone", f.phone.clone());
-    field("E-mail", f.email.clone());
-    field(
-        "Commune",
-        match (&f.postcode, &f.commune) {
-            (Some(p), Some(c)) => Some(format!("{p} {c}")),
-            (p, c) => p.clone().or(c.clone()),
-        },
-    );
-    field("Foyer", f.household.clone());
-    field("Prescripteur", f.prescriber.map(|p| p.label().to_string()));
-    field("Publics", Some(f.publics.join(", ")));
-    field("Information RGPD donnée le", f.rgpd_informed_on.map(fr_date));
+fn show_person(page: &people::PersonPage) -> String {
+    let p = &page.person;
+    let mut lines = vec![format!("n° {} — {} {}", p.id, p.fields.last_name, p.fields.first_name)];
+    lines.extend(page.facts.iter().map(|f| format!("{} : {}", f.label, f.value)));
     lines.push("Justificatifs vus :".into());
-    lines.extend(
-        p.proofs
-            .iter()
-            .map(|x| format!("  {} du {} (vérifié par {})", x.kind, fr_date(x.issued), x.checked_by)),
-    );
-    if !p.equipment.is_empty() {
+    lines.extend(page.proof_lines.iter().map(|l| format!("  {l}")));
+    if !page.equipment_lines.is_empty() {
         lines.push("Équipements reçus :".into());
-        lines.extend(
-            p.equipment
-                .iter()
-                .map(|e| format!("  {} le {} ({})", e.kind.label(), fr_date(e.date), e.source)),
-        );
+        lines.extend(page.equipment_lines.iter().map(|e| format!("  {}", e.text)));
     }
     lines.join("\n")
 }
 
 fn show_decision(d: &PersonDecision) -> String {
-    let mut lines = vec![format!("{} le {}", d.decision.decision.label(), fr_date(d.on))];
+    let mut lines = vec![format!("{} le {}", d.label, fr_date(d.on))];
     lines.extend(d.decision.reasons.iter().map(|r| format!("  - {}", r.message)));
-    for o in &d.overrides {
-        lines.push(format!(
-            "  Dérogation ({}) par {} le {} : {}",
-            o.programme,
-            o.operator,
-            desk::format_timestamp(&o.at),
-            o.reason
-        ));
+    if !d.decision.by_kind.is_empty() {
+        lines.push("Par type d'appareil :".into());
+        for k in &d.decision.by_kind {
+            let why = k
+                .reasons
+                .iter()
+                .map(|r| r.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            lines.push(if why.is_empty() {
+                format!("  {} : {}", k.kind_label, k.label)
+            } else {
+                format!("  {} : {} — {why}", k.kind_label, k.label)
+            });
+        }
     }
+    lines.extend(d.override_lines.iter().map(|o| format!("  {o}")));
     lines.join("\n")
 }

@@ -19,10 +19,10 @@ pub use crate::journal::{
     list as journal_entries, verify_store, JournalEntry, JournalFilter, JournalPage, Verification,
 };
 pub use crate::pos::{
-    cancel_sale, close_ended_periods, close_period, closings, create_sale, current_session, fiscal_year_first_month,
-    list_sales, quote, register_identity, sale, x_report, CashReport, Closing, ClosingSummary, CreditNote,
-    DeviceRequest, ItemRequest, PaymentMethod, Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest,
-    SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
+    cancel_sale, close_ended_periods, close_period, closings, counted_kinds, create_sale, current_session,
+    fiscal_year_first_month, list_sales, quote, quote_cart, register_identity, sale, x_report, CartLine, CartQuote,
+    CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest, PaymentMethod, Period, Quote,
+    SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 
@@ -87,6 +87,10 @@ pub struct PosState {
     pub centre_code: String,
     pub register_code: String,
     pub payment_methods: Vec<crate::device::Term>,
+    /// The kinds sold by count (no tag to scan): the cart's « Ajouter un article » offers these.
+    pub counted_kinds: Vec<crate::device::Term>,
+    /// What the cash desk says when no permanence is open: how to open one.
+    pub closed_hint: String,
 }
 
 /// The cash desk's state, with the journal's verification made once by the caller.
@@ -99,6 +103,10 @@ pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
         centre_code,
         register_code,
         payment_methods: crate::device::terms::<PaymentMethod>(),
+        counted_kinds: counted_kinds(),
+        closed_hint: "Aucune permanence n'est ouverte. Pour vendre, ouvrez-en une : comptez le fond de caisse \
+                      (les espèces du tiroir), saisissez-le ci-dessous, puis « Ouvrir la permanence »."
+            .into(),
     })
 }
 

@@ -254,7 +254,7 @@ pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
         operator: sale.operator.clone(),
         buyer_first_name,
         buyer,
-        programme: sale.programme.clone(),
+        programme: sale.programme_name.clone(),
         lines,
         payments: sale
             .payments

@@ -24,7 +24,9 @@ code_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The form's field (`siret`, `help_phone`, `devices.0.price`): the window puts the
+    /// message beside it.
+    pub field: String,
     pub message: String,
 }
 

@@ -24,6 +24,9 @@ pub struct SessionInfo {
     pub opened_at: String,
     pub opened_by: String,
     pub float: Money,
+    /// The float in French (« 50,00 € »).
+    #[serde(default)]
+    pub float_text: String,
     pub closed_at: Option<String>,
     pub closed_by: Option<String>,
 }
@@ -61,6 +64,9 @@ pub struct SaleRecord {
     pub session_id: i64,
     pub person_id: Option<i64>,
     pub programme: Option<String>,
+    /// The programme's name when the sale was made (its code for sales made before names
+    /// were kept): what receipts and screens show.
+    pub programme_name: Option<String>,
     pub at: String,
     pub operator: String,
     pub total: Money,
@@ -79,6 +85,8 @@ pub struct SaleSummary {
     pub person_id: Option<i64>,
     pub programme: Option<String>,
     pub total: Money,
+    /// The total in French (« 80,00 € »).
+    pub total_text: String,
     pub cancelled_by: Option<String>,
 }
 

@@ -64,4 +64,6 @@ pub struct StockSummary {
     pub total: i64,
     pub by_state: Vec<(DeviceState, i64)>,
     pub available_by_kind: Vec<(DeviceKind, i64)>,
+    /// The line the stock screen shows (« 12 disponible(s) · 3 à réceptionner · … »).
+    pub text: String,
 }

@@ -217,6 +217,8 @@ pub struct ClosingSummary {
     pub start: chrono::NaiveDate,
     pub end: chrono::NaiveDate,
     pub net: Money,
+    /// The net in French.
+    pub net_text: String,
     pub made_at: String,
     pub made_by: String,
 }
@@ -247,6 +249,7 @@ pub fn closings(store: &Store, limit: usize) -> Result<Vec<ClosingSummary>> {
                 start: closing.start,
                 end: closing.end,
                 net: closing.net,
+                net_text: closing.net.to_string(),
                 made_at,
                 made_by,
             })

@@ -33,7 +33,8 @@ pub struct DeviceInput {
 #[ts(export)]
 pub struct ItemInput {
     pub kind: String,
-    pub quantity: u32,
+    /// As typed: a whole number from 1 to 99.
+    pub quantity: String,
     pub unit_price: Option<String>,
 }
 
@@ -75,7 +76,7 @@ impl TryFrom<SaleInput> for SaleRequest {
             .map(|i| {
                 Ok(ItemRequest {
                     kind: DeviceKind::parse(&i.kind)?,
-                    quantity: i.quantity,
+                    quantity: cart::parse_quantity(&i.quantity).map_err(|m| refused(Code::Invalid, m))?,
                     unit_price: money_field(&i.unit_price)?,
                 })
             })

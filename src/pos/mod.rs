@@ -3,12 +3,14 @@
 //! journal entry; a refused act writes nothing.
 
 use crate::error::Code;
+mod cart;
 mod closing;
 mod credit_note;
 mod input;
 mod permanence;
 mod sale;
 
+pub use cart::*;
 pub use closing::*;
 pub use credit_note::*;
 pub use input::*;

@@ -19,6 +19,12 @@ pub struct CashReport {
     pub counted: Option<BTreeMap<PaymentMethod, Money>>,
     pub differences: Option<BTreeMap<PaymentMethod, Money>>,
     pub comment: Option<String>,
+    /// In French, for the screens: « 3 vente(s) pour 240,00 €, 1 avoir(s) ».
+    #[serde(default)]
+    pub summary: String,
+    /// What the drawer should hold, a line a method (« Espèces : attendu 90,00 € »).
+    #[serde(default)]
+    pub expected_lines: Vec<String>,
 }
 
 pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<CashReport> {
@@ -32,6 +38,11 @@ pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<Ca
         )
     })?;
     Ok(CashReport {
+        summary: format!("{sales} vente(s) pour {sales_total}, {credit_notes} avoir(s)"),
+        expected_lines: expected
+            .iter()
+            .map(|(m, v)| format!("{} : attendu {v}", m.label()))
+            .collect(),
         session,
         sales,
         credit_notes,

@@ -66,6 +66,10 @@ pub struct Quote {
     pub band: Option<(Money, Money)>,
     pub cap: Option<Money>,
     pub price: Option<Money>,
+    /// The band or the cap in French (« 60,00 € à 120,00 € », « plafond 150,00 € », « — »).
+    pub band_text: String,
+    /// The price to prefill, as a person types it (« 60,00 »), or empty.
+    pub price_input: String,
 }
 
 pub fn quote(
@@ -90,18 +94,30 @@ pub fn quote(
         .and_then(|id| programmes.iter().find(|p| p.id == id))
         .and_then(|p| p.price_band(device.kind, device.category))
         .map(|b| (b.min, b.max));
+    let cap = caps.cap(device.kind);
     Ok(Quote {
         tag: device.tag.to_string(),
         kind: device.kind,
         category: device.category,
         label: format!("{} {}", device.brand, device.model).trim().to_string(),
+        band_text: band_text(band, cap),
+        price_input: band.map(|b| b.0.typed()).unwrap_or_default(),
         band,
-        cap: caps.cap(device.kind),
+        cap,
         price: band.map(|b| b.0),
     })
 }
 
-const COUNTED_KINDS: [DeviceKind; 3] = [DeviceKind::SimCard, DeviceKind::DataTopUp, DeviceKind::Accessory];
+/// A line's band or cap, in French.
+pub(super) fn band_text(band: Option<(Money, Money)>, cap: Option<Money>) -> String {
+    match (band, cap) {
+        (Some((min, max)), _) => format!("{min} à {max}"),
+        (None, Some(cap)) => format!("plafond {cap}"),
+        (None, None) => "—".into(),
+    }
+}
+
+pub(super) const COUNTED_KINDS: [DeviceKind; 3] = [DeviceKind::SimCard, DeviceKind::DataTopUp, DeviceKind::Accessory];
 
 /// Records a sale: every check first (open permanence, devices on sale, prices in the band and
 /// never above the legal cap, the buyer eligible or overridden, payments that add up), then, in
@@ -411,7 +427,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             &receipt,
             session.id,
             request.person_id,
-            programme.map(|p| p.id.as_str()),
+            programme.map(|p| (p.id.as_str(), p.name.as_str())),
             &now,
             operator,
             total,
@@ -471,6 +487,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             session_id: session.id,
             person_id: request.person_id,
             programme: programme.map(|p| p.id.clone()),
+            programme_name: programme.map(|p| p.name.clone()),
             at: now.clone(),
             operator: operator.to_string(),
             total,

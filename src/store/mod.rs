@@ -42,6 +42,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0010_pins.sql"),
     include_str!("../../migrations/0011_stock_filters.sql"),
     include_str!("../../migrations/0012_stock_generation.sql"),
+    include_str!("../../migrations/0013_programme_names.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -33,6 +33,7 @@ fn session_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionInfo> {
         opened_at: r.get(1)?,
         opened_by: r.get(2)?,
         float: Money::from_cents(r.get(3)?),
+        float_text: Money::from_cents(r.get(3)?).to_string(),
         closed_at: r.get(4)?,
         closed_by: r.get(5)?,
     })
@@ -94,7 +95,7 @@ pub fn insert_sale(
     receipt: &str,
     session_id: i64,
     person_id: Option<i64>,
-    programme: Option<&str>,
+    programme: Option<(&str, &str)>,
     at: &str,
     operator: &str,
     total: Money,
@@ -102,9 +103,21 @@ pub fn insert_sale(
     seq: i64,
 ) -> Result<i64> {
     conn.execute(
-        "INSERT INTO sales (uuid, receipt, session_id, person_id, programme, at, operator, total_cents, change_cents, journal_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![uuid, receipt, session_id, person_id, programme, at, operator, total.cents(), change.cents(), seq],
+        "INSERT INTO sales (uuid, receipt, session_id, person_id, programme, programme_name, at, operator, total_cents, change_cents, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            uuid,
+            receipt,
+            session_id,
+            person_id,
+            programme.map(|p| p.0),
+            programme.map(|p| p.1),
+            at,
+            operator,
+            total.cents(),
+            change.cents(),
+            seq
+        ],
     )?;
     Ok(conn.last_insert_rowid())
 }
@@ -170,7 +183,8 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
     let head = conn
         .query_row(
             "SELECT s.id, s.uuid, s.receipt, s.session_id, s.person_id, s.programme, s.at, s.operator, s.total_cents,
-                    (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id)
+                    (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id),
+                    coalesce(s.programme_name, s.programme)
              FROM sales s WHERE s.receipt = ?1",
             [receipt],
             |r| {
@@ -185,6 +199,7 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
                     operator: r.get(7)?,
                     total: Money::from_cents(r.get(8)?),
                     cancelled_by: r.get(9)?,
+                    programme_name: r.get(10)?,
                     lines: Vec::new(),
                     payments: Vec::new(),
                 })
@@ -239,6 +254,7 @@ pub fn list_sales(conn: &Db, limit: usize) -> Result<Vec<SaleSummary>> {
             person_id: r.get(3)?,
             programme: r.get(4)?,
             total: Money::from_cents(r.get(5)?),
+            total_text: Money::from_cents(r.get(5)?).to_string(),
             cancelled_by: r.get(6)?,
         })
     })?;

@@ -189,7 +189,7 @@ fn a_device_forms_errors_name_their_fields() {
     let comptoir::Error::InvalidFields(fields) = err else {
         panic!("{err:?}")
     };
-    let named: Vec<&str> = fields.iter().map(|f| f.field).collect();
+    let named: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
     for field in ["kind", "brand", "model", "ram_gb", "imei"] {
         assert!(named.contains(&field), "{field} in {named:?}");
     }

@@ -164,7 +164,7 @@ fn bad_input_is_refused_with_every_reason_and_nothing_stored() {
         ..input("", "Paul3", Some("2026-02-30"), &["rsa", "astronaute"])
     };
     let errors = NewPerson::parse(&bad, &catalogue(), d(TODAY)).unwrap_err();
-    let fields: Vec<&str> = errors.iter().map(|e| e.field).collect();
+    let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
     assert_eq!(
         fields,
         [

@@ -205,10 +205,16 @@ fn the_window_may_call_exactly_the_commands_it_defines() {
         .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|s| s.replace('-', "_")))
         .collect();
     allowed.sort();
-    assert_eq!(defined, allowed, "the commands under src-tauri/src/commands/ and capabilities/main.json differ");
+    assert_eq!(
+        defined, allowed,
+        "the commands under src-tauri/src/commands/ and capabilities/main.json differ"
+    );
     // Nobody lists them by hand again.
     let main = std::fs::read_to_string(root().join("src-tauri/src/main.rs")).unwrap();
-    assert!(!main.contains("generate_handler!["), "main.rs includes the handler build.rs writes");
+    assert!(
+        !main.contains("generate_handler!["),
+        "main.rs includes the handler build.rs writes"
+    );
 }
 
 /// ARCHITECTURE.md's entry points and codemap: each entry states its invariant, as

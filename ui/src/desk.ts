@@ -1,7 +1,10 @@
 // Who is at the desk: the quick switch between profiles with their PIN (and the lock at start
 // when profiles exist), and the profiles in Réglages. The core checks the PIN and the role.
-import { api, messageOf, type Desk } from "./api";
-import { $, el, fillSelect, showError, showStatus } from "./dom";
+import { failureOf, messageOf } from "./api";
+import type { Role } from "./gen/Role";
+import * as commands from "./gen/commands";
+import type { DeskView as Desk } from "./gen/DeskView";
+import { $, el, fillSelect, showError, showFailure, showStatus } from "./dom";
 
 let desk: Desk | null = null;
 const dialog = () => $<HTMLDialogElement>("desk-dialog");
@@ -24,7 +27,7 @@ function render(d: Desk) {
         b.type = "button";
         b.addEventListener("click", async () => {
           try {
-            render(await api.operatorDisable(p.name));
+            render(await commands.operator_disable(p.name));
             showError(null);
           } catch (err) {
             showError(messageOf(err));
@@ -48,7 +51,7 @@ function openDialog(locked: boolean) {
 
 export async function refreshDesk() {
   try {
-    render(await api.operatorsList());
+    render(await commands.operators_list());
   } catch (err) {
     showError(messageOf(err));
   }
@@ -71,7 +74,7 @@ export function startDesk(roles: { code: string; label: string }[]) {
   $("desk-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      const d = await api.operatorSwitch($<HTMLSelectElement>("desk-name").value, $<HTMLInputElement>("desk-pin").value);
+      const d = await commands.operator_switch($<HTMLSelectElement>("desk-name").value, $<HTMLInputElement>("desk-pin").value);
       dialog().close();
       render(d);
       showError(null);
@@ -86,7 +89,7 @@ export function startDesk(roles: { code: string; label: string }[]) {
     e.preventDefault();
     const field = (n: string) => form.elements.namedItem(n) as HTMLInputElement;
     try {
-      render(await api.operatorAdd(field("name").value, field("role").value, field("pin").value));
+      render(await commands.operator_add(field("name").value, field("role").value as Role, field("pin").value));
       field("name").value = "";
       field("pin").value = "";
       showError(null);
@@ -97,7 +100,7 @@ export function startDesk(roles: { code: string; label: string }[]) {
   });
   $("desk-lock").addEventListener("click", async () => {
     try {
-      render(await api.deskLock());
+      render(await commands.desk_lock());
     } catch (err) {
       showError(messageOf(err));
     }
@@ -110,7 +113,7 @@ export function startDesk(roles: { code: string; label: string }[]) {
     const now = Date.now();
     if (now - lastPing > 20_000 && desk && !desk.locked) {
       lastPing = now;
-      void api.deskActivity();
+      void commands.desk_activity();
     }
   };
   document.addEventListener("keydown", activity, { passive: true });
@@ -118,7 +121,7 @@ export function startDesk(roles: { code: string; label: string }[]) {
   $("idle-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      render(await api.idleLockSave(Number($<HTMLInputElement>("idle-minutes").value)));
+      render(await commands.idle_lock_save($<HTMLInputElement>("idle-minutes").value));
       showError(null);
       showStatus("Délai de verrouillage enregistré.");
     } catch (err) {
@@ -129,7 +132,7 @@ export function startDesk(roles: { code: string; label: string }[]) {
     e.preventDefault();
     const pin = $<HTMLInputElement>("reset-pin");
     try {
-      render(await api.operatorResetPin($<HTMLSelectElement>("reset-name").value, pin.value));
+      render(await commands.operator_reset_pin($<HTMLSelectElement>("reset-name").value, pin.value));
       pin.value = "";
       showError(null);
       showStatus("Nouveau code PIN enregistré.");
@@ -146,7 +149,7 @@ export function showLogFolder(folder: string | null) {
   $<HTMLButtonElement>("log-folder-open").disabled = !folder;
   $("log-folder-open").addEventListener("click", async () => {
     try {
-      await api.logFolderOpen();
+      await commands.log_folder_open();
     } catch (err) {
       showError(messageOf(err));
     }
@@ -164,8 +167,8 @@ export function startSetup(onDone: () => void) {
     try {
       const file = $<HTMLInputElement>("setup-programme").files?.[0];
       const programme: [string, string] | null = file ? [file.name, await file.text()] : null;
-      const d = await api.firstRun({
-        centre: { name: field("name"), address: field("address"), siret: field("siret"), help_phone: field("help_phone"), help_hours: field("help_hours") },
+      const d = await commands.first_run({
+        centre: { name: field("name"), address: field("address"), siret: field("siret"), vat_mention: "", help_phone: field("help_phone"), help_email: "", help_hours: field("help_hours"), help_url: "", printer: "", paper: "" },
         manager: field("manager"),
         pin: field("pin"),
         programme,
@@ -177,7 +180,7 @@ export function startSetup(onDone: () => void) {
       showStatus(`Comptoir est prêt. Au comptoir : ${d.current}.`);
       onDone();
     } catch (err) {
-      $("setup-error").textContent = messageOf(err);
+      showFailure(failureOf(err), form, $("setup-error"));
     }
   });
   dlg.showModal();

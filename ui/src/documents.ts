@@ -1,7 +1,9 @@
 // Documents handed out: the panel that offers to print them, shows what happened to each
 // (printed, or why not) and lets the médiateur retry, open or save a copy. The PDFs are made
 // and kept by the core; a printing failure never touches the sale.
-import { api, messageOf, type Made } from "./api";
+import { failureOf, messageOf } from "./api";
+import * as commands from "./gen/commands";
+import type { Made } from "./gen/Made";
 import { $, el, showError } from "./dom";
 
 let openSettings: () => void = () => {};
@@ -28,22 +30,22 @@ export function documentRow(made: Made): HTMLElement {
   print.type = "button";
   print.addEventListener("click", async () => {
     try {
-      const job = await api.documentPrint(made.file_name, made.title);
+      const job = await commands.document_print(made.file_name, made.title);
       made.printed = job;
       made.print_error = null;
     } catch (err) {
-      made.print_error = { code: "print_failed", message: messageOf(err) };
+      made.print_error = { ...failureOf(err), code: "print_failed" };
     }
     li.replaceWith(documentRow(made));
   });
   const open = el("button", "Ouvrir", "secondary");
   open.type = "button";
-  open.addEventListener("click", () => api.documentOpen(made.file_name).catch((err) => showError(messageOf(err))));
+  open.addEventListener("click", () => commands.document_open(made.file_name).catch((err) => showError(messageOf(err))));
   const save = el("button", "Enregistrer sous…", "secondary");
   save.type = "button";
   save.addEventListener("click", async () => {
     try {
-      const to = await api.documentSaveAs(made.file_name);
+      const to = await commands.document_save_as(made.file_name);
       if (to) status.textContent = `enregistré : ${to}`;
     } catch (err) {
       showError(messageOf(err));

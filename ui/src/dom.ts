@@ -1,4 +1,5 @@
 // Small DOM helpers shared by the screens.
+import type { Failure } from "./gen/Failure";
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
@@ -50,17 +51,44 @@ export function rowKeys(e: KeyboardEvent, tr: HTMLElement, back: HTMLElement, op
   }
 }
 
-/** Cents → "80,00 €" (display only: amounts are computed and checked by the core). */
-export function euros(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, " ");
-  return `${sign}${whole},${String(abs % 100).padStart(2, "0")} €`;
+/** Clears what `showFailure` put on a form: the messages beside fields, `aria-invalid`. */
+export function clearFailure(form: HTMLElement) {
+  for (const note of form.querySelectorAll(".field-error")) note.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
 }
 
-/** "80", "80,5", "80.50 €" → 8050 cents, without floats; null when it is not an amount. */
-export function toCents(text: string): number | null {
-  const m = text.trim().replace(/\s|€/g, "").match(/^(\d+)(?:[.,](\d{1,2}))?$/);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
+/**
+ * Shows a failure where it belongs: each field's message beside its field (`name` or
+ * `data-field` equal to the core's field), with `aria-invalid` and `aria-describedby`, the
+ * focus on the first; the banner only for what belongs to no field of this form. The form
+ * keeps everything typed.
+ */
+export function showFailure(failure: Failure, form: HTMLElement | null, banner?: HTMLElement) {
+  if (form) clearFailure(form);
+  const unplaced: string[] = [];
+  let first: HTMLElement | null = null;
+  for (const problem of failure.fields) {
+    const input = form?.querySelector<HTMLElement>(`[name="${problem.field}"], [data-field="${problem.field}"]`) ?? null;
+    if (!input) {
+      unplaced.push(problem.message);
+      continue;
+    }
+    const note = el("span", problem.message, "field-error");
+    note.id = `${form!.id || "form"}-error-${problem.field.replace(/[^a-z0-9]/gi, "-")}`;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", note.id);
+    (input.closest("label") ?? input).after(note);
+    first ??= input;
+  }
+  const rest = failure.fields.length === 0 ? failure.message : unplaced.length ? unplaced.join("\n") : null;
+  if (banner) {
+    banner.textContent = rest ?? "";
+    banner.hidden = rest === null;
+  } else {
+    showError(rest);
+  }
+  first?.focus();
 }

@@ -2,8 +2,12 @@
 // picker, previewed — every error by line and column, or the devices it would add — then
 // imported all or nothing) and a device typed by hand (a scanner can fill the tag and the
 // serial). The core checks everything; this page only shows what it answered.
-import { api, messageOf, type AppInfo, type DeliveryPreview, type DeviceDetail } from "./api";
-import { $, el, fillSelect, showError, showStatus } from "./dom";
+import { failureOf, messageOf } from "./api";
+import * as commands from "./gen/commands";
+import type { AppInfo } from "./gen/AppInfo";
+import type { Preview as DeliveryPreview } from "./gen/Preview";
+import type { DeviceDetail } from "./gen/DeviceDetail";
+import { $, el, fillSelect, showError, showFailure, showStatus } from "./dom";
 
 interface Hooks {
   /** The stock changed: the list and the counts are read again. */
@@ -75,7 +79,7 @@ export function startIntake(info: AppInfo, hooks: Hooks) {
     if (!picked) return;
     try {
       chosen = { name: picked.name, bytes: Array.from(new Uint8Array(await picked.arrayBuffer())) };
-      const preview = await api.deliveryPreview(chosen.name, chosen.bytes);
+      const preview = await commands.delivery_preview(chosen.name, chosen.bytes);
       openPanel(deliveryPanel);
       renderPreview(preview, kinds);
       showError(null);
@@ -86,7 +90,7 @@ export function startIntake(info: AppInfo, hooks: Hooks) {
   $("delivery-confirm").addEventListener("click", async () => {
     if (!chosen) return;
     try {
-      const report = await api.deliveryImport(chosen.name, chosen.bytes);
+      const report = await commands.delivery_import(chosen.name, chosen.bytes);
       $("delivery-summary").textContent = `« ${report.file_name} » importé : ${report.created} appareil(s) ajouté(s), à réceptionner en scannant leur étiquette ; ${report.unchanged} déjà présent(s), inchangé(s).`;
       $("delivery-confirm").hidden = true;
       showStatus(`${report.created} appareil(s) importé(s).`);
@@ -115,15 +119,13 @@ export function startIntake(info: AppInfo, hooks: Hooks) {
       if (typeof value === "string" && value.trim() !== "") fields[name] = value.trim();
     }
     try {
-      const device = await api.deviceAdd(fields);
+      const device = await commands.device_add(fields);
       devicePanel.hidden = true;
       showStatus(`${device.tag} ajouté au stock, réceptionné.`);
       hooks.changed();
       hooks.show(device);
     } catch (err) {
-      const box = $("device-errors");
-      box.textContent = messageOf(err);
-      box.hidden = false;
+      showFailure(failureOf(err), deviceForm, $("device-errors"));
     }
   });
   // A scanner types the code and Enter: in the tag field, Enter goes to the next field

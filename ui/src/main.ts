@@ -1,13 +1,21 @@
 // The stock screen: search (scanner-friendly), filters, list, and a device's page with its
 // history and the actions the core offers. Keyboard first: a USB scanner types the tag and
 // Enter into the search box, which opens that device.
-import { api, safetyApi, codeOf, messageOf, type AppInfo, type Device, type DeviceDetail, type OfferedAction } from "./api";
+import { codeOf, messageOf } from "./api";
+import type { Category } from "./gen/Category";
+import type { DeviceKind } from "./gen/DeviceKind";
+import type { DeviceState } from "./gen/DeviceState";
+import * as commands from "./gen/commands";
+import type { AppInfo } from "./gen/AppInfo";
+import type { Device } from "./gen/Device";
+import type { DeviceDetail } from "./gen/DeviceDetail";
+import type { OfferedAction } from "./gen/OfferedAction";
 import { $, el, fillSelect, rowKeys, showError, showStatus } from "./dom";
 import { startPeople, focusPeople } from "./people";
 import { startPos, focusPos } from "./pos";
 import { startSettings, focusSettings } from "./settings";
 import { onOpenSettings } from "./documents";
-import { refreshSync, startSync } from "./sync";
+import { hubConfigured, refreshSync, startSync, syncNow } from "./sync";
 import { startKeyRecovery, startSafety } from "./safety";
 import { focusReports, startReports } from "./reports";
 import { showLogFolder, startDesk, startSetup } from "./desk";
@@ -44,18 +52,25 @@ function formatWhen(at: string): string {
   return new Intl.DateTimeFormat("fr-FR", { dateStyle: "short", timeStyle: "short" }).format(date);
 }
 
+// How many devices the centre has at all (the core's summary), and how many the list shows.
+let stockTotal: number | null = null;
+let listed: number | null = null;
+
+/** Nothing to show: say what to do next (an empty stock offers its three ways in). */
+function showEmpty() {
+  const empty = stockTotal === 0;
+  $("stock-empty").hidden = !empty;
+  $("empty-sync").hidden = !hubConfigured();
+  $("stock-unmatched").hidden = empty || listed !== 0;
+  $("devices").hidden = empty || listed === 0;
+}
+
 async function refreshSummary() {
   try {
-    const summary = await api.summary();
-    const byState = Object.fromEntries(summary.by_state);
-    const parts = [
-      `${byState["available"] ?? 0} disponible(s)`,
-      `${byState["allocated"] ?? 0} à réceptionner`,
-      `${byState["reserved"] ?? 0} réservé(s)`,
-      `${byState["defective"] ?? 0} en SAV`,
-      `${summary.total} au total`,
-    ];
-    $("summary").textContent = parts.join(" · ");
+    const summary = await commands.stock_summary();
+    $("summary").textContent = summary.text;
+    stockTotal = summary.total;
+    showEmpty();
   } catch (err) {
     showError(messageOf(err));
   }
@@ -65,10 +80,10 @@ async function refreshList() {
   const request = ++listRequest;
   const text = search.value.trim();
   try {
-    const devices = await api.list({
-      kind: filterKind.value || null,
-      category: filterCategory.value || null,
-      state: filterState.value || null,
+    const devices = await commands.stock_list({
+      kind: (filterKind.value || null) as DeviceKind | null,
+      category: (filterCategory.value || null) as Category | null,
+      state: (filterState.value || null) as DeviceState | null,
       text: text || null,
     });
     if (request !== listRequest) return; // a newer search is on its way
@@ -99,16 +114,18 @@ function renderRows(devices: Device[]) {
     }),
   );
   count.textContent = devices.length === 0
-    ? "Aucun appareil ne correspond."
+    ? ""
     : `${devices.length} appareil${devices.length > 1 ? "s" : ""}${devices.length >= 200 ? " (les 200 plus récents : affinez la recherche)" : ""}`;
+  listed = devices.length;
+  showEmpty();
 }
 
 async function openDevice(code: string, fromScan = false) {
   showError(null);
   try {
-    let device = await api.show(code);
+    let device = await commands.stock_show(code);
     if (fromScan && receiveOnScan.checked && device.state === "allocated") {
-      device = await api.apply(device.tag, "receive", "");
+      device = await commands.stock_apply(device.tag, "receive", "");
       showStatus(`${device.tag} réceptionné.`);
       void refreshSummary();
       void refreshList();
@@ -181,7 +198,7 @@ async function startAction(action: OfferedAction) {
 async function runAction(action: OfferedAction, reason: string) {
   if (!current) return;
   try {
-    const updated = await api.apply(current.tag, action.action, reason);
+    const updated = await commands.stock_apply(current.tag, action.action, reason);
     showError(null);
     showStatus(`${updated.tag} : ${label("states", updated.state)}.`);
     renderDetail(updated);
@@ -299,7 +316,7 @@ document.addEventListener("keydown", (e) => {
 
 async function start() {
   try {
-    info = await api.appInfo();
+    info = await commands.app_info();
   } catch (err) {
     showError(messageOf(err));
     return;
@@ -340,6 +357,20 @@ async function start() {
       else detailEmpty.hidden = false;
     },
   });
+  // The empty stock's ways in: the same acts as the buttons above the list.
+  $("empty-import").addEventListener("click", () => $<HTMLInputElement>("delivery-file").click());
+  $("empty-add").addEventListener("click", () => $("device-new").click());
+  $("empty-sync").addEventListener("click", () => void syncNow().then(() => {
+    void refreshSummary();
+    void refreshList();
+  }));
+  window.addEventListener("sync-status", showEmpty);
+  $("filters-clear").addEventListener("click", () => {
+    search.value = "";
+    for (const f of [filterKind, filterCategory, filterState]) f.value = "";
+    void refreshList();
+    search.focus();
+  });
   startPeople(info);
   startPos(info);
   startSettings(info.papers);
@@ -359,4 +390,4 @@ async function start() {
 
 // Once the first screen is on the glass (two frames: laid out, then painted), the app logs the
 // time since launch.
-void start().finally(() => requestAnimationFrame(() => requestAnimationFrame(() => void safetyApi.firstPaint())));
+void start().finally(() => requestAnimationFrame(() => requestAnimationFrame(() => void commands.first_paint())));

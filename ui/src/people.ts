@@ -1,14 +1,27 @@
 // The people screen: search (typo-tolerant, by the core), the record form, proofs seen, the
 // eligibility decision with its reasons, overrides, and the needs diagnostic. Every rule is the
 // core's: this file only gathers what was typed and shows what the core answers.
-import { api, codeOf, messageOf, type AppInfo, type Person, type PersonDecision, type PersonInput } from "./api";
-import { $, el, fillSelect, frDate, rowKeys, showError, showStatus } from "./dom";
+import { codeOf, failureOf, messageOf } from "./api";
+import type { DeviceKind } from "./gen/DeviceKind";
+import type { Place } from "./gen/Place";
+import type { ScreenWish } from "./gen/ScreenWish";
+import type { Use } from "./gen/Use";
+import type { PersonPage } from "./gen/PersonPage";
+import type { PersonSummary } from "./gen/PersonSummary";
+import * as commands from "./gen/commands";
+import type { AppInfo } from "./gen/AppInfo";
+import type { Person } from "./gen/Person";
+import type { PersonDecision } from "./gen/PersonDecision";
+import type { PersonInput } from "./gen/PersonInput";
+import { $, clearFailure, el, fillSelect, frDate, rowKeys, showError, showFailure, showStatus } from "./dom";
 import { documentRow, offerDocuments } from "./documents";
 
 let info: AppInfo;
-let current: Person | null = null;
+let current: PersonPage | null = null;
 let editing: number | null = null;
 let searchRequest = 0;
+// The people the list shows, in its order (Entrée opens the first).
+let shown: PersonSummary[] = [];
 
 const search = () => $<HTMLInputElement>("person-search");
 const form = () => $<HTMLFormElement>("person-form");
@@ -27,13 +40,20 @@ function show(part: "empty" | "form" | "view") {
 async function refreshSearch() {
   const request = ++searchRequest;
   try {
-    const people = await api.peopleSearch(search().value);
+    const people = await commands.people_search(search().value);
     if (request !== searchRequest) return;
+    shown = people;
+    // Nothing to show: say what to do next.
+    const text = search().value.trim();
+    $("people-empty").hidden = people.length > 0;
+    $("people-table").hidden = people.length === 0;
+    $("people-empty-text").textContent = text
+      ? `Personne ne correspond à « ${text} ». Vérifiez l'orthographe, ou créez sa fiche :`
+      : "Aucune personne n'est enregistrée. Créez la fiche de la première personne accueillie :";
     $("person-rows").replaceChildren(
       ...people.map((p) => {
         const tr = el("tr");
         tr.tabIndex = 0;
-        tr.dataset.id = String(p.id);
         tr.append(el("td", String(p.id)), el("td", p.last_name), el("td", p.first_name), el("td", frDate(p.birth_date)), el("td", p.phone ?? "—"), el("td", p.household ?? "—"));
         tr.addEventListener("click", () => void openPerson(p.id));
         tr.addEventListener("keydown", (e) => rowKeys(e, tr, search(), () => void openPerson(p.id)));
@@ -47,7 +67,7 @@ async function refreshSearch() {
 
 async function openPerson(id: number) {
   try {
-    const person = await api.personShow(id);
+    const person = await commands.person_show(id);
     showError(null);
     renderPerson(person);
     await refreshDecision();
@@ -56,28 +76,19 @@ async function openPerson(id: number) {
   }
 }
 
-function renderPerson(p: Person) {
+function renderPerson(p: PersonPage) {
   current = p;
   show("view");
   $("person-name").textContent = `${p.last_name} ${p.first_name}`;
-  const publics = p.publics.map((c) => info.people.catalogue.publics[c] ?? c).join(", ") || "—";
-  const prescriber = info.people.prescribers.find((t) => t.code === p.prescriber)?.label ?? "—";
-  const facts: [string, string][] = [
-    ["N° de fiche", String(p.id)],
-    ["Naissance", frDate(p.birth_date)],
-    ["Téléphone", p.phone ?? "—"],
-    ["Commune", [p.postcode, p.commune].filter(Boolean).join(" ") || "—"],
-    ["Foyer", p.household ?? "—"],
-    ["Prescripteur", prescriber],
-    ["Publics", publics],
-    ["Information RGPD", p.rgpd_informed_on ? `donnée le ${frDate(p.rgpd_informed_on)}` : "pas encore donnée"],
-  ];
-  for (const e of p.equipment) facts.push(["Déjà équipé", `${info.vocabulary.kinds.find((k) => k.code === e.kind)?.label ?? e.kind} le ${frDate(e.date)} (${e.source})`]);
-  $("person-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
+  // The facts, the proofs and the equipment as the core words them.
+  $("person-facts").replaceChildren(...p.facts.flatMap((f) => [el("dt", f.label), el("dd", f.value)]));
+  $("person-equipment").replaceChildren(
+    ...(p.equipment_lines.length === 0
+      ? [el("li", "Aucun équipement reçu pour l'instant.")]
+      : p.equipment_lines.map((e) => el("li", e.text, e.cancelled_by ? "cancelled" : undefined))),
+  );
   $("person-proofs").replaceChildren(
-    ...(p.proofs.length === 0
-      ? [el("li", "Aucun justificatif vu pour l'instant.")]
-      : p.proofs.map((x) => el("li", `${info.people.catalogue.proof_kinds[x.kind] ?? x.kind} du ${frDate(x.issued)}, vu par ${x.checked_by}`))),
+    ...(p.proof_lines.length === 0 ? [el("li", "Aucun justificatif vu pour l'instant.")] : p.proof_lines.map((l) => el("li", l))),
   );
 }
 
@@ -90,17 +101,25 @@ function renderDecision(d: PersonDecision) {
     li.dataset.code = r.code;
     return li;
   }));
-  $("decision-overrides").replaceChildren(
-    ...d.overrides.map((o) => el("li", `Dérogation (${o.programme}) par ${o.operator} : ${o.reason}`, "override")),
+  // Asked without a kind: the verdict for each kind (a limit on laptops leaves a phone).
+  $("decision-kinds").replaceChildren(
+    ...d.by_kind.map((k) => {
+      const li = el("li", `${k.kind_label} : ${k.label}${k.reasons.length ? ` — ${k.reasons.map((r) => r.message).join(" ")}` : ""}`);
+      li.className = `verdict-${k.decision}`;
+      return li;
+    }),
   );
+  $("decision-kinds").hidden = d.by_kind.length === 0;
+  $("decision-kinds-title").hidden = d.by_kind.length === 0;
+  $("decision-overrides").replaceChildren(...d.override_lines.map((o) => el("li", o, "override")));
   $("override-form").hidden = d.decision === "eligible";
 }
 
 async function refreshDecision() {
   if (!current) return;
   try {
-    const kind = $<HTMLSelectElement>("decision-kind").value || null;
-    renderDecision(await api.check(current.id, kind));
+    const kind = ($<HTMLSelectElement>("decision-kind").value || null) as DeviceKind | null;
+    renderDecision(await commands.eligibility_check(current.id, kind));
   } catch (err) {
     $("decision-verdict").textContent = "";
     $("decision-reasons").replaceChildren();
@@ -147,14 +166,15 @@ function formInput(): PersonInput {
 
 async function save(force: boolean) {
   try {
-    const person = await api.personSave(editing, formInput(), force);
+    const person = await commands.person_save(editing, formInput(), force);
+    clearFailure(form());
     showError(null);
     showStatus(`Fiche n° ${person.id} enregistrée.`);
     renderPerson(person);
     await refreshDecision();
     void refreshSearch();
   } catch (err) {
-    showError(messageOf(err));
+    showFailure(failureOf(err), form());
     // A likely duplicate: the médiateur checks the list, then may confirm.
     $("person-force").hidden = codeOf(err) !== "likely_duplicate";
   }
@@ -164,20 +184,20 @@ async function save(force: boolean) {
 function startPrivacy() {
   $("notice-box").addEventListener("toggle", async () => {
     try {
-      $("notice-text").textContent = await api.privacyNotice();
+      $("notice-text").textContent = await commands.privacy_notice();
     } catch (err) {
       showError(messageOf(err));
     }
   });
   $("notice-print").addEventListener("click", () =>
     offerDocuments("Notice d'information (RGPD)", [
-      { label: "Imprimer la notice", make: async () => [await api.documentMake("notice", "rgpd", true)] },
+      { label: "Imprimer la notice", make: async () => [await commands.document_make("notice", "rgpd", null, true)] },
     ]),
   );
   $("privacy-export").addEventListener("click", async () => {
     if (!current) return;
     try {
-      const made = await api.privacyExport(current.id);
+      const made = await commands.privacy_export(current.id);
       $("privacy-docs").replaceChildren(...made.map(documentRow));
       showError(null);
       showStatus(`Données de la fiche n° ${current.id} exportées (PDF lisible et JSON).`);
@@ -189,7 +209,7 @@ function startPrivacy() {
     e.preventDefault();
     if (!current) return;
     try {
-      const p = await api.privacyErase(current.id, $<HTMLInputElement>("erase-reason").value);
+      const p = await commands.privacy_erase(current.id, $<HTMLInputElement>("erase-reason").value);
       $<HTMLInputElement>("erase-reason").value = "";
       renderPerson(p);
       showError(null);
@@ -246,9 +266,10 @@ export function startPeople(appInfo: AppInfo) {
   $("person-search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     const first = $("person-rows").firstElementChild as HTMLElement | null;
-    if (first) void openPerson(Number(first.dataset.id));
+    if (first && shown.length) void openPerson(shown[0].id);
   });
   $("person-new").addEventListener("click", () => openForm(null));
+  $("people-empty-new").addEventListener("click", () => openForm(null));
   $("person-edit").addEventListener("click", () => current && openForm(current));
   $("person-cancel").addEventListener("click", () => show(current ? "view" : "empty"));
   form().addEventListener("submit", (e) => {
@@ -260,7 +281,7 @@ export function startPeople(appInfo: AppInfo) {
     e.preventDefault();
     if (!current) return;
     try {
-      const person = await api.proofAdd(current.id, $<HTMLSelectElement>("proof-kind").value, $<HTMLInputElement>("proof-issued").value);
+      const person = await commands.proof_add(current.id, $<HTMLSelectElement>("proof-kind").value, $<HTMLInputElement>("proof-issued").value);
       showError(null);
       renderPerson(person);
       await refreshDecision();
@@ -273,9 +294,9 @@ export function startPeople(appInfo: AppInfo) {
     e.preventDefault();
     if (!current) return;
     try {
-      const person = await api.equipmentAdd(
+      const person = await commands.equipment_add(
         current.id,
-        $<HTMLSelectElement>("equipment-kind").value,
+        $<HTMLSelectElement>("equipment-kind").value as DeviceKind,
         $<HTMLInputElement>("equipment-date").value,
         $<HTMLInputElement>("equipment-source").value,
       );
@@ -293,8 +314,8 @@ export function startPeople(appInfo: AppInfo) {
     e.preventDefault();
     if (!current) return;
     try {
-      const kind = $<HTMLSelectElement>("decision-kind").value || null;
-      const d = await api.override(current.id, $<HTMLSelectElement>("override-programme").value, $<HTMLInputElement>("override-reason").value, kind);
+      const kind = ($<HTMLSelectElement>("decision-kind").value || null) as DeviceKind | null;
+      const d = await commands.eligibility_override(current.id, $<HTMLSelectElement>("override-programme").value, $<HTMLInputElement>("override-reason").value, kind);
       showError(null);
       showStatus("Dérogation enregistrée.");
       renderDecision(d);
@@ -305,13 +326,9 @@ export function startPeople(appInfo: AppInfo) {
   $("merge-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     if (!current) return;
-    const duplicate = Number($<HTMLInputElement>("merge-duplicate").value);
-    if (!Number.isInteger(duplicate) || duplicate <= 0) {
-      showError("Indiquez le numéro de la fiche en double (un nombre).");
-      return;
-    }
+    const duplicate = $<HTMLInputElement>("merge-duplicate").value;
     try {
-      const person = await api.personMerge(current.id, duplicate, $<HTMLInputElement>("merge-reason").value);
+      const person = await commands.person_merge(current.id, duplicate, $<HTMLInputElement>("merge-reason").value);
       showError(null);
       showStatus(`Fiche n° ${duplicate} fusionnée dans la fiche n° ${person.id}.`);
       renderPerson(person);
@@ -324,10 +341,10 @@ export function startPeople(appInfo: AppInfo) {
   $("diagnostic-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      const advice = await api.advise({
-        uses: [...document.querySelectorAll<HTMLInputElement>("#diagnostic-uses input:checked")].map((b) => b.value),
-        place: $<HTMLSelectElement>("diagnostic-place").value,
-        screen: $<HTMLSelectElement>("diagnostic-screen").value,
+      const advice = await commands.diagnostic_advise({
+        uses: [...document.querySelectorAll<HTMLInputElement>("#diagnostic-uses input:checked")].map((b) => b.value as Use),
+        place: $<HTMLSelectElement>("diagnostic-place").value as Place,
+        screen: $<HTMLSelectElement>("diagnostic-screen").value as ScreenWish,
         first_device: $<HTMLInputElement>("diagnostic-first").checked,
       });
       const kindLabel = (code: string) => info.vocabulary.kinds.find((k) => k.code === code)?.label ?? code;

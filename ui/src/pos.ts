@@ -1,28 +1,40 @@
 // The cash desk: open a permanence, sell (scan → person → decision → price → payment →
 // confirm), see the X report, close with the counted amounts, list and cancel sales. The core
 // checks everything again; this screen only gathers and shows.
-import { api, messageOf, type AppInfo, type PosState, type Quote } from "./api";
-import { $, el, euros, fillSelect, frDate, showError, showStatus, toCents } from "./dom";
+import { messageOf } from "./api";
+import type { PaymentMethod } from "./gen/PaymentMethod";
+import * as commands from "./gen/commands";
+import type { AppInfo } from "./gen/AppInfo";
+import type { PosState } from "./gen/PosState";
+import type { CartQuote } from "./gen/CartQuote";
+import type { SaleInput } from "./gen/SaleInput";
+import type { SaleSummary } from "./gen/SaleSummary";
+import { $, el, fillSelect, frDate, showError, showStatus } from "./dom";
 import { offerDocuments } from "./documents";
 
 /** The documents of a sale, from its history: copies, the sheet, its credit notes. */
 function offerSaleDocuments(receipt: string, cancelledBy: string | null) {
   offerDocuments(`Ticket n° ${receipt}`, [
-    { label: "Réimprimer le ticket (copie)", make: async () => [await api.documentMake("receipt", receipt, true)] },
-    { label: "Imprimer la fiche de prise en main", make: async () => [await api.documentMake("onboarding", receipt, true)] },
+    { label: "Réimprimer le ticket (copie)", make: async () => [await commands.document_make("receipt", receipt, null, true)] },
+    { label: "Imprimer la fiche de prise en main", make: async () => [await commands.document_make("onboarding", receipt, null, true)] },
     ...(cancelledBy ?? "").split(",").map((n) => n.trim()).filter((n) => n).map((number) => ({
       label: `Imprimer l'avoir ${number}`,
-      make: async () => [await api.documentMake("credit_note", number, true)],
+      make: async () => [await commands.document_make("credit_note", number, null, true)],
     })),
   ]);
 }
 
 let info: AppInfo;
 let state: PosState | null = null;
-let cart: { quote?: Quote; kind: string; label: string; quantity: number; price: string }[] = [];
+// The cart as the form holds it (what was typed); the core quotes it (sale_cart) and this
+// screen shows the quote: labels, bands, totals, change, and each problem beside its field.
+let devices: { tag: string; price: string }[] = [];
+let items: { kind: string; quantity: string; unit_price: string }[] = [];
+let quoted: CartQuote | null = null;
+let quoteRequest = 0;
 let personId: number | null = null;
 let saleUuid = crypto.randomUUID();
-let sales: { receipt: string; at: string; total: number; cancelled_by: string | null }[] = [];
+let sales: SaleSummary[] = [];
 let cancelling: string | null = null;
 
 const programme = () => $<HTMLSelectElement>("sale-programme").value || null;
@@ -37,7 +49,7 @@ export function focusPos() {
 
 async function refresh() {
   try {
-    state = await api.posState();
+    state = await commands.pos_state();
   } catch (err) {
     showError(messageOf(err));
     return;
@@ -53,6 +65,7 @@ async function refresh() {
       $("close-counted").append(label);
     }
     fillSelect($("cancel-refund"), state.payment_methods);
+    fillSelect($("item-kind"), state.counted_kinds);
   }
   const broken = state.journal.broken !== null;
   $("journal-alert").hidden = !broken;
@@ -62,14 +75,14 @@ async function refresh() {
   $("pos-closed").hidden = open || broken;
   $("pos-session-actions").hidden = !open;
   $("pos-session").textContent = open
-    ? `Ouverte le ${new Date(state.session!.opened_at).toLocaleString("fr-FR")} par ${state.session!.opened_by} — fond de caisse ${euros(state.session!.float)}`
-    : "Aucune permanence ouverte.";
+    ? `Ouverte le ${new Date(state.session!.opened_at).toLocaleString("fr-FR")} par ${state.session!.opened_by} — fond de caisse ${state.session!.float_text}`
+    : state.closed_hint;
   await refreshSales();
 }
 
 async function refreshSales() {
   try {
-    sales = await api.salesList();
+    sales = await commands.sales_list();
     renderSales();
   } catch (err) {
     showError(messageOf(err));
@@ -83,7 +96,7 @@ function renderSales() {
       .filter((s) => !filter || s.receipt.includes(filter))
       .map((s) => {
         const li = el("li");
-        li.append(el("span", `${s.receipt} · ${new Date(s.at).toLocaleString("fr-FR")} · ${euros(s.total)}`));
+        li.append(el("span", `${s.receipt} · ${new Date(s.at).toLocaleString("fr-FR")} · ${s.total_text}`));
         const docs = el("button", "Documents", "secondary");
         docs.type = "button";
         docs.addEventListener("click", () => offerSaleDocuments(s.receipt, s.cancelled_by));
@@ -108,59 +121,99 @@ function startCancel(receipt: string) {
   $<HTMLInputElement>("cancel-reason").focus();
 }
 
+/** What the form holds now, as the core reads it. */
+function saleInput(): SaleInput {
+  const payments = [...document.querySelectorAll<HTMLElement>("#payments .payment")]
+    .map((row) => ({
+      method: (row.querySelector("select") as HTMLSelectElement).value,
+      amount: (row.querySelector(".amount") as HTMLInputElement).value,
+      reference: (row.querySelector(".ref") as HTMLInputElement).value || null,
+    }));
+  return {
+    uuid: saleUuid,
+    person_id: personId,
+    programme: programme(),
+    devices: devices.map((d) => ({ tag: d.tag, price: d.price || null })),
+    items: items.map((i) => ({ kind: i.kind, quantity: i.quantity, unit_price: i.unit_price || null })),
+    payments,
+  };
+}
+
+/** Asks the core to quote the cart, then shows its answer (the latest one only). */
+async function requote() {
+  const request = ++quoteRequest;
+  try {
+    const q = await commands.sale_cart(saleInput());
+    if (request !== quoteRequest) return;
+    quoted = q;
+    showQuote();
+  } catch (err) {
+    if (request === quoteRequest) showError(messageOf(err));
+  }
+}
+
+/** Marks a field with the core's message about it (or clears it), beside the field. */
+function markField(input: HTMLInputElement, field: string) {
+  const problem = quoted?.problems.find((p) => p.field === field) ?? null;
+  const id = `problem-${field.replace(/\./g, "-")}`;
+  input.setAttribute("aria-invalid", problem ? "true" : "false");
+  let note = document.getElementById(id);
+  if (problem) {
+    if (!note) {
+      note = el("span", "", "field-error");
+      note.id = id;
+      input.after(note);
+    }
+    note.textContent = problem.message;
+    input.setAttribute("aria-describedby", id);
+  } else {
+    note?.remove();
+    input.removeAttribute("aria-describedby");
+  }
+}
+
 function renderCart() {
-  const rows = cart.map((line, i) => {
+  const lines = [
+    ...devices.map((d, i) => ({ field: `devices.${i}.price`, value: () => d.price, set: (v: string) => (d.price = v), remove: () => devices.splice(i, 1) })),
+    ...items.map((it, i) => ({ field: `items.${i}.unit_price`, value: () => it.unit_price, set: (v: string) => (it.unit_price = v), remove: () => items.splice(i, 1) })),
+  ];
+  const rows = lines.map((line, i) => {
+    const shown = quoted?.lines[i];
     const tr = el("tr");
     const price = el("input");
-    price.value = line.price;
+    price.value = line.value();
     price.inputMode = "decimal";
-    price.setAttribute("aria-label", `Prix de ${line.label}`);
+    price.dataset.field = line.field;
+    price.setAttribute("aria-label", `Prix de ${shown?.label ?? "la ligne"}`);
     price.addEventListener("input", () => {
-      line.price = price.value;
-      renderTotals();
+      line.set(price.value);
+      void requote();
     });
     const remove = el("button", "Retirer", "secondary");
     remove.type = "button";
+    remove.setAttribute("aria-label", `Retirer ${shown?.label ?? "la ligne"}`);
     remove.addEventListener("click", () => {
-      cart.splice(i, 1);
-      renderCart();
+      line.remove();
+      void requote().then(renderCart);
       void refreshDecision();
     });
-    const band = line.quote?.band ? `${euros(line.quote.band[0])} à ${euros(line.quote.band[1])}` : line.quote?.cap ? `plafond ${euros(line.quote.cap)}` : "—";
     const tdPrice = el("td");
     tdPrice.append(price);
     const tdRemove = el("td");
     tdRemove.append(remove);
-    tr.append(el("td", line.quote ? `${line.quote.tag} — ${line.label}` : line.label), el("td", String(line.quantity)), tdPrice, el("td", band), tdRemove);
+    tr.append(el("td", shown?.label ?? "…"), el("td", shown ? String(shown.quantity) : ""), tdPrice, el("td", shown?.band_text ?? ""), tdRemove);
     return tr;
   });
   $("cart-rows").replaceChildren(...rows);
-  renderTotals();
+  showQuote();
 }
 
-function total(): number | null {
-  let sum = 0;
-  for (const line of cart) {
-    const c = toCents(line.price);
-    if (c === null) return null;
-    sum += c * line.quantity;
+/** The core's quote on screen: the totals line, and each problem beside its field. */
+function showQuote() {
+  $("sale-totals").textContent = quoted?.summary ?? "";
+  for (const input of document.querySelectorAll<HTMLInputElement>("#cart-rows input, #payments .amount")) {
+    if (input.dataset.field) markField(input, input.dataset.field);
   }
-  return sum;
-}
-
-function renderTotals() {
-  const t = total();
-  let paid = 0;
-  let cash = 0;
-  for (const row of document.querySelectorAll<HTMLElement>("#payments .payment")) {
-    const amount = toCents((row.querySelector(".amount") as HTMLInputElement).value) ?? 0;
-    paid += amount;
-    if ((row.querySelector("select") as HTMLSelectElement).value === "cash") cash += amount;
-  }
-  const change = t === null ? 0 : paid - t;
-  $("sale-totals").textContent = t === null
-    ? "Un prix n'est pas un montant."
-    : `Total ${euros(t)} · payé ${euros(paid)}${change > 0 && change <= cash ? ` · à rendre ${euros(change)}` : change < 0 ? ` · reste ${euros(-change)}` : ""}`;
 }
 
 function addPayment(method = "cash", amount = "") {
@@ -182,12 +235,19 @@ function addPayment(method = "cash", amount = "") {
   remove.setAttribute("aria-label", "Retirer ce paiement");
   remove.addEventListener("click", () => {
     row.remove();
-    renderTotals();
+    numberPayments();
+    void requote();
   });
-  for (const x of [select, input]) x.addEventListener("input", renderTotals);
+  for (const x of [select, input]) x.addEventListener("input", () => void requote());
   row.append(select, input, ref, remove);
   $("payments").append(row);
+  numberPayments();
   return input;
+}
+
+/** Each payment's amount names its place, so that the core's problems find it. */
+function numberPayments() {
+  document.querySelectorAll<HTMLInputElement>("#payments .amount").forEach((input, i) => (input.dataset.field = `payments.${i}.amount`));
 }
 
 async function refreshDecision() {
@@ -197,19 +257,24 @@ async function refreshDecision() {
     return;
   }
   try {
-    const kind = cart.find((l) => l.quote)?.quote?.kind ?? null;
-    const d = await api.check(personId, kind);
+    const kind = quoted?.lines.find((l) => l.tag !== null)?.kind ?? null;
+    const d = await commands.eligibility_check(personId, kind);
     box.hidden = false;
       $("sale-verdict").textContent = d.label + (d.overrides.length ? " (dérogation enregistrée)" : "");
     $("sale-verdict").className = `verdict verdict-${d.decision}`;
-    $("sale-reasons").replaceChildren(...d.reasons.map((r) => el("li", r.message)));
+    $("sale-reasons").replaceChildren(
+      ...d.reasons.map((r) => el("li", r.message)),
+      ...d.by_kind.map((k) => el("li", `${k.kind_label} : ${k.label}${k.reasons.length ? ` — ${k.reasons.map((r) => r.message).join(" ")}` : ""}`)),
+    );
   } catch (err) {
     showError(messageOf(err));
   }
 }
 
 function resetSale() {
-  cart = [];
+  devices = [];
+  items = [];
+  quoted = null;
   $<HTMLInputElement>("sale-scan").value = "";
   personId = null;
   saleUuid = crypto.randomUUID();
@@ -218,7 +283,7 @@ function resetSale() {
   $("sale-person-results").replaceChildren();
   $("payments").replaceChildren();
   addPayment();
-  renderCart();
+  void requote().then(renderCart);
   void refreshDecision();
 }
 
@@ -226,12 +291,12 @@ export function startPos(appInfo: AppInfo) {
   info = appInfo;
   fillSelect($("sale-programme"), [{ code: "", label: "(aucun)" }, ...info.people.programmes]);
   if (info.people.programmes.length) $<HTMLSelectElement>("sale-programme").value = info.people.programmes[0].code;
-  fillSelect($("item-kind"), info.vocabulary.kinds.filter((k) => ["sim_card", "data_topup", "accessory"].includes(k.code)));
+
 
   $("open-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      await api.sessionOpen($<HTMLInputElement>("open-float").value);
+      await commands.session_open($<HTMLInputElement>("open-float").value);
       showError(null);
       showStatus("Permanence ouverte.");
       await refresh();
@@ -248,10 +313,11 @@ export function startPos(appInfo: AppInfo) {
     const code = scan.value.trim();
     if (!code) return;
     try {
-      const q = await api.quote(code, programme());
-      if (cart.some((l) => l.quote?.tag === q.tag)) throw { message: `L'appareil ${q.tag} est déjà dans la vente.` };
-      cart.push({ quote: q, kind: q.kind, label: q.label, quantity: 1, price: q.price !== null ? (q.price / 100).toFixed(2).replace(".", ",") : "" });
+      const q = await commands.sale_quote(code, programme());
+      if (devices.some((d) => d.tag === q.tag)) throw { message: `L'appareil ${q.tag} est déjà dans la vente.` };
+      devices.push({ tag: q.tag, price: q.price_input });
       showError(null);
+      await requote();
       renderCart();
       void refreshDecision();
     } catch (err) {
@@ -264,7 +330,7 @@ export function startPos(appInfo: AppInfo) {
     if (e.key !== "Enter") return;
     e.preventDefault();
     try {
-      const found = await api.peopleSearch(($("sale-person-search") as HTMLInputElement).value);
+      const found = await commands.people_search(($("sale-person-search") as HTMLInputElement).value);
       $("sale-person-results").replaceChildren(
         ...found.slice(0, 8).map((p) => {
           const li = el("li");
@@ -288,43 +354,30 @@ export function startPos(appInfo: AppInfo) {
 
   $("item-form").addEventListener("submit", (e) => {
     e.preventDefault();
-    const kind = $<HTMLSelectElement>("item-kind");
-    cart.push({
-      kind: kind.value,
-      label: kind.selectedOptions[0]?.textContent ?? kind.value,
-      quantity: Math.max(1, Number($<HTMLInputElement>("item-qty").value) || 1),
-      price: $<HTMLInputElement>("item-price").value,
+    items.push({
+      kind: $<HTMLSelectElement>("item-kind").value,
+      quantity: $<HTMLInputElement>("item-qty").value,
+      unit_price: $<HTMLInputElement>("item-price").value,
     });
-    renderCart();
+    void requote().then(renderCart);
   });
 
   $("payment-add").addEventListener("click", () => addPayment().focus());
-  $("sale-programme").addEventListener("change", () => void refreshDecision());
+  $("sale-programme").addEventListener("change", () => {
+    void requote().then(renderCart);
+    void refreshDecision();
+  });
 
   $("sale-submit").addEventListener("click", async () => {
-    const payments = [...document.querySelectorAll<HTMLElement>("#payments .payment")]
-      .map((row) => ({
-        method: (row.querySelector("select") as HTMLSelectElement).value,
-        amount: (row.querySelector(".amount") as HTMLInputElement).value,
-        reference: (row.querySelector(".ref") as HTMLInputElement).value || null,
-      }))
-      .filter((p) => p.amount.trim() !== "");
+    const summary = quoted?.summary ?? "";
     try {
-      const sale = await api.saleCreate({
-        uuid: saleUuid,
-        person_id: personId,
-        programme: programme(),
-        devices: cart.filter((l) => l.quote).map((l) => ({ tag: l.quote!.tag, price: l.price || null })),
-        items: cart.filter((l) => !l.quote).map((l) => ({ kind: l.kind, quantity: l.quantity, unit_price: l.price || null })),
-        payments,
-      });
+      const sale = await commands.sale_create({ ...saleInput(), payments: saleInput().payments.filter((p) => p.amount.trim() !== "") });
       showError(null);
-      const paid = sale.payments.reduce((a, p) => a + p.amount, 0);
-      showStatus(`Vente enregistrée : ticket n° ${sale.receipt} — ${euros(sale.total)}${paid > sale.total ? `, rendre ${euros(paid - sale.total)}` : ""}.`);
+      showStatus(`Vente enregistrée : ticket n° ${sale.receipt} — ${summary}.`);
       resetSale();
       await refreshSales();
       offerDocuments(`Ticket n° ${sale.receipt}`, [
-        { label: "Imprimer le ticket et la fiche de prise en main", make: () => api.saleDocuments(sale.receipt, true) },
+        { label: "Imprimer le ticket et la fiche de prise en main", make: () => commands.sale_documents(sale.receipt, true) },
       ]);
     } catch (err) {
       showError(messageOf(err));
@@ -334,15 +387,12 @@ export function startPos(appInfo: AppInfo) {
 
   $("x-report").addEventListener("click", async () => {
     try {
-      const r = await api.sessionReport();
+      const r = await commands.session_report();
       const out = $("x-output");
       out.hidden = false;
-      out.textContent = [
-        `${r.sales} vente(s) pour ${euros(r.sales_total)}, ${r.credit_notes} avoir(s)`,
-        ...Object.entries(r.expected).map(([m, v]) => `${state?.payment_methods.find((t) => t.code === m)?.label ?? m} : attendu ${euros(v)}`),
-      ].join("\n");
+      out.textContent = [r.summary, ...r.expected_lines].join("\n");
       offerDocuments(`Rapport X de la permanence n° ${r.session.id}`, [
-        { label: "Imprimer le rapport X", make: async () => [await api.documentMake("closing", String(r.session.id), true)] },
+        { label: "Imprimer le rapport X", make: async () => [await commands.document_make("closing", String(r.session.id), null, true)] },
       ], false);
     } catch (err) {
       showError(messageOf(err));
@@ -355,12 +405,12 @@ export function startPos(appInfo: AppInfo) {
     const values: Record<string, string> = {};
     for (const input of counted.querySelectorAll<HTMLInputElement>("input")) values[input.name] = input.value;
     try {
-      const z = await api.sessionClose(values, $<HTMLInputElement>("close-comment").value);
+      const z = await commands.session_close(values, $<HTMLInputElement>("close-comment").value);
       showError(null);
-      showStatus(`Permanence clôturée : ${z.sales} vente(s) pour ${euros(z.sales_total)}.`);
+      showStatus(`Permanence clôturée : ${z.summary}.`);
       await refresh();
       offerDocuments(`Rapport Z de la permanence n° ${z.session.id}`, [
-        { label: "Imprimer le rapport Z", make: async () => [await api.documentMake("closing", String(z.session.id), true)] },
+        { label: "Imprimer le rapport Z", make: async () => [await commands.document_make("closing", String(z.session.id), null, true)] },
       ]);
     } catch (err) {
       showError(messageOf(err));
@@ -372,11 +422,11 @@ export function startPos(appInfo: AppInfo) {
     e.preventDefault();
     if (!cancelling) return;
     try {
-      const note = await api.saleCancel(cancelling, $<HTMLInputElement>("cancel-reason").value, $<HTMLSelectElement>("cancel-refund").value, $<HTMLInputElement>("cancel-defective").checked);
+      const note = await commands.sale_cancel(cancelling, null, $<HTMLInputElement>("cancel-reason").value, $<HTMLSelectElement>("cancel-refund").value as PaymentMethod, $<HTMLInputElement>("cancel-defective").checked);
       showError(null);
       showStatus(`Avoir ${note.number} : annule le ticket n° ${note.cancels}.`);
       offerDocuments(`Avoir n° ${note.number}`, [
-        { label: "Imprimer l'avoir", make: async () => [await api.documentMake("credit_note", note.number, true)] },
+        { label: "Imprimer l'avoir", make: async () => [await commands.document_make("credit_note", note.number, null, true)] },
       ]);
       $("cancel-form").hidden = true;
       cancelling = null;

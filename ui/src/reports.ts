@@ -1,9 +1,15 @@
 // Bilans: each active programme's progress to its targets, the stock on sale, and the funder's
 // report of a programme over a period (PDF with a chart, or CSV for a spreadsheet) in two
 // clicks. The core computes every figure and hides counts of one or two people.
-import { api, messageOf, type AppInfo, type Cell, type ClosingsView, type JournalEntry, type JournalState } from "./api";
+import { messageOf } from "./api";
+import * as commands from "./gen/commands";
+import type { AppInfo } from "./gen/AppInfo";
+import type { Cell } from "./gen/Cell";
+import type { ClosingsView } from "./gen/ClosingsView";
+import type { JournalEntry } from "./gen/JournalEntry";
+import type { JournalState } from "./gen/JournalState";
 import { documentRow } from "./documents";
-import { $, el, euros, fillSelect, showError, showStatus } from "./dom";
+import { $, el, fillSelect, showError, showStatus } from "./dom";
 
 function frTimestamp(at: string): string {
   const date = new Date(at);
@@ -40,7 +46,7 @@ function journalRow(e: JournalEntry): HTMLElement {
 
 async function loadJournal(more: boolean) {
   try {
-    const page = await api.journalList({
+    const page = await commands.journal_list({
       kind: $<HTMLSelectElement>("journal-kind").value || null,
       operator: $<HTMLSelectElement>("journal-operator").value || null,
       from: $<HTMLInputElement>("journal-from").value || null,
@@ -66,12 +72,12 @@ function renderClosings(view: ClosingsView) {
       ? view.closings.map((c) => {
           const li = el("li", undefined, "document");
           li.dataset.key = c.key;
-          li.append(el("strong", c.label), el("span", ` net ${euros(c.net)} — ${c.made_by}, ${frTimestamp(c.made_at)} `, "muted"));
+          li.append(el("strong", c.label), el("span", ` net ${c.net_text} — ${c.made_by}, ${frTimestamp(c.made_at)} `, "muted"));
           const print = el("button", "Imprimer", "secondary");
           print.type = "button";
           print.addEventListener("click", async () => {
             try {
-              const made = await api.documentMake("closing", c.key, true);
+              const made = await commands.document_make("closing", c.key, null, true);
               $("closing-docs").prepend(documentRow(made));
               showError(null);
             } catch (err) {
@@ -106,7 +112,7 @@ function bar(label: string, people: Cell, target: number | null, progress: numbe
 
 export async function focusReports() {
   try {
-    const d = await api.dashboard();
+    const d = await commands.dashboard();
     $("dash-programmes").replaceChildren(
       ...(d.programmes.length
         ? d.programmes.map((p) => {
@@ -127,8 +133,8 @@ export async function focusReports() {
         return tr;
       }),
     );
-    renderClosings(await api.closingsList());
-    renderJournalState(await api.journalState());
+    renderClosings(await commands.closings_list());
+    renderJournalState(await commands.journal_state());
     await loadJournal(false);
   } catch (err) {
     showError(messageOf(err));
@@ -138,7 +144,7 @@ export async function focusReports() {
 
 async function make(csv: boolean) {
   try {
-    const made = await api.reportMake(
+    const made = await commands.report_make(
       $<HTMLSelectElement>("report-programme").value,
       $<HTMLInputElement>("report-from").value,
       $<HTMLInputElement>("report-to").value,
@@ -171,7 +177,7 @@ export function startReports(info: AppInfo) {
   $("journal-more").addEventListener("click", () => void loadJournal(true));
   $("journal-verify").addEventListener("click", async () => {
     try {
-      renderJournalState(await api.journalVerify());
+      renderJournalState(await commands.journal_verify());
       showStatus("Journal vérifié.");
     } catch (err) {
       showError(messageOf(err));

@@ -1,7 +1,10 @@
 // Data at rest: the age of the last good backup, always in the top bar (a warning past 48 h);
 // the backup folder, « Sauvegarder maintenant », restore; the recovery phrase, shown until
 // someone notes it. The core makes, checks and refuses; this file only shows.
-import { messageOf, safetyApi, type BackupRecord, type Safety } from "./api";
+import { messageOf } from "./api";
+import * as commands from "./gen/commands";
+import type { BackupRecord } from "./gen/BackupRecord";
+import type { SafetyView as Safety } from "./gen/SafetyView";
 import { $, el, showError, showStatus } from "./dom";
 
 const when = (at: string) => new Date(at).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
@@ -31,7 +34,7 @@ function renderPanel(s: Safety) {
 
 export async function refreshSafety(): Promise<Safety | null> {
   try {
-    const s = await safetyApi.status();
+    const s = await commands.safety_status();
     renderBar(s);
     renderPanel(s);
     return s;
@@ -46,7 +49,7 @@ export async function refreshSafety(): Promise<Safety | null> {
 export async function showPhrase(quiet = false): Promise<boolean> {
   let words: string[];
   try {
-    words = await safetyApi.phrase();
+    words = await commands.recovery_phrase();
   } catch (err) {
     // At start, someone who is not a manager simply does not see it.
     if (!quiet) showError(messageOf(err));
@@ -65,7 +68,7 @@ export function startSafety(openSettings: () => void, offerPhrase: boolean) {
   dlg.addEventListener("cancel", (e) => e.preventDefault());
   $("phrase-noted").addEventListener("click", async () => {
     try {
-      renderPanel(await safetyApi.phraseNoted());
+      renderPanel(await commands.recovery_phrase_noted());
       dlg.close();
       showStatus("Phrase de secours notée.");
     } catch (err) {
@@ -75,7 +78,7 @@ export function startSafety(openSettings: () => void, offerPhrase: boolean) {
   $("phrase-later").addEventListener("click", () => dlg.close());
   $("phrase-print").addEventListener("click", async () => {
     try {
-      const job = await safetyApi.phrasePrint();
+      const job = await commands.recovery_phrase_print();
       $("phrase-error").textContent = "";
       showStatus(`Phrase de secours envoyée à l'imprimante ${job.printer ?? ""}.`);
     } catch (err) {
@@ -97,19 +100,19 @@ export function startSafety(openSettings: () => void, offerPhrase: boolean) {
       await refreshSafety();
     });
   button("backup-now", async () => {
-    const made = await safetyApi.backupNow();
+    const made = await commands.backup_now();
     showStatus(`Sauvegarde faite et vérifiée : ${made.record.file}`);
   });
   button("backup-folder", async () => {
-    if (await safetyApi.chooseFolder()) showStatus("Dossier des sauvegardes enregistré.");
+    if (await commands.backup_folder_choose()) showStatus("Dossier des sauvegardes enregistré.");
   });
   button("backup-default", async () => {
-    await safetyApi.defaultFolder();
+    await commands.backup_folder_default();
     showStatus("Les sauvegardes vont dans le dossier par défaut, sur ce poste.");
   });
   button("backup-restore", async () => {
     // On success Comptoir starts again on the restored database.
-    await safetyApi.restore(null);
+    await commands.backup_restore(null);
   });
   void refreshSafety().then((s) => {
     if (offerPhrase && s?.phrase_pending) void showPhrase(true);
@@ -127,14 +130,14 @@ export function startKeyRecovery() {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      await safetyApi.keyRecover(phrase());
+      await commands.key_recover(phrase());
     } catch (err) {
       showError(messageOf(err));
     }
   });
   $("recover-restore").addEventListener("click", async () => {
     try {
-      await safetyApi.restore(phrase());
+      await commands.backup_restore(phrase());
     } catch (err) {
       showError(messageOf(err));
     }

@@ -1,7 +1,12 @@
 // The centre's settings: who sells, where families get help, how documents are printed. The
 // core checks every field (a SIRET's key, a phone, a web address) and names the ones refused.
-import { api, codeOf, messageOf, type CentreInput, type CentreView, type ProgrammeInfo, type RegisterView } from "./api";
-import { $, el, fillSelect, showError, showStatus } from "./dom";
+import { failureOf, messageOf } from "./api";
+import * as commands from "./gen/commands";
+import type { CentreInput } from "./gen/CentreInput";
+import type { CentreView } from "./gen/CentreView";
+import type { ProgrammeInfo } from "./gen/ProgrammeInfo";
+import type { RegisterView } from "./gen/RegisterView";
+import { $, clearFailure, el, fillSelect, showError, showFailure, showStatus } from "./dom";
 
 const form = () => $<HTMLFormElement>("centre-form");
 
@@ -34,7 +39,7 @@ async function loadPrinters() {
   select.replaceChildren();
   fillSelect(select, [{ code: "", label: "Imprimante par défaut du système" }]);
   try {
-    const printers = await api.printers();
+    const printers = await commands.printers_list();
     fillSelect(select, printers.map((p) => ({ code: p.name, label: p.name + (p.is_default ? " (par défaut)" : "") })));
   } catch (err) {
     // No print system: say so, the rest of the screen still works.
@@ -43,8 +48,8 @@ async function loadPrinters() {
   }
 }
 
-async function renderPrivacy(months: number | null) {
-  const view = await api.privacyRegister(months);
+async function renderPrivacy(months: string | null) {
+  const view = await commands.privacy_register(months);
   $<HTMLInputElement>("retention-months").value = String(view.retention_months);
   $("register-rows").replaceChildren(
     ...view.register.map((r) => {
@@ -68,10 +73,10 @@ export async function focusSettings() {
   setLoading(true);
   try {
     await loadPrinters();
-    render(await api.centreShow());
-    const register = await api.registerShow();
+    render(await commands.centre_show());
+    const register = await commands.register_show();
     renderRegister(register);
-    renderProgrammes(await api.programmesShow());
+    renderProgrammes(await commands.programmes_show());
     $<HTMLSelectElement>("fiscal-month").value = String(register.fiscal_year_first_month);
     // Read from the database: what is chosen now is not overwritten by a late answer.
     $("fiscal-form").dataset.loaded = "true";
@@ -118,7 +123,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
   $("fiscal-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      const view = await api.fiscalYearSave(Number($<HTMLSelectElement>("fiscal-month").value));
+      const view = await commands.fiscal_year_save($<HTMLSelectElement>("fiscal-month").value);
       $<HTMLSelectElement>("fiscal-month").value = String(view.fiscal_year_first_month);
       showError(null);
       showStatus("Premier mois de l'exercice enregistré.");
@@ -132,7 +137,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
     input.value = "";
     if (!file) return;
     try {
-      renderProgrammes(await api.programmeInstall(file.name, await file.text()));
+      renderProgrammes(await commands.programme_install(file.name, await file.text()));
       showError(null);
       showStatus(`« ${file.name} » installé.`);
     } catch (err) {
@@ -142,7 +147,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
   $("register-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      renderRegister(await api.registerSave($<HTMLInputElement>("register-centre").value, $<HTMLInputElement>("register-code").value));
+      renderRegister(await commands.register_save($<HTMLInputElement>("register-centre").value, $<HTMLInputElement>("register-code").value));
       showError(null);
       showStatus("Codes de caisse enregistrés.");
     } catch (err) {
@@ -153,18 +158,12 @@ export function startSettings(papers: { code: string; label: string }[]) {
     e.preventDefault();
     const input = Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as unknown as CentreInput;
     try {
-      render(await api.centreSave(input));
-      $("centre-errors").replaceChildren();
+      render(await commands.centre_save(input));
+      clearFailure(form());
       showError(null);
       showStatus("Réglages enregistrés.");
     } catch (err) {
-      if (codeOf(err) === "invalid") {
-        // "À corriger :\n  - …": one line per refused field.
-        const lines = messageOf(err).split("\n").slice(1).map((l) => l.replace(/^\s*-\s*/, ""));
-        $("centre-errors").replaceChildren(...(lines.length ? lines : [messageOf(err)]).map((l) => el("li", l)));
-      } else {
-        showError(messageOf(err));
-      }
+      showFailure(failureOf(err), form());
     }
   });
   $<HTMLInputElement>("logo-file").addEventListener("change", async (e) => {
@@ -172,7 +171,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
     if (!file) return;
     try {
       const bytes = Array.from(new Uint8Array(await file.arrayBuffer()));
-      render(await api.centreLogo(bytes));
+      render(await commands.centre_logo(bytes));
       showError(null);
       showStatus("Logo enregistré.");
     } catch (err) {
@@ -182,7 +181,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
   $("retention-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
-      await renderPrivacy(Number($<HTMLInputElement>("retention-months").value));
+      await renderPrivacy($<HTMLInputElement>("retention-months").value);
       showError(null);
       showStatus("Durée de conservation enregistrée.");
     } catch (err) {
@@ -191,7 +190,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
   });
   $("purge-preview").addEventListener("click", async () => {
     try {
-      const r = await api.privacyPurge(true);
+      const r = await commands.privacy_purge(true);
       $("purge-result").textContent = `${r.people.length} fiche(s) sans contact depuis le ${r.cutoff.split("-").reverse().join("/")} : elles seront anonymisées au prochain démarrage.`;
     } catch (err) {
       showError(messageOf(err));
@@ -199,7 +198,7 @@ export function startSettings(papers: { code: string; label: string }[]) {
   });
   $("logo-remove").addEventListener("click", async () => {
     try {
-      render(await api.centreLogo(null));
+      render(await commands.centre_logo(null));
       showStatus("Logo retiré.");
     } catch (err) {
       showError(messageOf(err));

@@ -1,12 +1,22 @@
 // The sync status, always in the top bar (last success, events waiting, last error in French),
 // and the hub's settings: address, centre, token (to the keyring), « Tester la connexion »,
 // « Synchroniser maintenant ». The core does the work and says what went wrong.
-import { api, messageOf, type RoundReport, type SyncStatus } from "./api";
+import { messageOf } from "./api";
+import * as commands from "./gen/commands";
+import type { RoundReport } from "./gen/RoundReport";
+import type { SyncStatus } from "./gen/SyncStatus";
 import { $, el, showError, showStatus } from "./dom";
 
 const when = (at: string | null) => (at ? new Date(at).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" }) : "jamais");
 
+let configured = false;
+
+/** Whether a hub is set (the empty stock offers « Synchroniser » then). */
+export const hubConfigured = () => configured;
+
 function renderBar(s: SyncStatus) {
+  configured = s.configured !== null;
+  window.dispatchEvent(new CustomEvent("sync-status"));
   const bar = $("sync");
   bar.classList.remove("sync-ok", "sync-error", "sync-off");
   if (!s.configured) {
@@ -53,7 +63,7 @@ function renderPanel(s: SyncStatus) {
 
 export async function refreshSync() {
   try {
-    const s = await api.syncStatus();
+    const s = await commands.sync_status();
     renderBar(s);
     renderPanel(s);
   } catch (err) {
@@ -76,7 +86,7 @@ export async function syncNow() {
   button.disabled = true;
   $("sync").textContent = "Synchronisation…";
   try {
-    showStatus(reportText(await api.syncNow()));
+    showStatus(reportText(await commands.sync_now()));
     showError(null);
   } catch (err) {
     showError(messageOf(err));
@@ -93,7 +103,7 @@ export function startSync(openSettings: () => void) {
     e.preventDefault();
     try {
       const token = field("token").value.trim();
-      renderPanel(await api.hubSave(field("url").value, field("centre").value, token || null));
+      renderPanel(await commands.hub_save(field("url").value, field("centre").value, token || null));
       field("token").value = "";
       showError(null);
       showStatus("Hub enregistré" + (token ? " ; jeton rangé dans le trousseau du système." : "."));
@@ -104,7 +114,7 @@ export function startSync(openSettings: () => void) {
   });
   $("hub-test").addEventListener("click", async () => {
     try {
-      const h = await api.hubTest();
+      const h = await commands.hub_test();
       showError(null);
       showStatus(`Connexion réussie : hub ${h.hub_id} (API ${h.version}), jeton accepté.`);
     } catch (err) {

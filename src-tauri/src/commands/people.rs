@@ -8,8 +8,12 @@ pub(crate) async fn people_search(handle: tauri::AppHandle, text: String) -> Rep
 }
 
 #[tauri::command]
-pub(crate) async fn person_show(handle: tauri::AppHandle, id: i64) -> Reply<Person> {
-    off_the_window(handle, move |app| app.read(|store| people::get(store, id))).await
+pub(crate) async fn person_show(handle: tauri::AppHandle, id: i64) -> Reply<people::PersonPage> {
+    off_the_window(handle, move |app| {
+        let person = app.read(|store| people::get(store, id))?;
+        app.page(person)
+    })
+    .await
 }
 
 /// Creates a person, or updates one when `id` is given. A likely duplicate comes back as the
@@ -20,19 +24,28 @@ pub(crate) async fn person_save(
     id: Option<i64>,
     input: PersonInput,
     force: bool,
-) -> Reply<Person> {
+) -> Reply<people::PersonPage> {
     off_the_window(handle, move |app| {
         let catalogue = Catalogue::of(&app.programmes()?);
-        app.act(|store, actor| people::save(store, &catalogue, id, &input, force, actor, desk::today()))
+        let person =
+            app.act(|store, actor| people::save(store, &catalogue, id, &input, force, actor, desk::today()))?;
+        Ok(people::page(person, &catalogue))
     })
     .await
 }
 
 #[tauri::command]
-pub(crate) async fn proof_add(handle: tauri::AppHandle, id: i64, kind: String, issued: String) -> Reply<Person> {
+pub(crate) async fn proof_add(
+    handle: tauri::AppHandle,
+    id: i64,
+    kind: String,
+    issued: String,
+) -> Reply<people::PersonPage> {
     off_the_window(handle, move |app| {
         let catalogue = Catalogue::of(&app.programmes()?);
-        app.act(|store, actor| people::record_proof(store, &catalogue, id, &kind, &issued, actor, desk::today()))
+        let person =
+            app.act(|store, actor| people::record_proof(store, &catalogue, id, &kind, &issued, actor, desk::today()))?;
+        Ok(people::page(person, &catalogue))
     })
     .await
 }
@@ -69,9 +82,16 @@ pub(crate) async fn eligibility_override(
 
 /// Merges the duplicate record into the one shown (a manager's act; reason required).
 #[tauri::command]
-pub(crate) async fn person_merge(handle: tauri::AppHandle, keep: i64, duplicate: i64, reason: String) -> Reply<Person> {
+pub(crate) async fn person_merge(
+    handle: tauri::AppHandle,
+    keep: i64,
+    duplicate: String,
+    reason: String,
+) -> Reply<people::PersonPage> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| people::merge_into(store, keep, duplicate, &reason, actor))
+        let duplicate = desk::parse_whole(&duplicate, "duplicate", 1..=u32::MAX)?;
+        let person = app.act(|store, actor| people::merge_into(store, keep, i64::from(duplicate), &reason, actor))?;
+        app.page(person)
     })
     .await
 }
@@ -89,9 +109,11 @@ pub(crate) async fn equipment_add(
     kind: DeviceKind,
     date: String,
     source: String,
-) -> Reply<Person> {
+) -> Reply<people::PersonPage> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| people::record_equipment(store, id, kind, &date, &source, actor, desk::today()))
+        let person =
+            app.act(|store, actor| people::record_equipment(store, id, kind, &date, &source, actor, desk::today()))?;
+        app.page(person)
     })
     .await
 }

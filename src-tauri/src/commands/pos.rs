@@ -52,6 +52,17 @@ pub(crate) async fn sale_quote(handle: tauri::AppHandle, code: String, programme
     .await
 }
 
+/// The cart as the form holds it, quoted by the core: each line's band and total, the sale's
+/// total, what is paid, the change (the window computes nothing).
+#[tauri::command]
+pub(crate) async fn sale_cart(handle: tauri::AppHandle, input: SaleInput) -> Reply<pos::CartQuote> {
+    off_the_window(handle, move |app| {
+        let programmes = app.programmes()?;
+        app.read(|store| pos::quote_cart(store, &programmes, &LegalCaps::shipped(), &input))
+    })
+    .await
+}
+
 #[tauri::command]
 pub(crate) async fn sale_create(handle: tauri::AppHandle, input: SaleInput) -> Reply<SaleRecord> {
     off_the_window(handle, move |app| {
@@ -98,8 +109,9 @@ pub(crate) async fn closings_list(handle: tauri::AppHandle) -> Reply<pos::Closin
 
 /// The first month of the financial year (a manager).
 #[tauri::command]
-pub(crate) async fn fiscal_year_save(handle: tauri::AppHandle, month: u32) -> Reply<pos::ClosingsView> {
+pub(crate) async fn fiscal_year_save(handle: tauri::AppHandle, month: String) -> Reply<pos::ClosingsView> {
     off_the_window(handle, move |app| {
+        let month = desk::parse_whole(&month, "fiscal_month", 1..=12)?;
         app.act(|store, actor| pos::save_fiscal_year(store, month, actor))
     })
     .await

@@ -31,8 +31,11 @@ pub(crate) async fn printers_list(handle: tauri::AppHandle) -> Reply<Vec<Printer
 }
 
 #[tauri::command]
-pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<u32>) -> Reply<privacy::PrivacyView> {
+pub(crate) async fn privacy_register(handle: tauri::AppHandle, months: Option<String>) -> Reply<privacy::PrivacyView> {
     off_the_window(handle, move |app| {
+        let months = months
+            .map(|m| desk::parse_whole(&m, "retention_months", 1..=600))
+            .transpose()?;
         app.act(|store, actor| privacy::retention(store, months, actor))
     })
     .await
@@ -68,9 +71,10 @@ pub(crate) async fn privacy_export(handle: tauri::AppHandle, id: i64) -> Reply<V
 }
 
 #[tauri::command]
-pub(crate) async fn privacy_erase(handle: tauri::AppHandle, id: i64, reason: String) -> Reply<Person> {
+pub(crate) async fn privacy_erase(handle: tauri::AppHandle, id: i64, reason: String) -> Reply<people::PersonPage> {
     off_the_window(handle, move |app| {
-        app.act(|store, actor| privacy::erase_person(store, id, &reason, actor))
+        let person = app.act(|store, actor| privacy::erase_person(store, id, &reason, actor))?;
+        app.page(person)
     })
     .await
 }
@@ -164,8 +168,9 @@ pub(crate) async fn operator_disable(handle: tauri::AppHandle, name: String) -> 
 
 /// The idle time after which the window locks (a manager, in Réglages).
 #[tauri::command]
-pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: u32) -> Reply<desk::DeskView> {
+pub(crate) async fn idle_lock_save(handle: tauri::AppHandle, minutes: String) -> Reply<desk::DeskView> {
     off_the_window(handle, move |app| {
+        let minutes = desk::parse_whole(&minutes, "idle_minutes", 0..=480)?;
         app.act(|store, actor| app.attendance()?.set_idle_minutes(store, minutes, actor))
     })
     .await

@@ -14,4 +14,12 @@ by_method: { [key in PaymentMethod]?: Money },
 /**
  * What the drawer should hold per method: the float plus net cash; the net of the others.
  */
-expected: { [key in PaymentMethod]?: Money }, counted: { [key in PaymentMethod]?: Money } | null, differences: { [key in PaymentMethod]?: Money } | null, comment: string | null, };
+expected: { [key in PaymentMethod]?: Money }, counted: { [key in PaymentMethod]?: Money } | null, differences: { [key in PaymentMethod]?: Money } | null, comment: string | null, 
+/**
+ * In French, for the screens: « 3 vente(s) pour 240,00 €, 1 avoir(s) ».
+ */
+summary: string, 
+/**
+ * What the drawer should hold, a line a method (« Espèces : attendu 90,00 € »).
+ */
+expected_lines: Array<string>, };

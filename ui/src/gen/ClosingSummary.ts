@@ -9,4 +9,8 @@ export type ClosingSummary = { key: string,
 /**
  * « Journée du 30/11/2026 », « Mois de 11/2026 », « Exercice 2026 ».
  */
-label: string, period: Period, start: string, end: string, net: Money, made_at: string, made_by: string, };
+label: string, period: Period, start: string, end: string, net: Money, 
+/**
+ * The net in French.
+ */
+net_text: string, made_at: string, made_by: string, };

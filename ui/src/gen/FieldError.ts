@@ -3,4 +3,9 @@
 /**
  * One field refused, and why.
  */
-export type FieldError = { field: string, message: string, };
+export type FieldError = { 
+/**
+ * The form's field (`siret`, `help_phone`, `devices.0.price`): the window puts the
+ * message beside it.
+ */
+field: string, message: string, };

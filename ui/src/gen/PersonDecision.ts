@@ -13,7 +13,12 @@ export type PersonDecision = { person_id: number, on: string,
  * The decision in French (« Éligible », « Non éligible », « À vérifier »; asked without
  * a kind and the kinds differ: « Éligible pour : Smartphone, Tablette »).
  */
-label: string, overrides: Array<Override>, decision: Verdict, reasons: Array<Reason>, 
+label: string, overrides: Array<Override>, 
+/**
+ * Each override in French, the programme by its name (« Dérogation (Pass numérique) par
+ * Amina le 02/12/2026 à 14:05 : … »).
+ */
+override_lines: Array<string>, decision: Verdict, reasons: Array<Reason>, 
 /**
  * Ids of the programmes under which the person is eligible.
  */

@@ -7,4 +7,12 @@ import type { Verification } from "./Verification";
  * La caisse as it stands: the open permanence, the journal's verification (a broken chain
  * blocks selling), this register's identity, the payment methods.
  */
-export type PosState = { session: SessionInfo | null, journal: Verification, journal_message: string, centre_code: string, register_code: string, payment_methods: Array<Term>, };
+export type PosState = { session: SessionInfo | null, journal: Verification, journal_message: string, centre_code: string, register_code: string, payment_methods: Array<Term>, 
+/**
+ * The kinds sold by count (no tag to scan): the cart's « Ajouter un article » offers these.
+ */
+counted_kinds: Array<Term>, 
+/**
+ * What the cash desk says when no permanence is open: how to open one.
+ */
+closed_hint: string, };

@@ -7,4 +7,12 @@ import type { Money } from "./Money";
  * What the cart shows for a scanned device: the device, the programme's band for it, the
  * legal cap, and the price to prefill. Refused when the device is not on sale.
  */
-export type Quote = { tag: string, kind: DeviceKind, category: Category | null, label: string, band: [Money, Money] | null, cap: Money | null, price: Money | null, };
+export type Quote = { tag: string, kind: DeviceKind, category: Category | null, label: string, band: [Money, Money] | null, cap: Money | null, price: Money | null, 
+/**
+ * The band or the cap in French (« 60,00 € à 120,00 € », « plafond 150,00 € », « — »).
+ */
+band_text: string, 
+/**
+ * The price to prefill, as a person types it (« 60,00 »), or empty.
+ */
+price_input: string, };

@@ -3,7 +3,12 @@ import type { Money } from "./Money";
 import type { SaleLine } from "./SaleLine";
 import type { SalePayment } from "./SalePayment";
 
-export type SaleRecord = { uuid: string, receipt: string, session_id: number, person_id: number | null, programme: string | null, at: string, operator: string, total: Money, lines: Array<SaleLine>, payments: Array<SalePayment>, 
+export type SaleRecord = { uuid: string, receipt: string, session_id: number, person_id: number | null, programme: string | null, 
+/**
+ * The programme's name when the sale was made (its code for sales made before names
+ * were kept): what receipts and screens show.
+ */
+programme_name: string | null, at: string, operator: string, total: Money, lines: Array<SaleLine>, payments: Array<SalePayment>, 
 /**
  * The credit notes that cancelled it, in whole or in part, if any.
  */

@@ -2,4 +2,8 @@
 import type { DeviceKind } from "./DeviceKind";
 import type { DeviceState } from "./DeviceState";
 
-export type StockSummary = { total: number, by_state: Array<[DeviceState, number]>, available_by_kind: Array<[DeviceKind, number]>, };
+export type StockSummary = { total: number, by_state: Array<[DeviceState, number]>, available_by_kind: Array<[DeviceKind, number]>, 
+/**
+ * The line the stock screen shows (« 12 disponible(s) · 3 à réceptionner · … »).
+ */
+text: string, };

@@ -5,6 +5,7 @@ import type { Advice } from "./Advice";
 import type { Answers } from "./Answers";
 import type { AppInfo } from "./AppInfo";
 import type { BackupMade } from "./BackupMade";
+import type { CartQuote } from "./CartQuote";
 import type { CashReport } from "./CashReport";
 import type { CentreInput } from "./CentreInput";
 import type { CentreView } from "./CentreView";
@@ -26,9 +27,9 @@ import type { ListQuery } from "./ListQuery";
 import type { Made } from "./Made";
 import type { Paper } from "./Paper";
 import type { PaymentMethod } from "./PaymentMethod";
-import type { Person } from "./Person";
 import type { PersonDecision } from "./PersonDecision";
 import type { PersonInput } from "./PersonInput";
+import type { PersonPage } from "./PersonPage";
 import type { PersonSummary } from "./PersonSummary";
 import type { PosState } from "./PosState";
 import type { Preview } from "./Preview";
@@ -136,7 +137,7 @@ export function people_search(text: string): Promise<Array<PersonSummary>> {
   return invoke("people_search", { text });
 }
 
-export function person_show(id: number): Promise<Person> {
+export function person_show(id: number): Promise<PersonPage> {
   return invoke("person_show", { id });
 }
 
@@ -144,11 +145,11 @@ export function person_show(id: number): Promise<Person> {
  * Creates a person, or updates one when `id` is given. A likely duplicate comes back as the
  * error `likely_duplicate` unless `force`.
  */
-export function person_save(id: number | null, input: PersonInput, force: boolean): Promise<Person> {
+export function person_save(id: number | null, input: PersonInput, force: boolean): Promise<PersonPage> {
   return invoke("person_save", { id, input, force });
 }
 
-export function proof_add(id: number, kind: string, issued: string): Promise<Person> {
+export function proof_add(id: number, kind: string, issued: string): Promise<PersonPage> {
   return invoke("proof_add", { id, kind, issued });
 }
 
@@ -163,7 +164,7 @@ export function eligibility_override(id: number, programme: string, reason: stri
 /**
  * Merges the duplicate record into the one shown (a manager's act; reason required).
  */
-export function person_merge(keep: number, duplicate: number, reason: string): Promise<Person> {
+export function person_merge(keep: number, duplicate: string, reason: string): Promise<PersonPage> {
   return invoke("person_merge", { keep, duplicate, reason });
 }
 
@@ -174,7 +175,7 @@ export function diagnostic_advise(answers: Answers): Promise<Advice> {
 /**
  * Equipment the household received elsewhere (kind, date, from whom); then the person's file.
  */
-export function equipment_add(id: number, kind: DeviceKind, date: string, source: string): Promise<Person> {
+export function equipment_add(id: number, kind: DeviceKind, date: string, source: string): Promise<PersonPage> {
   return invoke("equipment_add", { id, kind, date, source });
 }
 
@@ -199,6 +200,14 @@ export function session_close(counted: { [key in string]?: string }, comment: st
 
 export function sale_quote(code: string, programme: string | null): Promise<Quote> {
   return invoke("sale_quote", { code, programme });
+}
+
+/**
+ * The cart as the form holds it, quoted by the core: each line's band and total, the sale's
+ * total, what is paid, the change (the window computes nothing).
+ */
+export function sale_cart(input: SaleInput): Promise<CartQuote> {
+  return invoke("sale_cart", { input });
 }
 
 export function sale_create(input: SaleInput): Promise<SaleRecord> {
@@ -228,7 +237,7 @@ export function closings_list(): Promise<ClosingsView> {
 /**
  * The first month of the financial year (a manager).
  */
-export function fiscal_year_save(month: number): Promise<ClosingsView> {
+export function fiscal_year_save(month: string): Promise<ClosingsView> {
   return invoke("fiscal_year_save", { month });
 }
 
@@ -339,7 +348,7 @@ export function printers_list(): Promise<Array<Printer>> {
   return invoke("printers_list");
 }
 
-export function privacy_register(months: number | null): Promise<PrivacyView> {
+export function privacy_register(months: string | null): Promise<PrivacyView> {
   return invoke("privacy_register", { months });
 }
 
@@ -364,7 +373,7 @@ export function privacy_export(id: number): Promise<Array<Made>> {
   return invoke("privacy_export", { id });
 }
 
-export function privacy_erase(id: number, reason: string): Promise<Person> {
+export function privacy_erase(id: number, reason: string): Promise<PersonPage> {
   return invoke("privacy_erase", { id, reason });
 }
 
@@ -419,7 +428,7 @@ export function operator_disable(name: string): Promise<DeskView> {
 /**
  * The idle time after which the window locks (a manager, in Réglages).
  */
-export function idle_lock_save(minutes: number): Promise<DeskView> {
+export function idle_lock_save(minutes: string): Promise<DeskView> {
   return invoke("idle_lock_save", { minutes });
 }
 
