@@ -30,10 +30,11 @@ fn key(name: &str) -> String {
 pub fn check_pin(pin: &str) -> Result<()> {
     let pin = pin.trim();
     if !(4..=6).contains(&pin.len()) || !pin.chars().all(|c| c.is_ascii_digit()) {
-        return Err(refused(
-            Code::Invalid,
-            "Le code PIN fait 4 à 6 chiffres (ni lettres ni espaces).",
-        ));
+        // A form's field: the window shows it beside the PIN typed.
+        return Err(Error::InvalidFields(vec![crate::model::people::FieldError {
+            field: "pin".into(),
+            message: "Le code PIN fait 4 à 6 chiffres (ni lettres ni espaces).".into(),
+        }]));
     }
     Ok(())
 }

@@ -104,8 +104,8 @@ pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
         register_code,
         payment_methods: crate::device::terms::<PaymentMethod>(),
         counted_kinds: counted_kinds(),
-        closed_hint: "Aucune permanence n'est ouverte. Pour vendre, ouvrez-en une : comptez le fond de caisse \
-                      (les espèces du tiroir), saisissez-le ci-dessous, puis « Ouvrir la permanence »."
+        closed_hint: "Aucune permanence n'est ouverte. Pour vendre, ouvrez-en une : comptez les espèces du \
+                      tiroir, saisissez-les dans « Fond de caisse », puis « Ouvrir »."
             .into(),
     })
 }

@@ -115,9 +115,8 @@ fn make_previous_version(db: &TestDb) -> i64 {
     store
         .sql()
         .execute_batch(&format!(
-            "DROP TRIGGER stock_generation_insert; DROP TRIGGER stock_generation_update; \
-             DROP TRIGGER stock_generation_delete; DROP TABLE stock_generation; \
-             PRAGMA user_version = {previous};"
+            // Undoes the last migration (0013: the programme's name on sales).
+            "ALTER TABLE sales DROP COLUMN programme_name; PRAGMA user_version = {previous};"
         ))
         .unwrap();
     previous

@@ -237,7 +237,7 @@ export function startPeople(appInfo: AppInfo) {
   fillSelect($("proof-kind"), Object.entries(info.people.catalogue.proof_kinds).map(([code, label]) => ({ code, label })));
   fillSelect($("override-programme"), info.people.programmes);
   const kinds = $<HTMLSelectElement>("decision-kind");
-  fillSelect(kinds, [{ code: "", label: "tout appareil" }, ...info.vocabulary.kinds]);
+  fillSelect(kinds, [{ code: "", label: "chaque type d'appareil" }, ...info.vocabulary.kinds]);
   kinds.value = "laptop";
   kinds.addEventListener("change", () => void refreshDecision());
   for (const use of info.people.uses) {

@@ -369,6 +369,8 @@ export function startPos(appInfo: AppInfo) {
   });
 
   $("sale-submit").addEventListener("click", async () => {
+    // The core's quote of exactly what is submitted (a payment typed a moment ago included).
+    await requote();
     const summary = quoted?.summary ?? "";
     try {
       const sale = await commands.sale_create({ ...saleInput(), payments: saleInput().payments.filter((p) => p.amount.trim() !== "") });
