@@ -37,18 +37,40 @@ export function frDate(iso: string | null): string {
   return d && m && y ? `${d}/${m}/${y}` : iso;
 }
 
-/** Up/down arrows move between table rows; up from the first row goes back to `back`. */
-export function rowKeys(e: KeyboardEvent, tr: HTMLElement, back: HTMLElement, open: () => void) {
-  if (e.key === "Enter") {
-    e.preventDefault();
+/**
+ * A table row that opens something: its first cell is a button (reachable with Tab, read as
+ * « bouton » by a screen reader, Entrée or Espace opens); a click anywhere on the row opens
+ * too; ↑ ↓ move between the rows' buttons, ↑ from the first goes back to `back`.
+ */
+export function openableRow(first: string, firstClass: string | undefined, label: string, back: () => HTMLElement, open: () => void) {
+  const tr = el("tr");
+  const td = el("td", undefined, firstClass);
+  const button = el("button", first, "row-open");
+  button.type = "button";
+  button.setAttribute("aria-label", label);
+  button.addEventListener("click", (e) => {
+    e.stopPropagation();
     open();
-  } else if (e.key === "ArrowDown") {
-    e.preventDefault();
-    (tr.nextElementSibling as HTMLElement | null)?.focus();
-  } else if (e.key === "ArrowUp") {
-    e.preventDefault();
-    ((tr.previousElementSibling as HTMLElement | null) ?? back).focus();
-  }
+  });
+  button.addEventListener("keydown", (e) => {
+    const sibling = (row: Element | null) => row?.querySelector<HTMLElement>("button.row-open") ?? null;
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      sibling(tr.nextElementSibling)?.focus();
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      (sibling(tr.previousElementSibling) ?? back()).focus();
+    }
+  });
+  td.append(button);
+  tr.append(td);
+  tr.addEventListener("click", open);
+  return tr;
+}
+
+/** The first row's button of a table body (↓ from a search box goes there). */
+export function firstRowButton(body: HTMLElement): HTMLElement | null {
+  return body.querySelector<HTMLElement>("tr button.row-open");
 }
 
 /** Clears what `showFailure` put on a form: the messages beside fields, `aria-invalid`. */

@@ -10,7 +10,7 @@ import type { AppInfo } from "./gen/AppInfo";
 import type { Device } from "./gen/Device";
 import type { DeviceDetail } from "./gen/DeviceDetail";
 import type { OfferedAction } from "./gen/OfferedAction";
-import { $, el, fillSelect, rowKeys, showError, showStatus } from "./dom";
+import { $, el, fillSelect, firstRowButton, openableRow, showError, showStatus } from "./dom";
 import { startPeople, focusPeople } from "./people";
 import { startPos, focusPos } from "./pos";
 import { startSettings, focusSettings } from "./settings";
@@ -96,11 +96,9 @@ async function refreshList() {
 function renderRows(devices: Device[]) {
   rows.replaceChildren(
     ...devices.map((d) => {
-      const tr = el("tr");
-      tr.tabIndex = 0;
+      const tr = openableRow(d.tag, "mono", `Ouvrir ${d.tag}`, () => search, () => void openDevice(d.tag));
       tr.dataset.tag = d.tag;
       tr.append(
-        el("td", d.tag, "mono"),
         el("td", label("kinds", d.kind)),
         el("td", d.category ?? "—"),
         el("td", label("states", d.state), `state-${d.state}`),
@@ -108,8 +106,6 @@ function renderRows(devices: Device[]) {
         el("td", d.imei ?? d.serial ?? "—", "mono"),
       );
       if (current?.tag === d.tag) tr.setAttribute("aria-current", "true");
-      tr.addEventListener("click", () => void openDevice(d.tag));
-      tr.addEventListener("keydown", (e) => rowKeys(e, tr, search, () => void openDevice(d.tag)));
       return tr;
     }),
   );
@@ -243,7 +239,7 @@ searchForm.addEventListener("submit", async (e) => {
 search.addEventListener("keydown", (e) => {
   if (e.key === "ArrowDown") {
     e.preventDefault();
-    (rows.firstElementChild as HTMLElement | null)?.focus();
+    firstRowButton(rows)?.focus();
   }
 });
 
@@ -264,7 +260,10 @@ type View = "stock" | "people" | "pos" | "reports" | "settings";
 function showView(view: View) {
   for (const v of ["stock", "people", "pos", "reports", "settings"] as View[]) {
     $(`view-${v}`).hidden = v !== view;
-    $(`tab-${v}`).setAttribute("aria-pressed", String(v === view));
+    const tab = $(`tab-${v}`);
+    tab.setAttribute("aria-selected", String(v === view));
+    // One tab in the Tab order: the arrows move between them (ARIA tabs pattern).
+    tab.tabIndex = v === view ? 0 : -1;
   }
   showError(null);
   showStatus(null);
@@ -290,6 +289,18 @@ $("tab-people").addEventListener("click", () => showView("people"));
 $("tab-pos").addEventListener("click", () => showView("pos"));
 $("tab-settings").addEventListener("click", () => showView("settings"));
 $("tab-reports").addEventListener("click", () => showView("reports"));
+// The tab list: ← → (and Home, End) go to the previous or next screen, the focus with it.
+$("tablist").addEventListener("keydown", (e) => {
+  const views: View[] = ["stock", "people", "pos", "reports", "settings"];
+  const at = views.findIndex((v) => $(`tab-${v}`) === document.activeElement);
+  if (at < 0) return;
+  const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: views.length - 1 }[e.key];
+  if (to === undefined) return;
+  e.preventDefault();
+  const next = views[(to + views.length) % views.length];
+  showView(next);
+  $(`tab-${next}`).focus();
+});
 
 document.addEventListener("keydown", (e) => {
   if (e.key === "F2") {

@@ -13,7 +13,7 @@ import type { AppInfo } from "./gen/AppInfo";
 import type { Person } from "./gen/Person";
 import type { PersonDecision } from "./gen/PersonDecision";
 import type { PersonInput } from "./gen/PersonInput";
-import { $, clearFailure, el, fillSelect, frDate, rowKeys, showError, showFailure, showStatus } from "./dom";
+import { $, clearFailure, el, fillSelect, frDate, firstRowButton, openableRow, showError, showFailure, showStatus } from "./dom";
 import { documentRow, offerDocuments } from "./documents";
 
 let info: AppInfo;
@@ -52,11 +52,8 @@ async function refreshSearch() {
       : "Aucune personne n'est enregistrée. Créez la fiche de la première personne accueillie :";
     $("person-rows").replaceChildren(
       ...people.map((p) => {
-        const tr = el("tr");
-        tr.tabIndex = 0;
-        tr.append(el("td", String(p.id)), el("td", p.last_name), el("td", p.first_name), el("td", frDate(p.birth_date)), el("td", p.phone ?? "—"), el("td", p.household ?? "—"));
-        tr.addEventListener("click", () => void openPerson(p.id));
-        tr.addEventListener("keydown", (e) => rowKeys(e, tr, search(), () => void openPerson(p.id)));
+        const tr = openableRow(String(p.id), undefined, `Ouvrir la fiche n° ${p.id}, ${p.last_name} ${p.first_name}`, search, () => void openPerson(p.id));
+        tr.append(el("td", p.last_name), el("td", p.first_name), el("td", frDate(p.birth_date)), el("td", p.phone ?? "—"), el("td", p.household ?? "—"));
         return tr;
       }),
     );
@@ -260,7 +257,7 @@ export function startPeople(appInfo: AppInfo) {
   search().addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown") {
       e.preventDefault();
-      ($("person-rows").firstElementChild as HTMLElement | null)?.focus();
+      firstRowButton($("person-rows"))?.focus();
     }
   });
   $("person-search-form").addEventListener("submit", (e) => {
