@@ -26,6 +26,21 @@ fn database_from_args() -> PathBuf {
     desk::database_path(explicit)
 }
 
+/// On a small screen (a netbook, a 1366×768 laptop) the window takes the whole screen: it is
+/// maximised, and placed over the screen where no window manager maximises it.
+fn fill_small_screen(window: &tauri::WebviewWindow) {
+    let Ok(Some(monitor)) = window.current_monitor() else {
+        return;
+    };
+    let size = monitor.size();
+    let logical = size.to_logical::<f64>(monitor.scale_factor());
+    if logical.width <= 1440.0 || logical.height <= 900.0 {
+        let _ = window.set_position(*monitor.position());
+        let _ = window.set_size(*size);
+        let _ = window.maximize();
+    }
+}
+
 fn main() {
     let started = std::time::Instant::now();
     // A cash desk's screens need no GPU compositing: without it WebKitGTK's web process takes
@@ -82,6 +97,9 @@ fn main() {
         // Every `#[tauri::command]` under commands/, listed by build.rs (the one list).
         .invoke_handler(include!(concat!(env!("OUT_DIR"), "/handler.rs")))
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                fill_small_screen(&window);
+            }
             background_sync(app.handle().clone());
             Ok(())
         })

@@ -992,7 +992,10 @@ fn with_profiles_the_desk_starts_locked_and_a_mediator_cannot_change_the_setting
     session.wait_for("the lock", |s| {
         (s.script("return document.getElementById('desk-dialog').open;") == true).then_some(())
     });
-    assert_none(&audit(session, "locked-desk"), "serious or critical accessibility violations (axe-core)");
+    assert_none(
+        &audit(session, "locked-desk"),
+        "serious or critical accessibility violations (axe-core)",
+    );
     let pin = session.find("#desk-pin").unwrap();
     session.script("document.getElementById('desk-name').value = 'Amina'; return null;");
     session.type_keys(&pin, "0000\u{E007}");
@@ -1116,13 +1119,20 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     drop(store);
 
     // Issue 16: the empty stock says what to do next, and its buttons do it.
-    session.wait_for("the empty stock's ways in", |s| s.find("#stock-empty:not([hidden]) #empty-import"));
-    assert_eq!(session.script("return document.getElementById('empty-sync').hidden;"), true, "no hub: no « Synchroniser »");
+    session.wait_for("the empty stock's ways in", |s| {
+        s.find("#stock-empty:not([hidden]) #empty-import")
+    });
+    assert_eq!(
+        session.script("return document.getElementById('empty-sync').hidden;"),
+        true,
+        "no hub: no « Synchroniser »"
+    );
     findings.extend(audit(session, "empty-stock"));
     session.click(&session.find("#empty-add").unwrap());
-    session.wait_for("the device form", |s| s.find("#device-form [name=tag]").filter(|_| {
-        s.script("return document.getElementById('device-panel').hidden;") == false
-    }));
+    session.wait_for("the device form", |s| {
+        s.find("#device-form [name=tag]")
+            .filter(|_| s.script("return document.getElementById('device-panel').hidden;") == false)
+    });
     session.click(&session.find("#device-cancel").unwrap());
     // « Importer un fichier de livraison » opens the file chooser of the delivery input (the
     // native dialog itself is not driven here: the click is caught before it opens).
@@ -1130,18 +1140,23 @@ fn a_fresh_install_opens_on_the_first_run_form() {
         "document.getElementById('delivery-file').addEventListener('click', e => { e.preventDefault(); window.picked = true; }, { once: true }); return null;",
     );
     session.click(&session.find("#empty-import").unwrap());
-    session.wait_for("the file chooser asked for", |s| (s.script("return window.picked === true;") == true).then_some(()));
+    session.wait_for("the file chooser asked for", |s| {
+        (s.script("return window.picked === true;") == true).then_some(())
+    });
     // The people screen and the cash desk say what to do too.
     session.click(&session.find("#tab-people").unwrap());
     let said = session.wait_for("the empty people list", |s| {
-        s.find("#people-empty:not([hidden]) #people-empty-text").map(|e| s.text(&e))
+        s.find("#people-empty:not([hidden]) #people-empty-text")
+            .map(|e| s.text(&e))
     });
     assert!(said.contains("Aucune personne"), "{said}");
     session.click(&session.find("#people-empty-new").unwrap());
     session.wait_for("the person form", |s| s.find("#person-form:not([hidden])"));
     session.click(&session.find("#tab-pos").unwrap());
     let hint = session.wait_for("how to open a permanence", |s| {
-        s.find("#pos-session").map(|e| s.text(&e)).filter(|t| t.contains("ouvrez-en une"))
+        s.find("#pos-session")
+            .map(|e| s.text(&e))
+            .filter(|t| t.contains("ouvrez-en une"))
     });
     assert!(hint.contains("Fond de caisse"), "{hint}");
 
@@ -1150,7 +1165,12 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = start_hub(hub_dir.path());
     let admin = |args: &[&str]| {
-        let out = Command::new(&hub.2).arg("--db").arg(hub_dir.path().join("hub.sqlite")).args(args).output().unwrap();
+        let out = Command::new(&hub.2)
+            .arg("--db")
+            .arg(hub_dir.path().join("hub.sqlite"))
+            .args(args)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
@@ -1170,12 +1190,21 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     session.type_keys(&session.find("#hub-form input[name=centre]").unwrap(), &centre);
     session.type_keys(&session.find("#hub-form input[name=token]").unwrap(), token.trim());
     session.click(&session.find("#hub-form button[type=submit]").unwrap());
-    session.wait_for("the hub saved", |s| s.find("#status").filter(|el| s.text(el).contains("Hub enregistré")));
+    session.wait_for("the hub saved", |s| {
+        s.find("#status").filter(|el| s.text(el).contains("Hub enregistré"))
+    });
     session.click(&session.find("#tab-stock").unwrap());
-    let sync = session.wait_for("« Synchroniser » offered", |s| s.find("#stock-empty:not([hidden]) #empty-sync:not([hidden])"));
+    let sync = session.wait_for("« Synchroniser » offered", |s| {
+        s.find("#stock-empty:not([hidden]) #empty-sync:not([hidden])")
+    });
     session.click(&sync);
-    session.wait_for("the allocated laptop in the list", |s| s.find("#device-rows tr[data-tag='LC-16001']"));
-    assert_eq!(session.script("return document.getElementById('stock-empty').hidden;"), true);
+    session.wait_for("the allocated laptop in the list", |s| {
+        s.find("#device-rows tr[data-tag='LC-16001']")
+    });
+    assert_eq!(
+        session.script("return document.getElementById('stock-empty').hidden;"),
+        true
+    );
     assert_none(&findings, "serious or critical accessibility violations (axe-core)");
 }
 
@@ -1248,7 +1277,10 @@ fn a_lost_key_is_recovered_at_start_with_the_phrase() {
         s.find("#recover-form")
             .filter(|_| s.script("return document.getElementById('recover-form').hidden;") == false)
     });
-    assert_none(&audit(session, "key-recovery"), "serious or critical accessibility violations (axe-core)");
+    assert_none(
+        &audit(session, "key-recovery"),
+        "serious or critical accessibility violations (axe-core)",
+    );
     let error = session.wait_for("the no-key message", |s| {
         s.find("#error").map(|e| s.text(&e)).filter(|t| !t.is_empty())
     });
@@ -1874,6 +1906,12 @@ fn the_layout_holds_on_a_netbook_a_laptop_and_a_desktop_and_at_200_percent_text_
     let _turn = one_window();
     let window = open_demo_window();
     let session = &window.session;
+    // This screen (Xvfb's, 1366×768) is small: the window opens over all of it.
+    let opened = session.wait_for("the window over the whole screen", |s| {
+        let v = s.script("return [window.outerWidth, window.outerHeight, screen.width, screen.height];");
+        (v[0] == v[2] && v[1] == v[3]).then_some(v)
+    });
+    assert_eq!(opened[2], 1366, "scripts/test runs Xvfb at 1366×768: {opened}");
     let mut problems = Vec::new();
     for (width, height, zoom) in [
         (1024, 600, 1),
@@ -1939,7 +1977,9 @@ fn an_accessibility_audit_finds_nothing_serious_on_the_screens_issue_16() {
         show_tab(session, tab);
         if tab == "settings" {
             // Every section of Réglages is on this page; the register of processing opened too.
-            session.script("document.querySelectorAll('#view-settings details').forEach(d => d.open = true); return null;");
+            session.script(
+                "document.querySelectorAll('#view-settings details').forEach(d => d.open = true); return null;",
+            );
         }
         findings.extend(audit(session, tab));
     }
@@ -1948,7 +1988,12 @@ fn an_accessibility_audit_finds_nothing_serious_on_the_screens_issue_16() {
     session.click(&session.find("#person-new").unwrap());
     session.wait_for("the person form", |s| s.find("#person-form:not([hidden])"));
     findings.extend(audit(session, "person-form"));
-    for (name, value) in [("last_name", "Audit"), ("first_name", "Test"), ("phone", "12"), ("postcode", "12")] {
+    for (name, value) in [
+        ("last_name", "Audit"),
+        ("first_name", "Test"),
+        ("phone", "12"),
+        ("postcode", "12"),
+    ] {
         session.type_keys(&session.find(&format!("#person-form [name={name}]")).unwrap(), value);
     }
     session.click(&session.find("#person-form button[type=submit]").unwrap());
@@ -1956,7 +2001,9 @@ fn an_accessibility_audit_finds_nothing_serious_on_the_screens_issue_16() {
     findings.extend(audit(session, "person-form-refused"));
     // A person's page with the decision by kind.
     open_only_match(session, "lefev");
-    session.wait_for("the decision", |s| s.find("#decision-verdict").filter(|el| !s.text(el).is_empty()));
+    session.wait_for("the decision", |s| {
+        s.find("#decision-verdict").filter(|el| !s.text(el).is_empty())
+    });
     findings.extend(audit(session, "person-page"));
     // A sale with a cart and payments.
     let scan = open_permanence(session, "20,00");
@@ -1964,12 +2011,15 @@ fn an_accessibility_audit_finds_nothing_serious_on_the_screens_issue_16() {
     session.wait_for("the cart line", |s| s.find("#cart-rows tr"));
     session.type_keys(&session.find("#payments .amount").unwrap(), "100");
     session.wait_for("the change", |s| {
-        s.find("#sale-totals").filter(|el| s.text(el).contains("à rendre 40,00 €"))
+        s.find("#sale-totals")
+            .filter(|el| s.text(el).contains("à rendre 40,00 €"))
     });
     findings.extend(audit(session, "sale-cart"));
     // The documents panel of a past sale.
     session.click(&session.wait_for("a past sale", |s| s.find("#sales-list li button")));
-    session.wait_for("the documents panel", |s| s.find("#docs:not([hidden]), dialog#docs[open]"));
+    session.wait_for("the documents panel", |s| {
+        s.find("#docs:not([hidden]), dialog#docs[open]")
+    });
     findings.extend(audit(session, "documents-panel"));
     assert_none(&findings, "serious or critical accessibility violations (axe-core)");
 
@@ -1980,11 +2030,16 @@ fn an_accessibility_audit_finds_nothing_serious_on_the_screens_issue_16() {
     session.script("document.getElementById('tab-stock').focus(); return null;");
     session.type_keys(&stock_tab, "\u{E014}");
     session.wait_for("the people tab selected and focused", |s| {
-        (s.script("return document.getElementById('tab-people').getAttribute('aria-selected') === 'true' \
-                   && document.activeElement.id === 'tab-people' && !document.getElementById('view-people').hidden;") == true)
+        (s.script(
+            "return document.getElementById('tab-people').getAttribute('aria-selected') === 'true' \
+                   && document.activeElement.id === 'tab-people' && !document.getElementById('view-people').hidden;",
+        ) == true)
             .then_some(())
     });
-    assert_eq!(session.script("return document.getElementById('tab-stock').tabIndex;"), -1);
+    assert_eq!(
+        session.script("return document.getElementById('tab-stock').tabIndex;"),
+        -1
+    );
     show_tab(session, "stock");
     let search = session.find("#search").unwrap();
     session.type_keys(&search, "\u{E015}");
@@ -1994,5 +2049,7 @@ fn an_accessibility_audit_finds_nothing_serious_on_the_screens_issue_16() {
     });
     let focused = session.wait_for("the focused button", |s| s.find("button.row-open:focus"));
     session.type_keys(&focused, "\u{E007}");
-    session.wait_for("the device opened with Entrée", |s| s.find("#detail-tag").filter(|el| s.text(el) == row));
+    session.wait_for("the device opened with Entrée", |s| {
+        s.find("#detail-tag").filter(|el| s.text(el) == row)
+    });
 }

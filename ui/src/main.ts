@@ -120,7 +120,8 @@ async function openDevice(code: string, fromScan = false) {
   showError(null);
   try {
     let device = await commands.stock_show(code);
-    if (fromScan && receiveOnScan.checked && device.state === "allocated") {
+    // Received on scan when the core offers « Réceptionner » for it (an allocated device).
+    if (fromScan && receiveOnScan.checked && device.actions.some((a) => a.action === "receive")) {
       device = await commands.stock_apply(device.tag, "receive", "");
       showStatus(`${device.tag} réceptionné.`);
       void refreshSummary();

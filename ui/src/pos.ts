@@ -91,9 +91,14 @@ async function refreshSales() {
 
 function renderSales() {
   const filter = $<HTMLInputElement>("sales-filter").value.trim().toUpperCase();
+  const shown = sales.filter((s) => !filter || s.receipt.includes(filter));
+  // Nothing to show: say why, and what comes next.
+  const none = sales.length === 0
+    ? "Aucune vente pour l'instant : chaque vente encaissée s'ajoute ici, avec ses documents."
+    : `Aucun ticket ne contient « ${filter} ».`;
   $("sales-list").replaceChildren(
-    ...sales
-      .filter((s) => !filter || s.receipt.includes(filter))
+    ...(shown.length === 0 ? [el("li", none, "muted")] : []),
+    ...shown
       .map((s) => {
         const li = el("li");
         li.append(el("span", `${s.receipt} · ${new Date(s.at).toLocaleString("fr-FR")} · ${s.total_text}`));

@@ -99,8 +99,9 @@ function bar(label: string, people: Cell, target: number | null, progress: numbe
   row.append(el("span", label));
   if (target !== null) {
     const p = el("progress") as HTMLProgressElement;
-    p.max = target;
-    p.value = typeof people === "number" ? Math.min(people, target) : 0;
+    // The core's percentage (none when the figure is masked under 3).
+    p.max = 100;
+    p.value = progress ?? 0;
     row.append(p);
   } else {
     row.append(el("span", "(pas d'objectif)", "muted"));
@@ -124,7 +125,7 @@ export async function focusReports() {
             );
             return box;
           })
-        : [el("p", "Aucun programme en cours.", "muted")]),
+        : [el("p", "Aucun programme en cours. Installez le fichier de programme donné par le réseau dans Réglages › Programmes.", "muted")]),
     );
     $("dash-stock").replaceChildren(
       ...d.stock.map((s) => {
