@@ -1894,8 +1894,16 @@ fn show_tab(session: &Session, tab: &str) {
     session.wait_for(&format!("the {tab} screen"), |s| {
         (s.script(&format!("return document.getElementById('view-{tab}').hidden;")) == false).then_some(())
     });
-    // What the screen loads (a list, a report) is on screen before it is checked.
-    std::thread::sleep(Duration::from_millis(400));
+    // What the screen loads (a list, a report, the stored settings) is on screen before it
+    // is checked.
+    let loaded = match tab {
+        "stock" => "#device-rows tr",
+        "people" => "#person-rows tr",
+        "pos" => "#sales-list li",
+        "reports" => "#dash-programmes > *",
+        _ => "#centre-form input[name=siret]:enabled",
+    };
+    session.wait_for(&format!("the {tab} screen loaded"), |s| s.find(loaded));
 }
 
 const TABS: [&str; 5] = ["stock", "people", "pos", "reports", "settings"];

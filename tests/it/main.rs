@@ -20,6 +20,7 @@ mod stock;
 mod store;
 mod tidy;
 mod vault;
+mod window;
 
 use std::path::{Path, PathBuf};
 
