@@ -767,7 +767,30 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
 
 /// The hub binary of this workspace (built by `cargo build --workspace --tests`), serving a
 /// fresh database on a free port; killed when dropped.
-struct TestHub(std::process::Child, String, PathBuf);
+struct TestHub(std::process::Child, String, PathBuf, PathBuf);
+
+impl TestHub {
+    /// `comptoir-hub --db … ARGS` on this hub's database (must succeed): its stdout.
+    fn admin(&self, args: &[&str]) -> String {
+        let out = Command::new(&self.2)
+            .arg("--db")
+            .arg(&self.3)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+}
+
+/// Types the hub's address, the centre and its token into Réglages › Hub (on screen), and
+/// saves.
+fn fill_hub_form(session: &Session, url_input: &str, url: &str, centre: &str, token: &str) {
+    session.type_keys(url_input, url);
+    session.type_keys(&session.find("#hub-form input[name=centre]").unwrap(), centre);
+    session.type_keys(&session.find("#hub-form input[name=token]").unwrap(), token.trim());
+    session.click(&session.find("#hub-form button[type=submit]").unwrap());
+}
 
 impl Drop for TestHub {
     fn drop(&mut self) {
@@ -781,7 +804,7 @@ fn start_hub(dir: &Path) -> TestHub {
     let hub = exe.parent().unwrap().parent().unwrap().join("comptoir-hub");
     assert!(hub.is_file(), "{} missing: cargo build --workspace", hub.display());
     let (child, url) = comptoir_hub::start_binary(&hub, &dir.join("hub.sqlite"), "127.0.0.1:0", &[]).unwrap();
-    TestHub(child, url, hub)
+    TestHub(child, url, hub, dir.join("hub.sqlite"))
 }
 
 #[test]
@@ -790,16 +813,7 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
     let _turn = one_window();
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = start_hub(hub_dir.path());
-    let admin = |args: &[&str]| {
-        let out = Command::new(&hub.2)
-            .arg("--db")
-            .arg(hub_dir.path().join("hub.sqlite"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let admin = |args: &[&str]| hub.admin(args);
     let centre = format!("E{}", std::process::id());
     let token = admin(&["centre", "create", &centre, "--name", "Centre e2e"]);
     let url = hub.1.clone();
@@ -815,10 +829,7 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
         s.find("#hub-form input[name=url]")
             .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
     });
-    session.type_keys(&url_input, &url);
-    session.type_keys(&session.find("#hub-form input[name=centre]").unwrap(), &centre);
-    session.type_keys(&session.find("#hub-form input[name=token]").unwrap(), token.trim());
-    session.click(&session.find("#hub-form button[type=submit]").unwrap());
+    fill_hub_form(session, &url_input, &url, &centre, &token);
     session.wait_for("the hub saved", |s| {
         s.find("#status")
             .filter(|el| s.text(el).contains("jeton rangé dans le trousseau"))
@@ -1164,16 +1175,7 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     // allocated to the centre.
     let hub_dir = tempfile::tempdir().unwrap();
     let hub = start_hub(hub_dir.path());
-    let admin = |args: &[&str]| {
-        let out = Command::new(&hub.2)
-            .arg("--db")
-            .arg(hub_dir.path().join("hub.sqlite"))
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let admin = |args: &[&str]| hub.admin(args);
     let centre = format!("V{}", std::process::id());
     let token = admin(&["centre", "create", &centre, "--name", "Centre des Lilas"]);
     let inventory = hub_dir.path().join("inventaire.csv");
@@ -1186,10 +1188,7 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     admin(&["allocate", &centre, "--kind", "laptop", "--count", "1"]);
     session.click(&session.find("#tab-settings").unwrap());
     let url_input = session.wait_for("the hub form", |s| s.find("#hub-form input[name=url]"));
-    session.type_keys(&url_input, &hub.1);
-    session.type_keys(&session.find("#hub-form input[name=centre]").unwrap(), &centre);
-    session.type_keys(&session.find("#hub-form input[name=token]").unwrap(), token.trim());
-    session.click(&session.find("#hub-form button[type=submit]").unwrap());
+    fill_hub_form(session, &url_input, &hub.1, &centre, &token);
     session.wait_for("the hub saved", |s| {
         s.find("#status").filter(|el| s.text(el).contains("Hub enregistré"))
     });

@@ -56,7 +56,7 @@ async function loadJournal(more: boolean) {
     });
     const rows = page.entries.map(journalRow);
     if (more) $("journal-entries").append(...rows);
-    else $("journal-entries").replaceChildren(...rows);
+    else $("journal-entries").replaceChildren(...(rows.length ? rows : [el("li", "Aucune entrée ne correspond à ces filtres.", "muted")]));
     journalBefore = page.next_before;
     $("journal-more").hidden = page.next_before === null;
     $("journal-count").textContent = `${page.total} entrée(s) correspondent.`;
@@ -127,7 +127,12 @@ export async function focusReports() {
           })
         : [el("p", "Aucun programme en cours. Installez le fichier de programme donné par le réseau dans Réglages › Programmes.", "muted")]),
     );
+    const nothingOnSale = el("tr");
+    const cell = el("td", "Aucun appareil en vente : réceptionnez les appareils livrés puis mettez-les en vente (écran Stock).", "muted");
+    cell.colSpan = 3;
+    nothingOnSale.append(cell);
     $("dash-stock").replaceChildren(
+      ...(d.stock.length === 0 ? [nothingOnSale] : []),
       ...d.stock.map((s) => {
         const tr = el("tr");
         tr.append(el("td", labels[s.kind] ?? s.kind), el("td", s.category ?? "—"), el("td", String(s.available)));

@@ -26,6 +26,7 @@ function renderPanel(s: Safety) {
   ];
   $("backup-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
   $("backup-list").replaceChildren(
+    ...(s.recent.length === 0 ? [el("li", "Aucune sauvegarde pour l'instant : « Sauvegarder maintenant » en fait une ; Comptoir en fait aussi une chaque jour.", "muted")] : []),
     ...s.recent.map((b: BackupRecord) =>
       el("li", `${when(b.made_at)} — ${b.reason} — ${Math.round(b.bytes / 1024)} Ko — ${b.journal_entries} entrées de journal — ${b.file}`),
     ),
