@@ -156,6 +156,7 @@ pub(crate) fn closing(store: &mut Store, args: ClosingArgs, json: bool, who: &mu
     let day = desk::parse_day(args.date.as_deref())?;
     let actor = who.get(store)?;
     let closing = pos::close_period(store, args.period, day, desk::today(), &actor)?;
+    let names = pos::programme_names(store)?;
     output(json, &closing, || {
         let mut lines = vec![
             format!(
@@ -174,7 +175,7 @@ pub(crate) fn closing(store: &mut Store, args: ClosingArgs, json: bool, who: &mu
             closing
                 .by_programme
                 .iter()
-                .map(|(p, v)| format!("  Programme {p} : {v}")),
+                .map(|(p, v)| format!("  {} : {v}", names.get(p).unwrap_or(p))),
         );
         lines.push(format!("Grand total perpétuel : {}", closing.grand_total));
         lines.join("\n")

@@ -20,9 +20,10 @@ pub use crate::journal::{
 };
 pub use crate::pos::{
     cancel_sale, close_ended_periods, close_period, closings, counted_kinds, create_sale, current_session,
-    fiscal_year_first_month, list_sales, quote, quote_cart, register_identity, sale, x_report, CartLine, CartQuote,
-    CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest, PaymentMethod, Period, Quote,
-    SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
+    fiscal_year_first_month, list_sales, programme_names, quote, quote_cart, register_identity, sale, x_report,
+    CartLine, CartQuote, CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest, PaymentMethod,
+    Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE,
+    REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 

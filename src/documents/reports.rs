@@ -153,6 +153,8 @@ pub struct ClosingFacts {
     pub reference: String,
     pub report: Report,
     pub copy: u32,
+    /// The programmes' names by code (the totals by programme are kept by code).
+    pub programme_names: BTreeMap<String, String>,
 }
 
 impl ClosingFacts {
@@ -194,6 +196,7 @@ impl ClosingFacts {
             reference: reference.to_string(),
             report,
             copy: 0,
+            programme_names: pos::programme_names(store)?,
         })
     }
 
@@ -378,7 +381,8 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
         for (programme, amount) in &k.by_programme {
             let y = c.y;
             let x = c.left();
-            c.paragraph_in(x, w - 40.0, programme, 10.0, false, Align::Left);
+            let name = facts.programme_names.get(programme).unwrap_or(programme);
+            c.paragraph_in(x, w - 40.0, name, 10.0, false, Align::Left);
             let after = c.y;
             c.y = y;
             c.line_in(x + w - 38.0, 38.0, &amount.to_string(), 10.0, false, Align::Right);

@@ -223,6 +223,12 @@ pub struct ClosingSummary {
     pub made_by: String,
 }
 
+/// The programmes' names by code, as the sales recorded them (a closing's totals by programme
+/// are kept by code; documents and screens show the name).
+pub fn programme_names(store: &Store) -> Result<BTreeMap<String, String>> {
+    sql::programme_names(store.db())
+}
+
 /// The closings made, newest first (read back from their journal entries).
 pub fn closings(store: &Store, limit: usize) -> Result<Vec<ClosingSummary>> {
     sql::closings(store.db(), limit)?

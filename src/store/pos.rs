@@ -240,6 +240,16 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
     Ok(Some(sale))
 }
 
+/// Each programme's name as its latest sale recorded it (closings total by programme code).
+pub fn programme_names(conn: &Db) -> Result<BTreeMap<String, String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT programme, programme_name FROM sales
+         WHERE id IN (SELECT max(id) FROM sales WHERE programme_name IS NOT NULL GROUP BY programme)",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn list_sales(conn: &Db, limit: usize) -> Result<Vec<SaleSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT s.receipt, s.at, s.operator, s.person_id, s.programme, s.total_cents,

@@ -212,6 +212,30 @@ fn the_receipt_names_the_programme_not_its_code() {
         pos::sale(&store, &sale.receipt).unwrap().programme_name,
         sale.programme_name
     );
+    // The day's closing totals by programme: printed with the programme's name.
+    let today = comptoir::local::today();
+    let closing = pos::close_period(
+        &mut store,
+        pos::Period::Day,
+        today,
+        today.succ_opt().unwrap(),
+        &Actor::test("sophie"),
+    )
+    .unwrap();
+    assert!(
+        closing.by_programme.contains_key("defaut"),
+        "kept by code: {:?}",
+        closing.by_programme
+    );
+    let doc = comptoir::documents::closing(&mut store, &closing.key, &Actor::test("sophie")).unwrap();
+    let pdf = doc.save_in(&db.dir.path().join("documents")).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains(&programmes[0].name), "{text}");
     drop(store);
     let out = comptoir(&db, &["document", "receipt", &sale.receipt, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
