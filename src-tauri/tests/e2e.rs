@@ -1228,8 +1228,16 @@ fn the_age_of_the_last_backup_is_in_the_top_bar_and_a_backup_is_one_click() {
     });
     let warned = session.script("return document.getElementById('backup').classList.contains('backup-warn');");
     assert_eq!(warned, false);
-    let listed = session.wait_for("the backup listed", |s| s.find("#backup-list li").map(|li| s.text(&li)));
-    assert!(listed.contains("manuelle"), "{listed}");
+    // The list said there was none; now the backup's line, in the core's words.
+    let listed = session.wait_for("the backup listed", |s| {
+        s.find("#backup-list li")
+            .map(|li| s.text(&li))
+            .filter(|t| t.contains("manuelle"))
+    });
+    assert!(
+        listed.contains(" Ko — ") && listed.contains("entrées de journal"),
+        "{listed}"
+    );
     session.screenshot(&artifacts_dir().join("backup.png"));
     let folder = window.db.parent().unwrap().join("sauvegardes");
     let files = comptoir::backup::list(&folder).unwrap();

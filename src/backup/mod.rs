@@ -421,6 +421,8 @@ pub struct Status {
     pub warning: bool,
     /// A French sentence for the status bar.
     pub message: String,
+    /// The top bar's words (« Sauvegarde : il y a 3 h », « Sauvegarde : aucune »).
+    pub short: String,
 }
 
 pub fn status(store: &Store, now: DateTime<Utc>) -> Result<Status> {
@@ -447,7 +449,14 @@ pub fn status(store: &Store, now: DateTime<Utc>) -> Result<Status> {
     if is_default {
         message.push_str(" (Dossier sur ce poste : choisissez une clé USB ou un partage dans Réglages.)");
     }
+    let short = match age_hours {
+        None => "Sauvegarde : aucune".to_string(),
+        Some(0) => "Sauvegarde : à l'instant".to_string(),
+        Some(h @ 1..=47) => format!("Sauvegarde : il y a {h} h"),
+        Some(h) => format!("Sauvegarde : il y a {} j", h / 24),
+    };
     Ok(Status {
+        short,
         folder: dir.display().to_string(),
         folder_is_default: is_default,
         last,

@@ -88,14 +88,31 @@ pub fn print_recovery_sheet(store: &mut Store, actor: &Actor) -> Result<crate::p
 pub struct SafetyView {
     pub backup: Status,
     pub recent: Vec<BackupRecord>,
+    /// Each recent backup in French (« 02/12/2026 17:20 — quotidienne — 1 234 Ko — 1 850
+    /// entrées de journal — fichier »), newest first.
+    pub recent_lines: Vec<String>,
     pub encrypted: bool,
     pub phrase_pending: bool,
 }
 
 pub fn view(store: &Store) -> Result<SafetyView> {
+    let recent = recent(store, 10)?;
     Ok(SafetyView {
         backup: status(store, chrono::Utc::now())?,
-        recent: recent(store, 10)?,
+        recent_lines: recent
+            .iter()
+            .map(|b| {
+                format!(
+                    "{} — {} — {} Ko — {} entrées de journal — {}",
+                    crate::text::format_timestamp(&b.made_at),
+                    b.reason,
+                    (b.bytes + 512) / 1024,
+                    b.journal_entries,
+                    b.file
+                )
+            })
+            .collect(),
+        recent,
         encrypted: store.key().is_some(),
         phrase_pending: phrase_pending(store)?,
     })

@@ -3,17 +3,14 @@
 // someone notes it. The core makes, checks and refuses; this file only shows.
 import { messageOf } from "./api";
 import * as commands from "./gen/commands";
-import type { BackupRecord } from "./gen/BackupRecord";
 import type { SafetyView as Safety } from "./gen/SafetyView";
 import { $, el, showError, showStatus } from "./dom";
 
-const when = (at: string) => new Date(at).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" });
 
 function renderBar(s: Safety) {
   const bar = $("backup");
   bar.classList.toggle("backup-warn", s.backup.warning);
-  const h = s.backup.age_hours;
-  bar.textContent = h === null ? "Sauvegarde : aucune" : h < 1 ? "Sauvegarde : à l'instant" : h < 48 ? `Sauvegarde : il y a ${h} h` : `Sauvegarde : il y a ${Math.floor(h / 24)} j`;
+  bar.textContent = s.backup.short;
   bar.title = s.backup.message;
 }
 
@@ -26,10 +23,8 @@ function renderPanel(s: Safety) {
   ];
   $("backup-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", k), el("dd", v)]));
   $("backup-list").replaceChildren(
-    ...(s.recent.length === 0 ? [el("li", "Aucune sauvegarde pour l'instant : « Sauvegarder maintenant » en fait une ; Comptoir en fait aussi une chaque jour.", "muted")] : []),
-    ...s.recent.map((b: BackupRecord) =>
-      el("li", `${when(b.made_at)} — ${b.reason} — ${Math.round(b.bytes / 1024)} Ko — ${b.journal_entries} entrées de journal — ${b.file}`),
-    ),
+    ...(s.recent_lines.length === 0 ? [el("li", "Aucune sauvegarde pour l'instant : « Sauvegarder maintenant » en fait une ; Comptoir en fait aussi une chaque jour.", "muted")] : []),
+    ...s.recent_lines.map((line) => el("li", line)),
   );
 }
 

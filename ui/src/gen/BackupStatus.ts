@@ -12,4 +12,8 @@ warning: boolean,
 /**
  * A French sentence for the status bar.
  */
-message: string, };
+message: string, 
+/**
+ * The top bar's words (« Sauvegarde : il y a 3 h », « Sauvegarde : aucune »).
+ */
+short: string, };

@@ -5,4 +5,9 @@ import type { BackupStatus } from "./BackupStatus";
 /**
  * What the top bar and Réglages › Sauvegardes et clé show about data at rest.
  */
-export type SafetyView = { backup: BackupStatus, recent: Array<BackupRecord>, encrypted: boolean, phrase_pending: boolean, };
+export type SafetyView = { backup: BackupStatus, recent: Array<BackupRecord>, 
+/**
+ * Each recent backup in French (« 02/12/2026 17:20 — quotidienne — 1 234 Ko — 1 850
+ * entrées de journal — fichier »), newest first.
+ */
+recent_lines: Array<string>, encrypted: boolean, phrase_pending: boolean, };
