@@ -87,6 +87,7 @@ pub fn hash_token(token: &str) -> String {
 }
 
 pub fn open(path: &Path) -> Result<Connection> {
+    private_files(path);
     let conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
@@ -98,6 +99,31 @@ pub fn open(path: &Path) -> Result<Connection> {
         [uuid::Uuid::new_v4().to_string()],
     )?;
     Ok(conn)
+}
+
+/// The hub's database holds the centres' token hashes and what they sent: readable by the
+/// hub's own user only (0600). A new file is made so before SQLite opens it (its `-wal` and
+/// `-shm` files take the database's mode); an older file, and its companions, are set so.
+fn private_files(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        if !path.exists() {
+            let _ = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(path);
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+            if file.exists() {
+                let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 pub fn hub_id(conn: &Connection) -> Result<String> {
@@ -524,18 +550,19 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
 }
 
 /// An event as the admin lists it: received at, centre, type, status, the event's JSON.
-pub type EventRow = (String, String, String, String, String);
+/// An event as received: when, from which centre, its type, its status, its uuid, its JSON.
+pub type EventRow = (String, String, String, String, String, String);
 /// A conflict: at, centre, tag, message.
 pub type ConflictRow = (String, String, Option<String>, String);
 
 /// Recent events, newest first (for the admin).
 pub fn events(conn: &Connection, centre: Option<&str>, limit: usize) -> Result<Vec<EventRow>> {
     let mut stmt = conn.prepare(
-        "SELECT received_at, centre_id, type, status, event FROM events
+        "SELECT received_at, centre_id, type, status, uuid, event FROM events
          WHERE (?1 IS NULL OR centre_id = ?1) ORDER BY received_at DESC, rowid DESC LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![centre.map(str::to_uppercase), limit as i64], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

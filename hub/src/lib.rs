@@ -9,7 +9,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Query, State};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Extension, Path as UrlPath, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -145,6 +146,33 @@ async fn health(State(hub): State<Shared>) -> Json<Health> {
     })
 }
 
+/// The centre a request's token belongs to, checked by `authenticate` before the body is read.
+#[derive(Clone)]
+struct Authenticated(String);
+
+/// Checks the token of a centre's route before anything else of the request is read (its
+/// body included): an unknown caller costs the hub a header and a hash lookup, nothing more.
+async fn authenticate(
+    State(hub): State<Shared>,
+    UrlPath(params): UrlPath<std::collections::HashMap<String, String>>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let centre = params.get("centre").cloned().unwrap_or_default();
+    let headers = request.headers().clone();
+    let checked = blocking(&hub, move |hub| authorise(&hub.reader(), &headers, &centre)).await;
+    match checked {
+        Ok(owner) => {
+            request.extensions_mut().insert(Authenticated(owner));
+            next.run(request).await
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The largest push body the hub reads (a full push of `MAX_PUSH` events fits well within).
+pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
+
 #[derive(Deserialize)]
 struct ChangesQuery {
     #[serde(default)]
@@ -158,14 +186,18 @@ struct ChangesQuery {
 
 async fn changes(
     State(hub): State<Shared>,
-    UrlPath(centre): UrlPath<String>,
-    Query(q): Query<ChangesQuery>,
-    headers: HeaderMap,
+    Extension(Authenticated(centre)): Extension<Authenticated>,
+    q: Result<Query<ChangesQuery>, QueryRejection>,
 ) -> Result<Json<ChangesPage>, ApiError> {
+    let Query(q) = q.map_err(|_| {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Paramètres illisibles : after est un entier, limit un entier positif, register et post des codes.".into(),
+        )
+    })?;
     blocking(&hub, move |hub| {
-        // One reader connection for the token and the page.
         let conn = hub.reader();
-        let centre = authorise(&conn, &headers, &centre)?;
         let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
         let (changes, more) = db::changes(&conn, &centre, q.after.max(0), limit)?;
         let next = changes.last().map(|c| c.seq).unwrap_or(q.after.max(0));
@@ -198,16 +230,28 @@ async fn changes(
 
 async fn events(
     State(hub): State<Shared>,
-    UrlPath(centre): UrlPath<String>,
-    headers: HeaderMap,
-    body: Result<Json<PushRequest>, axum::extract::rejection::JsonRejection>,
+    Extension(Authenticated(centre)): Extension<Authenticated>,
+    body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    let Json(request) = body.map_err(|e| {
-        ApiError(
+    let Json(request) = body.map_err(|e| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "Envoi trop gros : au plus {} Mo par envoi ({MAX_PUSH} événements).",
+                MAX_PUSH_BYTES / (1024 * 1024)
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "invalid",
+            "Le corps doit être du JSON (en-tête Content-Type: application/json).".into(),
+        ),
+        _ => ApiError(
             StatusCode::BAD_REQUEST,
             "invalid",
-            format!("Corps de requête illisible : {}", e.body_text()),
-        )
+            "Corps de requête illisible : ce n'est pas un envoi d'événements au format du protocole.".into(),
+        ),
     })?;
     if request.events.len() > MAX_PUSH {
         return Err(ApiError(
@@ -217,7 +261,6 @@ async fn events(
         ));
     }
     blocking(&hub, move |hub| {
-        let centre = authorise(&hub.reader(), &headers, &centre)?;
         let acks = db::record_events(&mut hub.writer(), &centre, &request.events)?;
         tracing::info!(centre, events = request.events.len(), "events recorded");
         Ok(Json(PushResponse {
@@ -236,13 +279,26 @@ pub const ROUTES: [&str; 3] = [
 ];
 
 pub fn router(hub: Shared) -> Router {
+    // A centre's routes: the token first (before the body), then a bounded body.
+    let centre_routes = Router::new()
+        .route(ROUTES[1], get(changes).layer(DefaultBodyLimit::max(0)))
+        .route(ROUTES[2], post(events).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)))
+        .route_layer(axum::middleware::from_fn_with_state(hub.clone(), authenticate));
     Router::new()
         .route(ROUTES[0], get(health))
-        .route(ROUTES[1], get(changes))
-        .route(ROUTES[2], post(events))
-        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .merge(centre_routes)
+        .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .with_state(hub)
+}
+
+/// An unknown route: the documented JSON error too.
+async fn not_found() -> ApiError {
+    ApiError(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "Adresse inconnue : voir hub/openapi.yaml (/v1/health, /v1/centres/{centre}/changes, /v1/centres/{centre}/events).".into(),
+    )
 }
 
 /// Logs each request: its method, its route (the template, e.g. `/v1/centres/{centre}/events`,

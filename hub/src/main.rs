@@ -68,6 +68,9 @@ enum Command {
         centre: Option<String>,
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Une liste JSON (reçu le, centre, type, état, uuid, événement) au lieu du texte.
+        #[arg(long)]
+        json: bool,
     },
     /// Le stock par centre et par état, et les conflits.
     Stock {
@@ -93,6 +96,21 @@ enum CentreCommand {
         id: String,
     },
     List,
+}
+
+/// A stored value as the admin's terminal shows it: control characters (a newline, a tab, an
+/// escape sequence) written as `\u{…}`, so that a centre's name cannot forge a line.
+fn shown(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn main() -> ExitCode {
@@ -156,7 +174,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
                 CentreCommand::List => {
                     for (id, name, revoked) in db::centres(&conn).map_err(err)? {
-                        println!("{id}\t{name}{}", if revoked { "\t(révoqué)" } else { "" });
+                        println!(
+                            "{}\t{}{}",
+                            shown(&id),
+                            shown(&name),
+                            if revoked { "\t(révoqué)" } else { "" }
+                        );
                     }
                 }
             }
@@ -206,19 +229,48 @@ fn run(cli: Cli) -> Result<(), String> {
             let n = db::publish_programme(&mut conn, &name, &content, &centres).map_err(err)?;
             println!("Programme {name} publié à {n} centre(s).");
         }
-        Command::Events { centre, limit } => {
+        Command::Events { centre, limit, json } => {
             let conn = db::open(&cli.db).map_err(err)?;
-            for (at, centre, kind, status, event) in db::events(&conn, centre.as_deref(), limit).map_err(err)? {
-                println!("{at}\t{centre}\t{kind}\t{status}\t{event}");
+            let rows = db::events(&conn, centre.as_deref(), limit).map_err(err)?;
+            if json {
+                let list: Vec<serde_json::Value> = rows
+                    .iter()
+                    .map(|(at, centre, kind, status, uuid, event)| {
+                        serde_json::json!({
+                            "received_at": at, "centre": centre, "type": kind, "status": status,
+                            "uuid": uuid,
+                            "event": serde_json::from_str::<serde_json::Value>(event).unwrap_or(serde_json::Value::Null),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else {
+                for (at, centre, kind, status, uuid, event) in &rows {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}",
+                        shown(at),
+                        shown(centre),
+                        shown(kind),
+                        shown(status),
+                        shown(uuid),
+                        shown(event)
+                    );
+                }
             }
         }
         Command::Stock { centre } => {
             let conn = db::open(&cli.db).map_err(err)?;
             for (centre, state, n) in db::stock(&conn, centre.as_deref()).map_err(err)? {
-                println!("{centre}\t{state}\t{n}");
+                println!("{}\t{}\t{n}", shown(&centre), shown(&state));
             }
             for (at, centre, tag, message) in db::conflicts(&conn).map_err(err)? {
-                println!("CONFLIT\t{at}\t{centre}\t{}\t{message}", tag.unwrap_or_default());
+                println!(
+                    "CONFLIT\t{}\t{}\t{}\t{}",
+                    shown(&at),
+                    shown(&centre),
+                    shown(&tag.unwrap_or_default()),
+                    shown(&message)
+                );
             }
         }
     }

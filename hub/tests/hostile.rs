@@ -1,0 +1,241 @@
+//! Issue 17, item 3 (first part): the real hub binary on port 0 against hostile requests. The
+//! token is checked before a body is read, bodies are bounded (413), every error is the
+//! documented JSON in French, the hub's files are private, and its admin output cannot be
+//! forged by a centre's name. Throughout, the hub stays up, answers `/v1/health` within a
+//! second, and a refused request leaves its database unchanged.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const HUB: &str = env!("CARGO_BIN_EXE_comptoir-hub");
+
+struct Running {
+    child: std::process::Child,
+    url: String,
+    db: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn start() -> Running {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hub.sqlite");
+        let (child, url) = comptoir_hub::start_binary(Path::new(HUB), &db, "127.0.0.1:0", &[]).unwrap();
+        Running {
+            child,
+            url,
+            db,
+            _dir: dir,
+        }
+    }
+
+    fn admin(&self, args: &[&str]) -> String {
+        let out = Command::new(HUB).arg("--db").arg(&self.db).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Rows of each table: a refused request must leave them as they were.
+    fn counts(&self) -> Vec<(String, i64)> {
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
+        ["events", "centres", "devices", "conflicts"]
+            .iter()
+            .map(|t| {
+                (
+                    t.to_string(),
+                    conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                        .unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// The health route answers, within a second.
+    fn assert_healthy(&self, http: &reqwest::blocking::Client) {
+        let started = Instant::now();
+        let reply = http.get(format!("{}/v1/health", self.url)).send().unwrap();
+        assert!(reply.status().is_success());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "health took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+/// The documented error: `{"error": {code, message}}`, its message in French.
+fn error_of(reply: reqwest::blocking::Response) -> (u16, String, String) {
+    let status = reply.status().as_u16();
+    let body: Value = reply.json().expect("a JSON error body");
+    let code = body["error"]["code"].as_str().unwrap_or_default().to_string();
+    let message = body["error"]["message"].as_str().unwrap_or_default().to_string();
+    assert!(!message.is_empty(), "{body}");
+    (status, code, message)
+}
+
+#[test]
+fn an_unknown_caller_is_refused_before_its_body_is_read() {
+    let hub = Running::start();
+    let token = hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
+    let http = client();
+    let before = hub.counts();
+    let events = format!("{}/v1/centres/C01/events", hub.url);
+    // 15 MB with no token, then bad JSON with no token, then a wrong token: 401 each time,
+    // never a parse error (the body is not looked at).
+    let big = vec![b'x'; 15 * 1024 * 1024];
+    let (status, code, _) = error_of(
+        http.post(&events)
+            .header("content-type", "application/json")
+            .body(big)
+            .send()
+            .unwrap(),
+    );
+    assert_eq!((status, code.as_str()), (401, "unauthorized"));
+    let (status, code, message) = error_of(
+        http.post(&events)
+            .header("content-type", "application/json")
+            .body("{pas du json")
+            .send()
+            .unwrap(),
+    );
+    assert_eq!((status, code.as_str()), (401, "unauthorized"), "{message}");
+    assert!(message.contains("Jeton"), "{message}");
+    let (status, _, _) = error_of(
+        http.post(&events)
+            .bearer_auth("faux-jeton")
+            .header("content-type", "application/json")
+            .body("{}")
+            .send()
+            .unwrap(),
+    );
+    assert_eq!(status, 401);
+    // Another centre's token on this centre's route: 403.
+    let other = hub.admin(&["centre", "create", "C02", "--name", "Autre centre"]);
+    let (status, code, _) = error_of(
+        http.get(format!("{}/v1/centres/C01/changes", hub.url))
+            .bearer_auth(other.trim())
+            .send()
+            .unwrap(),
+    );
+    assert_eq!((status, code.as_str()), (403, "forbidden"));
+    hub.assert_healthy(&http);
+    let mut after = hub.counts();
+    after.retain(|(t, _)| t != "centres");
+    let mut expected = before;
+    expected.retain(|(t, _)| t != "centres");
+    assert_eq!(after, expected, "a refused request changed the database");
+    assert!(!token.trim().is_empty());
+}
+
+#[test]
+fn bodies_are_bounded_and_every_error_is_the_documented_json_in_french() {
+    let hub = Running::start();
+    let token = hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
+    let token = token.trim();
+    let http = client();
+    let before = hub.counts();
+    let events = format!("{}/v1/centres/C01/events", hub.url);
+    // Beyond the push limit: 413, not 400.
+    let mut huge = String::from("{\"events\": [");
+    while huge.len() < comptoir_hub::MAX_PUSH_BYTES + 1024 {
+        huge.push_str("{\"uuid\": \"00000000-0000-0000-0000-000000000000\", \"at\": \"x\", \"type\": \"received\", \"tag\": \"LC-1\"},");
+    }
+    huge.push_str("{}]}");
+    let (status, code, message) = error_of(
+        http.post(&events)
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(huge)
+            .send()
+            .unwrap(),
+    );
+    assert_eq!((status, code.as_str()), (413, "too_large"), "{message}");
+    assert!(message.contains("Envoi trop gros"), "{message}");
+    // Bad JSON with a good token: 400, in French (no serde text).
+    let (status, code, message) = error_of(
+        http.post(&events)
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body("{\"events\": [1, 2")
+            .send()
+            .unwrap(),
+    );
+    assert_eq!((status, code.as_str()), (400, "invalid"));
+    assert!(message.starts_with("Corps de requête illisible"), "{message}");
+    assert!(!message.contains("expected") && !message.contains("EOF"), "{message}");
+    // A query string that does not parse: the JSON error too, not plain text.
+    let (status, code, message) = error_of(
+        http.get(format!("{}/v1/centres/C01/changes?after=abc", hub.url))
+            .bearer_auth(token)
+            .send()
+            .unwrap(),
+    );
+    assert_eq!((status, code.as_str()), (400, "invalid"));
+    assert!(message.contains("Paramètres illisibles"), "{message}");
+    // An unknown address.
+    let (status, code, _) = error_of(http.get(format!("{}/v2/nulle-part", hub.url)).send().unwrap());
+    assert_eq!((status, code.as_str()), (404, "not_found"));
+    hub.assert_healthy(&http);
+    assert_eq!(hub.counts(), before, "a refused request changed the database");
+    // A good push still goes through.
+    let good = json!({"events": [{"uuid": uuid::Uuid::now_v7().to_string(), "at": "2026-12-02T10:00:00Z",
+        "type": "sold", "date": "2026-12-02", "tag": null, "kind": "sim_card", "category": null,
+        "quantity": 1, "price_cents": 500, "programme": null}]});
+    let reply = http.post(&events).bearer_auth(token).json(&good).send().unwrap();
+    assert!(reply.status().is_success(), "{}", reply.text().unwrap());
+}
+
+#[test]
+fn the_hubs_files_are_private_and_its_admin_output_cannot_be_forged() {
+    let hub = Running::start();
+    // A centre's name with a newline and a tab: one line per centre, the characters shown.
+    hub.admin(&["centre", "create", "C01", "--name", "Lilas\nC99\tFaux centre"]);
+    hub.admin(&["centre", "create", "C02", "--name", "Centre des Roses"]);
+    let list = hub.admin(&["centre", "list"]);
+    assert_eq!(list.lines().count(), 2, "{list}");
+    assert!(list.contains("Lilas\\u{a}C99\\u{9}Faux centre"), "{list}");
+    // The events, with their uuid, as JSON.
+    let token = hub.admin(&["centre", "create", "C03", "--name", "Centre des Iris"]);
+    let uuid = uuid::Uuid::now_v7().to_string();
+    let push = json!({"events": [{"uuid": uuid, "at": "2026-12-02T10:00:00Z", "type": "sold",
+        "date": "2026-12-02", "tag": null, "kind": "sim_card", "category": null, "quantity": 1,
+        "price_cents": 500, "programme": null}]});
+    let reply = client()
+        .post(format!("{}/v1/centres/C03/events", hub.url))
+        .bearer_auth(token.trim())
+        .json(&push)
+        .send()
+        .unwrap();
+    assert!(reply.status().is_success());
+    let listed: Value = serde_json::from_str(&hub.admin(&["events", "--json"])).unwrap();
+    assert_eq!(listed[0]["uuid"], uuid.as_str(), "{listed}");
+    assert_eq!(listed[0]["centre"], "C03");
+    assert!(hub.admin(&["events"]).contains(&uuid));
+    // The database and its WAL: the hub's user only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal"] {
+            let file = PathBuf::from(format!("{}{suffix}", hub.db.display()));
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} is {mode:o}", file.display());
+        }
+    }
+}
