@@ -239,3 +239,38 @@ fn the_hubs_files_are_private_and_its_admin_output_cannot_be_forged() {
         }
     }
 }
+
+#[test]
+fn slow_and_idle_connections_are_closed_and_cannot_tire_the_hub() {
+    use std::io::{Read, Write};
+    let hub = Running::start();
+    let address = hub.url.trim_start_matches("http://").to_string();
+    // 200 clients that never finish their headers, and one that idles after a request.
+    let mut slow: Vec<std::net::TcpStream> = (0..200)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&address).unwrap();
+            s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: hub\r\n").unwrap();
+            s
+        })
+        .collect();
+    let mut idle = std::net::TcpStream::connect(&address).unwrap();
+    idle.write_all(b"GET /v1/health HTTP/1.1\r\nHost: hub\r\n\r\n").unwrap();
+    let mut first = [0u8; 12];
+    idle.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 200");
+    // Meanwhile the hub answers others at once.
+    let http = client();
+    hub.assert_healthy(&http);
+    // Past the header-read timeout, every one of them has been closed by the hub.
+    std::thread::sleep(comptoir_hub::HEADER_READ_TIMEOUT + Duration::from_secs(2));
+    let closed = |s: &mut std::net::TcpStream| {
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let mut rest = Vec::new();
+        // The hub may say 408 first; then the end of the stream.
+        matches!(s.read_to_end(&mut rest), Ok(_))
+    };
+    let still_open = slow.iter_mut().map(|s| closed(s)).filter(|c| !c).count();
+    assert_eq!(still_open, 0, "{still_open} slow connections still held");
+    assert!(closed(&mut idle), "the idle connection is still held");
+    hub.assert_healthy(&http);
+}
