@@ -198,10 +198,19 @@ pub fn centres(conn: &Connection) -> Result<Vec<(String, String, bool)>> {
 }
 
 /// Adds the devices of a refurbisher's file to the network's stock (known tags are skipped).
-pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) -> Result<(usize, usize)> {
+/// What an inventory import did: devices added, already known, and those a centre had
+/// declared as its own first (each kept as a conflict for a coordinator).
+pub struct Imported {
+    pub added: usize,
+    pub known: usize,
+    pub claimed: Vec<(String, String)>,
+}
+
+pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) -> Result<Imported> {
     let delivery = comptoir::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))?;
     let tx = conn.transaction()?;
     let (mut added, mut known) = (0, 0);
+    let mut claimed = Vec::new();
     let at = now();
     for (_, device) in &delivery.devices {
         let wire = WireDevice::from(device);
@@ -218,12 +227,34 @@ pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) ->
         )?;
         if n == 1 {
             added += 1;
-        } else {
-            known += 1;
+            continue;
+        }
+        known += 1;
+        // Declared by a centre as its own stock before the network imported it.
+        let local: Option<String> = tx
+            .query_row(
+                "SELECT d.centre_id FROM devices d WHERE d.tag = ?1 AND d.centre_id IS NOT NULL
+                 AND EXISTS (SELECT 1 FROM events e WHERE e.centre_id = d.centre_id AND e.type = 'local_stock'
+                             AND json_extract(e.event, '$.device.tag') = d.tag)
+                 AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.tag = d.tag AND c.event_uuid IS NULL)",
+                [&wire.tag],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(centre) = local {
+            let message = format!(
+                "{} figure dans l'inventaire du réseau ({file_name}) mais le centre {centre} l'a déclaré comme son propre stock : vérifiez l'étiquette avec le centre.",
+                wire.tag
+            );
+            tx.execute(
+                "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at) VALUES (?1, ?2, NULL, ?3, ?4)",
+                params![centre, wire.tag, message, at],
+            )?;
+            claimed.push((wire.tag.clone(), centre));
         }
     }
     tx.commit()?;
-    Ok((added, known))
+    Ok(Imported { added, known, claimed })
 }
 
 fn require_centre(conn: &Connection, centre: &str) -> Result<String> {
@@ -417,6 +448,19 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
     let received_at = now();
     let mut acks = Vec::with_capacity(events.len());
     for event in events {
+        // Checked before it is looked up or stored; a refused event is acknowledged, never
+        // stored (the protocol's word).
+        let event = match checked(event) {
+            Ok(event) => event,
+            Err(refusal) => {
+                acks.push(Ack {
+                    uuid: event.uuid.chars().take(64).collect(),
+                    status: AckStatus::Refused,
+                    message: Some(refusal),
+                });
+                continue;
+            }
+        };
         let known: Option<String> = tx
             .prepare_cached("SELECT status FROM events WHERE centre_id = ?1 AND uuid = ?2")?
             .query_row(params![centre, event.uuid], |r| r.get(0))
@@ -429,7 +473,15 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
             });
             continue;
         }
-        let (status, message) = apply_event(&tx, centre, event, &received_at)?;
+        let (status, message) = apply_event(&tx, centre, &event, &received_at)?;
+        if status == AckStatus::Refused {
+            acks.push(Ack {
+                uuid: event.uuid.clone(),
+                status,
+                message,
+            });
+            continue;
+        }
         tx.prepare_cached(
             "INSERT INTO events (centre_id, uuid, at, received_at, type, event, status, message)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -459,6 +511,112 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
     Ok(acks)
 }
 
+/// The largest amount an event may carry (a till never sees more; the centre's own bound).
+const MAX_CENTS: i64 = comptoir::money::Money::MAX_TYPED.cents();
+
+/// An event checked before anything is looked up or stored: its uuid a uuid, its time and
+/// dates readable, its tags parsed and written the network's way (`LC-2411-0003`, trimmed
+/// and upper-cased), its amounts and quantities within a till's bounds, its texts short.
+/// Else why it is refused, in French.
+fn checked(event: &Event) -> std::result::Result<Event, String> {
+    // An event's id: a uuid, or `stock-<tag>` for a centre's own device (1 to 64 visible
+    // characters either way).
+    let visible = |t: &str, max: usize| !t.is_empty() && t.len() <= max && t.chars().all(|c| c.is_ascii_graphic());
+    if !visible(event.uuid.trim(), 64) {
+        return Err("Identifiant d'événement illisible (1 à 64 caractères visibles).".into());
+    }
+    if !visible(&event.at, 40) {
+        return Err("Horodatage illisible.".into());
+    }
+    let tag = |t: &str| {
+        comptoir::device::AssetTag::parse(t)
+            .map(|t| t.to_string())
+            .map_err(|e| format!("Étiquette illisible : {e}"))
+    };
+    let date = |d: &str| {
+        chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|_| d.to_string())
+            .map_err(|_| {
+                format!(
+                    "Date « {} » illisible (AAAA-MM-JJ).",
+                    d.chars().take(20).collect::<String>()
+                )
+            })
+    };
+    let short = |what: &str, t: &str| {
+        if t.chars().count() > 64 || t.chars().any(char::is_control) {
+            Err(format!("{what} trop long ou illisible."))
+        } else {
+            Ok(t.to_string())
+        }
+    };
+    let cents = |what: &str, c: i64| {
+        if (0..=MAX_CENTS).contains(&c) {
+            Ok(c)
+        } else {
+            Err(format!("{what} hors des bornes (0 à 1 000 000,00 €)."))
+        }
+    };
+    let body = match &event.body {
+        EventBody::Received { tag: t } => EventBody::Received { tag: tag(t)? },
+        EventBody::Available { tag: t } => EventBody::Available { tag: tag(t)? },
+        EventBody::Defective { tag: t } => EventBody::Defective { tag: tag(t)? },
+        EventBody::Returned { tag: t } => EventBody::Returned { tag: tag(t)? },
+        EventBody::BackInStock { tag: t } => EventBody::BackInStock { tag: tag(t)? },
+        EventBody::Sold {
+            date: d,
+            tag: t,
+            kind,
+            category,
+            quantity,
+            price_cents,
+            programme,
+            publics,
+        } => {
+            if !(1..=99).contains(quantity) {
+                return Err("Quantité hors des bornes (1 à 99).".into());
+            }
+            if publics.len() > 20 {
+                return Err("Trop de publics.".into());
+            }
+            EventBody::Sold {
+                date: date(d)?,
+                tag: t.as_deref().map(tag).transpose()?,
+                kind: *kind,
+                category: *category,
+                quantity: *quantity,
+                price_cents: cents("Prix", *price_cents)?,
+                programme: programme.as_deref().map(|p| short("Programme", p)).transpose()?,
+                publics: publics
+                    .iter()
+                    .map(|p| short("Public", p))
+                    .collect::<std::result::Result<_, _>>()?,
+            }
+        }
+        EventBody::Cancelled {
+            date: d,
+            amount_cents,
+            refund,
+        } => EventBody::Cancelled {
+            date: date(d)?,
+            amount_cents: cents("Montant", *amount_cents)?,
+            refund: short("Moyen de remboursement", refund)?,
+        },
+        EventBody::LocalStock { device } => {
+            let parsed = device.parse().map_err(|e| format!("Appareil invalide : {e}"))?;
+            let mut device = device.clone();
+            device.tag = parsed.tag.to_string();
+            EventBody::LocalStock { device }
+        }
+    };
+    Ok(Event {
+        // As the centre wrote it (its acknowledgement is matched by this text).
+        uuid: event.uuid.trim().to_string(),
+        at: event.at.clone(),
+        body,
+    })
+}
+
 fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result<(AckStatus, Option<String>)> {
     let owner = |tag: &str| -> Result<Option<(Option<String>, String)>> {
         Ok(tx
@@ -479,9 +637,7 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
     };
     match &event.body {
         EventBody::LocalStock { device } => {
-            if let Err(e) = device.parse() {
-                return Ok((AckStatus::Refused, Some(format!("Appareil invalide : {e}"))));
-            }
+            // A tag the network already knows is the network's: a centre cannot claim it.
             match owner(&device.tag)? {
                 None => {
                     tx.prepare_cached(

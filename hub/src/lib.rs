@@ -234,14 +234,7 @@ async fn events(
     body: Result<Json<PushRequest>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let Json(request) = body.map_err(|e| match e.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!(
-                "Envoi trop gros : au plus {} Mo par envoi ({MAX_PUSH} événements).",
-                MAX_PUSH_BYTES / (1024 * 1024)
-            ),
-        ),
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "invalid",
@@ -282,7 +275,12 @@ pub fn router(hub: Shared) -> Router {
     // A centre's routes: the token first (before the body), then a bounded body.
     let centre_routes = Router::new()
         .route(ROUTES[1], get(changes).layer(DefaultBodyLimit::max(0)))
-        .route(ROUTES[2], post(events).layer(DefaultBodyLimit::max(MAX_PUSH_BYTES)))
+        .route(
+            ROUTES[2],
+            post(events)
+                .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+                .layer(axum::middleware::from_fn(announced_too_large)),
+        )
         .route_layer(axum::middleware::from_fn_with_state(hub.clone(), authenticate));
     Router::new()
         .route(ROUTES[0], get(health))
@@ -290,6 +288,31 @@ pub fn router(hub: Shared) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .with_state(hub)
+}
+
+/// A push whose announced length is over the limit: 413 at once, its body never read (a body
+/// with no length, or lying about it, is cut at the limit by `DefaultBodyLimit`).
+async fn announced_too_large(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_PUSH_BYTES as u64) {
+        return too_large().into_response();
+    }
+    next.run(request).await
+}
+
+fn too_large() -> ApiError {
+    ApiError(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_large",
+        format!(
+            "Envoi trop gros : au plus {} Mo par envoi ({MAX_PUSH} événements).",
+            MAX_PUSH_BYTES / (1024 * 1024)
+        ),
+    )
 }
 
 /// An unknown route: the documented JSON error too.

@@ -191,8 +191,14 @@ fn run(cli: Cli) -> Result<(), String> {
                 .file_name()
                 .map(|f| f.to_string_lossy().to_string())
                 .unwrap_or_default();
-            let (added, known) = db::import_inventory(&mut conn, &bytes, &name).map_err(err)?;
-            println!("{added} appareil(s) ajouté(s) au stock du réseau, {known} déjà connu(s).");
+            let imported = db::import_inventory(&mut conn, &bytes, &name).map_err(err)?;
+            println!(
+                "{} appareil(s) ajouté(s) au stock du réseau, {} déjà connu(s).",
+                imported.added, imported.known
+            );
+            for (tag, centre) in &imported.claimed {
+                println!("CONFLIT\t{}\tdéjà déclaré par le centre {}", shown(tag), shown(centre));
+            }
         }
         Command::Allocate {
             centre,

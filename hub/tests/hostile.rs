@@ -73,6 +73,34 @@ impl Running {
     }
 }
 
+/// Sends a request's head (no body) on a raw connection and reads the hub's whole answer:
+/// its status line and its body. An answer that comes before the body is sent proves the
+/// body was not needed to give it.
+fn raw_answer(hub: &Running, head: &str) -> (String, String) {
+    use std::io::{BufRead, Read, Write};
+    let address = hub.url.trim_start_matches("http://").to_string();
+    let mut raw = std::net::TcpStream::connect(&address).unwrap();
+    raw.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    raw.write_all(head.as_bytes()).unwrap();
+    let mut reader = std::io::BufReader::new(raw);
+    let mut status = String::new();
+    reader.read_line(&mut status).expect("an answer before the body");
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line.trim().is_empty() {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    (status.trim().to_string(), String::from_utf8(body).unwrap())
+}
+
 fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -97,17 +125,18 @@ fn an_unknown_caller_is_refused_before_its_body_is_read() {
     let http = client();
     let before = hub.counts();
     let events = format!("{}/v1/centres/C01/events", hub.url);
-    // 15 MB with no token, then bad JSON with no token, then a wrong token: 401 each time,
-    // never a parse error (the body is not looked at).
-    let big = vec![b'x'; 15 * 1024 * 1024];
-    let (status, code, _) = error_of(
-        http.post(&events)
-            .header("content-type", "application/json")
-            .body(big)
-            .send()
-            .unwrap(),
+    // A 15 MB body announced with no token: the hub answers 401 from the headers alone, the
+    // body never sent (were it read first, this would wait).
+    let (status, body) = raw_answer(
+        &hub,
+        &format!(
+            "POST /v1/centres/C01/events HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            15 * 1024 * 1024
+        ),
     );
-    assert_eq!((status, code.as_str()), (401, "unauthorized"));
+    assert!(status.starts_with("HTTP/1.1 401"), "{status}");
+    assert!(body.contains("\"unauthorized\""), "{body}");
+    // Bad JSON with no token, then a wrong token: 401, never a parse error.
     let (status, code, message) = error_of(
         http.post(&events)
             .header("content-type", "application/json")
@@ -152,22 +181,22 @@ fn bodies_are_bounded_and_every_error_is_the_documented_json_in_french() {
     let http = client();
     let before = hub.counts();
     let events = format!("{}/v1/centres/C01/events", hub.url);
-    // Beyond the push limit: 413, not 400.
-    let mut huge = String::from("{\"events\": [");
-    while huge.len() < comptoir_hub::MAX_PUSH_BYTES + 1024 {
-        huge.push_str("{\"uuid\": \"00000000-0000-0000-0000-000000000000\", \"at\": \"x\", \"type\": \"received\", \"tag\": \"LC-1\"},");
-    }
-    huge.push_str("{}]}");
-    let (status, code, message) = error_of(
-        http.post(&events)
-            .bearer_auth(token)
-            .header("content-type", "application/json")
-            .body(huge)
-            .send()
-            .unwrap(),
+    // Beyond the push limit: 413, not 400, from the announced length (the body is not sent).
+    let (status, body) = raw_answer(
+        &hub,
+        &format!(
+            "POST /v1/centres/C01/events HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            comptoir_hub::MAX_PUSH_BYTES + 1
+        ),
     );
-    assert_eq!((status, code.as_str()), (413, "too_large"), "{message}");
-    assert!(message.contains("Envoi trop gros"), "{message}");
+    assert!(status.starts_with("HTTP/1.1 413"), "{status}");
+    let error: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(error["error"]["code"], "too_large", "{body}");
+    assert!(
+        error["error"]["message"].as_str().unwrap().contains("Envoi trop gros"),
+        "{body}"
+    );
     // Bad JSON with a good token: 400, in French (no serde text).
     let (status, code, message) = error_of(
         http.post(&events)
@@ -273,4 +302,90 @@ fn slow_and_idle_connections_are_closed_and_cannot_tire_the_hub() {
     assert_eq!(still_open, 0, "{still_open} slow connections still held");
     assert!(closed(&mut idle), "the idle connection is still held");
     hub.assert_healthy(&http);
+}
+
+#[test]
+fn identifiers_are_checked_and_normalised_and_refused_events_are_not_stored() {
+    let hub = Running::start();
+    let token = hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
+    let inventory = hub.db.with_file_name("inventaire.csv");
+    std::fs::write(
+        &inventory,
+        "tag;kind;category;brand;model;serial;os\nLC-2411-0001;laptop;B;Lenovo;ThinkPad T480;SN1;Windows 11 Pro\n",
+    )
+    .unwrap();
+    hub.admin(&["import", inventory.to_str().unwrap()]);
+    let before = hub.counts();
+    let local = |tag: &str| {
+        json!({"uuid": uuid::Uuid::now_v7().to_string(), "at": "2026-12-02T10:00:00Z", "type": "local_stock",
+            "device": {"tag": tag, "kind": "laptop", "category": "B", "brand": "Dell", "model": "Latitude 5490",
+                       "serial": null, "imei": null}})
+    };
+    let sold = |uuid: String, price: i64| {
+        json!({"uuid": uuid, "at": "2026-12-02T10:00:00Z", "type": "sold", "date": "2026-12-02", "tag": null,
+            "kind": "sim_card", "category": null, "quantity": 1, "price_cents": price, "programme": null})
+    };
+    let hostile = json!({"events": [
+        sold("u".repeat(1024 * 1024), 500), // a 1 MB uuid
+        sold(uuid::Uuid::now_v7().to_string(), i64::MIN),
+        local("LC-2411-0001"),                  // the network's own device
+        local("pas une étiquette !"),
+    ]});
+    let reply: Value = client()
+        .post(format!("{}/v1/centres/C01/events", hub.url))
+        .bearer_auth(token.trim())
+        .json(&hostile)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let statuses: Vec<&str> = reply["acks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["refused", "refused", "refused", "refused"], "{reply}");
+    assert!(
+        reply["acks"][0]["uuid"].as_str().unwrap().len() <= 64,
+        "the refusal does not echo a 1 MB uuid"
+    );
+    assert_eq!(hub.counts(), before, "refused events are not stored");
+    // A centre's own device, its tag typed carelessly: stored the network's way.
+    let reply: Value = client()
+        .post(format!("{}/v1/centres/C01/events", hub.url))
+        .bearer_auth(token.trim())
+        .json(&json!({"events": [local(" lc-2411-0004 ")]}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(reply["acks"][0]["status"], "accepted", "{reply}");
+    let conn = rusqlite::Connection::open(&hub.db).unwrap();
+    let tags: Vec<String> = conn
+        .prepare("SELECT tag FROM devices WHERE centre_id = 'C01'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(tags, ["LC-2411-0004"]);
+    // The network later imports that tag: the import says so, and a conflict is kept.
+    std::fs::write(
+        &inventory,
+        "tag;kind;category;brand;model;serial;os\nLC-2411-0004;laptop;B;Dell;Latitude 5490;SN4;Windows 11 Pro\n",
+    )
+    .unwrap();
+    let said = hub.admin(&["import", inventory.to_str().unwrap()]);
+    assert!(
+        said.contains("CONFLIT\tLC-2411-0004\tdéjà déclaré par le centre C01"),
+        "{said}"
+    );
+    let conflicts: i64 = conn
+        .query_row("SELECT count(*) FROM conflicts WHERE tag = 'LC-2411-0004'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(conflicts, 1);
+    assert!(hub.admin(&["stock"]).contains("CONFLIT"), "the conflict is listed");
 }
