@@ -3,6 +3,7 @@
 //! HTTP API is versioned (`/v1`) and described in `hub/openapi.yaml`. A centre authenticates
 //! with its token (`Authorization: Bearer …`), of which the hub keeps only a SHA-256.
 
+mod check;
 pub mod db;
 
 use std::path::Path;
