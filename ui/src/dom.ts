@@ -1,5 +1,6 @@
 // Small DOM helpers shared by the screens.
 import type { Failure } from "./gen/Failure";
+import type { FieldError } from "./gen/FieldError";
 export const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string) {
@@ -83,28 +84,38 @@ export function clearFailure(form: HTMLElement) {
 }
 
 /**
+ * Puts each message beside its field in `scope` (`name` or `data-field` equal to the core's
+ * field), with `aria-invalid` and `aria-describedby`, after clearing the previous ones.
+ * Returns the messages that name no field there, and the first field marked. Moves no focus.
+ */
+export function markFields(scope: HTMLElement, fields: FieldError[]): { unplaced: string[]; first: HTMLElement | null } {
+  clearFailure(scope);
+  const unplaced: string[] = [];
+  let first: HTMLElement | null = null;
+  for (const problem of fields) {
+    const input = scope.querySelector<HTMLElement>(`[name="${problem.field}"], [data-field="${problem.field}"]`);
+    if (!input) {
+      unplaced.push(problem.message);
+      continue;
+    }
+    const note = el("span", problem.message, "field-error");
+    note.id = `${scope.id || "form"}-error-${problem.field.replace(/[^a-z0-9]/gi, "-")}`;
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", note.id);
+    (input.closest("label") ?? input).after(note);
+    first ??= input;
+  }
+  return { unplaced, first };
+}
+
+/**
  * Shows a failure where it belongs: each field's message beside its field (`name` or
  * `data-field` equal to the core's field), with `aria-invalid` and `aria-describedby`, the
  * focus on the first; the banner only for what belongs to no field of this form. The form
  * keeps everything typed.
  */
 export function showFailure(failure: Failure, form: HTMLElement | null, banner?: HTMLElement) {
-  if (form) clearFailure(form);
-  const unplaced: string[] = [];
-  let first: HTMLElement | null = null;
-  for (const problem of failure.fields) {
-    const input = form?.querySelector<HTMLElement>(`[name="${problem.field}"], [data-field="${problem.field}"]`) ?? null;
-    if (!input) {
-      unplaced.push(problem.message);
-      continue;
-    }
-    const note = el("span", problem.message, "field-error");
-    note.id = `${form!.id || "form"}-error-${problem.field.replace(/[^a-z0-9]/gi, "-")}`;
-    input.setAttribute("aria-invalid", "true");
-    input.setAttribute("aria-describedby", note.id);
-    (input.closest("label") ?? input).after(note);
-    first ??= input;
-  }
+  const { unplaced, first } = form ? markFields(form, failure.fields) : { unplaced: failure.fields.map((f) => f.message), first: null };
   const rest = failure.fields.length === 0 ? failure.message : unplaced.length ? unplaced.join("\n") : null;
   if (banner) {
     banner.textContent = rest ?? "";

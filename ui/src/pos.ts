@@ -9,7 +9,7 @@ import type { PosState } from "./gen/PosState";
 import type { CartQuote } from "./gen/CartQuote";
 import type { SaleInput } from "./gen/SaleInput";
 import type { SaleSummary } from "./gen/SaleSummary";
-import { $, el, fillSelect, frDate, showError, showStatus } from "./dom";
+import { $, el, fillSelect, frDate, markFields, showError, showStatus } from "./dom";
 import { offerDocuments } from "./documents";
 
 /** The documents of a sale, from its history: copies, the sheet, its credit notes. */
@@ -157,26 +157,6 @@ async function requote() {
   }
 }
 
-/** Marks a field with the core's message about it (or clears it), beside the field. */
-function markField(input: HTMLInputElement, field: string) {
-  const problem = quoted?.problems.find((p) => p.field === field) ?? null;
-  const id = `problem-${field.replace(/\./g, "-")}`;
-  input.setAttribute("aria-invalid", problem ? "true" : "false");
-  let note = document.getElementById(id);
-  if (problem) {
-    if (!note) {
-      note = el("span", "", "field-error");
-      note.id = id;
-      input.after(note);
-    }
-    note.textContent = problem.message;
-    input.setAttribute("aria-describedby", id);
-  } else {
-    note?.remove();
-    input.removeAttribute("aria-describedby");
-  }
-}
-
 function renderCart() {
   const lines = [
     ...devices.map((d, i) => ({ field: `devices.${i}.price`, value: () => d.price, set: (v: string) => (d.price = v), remove: () => devices.splice(i, 1) })),
@@ -216,9 +196,7 @@ function renderCart() {
 /** The core's quote on screen: the totals line, and each problem beside its field. */
 function showQuote() {
   $("sale-totals").textContent = quoted?.summary ?? "";
-  for (const input of document.querySelectorAll<HTMLInputElement>("#cart-rows input, #payments .amount")) {
-    if (input.dataset.field) markField(input, input.dataset.field);
-  }
+  markFields($("pos-open"), quoted?.problems ?? []);
 }
 
 function addPayment(method = "cash", amount = "") {
