@@ -34,6 +34,20 @@ pub fn fold(input: &str) -> String {
 
 /// Parses a decimal number written the French way ("15,6") or the English way ("15.6") into an
 /// integer count of `1/10^scale` units, without ever going through a float.
+/// A whole number as a form's field holds it (« 15 »), within `range`; else the French
+/// sentence that says what is expected.
+pub fn parse_whole(text: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "« {} » : un nombre entier de {} à {} est attendu.",
+            text.trim(),
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
 pub fn parse_decimal(input: &str, scale: u32) -> Option<i64> {
     let s = input.trim().replace([' ', '\u{a0}', '\u{202f}'], "");
     if s.is_empty() {

@@ -46,18 +46,12 @@ pub use crate::text::{fold, format_timestamp};
 /// A whole number as a form's field holds it (« 15 »), within `range`; else an error tied to
 /// `field`, in French. The window parses no number: it sends what was typed.
 pub fn parse_whole(text: &str, field: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32> {
-    match text.trim().parse::<u32>() {
-        Ok(n) if range.contains(&n) => Ok(n),
-        _ => Err(Error::InvalidFields(vec![crate::model::people::FieldError {
+    crate::text::parse_whole(text, range).map_err(|message| {
+        Error::InvalidFields(vec![crate::model::people::FieldError {
             field: field.to_string(),
-            message: format!(
-                "« {} » : un nombre entier de {} à {} est attendu.",
-                text.trim(),
-                range.start(),
-                range.end()
-            ),
-        }])),
-    }
+            message,
+        }])
+    })
 }
 
 pub(crate) fn refused(code: Code, message: impl Into<String>) -> Error {

@@ -167,11 +167,8 @@ fn price_of(typed: Option<&str>, prefill: Option<Money>) -> std::result::Result<
 
 /// A quantity as typed: a whole number from 1 to 99.
 pub(super) fn parse_quantity(text: &str) -> std::result::Result<u32, String> {
-    match text.trim().parse::<u32>() {
-        Ok(q) if (1..=99).contains(&q) => Ok(q),
-        _ => Err(format!(
-            "« {} » : la quantité est un nombre entier de 1 à 99.",
-            text.trim()
-        )),
-    }
+    crate::text::parse_whole(text, QUANTITIES).map_err(|m| format!("Quantité {m}"))
 }
+
+/// How many of a counted item one sale line holds (the same bound as `create_sale`'s).
+pub(super) const QUANTITIES: std::ops::RangeInclusive<u32> = 1..=99;

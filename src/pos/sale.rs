@@ -263,7 +263,7 @@ fn check_lines(
                 format!("« {} » se vend à l'unité en scannant son étiquette.", item.kind.label()),
             ));
         }
-        if item.quantity == 0 || item.quantity > 99 {
+        if !super::cart::QUANTITIES.contains(&item.quantity) {
             return Err(refused(
                 Code::Invalid,
                 format!("quantité de « {} » : entre 1 et 99", item.kind.label()),
