@@ -1,9 +1,9 @@
 //! An event as a centre pushed it, checked before the hub looks anything up or stores it.
 
-use comptoir::sync::protocol::{Event, EventBody};
+use comptoir_common::protocol::{Event, EventBody};
 
 /// The largest amount an event may carry (a till never sees more; the centre's own bound).
-const MAX_CENTS: i64 = comptoir::money::Money::MAX_TYPED.cents();
+const MAX_CENTS: i64 = comptoir_common::money::Money::MAX_TYPED.cents();
 
 /// An event checked before anything is looked up or stored: its uuid a uuid, its time and
 /// dates readable, its tags parsed and written the network's way (`LC-2411-0003`, trimmed
@@ -20,7 +20,7 @@ pub(crate) fn checked(event: &Event) -> std::result::Result<Event, String> {
         return Err("Horodatage illisible.".into());
     }
     let tag = |t: &str| {
-        comptoir::device::AssetTag::parse(t)
+        comptoir_common::device::AssetTag::parse(t)
             .map(|t| t.to_string())
             .map_err(|e| format!("Étiquette illisible : {e}"))
     };

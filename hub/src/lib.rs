@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use rusqlite::Connection;
 use serde::Deserialize;
 
-use comptoir::sync::protocol::{
+use comptoir_common::protocol::{
     ChangesPage, ErrorBody, ErrorDetail, Health, PushRequest, PushResponse, MAX_PAGE, MAX_PUSH, VERSION,
 };
 

@@ -20,15 +20,7 @@ code_enum! {
     }
 }
 
-/// One field refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct FieldError {
-    /// The form's field (`siret`, `help_phone`, `devices.0.price`): the window puts the
-    /// message beside it.
-    pub field: String,
-    pub message: String,
-}
+pub use comptoir_common::refusals::FieldError;
 
 /// A person ready to be stored: every field valid.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

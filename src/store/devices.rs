@@ -3,7 +3,7 @@
 use super::Db;
 use rusqlite::{named_params, params, OptionalExtension, Row, ToSql};
 
-use crate::device::{AssetTag, Category, DeviceKind, DeviceState, NewDevice, Specs, StockAction, StorageKind};
+use crate::device::{AssetTag, DeviceKind, DeviceState, NewDevice, Specs};
 use crate::error::Result;
 use crate::model::stock::{Device, DeviceEvent, StockQuery, StockSummary};
 
@@ -28,7 +28,6 @@ macro_rules! sql_code {
     )+};
 }
 pub(crate) use sql_code;
-sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction);
 
 const DEVICE_COLUMNS: &str = "d.id, d.tag, d.kind, d.category, d.state, d.brand, d.model, d.serial, \
     d.imei, d.cpu, d.ram_mb, d.storage_kind, d.storage_gb, d.screen_tenths_inch, d.os, \

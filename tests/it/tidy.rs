@@ -59,7 +59,7 @@ const SQL_MARKERS: &[&str] = &[
 #[test]
 fn sql_lives_only_in_the_stores() {
     let mut offenders = Vec::new();
-    for dir in ["src", "src-tauri/src", "hub/src"] {
+    for dir in ["src", "common/src", "src-tauri/src", "hub/src"] {
         for file in rust_files(&root().join(dir)) {
             let name = relative(&file);
             if name.starts_with("src/store/") || name.starts_with("hub/src/db/") {
@@ -101,7 +101,8 @@ fn the_core_knows_no_window() {
     assert!(!deps.contains("tauri"), "the core depends on tauri");
 }
 
-/// The layers below the services: what the store, the model, the error and the protocol may use.
+/// The layers below the services: what the store, the model and the error may use (the
+/// protocol, the device's types and money are the `comptoir-common` crate, below the core).
 const LOWER: &[&str] = &["store", "model", "device", "money", "text", "error", "protocol"];
 
 #[test]
@@ -118,7 +119,6 @@ fn the_store_the_model_and_the_error_import_no_service() {
     let mut files = rust_files(&root().join("src/store"));
     files.extend(rust_files(&root().join("src/model")));
     files.push(root().join("src/error.rs"));
-    files.push(root().join("src/protocol.rs"));
     let mut offenders = Vec::new();
     for file in files {
         let code = code_of(&file);
@@ -404,4 +404,54 @@ fn every_act_of_the_workflow_layer_is_in_both_shells() {
         }
     }
     assert!(missing.is_empty(), "acts not in both shells:\n{}", missing.join("\n"));
+}
+
+/// The normal (non-dev) dependencies of `package`, each as `name vX.Y.Z feature,feature`, as
+/// `cargo tree` resolves them for that package alone (as `cargo build -p` builds it).
+fn dependency_tree(package: &str) -> Vec<String> {
+    let out = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root())
+        .args(["tree", "--locked", "--offline", "-p", package, "-e", "normal"])
+        .args(["--prefix", "none", "--format", "{p} {f}"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo tree: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The hub stands on its own (issue 17): it shares the pure parts through `comptoir-common`,
+/// and links none of the desk's native or heavy dependencies.
+#[test]
+fn the_hub_links_neither_the_desk_nor_its_native_dependencies() {
+    let tree = dependency_tree("comptoir-hub");
+    assert!(tree.iter().any(|l| l.starts_with("comptoir-common ")), "{tree:?}");
+    assert!(tree.iter().any(|l| l.starts_with("libsqlite3-sys ")), "{tree:?}");
+    for line in &tree {
+        for banned in [
+            "comptoir ",
+            "keyring ",
+            "reqwest ",
+            "printpdf ",
+            "argon2 ",
+            "secret-service ",
+        ] {
+            assert!(!line.starts_with(banned), "the hub links {line}");
+        }
+        assert!(!line.contains("sqlcipher"), "the hub links SQLCipher: {line}");
+    }
+    let common = dependency_tree("comptoir-common");
+    assert!(
+        !common
+            .iter()
+            .any(|l| l.starts_with("rusqlite ") || l.starts_with("tokio ")),
+        "comptoir-common is pure: {common:?}"
+    );
 }

@@ -5,9 +5,10 @@
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite_migration::{Migrations, M};
 use sha2::{Digest, Sha256};
 
-use comptoir::sync::protocol::{Ack, AckStatus, Change, ChangeEntry, Event, EventBody, RegisterClash, WireDevice};
+use comptoir_common::protocol::{Ack, AckStatus, Change, ChangeEntry, Event, EventBody, RegisterClash, WireDevice};
 
 mod events;
 pub use events::record_events;
@@ -22,64 +23,17 @@ pub enum HubError {
     Database(#[from] rusqlite::Error),
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
-CREATE TABLE IF NOT EXISTS centres (
-    id          TEXT PRIMARY KEY,
-    name        TEXT NOT NULL,
-    token_hash  TEXT NOT NULL UNIQUE,
-    created_at  TEXT NOT NULL,
-    revoked_at  TEXT
-) STRICT;
-CREATE TABLE IF NOT EXISTS devices (
-    tag         TEXT PRIMARY KEY,
-    kind        TEXT NOT NULL,
-    category    TEXT,
-    device      TEXT NOT NULL,
-    centre_id   TEXT REFERENCES centres (id),
-    state       TEXT NOT NULL,
-    updated_at  TEXT NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS devices_pick ON devices (state, kind, category);
-CREATE TABLE IF NOT EXISTS changes (
-    seq        INTEGER PRIMARY KEY AUTOINCREMENT,
-    centre_id  TEXT NOT NULL REFERENCES centres (id),
-    at         TEXT NOT NULL,
-    change     TEXT NOT NULL
-) STRICT;
-CREATE INDEX IF NOT EXISTS changes_centre ON changes (centre_id, seq);
-CREATE TABLE IF NOT EXISTS events (
-    centre_id    TEXT NOT NULL REFERENCES centres (id),
-    uuid         TEXT NOT NULL,
-    at           TEXT NOT NULL,
-    received_at  TEXT NOT NULL,
-    type         TEXT NOT NULL,
-    event        TEXT NOT NULL,
-    status       TEXT NOT NULL,
-    message      TEXT,
-    PRIMARY KEY (centre_id, uuid)
-) STRICT;
-CREATE TABLE IF NOT EXISTS conflicts (
-    id          INTEGER PRIMARY KEY,
-    centre_id   TEXT NOT NULL,
-    tag         TEXT,
-    event_uuid  TEXT,
-    message     TEXT NOT NULL,
-    at          TEXT NOT NULL
-) STRICT;
-CREATE TABLE IF NOT EXISTS registers (
-    centre_id  TEXT NOT NULL,
-    post       TEXT NOT NULL,
-    register   TEXT NOT NULL,
-    seen_at    TEXT NOT NULL,
-    PRIMARY KEY (centre_id, post)
-) STRICT;
-CREATE TABLE IF NOT EXISTS programmes (
-    name          TEXT PRIMARY KEY,
-    content       TEXT NOT NULL,
-    published_at  TEXT NOT NULL
-) STRICT;
-";
+/// The hub's migrations, in order (`PRAGMA user_version` is the number applied). A shipped one
+/// is never edited; a new one is appended.
+const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_hub.sql")];
+
+static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
+    std::sync::LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
+
+/// The schema version this build writes.
+pub fn schema_version() -> usize {
+    MIGRATION_SQL.len()
+}
 
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -91,12 +45,18 @@ pub fn hash_token(token: &str) -> String {
 
 pub fn open(path: &Path) -> Result<Connection> {
     private_files(path);
-    let conn = Connection::open(path)?;
+    let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.execute_batch(SCHEMA)?;
+    MIGRATIONS.to_latest(&mut conn).map_err(|e| match e {
+        rusqlite_migration::Error::RusqliteError { err, .. } => HubError::Database(err),
+        other => HubError::Invalid(format!(
+            "la base du hub ne peut pas être mise au schéma {} : {other} (une base d'un hub plus récent ?)",
+            schema_version()
+        )),
+    })?;
     conn.execute(
         "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
         [uuid::Uuid::new_v4().to_string()],
@@ -210,7 +170,7 @@ pub struct Imported {
 }
 
 pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) -> Result<Imported> {
-    let delivery = comptoir::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))?;
+    let delivery = comptoir_common::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))?;
     let tx = conn.transaction()?;
     let (mut added, mut known) = (0, 0);
     let mut claimed = Vec::new();
@@ -384,7 +344,7 @@ pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
 
 /// Publishes a programme file to some centres (all active ones when none is named).
 pub fn publish_programme(conn: &mut Connection, name: &str, content: &str, centres: &[String]) -> Result<usize> {
-    comptoir::programme::Programme::parse(content, name, &comptoir::programme::LegalCaps::shipped())
+    comptoir_common::programme::Programme::parse(content, name, &comptoir_common::programme::LegalCaps::shipped())
         .map_err(|e| HubError::Invalid(e.to_string()))?;
     let tx = conn.transaction()?;
     let targets: Vec<String> = if centres.is_empty() {

@@ -10,6 +10,8 @@ use crate::text::fold;
 
 /// Declares a closed set of codes with a stable code (stored, exchanged), a French label (shown)
 /// and the spellings accepted when parsing (codes, French and English words, folded).
+#[macro_export]
+#[doc(hidden)]
 macro_rules! code_enum {
     (
         $(#[$meta:meta])*
@@ -72,7 +74,7 @@ macro_rules! code_enum {
         }
     };
 }
-pub(crate) use code_enum;
+pub use crate::code_enum;
 
 /// Why a value was refused, in French, naming the value and what would have been accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -82,7 +84,7 @@ pub struct ParseError {
 }
 
 impl ParseError {
-    pub(crate) fn new(what: &str, input: &str, accepted: &[&str]) -> Self {
+    pub fn new(what: &str, input: &str, accepted: &[&str]) -> Self {
         ParseError {
             message: format!(
                 "{what} « {} » inconnu(e) ; valeurs acceptées : {}",
@@ -92,7 +94,7 @@ impl ParseError {
         }
     }
 
-    pub(crate) fn msg(message: impl Into<String>) -> Self {
+    pub fn msg(message: impl Into<String>) -> Self {
         ParseError {
             message: message.into(),
         }

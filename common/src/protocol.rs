@@ -10,8 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::device::{AssetTag, Category, DeviceKind, Imei, NewDevice, Serial, Specs};
-use crate::error::Result;
+use crate::device::{AssetTag, Category, DeviceKind, Imei, NewDevice, ParseError, Serial, Specs};
 
 pub const VERSION: &str = "v1";
 /// The most changes the hub sends in one page.
@@ -50,7 +49,7 @@ impl From<&NewDevice> for WireDevice {
 
 impl WireDevice {
     /// The device, with every rule of a delivery file checked.
-    pub fn parse(&self) -> Result<NewDevice> {
+    pub fn parse(&self) -> Result<NewDevice, ParseError> {
         Ok(NewDevice::new(
             AssetTag::parse(&self.tag)?,
             self.kind,

@@ -1,0 +1,15 @@
+//! What the centre's desk (`comptoir`) and the network's hub (`comptoir-hub`) share: pure
+//! types and rules, no database, no network, no keyring, no PDF. The hub links this crate, not
+//! the desk's core, so that it carries none of the desk's native dependencies (SQLCipher,
+//! keyring, the HTTP client, printpdf). The core re-exports every module under its own name
+//! (`comptoir::device` is `comptoir_common::device`).
+
+pub mod delivery;
+pub mod device;
+pub mod money;
+pub mod programme;
+pub mod protocol;
+pub mod refusals;
+#[cfg(feature = "sql")]
+mod sql;
+pub mod text;

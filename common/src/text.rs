@@ -1,0 +1,126 @@
+//! Text folding for search: what a médiateur types ("ecran", "LENOVO", "thinkpad") must find
+//! what the delivery file wrote ("Écran", "Lenovo", "ThinkPad").
+
+use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
+
+/// Lower-cases, strips diacritics (é → e, ç → c), maps œ/æ to oe/ae and collapses whitespace.
+pub fn fold(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut last_space = true;
+    for c in input.nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        last_space = false;
+        match c {
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'ß' => out.push_str("ss"),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// Parses a decimal number written the French way ("15,6") or the English way ("15.6") into an
+/// integer count of `1/10^scale` units, without ever going through a float.
+/// A whole number as a form's field holds it (« 15 »), within `range`; else the French
+/// sentence that says what is expected.
+pub fn parse_whole(text: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, String> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "« {} » : un nombre entier de {} à {} est attendu.",
+            text.trim(),
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+pub fn parse_decimal(input: &str, scale: u32) -> Option<i64> {
+    let s = input.trim().replace([' ', '\u{a0}', '\u{202f}'], "");
+    if s.is_empty() {
+        return None;
+    }
+    let (negative, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.to_string()),
+        None => (false, s),
+    };
+    let mut parts = s.splitn(2, [',', '.']);
+    let int_part = parts.next().unwrap_or("");
+    let frac_part = parts.next().unwrap_or("");
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if !int_part.chars().all(|c| c.is_ascii_digit()) || !frac_part.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if frac_part.len() > scale as usize {
+        return None;
+    }
+    let unit = 10i64.checked_pow(scale)?;
+    let int: i64 = if int_part.is_empty() { 0 } else { int_part.parse().ok()? };
+    let mut frac: i64 = if frac_part.is_empty() {
+        0
+    } else {
+        frac_part.parse().ok()?
+    };
+    for _ in frac_part.len()..scale as usize {
+        frac *= 10;
+    }
+    let value = int.checked_mul(unit)?.checked_add(frac)?;
+    Some(if negative { -value } else { value })
+}
+
+/// Shows a count of tenths the French way: 156 → "15,6", 80 → "8".
+pub fn format_tenths(tenths: i64) -> String {
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{},{}", tenths / 10, (tenths % 10).abs())
+    }
+}
+
+/// Shows a stored RFC 3339 instant in the machine's local time, the French way:
+/// "22/11/2026 14:05". An unreadable value is shown as stored.
+pub fn format_timestamp(stored: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stored)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d/%m/%Y %H:%M").to_string())
+        .unwrap_or_else(|_| stored.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_accents_case_and_extra_spaces() {
+        assert_eq!(fold("  Écran   Dell "), "ecran dell");
+        assert_eq!(fold("ÇA Œuvre"), "ca oeuvre");
+        assert_eq!(fold("ThinkPad T480"), "thinkpad t480");
+    }
+
+    #[test]
+    fn decimals_accept_comma_and_dot_without_floats() {
+        assert_eq!(parse_decimal("15,6", 1), Some(156));
+        assert_eq!(parse_decimal("15.6", 1), Some(156));
+        assert_eq!(parse_decimal("8", 0), Some(8));
+        assert_eq!(parse_decimal("80,5", 2), Some(8050));
+        assert_eq!(parse_decimal("1 234,56", 2), Some(123456));
+        assert_eq!(parse_decimal("15,66", 1), None);
+        assert_eq!(parse_decimal("abc", 1), None);
+        assert_eq!(parse_decimal("", 1), None);
+        assert_eq!(parse_decimal("1,2,3", 2), None);
+    }
+}
