@@ -126,6 +126,7 @@ pub fn verify(conn: &crate::store::Db) -> Result<Verification> {
 pub const KINDS: &[(&str, &str)] = &[
     ("sale", "Vente"),
     ("credit_note", "Avoir"),
+    ("line_correction", "Correction de ligne"),
     ("session_open", "Ouverture de permanence"),
     ("session_close", "Fermeture de permanence (Z)"),
     ("closing", "Clôture"),
@@ -187,6 +188,14 @@ fn summary(kind: &str, c: &serde_json::Value) -> String {
             text("number"),
             text("cancels"),
             euros("amount")
+        ),
+        "line_correction" => format!(
+            "Ticket {}, ligne {} : {} remplacé par {} ({})",
+            text("receipt"),
+            c.get("line").and_then(|v| v.as_i64()).unwrap_or(0),
+            text("from"),
+            text("to"),
+            text("reason")
         ),
         "session_open" => format!("Fond de caisse : {}", euros("float_cents")),
         "session_close" => "Rapport Z de la permanence".to_string(),

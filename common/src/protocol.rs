@@ -1,18 +1,27 @@
-//! The hub's HTTP JSON protocol (`/v1`), shared by the hub and the client so that both sides
-//! read and write the same shapes. Described for other implementations in `hub/openapi.yaml`.
+//! The hub's HTTP JSON protocol, shared by the hub and the client so that both sides read and
+//! write the same shapes. Described for other implementations in `hub/openapi.yaml`.
 //!
-//! Pull: `GET /v1/centres/{centre}/changes?after=SEQ&limit=N` → a page of [`Change`]s after a
+//! Pull: `GET /v2/centres/{centre}/changes?after=SEQ&limit=N` → a page of [`Change`]s after a
 //! cursor (the hub's monotonic sequence), with `more` when another page follows.
-//! Push: `POST /v1/centres/{centre}/events` with [`PushRequest`] → one [`Ack`] per event;
+//! Push: `POST /v2/centres/{centre}/events` with [`PushRequest`] → one [`Ack`] per event;
 //! events carry a client-made id, so sending one twice records it once.
-//! Sale events carry a date, a kind, a category, a price, the buyer's publics and the
-//! programme: never a name, a contact or a receipt number.
+//!
+//! `/v2` (this client's) adds to `/v1`: a whole sale per event ([`SaleFacts`]: register,
+//! receipt sequence, a pseudonymous person reference, publics, programme, lines, payments by
+//! method), credit notes naming their lines ([`CreditNoteFacts`]), line corrections, the
+//! register's journal head and the centre's public settings with each push, and conflicts
+//! between registers in the feed ([`Change::Conflict`], [`Change::ConflictClosed`]). `/v1`
+//! stays served for centres not yet updated: its events stay valid (what they lack is
+//! « inconnu ») and its feed never carries the `/v2` changes. Never a name, a contact, a birth
+//! date or a receipt's text.
 
 use serde::{Deserialize, Serialize};
 
 use crate::device::{AssetTag, Category, DeviceKind, Imei, NewDevice, ParseError, Serial, Specs};
 
-pub const VERSION: &str = "v1";
+/// The protocol this client speaks; the hub serves it and `V1`.
+pub const VERSION: &str = "v2";
+pub const V1: &str = "v1";
 /// The most changes the hub sends in one page.
 pub const MAX_PAGE: usize = 1000;
 /// The most events a client sends in one request.
@@ -73,6 +82,21 @@ pub enum Change {
     Recall { tag: String },
     /// A programme file (TOML) published to the centre.
     Programme { name: String, content: String },
+    /// (`/v2` only) A conflict the hub keeps about this centre (the same device sold twice, a
+    /// recalled device sold…): every register of the centre shows it until it is closed.
+    Conflict(Box<ConflictNotice>),
+    /// (`/v2` only) The conflict is settled (a line correction or a credit note reached the hub).
+    ConflictClosed { id: i64, how: String },
+}
+
+/// A conflict as the hub tells the centres concerned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictNotice {
+    /// The hub's number for it (the key both sides share).
+    pub id: i64,
+    pub tag: Option<String>,
+    /// What happened and what to do, in French.
+    pub message: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +174,108 @@ pub enum EventBody {
     LocalStock {
         device: WireDevice,
     },
+    /// (`/v2`) A whole sale.
+    Sale(Box<SaleFacts>),
+    /// (`/v2`) A credit note, naming the sale and the lines it cancels.
+    CreditNote(Box<CreditNoteFacts>),
+    /// (`/v2`) A sale line moved to the device really handed over (a mis-scanned tag), by a
+    /// manager, journaled at the centre. The reason stays at the centre.
+    LineCorrected(Box<LineCorrection>),
+}
+
+/// A person's reference as the hub knows it: random, made once per person at the centre (never
+/// derived from a name, a birth date or a phone), kept when the person is erased. It lets the
+/// network count people equipped without knowing who they are.
+pub type PersonRef = String;
+
+/// What the hub receives about a sale: no name, contact, birth date or receipt text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaleFacts {
+    /// The day of the sale (`AAAA-MM-JJ`).
+    pub date: String,
+    /// The register's code (`R1`): which register sold.
+    pub register: String,
+    /// The receipt's number in its register's series of that year (`C01-R1-2026-000042` → 42).
+    pub receipt_seq: i64,
+    /// The buyer's pseudonymous reference; none for a sale without a registered person.
+    pub person: Option<PersonRef>,
+    /// The buyer's publics (codes: `rsa`, `demandeur_emploi`…).
+    #[serde(default)]
+    pub publics: Vec<String>,
+    /// The programme's id.
+    pub programme: Option<String>,
+    pub lines: Vec<WireLine>,
+    /// What was kept by payment method (cash net of the change given back); `funder` is the
+    /// funder's part.
+    pub payments: Vec<WirePayment>,
+}
+
+/// One line of a sale: a device (with its tag) or counted items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WireLine {
+    /// From 1, as the receipt numbers them.
+    pub line_no: u32,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub quantity: u32,
+    pub unit_cents: i64,
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WirePayment {
+    /// `cash`, `card`, `cheque`, `transfer` or `funder`.
+    pub method: String,
+    pub amount_cents: i64,
+}
+
+/// A credit note: the sale it cancels (the sale event's id), its lines, the amount refunded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreditNoteFacts {
+    pub date: String,
+    pub register: String,
+    /// The sale event's id (`uuid` of its [`Event`]).
+    pub sale: String,
+    /// The lines cancelled (from 1): every line of the sale when it is cancelled whole.
+    pub lines: Vec<u32>,
+    pub programme: Option<String>,
+    pub amount_cents: i64,
+    /// How it was refunded (a payment method's code).
+    pub refund: String,
+}
+
+/// A sale line that now names another device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineCorrection {
+    pub date: String,
+    pub register: String,
+    /// The sale event's id.
+    pub sale: String,
+    pub line_no: u32,
+    /// The tag the line named, and the device really handed over.
+    pub from_tag: String,
+    pub to_tag: String,
+}
+
+/// The register's journal as it stands when it pushes: the hub keeps each head it is sent, per
+/// register, as an anchor (a later journal that no longer leads to it was rewritten).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalHead {
+    pub register: String,
+    /// Entries in the journal.
+    pub entries: i64,
+    /// The last entry's hash (hex SHA-256), empty for an empty journal.
+    pub hash: String,
+}
+
+/// What the network may know of the centre's settings, sent when they change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CentreFacts {
+    pub name: String,
+    pub commune: String,
+    pub postcode: String,
+    /// The département's code (`93`, `2A`, `971`), from the postcode.
+    pub departement: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -163,6 +289,12 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
     pub events: Vec<Event>,
+    /// (`/v2`) The pushing register's journal head.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<JournalHead>,
+    /// (`/v2`) The centre's settings, when they changed since the hub last acknowledged them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre: Option<CentreFacts>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +315,9 @@ pub struct Ack {
     pub uuid: String,
     pub status: AckStatus,
     pub message: Option<String>,
+    /// (`/v2`) With `conflict`: the hub's number of the conflict (also sent in the feed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

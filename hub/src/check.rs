@@ -1,6 +1,6 @@
 //! An event as a centre pushed it, checked before the hub looks anything up or stores it.
 
-use comptoir_common::protocol::{Event, EventBody};
+use comptoir_common::protocol::{CentreFacts, Event, EventBody, JournalHead};
 
 /// The largest amount an event may carry (a till never sees more; the centre's own bound).
 const MAX_CENTS: i64 = comptoir_common::money::Money::MAX_TYPED.cents();
@@ -48,6 +48,35 @@ pub(crate) fn checked(event: &Event) -> std::result::Result<Event, String> {
             Err(format!("{what} hors des bornes (0 à 1 000 000,00 €)."))
         }
     };
+    let register = |r: &str| {
+        if !r.is_empty() && r.len() <= 8 && r.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Ok(r.to_string())
+        } else {
+            Err("Code de caisse illisible (1 à 8 lettres ou chiffres).".to_string())
+        }
+    };
+    let id = |t: &str| {
+        if visible(t.trim(), 64) {
+            Ok(t.trim().to_string())
+        } else {
+            Err("Identifiant de vente illisible.".to_string())
+        }
+    };
+    // A person's reference: random hex (32 to 64 characters), nothing else.
+    let person = |p: &str| {
+        if (16..=64).contains(&p.len()) && p.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            Ok(p.to_ascii_lowercase())
+        } else {
+            Err("Référence de personne illisible (un identifiant aléatoire).".to_string())
+        }
+    };
+    let method = |m: &str| match m {
+        "cash" | "card" | "cheque" | "transfer" | "funder" => Ok(m.to_string()),
+        _ => Err(format!(
+            "Moyen de paiement « {} » inconnu.",
+            m.chars().take(20).collect::<String>()
+        )),
+    };
     let body = match &event.body {
         EventBody::Received { tag: t } => EventBody::Received { tag: tag(t)? },
         EventBody::Available { tag: t } => EventBody::Available { tag: tag(t)? },
@@ -93,6 +122,67 @@ pub(crate) fn checked(event: &Event) -> std::result::Result<Event, String> {
             amount_cents: cents("Montant", *amount_cents)?,
             refund: short("Moyen de remboursement", refund)?,
         },
+        EventBody::Sale(sale) => {
+            if sale.lines.is_empty() || sale.lines.len() > 99 {
+                return Err("Une vente a de 1 à 99 lignes.".into());
+            }
+            if sale.publics.len() > 20 || sale.payments.len() > 10 {
+                return Err("Trop de publics ou de paiements.".into());
+            }
+            let mut facts = (**sale).clone();
+            facts.date = date(&sale.date)?;
+            facts.register = register(&sale.register)?;
+            if !(1..=999_999_999).contains(&sale.receipt_seq) {
+                return Err("Numéro de ticket hors des bornes.".into());
+            }
+            facts.person = sale.person.as_deref().map(person).transpose()?;
+            facts.programme = sale.programme.as_deref().map(|p| short("Programme", p)).transpose()?;
+            facts.publics = sale
+                .publics
+                .iter()
+                .map(|p| short("Public", p))
+                .collect::<std::result::Result<_, _>>()?;
+            for (i, line) in facts.lines.iter_mut().enumerate() {
+                if line.line_no as usize != i + 1 {
+                    return Err("Lignes mal numérotées (1, 2, 3…).".into());
+                }
+                if !(1..=99).contains(&line.quantity) {
+                    return Err("Quantité hors des bornes (1 à 99).".into());
+                }
+                line.unit_cents = cents("Prix", line.unit_cents)?;
+                line.tag = line.tag.as_deref().map(tag).transpose()?;
+            }
+            for payment in &mut facts.payments {
+                payment.method = method(&payment.method)?;
+                payment.amount_cents = cents("Paiement", payment.amount_cents)?;
+            }
+            EventBody::Sale(Box::new(facts))
+        }
+        EventBody::CreditNote(note) => {
+            let mut facts = (**note).clone();
+            facts.date = date(&note.date)?;
+            facts.register = register(&note.register)?;
+            facts.sale = id(&note.sale)?;
+            if note.lines.is_empty() || note.lines.len() > 99 || note.lines.iter().any(|l| !(1..=99).contains(l)) {
+                return Err("Lignes annulées illisibles (1 à 99).".into());
+            }
+            facts.programme = note.programme.as_deref().map(|p| short("Programme", p)).transpose()?;
+            facts.amount_cents = cents("Montant", note.amount_cents)?;
+            facts.refund = method(&note.refund)?;
+            EventBody::CreditNote(Box::new(facts))
+        }
+        EventBody::LineCorrected(fix) => {
+            let mut facts = (**fix).clone();
+            facts.date = date(&fix.date)?;
+            facts.register = register(&fix.register)?;
+            facts.sale = id(&fix.sale)?;
+            if !(1..=99).contains(&fix.line_no) {
+                return Err("Ligne corrigée hors des bornes (1 à 99).".into());
+            }
+            facts.from_tag = tag(&fix.from_tag)?;
+            facts.to_tag = tag(&fix.to_tag)?;
+            EventBody::LineCorrected(Box::new(facts))
+        }
         EventBody::LocalStock { device } => {
             let parsed = device.parse().map_err(|e| format!("Appareil invalide : {e}"))?;
             let mut device = device.clone();
@@ -106,4 +196,39 @@ pub(crate) fn checked(event: &Event) -> std::result::Result<Event, String> {
         at: event.at.clone(),
         body,
     })
+}
+
+/// A register's journal head as pushed: its register code, a count, a hex SHA-256 (or empty
+/// for an empty journal).
+pub(crate) fn checked_head(head: &JournalHead) -> std::result::Result<JournalHead, String> {
+    let register_ok = !head.register.is_empty()
+        && head.register.len() <= 8
+        && head.register.chars().all(|c| c.is_ascii_alphanumeric());
+    let hash_ok = (head.hash.is_empty() && head.entries == 0)
+        || (head.hash.len() == 64 && head.hash.chars().all(|c| c.is_ascii_hexdigit()));
+    if !register_ok || !hash_ok || !(0..=i64::from(u32::MAX)).contains(&head.entries) {
+        return Err("Tête de journal illisible (code de caisse, nombre d'entrées, empreinte SHA-256).".into());
+    }
+    Ok(JournalHead {
+        hash: head.hash.to_ascii_lowercase(),
+        ..head.clone()
+    })
+}
+
+/// The centre's public settings as pushed: short printable texts, a five-digit postcode (or
+/// none), the département it gives.
+pub(crate) fn checked_centre(facts: &CentreFacts) -> std::result::Result<CentreFacts, String> {
+    let text = |t: &str, max: usize| t.chars().count() <= max && !t.chars().any(char::is_control);
+    let postcode_ok =
+        facts.postcode.is_empty() || (facts.postcode.len() == 5 && facts.postcode.chars().all(|c| c.is_ascii_digit()));
+    let departement_ok = facts.departement.len() <= 3 && facts.departement.chars().all(|c| c.is_ascii_alphanumeric());
+    if !text(&facts.name, 120)
+        || facts.name.trim().is_empty()
+        || !text(&facts.commune, 80)
+        || !postcode_ok
+        || !departement_ok
+    {
+        return Err("Réglages du centre illisibles (nom, commune, code postal, département).".into());
+    }
+    Ok(facts.clone())
 }

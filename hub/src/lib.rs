@@ -185,10 +185,18 @@ struct ChangesQuery {
     post: Option<String>,
 }
 
+/// The protocol a route belongs to: `/v1` (centres not yet updated) or `/v2`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Proto {
+    V1,
+    V2,
+}
+
 async fn changes(
     State(hub): State<Shared>,
     Extension(Authenticated(centre)): Extension<Authenticated>,
     q: Result<Query<ChangesQuery>, QueryRejection>,
+    proto: Proto,
 ) -> Result<Json<ChangesPage>, ApiError> {
     let Query(q) = q.map_err(|_| {
         ApiError(
@@ -200,7 +208,7 @@ async fn changes(
     blocking(&hub, move |hub| {
         let conn = hub.reader();
         let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
-        let (changes, more) = db::changes(&conn, &centre, q.after.max(0), limit)?;
+        let (changes, more) = db::changes(&conn, &centre, q.after.max(0), limit, proto == Proto::V1)?;
         let next = changes.last().map(|c| c.seq).unwrap_or(q.after.max(0));
         let register_clash = match (&q.register, &q.post) {
             (Some(register), Some(post)) => {
@@ -233,6 +241,7 @@ async fn events(
     State(hub): State<Shared>,
     Extension(Authenticated(centre)): Extension<Authenticated>,
     body: Result<Json<PushRequest>, JsonRejection>,
+    proto: Proto,
 ) -> Result<Json<PushResponse>, ApiError> {
     let Json(request) = body.map_err(|e| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
@@ -254,8 +263,24 @@ async fn events(
             format!("Au plus {MAX_PUSH} événements par envoi."),
         ));
     }
+    // The journal head and the centre's settings are /v2's; checked before anything is stored.
+    let (journal, settings) = match proto {
+        Proto::V1 => (Ok(None), Ok(None)),
+        Proto::V2 => (
+            request.journal.as_ref().map(check::checked_head).transpose(),
+            request.centre.as_ref().map(check::checked_centre).transpose(),
+        ),
+    };
+    let invalid = |m: String| ApiError(StatusCode::BAD_REQUEST, "invalid", m);
+    let (journal, settings) = (journal.map_err(invalid)?, settings.map_err(invalid)?);
     blocking(&hub, move |hub| {
-        let acks = db::record_events(&mut hub.writer(), &centre, &request.events)?;
+        let acks = db::record_events(
+            &mut hub.writer(),
+            &centre,
+            &request.events,
+            journal.as_ref(),
+            settings.as_ref(),
+        )?;
         tracing::info!(centre, events = request.events.len(), "events recorded");
         Ok(Json(PushResponse {
             hub_id: hub.hub_id.clone(),
@@ -266,25 +291,35 @@ async fn events(
 }
 
 /// The API's routes (each described in `hub/openapi.yaml`).
-pub const ROUTES: [&str; 3] = [
+pub const ROUTES: [&str; 6] = [
     "/v1/health",
     "/v1/centres/{centre}/changes",
     "/v1/centres/{centre}/events",
+    "/v2/health",
+    "/v2/centres/{centre}/changes",
+    "/v2/centres/{centre}/events",
 ];
 
 pub fn router(hub: Shared) -> Router {
     // A centre's routes: the token first (before the body), then a bounded body.
-    let centre_routes = Router::new()
-        .route(ROUTES[1], get(changes).layer(DefaultBodyLimit::max(0)))
-        .route(
-            ROUTES[2],
-            post(events)
-                .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
-                .layer(axum::middleware::from_fn(announced_too_large)),
-        )
-        .route_layer(axum::middleware::from_fn_with_state(hub.clone(), authenticate));
+    let mut centre_routes = Router::new();
+    for (proto, changes_route, events_route) in [(Proto::V1, ROUTES[1], ROUTES[2]), (Proto::V2, ROUTES[4], ROUTES[5])] {
+        centre_routes = centre_routes
+            .route(
+                changes_route,
+                get(move |s, e, q| changes(s, e, q, proto)).layer(DefaultBodyLimit::max(0)),
+            )
+            .route(
+                events_route,
+                post(move |s, e, b| events(s, e, b, proto))
+                    .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+                    .layer(axum::middleware::from_fn(announced_too_large)),
+            );
+    }
+    let centre_routes = centre_routes.route_layer(axum::middleware::from_fn_with_state(hub.clone(), authenticate));
     Router::new()
         .route(ROUTES[0], get(health))
+        .route(ROUTES[3], get(health))
         .merge(centre_routes)
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))

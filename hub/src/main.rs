@@ -72,10 +72,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Le stock par centre et par état, et les conflits.
+    /// Le stock par centre et par état, et les conflits ouverts.
     Stock {
         #[arg(long)]
         centre: Option<String>,
+    },
+    /// Les conflits (le même appareil vendu deux fois, un appareil rappelé vendu…), ouverts
+    /// d'abord, avec quand et comment ils ont été réglés.
+    Conflicts {
+        /// Une liste JSON au lieu du texte.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -269,14 +276,43 @@ fn run(cli: Cli) -> Result<(), String> {
             for (centre, state, n) in db::stock(&conn, centre.as_deref()).map_err(err)? {
                 println!("{}\t{}\t{n}", shown(&centre), shown(&state));
             }
-            for (at, centre, tag, message) in db::conflicts(&conn).map_err(err)? {
+            for c in db::conflicts(&conn)
+                .map_err(err)?
+                .into_iter()
+                .filter(|c| c.closed_at.is_none())
+            {
                 println!(
-                    "CONFLIT\t{}\t{}\t{}\t{}",
-                    shown(&at),
-                    shown(&centre),
-                    shown(&tag.unwrap_or_default()),
-                    shown(&message)
+                    "CONFLIT\t{}\t{}\t{}\t{}\t{}",
+                    c.id,
+                    shown(&c.at),
+                    shown(&c.centre),
+                    shown(&c.tag.unwrap_or_default()),
+                    shown(&c.message)
                 );
+            }
+        }
+        Command::Conflicts { json } => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            let rows = db::conflicts(&conn).map_err(err)?;
+            if json {
+                println!("{}", serde_json::to_string(&rows).expect("conflicts serialise"));
+            } else {
+                for c in rows {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        c.id,
+                        shown(&c.at),
+                        shown(&c.centre),
+                        shown(&c.kind),
+                        shown(&c.tag.unwrap_or_default()),
+                        shown(&c.message),
+                        c.closed_at.map_or("ouvert".to_string(), |at| format!(
+                            "réglé le {} : {}",
+                            shown(&at),
+                            shown(&c.closed_how.unwrap_or_default())
+                        ))
+                    );
+                }
             }
         }
     }

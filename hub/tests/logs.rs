@@ -183,7 +183,7 @@ fn no_name_phone_email_token_pin_or_phrase_reaches_a_log_issue_14() {
 
     let hub_log = std::fs::read_to_string(&hub_log_path).unwrap();
     assert!(
-        hub_log.contains("/v1/centres/{centre}/events") && hub_log.contains("status=200"),
+        hub_log.contains("/v2/centres/{centre}/events") && hub_log.contains("status=200"),
         "{hub_log}"
     );
     assert!(

@@ -190,11 +190,19 @@ fn pushes_are_idempotent_and_carry_no_name() {
     let report = sync::round(&store, &client).unwrap();
     assert_eq!(report.pushed as i64, waiting);
     assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events"), waiting);
+    // One `sale` event a sale (protocol v2), each kept with its lines.
+    let sales = count(&store, "SELECT count(*) FROM sales");
+    assert!(sales >= 5, "{sales}");
     assert_eq!(
-        hub_count(&world.hub.db, "SELECT count(*) FROM events WHERE type = 'sold'"),
-        8
+        hub_count(&world.hub.db, "SELECT count(*) FROM events WHERE type = 'sale'"),
+        sales
     );
-    // Sold events have the publics, never a name: search the hub's file for the buyers' names.
+    assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM sales"), sales);
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM sale_lines"),
+        count(&store, "SELECT count(*) FROM sale_lines")
+    );
+    // Sale events have the publics, never a name: search the hub's file for the buyers' names.
     let hub_bytes = std::fs::read(&world.hub.db).unwrap();
     let wal = std::fs::read(world.hub.db.with_extension("sqlite-wal")).unwrap_or_default();
     for name in ["Lefèvre", "LEFEVRE", "Martine", "Benali", "Garnier"] {
@@ -207,7 +215,7 @@ fn pushes_are_idempotent_and_carry_no_name() {
     }
     let publics: String = rusqlite::Connection::open(&world.hub.db)
         .unwrap()
-        .query_row("SELECT event FROM events WHERE type = 'sold' LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT event FROM events WHERE type = 'sale' LIMIT 1", [], |r| r.get(0))
         .unwrap();
     assert!(publics.contains("\"publics\":["), "{publics}");
 
@@ -228,7 +236,7 @@ fn pushes_are_idempotent_and_carry_no_name() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    let response = client.push(&events).unwrap();
+    let response = client.push(&events, None, None).unwrap();
     assert!(response.acks.iter().all(|a| a.status == AckStatus::Duplicate));
     assert_eq!(hub_count(&world.hub.db, "SELECT count(*) FROM events"), waiting);
 }
@@ -393,11 +401,15 @@ fn a_wrong_or_revoked_token_is_401_and_another_centres_data_is_refused() {
     world.hub.admin(&["allocate", "C02", "--tags", "LC-00000"]);
     let client_a = world.client("C01", token_a.trim());
     let response = client_a
-        .push(&[sync::protocol::Event {
-            uuid: "intrus-1".into(),
-            at: "2026-11-22T10:00:00Z".into(),
-            body: sync::protocol::EventBody::Defective { tag: "LC-00000".into() },
-        }])
+        .push(
+            &[sync::protocol::Event {
+                uuid: "intrus-1".into(),
+                at: "2026-11-22T10:00:00Z".into(),
+                body: sync::protocol::EventBody::Defective { tag: "LC-00000".into() },
+            }],
+            None,
+            None,
+        )
         .unwrap();
     assert_eq!(response.acks[0].status, AckStatus::Refused);
     assert_eq!(
@@ -618,7 +630,7 @@ fn the_hub_serves_https_with_the_certificate_it_is_given() {
         .unwrap()
         .json()
         .unwrap();
-    assert_eq!(health.version, "v1");
+    assert_eq!(health.version, "v2");
     // Without trusting that certificate, the connection is refused; plain HTTP gets nothing.
     assert!(reqwest::blocking::get(format!("{}/v1/health", hub.url)).is_err());
     let plain = hub.url.replace("https://", "http://");

@@ -14,8 +14,8 @@ pub(crate) use comptoir::desk::centre::{self, CentreInput, Paper};
 pub(crate) use comptoir::desk::documents::{self, Document, DocumentKind, PrintJob, Printer};
 pub(crate) use comptoir::desk::people::{self, Advice, Answers, Catalogue, PersonDecision, PersonInput, PersonSummary};
 pub(crate) use comptoir::desk::pos::{
-    self, CashReport, CreditNote, LegalCaps, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest, SaleSummary,
-    Verification,
+    self, CashReport, CreditNote, LegalCaps, LineCorrected, PaymentMethod, Quote, SaleInput, SaleRecord, SaleRequest,
+    SaleSummary, Verification,
 };
 pub(crate) use comptoir::desk::safety::{self, OsKeyring};
 pub(crate) use comptoir::desk::stock::{

@@ -76,7 +76,15 @@ fn sync_status_text(status: &network::Status) -> String {
         lines.push(format!("Dernière erreur : {e}"));
     }
     for c in &status.conflicts {
-        lines.push(format!("Conflit ({}) : {}", desk::format_timestamp(&c.at), c.message));
+        match &c.closed_at {
+            None => lines.push(format!("Conflit ({}) : {}", desk::format_timestamp(&c.at), c.message)),
+            Some(closed) => lines.push(format!(
+                "Conflit réglé le {} ({}) : {}",
+                desk::format_timestamp(closed),
+                c.closed_how.as_deref().unwrap_or(""),
+                c.message
+            )),
+        }
     }
     lines.join("\n")
 }

@@ -257,6 +257,19 @@ pub(crate) enum SaleCommand {
         #[arg(long)]
         defective: bool,
     },
+    /// Corrige une ligne de vente : l'appareil réellement remis n'est pas celui de la ligne
+    /// (étiquette mal scannée, conflit signalé par le hub). Acte d'un responsable, avec motif.
+    CorrectLine {
+        receipt: String,
+        /// La ligne (1 = la première).
+        #[arg(long)]
+        line: usize,
+        /// L'étiquette de l'appareil réellement remis.
+        #[arg(long = "to")]
+        to_tag: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Les dernières ventes.
     List {
         #[arg(long, default_value_t = 50)]
@@ -377,6 +390,21 @@ pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, w
                 format!(
                     "Avoir {} : annule le ticket n° {} ({}).",
                     note.number, note.cancels, note.amount
+                )
+            });
+        }
+        SaleCommand::CorrectLine {
+            receipt,
+            line,
+            to_tag,
+            reason,
+        } => {
+            let actor = who.get(store)?;
+            let fixed = pos::correct_line(store, &receipt, line, &to_tag, &reason, &actor)?;
+            output(json, &fixed, || {
+                format!(
+                    "Ticket n° {}, ligne {} : {} remplacé par {} (remis en vente : {}).",
+                    fixed.receipt, fixed.line, fixed.from_tag, fixed.to_tag, fixed.from_tag
                 )
             });
         }

@@ -19,11 +19,11 @@ pub use crate::journal::{
     list as journal_entries, verify_store, JournalEntry, JournalFilter, JournalPage, Verification,
 };
 pub use crate::pos::{
-    cancel_sale, close_ended_periods, close_period, closings, counted_kinds, create_sale, current_session,
-    fiscal_year_first_month, list_sales, programme_names, quote, quote_cart, register_identity, sale, x_report,
-    CartLine, CartQuote, CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest, PaymentMethod,
-    Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE,
-    REGISTER_CODE,
+    cancel_sale, close_ended_periods, close_period, closings, correct_line, counted_kinds, create_sale,
+    current_session, fiscal_year_first_month, list_sales, programme_names, quote, quote_cart, register_identity, sale,
+    x_report, CartLine, CartQuote, CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest,
+    LineCorrected, PaymentMethod, Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary,
+    SessionInfo, CENTRE_CODE, REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 

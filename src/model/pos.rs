@@ -44,6 +44,8 @@ pub struct SaleLine {
     pub unit_price: Money,
     /// The credit note that cancelled this line (or the whole sale), if any.
     pub cancelled_by: Option<String>,
+    /// The tag the line named before a manager corrected it (a mis-scanned tag), if it was.
+    pub corrected_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

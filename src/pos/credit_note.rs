@@ -80,9 +80,10 @@ pub fn cancel_sale(
             at: now.clone(),
         };
         let seq = journal::append(tx, "credit_note", operator, &now, &note)?;
+        let uuid = Uuid::now_v7().to_string();
         sql::insert_credit_note(
             tx,
-            &Uuid::now_v7().to_string(),
+            &uuid,
             &number,
             original.id,
             line,
@@ -94,6 +95,8 @@ pub fn cancel_sale(
             amount,
             seq,
         )?;
+        let lines: Vec<usize> = cancelled.iter().map(|(n, _)| *n).collect();
+        crate::sync::events::queue_credit_note(tx, &uuid, &now, &register, &original, &lines, amount.cents(), refund)?;
         for tag in cancelled.iter().filter_map(|(_, l)| l.tag.as_ref()) {
             let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("a sold device exists");
             let why = format!("Avoir {number} (annule le ticket n° {})", original.receipt);

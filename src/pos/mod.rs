@@ -5,6 +5,7 @@
 use crate::error::Code;
 mod cart;
 mod closing;
+mod correction;
 mod credit_note;
 mod input;
 mod permanence;
@@ -12,6 +13,7 @@ mod sale;
 
 pub use cart::*;
 pub use closing::*;
+pub use correction::*;
 pub use credit_note::*;
 pub use input::*;
 use permanence::require_open;

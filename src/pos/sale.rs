@@ -254,6 +254,7 @@ fn check_lines(
             quantity: 1,
             unit_price: price,
             cancelled_by: None,
+            corrected_from: None,
         });
     }
     for item in &request.items {
@@ -286,6 +287,7 @@ fn check_lines(
             quantity: item.quantity,
             unit_price: price,
             cancelled_by: None,
+            corrected_from: None,
         });
     }
     Ok(lines)
@@ -480,7 +482,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             sql::insert_payment(tx, sale_id, payment)?;
         }
         // What was just written, as `sale` would read it back (no second round of queries).
-        Ok(SaleRecord {
+        let record = SaleRecord {
             id: sale_id,
             uuid: uuid.clone(),
             receipt,
@@ -494,7 +496,9 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             lines: lines.clone(),
             payments: request.payments.clone(),
             cancelled_by: None,
-        })
+        };
+        crate::sync::events::queue_sale(tx, &record, &register)?;
+        Ok(record)
     })
 }
 

@@ -43,6 +43,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0011_stock_filters.sql"),
     include_str!("../../migrations/0012_stock_generation.sql"),
     include_str!("../../migrations/0013_programme_names.sql"),
+    include_str!("../../migrations/0014_hub_v2.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -208,9 +208,15 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
         .optional()?;
     let Some(mut sale) = head else { return Ok(None) };
     let mut stmt = conn.prepare_cached(
-        "SELECT l.device_id, d.tag, l.kind, l.category, l.label, l.quantity, l.unit_cents,
-                (SELECT number FROM credit_notes c WHERE c.sale_id = l.sale_id AND (c.line_no IS NULL OR c.line_no = l.line_no))
-         FROM sale_lines l LEFT JOIN devices d ON d.id = l.device_id WHERE l.sale_id = ?1 ORDER BY l.line_no",
+        "SELECT coalesce(k.to_device_id, l.device_id), d.tag, l.kind, l.category, coalesce(k.label, l.label), l.quantity,
+                l.unit_cents,
+                (SELECT number FROM credit_notes c WHERE c.sale_id = l.sale_id AND (c.line_no IS NULL OR c.line_no = l.line_no)),
+                CASE WHEN k.id IS NOT NULL THEN (SELECT tag FROM devices WHERE id = l.device_id) END
+         FROM sale_lines l
+         LEFT JOIN line_corrections k
+             ON k.id = (SELECT max(id) FROM line_corrections WHERE sale_id = l.sale_id AND line_no = l.line_no)
+         LEFT JOIN devices d ON d.id = coalesce(k.to_device_id, l.device_id)
+         WHERE l.sale_id = ?1 ORDER BY l.line_no",
     )?;
     sale.lines = stmt
         .query_map([sale.id], |r| {
@@ -223,6 +229,7 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
                 quantity: r.get::<_, i64>(5)? as u32,
                 unit_price: Money::from_cents(r.get(6)?),
                 cancelled_by: r.get(7)?,
+                corrected_from: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -269,6 +276,29 @@ pub fn list_sales(conn: &Db, limit: usize) -> Result<Vec<SaleSummary>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A sale line moved to another device (the sale's own rows stay as written).
+#[allow(clippy::too_many_arguments)]
+pub fn insert_line_correction(
+    conn: &Db,
+    uuid: &str,
+    sale_id: i64,
+    line_no: usize,
+    from_device: i64,
+    to_device: i64,
+    label: &str,
+    at: &str,
+    operator: &str,
+    reason: &str,
+    seq: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO line_corrections (uuid, sale_id, line_no, from_device_id, to_device_id, label, at, operator, reason, journal_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![uuid, sale_id, line_no as i64, from_device, to_device, label, at, operator, reason, seq],
+    )?;
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

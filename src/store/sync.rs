@@ -6,7 +6,7 @@ use rusqlite::params;
 
 use crate::error::Result;
 use crate::model::sync::Conflict;
-use crate::protocol::{Ack, AckStatus, Event};
+use crate::protocol::{Ack, AckStatus, Event, EventBody};
 
 const PREFIX: &str = "sync.";
 
@@ -79,16 +79,73 @@ pub fn insert_conflict(conn: &Db, at: &str, tag: Option<&str>, message: &str) ->
     Ok(())
 }
 
+/// A conflict the hub numbered (from an acknowledgement or the feed): recorded once.
+pub fn insert_hub_conflict(conn: &Db, hub_id: i64, at: &str, tag: Option<&str>, message: &str) -> Result<bool> {
+    Ok(conn.execute(
+        "INSERT OR IGNORE INTO sync_conflicts (hub_id, at, tag, message) VALUES (?1, ?2, ?3, ?4)",
+        params![hub_id, at, tag, message],
+    )? == 1)
+}
+
+/// The hub settled its conflict `hub_id` (a conflict not yet known here is recorded closed).
+pub fn close_hub_conflict(conn: &Db, hub_id: i64, at: &str, how: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO sync_conflicts (hub_id, at, tag, message) VALUES (?1, ?2, NULL, ?3)",
+        params![hub_id, at, how],
+    )?;
+    conn.execute(
+        "UPDATE sync_conflicts SET closed_at = ?2, closed_how = ?3 WHERE hub_id = ?1 AND closed_at IS NULL",
+        params![hub_id, at, how],
+    )?;
+    Ok(())
+}
+
+/// The open conflicts first, then the latest settled ones (50 in all).
 pub fn conflicts(conn: &Db) -> Result<Vec<Conflict>> {
-    let mut stmt = conn.prepare("SELECT at, tag, message FROM sync_conflicts ORDER BY id DESC LIMIT 50")?;
+    let mut stmt = conn.prepare(
+        "SELECT at, tag, message, hub_id, closed_at, closed_how FROM sync_conflicts
+         ORDER BY closed_at IS NOT NULL, id DESC LIMIT 50",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(Conflict {
             at: r.get(0)?,
             tag: r.get(1)?,
             message: r.get(2)?,
+            hub_id: r.get(3)?,
+            closed_at: r.get(4)?,
+            closed_how: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Queues an event for the hub (inside the caller's transaction).
+pub fn queue(conn: &Db, uuid: &str, at: &str, event: &EventBody) -> Result<()> {
+    conn.prepare_cached("INSERT INTO outbox (uuid, created_at, event) VALUES (?1, ?2, ?3)")?
+        .execute(params![
+            uuid,
+            at,
+            serde_json::to_string(event).expect("an event serialises")
+        ])?;
+    Ok(())
+}
+
+/// The person's reference for the hub (made now if they have none: 128 random bits, nothing
+/// of who they are), and their publics. A merged person is counted as the one kept.
+pub fn person_for_hub(conn: &Db, person_id: i64, fresh_ref: &str) -> Result<(String, Vec<String>)> {
+    let id: i64 = conn.query_row(
+        "SELECT coalesce(merged_into, id) FROM people WHERE id = ?1",
+        [person_id],
+        |r| r.get(0),
+    )?;
+    conn.execute(
+        "UPDATE people SET hub_ref = ?2 WHERE id = ?1 AND hub_ref IS NULL",
+        params![id, fresh_ref],
+    )?;
+    let hub_ref: String = conn.query_row("SELECT hub_ref FROM people WHERE id = ?1", [id], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached("SELECT public FROM person_publics WHERE person_id = ?1 ORDER BY public")?;
+    let publics = stmt.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    Ok((hub_ref, publics))
 }
 
 pub fn upsert_programme(conn: &Db, name: &str, content: &str, now: &str) -> Result<()> {

@@ -4,7 +4,7 @@
 use crate::error::Code;
 use std::time::Duration;
 
-use super::protocol::{self, ChangesPage, Event, Health, PushRequest, PushResponse};
+use super::protocol::{self, CentreFacts, ChangesPage, Event, Health, JournalHead, PushRequest, PushResponse};
 use super::{refused, HubConfig};
 use crate::error::{Error, Result};
 
@@ -160,6 +160,17 @@ impl Client {
                     ),
                 ),
             )),
+            404 => Err((
+                false,
+                refused(
+                    Code::HubRefused,
+                    format!(
+                        "Le hub {url} ne connaît pas le protocole {} de cette version de Comptoir ({what}, HTTP 404){} : le réseau doit mettre son hub à jour.",
+                        protocol::VERSION,
+                        hub_message()
+                    ),
+                ),
+            )),
             code @ 500..=599 => Err((
                 true,
                 refused(
@@ -211,9 +222,18 @@ impl Client {
         })
     }
 
-    pub fn push(&self, events: &[Event]) -> Result<PushResponse> {
+    /// Sends events, with this register's journal head and, when they changed, the centre's
+    /// settings the network may know.
+    pub fn push(
+        &self,
+        events: &[Event],
+        journal: Option<JournalHead>,
+        centre: Option<CentreFacts>,
+    ) -> Result<PushResponse> {
         let body = PushRequest {
             events: events.to_vec(),
+            journal,
+            centre,
         };
         self.request("envoi", || {
             self.http

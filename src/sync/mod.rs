@@ -15,6 +15,7 @@ pub use crate::model::sync::Conflict;
 
 pub use crate::protocol;
 mod client;
+pub(crate) mod events;
 pub mod token;
 
 pub use client::{backoff, Client};
@@ -28,7 +29,7 @@ use crate::error::{Error, Result};
 use crate::programme::{LegalCaps, Programme};
 use crate::stock;
 use crate::store::{self, devices, sync as sql, Store, Writer};
-use protocol::{Ack, AckStatus, Change, ChangesPage};
+use protocol::{Ack, AckStatus, CentreFacts, Change, ChangesPage, JournalHead};
 
 const OPERATOR: &str = "réseau (hub)";
 
@@ -233,15 +234,91 @@ fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
     }
 }
 
+const JOURNAL_SENT: &str = "journal_sent";
+const CENTRE_SENT: &str = "centre_sent";
+
+/// What goes with a push besides the events: this register's journal head, and the centre's
+/// settings the network may know (name, commune, postcode, département), with whether either
+/// changed since the hub last acknowledged them.
+fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>, bool)> {
+    let conn = store.db();
+    let register = crate::pos::register_identity(store)?.1;
+    let (entries, hash) = store::journal::head(conn)?.unwrap_or((0, String::new()));
+    let head = JournalHead {
+        register,
+        entries,
+        hash,
+    };
+    let facts = centre_facts(&crate::centre::load(store)?);
+    let changed = sql::setting(conn, JOURNAL_SENT)?.as_deref() != Some(&format!("{}:{}", head.entries, head.hash))
+        || facts.as_ref().is_some_and(|f| {
+            sql::setting(conn, CENTRE_SENT).ok().flatten() != Some(serde_json::to_string(f).unwrap_or_default())
+        });
+    let facts = facts.filter(|f| {
+        sql::setting(conn, CENTRE_SENT).ok().flatten() != Some(serde_json::to_string(f).unwrap_or_default())
+    });
+    Ok((head, facts, changed))
+}
+
+/// The centre's name, and the commune and postcode of its address (the line that starts with
+/// a five-digit postcode), with the département the postcode gives.
+pub fn centre_facts(settings: &crate::centre::CentreSettings) -> Option<CentreFacts> {
+    let name = settings.name.clone()?;
+    let (postcode, commune) = settings
+        .address
+        .iter()
+        .rev()
+        .find_map(|line| {
+            let line = line.trim();
+            let (code, rest) = line.split_at_checked(5)?;
+            (code.chars().all(|c| c.is_ascii_digit()) && rest.starts_with(' '))
+                .then(|| (code.to_string(), rest.trim().to_string()))
+        })
+        .unwrap_or_default();
+    Some(CentreFacts {
+        name,
+        departement: departement_of(&postcode),
+        commune,
+        postcode,
+    })
+}
+
+/// The département of a French postcode: its first two digits, three overseas (971…976), 2A
+/// or 2B in Corsica (200xx–201xx are Corse-du-Sud).
+pub fn departement_of(postcode: &str) -> String {
+    match postcode.get(..3) {
+        None => String::new(),
+        Some(p) if p.starts_with("97") || p.starts_with("98") => p.to_string(),
+        Some("200" | "201") => "2A".into(),
+        Some(p) if p.starts_with("20") => "2B".into(),
+        Some(p) => p[..2].to_string(),
+    }
+}
+
 fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     let mut report = RoundReport::default();
+    let mut first_push = true;
     loop {
         let batch = store.write(|s| sql::pending(s.db(), protocol::MAX_PUSH))?;
+        let (head, facts, changed) = store.write(|s| push_context(s))?;
+        if batch.is_empty() && !(first_push && changed) {
+            break;
+        }
+        first_push = false;
+        let response = client.push(&batch, Some(head.clone()), facts.clone())?;
+        check_hub(store, &response.hub_id)?;
+        store.write(|s| {
+            s.with_tx(|tx| {
+                sql::set_setting(tx, JOURNAL_SENT, &format!("{}:{}", head.entries, head.hash))?;
+                match &facts {
+                    Some(f) => sql::set_setting(tx, CENTRE_SENT, &serde_json::to_string(f).unwrap_or_default()),
+                    None => Ok(()),
+                }
+            })
+        })?;
         if batch.is_empty() {
             break;
         }
-        let response = client.push(&batch)?;
-        check_hub(store, &response.hub_id)?;
         for ack in &response.acks {
             match ack.status {
                 AckStatus::Accepted | AckStatus::Duplicate => report.pushed += 1,
@@ -304,7 +381,13 @@ pub fn record_acks(store: &mut Store, acks: &[Ack]) -> Result<()> {
                     .message
                     .clone()
                     .unwrap_or_else(|| "Conflit signalé par le hub".into());
-                sql::insert_conflict(tx, &now, None, &format!("Hub : {message}"))?;
+                match ack.conflict {
+                    // Numbered: the feed brings it too, to every register; recorded once.
+                    Some(id) => {
+                        sql::insert_hub_conflict(tx, id, &now, None, &format!("Hub : {message}"))?;
+                    }
+                    None => sql::insert_conflict(tx, &now, None, &format!("Hub : {message}"))?,
+                }
             }
         }
         Ok(())
@@ -375,6 +458,14 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                         }
                     }
                 }
+                Change::Conflict(notice) => {
+                    let tag = notice.tag.as_deref().and_then(|t| AssetTag::parse(t).ok());
+                    let tag = tag.as_ref().map(|t| t.as_str());
+                    if sql::insert_hub_conflict(tx, notice.id, &now, tag, &format!("Hub : {}", notice.message))? {
+                        applied.conflicts += 1;
+                    }
+                }
+                Change::ConflictClosed { id, how } => sql::close_hub_conflict(tx, *id, &now, how)?,
                 Change::Programme { name, content } => match Programme::parse(content, name, &caps) {
                     Ok(_) => {
                         sql::upsert_programme(tx, name, content, &now)?;

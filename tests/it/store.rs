@@ -115,8 +115,11 @@ fn make_previous_version(db: &TestDb) -> i64 {
     store
         .sql()
         .execute_batch(&format!(
-            // Undoes the last migration (0013: the programme's name on sales).
-            "ALTER TABLE sales DROP COLUMN programme_name; PRAGMA user_version = {previous};"
+            // Undoes the last migration (0014: the hub's second protocol).
+            "DROP INDEX people_hub_ref; ALTER TABLE people DROP COLUMN hub_ref;
+             DROP INDEX sync_conflicts_hub; ALTER TABLE sync_conflicts DROP COLUMN hub_id;
+             ALTER TABLE sync_conflicts DROP COLUMN closed_at; ALTER TABLE sync_conflicts DROP COLUMN closed_how;
+             DROP TABLE line_corrections; PRAGMA user_version = {previous};"
         ))
         .unwrap();
     previous

@@ -1,7 +1,7 @@
 // The cash desk: open a permanence, sell (scan → person → decision → price → payment →
 // confirm), see the X report, close with the counted amounts, list and cancel sales. The core
 // checks everything again; this screen only gathers and shows.
-import { messageOf } from "./api";
+import { failureOf, messageOf } from "./api";
 import type { PaymentMethod } from "./gen/PaymentMethod";
 import * as commands from "./gen/commands";
 import type { AppInfo } from "./gen/AppInfo";
@@ -9,7 +9,7 @@ import type { PosState } from "./gen/PosState";
 import type { CartQuote } from "./gen/CartQuote";
 import type { SaleInput } from "./gen/SaleInput";
 import type { SaleSummary } from "./gen/SaleSummary";
-import { $, el, fillSelect, frDate, markFields, showError, showStatus } from "./dom";
+import { $, clearFailure, el, fillSelect, frDate, markFields, showError, showFailure, showStatus } from "./dom";
 import { offerDocuments } from "./documents";
 
 /** The documents of a sale, from its history: copies, the sheet, its credit notes. */
@@ -36,6 +36,8 @@ let personId: number | null = null;
 let saleUuid = crypto.randomUUID();
 let sales: SaleSummary[] = [];
 let cancelling: string | null = null;
+/** The sale whose line is being corrected, and its device lines (numbers from 1). */
+let correcting: { receipt: string; lines: number[] } | null = null;
 
 const programme = () => $<HTMLSelectElement>("sale-programme").value || null;
 
@@ -108,11 +110,17 @@ function renderSales() {
         li.append(" ", docs);
         if (s.cancelled_by) {
           li.append(el("span", ` — annulée (${s.cancelled_by})`, "muted"));
-        } else if (state?.session) {
-          const b = el("button", "Annuler (avoir)", "secondary");
-          b.type = "button";
-          b.addEventListener("click", () => startCancel(s.receipt));
-          li.append(" ", b);
+        } else {
+          if (state?.session) {
+            const b = el("button", "Annuler (avoir)", "secondary");
+            b.type = "button";
+            b.addEventListener("click", () => startCancel(s.receipt));
+            li.append(" ", b);
+          }
+          const fix = el("button", "Corriger une ligne", "secondary");
+          fix.type = "button";
+          fix.addEventListener("click", () => void startCorrection(s.receipt));
+          li.append(" ", fix);
         }
         return li;
       }),
@@ -124,6 +132,28 @@ function startCancel(receipt: string) {
   $("cancel-title").textContent = `Annuler le ticket n° ${receipt}`;
   $("cancel-form").hidden = false;
   $<HTMLInputElement>("cancel-reason").focus();
+}
+
+/** Opens the correction form on the sale's lines that name a device and are not cancelled. */
+async function startCorrection(receipt: string) {
+  try {
+    const sale = await commands.sale_show(receipt);
+    const lines = sale.lines.flatMap((l, i) => (l.tag && !l.cancelled_by ? [{ no: i + 1, line: l }] : []));
+    if (lines.length === 0) {
+      showError(`Le ticket n° ${receipt} n'a pas de ligne avec un appareil à corriger.`);
+      return;
+    }
+    correcting = { receipt, lines: lines.map((l) => l.no) };
+    $("correct-title").textContent = `Corriger une ligne du ticket n° ${receipt}`;
+    $("correct-line").replaceChildren(
+      ...lines.map(({ no, line }) => el("option", `Ligne ${no} : ${line.label} (${line.tag}${line.corrected_from ? `, corrigée, était ${line.corrected_from}` : ""})`)),
+    );
+    clearFailure($("correct-form"));
+    $("correct-form").hidden = false;
+    $<HTMLInputElement>("correct-to").focus();
+  } catch (err) {
+    showError(messageOf(err));
+  }
 }
 
 /** What the form holds now, as the core reads it. */
@@ -418,6 +448,27 @@ export function startPos(appInfo: AppInfo) {
       await refreshSales();
     } catch (err) {
       showError(messageOf(err));
+    }
+  });
+
+  $("correct-close").addEventListener("click", () => {
+    $("correct-form").hidden = true;
+    correcting = null;
+  });
+  $("correct-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!correcting) return;
+    const line = correcting.lines[$<HTMLSelectElement>("correct-line").selectedIndex];
+    try {
+      const fixed = await commands.sale_correct_line(correcting.receipt, line, $<HTMLInputElement>("correct-to").value, $<HTMLInputElement>("correct-reason").value);
+      showError(null);
+      showStatus(`Ticket n° ${fixed.receipt}, ligne ${fixed.line} : ${fixed.from_tag} remplacé par ${fixed.to_tag} ; ${fixed.from_tag} revient en vente. La correction part au hub à la prochaine synchronisation.`);
+      $("correct-form").hidden = true;
+      $<HTMLFormElement>("correct-form").reset();
+      correcting = null;
+      await refreshSales();
+    } catch (err) {
+      showFailure(failureOf(err), $("correct-form"));
     }
   });
 

@@ -57,7 +57,11 @@ function renderPanel(s: SyncStatus) {
   const warnings = s.register_clash ? [el("li", s.register_clash, "doc-error")] : [];
   $("hub-conflicts").replaceChildren(
     ...warnings,
-    ...s.conflicts.map((c) => el("li", `${when(c.at)} — ${c.message}`, "doc-error")),
+    ...s.conflicts.map((c) =>
+      c.closed_at
+        ? el("li", `${when(c.at)} — ${c.message} Réglé le ${when(c.closed_at)} : ${c.closed_how ?? ""}.`, "muted")
+        : el("li", `${when(c.at)} — ${c.message}`, "doc-error"),
+    ),
   );
 }
 

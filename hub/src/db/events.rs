@@ -1,13 +1,28 @@
 //! The events a centre pushes: each checked, recorded once per (centre, id), applied to the
 //! network's stock; a refused one is acknowledged and never stored.
 
+use super::sales::{self, held_by_v2_sale, record_correction, record_credit_note, record_sale};
 use super::*;
 use crate::check::checked;
+use comptoir_common::protocol::{SaleFacts, WireLine};
 
-/// Records a batch of events from a centre, in one transaction; one acknowledgement each.
-pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> Result<Vec<Ack>> {
+/// Records a push from a centre, in one transaction: the register's journal head and the
+/// centre's settings (both checked by the caller), then each event; one acknowledgement each.
+pub fn record_events(
+    conn: &mut Connection,
+    centre: &str,
+    events: &[Event],
+    journal: Option<&JournalHead>,
+    settings: Option<&CentreFacts>,
+) -> Result<Vec<Ack>> {
     let tx = conn.transaction()?;
     let received_at = now();
+    if let Some(head) = journal {
+        sales::record_head(&tx, centre, head, &received_at)?;
+    }
+    if let Some(facts) = settings {
+        sales::record_centre(&tx, centre, facts, &received_at)?;
+    }
     let mut acks = Vec::with_capacity(events.len());
     for event in events {
         // Checked before it is looked up or stored; a refused event is acknowledged, never
@@ -19,6 +34,7 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
                     uuid: event.uuid.chars().take(64).collect(),
                     status: AckStatus::Refused,
                     message: Some(refusal),
+                    conflict: None,
                 });
                 continue;
             }
@@ -32,15 +48,17 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
                 uuid: event.uuid.clone(),
                 status: AckStatus::Duplicate,
                 message: None,
+                conflict: None,
             });
             continue;
         }
-        let (status, message) = apply_event(&tx, centre, &event, &received_at)?;
+        let (status, message, conflict) = apply_event(&tx, centre, &event, &received_at)?;
         if status == AckStatus::Refused {
             acks.push(Ack {
                 uuid: event.uuid.clone(),
                 status,
                 message,
+                conflict: None,
             });
             continue;
         }
@@ -67,28 +85,28 @@ pub fn record_events(conn: &mut Connection, centre: &str, events: &[Event]) -> R
             uuid: event.uuid.clone(),
             status,
             message,
+            conflict,
         });
     }
     tx.commit()?;
     Ok(acks)
 }
 
-fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result<(AckStatus, Option<String>)> {
+/// An acknowledgement's status, message and conflict number.
+type Applied = (AckStatus, Option<String>, Option<i64>);
+
+fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result<Applied> {
     let owner = |tag: &str| -> Result<Option<(Option<String>, String)>> {
         Ok(tx
             .prepare_cached("SELECT centre_id, state FROM devices WHERE tag = ?1")?
             .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
     };
-    let set_state = |tag: &str, state: &str| -> Result<()> {
-        tx.prepare_cached("UPDATE devices SET state = ?2, updated_at = ?3 WHERE tag = ?1")?
-            .execute(params![tag, state, at])?;
-        Ok(())
-    };
     let not_yours = |tag: &str| {
         Ok((
             AckStatus::Refused,
             Some(format!("{tag} appartient à un autre centre : événement refusé.")),
+            None,
         ))
     };
     match &event.body {
@@ -108,9 +126,9 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
                         centre,
                         at
                     ])?;
-                    Ok((AckStatus::Accepted, None))
+                    Ok((AckStatus::Accepted, None, None))
                 }
-                Some((Some(c), _)) if c == centre => Ok((AckStatus::Accepted, None)),
+                Some((Some(c), _)) if c == centre => Ok((AckStatus::Accepted, None, None)),
                 Some(_) => not_yours(&device.tag),
             }
         }
@@ -126,37 +144,71 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
                 _ => "returned",
             };
             match owner(tag)? {
-                None => Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")))),
+                None => Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")), None)),
+                // A device a /v2 sale line holds moves with its credit note or correction.
+                Some((Some(c), _)) if c == centre && state == "available" && held_by_v2_sale(tx, tag)? => {
+                    Ok((AckStatus::Accepted, None, None))
+                }
                 Some((Some(c), current)) if c == centre => {
                     if current == "recalled" && state != "returned" {
-                        Ok((AckStatus::Accepted, Some(format!("{tag} est rappelé par le réseau."))))
+                        Ok((
+                            AckStatus::Accepted,
+                            Some(format!("{tag} est rappelé par le réseau.")),
+                            None,
+                        ))
                     } else {
-                        set_state(tag, state)?;
-                        Ok((AckStatus::Accepted, None))
+                        tx.prepare_cached(
+                            "UPDATE devices SET state = ?2, sold_centre = NULL, sold_sale = NULL, sold_line = NULL,
+                             updated_at = ?3 WHERE tag = ?1",
+                        )?
+                        .execute(params![tag, state, at])?;
+                        Ok((AckStatus::Accepted, None, None))
                     }
                 }
                 Some(_) => not_yours(tag),
             }
         }
-        EventBody::Sold { tag: Some(tag), .. } => match owner(tag)? {
-            None => Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")))),
-            Some((Some(c), current)) if c == centre => {
-                set_state(tag, "sold")?;
-                if current == "recalled" {
-                    let message = format!(
-                        "{tag} a été rappelé par le réseau mais vendu hors ligne par le centre {centre} : la vente est maintenue."
-                    );
-                    tx.execute(
-                        "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        params![centre, tag, event.uuid, message, at],
-                    )?;
-                    Ok((AckStatus::Conflict, Some(message)))
-                } else {
-                    Ok((AckStatus::Accepted, None))
+        // A /v1 sale line: one sale of one line, its register, receipt, person and payments
+        // unknown. A device another centre owns is refused, as /v1 always did.
+        EventBody::Sold {
+            date,
+            tag,
+            kind,
+            category,
+            quantity,
+            price_cents,
+            programme,
+            publics,
+        } => {
+            if let Some(tag) = tag {
+                match owner(tag)? {
+                    None => return Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")), None)),
+                    Some((Some(c), _)) if c == centre => {}
+                    Some(_) => return not_yours(tag),
                 }
             }
-            Some(_) => not_yours(tag),
-        },
-        EventBody::Sold { tag: None, .. } | EventBody::Cancelled { .. } => Ok((AckStatus::Accepted, None)),
+            let facts = SaleFacts {
+                date: date.clone(),
+                register: String::new(),
+                receipt_seq: 0,
+                person: None,
+                publics: publics.clone(),
+                programme: programme.clone(),
+                lines: vec![WireLine {
+                    line_no: 1,
+                    kind: *kind,
+                    category: *category,
+                    quantity: *quantity,
+                    unit_cents: *price_cents,
+                    tag: tag.clone(),
+                }],
+                payments: Vec::new(),
+            };
+            Ok(record_sale(tx, centre, &event.uuid, &facts, "v1", at)?.ack())
+        }
+        EventBody::Cancelled { .. } => Ok((AckStatus::Accepted, None, None)),
+        EventBody::Sale(facts) => Ok(record_sale(tx, centre, &event.uuid, facts, "v2", at)?.ack()),
+        EventBody::CreditNote(note) => Ok(record_credit_note(tx, centre, &event.uuid, note, at)?.ack()),
+        EventBody::LineCorrected(fix) => Ok(record_correction(tx, centre, fix, at)?.ack()),
     }
 }

@@ -8,9 +8,12 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rusqlite_migration::{Migrations, M};
 use sha2::{Digest, Sha256};
 
-use comptoir_common::protocol::{Ack, AckStatus, Change, ChangeEntry, Event, EventBody, RegisterClash, WireDevice};
+use comptoir_common::protocol::{
+    Ack, AckStatus, CentreFacts, Change, ChangeEntry, Event, EventBody, JournalHead, RegisterClash, WireDevice,
+};
 
 mod events;
+mod sales;
 pub use events::record_events;
 
 pub type Result<T> = std::result::Result<T, HubError>;
@@ -25,7 +28,10 @@ pub enum HubError {
 
 /// The hub's migrations, in order (`PRAGMA user_version` is the number applied). A shipped one
 /// is never edited; a new one is appended.
-const MIGRATION_SQL: &[&str] = &[include_str!("../../migrations/0001_hub.sql")];
+const MIGRATION_SQL: &[&str] = &[
+    include_str!("../../migrations/0001_hub.sql"),
+    include_str!("../../migrations/0002_v2.sql"),
+];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
     std::sync::LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
@@ -372,12 +378,22 @@ pub fn publish_programme(conn: &mut Connection, name: &str, content: &str, centr
 }
 
 /// The changes of a centre after `after`: up to `limit`, and whether more follow.
-pub fn changes(conn: &Connection, centre: &str, after: i64, limit: usize) -> Result<(Vec<ChangeEntry>, bool)> {
+/// A page of the centre's feed after `after`. `/v1` (`v1`) never sees the `/v2` changes
+/// (conflicts), which its clients could not read.
+pub fn changes(
+    conn: &Connection,
+    centre: &str,
+    after: i64,
+    limit: usize,
+    v1: bool,
+) -> Result<(Vec<ChangeEntry>, bool)> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, change FROM changes WHERE centre_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+        "SELECT seq, at, change FROM changes WHERE centre_id = ?1 AND seq > ?2
+           AND (?4 = 0 OR json_extract(change, '$.type') NOT IN ('conflict', 'conflict_closed'))
+         ORDER BY seq LIMIT ?3",
     )?;
     let mut entries = Vec::new();
-    for row in stmt.query_map(params![centre, after, limit as i64 + 1], |r| {
+    for row in stmt.query_map(params![centre, after, limit as i64 + 1, v1], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
     })? {
         let (seq, at, change) = row?;
@@ -402,14 +418,28 @@ fn kind_of(body: &EventBody) -> &'static str {
         EventBody::Sold { .. } => "sold",
         EventBody::Cancelled { .. } => "cancelled",
         EventBody::LocalStock { .. } => "local_stock",
+        EventBody::Sale(_) => "sale",
+        EventBody::CreditNote(_) => "credit_note",
+        EventBody::LineCorrected(_) => "line_corrected",
     }
 }
 
 /// An event as the admin lists it: received at, centre, type, status, the event's JSON.
 /// An event as received: when, from which centre, its type, its status, its uuid, its JSON.
 pub type EventRow = (String, String, String, String, String, String);
-/// A conflict: at, centre, tag, message.
-pub type ConflictRow = (String, String, Option<String>, String);
+/// A conflict as the admin lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ConflictRow {
+    pub id: i64,
+    pub at: String,
+    pub centre: String,
+    /// `double_sale`, `other_centre`, `recall` or `journal`.
+    pub kind: String,
+    pub tag: Option<String>,
+    pub message: String,
+    pub closed_at: Option<String>,
+    pub closed_how: Option<String>,
+}
 
 /// Recent events, newest first (for the admin).
 pub fn events(conn: &Connection, centre: Option<&str>, limit: usize) -> Result<Vec<EventRow>> {
@@ -455,8 +485,23 @@ pub fn see_register(conn: &Connection, centre: &str, post: &str, register: &str)
     }))
 }
 
+/// The conflicts, open ones first, newest first.
 pub fn conflicts(conn: &Connection) -> Result<Vec<ConflictRow>> {
-    let mut stmt = conn.prepare("SELECT at, centre_id, tag, message FROM conflicts ORDER BY id DESC")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let mut stmt = conn.prepare(
+        "SELECT id, at, centre_id, kind, tag, message, closed_at, closed_how FROM conflicts
+         ORDER BY closed_at IS NOT NULL, id DESC",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(ConflictRow {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            centre: r.get(2)?,
+            kind: r.get(3)?,
+            tag: r.get(4)?,
+            message: r.get(5)?,
+            closed_at: r.get(6)?,
+            closed_how: r.get(7)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -91,6 +91,20 @@ pub(crate) async fn sale_cancel(
 }
 
 #[tauri::command]
+pub(crate) async fn sale_correct_line(
+    handle: tauri::AppHandle,
+    receipt: String,
+    line: usize,
+    to_tag: String,
+    reason: String,
+) -> Reply<LineCorrected> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| pos::correct_line(store, &receipt, line, &to_tag, &reason, actor))
+    })
+    .await
+}
+
+#[tauri::command]
 pub(crate) async fn sales_list(handle: tauri::AppHandle) -> Reply<Vec<SaleSummary>> {
     off_the_window(handle, move |app| app.read(|store| pos::list_sales(store, 200))).await
 }

@@ -7,4 +7,8 @@ export type SaleLine = { tag: string | null, kind: DeviceKind, category: Categor
 /**
  * The credit note that cancelled this line (or the whole sale), if any.
  */
-cancelled_by: string | null, };
+cancelled_by: string | null, 
+/**
+ * The tag the line named before a manager corrected it (a mis-scanned tag), if it was.
+ */
+corrected_from: string | null, };

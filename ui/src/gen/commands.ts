@@ -23,6 +23,7 @@ import type { ImportReport } from "./ImportReport";
 import type { JournalPage } from "./JournalPage";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalState } from "./JournalState";
+import type { LineCorrected } from "./LineCorrected";
 import type { ListQuery } from "./ListQuery";
 import type { Made } from "./Made";
 import type { Paper } from "./Paper";
@@ -216,6 +217,10 @@ export function sale_create(input: SaleInput): Promise<SaleRecord> {
 
 export function sale_cancel(receipt: string, line: number | null, reason: string, refund: PaymentMethod, defective: boolean): Promise<CreditNote> {
   return invoke("sale_cancel", { receipt, line, reason, refund, defective });
+}
+
+export function sale_correct_line(receipt: string, line: number, toTag: string, reason: string): Promise<LineCorrected> {
+  return invoke("sale_correct_line", { receipt, line, toTag, reason });
 }
 
 export function sales_list(): Promise<Array<SaleSummary>> {

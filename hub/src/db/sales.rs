@@ -1,0 +1,435 @@
+//! Sales as the hub keeps them, and the conflicts between registers: a device is sold by the
+//! first sale line that reaches the hub; another line selling it is a conflict, kept whole
+//! (both sales stay) and told to every register of both centres through their feeds, until a
+//! line correction or a credit note settles it.
+
+use super::*;
+use comptoir_common::protocol::{ConflictNotice, CreditNoteFacts, LineCorrection, SaleFacts};
+
+/// A sale line: (centre, sale id, line number from 1).
+pub(crate) type LineKey = (String, String, i64);
+
+/// What recording an event's sale lines found.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    /// The first conflict it opened, with its message.
+    pub conflict: Option<(i64, String)>,
+    /// Tags the hub does not know (kept, said in the acknowledgement).
+    pub unknown: Vec<String>,
+}
+
+impl Outcome {
+    pub(crate) fn ack(self) -> (AckStatus, Option<String>, Option<i64>) {
+        match self.conflict {
+            Some((id, message)) => (AckStatus::Conflict, Some(message), Some(id)),
+            None if !self.unknown.is_empty() => (
+                AckStatus::Accepted,
+                Some(format!("Inconnu(s) du hub : {}.", self.unknown.join(", "))),
+                None,
+            ),
+            None => (AckStatus::Accepted, None, None),
+        }
+    }
+}
+
+/// How a sale line is named in a message: « le ticket n° 42 de la caisse R1 du centre C01
+/// (2026-12-02) », or « une vente du centre C01 (2026-12-02, caisse inconnue) » for `/v1`.
+fn describe(tx: &Connection, (centre, sale, line): &LineKey) -> Result<String> {
+    let row: Option<(String, Option<String>, Option<i64>)> = tx
+        .prepare_cached("SELECT date, register, receipt_seq FROM sales WHERE centre_id = ?1 AND uuid = ?2")?
+        .query_row(params![centre, sale], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    Ok(match row {
+        Some((date, Some(register), Some(seq))) => {
+            format!("la ligne {line} du ticket n° {seq} de la caisse {register} du centre {centre} ({date})")
+        }
+        Some((date, _, _)) => format!("une vente du centre {centre} ({date}, caisse inconnue)"),
+        None => format!("une vente du centre {centre}"),
+    })
+}
+
+/// Opens a conflict and tells it to the centres concerned (each once).
+fn open_conflict(
+    tx: &Connection,
+    kind: &str,
+    second: &LineKey,
+    first: Option<&LineKey>,
+    tag: Option<&str>,
+    message: &str,
+    at: &str,
+) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at, kind, sale_uuid, line_no,
+                                first_centre, first_sale, first_line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        second.0,
+        tag,
+        second.1,
+        message,
+        at,
+        kind,
+        second.2,
+        first.map(|f| &f.0),
+        first.map(|f| &f.1),
+        first.map(|f| f.2)
+    ])?;
+    let id = tx.last_insert_rowid();
+    let notice = Change::Conflict(Box::new(ConflictNotice {
+        id,
+        tag: tag.map(str::to_string),
+        message: message.to_string(),
+    }));
+    push_change(tx, &second.0, &notice, at)?;
+    if let Some(first) = first.filter(|f| f.0 != second.0) {
+        push_change(tx, &first.0, &notice, at)?;
+    }
+    Ok(id)
+}
+
+/// Closes a conflict and tells the centres concerned.
+fn close_conflict(tx: &Connection, id: i64, how: &str, at: &str) -> Result<()> {
+    let (centre, first): (String, Option<String>) = tx.query_row(
+        "UPDATE conflicts SET closed_at = ?2, closed_how = ?3 WHERE id = ?1 AND closed_at IS NULL
+         RETURNING centre_id, first_centre",
+        params![id, at, how],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let closed = Change::ConflictClosed {
+        id,
+        how: how.to_string(),
+    };
+    push_change(tx, &centre, &closed, at)?;
+    if let Some(first) = first.filter(|f| *f != centre) {
+        push_change(tx, &first, &closed, at)?;
+    }
+    Ok(())
+}
+
+/// The sale line `line` takes device `tag`: it is sold by it, unless another line holds it
+/// (a conflict between registers), it belongs to another centre (a conflict), or it was
+/// recalled (sold all the same, a conflict).
+fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Outcome) -> Result<()> {
+    let device: Option<(Option<String>, String, Option<String>, Option<String>, Option<i64>)> = tx
+        .prepare_cached("SELECT centre_id, state, sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1")?
+        .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?;
+    let Some((owner, state, sold_centre, sold_sale, sold_line)) = device else {
+        outcome.unknown.push(tag.to_string());
+        return Ok(());
+    };
+    let opened = match (sold_centre, sold_sale, sold_line) {
+        (Some(c), Some(s), Some(l)) if (c.as_str(), s.as_str(), l) != (line.0.as_str(), line.1.as_str(), line.2) => {
+            let first = (c, s, l);
+            let message = format!(
+                "{tag} est vendu deux fois : d'abord par {}, puis par {}. Les deux ventes sont gardées. \
+                 Si une étiquette a été mal scannée, un responsable corrige la ligne du ticket concerné \
+                 (onglet Caisse, liste des ventes, « Corriger une ligne » ; ou `comptoir sale correct-line`) en y mettant \
+                 l'appareil réellement remis ; sinon il fait un avoir.",
+                describe(tx, &first)?,
+                describe(tx, line)?
+            );
+            Some((
+                open_conflict(tx, "double_sale", line, Some(&first), Some(tag), &message, at)?,
+                message,
+            ))
+        }
+        (Some(_), Some(_), Some(_)) => None, // this very line, again
+        _ if owner.as_deref() != Some(line.0.as_str()) => {
+            let message = format!(
+                "{tag} appartient {} mais est vendu par {}. La vente est gardée ; vérifiez l'étiquette \
+                 et, si elle a été mal scannée, corrigez la ligne (« Corriger une ligne ») ou faites un avoir.",
+                owner.map_or("au stock du réseau".to_string(), |o| format!("au centre {o}")),
+                describe(tx, line)?
+            );
+            Some((
+                open_conflict(tx, "other_centre", line, None, Some(tag), &message, at)?,
+                message,
+            ))
+        }
+        _ => {
+            tx.prepare_cached(
+                "UPDATE devices SET state = 'sold', sold_centre = ?2, sold_sale = ?3, sold_line = ?4, updated_at = ?5
+                 WHERE tag = ?1",
+            )?
+            .execute(params![tag, line.0, line.1, line.2, at])?;
+            if state == "recalled" {
+                let message = format!(
+                    "{tag} a été rappelé par le réseau mais vendu hors ligne par {} : la vente est maintenue.",
+                    describe(tx, line)?
+                );
+                Some((
+                    open_conflict(tx, "recall", line, None, Some(tag), &message, at)?,
+                    message,
+                ))
+            } else {
+                None
+            }
+        }
+    };
+    if let Some(opened) = opened {
+        outcome.conflict.get_or_insert(opened);
+    }
+    Ok(())
+}
+
+/// The sale line `line` lets go of device `tag` (cancelled, or corrected to another device):
+/// the conflicts it was part of close; the device goes to the line that was in conflict with
+/// it, if any, else back on sale at its centre.
+fn release(tx: &Connection, line: &LineKey, tag: &str, how: &str, at: &str) -> Result<()> {
+    let holder: Option<(Option<String>, Option<String>, Option<i64>)> = tx
+        .prepare_cached("SELECT sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1")?
+        .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let holds = holder.as_ref().is_some_and(|(c, s, l)| {
+        c.as_deref() == Some(line.0.as_str()) && s.as_deref() == Some(line.1.as_str()) && *l == Some(line.2)
+    });
+    let open: Vec<(i64, String, String, i64)> = tx
+        .prepare_cached(
+            "SELECT id, centre_id, sale_uuid, line_no FROM conflicts
+             WHERE tag = ?1 AND closed_at IS NULL AND kind = 'double_sale'
+               AND ((centre_id = ?2 AND sale_uuid = ?3 AND line_no = ?4)
+                 OR (first_centre = ?2 AND first_sale = ?3 AND first_line = ?4))
+             ORDER BY id",
+        )?
+        .query_map(params![tag, line.0, line.1, line.2], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // Conflicts where this line is the second: they close, the holder keeps the device.
+    // Where it is the first: the earliest second line becomes the holder.
+    let successor = open
+        .iter()
+        .find(|(_, c, s, l)| (c, s, *l) != (&line.0, &line.1, line.2))
+        .map(|(_, c, s, l)| (c.clone(), s.clone(), *l));
+    let other_conflicts: Vec<(i64, String, String, i64)> = tx
+        .prepare_cached(
+            "SELECT id, centre_id, sale_uuid, line_no FROM conflicts WHERE tag = ?1 AND closed_at IS NULL AND kind <> 'double_sale'
+               AND centre_id = ?2 AND sale_uuid = ?3 AND line_no = ?4",
+        )?
+        .query_map(params![tag, line.0, line.1, line.2], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, ..) in open.iter().chain(&other_conflicts) {
+        close_conflict(tx, *id, how, at)?;
+    }
+    if holds {
+        match &successor {
+            Some((c, s, l)) => {
+                tx.prepare_cached(
+                    "UPDATE devices SET sold_centre = ?2, sold_sale = ?3, sold_line = ?4, updated_at = ?5 WHERE tag = ?1",
+                )?
+                .execute(params![tag, c, s, l, at])?;
+                // The other lines still in conflict with the old holder are now with the new one.
+                tx.prepare_cached(
+                    "UPDATE conflicts SET first_centre = ?2, first_sale = ?3, first_line = ?4
+                     WHERE tag = ?1 AND closed_at IS NULL AND kind = 'double_sale'",
+                )?
+                .execute(params![tag, c, s, l])?;
+            }
+            None => {
+                tx.prepare_cached(
+                    "UPDATE devices SET state = 'available', sold_centre = NULL, sold_sale = NULL, sold_line = NULL,
+                     updated_at = ?2 WHERE tag = ?1",
+                )?
+                .execute(params![tag, at])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn insert_sale(tx: &Connection, centre: &str, uuid: &str, facts: &SaleFacts, protocol: &str, at: &str) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO sales (centre_id, uuid, date, register, receipt_seq, person_ref, publics, programme, protocol, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        centre,
+        uuid,
+        facts.date,
+        (!facts.register.is_empty()).then_some(&facts.register),
+        (facts.receipt_seq > 0).then_some(facts.receipt_seq),
+        facts.person,
+        serde_json::to_string(&facts.publics).expect("publics serialise"),
+        facts.programme,
+        protocol,
+        at
+    ])?;
+    for line in &facts.lines {
+        tx.prepare_cached(
+            "INSERT INTO sale_lines (centre_id, sale_uuid, line_no, kind, category, quantity, unit_cents, tag)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            centre,
+            uuid,
+            line.line_no,
+            line.kind.code(),
+            line.category.map(|c| c.code()),
+            line.quantity,
+            line.unit_cents,
+            line.tag
+        ])?;
+    }
+    for payment in &facts.payments {
+        tx.prepare_cached(
+            "INSERT INTO sale_payments (centre_id, sale_uuid, method, amount_cents) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO UPDATE SET amount_cents = amount_cents + excluded.amount_cents",
+        )?
+        .execute(params![centre, uuid, payment.method, payment.amount_cents])?;
+    }
+    Ok(())
+}
+
+/// A whole sale (`/v2`), or one `/v1` sale line (`protocol` = `v1`: its register, receipt,
+/// person and payments are unknown).
+pub(crate) fn record_sale(
+    tx: &Connection,
+    centre: &str,
+    uuid: &str,
+    facts: &SaleFacts,
+    protocol: &str,
+    at: &str,
+) -> Result<Outcome> {
+    insert_sale(tx, centre, uuid, facts, protocol, at)?;
+    let mut outcome = Outcome::default();
+    for line in &facts.lines {
+        if let Some(tag) = &line.tag {
+            claim(
+                tx,
+                &(centre.to_string(), uuid.to_string(), i64::from(line.line_no)),
+                tag,
+                at,
+                &mut outcome,
+            )?;
+        }
+    }
+    Ok(outcome)
+}
+
+/// A credit note: its lines are cancelled and let go of their devices.
+pub(crate) fn record_credit_note(
+    tx: &Connection,
+    centre: &str,
+    uuid: &str,
+    note: &CreditNoteFacts,
+    at: &str,
+) -> Result<Outcome> {
+    tx.prepare_cached(
+        "INSERT INTO credit_notes (centre_id, uuid, sale_uuid, date, register, lines, programme, amount_cents, refund)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(params![
+        centre,
+        uuid,
+        note.sale,
+        note.date,
+        note.register,
+        serde_json::to_string(&note.lines).expect("lines serialise"),
+        note.programme,
+        note.amount_cents,
+        note.refund
+    ])?;
+    let mut outcome = Outcome::default();
+    for line_no in &note.lines {
+        let tag: Option<Option<String>> = tx
+            .prepare_cached(
+                "UPDATE sale_lines SET cancelled_by = ?4 WHERE centre_id = ?1 AND sale_uuid = ?2 AND line_no = ?3
+                 RETURNING tag",
+            )?
+            .query_row(params![centre, note.sale, line_no, uuid], |r| r.get(0))
+            .optional()?;
+        match tag {
+            Some(Some(tag)) => {
+                let how = format!("avoir du centre {centre} ({}) sur la ligne {line_no}", note.date);
+                release(
+                    tx,
+                    &(centre.to_string(), note.sale.clone(), i64::from(*line_no)),
+                    &tag,
+                    &how,
+                    at,
+                )?;
+            }
+            Some(None) => {}
+            None => outcome
+                .unknown
+                .push(format!("ligne {line_no} de la vente {}", note.sale)),
+        }
+    }
+    Ok(outcome)
+}
+
+/// A line correction: the line lets go of the device it named and takes the one really
+/// handed over (which may open a conflict of its own).
+pub(crate) fn record_correction(tx: &Connection, centre: &str, fix: &LineCorrection, at: &str) -> Result<Outcome> {
+    let line: LineKey = (centre.to_string(), fix.sale.clone(), i64::from(fix.line_no));
+    let updated = tx
+        .prepare_cached("UPDATE sale_lines SET tag = ?4 WHERE centre_id = ?1 AND sale_uuid = ?2 AND line_no = ?3")?
+        .execute(params![centre, fix.sale, fix.line_no, fix.to_tag])?;
+    let mut outcome = Outcome::default();
+    if updated == 0 {
+        outcome
+            .unknown
+            .push(format!("ligne {} de la vente {}", fix.line_no, fix.sale));
+    }
+    let how = format!(
+        "ligne corrigée par le centre {centre} ({}) : {} remplacé par {}",
+        fix.date, fix.from_tag, fix.to_tag
+    );
+    release(tx, &line, &fix.from_tag, &how, at)?;
+    claim(tx, &line, &fix.to_tag, at, &mut outcome)?;
+    Ok(outcome)
+}
+
+/// Whether the device is held by a `/v2` sale line (whose credit notes and corrections move it:
+/// a bare « back in stock » then changes nothing).
+pub(crate) fn held_by_v2_sale(tx: &Connection, tag: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT 1 FROM devices d JOIN sales s ON s.centre_id = d.sold_centre AND s.uuid = d.sold_sale
+             WHERE d.tag = ?1 AND s.protocol = 'v2'",
+        )?
+        .query_row([tag], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// Keeps a register's journal head; the same count with another hash means the journal was
+/// rewritten (or restored from an older backup): a conflict.
+pub fn record_head(tx: &Connection, centre: &str, head: &JournalHead, at: &str) -> Result<()> {
+    let known: Option<String> = tx
+        .prepare_cached("SELECT hash FROM journal_heads WHERE centre_id = ?1 AND register = ?2 AND entries = ?3")?
+        .query_row(params![centre, head.register, head.entries], |r| r.get(0))
+        .optional()?;
+    match known {
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO journal_heads (centre_id, register, entries, hash, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![centre, head.register, head.entries, head.hash, at])?;
+        }
+        Some(hash) if hash != head.hash => {
+            let message = format!(
+                "Le journal de la caisse {} du centre {centre} n'a plus, à l'entrée {}, l'empreinte que le hub a reçue : \
+                 il a été réécrit ou restauré d'une sauvegarde ancienne. Vérifiez-le (Caisse › Journal › Vérifier).",
+                head.register, head.entries
+            );
+            let line = (centre.to_string(), String::new(), 0);
+            open_conflict(tx, "journal", &line, None, None, &message, at)?;
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// Keeps what the network may know of the centre's settings.
+pub fn record_centre(tx: &Connection, centre: &str, facts: &CentreFacts, at: &str) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE centres SET declared_name = ?2, commune = ?3, postcode = ?4, departement = ?5, settings_at = ?6 WHERE id = ?1",
+    )?
+    .execute(params![centre, facts.name, facts.commune, facts.postcode, facts.departement, at])?;
+    Ok(())
+}
