@@ -61,6 +61,8 @@ CREATE TABLE credit_notes (
 ALTER TABLE devices ADD COLUMN sold_centre TEXT;
 ALTER TABLE devices ADD COLUMN sold_sale TEXT;
 ALTER TABLE devices ADD COLUMN sold_line INTEGER;
+-- The state the device had before the sale that holds it: where it goes back if that sale lets go.
+ALTER TABLE devices ADD COLUMN state_before_sale TEXT;
 
 ALTER TABLE conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'recall';
 ALTER TABLE conflicts ADD COLUMN sale_uuid TEXT;
@@ -68,6 +70,8 @@ ALTER TABLE conflicts ADD COLUMN line_no INTEGER;
 ALTER TABLE conflicts ADD COLUMN first_centre TEXT;
 ALTER TABLE conflicts ADD COLUMN first_sale TEXT;
 ALTER TABLE conflicts ADD COLUMN first_line INTEGER;
+-- The centre the device belongs to, when it is neither sale's (a device of another centre sold).
+ALTER TABLE conflicts ADD COLUMN owner_centre TEXT;
 ALTER TABLE conflicts ADD COLUMN closed_at TEXT;
 ALTER TABLE conflicts ADD COLUMN closed_how TEXT;
 CREATE INDEX conflicts_open ON conflicts (tag) WHERE closed_at IS NULL;

@@ -5,8 +5,7 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,113 +17,8 @@ use comptoir::programme::{LegalCaps, Programme};
 use comptoir::sync::{self, protocol::AckStatus, Client, HubConfig};
 use comptoir::{delivery, demo, stock, Store};
 
-const HUB: &str = env!("CARGO_BIN_EXE_comptoir-hub");
-
-/// The hub binary serving a database; killed when dropped.
-struct RunningHub {
-    child: Child,
-    url: String,
-    db: PathBuf,
-}
-
-impl RunningHub {
-    fn start(db: &Path, listen: &str) -> RunningHub {
-        RunningHub::start_with(db, listen, &[])
-    }
-
-    fn start_with(db: &Path, listen: &str, extra: &[&str]) -> RunningHub {
-        let (child, url) = comptoir_hub::start_binary(Path::new(HUB), db, listen, extra).unwrap();
-        RunningHub {
-            child,
-            url,
-            db: db.to_path_buf(),
-        }
-    }
-
-    fn port(&self) -> u16 {
-        self.url.rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    fn admin(&self, args: &[&str]) -> String {
-        admin(&self.db, args)
-    }
-
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Drop for RunningHub {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn admin(db: &Path, args: &[&str]) -> String {
-    let out = Command::new(HUB).arg("--db").arg(db).args(args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "comptoir-hub {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-struct World {
-    dir: tempfile::TempDir,
-    hub: RunningHub,
-}
-
-impl World {
-    fn new() -> World {
-        let dir = tempfile::tempdir().unwrap();
-        let hub = RunningHub::start(&dir.path().join("hub.sqlite"), "127.0.0.1:0");
-        World { dir, hub }
-    }
-
-    /// Creates a centre on the hub and its Comptoir database; returns the store and a client.
-    fn centre(&self, id: &str) -> (Mutex<Store>, Client) {
-        let token = self
-            .hub
-            .admin(&["centre", "create", id, "--name", &format!("Centre {id}")]);
-        let store = Store::open(&self.dir.path().join(format!("{id}.sqlite"))).unwrap();
-        (Mutex::new(store), self.client(id, token.trim()))
-    }
-
-    fn client(&self, centre: &str, token: &str) -> Client {
-        let mut client = Client::new(HubConfig::parse(&self.hub.url, centre).unwrap(), token.into()).unwrap();
-        client.backoff = Duration::from_millis(20);
-        client
-    }
-
-    fn file(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        path
-    }
-}
-
-fn inventory(prefix: &str, n: usize) -> String {
-    let mut csv = String::from("tag;kind;category;brand;model;serial;os\n");
-    for i in 0..n {
-        csv.push_str(&format!(
-            "{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro\n"
-        ));
-    }
-    csv
-}
-
-fn count(store: &Mutex<Store>, sql: &str) -> i64 {
-    store.lock().unwrap().sql().query_row(sql, [], |r| r.get(0)).unwrap()
-}
-
-fn hub_count(db: &Path, sql: &str) -> i64 {
-    rusqlite::Connection::open(db)
-        .unwrap()
-        .query_row(sql, [], |r| r.get(0))
-        .unwrap()
-}
+mod support;
+use support::*;
 
 #[test]
 fn an_initial_pull_of_10000_devices_then_incremental_pulls() {

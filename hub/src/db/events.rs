@@ -145,10 +145,9 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
             };
             match owner(tag)? {
                 None => Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")), None)),
-                // A device a /v2 sale line holds moves with its credit note or correction.
-                Some((Some(c), _)) if c == centre && state == "available" && held_by_v2_sale(tx, tag)? => {
-                    Ok((AckStatus::Accepted, None, None))
-                }
+                // A device a /v2 sale line holds moves only with that line's credit note or
+                // correction (its « back in stock » included).
+                Some((Some(c), _)) if c == centre && held_by_v2_sale(tx, tag)? => Ok((AckStatus::Accepted, None, None)),
                 Some((Some(c), current)) if c == centre => {
                     if current == "recalled" && state != "returned" {
                         Ok((

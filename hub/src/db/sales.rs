@@ -48,20 +48,23 @@ fn describe(tx: &Connection, (centre, sale, line): &LineKey) -> Result<String> {
     })
 }
 
-/// Opens a conflict and tells it to the centres concerned (each once).
+/// Opens a conflict and tells it to the centres concerned (each once): the second line's,
+/// the first line's, and `owner` (the centre the device belongs to), when they differ.
+#[allow(clippy::too_many_arguments)]
 fn open_conflict(
     tx: &Connection,
     kind: &str,
     second: &LineKey,
     first: Option<&LineKey>,
+    owner: Option<&str>,
     tag: Option<&str>,
     message: &str,
     at: &str,
 ) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at, kind, sale_uuid, line_no,
-                                first_centre, first_sale, first_line)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3, ?7, ?8, ?9, ?10)",
+                                first_centre, first_sale, first_line, owner_centre)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?3, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         second.0,
@@ -73,7 +76,8 @@ fn open_conflict(
         second.2,
         first.map(|f| &f.0),
         first.map(|f| &f.1),
-        first.map(|f| f.2)
+        first.map(|f| f.2),
+        owner
     ])?;
     let id = tx.last_insert_rowid();
     let notice = Change::Conflict(Box::new(ConflictNotice {
@@ -81,35 +85,44 @@ fn open_conflict(
         tag: tag.map(str::to_string),
         message: message.to_string(),
     }));
-    push_change(tx, &second.0, &notice, at)?;
-    if let Some(first) = first.filter(|f| f.0 != second.0) {
-        push_change(tx, &first.0, &notice, at)?;
+    for centre in concerned(&second.0, first.map(|f| f.0.as_str()), owner) {
+        push_change(tx, &centre, &notice, at)?;
     }
     Ok(id)
 }
 
+/// The centres a conflict concerns, each once.
+fn concerned(second: &str, first: Option<&str>, owner: Option<&str>) -> Vec<String> {
+    let mut centres = vec![second.to_string()];
+    for c in [first, owner].into_iter().flatten() {
+        if !centres.iter().any(|k| k == c) {
+            centres.push(c.to_string());
+        }
+    }
+    centres
+}
+
 /// Closes a conflict and tells the centres concerned.
 fn close_conflict(tx: &Connection, id: i64, how: &str, at: &str) -> Result<()> {
-    let (centre, first): (String, Option<String>) = tx.query_row(
+    let (centre, first, owner): (String, Option<String>, Option<String>) = tx.query_row(
         "UPDATE conflicts SET closed_at = ?2, closed_how = ?3 WHERE id = ?1 AND closed_at IS NULL
-         RETURNING centre_id, first_centre",
+         RETURNING centre_id, first_centre, owner_centre",
         params![id, at, how],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     let closed = Change::ConflictClosed {
         id,
         how: how.to_string(),
     };
-    push_change(tx, &centre, &closed, at)?;
-    if let Some(first) = first.filter(|f| *f != centre) {
-        push_change(tx, &first, &closed, at)?;
+    for centre in concerned(&centre, first.as_deref(), owner.as_deref()) {
+        push_change(tx, &centre, &closed, at)?;
     }
     Ok(())
 }
 
-/// The sale line `line` takes device `tag`: it is sold by it, unless another line holds it
-/// (a conflict between registers), it belongs to another centre (a conflict), or it was
-/// recalled (sold all the same, a conflict).
+/// The sale line `line` takes device `tag`, unless another line holds it already (a conflict
+/// between registers, or centres). A device of another centre, or one the network recalled, is
+/// taken all the same (the first sale to reach the hub holds it), with a conflict.
 fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Outcome) -> Result<()> {
     let device: Option<(Option<String>, String, Option<String>, Option<String>, Option<i64>)> = tx
         .prepare_cached("SELECT centre_id, state, sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1")?
@@ -130,37 +143,43 @@ fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Out
                 describe(tx, &first)?,
                 describe(tx, line)?
             );
-            Some((
-                open_conflict(tx, "double_sale", line, Some(&first), Some(tag), &message, at)?,
-                message,
-            ))
+            let id = open_conflict(tx, "double_sale", line, Some(&first), None, Some(tag), &message, at)?;
+            Some((id, message))
         }
         (Some(_), Some(_), Some(_)) => None, // this very line, again
-        _ if owner.as_deref() != Some(line.0.as_str()) => {
-            let message = format!(
-                "{tag} appartient {} mais est vendu par {}. La vente est gardée ; vérifiez l'étiquette \
-                 et, si elle a été mal scannée, corrigez la ligne (« Corriger une ligne ») ou faites un avoir.",
-                owner.map_or("au stock du réseau".to_string(), |o| format!("au centre {o}")),
-                describe(tx, line)?
-            );
-            Some((
-                open_conflict(tx, "other_centre", line, None, Some(tag), &message, at)?,
-                message,
-            ))
-        }
         _ => {
             tx.prepare_cached(
-                "UPDATE devices SET state = 'sold', sold_centre = ?2, sold_sale = ?3, sold_line = ?4, updated_at = ?5
-                 WHERE tag = ?1",
+                "UPDATE devices SET state = 'sold', state_before_sale = ?6, sold_centre = ?2, sold_sale = ?3,
+                 sold_line = ?4, updated_at = ?5 WHERE tag = ?1",
             )?
-            .execute(params![tag, line.0, line.1, line.2, at])?;
-            if state == "recalled" {
+            .execute(params![tag, line.0, line.1, line.2, at, state])?;
+            if owner.as_deref() != Some(line.0.as_str()) {
+                let message = format!(
+                    "{tag} appartient {} mais est vendu par {}. La vente est gardée ; vérifiez l'étiquette \
+                     et, si elle a été mal scannée, corrigez la ligne (« Corriger une ligne ») ou faites un avoir.",
+                    owner
+                        .as_deref()
+                        .map_or("au stock du réseau".to_string(), |o| format!("au centre {o}")),
+                    describe(tx, line)?
+                );
+                let id = open_conflict(
+                    tx,
+                    "other_centre",
+                    line,
+                    None,
+                    owner.as_deref(),
+                    Some(tag),
+                    &message,
+                    at,
+                )?;
+                Some((id, message))
+            } else if state == "recalled" {
                 let message = format!(
                     "{tag} a été rappelé par le réseau mais vendu hors ligne par {} : la vente est maintenue.",
                     describe(tx, line)?
                 );
                 Some((
-                    open_conflict(tx, "recall", line, None, Some(tag), &message, at)?,
+                    open_conflict(tx, "recall", line, None, None, Some(tag), &message, at)?,
                     message,
                 ))
             } else {
@@ -230,9 +249,10 @@ fn release(tx: &Connection, line: &LineKey, tag: &str, how: &str, at: &str) -> R
                 .execute(params![tag, c, s, l])?;
             }
             None => {
+                // Back as it was before the sale (on sale at its centre, most often).
                 tx.prepare_cached(
-                    "UPDATE devices SET state = 'available', sold_centre = NULL, sold_sale = NULL, sold_line = NULL,
-                     updated_at = ?2 WHERE tag = ?1",
+                    "UPDATE devices SET state = coalesce(state_before_sale, 'available'), state_before_sale = NULL,
+                     sold_centre = NULL, sold_sale = NULL, sold_line = NULL, updated_at = ?2 WHERE tag = ?1",
                 )?
                 .execute(params![tag, at])?;
             }
@@ -418,7 +438,7 @@ pub fn record_head(tx: &Connection, centre: &str, head: &JournalHead, at: &str) 
                 head.register, head.entries
             );
             let line = (centre.to_string(), String::new(), 0);
-            open_conflict(tx, "journal", &line, None, None, &message, at)?;
+            open_conflict(tx, "journal", &line, None, None, None, &message, at)?;
         }
         Some(_) => {}
     }

@@ -1,0 +1,512 @@
+//! Protocol v2 end to end (issue 17): the real hub binary on port 0 and real centre
+//! databases — two registers of one centre, two centres, and a `/v1` centre. A device sold by
+//! two registers is held by the first sale that reaches the hub; the second is a conflict that
+//! both registers show, until a line correction (or a credit note) settles it.
+
+mod support;
+use support::*;
+
+use std::sync::Mutex;
+
+use comptoir::device::{AssetTag, DeviceState, StockAction};
+use comptoir::money::Money;
+use comptoir::operators::Actor;
+use comptoir::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRecord, SaleRequest};
+use comptoir::programme::{LegalCaps, Programme};
+use comptoir::sync::{self, Client};
+use comptoir::{stock, Store};
+
+fn sophie() -> Actor {
+    Actor::test("Sophie")
+}
+
+/// A post of centre `centre` numbering its receipts as `register`.
+fn post(world: &World, token: &str, centre: &str, name: &str, register: &str) -> (Mutex<Store>, Client) {
+    let mut store = Store::open(&world.dir.path().join(format!("{name}.sqlite"))).unwrap();
+    comptoir::desk::pos::save_register(&mut store, centre, register, &sophie()).unwrap();
+    (Mutex::new(store), world.client(centre, token))
+}
+
+/// The device, allocated to this post's centre (or entered here), received and put on sale.
+fn shelve(store: &Mutex<Store>, tag: &str) {
+    let mut s = store.lock().unwrap();
+    if stock::detail(&s, tag).unwrap().device.state == DeviceState::Allocated {
+        stock::change_state(
+            &mut s,
+            &AssetTag::parse(tag).unwrap(),
+            StockAction::Receive,
+            &sophie(),
+            "",
+        )
+        .unwrap();
+    }
+    stock::change_state(
+        &mut s,
+        &AssetTag::parse(tag).unwrap(),
+        StockAction::MakeAvailable,
+        &sophie(),
+        "",
+    )
+    .unwrap();
+}
+
+/// A person on the RSA, with the CAF's certificate seen ten days ago: eligible.
+fn buyer(store: &mut Store) -> i64 {
+    use comptoir::beneficiary::{self, Catalogue, NewPerson, PersonInput};
+    let today = comptoir::local::today();
+    let caps = LegalCaps::shipped();
+    let catalogue = Catalogue::of(&[Programme::shipped_default(&caps)]);
+    let input = PersonInput {
+        last_name: "Lefèvre".into(),
+        first_name: "Camille".into(),
+        birth_date: Some("1990-05-04".into()),
+        publics: vec!["rsa".into()],
+        ..PersonInput::default()
+    };
+    let id = beneficiary::add(
+        store,
+        &NewPerson::parse(&input, &catalogue, today).unwrap(),
+        true,
+        &sophie(),
+    )
+    .unwrap();
+    let issued = (today - chrono::Duration::days(10)).to_string();
+    beneficiary::add_proof(store, id, "attestation_caf", &issued, &sophie(), &catalogue, today).unwrap();
+    id
+}
+
+/// Sells the devices at 80 € each, paid in cash, to a new eligible person.
+fn sell(store: &Mutex<Store>, tags: &[&str]) -> SaleRecord {
+    let mut s = store.lock().unwrap();
+    if pos::current_session(&s).unwrap().is_none() {
+        pos::open_session(&mut s, &sophie(), Money::ZERO).unwrap();
+    }
+    let person = buyer(&mut s);
+    let caps = LegalCaps::shipped();
+    let request = SaleRequest {
+        uuid: uuid::Uuid::now_v7(),
+        person_id: Some(person),
+        programme: Some("defaut".into()),
+        devices: tags
+            .iter()
+            .map(|t| DeviceRequest {
+                tag: t.to_string(),
+                price: Some(Money::from_euros(80)),
+            })
+            .collect(),
+        items: vec![],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Cash,
+            amount: Money::from_euros(80 * tags.len() as i64),
+            reference: None,
+        }],
+    };
+    pos::create_sale(&mut s, &[Programme::shipped_default(&caps)], &caps, &request, &sophie()).unwrap()
+}
+
+fn state(store: &Mutex<Store>, tag: &str) -> DeviceState {
+    stock::detail(&store.lock().unwrap(), tag).unwrap().device.state
+}
+
+fn open_conflicts(store: &Mutex<Store>) -> Vec<sync::Conflict> {
+    sync::status(&store.lock().unwrap())
+        .unwrap()
+        .conflicts
+        .into_iter()
+        .filter(|c| c.closed_at.is_none())
+        .collect()
+}
+
+fn hub_text(world: &World, sql: &str) -> String {
+    rusqlite::Connection::open(&world.hub.db)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The network's devices NET-00000… allocated to `centre`.
+fn allocate(world: &World, centre: &str, n: usize) {
+    let file = world.file(
+        &format!("inventaire-{centre}.csv"),
+        &inventory(&format!("NET{centre}"), n),
+    );
+    world.hub.admin(&["import", file.to_str().unwrap()]);
+    let tags: Vec<String> = (0..n).map(|i| format!("NET{centre}-{i:05}")).collect();
+    world.hub.admin(&["allocate", centre, "--tags", &tags.join(",")]);
+}
+
+#[test]
+fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settles_the_conflict() {
+    let world = World::new();
+    let token = world.hub.admin(&["centre", "create", "C01", "--name", "Centre C01"]);
+    allocate(&world, "C01", 3);
+    let (r1, r1_client) = post(&world, token.trim(), "C01", "poste-1", "R1");
+    let (r2, r2_client) = post(&world, token.trim(), "C01", "poste-2", "R2");
+    for (store, client) in [(&r1, &r1_client), (&r2, &r2_client)] {
+        sync::round(store, client).unwrap();
+        shelve(store, "NETC01-00000");
+    }
+    shelve(&r2, "NETC01-00001");
+
+    // Offline, both registers sell NETC01-00000: R2 scanned the wrong label (it handed over
+    // NETC01-00001).
+    let first = sell(&r1, &["NETC01-00000"]);
+    let second = sell(&r2, &["NETC01-00000"]);
+    assert_eq!(sync::round(&r1, &r1_client).unwrap().conflicts_reported, 0);
+    let report = sync::round(&r2, &r2_client).unwrap();
+    assert_eq!(report.conflicts_reported, 1, "{report:?}");
+
+    // The hub keeps both sales whole, the device held by the first to arrive.
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM sales WHERE centre_id = 'C01'"),
+        2
+    );
+    assert_eq!(
+        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
+        first.uuid
+    );
+    assert_eq!(
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM conflicts WHERE kind = 'double_sale' AND closed_at IS NULL"
+        ),
+        1
+    );
+
+    // Both registers show it, with what to do.
+    let on_r2 = open_conflicts(&r2);
+    assert_eq!(on_r2.len(), 1, "{on_r2:?}");
+    let message = &on_r2[0].message;
+    for part in [
+        "NETC01-00000",
+        "vendu deux fois",
+        "caisse R1",
+        "caisse R2",
+        "Corriger une ligne",
+        "avoir",
+    ] {
+        assert!(message.contains(part), "« {part} » missing from: {message}");
+    }
+    assert!(open_conflicts(&r1).is_empty(), "R1 learns it at its next pull");
+    sync::round(&r1, &r1_client).unwrap();
+    let on_r1 = open_conflicts(&r1);
+    assert_eq!(on_r1.len(), 1);
+    assert_eq!(on_r1[0].hub_id, on_r2[0].hub_id);
+    // Pulled again, nothing is shown twice.
+    sync::round(&r2, &r2_client).unwrap();
+    assert_eq!(open_conflicts(&r2).len(), 1);
+
+    // R2's manager corrects the line to the device really handed over.
+    let fixed = pos::correct_line(
+        &mut r2.lock().unwrap(),
+        &second.receipt,
+        1,
+        "netc01-00001",
+        "étiquette mal scannée",
+        &sophie(),
+    )
+    .unwrap();
+    assert_eq!(
+        (fixed.from_tag.as_str(), fixed.to_tag.as_str()),
+        ("NETC01-00000", "NETC01-00001")
+    );
+    assert_eq!(state(&r2, "NETC01-00000"), DeviceState::Available);
+    assert_eq!(state(&r2, "NETC01-00001"), DeviceState::Sold);
+    let corrected = pos::sale(&r2.lock().unwrap(), &second.receipt).unwrap();
+    assert_eq!(corrected.lines[0].tag.as_deref(), Some("NETC01-00001"));
+    assert_eq!(corrected.lines[0].corrected_from.as_deref(), Some("NETC01-00000"));
+    let journal = comptoir::journal::list(
+        &r2.lock().unwrap(),
+        &comptoir::journal::JournalFilter {
+            kind: Some("line_correction".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(journal.total, 1);
+    assert!(journal.entries[0].summary.contains("étiquette mal scannée"));
+    assert!(comptoir::journal::verify(r2.lock().unwrap().db())
+        .unwrap()
+        .broken
+        .is_none());
+
+    // The hub closes the conflict when the correction reaches it; both registers see it closed.
+    sync::round(&r2, &r2_client).unwrap();
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM conflicts WHERE closed_at IS NULL"),
+        0
+    );
+    assert_eq!(
+        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
+        first.uuid,
+        "R1's sale keeps the device its « back in stock » did not free"
+    );
+    assert_eq!(
+        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00001'"),
+        second.uuid
+    );
+    assert_eq!(
+        hub_text(
+            &world,
+            &format!("SELECT tag FROM sale_lines WHERE sale_uuid = '{}'", second.uuid)
+        ),
+        "NETC01-00001"
+    );
+    assert!(open_conflicts(&r2).is_empty());
+    sync::round(&r1, &r1_client).unwrap();
+    assert!(open_conflicts(&r1).is_empty());
+    let settled = &sync::status(&r1.lock().unwrap()).unwrap().conflicts[0];
+    assert!(
+        settled.closed_how.as_deref().unwrap().contains("NETC01-00001"),
+        "{settled:?}"
+    );
+    let listing = world.hub.admin(&["conflicts"]);
+    assert!(
+        listing.contains("réglé le") && listing.contains("double_sale"),
+        "{listing}"
+    );
+
+    // A correction the rules refuse writes nothing.
+    let refused = pos::correct_line(
+        &mut r2.lock().unwrap(),
+        &second.receipt,
+        1,
+        "NETC01-00002",
+        "x",
+        &sophie(),
+    );
+    assert!(refused.is_err());
+}
+
+#[test]
+fn a_device_of_another_centre_sold_is_held_by_the_first_sale_and_a_credit_note_settles_it() {
+    let world = World::new();
+    let t1 = world.hub.admin(&["centre", "create", "C01", "--name", "Centre C01"]);
+    let t2 = world.hub.admin(&["centre", "create", "C02", "--name", "Centre C02"]);
+    allocate(&world, "C01", 1);
+    let (c1, c1_client) = post(&world, t1.trim(), "C01", "c01", "R1");
+    let (c2, c2_client) = post(&world, t2.trim(), "C02", "c02", "R1");
+    sync::round(&c1, &c1_client).unwrap();
+    shelve(&c1, "NETC01-00000");
+    // C02 entered the same tag by hand (a mistake): the hub refuses its claim on it.
+    {
+        let mut s = c2.lock().unwrap();
+        let fields: std::collections::BTreeMap<String, String> = [
+            ("tag", "NETC01-00000"),
+            ("kind", "laptop"),
+            ("category", "B"),
+            ("brand", "Dell"),
+            ("model", "Latitude"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        comptoir::desk::stock::add(&mut s, &fields, &sophie()).unwrap();
+    }
+    shelve(&c2, "NETC01-00000");
+
+    // C02 sells it first: held by C02's sale, a conflict told to both centres.
+    let wrong = sell(&c2, &["NETC01-00000"]);
+    let report = sync::round(&c2, &c2_client).unwrap();
+    assert_eq!(report.conflicts_reported, 1, "{report:?}");
+    assert!(open_conflicts(&c2)[0].message.contains("appartient au centre C01"));
+    sync::round(&c1, &c1_client).unwrap();
+    assert_eq!(open_conflicts(&c1).len(), 1, "the owner is told too");
+
+    // C01 sells it too: a second conflict, C02's sale still holds it.
+    let right = sell(&c1, &["NETC01-00000"]);
+    assert_eq!(sync::round(&c1, &c1_client).unwrap().conflicts_reported, 1);
+    assert_eq!(
+        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
+        wrong.uuid
+    );
+
+    // C02 cancels its sale with a credit note: every conflict closes, C01's sale holds it.
+    pos::cancel_sale(
+        &mut c2.lock().unwrap(),
+        &wrong.receipt,
+        None,
+        "appareil d'un autre centre",
+        PaymentMethod::Cash,
+        false,
+        &sophie(),
+    )
+    .unwrap();
+    sync::round(&c2, &c2_client).unwrap();
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM conflicts WHERE closed_at IS NULL"),
+        0
+    );
+    assert_eq!(
+        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
+        right.uuid
+    );
+    assert_eq!(
+        hub_text(&world, "SELECT state FROM devices WHERE tag = 'NETC01-00000'"),
+        "sold"
+    );
+    sync::round(&c1, &c1_client).unwrap();
+    assert!(open_conflicts(&c1).is_empty() && open_conflicts(&c2).is_empty());
+}
+
+/// A centre on the previous version speaks `/v1`: its pushes and pulls keep working with the
+/// new hub, what it does not send is « inconnu », and its feed never carries a conflict.
+#[test]
+fn a_v1_centre_still_syncs_with_the_new_hub() {
+    let world = World::new();
+    let token = world.hub.admin(&["centre", "create", "C09", "--name", "Ancien"]);
+    let token = token.trim();
+    allocate(&world, "C09", 2);
+    let http = reqwest::blocking::Client::new();
+    let url = |path: &str| format!("{}/v1/centres/C09{path}", world.hub.url);
+
+    let page: serde_json::Value = http
+        .get(url("/changes?after=0"))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(page["changes"].as_array().unwrap().len(), 2, "{page}");
+    // A v1 sale line, then the same device sold again by a v1 line: a conflict, kept.
+    let sold = |uuid: &str| {
+        serde_json::json!({"uuid": uuid, "at": "2026-12-01T10:00:00Z", "type": "sold", "date": "2026-12-01",
+            "tag": "NETC09-00000", "kind": "laptop", "category": "B", "quantity": 1, "price_cents": 8000,
+            "programme": "defaut", "publics": ["rsa"]})
+    };
+    let push = |events: serde_json::Value| -> serde_json::Value {
+        let response = http
+            .post(url("/events"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "events": events }))
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        response.json().unwrap()
+    };
+    let acks = push(serde_json::json!([sold("v1-vente-1"), sold("v1-vente-2"),
+        {"uuid": "v1-avoir-1", "at": "2026-12-01T11:00:00Z", "type": "cancelled", "date": "2026-12-01",
+         "amount_cents": 8000, "refund": "cash"}]));
+    let statuses: Vec<&str> = acks["acks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["accepted", "conflict", "accepted"], "{acks}");
+    assert_eq!(
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM sales WHERE centre_id = 'C09' AND register IS NULL AND person_ref IS NULL AND protocol = 'v1'"
+        ),
+        2
+    );
+    // The v1 feed skips the conflict the v2 feed carries.
+    let v1: serde_json::Value = http
+        .get(url("/changes?after=0"))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(
+        v1["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["type"] != "conflict"),
+        "{v1}"
+    );
+    let v2: serde_json::Value = http
+        .get(format!("{}/v2/centres/C09/changes?after=0", world.hub.url))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(
+        v2["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["type"] == "conflict"),
+        "{v2}"
+    );
+    // Its answers still parse as /v1 shapes: an ack without `conflict`, a page as before.
+    let _: comptoir::sync::protocol::ChangesPage = serde_json::from_value(v1).unwrap();
+}
+
+/// What the hub receives about a sale, exactly: the test lists every field.
+#[test]
+fn the_hub_receives_about_a_sale_only_these_facts() {
+    let world = World::new();
+    let (store, client) = world.centre("C01");
+    comptoir::demo::load(&mut store.lock().unwrap(), &Actor::test("test")).unwrap();
+    sync::round(&store, &client).unwrap();
+    let events: Vec<serde_json::Value> = {
+        let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+        let mut stmt = conn.prepare("SELECT event FROM events WHERE type = 'sale'").unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(|e| serde_json::from_str(&e.unwrap()).unwrap())
+            .collect()
+    };
+    assert!(!events.is_empty());
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let mut refs = std::collections::BTreeMap::new();
+    for event in &events {
+        assert_eq!(
+            keys(event),
+            [
+                "date",
+                "lines",
+                "payments",
+                "person",
+                "programme",
+                "publics",
+                "receipt_seq",
+                "register",
+                "type"
+            ],
+            "{event}"
+        );
+        for line in event["lines"].as_array().unwrap() {
+            assert_eq!(
+                keys(line),
+                ["category", "kind", "line_no", "quantity", "tag", "unit_cents"]
+            );
+        }
+        for payment in event["payments"].as_array().unwrap() {
+            assert_eq!(keys(payment), ["amount_cents", "method"]);
+        }
+        assert_eq!(event["register"], "R1");
+        if let Some(person) = event["person"].as_str() {
+            assert_eq!(person.len(), 32);
+            assert!(person.chars().all(|c| c.is_ascii_hexdigit()));
+            *refs.entry(person.to_string()).or_insert(0) += 1;
+        }
+    }
+    // One reference per person, the same at each of their sales, none derived from them.
+    let people = count(
+        &store,
+        "SELECT count(DISTINCT coalesce(p.merged_into, p.id)) FROM sales s JOIN people p ON p.id = s.person_id",
+    );
+    assert_eq!(refs.len() as i64, people);
+    // The journal head and the centre's settings came with the push.
+    let (entries, hash) = comptoir::store::journal::head(store.lock().unwrap().db())
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        hub_text(
+            &world,
+            &format!(
+                "SELECT hash FROM journal_heads WHERE centre_id = 'C01' AND register = 'R1' AND entries = {entries}"
+            )
+        ),
+        hash
+    );
+}
