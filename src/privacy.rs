@@ -340,6 +340,23 @@ pub fn register(retention_months: u32) -> Vec<RegisterEntry> {
             retention: active.clone(),
         },
         RegisterEntry {
+            data: "Envoyé au hub du réseau (si un hub est configuré)",
+            fields: "pour chaque vente : jour, code de caisse, n° d'ordre du ticket, une référence aléatoire de la \
+                     personne (faite une fois par personne sur ce poste, sans lien avec son nom, sa date de naissance \
+                     ou son téléphone, gardée après anonymisation), ses publics, le programme, les lignes (type, \
+                     catégorie, quantité, prix, étiquette de l'appareil) et les montants par moyen de paiement (dont \
+                     la part du financeur) ; les avoirs (vente et lignes annulées, montant) ; les corrections de ligne \
+                     (étiquettes, sans le motif) ; l'état du journal de caisse (nombre d'entrées, empreinte) ; le nom \
+                     du centre, sa commune, son code postal et son département. Rien d'autre sur une personne ne \
+                     quitte le poste : ni nom, ni contact, ni date de naissance, ni justificatif, ni note",
+            purpose: "Suivre les appareils du réseau jusqu'à leur remise, compter les personnes équipées et la part \
+                      des financeurs sur tous les centres, détecter un appareil vendu deux fois, ancrer le journal de \
+                      caisse hors du poste",
+            retention: "Sur le hub, selon la politique du réseau (responsable de traitement du hub) ; la référence \
+                        ne permet pas, seule, de retrouver la personne"
+                .into(),
+        },
+        RegisterEntry {
             data: "Date d'information",
             fields: "date à laquelle la notice d'information a été remise",
             purpose: "Prouver l'information de la personne (art. 13)",

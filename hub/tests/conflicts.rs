@@ -442,6 +442,13 @@ fn the_hub_receives_about_a_sale_only_these_facts() {
     let world = World::new();
     let (store, client) = world.centre("C01");
     comptoir::demo::load(&mut store.lock().unwrap(), &Actor::test("test")).unwrap();
+    let settings = comptoir::model::centre::CentreInput {
+        name: "Centre social Les Tilleuls".into(),
+        address: "12 rue des Tilleuls\n93200 Saint-Denis".into(),
+        paper: "a4".into(),
+        ..Default::default()
+    };
+    comptoir::centre::save(&mut store.lock().unwrap(), &settings, &sophie()).unwrap();
     sync::round(&store, &client).unwrap();
     let events: Vec<serde_json::Value> = {
         let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
@@ -509,4 +516,14 @@ fn the_hub_receives_about_a_sale_only_these_facts() {
         ),
         hash
     );
+    assert_eq!(
+        hub_text(
+            &world,
+            "SELECT declared_name || '|' || commune || '|' || postcode || '|' || departement FROM centres WHERE id = 'C01'"
+        ),
+        "Centre social Les Tilleuls|Saint-Denis|93200|93"
+    );
+    // Sent again only when they change: the next push carries none.
+    let sent = count(&store, "SELECT count(*) FROM settings WHERE key = 'sync.centre_sent'");
+    assert_eq!(sent, 1);
 }

@@ -488,3 +488,41 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
         Ok(applied)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_departement_comes_from_the_postcode_corsica_and_overseas_included() {
+        assert_eq!(departement_of("93200"), "93");
+        assert_eq!(departement_of("01000"), "01");
+        assert_eq!(departement_of("20000"), "2A");
+        assert_eq!(departement_of("20200"), "2B");
+        assert_eq!(departement_of("97400"), "974");
+        assert_eq!(departement_of(""), "");
+    }
+
+    #[test]
+    fn the_centres_commune_is_read_from_its_address_line_with_a_postcode() {
+        let form = |name: &str| crate::centre::CentreInput {
+            name: name.into(),
+            address: "12 rue des Tilleuls\n93200 Saint-Denis".into(),
+            paper: "a4".into(),
+            ..Default::default()
+        };
+        let facts = centre_facts(&form("Centre social").parse().unwrap()).unwrap();
+        assert_eq!(
+            (
+                facts.commune.as_str(),
+                facts.postcode.as_str(),
+                facts.departement.as_str()
+            ),
+            ("Saint-Denis", "93200", "93")
+        );
+        assert!(
+            centre_facts(&form("").parse().unwrap()).is_none(),
+            "no name, nothing to send"
+        );
+    }
+}

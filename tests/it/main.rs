@@ -4,6 +4,7 @@
 mod cli;
 mod closings;
 mod contract;
+mod corrections;
 mod crash;
 mod desk;
 mod documents;
