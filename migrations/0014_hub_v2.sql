@@ -16,6 +16,8 @@ CREATE UNIQUE INDEX people_hub_ref ON people (hub_ref) WHERE hub_ref IS NOT NULL
 ALTER TABLE sync_conflicts ADD COLUMN hub_id INTEGER;
 ALTER TABLE sync_conflicts ADD COLUMN closed_at TEXT;
 ALTER TABLE sync_conflicts ADD COLUMN closed_how TEXT;
+-- The hub's kind: `double_sale` and `other_centre` wait for a fix; the others inform.
+ALTER TABLE sync_conflicts ADD COLUMN kind TEXT;
 CREATE UNIQUE INDEX sync_conflicts_hub ON sync_conflicts (hub_id) WHERE hub_id IS NOT NULL;
 
 CREATE TABLE line_corrections (

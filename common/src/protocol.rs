@@ -94,6 +94,10 @@ pub enum Change {
 pub struct ConflictNotice {
     /// The hub's number for it (the key both sides share).
     pub id: i64,
+    /// `double_sale` and `other_centre` wait for a line correction or a credit note; `recall`
+    /// and `journal` only inform.
+    #[serde(default)]
+    pub kind: String,
     pub tag: Option<String>,
     /// What happened and what to do, in French.
     pub message: String,

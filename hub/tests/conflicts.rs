@@ -187,6 +187,7 @@ fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settle
     ] {
         assert!(message.contains(part), "« {part} » missing from: {message}");
     }
+    assert_eq!(sync::status(&r2.lock().unwrap()).unwrap().open_conflicts, 1);
     assert!(open_conflicts(&r1).is_empty(), "R1 learns it at its next pull");
     sync::round(&r1, &r1_client).unwrap();
     let on_r1 = open_conflicts(&r1);
@@ -253,6 +254,7 @@ fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settle
         "NETC01-00001"
     );
     assert!(open_conflicts(&r2).is_empty());
+    assert_eq!(sync::status(&r2.lock().unwrap()).unwrap().open_conflicts, 0);
     sync::round(&r1, &r1_client).unwrap();
     assert!(open_conflicts(&r1).is_empty());
     let settled = &sync::status(&r1.lock().unwrap()).unwrap().conflicts[0];

@@ -869,7 +869,7 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
     session.screenshot(&artifacts_dir().join("sync.png"));
     let events = admin(&["events", "--centre", &centre, "--limit", "1000"]);
     assert!(events.lines().count() > 64, "{events}");
-    assert!(events.contains("sold"));
+    assert!(events.contains("\tsale\t"), "whole sales (protocol v2): {events}");
 
     // The hub gone: the failure is shown in French, the data stays.
     drop(hub);
@@ -884,6 +884,209 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
         s.find("#sync").filter(|el| s.text(el).contains("échec"))
     });
     comptoir::sync::token::forget(&config).unwrap();
+}
+
+/// A second register of the centre (R2), as a database of this test: it enters `tag` by hand,
+/// sells it to an eligible person and syncs.
+fn second_register_sells(dir: &Path, hub_url: &str, centre: &str, token: &str, tag: &str) -> std::sync::Mutex<Store> {
+    use comptoir::beneficiary::{self, Catalogue, NewPerson, PersonInput};
+    use comptoir::pos::{DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::programme::{LegalCaps, Programme};
+    let sophie = comptoir::operators::Actor::test("Sophie");
+    let mut r2 = Store::open(&dir.join("r2.sqlite")).unwrap();
+    comptoir::desk::pos::save_register(&mut r2, "C01", "R2", &sophie).unwrap();
+    let form: comptoir::desk::stock::DeviceForm = [
+        ("tag", tag),
+        ("kind", "laptop"),
+        ("category", "B"),
+        ("brand", "Dell"),
+        ("model", "Latitude"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    comptoir::desk::stock::add(&mut r2, &form, &sophie).unwrap();
+    stock::change_state(
+        &mut r2,
+        &AssetTag::parse(tag).unwrap(),
+        comptoir::device::StockAction::MakeAvailable,
+        &sophie,
+        "",
+    )
+    .unwrap();
+    let caps = LegalCaps::shipped();
+    let programmes = [Programme::shipped_default(&caps)];
+    let catalogue = Catalogue::of(&programmes);
+    let today = comptoir::local::today();
+    let input = PersonInput {
+        last_name: "Benali".into(),
+        first_name: "Sami".into(),
+        birth_date: Some("1990-05-04".into()),
+        publics: vec!["rsa".into()],
+        ..PersonInput::default()
+    };
+    let person = beneficiary::add(
+        &mut r2,
+        &NewPerson::parse(&input, &catalogue, today).unwrap(),
+        true,
+        &sophie,
+    )
+    .unwrap();
+    let seen = (today - chrono::Duration::days(10)).to_string();
+    beneficiary::add_proof(&mut r2, person, "attestation_caf", &seen, &sophie, &catalogue, today).unwrap();
+    comptoir::pos::open_session(&mut r2, &sophie, comptoir::Money::ZERO).unwrap();
+    let request = SaleRequest {
+        uuid: uuid::Uuid::now_v7(),
+        person_id: Some(person),
+        programme: Some("defaut".into()),
+        devices: vec![DeviceRequest {
+            tag: tag.into(),
+            price: Some(comptoir::Money::from_euros(80)),
+        }],
+        items: vec![],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Cash,
+            amount: comptoir::Money::from_euros(80),
+            reference: None,
+        }],
+    };
+    comptoir::pos::create_sale(&mut r2, &programmes, &caps, &request, &sophie).unwrap();
+    let r2 = std::sync::Mutex::new(r2);
+    let client =
+        comptoir::sync::Client::new(comptoir::sync::HubConfig::parse(hub_url, centre).unwrap(), token.into()).unwrap();
+    comptoir::sync::round(&r2, &client).unwrap();
+    r2
+}
+
+#[test]
+#[ignore = "drives the real window, the real hub and the keyring (run by scripts/test)"]
+fn a_device_sold_by_two_registers_shows_in_the_window_whose_manager_corrects_the_line() {
+    let _turn = one_window();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(hub_dir.path());
+    let centre = format!("D{}", std::process::id());
+    let token = hub.admin(&["centre", "create", &centre, "--name", "Centre e2e"]);
+    let window = open_window(|_| {});
+    let session = &window.session;
+    // A laptop the demo sold on this register (R1), and another one on sale here.
+    let (receipt, sold, spare): (String, String, String) = {
+        let store = open_db(&window.db);
+        let (receipt, sold) = store
+            .sql()
+            .query_row(
+                "SELECT s.receipt, d.tag FROM sales s JOIN sale_lines l ON l.sale_id = s.id
+                 JOIN devices d ON d.id = l.device_id
+                 WHERE d.kind = 'laptop' AND s.id NOT IN (SELECT sale_id FROM credit_notes) ORDER BY s.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let spare = store
+            .sql()
+            .query_row(
+                "SELECT tag FROM devices WHERE state = 'available' AND kind = 'laptop' ORDER BY tag LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        (receipt, sold, spare)
+    };
+    // Register R2 sold the same tag and reached the hub first.
+    let r2 = second_register_sells(hub_dir.path(), &hub.1, &centre, token.trim(), &sold);
+
+    // The window syncs: its sale is the second, a conflict shown with what to do.
+    session.click(&session.find("#sync").unwrap());
+    let url_input = session.wait_for("the hub form", |s| {
+        s.find("#hub-form input[name=url]")
+            .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
+    });
+    fill_hub_form(session, &url_input, &hub.1, &centre, &token);
+    session.wait_for("the hub saved", |s| {
+        s.find("#status")
+            .filter(|el| s.text(el).contains("jeton rangé dans le trousseau"))
+    });
+    session.click(&session.find("#hub-sync").unwrap());
+    let done = session.wait_for("the round", |s| {
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("Synchronisation réussie"))
+    });
+    assert!(done.contains("conflit(s)"), "{done}");
+    let conflict = session.wait_for("the conflict", |s| {
+        s.find("#hub-conflicts li.doc-error")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("vendu deux fois"))
+    });
+    for part in [sold.as_str(), "caisse R1", "caisse R2", "Corriger une ligne"] {
+        assert!(conflict.contains(part), "« {part} » missing: {conflict}");
+    }
+    session.wait_for("the top bar's count", |s| {
+        s.find("#sync")
+            .filter(|el| s.text(el).contains("1 conflit(s) à régler"))
+    });
+    session.screenshot(&artifacts_dir().join("conflict.png"));
+
+    // Caisse › Ventes › « Corriger une ligne » on the demo's sale: the device really handed over.
+    session.click(&session.find("#tab-pos").unwrap());
+    session.wait_for("the sales list", |s| {
+        s.find("#sales-list li")
+            .filter(|_| s.script("return document.getElementById('view-pos').hidden;") == false)
+    });
+    session.type_keys(&session.find("#sales-filter").unwrap(), &receipt);
+    let fix = session.wait_for("the correction button", |s| {
+        s.find("#sales-list li button:last-of-type")
+            .filter(|el| s.text(el) == "Corriger une ligne")
+    });
+    session.click(&fix);
+    let to = session.wait_for("the correction form", |s| {
+        s.find("#correct-to")
+            .filter(|_| s.script("return document.getElementById('correct-form').hidden;") == false)
+    });
+    session.type_keys(&to, &spare);
+    session.type_keys(&session.find("#correct-reason").unwrap(), "étiquette mal scannée");
+    session.click(&session.find("#correct-form button[type=submit]").unwrap());
+    let status = session.wait_for("the correction", |s| {
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("remplacé par"))
+    });
+    assert!(status.contains(&sold) && status.contains(&spare), "{status}");
+
+    // Synchronised: the hub closes the conflict, the window and R2 show it settled.
+    session.click(&session.find("#sync").unwrap());
+    session.wait_for("the settings", |s| {
+        s.find("#hub-sync")
+            .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
+    });
+    session.click(&session.find("#hub-sync").unwrap());
+    let settled = session.wait_for("the settled conflict", |s| {
+        s.find("#hub-conflicts li.muted")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("Réglé le"))
+    });
+    assert!(settled.contains(&spare), "{settled}");
+    assert!(
+        session.find("#hub-conflicts li.doc-error").is_none(),
+        "no open conflict left"
+    );
+    session.wait_for("the top bar without conflict", |s| {
+        s.find("#sync").filter(|el| !s.text(el).contains("conflit"))
+    });
+    let client = comptoir::sync::Client::new(
+        comptoir::sync::HubConfig::parse(&hub.1, &centre).unwrap(),
+        token.trim().into(),
+    )
+    .unwrap();
+    comptoir::sync::round(&r2, &client).unwrap();
+    let on_r2 = comptoir::sync::status(&r2.lock().unwrap()).unwrap().conflicts;
+    assert!(
+        on_r2.iter().all(|c| c.closed_at.is_some()) && !on_r2.is_empty(),
+        "{on_r2:?}"
+    );
+    let store = open_db(&window.db);
+    assert_eq!(stock::detail(&store, &spare).unwrap().device.state, DeviceState::Sold);
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
+    comptoir::sync::token::forget(&comptoir::sync::HubConfig::parse(&hub.1, &centre).unwrap()).unwrap();
 }
 
 #[test]

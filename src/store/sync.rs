@@ -80,11 +80,26 @@ pub fn insert_conflict(conn: &Db, at: &str, tag: Option<&str>, message: &str) ->
 }
 
 /// A conflict the hub numbered (from an acknowledgement or the feed): recorded once.
-pub fn insert_hub_conflict(conn: &Db, hub_id: i64, at: &str, tag: Option<&str>, message: &str) -> Result<bool> {
-    Ok(conn.execute(
-        "INSERT OR IGNORE INTO sync_conflicts (hub_id, at, tag, message) VALUES (?1, ?2, ?3, ?4)",
-        params![hub_id, at, tag, message],
-    )? == 1)
+pub fn insert_hub_conflict(
+    conn: &Db,
+    hub_id: i64,
+    kind: Option<&str>,
+    at: &str,
+    tag: Option<&str>,
+    message: &str,
+) -> Result<bool> {
+    let inserted = conn.execute(
+        "INSERT OR IGNORE INTO sync_conflicts (hub_id, kind, at, tag, message) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![hub_id, kind, at, tag, message],
+    )? == 1;
+    // The acknowledgement brought it without its kind: the feed's copy says it.
+    if let Some(kind) = kind {
+        conn.execute(
+            "UPDATE sync_conflicts SET kind = ?2 WHERE hub_id = ?1 AND kind IS NULL",
+            params![hub_id, kind],
+        )?;
+    }
+    Ok(inserted)
 }
 
 /// The hub settled its conflict `hub_id` (a conflict not yet known here is recorded closed).
@@ -117,6 +132,15 @@ pub fn conflicts(conn: &Db) -> Result<Vec<Conflict>> {
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Conflicts that wait for a fix (a line correction or a credit note), not yet settled.
+pub fn open_conflicts(conn: &Db) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sync_conflicts WHERE closed_at IS NULL AND kind IN ('double_sale', 'other_centre')",
+        [],
+        |r| r.get(0),
+    )?)
 }
 
 /// Queues an event for the hub (inside the caller's transaction).

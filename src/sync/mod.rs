@@ -116,6 +116,8 @@ pub struct Status {
     pub waiting: i64,
     pub cursor: i64,
     pub conflicts: Vec<Conflict>,
+    /// Conflicts that wait for a fix, not settled yet (the top bar says how many).
+    pub open_conflicts: i64,
     /// The hub knows another post of the centre with this register's code (a French warning).
     pub register_clash: Option<String>,
 }
@@ -154,6 +156,7 @@ pub fn status(store: &Store) -> Result<Status> {
         waiting: sql::waiting(conn)?,
         cursor: sql::cursor(conn)?.0,
         conflicts: sql::conflicts(conn)?,
+        open_conflicts: sql::open_conflicts(conn)?,
     })
 }
 
@@ -384,7 +387,7 @@ pub fn record_acks(store: &mut Store, acks: &[Ack]) -> Result<()> {
                 match ack.conflict {
                     // Numbered: the feed brings it too, to every register; recorded once.
                     Some(id) => {
-                        sql::insert_hub_conflict(tx, id, &now, None, &format!("Hub : {message}"))?;
+                        sql::insert_hub_conflict(tx, id, None, &now, None, &format!("Hub : {message}"))?;
                     }
                     None => sql::insert_conflict(tx, &now, None, &format!("Hub : {message}"))?,
                 }
@@ -461,7 +464,8 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                 Change::Conflict(notice) => {
                     let tag = notice.tag.as_deref().and_then(|t| AssetTag::parse(t).ok());
                     let tag = tag.as_ref().map(|t| t.as_str());
-                    if sql::insert_hub_conflict(tx, notice.id, &now, tag, &format!("Hub : {}", notice.message))? {
+                    let kind = Some(notice.kind.as_str()).filter(|k| !k.is_empty());
+                    if sql::insert_hub_conflict(tx, notice.id, kind, &now, tag, &format!("Hub : {}", notice.message))? {
                         applied.conflicts += 1;
                     }
                 }

@@ -119,6 +119,7 @@ fn make_previous_version(db: &TestDb) -> i64 {
             "DROP INDEX people_hub_ref; ALTER TABLE people DROP COLUMN hub_ref;
              DROP INDEX sync_conflicts_hub; ALTER TABLE sync_conflicts DROP COLUMN hub_id;
              ALTER TABLE sync_conflicts DROP COLUMN closed_at; ALTER TABLE sync_conflicts DROP COLUMN closed_how;
+             ALTER TABLE sync_conflicts DROP COLUMN kind;
              DROP TABLE line_corrections; PRAGMA user_version = {previous};"
         ))
         .unwrap();

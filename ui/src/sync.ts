@@ -30,6 +30,10 @@ function renderBar(s: SyncStatus) {
     bar.textContent = `Code de caisse en double${waiting}`;
     bar.classList.add("sync-error");
     bar.title = s.register_clash;
+  } else if (s.open_conflicts > 0) {
+    bar.textContent = `${s.open_conflicts} conflit(s) à régler${waiting}`;
+    bar.classList.add("sync-error");
+    bar.title = "Le hub signale un conflit (un appareil vendu deux fois…) : Réglages › Hub du réseau dit quoi faire.";
   } else if (s.last_error) {
     bar.textContent = `Synchro en échec${waiting}`;
     bar.classList.add("sync-error");

@@ -82,6 +82,7 @@ fn open_conflict(
     let id = tx.last_insert_rowid();
     let notice = Change::Conflict(Box::new(ConflictNotice {
         id,
+        kind: kind.to_string(),
         tag: tag.map(str::to_string),
         message: message.to_string(),
     }));

@@ -11,6 +11,10 @@ export type SyncStatus = { configured: HubConfig | null, last_success: string | 
  */
 waiting: number, cursor: number, conflicts: Array<Conflict>, 
 /**
+ * Conflicts not settled yet (the top bar says how many).
+ */
+open_conflicts: number, 
+/**
  * The hub knows another post of the centre with this register's code (a French warning).
  */
 register_clash: string | null, };
