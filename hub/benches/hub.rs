@@ -1,5 +1,7 @@
 //! Hub benchmark, hub and client on loopback: the initial pull of 10,000 devices (target under
-//! 2 s), a push of 1,000 events (target under 1 s), and 200 centres pulling at once: requests per
+//! 2 s), a push of 1,000 events (target under 1 s), a push of 1,000 whole sales (protocol v2)
+//! then of 1,000 sales of the same devices by another register, each a conflict (targets under
+//! 1 s), and 200 centres pulling at once: requests per
 //! second and latency percentiles (target ≥ 1,000 req/s, p99 ≤ 50 ms). The hub is the real
 //! binary, built in release by `cargo bench -p comptoir-hub`.
 
@@ -106,6 +108,54 @@ fn main() {
         report.pulled,
         push.as_secs_f64() * 1e3
     );
+
+    // 2b. Protocol v2: 1,000 whole sales pushed (each holding one of C001's devices), then
+    // 1,000 more selling the same devices again from another register (1,000 conflicts).
+    let sales = |register: &str| -> Vec<sync::protocol::Event> {
+        (0..1_000)
+            .map(|i| sync::protocol::Event {
+                uuid: uuid::Uuid::now_v7().to_string(),
+                at: "2026-12-02T10:00:00Z".into(),
+                body: sync::protocol::EventBody::Sale(Box::new(sync::protocol::SaleFacts {
+                    date: "2026-12-02".into(),
+                    register: register.into(),
+                    receipt_seq: i + 1,
+                    person: Some(format!("{:032x}", i)),
+                    publics: vec!["rsa".into()],
+                    programme: Some("defaut".into()),
+                    lines: vec![sync::protocol::WireLine {
+                        line_no: 1,
+                        kind: comptoir::device::DeviceKind::Laptop,
+                        category: Some(comptoir::device::Category::B),
+                        quantity: 1,
+                        unit_cents: 8_000,
+                        tag: Some(format!("LOC-{i:05}")),
+                    }],
+                    payments: vec![sync::protocol::WirePayment {
+                        method: "cash".into(),
+                        amount_cents: 8_000,
+                    }],
+                })),
+            })
+            .collect()
+    };
+    for (register, what) in [("R1", "accepted"), ("R2", "each a conflict")] {
+        let events = sales(register);
+        let started = Instant::now();
+        let mut conflicts = 0;
+        for batch in events.chunks(sync::protocol::MAX_PUSH) {
+            let response = client.push(batch, None, None).unwrap();
+            conflicts += response
+                .acks
+                .iter()
+                .filter(|a| a.status == sync::protocol::AckStatus::Conflict)
+                .count();
+        }
+        println!(
+            "push of 1000 v2 sales by {register} ({what}, {conflicts} conflicts): {:.0} ms (target < 1000 ms)",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
 
     // 3. 200 centres pulling at once: as fast as they can (the hub's throughput), then at
     // 5 pulls a second each, 1,000 req/s offered in all (the latency a centre sees under that

@@ -64,7 +64,8 @@ ALTER TABLE devices ADD COLUMN sold_line INTEGER;
 -- The state the device had before the sale that holds it: where it goes back if that sale lets go.
 ALTER TABLE devices ADD COLUMN state_before_sale TEXT;
 
-ALTER TABLE conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'recall';
+-- Older rows: a recall sold offline, or a tag a centre claimed before the network's import.
+ALTER TABLE conflicts ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
 ALTER TABLE conflicts ADD COLUMN sale_uuid TEXT;
 ALTER TABLE conflicts ADD COLUMN line_no INTEGER;
 ALTER TABLE conflicts ADD COLUMN first_centre TEXT;

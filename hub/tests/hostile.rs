@@ -48,16 +48,25 @@ impl Running {
     /// Rows of each table: a refused request must leave them as they were.
     fn counts(&self) -> Vec<(String, i64)> {
         let conn = rusqlite::Connection::open(&self.db).unwrap();
-        ["events", "centres", "devices", "conflicts"]
-            .iter()
-            .map(|t| {
-                (
-                    t.to_string(),
-                    conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
-                        .unwrap(),
-                )
-            })
-            .collect()
+        [
+            "events",
+            "centres",
+            "devices",
+            "conflicts",
+            "sales",
+            "sale_lines",
+            "credit_notes",
+            "journal_heads",
+        ]
+        .iter()
+        .map(|t| {
+            (
+                t.to_string(),
+                conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                    .unwrap(),
+            )
+        })
+        .collect()
     }
 
     /// The health route answers, within a second.
@@ -388,4 +397,103 @@ fn identifiers_are_checked_and_normalised_and_refused_events_are_not_stored() {
         .unwrap();
     assert_eq!(conflicts, 1);
     assert!(hub.admin(&["stock"]).contains("CONFLIT"), "the conflict is listed");
+}
+
+/// Protocol v2's new inputs: sales, credit notes and corrections with unreadable registers,
+/// person references, payment methods, line numbers or tags are refused and not stored; a
+/// journal head or centre settings that do not parse refuse the whole push (400), nothing
+/// stored; the hub stays up throughout.
+#[test]
+fn hostile_v2_sales_heads_and_settings_are_refused_and_nothing_is_stored() {
+    let hub = Running::start();
+    let http = client();
+    let token = hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
+    let before = hub.counts();
+    let line = |n: u32, tag: Option<&str>| json!({"line_no": n, "kind": "laptop", "category": "B", "quantity": 1, "unit_cents": 8000, "tag": tag});
+    let sale = |register: &str, person: Option<&str>, method: &str, lines: Value| {
+        json!({"uuid": uuid::Uuid::now_v7().to_string(), "at": "2026-12-02T10:00:00Z", "type": "sale",
+            "date": "2026-12-02", "register": register, "receipt_seq": 3, "person": person, "publics": ["rsa"],
+            "programme": "defaut", "lines": lines,
+            "payments": [{"method": method, "amount_cents": 8000}]})
+    };
+    let person = "0123456789abcdef0123456789abcdef";
+    let hundred: Vec<Value> = (1..=100).map(|n| line(n, None)).collect();
+    let hostile = json!({"events": [
+        sale("R 1", Some(person), "cash", json!([line(1, None)])),
+        sale("R1", Some("Jean Dupont né le 04/05/1990"), "cash", json!([line(1, None)])),
+        sale("R1", Some(person), "bitcoin", json!([line(1, None)])),
+        sale("R1", Some(person), "cash", json!([line(2, None)])),
+        sale("R1", Some(person), "cash", json!(hundred)),
+        sale("R1", Some(person), "cash", json!([line(1, Some("pas une étiquette !"))])),
+        sale("R1", Some(person), "cash", json!([])),
+        {"uuid": uuid::Uuid::now_v7().to_string(), "at": "2026-12-02T10:00:00Z", "type": "credit_note",
+         "date": "2026-12-02", "register": "R1", "sale": "x", "lines": [0], "programme": null,
+         "amount_cents": 8000, "refund": "cash"},
+        {"uuid": uuid::Uuid::now_v7().to_string(), "at": "2026-12-02T10:00:00Z", "type": "line_corrected",
+         "date": "2026-12-02", "register": "R1", "sale": "x", "line_no": 1, "from_tag": "LC-2411-0001",
+         "to_tag": "<script>"},
+    ]});
+    let reply: Value = http
+        .post(format!("{}/v2/centres/C01/events", hub.url))
+        .bearer_auth(token.trim())
+        .json(&hostile)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let acks = reply["acks"].as_array().unwrap();
+    assert_eq!(acks.len(), 9, "{reply}");
+    for ack in acks {
+        assert_eq!(ack["status"], "refused", "{reply}");
+        assert!(!ack["message"].as_str().unwrap().is_empty());
+    }
+    assert_eq!(hub.counts(), before, "refused events are not stored");
+    hub.assert_healthy(&http);
+
+    // A head or settings that do not parse: the whole push is refused, nothing stored.
+    let good = json!([sale("R1", Some(person), "cash", json!([line(1, None)]))]);
+    for (journal, centre) in [
+        (
+            json!({"register": "R1", "entries": 3, "hash": "pas une empreinte"}),
+            Value::Null,
+        ),
+        (
+            json!({"register": "R1;DROP", "entries": 3, "hash": "a".repeat(64)}),
+            Value::Null,
+        ),
+        (
+            json!({"register": "R1", "entries": -1, "hash": "a".repeat(64)}),
+            Value::Null,
+        ),
+        (
+            Value::Null,
+            json!({"name": "x", "commune": "y", "postcode": "ABCDE", "departement": "93"}),
+        ),
+        (
+            Value::Null,
+            json!({"name": "", "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+        (
+            Value::Null,
+            json!({"name": "a\nb", "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+    ] {
+        let mut body = json!({"events": good});
+        if !journal.is_null() {
+            body["journal"] = journal;
+        }
+        if !centre.is_null() {
+            body["centre"] = centre;
+        }
+        let reply = http
+            .post(format!("{}/v2/centres/C01/events", hub.url))
+            .bearer_auth(token.trim())
+            .json(&body)
+            .send()
+            .unwrap();
+        let (status, code, message) = error_of(reply);
+        assert_eq!((status, code.as_str()), (400, "invalid"), "{body}: {message}");
+        assert_eq!(hub.counts(), before, "{body}");
+    }
+    hub.assert_healthy(&http);
 }

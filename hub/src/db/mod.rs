@@ -216,7 +216,7 @@ pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) ->
                 wire.tag
             );
             tx.execute(
-                "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at) VALUES (?1, ?2, NULL, ?3, ?4)",
+                "INSERT INTO conflicts (centre_id, tag, event_uuid, message, at, kind) VALUES (?1, ?2, NULL, ?3, ?4, 'import')",
                 params![centre, wire.tag, message, at],
             )?;
             claimed.push((wire.tag.clone(), centre));
@@ -433,7 +433,8 @@ pub struct ConflictRow {
     pub id: i64,
     pub at: String,
     pub centre: String,
-    /// `double_sale`, `other_centre`, `recall` or `journal`.
+    /// `double_sale`, `other_centre`, `recall`, `journal`, `import` (a tag a centre claimed
+    /// before the network imported it) or `other` (older rows).
     pub kind: String,
     pub tag: Option<String>,
     pub message: String,

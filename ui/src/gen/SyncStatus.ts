@@ -11,7 +11,7 @@ export type SyncStatus = { configured: HubConfig | null, last_success: string | 
  */
 waiting: number, cursor: number, conflicts: Array<Conflict>, 
 /**
- * Conflicts not settled yet (the top bar says how many).
+ * Conflicts that wait for a fix, not settled yet (the top bar says how many).
  */
 open_conflicts: number, 
 /**
