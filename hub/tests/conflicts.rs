@@ -124,6 +124,11 @@ fn hub_text(world: &World, sql: &str) -> String {
         .unwrap()
 }
 
+/// The sale (its id) that holds the device at the hub.
+fn holder(world: &World, tag: &str) -> String {
+    hub_text(world, &format!("SELECT sold_sale FROM devices WHERE tag = '{tag}'"))
+}
+
 /// The network's devices NET-00000… allocated to `centre`.
 fn allocate(world: &World, centre: &str, n: usize) {
     let file = world.file(
@@ -161,10 +166,7 @@ fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settle
         hub_count(&world.hub.db, "SELECT count(*) FROM sales WHERE centre_id = 'C01'"),
         2
     );
-    assert_eq!(
-        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
-        first.uuid
-    );
+    assert_eq!(holder(&world, "NETC01-00000"), first.uuid);
     assert_eq!(
         hub_count(
             &world.hub.db,
@@ -238,14 +240,11 @@ fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settle
         0
     );
     assert_eq!(
-        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
+        holder(&world, "NETC01-00000"),
         first.uuid,
         "R1's sale keeps the device its « back in stock » did not free"
     );
-    assert_eq!(
-        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00001'"),
-        second.uuid
-    );
+    assert_eq!(holder(&world, "NETC01-00001"), second.uuid);
     assert_eq!(
         hub_text(
             &world,
@@ -318,10 +317,7 @@ fn a_device_of_another_centre_sold_is_held_by_the_first_sale_and_a_credit_note_s
     // C01 sells it too: a second conflict, C02's sale still holds it.
     let right = sell(&c1, &["NETC01-00000"]);
     assert_eq!(sync::round(&c1, &c1_client).unwrap().conflicts_reported, 1);
-    assert_eq!(
-        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
-        wrong.uuid
-    );
+    assert_eq!(holder(&world, "NETC01-00000"), wrong.uuid);
 
     // C02 cancels its sale with a credit note: every conflict closes, C01's sale holds it.
     pos::cancel_sale(
@@ -339,10 +335,7 @@ fn a_device_of_another_centre_sold_is_held_by_the_first_sale_and_a_credit_note_s
         hub_count(&world.hub.db, "SELECT count(*) FROM conflicts WHERE closed_at IS NULL"),
         0
     );
-    assert_eq!(
-        hub_text(&world, "SELECT sold_sale FROM devices WHERE tag = 'NETC01-00000'"),
-        right.uuid
-    );
+    assert_eq!(holder(&world, "NETC01-00000"), right.uuid);
     assert_eq!(
         hub_text(&world, "SELECT state FROM devices WHERE tag = 'NETC01-00000'"),
         "sold"
@@ -525,7 +518,38 @@ fn the_hub_receives_about_a_sale_only_these_facts() {
         ),
         "Centre social Les Tilleuls|Saint-Denis|93200|93"
     );
-    // Sent again only when they change: the next push carries none.
-    let sent = count(&store, "SELECT count(*) FROM settings WHERE key = 'sync.centre_sent'");
-    assert_eq!(sent, 1);
+    // Sent again only when they change.
+    let received_at = |world: &World| hub_text(world, "SELECT settings_at FROM centres WHERE id = 'C01'");
+    let first = received_at(&world);
+    sync::round(&store, &client).unwrap();
+    assert_eq!(received_at(&world), first, "unchanged settings are not sent again");
+    let renamed = comptoir::model::centre::CentreInput {
+        name: "Centre social Les Tilleuls et les Lilas".into(),
+        ..settings
+    };
+    comptoir::centre::save(&mut store.lock().unwrap(), &renamed, &sophie()).unwrap();
+    sync::round(&store, &client).unwrap();
+    assert_eq!(
+        hub_text(&world, "SELECT declared_name FROM centres WHERE id = 'C01'"),
+        "Centre social Les Tilleuls et les Lilas"
+    );
+    // An erased person keeps their reference (the hub's counts stay true), and nothing else.
+    let (id, reference): (i64, String) = store
+        .lock()
+        .unwrap()
+        .sql()
+        .query_row(
+            "SELECT id, hub_ref FROM people WHERE hub_ref IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    comptoir::privacy::erase(&mut store.lock().unwrap(), id, "demande de la personne", &sophie()).unwrap();
+    let kept: String = store
+        .lock()
+        .unwrap()
+        .sql()
+        .query_row("SELECT hub_ref FROM people WHERE id = ?1", [id], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, reference);
 }
