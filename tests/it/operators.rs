@@ -52,7 +52,8 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
         "wrong_pin"
     );
 
-    // A médiatrice may sell, not override, cancel, close, erase or change the settings.
+    // A médiatrice may sell, not override, cancel, correct a line, close, erase or change the
+    // settings.
     let caps = LegalCaps::shipped();
     let programmes = [Programme::shipped_default(&caps)];
     let refused = |e: comptoir::Error| assert_eq!(e.code(), "manager_required", "{e}");
@@ -83,6 +84,7 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
         )
         .unwrap_err(),
     );
+    refused(pos::correct_line(&mut store, &receipt, 1, "EC-24-0003", "Étiquette mal scannée", &amina).unwrap_err());
     refused(pos::close_session(&mut store, &amina, Default::default(), "").unwrap_err());
     refused(
         pos::close_period(
