@@ -440,7 +440,7 @@ fn the_hub_links_neither_the_desk_nor_its_native_dependencies() {
             "keyring ",
             "reqwest ",
             "printpdf ",
-            "argon2 ",
+            "dbus-secret-service ",
             "secret-service ",
         ] {
             assert!(!line.starts_with(banned), "the hub links {line}");
