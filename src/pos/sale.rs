@@ -410,6 +410,16 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         let year = &now[..4];
         let series = format!("{centre}-{register}-{year}");
         let receipt = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+        // A counter moved back behind the journal's back: refuse rather than reuse a number.
+        if sql::sale(tx, &receipt)?.is_some() {
+            return Err(refused(
+                Code::JournalBroken,
+                format!(
+                    "Le numéro de ticket {receipt} a déjà été donné : le compteur des tickets a été modifié. \
+                     Ne vendez plus sur ce poste ; vérifiez le journal (Caisse › Journal) et prévenez le responsable."
+                ),
+            ));
+        }
         let content = serde_json::json!({
             "receipt": receipt,
             "uuid": uuid,

@@ -8,6 +8,9 @@ use crate::error::Result;
 /// One entry as stored.
 pub struct JournalRow {
     pub seq: i64,
+    pub uuid: String,
+    /// 1: entries written before schema 15 (the uuid outside the hash); 2: the uuid hashed too.
+    pub hash_version: i64,
     pub kind: String,
     pub at: String,
     pub operator: String,
@@ -25,15 +28,28 @@ pub fn head(conn: &Db) -> Result<Option<(i64, String)>> {
         .optional()?)
 }
 
-pub fn insert(conn: &Db, row: &JournalRow, uuid: &str) -> Result<()> {
+pub fn insert(conn: &Db, row: &JournalRow) -> Result<()> {
     conn.execute(
-        "INSERT INTO journal (seq, uuid, kind, at, operator, content, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![row.seq, uuid, row.kind, row.at, row.operator, row.content, row.prev_hash, row.hash],
+        "INSERT INTO journal (seq, uuid, kind, at, operator, content, prev_hash, hash, hash_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            row.seq,
+            row.uuid,
+            row.kind,
+            row.at,
+            row.operator,
+            row.content,
+            row.prev_hash,
+            row.hash,
+            row.hash_version
+        ],
     )?;
     Ok(())
 }
 
-/// An entry from the columns `seq, kind, at, operator, content, prev_hash, hash`.
+const COLUMNS: &str = "seq, kind, at, operator, content, prev_hash, hash, uuid, hash_version";
+
+/// An entry from [`COLUMNS`].
 fn journal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
     Ok(JournalRow {
         seq: r.get(0)?,
@@ -43,13 +59,25 @@ fn journal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<JournalRow> {
         content: r.get(4)?,
         prev_hash: r.get(5)?,
         hash: r.get(6)?,
+        uuid: r.get(7)?,
+        hash_version: r.get(8)?,
     })
+}
+
+/// One entry by its number.
+pub fn entry(conn: &Db, seq: i64) -> Result<Option<JournalRow>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM journal WHERE seq = ?1"),
+            [seq],
+            journal_row,
+        )
+        .optional()?)
 }
 
 /// Calls `visit` with each entry in order, until it returns `false`.
 pub fn each(conn: &Db, mut visit: impl FnMut(JournalRow) -> bool) -> Result<()> {
-    let mut stmt =
-        conn.prepare("SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal ORDER BY seq")?;
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM journal ORDER BY seq"))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         if !visit(journal_row(r)?) {
@@ -79,7 +107,7 @@ pub fn entries(
         |r| r.get(0),
     )?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT seq, kind, at, operator, content, prev_hash, hash FROM journal
+        "SELECT {COLUMNS} FROM journal
          WHERE {filter} AND (?5 IS NULL OR seq < ?5) ORDER BY seq DESC LIMIT ?6"
     ))?;
     let rows = stmt.query_map(params![kind, operator, from, to, before, limit as i64], journal_row)?;

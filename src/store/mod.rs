@@ -17,6 +17,7 @@ pub mod reports;
 pub mod stock_index;
 pub mod sync;
 pub mod vault;
+pub mod witness;
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -44,6 +45,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0012_stock_generation.sql"),
     include_str!("../../migrations/0013_programme_names.sql"),
     include_str!("../../migrations/0014_hub_v2.sql"),
+    include_str!("../../migrations/0015_journal_v2.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -10,6 +10,7 @@ mod desk;
 mod documents;
 mod import;
 mod intake;
+mod journal;
 mod keyring;
 mod operators;
 mod people;

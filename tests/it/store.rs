@@ -107,22 +107,43 @@ fn the_database_folder_is_created_when_missing() {
     assert!(nested.exists());
 }
 
-/// A database of the previous schema (the table and triggers of the last migration removed, its
-/// version lowered), as an earlier Comptoir left it.
+/// A database of the previous schema (what the last migration added removed, its version
+/// lowered), as an earlier Comptoir left it: its journal entries hashed the older way (version
+/// 1, the uuid outside the hash), which this test recomputes as that Comptoir wrote them.
 fn make_previous_version(db: &TestDb) -> i64 {
     let store = db.open();
     let previous = comptoir::store::schema_version() - 1;
-    store
-        .sql()
-        .execute_batch(&format!(
-            // Undoes the last migration (0014: the hub's second protocol).
-            "DROP INDEX people_hub_ref; ALTER TABLE people DROP COLUMN hub_ref;
-             DROP INDEX sync_conflicts_hub; ALTER TABLE sync_conflicts DROP COLUMN hub_id;
-             ALTER TABLE sync_conflicts DROP COLUMN closed_at; ALTER TABLE sync_conflicts DROP COLUMN closed_how;
-             ALTER TABLE sync_conflicts DROP COLUMN kind;
-             DROP TABLE line_corrections; PRAGMA user_version = {previous};"
-        ))
+    let conn = store.sql();
+    conn.execute_batch("DROP TRIGGER journal_no_update;").unwrap();
+    let rows: Vec<(i64, String, String, String, String)> = conn
+        .prepare("SELECT seq, kind, at, operator, content FROM journal ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap();
+    let mut prev = comptoir::journal::GENESIS.to_string();
+    for (seq, kind, at, operator, content) in rows {
+        let hash = comptoir::journal::chain_hash(&prev, seq, &kind, &at, &operator, &content);
+        conn.execute(
+            "UPDATE journal SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            rusqlite::params![seq, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    conn.execute_batch(&format!(
+        // Undoes the last migration (0015: the journal's hash version, the triggers on
+        // permanences and receipt counters).
+        "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN
+             SELECT RAISE(ABORT, 'journal is append-only: corrections are new entries');
+         END;
+         ALTER TABLE journal DROP COLUMN hash_version;
+         DROP TRIGGER cash_sessions_closed_no_update; DROP TRIGGER cash_sessions_no_delete;
+         DROP TRIGGER receipt_counters_never_back; DROP TRIGGER receipt_counters_no_delete;
+         PRAGMA user_version = {previous};"
+    ))
+    .unwrap();
     previous
 }
 
@@ -155,6 +176,25 @@ fn an_upgrade_keeps_a_copy_of_the_database_as_it_was_before_migrating() {
     assert_eq!(comptoir::journal::verify(store.db()).unwrap().last_hash, head);
     let copied = Store::open(&copy).unwrap();
     assert_eq!(comptoir::journal::verify(copied.db()).unwrap().last_hash, head);
+    // The entries written before keep their hash version (1); new ones hash their uuid (2),
+    // and the chain across both verifies.
+    let mut store = db.open();
+    comptoir::pos::open_session(
+        &mut store,
+        &comptoir::operators::Actor::test("sophie"),
+        comptoir::Money::ZERO,
+    )
+    .unwrap();
+    let versions: Vec<i64> = store
+        .sql()
+        .prepare("SELECT DISTINCT hash_version FROM journal ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(versions, [1, 2]);
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
 }
 
 #[cfg(unix)]

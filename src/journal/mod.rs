@@ -1,8 +1,9 @@
 //! The journal: every act of the point of sale (permanence opened or closed, sale, credit note,
-//! closing, reprint, override) as an append-only entry holding a canonical serialisation of its
-//! content and the SHA-256 of that content chained with the previous entry's hash. The
-//! database refuses UPDATE and DELETE on it; `verify` recomputes the chain and names the first
-//! entry that does not hold.
+//! line correction, closing, reprint, override) as an append-only entry holding a canonical
+//! serialisation of its content and the SHA-256 of the entry (its uuid too, from hash version
+//! 2) chained with the previous entry's hash. The database refuses UPDATE and DELETE on it;
+//! `verify` recomputes the chain, then checks that every record that makes a total or moves a
+//! device still says what its entry says (`records.rs`), and names the first that does not hold.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -10,6 +11,8 @@ use uuid::Uuid;
 
 use crate::error::Result;
 use crate::store::journal::{self as sql, JournalRow};
+
+mod records;
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -21,14 +24,59 @@ pub fn canonical(content: &impl Serialize) -> String {
     serde_json::to_string(&value).expect("a JSON value serialises")
 }
 
-/// The chained hash of an entry.
+/// The hash version new entries are written with: 2 hashes the entry's uuid too.
+pub const HASH_VERSION: i64 = 2;
+
+/// The chained hash of an entry of hash version 1 (written before schema 15: its uuid is
+/// outside the hash). Kept to verify those entries as they were written.
 pub fn chain_hash(prev_hash: &str, seq: i64, kind: &str, at: &str, operator: &str, content: &str) -> String {
+    hash_parts(&[prev_hash, &seq.to_string(), kind, at, operator, content])
+}
+
+/// The chained hash of an entry of hash version 2: every column but the hash itself.
+pub fn chain_hash_v2(
+    prev_hash: &str,
+    seq: i64,
+    uuid: &str,
+    kind: &str,
+    at: &str,
+    operator: &str,
+    content: &str,
+) -> String {
+    hash_parts(&["v2", prev_hash, &seq.to_string(), uuid, kind, at, operator, content])
+}
+
+fn hash_parts(parts: &[&str]) -> String {
     let mut h = Sha256::new();
-    for part in [prev_hash, &seq.to_string(), kind, at, operator, content] {
+    for part in parts {
         h.update(part.as_bytes());
         h.update(b"\n");
     }
     format!("{:x}", h.finalize())
+}
+
+/// The hash an entry should have, by its version.
+fn expected_hash(prev: &str, row: &JournalRow) -> Option<String> {
+    match row.hash_version {
+        1 => Some(chain_hash(
+            prev,
+            row.seq,
+            &row.kind,
+            &row.at,
+            &row.operator,
+            &row.content,
+        )),
+        2 => Some(chain_hash_v2(
+            prev,
+            row.seq,
+            &row.uuid,
+            &row.kind,
+            &row.at,
+            &row.operator,
+            &row.content,
+        )),
+        _ => None,
+    }
 }
 
 /// Appends an entry inside the caller's transaction and returns its sequence number.
@@ -38,9 +86,12 @@ pub fn append(conn: &crate::store::Db, kind: &str, operator: &str, at: &str, con
         None => (1, GENESIS.to_string()),
     };
     let content = canonical(content);
-    let hash = chain_hash(&prev, seq, kind, at, operator, &content);
+    let uuid = Uuid::now_v7().to_string();
+    let hash = chain_hash_v2(&prev, seq, &uuid, kind, at, operator, &content);
     let row = JournalRow {
         seq,
+        uuid,
+        hash_version: HASH_VERSION,
         kind: kind.to_string(),
         at: at.to_string(),
         operator: operator.to_string(),
@@ -48,7 +99,7 @@ pub fn append(conn: &crate::store::Db, kind: &str, operator: &str, at: &str, con
         prev_hash: prev,
         hash,
     };
-    sql::insert(conn, &row, &Uuid::now_v7().to_string())?;
+    sql::insert(conn, &row)?;
     Ok(seq)
 }
 
@@ -78,7 +129,7 @@ impl Verification {
         match &self.broken {
             None => format!("Journal intègre : {} entrée(s), chaîne vérifiée.", self.entries),
             Some(b) => format!(
-                "JOURNAL ALTÉRÉ : l'entrée n° {} ne correspond pas à la chaîne ({}). Ne vendez plus sur ce poste et prévenez le responsable.",
+                "JOURNAL ALTÉRÉ : entrée n° {} : {}. Ne vendez plus sur ce poste et prévenez le responsable.",
                 b.seq, b.reason
             ),
         }
@@ -96,16 +147,21 @@ pub fn verify(conn: &crate::store::Db) -> Result<Verification> {
     let mut prev = GENESIS.to_string();
     let mut entries = 0;
     let mut broken = None;
+    let mut version = 1;
     sql::each(conn, |row| {
         let reason = if row.seq != expected_seq {
             Some(format!("numéro attendu {expected_seq} : une entrée manque"))
         } else if row.prev_hash != prev {
             Some("elle ne suit pas l'entrée précédente".to_string())
-        } else if chain_hash(&prev, row.seq, &row.kind, &row.at, &row.operator, &row.content) != row.hash {
+        } else if row.hash_version < version {
+            // Once entries hash their uuid, none may go back to the older way.
+            Some("sa version de calcul est revenue en arrière".to_string())
+        } else if expected_hash(&prev, &row).as_deref() != Some(row.hash.as_str()) {
             Some("son contenu a été modifié".to_string())
         } else {
             None
         };
+        version = row.hash_version;
         if let Some(reason) = reason {
             broken = Some(Broken { seq: row.seq, reason });
             return false;
@@ -115,6 +171,10 @@ pub fn verify(conn: &crate::store::Db) -> Result<Verification> {
         expected_seq += 1;
         true
     })?;
+    // The chain holds: do the records still say what their entries say?
+    if broken.is_none() {
+        broken = records::check(conn)?;
+    }
     Ok(Verification {
         entries,
         last_hash: prev,
@@ -288,9 +348,10 @@ mod tests {
         store
             .with_tx(|tx| {
                 for i in 0..5 {
+                    // A kind with no record behind it: these tests are about the chain alone.
                     append(
                         tx,
-                        "sale",
+                        "essai",
                         "amina",
                         "2026-11-22T10:00:00.000Z",
                         &serde_json::json!({"n": i, "total": 8000}),

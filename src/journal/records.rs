@@ -1,0 +1,211 @@
+//! The journal's second check: every record that makes a total or moves a device (a sale, its
+//! lines and payments, a credit note, a permanence, a closing, a line correction) still says
+//! what its entry says, and every such entry still has its record. The chain proves the
+//! entries were not changed; this proves the tables were not changed behind them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::Broken;
+use crate::error::Result;
+use crate::store::{witness as sql, Db};
+
+/// The first record that does not match its entry (by entry number), if any.
+pub fn check(conn: &Db) -> Result<Option<Broken>> {
+    let mut found: BTreeMap<i64, String> = BTreeMap::new();
+    let mut note = |seq: i64, reason: String| {
+        found.entry(seq).or_insert(reason);
+    };
+    let entries = |kind: &str| -> Result<BTreeMap<i64, (String, String, Value)>> {
+        Ok(sql::entries_of(conn, kind)?
+            .into_iter()
+            .map(|(seq, at, operator, content)| {
+                (
+                    seq,
+                    (at, operator, serde_json::from_str(&content).unwrap_or(Value::Null)),
+                )
+            })
+            .collect())
+    };
+
+    // Sales: the entry at `journal_seq` is this sale's, with the same figures.
+    let sale_entries = entries("sale")?;
+    let mut claimed = BTreeSet::new();
+    for sale in sql::sales(conn)? {
+        claimed.insert(sale.journal_seq);
+        let Some((_, _, c)) = sale_entries.get(&sale.journal_seq) else {
+            note(
+                sale.journal_seq,
+                format!("la vente {} n'a plus son entrée au journal", sale.receipt),
+            );
+            continue;
+        };
+        let lines_match = c["lines"].as_array().is_some_and(|lines| {
+            lines.len() == sale.lines.len()
+                && lines
+                    .iter()
+                    .zip(&sale.lines)
+                    .all(|(l, (tag, kind, category, quantity, unit))| {
+                        l["tag"].as_str() == tag.as_deref()
+                            && l["kind"].as_str() == Some(kind.as_str())
+                            && l["category"].as_str() == category.as_deref()
+                            && l["quantity"].as_i64() == Some(*quantity)
+                            && l["unit_price"].as_i64() == Some(*unit)
+                    })
+        });
+        let payments_match = c["payments"].as_array().is_some_and(|payments| {
+            payments.len() == sale.payments.len()
+                && payments
+                    .iter()
+                    .zip(&sale.payments)
+                    .all(|(p, (method, amount, reference))| {
+                        p["method"].as_str() == Some(method.as_str())
+                            && p["amount"].as_i64() == Some(*amount)
+                            && p["reference"].as_str() == reference.as_deref()
+                    })
+        });
+        let what = if c["receipt"].as_str() != Some(sale.receipt.as_str()) || c["uuid"].as_str() != Some(&sale.uuid) {
+            Some("son numéro ou son identifiant")
+        } else if c["total_cents"].as_i64() != Some(sale.total_cents)
+            || c["change_cents"].as_i64() != Some(sale.change_cents)
+        {
+            Some("son total ou sa monnaie rendue")
+        } else if !lines_match {
+            Some("ses lignes (appareils, quantités, prix)")
+        } else if !payments_match {
+            Some("ses paiements")
+        } else if c["session"].as_i64() != Some(sale.session_id)
+            || c["person_id"].as_i64() != sale.person_id
+            || c["programme"].as_str() != sale.programme.as_deref()
+        {
+            Some("sa permanence, son acheteur ou son programme")
+        } else {
+            None
+        };
+        if let Some(what) = what {
+            note(
+                sale.journal_seq,
+                format!("la vente {} ne dit plus ce que dit son entrée : {what}", sale.receipt),
+            );
+        }
+    }
+    for seq in sale_entries.keys().filter(|s| !claimed.contains(s)) {
+        note(*seq, "la vente de cette entrée a disparu des tables".into());
+    }
+
+    // Credit notes.
+    let note_entries = entries("credit_note")?;
+    let mut claimed = BTreeSet::new();
+    for (seq, number, receipt, line, reason, refund, amount, at) in sql::credit_notes(conn)? {
+        claimed.insert(seq);
+        if !note_entries.contains_key(&seq) {
+            note(seq, format!("l'avoir {number} n'a plus son entrée au journal"));
+            continue;
+        }
+        let matches = note_entries.get(&seq).is_some_and(|(_, _, c)| {
+            c["number"].as_str() == Some(number.as_str())
+                && c["cancels"].as_str() == Some(receipt.as_str())
+                && c["line"].as_i64() == line
+                && c["reason"].as_str() == Some(reason.as_str())
+                && c["refund_method"].as_str() == Some(refund.as_str())
+                && c["amount"].as_i64() == Some(amount)
+                && c["at"].as_str() == Some(at.as_str())
+        });
+        if !matches {
+            note(seq, format!("l'avoir {number} ne dit plus ce que dit son entrée"));
+        }
+    }
+    for seq in note_entries.keys().filter(|s| !claimed.contains(s)) {
+        note(*seq, "l'avoir de cette entrée a disparu des tables".into());
+    }
+
+    // Permanences: their opening (by the session's uuid) and their Z.
+    let opened = entries("session_open")?;
+    let closed = entries("session_close")?;
+    let mut seen_open = BTreeSet::new();
+    let mut seen_close = BTreeSet::new();
+    for (uuid, opened_at, opened_by, float, close_seq) in sql::sessions(conn)? {
+        match opened
+            .iter()
+            .find(|(_, (_, _, c))| c["session"].as_str() == Some(uuid.as_str()))
+        {
+            Some((seq, (at, operator, c))) => {
+                seen_open.insert(*seq);
+                if c["float_cents"].as_i64() != Some(float) || *at != opened_at || *operator != opened_by {
+                    note(
+                        *seq,
+                        "la permanence ne dit plus ce que dit son ouverture : fond de caisse, heure ou auteur".into(),
+                    );
+                }
+            }
+            None => note(
+                0,
+                format!("la permanence ouverte le {opened_at} n'a pas d'entrée d'ouverture"),
+            ),
+        }
+        if let Some(seq) = close_seq {
+            seen_close.insert(seq);
+            if !closed.contains_key(&seq) {
+                note(seq, "la clôture de cette permanence n'est plus au journal".into());
+            }
+        }
+    }
+    for seq in opened.keys().filter(|s| !seen_open.contains(s)) {
+        note(*seq, "la permanence de cette ouverture a disparu des tables".into());
+    }
+    for seq in closed.keys().filter(|s| !seen_close.contains(s)) {
+        note(
+            *seq,
+            "la permanence fermée par cette entrée n'est plus marquée fermée".into(),
+        );
+    }
+
+    // Closings (periods).
+    let closing_entries = entries("closing")?;
+    let mut claimed = BTreeSet::new();
+    for (key, seq) in sql::closings(conn)? {
+        claimed.insert(seq);
+        if !closing_entries
+            .get(&seq)
+            .is_some_and(|(_, _, c)| c["key"].as_str() == Some(key.as_str()))
+        {
+            note(seq, format!("la clôture {key} ne correspond plus à son entrée"));
+        }
+    }
+    for seq in closing_entries.keys().filter(|s| !claimed.contains(s)) {
+        note(*seq, "la clôture de cette entrée a disparu des tables".into());
+    }
+
+    // Line corrections.
+    let fixes = entries("line_correction")?;
+    let mut claimed = BTreeSet::new();
+    for (seq, receipt, line, from, to, reason) in sql::corrections(conn)? {
+        claimed.insert(seq);
+        if !fixes.contains_key(&seq) {
+            note(
+                seq,
+                format!("la correction de la ligne {line} du ticket {receipt} n'a plus son entrée au journal"),
+            );
+            continue;
+        }
+        let matches = fixes.get(&seq).is_some_and(|(_, _, c)| {
+            c["receipt"].as_str() == Some(receipt.as_str())
+                && c["line"].as_i64() == Some(line)
+                && c["from"].as_str() == Some(from.as_str())
+                && c["to"].as_str() == Some(to.as_str())
+                && c["reason"].as_str() == Some(reason.as_str())
+        });
+        if !matches {
+            note(
+                seq,
+                format!("la correction de la ligne {line} du ticket {receipt} ne correspond plus à son entrée"),
+            );
+        }
+    }
+    for seq in fixes.keys().filter(|s| !claimed.contains(s)) {
+        note(*seq, "la correction de cette entrée a disparu des tables".into());
+    }
+
+    Ok(found.into_iter().next().map(|(seq, reason)| Broken { seq, reason }))
+}
