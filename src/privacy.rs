@@ -258,10 +258,7 @@ pub fn export(store: &Store, id: i64) -> Result<PersonExport> {
 /// Writes `personne-N.json` and `personne-N.pdf` into `dir`.
 pub fn export_to(store: &Store, id: i64, dir: &Path) -> Result<(PathBuf, PathBuf)> {
     let data = export(store, id)?;
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    crate::documents::private_folder(dir, false)?;
     let json = dir.join(format!("personne-{id}.json"));
     crate::documents::write_file(
         &json,

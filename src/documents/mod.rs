@@ -96,25 +96,61 @@ impl Document {
 
     /// Writes the PDF into `folder` (created if needed) and returns its path.
     pub fn save_in(&self, folder: &Path) -> Result<PathBuf> {
-        std::fs::create_dir_all(folder).map_err(|source| Error::Io {
-            path: folder.to_path_buf(),
-            source,
-        })?;
+        private_folder(folder, true)?;
         let path = folder.join(&self.file_name);
         write_file(&path, &self.pdf)?;
         Ok(path)
     }
 }
 
-/// Writes a file whole or not at all (a temporary file renamed into place).
+/// Writes a file whole or not at all, readable by its owner only (0600): a private temporary
+/// file beside it, renamed into place. A failed write (a full disk, a folder in the way)
+/// leaves nothing behind: the temporary file goes when dropped.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let tmp = path.with_extension("pdf.partial");
-    std::fs::write(&tmp, bytes).map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".comptoir-")
+        .suffix(".partiel")
+        .tempfile_in(parent)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Creates `folder` and its missing parents readable by their owner only (0700); an existing
+/// folder is left as it is, unless `tighten` (Comptoir's own folders: `documents/`).
+pub fn private_folder(folder: &Path, tighten: bool) -> Result<()> {
+    let io = |source| Error::Io {
+        path: folder.to_path_buf(),
+        source,
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(folder).map_err(io)?;
+        if tighten {
+            std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o700)).map_err(io)?;
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tighten;
+        builder.create(folder).map_err(io)?;
+    }
+    Ok(())
 }
 
 /// Where documents are kept: `documents/` beside the database.

@@ -483,6 +483,32 @@ fn documents_and_centre_settings_through_the_cli() {
     let path = std::path::PathBuf::from(again["path"].as_str().unwrap());
     assert_eq!(path.parent().unwrap(), db.dir.path().join("documents"));
     assert!(path.is_file());
+    // Documents name the buyer: readable by their owner only, in a folder only they open.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&out), 0o600);
+        assert_eq!(mode(&db.dir.path().join("documents")), 0o700);
+    }
+    // `--out` onto a folder: refused in French, and no partial file left beside it.
+    let folder = db.dir.path().join("un-dossier");
+    std::fs::create_dir(&folder).unwrap();
+    let refused = comptoir(
+        &db,
+        &["document", "receipt", &laptop_sale, "--out", folder.to_str().unwrap()],
+    );
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("dossier"), "{said}");
+    let leftovers: Vec<_> = std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partiel") || n.contains("partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert!(folder.read_dir().unwrap().next().is_none());
 
     let sheet = db.dir.path().join("fiche.pdf");
     json(&comptoir(
