@@ -67,6 +67,40 @@ fn words_still_held(store: &Store) -> Result<Vec<String>> {
 
 /// After names were removed: rebuild the name vocabulary, compact the index, and truncate the
 /// WAL, so that the old pages leave the disk.
+/// Removes from `documents/` the files that name these (now anonymised) people: the receipts,
+/// onboarding sheets and credit notes of their sales, and their exports. Till data stays: a
+/// reprint prints « Personne anonymisée ». Returns how many files went.
+fn forget_documents(store: &Store, people: &[i64]) -> Result<usize> {
+    let folder = crate::documents::folder(store.path());
+    let Ok(listing) = std::fs::read_dir(&folder) else {
+        return Ok(0);
+    };
+    let mut marks = Vec::new();
+    for id in people {
+        for reference in sql::document_references(store.db(), *id)? {
+            let safe = crate::documents::safe_reference(&reference);
+            marks.push(format!("-{safe}.pdf"));
+            marks.push(format!("-{safe}-copie-"));
+        }
+        marks.push(format!("personne-{id}."));
+    }
+    let mut removed = 0;
+    for entry in listing.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if marks
+            .iter()
+            .any(|m| name.contains(m.as_str()) && (!m.starts_with("personne-") || name.starts_with(m.as_str())))
+        {
+            std::fs::remove_file(entry.path()).map_err(|source| Error::Io {
+                path: entry.path(),
+                source,
+            })?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 fn forget(store: &mut Store) -> Result<()> {
     let words = words_still_held(store)?;
     store.with_tx(|tx| sql::forget_names(tx, &words))?;
@@ -82,6 +116,8 @@ pub struct PurgeReport {
     pub cutoff: NaiveDate,
     pub people: Vec<i64>,
     pub dry_run: bool,
+    /// Files of `documents/` that named them, removed (receipts, sheets, credit notes, exports).
+    pub documents_removed: usize,
 }
 
 /// Anonymises everyone with no contact since the retention period (or only lists them with
@@ -103,6 +139,7 @@ pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, actor: &Actor) 
         cutoff,
         people: people.clone(),
         dry_run,
+        documents_removed: 0,
     };
     if dry_run || people.is_empty() {
         return Ok(report);
@@ -143,7 +180,16 @@ pub fn purge(store: &mut Store, today: NaiveDate, dry_run: bool, actor: &Actor) 
         Ok(())
     })?;
     forget(store)?;
-    Ok(report)
+    let documents_removed = forget_documents(store, &people)?;
+    tracing::info!(
+        personnes = people.len(),
+        documents = documents_removed,
+        "purge de conservation faite"
+    );
+    Ok(PurgeReport {
+        documents_removed,
+        ..report
+    })
 }
 
 /// Erasure on request: the person is anonymised now, journaled with who and why. The reason
@@ -198,7 +244,9 @@ pub fn erase(store: &mut Store, id: i64, reason: &str, actor: &Actor) -> Result<
         sql::anonymise(tx, id, &now)?;
         sql::insert_anonymisation(tx, id, &now, operator, "request", reason, Some(seq))
     })?;
-    forget(store)
+    forget(store)?;
+    forget_documents(store, &[id])?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -284,7 +332,10 @@ pub struct RegisterEntry {
 
 /// What Comptoir stores about people, ready for the structure's register of processing (art. 30).
 pub fn register(retention_months: u32) -> Vec<RegisterEntry> {
-    let active = format!("{retention_months} mois après le dernier contact, puis anonymisation automatique");
+    let active = format!(
+        "{retention_months} mois après le dernier contact (la CNIL recommande 2 ans, délibération 2023-095), \
+         puis anonymisation automatique"
+    );
     vec![
         RegisterEntry {
             data: "Identité",
@@ -320,9 +371,11 @@ pub fn register(retention_months: u32) -> Vec<RegisterEntry> {
             data: "Équipement reçu, achats",
             fields: "date, type d'appareil, vente, prix, moyen de paiement",
             purpose: "Limites de fréquence, comptabilité, garantie",
-            retention:
-                "Comptabilité : 10 ans (pièces comptables) ; rattachés à un identifiant anonyme après anonymisation"
-                    .into(),
+            retention: "Données de caisse (ventes, avoirs, journal) : 6 ans au moins (livre des procédures fiscales, \
+                        art. L102 B), pièces comptables 10 ans ; jamais modifiées ni effacées par la purge : rattachées \
+                        à une fiche anonymisée, et les documents du dossier documents/ qui nommaient la personne \
+                        sont retirés (une réimpression porte « Personne anonymisée »)"
+                .into(),
         },
         RegisterEntry {
             data: "Dérogations, fusions",

@@ -131,9 +131,12 @@ pub(crate) fn run(store: &mut Store, command: PrivacyCommand, json: bool, who: &
                     report.cutoff.format("%d/%m/%Y"),
                     report.retention_months,
                     if report.dry_run {
-                        " : rien n'a été modifié (--dry-run)."
+                        " : rien n'a été modifié (--dry-run).".to_string()
                     } else {
-                        " : anonymisée(s)."
+                        format!(
+                            " : anonymisée(s) ; {} document(s) qui les nommaient retiré(s) du dossier documents.",
+                            report.documents_removed
+                        )
                     }
                 )
             });

@@ -243,6 +243,10 @@ pub struct ReceiptFacts {
 
 fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Option<String>)> {
     let Some(id) = id else { return Ok((None, None)) };
+    // An anonymised buyer: the till data stays, their name is gone from it.
+    if crate::store::privacy::is_anonymised(store.db(), id)? {
+        return Ok((None, Some("Personne anonymisée".into())));
+    }
     let person = beneficiary::get(store, id)?;
     let first = person.fields.first_name.trim().to_string();
     let full = format!("{} {}", first, person.fields.last_name.trim().to_uppercase())
@@ -334,11 +338,16 @@ fn issue(store: &mut Store, kind: DocumentKind, reference: &str, operator: &str)
     })
 }
 
-fn file_name(stem: &str, reference: &str, copy: u32) -> String {
-    let safe: String = reference
+/// A receipt's or a credit note's number as it appears in its documents' file names.
+pub fn safe_reference(reference: &str) -> String {
+    reference
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
-        .collect();
+        .collect()
+}
+
+fn file_name(stem: &str, reference: &str, copy: u32) -> String {
+    let safe = safe_reference(reference);
     if copy > 0 {
         format!("{stem}-{safe}-copie-{copy}.pdf")
     } else {

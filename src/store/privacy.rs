@@ -69,6 +69,17 @@ pub fn insert_anonymisation(
     Ok(())
 }
 
+/// The references of the documents that name a person: their sales' receipt numbers and the
+/// numbers of the credit notes on those sales.
+pub fn document_references(conn: &Db, id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare(
+        "SELECT receipt FROM sales WHERE person_id = ?1
+         UNION ALL SELECT c.number FROM credit_notes c JOIN sales s ON s.id = c.sale_id WHERE s.person_id = ?1",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn is_anonymised(conn: &Db, id: i64) -> Result<bool> {
     Ok(conn.query_row(
         "SELECT anonymised_at IS NOT NULL FROM people WHERE id = ?1",

@@ -203,8 +203,16 @@ fn after_erasure_the_name_is_nowhere_in_the_file_and_the_journal_and_reports_hol
     let mut store = db.open();
     let id = add(&mut store, "Zébulonovitch", "Anastasia", "0677777777");
     let other = add(&mut store, "Martin", "Paul", "0688888888");
-    sell(&mut store, id);
-    sell(&mut store, other);
+    let receipt = sell(&mut store, id);
+    let other_receipt = sell(&mut store, other);
+    // Their receipts kept in documents/, as the desk keeps them.
+    let folder = comptoir::documents::folder(&db.path);
+    let mut kept = Vec::new();
+    for r in [&receipt, &other_receipt] {
+        let doc =
+            comptoir::documents::receipt(&mut store, r, None, &comptoir::operators::Actor::test("Sophie")).unwrap();
+        kept.push(doc.save_in(&folder).unwrap());
+    }
     let programme = Programme::shipped_default(&LegalCaps::shipped());
     let today = local::today();
     let before = reports::build(&store, &programme, today - Duration::days(1), today).unwrap();
@@ -230,6 +238,16 @@ fn after_erasure_the_name_is_nowhere_in_the_file_and_the_journal_and_reports_hol
         privacy::erase(&mut store, id, "Encore", &comptoir::operators::Actor::test("Sophie")).is_err(),
         "once"
     );
+    // The documents naming her are gone; the others stay; a reprint names no one.
+    assert!(
+        !kept[0].exists(),
+        "{} naming the person is still there",
+        kept[0].display()
+    );
+    assert!(kept[1].exists());
+    let facts = comptoir::documents::receipt_facts(&store, &receipt).unwrap();
+    assert_eq!(facts.buyer.as_deref(), Some("Personne anonymisée"));
+    assert_eq!(facts.buyer_first_name, None);
 
     drop(store);
     for suffix in ["", "-wal", "-shm"] {

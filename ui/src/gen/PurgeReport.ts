@@ -4,4 +4,8 @@ export type PurgeReport = { retention_months: number,
 /**
  * People whose last contact is before this day are anonymised.
  */
-cutoff: string, people: Array<number>, dry_run: boolean, };
+cutoff: string, people: Array<number>, dry_run: boolean, 
+/**
+ * Files of `documents/` that named them, removed (receipts, sheets, credit notes, exports).
+ */
+documents_removed: number, };
