@@ -272,6 +272,22 @@ pub struct JournalHead {
     pub hash: String,
 }
 
+/// `GET /v2/centres/{centre}/journal?register=R1`: the heads of this register's journal the hub
+/// kept, in order. A journal that no longer leads to each of them was cut or rewritten.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalHeads {
+    pub register: String,
+    pub heads: Vec<HeadSeen>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeadSeen {
+    pub entries: i64,
+    pub hash: String,
+    /// When the hub received it.
+    pub received_at: String,
+}
+
 /// What the network may know of the centre's settings, sent when they change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CentreFacts {

@@ -20,7 +20,7 @@ use rusqlite::Connection;
 use serde::Deserialize;
 
 use comptoir_common::protocol::{
-    ChangesPage, ErrorBody, ErrorDetail, Health, PushRequest, PushResponse, MAX_PAGE, MAX_PUSH, VERSION,
+    ChangesPage, ErrorBody, ErrorDetail, Health, JournalHeads, PushRequest, PushResponse, MAX_PAGE, MAX_PUSH, VERSION,
 };
 
 /// The database connections: one writer, a few readers (SQLite in WAL mode lets reads run
@@ -290,14 +290,48 @@ async fn events(
     .await
 }
 
+#[derive(Deserialize)]
+struct JournalQuery {
+    register: String,
+}
+
+/// The heads of one register's journal the hub kept (`/v2`): the anchor a post checks its
+/// journal against.
+async fn journal_heads(
+    State(hub): State<Shared>,
+    Extension(Authenticated(centre)): Extension<Authenticated>,
+    q: Result<Query<JournalQuery>, QueryRejection>,
+) -> Result<Json<JournalHeads>, ApiError> {
+    let invalid = || {
+        ApiError(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Paramètre register illisible : le code de la caisse (1 à 8 lettres ou chiffres).".into(),
+        )
+    };
+    let Query(q) = q.map_err(|_| invalid())?;
+    if q.register.is_empty() || q.register.len() > 8 || !q.register.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(invalid());
+    }
+    blocking(&hub, move |hub| {
+        let heads = db::journal_heads(&hub.reader(), &centre, &q.register)?;
+        Ok(Json(JournalHeads {
+            register: q.register,
+            heads,
+        }))
+    })
+    .await
+}
+
 /// The API's routes (each described in `hub/openapi.yaml`).
-pub const ROUTES: [&str; 6] = [
+pub const ROUTES: [&str; 7] = [
     "/v1/health",
     "/v1/centres/{centre}/changes",
     "/v1/centres/{centre}/events",
     "/v2/health",
     "/v2/centres/{centre}/changes",
     "/v2/centres/{centre}/events",
+    "/v2/centres/{centre}/journal",
 ];
 
 pub fn router(hub: Shared) -> Router {
@@ -316,7 +350,9 @@ pub fn router(hub: Shared) -> Router {
                     .layer(axum::middleware::from_fn(announced_too_large)),
             );
     }
-    let centre_routes = centre_routes.route_layer(axum::middleware::from_fn_with_state(hub.clone(), authenticate));
+    let centre_routes = centre_routes
+        .route(ROUTES[6], get(journal_heads).layer(DefaultBodyLimit::max(0)))
+        .route_layer(axum::middleware::from_fn_with_state(hub.clone(), authenticate));
     Router::new()
         .route(ROUTES[0], get(health))
         .route(ROUTES[3], get(health))

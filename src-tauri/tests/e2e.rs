@@ -1083,6 +1083,18 @@ fn a_device_sold_by_two_registers_shows_in_the_window_whose_manager_corrects_the
         on_r2.iter().all(|c| c.closed_at.is_some()) && !on_r2.is_empty(),
         "{on_r2:?}"
     );
+    // Bilans › Journal › « Vérifier avec le réseau »: this register's journal leads to every
+    // head the hub kept.
+    session.click(&session.find("#tab-reports").unwrap());
+    let verify = session.wait_for("the journal's buttons", |s| {
+        s.find("#journal-verify-hub")
+            .filter(|_| s.script("return document.getElementById('view-reports').hidden;") == false)
+    });
+    session.click(&verify);
+    let said = session.wait_for("the check against the hub", |s| {
+        s.find("#journal-hub").map(|el| s.text(&el)).filter(|t| !t.is_empty())
+    });
+    assert!(said.contains("Journal conforme au réseau"), "{said}");
     let store = open_db(&window.db);
     assert_eq!(stock::detail(&store, &spare).unwrap().device.state, DeviceState::Sold);
     assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());

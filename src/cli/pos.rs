@@ -61,7 +61,7 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
     Ok(())
 }
 
-pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
+pub(crate) fn journal(store: &mut Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
     match cmd {
         JournalCommand::List {
             kind,
@@ -102,13 +102,26 @@ pub(crate) fn journal(store: &Store, cmd: JournalCommand, json: bool) -> Result<
                 lines.join("\n")
             });
         }
-        JournalCommand::Verify => {
+        JournalCommand::Verify { against_hub: false } => {
             let v = pos::verify_store(store)?;
             output(json, &v, || v.message());
             if !v.is_intact() {
                 return Err(Error::Refused {
                     code: Code::JournalBroken,
                     message: v.message(),
+                });
+            }
+        }
+        JournalCommand::Verify { against_hub: true } => {
+            let v = pos::verify_store(store)?;
+            let check =
+                desk::network::verify_with_hub(&std::cell::RefCell::new(store), desk::network::Waiting::Person)?;
+            let value = serde_json::json!({"journal": v, "hub": check});
+            output(json, &value, || format!("{}\n{}", v.message(), check.message));
+            if !v.is_intact() || !check.agrees {
+                return Err(Error::Refused {
+                    code: Code::JournalBroken,
+                    message: if v.is_intact() { check.message } else { v.message() },
                 });
             }
         }
@@ -281,8 +294,14 @@ pub(crate) enum SaleCommand {
 
 #[derive(Subcommand)]
 pub(crate) enum JournalCommand {
-    /// Recalcule la chaîne ; code de sortie non nul si elle est rompue.
-    Verify,
+    /// Recalcule la chaîne et vérifie que ventes, avoirs, permanences et clôtures disent
+    /// ce que dit leur entrée ; code de sortie non nul si ce n'est pas le cas.
+    Verify {
+        /// Compare aussi le journal aux empreintes que le hub du réseau a reçues pour cette
+        /// caisse (un journal coupé ou réécrit est signalé).
+        #[arg(long)]
+        against_hub: bool,
+    },
     /// Les entrées, les plus récentes d'abord, avec filtres (par pages).
     List {
         /// sale, credit_note, session_open, session_close, closing, document_copy, override,

@@ -44,6 +44,16 @@ pub fn sync_round(w: &impl Writer, waiting: Waiting) -> Result<sync::RoundReport
     sync::round(w, &client)
 }
 
+pub use crate::journal::HubCheck;
+
+/// « Vérifier avec le réseau » (`comptoir journal verify --against-hub`): this post's journal
+/// checked against the heads the hub kept for its register. The store is held only to read.
+pub fn verify_with_hub(w: &impl Writer, waiting: Waiting) -> Result<crate::journal::HubCheck> {
+    let (client, register) = w.write(|s| Ok((sync_client(s, waiting)?, crate::pos::register_identity(s)?.1)))?;
+    let heads = client.journal_heads(&register)?;
+    w.write(|s| crate::journal::anchor::check(s.db(), &register, &heads.heads))
+}
+
 /// Saves the hub's token in the OS keyring (a manager).
 pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
     operators::require_manager(store.db(), actor)?;

@@ -12,7 +12,10 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::store::journal::{self as sql, JournalRow};
 
+pub mod anchor;
 mod records;
+
+pub use anchor::HubCheck;
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

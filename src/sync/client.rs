@@ -4,7 +4,9 @@
 use crate::error::Code;
 use std::time::Duration;
 
-use super::protocol::{self, CentreFacts, ChangesPage, Event, Health, JournalHead, PushRequest, PushResponse};
+use super::protocol::{
+    self, CentreFacts, ChangesPage, Event, Health, JournalHead, JournalHeads, PushRequest, PushResponse,
+};
 use super::{refused, HubConfig};
 use crate::error::{Error, Result};
 
@@ -217,6 +219,17 @@ impl Client {
             self.http
                 .get(self.centre_url("/changes"))
                 .query(&query)
+                .bearer_auth(&self.token)
+                .send()
+        })
+    }
+
+    /// The heads of this register's journal the hub kept.
+    pub fn journal_heads(&self, register: &str) -> Result<JournalHeads> {
+        self.request("journal", || {
+            self.http
+                .get(self.centre_url("/journal"))
+                .query(&[("register", register)])
                 .bearer_auth(&self.token)
                 .send()
         })

@@ -189,4 +189,16 @@ export function startReports(info: AppInfo) {
       showError(messageOf(err));
     }
   });
+  // The journal against the heads the network's hub kept for this register.
+  $("journal-verify-hub").addEventListener("click", async () => {
+    const out = $("journal-hub");
+    try {
+      const check = await commands.journal_verify_hub();
+      out.textContent = check.message;
+      out.className = check.agrees ? "muted" : "doc-error";
+      out.hidden = false;
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
 }

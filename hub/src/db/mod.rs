@@ -15,6 +15,7 @@ use comptoir_common::protocol::{
 mod events;
 mod sales;
 pub use events::record_events;
+pub use sales::journal_heads;
 
 pub type Result<T> = std::result::Result<T, HubError>;
 

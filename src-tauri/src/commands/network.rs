@@ -27,6 +27,15 @@ pub(crate) async fn sync_now(handle: tauri::AppHandle) -> Reply<network::RoundRe
     off_the_window(handle, |app| sync_round(app, network::Waiting::Person)).await
 }
 
+/// « Vérifier avec le réseau »: the journal checked against the heads the hub kept.
+#[tauri::command]
+pub(crate) async fn journal_verify_hub(handle: tauri::AppHandle) -> Reply<network::HubCheck> {
+    off_the_window(handle, |app| {
+        Ok(network::verify_with_hub(app.writer()?, network::Waiting::Person)?)
+    })
+    .await
+}
+
 /// Saves the hub's address and the centre, and the token when one is typed (to the keyring).
 #[tauri::command]
 pub(crate) async fn hub_save(

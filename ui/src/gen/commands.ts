@@ -19,6 +19,7 @@ import type { DeviceKind } from "./DeviceKind";
 import type { DocumentKind } from "./DocumentKind";
 import type { FirstRun } from "./FirstRun";
 import type { Health } from "./Health";
+import type { HubCheck } from "./HubCheck";
 import type { ImportReport } from "./ImportReport";
 import type { JournalPage } from "./JournalPage";
 import type { JournalQuery } from "./JournalQuery";
@@ -118,6 +119,13 @@ export function sync_status(): Promise<SyncStatus> {
 
 export function sync_now(): Promise<RoundReport> {
   return invoke("sync_now");
+}
+
+/**
+ * « Vérifier avec le réseau »: the journal checked against the heads the hub kept.
+ */
+export function journal_verify_hub(): Promise<HubCheck> {
+  return invoke("journal_verify_hub");
 }
 
 /**

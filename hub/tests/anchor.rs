@@ -1,0 +1,154 @@
+//! The journal's anchor at the hub (issue 21, part 2): each push carries the register's
+//! journal head, the hub keeps them, and a post checks its journal against them. With the key
+//! in hand, a tail deleted or a history re-chained passes the post's own check, not the hub's.
+
+mod support;
+use support::*;
+
+use std::sync::Mutex;
+
+use comptoir::desk::network::{self, Waiting};
+use comptoir::operators::Actor;
+use comptoir::{journal, Store};
+
+/// A centre with the demo's activity and a few entries of a kind no record backs, synced.
+fn synced_centre(world: &World) -> (Mutex<Store>, comptoir::sync::Client) {
+    let (store, client) = world.centre("C01");
+    {
+        let mut s = store.lock().unwrap();
+        comptoir::demo::load(&mut s, &Actor::test("test")).unwrap();
+        s.with_tx(|tx| {
+            for n in 0..3 {
+                journal::append(
+                    tx,
+                    "essai",
+                    "test",
+                    "2026-12-02T10:00:00.000Z",
+                    &serde_json::json!({ "n": n }),
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+    comptoir::sync::round(&store, &client).unwrap();
+    (store, client)
+}
+
+fn without_triggers(store: &Mutex<Store>, sql: &str) {
+    let s = store.lock().unwrap();
+    let conn = s.sql();
+    conn.execute_batch("DROP TRIGGER journal_no_update; DROP TRIGGER journal_no_delete; PRAGMA foreign_keys = OFF;")
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+/// Recomputes every hash, as someone holding the key would.
+fn rechain(store: &Mutex<Store>) {
+    let s = store.lock().unwrap();
+    let conn = s.sql();
+    let rows: Vec<(i64, String, i64, String, String, String, String)> = conn
+        .prepare("SELECT seq, uuid, hash_version, kind, at, operator, content FROM journal ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut prev = journal::GENESIS.to_string();
+    for (seq, uuid, version, kind, at, operator, content) in rows {
+        let hash = if version == 2 {
+            journal::chain_hash_v2(&prev, seq, &uuid, &kind, &at, &operator, &content)
+        } else {
+            journal::chain_hash(&prev, seq, &kind, &at, &operator, &content)
+        };
+        conn.execute(
+            "UPDATE journal SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            rusqlite::params![seq, prev, hash],
+        )
+        .unwrap();
+        prev = hash;
+    }
+}
+
+/// What `comptoir journal verify --against-hub` does (`network::verify_with_hub`), with this
+/// test's client: the desk's own takes its token from the OS keyring.
+fn against_hub(store: &Mutex<Store>, client: &comptoir::sync::Client) -> journal::HubCheck {
+    let register = comptoir::pos::register_identity(&store.lock().unwrap()).unwrap().1;
+    let heads = client.journal_heads(&register).unwrap();
+    journal::anchor::check(store.lock().unwrap().db(), &register, &heads.heads).unwrap()
+}
+
+#[test]
+fn an_intact_journal_agrees_with_the_hub() {
+    let world = World::new();
+    let (store, client) = synced_centre(&world);
+    let checked = against_hub(&store, &client);
+    assert!(checked.agrees, "{checked:?}");
+    assert!(
+        checked.heads_checked >= 1 && checked.hub_entries == checked.entries,
+        "{checked:?}"
+    );
+    assert!(checked.message.contains("conforme"), "{}", checked.message);
+}
+
+#[test]
+fn a_tail_deleted_with_the_key_is_caught_by_the_hub() {
+    let world = World::new();
+    let (store, client) = synced_centre(&world);
+    without_triggers(
+        &store,
+        "DELETE FROM journal WHERE seq > (SELECT max(seq) - 2 FROM journal)",
+    );
+    assert!(
+        journal::verify(store.lock().unwrap().db()).unwrap().is_intact(),
+        "the post's own check sees nothing: the entries cut back no record"
+    );
+    let checked = against_hub(&store, &client);
+    assert!(!checked.agrees);
+    assert!(checked.message.contains("supprimées"), "{}", checked.message);
+    // Synced again, the hub keeps its furthest head and says so to the centre.
+    comptoir::sync::round(&store, &client).unwrap();
+    let conflicts = comptoir::sync::status(&store.lock().unwrap()).unwrap().conflicts;
+    assert!(
+        conflicts.iter().any(|c| c.message.contains("est revenu à")),
+        "{conflicts:?}"
+    );
+    assert!(!against_hub(&store, &client).agrees);
+}
+
+#[test]
+fn a_history_rechained_with_the_key_is_caught_by_the_hub() {
+    let world = World::new();
+    let (store, client) = synced_centre(&world);
+    without_triggers(
+        &store,
+        "UPDATE journal SET content = '{\"n\":42}' WHERE seq = (SELECT min(seq) FROM journal WHERE kind = 'essai')",
+    );
+    rechain(&store);
+    assert!(
+        journal::verify(store.lock().unwrap().db()).unwrap().is_intact(),
+        "re-chained: locally whole"
+    );
+    let checked = against_hub(&store, &client);
+    assert!(!checked.agrees);
+    assert!(checked.message.contains("réécrit"), "{}", checked.message);
+}
+
+/// The desk's own path (its token from the OS keyring) when no hub is configured: French.
+#[test]
+fn without_a_hub_the_check_says_what_to_set() {
+    let world = World::new();
+    let store = Mutex::new(Store::open(&world.dir.path().join("seul.sqlite")).unwrap());
+    let err = network::verify_with_hub(&store, Waiting::Person).unwrap_err();
+    assert!(err.to_string().contains("Aucun hub n'est configuré"), "{err}");
+}
