@@ -153,8 +153,40 @@ pub struct ClosingFacts {
     pub reference: String,
     pub report: Report,
     pub copy: u32,
+    /// The journal entry that recorded this Z or closing (a provisional X has none): printed,
+    /// with a QR code, as the journal's anchor on paper.
+    pub anchor: Option<JournalAnchor>,
     /// The programmes' names by code (the totals by programme are kept by code).
     pub programme_names: BTreeMap<String, String>,
+}
+
+/// The journal at the moment of a Z or a closing: its register, the entry's number and hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalAnchor {
+    pub register: String,
+    pub entries: i64,
+    pub hash: String,
+}
+
+impl JournalAnchor {
+    /// What the QR code holds: enough to compare with the journal or the hub later.
+    pub fn qr_text(&self) -> String {
+        format!(
+            "comptoir-journal;caisse={};entree={};sha256={}",
+            self.register, self.entries, self.hash
+        )
+    }
+
+    /// The line printed under the totals.
+    pub fn line(&self) -> String {
+        let short = |h: &str| format!("{}…{}", &h[..h.len().min(12)], &h[h.len().saturating_sub(12)..]);
+        format!(
+            "Journal de la caisse {} : entrée n° {}, empreinte {}",
+            self.register,
+            self.entries,
+            short(&self.hash)
+        )
+    }
 }
 
 impl ClosingFacts {
@@ -191,11 +223,21 @@ impl ClosingFacts {
                 ))
             })?)
         };
+        let head = match &report {
+            Report::Session(z) => crate::store::witness::session_close_head(store.db(), z.session.id)?,
+            Report::Period(_) => crate::store::witness::closing_head(store.db(), reference)?,
+        };
+        let register = pos::register_identity(store)?.1;
         Ok(ClosingFacts {
             seller: Seller::load(store)?,
             reference: reference.to_string(),
             report,
             copy: 0,
+            anchor: head.map(|(entries, hash)| JournalAnchor {
+                register,
+                entries,
+                hash,
+            }),
             programme_names: pos::programme_names(store)?,
         })
     }
@@ -321,6 +363,7 @@ pub fn render_session_report(facts: &ClosingFacts) -> Canvas {
             9.0,
             false,
         );
+        anchor_block(&mut c, facts);
     }
     c.space(8.0);
     c.ensure(25.0);
@@ -395,5 +438,30 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
         9.0,
         false,
     );
+    anchor_block(&mut c, facts);
     c
+}
+
+/// The journal's anchor on paper: the entry that recorded the report, its hash, and a QR code
+/// of both (a journal later cut or rewritten no longer leads to it).
+fn anchor_block(c: &mut Canvas, facts: &ClosingFacts) {
+    let Some(anchor) = &facts.anchor else { return };
+    let qr = 24.0;
+    c.ensure(qr + 4.0);
+    c.space(3.0);
+    let top = c.y;
+    let (x, w) = (c.left(), c.content_width() - qr - 4.0);
+    c.paragraph_in(x, w, &anchor.line(), 9.0, true, Align::Left);
+    c.space(0.6);
+    c.paragraph_in(
+        x,
+        w,
+        "Gardez ce rapport : cette empreinte prouve, plus tard, que le journal n'a pas été réécrit depuis \
+         (Caisse › Journal, ou « comptoir journal verify »).",
+        8.5,
+        false,
+        Align::Left,
+    );
+    c.qr(c.right() - qr, top, qr, &anchor.qr_text());
+    c.y = c.y.max(top + qr);
 }

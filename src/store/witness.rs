@@ -133,3 +133,27 @@ pub fn entries_of(conn: &Db, kind: &str) -> Result<Vec<(i64, String, String, Str
     let rows = stmt.query_map(params![kind], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The journal entry (number, hash) that closed permanence `session_id`, if it is closed.
+pub fn session_close_head(conn: &Db, session_id: i64) -> Result<Option<(i64, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT j.seq, j.hash FROM cash_sessions s JOIN journal j ON j.seq = s.close_seq WHERE s.id = ?1",
+            [session_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// The journal entry (number, hash) of a period closing, by its key.
+pub fn closing_head(conn: &Db, key: &str) -> Result<Option<(i64, String)>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .query_row(
+            "SELECT j.seq, j.hash FROM closings c JOIN journal j ON j.seq = c.journal_seq WHERE c.period_key = ?1",
+            [key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}

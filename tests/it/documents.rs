@@ -515,6 +515,23 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
             "100,00 €",
         ],
     );
+    // The journal's anchor on paper: the Z's own entry, its hash (short form), a QR code.
+    let (seq, hash): (i64, String) = store
+        .sql()
+        .query_row(
+            "SELECT j.seq, j.hash FROM cash_sessions s JOIN journal j ON j.seq = s.close_seq WHERE s.id = ?1",
+            [session.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(
+        text.contains(&format!(
+            "Journal de la caisse R1 : entrée n° {seq}, empreinte {}",
+            &hash[..12]
+        )),
+        "{text}"
+    );
+    render_and_check_margins(&dir, &z, 10.0);
     let copy = documents::closing(
         &mut store,
         &session.id.to_string(),
@@ -543,7 +560,12 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
     let text = pdf_text(&dir, &day);
     assert_contains_all(
         &text,
-        &["CLÔTURE — JOURNÉE", "Grand total perpétuel", "Net de la période"],
+        &[
+            "CLÔTURE — JOURNÉE",
+            "Grand total perpétuel",
+            "Net de la période",
+            "Journal de la caisse R1 : entrée n°",
+        ],
     );
     render_and_check_margins(&dir, &day, 10.0);
     assert!(journal::verify(store.db()).unwrap().is_intact());
