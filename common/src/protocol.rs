@@ -270,6 +270,9 @@ pub struct JournalHead {
     pub entries: i64,
     /// The last entry's hash (hex SHA-256), empty for an empty journal.
     pub hash: String,
+    /// The register's public key for its signed period archives (Ed25519, hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signing_key: Option<String>,
 }
 
 /// `GET /v2/centres/{centre}/journal?register=R1`: the heads of this register's journal the hub
@@ -278,6 +281,9 @@ pub struct JournalHead {
 pub struct JournalHeads {
     pub register: String,
     pub heads: Vec<HeadSeen>,
+    /// The public keys this register's archives were signed with, as the hub received them.
+    #[serde(default)]
+    pub public_keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -206,11 +206,16 @@ pub(crate) fn checked_head(head: &JournalHead) -> std::result::Result<JournalHea
         && head.register.chars().all(|c| c.is_ascii_alphanumeric());
     let hash_ok = (head.hash.is_empty() && head.entries == 0)
         || (head.hash.len() == 64 && head.hash.chars().all(|c| c.is_ascii_hexdigit()));
-    if !register_ok || !hash_ok || !(0..=i64::from(u32::MAX)).contains(&head.entries) {
+    let key_ok = head
+        .signing_key
+        .as_ref()
+        .is_none_or(|k| k.len() == 64 && k.chars().all(|c| c.is_ascii_hexdigit()));
+    if !register_ok || !hash_ok || !key_ok || !(0..=i64::from(u32::MAX)).contains(&head.entries) {
         return Err("Tête de journal illisible (code de caisse, nombre d'entrées, empreinte SHA-256).".into());
     }
     Ok(JournalHead {
         hash: head.hash.to_ascii_lowercase(),
+        signing_key: head.signing_key.as_ref().map(|k| k.to_ascii_lowercase()),
         ..head.clone()
     })
 }

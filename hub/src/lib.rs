@@ -314,10 +314,13 @@ async fn journal_heads(
         return Err(invalid());
     }
     blocking(&hub, move |hub| {
-        let heads = db::journal_heads(&hub.reader(), &centre, &q.register)?;
+        let conn = hub.reader();
+        let heads = db::journal_heads(&conn, &centre, &q.register)?;
+        let public_keys = db::register_keys(&conn, &centre, &q.register)?;
         Ok(Json(JournalHeads {
             register: q.register,
             heads,
+            public_keys,
         }))
     })
     .await

@@ -152,3 +152,28 @@ fn without_a_hub_the_check_says_what_to_set() {
     let err = network::verify_with_hub(&store, Waiting::Person).unwrap_err();
     assert!(err.to_string().contains("Aucun hub n'est configuré"), "{err}");
 }
+
+/// The register's archive key reaches the hub with its journal head; an archive is checked
+/// against the keys the hub received (`comptoir archive verify FILE --hub`).
+#[test]
+fn the_archive_key_reaches_the_hub_and_checks_the_archives() {
+    let world = World::new();
+    let token = world.hub.admin(&["centre", "create", "C07", "--name", "Centre C07"]);
+    let path = world.dir.path().join("chiffree.sqlite");
+    let store = Mutex::new(comptoir::vault::open(&path, &comptoir::vault::OsKeyring).unwrap());
+    let client = world.client("C07", token.trim());
+    {
+        let mut s = store.lock().unwrap();
+        comptoir::demo::load(&mut s, &Actor::test("test")).unwrap();
+        comptoir::pos::close_ended_periods(&mut s, comptoir::local::today() + chrono::Duration::days(60)).unwrap();
+    }
+    comptoir::sync::round(&store, &client).unwrap();
+    let key = comptoir::archive::public_key(&store.lock().unwrap()).unwrap();
+    let heads = client.journal_heads("R1").unwrap();
+    assert_eq!(heads.public_keys, [key.clone()]);
+    let folder = comptoir::archive::folder(&store.lock().unwrap()).unwrap();
+    let archive = std::fs::read_dir(folder).unwrap().next().unwrap().unwrap().path();
+    let checked = comptoir::archive::verify(&archive, &heads.public_keys[0]).unwrap();
+    assert!(checked.message.contains("authentique"), "{}", checked.message);
+    comptoir::vault::KeyStore::forget(&comptoir::vault::OsKeyring, &path).unwrap();
+}

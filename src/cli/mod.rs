@@ -3,6 +3,7 @@
 //! command group lives in its own file, owns its arguments and its output format, and calls
 //! the core's workflow layer (`comptoir::desk`) and services; no rule is written here.
 
+mod archive;
 mod centre;
 mod documents;
 mod network;
@@ -94,6 +95,9 @@ enum Command {
     /// Le journal inaltérable.
     #[command(subcommand)]
     Journal(pos::JournalCommand),
+    /// Les archives de période signées (vérifier une archive, la clé de cette caisse).
+    #[command(subcommand)]
+    Archive(archive::ArchiveCommand),
     /// Clôture journalière, mensuelle ou annuelle d'une période terminée (totaux, grand total
     /// perpétuel). Comptoir les fait lui-même dès qu'une période est terminée.
     Closing(pos::ClosingArgs),
@@ -198,6 +202,11 @@ fn run(cli: Cli) -> Result<(), Error> {
     };
     let command = match cli.command {
         Command::Key(safety::KeyCommand::Recover) => return safety::recover(&path, json),
+        Command::Archive(archive::ArchiveCommand::Verify {
+            file,
+            public_key: Some(key),
+            ..
+        }) => return archive::verify_offline(&file, &key, json),
         Command::Backup(safety::BackupCommand::Restore { file, phrase }) => {
             return safety::restore(&path, &file, phrase, json, who)
         }
@@ -248,6 +257,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Session(cmd) => pos::session(store, cmd, json, who),
         Command::Sale(cmd) => pos::sale(store, db, cmd, json, who),
         Command::Journal(cmd) => pos::journal(store, cmd, json),
+        Command::Archive(cmd) => archive::run(store, cmd, json),
         Command::Closing(args) => pos::closing(store, args, json, who),
         Command::Closings { limit } => pos::closings(store, limit, json),
         Command::FiscalYear { first_month } => pos::fiscal_year(store, first_month, json, who),

@@ -54,6 +54,31 @@ pub fn verify_with_hub(w: &impl Writer, waiting: Waiting) -> Result<crate::journ
     w.write(|s| crate::journal::anchor::check(s.db(), &register, &heads.heads))
 }
 
+/// `comptoir archive verify FILE --hub`: the archive checked against the public keys the hub
+/// received from its register (never against the key inside the file).
+pub fn verify_archive_with_hub(
+    w: &impl Writer,
+    path: &std::path::Path,
+    waiting: Waiting,
+) -> Result<crate::archive::ArchiveCheck> {
+    let register = crate::archive::register_of(path)?;
+    let client = w.write(|s| sync_client(s, waiting))?;
+    let keys = client.journal_heads(&register)?.public_keys;
+    let mut last = refused(
+        Code::NotFound,
+        format!(
+            "Le hub n'a reçu aucune clé d'archive de la caisse {register} : synchronisez-la, ou donnez --public-key."
+        ),
+    );
+    for key in keys {
+        match crate::archive::verify(path, &key) {
+            Ok(check) => return Ok(check),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
 /// Saves the hub's token in the OS keyring (a manager).
 pub fn set_hub_token(store: &Store, token: &str, actor: &Actor) -> Result<()> {
     operators::require_manager(store.db(), actor)?;

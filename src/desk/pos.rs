@@ -15,6 +15,7 @@ use crate::pos;
 use crate::pos::{set_fiscal_year_first_month, set_register_identity};
 use crate::store::{Store, Writer};
 
+pub use crate::archive::{public_key as archive_public_key, verify as verify_archive, ArchiveCheck};
 pub use crate::journal::{
     list as journal_entries, verify_store, JournalEntry, JournalFilter, JournalPage, Verification,
 };

@@ -166,6 +166,8 @@ pub struct JournalAnchor {
     pub register: String,
     pub entries: i64,
     pub hash: String,
+    /// On a yearly closing: the public key that checks this register's signed archives.
+    pub public_key: Option<String>,
 }
 
 impl JournalAnchor {
@@ -228,6 +230,7 @@ impl ClosingFacts {
             Report::Period(_) => crate::store::witness::closing_head(store.db(), reference)?,
         };
         let register = pos::register_identity(store)?.1;
+        let yearly = matches!(&report, Report::Period(k) if k.period == pos::Period::Year);
         Ok(ClosingFacts {
             seller: Seller::load(store)?,
             reference: reference.to_string(),
@@ -237,6 +240,7 @@ impl ClosingFacts {
                 register,
                 entries,
                 hash,
+                public_key: yearly.then(|| crate::archive::public_key(store)).flatten(),
             }),
             programme_names: pos::programme_names(store)?,
         })
@@ -462,6 +466,17 @@ fn anchor_block(c: &mut Canvas, facts: &ClosingFacts) {
         false,
         Align::Left,
     );
+    if let Some(key) = &anchor.public_key {
+        c.space(0.6);
+        c.paragraph_in(
+            x,
+            w,
+            &format!("Clé publique des archives signées de la caisse (comptoir archive verify) : {key}"),
+            8.0,
+            false,
+            Align::Left,
+        );
+    }
     c.qr(c.right() - qr, top, qr, &anchor.qr_text());
     c.y = c.y.max(top + qr);
 }

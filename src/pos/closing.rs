@@ -119,7 +119,17 @@ pub fn close_period(
             ),
         ));
     }
-    store.with_tx(|tx| close_in(tx, period, date, fiscal_first, actor))
+    let closing = store.with_tx(|tx| close_in(tx, period, date, fiscal_first, actor))?;
+    archive(store, &closing);
+    Ok(closing)
+}
+
+/// The period's signed archive (monthly, yearly), after its closing committed: a failure to
+/// write it is logged and never undoes the closing.
+fn archive(store: &Store, closing: &Closing) {
+    if let Err(e) = crate::archive::after_closing(store, closing) {
+        tracing::warn!(code = e.code().as_str(), "archive de période non écrite");
+    }
 }
 
 /// The closing of the period holding `date`, written in the caller's transaction.
@@ -200,6 +210,9 @@ pub fn close_ended_periods(store: &mut Store, today: chrono::NaiveDate) -> Resul
             }
             close_in(tx, period, day, fiscal_first, &actor).map(Some)
         })?;
+        if let Some(closing) = &closing {
+            archive(store, closing);
+        }
         made.extend(closing);
     }
     store.with_tx(|tx| sql::set_setting(tx, CHECKED_THROUGH, &yesterday.to_string()))?;

@@ -120,3 +120,13 @@ pub fn operators(conn: &Db) -> Result<Vec<String>> {
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
+
+/// The entries written from `from` to before `to` (UTC timestamps), and the entry `also`, in
+/// order (a period's archive: its entries and its closing).
+pub fn between(conn: &Db, from: &str, to: &str, also: i64) -> Result<Vec<JournalRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM journal WHERE (at >= ?1 AND at < ?2) OR seq = ?3 ORDER BY seq"
+    ))?;
+    let rows = stmt.query_map(params![from, to, also], journal_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

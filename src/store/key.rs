@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 pub(crate) const ENTROPY_BYTES: usize = 16;
 pub const PHRASE_WORDS: usize = 12;
 const KEY_DOMAIN: &[u8] = b"comptoir/sqlcipher-key/v1";
+const SIGNING_DOMAIN: &[u8] = b"comptoir/archive-signing/v1";
 
 /// The key of one database: the random entropy behind the recovery phrase.
 #[derive(Clone, PartialEq, Eq)]
@@ -106,6 +107,16 @@ impl DbKey {
         ))
     }
 
+    /// The key that signs this register's period archives (Ed25519): another derivation of the
+    /// same secret as the database key, so the recovery phrase restores it on a new PC.
+    pub fn archive_signing_key(&self) -> ed25519_dalek::SigningKey {
+        let mut hasher = Sha256::new();
+        hasher.update(SIGNING_DOMAIN);
+        hasher.update(self.0.as_ref());
+        let seed = Zeroizing::new(<[u8; 32]>::from(hasher.finalize()));
+        ed25519_dalek::SigningKey::from_bytes(&seed)
+    }
+
     /// Gives `conn` this key: the first statement on a connection to an encrypted database.
     pub fn apply(&self, conn: &Connection) -> rusqlite::Result<()> {
         conn.execute_batch(&format!("PRAGMA key = {};", self.literal().as_str()))
@@ -132,5 +143,28 @@ pub(crate) fn bad_phrase(detail: String) -> Error {
     Error::Refused {
         code: Code::BadPhrase,
         message: format!("Phrase de secours refusée : {detail}. Rien n'a été modifié."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_recovery_phrase_restores_the_archive_key_which_is_not_the_database_key() {
+        let key = DbKey::generate().unwrap();
+        let restored = DbKey::from_phrase(&key.phrase().join(" ")).unwrap();
+        let public = key.archive_signing_key().verifying_key();
+        assert_eq!(restored.archive_signing_key().verifying_key(), public);
+        let other = DbKey::generate().unwrap();
+        assert_ne!(other.archive_signing_key().verifying_key(), public);
+        // Another derivation of the same secret: the signing seed is not the SQLCipher key.
+        let seed: String = key
+            .archive_signing_key()
+            .to_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert!(!key.literal().contains(&seed));
     }
 }

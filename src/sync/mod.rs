@@ -251,6 +251,7 @@ fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>, bool
         register,
         entries,
         hash,
+        signing_key: crate::archive::public_key(store),
     };
     let facts = centre_facts(&crate::centre::load(store)?);
     let changed = sql::setting(conn, JOURNAL_SENT)?.as_deref() != Some(&format!("{}:{}", head.entries, head.hash))

@@ -1,6 +1,7 @@
 //! Integration tests of the core on real SQLite files, and of the `comptoir` CLI binary.
 //! One test binary with modules builds faster than many.
 
+mod archive;
 mod cli;
 mod closings;
 mod contract;

@@ -15,7 +15,7 @@ use comptoir_common::protocol::{
 mod events;
 mod sales;
 pub use events::record_events;
-pub use sales::journal_heads;
+pub use sales::{journal_heads, register_keys};
 
 pub type Result<T> = std::result::Result<T, HubError>;
 
@@ -32,6 +32,7 @@ pub enum HubError {
 const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_hub.sql"),
     include_str!("../../migrations/0002_v2.sql"),
+    include_str!("../../migrations/0003_register_keys.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =

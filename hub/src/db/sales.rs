@@ -422,6 +422,12 @@ pub(crate) fn held_by_v2_sale(tx: &Connection, tag: &str) -> Result<bool> {
 /// rewritten, a count behind the furthest kept means it was cut or restored from an older
 /// backup: either is a `journal` conflict, and such a head is not kept.
 pub fn record_head(tx: &Connection, centre: &str, head: &JournalHead, at: &str) -> Result<()> {
+    if let Some(key) = &head.signing_key {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO register_keys (centre_id, register, public_key, received_at) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![centre, head.register, key, at])?;
+    }
     let known: Option<String> = tx
         .prepare_cached("SELECT hash FROM journal_heads WHERE centre_id = ?1 AND register = ?2 AND entries = ?3")?
         .query_row(params![centre, head.register, head.entries], |r| r.get(0))
@@ -491,5 +497,14 @@ pub fn journal_heads(conn: &Connection, centre: &str, register: &str) -> Result<
             received_at: r.get(2)?,
         })
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The public keys a register's archives were signed with.
+pub fn register_keys(conn: &Connection, centre: &str, register: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT public_key FROM register_keys WHERE centre_id = ?1 AND register = ?2 ORDER BY received_at",
+    )?;
+    let rows = stmt.query_map(params![centre, register], |r| r.get(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
