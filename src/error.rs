@@ -68,6 +68,8 @@ pub enum Code {
     ProgrammeInvalid,
     Random,
     ReasonRequired,
+    /// An older backup was restored and no manager declared it yet.
+    RestoreUndeclared,
     SessionAlreadyOpen,
     Unavailable,
     UnknownProfile,
@@ -135,6 +137,7 @@ impl Code {
             Code::ProgrammeInvalid => "programme_invalid",
             Code::Random => "random",
             Code::ReasonRequired => "reason_required",
+            Code::RestoreUndeclared => "restore_undeclared",
             Code::SessionAlreadyOpen => "session_already_open",
             Code::Unavailable => "unavailable",
             Code::UnknownProfile => "unknown_profile",

@@ -273,6 +273,29 @@ pub struct JournalHead {
     /// The register's public key for its signed period archives (Ed25519, hex).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signing_key: Option<String>,
+    /// After an older backup was restored and a manager declared it: the hub's head the
+    /// journal's new branch resumes from (its « reprise après restauration » entry names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumes: Option<Resumption>,
+}
+
+/// The hub's head a restored journal resumes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resumption {
+    pub entries: i64,
+    pub hash: String,
+}
+
+/// (`/v2`) What the hub holds for the pushing register: its furthest head on the journal's
+/// current branch, and the last receipt number it knows for the register this year. A post
+/// whose journal does not reach that head was restored from an older backup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubHead {
+    pub entries: i64,
+    pub hash: String,
+    pub received_at: String,
+    /// The highest receipt sequence number of this register's sales this year, if any.
+    pub last_receipt_seq: Option<i64>,
 }
 
 /// `GET /v2/centres/{centre}/journal?register=R1`: the heads of this register's journal the hub
@@ -350,6 +373,9 @@ pub struct Ack {
 pub struct PushResponse {
     pub hub_id: String,
     pub acks: Vec<Ack>,
+    /// (`/v2`, when the push carried a journal head) the hub's furthest head for the register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub journal: Option<HubHead>,
 }
 
 /// `GET /v1/health`.

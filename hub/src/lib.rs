@@ -274,7 +274,7 @@ async fn events(
     let invalid = |m: String| ApiError(StatusCode::BAD_REQUEST, "invalid", m);
     let (journal, settings) = (journal.map_err(invalid)?, settings.map_err(invalid)?);
     blocking(&hub, move |hub| {
-        let acks = db::record_events(
+        let (acks, hub_head) = db::record_events(
             &mut hub.writer(),
             &centre,
             &request.events,
@@ -285,6 +285,7 @@ async fn events(
         Ok(Json(PushResponse {
             hub_id: hub.hub_id.clone(),
             acks,
+            journal: hub_head,
         }))
     })
     .await

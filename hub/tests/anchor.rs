@@ -177,3 +177,108 @@ fn the_archive_key_reaches_the_hub_and_checks_the_archives() {
     assert!(checked.message.contains("authentique"), "{}", checked.message);
     comptoir::vault::KeyStore::forget(&comptoir::vault::OsKeyring, &path).unwrap();
 }
+
+/// An older backup restored: the push tells the post its journal is behind the network's; no
+/// permanence opens until a manager declares it; the declaration resumes the journal from the
+/// hub's last head (a new branch the hub accepts) and receipt numbers continue after the last
+/// one the network knows.
+#[test]
+fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_number() {
+    use comptoir::money::Money;
+    use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::programme::{LegalCaps, Programme};
+    let world = World::new();
+    let (store, client) = synced_centre(&world);
+    let path = store.lock().unwrap().path().to_path_buf();
+    let sophie = Actor::test("Sophie");
+    let sim_sale = |s: &mut Store| {
+        let caps = LegalCaps::shipped();
+        pos::create_sale(
+            s,
+            &[Programme::shipped_default(&caps)],
+            &caps,
+            &SaleRequest {
+                uuid: uuid::Uuid::now_v7(),
+                person_id: None,
+                programme: None,
+                devices: vec![],
+                items: vec![ItemRequest {
+                    kind: comptoir::device::DeviceKind::SimCard,
+                    quantity: 1,
+                    unit_price: Some(Money::from_euros(5)),
+                }],
+                payments: vec![SalePayment {
+                    method: PaymentMethod::Cash,
+                    amount: Money::from_euros(5),
+                    reference: None,
+                }],
+            },
+            &Actor::test("Sophie"),
+        )
+        .unwrap()
+    };
+    // The backup, then more sales that reach the hub.
+    let backup = world.dir.path().join("sauvegarde.sqlite");
+    store.lock().unwrap().truncate_wal().unwrap();
+    std::fs::copy(&path, &backup).unwrap();
+    let lost = {
+        let mut s = store.lock().unwrap();
+        if pos::current_session(&s).unwrap().is_none() {
+            pos::open_session(&mut s, &sophie, Money::ZERO).unwrap();
+        }
+        sim_sale(&mut s);
+        sim_sale(&mut s)
+    };
+    comptoir::sync::round(&store, &client).unwrap();
+    drop(store);
+
+    // The older backup comes back: the next sync says so, and the desk waits for a manager.
+    std::fs::copy(&backup, &path).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let store = Mutex::new(Store::open(&path).unwrap());
+    comptoir::sync::round(&store, &client).unwrap();
+    let status = comptoir::sync::status(&store.lock().unwrap()).unwrap();
+    let told = status.journal_behind.expect("the post is told its journal is behind");
+    assert!(told.contains("sauvegarde plus ancienne"), "{told}");
+    {
+        let mut s = store.lock().unwrap();
+        let _ = pos::close_session(&mut s, &sophie, Default::default(), "reprise");
+        let err = pos::open_session(&mut s, &sophie, Money::ZERO).unwrap_err();
+        assert_eq!(err.code().as_str(), "restore_undeclared", "{err}");
+    }
+    // Declared: the journal resumes from the hub's head, numbers after the network's last.
+    let declared = pos::declare_restore(&mut store.lock().unwrap(), &sophie).unwrap();
+    assert!(
+        declared.next_receipt.as_str() > lost.receipt.as_str(),
+        "{declared:?} after {}",
+        lost.receipt
+    );
+    let resumed = {
+        let mut s = store.lock().unwrap();
+        pos::open_session(&mut s, &sophie, Money::ZERO).unwrap();
+        sim_sale(&mut s)
+    };
+    assert_eq!(resumed.receipt, declared.next_receipt);
+    comptoir::sync::round(&store, &client).unwrap();
+    assert!(comptoir::sync::status(&store.lock().unwrap())
+        .unwrap()
+        .journal_behind
+        .is_none());
+    let checked = against_hub(&store, &client);
+    assert!(
+        checked.agrees,
+        "the hub's current branch is this journal's: {checked:?}"
+    );
+    assert!(journal::verify(store.lock().unwrap().db()).unwrap().is_intact());
+    let entries = journal::list(
+        &store.lock().unwrap(),
+        &journal::JournalFilter {
+            kind: Some("restore_resumption".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(entries.total, 1);
+}

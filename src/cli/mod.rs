@@ -256,7 +256,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Diagnostic(args) => people::diagnostic(store, args, json),
         Command::Session(cmd) => pos::session(store, cmd, json, who),
         Command::Sale(cmd) => pos::sale(store, db, cmd, json, who),
-        Command::Journal(cmd) => pos::journal(store, cmd, json),
+        Command::Journal(cmd) => pos::journal(store, cmd, json, who),
         Command::Archive(cmd) => archive::run(store, cmd, json),
         Command::Closing(args) => pos::closing(store, args, json, who),
         Command::Closings { limit } => pos::closings(store, limit, json),

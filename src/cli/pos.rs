@@ -61,8 +61,18 @@ pub(crate) fn session(store: &mut Store, cmd: SessionCommand, json: bool, who: &
     Ok(())
 }
 
-pub(crate) fn journal(store: &mut Store, cmd: JournalCommand, json: bool) -> Result<(), Error> {
+pub(crate) fn journal(store: &mut Store, cmd: JournalCommand, json: bool, who: &mut Who) -> Result<(), Error> {
     match cmd {
+        JournalCommand::DeclareRestore => {
+            let actor = who.get(store)?;
+            let done = pos::declare_restore(store, &actor)?;
+            output(json, &done, || {
+                format!(
+                    "Reprise déclarée : le journal repart après l'entrée n° {} du réseau ; prochain ticket : {}.",
+                    done.hub_entries, done.next_receipt
+                )
+            });
+        }
         JournalCommand::List {
             kind,
             operator,
@@ -302,6 +312,10 @@ pub(crate) enum JournalCommand {
         #[arg(long)]
         against_hub: bool,
     },
+    /// Déclare la restauration d'une sauvegarde plus ancienne que ce que le réseau a reçu de
+    /// cette caisse : le journal reprend après la dernière tête connue du réseau, les numéros
+    /// de ticket après le dernier qu'il connaît (un responsable).
+    DeclareRestore,
     /// Les entrées, les plus récentes d'abord, avec filtres (par pages).
     List {
         /// sale, credit_note, session_open, session_close, closing, document_copy, override,

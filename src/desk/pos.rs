@@ -21,10 +21,10 @@ pub use crate::journal::{
 };
 pub use crate::pos::{
     cancel_sale, close_ended_periods, close_period, closings, correct_line, counted_kinds, create_sale,
-    current_session, fiscal_year_first_month, list_sales, programme_names, quote, quote_cart, register_identity, sale,
-    x_report, CartLine, CartQuote, CashReport, Closing, ClosingSummary, CreditNote, DeviceRequest, ItemRequest,
-    LineCorrected, PaymentMethod, Period, Quote, SaleInput, SalePayment, SaleRecord, SaleRequest, SaleSummary,
-    SessionInfo, CENTRE_CODE, REGISTER_CODE,
+    current_session, declare_restore, fiscal_year_first_month, list_sales, programme_names, quote, quote_cart,
+    register_identity, sale, x_report, CartLine, CartQuote, CashReport, Closing, ClosingSummary, CreditNote,
+    DeviceRequest, ItemRequest, LineCorrected, PaymentMethod, Period, Quote, RestoreDeclared, SaleInput, SalePayment,
+    SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 
@@ -93,6 +93,9 @@ pub struct PosState {
     pub counted_kinds: Vec<crate::device::Term>,
     /// What the cash desk says when no permanence is open: how to open one.
     pub closed_hint: String,
+    /// An older backup was restored and not declared: why no permanence opens (the window
+    /// offers « Déclarer la reprise »).
+    pub restore_pending: Option<String>,
 }
 
 /// The cash desk's state, with the journal's verification made once by the caller.
@@ -109,6 +112,7 @@ pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
         closed_hint: "Aucune permanence n'est ouverte. Pour vendre, ouvrez-en une : comptez les espèces du \
                       tiroir, saisissez-les dans « Fond de caisse », puis « Ouvrir »."
             .into(),
+        restore_pending: crate::sync::status(store)?.journal_behind,
     })
 }
 

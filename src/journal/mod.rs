@@ -190,6 +190,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("sale", "Vente"),
     ("credit_note", "Avoir"),
     ("line_correction", "Correction de ligne"),
+    ("restore_resumption", "Reprise après restauration"),
     ("session_open", "Ouverture de permanence"),
     ("session_close", "Fermeture de permanence (Z)"),
     ("closing", "Clôture"),
@@ -259,6 +260,11 @@ fn summary(kind: &str, c: &serde_json::Value) -> String {
             text("from"),
             text("to"),
             text("reason")
+        ),
+        "restore_resumption" => format!(
+            "Reprise après restauration : le journal repart après l'entrée n° {} reçue par le réseau (il en avait {} ici)",
+            c.get("hub_entries").and_then(|v| v.as_i64()).unwrap_or(0),
+            c.get("local_entries").and_then(|v| v.as_i64()).unwrap_or(0)
         ),
         "session_open" => format!("Fond de caisse : {}", euros("float_cents")),
         "session_close" => "Rapport Z de la permanence".to_string(),

@@ -9,6 +9,7 @@ mod correction;
 mod credit_note;
 mod input;
 mod permanence;
+mod restore;
 mod sale;
 
 pub use cart::*;
@@ -18,6 +19,7 @@ pub use credit_note::*;
 pub use input::*;
 use permanence::require_open;
 pub use permanence::*;
+pub use restore::*;
 pub use sale::*;
 
 pub use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};

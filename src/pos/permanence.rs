@@ -71,6 +71,7 @@ pub(super) fn require_open(conn: &crate::store::Db) -> Result<SessionInfo> {
 /// Opens a permanence with its cash float.
 pub fn open_session(store: &mut Store, actor: &Actor, float: Money) -> Result<SessionInfo> {
     crate::operators::require_present(store.db(), actor)?;
+    super::restore::require_declared(store)?;
     let operator = actor.name();
     if float.cents() < 0 {
         return Err(refused(Code::Invalid, "le fond de caisse ne peut pas être négatif"));

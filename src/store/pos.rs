@@ -69,6 +69,29 @@ pub fn close_session(conn: &Db, id: i64, at: &str, operator: &str, seq: i64) -> 
     Ok(())
 }
 
+/// Moves a series' counter up to `last` (never down): after a declared restore, numbers
+/// continue after the last one the network knows.
+pub fn raise_counter(conn: &Db, series: &str, last: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO receipt_counters (series, last) VALUES (?1, ?2)
+         ON CONFLICT (series) DO UPDATE SET last = max(last, excluded.last)",
+        params![series, last],
+    )?;
+    Ok(())
+}
+
+/// The number the series would give next (nothing written).
+pub fn peek_next(conn: &Db, series: &str) -> Result<i64> {
+    Ok(conn
+        .query_row(
+            "SELECT last + 1 FROM receipt_counters WHERE series = ?1",
+            [series],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(1))
+}
+
 /// The next number of a gapless series (inside the caller's transaction).
 pub fn next_number(conn: &Db, series: &str) -> Result<i64> {
     conn.execute(

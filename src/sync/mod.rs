@@ -120,6 +120,9 @@ pub struct Status {
     pub open_conflicts: i64,
     /// The hub knows another post of the centre with this register's code (a French warning).
     pub register_clash: Option<String>,
+    /// This journal is behind what the network received from this register (an older backup
+    /// restored, not yet declared): the French warning.
+    pub journal_behind: Option<String>,
 }
 
 const REGISTER_CLASH: &str = "register_clash";
@@ -157,6 +160,10 @@ pub fn status(store: &Store) -> Result<Status> {
         cursor: sql::cursor(conn)?.0,
         conflicts: sql::conflicts(conn)?,
         open_conflicts: sql::open_conflicts(conn)?,
+        journal_behind: journal_behind(store)?.map(|hub| {
+            let entries = store::journal::head(conn).ok().flatten().map_or(0, |(n, _)| n);
+            behind_message(&hub, entries)
+        }),
     })
 }
 
@@ -238,6 +245,11 @@ fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
 }
 
 const JOURNAL_SENT: &str = "journal_sent";
+/// The hub's head this register's journal resumes from, once a manager declared a restore.
+pub const JOURNAL_RESUMES: &str = "journal_resumes";
+/// The hub's furthest head for this register, when this journal does not reach it (an older
+/// backup restored): JSON of `protocol::HubHead`, until a manager declares the restore.
+pub const JOURNAL_BEHIND: &str = "journal_behind";
 const CENTRE_SENT: &str = "centre_sent";
 
 /// What goes with a push besides the events: this register's journal head, and the centre's
@@ -252,6 +264,7 @@ fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>, bool
         entries,
         hash,
         signing_key: crate::archive::public_key(store),
+        resumes: sql::setting(conn, JOURNAL_RESUMES)?.and_then(|r| serde_json::from_str(&r).ok()),
     };
     let facts = centre_facts(&crate::centre::load(store)?);
     let changed = sql::setting(conn, JOURNAL_SENT)?.as_deref() != Some(&format!("{}:{}", head.entries, head.hash))
@@ -262,6 +275,49 @@ fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>, bool
         sql::setting(conn, CENTRE_SENT).ok().flatten() != Some(serde_json::to_string(f).unwrap_or_default())
     });
     Ok((head, facts, changed))
+}
+
+/// Compares the hub's furthest head for this register with the journal: a journal that does
+/// not reach it was restored from an older backup (or cut). Recorded until a manager declares
+/// the restore; cleared when the journal reaches it.
+fn note_hub_head(store: &mut Store, hub: &protocol::HubHead) -> Result<()> {
+    let reaches = match store::journal::entry(store.db(), hub.entries)? {
+        Some(row) => row.hash == hub.hash,
+        None => hub.entries == 0,
+    };
+    let declared = sql::setting(store.db(), JOURNAL_RESUMES)?
+        .and_then(|r| serde_json::from_str::<protocol::Resumption>(&r).ok())
+        .is_some_and(|r| r.entries == hub.entries && r.hash == hub.hash);
+    store.with_tx(|tx| {
+        if reaches || declared {
+            sql::set_setting(tx, JOURNAL_BEHIND, "")
+        } else {
+            sql::set_setting(
+                tx,
+                JOURNAL_BEHIND,
+                &serde_json::to_string(hub).expect("a head serialises"),
+            )
+        }
+    })
+}
+
+/// The hub's head this journal does not reach (an undeclared restore), if any.
+pub fn journal_behind(store: &Store) -> Result<Option<protocol::HubHead>> {
+    Ok(sql::setting(store.db(), JOURNAL_BEHIND)?
+        .filter(|s| !s.is_empty())
+        .and_then(|s| serde_json::from_str(&s).ok()))
+}
+
+/// The French warning for an undeclared restore.
+pub fn behind_message(hub: &protocol::HubHead, entries: i64) -> String {
+    format!(
+        "Ce poste a un journal de {entries} entrée(s), mais le réseau a reçu de cette caisse un journal de {} entrée(s) \
+         (le {}) : une sauvegarde plus ancienne a été restaurée. Aucune permanence ne s'ouvre tant qu'un responsable \
+         n'a pas déclaré la reprise (Caisse, « Déclarer la reprise », ou `comptoir journal declare-restore`) ; \
+         les numéros de ticket reprendront après le dernier connu du réseau.",
+        hub.entries,
+        crate::text::format_timestamp(&hub.received_at)
+    )
 }
 
 /// The centre's name, and the commune and postcode of its address (the line that starts with
@@ -304,13 +360,18 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     let mut first_push = true;
     loop {
         let batch = store.write(|s| sql::pending(s.db(), protocol::MAX_PUSH))?;
-        let (head, facts, changed) = store.write(|s| push_context(s))?;
-        if batch.is_empty() && !(first_push && changed) {
+        let (head, facts, _changed) = store.write(|s| push_context(s))?;
+        // The first push of a round always goes, with the journal's head: its answer says
+        // whether this journal still reaches what the network received (a restore).
+        if batch.is_empty() && !first_push {
             break;
         }
         first_push = false;
         let response = client.push(&batch, Some(head.clone()), facts.clone())?;
         check_hub(store, &response.hub_id)?;
+        if let Some(hub_head) = &response.journal {
+            store.write(|s| note_hub_head(s, hub_head))?;
+        }
         store.write(|s| {
             s.with_tx(|tx| {
                 sql::set_setting(tx, JOURNAL_SENT, &format!("{}:{}", head.entries, head.hash))?;

@@ -72,6 +72,9 @@ async function refresh() {
   const broken = state.journal.broken !== null;
   $("journal-alert").hidden = !broken;
   $("journal-alert").textContent = state.journal_message;
+  // An older backup restored and not declared: no permanence opens until a manager declares it.
+  $("restore-alert").hidden = state.restore_pending === null;
+  $("restore-text").textContent = state.restore_pending ?? "";
   const open = state.session !== null;
   $("pos-open").hidden = !open || broken;
   $("pos-closed").hidden = open || broken;
@@ -451,6 +454,16 @@ export function startPos(appInfo: AppInfo) {
     }
   });
 
+  $("restore-declare").addEventListener("click", async () => {
+    try {
+      const done = await commands.journal_declare_restore();
+      showError(null);
+      showStatus(`Reprise déclarée : le journal repart après l'entrée n° ${done.hub_entries} du réseau ; prochain ticket : ${done.next_receipt}.`);
+      await refresh();
+    } catch (err) {
+      showError(messageOf(err));
+    }
+  });
   $("correct-close").addEventListener("click", () => {
     $("correct-form").hidden = true;
     correcting = null;

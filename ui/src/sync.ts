@@ -26,7 +26,11 @@ function renderBar(s: SyncStatus) {
     return;
   }
   const waiting = s.waiting > 0 ? ` · ${s.waiting} en attente` : "";
-  if (s.register_clash) {
+  if (s.journal_behind) {
+    bar.textContent = `Restauration à déclarer${waiting}`;
+    bar.classList.add("sync-error");
+    bar.title = s.journal_behind;
+  } else if (s.register_clash) {
     bar.textContent = `Code de caisse en double${waiting}`;
     bar.classList.add("sync-error");
     bar.title = s.register_clash;

@@ -4,7 +4,7 @@
 use super::sales::{self, held_by_v2_sale, record_correction, record_credit_note, record_sale};
 use super::*;
 use crate::check::checked;
-use comptoir_common::protocol::{SaleFacts, WireLine};
+use comptoir_common::protocol::{HubHead, SaleFacts, WireLine};
 
 /// Records a push from a centre, in one transaction: the register's journal head and the
 /// centre's settings (both checked by the caller), then each event; one acknowledgement each.
@@ -14,12 +14,13 @@ pub fn record_events(
     events: &[Event],
     journal: Option<&JournalHead>,
     settings: Option<&CentreFacts>,
-) -> Result<Vec<Ack>> {
+) -> Result<(Vec<Ack>, Option<HubHead>)> {
     let tx = conn.transaction()?;
     let received_at = now();
-    if let Some(head) = journal {
-        sales::record_head(&tx, centre, head, &received_at)?;
-    }
+    let hub_head = match journal {
+        Some(head) => super::heads::record_head(&tx, centre, head, &received_at)?,
+        None => None,
+    };
     if let Some(facts) = settings {
         sales::record_centre(&tx, centre, facts, &received_at)?;
     }
@@ -89,7 +90,7 @@ pub fn record_events(
         });
     }
     tx.commit()?;
-    Ok(acks)
+    Ok((acks, hub_head))
 }
 
 /// An acknowledgement's status, message and conflict number.

@@ -15,7 +15,8 @@ use comptoir_common::protocol::{
 mod events;
 mod sales;
 pub use events::record_events;
-pub use sales::{journal_heads, register_keys};
+mod heads;
+pub use heads::{journal_heads, register_keys};
 
 pub type Result<T> = std::result::Result<T, HubError>;
 
@@ -33,6 +34,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0001_hub.sql"),
     include_str!("../../migrations/0002_v2.sql"),
     include_str!("../../migrations/0003_register_keys.sql"),
+    include_str!("../../migrations/0004_journal_branches.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =

@@ -4,7 +4,7 @@
 //! line correction or a credit note settles it.
 
 use super::*;
-use comptoir_common::protocol::{ConflictNotice, CreditNoteFacts, HeadSeen, LineCorrection, SaleFacts};
+use comptoir_common::protocol::{ConflictNotice, CreditNoteFacts, LineCorrection, SaleFacts};
 
 /// A sale line: (centre, sale id, line number from 1).
 pub(crate) type LineKey = (String, String, i64);
@@ -51,7 +51,7 @@ fn describe(tx: &Connection, (centre, sale, line): &LineKey) -> Result<String> {
 /// Opens a conflict and tells it to the centres concerned (each once): the second line's,
 /// the first line's, and `owner` (the centre the device belongs to), when they differ.
 #[allow(clippy::too_many_arguments)]
-fn open_conflict(
+pub(super) fn open_conflict(
     tx: &Connection,
     kind: &str,
     second: &LineKey,
@@ -418,64 +418,6 @@ pub(crate) fn held_by_v2_sale(tx: &Connection, tag: &str) -> Result<bool> {
         .is_some())
 }
 
-/// Keeps a register's journal head; the same count with another hash means the journal was
-/// rewritten, a count behind the furthest kept means it was cut or restored from an older
-/// backup: either is a `journal` conflict, and such a head is not kept.
-pub fn record_head(tx: &Connection, centre: &str, head: &JournalHead, at: &str) -> Result<()> {
-    if let Some(key) = &head.signing_key {
-        tx.prepare_cached(
-            "INSERT OR IGNORE INTO register_keys (centre_id, register, public_key, received_at) VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![centre, head.register, key, at])?;
-    }
-    let known: Option<String> = tx
-        .prepare_cached("SELECT hash FROM journal_heads WHERE centre_id = ?1 AND register = ?2 AND entries = ?3")?
-        .query_row(params![centre, head.register, head.entries], |r| r.get(0))
-        .optional()?;
-    let furthest: Option<i64> = tx
-        .prepare_cached("SELECT max(entries) FROM journal_heads WHERE centre_id = ?1 AND register = ?2")?
-        .query_row(params![centre, head.register], |r| r.get(0))?;
-    match known {
-        // Behind what the hub saw: not kept (the anchor stays the furthest head), said once.
-        None if furthest.is_some_and(|f| f > head.entries) => {
-            let message = format!(
-                "Le journal de la caisse {} du centre {centre} est revenu à {} entrée(s) alors que le hub en a vu {} : \
-                 des entrées ont été supprimées, ou une sauvegarde ancienne a été restaurée. Vérifiez le journal avec le réseau \
-                 (Caisse › Journal › « Vérifier avec le réseau »).",
-                head.register,
-                head.entries,
-                furthest.unwrap_or_default()
-            );
-            let said: bool = tx
-                .prepare_cached(
-                    "SELECT count(*) > 0 FROM conflicts WHERE kind = 'journal' AND centre_id = ?1 AND message = ?2",
-                )?
-                .query_row(params![centre, message], |r| r.get(0))?;
-            if !said {
-                let line = (centre.to_string(), String::new(), 0);
-                open_conflict(tx, "journal", &line, None, None, None, &message, at)?;
-            }
-        }
-        None => {
-            tx.prepare_cached(
-                "INSERT INTO journal_heads (centre_id, register, entries, hash, received_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![centre, head.register, head.entries, head.hash, at])?;
-        }
-        Some(hash) if hash != head.hash => {
-            let message = format!(
-                "Le journal de la caisse {} du centre {centre} n'a plus, à l'entrée {}, l'empreinte que le hub a reçue : \
-                 il a été réécrit ou restauré d'une sauvegarde ancienne. Vérifiez-le (Caisse › Journal › Vérifier).",
-                head.register, head.entries
-            );
-            let line = (centre.to_string(), String::new(), 0);
-            open_conflict(tx, "journal", &line, None, None, None, &message, at)?;
-        }
-        Some(_) => {}
-    }
-    Ok(())
-}
-
 /// Keeps what the network may know of the centre's settings.
 pub fn record_centre(tx: &Connection, centre: &str, facts: &CentreFacts, at: &str) -> Result<()> {
     tx.prepare_cached(
@@ -483,28 +425,4 @@ pub fn record_centre(tx: &Connection, centre: &str, facts: &CentreFacts, at: &st
     )?
     .execute(params![centre, facts.name, facts.commune, facts.postcode, facts.departement, at])?;
     Ok(())
-}
-
-/// The heads of a register's journal the hub kept, in order.
-pub fn journal_heads(conn: &Connection, centre: &str, register: &str) -> Result<Vec<HeadSeen>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT entries, hash, received_at FROM journal_heads WHERE centre_id = ?1 AND register = ?2 ORDER BY entries",
-    )?;
-    let rows = stmt.query_map(params![centre, register], |r| {
-        Ok(HeadSeen {
-            entries: r.get(0)?,
-            hash: r.get(1)?,
-            received_at: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The public keys a register's archives were signed with.
-pub fn register_keys(conn: &Connection, centre: &str, register: &str) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT public_key FROM register_keys WHERE centre_id = ?1 AND register = ?2 ORDER BY received_at",
-    )?;
-    let rows = stmt.query_map(params![centre, register], |r| r.get(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

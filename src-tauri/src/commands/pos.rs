@@ -151,6 +151,15 @@ pub(crate) async fn journal_verify(handle: tauri::AppHandle) -> Reply<pos::Journ
     .await
 }
 
+/// « Déclarer la reprise » after an older backup was restored (a manager).
+#[tauri::command]
+pub(crate) async fn journal_declare_restore(handle: tauri::AppHandle) -> Reply<pos::RestoreDeclared> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| pos::declare_restore(store, actor))
+    })
+    .await
+}
+
 /// A page of the journal's entries, newest first, filtered.
 #[tauri::command]
 pub(crate) async fn journal_list(handle: tauri::AppHandle, filter: pos::JournalQuery) -> Reply<pos::JournalPage> {

@@ -15,4 +15,9 @@ counted_kinds: Array<Term>,
 /**
  * What the cash desk says when no permanence is open: how to open one.
  */
-closed_hint: string, };
+closed_hint: string, 
+/**
+ * An older backup was restored and not declared: why no permanence opens (the window
+ * offers « Déclarer la reprise »).
+ */
+restore_pending: string | null, };

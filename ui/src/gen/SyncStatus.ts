@@ -17,4 +17,9 @@ open_conflicts: number,
 /**
  * The hub knows another post of the centre with this register's code (a French warning).
  */
-register_clash: string | null, };
+register_clash: string | null, 
+/**
+ * This journal is behind what the network received from this register (an older backup
+ * restored, not yet declared): the French warning.
+ */
+journal_behind: string | null, };

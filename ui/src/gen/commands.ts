@@ -42,6 +42,7 @@ import type { ProgrammeInfo } from "./ProgrammeInfo";
 import type { PurgeReport } from "./PurgeReport";
 import type { Quote } from "./Quote";
 import type { RegisterView } from "./RegisterView";
+import type { RestoreDeclared } from "./RestoreDeclared";
 import type { Role } from "./Role";
 import type { RoundReport } from "./RoundReport";
 import type { SafetyView } from "./SafetyView";
@@ -267,6 +268,13 @@ export function journal_state(): Promise<JournalState> {
  */
 export function journal_verify(): Promise<JournalState> {
   return invoke("journal_verify");
+}
+
+/**
+ * « Déclarer la reprise » after an older backup was restored (a manager).
+ */
+export function journal_declare_restore(): Promise<RestoreDeclared> {
+  return invoke("journal_declare_restore");
 }
 
 /**
