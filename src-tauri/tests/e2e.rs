@@ -886,6 +886,128 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
     comptoir::sync::token::forget(&config).unwrap();
 }
 
+/// A SIM card sold at 5 € in cash, a permanence opened first if needed.
+fn sell_a_sim(store: &mut Store) -> String {
+    use comptoir::pos::{ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::programme::{LegalCaps, Programme};
+    let sophie = comptoir::operators::Actor::test("Sophie");
+    if comptoir::pos::current_session(store).unwrap().is_none() {
+        comptoir::pos::open_session(store, &sophie, comptoir::Money::ZERO).unwrap();
+    }
+    let caps = LegalCaps::shipped();
+    let request = SaleRequest {
+        uuid: uuid::Uuid::now_v7(),
+        person_id: None,
+        programme: None,
+        devices: vec![],
+        items: vec![ItemRequest {
+            kind: comptoir::device::DeviceKind::SimCard,
+            quantity: 1,
+            unit_price: Some(comptoir::Money::from_euros(5)),
+        }],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Cash,
+            amount: comptoir::Money::from_euros(5),
+            reference: None,
+        }],
+    };
+    comptoir::pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, &sophie)
+        .unwrap()
+        .receipt
+}
+
+#[test]
+#[ignore = "drives the real window, the real hub and the keyring (run by scripts/test)"]
+fn an_older_backup_restored_is_declared_in_the_window_before_a_permanence_opens() {
+    let _turn = one_window();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = start_hub(hub_dir.path());
+    let centre = format!("B{}", std::process::id());
+    let token = hub.admin(&["centre", "create", &centre, "--name", "Centre e2e"]);
+    let url = hub.1.clone();
+    let config = comptoir::sync::HubConfig::parse(&url, &centre).unwrap();
+    // Before the window opens: the centre syncs, a backup is taken, two more sales reach the
+    // hub, then the older backup is put back in place of the database.
+    let window = open_window(|db| {
+        let store = std::sync::Mutex::new(open_db(db));
+        comptoir::desk::network::save_hub(
+            &mut store.lock().unwrap(),
+            &url,
+            &centre,
+            Some(token.trim()),
+            &comptoir::operators::Actor::test("Sophie"),
+        )
+        .unwrap();
+        let client = comptoir::sync::Client::new(config.clone(), token.trim().into()).unwrap();
+        comptoir::sync::round(&store, &client).unwrap();
+        {
+            let mut s = store.lock().unwrap();
+            let _ = comptoir::pos::close_session(
+                &mut s,
+                &comptoir::operators::Actor::test("Sophie"),
+                Default::default(),
+                "avant la sauvegarde",
+            );
+            s.truncate_wal().unwrap();
+        }
+        let backup = db.with_file_name("sauvegarde-ancienne.sqlite");
+        std::fs::copy(db, &backup).unwrap();
+        {
+            let mut s = store.lock().unwrap();
+            sell_a_sim(&mut s);
+            sell_a_sim(&mut s);
+            let _ = comptoir::pos::close_session(
+                &mut s,
+                &comptoir::operators::Actor::test("Sophie"),
+                Default::default(),
+                "fin",
+            );
+        }
+        comptoir::sync::round(&store, &client).unwrap();
+        drop(store);
+        std::fs::copy(&backup, db).unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        }
+    });
+    let session = &window.session;
+    // A sync now: the top bar says the restore must be declared.
+    session.click(&session.find("#sync").unwrap());
+    session.wait_for("the settings", |s| {
+        s.find("#hub-sync")
+            .filter(|_| s.script("return document.getElementById('view-settings').hidden;") == false)
+    });
+    session.click(&session.find("#hub-sync").unwrap());
+    session.wait_for("the top bar's warning", |s| {
+        s.find("#sync")
+            .filter(|el| s.text(el).contains("Restauration à déclarer"))
+    });
+    // The cash desk: no permanence opens; the banner says why and offers the declaration.
+    session.click(&session.find("#tab-pos").unwrap());
+    let banner = session.wait_for("the restore banner", |s| {
+        s.find("#restore-text")
+            .filter(|_| s.script("return document.getElementById('restore-alert').hidden;") == false)
+            .map(|el| s.text(&el))
+    });
+    assert!(banner.contains("sauvegarde plus ancienne"), "{banner}");
+    session.screenshot(&artifacts_dir().join("restore.png"));
+    session.click(&session.find("#restore-declare").unwrap());
+    let said = session.wait_for("the declaration", |s| {
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains("Reprise déclarée"))
+    });
+    assert!(said.contains("prochain ticket"), "{said}");
+    session.wait_for("the banner gone", |s| {
+        s.find("#restore-alert")
+            .filter(|_| s.script("return document.getElementById('restore-alert').hidden;") == true)
+    });
+    let store = open_db(&window.db);
+    assert!(comptoir::sync::journal_behind(&store).unwrap().is_none());
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
+    comptoir::sync::token::forget(&config).unwrap();
+}
+
 /// A second register of the centre (R2), as a database of this test: it enters `tag` by hand,
 /// sells it to an eligible person and syncs.
 fn second_register_sells(dir: &Path, hub_url: &str, centre: &str, token: &str, tag: &str) -> std::sync::Mutex<Store> {

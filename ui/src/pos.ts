@@ -77,7 +77,7 @@ async function refresh() {
   $("restore-text").textContent = state.restore_pending ?? "";
   const open = state.session !== null;
   $("pos-open").hidden = !open || broken;
-  $("pos-closed").hidden = open || broken;
+  $("pos-closed").hidden = open || broken || state.restore_pending !== null;
   $("pos-session-actions").hidden = !open;
   $("pos-session").textContent = open
     ? `Ouverte le ${new Date(state.session!.opened_at).toLocaleString("fr-FR")} par ${state.session!.opened_by} — fond de caisse ${state.session!.float_text}`
