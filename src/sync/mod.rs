@@ -244,6 +244,7 @@ fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
     }
 }
 
+/// The last head the hub acknowledged (`entries:hash`).
 const JOURNAL_SENT: &str = "journal_sent";
 /// The hub's head this register's journal resumes from, once a manager declared a restore.
 pub const JOURNAL_RESUMES: &str = "journal_resumes";
@@ -252,10 +253,10 @@ pub const JOURNAL_RESUMES: &str = "journal_resumes";
 pub const JOURNAL_BEHIND: &str = "journal_behind";
 const CENTRE_SENT: &str = "centre_sent";
 
-/// What goes with a push besides the events: this register's journal head, and the centre's
-/// settings the network may know (name, commune, postcode, département), with whether either
+/// What goes with a push besides the events: this register's journal head (always), and the
+/// centre's settings the network may know (name, commune, postcode, département) when they
 /// changed since the hub last acknowledged them.
-fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>, bool)> {
+fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>)> {
     let conn = store.db();
     let register = crate::pos::register_identity(store)?.1;
     let (entries, hash) = store::journal::head(conn)?.unwrap_or((0, String::new()));
@@ -267,14 +268,9 @@ fn push_context(store: &Store) -> Result<(JournalHead, Option<CentreFacts>, bool
         resumes: sql::setting(conn, JOURNAL_RESUMES)?.and_then(|r| serde_json::from_str(&r).ok()),
     };
     let facts = centre_facts(&crate::centre::load(store)?);
-    let changed = sql::setting(conn, JOURNAL_SENT)?.as_deref() != Some(&format!("{}:{}", head.entries, head.hash))
-        || facts.as_ref().is_some_and(|f| {
-            sql::setting(conn, CENTRE_SENT).ok().flatten() != Some(serde_json::to_string(f).unwrap_or_default())
-        });
-    let facts = facts.filter(|f| {
-        sql::setting(conn, CENTRE_SENT).ok().flatten() != Some(serde_json::to_string(f).unwrap_or_default())
-    });
-    Ok((head, facts, changed))
+    let sent = sql::setting(conn, CENTRE_SENT)?;
+    let facts = facts.filter(|f| sent.as_deref() != Some(serde_json::to_string(f).unwrap_or_default().as_str()));
+    Ok((head, facts))
 }
 
 /// Compares the hub's furthest head for this register with the journal: a journal that does
@@ -360,7 +356,7 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     let mut first_push = true;
     loop {
         let batch = store.write(|s| sql::pending(s.db(), protocol::MAX_PUSH))?;
-        let (head, facts, _changed) = store.write(|s| push_context(s))?;
+        let (head, facts) = store.write(|s| push_context(s))?;
         // The first push of a round always goes, with the journal's head: its answer says
         // whether this journal still reaches what the network received (a restore).
         if batch.is_empty() && !first_push {
