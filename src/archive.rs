@@ -175,16 +175,7 @@ pub struct ArchiveCheck {
 /// then each entry's hash and the chain between consecutive entries. Refused, naming the
 /// period, when anything does not hold.
 pub fn verify(path: &Path, public_key: &str) -> Result<ArchiveCheck> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let signed: SignedArchive = serde_json::from_slice(&bytes).map_err(|_| {
-        refused(
-            Code::Invalid,
-            format!("{} n'est pas une archive de Comptoir lisible.", path.display()),
-        )
-    })?;
+    let signed = read(path)?;
     let a = &signed.archive;
     let broken = |why: String| {
         refused(
@@ -246,15 +237,19 @@ pub fn verify(path: &Path, public_key: &str) -> Result<ArchiveCheck> {
 /// The register an archive file says it is from (to ask the hub for that register's keys; the
 /// file's own key is never used).
 pub fn register_of(path: &Path) -> Result<String> {
+    Ok(read(path)?.archive.register)
+}
+
+/// An archive file, parsed (nothing checked yet).
+fn read(path: &Path) -> Result<SignedArchive> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let signed: SignedArchive = serde_json::from_slice(&bytes).map_err(|_| {
+    serde_json::from_slice(&bytes).map_err(|_| {
         refused(
             Code::Invalid,
             format!("{} n'est pas une archive de Comptoir lisible.", path.display()),
         )
-    })?;
-    Ok(signed.archive.register)
+    })
 }
