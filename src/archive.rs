@@ -20,23 +20,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Code, Error, Result};
 use crate::journal;
 use crate::pos::{Closing, Period};
-use crate::store::{journal as sql, Store};
+use crate::store::journal::{self as sql, JournalRow};
+use crate::store::Store;
 
 pub const FORMAT: &str = "comptoir-archive/1";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArchivedEntry {
-    pub seq: i64,
-    pub uuid: String,
-    pub hash_version: i64,
-    pub kind: String,
-    pub at: String,
-    pub operator: String,
-    /// The entry's canonical content, as hashed.
-    pub content: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
+/// An entry as archived: the journal's row, every column (its content as hashed).
+pub type ArchivedEntry = JournalRow;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Archive {
@@ -115,20 +105,7 @@ pub fn after_closing(store: &Store, closing: &Closing) -> Result<Option<PathBuf>
         })?;
     let from = crate::local::start_of_day(closing.start);
     let to = crate::local::start_of_day(closing.end + chrono::Duration::days(1));
-    let entries = sql::between(store.db(), &from, &to, closing_seq)?
-        .into_iter()
-        .map(|r| ArchivedEntry {
-            seq: r.seq,
-            uuid: r.uuid,
-            hash_version: r.hash_version,
-            kind: r.kind,
-            at: r.at,
-            operator: r.operator,
-            content: r.content,
-            prev_hash: r.prev_hash,
-            hash: r.hash,
-        })
-        .collect();
+    let entries = sql::between(store.db(), &from, &to, closing_seq)?;
     let archive = Archive {
         format: FORMAT.into(),
         centre: centre.clone(),
@@ -204,11 +181,7 @@ pub fn verify(path: &Path, public_key: &str) -> Result<ArchiveCheck> {
         .map_err(|_| broken("sa signature ne correspond pas à son contenu : elle a été modifiée".into()))?;
     let mut previous: Option<&ArchivedEntry> = None;
     for e in &a.entries {
-        let expected = match e.hash_version {
-            1 => journal::chain_hash(&e.prev_hash, e.seq, &e.kind, &e.at, &e.operator, &e.content),
-            _ => journal::chain_hash_v2(&e.prev_hash, e.seq, &e.uuid, &e.kind, &e.at, &e.operator, &e.content),
-        };
-        if expected != e.hash {
+        if journal::entry_hash(&e.prev_hash, e).as_deref() != Some(e.hash.as_str()) {
             return Err(broken(format!(
                 "l'entrée n° {} ne correspond pas à son empreinte",
                 e.seq

@@ -46,36 +46,22 @@ fn without_triggers(store: &Mutex<Store>, sql: &str) {
 /// Recomputes every hash, as someone holding the key would.
 fn rechain(store: &Mutex<Store>) {
     let s = store.lock().unwrap();
-    let conn = s.sql();
-    let rows: Vec<(i64, String, i64, String, String, String, String)> = conn
-        .prepare("SELECT seq, uuid, hash_version, kind, at, operator, content FROM journal ORDER BY seq")
-        .unwrap()
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let mut rows = Vec::new();
+    comptoir::store::journal::each(s.db(), |row| {
+        rows.push(row);
+        true
+    })
+    .unwrap();
     let mut prev = journal::GENESIS.to_string();
-    for (seq, uuid, version, kind, at, operator, content) in rows {
-        let hash = if version == 2 {
-            journal::chain_hash_v2(&prev, seq, &uuid, &kind, &at, &operator, &content)
-        } else {
-            journal::chain_hash(&prev, seq, &kind, &at, &operator, &content)
-        };
-        conn.execute(
-            "UPDATE journal SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
-            rusqlite::params![seq, prev, hash],
-        )
-        .unwrap();
+    for mut row in rows {
+        row.prev_hash = prev;
+        let hash = journal::entry_hash(&row.prev_hash, &row).unwrap();
+        s.sql()
+            .execute(
+                "UPDATE journal SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+                rusqlite::params![row.seq, row.prev_hash, hash],
+            )
+            .unwrap();
         prev = hash;
     }
 }

@@ -58,8 +58,8 @@ fn hash_parts(parts: &[&str]) -> String {
     format!("{:x}", h.finalize())
 }
 
-/// The hash an entry should have, by its version.
-fn expected_hash(prev: &str, row: &JournalRow) -> Option<String> {
+/// The hash an entry should have after `prev`, by its hash version (none for an unknown one).
+pub fn entry_hash(prev: &str, row: &JournalRow) -> Option<String> {
     match row.hash_version {
         1 => Some(chain_hash(
             prev,
@@ -159,7 +159,7 @@ pub fn verify(conn: &crate::store::Db) -> Result<Verification> {
         } else if row.hash_version < version {
             // Once entries hash their uuid, none may go back to the older way.
             Some("sa version de calcul est revenue en arrière".to_string())
-        } else if expected_hash(&prev, &row).as_deref() != Some(row.hash.as_str()) {
+        } else if entry_hash(&prev, &row).as_deref() != Some(row.hash.as_str()) {
             Some("son contenu a été modifié".to_string())
         } else {
             None

@@ -99,11 +99,11 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
     let mut claimed = BTreeSet::new();
     for (seq, number, receipt, line, reason, refund, amount, at) in sql::credit_notes(conn)? {
         claimed.insert(seq);
-        if !note_entries.contains_key(&seq) {
+        let Some((_, _, c)) = note_entries.get(&seq) else {
             note(seq, format!("l'avoir {number} n'a plus son entrée au journal"));
             continue;
-        }
-        let matches = note_entries.get(&seq).is_some_and(|(_, _, c)| {
+        };
+        let matches = {
             c["number"].as_str() == Some(number.as_str())
                 && c["cancels"].as_str() == Some(receipt.as_str())
                 && c["line"].as_i64() == line
@@ -111,7 +111,7 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
                 && c["refund_method"].as_str() == Some(refund.as_str())
                 && c["amount"].as_i64() == Some(amount)
                 && c["at"].as_str() == Some(at.as_str())
-        });
+        };
         if !matches {
             note(seq, format!("l'avoir {number} ne dit plus ce que dit son entrée"));
         }
@@ -123,18 +123,20 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
     // Permanences: their opening (by the session's uuid) and their Z.
     let opened = entries("session_open")?;
     let closed = entries("session_close")?;
+    // Each opening by the uuid of the permanence it opened (one lookup a permanence).
+    let by_session: std::collections::HashMap<&str, (i64, &(String, String, Value))> = opened
+        .iter()
+        .filter_map(|(seq, entry)| Some((entry.2["session"].as_str()?, (*seq, entry))))
+        .collect();
     let mut seen_open = BTreeSet::new();
     let mut seen_close = BTreeSet::new();
     for (uuid, opened_at, opened_by, float, close_seq) in sql::sessions(conn)? {
-        match opened
-            .iter()
-            .find(|(_, (_, _, c))| c["session"].as_str() == Some(uuid.as_str()))
-        {
-            Some((seq, (at, operator, c))) => {
-                seen_open.insert(*seq);
+        match by_session.get(uuid.as_str()) {
+            Some(&(seq, (at, operator, c))) => {
+                seen_open.insert(seq);
                 if c["float_cents"].as_i64() != Some(float) || *at != opened_at || *operator != opened_by {
                     note(
-                        *seq,
+                        seq,
                         "la permanence ne dit plus ce que dit son ouverture : fond de caisse, heure ou auteur".into(),
                     );
                 }
@@ -182,20 +184,20 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
     let mut claimed = BTreeSet::new();
     for (seq, receipt, line, from, to, reason) in sql::corrections(conn)? {
         claimed.insert(seq);
-        if !fixes.contains_key(&seq) {
+        let Some((_, _, c)) = fixes.get(&seq) else {
             note(
                 seq,
                 format!("la correction de la ligne {line} du ticket {receipt} n'a plus son entrée au journal"),
             );
             continue;
-        }
-        let matches = fixes.get(&seq).is_some_and(|(_, _, c)| {
+        };
+        let matches = {
             c["receipt"].as_str() == Some(receipt.as_str())
                 && c["line"].as_i64() == Some(line)
                 && c["from"].as_str() == Some(from.as_str())
                 && c["to"].as_str() == Some(to.as_str())
                 && c["reason"].as_str() == Some(reason.as_str())
-        });
+        };
         if !matches {
             note(
                 seq,

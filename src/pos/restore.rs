@@ -23,15 +23,9 @@ pub struct RestoreDeclared {
 /// Refused while the network has more of this register's journal than this PC (an older
 /// backup restored and not declared).
 pub(super) fn require_declared(store: &Store) -> Result<()> {
-    match crate::sync::journal_behind(store)? {
+    match crate::sync::restore_warning(store)? {
         None => Ok(()),
-        Some(hub) => {
-            let entries = crate::store::journal::head(store.db())?.map_or(0, |(n, _)| n);
-            Err(refused(
-                Code::RestoreUndeclared,
-                crate::sync::behind_message(&hub, entries),
-            ))
-        }
+        Some(warning) => Err(refused(Code::RestoreUndeclared, warning)),
     }
 }
 

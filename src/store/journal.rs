@@ -5,7 +5,8 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 
-/// One entry as stored.
+/// One entry as stored (also as a period archive holds it: `src/archive.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct JournalRow {
     pub seq: i64,
     pub uuid: String,

@@ -160,10 +160,7 @@ pub fn status(store: &Store) -> Result<Status> {
         cursor: sql::cursor(conn)?.0,
         conflicts: sql::conflicts(conn)?,
         open_conflicts: sql::open_conflicts(conn)?,
-        journal_behind: journal_behind(store)?.map(|hub| {
-            let entries = store::journal::head(conn).ok().flatten().map_or(0, |(n, _)| n);
-            behind_message(&hub, entries)
-        }),
+        journal_behind: restore_warning(store)?,
     })
 }
 
@@ -304,8 +301,17 @@ pub fn journal_behind(store: &Store) -> Result<Option<protocol::HubHead>> {
         .and_then(|s| serde_json::from_str(&s).ok()))
 }
 
+/// What to say when this journal is behind the network's (an undeclared restore), if it is.
+pub fn restore_warning(store: &Store) -> Result<Option<String>> {
+    let Some(hub) = journal_behind(store)? else {
+        return Ok(None);
+    };
+    let entries = store::journal::head(store.db())?.map_or(0, |(n, _)| n);
+    Ok(Some(behind_message(&hub, entries)))
+}
+
 /// The French warning for an undeclared restore.
-pub fn behind_message(hub: &protocol::HubHead, entries: i64) -> String {
+fn behind_message(hub: &protocol::HubHead, entries: i64) -> String {
     format!(
         "Ce poste a un journal de {entries} entrée(s), mais le réseau a reçu de cette caisse un journal de {} entrée(s) \
          (le {}) : une sauvegarde plus ancienne a été restaurée. Aucune permanence ne s'ouvre tant qu'un responsable \
