@@ -236,6 +236,9 @@ fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_numbe
     }
     // Declared: the journal resumes from the hub's head, numbers after the network's last.
     let declared = pos::declare_restore(&mut store.lock().unwrap(), &sophie).unwrap();
+    // Declared once: nothing is left to declare.
+    let again = pos::declare_restore(&mut store.lock().unwrap(), &sophie).unwrap_err();
+    assert!(again.to_string().contains("Rien à déclarer"), "{again}");
     assert!(
         declared.next_receipt.as_str() > lost.receipt.as_str(),
         "{declared:?} after {}",

@@ -85,6 +85,7 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
         .unwrap_err(),
     );
     refused(pos::correct_line(&mut store, &receipt, 1, "EC-24-0003", "Étiquette mal scannée", &amina).unwrap_err());
+    refused(pos::declare_restore(&mut store, &amina).unwrap_err());
     refused(pos::close_session(&mut store, &amina, Default::default(), "").unwrap_err());
     refused(
         pos::close_period(
