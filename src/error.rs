@@ -55,6 +55,8 @@ pub enum Code {
     NotEligible,
     NotEnded,
     NotFound,
+    /// A backup older than (or diverging from) the live database, restored only once confirmed.
+    OlderBackup,
     OpenFailed,
     OtherCentre,
     PaymentMismatch,
@@ -124,6 +126,7 @@ impl Code {
             Code::NotEligible => "not_eligible",
             Code::NotEnded => "not_ended",
             Code::NotFound => "not_found",
+            Code::OlderBackup => "older_backup",
             Code::OpenFailed => "open_failed",
             Code::OtherCentre => "other_centre",
             Code::PaymentMismatch => "payment_mismatch",

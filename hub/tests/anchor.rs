@@ -271,3 +271,88 @@ fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_numbe
     .unwrap();
     assert_eq!(entries.total, 1);
 }
+
+/// An older backup restored through Comptoir on a post offline: the restore itself says the
+/// network had more (the last head it acknowledged), so the manager declares before any sync;
+/// the journal resumes from that head, and the hub accepts the new branch at the next push.
+#[test]
+fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_acknowledged() {
+    use comptoir::backup::{self, Older, Reason};
+    use comptoir::money::Money;
+    use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::programme::{LegalCaps, Programme};
+    let world = World::new();
+    let token = world.hub.admin(&["centre", "create", "C08", "--name", "Centre C08"]);
+    let path = world.dir.path().join("hors-ligne.sqlite");
+    let keys = comptoir::vault::OsKeyring;
+    let store = Mutex::new(comptoir::vault::open(&path, &keys).unwrap());
+    let client = world.client("C08", token.trim());
+    let sophie = Actor::test("Sophie");
+    let sim_sale = |s: &mut Store| {
+        let caps = LegalCaps::shipped();
+        let request = SaleRequest {
+            uuid: uuid::Uuid::now_v7(),
+            person_id: None,
+            programme: None,
+            devices: vec![],
+            items: vec![ItemRequest {
+                kind: comptoir::device::DeviceKind::SimCard,
+                quantity: 1,
+                unit_price: Some(Money::from_euros(5)),
+            }],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(5),
+                reference: None,
+            }],
+        };
+        pos::create_sale(s, &[Programme::shipped_default(&caps)], &caps, &request, &sophie)
+            .unwrap()
+            .receipt
+    };
+    let usb = tempfile::tempdir().unwrap();
+    let backup_file = {
+        let mut s = store.lock().unwrap();
+        comptoir::demo::load(&mut s, &Actor::test("test")).unwrap();
+        if pos::current_session(&s).unwrap().is_none() {
+            pos::open_session(&mut s, &sophie, Money::ZERO).unwrap();
+        }
+        sim_sale(&mut s);
+        backup::make(&mut s, Some(usb.path()), Reason::Manual).unwrap().record.file
+    };
+    let last = {
+        let mut s = store.lock().unwrap();
+        sim_sale(&mut s);
+        sim_sale(&mut s)
+    };
+    comptoir::sync::round(&store, &client).unwrap();
+    let acknowledged = journal::verify(store.lock().unwrap().db()).unwrap().entries;
+    drop(store);
+
+    let err = backup::restore(&path, backup_file.as_ref(), &keys, None, Older::Refuse).unwrap_err();
+    assert!(err.to_string().contains(&format!("jusqu'à l'entrée n° {acknowledged}")), "{err}");
+    backup::restore(&path, backup_file.as_ref(), &keys, None, Older::Confirmed).unwrap();
+    let store = Mutex::new(comptoir::vault::open(&path, &keys).unwrap());
+    let declared = {
+        let mut s = store.lock().unwrap();
+        let _ = pos::close_session(&mut s, &sophie, Default::default(), "reprise");
+        assert_eq!(
+            pos::open_session(&mut s, &sophie, Money::ZERO).unwrap_err().code().as_str(),
+            "restore_undeclared"
+        );
+        pos::declare_restore(&mut s, &sophie).unwrap()
+    };
+    assert_eq!(declared.resumes_from, Some(acknowledged));
+    let resumed = {
+        let mut s = store.lock().unwrap();
+        pos::open_session(&mut s, &sophie, Money::ZERO).unwrap();
+        sim_sale(&mut s)
+    };
+    assert_eq!(resumed, declared.next_receipt);
+    assert!(resumed > last, "{resumed} after {last}");
+    comptoir::sync::round(&store, &client).unwrap();
+    assert!(comptoir::pos::restore_warning(&store.lock().unwrap()).unwrap().is_none());
+    let checked = against_hub(&store, &client);
+    assert!(checked.agrees, "the hub took the new branch: {checked:?}");
+    comptoir::vault::KeyStore::forget(&keys, &path).unwrap();
+}

@@ -45,6 +45,9 @@ pub(crate) struct App {
     /// The daily work Comptoir does by itself (purge, daily backup).
     pub(crate) maintenance: Mutex<desk::Maintenance>,
     pub(crate) database: PathBuf,
+    /// The backup chosen for a restore that warned it is older than this database: « Restaurer
+    /// quand même » restores this file, not another one picked later.
+    pub(crate) chosen_backup: Mutex<Option<PathBuf>>,
     /// The journal's verification, made once (at the first screen's request): afterwards the
     /// chain only grows through this process's own appends.
     pub(crate) journal: std::sync::OnceLock<Reply<Verification>>,

@@ -79,6 +79,7 @@ fn main() {
         journal: std::sync::OnceLock::new(),
         started,
         painted: std::sync::OnceLock::new(),
+        chosen_backup: Mutex::new(None),
     };
     app.reload_programmes();
 

@@ -1003,7 +1003,7 @@ fn an_older_backup_restored_is_declared_in_the_window_before_a_permanence_opens(
             .filter(|_| s.script("return document.getElementById('restore-alert').hidden;") == true)
     });
     let store = open_db(&window.db);
-    assert!(comptoir::sync::journal_behind(&store).unwrap().is_none());
+    assert!(comptoir::pos::journal_behind(&store).unwrap().is_none());
     assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
     comptoir::sync::token::forget(&config).unwrap();
 }

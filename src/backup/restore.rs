@@ -2,8 +2,44 @@
 //! the old machine's phrase, integrity, schema not newer, journal chain, same centre when the
 //! live database has sales), re-keyed for this machine, the replaced database kept aside.
 
+use std::collections::BTreeMap;
+
 use super::*;
 use crate::error::Code;
+use crate::store::{journal as journal_sql, sync as sync_sql, Db};
+
+/// Whether a backup whose journal does not reach the live database's may replace it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Older {
+    /// Refused with the warning (`older_backup`): what would be replaced, and what follows.
+    Refuse,
+    /// The manager read the warning and confirmed.
+    Confirmed,
+}
+
+/// The setting (`sync.` prefix) of a restored database that holds what the restore replaced,
+/// until a manager declares the restore.
+pub const RESTORE_REPLACED: &str = "restore_replaced";
+
+/// What a restore of an older backup replaced: the replaced journal's head, the last head the
+/// network acknowledged from it, and every numbering series' last number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ReplacedJournal {
+    pub entries: i64,
+    pub hash: String,
+    /// The last head the network acknowledged from that journal (`entries`, `hash`).
+    pub sent: Option<(i64, String)>,
+    /// Every series' last number (receipts, credit notes) in the replaced database.
+    pub counters: BTreeMap<String, i64>,
+    pub restored_at: String,
+}
+
+/// What an older restore replaced, until the restore is declared.
+pub fn replaced(conn: &Db) -> Result<Option<ReplacedJournal>> {
+    Ok(sync_sql::setting(conn, RESTORE_REPLACED)?
+        .filter(|s| !s.is_empty())
+        .and_then(|s| serde_json::from_str(&s).ok()))
+}
 
 /// What a restore did.
 #[derive(Debug, Clone, Serialize)]
@@ -21,8 +57,19 @@ pub struct Restored {
 /// Everything is checked on a copy first: it opens, is whole, its schema is not newer, its
 /// journal chain holds, and it is this centre's (when the live database already has sales).
 /// Then the live database is kept aside and the checked copy takes its place.
-pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&str>) -> Result<Restored> {
-    let result = restore_checked(live, file, keys, phrase);
+///
+/// A backup whose journal does not reach the live one (older, or another branch) is refused
+/// with a warning unless `older` is [`Older::Confirmed`]; then the restored database holds what
+/// it replaced ([`ReplacedJournal`]): no permanence opens until a manager declares the restore,
+/// and numbering continues after the replaced database's last numbers.
+pub fn restore(
+    live: &Path,
+    file: &Path,
+    keys: &dyn KeyStore,
+    phrase: Option<&str>,
+    older: Older,
+) -> Result<Restored> {
+    let result = restore_checked(live, file, keys, phrase, older);
     match &result {
         Ok(r) => tracing::info!(entrees = r.journal_entries, "sauvegarde restaurée"),
         Err(e) => tracing::warn!(code = e.code().as_str(), "restauration refusée"),
@@ -30,7 +77,13 @@ pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&st
     result
 }
 
-fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&str>) -> Result<Restored> {
+fn restore_checked(
+    live: &Path,
+    file: &Path,
+    keys: &dyn KeyStore,
+    phrase: Option<&str>,
+    older: Older,
+) -> Result<Restored> {
     let live_key = keys.load(live)?;
     let key = match phrase {
         Some(phrase) => DbKey::from_phrase(phrase)?,
@@ -66,7 +119,7 @@ fn restore_checked(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option
         })?;
     }
     let staging = vault::sibling(live, ".restauration-en-cours");
-    let result = stage(live, file, &staging, &key, live_key.as_ref(), phrase.is_some());
+    let result = stage(live, file, &staging, &key, live_key.as_ref(), phrase.is_some(), older);
     let checked = match result {
         Ok(checked) => checked,
         Err(e) => {
@@ -131,6 +184,7 @@ fn stage(
     key: &DbKey,
     live_key: Option<&DbKey>,
     with_phrase: bool,
+    older: Older,
 ) -> Result<(i64, String, Option<String>)> {
     let _ = std::fs::remove_file(staging);
     std::fs::copy(file, staging).map_err(|source| Error::Io {
@@ -215,6 +269,19 @@ fn stage(
             }
         }
     }
+    // A backup that would take away part of the live journal: warned, or confirmed and noted.
+    if let Some(live_key) = live_key.filter(|_| live.exists()) {
+        if let Some(lost) = replaced_by(live, live_key, &conn)? {
+            match older {
+                Older::Refuse => return Err(refused(Code::OlderBackup, older_warning(file, &conn, &lost)?)),
+                Older::Confirmed => sync_sql::set_setting(
+                    &conn,
+                    RESTORE_REPLACED,
+                    &serde_json::to_string(&lost.replaced).expect("serialises"),
+                )?,
+            }
+        }
+    }
     // A backup made on another machine gets this machine's key.
     if let Some(live_key) = live_key.filter(|k| *k != key) {
         copies::rekey(&conn, live_key)?;
@@ -243,4 +310,79 @@ fn live_identity(live: &Path, key: &DbKey) -> Option<(Option<String>, i64)> {
         .map(|c| c.name)
         .filter(|n| !n.trim().is_empty());
     Some((name, sales))
+}
+
+/// The live database's journal a backup does not reach, and what goes with it.
+struct Lost {
+    replaced: ReplacedJournal,
+    sales: i64,
+}
+
+/// What the live database has that the staged backup does not reach: None when the backup's
+/// journal holds the live head (the same journal, or further), or the live one does not open.
+fn replaced_by(live: &Path, live_key: &DbKey, staged: &Db) -> Result<Option<Lost>> {
+    let Ok(conn) = copies::open_file(live, Some(live_key), true) else {
+        return Ok(None);
+    };
+    let Ok(Some((entries, hash))) = journal_sql::head(&conn) else {
+        return Ok(None);
+    };
+    if journal_sql::entry(staged, entries)?.is_some_and(|row| row.hash == hash) {
+        return Ok(None);
+    }
+    let parse = |s: String| {
+        let (n, h) = s.split_once(':')?;
+        Some((n.parse::<i64>().ok()?, h.to_string())).filter(|(n, h)| *n > 0 && !h.is_empty())
+    };
+    let mut sent = sync_sql::setting(&conn, crate::sync::JOURNAL_SENT)?.and_then(parse);
+    let mut counters: BTreeMap<String, i64> = sync_sql::counters(&conn)?.into_iter().collect();
+    // The live database was itself an older restore not yet declared: what it replaced counts.
+    if let Some(before) = replaced(&conn)? {
+        if before.sent.as_ref().map(|s| s.0) > sent.as_ref().map(|s| s.0) {
+            sent = before.sent;
+        }
+        for (series, last) in before.counters {
+            let kept = counters.entry(series).or_insert(last);
+            *kept = (*kept).max(last);
+        }
+    }
+    Ok(Some(Lost {
+        replaced: ReplacedJournal {
+            entries,
+            hash,
+            sent,
+            counters,
+            restored_at: now_text(),
+        },
+        sales: crate::store::pos::sales_count(&conn)?,
+    }))
+}
+
+/// The French warning before an older backup replaces the live database.
+fn older_warning(file: &Path, staged: &Db, lost: &Lost) -> Result<String> {
+    let (entries, last_at) = match journal_sql::head(staged)? {
+        Some((n, _)) => (n, journal_sql::entry(staged, n)?.map(|r| r.at).unwrap_or_default()),
+        None => (0, String::new()),
+    };
+    let until = if last_at.is_empty() {
+        String::new()
+    } else {
+        format!(", jusqu'au {}", crate::text::format_timestamp(&last_at))
+    };
+    let sent = match &lost.replaced.sent {
+        Some((n, _)) => format!(" Le réseau a déjà reçu le journal de cette caisse jusqu'à l'entrée n° {n}."),
+        None => String::new(),
+    };
+    Ok(format!(
+        "La sauvegarde {} est plus ancienne que la base actuelle (ou vient d'une autre branche) : son journal a \
+         {entries} entrée(s){until} et {} vente(s) ; la base actuelle a {} entrée(s) et {} vente(s).{sent} Restaurée, \
+         elle remplacerait tout ce qui a été fait depuis (la base actuelle reste gardée à côté) ; ensuite, aucune \
+         permanence ne s'ouvrira avant qu'un responsable déclare la reprise, et les numéros de ticket et d'avoir \
+         continueront après les derniers émis. Pour restaurer quand même, confirmez (« Restaurer quand même » dans \
+         la fenêtre, `--older` en ligne de commande).",
+        file.display(),
+        crate::store::pos::sales_count(staged)?,
+        lost.replaced.entries,
+        lost.sales,
+    ))
 }

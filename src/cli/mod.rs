@@ -207,8 +207,8 @@ fn run(cli: Cli) -> Result<(), Error> {
             public_key: Some(key),
             ..
         }) => return archive::verify_offline(&file, &key, json),
-        Command::Backup(safety::BackupCommand::Restore { file, phrase }) => {
-            return safety::restore(&path, &file, phrase, json, who)
+        Command::Backup(safety::BackupCommand::Restore { file, phrase, older }) => {
+            return safety::restore(&path, &file, phrase, older, json, who)
         }
         command => command,
     };

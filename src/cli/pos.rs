@@ -66,12 +66,7 @@ pub(crate) fn journal(store: &mut Store, cmd: JournalCommand, json: bool, who: &
         JournalCommand::DeclareRestore => {
             let actor = who.get(store)?;
             let done = pos::declare_restore(store, &actor)?;
-            output(json, &done, || {
-                format!(
-                    "Reprise déclarée : le journal repart après l'entrée n° {} du réseau ; prochain ticket : {}.",
-                    done.hub_entries, done.next_receipt
-                )
-            });
+            output(json, &done, || done.message.clone());
         }
         JournalCommand::List {
             kind,

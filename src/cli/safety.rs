@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use serde::Serialize;
 
-use comptoir::desk::safety::{self, OsKeyring};
+use comptoir::desk::safety::{self, Older, OsKeyring};
 use comptoir::desk::{self, Error, Store};
 
 use super::output::{note, output, read_line_stdin};
@@ -28,7 +28,14 @@ pub(crate) fn recover(path: &Path, json: bool) -> Result<(), Error> {
 
 /// `backup restore`: a manager of the live database (when it opens) replaces it with a backup,
 /// checked on a copy first.
-pub(crate) fn restore(path: &Path, file: &Path, phrase: bool, json: bool, who: &mut Who) -> Result<(), Error> {
+pub(crate) fn restore(
+    path: &Path,
+    file: &Path,
+    phrase: bool,
+    older: bool,
+    json: bool,
+    who: &mut Who,
+) -> Result<(), Error> {
     if path.exists() {
         if let Ok(mut live) = desk::open(path, &OsKeyring) {
             let actor = who.get(&mut live)?;
@@ -41,7 +48,8 @@ pub(crate) fn restore(path: &Path, file: &Path, phrase: bool, json: bool, who: &
     } else {
         None
     };
-    let restored = safety::restore(path, file, &OsKeyring, phrase.as_deref())?;
+    let older = if older { Older::Confirmed } else { Older::Refuse };
+    let restored = safety::restore(path, file, &OsKeyring, phrase.as_deref(), older)?;
     // Open it once: migrations to this version run now, after the restore's own checks.
     desk::open(path, &OsKeyring)?;
     output(json, &restored, || {
@@ -119,6 +127,10 @@ pub(crate) enum BackupCommand {
         /// La sauvegarde vient d'un autre poste : demander sa phrase de secours (sur l'entrée standard).
         #[arg(long)]
         phrase: bool,
+        /// La sauvegarde est plus ancienne que la base actuelle : la restaurer quand même (après
+        /// l'avertissement ; la reprise sera à déclarer avant la prochaine permanence).
+        #[arg(long)]
+        older: bool,
     },
 }
 

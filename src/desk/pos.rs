@@ -112,7 +112,7 @@ pub fn state(store: &Store, journal: Verification) -> Result<PosState> {
         closed_hint: "Aucune permanence n'est ouverte. Pour vendre, ouvrez-en une : comptez les espèces du \
                       tiroir, saisissez-les dans « Fond de caisse », puis « Ouvrir »."
             .into(),
-        restore_pending: crate::sync::restore_warning(store)?,
+        restore_pending: crate::pos::restore_warning(store)?,
     })
 }
 

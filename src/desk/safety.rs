@@ -14,7 +14,7 @@ use crate::store::{Store, Writer};
 use crate::backup::set_folder;
 /// The window names it so (its TypeScript type).
 pub use crate::backup::Made as BackupMade;
-pub use crate::backup::{list, restore, status, BackupFile, Made, Reason, Restored, Status};
+pub use crate::backup::{list, restore, status, BackupFile, Made, Older, Reason, Restored, Status};
 pub use crate::store::vault::BackupRecord;
 pub use crate::vault::{acknowledge_phrase, phrase_pending, recover, recovery_phrase, OsKeyring};
 
@@ -61,9 +61,15 @@ pub fn backup_now(w: &impl Writer, to: Option<&Path>, actor: &Actor) -> Result<b
 
 /// Restores `file` over the open database at `database`: the live connection is closed while
 /// the file is replaced, and reopened as it was when the restore is refused.
-pub fn restore_over(live: &mut Store, database: &Path, file: &Path, phrase: Option<&str>) -> Result<Restored> {
+pub fn restore_over(
+    live: &mut Store,
+    database: &Path,
+    file: &Path,
+    phrase: Option<&str>,
+    older: Older,
+) -> Result<Restored> {
     drop(std::mem::replace(live, Store::open_in_memory()?));
-    let result = backup::restore(database, file, &OsKeyring, phrase);
+    let result = backup::restore(database, file, &OsKeyring, phrase, older);
     if result.is_err() {
         *live = crate::vault::open(database, &OsKeyring)?;
     }

@@ -261,11 +261,18 @@ fn summary(kind: &str, c: &serde_json::Value) -> String {
             text("to"),
             text("reason")
         ),
-        "restore_resumption" => format!(
-            "Reprise après restauration : le journal repart après l'entrée n° {} reçue par le réseau (il en avait {} ici)",
-            c.get("hub_entries").and_then(|v| v.as_i64()).unwrap_or(0),
-            c.get("local_entries").and_then(|v| v.as_i64()).unwrap_or(0)
-        ),
+        "restore_resumption" => {
+            let local = c.get("local_entries").and_then(|v| v.as_i64()).unwrap_or(0);
+            match c.get("hub_entries").and_then(|v| v.as_i64()) {
+                Some(hub) => format!(
+                    "Reprise après restauration : le journal repart après l'entrée n° {hub} reçue par le réseau (il en avait {local} ici)"
+                ),
+                None => format!(
+                    "Reprise après restauration : la base remplacée avait {} entrée(s), il en restait {local} ; la numérotation continue",
+                    c.get("replaced_entries").and_then(|v| v.as_i64()).unwrap_or(0)
+                ),
+            }
+        }
         "session_open" => format!("Fond de caisse : {}", euros("float_cents")),
         "session_close" => "Rapport Z de la permanence".to_string(),
         "closing" => format!("Clôture {} : net {}", text("key"), euros("net")),

@@ -18,6 +18,14 @@ pub fn set_setting(conn: &Db, key: &str, value: &str) -> Result<()> {
     super::pos::set_setting(conn, &format!("{PREFIX}{key}"), value)
 }
 
+/// Every gapless series' last number (receipts, credit notes): what a restore of an older
+/// backup carries over, so that no number is issued twice.
+pub fn counters(conn: &Db) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare("SELECT series, last FROM receipt_counters ORDER BY series")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The cursor (0 before the first change) and the hub it belongs to.
 pub fn cursor(conn: &Db) -> Result<(i64, Option<String>)> {
     let cursor = setting(conn, "cursor")?.and_then(|c| c.parse().ok()).unwrap_or(0);

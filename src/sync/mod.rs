@@ -160,7 +160,7 @@ pub fn status(store: &Store) -> Result<Status> {
         cursor: sql::cursor(conn)?.0,
         conflicts: sql::conflicts(conn)?,
         open_conflicts: sql::open_conflicts(conn)?,
-        journal_behind: restore_warning(store)?,
+        journal_behind: crate::pos::restore_warning(store)?,
     })
 }
 
@@ -242,7 +242,7 @@ fn check_hub(store: &impl Writer, hub_id: &str) -> Result<()> {
 }
 
 /// The last head the hub acknowledged (`entries:hash`).
-const JOURNAL_SENT: &str = "journal_sent";
+pub const JOURNAL_SENT: &str = "journal_sent";
 /// The hub's head this register's journal resumes from, once a manager declared a restore.
 pub const JOURNAL_RESUMES: &str = "journal_resumes";
 /// The hub's furthest head for this register, when this journal does not reach it (an older
@@ -292,34 +292,6 @@ fn note_hub_head(store: &mut Store, hub: &protocol::HubHead) -> Result<()> {
             )
         }
     })
-}
-
-/// The hub's head this journal does not reach (an undeclared restore), if any.
-pub fn journal_behind(store: &Store) -> Result<Option<protocol::HubHead>> {
-    Ok(sql::setting(store.db(), JOURNAL_BEHIND)?
-        .filter(|s| !s.is_empty())
-        .and_then(|s| serde_json::from_str(&s).ok()))
-}
-
-/// What to say when this journal is behind the network's (an undeclared restore), if it is.
-pub fn restore_warning(store: &Store) -> Result<Option<String>> {
-    let Some(hub) = journal_behind(store)? else {
-        return Ok(None);
-    };
-    let entries = store::journal::head(store.db())?.map_or(0, |(n, _)| n);
-    Ok(Some(behind_message(&hub, entries)))
-}
-
-/// The French warning for an undeclared restore.
-fn behind_message(hub: &protocol::HubHead, entries: i64) -> String {
-    format!(
-        "Ce poste a un journal de {entries} entrée(s), mais le réseau a reçu de cette caisse un journal de {} entrée(s) \
-         (le {}) : une sauvegarde plus ancienne a été restaurée. Aucune permanence ne s'ouvre tant qu'un responsable \
-         n'a pas déclaré la reprise (Caisse, « Déclarer la reprise », ou `comptoir journal declare-restore`) ; \
-         les numéros de ticket reprendront après le dernier connu du réseau.",
-        hub.entries,
-        crate::text::format_timestamp(&hub.received_at)
-    )
 }
 
 /// The centre's name, and the commune and postcode of its address (the line that starts with

@@ -19,6 +19,7 @@ mod pos;
 mod printing;
 mod privacy;
 mod reports;
+mod restore;
 mod stock;
 mod store;
 mod tidy;

@@ -212,11 +212,18 @@ fn backup_then_restore_gives_back_the_same_database() {
     assert_ne!(head(&store), head_at_backup);
     drop(store);
 
-    let restored = backup::restore(&db.path, &file, &OsKeyring, None).unwrap();
+    // Older than the live database: warned, nothing replaced, until confirmed.
+    let err = backup::restore(&db.path, &file, &OsKeyring, None, backup::Older::Refuse).unwrap_err();
+    assert_eq!(err.code(), "older_backup", "{err}");
+    let restored = backup::restore(&db.path, &file, &OsKeyring, None, backup::Older::Confirmed).unwrap();
     assert_eq!(restored.journal_head, head_at_backup);
     let store = db.open_encrypted();
     assert_eq!(head(&store), head_at_backup, "same journal head hash");
-    assert_eq!(dump(&store), at_backup, "same rows");
+    // The same rows, and the note of what the restore replaced (until it is declared).
+    let (notes, rows): (Vec<String>, Vec<String>) =
+        dump(&store).into_iter().partition(|l| l.contains("sync.restore_replaced"));
+    assert_eq!(rows, at_backup, "same rows");
+    assert_eq!(notes.len(), 1);
     assert!(journal::verify(store.db()).unwrap().is_intact());
     // The replaced database is kept aside, whole, with the permanence opened after the backup.
     let previous = restored.previous_kept_as.expect("the replaced database is kept");
@@ -305,7 +312,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_the_database_untouched() {
         (&tampered, "journal altéré"),
         (&bad.path().join("absente.sqlite"), "introuvable"),
     ] {
-        let err = backup::restore(&db.path, file, &OsKeyring, None).unwrap_err();
+        let err = backup::restore(&db.path, file, &OsKeyring, None, backup::Older::Refuse).unwrap_err();
         assert!(err.to_string().contains(expected), "{}: {err}", file.display());
         assert!(
             err.to_string().contains("n'a pas été touchée")
@@ -322,7 +329,7 @@ fn a_damaged_or_foreign_backup_is_refused_and_the_database_untouched() {
         );
     }
     // The good one still restores.
-    backup::restore(&db.path, &good, &OsKeyring, None).unwrap();
+    backup::restore(&db.path, &good, &OsKeyring, None, backup::Older::Refuse).unwrap();
 }
 
 #[test]
@@ -346,12 +353,12 @@ fn a_backup_from_the_old_machine_restores_with_its_phrase() {
     let new = TestDb::new();
     drop(new.open_encrypted());
     let new_key = vault::key_of(&new.path, &OsKeyring).unwrap();
-    let err = backup::restore(&new.path, &file, &OsKeyring, None).unwrap_err();
+    let err = backup::restore(&new.path, &file, &OsKeyring, None, backup::Older::Refuse).unwrap_err();
     assert!(err.to_string().contains("--phrase"), "{err}");
     let new_phrase = new_key.phrase().join(" ");
-    let err = backup::restore(&new.path, &file, &OsKeyring, Some(&new_phrase)).unwrap_err();
+    let err = backup::restore(&new.path, &file, &OsKeyring, Some(&new_phrase), backup::Older::Refuse).unwrap_err();
     assert!(err.to_string().contains("ne l'ouvre pas"), "{err}");
-    let err = backup::restore(&new.path, &file, &OsKeyring, Some("pomme poire")).unwrap_err();
+    let err = backup::restore(&new.path, &file, &OsKeyring, Some("pomme poire"), backup::Older::Refuse).unwrap_err();
     assert_eq!(err.code(), "bad_phrase");
     // Through the CLI, the phrase on stdin.
     let out = cli(
@@ -395,7 +402,7 @@ fn another_centres_backup_does_not_replace_a_database_with_sales() {
     comptoir::centre::save(&mut store, &input, &comptoir::operators::Actor::test("amina")).unwrap();
     drop(store);
     let before = sha(&b.path);
-    let err = backup::restore(&b.path, &file, &OsKeyring, Some(&phrase)).unwrap_err();
+    let err = backup::restore(&b.path, &file, &OsKeyring, Some(&phrase), backup::Older::Refuse).unwrap_err();
     assert_eq!(err.code(), "other_centre", "{err}");
     assert!(err.to_string().contains("Roubaix"), "{err}");
     assert_eq!(sha(&b.path), before);

@@ -458,7 +458,7 @@ export function startPos(appInfo: AppInfo) {
     try {
       const done = await commands.journal_declare_restore();
       showError(null);
-      showStatus(`Reprise déclarée : le journal repart après l'entrée n° ${done.hub_entries} du réseau ; prochain ticket : ${done.next_receipt}.`);
+      showStatus(done.message);
       await refresh();
     } catch (err) {
       showError(messageOf(err));

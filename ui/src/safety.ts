@@ -1,7 +1,7 @@
 // Data at rest: the age of the last good backup, always in the top bar (a warning past 48 h);
 // the backup folder, « Sauvegarder maintenant », restore; the recovery phrase, shown until
 // someone notes it. The core makes, checks and refuses; this file only shows.
-import { messageOf } from "./api";
+import { codeOf, messageOf } from "./api";
 import * as commands from "./gen/commands";
 import type { SafetyView as Safety } from "./gen/SafetyView";
 import { $, el, showError, showStatus } from "./dom";
@@ -58,6 +58,9 @@ export async function showPhrase(quiet = false): Promise<boolean> {
   return true;
 }
 
+/** The phrase a restore that warned was asked with, for « Restaurer quand même ». */
+let olderPhrase: string | null = null;
+
 export function startSafety(openSettings: () => void, offerPhrase: boolean) {
   $("backup").addEventListener("click", openSettings);
   const dlg = $<HTMLDialogElement>("phrase-dialog");
@@ -106,9 +109,24 @@ export function startSafety(openSettings: () => void, offerPhrase: boolean) {
     await commands.backup_folder_default();
     showStatus("Les sauvegardes vont dans le dossier par défaut, sur ce poste.");
   });
-  button("backup-restore", async () => {
-    // On success Comptoir starts again on the restored database.
-    await commands.backup_restore(null);
+  // On success Comptoir starts again on the restored database. A backup older than this
+  // database comes back with the core's warning: restored only once confirmed.
+  const restore = async (phrase: string | null, older: boolean) => {
+    $("restore-older").hidden = true;
+    try {
+      await commands.backup_restore(phrase, older);
+    } catch (err) {
+      if (codeOf(err) !== "older_backup") throw err;
+      $("restore-older-text").textContent = messageOf(err);
+      $("restore-older").hidden = false;
+      olderPhrase = phrase;
+      $<HTMLButtonElement>("restore-older-cancel").focus();
+    }
+  };
+  button("backup-restore", () => restore(null, false));
+  button("restore-older-confirm", () => restore(olderPhrase, true));
+  $("restore-older-cancel").addEventListener("click", () => {
+    $("restore-older").hidden = true;
   });
   void refreshSafety().then((s) => {
     if (offerPhrase && s?.phrase_pending) void showPhrase(true);
@@ -133,7 +151,7 @@ export function startKeyRecovery() {
   });
   $("recover-restore").addEventListener("click", async () => {
     try {
-      await commands.backup_restore(phrase());
+      await commands.backup_restore(phrase(), false);
     } catch (err) {
       showError(messageOf(err));
     }

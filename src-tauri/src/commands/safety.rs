@@ -53,35 +53,53 @@ pub(crate) async fn backup_folder_default(handle: tauri::AppHandle) -> Reply<saf
 }
 
 /// « Restaurer une sauvegarde… » (a manager): the file dialog, the checks, then Comptoir
-/// starts again on the restored database. False when cancelled.
+/// starts again on the restored database. False when cancelled. A backup older than this
+/// database is refused with the warning (`older_backup`); `older` then restores the file
+/// chosen for it (« Restaurer quand même »), without a second dialog.
 #[tauri::command]
-pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>) -> Reply<bool> {
+pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<String>, older: bool) -> Reply<bool> {
     use tauri_plugin_dialog::DialogExt;
     let app = handle.state::<App>();
     if app.store.is_ok() {
         app.act(|store, actor| desk::require_manager(store, actor))?;
     }
-    let Some(chosen) = handle
-        .dialog()
-        .file()
-        .set_title("Sauvegarde à restaurer")
-        .add_filter("Sauvegarde Comptoir", &["sqlite"])
-        .blocking_pick_file()
-    else {
-        return Ok(false);
+    let chosen = app.chosen_backup.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let file = match chosen.filter(|_| older) {
+        Some(file) => file,
+        None => {
+            let Some(chosen) = handle
+                .dialog()
+                .file()
+                .set_title("Sauvegarde à restaurer")
+                .add_filter("Sauvegarde Comptoir", &["sqlite"])
+                .blocking_pick_file()
+            else {
+                return Ok(false);
+            };
+            chosen
+                .into_path()
+                .map_err(|e| Failure::new(Code::Invalid, format!("Fichier inutilisable : {e}")))?
+        }
     };
-    let file = chosen
-        .into_path()
-        .map_err(|e| Failure::new(Code::Invalid, format!("Fichier inutilisable : {e}")))?;
+    let older = if older { safety::Older::Confirmed } else { safety::Older::Refuse };
     let database = app.database.clone();
     let phrase = phrase.filter(|p| !p.trim().is_empty());
     let restored = match &app.store {
         Ok(store) => {
             // The live database is closed while it is replaced; reopened as it was on refusal.
             let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            safety::restore_over(&mut guard, &database, &file, phrase.as_deref())?
+            safety::restore_over(&mut guard, &database, &file, phrase.as_deref(), older)
         }
-        Err(_) => safety::restore(&database, &file, &OsKeyring, phrase.as_deref())?,
+        Err(_) => safety::restore(&database, &file, &OsKeyring, phrase.as_deref(), older),
+    };
+    let restored = match restored {
+        Ok(restored) => restored,
+        Err(e) => {
+            if e.code() == Code::OlderBackup {
+                *app.chosen_backup.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
+            }
+            return Err(e.into());
+        }
     };
     tracing::info!(entrees = restored.journal_entries, "sauvegarde restaurée");
     handle.restart();

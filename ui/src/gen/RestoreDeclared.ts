@@ -5,9 +5,9 @@
  */
 export type RestoreDeclared = { 
 /**
- * The network's head the journal resumes from.
+ * The network's head the journal resumes from (its entry count), when it has one.
  */
-hub_entries: number, 
+resumes_from: number | null, 
 /**
  * This journal's entries before the declaration.
  */
@@ -15,4 +15,8 @@ local_entries: number,
 /**
  * The next receipt number of this register this year.
  */
-next_receipt: string, };
+next_receipt: string, 
+/**
+ * What was done, in French.
+ */
+message: string, };

@@ -322,10 +322,12 @@ export function backup_folder_default(): Promise<SafetyView> {
 
 /**
  * « Restaurer une sauvegarde… » (a manager): the file dialog, the checks, then Comptoir
- * starts again on the restored database. False when cancelled.
+ * starts again on the restored database. False when cancelled. A backup older than this
+ * database is refused with the warning (`older_backup`); `older` then restores the file
+ * chosen for it (« Restaurer quand même »), without a second dialog.
  */
-export function backup_restore(phrase: string | null): Promise<boolean> {
-  return invoke("backup_restore", { phrase });
+export function backup_restore(phrase: string | null, older: boolean): Promise<boolean> {
+  return invoke("backup_restore", { phrase, older });
 }
 
 /**
