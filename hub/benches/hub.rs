@@ -2,8 +2,10 @@
 //! 2 s), a push of 1,000 events (target under 1 s), a push of 1,000 whole sales (protocol v2)
 //! then of 1,000 sales of the same devices by another register, each a conflict (targets under
 //! 1 s), and 200 centres pulling at once: requests per
-//! second and latency percentiles (target ≥ 1,000 req/s, p99 ≤ 50 ms). The hub is the real
-//! binary, built in release by `cargo bench -p comptoir-hub`.
+//! second and latency percentiles (target ≥ 1,000 req/s, p99 ≤ 50 ms); then what `comptoir
+//! journal verify --against-hub` does on a register with 100,000 sales, all pushed (the whole
+//! chain recomputed, the hub's heads fetched and compared). The hub is the real binary, built
+//! in release by `cargo bench -p comptoir-hub`; `COMPTOIR_BENCH_ANCHOR_SALES` changes the size.
 
 use std::path::Path;
 use std::process::Child;
@@ -43,8 +45,10 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let hub_db = dir.path().join("hub.sqlite");
     let mut tokens = Vec::new();
+    let anchor_token;
     {
         let mut conn = db::open(&hub_db).unwrap();
+        anchor_token = db::create_centre(&conn, "J01", "Centre du journal").unwrap();
         db::import_inventory(&mut conn, &inventory("LC", 20_000), "inventaire.csv").unwrap();
         for i in 0..201 {
             tokens.push(db::create_centre(&conn, &format!("C{i:03}"), "Centre").unwrap());
@@ -215,4 +219,73 @@ fn main() {
         );
     }
     println!("(targets: ≥ 1,000 req/s, p99 ≤ 50 ms)");
+
+    // 4. `journal verify --against-hub` on a register with 100,000 sales, all pushed.
+    anchor(&hub, &dir.path().join("j01.sqlite"), &anchor_token);
+}
+
+/// Fills a register's journal with sales (not measured), pushes them all, then times what
+/// `comptoir journal verify --against-hub` does: the local chain, the hub's heads, the compare.
+fn anchor(hub: &Hub, path: &Path, token: &str) {
+    use comptoir::money::Money;
+    use comptoir::operators::Actor;
+    use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::programme::{LegalCaps, Programme};
+    let size: usize = std::env::var("COMPTOIR_BENCH_ANCHOR_SALES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let caps = LegalCaps::shipped();
+    let programmes = [Programme::shipped_default(&caps)];
+    let bench = Actor::test("bench");
+    let mut store = Store::open(path).unwrap();
+    store.sql().pragma_update(None, "synchronous", "OFF").unwrap();
+    pos::open_session(&mut store, &bench, Money::ZERO).unwrap();
+    let started = Instant::now();
+    for _ in 0..size {
+        let request = SaleRequest {
+            uuid: uuid::Uuid::now_v7(),
+            person_id: None,
+            programme: None,
+            devices: vec![],
+            items: vec![ItemRequest {
+                kind: comptoir::device::DeviceKind::SimCard,
+                quantity: 1,
+                unit_price: Some(Money::from_euros(5)),
+            }],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(5),
+                reference: None,
+            }],
+        };
+        pos::create_sale(&mut store, &programmes, &caps, &request, &bench).unwrap();
+    }
+    store.sql().pragma_update(None, "synchronous", "FULL").unwrap();
+    println!("filled a register with {size} sales in {:.1} s", started.elapsed().as_secs_f64());
+    let store = Mutex::new(store);
+    let client = Client::new(HubConfig::parse(&hub.1, "J01").unwrap(), token.to_string()).unwrap();
+    let started = Instant::now();
+    let report = sync::round(&store, &client).unwrap();
+    println!(
+        "pushed {} sales and their journal heads in {:.1} s",
+        report.pushed,
+        started.elapsed().as_secs_f64()
+    );
+    let register = pos::register_identity(&store.lock().unwrap()).unwrap().1;
+    for run in 1..=3 {
+        let started = Instant::now();
+        let local = comptoir::journal::verify(store.lock().unwrap().db()).unwrap();
+        let chain = started.elapsed();
+        let heads = client.journal_heads(&register).unwrap();
+        let checked = comptoir::journal::anchor::check(store.lock().unwrap().db(), &register, &heads.heads).unwrap();
+        assert!(local.is_intact() && checked.agrees, "{}", checked.message);
+        println!(
+            "journal verify --against-hub, {} entries, {} heads at the hub (run {run}): {:.0} ms (chain {:.0} ms)",
+            local.entries,
+            checked.heads_checked,
+            started.elapsed().as_secs_f64() * 1e3,
+            chain.as_secs_f64() * 1e3
+        );
+    }
 }
