@@ -6,8 +6,13 @@
 use crate::error::Code;
 pub use crate::model::centre::CentreInput;
 
+use std::collections::BTreeMap;
+
 use crate::operators::Actor;
 use serde::{Deserialize, Serialize};
+
+use crate::device::DeviceKind;
+use crate::tax::{Rate, TaxStatus};
 
 use crate::beneficiary::{parse_phone, FieldError};
 use crate::device::code_enum;
@@ -110,7 +115,16 @@ pub struct CentreSettings {
     /// Up to six lines.
     pub address: Vec<String>,
     pub siret: Option<Siret>,
+    /// None until a manager chooses it (a new centre, or a custom mention kept from before).
+    pub tax_status: Option<TaxStatus>,
+    /// The VAT rate of every kind of item (the normal rate where none was set); used under the
+    /// statuses liable to VAT.
+    pub vat_rates: BTreeMap<DeviceKind, Rate>,
+    /// The mention documents carry: the status's, or the custom one kept until a status is
+    /// chosen (empty when neither).
     pub vat_mention: String,
+    /// A custom mention kept from before tax statuses.
+    pub custom_mention: Option<String>,
     pub help_phone: Option<String>,
     pub help_email: Option<String>,
     pub help_hours: Option<String>,
@@ -134,6 +148,9 @@ impl CentreSettings {
         }
         if self.siret.is_none() {
             missing.push("le SIRET de l'association");
+        }
+        if self.tax_status.is_none() {
+            missing.push("le régime de TVA de la structure");
         }
         missing
     }
@@ -204,10 +221,64 @@ impl CentreInput {
                 }
             },
         };
-        let vat_mention = clean(&self.vat_mention).unwrap_or_else(|| DEFAULT_VAT_MENTION.to_string());
-        if vat_mention.chars().count() > 200 {
+        let custom_mention = clean(&self.vat_mention);
+        if custom_mention.as_ref().is_some_and(|m| m.chars().count() > 200) {
             fail("vat_mention", "La mention de TVA dépasse 200 caractères.".into());
         }
+        let tax_status = match clean(&self.tax_status) {
+            None => None,
+            Some(code) => TaxStatus::parse(&code).map(Some).unwrap_or_else(|e| {
+                fail("tax_status", e.to_string());
+                None
+            }),
+        };
+        // The rates as typed, by kind (its code, or a French name: « portable »).
+        let mut typed_rates: BTreeMap<DeviceKind, &str> = BTreeMap::new();
+        for (name, typed) in &self.vat_rates {
+            match DeviceKind::parse(name) {
+                Ok(kind) => {
+                    typed_rates.insert(kind, typed);
+                }
+                Err(_) => fail(
+                    "vat_rates",
+                    format!("« {name} » n'est pas un type d'article : pas de taux de TVA pour lui."),
+                ),
+            }
+        }
+        let mut vat_rates = BTreeMap::new();
+        let mut rate_problems = Vec::new();
+        for kind in DeviceKind::ALL {
+            // A kind the form does not name has the normal rate; one it names blank has none.
+            let typed = match typed_rates.get(kind) {
+                None => Some(crate::tax::NORMAL_RATE.number()),
+                Some(t) => clean(t),
+            };
+            match typed {
+                None if tax_status.is_some_and(TaxStatus::needs_rates) => rate_problems.push(format!(
+                    "le taux de TVA des articles « {} » manque (ce régime en demande un pour chaque type ; 20 % en général)",
+                    kind.label()
+                )),
+                None => {
+                    vat_rates.insert(*kind, crate::tax::NORMAL_RATE);
+                }
+                Some(typed) => match Rate::parse(&typed) {
+                    Ok(rate) => {
+                        vat_rates.insert(*kind, rate);
+                    }
+                    Err(message) => rate_problems.push(format!("{} : {message}", kind.label())),
+                },
+            }
+        }
+        if !rate_problems.is_empty() {
+            let joined = rate_problems.join(" ; ");
+            let mut chars = joined.chars();
+            let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+            fail("vat_rates", format!("{first}{}.", chars.as_str()));
+        }
+        let vat_mention = match tax_status {
+            Some(status) => status.mention().to_string(),
+            None => custom_mention.clone().unwrap_or_default(),
+        };
         let help_phone = match clean(&self.help_phone) {
             None => None,
             Some(p) => {
@@ -260,7 +331,10 @@ impl CentreInput {
             name,
             address,
             siret,
+            tax_status,
+            vat_rates,
             vat_mention,
+            custom_mention,
             help_phone,
             help_email,
             help_hours,
@@ -278,7 +352,13 @@ impl From<&CentreSettings> for CentreInput {
             name: s.name.clone().unwrap_or_default(),
             address: s.address.join("\n"),
             siret: s.siret.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default(),
-            vat_mention: s.vat_mention.clone(),
+            tax_status: s.tax_status.map(|t| t.code().to_string()).unwrap_or_default(),
+            vat_rates: s
+                .vat_rates
+                .iter()
+                .map(|(kind, rate)| (kind.code().to_string(), rate.number()))
+                .collect(),
+            vat_mention: s.custom_mention.clone().unwrap_or_default(),
             help_phone: s.help_phone.clone().unwrap_or_default(),
             help_email: s.help_email.clone().unwrap_or_default(),
             help_hours: s.help_hours.clone().unwrap_or_default(),
@@ -291,22 +371,65 @@ impl From<&CentreSettings> for CentreInput {
 
 /// The settings as stored (defaults for what was never set).
 pub fn load(store: &Store) -> Result<CentreSettings> {
-    let input: CentreInput = sql::load(store.db())?;
+    load_in(store.db())
+}
+
+/// The settings as stored, inside a transaction or on any connection.
+pub fn load_in(conn: &crate::store::Db) -> Result<CentreSettings> {
+    let input: CentreInput = sql::load(conn)?;
     let mut settings = input.parse().unwrap_or_else(|_| {
         // Stored values were valid when written; a value a later rule refuses is dropped here
         // rather than blocking every document.
         CentreInput::default().parse().expect("defaults are valid")
     });
-    settings.has_logo = sql::logo(store.db())?.is_some();
+    settings.has_logo = sql::logo(conn)?.is_some();
     Ok(settings)
 }
 
-/// Checks and saves the whole form; nothing is saved if a field is refused.
+/// Checks and saves the whole form; nothing is saved if a field is refused. A change of the
+/// tax status or of a VAT rate applies from the next sale: refused while a permanence is open,
+/// and journaled.
 pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<CentreSettings> {
     crate::operators::require_manager(store.db(), actor)?;
     let settings = input.parse().map_err(Error::InvalidFields)?;
+    let before = load(store)?;
+    let tax_changed = before.tax_status != settings.tax_status
+        || (settings.tax_status.is_some_and(TaxStatus::needs_rates) && before.vat_rates != settings.vat_rates);
+    // Choosing the first status is no change of one already applied: sales made before it take
+    // it when their receipt is first issued.
+    if tax_changed && before.tax_status.is_some() && crate::pos::current_session(store)?.is_some() {
+        return Err(Error::Refused {
+            code: Code::SessionAlreadyOpen,
+            message: "Le régime de TVA change entre deux permanences : clôturez d'abord la permanence ouverte, \
+                      puis enregistrez-le (il s'appliquera dès la vente suivante)."
+                .into(),
+        });
+    }
     let stored = CentreInput::from(&settings);
-    store.with_tx(|tx| sql::save(tx, &stored))?;
+    store.with_tx(|tx| {
+        sql::save(tx, &stored)?;
+        if tax_changed {
+            let rates: BTreeMap<&str, u32> = settings
+                .vat_rates
+                .iter()
+                .map(|(kind, rate)| (kind.code(), rate.hundredths()))
+                .collect();
+            crate::journal::append(
+                tx,
+                "tax_status",
+                actor.name(),
+                &store::now_text(),
+                &serde_json::json!({
+                    "from": before.tax_status.map(TaxStatus::code),
+                    "status": settings.tax_status.map(TaxStatus::code),
+                    "mention": settings.vat_mention,
+                    "rates": settings.tax_status.filter(|s| s.needs_rates()).map(|_| rates),
+                }),
+            )?;
+            tracing::info!(regime = settings.tax_status.map(TaxStatus::code), "régime de TVA changé");
+        }
+        Ok(())
+    })?;
     load(store)
 }
 
@@ -387,7 +510,7 @@ mod tests {
     #[test]
     fn defaults_fill_what_was_left_empty() {
         let settings = CentreInput::default().parse().unwrap();
-        assert_eq!(settings.vat_mention, DEFAULT_VAT_MENTION);
+        assert_eq!(settings.vat_mention, "", "no status yet, no mention");
         assert_eq!(settings.help_url, DEFAULT_HELP_URL);
         assert_eq!(settings.paper, Paper::A4);
         assert_eq!(
@@ -395,13 +518,15 @@ mod tests {
             [
                 "le nom de l'association",
                 "l'adresse de l'association",
-                "le SIRET de l'association"
+                "le SIRET de l'association",
+                "le régime de TVA de la structure"
             ]
         );
         let full = CentreInput {
             name: " Centre  social des Lilas ".into(),
             address: "12 rue des Lilas\n\n93260 Les Lilas\n".into(),
             siret: "73282932000074".into(),
+            tax_status: "franchise".into(),
             help_phone: "01 23 45 67 89".into(),
             ..CentreInput::default()
         }
@@ -410,6 +535,35 @@ mod tests {
         assert_eq!(full.name.as_deref(), Some("Centre social des Lilas"));
         assert_eq!(full.address, ["12 rue des Lilas", "93260 Les Lilas"]);
         assert!(full.missing().is_empty());
+        assert_eq!(full.vat_mention, "TVA non applicable, article 293 B du CGI");
         assert_eq!(full.help_phone_display().as_deref(), Some("01 23 45 67 89"));
+    }
+
+    #[test]
+    fn a_status_liable_to_vat_needs_a_rate_within_0_and_100_for_each_kind() {
+        let base = CentreInput {
+            tax_status: "tva".into(),
+            ..CentreInput::default()
+        };
+        // Rates left to their defaults: 20 % everywhere.
+        let settings = base.parse().unwrap();
+        assert!(settings.vat_rates.values().all(|r| *r == crate::tax::NORMAL_RATE));
+        let mut blank = base.clone();
+        blank.vat_rates.insert("laptop".into(), " ".into());
+        let errors = blank.parse().unwrap_err();
+        assert!(errors[0].message.contains("Ordinateur portable"), "{errors:?}");
+        let mut too_high = base.clone();
+        too_high.vat_rates.insert("laptop".into(), "120".into());
+        assert_eq!(too_high.parse().unwrap_err()[0].field, "vat_rates");
+        let mut unknown = base.clone();
+        unknown.vat_rates.insert("fusee".into(), "20".into());
+        assert!(unknown.parse().is_err());
+        // Exempt: a blank rate is no matter, the normal rate is kept.
+        let mut exempt = blank.clone();
+        exempt.tax_status = "exoneree".into();
+        assert!(exempt.parse().is_ok());
+        let mut wrong = base.clone();
+        wrong.tax_status = "lucratif".into();
+        assert_eq!(wrong.parse().unwrap_err()[0].field, "tax_status");
     }
 }

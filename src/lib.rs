@@ -29,6 +29,7 @@ pub mod setup;
 pub mod stock;
 pub mod store;
 pub mod sync;
+pub use comptoir_common::tax;
 pub mod text;
 pub mod vault;
 

@@ -63,6 +63,14 @@ pub fn first_run(store: &mut Store, programmes_folder: &Path, input: &FirstRun) 
             .transpose()
     };
     let (centre_code, register_code) = (code(&input.centre_code)?, code(&input.register_code)?);
+    if settings.tax_status.is_none() {
+        return Err(Error::InvalidFields(vec![crate::beneficiary::FieldError {
+            field: "tax_status".into(),
+            message: "Choisissez le régime de TVA de la structure (votre comptable le confirme ; une association \
+                      non lucrative est en général exonérée)."
+                .into(),
+        }]));
+    }
     if input.manager.trim().chars().count() < 2 {
         return Err(Error::Refused {
             code: Code::Invalid,

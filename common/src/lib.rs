@@ -10,6 +10,7 @@ pub mod money;
 pub mod programme;
 pub mod protocol;
 pub mod refusals;
+pub mod tax;
 #[cfg(feature = "sql")]
 mod sql;
 pub mod text;

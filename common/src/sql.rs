@@ -2,6 +2,7 @@
 //! `sql`, which the hub does not enable.
 
 use crate::device::{Category, Coded, DeviceKind, DeviceState, StockAction, StorageKind};
+use crate::tax::TaxStatus;
 
 macro_rules! sql_code {
     ($($t:ty),+) => {$(
@@ -22,4 +23,4 @@ macro_rules! sql_code {
         }
     )+};
 }
-sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction);
+sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction, TaxStatus);

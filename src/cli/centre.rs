@@ -100,6 +100,14 @@ pub(crate) enum CentreCommand {
         address: Option<String>,
         #[arg(long)]
         siret: Option<String>,
+        /// Régime de TVA : exoneree (association, CGI 261-7-1° b), franchise (293 B), marge
+        /// (297 A, biens d'occasion) ou tva (taux normal). S'applique dès la vente suivante.
+        #[arg(long)]
+        tax_status: Option<String>,
+        /// Taux de TVA d'un type d'article, TYPE=TAUX (ex. laptop=20, data_topup=5,5) ; plusieurs possibles.
+        #[arg(long = "vat-rate", value_name = "TYPE=TAUX")]
+        vat_rates: Vec<String>,
+        /// Mention de TVA personnalisée (ancienne), imprimée tant qu'aucun régime n'est choisi.
         #[arg(long)]
         vat_mention: Option<String>,
         #[arg(long)]
@@ -126,12 +134,15 @@ pub(crate) enum CentreCommand {
 }
 
 pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &mut Who) -> Result<(), Error> {
+    let mut issued = Vec::new();
     match command {
         CentreCommand::Show => {}
         CentreCommand::Set {
             name,
             address,
             siret,
+            tax_status,
+            vat_rates,
             vat_mention,
             help_phone,
             help_email,
@@ -145,6 +156,7 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
                 (&mut input.name, name),
                 (&mut input.address, address.map(|a| a.replace('|', "\n"))),
                 (&mut input.siret, siret),
+                (&mut input.tax_status, tax_status),
                 (&mut input.vat_mention, vat_mention),
                 (&mut input.help_phone, help_phone),
                 (&mut input.help_email, help_email),
@@ -158,8 +170,17 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
                     *field = value;
                 }
             }
+            for typed in vat_rates {
+                let (kind, rate) = typed.split_once('=').ok_or_else(|| Error::Refused {
+                    code: desk::Code::Usage,
+                    message: format!("--vat-rate « {typed} » : écrivez TYPE=TAUX, par exemple laptop=20."),
+                })?;
+                // The core reads the kind (its code or a French name) and the rate.
+                input.vat_rates.insert(kind.trim().to_string(), rate.trim().to_string());
+            }
             let actor = who.get(store)?;
-            centre::save_form(store, &input, &actor)?;
+            let view = centre::save_form(store, &input, &actor)?;
+            issued = view.issued;
         }
         CentreCommand::Logo { file, remove } => {
             let bytes = match (remove, file) {
@@ -174,7 +195,12 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
         }
     }
     let settings = centre::load(store)?;
-    output(json, &settings, || {
+    let waiting = centre::view(store)?.waiting;
+    // The settings' fields, with what waits for them and what saving them issued.
+    let mut value = serde_json::to_value(&settings).expect("settings serialise");
+    value["waiting"] = serde_json::json!(waiting);
+    value["issued"] = serde_json::to_value(&issued).expect("documents serialise");
+    output(json, &value, || {
         let or_missing = |v: Option<String>| v.unwrap_or_else(|| "(à compléter)".into());
         let mut lines = vec![
             format!("Association : {}", or_missing(settings.name.clone())),
@@ -187,7 +213,14 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
                 }
             ),
             format!("SIRET : {}", or_missing(settings.siret.as_ref().map(|s| s.display()))),
-            format!("Mention de TVA : {}", settings.vat_mention),
+            format!(
+                "Régime de TVA : {}",
+                settings.tax_status.map(|t| t.label()).unwrap_or("(à choisir)")
+            ),
+            format!(
+                "Mention de TVA : {}",
+                if settings.vat_mention.is_empty() { "(aucune)" } else { settings.vat_mention.as_str() }
+            ),
             format!("Téléphone d'aide : {}", or_missing(settings.help_phone_display())),
             format!("E-mail d'aide : {}", or_missing(settings.help_email.clone())),
             format!("Permanences : {}", or_missing(settings.help_hours.clone())),
@@ -199,9 +232,32 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
             format!("Papier des tickets : {}", settings.paper.label()),
             format!("Logo : {}", if settings.has_logo { "oui" } else { "non" }),
         ];
+        if settings.tax_status.is_some_and(|t| t.needs_rates()) {
+            let rates: Vec<String> = settings
+                .vat_rates
+                .iter()
+                .map(|(kind, rate)| format!("{} {rate}", kind.label()))
+                .collect();
+            lines.push(format!("Taux de TVA : {}", rates.join(", ")));
+        }
         let missing = settings.missing();
         if !missing.is_empty() {
             lines.push(format!("Manque aux documents : {}.", missing.join(", ")));
+        }
+        if !waiting.is_empty() {
+            lines.push(format!(
+                "En attente de ces réglages ({}) : {}.",
+                waiting.len(),
+                waiting.join(", ")
+            ));
+        }
+        for made in &issued {
+            let printed = match (&made.printed, &made.print_error) {
+                (Some(_), _) => "imprimé".to_string(),
+                (None, Some(e)) => format!("non imprimé : {}", e.message),
+                (None, None) => "gardé".to_string(),
+            };
+            lines.push(format!("{} émis ({printed}) : {}", made.document.title, made.path));
         }
         lines.join("\n")
     });

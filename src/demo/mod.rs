@@ -159,6 +159,7 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
 /// Loads the demo centre into `store`, unless it is already there.
 pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
     crate::operators::require_present(store.db(), actor)?;
+    demo_identity(store)?;
     let people_created = load_people(store)?;
     let all = devices();
     if devices::by_tag(store.db(), &all[0].tag)?.is_some() {
@@ -194,6 +195,38 @@ pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
         people_created,
         sales_recorded,
         already_loaded: false,
+    })
+}
+
+/// The demo centre's identity and tax status (an exempt association), so that its receipts are
+/// issued whole: only on a centre that has neither a name nor a status (never over a real one).
+fn demo_identity(store: &mut Store) -> Result<()> {
+    let settings = crate::centre::load(store)?;
+    if settings.name.is_some() || settings.tax_status.is_some() {
+        return Ok(());
+    }
+    let mut input = crate::centre::CentreInput::from(&settings);
+    input.name = "Centre social de démonstration".into();
+    input.address = "1 place de la Démonstration\n75000 Paris".into();
+    // The example SIRET of the INSEE's documentation.
+    input.siret = "732 829 320 00074".into();
+    input.tax_status = crate::tax::TaxStatus::Exempt.code().into();
+    let parsed = input.parse().map_err(crate::error::Error::InvalidFields)?;
+    store.with_tx(|tx| {
+        store::centre::save(tx, &crate::centre::CentreInput::from(&parsed))?;
+        crate::journal::append(
+            tx,
+            "tax_status",
+            "Comptoir (démo)",
+            &store::now_text(),
+            &serde_json::json!({
+                "from": null,
+                "status": crate::tax::TaxStatus::Exempt.code(),
+                "mention": parsed.vat_mention,
+                "rates": null,
+            }),
+        )?;
+        Ok(())
     })
 }
 

@@ -22,6 +22,14 @@ pub struct CentreView {
     pub form: CentreInput,
     pub missing: Vec<&'static str>,
     pub papers: Vec<Term>,
+    /// The tax statuses a structure chooses from.
+    pub tax_statuses: Vec<Term>,
+    /// The kinds of items a VAT rate is set for (code and label).
+    pub item_kinds: Vec<Term>,
+    /// The receipts and credit notes whose original waits for these settings.
+    pub waiting: Vec<String>,
+    /// What saving the settings issued and printed (the originals that waited).
+    pub issued: Vec<super::documents::Made>,
 }
 
 pub fn view(store: &Store) -> Result<CentreView> {
@@ -30,14 +38,32 @@ pub fn view(store: &Store) -> Result<CentreView> {
         form: CentreInput::from(&settings),
         missing: settings.missing(),
         papers: crate::device::terms::<Paper>(),
+        tax_statuses: crate::device::terms::<crate::tax::TaxStatus>(),
+        item_kinds: crate::device::terms::<crate::device::DeviceKind>(),
+        waiting: crate::store::centre::waiting(store.db())?.into_iter().map(|(_, r)| r).collect(),
+        issued: Vec::new(),
         settings,
     })
 }
 
-/// Saves the centre's settings (a manager), then the form as it now is.
+/// Saves the centre's settings (a manager), then the form as it now is. Once they are
+/// complete, the originals that waited for them are issued, kept in the documents folder and
+/// printed (a printer's failure is told beside each, the file kept for a retry).
 pub fn save_form(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<CentreView> {
     save(store, input, actor)?;
-    view(store)
+    let folder = crate::documents::folder(store.path());
+    let mut issued = Vec::new();
+    for document in crate::documents::issue_waiting(store, actor)? {
+        let made = super::documents::keep(
+            store,
+            document,
+            super::documents::Destination::Folder(&folder),
+            &super::documents::Printing::on_default(true),
+        )?;
+        tracing::info!(document = %made.document.reference, "original en attente émis");
+        issued.push(made);
+    }
+    Ok(CentreView { issued, ..view(store)? })
 }
 
 /// Sets the logo (PNG or JPEG), or removes it with `None` (a manager), then the form.

@@ -9,6 +9,7 @@
 
 use crate::error::Code;
 mod funder;
+mod issues;
 pub mod layout;
 mod onboarding;
 mod privacy;
@@ -25,13 +26,15 @@ use crate::beneficiary;
 use crate::centre::{self, CentreSettings, Paper};
 use crate::device::{code_enum, DeviceKind};
 use crate::error::{Error, Result};
-use crate::journal;
 use crate::money::Money;
 use crate::pos::{self, PaymentMethod};
 use crate::stock;
-use crate::store::{self, centre as sql, Store};
+use crate::store::Store;
 
 pub use funder::render_funder_report;
+use issues::{issue, require_whole};
+pub use issues::{issue_waiting, waiting_message};
+
 pub use onboarding::{profile_for, render_onboarding, OnboardingFacts, Profile};
 pub use receipt::render_receipt;
 pub use reports::{render_closing, render_credit_note, render_session_report, ClosingFacts, CreditNoteFacts};
@@ -214,6 +217,8 @@ pub struct ReceiptLine {
     pub unit_price: Money,
     pub total: Money,
     pub cancelled_by: Option<String>,
+    /// Its tax (as its sale fixed it).
+    pub tax: Option<crate::tax::LineTax>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -239,6 +244,11 @@ pub struct ReceiptFacts {
     pub total: Money,
     pub change: Money,
     pub copy: u32,
+    /// The tax status's mention the sale was recorded under.
+    pub mention: String,
+    /// The sale's VAT by rate (statuses liable to VAT; none under the margin scheme's used
+    /// goods, whose VAT is never shown).
+    pub tax: crate::tax::TaxTotals,
 }
 
 fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Option<String>)> {
@@ -262,8 +272,10 @@ fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Optio
 pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
     let sale = pos::sale(store, receipt)?;
     let (buyer_first_name, buyer) = person_names(store, sale.person_id)?;
+    let seller = Seller::load(store)?;
+    let taxes = sale.line_taxes(&seller.settings);
     let mut lines = Vec::new();
-    for line in &sale.lines {
+    for (line, tax) in sale.lines.iter().zip(taxes) {
         let device = match &line.tag {
             Some(tag) => Some(stock::find_by_code(store, tag)?),
             None => None,
@@ -285,10 +297,13 @@ pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
             unit_price: line.unit_price,
             total: line.total(),
             cancelled_by: line.cancelled_by.clone(),
+            tax,
         });
     }
     Ok(ReceiptFacts {
-        seller: Seller::load(store)?,
+        mention: sale.mention(&seller.settings),
+        tax: sale.tax_totals(&seller.settings, None),
+        seller,
         receipt: sale.receipt.clone(),
         at: sale.at.clone(),
         operator: sale.operator.clone(),
@@ -308,33 +323,6 @@ pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
         total: sale.total,
         change: sale.change(),
         copy: 0,
-    })
-}
-
-/// Records that a document is issued and returns its copy number: 0 the first time, then
-/// 1, 2… Each copy is journaled (who reprinted what, when).
-fn issue(store: &mut Store, kind: DocumentKind, reference: &str, operator: &str) -> Result<u32> {
-    store.with_tx(|tx| {
-        let copy = sql::issues_count(tx, kind.code(), reference)?;
-        let now = store::now_text();
-        let seq = if copy > 0 {
-            #[derive(Serialize)]
-            struct Reprint<'a> {
-                document: &'a str,
-                reference: &'a str,
-                copy: u32,
-            }
-            let entry = Reprint {
-                document: kind.code(),
-                reference,
-                copy,
-            };
-            Some(journal::append(tx, "document_copy", operator, &now, &entry)?)
-        } else {
-            None
-        };
-        sql::insert_issue(tx, kind.code(), reference, copy, &now, operator, seq)?;
-        Ok(copy)
     })
 }
 
@@ -367,6 +355,7 @@ pub fn receipt(store: &mut Store, receipt: &str, paper: Option<Paper>, actor: &A
 /// The receipt of gathered facts: issued (original or numbered copy), then laid out.
 fn receipt_from(store: &mut Store, mut facts: ReceiptFacts, paper: Option<Paper>, operator: &str) -> Result<Document> {
     let paper = paper.unwrap_or(facts.seller.settings.paper);
+    require_whole(store, DocumentKind::Receipt, &facts.receipt, &facts.seller)?;
     facts.copy = issue(store, DocumentKind::Receipt, &facts.receipt, operator)?;
     let missing = facts.seller.missing();
     let canvas = render_receipt(&facts, paper);
@@ -420,6 +409,7 @@ pub fn credit_note(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let mut facts = CreditNoteFacts::load(store, number)?;
+    require_whole(store, DocumentKind::CreditNote, &facts.note.number, &facts.receipt.seller)?;
     facts.copy = issue(store, DocumentKind::CreditNote, &facts.note.number, operator)?;
     let missing = facts.receipt.seller.missing();
     let canvas = render_credit_note(&facts);
@@ -481,14 +471,28 @@ pub fn missing_notice(missing: &[&str]) -> Option<String> {
 
 /// What a family takes home after a sale, in one action: the receipt (on the paper chosen in
 /// the settings) and, when the sale holds a computer, a phone or a tablet, its onboarding sheet.
-pub fn after_sale(store: &mut Store, receipt: &str, actor: &Actor) -> Result<Vec<Document>> {
+/// A receipt whose original waits for Réglages is not made; `waiting` says why.
+pub fn after_sale(store: &mut Store, receipt: &str, actor: &Actor) -> Result<AfterSale> {
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let facts = receipt_facts(store, receipt)?;
     let sheet = onboarding_from(&facts);
-    let mut made = vec![receipt_from(store, facts, None, operator)?];
+    let mut made = Vec::new();
+    let mut waiting = None;
+    match receipt_from(store, facts, None, operator) {
+        Ok(document) => made.push(document),
+        Err(e) if e.code() == Code::NotConfigured => waiting = Some(e.to_string()),
+        Err(e) => return Err(e),
+    }
     made.extend(sheet);
-    Ok(made)
+    Ok(AfterSale { documents: made, waiting })
+}
+
+/// The documents made after a sale, and why its receipt waits, if it does.
+#[derive(Debug, Clone)]
+pub struct AfterSale {
+    pub documents: Vec<Document>,
+    pub waiting: Option<String>,
 }
 
 /// A document of `folder` by its file name only (no folder part, no `..`): the UI names the

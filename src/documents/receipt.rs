@@ -241,11 +241,18 @@ fn totals(c: &mut Canvas, facts: &ReceiptFacts, size: f32) {
     if facts.change.cents() > 0 {
         row(c, "Rendu en espèces", facts.change.to_string(), false, size);
     }
+    // VAT by rate, taken out of the prices (never for the margin scheme's used goods).
+    for r in &facts.tax.by_rate {
+        let label = format!("dont TVA {} (HT {})", r.rate, r.ht);
+        row(c, &label, r.vat.to_string(), false, size - 1.0);
+    }
 }
 
 fn mentions(c: &mut Canvas, facts: &ReceiptFacts, size: f32) {
-    c.paragraph(&facts.seller.settings.vat_mention, size, false);
-    c.space(1.0);
+    if !facts.mention.is_empty() {
+        c.paragraph(&facts.mention, size, false);
+        c.space(1.0);
+    }
     c.paragraph(GUARANTEE, size, false);
     c.space(1.0);
     c.paragraph(

@@ -130,8 +130,31 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
         Align::Right,
     );
     c.field("Remboursé par", note.refund_method.label(), 11.0);
+    // The VAT of the cancelled lines, by rate, as their sale fixed it (never the margin
+    // scheme's, which documents never show).
+    let cancelled_tax = crate::tax::TaxTotals::of(
+        sale.lines
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| match note.line {
+                Some(n) => *i + 1 == n,
+                None => l.cancelled_by.as_deref() == Some(note.number.as_str()),
+            })
+            .filter_map(|(_, l)| {
+                Some(crate::tax::TaxedLine {
+                    ttc: l.total,
+                    tax: l.tax?,
+                    sign: -1,
+                })
+            }),
+    );
+    for r in &cancelled_tax.by_rate {
+        c.field(&format!("dont TVA {}", r.rate), &format!("{} (HT {})", r.vat, r.ht), 10.0);
+    }
     c.space(4.0);
-    c.paragraph(&sale.seller.settings.vat_mention, 9.5, false);
+    if !sale.mention.is_empty() {
+        c.paragraph(&sale.mention, 9.5, false);
+    }
     c.space(6.0);
     c.ensure(30.0);
     c.paragraph("Signature de l'acheteur (remboursement reçu) :", 10.0, true);
@@ -360,6 +383,7 @@ pub fn render_session_report(facts: &ClosingFacts) -> Canvas {
     if let Some(comment) = &r.comment {
         c.field("Commentaire sur l'écart", comment, 11.0);
     }
+    tax_block(&mut c, r.tax.as_ref(), &facts.seller.settings.vat_mention);
     if z {
         c.space(3.0);
         c.paragraph(
@@ -436,6 +460,7 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
             c.y = after.max(c.y);
         }
     }
+    tax_block(&mut c, k.tax.as_ref(), &facts.seller.settings.vat_mention);
     c.space(3.0);
     c.paragraph(
         "Ce rapport reprend l'écriture de clôture enregistrée dans le journal inaltérable de la caisse.",
@@ -444,6 +469,31 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
     );
     anchor_block(&mut c, facts);
     c
+}
+
+/// The tax status's mentions, then the VAT by rate and, under the margin scheme, the margin
+/// base and the VAT due on it. Reports written before schema 16 print the centre's mention.
+fn tax_block(c: &mut Canvas, tax: Option<&pos::TillTax>, fallback: &str) {
+    let mentions: Vec<String> = match tax {
+        Some(t) if !t.mentions.is_empty() => t.mentions.clone(),
+        _ => vec![fallback.to_string()].into_iter().filter(|m| !m.is_empty()).collect(),
+    };
+    let lines = tax.map(|t| t.totals.lines()).unwrap_or_default();
+    if mentions.is_empty() && lines.is_empty() {
+        return;
+    }
+    c.space(2.0);
+    if !lines.is_empty() {
+        c.line("TVA", 10.0, true, Align::Left);
+        c.hline(0.5);
+        c.space(1.0);
+        for line in &lines {
+            c.paragraph(line, 10.0, false);
+        }
+    }
+    for mention in &mentions {
+        c.paragraph(mention, 9.0, false);
+    }
 }
 
 /// The journal's anchor on paper: the entry that recorded the report, its hash, and a QR code

@@ -54,6 +54,16 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
                             && l["unit_price"].as_i64() == Some(*unit)
                     })
         });
+        // Entries written before schema 16 have no tax: their rows none either.
+        let taxes_match = c["lines"].as_array().is_some_and(|lines| {
+            lines
+                .iter()
+                .zip(&sale.line_taxes)
+                .all(|(l, (rate, vat, margin))| {
+                    l["vat_rate"].as_i64() == *rate && l["vat"].as_i64() == *vat && l["margin"].as_i64() == *margin
+                })
+        }) && c["tax_status"].as_str() == sale.tax.0.as_deref()
+            && c["tax_mention"].as_str() == sale.tax.1.as_deref();
         let payments_match = c["payments"].as_array().is_some_and(|payments| {
             payments.len() == sale.payments.len()
                 && payments
@@ -75,6 +85,8 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
             Some("ses lignes (appareils, quantités, prix)")
         } else if !payments_match {
             Some("ses paiements")
+        } else if !taxes_match {
+            Some("sa TVA ou son régime de TVA")
         } else if c["session"].as_i64() != Some(sale.session_id)
             || c["person_id"].as_i64() != sale.person_id
             || c["programme"].as_str() != sale.programme.as_deref()

@@ -1,5 +1,7 @@
 //! The centre's settings as typed in the form (and as stored).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The settings form, as typed.
@@ -12,6 +14,11 @@ pub struct CentreInput {
     /// One line per address line.
     pub address: String,
     pub siret: String,
+    /// The tax status's code (`exoneree`, `franchise`, `marge`, `tva`), empty until chosen.
+    pub tax_status: String,
+    /// The VAT rate of each kind of item as typed (« 20 », « 5,5 »), by the kind's code.
+    pub vat_rates: BTreeMap<String, String>,
+    /// A custom VAT mention kept from before tax statuses, printed until a status is chosen.
     pub vat_mention: String,
     pub help_phone: String,
     pub help_email: String,

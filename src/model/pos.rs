@@ -46,6 +46,13 @@ pub struct SaleLine {
     pub cancelled_by: Option<String>,
     /// The tag the line named before a manager corrected it (a mis-scanned tag), if it was.
     pub corrected_from: Option<String>,
+    /// The VAT rate applied when the sale was recorded (statuses liable to VAT).
+    pub vat_rate: Option<crate::tax::Rate>,
+    /// The VAT inside the line's price (inside its margin, under the margin scheme); none for a
+    /// sale recorded before its centre had a tax status.
+    pub vat: Option<Money>,
+    /// Under the margin scheme, a used good's margin (the base of its VAT).
+    pub margin: Option<Money>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -76,6 +83,10 @@ pub struct SaleRecord {
     pub payments: Vec<SalePayment>,
     /// The credit notes that cancelled it, in whole or in part, if any.
     pub cancelled_by: Option<String>,
+    /// The tax status and mention the sale was recorded under (none: recorded before its
+    /// centre chose a status).
+    pub tax_status: Option<crate::tax::TaxStatus>,
+    pub tax_mention: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -29,6 +29,10 @@ pub struct Closing {
     pub by_method: BTreeMap<PaymentMethod, Money>,
     pub by_programme: BTreeMap<String, Money>,
     pub grand_total: Money,
+    /// The tax status's mentions and the VAT (or margin) figures of the period, credit notes
+    /// subtracted (none in closings written before schema 16).
+    #[serde(default)]
+    pub tax: Option<TillTax>,
 }
 
 /// The first day of the financial year holding `date`, when it starts in month `first`.
@@ -162,6 +166,11 @@ fn close_in(
         by_method,
         by_programme,
         grand_total,
+        tax: Some(till_tax(
+            tx,
+            crate::store::sales::TaxScope::Period(start, end),
+            &crate::centre::load_in(tx)?,
+        )?),
     };
     let seq = journal::append(tx, "closing", actor.name(), &store::now_text(), &closing)?;
     sql::insert_closing(tx, &key, seq)?;

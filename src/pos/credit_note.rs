@@ -95,6 +95,9 @@ pub fn cancel_sale(
             amount,
             seq,
         )?;
+        if !crate::centre::load_in(tx)?.missing().is_empty() {
+            crate::store::centre::add_waiting(tx, "credit_note", &number, &now)?;
+        }
         let lines: Vec<usize> = cancelled.iter().map(|(n, _)| *n).collect();
         crate::sync::events::queue_credit_note(tx, &uuid, &now, &register, &original, &lines, amount.cents(), refund)?;
         for tag in cancelled.iter().filter_map(|(_, l)| l.tag.as_ref()) {

@@ -11,6 +11,7 @@ mod input;
 mod permanence;
 mod restore;
 mod sale;
+mod tax;
 
 pub use cart::*;
 pub use closing::*;
@@ -21,6 +22,7 @@ use permanence::require_open;
 pub use permanence::*;
 pub use restore::*;
 pub use sale::*;
+pub use tax::*;
 
 pub use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
 

@@ -25,6 +25,10 @@ pub struct CashReport {
     /// What the drawer should hold, a line a method (« Espèces : attendu 90,00 € »).
     #[serde(default)]
     pub expected_lines: Vec<String>,
+    /// The tax status's mention and the VAT (or margin) figures of the permanence's sales,
+    /// credit notes subtracted (none in Z reports written before schema 16).
+    #[serde(default)]
+    pub tax: Option<TillTax>,
 }
 
 pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<CashReport> {
@@ -37,7 +41,10 @@ pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<Ca
             "Les montants de cette permanence dépassent ce qu'une caisse peut compter.",
         )
     })?;
+    let settings = crate::centre::load_in(conn)?;
+    let tax = till_tax(conn, crate::store::sales::TaxScope::Session(session.id), &settings)?;
     Ok(CashReport {
+        tax: Some(tax),
         summary: format!("{sales} vente(s) pour {sales_total}, {credit_notes} avoir(s)"),
         expected_lines: expected
             .iter()

@@ -255,6 +255,9 @@ fn check_lines(
             unit_price: price,
             cancelled_by: None,
             corrected_from: None,
+            vat_rate: None,
+            vat: None,
+            margin: None,
         });
     }
     for item in &request.items {
@@ -288,6 +291,9 @@ fn check_lines(
             unit_price: price,
             cancelled_by: None,
             corrected_from: None,
+            vat_rate: None,
+            vat: None,
+            margin: None,
         });
     }
     Ok(lines)
@@ -403,6 +409,15 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
     } = plan;
     let (programme, total, change, today) = (*programme, *total, *change, *today);
     let (centre, register) = register_identity(store)?;
+    // The tax status in force now (a change waits for the permanence to close): fixed with
+    // the sale, so its documents never change afterwards.
+    let settings = crate::centre::load(store)?;
+    let status = settings.tax_status;
+    let lines: Vec<SaleLine> = match status {
+        Some(status) => lines.iter().cloned().map(|l| l.taxed(status, &settings.vat_rates)).collect(),
+        None => lines.to_vec(),
+    };
+    let lines = &lines;
     let uuid = request.uuid.to_string();
     store.with_tx(|tx| {
         let session = require_open(tx)?;
@@ -431,6 +446,8 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             "total_cents": total.cents(),
             "change_cents": change.cents(),
             "eligibility": decision_summary,
+            "tax_status": status.map(|s| s.code()),
+            "tax_mention": status.map(|_| settings.vat_mention.as_str()),
         });
         let seq = journal::append(tx, "sale", operator, &now, &content)?;
         let sale_id = sql::insert_sale(
@@ -445,6 +462,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             total,
             change,
             seq,
+            status.map(|s| (s, settings.vat_mention.as_str())),
         )?;
         for (i, line) in lines.iter().enumerate() {
             sql::insert_line(tx, sale_id, i + 1, line.device_id, line)?;
@@ -491,6 +509,10 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         for payment in &request.payments {
             sql::insert_payment(tx, sale_id, payment)?;
         }
+        // The receipt's original waits for the centre's identity and tax status (never the sale).
+        if !settings.missing().is_empty() {
+            crate::store::centre::add_waiting(tx, "receipt", &receipt, &now)?;
+        }
         // What was just written, as `sale` would read it back (no second round of queries).
         let record = SaleRecord {
             id: sale_id,
@@ -506,6 +528,8 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             lines: lines.clone(),
             payments: request.payments.clone(),
             cancelled_by: None,
+            tax_status: status,
+            tax_mention: status.map(|_| settings.vat_mention.clone()),
         };
         crate::sync::events::queue_sale(tx, &record, &register)?;
         Ok(record)

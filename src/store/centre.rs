@@ -16,6 +16,8 @@ pub fn load(conn: &Db) -> Result<CentreInput> {
         name: get("name")?,
         address: get("address")?,
         siret: get("siret")?,
+        tax_status: get("tax_status")?,
+        vat_rates: serde_json::from_str(&get("vat_rates")?).unwrap_or_default(),
         vat_mention: get("vat_mention")?,
         help_phone: get("help_phone")?,
         help_email: get("help_email")?,
@@ -27,7 +29,10 @@ pub fn load(conn: &Db) -> Result<CentreInput> {
 }
 
 pub fn save(conn: &Db, input: &CentreInput) -> Result<()> {
+    let rates = serde_json::to_string(&input.vat_rates).expect("a map of strings serialises");
     let fields = [
+        ("tax_status", &input.tax_status),
+        ("vat_rates", &rates),
         ("name", &input.name),
         ("address", &input.address),
         ("siret", &input.siret),
@@ -88,6 +93,30 @@ pub fn insert_issue(
         "INSERT INTO document_issues (kind, reference, copy, at, operator, journal_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![kind, reference, copy, at, operator, journal_seq],
+    )?;
+    Ok(())
+}
+
+/// Notes that a document's original waits for the centre's identity (once).
+pub fn add_waiting(conn: &Db, kind: &str, reference: &str, since: &str) -> Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO documents_waiting (kind, reference, since) VALUES (?1, ?2, ?3)",
+        params![kind, reference, since],
+    )?;
+    Ok(())
+}
+
+/// The documents whose original waits, oldest first: (kind, reference).
+pub fn waiting(conn: &Db) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT kind, reference FROM documents_waiting ORDER BY since, rowid")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn remove_waiting(conn: &Db, kind: &str, reference: &str) -> Result<()> {
+    conn.execute(
+        "DELETE FROM documents_waiting WHERE kind = ?1 AND reference = ?2",
+        params![kind, reference],
     )?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod operators;
 pub mod people;
 pub mod pos;
 pub mod privacy;
+pub mod sales;
 pub mod reports;
 pub mod stock_index;
 pub mod sync;
@@ -46,6 +47,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0013_programme_names.sql"),
     include_str!("../../migrations/0014_hub_v2.sql"),
     include_str!("../../migrations/0015_journal_v2.sql"),
+    include_str!("../../migrations/0016_tax_status.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -6,10 +6,12 @@ use std::collections::BTreeMap;
 
 use rusqlite::{params, OptionalExtension};
 
-use crate::device::{Category, DeviceKind};
+use crate::device::DeviceKind;
 use crate::error::Result;
-use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SaleRecord, SaleSummary, SessionInfo};
+use crate::model::pos::{CreditNote, PaymentMethod, SaleLine, SalePayment, SessionInfo};
 use crate::money::Money;
+
+pub use super::sales::{list_sales, programme_names, sale};
 
 crate::store::devices::sql_code!(PaymentMethod);
 
@@ -124,10 +126,12 @@ pub fn insert_sale(
     total: Money,
     change: Money,
     seq: i64,
+    tax: Option<(crate::tax::TaxStatus, &str)>,
 ) -> Result<i64> {
     conn.execute(
-        "INSERT INTO sales (uuid, receipt, session_id, person_id, programme, programme_name, at, operator, total_cents, change_cents, journal_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        "INSERT INTO sales (uuid, receipt, session_id, person_id, programme, programme_name, at, operator, total_cents, change_cents, journal_seq,
+                            tax_status, tax_mention)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             uuid,
             receipt,
@@ -139,7 +143,9 @@ pub fn insert_sale(
             operator,
             total.cents(),
             change.cents(),
-            seq
+            seq,
+            tax.map(|t| t.0.code()),
+            tax.map(|t| t.1)
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -147,8 +153,9 @@ pub fn insert_sale(
 
 pub fn insert_line(conn: &Db, sale_id: i64, line_no: usize, device_id: Option<i64>, line: &SaleLine) -> Result<()> {
     conn.execute(
-        "INSERT INTO sale_lines (sale_id, line_no, device_id, kind, category, label, quantity, unit_cents)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO sale_lines (sale_id, line_no, device_id, kind, category, label, quantity, unit_cents,
+                                 vat_rate, vat_cents, margin_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             sale_id,
             line_no as i64,
@@ -157,7 +164,10 @@ pub fn insert_line(conn: &Db, sale_id: i64, line_no: usize, device_id: Option<i6
             line.category,
             line.label,
             line.quantity as i64,
-            line.unit_price.cents()
+            line.unit_price.cents(),
+            line.vat_rate.map(|r| r.hundredths()),
+            line.vat.map(|v| v.cents()),
+            line.margin.map(|m| m.cents())
         ],
     )?;
     Ok(())
@@ -200,105 +210,6 @@ pub fn insert_sale_equipment(
         ],
     )?;
     Ok(())
-}
-
-pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
-    let head = conn
-        .query_row(
-            "SELECT s.id, s.uuid, s.receipt, s.session_id, s.person_id, s.programme, s.at, s.operator, s.total_cents,
-                    (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id),
-                    coalesce(s.programme_name, s.programme)
-             FROM sales s WHERE s.receipt = ?1",
-            [receipt],
-            |r| {
-                Ok(SaleRecord {
-                    id: r.get(0)?,
-                    uuid: r.get(1)?,
-                    receipt: r.get(2)?,
-                    session_id: r.get(3)?,
-                    person_id: r.get(4)?,
-                    programme: r.get(5)?,
-                    at: r.get(6)?,
-                    operator: r.get(7)?,
-                    total: Money::from_cents(r.get(8)?),
-                    cancelled_by: r.get(9)?,
-                    programme_name: r.get(10)?,
-                    lines: Vec::new(),
-                    payments: Vec::new(),
-                })
-            },
-        )
-        .optional()?;
-    let Some(mut sale) = head else { return Ok(None) };
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(k.to_device_id, l.device_id), d.tag, l.kind, l.category, coalesce(k.label, l.label), l.quantity,
-                l.unit_cents,
-                (SELECT number FROM credit_notes c WHERE c.sale_id = l.sale_id AND (c.line_no IS NULL OR c.line_no = l.line_no)),
-                CASE WHEN k.id IS NOT NULL THEN (SELECT tag FROM devices WHERE id = l.device_id) END
-         FROM sale_lines l
-         LEFT JOIN line_corrections k
-             ON k.id = (SELECT max(id) FROM line_corrections WHERE sale_id = l.sale_id AND line_no = l.line_no)
-         LEFT JOIN devices d ON d.id = coalesce(k.to_device_id, l.device_id)
-         WHERE l.sale_id = ?1 ORDER BY l.line_no",
-    )?;
-    sale.lines = stmt
-        .query_map([sale.id], |r| {
-            Ok(SaleLine {
-                device_id: r.get(0)?,
-                tag: r.get(1)?,
-                kind: r.get::<_, DeviceKind>(2)?,
-                category: r.get::<_, Option<Category>>(3)?,
-                label: r.get(4)?,
-                quantity: r.get::<_, i64>(5)? as u32,
-                unit_price: Money::from_cents(r.get(6)?),
-                cancelled_by: r.get(7)?,
-                corrected_from: r.get(8)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut stmt =
-        conn.prepare_cached("SELECT method, amount_cents, reference FROM payments WHERE sale_id = ?1 ORDER BY rowid")?;
-    sale.payments = stmt
-        .query_map([sale.id], |r| {
-            Ok(SalePayment {
-                method: r.get(0)?,
-                amount: Money::from_cents(r.get(1)?),
-                reference: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(Some(sale))
-}
-
-/// Each programme's name as its latest sale recorded it (closings total by programme code).
-pub fn programme_names(conn: &Db) -> Result<BTreeMap<String, String>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT programme, programme_name FROM sales
-         WHERE id IN (SELECT max(id) FROM sales WHERE programme_name IS NOT NULL GROUP BY programme)",
-    )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-pub fn list_sales(conn: &Db, limit: usize) -> Result<Vec<SaleSummary>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT s.receipt, s.at, s.operator, s.person_id, s.programme, s.total_cents,
-                (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id)
-         FROM sales s ORDER BY s.id DESC LIMIT ?1",
-    )?;
-    let rows = stmt.query_map([limit as i64], |r| {
-        Ok(SaleSummary {
-            receipt: r.get(0)?,
-            at: r.get(1)?,
-            operator: r.get(2)?,
-            person_id: r.get(3)?,
-            programme: r.get(4)?,
-            total: Money::from_cents(r.get(5)?),
-            total_text: Money::from_cents(r.get(5)?).to_string(),
-            cancelled_by: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A sale line moved to another device (the sale's own rows stay as written).

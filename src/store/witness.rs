@@ -18,13 +18,18 @@ pub struct SaleRows {
     pub change_cents: i64,
     /// (tag as sold, kind, category, quantity, unit cents), by line number.
     pub lines: Vec<(Option<String>, String, Option<String>, i64, i64)>,
+    /// (VAT rate, VAT cents, margin cents), by line number.
+    pub line_taxes: Vec<(Option<i64>, Option<i64>, Option<i64>)>,
     /// (method, amount cents, reference), in the order written.
     pub payments: Vec<(String, i64, Option<String>)>,
+    /// The tax status and mention it was recorded under.
+    pub tax: (Option<String>, Option<String>),
 }
 
 pub fn sales(conn: &Db) -> Result<Vec<SaleRows>> {
     let mut stmt = conn.prepare(
-        "SELECT id, journal_seq, uuid, receipt, session_id, person_id, programme, total_cents, change_cents
+        "SELECT id, journal_seq, uuid, receipt, session_id, person_id, programme, total_cents, change_cents,
+                tax_status, tax_mention
          FROM sales ORDER BY id",
     )?;
     let mut sales: Vec<(i64, SaleRows)> = stmt
@@ -41,23 +46,24 @@ pub fn sales(conn: &Db) -> Result<Vec<SaleRows>> {
                     total_cents: r.get(7)?,
                     change_cents: r.get(8)?,
                     lines: Vec::new(),
+                    line_taxes: Vec::new(),
                     payments: Vec::new(),
+                    tax: (r.get(9)?, r.get(10)?),
                 },
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     let index: std::collections::HashMap<i64, usize> = sales.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
     let mut stmt = conn.prepare(
-        "SELECT l.sale_id, d.tag, l.kind, l.category, l.quantity, l.unit_cents
+        "SELECT l.sale_id, d.tag, l.kind, l.category, l.quantity, l.unit_cents, l.vat_rate, l.vat_cents, l.margin_cents
          FROM sale_lines l LEFT JOIN devices d ON d.id = l.device_id ORDER BY l.sale_id, l.line_no",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         if let Some(i) = index.get(&r.get::<_, i64>(0)?) {
-            sales[*i]
-                .1
-                .lines
-                .push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+            let sale = &mut sales[*i].1;
+            sale.lines.push((r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?));
+            sale.line_taxes.push((r.get(6)?, r.get(7)?, r.get(8)?));
         }
     }
     let mut stmt =

@@ -43,6 +43,7 @@ fn full_settings() -> CentreInput {
         help_phone: "01 48 33 00 00".into(),
         help_email: "numerique@asso-inclusion-valdemarne.fr".into(),
         help_hours: "mardi 14 h–17 h, jeudi 9 h 30–12 h".into(),
+        tax_status: "exoneree".into(),
         ..CentreInput::default()
     }
 }
@@ -127,7 +128,11 @@ fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> St
 
 /// The text of a PDF, as pdftotext reads it (no layout: one run per line).
 fn pdf_text(dir: &Path, doc: &Document) -> String {
-    let path = doc.save_in(dir).unwrap();
+    pdftotext(&doc.save_in(dir).unwrap())
+}
+
+/// The text of a PDF file (spaces normalised).
+pub fn pdftotext(path: &Path) -> String {
     let out = Command::new("pdftotext")
         .arg(&path)
         .arg("-")
@@ -572,24 +577,52 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
 }
 
 #[test]
-fn missing_settings_never_block_a_document_and_are_named_on_it() {
-    let (db, mut store, _, _) = setup();
-    let receipt = pos::list_sales(&store, 100).unwrap().last().unwrap().receipt.clone();
-    let doc = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap();
-    assert_eq!(
-        doc.missing,
-        [
-            "le nom de l'association",
-            "l'adresse de l'association",
-            "le SIRET de l'association"
-        ]
-    );
-    let text = pdf_text(&db.dir.path().join("docs"), &doc);
-    assert!(
-        text.contains("À compléter dans Réglages : le nom de l'association"),
-        "{text}"
-    );
-    assert!(text.contains("TICKET DE VENTE"));
+fn a_receipt_is_issued_whole_or_waits_and_prints_once_the_settings_are_saved() {
+    let (db, mut store, programmes, caps) = setup();
+    // A centre with a name and nothing else: the sale is made, its receipt waits.
+    if pos::current_session(&store).unwrap().is_some() {
+        pos::close_session(&mut store, &comptoir::operators::Actor::test("Amina"), Default::default(), "fin").unwrap();
+    }
+    let name_only = CentreInput {
+        name: "Centre social des Lilas".into(),
+        ..CentreInput::default()
+    };
+    centre::save(&mut store, &name_only, &comptoir::operators::Actor::test("test")).unwrap();
+    let receipt = big_sale(&mut store, &programmes, &caps);
+    let err = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap_err();
+    assert_eq!(err.code(), "not_configured", "{err}");
+    let told = err.to_string();
+    for what in [
+        "l'adresse de l'association",
+        "le SIRET de l'association",
+        "le régime de TVA de la structure",
+        "Réglages",
+    ] {
+        assert!(told.contains(what), "{what}: {told}");
+    }
+    // After the sale, the sheet still comes; the receipt is said to wait.
+    let after = documents::after_sale(&mut store, &receipt, &comptoir::operators::Actor::test("Amina")).unwrap();
+    assert_eq!(after.documents.len(), 1);
+    assert_eq!(after.documents[0].kind, documents::DocumentKind::Onboarding);
+    assert!(after.waiting.is_some_and(|w| w.contains(&receipt)));
+    let view = comptoir::desk::centre::view(&store).unwrap();
+    assert!(view.waiting.contains(&receipt), "{:?}", view.waiting);
+    assert!(view.issued.is_empty());
+
+    // Saved whole: the original is issued then (with what it lacked), printed, no longer waits.
+    let view = comptoir::desk::centre::save_form(&mut store, &full_settings(), &comptoir::operators::Actor::test("test"))
+        .unwrap();
+    assert!(view.waiting.is_empty(), "{:?}", view.waiting);
+    let issued: Vec<_> = view.issued.iter().filter(|m| m.document.reference == receipt).collect();
+    assert_eq!(issued.len(), 1, "{:?}", view.issued.iter().map(|m| &m.document.reference).collect::<Vec<_>>());
+    assert_eq!(issued[0].document.copy, 0, "the original");
+    let text = pdftotext(Path::new(&issued[0].path));
+    assert!(text.contains("732 829 320 00074") && text.contains("article 261-7-1° du CGI"), "{text}");
+    assert!(!text.contains("À compléter") && !text.contains("COPIE"), "{text}");
+    // Afterwards, every reprint is a numbered copy.
+    let copy = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap();
+    assert_eq!(copy.copy, 1);
+    let _ = db;
 
     // Unknown references are refused in French.
     let err = documents::receipt(
@@ -606,12 +639,12 @@ fn missing_settings_never_block_a_document_and_are_named_on_it() {
     assert!(err.to_string().contains("Aucune permanence"), "{err}");
     let err = documents::closing(&mut store, "day:2001-01-01", &comptoir::operators::Actor::test("Amina")).unwrap_err();
     assert!(err.to_string().contains("Aucune clôture"), "{err}");
-    // A refused lookup issued nothing.
+    // A refused lookup issued nothing: the original and its copy only.
     let issued: i64 = store
         .sql()
         .query_row("SELECT count(*) FROM document_issues", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(issued, 1);
+    assert_eq!(issued, 2);
 }
 
 #[test]
@@ -671,7 +704,9 @@ fn a_document_file_is_written_whole_or_not_at_all() {
 fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_folder() {
     let (db, mut store, programmes, caps) = setup();
     let receipt = big_sale(&mut store, &programmes, &caps);
-    let made = documents::after_sale(&mut store, &receipt, &comptoir::operators::Actor::test("Amina")).unwrap();
+    let made = documents::after_sale(&mut store, &receipt, &comptoir::operators::Actor::test("Amina"))
+        .unwrap()
+        .documents;
     let kinds: Vec<_> = made.iter().map(|d| d.kind).collect();
     assert_eq!(
         kinds,
@@ -687,6 +722,7 @@ fn after_a_sale_the_receipt_and_the_sheet_come_together_and_paths_stay_in_the_fo
     assert_eq!(
         documents::after_sale(&mut store, &sims.receipt, &comptoir::operators::Actor::test("Amina"))
             .unwrap()
+            .documents
             .len(),
         1
     );

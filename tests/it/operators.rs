@@ -122,7 +122,12 @@ fn profiles_have_a_pin_and_only_a_manager_may_do_a_managers_acts() {
         &sophie,
     )
     .unwrap();
-    centre::save(&mut store, &CentreInput::default(), &sophie).unwrap();
+    // The settings (the tax status kept: it never changes while a permanence is open).
+    let kept = CentreInput {
+        tax_status: "exoneree".into(),
+        ..CentreInput::default()
+    };
+    centre::save(&mut store, &kept, &sophie).unwrap();
 
     // Never the last manager disabled; a disabled profile cannot switch in.
     assert!(operators::disable(&mut store, "Sophie", &sophie).is_err());
@@ -186,8 +191,15 @@ fn the_first_run_creates_the_centre_its_manager_and_its_programme_or_nothing() {
     assert!(err.to_string().contains("1 à 8 lettres ou chiffres"), "{err}");
     assert!(!folder.exists() && !operators::any(&store).unwrap());
 
-    let mut ok = bad_file.clone();
-    ok.programme = None;
+    // No tax status: refused, by its field.
+    let mut no_status = bad_file.clone();
+    no_status.programme = None;
+    let err = setup::first_run(&mut store, &folder, &no_status).unwrap_err();
+    assert!(err.to_string().contains("régime de TVA"), "{err}");
+    assert!(!operators::any(&store).unwrap());
+
+    let mut ok = no_status.clone();
+    ok.centre.tax_status = "exoneree".into();
     let programme = setup::first_run(&mut store, &folder, &ok).unwrap();
     assert_eq!(programme.id, "programme-centre");
     assert_eq!(programme.funder, "Centre social des Lilas");
@@ -201,6 +213,10 @@ fn the_first_run_creates_the_centre_its_manager_and_its_programme_or_nothing() {
         Some("Centre social des Lilas")
     );
     assert!(!setup::needed(&store).unwrap());
+    assert_eq!(
+        centre::load(&store).unwrap().tax_status,
+        Some(comptoir::tax::TaxStatus::Exempt)
+    );
     assert_eq!(
         comptoir::pos::register_identity(&store).unwrap(),
         ("C01".to_string(), "R2".to_string()),

@@ -41,6 +41,17 @@ fn add(store: &mut Store, last: &str, first: &str, phone: &str) -> i64 {
 
 /// A SIM card sold to the person (no device needed).
 fn sell(store: &mut Store, person: i64) -> String {
+    if comptoir::centre::load(store).unwrap().tax_status.is_none() {
+        // Receipts are issued whole: the centre's identity and tax status first.
+        let input = comptoir::centre::CentreInput {
+            name: "Centre social des Lilas".into(),
+            address: "12 rue des Lilas\n93260 Les Lilas".into(),
+            siret: "732 829 320 00074".into(),
+            tax_status: "exoneree".into(),
+            ..Default::default()
+        };
+        comptoir::centre::save(store, &input, &comptoir::operators::Actor::test("Sophie")).unwrap();
+    }
     if pos::current_session(store).unwrap().is_none() {
         pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::ZERO).unwrap();
     }

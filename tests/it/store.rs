@@ -112,9 +112,42 @@ fn the_database_folder_is_created_when_missing() {
 /// 1, the uuid outside the hash), which this test recomputes as that Comptoir wrote them.
 fn make_previous_version(db: &TestDb) -> i64 {
     let store = db.open();
-    let previous = comptoir::store::schema_version() - 1;
+    let previous = comptoir::store::schema_version() - 2;
     let conn = store.sql();
     conn.execute_batch("DROP TRIGGER journal_no_update;").unwrap();
+    // Undoes 0016 (the tax status): its columns, its table, its settings, and what sales'
+    // entries say of it (a sale written before had none).
+    conn.execute_batch(
+        "DROP TABLE documents_waiting;
+         ALTER TABLE sales DROP COLUMN tax_status; ALTER TABLE sales DROP COLUMN tax_mention;
+         ALTER TABLE sale_lines DROP COLUMN vat_rate; ALTER TABLE sale_lines DROP COLUMN vat_cents;
+         ALTER TABLE sale_lines DROP COLUMN margin_cents;
+         DELETE FROM settings WHERE key IN ('centre.tax_status', 'centre.vat_rates');",
+    )
+    .unwrap();
+    let sales: Vec<(i64, String)> = conn
+        .prepare("SELECT seq, content FROM journal WHERE kind = 'sale'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (seq, content) in sales {
+        let mut c: serde_json::Value = serde_json::from_str(&content).unwrap();
+        let o = c.as_object_mut().unwrap();
+        o.remove("tax_status");
+        o.remove("tax_mention");
+        for line in o["lines"].as_array_mut().unwrap() {
+            for key in ["vat_rate", "vat", "margin"] {
+                line.as_object_mut().unwrap().remove(key);
+            }
+        }
+        conn.execute(
+            "UPDATE journal SET content = ?2 WHERE seq = ?1",
+            rusqlite::params![seq, c.to_string()],
+        )
+        .unwrap();
+    }
     let rows: Vec<(i64, String, String, String, String)> = conn
         .prepare("SELECT seq, kind, at, operator, content FROM journal ORDER BY seq")
         .unwrap()
@@ -133,8 +166,8 @@ fn make_previous_version(db: &TestDb) -> i64 {
         prev = hash;
     }
     conn.execute_batch(&format!(
-        // Undoes the last migration (0015: the journal's hash version, the triggers on
-        // permanences and receipt counters).
+        // Undoes 0015 (the journal's hash version, the triggers on permanences and receipt
+        // counters).
         "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal BEGIN
              SELECT RAISE(ABORT, 'journal is append-only: corrections are new entries');
          END;

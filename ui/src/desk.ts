@@ -168,7 +168,7 @@ export function startSetup(onDone: () => void) {
       const file = $<HTMLInputElement>("setup-programme").files?.[0];
       const programme: [string, string] | null = file ? [file.name, await file.text()] : null;
       const d = await commands.first_run({
-        centre: { name: field("name"), address: field("address"), siret: field("siret"), vat_mention: "", help_phone: field("help_phone"), help_email: "", help_hours: field("help_hours"), help_url: "", printer: "", paper: "" },
+        centre: { name: field("name"), address: field("address"), siret: field("siret"), tax_status: field("tax_status"), vat_rates: {}, vat_mention: "", help_phone: field("help_phone"), help_email: "", help_hours: field("help_hours"), help_url: "", printer: "", paper: "" },
         manager: field("manager"),
         pin: field("pin"),
         programme,
@@ -183,6 +183,11 @@ export function startSetup(onDone: () => void) {
       showFailure(failureOf(err), form, $("setup-error"));
     }
   });
+  // The statuses as the core names them.
+  void commands
+    .centre_show()
+    .then((view) => fillSelect($<HTMLSelectElement>("setup-tax-status"), [{ code: "", label: "— à choisir —" }, ...view.tax_statuses]))
+    .catch((err) => showError(messageOf(err)));
   dlg.showModal();
   (form.elements.namedItem("name") as HTMLInputElement).focus();
 }

@@ -395,7 +395,15 @@ export function startPos(appInfo: AppInfo) {
       resetSale();
       await refreshSales();
       offerDocuments(`Ticket n° ${sale.receipt}`, [
-        { label: "Imprimer le ticket et la fiche de prise en main", make: () => commands.sale_documents(sale.receipt, true) },
+        {
+          label: "Imprimer le ticket et la fiche de prise en main",
+          make: async () => {
+            const done = await commands.sale_documents(sale.receipt, true);
+            // The receipt's original waits for Réglages: the core says why and what to do.
+            if (done.waiting) showStatus(done.waiting);
+            return done.made;
+          },
+        },
       ]);
     } catch (err) {
       showError(messageOf(err));

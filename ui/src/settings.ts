@@ -14,14 +14,49 @@ function field(name: keyof CentreInput): HTMLInputElement | HTMLTextAreaElement 
   return form().elements.namedItem(name) as HTMLInputElement;
 }
 
-const FIELDS: (keyof CentreInput)[] = [
-  "name", "address", "siret", "vat_mention", "help_phone", "help_email", "help_hours", "help_url", "printer", "paper",
+type TextField = Exclude<keyof CentreInput, "vat_rates">;
+const FIELDS: TextField[] = [
+  "name", "address", "siret", "tax_status", "vat_mention", "help_phone", "help_email", "help_hours", "help_url", "printer", "paper",
 ];
 
+/** The statuses and the kinds of items, as the core names them (filled once). */
+function renderTaxChoices(view: CentreView) {
+  const status = $<HTMLSelectElement>("centre-tax-status");
+  if (status.options.length === 0) {
+    fillSelect(status, [{ code: "", label: "— à choisir —" }, ...view.tax_statuses]);
+  }
+  const rates = $("vat-rates");
+  if (rates.children.length === 0) {
+    rates.replaceChildren(
+      ...view.item_kinds.map((kind) => {
+        const label = el("label", `${kind.label} (%) `);
+        const input = document.createElement("input");
+        input.dataset.kind = kind.code;
+        input.inputMode = "decimal";
+        label.append(input);
+        return label;
+      }),
+    );
+  }
+  for (const input of rates.querySelectorAll<HTMLInputElement>("input[data-kind]")) {
+    input.value = view.form.vat_rates[input.dataset.kind ?? ""] ?? "";
+  }
+}
+
+function rateInputs(): Record<string, string> {
+  return Object.fromEntries(
+    [...$("vat-rates").querySelectorAll<HTMLInputElement>("input[data-kind]")].map((i) => [i.dataset.kind ?? "", i.value]),
+  );
+}
+
 function render(view: CentreView) {
+  renderTaxChoices(view);
   for (const name of FIELDS) {
     if (name !== "printer") field(name).value = view.form[name];
   }
+  const waiting = $("centre-waiting");
+  waiting.hidden = view.waiting.length === 0;
+  waiting.textContent = `${view.waiting.length} document(s) en attente de ces réglages (ils s'impriment dès qu'ils sont complets) : ${view.waiting.join(", ")}.`;
   const printer = $<HTMLSelectElement>("centre-printer");
   if (view.form.printer && ![...printer.options].some((o) => o.value === view.form.printer)) {
     fillSelect(printer, [{ code: view.form.printer, label: `${view.form.printer} (absente de ce poste)` }]);
@@ -156,12 +191,17 @@ export function startSettings(papers: { code: string; label: string }[]) {
   });
   form().addEventListener("submit", async (e) => {
     e.preventDefault();
-    const input = Object.fromEntries(FIELDS.map((name) => [name, field(name).value])) as unknown as CentreInput;
+    const input = {
+      ...Object.fromEntries(FIELDS.map((name) => [name, field(name).value])),
+      vat_rates: rateInputs(),
+    } as unknown as CentreInput;
     try {
-      render(await commands.centre_save(input));
+      const view = await commands.centre_save(input);
+      render(view);
       clearFailure(form());
       showError(null);
-      showStatus("Réglages enregistrés.");
+      const issued = view.issued.map((m) => `${m.title} (${m.printed ? "imprimé" : m.print_error?.message ?? "gardé"})`);
+      showStatus(issued.length ? `Réglages enregistrés. Émis : ${issued.join(" ; ")}.` : "Réglages enregistrés.");
     } catch (err) {
       showFailure(failureOf(err), form());
     }

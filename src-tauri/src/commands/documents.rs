@@ -49,18 +49,32 @@ pub(crate) async fn document_make(
     .await
 }
 
-/// After a sale, in one action: the receipt and the onboarding sheet, printed.
+/// After a sale, in one action: the receipt and the onboarding sheet, printed; a receipt whose
+/// original waits for Réglages is named in `waiting`.
 #[tauri::command]
-pub(crate) async fn sale_documents(handle: tauri::AppHandle, receipt: String, print: bool) -> Reply<Vec<Made>> {
+pub(crate) async fn sale_documents(handle: tauri::AppHandle, receipt: String, print: bool) -> Reply<SaleDocuments> {
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
-            documents::after_sale(store, &receipt, actor)?
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect()
+            let after = documents::after_sale(store, &receipt, actor)?;
+            Ok(SaleDocuments {
+                made: after
+                    .documents
+                    .into_iter()
+                    .map(|d| app.keep(store, d, print))
+                    .collect::<desk::Result<_>>()?,
+                waiting: after.waiting,
+            })
         })
     })
     .await
+}
+
+/// What « Imprimer le ticket et la fiche » made, and why the receipt waits, if it does.
+#[derive(Debug, Clone, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub(crate) struct SaleDocuments {
+    pub made: Vec<Made>,
+    pub waiting: Option<String>,
 }
 
 /// Prints again a document already made (after a printer failure).

@@ -2,6 +2,7 @@
 import type { Money } from "./Money";
 import type { PaymentMethod } from "./PaymentMethod";
 import type { SessionInfo } from "./SessionInfo";
+import type { TillTax } from "./TillTax";
 
 /**
  * An X report (mid-session) or a Z report (at closing): computed by the same code.
@@ -22,4 +23,9 @@ summary: string,
 /**
  * What the drawer should hold, a line a method (« Espèces : attendu 90,00 € »).
  */
-expected_lines: Array<string>, };
+expected_lines: Array<string>, 
+/**
+ * The tax status's mention and the VAT (or margin) figures of the permanence's sales,
+ * credit notes subtracted (none in Z reports written before schema 16).
+ */
+tax: TillTax | null, };

@@ -7,4 +7,16 @@ export type CentreInput = { name: string,
 /**
  * One line per address line.
  */
-address: string, siret: string, vat_mention: string, help_phone: string, help_email: string, help_hours: string, help_url: string, printer: string, paper: string, };
+address: string, siret: string, 
+/**
+ * The tax status's code (`exoneree`, `franchise`, `marge`, `tva`), empty until chosen.
+ */
+tax_status: string, 
+/**
+ * The VAT rate of each kind of item as typed (« 20 », « 5,5 »), by the kind's code.
+ */
+vat_rates: { [key in string]: string }, 
+/**
+ * A custom VAT mention kept from before tax statuses, printed until a status is chosen.
+ */
+vat_mention: string, help_phone: string, help_email: string, help_hours: string, help_url: string, printer: string, paper: string, };

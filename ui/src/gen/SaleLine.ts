@@ -2,6 +2,7 @@
 import type { Category } from "./Category";
 import type { DeviceKind } from "./DeviceKind";
 import type { Money } from "./Money";
+import type { Rate } from "./Rate";
 
 export type SaleLine = { tag: string | null, kind: DeviceKind, category: Category | null, label: string, quantity: number, unit_price: Money, 
 /**
@@ -11,4 +12,17 @@ cancelled_by: string | null,
 /**
  * The tag the line named before a manager corrected it (a mis-scanned tag), if it was.
  */
-corrected_from: string | null, };
+corrected_from: string | null, 
+/**
+ * The VAT rate applied when the sale was recorded (statuses liable to VAT).
+ */
+vat_rate: Rate | null, 
+/**
+ * The VAT inside the line's price (inside its margin, under the margin scheme); none for a
+ * sale recorded before its centre had a tax status.
+ */
+vat: Money | null, 
+/**
+ * Under the margin scheme, a used good's margin (the base of its VAT).
+ */
+margin: Money | null, };

@@ -2,6 +2,7 @@
 import type { Money } from "./Money";
 import type { SaleLine } from "./SaleLine";
 import type { SalePayment } from "./SalePayment";
+import type { TaxStatus } from "./TaxStatus";
 
 export type SaleRecord = { uuid: string, receipt: string, session_id: number, person_id: number | null, programme: string | null, 
 /**
@@ -12,4 +13,9 @@ programme_name: string | null, at: string, operator: string, total: Money, lines
 /**
  * The credit notes that cancelled it, in whole or in part, if any.
  */
-cancelled_by: string | null, };
+cancelled_by: string | null, 
+/**
+ * The tax status and mention the sale was recorded under (none: recorded before its
+ * centre chose a status).
+ */
+tax_status: TaxStatus | null, tax_mention: string | null, };

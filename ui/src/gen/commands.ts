@@ -46,6 +46,7 @@ import type { RestoreDeclared } from "./RestoreDeclared";
 import type { Role } from "./Role";
 import type { RoundReport } from "./RoundReport";
 import type { SafetyView } from "./SafetyView";
+import type { SaleDocuments } from "./SaleDocuments";
 import type { SaleInput } from "./SaleInput";
 import type { SaleRecord } from "./SaleRecord";
 import type { SaleSummary } from "./SaleSummary";
@@ -61,9 +62,10 @@ export function document_make(kind: DocumentKind, reference: string, paper: Pape
 }
 
 /**
- * After a sale, in one action: the receipt and the onboarding sheet, printed.
+ * After a sale, in one action: the receipt and the onboarding sheet, printed; a receipt whose
+ * original waits for Réglages is named in `waiting`.
  */
-export function sale_documents(receipt: string, print: boolean): Promise<Array<Made>> {
+export function sale_documents(receipt: string, print: boolean): Promise<SaleDocuments> {
   return invoke("sale_documents", { receipt, print });
 }
 

@@ -1,0 +1,96 @@
+//! The tax of what the till recorded: a line's tax as its sale fixed it (or, for a sale recorded
+//! before its centre chose a status, under the status in force now), a sale's mention, and the
+//! totals by rate and the margin scheme's figures of a permanence or a period (sums of lines,
+//! credit notes subtracted).
+
+use super::*;
+use crate::centre::CentreSettings;
+use crate::store::sales::{self as sales_sql, TaxScope};
+use crate::tax::{self, LineTax, Rate, TaxStatus, TaxTotals, TaxedLine};
+
+impl SaleLine {
+    /// The line's tax as recorded with the sale, if it was (sales recorded before their
+    /// centre had a tax status have none).
+    pub fn tax(&self) -> Option<LineTax> {
+        self.vat.map(|vat| LineTax {
+            rate: self.vat_rate,
+            vat,
+            margin: self.margin,
+        })
+    }
+
+    /// The line taxed under `status` (purchase price 0 until devices carry theirs).
+    pub fn taxed(mut self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>) -> SaleLine {
+        let used = tax::is_used_good(self.kind, self.tag.is_some());
+        let tax = tax::line_tax(status, rates, self.kind, used, self.total(), Money::ZERO);
+        self.vat_rate = tax.rate;
+        self.vat = Some(tax.vat);
+        self.margin = tax.margin;
+        self
+    }
+}
+
+/// A line's tax as recorded, else under the status in force now (none while there is none).
+fn effective(recorded: Option<LineTax>, settings: &CentreSettings, retax: impl FnOnce(TaxStatus) -> LineTax) -> Option<LineTax> {
+    recorded.or_else(|| settings.tax_status.map(retax))
+}
+
+impl SaleRecord {
+    /// The mention its documents carry: the one it was recorded under, else the centre's.
+    pub fn mention(&self, settings: &CentreSettings) -> String {
+        self.tax_mention.clone().unwrap_or_else(|| settings.vat_mention.clone())
+    }
+
+    /// Each line's tax (see [`effective`]).
+    pub fn line_taxes(&self, settings: &CentreSettings) -> Vec<Option<LineTax>> {
+        self.lines
+            .iter()
+            .map(|l| {
+                effective(l.tax(), settings, |status| {
+                    l.clone().taxed(status, &settings.vat_rates).tax().expect("a taxed line has its tax")
+                })
+            })
+            .collect()
+    }
+
+    /// The sale's VAT by rate and margin figures, over `lines` (all of them: None).
+    pub fn tax_totals(&self, settings: &CentreSettings, only: Option<&[usize]>) -> TaxTotals {
+        let taxes = self.line_taxes(settings);
+        TaxTotals::of(self.lines.iter().zip(taxes).enumerate().filter_map(|(i, (line, tax))| {
+            let wanted = only.is_none_or(|o| o.contains(&(i + 1)));
+            Some(TaxedLine {
+                ttc: line.total(),
+                tax: tax.filter(|_| wanted)?,
+                sign: 1,
+            })
+        }))
+    }
+}
+
+/// The tax figures of a permanence or a period, and the mentions its sales carried.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TillTax {
+    pub totals: TaxTotals,
+    /// The mentions of the sales in scope (the centre's own when there were none).
+    pub mentions: Vec<String>,
+}
+
+/// The tax of a permanence's or a period's sales, credit notes subtracted.
+pub fn till_tax(conn: &crate::store::Db, scope: TaxScope, settings: &CentreSettings) -> Result<TillTax> {
+    let (rows, mentions) = sales_sql::tax_rows(conn, scope)?;
+    let totals = TaxTotals::of(rows.into_iter().filter_map(|row| {
+        let ttc = Money::from_cents(row.ttc_cents);
+        let tax = effective(row.tax, settings, |status| {
+            let used = tax::is_used_good(row.kind, row.tagged);
+            tax::line_tax(status, &settings.vat_rates, row.kind, used, ttc, Money::ZERO)
+        })?;
+        Some(TaxedLine { ttc, tax, sign: row.sign })
+    }));
+    let mentions = if mentions.is_empty() {
+        vec![settings.vat_mention.clone()].into_iter().filter(|m| !m.is_empty()).collect()
+    } else {
+        mentions
+    };
+    Ok(TillTax { totals, mentions })
+}
