@@ -403,6 +403,10 @@ pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, w
             };
             let actor = who.get(store)?;
             let sale = pos::create_sale(store, &programmes, &LegalCaps::shipped(), &request, &actor)?;
+            // The sale is made; its receipt's original may wait for the settings (said on stderr).
+            if let Some(waiting) = desk::documents::waiting_note(store, &sale.receipt)? {
+                super::output::note(&waiting);
+            }
             output(json, &sale, || sale.receipt.clone());
         }
         SaleCommand::Cancel {

@@ -19,7 +19,7 @@ use crate::reports;
 use crate::store::Store;
 
 pub use crate::centre::Paper;
-pub use crate::documents::{after_sale, copy_mark, folder, notice, path_in, Document, DocumentKind};
+pub use crate::documents::{after_sale, copy_mark, folder, notice, path_in, waiting_note, Document, DocumentKind};
 pub use crate::printing::{open, open_folder, printers, save_as, PrintJob, Printer};
 pub use crate::reports::{dashboard, Dashboard, Report};
 

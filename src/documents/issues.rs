@@ -86,3 +86,15 @@ pub(super) fn issue(store: &mut Store, kind: DocumentKind, reference: &str, oper
         Ok(copy)
     })
 }
+
+/// Why a receipt's original waits, if it does (the command line says it after the sale).
+pub fn waiting_note(store: &Store, receipt: &str) -> Result<Option<String>> {
+    let waits = sql::waiting(store.db())?
+        .iter()
+        .any(|(kind, reference)| kind == DocumentKind::Receipt.code() && reference == receipt);
+    if !waits {
+        return Ok(None);
+    }
+    let missing = Seller::load(store)?.missing();
+    Ok(Some(waiting_message(DocumentKind::Receipt, receipt, &missing)))
+}

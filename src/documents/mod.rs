@@ -33,7 +33,7 @@ use crate::store::Store;
 
 pub use funder::render_funder_report;
 use issues::{issue, require_whole};
-pub use issues::{issue_waiting, waiting_message};
+pub use issues::{issue_waiting, waiting_message, waiting_note};
 
 pub use onboarding::{profile_for, render_onboarding, OnboardingFacts, Profile};
 pub use receipt::render_receipt;

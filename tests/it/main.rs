@@ -22,6 +22,7 @@ mod reports;
 mod restore;
 mod stock;
 mod store;
+mod tax;
 mod tidy;
 mod vault;
 mod window;
