@@ -28,3 +28,29 @@ CREATE TABLE documents_waiting (
     since      TEXT NOT NULL,
     PRIMARY KEY (kind, reference)
 ) STRICT;
+
+-- The tax of a sale recorded without one: fixed once, when its receipt's original is issued
+-- (the status then in force, journaled), or here for the sales made before this version (the
+-- status the centre gets above, or none under a custom mention: what their receipts printed).
+CREATE TABLE sale_tax_fixed (
+    sale_id     INTEGER PRIMARY KEY REFERENCES sales (id),
+    status      TEXT,
+    mention     TEXT NOT NULL,
+    rates       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    journal_seq INTEGER REFERENCES journal (seq)
+) STRICT;
+CREATE TRIGGER sale_tax_fixed_no_update BEFORE UPDATE ON sale_tax_fixed BEGIN
+    SELECT RAISE(ABORT, 'a sale''s tax is fixed once');
+END;
+CREATE TRIGGER sale_tax_fixed_no_delete BEFORE DELETE ON sale_tax_fixed BEGIN
+    SELECT RAISE(ABORT, 'a sale''s tax is fixed once');
+END;
+INSERT INTO sale_tax_fixed (sale_id, status, mention, rates, at)
+SELECT id,
+       (SELECT value FROM settings WHERE key = 'centre.tax_status'),
+       coalesce(nullif((SELECT value FROM settings WHERE key = 'centre.vat_mention'), ''),
+                'TVA non applicable, article 261-7-1° du CGI'),
+       '{}',
+       strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM sales;

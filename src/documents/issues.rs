@@ -81,6 +81,11 @@ pub(super) fn issue(store: &mut Store, kind: DocumentKind, reference: &str, oper
         } else {
             None
         };
+        // A sale recorded before its centre had a tax status takes the one in force as its
+        // receipt's original is issued, once.
+        if kind == DocumentKind::Receipt && copy == 0 {
+            crate::pos::fix_tax(tx, reference, operator)?;
+        }
         sql::insert_issue(tx, kind.code(), reference, copy, &now, operator, seq)?;
         sql::remove_waiting(tx, kind.code(), reference)?;
         Ok(copy)

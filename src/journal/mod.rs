@@ -192,6 +192,7 @@ pub const KINDS: &[(&str, &str)] = &[
     ("line_correction", "Correction de ligne"),
     ("restore_resumption", "Reprise après restauration"),
     ("tax_status", "Régime de TVA"),
+    ("sale_tax", "TVA d'une vente fixée"),
     ("session_open", "Ouverture de permanence"),
     ("session_close", "Fermeture de permanence (Z)"),
     ("closing", "Clôture"),
@@ -263,6 +264,7 @@ fn summary(kind: &str, c: &serde_json::Value) -> String {
             text("reason")
         ),
         "tax_status" => format!("Régime de TVA : {}", text("mention")),
+        "sale_tax" => format!("Ticket {} : {}", text("receipt"), text("mention")),
         "restore_resumption" => {
             let local = c.get("local_entries").and_then(|v| v.as_i64()).unwrap_or(0);
             match c.get("hub_entries").and_then(|v| v.as_i64()) {

@@ -1,6 +1,8 @@
 //! The point of sale's rows: payment methods, permanences, sales with their lines and
 //! payments, summaries, credit notes.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::device::{code_enum, Category, DeviceKind};
@@ -87,6 +89,11 @@ pub struct SaleRecord {
     /// centre chose a status).
     pub tax_status: Option<crate::tax::TaxStatus>,
     pub tax_mention: Option<String>,
+    /// For a sale recorded without a tax status: the rates its tax was fixed with when its
+    /// receipt's original was issued (none while it is not).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub tax_fixed: Option<BTreeMap<DeviceKind, crate::tax::Rate>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

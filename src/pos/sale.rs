@@ -530,6 +530,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             cancelled_by: None,
             tax_status: status,
             tax_mention: status.map(|_| settings.vat_mention.clone()),
+            tax_fixed: None,
         };
         crate::sync::events::queue_sale(tx, &record, &register)?;
         Ok(record)

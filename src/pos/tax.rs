@@ -41,14 +41,19 @@ impl SaleRecord {
         self.tax_mention.clone().unwrap_or_else(|| settings.vat_mention.clone())
     }
 
-    /// Each line's tax (see [`effective`]).
+    /// Each line's tax: as recorded; for a sale recorded without a status, as fixed when its
+    /// receipt's original was issued (none under no status), else under the status in force.
     pub fn line_taxes(&self, settings: &CentreSettings) -> Vec<Option<LineTax>> {
         self.lines
             .iter()
-            .map(|l| {
-                effective(l.tax(), settings, |status| {
+            .map(|l| match (&self.tax_fixed, l.tax()) {
+                (_, Some(tax)) => Some(tax),
+                (Some(rates), None) => self.tax_status.map(|status| {
+                    l.clone().taxed(status, &tax::full_rates(rates)).tax().expect("a taxed line has its tax")
+                }),
+                (None, None) => effective(None, settings, |status| {
                     l.clone().taxed(status, &settings.vat_rates).tax().expect("a taxed line has its tax")
-                })
+                }),
             })
             .collect()
     }
@@ -81,10 +86,16 @@ pub fn till_tax(conn: &crate::store::Db, scope: TaxScope, settings: &CentreSetti
     let (rows, mentions) = sales_sql::tax_rows(conn, scope)?;
     let totals = TaxTotals::of(rows.into_iter().filter_map(|row| {
         let ttc = Money::from_cents(row.ttc_cents);
-        let tax = effective(row.tax, settings, |status| {
-            let used = tax::is_used_good(row.kind, row.tagged);
-            tax::line_tax(status, &settings.vat_rates, row.kind, used, ttc, Money::ZERO)
-        })?;
+        let used = tax::is_used_good(row.kind, row.tagged);
+        let tax = match (row.tax, &row.fixed) {
+            (Some(tax), _) => tax,
+            (None, Some((status, rates))) => {
+                tax::line_tax((*status)?, &tax::full_rates(rates), row.kind, used, ttc, Money::ZERO)
+            }
+            (None, None) => effective(None, settings, |status| {
+                tax::line_tax(status, &settings.vat_rates, row.kind, used, ttc, Money::ZERO)
+            })?,
+        };
         Some(TaxedLine { ttc, tax, sign: row.sign })
     }));
     let mentions = if mentions.is_empty() {
@@ -93,4 +104,42 @@ pub fn till_tax(conn: &crate::store::Db, scope: TaxScope, settings: &CentreSetti
         mentions
     };
     Ok(TillTax { totals, mentions })
+}
+
+/// Fixes the tax of a sale recorded without a status, as its receipt's original is issued: the
+/// status, mention and rates in force now, journaled (`sale_tax`); its documents and the till's
+/// figures keep them whatever the settings become. Nothing for a sale that has its tax.
+pub fn fix_tax(tx: &crate::store::Db, receipt: &str, operator: &str) -> Result<()> {
+    if !sales_sql::tax_open(tx, receipt)? {
+        return Ok(());
+    }
+    let settings = crate::centre::load_in(tx)?;
+    let rates: BTreeMap<&str, u32> = settings
+        .vat_rates
+        .iter()
+        .map(|(kind, rate)| (kind.code(), rate.hundredths()))
+        .collect();
+    let rates = serde_json::to_string(&rates).expect("rates serialise");
+    let now = store::now_text();
+    let seq = journal::append(
+        tx,
+        "sale_tax",
+        operator,
+        &now,
+        &serde_json::json!({
+            "receipt": receipt,
+            "status": settings.tax_status.map(TaxStatus::code),
+            "mention": settings.vat_mention,
+            "rates": rates,
+        }),
+    )?;
+    sales_sql::fix_tax(
+        tx,
+        receipt,
+        settings.tax_status.map(TaxStatus::code),
+        &settings.vat_mention,
+        &rates,
+        &now,
+        seq,
+    )
 }

@@ -12,6 +12,47 @@ use crate::model::pos::{SaleLine, SalePayment, SaleRecord, SaleSummary};
 use crate::money::Money;
 use crate::tax::Rate;
 
+/// The rates a sale's tax was fixed with (`{"laptop": 2000, …}`); unreadable entries are left
+/// to the normal rate.
+pub fn fixed_rates(json: &str) -> BTreeMap<DeviceKind, Rate> {
+    serde_json::from_str::<BTreeMap<String, u32>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(kind, rate)| Some((DeviceKind::parse(&kind).ok()?, Rate::try_from(rate).ok()?)))
+        .collect()
+}
+
+/// Fixes the tax of a sale recorded without one (once; nothing if it has one or was fixed).
+#[allow(clippy::too_many_arguments)]
+pub fn fix_tax(
+    conn: &Db,
+    receipt: &str,
+    status: Option<&str>,
+    mention: &str,
+    rates: &str,
+    at: &str,
+    seq: i64,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sale_tax_fixed (sale_id, status, mention, rates, at, journal_seq)
+         SELECT id, ?2, ?3, ?4, ?5, ?6 FROM sales s
+         WHERE receipt = ?1 AND tax_status IS NULL
+           AND NOT EXISTS (SELECT 1 FROM sale_tax_fixed f WHERE f.sale_id = s.id)",
+        rusqlite::params![receipt, status, mention, rates, at, seq],
+    )?;
+    Ok(())
+}
+
+/// Whether a sale's tax is still open: recorded without a status and not fixed since.
+pub fn tax_open(conn: &Db, receipt: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM sales s WHERE receipt = ?1 AND tax_status IS NULL
+           AND NOT EXISTS (SELECT 1 FROM sale_tax_fixed f WHERE f.sale_id = s.id)",
+        [receipt],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
 /// A rate as stored (hundredths of a percent).
 fn rate(value: Option<u32>) -> rusqlite::Result<Option<Rate>> {
     value
@@ -24,8 +65,9 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
         .query_row(
             "SELECT s.id, s.uuid, s.receipt, s.session_id, s.person_id, s.programme, s.at, s.operator, s.total_cents,
                     (SELECT group_concat(number, ', ') FROM credit_notes c WHERE c.sale_id = s.id),
-                    coalesce(s.programme_name, s.programme), s.tax_status, s.tax_mention
-             FROM sales s WHERE s.receipt = ?1",
+                    coalesce(s.programme_name, s.programme), coalesce(s.tax_status, f.status),
+                    coalesce(s.tax_mention, f.mention), f.rates
+             FROM sales s LEFT JOIN sale_tax_fixed f ON f.sale_id = s.id WHERE s.receipt = ?1",
             [receipt],
             |r| {
                 Ok(SaleRecord {
@@ -42,6 +84,7 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
                     programme_name: r.get(10)?,
                     tax_status: r.get(11)?,
                     tax_mention: r.get(12)?,
+                    tax_fixed: r.get::<_, Option<String>>(13)?.map(|json| fixed_rates(&json)),
                     lines: Vec::new(),
                     payments: Vec::new(),
                 })
@@ -138,6 +181,8 @@ pub struct TaxRow {
     pub ttc_cents: i64,
     pub tax: Option<crate::tax::LineTax>,
     pub sign: i64,
+    /// A sale recorded without a status whose tax was fixed since: (status, rates).
+    pub fixed: Option<(Option<crate::tax::TaxStatus>, BTreeMap<DeviceKind, Rate>)>,
 }
 
 /// The lines of the sales in scope, the lines the credit notes in scope cancelled, and the
@@ -158,11 +203,15 @@ pub fn tax_rows(conn: &Db, scope: TaxScope) -> Result<(Vec<TaxRow>, Vec<String>)
         ),
     };
     let sql = format!(
-        "SELECT l.kind, l.device_id IS NOT NULL, l.quantity * l.unit_cents, l.vat_rate, l.vat_cents, l.margin_cents, 1
-         FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE {on_sale}
+        "SELECT l.kind, l.device_id IS NOT NULL, l.quantity * l.unit_cents, l.vat_rate, l.vat_cents, l.margin_cents, 1,
+                f.sale_id IS NOT NULL, f.status, f.rates
+         FROM sale_lines l JOIN sales s ON s.id = l.sale_id LEFT JOIN sale_tax_fixed f ON f.sale_id = l.sale_id
+         WHERE {on_sale}
          UNION ALL
-         SELECT l.kind, l.device_id IS NOT NULL, l.quantity * l.unit_cents, l.vat_rate, l.vat_cents, l.margin_cents, -1
+         SELECT l.kind, l.device_id IS NOT NULL, l.quantity * l.unit_cents, l.vat_rate, l.vat_cents, l.margin_cents, -1,
+                f.sale_id IS NOT NULL, f.status, f.rates
          FROM credit_notes c JOIN sale_lines l ON l.sale_id = c.sale_id
+              LEFT JOIN sale_tax_fixed f ON f.sale_id = l.sale_id
               AND (c.line_no = l.line_no
                    OR (c.line_no IS NULL AND NOT EXISTS (
                         SELECT 1 FROM credit_notes e WHERE e.sale_id = c.sale_id AND e.line_no = l.line_no AND e.id < c.id)))
@@ -185,11 +234,16 @@ pub fn tax_rows(conn: &Db, scope: TaxScope) -> Result<(Vec<TaxRow>, Vec<String>)
                     None => None,
                 },
                 sign: r.get(6)?,
+                fixed: match r.get::<_, bool>(7)? {
+                    true => Some((r.get(8)?, fixed_rates(&r.get::<_, String>(9)?))),
+                    false => None,
+                },
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT DISTINCT s.tax_mention FROM sales s WHERE s.tax_mention IS NOT NULL AND {on_sale} ORDER BY s.id"
+        "SELECT DISTINCT coalesce(s.tax_mention, f.mention) FROM sales s LEFT JOIN sale_tax_fixed f ON f.sale_id = s.id
+         WHERE coalesce(s.tax_mention, f.mention) IS NOT NULL AND {on_sale} ORDER BY s.id"
     ))?;
     let mentions = stmt
         .query_map(rusqlite::params_from_iter(&args), |r| r.get(0))?

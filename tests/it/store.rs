@@ -118,7 +118,7 @@ fn make_previous_version(db: &TestDb) -> i64 {
     // Undoes 0016 (the tax status): its columns, its table, its settings, and what sales'
     // entries say of it (a sale written before had none).
     conn.execute_batch(
-        "DROP TABLE documents_waiting;
+        "DROP TABLE documents_waiting; DROP TABLE sale_tax_fixed;
          ALTER TABLE sales DROP COLUMN tax_status; ALTER TABLE sales DROP COLUMN tax_mention;
          ALTER TABLE sale_lines DROP COLUMN vat_rate; ALTER TABLE sale_lines DROP COLUMN vat_cents;
          ALTER TABLE sale_lines DROP COLUMN margin_cents;

@@ -63,8 +63,9 @@ fn sale(store: &mut Store, devices: &[(&str, i64)], sims: u32) -> String {
     let total: i64 = devices.iter().map(|(_, p)| p).sum::<i64>() + 5 * sims as i64;
     let request = SaleRequest {
         uuid: Uuid::now_v7(),
-        person_id: Some(MARTINE),
-        programme: Some("defaut".into()),
+        // Devices go to Martine (eligible in the demo); SIM cards alone to no one.
+        person_id: (!devices.is_empty()).then_some(MARTINE),
+        programme: (!devices.is_empty()).then(|| "defaut".into()),
         devices: devices
             .iter()
             .map(|(tag, price)| DeviceRequest {
@@ -263,27 +264,37 @@ fn an_existing_centre_keeps_the_default_mention_as_exempt_and_a_custom_one_until
         ("TVA non applicable - art. 261 du CGI (asso)", None),
     ] {
         let db = TestDb::new();
-        {
-            let store = db.open();
-            // As before schema 16: the mention alone, and no tax status.
+        let sophie = Actor::test("Sophie");
+        let old_receipt = {
+            let mut store = db.open();
+            // As before schema 16: the mention alone, no tax status, a sale already made.
+            store
+                .sql()
+                .execute_batch("DELETE FROM settings WHERE key LIKE 'centre.%';")
+                .unwrap();
+            store
+                .sql()
+                .execute(
+                    "INSERT INTO settings (key, value) VALUES ('centre.name', 'Centre ancien'), ('centre.vat_mention', ?1)",
+                    [mention],
+                )
+                .unwrap();
+            pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+            let receipt = sale(&mut store, &[], 1);
+            pos::close_session(&mut store, &sophie, Default::default(), "fin").unwrap();
             let conn = store.sql();
             conn.execute_batch(
-                "DROP TABLE documents_waiting;
+                "DROP TABLE documents_waiting; DROP TABLE sale_tax_fixed;
                  ALTER TABLE sales DROP COLUMN tax_status; ALTER TABLE sales DROP COLUMN tax_mention;
                  ALTER TABLE sale_lines DROP COLUMN vat_rate; ALTER TABLE sale_lines DROP COLUMN vat_cents;
-                 ALTER TABLE sale_lines DROP COLUMN margin_cents;
-                 DELETE FROM settings WHERE key LIKE 'centre.%';",
-            )
-            .unwrap();
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES ('centre.name', 'Centre ancien'), ('centre.vat_mention', ?1)",
-                [mention],
+                 ALTER TABLE sale_lines DROP COLUMN margin_cents;",
             )
             .unwrap();
             conn.pragma_update(None, "user_version", comptoir::store::schema_version() - 1)
                 .unwrap();
-        }
-        let store = db.open();
+            receipt
+        };
+        let mut store = db.open();
         let settings = centre::load(&store).unwrap();
         assert_eq!(settings.tax_status, status, "{mention}");
         match status {
@@ -294,5 +305,51 @@ fn an_existing_centre_keeps_the_default_mention_as_exempt_and_a_custom_one_until
                 assert!(settings.missing().contains(&"le régime de TVA de la structure"));
             }
         }
+        // Choosing (or changing to) VAT later never changes what the old receipt said.
+        let mut full = settings_of(&store);
+        full.tax_status = "tva".into();
+        centre::save(&mut store, &full, &sophie).unwrap();
+        let t = text(
+            &db.dir.path().join("docs"),
+            &documents::receipt(&mut store, &old_receipt, None, &sophie).unwrap(),
+        );
+        assert!(t.contains(mention) && !t.contains("dont TVA"), "{t}");
+        assert!(journal::verify(store.db()).unwrap().is_intact());
     }
+}
+
+fn settings_of(store: &Store) -> CentreInput {
+    let mut input = CentreInput::from(&centre::load(store).unwrap());
+    input.address = "1 rue Ancienne\n75011 Paris".into();
+    input.siret = "732 829 320 00074".into();
+    input
+}
+
+#[test]
+fn a_sale_made_before_any_status_takes_the_one_in_force_when_its_receipt_is_first_issued() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("Sophie");
+    pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+    let receipt = sale(&mut store, &[], 2);
+    pos::close_session(&mut store, &sophie, Default::default(), "fin").unwrap();
+    // The status chosen: the waiting receipt is issued under it, and its tax fixed.
+    let view = comptoir::desk::centre::save_form(&mut store, &settings("exoneree", &[]), &sophie).unwrap();
+    assert!(view.issued.iter().any(|m| m.document.reference == receipt));
+    // Changed later: a copy still says what the original said.
+    centre::save(&mut store, &settings("tva", &[]), &sophie).unwrap();
+    let copy = documents::receipt(&mut store, &receipt, None, &sophie).unwrap();
+    assert_eq!(copy.copy, 1);
+    let t = text(&db.dir.path().join("docs"), &copy);
+    assert!(t.contains("article 261-7-1° du CGI") && !t.contains("dont TVA"), "{t}");
+    let fixed = journal::list(
+        &store,
+        &journal::JournalFilter {
+            kind: Some("sale_tax".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(fixed.total, 1);
+    assert!(journal::verify(store.db()).unwrap().is_intact());
 }
