@@ -669,6 +669,9 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     );
     let folder = documents::folder(&window.db);
     assert!(!folder.join(format!("ticket-{receipt}.pdf")).exists(), "no original without the SIRET");
+    // No tax status yet: the window asks for one, on every screen.
+    let ask = session.find("#tax-ask").unwrap();
+    assert!(session.text(&ask).contains("régime de TVA"), "{}", session.text(&ask));
 
     // Réglages: a wrong SIRET is refused, a right one saved with the tax status.
     show_tab(session, "settings");
@@ -727,6 +730,7 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
             .filter(|t| t.contains("Réglages enregistrés"))
     });
     assert!(said.contains(&format!("Ticket de vente {receipt} (imprimé)")), "{said}");
+    assert_eq!(session.script("return document.getElementById('tax-banner').hidden;"), true);
     session.screenshot(&artifacts_dir().join("settings.png"));
     let saved = centre::load(&open_db(&window.db)).unwrap();
     assert_eq!(saved.siret.unwrap().as_str(), "73282932000074");

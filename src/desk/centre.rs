@@ -30,6 +30,8 @@ pub struct CentreView {
     pub waiting: Vec<String>,
     /// What saving the settings issued and printed (the originals that waited).
     pub issued: Vec<super::documents::Made>,
+    /// While no tax status is chosen: what the window asks a manager, in French.
+    pub ask: Option<String>,
 }
 
 pub fn view(store: &Store) -> Result<CentreView> {
@@ -42,6 +44,16 @@ pub fn view(store: &Store) -> Result<CentreView> {
         item_kinds: crate::device::terms::<crate::device::DeviceKind>(),
         waiting: crate::store::centre::waiting(store.db())?.into_iter().map(|(_, r)| r).collect(),
         issued: Vec::new(),
+        ask: settings.tax_status.is_none().then(|| match &settings.custom_mention {
+            Some(mention) => format!(
+                "Le régime de TVA de la structure n'est pas choisi : un ou une responsable le choisit dans Réglages › \
+                 Centre (votre comptable le confirme). En attendant, la mention « {mention} » est gardée ; les tickets \
+                 des nouvelles ventes attendent ce choix."
+            ),
+            None => "Le régime de TVA de la structure n'est pas choisi : un ou une responsable le choisit dans \
+                     Réglages › Centre (votre comptable le confirme) ; les tickets attendent ce choix."
+                .to_string(),
+        }),
         settings,
     })
 }

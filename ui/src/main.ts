@@ -13,7 +13,7 @@ import type { OfferedAction } from "./gen/OfferedAction";
 import { $, el, fillSelect, firstRowButton, openableRow, showError, showStatus } from "./dom";
 import { startPeople, focusPeople } from "./people";
 import { startPos, focusPos } from "./pos";
-import { startSettings, focusSettings } from "./settings";
+import { startSettings, focusSettings, renderTaxAsk } from "./settings";
 import { onOpenSettings } from "./documents";
 import { hubConfigured, refreshSync, startSync, syncNow } from "./sync";
 import { startKeyRecovery, startSafety } from "./safety";
@@ -386,6 +386,8 @@ async function start() {
   startPeople(info);
   startPos(info);
   startSettings(info.papers);
+  $("tax-choose").addEventListener("click", () => showView("settings"));
+  if (!info.first_run) void commands.centre_show().then(renderTaxAsk).catch(() => undefined);
   startSync(() => showView("settings"));
   // After the first-run form the page reloads: the phrase is shown then, not over the form.
   startSafety(() => showView("settings"), !info.first_run);

@@ -49,8 +49,15 @@ function rateInputs(): Record<string, string> {
   );
 }
 
+/** The core's question while no tax status is chosen, on every screen until it is. */
+export function renderTaxAsk(view: CentreView) {
+  $("tax-banner").hidden = view.ask === null;
+  $("tax-ask").textContent = view.ask ?? "";
+}
+
 function render(view: CentreView) {
   renderTaxChoices(view);
+  renderTaxAsk(view);
   for (const name of FIELDS) {
     if (name !== "printer") field(name).value = view.form[name];
   }

@@ -24,4 +24,8 @@ waiting: Array<string>,
 /**
  * What saving the settings issued and printed (the originals that waited).
  */
-issued: Array<Made>, };
+issued: Array<Made>, 
+/**
+ * While no tax status is chosen: what the window asks a manager, in French.
+ */
+ask: string | null, };
