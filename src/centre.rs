@@ -426,7 +426,10 @@ pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<Cen
                     "rates": settings.tax_status.filter(|s| s.needs_rates()).map(|_| rates),
                 }),
             )?;
-            tracing::info!(regime = settings.tax_status.map(TaxStatus::code), "régime de TVA changé");
+            tracing::info!(
+                regime = settings.tax_status.map(TaxStatus::code),
+                "régime de TVA changé"
+            );
         }
         Ok(())
     })?;

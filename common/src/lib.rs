@@ -10,7 +10,7 @@ pub mod money;
 pub mod programme;
 pub mod protocol;
 pub mod refusals;
-pub mod tax;
 #[cfg(feature = "sql")]
 mod sql;
+pub mod tax;
 pub mod text;

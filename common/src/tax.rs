@@ -88,7 +88,10 @@ impl TryFrom<u32> for Rate {
     type Error = String;
     fn try_from(hundredths: u32) -> Result<Rate, String> {
         if hundredths > 10_000 {
-            return Err(format!("Taux de TVA de {} % : il est compris entre 0 et 100 %.", hundredths / 100));
+            return Err(format!(
+                "Taux de TVA de {} % : il est compris entre 0 et 100 %.",
+                hundredths / 100
+            ));
         }
         Ok(Rate(hundredths))
     }
@@ -327,10 +330,24 @@ mod tests {
         assert_eq!(margin.margin, Some(eur("60")));
         assert_eq!(margin.vat, eur("10"));
         // A used good sold below its purchase price: no margin, no VAT (never negative).
-        let loss = line_tax(TaxStatus::Margin, &rates, DeviceKind::Laptop, true, eur("20"), eur("30"));
+        let loss = line_tax(
+            TaxStatus::Margin,
+            &rates,
+            DeviceKind::Laptop,
+            true,
+            eur("20"),
+            eur("30"),
+        );
         assert_eq!((loss.margin, loss.vat), (Some(Money::ZERO), Money::ZERO));
         // A new item (a SIM card) under the margin scheme is taxed on its price.
-        let sim = line_tax(TaxStatus::Margin, &rates, DeviceKind::SimCard, false, eur("6"), Money::ZERO);
+        let sim = line_tax(
+            TaxStatus::Margin,
+            &rates,
+            DeviceKind::SimCard,
+            false,
+            eur("6"),
+            Money::ZERO,
+        );
         assert_eq!((sim.margin, sim.vat), (None, eur("1")));
     }
 

@@ -262,7 +262,10 @@ fn anchor(hub: &Hub, path: &Path, token: &str) {
         pos::create_sale(&mut store, &programmes, &caps, &request, &bench).unwrap();
     }
     store.sql().pragma_update(None, "synchronous", "FULL").unwrap();
-    println!("filled a register with {size} sales in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "filled a register with {size} sales in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let store = Mutex::new(store);
     let client = Client::new(HubConfig::parse(&hub.1, "J01").unwrap(), token.to_string()).unwrap();
     let started = Instant::now();

@@ -318,7 +318,10 @@ fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_ackno
             pos::open_session(&mut s, &sophie, Money::ZERO).unwrap();
         }
         sim_sale(&mut s);
-        backup::make(&mut s, Some(usb.path()), Reason::Manual).unwrap().record.file
+        backup::make(&mut s, Some(usb.path()), Reason::Manual)
+            .unwrap()
+            .record
+            .file
     };
     let last = {
         let mut s = store.lock().unwrap();
@@ -330,14 +333,20 @@ fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_ackno
     drop(store);
 
     let err = backup::restore(&path, backup_file.as_ref(), &keys, None, Older::Refuse).unwrap_err();
-    assert!(err.to_string().contains(&format!("jusqu'à l'entrée n° {acknowledged}")), "{err}");
+    assert!(
+        err.to_string().contains(&format!("jusqu'à l'entrée n° {acknowledged}")),
+        "{err}"
+    );
     backup::restore(&path, backup_file.as_ref(), &keys, None, Older::Confirmed).unwrap();
     let store = Mutex::new(comptoir::vault::open(&path, &keys).unwrap());
     let declared = {
         let mut s = store.lock().unwrap();
         let _ = pos::close_session(&mut s, &sophie, Default::default(), "reprise");
         assert_eq!(
-            pos::open_session(&mut s, &sophie, Money::ZERO).unwrap_err().code().as_str(),
+            pos::open_session(&mut s, &sophie, Money::ZERO)
+                .unwrap_err()
+                .code()
+                .as_str(),
             "restore_undeclared"
         );
         pos::declare_restore(&mut s, &sophie).unwrap()
@@ -351,7 +360,9 @@ fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_ackno
     assert_eq!(resumed, declared.next_receipt);
     assert!(resumed > last, "{resumed} after {last}");
     comptoir::sync::round(&store, &client).unwrap();
-    assert!(comptoir::pos::restore_warning(&store.lock().unwrap()).unwrap().is_none());
+    assert!(comptoir::pos::restore_warning(&store.lock().unwrap())
+        .unwrap()
+        .is_none());
     let checked = against_hub(&store, &client);
     assert!(checked.agrees, "the hub took the new branch: {checked:?}");
     comptoir::vault::KeyStore::forget(&keys, &path).unwrap();

@@ -664,11 +664,16 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
         s.find("#status").map(|e| s.text(&e)).filter(|t| t.contains("attend"))
     });
     assert!(
-        waiting.contains(&receipt) && waiting.contains("le SIRET de l'association") && waiting.contains("le régime de TVA"),
+        waiting.contains(&receipt)
+            && waiting.contains("le SIRET de l'association")
+            && waiting.contains("le régime de TVA"),
         "{waiting}"
     );
     let folder = documents::folder(&window.db);
-    assert!(!folder.join(format!("ticket-{receipt}.pdf")).exists(), "no original without the SIRET");
+    assert!(
+        !folder.join(format!("ticket-{receipt}.pdf")).exists(),
+        "no original without the SIRET"
+    );
     // No tax status yet: the window asks for one, on every screen.
     let ask = session.find("#tax-ask").unwrap();
     assert!(session.text(&ask).contains("régime de TVA"), "{}", session.text(&ask));
@@ -730,7 +735,10 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
             .filter(|t| t.contains("Réglages enregistrés"))
     });
     assert!(said.contains(&format!("Ticket de vente {receipt} (imprimé)")), "{said}");
-    assert_eq!(session.script("return document.getElementById('tax-banner').hidden;"), true);
+    assert_eq!(
+        session.script("return document.getElementById('tax-banner').hidden;"),
+        true
+    );
     session.screenshot(&artifacts_dir().join("settings.png"));
     let saved = centre::load(&open_db(&window.db)).unwrap();
     assert_eq!(saved.siret.unwrap().as_str(), "73282932000074");
@@ -743,9 +751,15 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
     let original = folder.join(format!("ticket-{receipt}.pdf"));
     let text = pdftotext(&original);
     assert!(text.contains("Prix toutes taxes comprises ; TVA incluse"), "{text}");
-    assert!(text.contains("dont TVA 20 % (HT 50,00 €)") && text.contains("10,00 €"), "{text}");
+    assert!(
+        text.contains("dont TVA 20 % (HT 50,00 €)") && text.contains("10,00 €"),
+        "{text}"
+    );
     assert!(text.contains("732 829 320 00074") && !text.contains("COPIE"), "{text}");
-    assert!(cups_jobs(&printer).lines().count() >= 2, "the sheet and the receipt in the queue");
+    assert!(
+        cups_jobs(&printer).lines().count() >= 2,
+        "the sheet and the receipt in the queue"
+    );
 
     // The printer disappears: the reprint fails clearly, the sale stands, a retry works.
     set_printer(&window.db, "Imprimante-Debranchee");
@@ -782,9 +796,15 @@ fn a_sale_prints_the_receipt_and_the_sheet_and_a_printer_failure_can_be_retried(
 
 /// The text of a PDF file, as pdftotext reads it (spaces normalised).
 fn pdftotext(path: &Path) -> String {
-    let out = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
+    let out = Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
     assert!(out.status.success(), "pdftotext {}", path.display());
-    String::from_utf8(out.stdout).unwrap().replace(['\u{a0}', '\u{202f}'], " ")
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(['\u{a0}', '\u{202f}'], " ")
 }
 
 /// The hub binary of this workspace (built by `cargo build --workspace --tests`), serving a
@@ -1426,7 +1446,9 @@ fn a_fresh_install_opens_on_the_first_run_form() {
     session.type_keys(&field("manager"), "Sophie");
     session.type_keys(&field("pin"), "12");
     // The tax status, from the choices the core names (issue 22).
-    session.wait_for("the tax statuses", |s| s.find("#setup-tax-status option[value=exoneree]"));
+    session.wait_for("the tax statuses", |s| {
+        s.find("#setup-tax-status option[value=exoneree]")
+    });
     session.script("document.getElementById('setup-tax-status').value = 'exoneree'; return null;");
     session.click(&session.find("#setup-ok").unwrap());
     // Beside the PIN field (issue 16), the other fields kept.

@@ -62,13 +62,7 @@ pub struct Restored {
 /// with a warning unless `older` is [`Older::Confirmed`]; then the restored database holds what
 /// it replaced ([`ReplacedJournal`]): no permanence opens until a manager declares the restore,
 /// and numbering continues after the replaced database's last numbers.
-pub fn restore(
-    live: &Path,
-    file: &Path,
-    keys: &dyn KeyStore,
-    phrase: Option<&str>,
-    older: Older,
-) -> Result<Restored> {
+pub fn restore(live: &Path, file: &Path, keys: &dyn KeyStore, phrase: Option<&str>, older: Older) -> Result<Restored> {
     let result = restore_checked(live, file, keys, phrase, older);
     match &result {
         Ok(r) => tracing::info!(entrees = r.journal_entries, "sauvegarde restaurée"),

@@ -219,7 +219,11 @@ pub(crate) fn run(store: &mut Store, command: CentreCommand, json: bool, who: &m
             ),
             format!(
                 "Mention de TVA : {}",
-                if settings.vat_mention.is_empty() { "(aucune)" } else { settings.vat_mention.as_str() }
+                if settings.vat_mention.is_empty() {
+                    "(aucune)"
+                } else {
+                    settings.vat_mention.as_str()
+                }
             ),
             format!("Téléphone d'aide : {}", or_missing(settings.help_phone_display())),
             format!("E-mail d'aide : {}", or_missing(settings.help_email.clone())),

@@ -42,7 +42,10 @@ pub fn view(store: &Store) -> Result<CentreView> {
         papers: crate::device::terms::<Paper>(),
         tax_statuses: crate::device::terms::<crate::tax::TaxStatus>(),
         item_kinds: crate::device::terms::<crate::device::DeviceKind>(),
-        waiting: crate::store::centre::waiting(store.db())?.into_iter().map(|(_, r)| r).collect(),
+        waiting: crate::store::centre::waiting(store.db())?
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect(),
         issued: Vec::new(),
         ask: settings.tax_status.is_none().then(|| match &settings.custom_mention {
             Some(mention) => format!(

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{credit_note, receipt, DocumentKind, Document, Seller};
+use super::{credit_note, receipt, Document, DocumentKind, Seller};
 use crate::error::{Code, Error, Result};
 use crate::journal;
 use crate::operators::Actor;

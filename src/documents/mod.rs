@@ -409,7 +409,12 @@ pub fn credit_note(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
     let mut facts = CreditNoteFacts::load(store, number)?;
-    require_whole(store, DocumentKind::CreditNote, &facts.note.number, &facts.receipt.seller)?;
+    require_whole(
+        store,
+        DocumentKind::CreditNote,
+        &facts.note.number,
+        &facts.receipt.seller,
+    )?;
     facts.copy = issue(store, DocumentKind::CreditNote, &facts.note.number, operator)?;
     let missing = facts.receipt.seller.missing();
     let canvas = render_credit_note(&facts);
@@ -485,7 +490,10 @@ pub fn after_sale(store: &mut Store, receipt: &str, actor: &Actor) -> Result<Aft
         Err(e) => return Err(e),
     }
     made.extend(sheet);
-    Ok(AfterSale { documents: made, waiting })
+    Ok(AfterSale {
+        documents: made,
+        waiting,
+    })
 }
 
 /// The documents made after a sale, and why its receipt waits, if it does.

@@ -149,7 +149,11 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
             }),
     );
     for r in &cancelled_tax.by_rate {
-        c.field(&format!("dont TVA {}", r.rate), &format!("{} (HT {})", r.vat, r.ht), 10.0);
+        c.field(
+            &format!("dont TVA {}", r.rate),
+            &format!("{} (HT {})", r.vat, r.ht),
+            10.0,
+        );
     }
     c.space(4.0);
     if !sale.mention.is_empty() {
@@ -476,7 +480,10 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
 fn tax_block(c: &mut Canvas, tax: Option<&pos::TillTax>, fallback: &str) {
     let mentions: Vec<String> = match tax {
         Some(t) if !t.mentions.is_empty() => t.mentions.clone(),
-        _ => vec![fallback.to_string()].into_iter().filter(|m| !m.is_empty()).collect(),
+        _ => vec![fallback.to_string()]
+            .into_iter()
+            .filter(|m| !m.is_empty())
+            .collect(),
     };
     let lines = tax.map(|t| t.totals.lines()).unwrap_or_default();
     if mentions.is_empty() && lines.is_empty() {

@@ -56,12 +56,9 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
         });
         // Entries written before schema 16 have no tax: their rows none either.
         let taxes_match = c["lines"].as_array().is_some_and(|lines| {
-            lines
-                .iter()
-                .zip(&sale.line_taxes)
-                .all(|(l, (rate, vat, margin))| {
-                    l["vat_rate"].as_i64() == *rate && l["vat"].as_i64() == *vat && l["margin"].as_i64() == *margin
-                })
+            lines.iter().zip(&sale.line_taxes).all(|(l, (rate, vat, margin))| {
+                l["vat_rate"].as_i64() == *rate && l["vat"].as_i64() == *vat && l["margin"].as_i64() == *margin
+            })
         }) && c["tax_status"].as_str() == sale.tax.0.as_deref()
             && c["tax_mention"].as_str() == sale.tax.1.as_deref();
         let payments_match = c["payments"].as_array().is_some_and(|payments| {

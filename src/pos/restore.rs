@@ -131,7 +131,10 @@ pub fn declare_restore(store: &mut Store, actor: &Actor) -> Result<RestoreDeclar
         }
         sync_sql::set_setting(tx, JOURNAL_BEHIND, "")?;
         sync_sql::set_setting(tx, RESTORE_REPLACED, "")?;
-        tracing::info!(entrees_reseau = resumes.as_ref().map(|r| r.0), "reprise après restauration déclarée");
+        tracing::info!(
+            entrees_reseau = resumes.as_ref().map(|r| r.0),
+            "reprise après restauration déclarée"
+        );
         let local_entries = local.map_or(0, |(n, _)| n);
         let next_receipt = format!("{series}-{:06}", sql::peek_next(tx, &series)?);
         let message = match &resumes {

@@ -414,7 +414,11 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
     let settings = crate::centre::load(store)?;
     let status = settings.tax_status;
     let lines: Vec<SaleLine> = match status {
-        Some(status) => lines.iter().cloned().map(|l| l.taxed(status, &settings.vat_rates)).collect(),
+        Some(status) => lines
+            .iter()
+            .cloned()
+            .map(|l| l.taxed(status, &settings.vat_rates))
+            .collect(),
         None => lines.to_vec(),
     };
     let lines = &lines;

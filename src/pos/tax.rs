@@ -31,7 +31,11 @@ impl SaleLine {
 }
 
 /// A line's tax as recorded, else under the status in force now (none while there is none).
-fn effective(recorded: Option<LineTax>, settings: &CentreSettings, retax: impl FnOnce(TaxStatus) -> LineTax) -> Option<LineTax> {
+fn effective(
+    recorded: Option<LineTax>,
+    settings: &CentreSettings,
+    retax: impl FnOnce(TaxStatus) -> LineTax,
+) -> Option<LineTax> {
     recorded.or_else(|| settings.tax_status.map(retax))
 }
 
@@ -49,10 +53,16 @@ impl SaleRecord {
             .map(|l| match (&self.tax_fixed, l.tax()) {
                 (_, Some(tax)) => Some(tax),
                 (Some(rates), None) => self.tax_status.map(|status| {
-                    l.clone().taxed(status, &tax::full_rates(rates)).tax().expect("a taxed line has its tax")
+                    l.clone()
+                        .taxed(status, &tax::full_rates(rates))
+                        .tax()
+                        .expect("a taxed line has its tax")
                 }),
                 (None, None) => effective(None, settings, |status| {
-                    l.clone().taxed(status, &settings.vat_rates).tax().expect("a taxed line has its tax")
+                    l.clone()
+                        .taxed(status, &settings.vat_rates)
+                        .tax()
+                        .expect("a taxed line has its tax")
                 }),
             })
             .collect()
@@ -96,10 +106,17 @@ pub fn till_tax(conn: &crate::store::Db, scope: TaxScope, settings: &CentreSetti
                 tax::line_tax(status, &settings.vat_rates, row.kind, used, ttc, Money::ZERO)
             })?,
         };
-        Some(TaxedLine { ttc, tax, sign: row.sign })
+        Some(TaxedLine {
+            ttc,
+            tax,
+            sign: row.sign,
+        })
     }));
     let mentions = if mentions.is_empty() {
-        vec![settings.vat_mention.clone()].into_iter().filter(|m| !m.is_empty()).collect()
+        vec![settings.vat_mention.clone()]
+            .into_iter()
+            .filter(|m| !m.is_empty())
+            .collect()
     } else {
         mentions
     };

@@ -56,7 +56,9 @@ pub fn tax_open(conn: &Db, receipt: &str) -> Result<bool> {
 /// A rate as stored (hundredths of a percent).
 fn rate(value: Option<u32>) -> rusqlite::Result<Option<Rate>> {
     value
-        .map(|v| Rate::try_from(v).map_err(|e| rusqlite::Error::InvalidColumnType(0, e, rusqlite::types::Type::Integer)))
+        .map(|v| {
+            Rate::try_from(v).map_err(|e| rusqlite::Error::InvalidColumnType(0, e, rusqlite::types::Type::Integer))
+        })
         .transpose()
 }
 

@@ -581,7 +581,13 @@ fn a_receipt_is_issued_whole_or_waits_and_prints_once_the_settings_are_saved() {
     let (db, mut store, programmes, caps) = setup();
     // A centre with a name and nothing else: the sale is made, its receipt waits.
     if pos::current_session(&store).unwrap().is_some() {
-        pos::close_session(&mut store, &comptoir::operators::Actor::test("Amina"), Default::default(), "fin").unwrap();
+        pos::close_session(
+            &mut store,
+            &comptoir::operators::Actor::test("Amina"),
+            Default::default(),
+            "fin",
+        )
+        .unwrap();
     }
     let name_only = CentreInput {
         name: "Centre social des Lilas".into(),
@@ -610,14 +616,23 @@ fn a_receipt_is_issued_whole_or_waits_and_prints_once_the_settings_are_saved() {
     assert!(view.issued.is_empty());
 
     // Saved whole: the original is issued then (with what it lacked), printed, no longer waits.
-    let view = comptoir::desk::centre::save_form(&mut store, &full_settings(), &comptoir::operators::Actor::test("test"))
-        .unwrap();
+    let view =
+        comptoir::desk::centre::save_form(&mut store, &full_settings(), &comptoir::operators::Actor::test("test"))
+            .unwrap();
     assert!(view.waiting.is_empty(), "{:?}", view.waiting);
     let issued: Vec<_> = view.issued.iter().filter(|m| m.document.reference == receipt).collect();
-    assert_eq!(issued.len(), 1, "{:?}", view.issued.iter().map(|m| &m.document.reference).collect::<Vec<_>>());
+    assert_eq!(
+        issued.len(),
+        1,
+        "{:?}",
+        view.issued.iter().map(|m| &m.document.reference).collect::<Vec<_>>()
+    );
     assert_eq!(issued[0].document.copy, 0, "the original");
     let text = pdftotext(Path::new(&issued[0].path));
-    assert!(text.contains("732 829 320 00074") && text.contains("article 261-7-1° du CGI"), "{text}");
+    assert!(
+        text.contains("732 829 320 00074") && text.contains("article 261-7-1° du CGI"),
+        "{text}"
+    );
     assert!(!text.contains("À compléter") && !text.contains("COPIE"), "{text}");
     // Afterwards, every reprint is a numbered copy.
     let copy = documents::receipt(&mut store, &receipt, None, &comptoir::operators::Actor::test("Amina")).unwrap();

@@ -63,8 +63,16 @@ fn an_older_backup_is_warned_before_declared_after_and_numbering_continues() {
     // After the backup: two sales and a credit note, on paper in the families' hands.
     sim_sale(&mut store, &sophie);
     let last_receipt = sim_sale(&mut store, &sophie);
-    let credit = pos::cancel_sale(&mut store, &last_receipt, None, "Erreur de caisse", PaymentMethod::Cash, false, &sophie)
-        .unwrap();
+    let credit = pos::cancel_sale(
+        &mut store,
+        &last_receipt,
+        None,
+        "Erreur de caisse",
+        PaymentMethod::Cash,
+        false,
+        &sophie,
+    )
+    .unwrap();
     let live_entries = journal_entries(&store);
     let live_head = journal::verify(store.db()).unwrap().last_hash;
     drop(store);
@@ -77,7 +85,11 @@ fn an_older_backup_is_warned_before_declared_after_and_numbering_continues() {
     assert!(told.contains(&format!("{live_entries} entrée(s)")), "{told}");
     assert!(told.contains("déclare la reprise"), "{told}");
     let store = db.open_encrypted();
-    assert_eq!(journal::verify(store.db()).unwrap().last_hash, live_head, "the live database is untouched");
+    assert_eq!(
+        journal::verify(store.db()).unwrap().last_hash,
+        live_head,
+        "the live database is untouched"
+    );
     assert!(pos::restore_warning(&store).unwrap().is_none());
     drop(store);
 
@@ -87,7 +99,9 @@ fn an_older_backup_is_warned_before_declared_after_and_numbering_continues() {
     assert!(restored.previous_kept_as.is_some());
     let mut store = db.open_encrypted();
     assert!(journal::verify(store.db()).unwrap().is_intact());
-    let warning = pos::restore_warning(&store).unwrap().expect("an undeclared restore is told");
+    let warning = pos::restore_warning(&store)
+        .unwrap()
+        .expect("an undeclared restore is told");
     assert!(warning.contains(&format!("en avait {live_entries}")), "{warning}");
     let _ = pos::close_session(&mut store, &sophie, Default::default(), "reprise");
     let err = pos::open_session(&mut store, &sophie, Money::ZERO).unwrap_err();
@@ -96,15 +110,26 @@ fn an_older_backup_is_warned_before_declared_after_and_numbering_continues() {
     // Declared: numbering continues after the replaced database's last numbers.
     let declared = pos::declare_restore(&mut store, &sophie).unwrap();
     assert_eq!(declared.resumes_from, None, "no hub: nothing to resume from");
-    assert!(declared.next_receipt.as_str() > last_receipt.as_str(), "{declared:?} after {last_receipt}");
+    assert!(
+        declared.next_receipt.as_str() > last_receipt.as_str(),
+        "{declared:?} after {last_receipt}"
+    );
     assert!(pos::restore_warning(&store).unwrap().is_none());
     let again = pos::declare_restore(&mut store, &sophie).unwrap_err();
     assert!(again.to_string().contains("Rien à déclarer"), "{again}");
     pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
     let next = sim_sale(&mut store, &sophie);
     assert_eq!(next, declared.next_receipt);
-    let credit_after = pos::cancel_sale(&mut store, &next, None, "Erreur de caisse", PaymentMethod::Cash, false, &sophie)
-        .unwrap();
+    let credit_after = pos::cancel_sale(
+        &mut store,
+        &next,
+        None,
+        "Erreur de caisse",
+        PaymentMethod::Cash,
+        false,
+        &sophie,
+    )
+    .unwrap();
     assert!(
         credit_after.number.as_str() > credit.number.as_str(),
         "credit note {} after {}",
@@ -120,7 +145,11 @@ fn an_older_backup_is_warned_before_declared_after_and_numbering_continues() {
         .into_iter()
         .find(|e| e.kind == "restore_resumption")
         .expect("the resumption is journaled");
-    assert!(entry.summary.contains(&format!("avait {live_entries} entrée(s)")), "{}", entry.summary);
+    assert!(
+        entry.summary.contains(&format!("avait {live_entries} entrée(s)")),
+        "{}",
+        entry.summary
+    );
 }
 
 #[test]
@@ -163,6 +192,13 @@ fn the_command_line_warns_then_restores_with_older() {
     let done = crate::comptoir(&db, &["--json", "backup", "restore", file, "--older"]);
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
     let declared = crate::comptoir(&db, &["--json", "journal", "declare-restore"]);
-    assert!(declared.status.success(), "{}", String::from_utf8_lossy(&declared.stderr));
-    assert!(crate::json(&declared)["message"].as_str().unwrap().contains("Reprise déclarée"));
+    assert!(
+        declared.status.success(),
+        "{}",
+        String::from_utf8_lossy(&declared.stderr)
+    );
+    assert!(crate::json(&declared)["message"]
+        .as_str()
+        .unwrap()
+        .contains("Reprise déclarée"));
 }

@@ -87,9 +87,15 @@ fn sale(store: &mut Store, devices: &[(&str, i64)], sims: u32) -> String {
             reference: None,
         }],
     };
-    pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, &Actor::test("Amina"))
-        .unwrap()
-        .receipt
+    pos::create_sale(
+        store,
+        &[Programme::shipped_default(&caps)],
+        &caps,
+        &request,
+        &Actor::test("Amina"),
+    )
+    .unwrap()
+    .receipt
 }
 
 /// A laptop at 90 € with two SIM cards at 5 €, then a smartphone at 40 € cancelled by a credit
@@ -99,9 +105,17 @@ fn sell_and_cancel(store: &mut Store) -> (String, String, String, i64) {
     let session = pos::open_session(store, &amina, Money::ZERO).unwrap().id;
     let first = sale(store, &[("LC-TAX-0001", 90)], 2);
     let second = sale(store, &[("LC-TAX-0002", 40)], 0);
-    let note = pos::cancel_sale(store, &second, None, "Erreur de caisse", PaymentMethod::Cash, false, &amina)
-        .unwrap()
-        .number;
+    let note = pos::cancel_sale(
+        store,
+        &second,
+        None,
+        "Erreur de caisse",
+        PaymentMethod::Cash,
+        false,
+        &amina,
+    )
+    .unwrap()
+    .number;
     pos::close_session(store, &amina, Default::default(), "fin").unwrap();
     (first, second, note, session)
 }
@@ -128,10 +142,19 @@ fn documents_under(status: &str, rates: &[(&str, &str)]) -> (TestDb, Store, [Str
     let texts = [
         text(&dir, &documents::receipt(&mut store, &receipt, None, &amina).unwrap()),
         text(&dir, &documents::credit_note(&mut store, &note, &amina).unwrap()),
-        text(&dir, &documents::closing(&mut store, &session.to_string(), &amina).unwrap()),
-        text(&dir, &documents::closing(&mut store, &format!("day:{today}"), &amina).unwrap()),
+        text(
+            &dir,
+            &documents::closing(&mut store, &session.to_string(), &amina).unwrap(),
+        ),
+        text(
+            &dir,
+            &documents::closing(&mut store, &format!("day:{today}"), &amina).unwrap(),
+        ),
     ];
-    assert!(journal::verify(store.db()).unwrap().is_intact(), "the records match their entries");
+    assert!(
+        journal::verify(store.db()).unwrap().is_intact(),
+        "the records match their entries"
+    );
     (db, store, texts, closing)
 }
 
@@ -156,10 +179,19 @@ fn under_vat_each_line_gives_its_vat_and_documents_sum_it_by_rate() {
     let (_db, store, [receipt, note, z, day], closing) = documents_under("tva", &[("sim_card", "5,5")]);
     // By hand: laptop 90 € at 20 % → 15,00 €; SIM cards 10 € at 5,5 % → 0,521… → 0,52 €;
     // the smartphone 40 € at 20 % → 6,666… → 6,67 €, cancelled the same day.
-    assert!(receipt.contains("dont TVA 20 % (HT 75,00 €)") && receipt.contains("15,00 €"), "{receipt}");
-    assert!(receipt.contains("dont TVA 5,5 % (HT 9,48 €)") && receipt.contains("0,52 €"), "{receipt}");
+    assert!(
+        receipt.contains("dont TVA 20 % (HT 75,00 €)") && receipt.contains("15,00 €"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("dont TVA 5,5 % (HT 9,48 €)") && receipt.contains("0,52 €"),
+        "{receipt}"
+    );
     assert!(receipt.contains("TVA incluse"), "{receipt}");
-    assert!(note.contains("dont TVA 20 %") && note.contains("-6,67 € (HT -33,33 €)"), "{note}");
+    assert!(
+        note.contains("dont TVA 20 %") && note.contains("-6,67 € (HT -33,33 €)"),
+        "{note}"
+    );
     let expected = vec![
         VatByRate {
             rate: Rate::parse("5,5").unwrap(),
@@ -178,8 +210,14 @@ fn under_vat_each_line_gives_its_vat_and_documents_sum_it_by_rate() {
     assert_eq!(tax.totals.by_rate, expected);
     assert!(tax.totals.margin.is_empty());
     for report in [&z, &day] {
-        assert!(report.contains("TVA 20 % : 15,00 € (HT 75,00 €, TTC 90,00 €)"), "{report}");
-        assert!(report.contains("TVA 5,5 % : 0,52 € (HT 9,48 €, TTC 10,00 €)"), "{report}");
+        assert!(
+            report.contains("TVA 20 % : 15,00 € (HT 75,00 €, TTC 90,00 €)"),
+            "{report}"
+        );
+        assert!(
+            report.contains("TVA 5,5 % : 0,52 € (HT 9,48 €, TTC 10,00 €)"),
+            "{report}"
+        );
     }
     // The totals are sums of the lines the sales recorded.
     let sale = pos::sale(&store, &pos::list_sales(&store, 10).unwrap()[1].receipt).unwrap();
@@ -192,8 +230,14 @@ fn under_the_margin_scheme_used_goods_show_no_vat_and_closings_give_the_margin()
     let (_db, _, [receipt, note, z, day], closing) = documents_under("marge", &[]);
     assert!(receipt.contains("Régime particulier – Biens d'occasion"), "{receipt}");
     // The laptop (a used good) shows no VAT; the new SIM cards their own (10 € → 1,67 €).
-    assert!(receipt.contains("dont TVA 20 % (HT 8,33 €)") && !receipt.contains("15,00"), "{receipt}");
-    assert!(!note.contains("dont TVA"), "the cancelled smartphone is a used good: {note}");
+    assert!(
+        receipt.contains("dont TVA 20 % (HT 8,33 €)") && !receipt.contains("15,00"),
+        "{receipt}"
+    );
+    assert!(
+        !note.contains("dont TVA"),
+        "the cancelled smartphone is a used good: {note}"
+    );
     assert!(note.contains("Régime particulier – Biens d'occasion"), "{note}");
     let tax = closing.tax.unwrap();
     // A donated device's purchase price is 0: its whole price is the margin.
@@ -211,7 +255,10 @@ fn under_the_margin_scheme_used_goods_show_no_vat_and_closings_give_the_margin()
             report.contains("Régime de la marge, 20 % : ventes 90,00 €, marge 90,00 €, TVA due sur la marge 15,00 €"),
             "{report}"
         );
-        assert!(report.contains("TVA 20 % : 1,67 € (HT 8,33 €, TTC 10,00 €)"), "{report}");
+        assert!(
+            report.contains("TVA 20 % : 1,67 € (HT 8,33 €, TTC 10,00 €)"),
+            "{report}"
+        );
     }
 }
 
@@ -228,7 +275,10 @@ fn a_change_of_status_waits_for_the_permanence_is_journaled_and_never_rewrites_a
     assert_eq!(centre::load(&store).unwrap().tax_status, Some(TaxStatus::Exempt));
     // A bad rate: refused by its field, nothing changed.
     let err = centre::save(&mut store, &settings("tva", &[("laptop", "120")]), &sophie).unwrap_err();
-    assert!(err.to_string().contains("entre 0 et 100") || err.to_string().contains("0 à 100"), "{err}");
+    assert!(
+        err.to_string().contains("entre 0 et 100") || err.to_string().contains("0 à 100"),
+        "{err}"
+    );
     pos::close_session(&mut store, &sophie, Default::default(), "fin").unwrap();
     centre::save(&mut store, &settings("tva", &[]), &sophie).unwrap();
     let entry = journal::list(

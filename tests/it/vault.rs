@@ -220,8 +220,9 @@ fn backup_then_restore_gives_back_the_same_database() {
     let store = db.open_encrypted();
     assert_eq!(head(&store), head_at_backup, "same journal head hash");
     // The same rows, and the note of what the restore replaced (until it is declared).
-    let (notes, rows): (Vec<String>, Vec<String>) =
-        dump(&store).into_iter().partition(|l| l.contains("sync.restore_replaced"));
+    let (notes, rows): (Vec<String>, Vec<String>) = dump(&store)
+        .into_iter()
+        .partition(|l| l.contains("sync.restore_replaced"));
     assert_eq!(rows, at_backup, "same rows");
     assert_eq!(notes.len(), 1);
     assert!(journal::verify(store.db()).unwrap().is_intact());

@@ -81,7 +81,11 @@ pub(crate) async fn backup_restore(handle: tauri::AppHandle, phrase: Option<Stri
                 .map_err(|e| Failure::new(Code::Invalid, format!("Fichier inutilisable : {e}")))?
         }
     };
-    let older = if older { safety::Older::Confirmed } else { safety::Older::Refuse };
+    let older = if older {
+        safety::Older::Confirmed
+    } else {
+        safety::Older::Refuse
+    };
     let database = app.database.clone();
     let phrase = phrase.filter(|p| !p.trim().is_empty());
     let restored = match &app.store {
