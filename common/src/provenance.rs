@@ -90,7 +90,10 @@ impl ProvenanceCells<'_> {
             if code.len() > 40 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 errors.push((
                     "reserved_publics",
-                    format!("« {} » n'est pas un code de public (ex. rsa, demandeur_emploi, etudiant)", public.trim()),
+                    format!(
+                        "« {} » n'est pas un code de public (ex. rsa, demandeur_emploi, etudiant)",
+                        public.trim()
+                    ),
                 ));
             } else if !reserved_for.contains(&code) {
                 reserved_for.push(code);
@@ -98,14 +101,20 @@ impl ProvenanceCells<'_> {
         }
         let acquisition = match &price {
             None if kind == Some(DonorKind::Purchase) => {
-                errors.push(("acquisition_price", "le prix d'achat est obligatoire pour un appareil acheté".into()));
+                errors.push((
+                    "acquisition_price",
+                    "le prix d'achat est obligatoire pour un appareil acheté".into(),
+                ));
                 Money::ZERO
             }
             None => Money::ZERO,
             Some(p) => match Money::parse(p) {
                 Ok(m) if m.cents() >= 0 => m,
                 _ => {
-                    errors.push(("acquisition_price", format!("« {p} » n'est pas un prix (ex. 0 ou 45,00)")));
+                    errors.push((
+                        "acquisition_price",
+                        format!("« {p} » n'est pas un prix (ex. 0 ou 45,00)"),
+                    ));
                     Money::ZERO
                 }
             },
@@ -156,7 +165,10 @@ mod tests {
     #[test]
     fn empty_cells_are_an_unknown_provenance_and_each_bad_cell_is_named() {
         assert_eq!(cells("", "", "", "").parse().unwrap(), None);
-        let public = cells("Collectivité", "CD 94", "RSA, Étudiant", "").parse().unwrap().unwrap();
+        let public = cells("Collectivité", "CD 94", "RSA, Étudiant", "")
+            .parse()
+            .unwrap()
+            .unwrap();
         assert_eq!(public.kind, DonorKind::Public);
         assert_eq!(public.reserved_for, ["rsa", "etudiant"]);
         assert_eq!(public.acquisition, Money::ZERO);
@@ -168,6 +180,9 @@ mod tests {
         assert_eq!(columns(cells("", "CD 94", "", "")), ["donor_kind"]);
         assert_eq!(columns(cells("mairie?", "", "", "")), ["donor_kind"]);
         assert_eq!(columns(cells("achat", "", "", "")), ["acquisition_price"]);
-        assert_eq!(columns(cells("public", "", "r$a", "-3")), ["reserved_publics", "acquisition_price"]);
+        assert_eq!(
+            columns(cells("public", "", "r$a", "-3")),
+            ["reserved_publics", "acquisition_price"]
+        );
     }
 }

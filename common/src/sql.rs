@@ -24,4 +24,12 @@ macro_rules! sql_code {
         }
     )+};
 }
-sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction, TaxStatus, DonorKind);
+sql_code!(
+    DeviceKind,
+    Category,
+    DeviceState,
+    StorageKind,
+    StockAction,
+    TaxStatus,
+    DonorKind
+);

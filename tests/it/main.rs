@@ -18,6 +18,7 @@ mod people;
 mod pos;
 mod printing;
 mod privacy;
+mod provenance;
 mod reports;
 mod restore;
 mod stock;
