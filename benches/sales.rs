@@ -16,6 +16,7 @@ use comptoir::{journal, Money, Store};
 
 fn sim_sale() -> SaleRequest {
     SaleRequest {
+        reserved_override: None,
         uuid: Uuid::now_v7(),
         person_id: None,
         programme: None,

@@ -24,6 +24,7 @@ pub mod printing;
 pub mod privacy;
 pub mod programme;
 pub use comptoir_common::protocol;
+pub use comptoir_common::provenance;
 pub mod reports;
 pub mod setup;
 pub mod stock;

@@ -70,6 +70,26 @@ impl Device {
             ("Chargeur n°", s.charger_serial.clone()),
             ("Reconditionneur", s.refurbisher.clone()),
             ("Certificat d'effacement", s.erasure_certificate.clone()),
+            (
+                "Provenance",
+                Some(
+                    self.provenance
+                        .as_ref()
+                        .map(|p| p.describe())
+                        .unwrap_or_else(|| "inconnue (traitée comme publique à la vente)".into()),
+                ),
+            ),
+            (
+                "Réservé aux publics",
+                self.provenance
+                    .as_ref()
+                    .filter(|p| !p.reserved_for.is_empty())
+                    .map(|p| p.reserved_for.join(", ")),
+            ),
+            (
+                "Prix d'acquisition",
+                self.provenance.as_ref().map(|p| p.acquisition.to_string()),
+            ),
         ]
         .into_iter()
         .filter_map(|(label, value)| value.map(|value| Fact { label, value }))

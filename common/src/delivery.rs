@@ -41,6 +41,11 @@ const COLUMNS: &[(&str, &[&str], bool)] = &[
     ("charger_serial", &["serie_chargeur", "numero_serie_chargeur"], false),
     ("refurbisher", &["reconditionneur"], false),
     ("erasure_certificate", &["certificat_effacement", "certificat"], false),
+    ("donor_kind", &["provenance", "type_donateur", "origine"], false),
+    ("donor", &["donateur", "donneur"], false),
+    ("convention", &["reference_convention", "convention_ref"], false),
+    ("reserved_publics", &["publics_reserves", "publics"], false),
+    ("acquisition_price", &["prix_acquisition", "prix_achat", "cout"], false),
 ];
 
 use crate::refusals::FieldError;
@@ -326,6 +331,20 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
         refurbisher: text(cell("refurbisher")),
         erasure_certificate: text(cell("erasure_certificate")),
     };
+    let provenance = crate::provenance::ProvenanceCells {
+        kind: cell("donor_kind"),
+        donor: cell("donor"),
+        convention: cell("convention"),
+        reserved_for: cell("reserved_publics"),
+        acquisition: cell("acquisition_price"),
+    }
+    .parse()
+    .unwrap_or_else(|problems| {
+        for (column, message) in problems {
+            errors.push(line_error(line, Some(column), message));
+        }
+        None
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -342,6 +361,7 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
         imei,
         specs,
     )
+    .map(|device| device.with_provenance(provenance))
     .map_err(|e| {
         let column = if e.message.contains("IMEI") { "imei" } else { "category" };
         vec![line_error(line, Some(column), e.message)]

@@ -395,6 +395,8 @@ pub struct NewDevice {
     pub serial: Option<Serial>,
     pub imei: Option<Imei>,
     pub specs: Specs,
+    /// Where it came from; none: unknown (treated as public, the safe side).
+    pub provenance: Option<crate::provenance::Provenance>,
 }
 
 impl NewDevice {
@@ -430,7 +432,14 @@ impl NewDevice {
             serial,
             imei,
             specs,
+            provenance: None,
         })
+    }
+
+    /// The same device, of this provenance.
+    pub fn with_provenance(mut self, provenance: Option<crate::provenance::Provenance>) -> Self {
+        self.provenance = provenance;
+        self
     }
 
     /// The folded text the free-text search looks in: tag, serial, IMEI, brand, model, kind,
@@ -645,6 +654,8 @@ pub struct Vocabulary {
     pub states: Vec<Term>,
     pub storage_kinds: Vec<Term>,
     pub actions: Vec<Term>,
+    /// The provenances a device may have.
+    pub donor_kinds: Vec<Term>,
 }
 
 pub fn vocabulary() -> Vocabulary {
@@ -654,5 +665,6 @@ pub fn vocabulary() -> Vocabulary {
         states: terms::<DeviceState>(),
         storage_kinds: terms::<StorageKind>(),
         actions: terms::<StockAction>(),
+        donor_kinds: terms::<crate::provenance::DonorKind>(),
     }
 }

@@ -9,6 +9,7 @@ pub mod device;
 pub mod money;
 pub mod programme;
 pub mod protocol;
+pub mod provenance;
 pub mod refusals;
 #[cfg(feature = "sql")]
 mod sql;

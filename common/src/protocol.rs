@@ -39,6 +39,9 @@ pub struct WireDevice {
     pub imei: Option<String>,
     #[serde(flatten)]
     pub specs: Specs,
+    /// Where it came from (none: unknown; absent from messages of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::provenance::Provenance>,
 }
 
 impl From<&NewDevice> for WireDevice {
@@ -52,13 +55,37 @@ impl From<&NewDevice> for WireDevice {
             serial: d.serial.as_ref().map(|s| s.as_str().to_string()),
             imei: d.imei.as_ref().map(|i| i.as_str().to_string()),
             specs: d.specs.clone(),
+            provenance: d.provenance.clone(),
         }
     }
 }
 
 impl WireDevice {
-    /// The device, with every rule of a delivery file checked.
+    /// The device, with every rule of a delivery file checked (its provenance too).
     pub fn parse(&self) -> Result<NewDevice, ParseError> {
+        let provenance = match &self.provenance {
+            None => None,
+            Some(p) => {
+                let (reserved, price) = (p.reserved_for.join(","), p.acquisition.to_string());
+                crate::provenance::ProvenanceCells {
+                    kind: Some(p.kind.code()),
+                    donor: p.donor.as_deref(),
+                    convention: p.convention.as_deref(),
+                    reserved_for: Some(reserved.as_str()),
+                    acquisition: Some(price.as_str()),
+                }
+                .parse()
+                .map_err(|problems| {
+                    ParseError::msg(
+                        problems
+                            .into_iter()
+                            .map(|(column, message)| format!("{column} : {message}"))
+                            .collect::<Vec<_>>()
+                            .join(" ; "),
+                    )
+                })?
+            }
+        };
         Ok(NewDevice::new(
             AssetTag::parse(&self.tag)?,
             self.kind,
@@ -68,7 +95,8 @@ impl WireDevice {
             self.serial.as_deref().map(Serial::parse).transpose()?,
             self.imei.as_deref().map(Imei::parse).transpose()?,
             self.specs.clone(),
-        )?)
+        )?
+        .with_provenance(provenance))
     }
 }
 

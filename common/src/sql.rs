@@ -2,6 +2,7 @@
 //! `sql`, which the hub does not enable.
 
 use crate::device::{Category, Coded, DeviceKind, DeviceState, StockAction, StorageKind};
+use crate::provenance::DonorKind;
 use crate::tax::TaxStatus;
 
 macro_rules! sql_code {
@@ -23,4 +24,12 @@ macro_rules! sql_code {
         }
     )+};
 }
-sql_code!(DeviceKind, Category, DeviceState, StorageKind, StockAction, TaxStatus);
+sql_code!(
+    DeviceKind,
+    Category,
+    DeviceState,
+    StorageKind,
+    StockAction,
+    TaxStatus,
+    DonorKind
+);

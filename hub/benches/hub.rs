@@ -244,6 +244,7 @@ fn anchor(hub: &Hub, path: &Path, token: &str) {
     let started = Instant::now();
     for _ in 0..size {
         let request = SaleRequest {
+            reserved_override: None,
             uuid: uuid::Uuid::now_v7(),
             person_id: None,
             programme: None,

@@ -184,6 +184,7 @@ fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_numbe
             &[Programme::shipped_default(&caps)],
             &caps,
             &SaleRequest {
+                reserved_override: None,
                 uuid: uuid::Uuid::now_v7(),
                 person_id: None,
                 programme: None,
@@ -291,6 +292,7 @@ fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_ackno
     let sim_sale = |s: &mut Store| {
         let caps = LegalCaps::shipped();
         let request = SaleRequest {
+            reserved_override: None,
             uuid: uuid::Uuid::now_v7(),
             person_id: None,
             programme: None,

@@ -84,6 +84,7 @@ fn sell(store: &Mutex<Store>, tags: &[&str]) -> SaleRecord {
     let person = buyer(&mut s);
     let caps = LegalCaps::shipped();
     let request = SaleRequest {
+        reserved_override: None,
         uuid: uuid::Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),

@@ -938,6 +938,7 @@ fn sell_a_sim(store: &mut Store) -> String {
     }
     let caps = LegalCaps::shipped();
     let request = SaleRequest {
+        reserved_override: None,
         uuid: uuid::Uuid::now_v7(),
         person_id: None,
         programme: None,
@@ -1100,6 +1101,7 @@ fn second_register_sells(dir: &Path, hub_url: &str, centre: &str, token: &str, t
     beneficiary::add_proof(&mut r2, person, "attestation_caf", &seen, &sophie, &catalogue, today).unwrap();
     comptoir::pos::open_session(&mut r2, &sophie, comptoir::Money::ZERO).unwrap();
     let request = SaleRequest {
+        reserved_override: None,
         uuid: uuid::Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),

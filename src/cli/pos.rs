@@ -259,6 +259,10 @@ pub(crate) enum SaleCommand {
         payments: Vec<SalePayment>,
         #[arg(long)]
         programme: Option<String>,
+        /// Vend un appareil hors des publics que son donateur a choisis : la raison écrite
+        /// (responsable ; inscrite au journal avec la vente).
+        #[arg(long)]
+        reserved_override: Option<String>,
     },
     /// Annule une vente par un avoir.
     Cancel {
@@ -377,10 +381,12 @@ pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, w
             prices,
             payments,
             programme,
+            reserved_override,
         } => {
             let programmes = desk::programmes(store, db)?;
             let mut prices = prices.into_iter();
             let request = SaleRequest {
+                reserved_override,
                 uuid: uuid::Uuid::now_v7(),
                 person_id: beneficiary,
                 programme,

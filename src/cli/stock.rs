@@ -49,6 +49,21 @@ pub(crate) struct AddArgs {
     /// La référence du certificat d'effacement des données.
     #[arg(long)]
     erasure_certificate: Option<String>,
+    /// Provenance : public (État, collectivité, établissement public), entreprise, particulier ou achat.
+    #[arg(long)]
+    donor_kind: Option<String>,
+    /// Le nom du donateur (ou du vendeur).
+    #[arg(long)]
+    donor: Option<String>,
+    /// La référence de la convention de don.
+    #[arg(long)]
+    convention: Option<String>,
+    /// Les publics auxquels le donateur réserve l'appareil (codes séparés par des virgules : rsa,etudiant).
+    #[arg(long)]
+    reserved_publics: Option<String>,
+    /// Le prix d'acquisition (0 pour un don).
+    #[arg(long)]
+    acquisition_price: Option<String>,
 }
 
 impl AddArgs {
@@ -69,6 +84,11 @@ impl AddArgs {
             ("os", self.os),
             ("refurbisher", self.refurbisher),
             ("erasure_certificate", self.erasure_certificate),
+            ("donor_kind", self.donor_kind),
+            ("donor", self.donor),
+            ("convention", self.convention),
+            ("reserved_publics", self.reserved_publics),
+            ("acquisition_price", self.acquisition_price),
         ];
         fields
             .into_iter()

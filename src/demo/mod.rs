@@ -134,6 +134,7 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
             _ => (5, buyers[4]),
         };
         let request = SaleRequest {
+            reserved_override: None,
             uuid: uuid::Uuid::now_v7(),
             person_id: Some(buyer),
             programme: Some("defaut".into()),

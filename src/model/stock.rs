@@ -21,6 +21,8 @@ pub struct Device {
     pub imei: Option<String>,
     #[serde(flatten)]
     pub specs: Specs,
+    /// Where it came from; none: unknown (entered before provenance was recorded).
+    pub provenance: Option<crate::provenance::Provenance>,
     pub created_at: String,
     pub updated_at: String,
 }

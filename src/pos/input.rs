@@ -16,6 +16,8 @@ pub struct SaleInput {
     pub devices: Vec<DeviceInput>,
     pub items: Vec<ItemInput>,
     pub payments: Vec<PaymentInput>,
+    /// A manager's written reason to sell a device its donor reserved for other publics.
+    pub reserved_override: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -93,6 +95,7 @@ impl TryFrom<SaleInput> for SaleRequest {
             })
             .collect::<Result<_>>()?;
         Ok(SaleRequest {
+            reserved_override: input.reserved_override.filter(|r| !r.trim().is_empty()),
             uuid,
             person_id: input.person_id,
             programme: input.programme.filter(|p| !p.is_empty()),

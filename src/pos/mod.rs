@@ -3,6 +3,7 @@
 //! journal entry; a refused act writes nothing.
 
 use crate::error::Code;
+mod buyer;
 mod cart;
 mod closing;
 mod correction;

@@ -30,6 +30,9 @@ pub struct SaleRequest {
     pub devices: Vec<DeviceRequest>,
     pub items: Vec<ItemRequest>,
     pub payments: Vec<SalePayment>,
+    /// A manager's written reason to sell a device its donor reserved for publics the buyer
+    /// does not belong to (journaled with the sale); refused from anyone else.
+    pub reserved_override: Option<String>,
 }
 
 impl SaleLine {
@@ -134,6 +137,15 @@ pub fn create_sale(
     if let Some(receipt) = sql::sale_by_uuid(store.db(), &request.uuid.to_string())? {
         return sale(store, &receipt);
     }
+    // Selling a device outside the publics its donor reserved it for: a manager's written act.
+    if let Some(reason) = &request.reserved_override {
+        crate::operators::require_manager(store.db(), actor)?;
+        if reason.trim().chars().count() < 5 {
+            return Err(Error::ReasonRequired(
+                "Vendre un appareil hors des publics que son donateur a choisis demande une raison écrite.".into(),
+            ));
+        }
+    }
     let plan = check(store, programmes, caps, request)?;
     let recorded = write(store, &plan, request, actor.name())?;
     tracing::info!(ticket = %recorded.receipt, lignes = recorded.lines.len(), "vente enregistrée");
@@ -187,7 +199,7 @@ fn check<'p>(
         acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
     });
     let total = total.ok_or_else(|| refused(Code::Invalid, "montant trop grand"))?;
-    let eligibility = check_buyer(store, programmes, programme, request, &lines, today)?;
+    let eligibility = super::buyer::check_buyer(store, programmes, programme, request, &lines, today)?;
     let change = check_payments(request, total)?;
     Ok(SalePlan {
         programme,
@@ -297,58 +309,6 @@ fn check_lines(
         });
     }
     Ok(lines)
-}
-
-/// The buyer is eligible for each kind of device sold, under the sale's programme (or any),
-/// or a manager overrode the decision today. Returns the decision as journaled.
-fn check_buyer(
-    store: &Store,
-    programmes: &[Programme],
-    programme: Option<&Programme>,
-    request: &SaleRequest,
-    lines: &[SaleLine],
-    today: chrono::NaiveDate,
-) -> Result<Option<serde_json::Value>> {
-    let mut decision_summary = None;
-    if let Some(person_id) = request.person_id {
-        let chosen: Vec<Programme> = match programme {
-            Some(p) => vec![p.clone()],
-            None => programmes.to_vec(),
-        };
-        let mut kinds: Vec<DeviceKind> = lines.iter().filter(|l| l.device_id.is_some()).map(|l| l.kind).collect();
-        kinds.sort();
-        kinds.dedup();
-        for kind in kinds.iter().copied().map(Some).chain(kinds.is_empty().then_some(None)) {
-            let decided = beneficiary::check(store, &chosen, person_id, today, kind)?;
-            let overridden = decided
-                .overrides
-                .iter()
-                .any(|o| o.at.starts_with(&today.to_string()) && chosen.iter().any(|p| p.id == o.programme));
-            if decided.decision.decision != Verdict::Eligible && !overridden {
-                let reasons: Vec<String> = decided
-                    .decision
-                    .reasons
-                    .iter()
-                    .map(|r| format!("  - {}", r.message))
-                    .collect();
-                return Err(refused(
-                    Code::NotEligible,
-                    format!(
-                        "La personne n'est pas éligible ({}) :\n{}\nUn responsable peut déroger, avec une raison écrite.",
-                        decided.decision.decision.label().to_lowercase(),
-                        reasons.join("\n")
-                    ),
-                ));
-            }
-            decision_summary = Some(serde_json::json!({
-                "decision": decided.decision.decision,
-                "programmes": decided.decision.programmes,
-                "overridden": overridden,
-            }));
-        }
-    }
-
-    Ok(decision_summary)
 }
 
 /// The payments add up to the total; only cash may be given back. Returns the change.

@@ -31,7 +31,8 @@ pub(crate) use sql_code;
 
 const DEVICE_COLUMNS: &str = "d.id, d.tag, d.kind, d.category, d.state, d.brand, d.model, d.serial, \
     d.imei, d.cpu, d.ram_mb, d.storage_kind, d.storage_gb, d.screen_tenths_inch, d.os, \
-    d.battery_serial, d.charger_serial, d.refurbisher, d.erasure_certificate, d.created_at, d.updated_at";
+    d.battery_serial, d.charger_serial, d.refurbisher, d.erasure_certificate, d.created_at, d.updated_at, \
+    d.donor_kind, d.donor, d.convention, d.reserved_publics, d.acquisition_cents";
 
 fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
     let tag: String = row.get(1)?;
@@ -60,19 +61,35 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
         },
         created_at: row.get(19)?,
         updated_at: row.get(20)?,
+        provenance: match row.get::<_, Option<crate::provenance::DonorKind>>(21)? {
+            None => None,
+            Some(kind) => Some(crate::provenance::Provenance {
+                kind,
+                donor: row.get(22)?,
+                convention: row.get(23)?,
+                reserved_for: row
+                    .get::<_, Option<String>>(24)?
+                    .map(|r| r.split(',').filter(|p| !p.is_empty()).map(str::to_string).collect())
+                    .unwrap_or_default(),
+                acquisition: crate::money::Money::from_cents(row.get::<_, Option<i64>>(25)?.unwrap_or(0)),
+            }),
+        },
     })
 }
 
 /// Inserts a new device in `state` and returns its row id.
 pub fn insert(conn: &Db, device: &NewDevice, state: DeviceState, now: &str) -> Result<i64> {
     let s = &device.specs;
+    let p = device.provenance.as_ref();
     conn.execute(
         "INSERT INTO devices (tag, kind, category, state, brand, model, serial, imei, cpu, ram_mb,
              storage_kind, storage_gb, screen_tenths_inch, os, battery_serial, charger_serial,
-             refurbisher, erasure_certificate, search_text, created_at, updated_at)
+             refurbisher, erasure_certificate, search_text, created_at, updated_at,
+             donor_kind, donor, convention, reserved_publics, acquisition_cents)
          VALUES (:tag, :kind, :category, :state, :brand, :model, :serial, :imei, :cpu, :ram_mb,
              :storage_kind, :storage_gb, :screen, :os, :battery, :charger, :refurbisher,
-             :erasure, :search_text, :now, :now)",
+             :erasure, :search_text, :now, :now,
+             :donor_kind, :donor, :convention, :reserved, :acquisition)",
         named_params! {
             ":tag": device.tag.as_str(),
             ":kind": device.kind,
@@ -94,6 +111,11 @@ pub fn insert(conn: &Db, device: &NewDevice, state: DeviceState, now: &str) -> R
             ":erasure": s.erasure_certificate,
             ":search_text": device.search_text(),
             ":now": now,
+            ":donor_kind": p.map(|p| p.kind),
+            ":donor": p.and_then(|p| p.donor.as_deref()),
+            ":convention": p.and_then(|p| p.convention.as_deref()),
+            ":reserved": p.map(|p| p.reserved_for.join(",")),
+            ":acquisition": p.map(|p| p.acquisition.cents()),
         },
     )?;
     Ok(conn.last_insert_rowid())

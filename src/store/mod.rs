@@ -48,6 +48,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0014_hub_v2.sql"),
     include_str!("../../migrations/0015_journal_v2.sql"),
     include_str!("../../migrations/0016_tax_status.sql"),
+    include_str!("../../migrations/0017_provenance.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -84,6 +84,7 @@ fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> St
     beneficiary::update(store, MARTINE, &person, &comptoir::operators::Actor::test("test")).unwrap();
     pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::from_euros(50)).unwrap();
     let request = SaleRequest {
+        reserved_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(MARTINE),
         programme: Some("defaut".into()),

@@ -27,6 +27,7 @@ fn centre() -> (TestDb, Store, String) {
         &[Programme::shipped_default(&caps)],
         &caps,
         &SaleRequest {
+            reserved_override: None,
             uuid: Uuid::now_v7(),
             person_id: Some(1),
             programme: Some("defaut".into()),
@@ -156,6 +157,7 @@ fn a_receipt_counter_moved_back_with_the_key_issues_no_number_twice() {
         &[Programme::shipped_default(&caps)],
         &caps,
         &SaleRequest {
+            reserved_override: None,
             uuid: Uuid::now_v7(),
             person_id: None,
             programme: None,

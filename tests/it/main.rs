@@ -18,6 +18,7 @@ mod people;
 mod pos;
 mod printing;
 mod privacy;
+mod provenance;
 mod reports;
 mod restore;
 mod stock;
@@ -119,4 +120,23 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
 pub fn refusal(output: &std::process::Output) -> serde_json::Value {
     assert!(!output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
     serde_json::from_slice(&output.stderr).unwrap()
+}
+
+/// Undoes the migrations after schema 15 on a database of this version (their tables,
+/// columns and settings), for tests that open a database as an earlier version left it.
+pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
+    conn.execute_batch(
+        // 0017: provenance.
+        "DROP INDEX devices_donor;
+         ALTER TABLE devices DROP COLUMN donor_kind; ALTER TABLE devices DROP COLUMN donor;
+         ALTER TABLE devices DROP COLUMN convention; ALTER TABLE devices DROP COLUMN reserved_publics;
+         ALTER TABLE devices DROP COLUMN acquisition_cents;
+         -- 0016: the tax status.
+         DROP TABLE documents_waiting; DROP TABLE sale_tax_fixed;
+         ALTER TABLE sales DROP COLUMN tax_status; ALTER TABLE sales DROP COLUMN tax_mention;
+         ALTER TABLE sale_lines DROP COLUMN vat_rate; ALTER TABLE sale_lines DROP COLUMN vat_cents;
+         ALTER TABLE sale_lines DROP COLUMN margin_cents;",
+    )
+    .unwrap();
+    conn.pragma_update(None, "user_version", 15).unwrap();
 }

@@ -36,6 +36,7 @@ fn cash(euros: i64) -> SalePayment {
 
 fn laptop_sale(person: i64, tag: &str, price: i64, payments: Vec<SalePayment>) -> SaleRequest {
     SaleRequest {
+        reserved_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),
@@ -51,6 +52,7 @@ fn laptop_sale(person: i64, tag: &str, price: i64, payments: Vec<SalePayment>) -
 /// SIM cards at 5 € each, paid by card, with no person.
 fn sim_sale(quantity: u32) -> SaleRequest {
     SaleRequest {
+        reserved_override: None,
         uuid: Uuid::now_v7(),
         person_id: None,
         programme: None,
@@ -167,6 +169,7 @@ fn bad_sales_are_refused_and_write_nothing() {
     )
     .unwrap();
     let no_band = |price: i64| SaleRequest {
+        reserved_override: None,
         programme: None,
         ..laptop_sale(MARTINE, LAPTOP_C, price, vec![cash(price)])
     };
@@ -218,6 +221,7 @@ fn bad_sales_are_refused_and_write_nothing() {
         (
             "no person for a device",
             SaleRequest {
+                reserved_override: None,
                 person_id: None,
                 ..laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)])
             },
@@ -226,6 +230,7 @@ fn bad_sales_are_refused_and_write_nothing() {
         (
             "empty sale",
             SaleRequest {
+                reserved_override: None,
                 devices: vec![],
                 ..laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)])
             },

@@ -20,6 +20,7 @@ fn sim_sale(store: &mut Store, actor: &Actor) -> String {
         &[Programme::shipped_default(&caps)],
         &caps,
         &SaleRequest {
+            reserved_override: None,
             uuid: uuid::Uuid::now_v7(),
             person_id: None,
             programme: None,

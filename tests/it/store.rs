@@ -112,19 +112,14 @@ fn the_database_folder_is_created_when_missing() {
 /// 1, the uuid outside the hash), which this test recomputes as that Comptoir wrote them.
 fn make_previous_version(db: &TestDb) -> i64 {
     let store = db.open();
-    let previous = comptoir::store::schema_version() - 2;
+    let previous = 14;
     let conn = store.sql();
     conn.execute_batch("DROP TRIGGER journal_no_update;").unwrap();
-    // Undoes 0016 (the tax status): its columns, its table, its settings, and what sales'
-    // entries say of it (a sale written before had none).
-    conn.execute_batch(
-        "DROP TABLE documents_waiting; DROP TABLE sale_tax_fixed;
-         ALTER TABLE sales DROP COLUMN tax_status; ALTER TABLE sales DROP COLUMN tax_mention;
-         ALTER TABLE sale_lines DROP COLUMN vat_rate; ALTER TABLE sale_lines DROP COLUMN vat_cents;
-         ALTER TABLE sale_lines DROP COLUMN margin_cents;
-         DELETE FROM settings WHERE key IN ('centre.tax_status', 'centre.vat_rates');",
-    )
-    .unwrap();
+    // Undoes 0016 and after (the tax status, provenance): columns, tables, settings, and what
+    // sales' entries say of the tax (a sale written before had none).
+    crate::undo_migrations_after_15(conn);
+    conn.execute_batch("DELETE FROM settings WHERE key IN ('centre.tax_status', 'centre.vat_rates');")
+        .unwrap();
     let sales: Vec<(i64, String)> = conn
         .prepare("SELECT seq, content FROM journal WHERE kind = 'sale'")
         .unwrap()

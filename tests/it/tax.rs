@@ -62,6 +62,7 @@ fn sale(store: &mut Store, devices: &[(&str, i64)], sims: u32) -> String {
     let caps = LegalCaps::shipped();
     let total: i64 = devices.iter().map(|(_, p)| p).sum::<i64>() + 5 * sims as i64;
     let request = SaleRequest {
+        reserved_override: None,
         uuid: Uuid::now_v7(),
         // Devices go to Martine (eligible in the demo); SIM cards alone to no one.
         person_id: (!devices.is_empty()).then_some(MARTINE),
@@ -332,16 +333,7 @@ fn an_existing_centre_keeps_the_default_mention_as_exempt_and_a_custom_one_until
             pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
             let receipt = sale(&mut store, &[], 1);
             pos::close_session(&mut store, &sophie, Default::default(), "fin").unwrap();
-            let conn = store.sql();
-            conn.execute_batch(
-                "DROP TABLE documents_waiting; DROP TABLE sale_tax_fixed;
-                 ALTER TABLE sales DROP COLUMN tax_status; ALTER TABLE sales DROP COLUMN tax_mention;
-                 ALTER TABLE sale_lines DROP COLUMN vat_rate; ALTER TABLE sale_lines DROP COLUMN vat_cents;
-                 ALTER TABLE sale_lines DROP COLUMN margin_cents;",
-            )
-            .unwrap();
-            conn.pragma_update(None, "user_version", comptoir::store::schema_version() - 1)
-                .unwrap();
+            crate::undo_migrations_after_15(store.sql());
             receipt
         };
         let mut store = db.open();

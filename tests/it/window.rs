@@ -27,6 +27,7 @@ fn setup() -> (TestDb, Store, Vec<Programme>, LegalCaps) {
 
 fn cart(price: &str, items: Vec<ItemInput>, payments: &[(&str, &str)]) -> SaleInput {
     SaleInput {
+        reserved_override: None,
         uuid: Uuid::now_v7().to_string(),
         person_id: Some(MARTINE),
         programme: Some("defaut".into()),
@@ -135,6 +136,7 @@ fn equipment_from_a_cancelled_sale_is_shown_cancelled_with_its_credit_note() {
         &programmes,
         &caps,
         &SaleRequest {
+            reserved_override: None,
             uuid: Uuid::now_v7(),
             person_id: Some(MARTINE),
             programme: Some("defaut".into()),

@@ -60,6 +60,7 @@ export function startIntake(info: AppInfo, hooks: Hooks) {
   const kinds = Object.fromEntries(info.vocabulary.kinds.map((t) => [t.code, t.label]));
   fillSelect(deviceForm.elements.namedItem("kind") as HTMLSelectElement, info.vocabulary.kinds);
   fillSelect(deviceForm.elements.namedItem("category") as HTMLSelectElement, info.vocabulary.categories);
+  fillSelect(deviceForm.elements.namedItem("donor_kind") as HTMLSelectElement, info.vocabulary.donor_kinds);
 
   const openPanel = (panel: HTMLElement) => {
     hooks.hideDetail();

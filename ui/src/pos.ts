@@ -174,6 +174,7 @@ function saleInput(): SaleInput {
     devices: devices.map((d) => ({ tag: d.tag, price: d.price || null })),
     items: items.map((i) => ({ kind: i.kind, quantity: i.quantity, unit_price: i.unit_price || null })),
     payments,
+    reserved_override: $<HTMLInputElement>("sale-reserved-override").value || null,
   };
 }
 
@@ -296,6 +297,8 @@ function resetSale() {
   saleUuid = crypto.randomUUID();
   $("sale-person").textContent = "Aucune personne choisie.";
   $<HTMLInputElement>("sale-person-search").value = "";
+  $<HTMLInputElement>("sale-reserved-override").value = "";
+  $<HTMLDetailsElement>("sale-override-box").open = false;
   $("sale-person-results").replaceChildren();
   $("payments").replaceChildren();
   addPayment();

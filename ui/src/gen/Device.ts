@@ -3,9 +3,14 @@ import type { AssetTag } from "./AssetTag";
 import type { Category } from "./Category";
 import type { DeviceKind } from "./DeviceKind";
 import type { DeviceState } from "./DeviceState";
+import type { Provenance } from "./Provenance";
 import type { StorageKind } from "./StorageKind";
 
 /**
  * A device as stored.
  */
-export type Device = { tag: AssetTag, kind: DeviceKind, category: Category | null, state: DeviceState, brand: string, model: string, serial: string | null, imei: string | null, created_at: string, updated_at: string, cpu: string | null, ram_mb: number | null, storage_kind: StorageKind | null, storage_gb: number | null, screen_tenths_inch: number | null, os: string | null, battery_serial: string | null, charger_serial: string | null, refurbisher: string | null, erasure_certificate: string | null, };
+export type Device = { tag: AssetTag, kind: DeviceKind, category: Category | null, state: DeviceState, brand: string, model: string, serial: string | null, imei: string | null, 
+/**
+ * Where it came from; none: unknown (entered before provenance was recorded).
+ */
+provenance: Provenance | null, created_at: string, updated_at: string, cpu: string | null, ram_mb: number | null, storage_kind: StorageKind | null, storage_gb: number | null, screen_tenths_inch: number | null, os: string | null, battery_serial: string | null, charger_serial: string | null, refurbisher: string | null, erasure_certificate: string | null, };

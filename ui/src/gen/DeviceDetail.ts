@@ -6,10 +6,15 @@ import type { DeviceKind } from "./DeviceKind";
 import type { DeviceState } from "./DeviceState";
 import type { Fact } from "./Fact";
 import type { OfferedAction } from "./OfferedAction";
+import type { Provenance } from "./Provenance";
 import type { StorageKind } from "./StorageKind";
 
 /**
  * What the device page shows: the device, its facts in French, its history, and what may be
  * be done next.
  */
-export type DeviceDetail = { facts: Array<Fact>, history: Array<DeviceEvent>, actions: Array<OfferedAction>, tag: AssetTag, kind: DeviceKind, category: Category | null, state: DeviceState, brand: string, model: string, serial: string | null, imei: string | null, created_at: string, updated_at: string, cpu: string | null, ram_mb: number | null, storage_kind: StorageKind | null, storage_gb: number | null, screen_tenths_inch: number | null, os: string | null, battery_serial: string | null, charger_serial: string | null, refurbisher: string | null, erasure_certificate: string | null, };
+export type DeviceDetail = { facts: Array<Fact>, history: Array<DeviceEvent>, actions: Array<OfferedAction>, tag: AssetTag, kind: DeviceKind, category: Category | null, state: DeviceState, brand: string, model: string, serial: string | null, imei: string | null, 
+/**
+ * Where it came from; none: unknown (entered before provenance was recorded).
+ */
+provenance: Provenance | null, created_at: string, updated_at: string, cpu: string | null, ram_mb: number | null, storage_kind: StorageKind | null, storage_gb: number | null, screen_tenths_inch: number | null, os: string | null, battery_serial: string | null, charger_serial: string | null, refurbisher: string | null, erasure_certificate: string | null, };

@@ -6,4 +6,8 @@ import type { PaymentInput } from "./PaymentInput";
 /**
  * A sale as a form sends it: amounts as typed ("80", "80,00"), codes as strings.
  */
-export type SaleInput = { uuid: string, person_id: number | null, programme: string | null, devices: Array<DeviceInput>, items: Array<ItemInput>, payments: Array<PaymentInput>, };
+export type SaleInput = { uuid: string, person_id: number | null, programme: string | null, devices: Array<DeviceInput>, items: Array<ItemInput>, payments: Array<PaymentInput>, 
+/**
+ * A manager's written reason to sell a device its donor reserved for other publics.
+ */
+reserved_override: string | null, };

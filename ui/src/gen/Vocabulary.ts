@@ -4,4 +4,8 @@ import type { Term } from "./Term";
 /**
  * Every code the stock uses, with its label: the UI shows these and invents none.
  */
-export type Vocabulary = { kinds: Array<Term>, categories: Array<Term>, states: Array<Term>, storage_kinds: Array<Term>, actions: Array<Term>, };
+export type Vocabulary = { kinds: Array<Term>, categories: Array<Term>, states: Array<Term>, storage_kinds: Array<Term>, actions: Array<Term>, 
+/**
+ * The provenances a device may have.
+ */
+donor_kinds: Array<Term>, };
