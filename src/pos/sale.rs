@@ -195,6 +195,7 @@ fn check<'p>(
         ));
     }
     let lines = check_lines(store, programme, caps, request)?;
+    check_desktop_sets(caps, &lines)?;
     let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
         acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
     });
@@ -499,6 +500,42 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         crate::sync::events::queue_sale(tx, &record, &register)?;
         Ok(record)
     })
+}
+
+/// A desktop sold with a screen is one « PC fixe avec écran, clavier et souris » of the décret
+/// of 7 November 2022: each desktop and a screen of the same sale (the dearest together) stay
+/// under the desktop's cap, not under the desktop's and the screen's added up.
+fn check_desktop_sets(caps: &LegalCaps, lines: &[SaleLine]) -> Result<()> {
+    let Some(cap) = caps.cap(DeviceKind::Desktop) else {
+        return Ok(());
+    };
+    let prices = |kind: DeviceKind| {
+        let mut p: Vec<(Money, Option<&String>)> = lines
+            .iter()
+            .filter(|l| l.kind == kind)
+            .flat_map(|l| std::iter::repeat_n((l.unit_price, l.tag.as_ref()), l.quantity as usize))
+            .collect();
+        p.sort_by(|a, b| b.0.cmp(&a.0));
+        p
+    };
+    for ((desktop, tag), (screen, screen_tag)) in
+        prices(DeviceKind::Desktop).into_iter().zip(prices(DeviceKind::Screen))
+    {
+        let together = desktop.checked_add(screen).unwrap_or(Money::MAX_TYPED);
+        if together > cap {
+            return Err(refused(
+                Code::AboveLegalCap,
+                format!(
+                    "L'ordinateur fixe{} et l'écran{} vendus ensemble forment un « PC fixe avec écran, clavier et \
+                     souris » : {together} dépasse son plafond légal de {cap} ({}).",
+                    tag.map(|t| format!(" {t}")).unwrap_or_default(),
+                    screen_tag.map(|t| format!(" {t}")).unwrap_or_default(),
+                    caps.source
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn check_price(

@@ -206,3 +206,59 @@ fn a_mediator_cannot_write_the_reason_of_a_reserved_device() {
     )
     .is_ok());
 }
+
+/// Issue 19, part 2: a desktop sold with a screen is one « PC fixe avec écran, clavier et
+/// souris » under the desktop's 150 € cap, not 150 € + 30 €.
+#[test]
+fn a_desktop_with_its_screen_stays_under_the_desktops_cap_together() {
+    let (_db, mut store) = centre();
+    let test = Actor::test("test");
+    let set = "tag;kind;category;brand;model
+LC-SET-0001;desktop;B;Dell;OptiPlex 7060
+LC-SET-0002;screen;;Dell;P2219H
+";
+    delivery::import(&mut store, set.as_bytes(), "ensemble.csv", &test).unwrap();
+    for tag in ["LC-SET-0001", "LC-SET-0002"] {
+        let tag = AssetTag::parse(tag).unwrap();
+        stock::change_state(&mut store, &tag, StockAction::Receive, &test, "").unwrap();
+        stock::change_state(&mut store, &tag, StockAction::MakeAvailable, &test, "").unwrap();
+    }
+    pos::open_session(&mut store, &test, Money::ZERO).unwrap();
+    let caps = LegalCaps::shipped();
+    let request = |desktop: i64, screen: i64| SaleRequest {
+        reserved_override: None,
+        uuid: Uuid::now_v7(),
+        person_id: Some(MARTINE),
+        programme: Some("defaut".into()),
+        devices: vec![
+            DeviceRequest {
+                tag: "LC-SET-0001".into(),
+                price: Some(Money::from_euros(desktop)),
+            },
+            DeviceRequest {
+                tag: "LC-SET-0002".into(),
+                price: Some(Money::from_euros(screen)),
+            },
+        ],
+        items: vec![],
+        payments: vec![SalePayment {
+            method: PaymentMethod::Cash,
+            amount: Money::from_euros(desktop + screen),
+            reference: None,
+        }],
+    };
+    let programmes = [Programme::shipped_default(&caps)];
+    // Each under its own cap (130 € ≤ 150 €, 30 € ≤ 30 €), but 160 € together.
+    let err = pos::create_sale(&mut store, &programmes, &caps, &request(130, 30), &test).unwrap_err();
+    assert_eq!(err.code(), "above_legal_cap", "{err}");
+    assert!(
+        err.to_string().contains("PC fixe avec écran, clavier et souris"),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("160,00 €") && err.to_string().contains("150,00 €"),
+        "{err}"
+    );
+    let sold = pos::create_sale(&mut store, &programmes, &caps, &request(120, 30), &test).unwrap();
+    assert_eq!(sold.total, Money::from_euros(150));
+}
