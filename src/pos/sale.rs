@@ -378,8 +378,11 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         Some(status) => lines
             .iter()
             .cloned()
-            .map(|l| l.taxed(status, &settings.vat_rates))
-            .collect(),
+            .map(|l| {
+                let purchase = super::tax::acquisition_of(store, &l)?;
+                Ok(l.taxed_at(status, &settings.vat_rates, purchase))
+            })
+            .collect::<Result<_>>()?,
         None => lines.to_vec(),
     };
     let lines = &lines;

@@ -19,10 +19,17 @@ impl SaleLine {
         })
     }
 
-    /// The line taxed under `status` (purchase price 0 until devices carry theirs).
-    pub fn taxed(mut self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>) -> SaleLine {
+    /// The line taxed under `status`, its device bought 0 (a gift, or a provenance unknown).
+    pub fn taxed(self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>) -> SaleLine {
+        self.taxed_at(status, rates, Money::ZERO)
+    }
+
+    /// The line taxed under `status`, its device bought `purchase` (the margin scheme's base is
+    /// the price minus it).
+    pub fn taxed_at(mut self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>, purchase: Money) -> SaleLine {
         let used = tax::is_used_good(self.kind, self.tag.is_some());
-        let tax = tax::line_tax(status, rates, self.kind, used, self.total(), Money::ZERO);
+        let purchase = Money::from_cents(purchase.cents() * self.quantity as i64);
+        let tax = tax::line_tax(status, rates, self.kind, used, self.total(), purchase);
         self.vat_rate = tax.rate;
         self.vat = Some(tax.vat);
         self.margin = tax.margin;
@@ -159,4 +166,12 @@ pub fn fix_tax(tx: &crate::store::Db, receipt: &str, operator: &str) -> Result<(
         &now,
         seq,
     )
+}
+
+/// What a line's device cost the network (its provenance's acquisition price; 0 for a gift, a
+/// counted item or an unknown provenance).
+pub(super) fn acquisition_of(store: &Store, line: &SaleLine) -> Result<Money> {
+    let Some(tag) = &line.tag else { return Ok(Money::ZERO) };
+    let device = crate::store::devices::by_tag(store.db(), &crate::device::AssetTag::parse(tag)?)?;
+    Ok(device.and_then(|d| d.provenance).map_or(Money::ZERO, |p| p.acquisition))
 }

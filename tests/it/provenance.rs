@@ -262,3 +262,26 @@ LC-SET-0002;screen;;Dell;P2219H
     let sold = pos::create_sale(&mut store, &programmes, &caps, &request(120, 30), &test).unwrap();
     assert_eq!(sold.total, Money::from_euros(150));
 }
+
+/// Under the margin scheme, a purchased device's margin is its price minus its acquisition
+/// price (issue 22 with issue 19's provenance): 80 € − 45,50 € = 34,50 €, VAT in it 5,75 €.
+#[test]
+fn under_the_margin_scheme_a_purchased_device_is_taxed_on_its_margin() {
+    let (_db, mut store) = centre();
+    let test = Actor::test("test");
+    let mut input = comptoir::centre::CentreInput::from(&comptoir::centre::load(&store).unwrap());
+    input.tax_status = "marge".into();
+    comptoir::centre::save(&mut store, &input, &test).unwrap();
+    let receipt = sell(&mut store, "LC-PRV-0003", None, &test).unwrap();
+    let sale = pos::sale(&store, &receipt).unwrap();
+    assert_eq!(sale.lines[0].margin, Some(Money::from_cents(3450)));
+    assert_eq!(sale.lines[0].vat, Some(Money::from_cents(575)));
+    // A gift's margin is its whole price.
+    let (_db, mut other) = centre();
+    comptoir::centre::save(&mut other, &input, &test).unwrap();
+    let gift = sell(&mut other, "LC-PRV-0001", None, &test).unwrap();
+    assert_eq!(
+        pos::sale(&other, &gift).unwrap().lines[0].margin,
+        Some(Money::from_euros(80))
+    );
+}
