@@ -7,32 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use uuid::Uuid;
-
-use comptoir::device::DeviceKind;
-use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::pos::{self, SaleRequest};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::{journal, Money, Store};
-
-fn sim_sale() -> SaleRequest {
-    SaleRequest {
-        reserved_override: None,
-        uuid: Uuid::now_v7(),
-        person_id: None,
-        programme: None,
-        devices: vec![],
-        items: vec![ItemRequest {
-            kind: DeviceKind::SimCard,
-            quantity: 1,
-            unit_price: Some(Money::from_euros(5)),
-        }],
-        payments: vec![SalePayment {
-            method: PaymentMethod::Cash,
-            amount: Money::from_euros(5),
-            reference: None,
-        }],
-    }
-}
 
 fn stats(name: &str, mut times: Vec<Duration>) -> Duration {
     times.sort();
@@ -80,7 +57,7 @@ fn main() {
                     &mut encrypted,
                     &programmes,
                     &caps,
-                    &sim_sale(),
+                    &SaleRequest::sim_cards_in_cash(1),
                     &comptoir::operators::Actor::test("bench"),
                 )
                 .unwrap();
@@ -90,7 +67,7 @@ fn main() {
                     &mut store,
                     &programmes,
                     &caps,
-                    &sim_sale(),
+                    &SaleRequest::sim_cards_in_cash(1),
                     &comptoir::operators::Actor::test("bench"),
                 )
                 .unwrap();
@@ -156,7 +133,7 @@ fn filled(
             &mut store,
             programmes,
             caps,
-            &sim_sale(),
+            &SaleRequest::sim_cards_in_cash(1),
             &comptoir::operators::Actor::test("bench"),
         )
         .unwrap();

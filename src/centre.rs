@@ -391,6 +391,12 @@ pub fn load_in(conn: &crate::store::Db) -> Result<CentreSettings> {
 /// and journaled.
 pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<CentreSettings> {
     crate::operators::require_manager(store.db(), actor)?;
+    save_as(store, input, actor.name())
+}
+
+/// [`save`] under `operator`'s name once its right to was checked (the demo centre writes its
+/// own identity as « Comptoir (démo) »).
+pub(crate) fn save_as(store: &mut Store, input: &CentreInput, operator: &str) -> Result<CentreSettings> {
     let settings = input.parse().map_err(Error::InvalidFields)?;
     let before = load(store)?;
     let tax_changed = before.tax_status != settings.tax_status
@@ -409,15 +415,11 @@ pub fn save(store: &mut Store, input: &CentreInput, actor: &Actor) -> Result<Cen
     store.with_tx(|tx| {
         sql::save(tx, &stored)?;
         if tax_changed {
-            let rates: BTreeMap<&str, u32> = settings
-                .vat_rates
-                .iter()
-                .map(|(kind, rate)| (kind.code(), rate.hundredths()))
-                .collect();
+            let rates = crate::tax::rates_by_code(&settings.vat_rates);
             crate::journal::append(
                 tx,
                 "tax_status",
-                actor.name(),
+                operator,
                 &store::now_text(),
                 &serde_json::json!({
                     "from": before.tax_status.map(TaxStatus::code),

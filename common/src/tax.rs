@@ -273,6 +273,15 @@ impl TaxTotals {
     }
 }
 
+/// The rates by the kind's code, in hundredths of a percent: as the journal and a sale's fixed
+/// tax keep them (`{"laptop": 2000, …}`).
+pub fn rates_by_code(rates: &BTreeMap<DeviceKind, Rate>) -> BTreeMap<&'static str, u32> {
+    rates
+        .iter()
+        .map(|(kind, rate)| (kind.code(), rate.hundredths()))
+        .collect()
+}
+
 /// Every kind of item with its rate: the ones set, the normal rate for the others.
 pub fn full_rates(set: &BTreeMap<DeviceKind, Rate>) -> BTreeMap<DeviceKind, Rate> {
     DeviceKind::ALL

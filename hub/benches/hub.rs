@@ -229,7 +229,7 @@ fn main() {
 fn anchor(hub: &Hub, path: &Path, token: &str) {
     use comptoir::money::Money;
     use comptoir::operators::Actor;
-    use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::pos::{self, SaleRequest};
     use comptoir::programme::{LegalCaps, Programme};
     let size: usize = std::env::var("COMPTOIR_BENCH_ANCHOR_SALES")
         .ok()
@@ -243,23 +243,7 @@ fn anchor(hub: &Hub, path: &Path, token: &str) {
     pos::open_session(&mut store, &bench, Money::ZERO).unwrap();
     let started = Instant::now();
     for _ in 0..size {
-        let request = SaleRequest {
-            reserved_override: None,
-            uuid: uuid::Uuid::now_v7(),
-            person_id: None,
-            programme: None,
-            devices: vec![],
-            items: vec![ItemRequest {
-                kind: comptoir::device::DeviceKind::SimCard,
-                quantity: 1,
-                unit_price: Some(Money::from_euros(5)),
-            }],
-            payments: vec![SalePayment {
-                method: PaymentMethod::Cash,
-                amount: Money::from_euros(5),
-                reference: None,
-            }],
-        };
+        let request = SaleRequest::sim_cards_in_cash(1);
         pos::create_sale(&mut store, &programmes, &caps, &request, &bench).unwrap();
     }
     store.sql().pragma_update(None, "synchronous", "FULL").unwrap();

@@ -171,7 +171,7 @@ fn the_archive_key_reaches_the_hub_and_checks_the_archives() {
 #[test]
 fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_number() {
     use comptoir::money::Money;
-    use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::pos::{self, SaleRequest};
     use comptoir::programme::{LegalCaps, Programme};
     let world = World::new();
     let (store, client) = synced_centre(&world);
@@ -183,23 +183,7 @@ fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_numbe
             s,
             &[Programme::shipped_default(&caps)],
             &caps,
-            &SaleRequest {
-                reserved_override: None,
-                uuid: uuid::Uuid::now_v7(),
-                person_id: None,
-                programme: None,
-                devices: vec![],
-                items: vec![ItemRequest {
-                    kind: comptoir::device::DeviceKind::SimCard,
-                    quantity: 1,
-                    unit_price: Some(Money::from_euros(5)),
-                }],
-                payments: vec![SalePayment {
-                    method: PaymentMethod::Cash,
-                    amount: Money::from_euros(5),
-                    reference: None,
-                }],
-            },
+            &SaleRequest::sim_cards_in_cash(1),
             &Actor::test("Sophie"),
         )
         .unwrap()
@@ -280,7 +264,7 @@ fn an_older_backup_restored_is_told_declared_and_resumed_without_reusing_a_numbe
 fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_acknowledged() {
     use comptoir::backup::{self, Older, Reason};
     use comptoir::money::Money;
-    use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::pos::{self, SaleRequest};
     use comptoir::programme::{LegalCaps, Programme};
     let world = World::new();
     let token = world.hub.admin(&["centre", "create", "C08", "--name", "Centre C08"]);
@@ -291,23 +275,7 @@ fn an_older_backup_restored_offline_is_declared_from_the_last_head_the_hub_ackno
     let sophie = Actor::test("Sophie");
     let sim_sale = |s: &mut Store| {
         let caps = LegalCaps::shipped();
-        let request = SaleRequest {
-            reserved_override: None,
-            uuid: uuid::Uuid::now_v7(),
-            person_id: None,
-            programme: None,
-            devices: vec![],
-            items: vec![ItemRequest {
-                kind: comptoir::device::DeviceKind::SimCard,
-                quantity: 1,
-                unit_price: Some(Money::from_euros(5)),
-            }],
-            payments: vec![SalePayment {
-                method: PaymentMethod::Cash,
-                amount: Money::from_euros(5),
-                reference: None,
-            }],
-        };
+        let request = SaleRequest::sim_cards_in_cash(1);
         pos::create_sale(s, &[Programme::shipped_default(&caps)], &caps, &request, &sophie)
             .unwrap()
             .receipt

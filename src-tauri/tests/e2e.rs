@@ -930,30 +930,14 @@ fn the_sync_status_is_always_visible_and_synchronise_pushes_to_the_hub() {
 
 /// A SIM card sold at 5 € in cash, a permanence opened first if needed.
 fn sell_a_sim(store: &mut Store) -> String {
-    use comptoir::pos::{ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+    use comptoir::pos::SaleRequest;
     use comptoir::programme::{LegalCaps, Programme};
     let sophie = comptoir::operators::Actor::test("Sophie");
     if comptoir::pos::current_session(store).unwrap().is_none() {
         comptoir::pos::open_session(store, &sophie, comptoir::Money::ZERO).unwrap();
     }
     let caps = LegalCaps::shipped();
-    let request = SaleRequest {
-        reserved_override: None,
-        uuid: uuid::Uuid::now_v7(),
-        person_id: None,
-        programme: None,
-        devices: vec![],
-        items: vec![ItemRequest {
-            kind: comptoir::device::DeviceKind::SimCard,
-            quantity: 1,
-            unit_price: Some(comptoir::Money::from_euros(5)),
-        }],
-        payments: vec![SalePayment {
-            method: PaymentMethod::Cash,
-            amount: comptoir::Money::from_euros(5),
-            reference: None,
-        }],
-    };
+    let request = SaleRequest::sim_cards_in_cash(1);
     comptoir::pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, &sophie)
         .unwrap()
         .receipt

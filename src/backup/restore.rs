@@ -243,9 +243,13 @@ fn stage(
     let centre = crate::store::centre::load(&conn)
         .ok()
         .and_then(|c| Some(c.name).filter(|n| !n.trim().is_empty()));
+    // The live database, read once (when it opens with this machine's key).
+    let live_conn = live_key
+        .filter(|_| live.exists())
+        .and_then(|key| copies::open_file(live, Some(key), true).ok());
     // Another centre's backup does not replace a database that already has sales.
-    if let Some(live_key) = live_key.filter(|_| live.exists()) {
-        if let Some((live_centre, live_sales)) = live_identity(live, live_key) {
+    if let Some(live_conn) = &live_conn {
+        if let Some((live_centre, live_sales)) = live_identity(live_conn) {
             let differs = match (&live_centre, &centre) {
                 (Some(a), Some(b)) => crate::text::fold(a) != crate::text::fold(b),
                 _ => false,
@@ -264,8 +268,8 @@ fn stage(
         }
     }
     // A backup that would take away part of the live journal: warned, or confirmed and noted.
-    if let Some(live_key) = live_key.filter(|_| live.exists()) {
-        if let Some(lost) = replaced_by(live, live_key, &conn)? {
+    if let Some(live_conn) = &live_conn {
+        if let Some(lost) = replaced_by(live_conn, &conn)? {
             match older {
                 Older::Refuse => return Err(refused(Code::OlderBackup, older_warning(file, &conn, &lost)?)),
                 Older::Confirmed => sync_sql::set_setting(
@@ -276,6 +280,7 @@ fn stage(
             }
         }
     }
+    drop(live_conn);
     // A backup made on another machine gets this machine's key.
     if let Some(live_key) = live_key.filter(|k| *k != key) {
         copies::rekey(&conn, live_key)?;
@@ -295,11 +300,10 @@ fn stage(
     Ok((journal.entries, journal.last_hash, centre))
 }
 
-/// The centre name and the number of sales of the live database, if it opens.
-fn live_identity(live: &Path, key: &DbKey) -> Option<(Option<String>, i64)> {
-    let conn = copies::open_file(live, Some(key), true).ok()?;
-    let sales = crate::store::pos::sales_count(&conn).ok()?;
-    let name = crate::store::centre::load(&conn)
+/// The centre name and the number of sales of the live database, if they read.
+fn live_identity(conn: &Db) -> Option<(Option<String>, i64)> {
+    let sales = crate::store::pos::sales_count(conn).ok()?;
+    let name = crate::store::centre::load(conn)
         .ok()
         .map(|c| c.name)
         .filter(|n| !n.trim().is_empty());
@@ -312,13 +316,10 @@ struct Lost {
     sales: i64,
 }
 
-/// What the live database has that the staged backup does not reach: None when the backup's
-/// journal holds the live head (the same journal, or further), or the live one does not open.
-fn replaced_by(live: &Path, live_key: &DbKey, staged: &Db) -> Result<Option<Lost>> {
-    let Ok(conn) = copies::open_file(live, Some(live_key), true) else {
-        return Ok(None);
-    };
-    let Ok(Some((entries, hash))) = journal_sql::head(&conn) else {
+/// What the live database (`conn`) has that the staged backup does not reach: None when the
+/// backup's journal holds the live head (the same journal, or further), or it has none.
+fn replaced_by(conn: &Db, staged: &Db) -> Result<Option<Lost>> {
+    let Ok(Some((entries, hash))) = journal_sql::head(conn) else {
         return Ok(None);
     };
     if journal_sql::entry(staged, entries)?.is_some_and(|row| row.hash == hash) {
@@ -328,10 +329,10 @@ fn replaced_by(live: &Path, live_key: &DbKey, staged: &Db) -> Result<Option<Lost
         let (n, h) = s.split_once(':')?;
         Some((n.parse::<i64>().ok()?, h.to_string())).filter(|(n, h)| *n > 0 && !h.is_empty())
     };
-    let mut sent = sync_sql::setting(&conn, crate::sync::JOURNAL_SENT)?.and_then(parse);
-    let mut counters: BTreeMap<String, i64> = sync_sql::counters(&conn)?.into_iter().collect();
+    let mut sent = sync_sql::setting(conn, crate::sync::JOURNAL_SENT)?.and_then(parse);
+    let mut counters: BTreeMap<String, i64> = sync_sql::counters(conn)?.into_iter().collect();
     // The live database was itself an older restore not yet declared: what it replaced counts.
-    if let Some(before) = replaced(&conn)? {
+    if let Some(before) = replaced(conn)? {
         if before.sent.as_ref().map(|s| s.0) > sent.as_ref().map(|s| s.0) {
             sent = before.sent;
         }
@@ -348,7 +349,7 @@ fn replaced_by(live: &Path, live_key: &DbKey, staged: &Db) -> Result<Option<Lost
             counters,
             restored_at: now_text(),
         },
-        sales: crate::store::pos::sales_count(&conn)?,
+        sales: crate::store::pos::sales_count(conn)?,
     }))
 }
 

@@ -212,23 +212,8 @@ fn demo_identity(store: &mut Store) -> Result<()> {
     // The example SIRET of the INSEE's documentation.
     input.siret = "732 829 320 00074".into();
     input.tax_status = crate::tax::TaxStatus::Exempt.code().into();
-    let parsed = input.parse().map_err(crate::error::Error::InvalidFields)?;
-    store.with_tx(|tx| {
-        store::centre::save(tx, &crate::centre::CentreInput::from(&parsed))?;
-        crate::journal::append(
-            tx,
-            "tax_status",
-            "Comptoir (démo)",
-            &store::now_text(),
-            &serde_json::json!({
-                "from": null,
-                "status": crate::tax::TaxStatus::Exempt.code(),
-                "mention": parsed.vat_mention,
-                "rates": null,
-            }),
-        )?;
-        Ok(())
-    })
+    crate::centre::save_as(store, &input, "Comptoir (démo)")?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,10 +15,10 @@ pub(super) fn check_buyer(
     programme: Option<&Programme>,
     request: &SaleRequest,
     lines: &[SaleLine],
+    provenances: &[(String, Option<crate::provenance::Provenance>)],
     today: chrono::NaiveDate,
 ) -> Result<Option<serde_json::Value>> {
     let mut decision_summary = None;
-    let provenances = device_provenances(store, lines)?;
     if let Some(person_id) = request.person_id {
         let chosen: Vec<Programme> = match programme {
             Some(p) => vec![p.clone()],
@@ -85,8 +85,9 @@ pub(super) fn check_buyer(
     Ok(decision_summary)
 }
 
-/// Each device line's tag and provenance (none: unknown).
-fn device_provenances(
+/// Each device line's tag and provenance (none: unknown), read once for the checks and the
+/// margin scheme's purchase price.
+pub(super) fn device_provenances(
     store: &Store,
     lines: &[SaleLine],
 ) -> Result<Vec<(String, Option<crate::provenance::Provenance>)>> {

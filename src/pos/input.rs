@@ -105,3 +105,28 @@ impl TryFrom<SaleInput> for SaleRequest {
         })
     }
 }
+
+#[cfg(any(test, feature = "test-support"))]
+impl SaleRequest {
+    /// `quantity` SIM cards at 5 € each, paid in cash, to no one: the smallest real sale, for
+    /// tests and benchmarks (feature `test-support`, never in a shipped binary).
+    pub fn sim_cards_in_cash(quantity: u32) -> SaleRequest {
+        SaleRequest {
+            reserved_override: None,
+            uuid: Uuid::now_v7(),
+            person_id: None,
+            programme: None,
+            devices: vec![],
+            items: vec![ItemRequest {
+                kind: DeviceKind::SimCard,
+                quantity,
+                unit_price: Some(Money::from_euros(5)),
+            }],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(5 * quantity as i64),
+                reference: None,
+            }],
+        }
+    }
+}

@@ -156,6 +156,8 @@ pub fn create_sale(
 struct SalePlan<'p> {
     programme: Option<&'p Programme>,
     lines: Vec<SaleLine>,
+    /// Each device line's tag and provenance.
+    provenances: Vec<(String, Option<crate::provenance::Provenance>)>,
     total: Money,
     change: Money,
     /// The buyer's decision, as journaled.
@@ -200,11 +202,13 @@ fn check<'p>(
         acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
     });
     let total = total.ok_or_else(|| refused(Code::Invalid, "montant trop grand"))?;
-    let eligibility = super::buyer::check_buyer(store, programmes, programme, request, &lines, today)?;
+    let provenances = super::buyer::device_provenances(store, &lines)?;
+    let eligibility = super::buyer::check_buyer(store, programmes, programme, request, &lines, &provenances, today)?;
     let change = check_payments(request, total)?;
     Ok(SalePlan {
         programme,
         lines,
+        provenances,
         total,
         change,
         eligibility,
@@ -363,6 +367,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
     let SalePlan {
         programme,
         lines,
+        provenances,
         total,
         change,
         eligibility: decision_summary,
@@ -379,10 +384,15 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
             .iter()
             .cloned()
             .map(|l| {
-                let purchase = super::tax::acquisition_of(store, &l)?;
-                Ok(l.taxed_at(status, &settings.vat_rates, purchase))
+                // What the device cost the network: 0 for a gift, an item or an unknown provenance.
+                let purchase = provenances
+                    .iter()
+                    .find(|(tag, _)| l.tag.as_ref() == Some(tag))
+                    .and_then(|(_, p)| p.as_ref())
+                    .map_or(Money::ZERO, |p| p.acquisition);
+                l.taxed(status, &settings.vat_rates, purchase)
             })
-            .collect::<Result<_>>()?,
+            .collect(),
         None => lines.to_vec(),
     };
     let lines = &lines;

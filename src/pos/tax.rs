@@ -19,14 +19,9 @@ impl SaleLine {
         })
     }
 
-    /// The line taxed under `status`, its device bought 0 (a gift, or a provenance unknown).
-    pub fn taxed(self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>) -> SaleLine {
-        self.taxed_at(status, rates, Money::ZERO)
-    }
-
     /// The line taxed under `status`, its device bought `purchase` (the margin scheme's base is
     /// the price minus it).
-    pub fn taxed_at(mut self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>, purchase: Money) -> SaleLine {
+    pub fn taxed(mut self, status: TaxStatus, rates: &BTreeMap<DeviceKind, Rate>, purchase: Money) -> SaleLine {
         let used = tax::is_used_good(self.kind, self.tag.is_some());
         let purchase = Money::from_cents(purchase.cents() * self.quantity as i64);
         let tax = tax::line_tax(status, rates, self.kind, used, self.total(), purchase);
@@ -37,13 +32,26 @@ impl SaleLine {
     }
 }
 
-/// A line's tax as recorded, else under the status in force now (none while there is none).
-fn effective(
+/// A line's tax: as its sale recorded it; for a sale recorded without a status, under the
+/// status and rates fixed when its receipt's original was issued (none if fixed with none);
+/// else under the status in force now (none while there is none).
+fn line_tax_of(
     recorded: Option<LineTax>,
+    fixed: Option<(Option<TaxStatus>, &BTreeMap<DeviceKind, Rate>)>,
     settings: &CentreSettings,
-    retax: impl FnOnce(TaxStatus) -> LineTax,
+    kind: DeviceKind,
+    tagged: bool,
+    ttc: Money,
 ) -> Option<LineTax> {
-    recorded.or_else(|| settings.tax_status.map(retax))
+    if recorded.is_some() {
+        return recorded;
+    }
+    let (status, rates) = match fixed {
+        Some((status, rates)) => (status?, tax::full_rates(rates)),
+        None => (settings.tax_status?, settings.vat_rates.clone()),
+    };
+    let used = tax::is_used_good(kind, tagged);
+    Some(tax::line_tax(status, &rates, kind, used, ttc, Money::ZERO))
 }
 
 impl SaleRecord {
@@ -52,26 +60,12 @@ impl SaleRecord {
         self.tax_mention.clone().unwrap_or_else(|| settings.vat_mention.clone())
     }
 
-    /// Each line's tax: as recorded; for a sale recorded without a status, as fixed when its
-    /// receipt's original was issued (none under no status), else under the status in force.
+    /// Each line's tax (see [`line_tax_of`]).
     pub fn line_taxes(&self, settings: &CentreSettings) -> Vec<Option<LineTax>> {
+        let fixed = self.tax_fixed.as_ref().map(|rates| (self.tax_status, rates));
         self.lines
             .iter()
-            .map(|l| match (&self.tax_fixed, l.tax()) {
-                (_, Some(tax)) => Some(tax),
-                (Some(rates), None) => self.tax_status.map(|status| {
-                    l.clone()
-                        .taxed(status, &tax::full_rates(rates))
-                        .tax()
-                        .expect("a taxed line has its tax")
-                }),
-                (None, None) => effective(None, settings, |status| {
-                    l.clone()
-                        .taxed(status, &settings.vat_rates)
-                        .tax()
-                        .expect("a taxed line has its tax")
-                }),
-            })
+            .map(|l| line_tax_of(l.tax(), fixed, settings, l.kind, l.tag.is_some(), l.total()))
             .collect()
     }
 
@@ -103,16 +97,8 @@ pub fn till_tax(conn: &crate::store::Db, scope: TaxScope, settings: &CentreSetti
     let (rows, mentions) = sales_sql::tax_rows(conn, scope)?;
     let totals = TaxTotals::of(rows.into_iter().filter_map(|row| {
         let ttc = Money::from_cents(row.ttc_cents);
-        let used = tax::is_used_good(row.kind, row.tagged);
-        let tax = match (row.tax, &row.fixed) {
-            (Some(tax), _) => tax,
-            (None, Some((status, rates))) => {
-                tax::line_tax((*status)?, &tax::full_rates(rates), row.kind, used, ttc, Money::ZERO)
-            }
-            (None, None) => effective(None, settings, |status| {
-                tax::line_tax(status, &settings.vat_rates, row.kind, used, ttc, Money::ZERO)
-            })?,
-        };
+        let fixed = row.fixed.as_ref().map(|(status, rates)| (*status, rates));
+        let tax = line_tax_of(row.tax, fixed, settings, row.kind, row.tagged, ttc)?;
         Some(TaxedLine {
             ttc,
             tax,
@@ -138,12 +124,8 @@ pub fn fix_tax(tx: &crate::store::Db, receipt: &str, operator: &str) -> Result<(
         return Ok(());
     }
     let settings = crate::centre::load_in(tx)?;
-    let rates: BTreeMap<&str, u32> = settings
-        .vat_rates
-        .iter()
-        .map(|(kind, rate)| (kind.code(), rate.hundredths()))
-        .collect();
-    let rates = serde_json::to_string(&rates).expect("rates serialise");
+    let by_code = tax::rates_by_code(&settings.vat_rates);
+    let rates = serde_json::to_string(&by_code).expect("rates serialise");
     let now = store::now_text();
     let seq = journal::append(
         tx,
@@ -154,7 +136,7 @@ pub fn fix_tax(tx: &crate::store::Db, receipt: &str, operator: &str) -> Result<(
             "receipt": receipt,
             "status": settings.tax_status.map(TaxStatus::code),
             "mention": settings.vat_mention,
-            "rates": rates,
+            "rates": by_code,
         }),
     )?;
     sales_sql::fix_tax(
@@ -166,12 +148,4 @@ pub fn fix_tax(tx: &crate::store::Db, receipt: &str, operator: &str) -> Result<(
         &now,
         seq,
     )
-}
-
-/// What a line's device cost the network (its provenance's acquisition price; 0 for a gift, a
-/// counted item or an unknown provenance).
-pub(super) fn acquisition_of(store: &Store, line: &SaleLine) -> Result<Money> {
-    let Some(tag) = &line.tag else { return Ok(Money::ZERO) };
-    let device = crate::store::devices::by_tag(store.db(), &crate::device::AssetTag::parse(tag)?)?;
-    Ok(device.and_then(|d| d.provenance).map_or(Money::ZERO, |p| p.acquisition))
 }

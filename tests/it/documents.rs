@@ -8,12 +8,12 @@ use std::process::Command;
 use uuid::Uuid;
 
 use comptoir::centre::{self, CentreInput, Paper};
-use comptoir::device::{AssetTag, DeviceKind, StockAction};
+use comptoir::device::DeviceKind;
 use comptoir::documents::{self, Document};
 use comptoir::money::Money;
 use comptoir::pos::{self, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
 use comptoir::programme::{LegalCaps, Programme};
-use comptoir::{beneficiary, delivery, demo, journal, stock, Store};
+use comptoir::{beneficiary, delivery, demo, journal, Store};
 
 use crate::TestDb;
 
@@ -59,25 +59,7 @@ fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> St
         &comptoir::operators::Actor::test("test"),
     )
     .unwrap();
-    for tag in ["LC-DOC-0001", "LC-DOC-0002"] {
-        let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(
-            store,
-            &tag,
-            StockAction::Receive,
-            &comptoir::operators::Actor::test("test"),
-            "",
-        )
-        .unwrap();
-        stock::change_state(
-            store,
-            &tag,
-            StockAction::MakeAvailable,
-            &comptoir::operators::Actor::test("test"),
-            "",
-        )
-        .unwrap();
-    }
+    crate::put_on_sale(store, &["LC-DOC-0001", "LC-DOC-0002"], "test");
     let mut person = beneficiary::get(store, MARTINE).unwrap().fields;
     person.first_name = LONG_FIRST.into();
     person.last_name = LONG_LAST.into();

@@ -156,23 +156,7 @@ fn a_receipt_counter_moved_back_with_the_key_issues_no_number_twice() {
         &mut store,
         &[Programme::shipped_default(&caps)],
         &caps,
-        &SaleRequest {
-            reserved_override: None,
-            uuid: Uuid::now_v7(),
-            person_id: None,
-            programme: None,
-            devices: vec![],
-            items: vec![comptoir::pos::ItemRequest {
-                kind: comptoir::device::DeviceKind::SimCard,
-                quantity: 1,
-                unit_price: Some(Money::from_euros(5)),
-            }],
-            payments: vec![SalePayment {
-                method: PaymentMethod::Cash,
-                amount: Money::from_euros(5),
-                reference: None,
-            }],
-        },
+        &SaleRequest::sim_cards_in_cash(1),
         &Actor::test("sophie"),
     )
     .unwrap_err();

@@ -140,3 +140,15 @@ pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
     .unwrap();
     conn.pragma_update(None, "user_version", 15).unwrap();
 }
+
+/// Receives the devices `tags` (imported « attribués ») and puts them on sale, as `actor`.
+pub fn put_on_sale(store: &mut Store, tags: &[&str], actor: &str) {
+    use comptoir::device::{AssetTag, StockAction};
+    let actor = comptoir::operators::Actor::test(actor);
+    for tag in tags {
+        let tag = AssetTag::parse(tag).unwrap();
+        for action in [StockAction::Receive, StockAction::MakeAvailable] {
+            comptoir::stock::change_state(store, &tag, action, &actor, "").unwrap();
+        }
+    }
+}

@@ -4,7 +4,6 @@
 
 use uuid::Uuid;
 
-use comptoir::device::{AssetTag, StockAction};
 use comptoir::money::Money;
 use comptoir::operators::Actor;
 use comptoir::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
@@ -28,11 +27,7 @@ fn centre() -> (TestDb, Store) {
     let test = Actor::test("test");
     demo::load(&mut store, &test).unwrap();
     delivery::import(&mut store, DELIVERY.as_bytes(), "livraison-provenance.csv", &test).unwrap();
-    for tag in ["LC-PRV-0001", "LC-PRV-0002", "LC-PRV-0003"] {
-        let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(&mut store, &tag, StockAction::Receive, &test, "").unwrap();
-        stock::change_state(&mut store, &tag, StockAction::MakeAvailable, &test, "").unwrap();
-    }
+    crate::put_on_sale(&mut store, &["LC-PRV-0001", "LC-PRV-0002", "LC-PRV-0003"], "test");
     (db, store)
 }
 
@@ -218,11 +213,7 @@ LC-SET-0001;desktop;B;Dell;OptiPlex 7060
 LC-SET-0002;screen;;Dell;P2219H
 ";
     delivery::import(&mut store, set.as_bytes(), "ensemble.csv", &test).unwrap();
-    for tag in ["LC-SET-0001", "LC-SET-0002"] {
-        let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(&mut store, &tag, StockAction::Receive, &test, "").unwrap();
-        stock::change_state(&mut store, &tag, StockAction::MakeAvailable, &test, "").unwrap();
-    }
+    crate::put_on_sale(&mut store, &["LC-SET-0001", "LC-SET-0002"], "test");
     pos::open_session(&mut store, &test, Money::ZERO).unwrap();
     let caps = LegalCaps::shipped();
     let request = |desktop: i64, screen: i64| SaleRequest {

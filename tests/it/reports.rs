@@ -4,12 +4,12 @@ use chrono::Duration;
 use uuid::Uuid;
 
 use comptoir::beneficiary::{self, Catalogue, NewPerson, PersonInput};
-use comptoir::device::{AssetTag, DeviceKind, StockAction};
+use comptoir::device::DeviceKind;
 use comptoir::money::Money;
 use comptoir::pos::{self, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::reports::{self, Cell};
-use comptoir::{delivery, documents, local, stock, Store};
+use comptoir::{delivery, documents, local, Store};
 
 use crate::TestDb;
 
@@ -85,25 +85,7 @@ fn dataset(store: &mut Store) -> (Programme, String) {
         &comptoir::operators::Actor::test("Amina"),
     )
     .unwrap();
-    for tag in ["RB-0", "RB-1", "RB-2", "RB-3", "RA-0"] {
-        let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(
-            store,
-            &tag,
-            StockAction::Receive,
-            &comptoir::operators::Actor::test("Amina"),
-            "",
-        )
-        .unwrap();
-        stock::change_state(
-            store,
-            &tag,
-            StockAction::MakeAvailable,
-            &comptoir::operators::Actor::test("Amina"),
-            "",
-        )
-        .unwrap();
-    }
+    crate::put_on_sale(store, &["RB-0", "RB-1", "RB-2", "RB-3", "RA-0"], "Amina");
     pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::ZERO).unwrap();
     let sale =
         |store: &mut Store, person: Option<i64>, tag: Option<(&str, i64)>, items: u32, payments: Vec<SalePayment>| {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use comptoir::backup::{self, Older, Reason};
 use comptoir::operators::Actor;
-use comptoir::pos::{self, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::pos::{self, PaymentMethod, SaleRequest};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::{demo, journal, Money, Store};
 
@@ -19,23 +19,7 @@ fn sim_sale(store: &mut Store, actor: &Actor) -> String {
         store,
         &[Programme::shipped_default(&caps)],
         &caps,
-        &SaleRequest {
-            reserved_override: None,
-            uuid: uuid::Uuid::now_v7(),
-            person_id: None,
-            programme: None,
-            devices: vec![],
-            items: vec![ItemRequest {
-                kind: comptoir::device::DeviceKind::SimCard,
-                quantity: 1,
-                unit_price: Some(Money::from_euros(5)),
-            }],
-            payments: vec![SalePayment {
-                method: PaymentMethod::Cash,
-                amount: Money::from_euros(5),
-                reference: None,
-            }],
-        },
+        &SaleRequest::sim_cards_in_cash(1),
         actor,
     )
     .unwrap()

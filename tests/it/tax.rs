@@ -7,14 +7,14 @@ use std::path::Path;
 use uuid::Uuid;
 
 use comptoir::centre::{self, CentreInput};
-use comptoir::device::{AssetTag, DeviceKind, StockAction};
+use comptoir::device::DeviceKind;
 use comptoir::documents::{self, Document};
 use comptoir::money::Money;
 use comptoir::operators::Actor;
 use comptoir::pos::{self, DeviceRequest, ItemRequest, PaymentMethod, SalePayment, SaleRequest};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::tax::{MarginByRate, Rate, TaxStatus, VatByRate};
-use comptoir::{delivery, demo, journal, stock, Store};
+use comptoir::{delivery, demo, journal, Store};
 
 use crate::TestDb;
 
@@ -50,11 +50,7 @@ fn centre_with(status: &str, rates: &[(&str, &str)]) -> (TestDb, Store) {
     }
     centre::save(&mut store, &settings(status, rates), &test).unwrap();
     delivery::import(&mut store, DELIVERY.as_bytes(), "livraison-tva.csv", &test).unwrap();
-    for tag in ["LC-TAX-0001", "LC-TAX-0002"] {
-        let tag = AssetTag::parse(tag).unwrap();
-        stock::change_state(&mut store, &tag, StockAction::Receive, &test, "").unwrap();
-        stock::change_state(&mut store, &tag, StockAction::MakeAvailable, &test, "").unwrap();
-    }
+    crate::put_on_sale(&mut store, &["LC-TAX-0001", "LC-TAX-0002"], "test");
     (db, store)
 }
 
