@@ -171,19 +171,22 @@ pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -
         }
         let now = store::now_text();
         let reason = format!("Importé depuis « {} »", delivery.file_name);
-        for (_, device) in plan.fresh {
-            insert_new(tx, device, DeviceState::Allocated, operator, &reason, &now)?;
-            report.created += 1;
-        }
-        imports::record(
+        // The file is the batch its devices came in: an erasure or test record may cover it.
+        let batch = imports::record(
             tx,
             &delivery.sha256,
             &delivery.file_name,
             &now,
             operator,
-            report.created,
+            plan.fresh.len(),
             report.unchanged,
         )?;
+        let mut seen = Default::default();
+        for (_, device) in plan.fresh {
+            let id = insert_new(tx, device, DeviceState::Allocated, operator, &reason, &now, &mut seen)?;
+            store::records::set_import(tx, id, batch)?;
+            report.created += 1;
+        }
         Ok(report)
     })
 }

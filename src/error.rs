@@ -70,6 +70,7 @@ pub enum Code {
     ProgrammeInvalid,
     Random,
     ReasonRequired,
+    RecordsMissing,
     /// An older backup was restored and no manager declared it yet.
     RestoreUndeclared,
     SessionAlreadyOpen,
@@ -140,6 +141,7 @@ impl Code {
             Code::ProgrammeInvalid => "programme_invalid",
             Code::Random => "random",
             Code::ReasonRequired => "reason_required",
+            Code::RecordsMissing => "records_missing",
             Code::RestoreUndeclared => "restore_undeclared",
             Code::SessionAlreadyOpen => "session_already_open",
             Code::Unavailable => "unavailable",

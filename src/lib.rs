@@ -25,6 +25,8 @@ pub mod privacy;
 pub mod programme;
 pub use comptoir_common::protocol;
 pub use comptoir_common::provenance;
+pub use comptoir_common::refurbishing;
+pub mod records;
 pub mod reports;
 pub mod setup;
 pub mod stock;

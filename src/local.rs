@@ -59,3 +59,11 @@ pub fn start_of_day(day: chrono::NaiveDate) -> String {
         .unwrap_or_else(|| chrono::Utc.from_utc_datetime(&midnight))
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
+
+/// The local day of a stored timestamp (RFC 3339), as French read it (30/11/2026); the text as
+/// it is when it is not a timestamp.
+pub fn day_fr(stamp: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .map(|t| t.with_timezone(&chrono::Local).format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|_| stamp.to_string())
+}

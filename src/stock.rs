@@ -69,7 +69,6 @@ impl Device {
             ("Batterie n°", s.battery_serial.clone()),
             ("Chargeur n°", s.charger_serial.clone()),
             ("Reconditionneur", s.refurbisher.clone()),
-            ("Certificat d'effacement", s.erasure_certificate.clone()),
             (
                 "Provenance",
                 Some(
@@ -186,8 +185,11 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
             requires_reason: action.requires_reason(device.state),
         })
         .collect();
+    let mut facts = device.facts();
+    let records = crate::records::facts(store.db(), device.id, device.kind)?;
+    facts.extend(records.into_iter().map(|(label, value)| Fact { label, value }));
     Ok(DeviceDetail {
-        facts: device.facts(),
+        facts,
         device,
         history,
         actions,
@@ -307,8 +309,9 @@ pub(crate) fn transition_in(
     })
 }
 
-/// Adds devices to the stock in `state`, each with the first line of its history, inside the
-/// caller's transaction.
+/// Adds devices to the stock in `state`, each with the first line of its history and the
+/// erasure and test records it arrived with (`seen`: those one import already wrote), inside
+/// the caller's transaction.
 pub(crate) fn insert_new(
     tx: &crate::store::Db,
     device: &NewDevice,
@@ -316,8 +319,10 @@ pub(crate) fn insert_new(
     operator: &str,
     reason: &str,
     now: &str,
+    seen: &mut crate::store::records::Seen,
 ) -> Result<i64> {
     let id = devices::insert(tx, device, state, now)?;
+    crate::store::records::attach_new(tx, id, &device.records, seen, now, operator)?;
     devices::insert_event(
         tx,
         id,
@@ -380,6 +385,7 @@ pub fn add_by_hand(store: &mut Store, device: &NewDevice, actor: &Actor) -> Resu
             operator,
             "Saisi à la main",
             &store::now_text(),
+            &mut Default::default(),
         )?;
         devices::by_tag(tx, &device.tag)?.ok_or_else(|| Error::NotFound(device.tag.to_string()))
     })

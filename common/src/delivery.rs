@@ -41,6 +41,12 @@ const COLUMNS: &[(&str, &[&str], bool)] = &[
     ("charger_serial", &["serie_chargeur", "numero_serie_chargeur"], false),
     ("refurbisher", &["reconditionneur"], false),
     ("erasure_certificate", &["certificat_effacement", "certificat"], false),
+    ("erasure_method", &["methode_effacement"], false),
+    ("erasure_date", &["date_effacement"], false),
+    ("erasure_by", &["efface_par"], false),
+    ("test_date", &["date_test"], false),
+    ("test_by", &["teste_par"], false),
+    ("test_report", &["rapport_test", "reference_test"], false),
     ("donor_kind", &["provenance", "type_donateur", "origine"], false),
     ("donor", &["donateur", "donneur"], false),
     ("convention", &["reference_convention", "convention_ref"], false),
@@ -345,6 +351,34 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
         }
         None
     });
+    let today = chrono::Local::now().date_naive();
+    let mut problems = |found: Vec<(&'static str, String)>| {
+        for (column, message) in found {
+            errors.push(line_error(line, Some(column), message));
+        }
+    };
+    let erasure = crate::refurbishing::ErasureCells {
+        method: cell("erasure_method"),
+        on: cell("erasure_date"),
+        by: cell("erasure_by"),
+        reference: cell("erasure_certificate"),
+    }
+    .parse(today, today, cell("refurbisher"))
+    .unwrap_or_else(|p| {
+        problems(p);
+        None
+    });
+    let test = crate::refurbishing::TestCells {
+        on: cell("test_date"),
+        by: cell("test_by"),
+        reference: cell("test_report"),
+        grade: None,
+    }
+    .parse(today, cell("refurbisher"), category.map(|c: Category| c.code()))
+    .unwrap_or_else(|p| {
+        problems(p);
+        None
+    });
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -361,7 +395,11 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
         imei,
         specs,
     )
-    .map(|device| device.with_provenance(provenance))
+    .map(|device| {
+        device
+            .with_provenance(provenance)
+            .with_records(crate::refurbishing::Records { erasure, test })
+    })
     .map_err(|e| {
         let column = if e.message.contains("IMEI") { "imei" } else { "category" };
         vec![line_error(line, Some(column), e.message)]

@@ -397,6 +397,8 @@ pub struct NewDevice {
     pub specs: Specs,
     /// Where it came from; none: unknown (treated as public, the safe side).
     pub provenance: Option<crate::provenance::Provenance>,
+    /// The erasure and test records it arrives with (a delivery file's columns).
+    pub records: crate::refurbishing::Records,
 }
 
 impl NewDevice {
@@ -433,7 +435,14 @@ impl NewDevice {
             imei,
             specs,
             provenance: None,
+            records: Default::default(),
         })
+    }
+
+    /// The same device, with these erasure and test records.
+    pub fn with_records(mut self, records: crate::refurbishing::Records) -> Self {
+        self.records = records;
+        self
     }
 
     /// The same device, of this provenance.

@@ -10,6 +10,7 @@ pub mod money;
 pub mod programme;
 pub mod protocol;
 pub mod provenance;
+pub mod refurbishing;
 pub mod refusals;
 #[cfg(feature = "sql")]
 mod sql;

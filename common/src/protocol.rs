@@ -42,6 +42,12 @@ pub struct WireDevice {
     /// Where it came from (none: unknown; absent from messages of earlier versions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provenance: Option<crate::provenance::Provenance>,
+    /// The erasure record the refurbisher's delivery gave (absent from earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erasure: Option<crate::refurbishing::Erasure>,
+    /// The functional test record the refurbisher's delivery gave.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<crate::refurbishing::Test>,
 }
 
 impl From<&NewDevice> for WireDevice {
@@ -56,6 +62,8 @@ impl From<&NewDevice> for WireDevice {
             imei: d.imei.as_ref().map(|i| i.as_str().to_string()),
             specs: d.specs.clone(),
             provenance: d.provenance.clone(),
+            erasure: d.records.erasure.clone(),
+            test: d.records.test.clone(),
         }
     }
 }
@@ -96,7 +104,11 @@ impl WireDevice {
             self.imei.as_deref().map(Imei::parse).transpose()?,
             self.specs.clone(),
         )?
-        .with_provenance(provenance))
+        .with_provenance(provenance)
+        .with_records(crate::refurbishing::Records {
+            erasure: self.erasure.clone(),
+            test: self.test.clone(),
+        }))
     }
 }
 

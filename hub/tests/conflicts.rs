@@ -85,6 +85,7 @@ fn sell(store: &Mutex<Store>, tags: &[&str]) -> SaleRecord {
     let caps = LegalCaps::shipped();
     let request = SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: uuid::Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),

@@ -360,6 +360,7 @@ fn a_device_recalled_by_the_hub_but_sold_offline_keeps_its_sale_and_both_sides_s
         let caps = LegalCaps::shipped();
         let request = SaleRequest {
             reserved_override: None,
+            records_override: None,
             uuid: uuid::Uuid::now_v7(),
             person_id: Some(1),
             programme: Some("defaut".into()),

@@ -1086,6 +1086,7 @@ fn second_register_sells(dir: &Path, hub_url: &str, centre: &str, token: &str, t
     comptoir::pos::open_session(&mut r2, &sophie, comptoir::Money::ZERO).unwrap();
     let request = SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: uuid::Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),

@@ -263,6 +263,10 @@ pub(crate) enum SaleCommand {
         /// (responsable ; inscrite au journal avec la vente).
         #[arg(long)]
         reserved_override: Option<String>,
+        /// Vend un ordinateur, une tablette ou un téléphone sans relevé d'effacement ou de test :
+        /// la raison écrite (responsable ; inscrite au journal avec la vente).
+        #[arg(long)]
+        records_override: Option<String>,
     },
     /// Annule une vente par un avoir.
     Cancel {
@@ -382,11 +386,13 @@ pub(crate) fn sale(store: &mut Store, db: &Path, cmd: SaleCommand, json: bool, w
             payments,
             programme,
             reserved_override,
+            records_override,
         } => {
             let programmes = desk::programmes(store, db)?;
             let mut prices = prices.into_iter();
             let request = SaleRequest {
                 reserved_override,
+                records_override,
                 uuid: uuid::Uuid::now_v7(),
                 person_id: beneficiary,
                 programme,

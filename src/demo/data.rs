@@ -387,9 +387,30 @@ pub fn devices() -> Vec<NewDevice> {
                     .requires_category()
                     .then(|| format!("CE-2024-{:05}", 10_000 + n)),
             };
+            // The refurbisher's erasure certificate and test grade, for the kinds that held data.
+            let refurbisher = REFURBISHERS[n % REFURBISHERS.len()].to_string();
+            let on = chrono::NaiveDate::from_ymd_opt(2024, 10, 1 + (n % 28) as u32).expect("a day of October");
+            let records = crate::refurbishing::Records {
+                erasure: specs
+                    .erasure_certificate
+                    .clone()
+                    .map(|reference| crate::refurbishing::Erasure {
+                        method: "NIST 800-88 purge (Blancco Drive Eraser)".into(),
+                        on,
+                        by: refurbisher.clone(),
+                        reference,
+                    }),
+                test: category.map(|c| crate::refurbishing::Test {
+                    on,
+                    by: refurbisher.clone(),
+                    reference: Some(format!("RT-2024-{:05}", 20_000 + n)),
+                    grade: Some(c.code().to_string()),
+                }),
+            };
             out.push(
                 NewDevice::new(tag, model.kind, category, model.brand, model.model, serial, imei, specs)
-                    .expect("demo devices are valid"),
+                    .expect("demo devices are valid")
+                    .with_records(records),
             );
         }
     }

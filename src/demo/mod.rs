@@ -135,6 +135,7 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
         };
         let request = SaleRequest {
             reserved_override: None,
+            records_override: None,
             uuid: uuid::Uuid::now_v7(),
             person_id: Some(buyer),
             programme: Some("defaut".into()),
@@ -173,6 +174,7 @@ pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
     }
     store.with_tx(|tx| {
         let now = store::now_text();
+        let mut seen = Default::default();
         for device in &all {
             stock::insert_new(
                 tx,
@@ -181,6 +183,7 @@ pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
                 "Réseau (démo)",
                 "Attribué par le réseau",
                 &now,
+                &mut seen,
             )?;
         }
         Ok(())

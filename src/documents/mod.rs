@@ -219,6 +219,10 @@ pub struct ReceiptLine {
     pub cancelled_by: Option<String>,
     /// Its tax (as its sale fixed it).
     pub tax: Option<crate::tax::LineTax>,
+    /// Where the device came from (none: unknown).
+    pub provenance: Option<crate::provenance::DonorKind>,
+    /// Its erasure certificate's reference when it was sold.
+    pub erasure_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -298,6 +302,8 @@ pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
             total: line.total(),
             cancelled_by: line.cancelled_by.clone(),
             tax,
+            provenance: line.provenance,
+            erasure_ref: line.erasure_ref.clone(),
         });
     }
     Ok(ReceiptFacts {

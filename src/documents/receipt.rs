@@ -4,6 +4,7 @@ use super::layout::{line_height, text_width, Align, Canvas};
 use super::{copy_mark, missing_notice, ReceiptFacts, ReceiptLine, Seller};
 use crate::centre::Paper;
 use crate::device::DeviceKind;
+use crate::provenance::DonorKind;
 use crate::text::format_timestamp;
 
 pub(super) const STATE: &str = "Occasion – reconditionné";
@@ -83,6 +84,29 @@ pub(super) fn identification(line: &ReceiptLine) -> String {
     parts.join(" · ")
 }
 
+/// The device's state, where it came from, and the proof its data was erased: « reconditionné »
+/// only with an erasure certificate for the kinds that held a family's data.
+pub(super) fn state(line: &ReceiptLine) -> String {
+    let provenance = match line.provenance {
+        Some(DonorKind::Public) => "don d'un organisme public",
+        Some(DonorKind::Company) => "don d'entreprise",
+        Some(DonorKind::Individual) => "don de particulier",
+        Some(DonorKind::Purchase) => "achat",
+        None => "non renseignée",
+    };
+    let erasure = match &line.erasure_ref {
+        Some(reference) => format!(" · Certificat d'effacement : {reference}"),
+        None if crate::refurbishing::holds_user_data(line.kind) => " · Sans certificat d'effacement".into(),
+        None => String::new(),
+    };
+    let state = if line.erasure_ref.is_some() || !crate::refurbishing::holds_user_data(line.kind) {
+        STATE
+    } else {
+        "Occasion"
+    };
+    format!("État : {state} · Provenance : {provenance}{erasure}")
+}
+
 /// The line's title: "Ordinateur portable — Dell Latitude 5480".
 pub(super) fn title(line: &ReceiptLine) -> String {
     if line.designation.is_empty() || line.designation == line.kind.label() {
@@ -154,7 +178,7 @@ fn a4(facts: &ReceiptFacts) -> Canvas {
     for line in &facts.lines {
         let mut blocks: Vec<(String, f32, bool)> = vec![(title(line), 10.0, true)];
         if is_device(line) {
-            blocks.push((format!("État : {STATE}"), 9.0, false));
+            blocks.push((state(line), 9.0, false));
         }
         let id = identification(line);
         if !id.is_empty() {
@@ -315,7 +339,7 @@ fn roll(facts: &ReceiptFacts) -> Canvas {
     for line in &facts.lines {
         c.paragraph(&title(line), 8.5, true);
         if is_device(line) {
-            c.paragraph(&format!("État : {STATE}"), 7.5, false);
+            c.paragraph(&state(line), 7.5, false);
         }
         let id = identification(line);
         if !id.is_empty() {

@@ -55,6 +55,39 @@ pub struct SaleLine {
     pub vat: Option<Money>,
     /// Under the margin scheme, a used good's margin (the base of its VAT).
     pub margin: Option<Money>,
+    /// The device's provenance kind (none: unknown, or not a device), printed on the receipt.
+    pub provenance: Option<crate::provenance::DonorKind>,
+    /// The reference of the device's erasure certificate in force when it was sold.
+    pub erasure_ref: Option<String>,
+}
+
+impl SaleLine {
+    /// A line as the cart checks it: no tax, no credit note, no correction, no records yet.
+    pub fn new(
+        device: Option<(i64, String)>,
+        kind: DeviceKind,
+        category: Option<Category>,
+        label: String,
+        quantity: u32,
+        unit_price: Money,
+    ) -> SaleLine {
+        SaleLine {
+            device_id: device.as_ref().map(|d| d.0),
+            tag: device.map(|d| d.1),
+            kind,
+            category,
+            label,
+            quantity,
+            unit_price,
+            cancelled_by: None,
+            corrected_from: None,
+            vat_rate: None,
+            vat: None,
+            margin: None,
+            provenance: None,
+            erasure_ref: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]

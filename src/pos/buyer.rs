@@ -78,6 +78,7 @@ pub(super) fn check_buyer(
                 "programmes": decided.decision.programmes,
                 "overridden": overridden,
                 "reserved_override": request.reserved_override,
+                "records_override": request.records_override,
             }));
         }
     }
@@ -86,19 +87,18 @@ pub(super) fn check_buyer(
 }
 
 /// Each device line's tag and provenance (none: unknown), read once for the checks and the
-/// margin scheme's purchase price.
+/// margin scheme's purchase price; each line gets its provenance's kind for the receipt.
 pub(super) fn device_provenances(
     store: &Store,
-    lines: &[SaleLine],
+    lines: &mut [SaleLine],
 ) -> Result<Vec<(String, Option<crate::provenance::Provenance>)>> {
     let mut out = Vec::new();
-    for tag in lines
-        .iter()
-        .filter(|l| l.device_id.is_some())
-        .filter_map(|l| l.tag.as_ref())
-    {
-        let device = devices::by_tag(store.db(), &AssetTag::parse(tag)?)?;
-        out.push((tag.clone(), device.and_then(|d| d.provenance)));
+    for line in lines.iter_mut().filter(|l| l.device_id.is_some()) {
+        let Some(tag) = line.tag.clone() else { continue };
+        let device = devices::by_tag(store.db(), &AssetTag::parse(&tag)?)?;
+        let provenance = device.and_then(|d| d.provenance);
+        line.provenance = provenance.as_ref().map(|p| p.kind);
+        out.push((tag, provenance));
     }
     Ok(out)
 }

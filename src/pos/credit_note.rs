@@ -104,6 +104,8 @@ pub fn cancel_sale(
             let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("a sold device exists");
             let why = format!("Avoir {number} (annule le ticket n° {})", original.receipt);
             let back = stock::transition_in(tx, device, StockAction::CreditNote, operator, &why, &now)?;
+            // A family used it: its data must be erased again before it is sold again.
+            crate::store::records::clear_erasure(tx, back.id)?;
             if defective {
                 stock::transition_in(
                     tx,

@@ -18,6 +18,8 @@ pub struct SaleInput {
     pub payments: Vec<PaymentInput>,
     /// A manager's written reason to sell a device its donor reserved for other publics.
     pub reserved_override: Option<String>,
+    /// A manager's written reason to sell a device lacking its erasure or test record.
+    pub records_override: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
@@ -96,6 +98,7 @@ impl TryFrom<SaleInput> for SaleRequest {
             .collect::<Result<_>>()?;
         Ok(SaleRequest {
             reserved_override: input.reserved_override.filter(|r| !r.trim().is_empty()),
+            records_override: input.records_override.filter(|r| !r.trim().is_empty()),
             uuid,
             person_id: input.person_id,
             programme: input.programme.filter(|p| !p.is_empty()),
@@ -113,6 +116,7 @@ impl SaleRequest {
     pub fn sim_cards_in_cash(quantity: u32) -> SaleRequest {
         SaleRequest {
             reserved_override: None,
+            records_override: None,
             uuid: Uuid::now_v7(),
             person_id: None,
             programme: None,

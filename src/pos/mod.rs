@@ -10,6 +10,7 @@ mod correction;
 mod credit_note;
 mod input;
 mod permanence;
+mod proofs;
 mod restore;
 mod sale;
 mod tax;

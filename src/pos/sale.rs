@@ -33,6 +33,8 @@ pub struct SaleRequest {
     /// A manager's written reason to sell a device its donor reserved for publics the buyer
     /// does not belong to (journaled with the sale); refused from anyone else.
     pub reserved_override: Option<String>,
+    /// A manager's written reason to sell a device lacking its erasure or test record.
+    pub records_override: Option<String>,
 }
 
 impl SaleLine {
@@ -137,15 +139,7 @@ pub fn create_sale(
     if let Some(receipt) = sql::sale_by_uuid(store.db(), &request.uuid.to_string())? {
         return sale(store, &receipt);
     }
-    // Selling a device outside the publics its donor reserved it for: a manager's written act.
-    if let Some(reason) = &request.reserved_override {
-        crate::operators::require_manager(store.db(), actor)?;
-        if reason.trim().chars().count() < 5 {
-            return Err(Error::ReasonRequired(
-                "Vendre un appareil hors des publics que son donateur a choisis demande une raison écrite.".into(),
-            ));
-        }
-    }
+    super::proofs::check_overrides(store, request, actor)?;
     let plan = check(store, programmes, caps, request)?;
     let recorded = write(store, &plan, request, actor.name())?;
     tracing::info!(ticket = %recorded.receipt, lignes = recorded.lines.len(), "vente enregistrée");
@@ -196,13 +190,14 @@ fn check<'p>(
             "Un appareil se vend à une personne : choisissez le bénéficiaire.",
         ));
     }
-    let lines = check_lines(store, programme, caps, request)?;
+    let mut lines = check_lines(store, programme, caps, request)?;
     check_desktop_sets(caps, &lines)?;
+    super::proofs::check_records(store, &mut lines, request)?;
     let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
         acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
     });
     let total = total.ok_or_else(|| refused(Code::Invalid, "montant trop grand"))?;
-    let provenances = super::buyer::device_provenances(store, &lines)?;
+    let provenances = super::buyer::device_provenances(store, &mut lines)?;
     let eligibility = super::buyer::check_buyer(store, programmes, programme, request, &lines, &provenances, today)?;
     let change = check_payments(request, total)?;
     Ok(SalePlan {
@@ -262,20 +257,15 @@ fn check_lines(
             price,
             &format!("appareil {tag}"),
         )?;
-        lines.push(SaleLine {
-            device_id: Some(device.id),
-            tag: Some(tag.to_string()),
-            kind: device.kind,
-            category: device.category,
-            label: format!("{} {}", device.brand, device.model).trim().to_string(),
-            quantity: 1,
-            unit_price: price,
-            cancelled_by: None,
-            corrected_from: None,
-            vat_rate: None,
-            vat: None,
-            margin: None,
-        });
+        let label = format!("{} {}", device.brand, device.model).trim().to_string();
+        lines.push(SaleLine::new(
+            Some((device.id, tag.to_string())),
+            device.kind,
+            device.category,
+            label,
+            1,
+            price,
+        ));
     }
     for item in &request.items {
         if !COUNTED_KINDS.contains(&item.kind) {
@@ -298,20 +288,8 @@ fn check_lines(
             )
         })?;
         check_price(caps, band.map(|b| (b.min, b.max)), item.kind, price, item.kind.label())?;
-        lines.push(SaleLine {
-            device_id: None,
-            tag: None,
-            kind: item.kind,
-            category: None,
-            label: item.kind.label().to_string(),
-            quantity: item.quantity,
-            unit_price: price,
-            cancelled_by: None,
-            corrected_from: None,
-            vat_rate: None,
-            vat: None,
-            margin: None,
-        });
+        let label = item.kind.label().to_string();
+        lines.push(SaleLine::new(None, item.kind, None, label, item.quantity, price));
     }
     Ok(lines)
 }

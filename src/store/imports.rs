@@ -23,11 +23,11 @@ pub fn record(
     operator: &str,
     created: usize,
     unchanged: usize,
-) -> Result<()> {
+) -> Result<i64> {
     conn.execute(
         "INSERT INTO imports (sha256, file_name, imported_at, operator, created, unchanged)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![sha256, file_name, now, operator, created as i64, unchanged as i64],
     )?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
 }

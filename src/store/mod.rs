@@ -13,6 +13,7 @@ pub mod operators;
 pub mod people;
 pub mod pos;
 pub mod privacy;
+pub mod records;
 pub mod reports;
 pub mod sales;
 pub mod stock_index;
@@ -49,6 +50,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0015_journal_v2.sql"),
     include_str!("../../migrations/0016_tax_status.sql"),
     include_str!("../../migrations/0017_provenance.sql"),
+    include_str!("../../migrations/0018_refurbishing.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -154,8 +154,8 @@ pub fn insert_sale(
 pub fn insert_line(conn: &Db, sale_id: i64, line_no: usize, device_id: Option<i64>, line: &SaleLine) -> Result<()> {
     conn.execute(
         "INSERT INTO sale_lines (sale_id, line_no, device_id, kind, category, label, quantity, unit_cents,
-                                 vat_rate, vat_cents, margin_cents)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                 vat_rate, vat_cents, margin_cents, erasure_ref)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             sale_id,
             line_no as i64,
@@ -167,7 +167,8 @@ pub fn insert_line(conn: &Db, sale_id: i64, line_no: usize, device_id: Option<i6
             line.unit_price.cents(),
             line.vat_rate.map(|r| r.hundredths()),
             line.vat.map(|v| v.cents()),
-            line.margin.map(|m| m.cents())
+            line.margin.map(|m| m.cents()),
+            line.erasure_ref
         ],
     )?;
     Ok(())

@@ -99,7 +99,9 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
                 l.unit_cents,
                 (SELECT number FROM credit_notes c WHERE c.sale_id = l.sale_id AND (c.line_no IS NULL OR c.line_no = l.line_no)),
                 CASE WHEN k.id IS NOT NULL THEN (SELECT tag FROM devices WHERE id = l.device_id) END,
-                l.vat_rate, l.vat_cents, l.margin_cents
+                l.vat_rate, l.vat_cents, l.margin_cents, d.donor_kind,
+                CASE WHEN k.id IS NULL THEN l.erasure_ref
+                     ELSE (SELECT reference FROM device_records WHERE id = d.erasure_record) END
          FROM sale_lines l
          LEFT JOIN line_corrections k
              ON k.id = (SELECT max(id) FROM line_corrections WHERE sale_id = l.sale_id AND line_no = l.line_no)
@@ -121,6 +123,8 @@ pub fn sale(conn: &Db, receipt: &str) -> Result<Option<SaleRecord>> {
                 vat_rate: rate(r.get(9)?)?,
                 vat: r.get::<_, Option<i64>>(10)?.map(Money::from_cents),
                 margin: r.get::<_, Option<i64>>(11)?.map(Money::from_cents),
+                provenance: r.get(12)?,
+                erasure_ref: r.get(13)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -465,6 +465,7 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                             OPERATOR,
                             "Attribué par le réseau",
                             &now,
+                            &mut Default::default(),
                         )?;
                         applied.allocated += 1;
                     }

@@ -41,6 +41,7 @@ fn a_manager_moves_a_sale_line_to_the_device_really_handed_over_and_nothing_else
         &caps,
         &SaleRequest {
             reserved_override: None,
+            records_override: None,
             uuid: Uuid::now_v7(),
             person_id: Some(MARTINE),
             programme: Some("defaut".into()),

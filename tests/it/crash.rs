@@ -17,9 +17,14 @@ const PHONES: usize = 200;
 fn prepare(db: &TestDb) -> i64 {
     // Encrypted, as the CLI opens it.
     let mut store = db.open_encrypted();
-    let mut file = String::from("tag;kind;category;brand;model\n");
+    // With their refurbisher's erasure certificate and test report, so that they may be sold.
+    let mut file = String::from(
+        "tag;kind;category;brand;model;refurbisher;erasure_method;erasure_date;erasure_certificate;test_date;test_report\n",
+    );
     for n in 0..PHONES {
-        file.push_str(&format!("CR-{n:04};smartphone;B;Samsung;Galaxy A52\n"));
+        file.push_str(&format!(
+            "CR-{n:04};smartphone;B;Samsung;Galaxy A52;Envie;NIST 800-88 purge;2026-01-10;CE-{n};2026-01-11;RT-{n}\n"
+        ));
     }
     delivery::import(
         &mut store,

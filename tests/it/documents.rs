@@ -67,6 +67,7 @@ fn big_sale(store: &mut Store, programmes: &[Programme], caps: &LegalCaps) -> St
     pos::open_session(store, &comptoir::operators::Actor::test("Amina"), Money::from_euros(50)).unwrap();
     let request = SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(MARTINE),
         programme: Some("defaut".into()),

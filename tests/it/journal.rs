@@ -28,6 +28,7 @@ fn centre() -> (TestDb, Store, String) {
         &caps,
         &SaleRequest {
             reserved_override: None,
+            records_override: None,
             uuid: Uuid::now_v7(),
             person_id: Some(1),
             programme: Some("defaut".into()),

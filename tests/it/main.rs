@@ -126,8 +126,13 @@ pub fn refusal(output: &std::process::Output) -> serde_json::Value {
 /// columns and settings), for tests that open a database as an earlier version left it.
 pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
     conn.execute_batch(
-        // 0017: provenance.
-        "DROP INDEX devices_donor;
+        // 0018: erasure and test records.
+        "DROP INDEX devices_import; ALTER TABLE devices DROP COLUMN import_id;
+         ALTER TABLE devices DROP COLUMN erasure_record; ALTER TABLE devices DROP COLUMN test_record;
+         ALTER TABLE sale_lines DROP COLUMN erasure_ref;
+         DROP TABLE device_records; DROP TABLE certificates;
+         -- 0017: provenance.
+         DROP INDEX devices_donor;
          ALTER TABLE devices DROP COLUMN donor_kind; ALTER TABLE devices DROP COLUMN donor;
          ALTER TABLE devices DROP COLUMN convention; ALTER TABLE devices DROP COLUMN reserved_publics;
          ALTER TABLE devices DROP COLUMN acquisition_cents;
@@ -142,13 +147,33 @@ pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
 }
 
 /// Receives the devices `tags` (imported « attribués ») and puts them on sale, as `actor`.
-pub fn put_on_sale(store: &mut Store, tags: &[&str], actor: &str) {
+pub fn put_on_sale(store: &mut Store, tags: &[&str], name: &str) {
     use comptoir::device::{AssetTag, StockAction};
-    let actor = comptoir::operators::Actor::test(actor);
+    let actor = comptoir::operators::Actor::test(name);
     for tag in tags {
         let tag = AssetTag::parse(tag).unwrap();
         for action in [StockAction::Receive, StockAction::MakeAvailable] {
             comptoir::stock::change_state(store, &tag, action, &actor, "").unwrap();
         }
+    }
+    record_refurbishing(store, tags, name);
+}
+
+/// Records the erasure and the functional test of the devices `tags` (as the refurbisher's
+/// certificate and report say), so that they may be sold.
+pub fn record_refurbishing(store: &mut Store, tags: &[&str], actor: &str) {
+    let actor = comptoir::operators::Actor::test(actor);
+    let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
+    for (kind, reference) in [("erasure", "CERT-TEST-1"), ("test", "RAPPORT-TEST-1")] {
+        let input = comptoir::records::RecordInput {
+            kind: kind.into(),
+            tags: tags.clone(),
+            method: "NIST 800-88 purge".into(),
+            on: "2026-01-15".into(),
+            by: "Atelier de test".into(),
+            reference: reference.into(),
+            ..Default::default()
+        };
+        comptoir::records::record(store, &input, &actor).unwrap();
     }
 }

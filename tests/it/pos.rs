@@ -37,6 +37,7 @@ fn cash(euros: i64) -> SalePayment {
 fn laptop_sale(person: i64, tag: &str, price: i64, payments: Vec<SalePayment>) -> SaleRequest {
     SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),
@@ -53,6 +54,7 @@ fn laptop_sale(person: i64, tag: &str, price: i64, payments: Vec<SalePayment>) -
 fn sim_sale(quantity: u32) -> SaleRequest {
     SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7(),
         person_id: None,
         programme: None,
@@ -170,6 +172,7 @@ fn bad_sales_are_refused_and_write_nothing() {
     .unwrap();
     let no_band = |price: i64| SaleRequest {
         reserved_override: None,
+        records_override: None,
         programme: None,
         ..laptop_sale(MARTINE, LAPTOP_C, price, vec![cash(price)])
     };
@@ -222,6 +225,7 @@ fn bad_sales_are_refused_and_write_nothing() {
             "no person for a device",
             SaleRequest {
                 reserved_override: None,
+                records_override: None,
                 person_id: None,
                 ..laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)])
             },
@@ -231,6 +235,7 @@ fn bad_sales_are_refused_and_write_nothing() {
             "empty sale",
             SaleRequest {
                 reserved_override: None,
+                records_override: None,
                 devices: vec![],
                 ..laptop_sale(MARTINE, LAPTOP_C, 80, vec![cash(80)])
             },

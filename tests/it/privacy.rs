@@ -58,6 +58,7 @@ fn sell(store: &mut Store, person: i64) -> String {
     let caps = LegalCaps::shipped();
     let request = SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(person),
         programme: Some("defaut".into()),

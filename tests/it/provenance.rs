@@ -38,6 +38,7 @@ fn sell(store: &mut Store, tag: &str, reason: Option<&str>, actor: &Actor) -> co
     }
     let request = SaleRequest {
         reserved_override: reason.map(str::to_string),
+        records_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(MARTINE),
         programme: Some("defaut".into()),
@@ -218,6 +219,7 @@ LC-SET-0002;screen;;Dell;P2219H
     let caps = LegalCaps::shipped();
     let request = |desktop: i64, screen: i64| SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7(),
         person_id: Some(MARTINE),
         programme: Some("defaut".into()),

@@ -91,6 +91,7 @@ fn dataset(store: &mut Store) -> (Programme, String) {
         |store: &mut Store, person: Option<i64>, tag: Option<(&str, i64)>, items: u32, payments: Vec<SalePayment>| {
             let request = SaleRequest {
                 reserved_override: None,
+                records_override: None,
                 uuid: Uuid::now_v7(),
                 person_id: person,
                 programme: Some("ville-2026".into()),

@@ -59,6 +59,7 @@ fn sale(store: &mut Store, devices: &[(&str, i64)], sims: u32) -> String {
     let total: i64 = devices.iter().map(|(_, p)| p).sum::<i64>() + 5 * sims as i64;
     let request = SaleRequest {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7(),
         // Devices go to Martine (eligible in the demo); SIM cards alone to no one.
         person_id: (!devices.is_empty()).then_some(MARTINE),

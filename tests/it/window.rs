@@ -28,6 +28,7 @@ fn setup() -> (TestDb, Store, Vec<Programme>, LegalCaps) {
 fn cart(price: &str, items: Vec<ItemInput>, payments: &[(&str, &str)]) -> SaleInput {
     SaleInput {
         reserved_override: None,
+        records_override: None,
         uuid: Uuid::now_v7().to_string(),
         person_id: Some(MARTINE),
         programme: Some("defaut".into()),
@@ -137,6 +138,7 @@ fn equipment_from_a_cancelled_sale_is_shown_cancelled_with_its_credit_note() {
         &caps,
         &SaleRequest {
             reserved_override: None,
+            records_override: None,
             uuid: Uuid::now_v7(),
             person_id: Some(MARTINE),
             programme: Some("defaut".into()),

@@ -10,4 +10,8 @@ export type SaleInput = { uuid: string, person_id: number | null, programme: str
 /**
  * A manager's written reason to sell a device its donor reserved for other publics.
  */
-reserved_override: string | null, };
+reserved_override: string | null, 
+/**
+ * A manager's written reason to sell a device lacking its erasure or test record.
+ */
+records_override: string | null, };
