@@ -27,7 +27,8 @@ fn post(world: &World, token: &str, centre: &str, name: &str, register: &str) ->
     (Mutex::new(store), world.client(centre, token))
 }
 
-/// The device, allocated to this post's centre (or entered here), received and put on sale.
+/// The device, allocated to this post's centre (or entered here), received and put on sale,
+/// with its erasure and test records.
 fn shelve(store: &Mutex<Store>, tag: &str) {
     let mut s = store.lock().unwrap();
     if stock::detail(&s, tag).unwrap().device.state == DeviceState::Allocated {
@@ -47,7 +48,19 @@ fn shelve(store: &Mutex<Store>, tag: &str) {
         &sophie(),
         "",
     )
-    .unwrap();
+    .unwrap(); // Entered here by hand: its erasure and test are recorded from the refurbisher's papers.
+    for (kind, reference) in [("erasure", "CE-MAIN"), ("test", "RT-MAIN")] {
+        let input = comptoir::desk::stock::RecordInput {
+            kind: kind.into(),
+            tags: vec![tag.to_string()],
+            method: "NIST 800-88 purge".into(),
+            on: "2026-01-10".into(),
+            by: "Envie".into(),
+            reference: reference.into(),
+            ..Default::default()
+        };
+        comptoir::desk::stock::record(&mut s, &input, &sophie()).unwrap();
+    }
 }
 
 /// A person on the RSA, with the CAF's certificate seen ten days ago: eligible.

@@ -59,7 +59,8 @@ fn no_name_phone_email_token_pin_or_phrase_reaches_a_log_issue_14() {
     let inventory = dir.path().join("inventaire.csv");
     std::fs::write(
         &inventory,
-        "tag;kind;category;brand;model;serial;os\nLC-00001;laptop;B;Lenovo;ThinkPad T480;SN00001;Windows 11 Pro\n",
+        "tag;kind;category;brand;model;serial;os;refurbisher;erasure_method;erasure_date;erasure_certificate;test_date;test_report\n\
+         LC-00001;laptop;B;Lenovo;ThinkPad T480;SN00001;Windows 11 Pro;Envie;NIST 800-88 purge;2026-01-10;CE-1;2026-01-11;RT-1\n",
     )
     .unwrap();
     admin(&["import", inventory.to_str().unwrap()]);

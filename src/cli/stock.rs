@@ -146,6 +146,62 @@ pub(crate) enum StockCommand {
         #[arg(long)]
         reason: String,
     },
+    /// Les ordinateurs, tablettes et téléphones réceptionnés ou en vente auxquels il manque
+    /// le relevé d'effacement ou de test, par lot.
+    Records,
+    /// Enregistre l'effacement des données d'un lot (--batch) ou d'appareils.
+    Erasure {
+        #[command(flatten)]
+        target: RecordTarget,
+        /// La méthode (NIST 800-88 purge, ou le nom de l'outil).
+        #[arg(long)]
+        method: String,
+        /// La date d'effacement (2026-11-30 ou 30/11/2026).
+        #[arg(long)]
+        date: String,
+        /// Qui a effacé (le reconditionneur).
+        #[arg(long)]
+        by: String,
+        /// La référence du certificat.
+        #[arg(long)]
+        reference: String,
+        /// Le certificat (PDF, 5 Mo au plus), gardé dans la base chiffrée.
+        #[arg(long)]
+        certificate: Option<PathBuf>,
+    },
+    /// Enregistre le test de fonctionnement d'un lot (--batch) ou d'appareils.
+    Test {
+        #[command(flatten)]
+        target: RecordTarget,
+        /// La date du test (2026-11-30 ou 30/11/2026).
+        #[arg(long)]
+        date: String,
+        /// Qui a testé (le reconditionneur).
+        #[arg(long)]
+        by: String,
+        /// La référence du rapport de test.
+        #[arg(long, default_value = "")]
+        report: String,
+        /// La note donnée après le test (au lieu d'un rapport).
+        #[arg(long, default_value = "")]
+        grade: String,
+    },
+    /// Enregistre le certificat d'effacement d'un appareil dans un fichier.
+    Certificate {
+        tag: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The devices a record covers: a batch, or tags.
+#[derive(clap::Args)]
+pub(crate) struct RecordTarget {
+    /// Le lot : le n° du fichier de livraison (voir : comptoir stock records).
+    #[arg(long, conflicts_with = "tags")]
+    batch: Option<i64>,
+    /// Les identifiants des appareils.
+    tags: Vec<String>,
 }
 
 pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Who) -> Result<(), Error> {
@@ -216,8 +272,110 @@ pub(crate) fn run(store: &mut Store, cmd: StockCommand, json: bool, who: &mut Wh
         StockCommand::Available { tag, reason } => transition(store, who, &tag, StockAction::MakeAvailable, &reason)?,
         StockCommand::Defective { tag, reason } => transition(store, who, &tag, StockAction::MarkDefective, &reason)?,
         StockCommand::Return { tag, reason } => transition(store, who, &tag, StockAction::Return, &reason)?,
+        StockCommand::Records => {
+            let batches = stock::lacking(store)?;
+            output(json, &batches, || lacking_text(&batches));
+        }
+        StockCommand::Erasure {
+            target,
+            method,
+            date,
+            by,
+            reference,
+            certificate,
+        } => {
+            let (certificate_name, certificate) = match certificate {
+                Some(path) => {
+                    let (bytes, name) = desk::read_file(&path)?;
+                    (Some(name), Some(bytes))
+                }
+                None => (None, None),
+            };
+            let input = stock::RecordInput {
+                kind: "erasure".into(),
+                batch: target.batch,
+                tags: target.tags,
+                method,
+                on: date,
+                by,
+                reference,
+                certificate_name,
+                certificate,
+                ..Default::default()
+            };
+            record(store, who, json, &input)?;
+        }
+        StockCommand::Test {
+            target,
+            date,
+            by,
+            report,
+            grade,
+        } => {
+            let input = stock::RecordInput {
+                kind: "test".into(),
+                batch: target.batch,
+                tags: target.tags,
+                on: date,
+                by,
+                reference: report,
+                grade,
+                ..Default::default()
+            };
+            record(store, who, json, &input)?;
+        }
+        StockCommand::Certificate { tag, out } => {
+            let (name, size) = stock::save_certificate(store, &tag, &out)?;
+            let done = serde_json::json!({ "file": out, "name": name, "bytes": size });
+            output(json, &done, || {
+                format!("Certificat « {name} » de {tag} enregistré dans {}", out.display())
+            });
+        }
     }
     Ok(())
+}
+
+fn record(store: &mut Store, who: &mut Who, json: bool, input: &stock::RecordInput) -> Result<(), Error> {
+    let actor = who.get(store)?;
+    let done = stock::record(store, input, &actor)?;
+    output(json, &done, || {
+        let what = if done.kind == "erasure" {
+            "Effacement"
+        } else {
+            "Test de fonctionnement"
+        };
+        let mut text = format!(
+            "{what} enregistré pour {} appareil(s) : {}",
+            done.tags.len(),
+            done.tags.join(", ")
+        );
+        if let Some(sha) = &done.certificate_sha256 {
+            text.push_str(&format!("\nCertificat gardé dans la base (SHA-256 {sha})"));
+        }
+        text
+    });
+    Ok(())
+}
+
+fn lacking_text(batches: &[stock::LackingBatch]) -> String {
+    if batches.is_empty() {
+        return "Tous les ordinateurs, tablettes et téléphones en stock ont leurs relevés d'effacement et de test."
+            .into();
+    }
+    let mut lines = Vec::new();
+    for batch in batches {
+        lines.push(batch.label.clone());
+        for d in &batch.devices {
+            lines.push(format!(
+                "  {}  {}  manque : {}",
+                pad(&d.tag, 12),
+                pad(&d.label, 40),
+                d.missing.join(", ")
+            ));
+        }
+    }
+    lines.push("Complétez un lot entier : comptoir stock erasure --batch N … ; comptoir stock test --batch N …".into());
+    lines.join("\n")
 }
 
 fn preview_text(preview: &stock::Preview) -> String {

@@ -43,3 +43,28 @@ pub fn add(store: &mut Store, form: &DeviceForm, actor: &Actor) -> Result<Device
     let added = stock::add_by_hand(store, &device, actor)?;
     stock::detail(store, added.tag.as_str())
 }
+
+pub use crate::records::{Lacking, LackingBatch, RecordInput, Recorded};
+
+/// Records an erasure or a functional test for a batch (delivery file) or chosen devices, with
+/// the certificate file if any (a PDF of 5 MB at most, kept inside the database).
+pub fn record(store: &mut Store, input: &RecordInput, actor: &Actor) -> Result<Recorded> {
+    crate::records::record(store, input, actor)
+}
+
+/// The computers, tablets and phones received or on sale that lack a record, by batch.
+pub fn lacking(store: &Store) -> Result<Vec<LackingBatch>> {
+    crate::records::lacking(store)
+}
+
+/// A device's erasure certificate file: its name and bytes.
+pub fn certificate(store: &Store, tag: &str) -> Result<(String, Vec<u8>)> {
+    crate::records::certificate(store, tag)
+}
+
+/// Writes a device's erasure certificate into `out` (0600); its name and size.
+pub fn save_certificate(store: &Store, tag: &str, out: &std::path::Path) -> Result<(String, usize)> {
+    let (name, bytes) = crate::records::certificate(store, tag)?;
+    crate::documents::write_file(out, &bytes)?;
+    Ok((name, bytes.len()))
+}

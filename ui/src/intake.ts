@@ -8,6 +8,7 @@ import type { AppInfo } from "./gen/AppInfo";
 import type { Preview as DeliveryPreview } from "./gen/Preview";
 import type { DeviceDetail } from "./gen/DeviceDetail";
 import { $, el, fillSelect, showError, showFailure, showStatus } from "./dom";
+import { startRecords } from "./records";
 
 interface Hooks {
   /** The stock changed: the list and the counts are read again. */
@@ -22,6 +23,7 @@ interface Hooks {
 
 const deliveryPanel = $("delivery-panel");
 const devicePanel = $("device-panel");
+const recordsPanel = $("records-panel");
 const deviceForm = $<HTMLFormElement>("device-form");
 let chosen: { name: string; bytes: number[] } | null = null;
 
@@ -66,12 +68,15 @@ export function startIntake(info: AppInfo, hooks: Hooks) {
     hooks.hideDetail();
     deliveryPanel.hidden = panel !== deliveryPanel;
     devicePanel.hidden = panel !== devicePanel;
+    recordsPanel.hidden = panel !== recordsPanel;
   };
   const closePanels = () => {
     deliveryPanel.hidden = true;
     devicePanel.hidden = true;
+    recordsPanel.hidden = true;
     hooks.closed();
   };
+  startRecords(openPanel, closePanels, hooks.changed);
 
   const file = $<HTMLInputElement>("delivery-file");
   file.addEventListener("change", async () => {

@@ -175,6 +175,7 @@ function saleInput(): SaleInput {
     items: items.map((i) => ({ kind: i.kind, quantity: i.quantity, unit_price: i.unit_price || null })),
     payments,
     reserved_override: $<HTMLInputElement>("sale-reserved-override").value || null,
+    records_override: $<HTMLInputElement>("sale-records-override").value || null,
   };
 }
 
@@ -298,6 +299,7 @@ function resetSale() {
   $("sale-person").textContent = "Aucune personne choisie.";
   $<HTMLInputElement>("sale-person-search").value = "";
   $<HTMLInputElement>("sale-reserved-override").value = "";
+  $<HTMLInputElement>("sale-records-override").value = "";
   $<HTMLDetailsElement>("sale-override-box").open = false;
   $("sale-person-results").replaceChildren();
   $("payments").replaceChildren();

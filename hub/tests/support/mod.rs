@@ -97,11 +97,15 @@ impl World {
     }
 }
 
+/// A refurbisher's inventory of `n` laptops, each with its erasure certificate and test report
+/// (they travel with the device to the centre, which may then sell it).
 pub fn inventory(prefix: &str, n: usize) -> String {
-    let mut csv = String::from("tag;kind;category;brand;model;serial;os\n");
+    let mut csv = String::from(
+        "tag;kind;category;brand;model;serial;os;refurbisher;erasure_method;erasure_date;erasure_certificate;test_date;test_report\n",
+    );
     for i in 0..n {
         csv.push_str(&format!(
-            "{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro\n"
+            "{prefix}-{i:05};laptop;B;Lenovo;ThinkPad T480;SN{prefix}{i:05};Windows 11 Pro;Envie;NIST 800-88 purge;2026-01-10;CE-{prefix}-{i};2026-01-11;RT-{prefix}-{i}\n"
         ));
     }
     csv

@@ -82,3 +82,20 @@ pub(crate) async fn device_add(handle: tauri::AppHandle, fields: BTreeMap<String
     })
     .await
 }
+
+/// The computers, tablets and phones received or on sale that lack an erasure or test record,
+/// by batch (delivery file).
+#[tauri::command]
+pub(crate) async fn records_lacking(handle: tauri::AppHandle) -> Reply<Vec<stock::LackingBatch>> {
+    off_the_window(handle, move |app| app.read(stock::lacking)).await
+}
+
+/// Records an erasure (with its certificate file, if chosen) or a functional test for a batch
+/// or chosen devices.
+#[tauri::command]
+pub(crate) async fn device_record(handle: tauri::AppHandle, input: stock::RecordInput) -> Reply<stock::Recorded> {
+    off_the_window(handle, move |app| {
+        app.act(|store, actor| stock::record(store, &input, actor))
+    })
+    .await
+}

@@ -24,6 +24,7 @@ import type { ImportReport } from "./ImportReport";
 import type { JournalPage } from "./JournalPage";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalState } from "./JournalState";
+import type { LackingBatch } from "./LackingBatch";
 import type { LineCorrected } from "./LineCorrected";
 import type { ListQuery } from "./ListQuery";
 import type { Made } from "./Made";
@@ -41,6 +42,8 @@ import type { PrivacyView } from "./PrivacyView";
 import type { ProgrammeInfo } from "./ProgrammeInfo";
 import type { PurgeReport } from "./PurgeReport";
 import type { Quote } from "./Quote";
+import type { RecordInput } from "./RecordInput";
+import type { Recorded } from "./Recorded";
 import type { RegisterView } from "./RegisterView";
 import type { RestoreDeclared } from "./RestoreDeclared";
 import type { Role } from "./Role";
@@ -521,4 +524,20 @@ export function delivery_import(name: string, bytes: Array<number>): Promise<Imp
  */
 export function device_add(fields: { [key in string]?: string }): Promise<DeviceDetail> {
   return invoke("device_add", { fields });
+}
+
+/**
+ * The computers, tablets and phones received or on sale that lack an erasure or test record,
+ * by batch (delivery file).
+ */
+export function records_lacking(): Promise<Array<LackingBatch>> {
+  return invoke("records_lacking");
+}
+
+/**
+ * Records an erasure (with its certificate file, if chosen) or a functional test for a batch
+ * or chosen devices.
+ */
+export function device_record(input: RecordInput): Promise<Recorded> {
+  return invoke("device_record", { input });
 }
