@@ -279,8 +279,14 @@ fn mentions(c: &mut Canvas, facts: &ReceiptFacts, size: f32) {
     }
     c.paragraph(GUARANTEE, size, false);
     c.space(1.0);
+    // « Reconditionné » only when every device that held data has its erasure certificate.
+    let all_refurbished = facts
+        .lines
+        .iter()
+        .all(|l| !is_device(l) || l.erasure_ref.is_some() || !crate::refurbishing::holds_user_data(l.kind));
+    let state = if all_refurbished { STATE } else { "voir chaque article" };
     c.paragraph(
-        &format!("État des appareils : {STATE}. Prix solidaires réservés aux publics du programme."),
+        &format!("État des appareils : {state}. Prix solidaires réservés aux publics du programme."),
         size,
         false,
     );

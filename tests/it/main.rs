@@ -19,6 +19,7 @@ mod pos;
 mod printing;
 mod privacy;
 mod provenance;
+mod records;
 mod reports;
 mod restore;
 mod stock;
