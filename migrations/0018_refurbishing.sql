@@ -54,3 +54,25 @@ FROM devices WHERE trim(coalesce(erasure_certificate, '')) <> '';
 UPDATE devices SET erasure_record = id WHERE trim(coalesce(erasure_certificate, '')) <> '';
 
 ALTER TABLE sale_lines ADD COLUMN erasure_ref TEXT;
+
+-- A device the centre enters itself goes to the hub with its provenance (the network's donor
+-- reports), as the hub's own allocations carry it.
+DROP TRIGGER outbox_local_stock;
+CREATE TRIGGER outbox_local_stock AFTER INSERT ON devices
+WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
+BEGIN
+    INSERT INTO outbox (uuid, created_at, event) VALUES ('stock-' || new.tag, new.created_at, json_object(
+        'type', 'local_stock',
+        'device', json_patch(json_object(
+            'tag', new.tag, 'kind', new.kind, 'category', new.category, 'brand', new.brand,
+            'model', new.model, 'serial', new.serial, 'imei', new.imei, 'cpu', new.cpu,
+            'ram_mb', new.ram_mb, 'storage_kind', new.storage_kind, 'storage_gb', new.storage_gb,
+            'screen_tenths_inch', new.screen_tenths_inch, 'os', new.os,
+            'battery_serial', new.battery_serial, 'charger_serial', new.charger_serial,
+            'refurbisher', new.refurbisher, 'erasure_certificate', new.erasure_certificate),
+            CASE WHEN new.donor_kind IS NULL THEN '{}' ELSE json_object('provenance', json_object(
+                'kind', new.donor_kind, 'donor', new.donor, 'convention', new.convention,
+                'reserved_for', json(CASE WHEN coalesce(new.reserved_publics, '') = '' THEN '[]'
+                    ELSE '["' || replace(new.reserved_publics, ',', '","') || '"]' END),
+                'acquisition', coalesce(new.acquisition_cents, 0))) END)));
+END;

@@ -11,6 +11,7 @@ pub mod desk;
 pub use comptoir_common::device;
 pub mod diagnostic;
 pub mod documents;
+pub mod donors;
 pub mod eligibility;
 pub mod error;
 pub mod journal;

@@ -264,6 +264,10 @@ pub struct WireLine {
     pub quantity: u32,
     pub unit_cents: i64,
     pub tag: Option<String>,
+    /// The device's provenance kind (none: unknown, an item, or a centre of an earlier version):
+    /// the network's donor reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<crate::provenance::DonorKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -134,6 +134,7 @@ fn main() {
                         quantity: 1,
                         unit_cents: 8_000,
                         tag: Some(format!("LOC-{i:05}")),
+                        provenance: None,
                     }],
                     payments: vec![sync::protocol::WirePayment {
                         method: "cash".into(),

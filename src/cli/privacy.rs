@@ -12,13 +12,37 @@ use super::output::output;
 use super::Who;
 
 pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: bool) -> Result<(), Error> {
-    let ReportCommand::Programme {
-        name,
-        from,
-        to,
-        pdf,
-        csv,
-    } = command;
+    let (name, from, to, pdf, csv) = match command {
+        ReportCommand::Programme {
+            name,
+            from,
+            to,
+            pdf,
+            csv,
+        } => (name, from, to, pdf, csv),
+        ReportCommand::Donors => {
+            let donors = documents::donors(store)?;
+            output(json, &donors, || {
+                if donors.is_empty() {
+                    return "Aucun appareil n'a de donateur enregistré (la provenance se saisit à l'import ou à la main)."
+                        .into();
+                }
+                donors
+                    .iter()
+                    .map(|d| format!("{} ({}) : {} appareil(s)", d.name, d.kind.label(), d.devices))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            return Ok(());
+        }
+        ReportCommand::Donor {
+            name,
+            from,
+            to,
+            pdf,
+            csv,
+        } => return donor_report(store, db, (name, from, to, pdf, csv), json),
+    };
     let programmes = desk::programmes(store, db)?;
     let report = documents::report(
         store,
@@ -69,11 +93,71 @@ pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: boo
     Ok(())
 }
 
+type ReportArgs = (String, String, String, Option<PathBuf>, Option<PathBuf>);
+
+fn donor_report(store: &Store, db: &Path, (name, from, to, pdf, csv): ReportArgs, json: bool) -> Result<(), Error> {
+    let programmes = desk::programmes(store, db)?;
+    let from = desk::parse_day(Some(&from))?;
+    let report = documents::donor_report(store, &programmes, &name, from, desk::parse_day(Some(&to))?)?;
+    for (file, csv) in [(&csv, true), (&pdf, false)] {
+        if let Some(file) = file {
+            let document = documents::donor_report_document(store, &report, csv)?;
+            documents::keep(store, document, Destination::File(file), &Printing::NO)?;
+        }
+    }
+    output(json, &report, || {
+        let t = &report.total;
+        let mut lines = vec![
+            format!(
+                "Rapport {} — {} du {} au {}",
+                report.number,
+                report.donor,
+                report.from.format("%d/%m/%Y"),
+                report.to.format("%d/%m/%Y")
+            ),
+            format!(
+                "Reçus {}, vendus {}, repris {}, rendus au réseau {}, en vente {}, hors d'usage {}",
+                t.received, t.sold, t.taken_back, t.given_back, t.on_sale, t.out_of_order
+            ),
+            format!("Personnes équipées : {}", report.people.text()),
+        ];
+        lines.extend(
+            report
+                .publics
+                .iter()
+                .map(|p| format!("  {} : {}", p.label, p.people.text())),
+        );
+        for f in [&pdf, &csv].into_iter().flatten() {
+            lines.push(format!("Écrit : {}", f.display()));
+        }
+        lines.join("\n")
+    });
+    Ok(())
+}
+
 #[derive(Subcommand)]
 pub(crate) enum ReportCommand {
     /// Le bilan d'un programme sur une période : PDF (avec graphique) et/ou CSV pour tableur.
     Programme {
         /// Identifiant ou nom du programme (comptoir programme list).
+        name: String,
+        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
+        #[arg(long)]
+        from: String,
+        /// Dernier jour, inclus.
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
+    /// Les donateurs des appareils du stock.
+    Donors,
+    /// Le rapport à un donateur sur une période : ce que sont devenus ses appareils, les
+    /// personnes équipées par public (sans nom) ; PDF et/ou CSV.
+    Donor {
+        /// Le nom du donateur (comptoir report donors).
         name: String,
         /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
         #[arg(long)]

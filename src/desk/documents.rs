@@ -189,3 +189,32 @@ pub fn report_document(store: &Store, report: &Report, csv: bool) -> Result<Docu
     }
     Ok(document)
 }
+
+pub use crate::donors::{Donor, DonorReport};
+
+/// The donors of the stock (for the window's list).
+pub fn donors(store: &Store) -> Result<Vec<Donor>> {
+    crate::donors::donors(store)
+}
+
+/// A donor's report over `from`..=`to` (the donor's name, accents and case ignored).
+pub fn donor_report(
+    store: &Store,
+    programmes: &[Programme],
+    donor: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DonorReport> {
+    crate::donors::build(store, programmes, donor, from, to)
+}
+
+/// A donor's report as a document: its PDF, or its CSV export.
+pub fn donor_report_document(store: &Store, report: &DonorReport, csv: bool) -> Result<Document> {
+    let mut document = documents::donor_report(store, report)?;
+    if csv {
+        document.pdf = crate::donors::to_csv(report);
+        document.file_name = document.file_name.replace(".pdf", ".csv");
+        document.title = document.title.replacen("Rapport", "Export CSV du rapport", 1);
+    }
+    Ok(document)
+}

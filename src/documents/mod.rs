@@ -8,6 +8,7 @@
 //! « COPIE n° k » and the reprint is written in the journal.
 
 use crate::error::Code;
+mod donor;
 mod funder;
 mod issues;
 pub mod layout;
@@ -31,6 +32,7 @@ use crate::pos::{self, PaymentMethod};
 use crate::stock;
 use crate::store::Store;
 
+pub use donor::{donor_report, render_donor_report};
 pub use funder::render_funder_report;
 use issues::{issue, require_whole};
 pub use issues::{issue_waiting, waiting_message, waiting_note};

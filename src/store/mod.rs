@@ -5,6 +5,7 @@ use crate::error::Code;
 pub mod centre;
 pub mod copies;
 pub mod devices;
+pub mod donors;
 pub mod files;
 pub mod imports;
 pub mod journal;

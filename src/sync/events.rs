@@ -67,6 +67,7 @@ pub(crate) fn sale_facts(tx: &Db, sale: &SaleRecord, register: &str) -> Result<S
                 quantity: l.quantity,
                 unit_cents: l.unit_price.cents(),
                 tag: l.tag.clone(),
+                provenance: l.provenance,
             })
             .collect(),
         payments,

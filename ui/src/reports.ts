@@ -139,6 +139,11 @@ export async function focusReports() {
         return tr;
       }),
     );
+    const donors = await commands.donors_list();
+    $("donor-name").replaceChildren();
+    fillSelect($("donor-name"), donors.map((d) => ({ code: d.name, label: `${d.name} (${d.devices} appareil(s))` })));
+    $("donor-form").hidden = donors.length === 0;
+    $("donor-none").hidden = donors.length > 0;
     renderClosings(await commands.closings_list());
     renderJournalState(await commands.journal_state());
     await loadJournal(false);
@@ -164,6 +169,22 @@ async function make(csv: boolean) {
   }
 }
 
+async function makeDonor(csv: boolean) {
+  try {
+    const made = await commands.donor_report_make(
+      $<HTMLSelectElement>("donor-name").value,
+      $<HTMLInputElement>("donor-from").value,
+      $<HTMLInputElement>("donor-to").value,
+      csv,
+    );
+    $("donor-docs").prepend(documentRow(made));
+    showError(null);
+    showStatus(`${made.title} : prêt (Ouvrir, Enregistrer sous… ou Imprimer).`);
+  } catch (err) {
+    showError(messageOf(err));
+  }
+}
+
 export function startReports(info: AppInfo) {
   labels = Object.fromEntries(info.vocabulary.kinds.map((t) => [t.code, t.label]));
   fillSelect($("report-programme"), info.people.programmes);
@@ -176,6 +197,14 @@ export function startReports(info: AppInfo) {
     void make(false);
   });
   $("report-csv").addEventListener("click", () => void make(true));
+  // The donor report: this year so far, by default.
+  $<HTMLInputElement>("donor-from").value = `01/01/${y}`;
+  $<HTMLInputElement>("donor-to").value = fr(info.today);
+  $("donor-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    void makeDonor(false);
+  });
+  $("donor-csv").addEventListener("click", () => void makeDonor(true));
   $("journal-filter").addEventListener("submit", (e) => {
     e.preventDefault();
     void loadJournal(false);

@@ -201,6 +201,7 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
                     quantity: *quantity,
                     unit_cents: *price_cents,
                     tag: tag.clone(),
+                    provenance: None,
                 }],
                 payments: Vec::new(),
             };

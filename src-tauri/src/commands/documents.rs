@@ -153,3 +153,34 @@ pub(crate) async fn report_make(
     })
     .await
 }
+
+/// The donors of the stock, for the donor report's list.
+#[tauri::command]
+pub(crate) async fn donors_list(handle: tauri::AppHandle) -> Reply<Vec<documents::Donor>> {
+    off_the_window(handle, move |app| app.read(documents::donors)).await
+}
+
+/// A donor's report over a period (dates as typed): its PDF, or its CSV export.
+#[tauri::command]
+pub(crate) async fn donor_report_make(
+    handle: tauri::AppHandle,
+    donor: String,
+    from: String,
+    to: String,
+    csv: bool,
+) -> Reply<Made> {
+    off_the_window(handle, move |app| {
+        let programmes = app.programmes()?;
+        let day = |text: &str| {
+            people::parse_date(text)
+                .ok_or_else(|| Failure::new(Code::Invalid, format!("« {text} » n'est pas une date.")))
+        };
+        let (from, to) = (day(&from)?, day(&to)?);
+        app.read(|store| {
+            let report = documents::donor_report(store, &programmes, &donor, from, to)?;
+            let document = documents::donor_report_document(store, &report, csv)?;
+            app.keep(store, document, false)
+        })
+    })
+    .await
+}

@@ -17,6 +17,7 @@ import type { Device } from "./Device";
 import type { DeviceDetail } from "./DeviceDetail";
 import type { DeviceKind } from "./DeviceKind";
 import type { DocumentKind } from "./DocumentKind";
+import type { Donor } from "./Donor";
 import type { FirstRun } from "./FirstRun";
 import type { Health } from "./Health";
 import type { HubCheck } from "./HubCheck";
@@ -102,6 +103,20 @@ export function dashboard(): Promise<Dashboard> {
  */
 export function report_make(programme: string, from: string, to: string, csv: boolean): Promise<Made> {
   return invoke("report_make", { programme, from, to, csv });
+}
+
+/**
+ * The donors of the stock, for the donor report's list.
+ */
+export function donors_list(): Promise<Array<Donor>> {
+  return invoke("donors_list");
+}
+
+/**
+ * A donor's report over a period (dates as typed): its PDF, or its CSV export.
+ */
+export function donor_report_make(donor: string, from: string, to: string, csv: boolean): Promise<Made> {
+  return invoke("donor_report_make", { donor, from, to, csv });
 }
 
 export function app_info(): Promise<AppInfo> {

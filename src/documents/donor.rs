@@ -1,0 +1,142 @@
+//! The donor report as PDF: the centre's identity, the report's number and period, what became
+//! of the donor's devices by kind, and the people equipped by public. Aggregates only.
+
+use super::layout::{Align, Canvas};
+use super::receipt::header;
+use super::{file_name, Document, DocumentKind, Seller};
+use crate::donors::{DonorKindRow, DonorReport};
+use crate::error::Result;
+use crate::store::Store;
+
+/// The donor report of [`crate::donors::build`], as a document (its number is its reference).
+pub fn donor_report(store: &Store, report: &DonorReport) -> Result<Document> {
+    let seller = Seller::load(store)?;
+    let canvas = render_donor_report(&seller, report);
+    Ok(Document::from_canvas(
+        DocumentKind::Report,
+        &report.number,
+        format!(
+            "Rapport au donateur {} du {} au {}",
+            report.donor,
+            report.from.format("%d/%m/%Y"),
+            report.to.format("%d/%m/%Y")
+        ),
+        file_name("donateur", &report.number, 0),
+        0,
+        seller.missing(),
+        canvas,
+    ))
+}
+
+const COLUMNS: [&str; 7] = [
+    "Type",
+    "Reçus",
+    "Vendus",
+    "Repris",
+    "Rendus",
+    "En vente",
+    "Hors d'usage",
+];
+
+fn cells(label: &str, r: &DonorKindRow) -> [String; 7] {
+    [
+        label.to_string(),
+        r.received.to_string(),
+        r.sold.to_string(),
+        r.taken_back.to_string(),
+        r.given_back.to_string(),
+        r.on_sale.to_string(),
+        r.out_of_order.to_string(),
+    ]
+}
+
+pub fn render_donor_report(seller: &Seller, report: &DonorReport) -> Canvas {
+    let mut c = Canvas::a4();
+    c.set_continuation(format!("Rapport au donateur {} (suite)", report.donor));
+    header(
+        &mut c,
+        seller,
+        &[
+            ("RAPPORT AU DONATEUR".into(), 13.0, true),
+            (format!("N° {}", report.number), 9.0, false),
+            (
+                format!(
+                    "du {} au {}",
+                    report.from.format("%d/%m/%Y"),
+                    report.to.format("%d/%m/%Y")
+                ),
+                10.0,
+                false,
+            ),
+        ],
+    );
+    c.field("Donateur", &report.donor, 11.0);
+    let kinds: Vec<&str> = report.kinds.iter().map(|k| k.label()).collect();
+    c.field("Provenance", &kinds.join(", "), 11.0);
+    if !report.conventions.is_empty() {
+        c.field("Convention", &report.conventions.join(", "), 11.0);
+    }
+    c.field("Appareils reçus", &report.total.received.to_string(), 11.0);
+    c.field("Appareils vendus", &report.total.sold.to_string(), 11.0);
+    c.field("Personnes équipées", &report.people.text(), 11.0);
+    c.space(2.0);
+    c.paragraph(
+        "Chiffres agrégés, sans aucun nom. Un nombre de une ou deux personnes est remplacé par « < 3 ». \
+         Reçus : entrés au centre sur la période ; vendus : hors ventes annulées ; repris : rendus par la \
+         famille contre un avoir ; rendus : retournés au réseau ; en vente et hors d'usage : à la fin de la période.",
+        8.5,
+        false,
+    );
+    c.space(4.0);
+
+    // What became of the devices, by kind: a label column and six numbers.
+    c.line("Ce que sont devenus les appareils", 11.0, true, Align::Left);
+    c.hline(0.5);
+    c.space(1.0);
+    let label_w = c.content_width() * 0.28;
+    let col_w = (c.content_width() - label_w) / 6.0;
+    let row = |c: &mut Canvas, values: &[String; 7], bold: bool| {
+        c.ensure(6.0);
+        let y = c.y;
+        c.paragraph_in(c.left(), label_w - 1.0, &values[0], 9.0, bold, Align::Left);
+        let after = c.y;
+        for (i, v) in values[1..].iter().enumerate() {
+            c.y = y;
+            let x = c.left() + label_w + col_w * i as f32;
+            c.paragraph_in(x, col_w - 1.0, v, 9.0, bold, Align::Right);
+        }
+        c.y = after.max(c.y) + 0.5;
+    };
+    row(&mut c, &COLUMNS.map(String::from), true);
+    for r in &report.rows {
+        row(&mut c, &cells(r.kind.label(), r), false);
+    }
+    row(&mut c, &cells("Total", &report.total), true);
+    c.space(4.0);
+
+    c.line("Personnes équipées par public", 11.0, true, Align::Left);
+    c.hline(0.5);
+    c.space(1.0);
+    let w = c.content_width();
+    let mut lines: Vec<(String, String)> = report
+        .publics
+        .iter()
+        .map(|p| (p.label.clone(), p.people.text()))
+        .collect();
+    lines.push(("Total des personnes équipées".into(), report.people.text()));
+    for (label, value) in lines {
+        let y = c.y;
+        c.paragraph_in(c.left(), w - 45.0, &label, 10.0, false, Align::Left);
+        let after = c.y;
+        c.y = y;
+        c.line_in(c.left() + w - 43.0, 43.0, &value, 10.0, false, Align::Right);
+        c.y = after.max(c.y);
+    }
+    c.space(2.0);
+    c.paragraph(
+        "Une personne relevant de plusieurs publics compte dans chacun ; le total la compte une fois.",
+        8.0,
+        false,
+    );
+    c
+}

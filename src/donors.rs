@@ -1,0 +1,266 @@
+//! The donor report: for a donor (a Département under its convention, a company, a person) and
+//! a period, what became of its devices — received, sold, taken back by a credit note, given
+//! back to the network, on sale and out of order at the end — and the people equipped by
+//! public. Aggregates only: never a name; one or two people show « < 3 ». As PDF and CSV.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::device::DeviceKind;
+use crate::error::{Code, Error, Result};
+use crate::programme::Programme;
+use crate::provenance::DonorKind;
+use crate::reports::Cell;
+use crate::store::{donors as sql, Store};
+use crate::text::fold;
+
+/// A donor of the stock, for the window's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Donor {
+    pub name: String,
+    pub kind: DonorKind,
+    pub devices: i64,
+}
+
+/// What became of the donor's devices of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DonorKindRow {
+    pub kind: DeviceKind,
+    pub received: i64,
+    pub sold: i64,
+    pub taken_back: i64,
+    pub given_back: i64,
+    pub on_sale: i64,
+    pub out_of_order: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DonorPublic {
+    pub public: String,
+    pub label: String,
+    pub people: Cell,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DonorReport {
+    /// « DON-<centre>-<période>-<donateur> »: the same report made again has the same number.
+    pub number: String,
+    pub donor: String,
+    pub kinds: Vec<DonorKind>,
+    pub conventions: Vec<String>,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub rows: Vec<DonorKindRow>,
+    pub total: DonorKindRow,
+    pub people: Cell,
+    pub publics: Vec<DonorPublic>,
+}
+
+/// The donors of the stock.
+pub fn donors(store: &Store) -> Result<Vec<Donor>> {
+    sql::donors(store.db())?
+        .into_iter()
+        .map(|(name, kind, devices)| {
+            Ok(Donor {
+                name,
+                kind: DonorKind::parse(&kind)?,
+                devices,
+            })
+        })
+        .collect()
+}
+
+/// The report of the donor named `donor` (accents and case ignored) from `from` to `to` (local
+/// days, both included); public labels from the programmes.
+pub fn build(
+    store: &Store,
+    programmes: &[Programme],
+    donor: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<DonorReport> {
+    if to < from {
+        return Err(Error::Refused {
+            code: Code::Invalid,
+            message: format!(
+                "La période va du {} au {} : la fin est avant le début.",
+                from.format("%d/%m/%Y"),
+                to.format("%d/%m/%Y")
+            ),
+        });
+    }
+    let all = donors(store)?;
+    let matching: Vec<&Donor> = all.iter().filter(|d| fold(&d.name) == fold(donor)).collect();
+    let Some(first) = matching.first() else {
+        return Err(Error::Refused {
+            code: Code::NotFound,
+            message: format!(
+                "Aucun appareil du donateur « {donor} ». Donateurs : {}.",
+                if all.is_empty() {
+                    "aucun (la provenance se saisit à l'import ou à la main)".to_string()
+                } else {
+                    all.iter().map(|d| d.name.as_str()).collect::<Vec<_>>().join(", ")
+                }
+            ),
+        });
+    };
+    let name = first.name.clone();
+    let conn = store.db();
+    let start = crate::local::start_of_day(from);
+    let end = crate::local::start_of_day(to.succ_opt().unwrap_or(to));
+    let mut rows = Vec::new();
+    let mut total = DonorKindRow {
+        kind: DeviceKind::Laptop,
+        received: 0,
+        sold: 0,
+        taken_back: 0,
+        given_back: 0,
+        on_sale: 0,
+        out_of_order: 0,
+    };
+    for (kind, [received, sold, taken_back, given_back, on_sale, out_of_order]) in
+        sql::movements(conn, &name, &start, &end)?
+    {
+        let row = DonorKindRow {
+            kind: DeviceKind::parse(&kind)?,
+            received,
+            sold,
+            taken_back,
+            given_back,
+            on_sale,
+            out_of_order,
+        };
+        total.received += received;
+        total.sold += sold;
+        total.taken_back += taken_back;
+        total.given_back += given_back;
+        total.on_sale += on_sale;
+        total.out_of_order += out_of_order;
+        rows.push(row);
+    }
+    let (people, by_public) = sql::people(conn, &name, &start, &end)?;
+    let labels: BTreeMap<&str, &str> = programmes
+        .iter()
+        .flat_map(|p| {
+            p.publics
+                .values()
+                .map(|public| (public.code.as_str(), public.label.as_str()))
+        })
+        .collect();
+    let publics = by_public
+        .into_iter()
+        .map(|(code, n)| DonorPublic {
+            label: labels
+                .get(code.as_str())
+                .map_or_else(|| code.clone(), |l| l.to_string()),
+            public: code,
+            people: Cell::of(n),
+        })
+        .collect();
+    let (centre, _) = crate::pos::register_identity(store)?;
+    let slug: String = fold(&name)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    Ok(DonorReport {
+        number: format!(
+            "DON-{centre}-{}-{}-{}",
+            from.format("%Y%m%d"),
+            to.format("%Y%m%d"),
+            slug.chars().take(24).collect::<String>()
+        ),
+        donor: name,
+        kinds: matching.iter().map(|d| d.kind).collect(),
+        conventions: sql::conventions(conn, &first.name)?,
+        from,
+        to,
+        rows,
+        total,
+        people: Cell::of(people),
+        publics,
+    })
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([';', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The CSV for French spreadsheets: `;`, UTF-8 with BOM, dates JJ/MM/AAAA.
+pub fn to_csv(report: &DonorReport) -> Vec<u8> {
+    let mut rows: Vec<Vec<String>> = vec![
+        vec!["Rapport".into(), report.number.clone()],
+        vec!["Donateur".into(), report.donor.clone()],
+        vec![
+            "Provenance".into(),
+            report.kinds.iter().map(|k| k.label()).collect::<Vec<_>>().join(", "),
+        ],
+        vec!["Conventions".into(), report.conventions.join(", ")],
+        vec![
+            "Période".into(),
+            format!(
+                "du {} au {}",
+                report.from.format("%d/%m/%Y"),
+                report.to.format("%d/%m/%Y")
+            ),
+        ],
+        vec![],
+        [
+            "Type d'appareil",
+            "Reçus",
+            "Vendus",
+            "Repris (avoir)",
+            "Rendus au réseau",
+            "En vente à la fin",
+            "Hors d'usage à la fin",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let numbers = |label: &str, r: &DonorKindRow| -> Vec<String> {
+        let mut row = vec![label.to_string()];
+        row.extend(
+            [
+                r.received,
+                r.sold,
+                r.taken_back,
+                r.given_back,
+                r.on_sale,
+                r.out_of_order,
+            ]
+            .map(|n| n.to_string()),
+        );
+        row
+    };
+    for r in &report.rows {
+        rows.push(numbers(r.kind.label(), r));
+    }
+    rows.push(numbers("Total", &report.total));
+    rows.push(vec![]);
+    rows.push(vec!["Personnes équipées".into(), report.people.text()]);
+    for p in &report.publics {
+        rows.push(vec![format!("dont {}", p.label), p.people.text()]);
+    }
+    let mut out = "\u{feff}".to_string();
+    for r in rows {
+        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
