@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use sha2::Digest;
 
 use crate::device::DeviceKind;
 use crate::error::{Code, Error, Result};
@@ -46,7 +47,7 @@ pub struct DonorPublic {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DonorReport {
-    /// « DON-<centre>-<période>-<donateur> »: the same report made again has the same number.
+    /// « DON-<centre>-<du>-<au>-<donateur> »: the same report made again has the same number.
     pub number: String,
     pub donor: String,
     pub kinds: Vec<DonorKind>,
@@ -161,26 +162,14 @@ pub fn build(
         })
         .collect();
     let (centre, _) = crate::pos::register_identity(store)?;
-    let slug: String = fold(&name)
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '-'
-            }
-        })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    // The same donor and period give the same number: the donor by a short digest of its name.
+    let digest = sha2::Sha256::digest(fold(&name).as_bytes());
+    let donor_code: String = digest.iter().take(3).map(|b| format!("{b:02X}")).collect();
     Ok(DonorReport {
         number: format!(
-            "DON-{centre}-{}-{}-{}",
+            "DON-{centre}-{}-{}-{donor_code}",
             from.format("%Y%m%d"),
-            to.format("%Y%m%d"),
-            slug.chars().take(24).collect::<String>()
+            to.format("%Y%m%d")
         ),
         donor: name,
         kinds: matching.iter().map(|d| d.kind).collect(),

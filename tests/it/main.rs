@@ -9,6 +9,7 @@ mod corrections;
 mod crash;
 mod desk;
 mod documents;
+mod donors;
 mod import;
 mod intake;
 mod journal;

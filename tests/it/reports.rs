@@ -13,7 +13,7 @@ use comptoir::{delivery, documents, local, Store};
 
 use crate::TestDb;
 
-fn programme() -> Programme {
+pub(crate) fn programme() -> Programme {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/programmes/defaut.toml"))
         .unwrap()
         .replace("id = \"defaut\"", "id = \"ville-2026\"")
@@ -27,7 +27,7 @@ fn programme() -> Programme {
     Programme::parse(&text, "ville-2026.toml", &LegalCaps::shipped()).unwrap()
 }
 
-fn person(store: &mut Store, programmes: &[Programme], last: &str, public: &str, proof: &str) -> i64 {
+pub(crate) fn person(store: &mut Store, programmes: &[Programme], last: &str, public: &str, proof: &str) -> i64 {
     let today = local::today();
     let input = PersonInput {
         last_name: last.into(),
