@@ -2636,13 +2636,13 @@ fn the_donor_report_from_the_window_matches_the_hand_computed_figures_issue_19()
                 stock::change_state(&mut store, &tag, action, &test, "").unwrap();
             }
         }
-        // Demo people on the RSA with their CAF certificate: Martine Lefèvre (1), Jeanne Petit (7),
-        // Mamadou Diallo (9).
+        // Demo people with their certificates: Martine Lefèvre (1, RSA), Mamadou Diallo (9, RSA),
+        // Océane Roux (8, job seeker).
         let caps = comptoir::programme::LegalCaps::shipped();
         let programmes = [comptoir::programme::Programme::shipped_default(&caps)];
         comptoir::pos::open_session(&mut store, &test, comptoir::Money::ZERO).unwrap();
         let mut receipts = Vec::new();
-        for (i, person) in [1, 7, 9].into_iter().enumerate() {
+        for (i, person) in [1, 9, 8].into_iter().enumerate() {
             let request = comptoir::pos::SaleRequest {
                 reserved_override: None,
                 records_override: None,
