@@ -13,7 +13,7 @@ use crate::device::DeviceKind;
 use crate::error::{Code, Error, Result};
 use crate::programme::Programme;
 use crate::provenance::DonorKind;
-use crate::reports::Cell;
+use crate::reports::{csv_field, Cell};
 use crate::store::{donors as sql, Store};
 use crate::text::fold;
 
@@ -181,14 +181,6 @@ pub fn build(
         people: Cell::of(people),
         publics,
     })
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([';', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
 }
 
 /// The CSV for French spreadsheets: `;`, UTF-8 with BOM, dates JJ/MM/AAAA.

@@ -208,7 +208,8 @@ fn amount(m: Money) -> String {
     format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100)
 }
 
-fn csv_field(s: &str) -> String {
+/// A CSV cell, quoted when it holds `;`, `"` or a line break.
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

@@ -1050,6 +1050,13 @@ fn second_register_sells(dir: &Path, hub_url: &str, centre: &str, token: &str, t
         ("category", "B"),
         ("brand", "Dell"),
         ("model", "Latitude"),
+        // Entered by hand with the refurbisher's erasure certificate and test report.
+        ("refurbisher", "Envie"),
+        ("erasure_method", "NIST 800-88 purge"),
+        ("erasure_date", "2026-01-10"),
+        ("erasure_certificate", "CE-R2"),
+        ("test_date", "2026-01-11"),
+        ("test_report", "RT-R2"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

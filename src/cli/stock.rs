@@ -49,6 +49,24 @@ pub(crate) struct AddArgs {
     /// La référence du certificat d'effacement des données.
     #[arg(long)]
     erasure_certificate: Option<String>,
+    /// La méthode d'effacement (NIST 800-88 purge, le nom de l'outil).
+    #[arg(long)]
+    erasure_method: Option<String>,
+    /// La date d'effacement (2026-11-30 ou 30/11/2026).
+    #[arg(long)]
+    erasure_date: Option<String>,
+    /// Qui a effacé (par défaut : le reconditionneur).
+    #[arg(long)]
+    erasure_by: Option<String>,
+    /// La date du test de fonctionnement.
+    #[arg(long)]
+    test_date: Option<String>,
+    /// Qui a testé (par défaut : le reconditionneur).
+    #[arg(long)]
+    test_by: Option<String>,
+    /// La référence du rapport de test (sinon, la catégorie est la note donnée après le test).
+    #[arg(long)]
+    test_report: Option<String>,
     /// Provenance : public (État, collectivité, établissement public), entreprise, particulier ou achat.
     #[arg(long)]
     donor_kind: Option<String>,
@@ -84,6 +102,12 @@ impl AddArgs {
             ("os", self.os),
             ("refurbisher", self.refurbisher),
             ("erasure_certificate", self.erasure_certificate),
+            ("erasure_method", self.erasure_method),
+            ("erasure_date", self.erasure_date),
+            ("erasure_by", self.erasure_by),
+            ("test_date", self.test_date),
+            ("test_by", self.test_by),
+            ("test_report", self.test_report),
             ("donor_kind", self.donor_kind),
             ("donor", self.donor),
             ("convention", self.convention),

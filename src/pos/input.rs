@@ -111,6 +111,28 @@ impl TryFrom<SaleInput> for SaleRequest {
 
 #[cfg(any(test, feature = "test-support"))]
 impl SaleRequest {
+    /// One device at `euros`, paid in cash, to `person` under `programme`: the most common
+    /// sale, for tests (feature `test-support`, never in a shipped binary).
+    pub fn one_device_in_cash(person: i64, programme: &str, tag: &str, euros: i64) -> SaleRequest {
+        SaleRequest {
+            reserved_override: None,
+            records_override: None,
+            uuid: Uuid::now_v7(),
+            person_id: Some(person),
+            programme: Some(programme.to_string()),
+            devices: vec![DeviceRequest {
+                tag: tag.to_string(),
+                price: Some(Money::from_euros(euros)),
+            }],
+            items: vec![],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(euros),
+                reference: None,
+            }],
+        }
+    }
+
     /// `quantity` SIM cards at 5 € each, paid in cash, to no one: the smallest real sale, for
     /// tests and benchmarks (feature `test-support`, never in a shipped binary).
     pub fn sim_cards_in_cash(quantity: u32) -> SaleRequest {

@@ -74,18 +74,5 @@ pub fn people(conn: &Db, donor: &str, from: &str, to: &str) -> Result<(i64, BTre
          WHERE d.donor = ?1 AND s.at >= ?2 AND s.at < ?3 AND s.person_id IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM credit_notes c
                            WHERE c.sale_id = s.id AND (c.line_no IS NULL OR c.line_no = l.line_no))";
-    let total = conn.query_row(
-        &format!("SELECT count(*) FROM ({equipped})"),
-        params![donor, from, to],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare_cached(&format!(
-        "WITH equipped AS ({equipped})
-         SELECT pp.public, count(*) FROM equipped e JOIN person_publics pp ON pp.person_id = e.id
-         GROUP BY pp.public ORDER BY pp.public"
-    ))?;
-    let by_public = stmt
-        .query_map(params![donor, from, to], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok((total, by_public))
+    super::reports::people_by_public(conn, equipped, params![donor, from, to])
 }

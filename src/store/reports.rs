@@ -35,18 +35,24 @@ pub fn people(conn: &Db, from: &str, to: &str, programme: Option<&str>) -> Resul
          WHERE s.at >= ?1 AND s.at < ?2 AND (?3 IS NULL OR s.programme = ?3) AND s.person_id IS NOT NULL
            AND NOT EXISTS (SELECT 1 FROM credit_notes c
                            WHERE c.sale_id = s.id AND (c.line_no IS NULL OR c.line_no = l.line_no))";
-    let total: i64 = conn.query_row(
-        &format!("SELECT count(*) FROM ({equipped})"),
-        params![from, to, programme],
-        |r| r.get(0),
-    )?;
+    people_by_public(conn, equipped, params![from, to, programme])
+}
+
+/// The people `equipped` selects (one `id` per person): their number, and their number by
+/// public (a person of two publics counts in each).
+pub(super) fn people_by_public(
+    conn: &Db,
+    equipped: &str,
+    params: impl rusqlite::Params + Copy,
+) -> Result<(i64, BTreeMap<String, i64>)> {
+    let total: i64 = conn.query_row(&format!("SELECT count(*) FROM ({equipped})"), params, |r| r.get(0))?;
     let mut stmt = conn.prepare_cached(&format!(
         "WITH equipped AS ({equipped})
          SELECT pp.public, count(*) FROM equipped e JOIN person_publics pp ON pp.person_id = e.id
          GROUP BY pp.public ORDER BY pp.public"
     ))?;
     let by_public = stmt
-        .query_map(params![from, to, programme], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok((total, by_public))
 }

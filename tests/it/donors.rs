@@ -2,13 +2,11 @@
 //! what became of a Département's devices, the people equipped by public with « < 3 », another
 //! donor's devices never counted, PDF and CSV read back.
 
-use uuid::Uuid;
-
 use comptoir::desk::documents as desk_documents;
 use comptoir::donors::{self, DonorKindRow};
 use comptoir::money::Money;
 use comptoir::operators::Actor;
-use comptoir::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::pos::{self, PaymentMethod, SaleRequest};
 use comptoir::programme::LegalCaps;
 use comptoir::provenance::DonorKind;
 use comptoir::reports::Cell;
@@ -49,24 +47,8 @@ fn dataset(store: &mut Store) {
         "Amina",
     );
     pos::open_session(store, &amina, Money::ZERO).unwrap();
-    let mut sell = |store: &mut Store, person: i64, tag: &str| {
-        let request = SaleRequest {
-            reserved_override: None,
-            records_override: None,
-            uuid: Uuid::now_v7(),
-            person_id: Some(person),
-            programme: Some(p.id.clone()),
-            devices: vec![DeviceRequest {
-                tag: tag.into(),
-                price: Some(Money::from_euros(80)),
-            }],
-            items: vec![],
-            payments: vec![SalePayment {
-                method: PaymentMethod::Cash,
-                amount: Money::from_euros(80),
-                reference: None,
-            }],
-        };
+    let sell = |store: &mut Store, person: i64, tag: &str| {
+        let request = SaleRequest::one_device_in_cash(person, &p.id, tag, 80);
         pos::create_sale(store, &programmes, &caps, &request, &amina)
             .unwrap()
             .receipt

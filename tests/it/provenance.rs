@@ -38,20 +38,7 @@ fn sell(store: &mut Store, tag: &str, reason: Option<&str>, actor: &Actor) -> co
     }
     let request = SaleRequest {
         reserved_override: reason.map(str::to_string),
-        records_override: None,
-        uuid: Uuid::now_v7(),
-        person_id: Some(MARTINE),
-        programme: Some("defaut".into()),
-        devices: vec![DeviceRequest {
-            tag: tag.into(),
-            price: Some(Money::from_euros(80)),
-        }],
-        items: vec![],
-        payments: vec![SalePayment {
-            method: PaymentMethod::Cash,
-            amount: Money::from_euros(80),
-            reference: None,
-        }],
+        ..SaleRequest::one_device_in_cash(MARTINE, "defaut", tag, 80)
     };
     Ok(pos::create_sale(store, &[Programme::shipped_default(&caps)], &caps, &request, actor)?.receipt)
 }

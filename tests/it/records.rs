@@ -5,11 +5,9 @@
 //! device back from a family needing a new erasure record, and the free text of earlier
 //! versions migrated into a record « non précisée ».
 
-use uuid::Uuid;
-
 use comptoir::money::Money;
 use comptoir::operators::{Actor, Role};
-use comptoir::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::pos::{self, PaymentMethod, SaleRequest};
 use comptoir::programme::{LegalCaps, Programme};
 use comptoir::records::{self, RecordInput};
 use comptoir::{delivery, demo, stock, Store};
@@ -61,21 +59,8 @@ fn centre(store: &mut Store, sophie: &Actor) -> i64 {
 
 fn request(tag: &str, override_reason: Option<&str>) -> SaleRequest {
     SaleRequest {
-        reserved_override: None,
         records_override: override_reason.map(str::to_string),
-        uuid: Uuid::now_v7(),
-        person_id: Some(MARTINE),
-        programme: Some("defaut".into()),
-        devices: vec![DeviceRequest {
-            tag: tag.into(),
-            price: Some(Money::from_euros(80)),
-        }],
-        items: vec![],
-        payments: vec![SalePayment {
-            method: PaymentMethod::Cash,
-            amount: Money::from_euros(80),
-            reference: None,
-        }],
+        ..SaleRequest::one_device_in_cash(MARTINE, "defaut", tag, 80)
     }
 }
 
@@ -477,6 +462,40 @@ fn the_command_line_lists_records_completes_a_batch_and_exports_the_certificate(
         ],
     ));
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&pdf).unwrap());
+    // A device by hand, with its records on the same form.
+    let added = json(&comptoir(
+        &db,
+        &[
+            "--json",
+            "stock",
+            "add",
+            "--tag",
+            "LC-MAIN-0001",
+            "--kind",
+            "laptop",
+            "--category",
+            "B",
+            "--brand",
+            "HP",
+            "--model",
+            "EliteBook 840",
+            "--refurbisher",
+            "Envie",
+            "--erasure-method",
+            "Blancco",
+            "--erasure-date",
+            "2026-11-01",
+            "--erasure-certificate",
+            "BL-MAIN-1",
+            "--test-date",
+            "2026-11-02",
+        ],
+    ));
+    let facts = added["facts"].to_string();
+    assert!(
+        facts.contains("certificat BL-MAIN-1") && facts.contains("note B"),
+        "{facts}"
+    );
     let text = String::from_utf8(comptoir(&db, &["stock", "show", "LC-REC-0003"]).stdout).unwrap();
     assert!(
         text.contains("Effacement des données : Blancco, le 02/11/2026, par Envie ; certificat BL-1"),

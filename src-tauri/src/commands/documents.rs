@@ -140,10 +140,6 @@ pub(crate) async fn report_make(
 ) -> Reply<Made> {
     off_the_window(handle, move |app| {
         let programmes = app.programmes()?;
-        let day = |text: &str| {
-            people::parse_date(text)
-                .ok_or_else(|| Failure::new(Code::Invalid, format!("« {text} » n'est pas une date.")))
-        };
         let (from, to) = (day(&from)?, day(&to)?);
         app.read(|store| {
             let report = documents::report(store, &programmes, &programme, from, to)?;
@@ -171,10 +167,6 @@ pub(crate) async fn donor_report_make(
 ) -> Reply<Made> {
     off_the_window(handle, move |app| {
         let programmes = app.programmes()?;
-        let day = |text: &str| {
-            people::parse_date(text)
-                .ok_or_else(|| Failure::new(Code::Invalid, format!("« {text} » n'est pas une date.")))
-        };
         let (from, to) = (day(&from)?, day(&to)?);
         app.read(|store| {
             let report = documents::donor_report(store, &programmes, &donor, from, to)?;
@@ -183,4 +175,9 @@ pub(crate) async fn donor_report_make(
         })
     })
     .await
+}
+
+/// A day as typed in a report's form (JJ/MM/AAAA or AAAA-MM-JJ).
+fn day(text: &str) -> Result<chrono::NaiveDate, Failure> {
+    people::parse_date(text).ok_or_else(|| Failure::new(Code::Invalid, format!("« {text} » n'est pas une date.")))
 }
