@@ -266,6 +266,18 @@ fn a_hub_answering_500_garbage_a_truncated_body_or_nothing_is_retried_and_nothin
     let report = sync::round(&store, &real_client).unwrap();
     assert_eq!(report.allocated, 5);
     assert!(sync::status(&store.lock().unwrap()).unwrap().last_error.is_none());
+    // Each device arrives with the erasure and test records of the refurbisher's file.
+    let facts = comptoir::stock::detail(&store.lock().unwrap(), "LC-00003")
+        .unwrap()
+        .facts;
+    let erasure = facts.iter().find(|f| f.label == "Effacement des données").unwrap();
+    assert_eq!(
+        erasure.value,
+        "NIST 800-88 purge, le 10/01/2026, par Envie ; certificat CE-LC-3"
+    );
+    assert!(facts
+        .iter()
+        .any(|f| f.label == "Test de fonctionnement" && f.value.contains("rapport RT-LC-3")));
 }
 
 #[test]
