@@ -55,6 +55,10 @@ UPDATE devices SET erasure_record = id WHERE trim(coalesce(erasure_certificate, 
 
 ALTER TABLE sale_lines ADD COLUMN erasure_ref TEXT;
 
+-- The donor report starts from one donor's devices, then their sale lines.
+CREATE INDEX devices_donor_name ON devices (donor);
+CREATE INDEX sale_lines_device ON sale_lines (device_id);
+
 -- A device the centre enters itself goes to the hub with its provenance (the network's donor
 -- reports), as the hub's own allocations carry it.
 DROP TRIGGER outbox_local_stock;

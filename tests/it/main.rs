@@ -143,6 +143,7 @@ pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
                      'battery_serial', new.battery_serial, 'charger_serial', new.charger_serial,
                      'refurbisher', new.refurbisher, 'erasure_certificate', new.erasure_certificate)));
          END;
+         DROP INDEX devices_donor_name; DROP INDEX sale_lines_device;
          DROP INDEX devices_import; ALTER TABLE devices DROP COLUMN import_id;
          ALTER TABLE devices DROP COLUMN erasure_record; ALTER TABLE devices DROP COLUMN test_record;
          ALTER TABLE sale_lines DROP COLUMN erasure_ref;
