@@ -299,16 +299,25 @@ pub fn facts(conn: &store::Db, device_id: i64, kind: DeviceKind) -> Result<Vec<(
     let (erasure, test) = records::of_device(conn, device_id)?;
     let needed = holds_user_data(kind);
     let mut out = Vec::new();
+    // Who entered a record, and when (« repris » for the free text of an earlier version).
+    let entered = |operator: &str, at: &str| match operator {
+        "migration" => " (repris de l'ancien champ « certificat »)".to_string(),
+        crate::sync::OPERATOR => format!(" (reçu du réseau le {})", crate::local::day_fr(at)),
+        who => format!(" (saisi par {who} le {})", crate::local::day_fr(at)),
+    };
     match erasure {
         Some(r) => out.push((
             "Effacement des données",
-            describe_erasure(&r.erasure, r.certificate.as_ref()),
+            describe_erasure(&r.erasure, r.certificate.as_ref()) + &entered(&r.operator, &r.recorded_at),
         )),
         None if needed => out.push(("Effacement des données", "aucun relevé : la vente sera refusée".into())),
         None => {}
     }
     match test {
-        Some(r) => out.push(("Test de fonctionnement", describe_test(&r.test))),
+        Some(r) => out.push((
+            "Test de fonctionnement",
+            describe_test(&r.test) + &entered(&r.operator, &r.recorded_at),
+        )),
         None if needed => out.push(("Test de fonctionnement", "aucun relevé : la vente sera refusée".into())),
         None => {}
     }

@@ -31,7 +31,7 @@ use crate::stock;
 use crate::store::{self, devices, sync as sql, Store, Writer};
 use protocol::{Ack, AckStatus, CentreFacts, Change, ChangesPage, JournalHead};
 
-const OPERATOR: &str = "réseau (hub)";
+pub(crate) const OPERATOR: &str = "réseau (hub)";
 
 fn refused(code: Code, message: impl Into<String>) -> Error {
     Error::Refused {

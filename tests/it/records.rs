@@ -213,6 +213,7 @@ fn a_sale_without_records_is_refused_then_allowed_once_its_batch_is_recorded() {
     );
     let shown = fact(&store, "LC-REC-0003", "Effacement des données").unwrap();
     assert!(shown.contains(&format!("SHA-256 {sha}")), "{shown}");
+    assert!(shown.contains("(saisi par Amina le "), "who entered it: {shown}");
     let err = sell(&mut store, "LC-REC-0003", None, &amina).unwrap_err();
     assert!(
         err.to_string().contains("LC-REC-0003 : le test de fonctionnement"),
@@ -358,7 +359,9 @@ LC-OLD-0002;laptop;B;Lenovo;ThinkPad T480;;
     let store = db.open();
     let erasure = fact(&store, "LC-OLD-0001", "Effacement des données").unwrap();
     assert!(
-        erasure.starts_with("non précisée, le ") && erasure.contains("par Ateliers du Bocage ; certificat CE-ANCIEN-1"),
+        erasure.starts_with("non précisée, le ")
+            && erasure.contains("par Ateliers du Bocage ; certificat CE-ANCIEN-1")
+            && erasure.ends_with("(repris de l'ancien champ « certificat »)"),
         "{erasure}"
     );
     assert_eq!(
