@@ -467,7 +467,7 @@ pub fn set_logo(store: &mut Store, bytes: &[u8], actor: &Actor) -> Result<()> {
 
 pub fn remove_logo(store: &mut Store, actor: &Actor) -> Result<()> {
     crate::operators::require_manager(store.db(), actor)?;
-    store.with_tx(|tx| sql::remove_logo(tx))
+    store.with_tx(sql::remove_logo)
 }
 
 pub fn logo(store: &Store) -> Result<Option<Vec<u8>>> {

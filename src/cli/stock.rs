@@ -132,7 +132,7 @@ pub(crate) enum StockCommand {
     },
     /// Ajoute un appareil à la main (mêmes contrôles qu'un fichier de livraison) : il entre
     /// réceptionné.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Liste les appareils, avec filtres et recherche.
     List {
         #[arg(long, value_parser = DeviceKind::parse)]

@@ -177,9 +177,9 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
     let mut claimed = BTreeSet::new();
     for (key, seq) in sql::closings(conn)? {
         claimed.insert(seq);
-        if !closing_entries
+        if closing_entries
             .get(&seq)
-            .is_some_and(|(_, _, c)| c["key"].as_str() == Some(key.as_str()))
+            .is_none_or(|(_, _, c)| c["key"].as_str() != Some(key.as_str()))
         {
             note(seq, format!("la clôture {key} ne correspond plus à son entrée"));
         }

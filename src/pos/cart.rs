@@ -67,10 +67,7 @@ pub fn quote_cart(store: &Store, programmes: &[Programme], caps: &LegalCaps, inp
     let mut add = |line_total: Option<Money>| {
         total = total.zip(line_total).and_then(|(t, l)| t.checked_add(l));
     };
-    let field = |field: String, message: String| FieldError {
-        field: field.into(),
-        message,
-    };
+    let field = |field: String, message: String| FieldError { field, message };
     for (i, device) in input.devices.iter().enumerate() {
         let quote = quote(store, programmes, caps, &device.tag, programme.map(|p| p.id.as_str()))?;
         let price = price_of(device.price.as_deref(), quote.price);

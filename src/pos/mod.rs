@@ -85,7 +85,7 @@ pub fn set_register_identity(store: &mut Store, key: &str, value: &str, actor: &
             format!("réglage « {key} » inconnu ({CENTRE_CODE}, {REGISTER_CODE})"),
         ));
     }
-    let value = check_code(&value)?;
+    let value = check_code(value)?;
     let has_sales = sql::sales_count(store.db())?;
     if has_sales > 0 {
         return Err(refused(

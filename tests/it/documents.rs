@@ -118,7 +118,7 @@ fn pdf_text(dir: &Path, doc: &Document) -> String {
 /// The text of a PDF file (spaces normalised).
 pub fn pdftotext(path: &Path) -> String {
     let out = Command::new("pdftotext")
-        .arg(&path)
+        .arg(path)
         .arg("-")
         .output()
         .expect("pdftotext (poppler-utils)");
