@@ -229,7 +229,7 @@ pub fn lacking(conn: &Db) -> Result<Vec<LackingRow>> {
         "SELECT d.id, d.tag, d.kind, d.state, d.brand, d.model, i.id, i.file_name, i.imported_at,
                 d.erasure_record IS NOT NULL, d.test_record IS NOT NULL
          FROM devices d LEFT JOIN imports i ON i.id = d.import_id
-         WHERE d.kind IN {KINDS_WITH_DATA} AND d.state IN ('received', 'available', 'reserved', 'returned')
+         WHERE d.kind IN {KINDS_WITH_DATA} AND d.state IN ('received', 'available', 'reserved')
            AND (d.erasure_record IS NULL OR d.test_record IS NULL)
          ORDER BY i.id IS NULL, i.id, d.tag"
     ))?;
@@ -258,7 +258,7 @@ pub fn lacking(conn: &Db) -> Result<Vec<LackingRow>> {
 pub fn of_batch(conn: &Db, import_id: i64) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT id, tag FROM devices WHERE import_id = ?1 AND kind IN {KINDS_WITH_DATA}
-           AND state IN ('allocated', 'received', 'available', 'reserved', 'returned', 'defective') ORDER BY tag"
+           AND state IN ('allocated', 'received', 'available', 'reserved', 'defective') ORDER BY tag"
     ))?;
     let rows = stmt.query_map([import_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -151,6 +151,21 @@ fn a_delivery_files_records_cover_its_batch_once_and_a_bare_certificate_becomes_
         .map(|d| (d.tag.as_str(), d.missing.len()))
         .collect();
     assert_eq!(tags, [("LC-REC-0003", 2), ("LC-REC-0004", 1)]);
+    // A phone sent back to the network is no longer the centre's to complete.
+    let tag = comptoir::device::AssetTag::parse("LC-REC-0003").unwrap();
+    stock::change_state(
+        &mut store,
+        &tag,
+        comptoir::device::StockAction::Return,
+        &sophie,
+        "Écran cassé",
+    )
+    .unwrap();
+    let lacking = records::lacking(&store).unwrap();
+    let tags: Vec<&str> = lacking[0].devices.iter().map(|d| d.tag.as_str()).collect();
+    assert_eq!(tags, ["LC-REC-0004"]);
+    let done = records::record(&mut store, &input("test", Some(batch), &[], "RT-LOT"), &sophie).unwrap();
+    assert!(!done.tags.contains(&"LC-REC-0003".to_string()), "{:?}", done.tags);
 }
 
 #[test]
