@@ -13,7 +13,7 @@ use crate::device::DeviceKind;
 use crate::error::{Code, Error, Result};
 use crate::programme::Programme;
 use crate::provenance::DonorKind;
-use crate::reports::{csv_field, Cell};
+use crate::reports::Cell;
 use crate::store::{donors as sql, Store};
 use crate::text::fold;
 
@@ -26,16 +26,52 @@ pub struct Donor {
     pub devices: i64,
 }
 
-/// What became of the donor's devices of one kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DonorKindRow {
-    pub kind: DeviceKind,
+/// What became of some of the donor's devices: received and sold (not cancelled) in the period,
+/// taken back by a credit note or given back to the network in it, on sale and out of order at
+/// its end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DonorCounts {
     pub received: i64,
     pub sold: i64,
     pub taken_back: i64,
     pub given_back: i64,
     pub on_sale: i64,
     pub out_of_order: i64,
+}
+
+impl DonorCounts {
+    /// In the report's column order.
+    pub fn columns(&self) -> [i64; 6] {
+        [
+            self.received,
+            self.sold,
+            self.taken_back,
+            self.given_back,
+            self.on_sale,
+            self.out_of_order,
+        ]
+    }
+}
+
+impl From<[i64; 6]> for DonorCounts {
+    fn from([received, sold, taken_back, given_back, on_sale, out_of_order]: [i64; 6]) -> Self {
+        DonorCounts {
+            received,
+            sold,
+            taken_back,
+            given_back,
+            on_sale,
+            out_of_order,
+        }
+    }
+}
+
+/// What became of the donor's devices of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DonorKindRow {
+    pub kind: DeviceKind,
+    #[serde(flatten)]
+    pub counts: DonorCounts,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -55,7 +91,7 @@ pub struct DonorReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub rows: Vec<DonorKindRow>,
-    pub total: DonorKindRow,
+    pub total: DonorCounts,
     pub people: Cell,
     pub publics: Vec<DonorPublic>,
 }
@@ -83,16 +119,7 @@ pub fn build(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<DonorReport> {
-    if to < from {
-        return Err(Error::Refused {
-            code: Code::Invalid,
-            message: format!(
-                "La période va du {} au {} : la fin est avant le début.",
-                from.format("%d/%m/%Y"),
-                to.format("%d/%m/%Y")
-            ),
-        });
-    }
+    let (start, end) = crate::reports::bounds(from, to)?;
     let all = donors(store)?;
     let matching: Vec<&Donor> = all.iter().filter(|d| fold(&d.name) == fold(donor)).collect();
     let Some(first) = matching.first() else {
@@ -110,37 +137,20 @@ pub fn build(
     };
     let name = first.name.clone();
     let conn = store.db();
-    let start = crate::local::start_of_day(from);
-    let end = crate::local::start_of_day(to.succ_opt().unwrap_or(to));
-    let mut rows = Vec::new();
-    let mut total = DonorKindRow {
-        kind: DeviceKind::Laptop,
-        received: 0,
-        sold: 0,
-        taken_back: 0,
-        given_back: 0,
-        on_sale: 0,
-        out_of_order: 0,
-    };
-    for (kind, [received, sold, taken_back, given_back, on_sale, out_of_order]) in
-        sql::movements(conn, &name, &start, &end)?
-    {
-        let row = DonorKindRow {
-            kind: DeviceKind::parse(&kind)?,
-            received,
-            sold,
-            taken_back,
-            given_back,
-            on_sale,
-            out_of_order,
-        };
-        total.received += received;
-        total.sold += sold;
-        total.taken_back += taken_back;
-        total.given_back += given_back;
-        total.on_sale += on_sale;
-        total.out_of_order += out_of_order;
-        rows.push(row);
+    let rows = sql::movements(conn, &name, &start, &end)?
+        .into_iter()
+        .map(|(kind, counts)| {
+            Ok(DonorKindRow {
+                kind: DeviceKind::parse(&kind)?,
+                counts: counts.into(),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut total = [0; 6];
+    for row in &rows {
+        for (sum, n) in total.iter_mut().zip(row.counts.columns()) {
+            *sum += n;
+        }
     }
     let (people, by_public) = sql::people(conn, &name, &start, &end)?;
     let labels: BTreeMap<&str, &str> = programmes
@@ -177,7 +187,7 @@ pub fn build(
         from,
         to,
         rows,
-        total,
+        total: total.into(),
         people: Cell::of(people),
         publics,
     })
@@ -214,23 +224,13 @@ pub fn to_csv(report: &DonorReport) -> Vec<u8> {
         .map(String::from)
         .to_vec(),
     ];
-    let numbers = |label: &str, r: &DonorKindRow| -> Vec<String> {
-        let mut row = vec![label.to_string()];
-        row.extend(
-            [
-                r.received,
-                r.sold,
-                r.taken_back,
-                r.given_back,
-                r.on_sale,
-                r.out_of_order,
-            ]
-            .map(|n| n.to_string()),
-        );
-        row
+    let numbers = |label: &str, counts: &DonorCounts| -> Vec<String> {
+        std::iter::once(label.to_string())
+            .chain(counts.columns().map(|n| n.to_string()))
+            .collect()
     };
     for r in &report.rows {
-        rows.push(numbers(r.kind.label(), r));
+        rows.push(numbers(r.kind.label(), &r.counts));
     }
     rows.push(numbers("Total", &report.total));
     rows.push(vec![]);
@@ -238,10 +238,5 @@ pub fn to_csv(report: &DonorReport) -> Vec<u8> {
     for p in &report.publics {
         rows.push(vec![format!("dont {}", p.label), p.people.text()]);
     }
-    let mut out = "\u{feff}".to_string();
-    for r in rows {
-        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
+    crate::reports::csv_bytes(&rows)
 }

@@ -117,16 +117,9 @@ pub fn find_programme<'a>(programmes: &'a [Programme], name: &str) -> Result<&'a
         })
 }
 
-/// The UTC bounds of the local days `from` to `to` (included), as stored timestamps compare.
-fn bounds(from: NaiveDate, to: NaiveDate) -> (String, String) {
-    (
-        crate::local::start_of_day(from),
-        crate::local::start_of_day(to.succ_opt().unwrap_or(to)),
-    )
-}
-
-/// The report of a programme from `from` to `to` (local dates, both included).
-pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDate) -> Result<Report> {
+/// The UTC bounds of the local days `from` to `to` (included), as stored timestamps compare;
+/// a period that ends before it starts is refused.
+pub(crate) fn bounds(from: NaiveDate, to: NaiveDate) -> Result<(String, String)> {
     if to < from {
         return Err(Error::Refused {
             code: Code::Invalid,
@@ -137,8 +130,16 @@ pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDat
             ),
         });
     }
+    Ok((
+        crate::local::start_of_day(from),
+        crate::local::start_of_day(to.succ_opt().unwrap_or(to)),
+    ))
+}
+
+/// The report of a programme from `from` to `to` (local dates, both included).
+pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDate) -> Result<Report> {
+    let (start, end) = bounds(from, to)?;
     let conn = store.db();
-    let (start, end) = bounds(from, to);
     let id = Some(programme.id.as_str());
     let mut devices = Vec::new();
     let mut items = Vec::new();
@@ -209,7 +210,7 @@ fn amount(m: Money) -> String {
 }
 
 /// A CSV cell, quoted when it holds `;`, `"` or a line break.
-pub(crate) fn csv_field(s: &str) -> String {
+fn csv_field(s: &str) -> String {
     if s.contains([';', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -315,9 +316,14 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
         &amount(report.net),
         "",
     ));
+    csv_bytes(&rows)
+}
+
+/// Rows as a CSV file for French spreadsheets: UTF-8 with BOM, `;`, CRLF.
+pub(crate) fn csv_bytes<R: AsRef<[String]>>(rows: &[R]) -> Vec<u8> {
     let mut out = "\u{feff}".to_string();
     for r in rows {
-        out.push_str(&r.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
+        out.push_str(&r.as_ref().iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(";"));
         out.push_str("\r\n");
     }
     out.into_bytes()

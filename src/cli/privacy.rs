@@ -12,14 +12,8 @@ use super::output::output;
 use super::Who;
 
 pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: bool) -> Result<(), Error> {
-    let (name, from, to, pdf, csv) = match command {
-        ReportCommand::Programme {
-            name,
-            from,
-            to,
-            pdf,
-            csv,
-        } => (name, from, to, pdf, csv),
+    match command {
+        ReportCommand::Programme { name, period } => programme_report(store, db, &name, &period, json),
         ReportCommand::Donors => {
             let donors = documents::donors(store)?;
             output(json, &donors, || {
@@ -33,30 +27,17 @@ pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: boo
                     .collect::<Vec<_>>()
                     .join("\n")
             });
-            return Ok(());
+            Ok(())
         }
-        ReportCommand::Donor {
-            name,
-            from,
-            to,
-            pdf,
-            csv,
-        } => return donor_report(store, db, (name, from, to, pdf, csv), json),
-    };
-    let programmes = desk::programmes(store, db)?;
-    let report = documents::report(
-        store,
-        &programmes,
-        &name,
-        desk::parse_day(Some(&from))?,
-        desk::parse_day(Some(&to))?,
-    )?;
-    for (file, csv) in [(&csv, true), (&pdf, false)] {
-        if let Some(file) = file {
-            let document = documents::report_document(store, &report, csv)?;
-            documents::keep(store, document, Destination::File(file), &Printing::NO)?;
-        }
+        ReportCommand::Donor { name, period } => donor_report(store, db, &name, &period, json),
     }
+}
+
+fn programme_report(store: &Store, db: &Path, name: &str, period: &Period, json: bool) -> Result<(), Error> {
+    let programmes = desk::programmes(store, db)?;
+    let (from, to) = period.days()?;
+    let report = documents::report(store, &programmes, name, from, to)?;
+    period.write(store, |csv| documents::report_document(store, &report, csv))?;
     output(json, &report, || {
         let mut lines = vec![
             format!(
@@ -85,26 +66,17 @@ pub(crate) fn report(store: &Store, db: &Path, command: ReportCommand, json: boo
             "Encaissé {} (dont financeur {}), avoirs {}, net {}",
             report.takings_total, report.funder_part, report.credit_total, report.net
         ));
-        for f in [&pdf, &csv].into_iter().flatten() {
-            lines.push(format!("Écrit : {}", f.display()));
-        }
+        lines.extend(period.written());
         lines.join("\n")
     });
     Ok(())
 }
 
-type ReportArgs = (String, String, String, Option<PathBuf>, Option<PathBuf>);
-
-fn donor_report(store: &Store, db: &Path, (name, from, to, pdf, csv): ReportArgs, json: bool) -> Result<(), Error> {
+fn donor_report(store: &Store, db: &Path, name: &str, period: &Period, json: bool) -> Result<(), Error> {
     let programmes = desk::programmes(store, db)?;
-    let from = desk::parse_day(Some(&from))?;
-    let report = documents::donor_report(store, &programmes, &name, from, desk::parse_day(Some(&to))?)?;
-    for (file, csv) in [(&csv, true), (&pdf, false)] {
-        if let Some(file) = file {
-            let document = documents::donor_report_document(store, &report, csv)?;
-            documents::keep(store, document, Destination::File(file), &Printing::NO)?;
-        }
-    }
+    let (from, to) = period.days()?;
+    let report = documents::donor_report(store, &programmes, name, from, to)?;
+    period.write(store, |csv| documents::donor_report_document(store, &report, csv))?;
     output(json, &report, || {
         let t = &report.total;
         let mut lines = vec![
@@ -127,12 +99,49 @@ fn donor_report(store: &Store, db: &Path, (name, from, to, pdf, csv): ReportArgs
                 .iter()
                 .map(|p| format!("  {} : {}", p.label, p.people.text())),
         );
-        for f in [&pdf, &csv].into_iter().flatten() {
-            lines.push(format!("Écrit : {}", f.display()));
-        }
+        lines.extend(period.written());
         lines.join("\n")
     });
     Ok(())
+}
+
+/// A report's period and the files it is written to, as every report command takes them.
+#[derive(clap::Args)]
+pub(crate) struct Period {
+    /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
+    #[arg(long)]
+    from: String,
+    /// Dernier jour, inclus.
+    #[arg(long)]
+    to: String,
+    #[arg(long)]
+    pdf: Option<PathBuf>,
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
+
+impl Period {
+    fn days(&self) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Error> {
+        Ok((desk::parse_day(Some(&self.from))?, desk::parse_day(Some(&self.to))?))
+    }
+
+    /// Writes the report's CSV and PDF where asked (`make(true)`: the CSV).
+    fn write(&self, store: &Store, make: impl Fn(bool) -> Result<documents::Document, Error>) -> Result<(), Error> {
+        for (file, csv) in [(&self.csv, true), (&self.pdf, false)] {
+            if let Some(file) = file {
+                documents::keep(store, make(csv)?, Destination::File(file), &Printing::NO)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// « Écrit : … » for each file written, PDF first.
+    fn written(&self) -> impl Iterator<Item = String> + '_ {
+        [&self.pdf, &self.csv]
+            .into_iter()
+            .flatten()
+            .map(|f| format!("Écrit : {}", f.display()))
+    }
 }
 
 #[derive(Subcommand)]
@@ -141,16 +150,8 @@ pub(crate) enum ReportCommand {
     Programme {
         /// Identifiant ou nom du programme (comptoir programme list).
         name: String,
-        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
-        #[arg(long)]
-        from: String,
-        /// Dernier jour, inclus.
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        pdf: Option<PathBuf>,
-        #[arg(long)]
-        csv: Option<PathBuf>,
+        #[command(flatten)]
+        period: Period,
     },
     /// Les donateurs des appareils du stock.
     Donors,
@@ -159,16 +160,8 @@ pub(crate) enum ReportCommand {
     Donor {
         /// Le nom du donateur (comptoir report donors).
         name: String,
-        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
-        #[arg(long)]
-        from: String,
-        /// Dernier jour, inclus.
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        pdf: Option<PathBuf>,
-        #[arg(long)]
-        csv: Option<PathBuf>,
+        #[command(flatten)]
+        period: Period,
     },
 }
 

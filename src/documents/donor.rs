@@ -4,7 +4,7 @@
 use super::layout::{Align, Canvas};
 use super::receipt::header;
 use super::{file_name, Document, DocumentKind, Seller};
-use crate::donors::{DonorKindRow, DonorReport};
+use crate::donors::{DonorCounts, DonorReport};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -38,16 +38,13 @@ const COLUMNS: [&str; 7] = [
     "Hors d'usage",
 ];
 
-fn cells(label: &str, r: &DonorKindRow) -> [String; 7] {
-    [
-        label.to_string(),
-        r.received.to_string(),
-        r.sold.to_string(),
-        r.taken_back.to_string(),
-        r.given_back.to_string(),
-        r.on_sale.to_string(),
-        r.out_of_order.to_string(),
-    ]
+/// A table row: the label, then the six counts.
+fn cells(label: &str, counts: &DonorCounts) -> [String; 7] {
+    let columns = counts.columns();
+    std::array::from_fn(|i| match i {
+        0 => label.to_string(),
+        _ => columns[i - 1].to_string(),
+    })
 }
 
 pub fn render_donor_report(seller: &Seller, report: &DonorReport) -> Canvas {
@@ -109,7 +106,7 @@ pub fn render_donor_report(seller: &Seller, report: &DonorReport) -> Canvas {
     };
     row(&mut c, &COLUMNS.map(String::from), true);
     for r in &report.rows {
-        row(&mut c, &cells(r.kind.label(), r), false);
+        row(&mut c, &cells(r.kind.label(), &r.counts), false);
     }
     row(&mut c, &cells("Total", &report.total), true);
     c.space(4.0);

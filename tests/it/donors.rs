@@ -3,7 +3,7 @@
 //! donor's devices never counted, PDF and CSV read back.
 
 use comptoir::desk::documents as desk_documents;
-use comptoir::donors::{self, DonorKindRow};
+use comptoir::donors::{self, DonorCounts, DonorKindRow};
 use comptoir::money::Money;
 use comptoir::operators::Actor;
 use comptoir::pos::{self, PaymentMethod, SaleRequest};
@@ -71,12 +71,14 @@ fn dataset(store: &mut Store) {
 fn row(kind: comptoir::device::DeviceKind, n: [i64; 6]) -> DonorKindRow {
     DonorKindRow {
         kind,
-        received: n[0],
-        sold: n[1],
-        taken_back: n[2],
-        given_back: n[3],
-        on_sale: n[4],
-        out_of_order: n[5],
+        counts: DonorCounts {
+            received: n[0],
+            sold: n[1],
+            taken_back: n[2],
+            given_back: n[3],
+            on_sale: n[4],
+            out_of_order: n[5],
+        },
     }
 }
 
