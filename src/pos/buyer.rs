@@ -85,20 +85,3 @@ pub(super) fn check_buyer(
 
     Ok(decision_summary)
 }
-
-/// Each device line's tag and provenance (none: unknown), read once for the checks and the
-/// margin scheme's purchase price; each line gets its provenance's kind for the receipt.
-pub(super) fn device_provenances(
-    store: &Store,
-    lines: &mut [SaleLine],
-) -> Result<Vec<(String, Option<crate::provenance::Provenance>)>> {
-    let mut out = Vec::new();
-    for line in lines.iter_mut().filter(|l| l.device_id.is_some()) {
-        let Some(tag) = line.tag.clone() else { continue };
-        let device = devices::by_tag(store.db(), &AssetTag::parse(&tag)?)?;
-        let provenance = device.and_then(|d| d.provenance);
-        line.provenance = provenance.as_ref().map(|p| p.kind);
-        out.push((tag, provenance));
-    }
-    Ok(out)
-}

@@ -190,14 +190,13 @@ fn check<'p>(
             "Un appareil se vend à une personne : choisissez le bénéficiaire.",
         ));
     }
-    let mut lines = check_lines(store, programme, caps, request)?;
+    let (mut lines, provenances) = check_lines(store, programme, caps, request)?;
     check_desktop_sets(caps, &lines)?;
     super::proofs::check_records(store, &mut lines, request)?;
     let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
         acc.checked_add(l.unit_price.checked_mul(l.quantity as i64)?)
     });
     let total = total.ok_or_else(|| refused(Code::Invalid, "montant trop grand"))?;
-    let provenances = super::buyer::device_provenances(store, &mut lines)?;
     let eligibility = super::buyer::check_buyer(store, programmes, programme, request, &lines, &provenances, today)?;
     let change = check_payments(request, total)?;
     Ok(SalePlan {
@@ -211,14 +210,18 @@ fn check<'p>(
     })
 }
 
-/// The sale's lines: each device on sale at a price within its band and cap, each counted item.
+/// The sale's lines: each device on sale at a price within its band and cap (with its
+/// provenance's kind for the receipt), each counted item; and each device's tag and provenance
+/// (none: unknown), read once for the buyer's checks and the margin scheme's purchase price.
+#[allow(clippy::type_complexity)]
 fn check_lines(
     store: &Store,
     programme: Option<&Programme>,
     caps: &LegalCaps,
     request: &SaleRequest,
-) -> Result<Vec<SaleLine>> {
+) -> Result<(Vec<SaleLine>, Vec<(String, Option<crate::provenance::Provenance>)>)> {
     let mut lines: Vec<SaleLine> = Vec::new();
+    let mut provenances = Vec::new();
     let mut seen = Vec::new();
     for d in &request.devices {
         let tag = AssetTag::parse(&d.tag)?;
@@ -258,14 +261,17 @@ fn check_lines(
             &format!("appareil {tag}"),
         )?;
         let label = format!("{} {}", device.brand, device.model).trim().to_string();
-        lines.push(SaleLine::new(
+        let mut line = SaleLine::new(
             Some((device.id, tag.to_string())),
             device.kind,
             device.category,
             label,
             1,
             price,
-        ));
+        );
+        line.provenance = device.provenance.as_ref().map(|p| p.kind);
+        lines.push(line);
+        provenances.push((tag.to_string(), device.provenance));
     }
     for item in &request.items {
         if !COUNTED_KINDS.contains(&item.kind) {
@@ -291,7 +297,7 @@ fn check_lines(
         let label = item.kind.label().to_string();
         lines.push(SaleLine::new(None, item.kind, None, label, item.quantity, price));
     }
-    Ok(lines)
+    Ok((lines, provenances))
 }
 
 /// The payments add up to the total; only cash may be given back. Returns the change.
