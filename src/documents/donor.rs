@@ -111,25 +111,13 @@ pub fn render_donor_report(seller: &Seller, report: &DonorReport) -> Canvas {
     row(&mut c, &cells("Total", &report.total), true);
     c.space(4.0);
 
-    c.line("Personnes équipées par public", 11.0, true, Align::Left);
-    c.hline(0.5);
-    c.space(1.0);
-    let w = c.content_width();
     let mut lines: Vec<(String, String)> = report
         .publics
         .iter()
         .map(|p| (p.label.clone(), p.people.text()))
         .collect();
     lines.push(("Total des personnes équipées".into(), report.people.text()));
-    for (label, value) in lines {
-        let y = c.y;
-        c.paragraph_in(c.left(), w - 45.0, &label, 10.0, false, Align::Left);
-        let after = c.y;
-        c.y = y;
-        c.line_in(c.left() + w - 43.0, 43.0, &value, 10.0, false, Align::Right);
-        c.y = after.max(c.y);
-    }
-    c.space(2.0);
+    super::funder::table(&mut c, "Personnes équipées par public", &lines);
     c.paragraph(
         "Une personne relevant de plusieurs publics compte dans chacun ; le total la compte une fois.",
         8.0,

@@ -91,23 +91,6 @@ pub fn render_funder_report(seller: &Seller, report: &Report) -> Canvas {
     );
     c.space(4.0);
 
-    let table = |c: &mut Canvas, title: &str, rows: &[(String, String)]| {
-        c.ensure(line_height(11.0) + 2.0 + rows.len().min(3) as f32 * line_height(10.0));
-        c.line(title, 11.0, true, Align::Left);
-        c.hline(0.5);
-        c.space(1.0);
-        let w = c.content_width();
-        for (label, value) in rows {
-            let y = c.y;
-            let x = c.left();
-            c.paragraph_in(x, w - 45.0, label, 10.0, false, Align::Left);
-            let after = c.y;
-            c.y = y;
-            c.line_in(x + w - 43.0, 43.0, value, 10.0, false, Align::Right);
-            c.y = after.max(c.y);
-        }
-        c.space(3.0);
-    };
     let mut devices: Vec<(String, String)> = report
         .devices
         .iter()
@@ -160,4 +143,24 @@ pub fn render_funder_report(seller: &Seller, report: &Report) -> Canvas {
     money.push(("Net".into(), report.net.to_string()));
     table(&mut c, "Encaissements par moyen de paiement", &money);
     c
+}
+
+/// A titled table of labels (wrapped on the left) and values (on the right), kept with its
+/// first rows on one page; the funder's and the donor's reports share it.
+pub(super) fn table(c: &mut Canvas, title: &str, rows: &[(String, String)]) {
+    c.ensure(line_height(11.0) + 2.0 + rows.len().min(3) as f32 * line_height(10.0));
+    c.line(title, 11.0, true, Align::Left);
+    c.hline(0.5);
+    c.space(1.0);
+    let w = c.content_width();
+    for (label, value) in rows {
+        let y = c.y;
+        let x = c.left();
+        c.paragraph_in(x, w - 45.0, label, 10.0, false, Align::Left);
+        let after = c.y;
+        c.y = y;
+        c.line_in(x + w - 43.0, 43.0, value, 10.0, false, Align::Right);
+        c.y = after.max(c.y);
+    }
+    c.space(3.0);
 }
