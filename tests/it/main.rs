@@ -127,23 +127,16 @@ pub fn refusal(output: &std::process::Output) -> serde_json::Value {
 /// Undoes the migrations after schema 15 on a database of this version (their tables,
 /// columns and settings), for tests that open a database as an earlier version left it.
 pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
+    // The local stock's event as schema 5 wrote it, taken from that migration (schema 18
+    // replaced it with one that names the provenance columns dropped below).
+    let schema_5 = include_str!("../../migrations/0005_sync.sql");
+    let start = schema_5.find("CREATE TRIGGER outbox_local_stock").unwrap();
+    let trigger = &schema_5[start..start + schema_5[start..].find("END;").unwrap() + "END;".len()];
+    conn.execute_batch(&format!("DROP TRIGGER outbox_local_stock; {trigger}"))
+        .unwrap();
     conn.execute_batch(
-        // 0018: erasure and test records, and the local stock's event as schema 5 wrote it.
-        "DROP TRIGGER outbox_local_stock;
-         CREATE TRIGGER outbox_local_stock AFTER INSERT ON devices
-         WHEN NOT EXISTS (SELECT 1 FROM sync_applying)
-         BEGIN
-             INSERT INTO outbox (uuid, created_at, event) VALUES ('stock-' || new.tag, new.created_at, json_object(
-                 'type', 'local_stock',
-                 'device', json_object(
-                     'tag', new.tag, 'kind', new.kind, 'category', new.category, 'brand', new.brand,
-                     'model', new.model, 'serial', new.serial, 'imei', new.imei, 'cpu', new.cpu,
-                     'ram_mb', new.ram_mb, 'storage_kind', new.storage_kind, 'storage_gb', new.storage_gb,
-                     'screen_tenths_inch', new.screen_tenths_inch, 'os', new.os,
-                     'battery_serial', new.battery_serial, 'charger_serial', new.charger_serial,
-                     'refurbisher', new.refurbisher, 'erasure_certificate', new.erasure_certificate)));
-         END;
-         DROP INDEX devices_donor_name; DROP INDEX sale_lines_device;
+        // 0018: erasure and test records.
+        "DROP INDEX devices_donor_name; DROP INDEX sale_lines_device;
          DROP INDEX devices_import; ALTER TABLE devices DROP COLUMN import_id;
          ALTER TABLE devices DROP COLUMN erasure_record; ALTER TABLE devices DROP COLUMN test_record;
          ALTER TABLE sale_lines DROP COLUMN erasure_ref;
