@@ -57,11 +57,6 @@ pub fn lacking(store: &Store) -> Result<Vec<LackingBatch>> {
     crate::records::lacking(store)
 }
 
-/// A device's erasure certificate file: its name and bytes.
-pub fn certificate(store: &Store, tag: &str) -> Result<(String, Vec<u8>)> {
-    crate::records::certificate(store, tag)
-}
-
 /// Writes a device's erasure certificate into `out` (0600); its name and size.
 pub fn save_certificate(store: &Store, tag: &str, out: &std::path::Path) -> Result<(String, usize)> {
     let (name, bytes) = crate::records::certificate(store, tag)?;
