@@ -1,6 +1,7 @@
 //! Comptoir's core: the domain and its services, with no window and no UI. The Tauri shell in
 //! `src-tauri/` and the `comptoir` CLI are thin layers over this crate. See ARCHITECTURE.md.
 
+pub mod aftersales;
 pub mod archive;
 pub mod backup;
 pub mod beneficiary;

@@ -60,6 +60,13 @@ pub fn start_of_day(day: chrono::NaiveDate) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The local day of a stored timestamp (RFC 3339); `None` when it is not a timestamp.
+pub fn local_day(stamp: &str) -> Option<chrono::NaiveDate> {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Local).date_naive())
+}
+
 /// The local day of a stored timestamp (RFC 3339), as French read it (30/11/2026); the text as
 /// it is when it is not a timestamp.
 pub fn day_fr(stamp: &str) -> String {

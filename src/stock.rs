@@ -178,7 +178,7 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
         .state
         .allowed_actions()
         .into_iter()
-        .filter(|a| !is_point_of_sale_action(*a))
+        .filter(|a| !is_workflow_action(*a))
         .map(|action| OfferedAction {
             action,
             label: action.label(),
@@ -216,12 +216,13 @@ pub fn summary(store: &Store) -> Result<StockSummary> {
     Ok(summary)
 }
 
-/// Actions that belong to the point of sale (a reservation, a sale, a credit note), never to
-/// the stock screen.
-pub fn is_point_of_sale_action(action: StockAction) -> bool {
-    matches!(
+/// Actions that belong to a workflow of their own (the point of sale's reservation, sale and
+/// credit note; a loan, its end or loss; a warranty exchange; a recycling batch), never to the
+/// stock screen: each has its document, its journal entry and its checks.
+pub fn is_workflow_action(action: StockAction) -> bool {
+    !matches!(
         action,
-        StockAction::Reserve | StockAction::CancelReservation | StockAction::Sell | StockAction::CreditNote
+        StockAction::Receive | StockAction::MakeAvailable | StockAction::MarkDefective | StockAction::Return
     )
 }
 
@@ -236,9 +237,9 @@ pub fn change_state(
 ) -> Result<Device> {
     crate::operators::require_present(store.db(), actor)?;
     let operator = actor.name();
-    if is_point_of_sale_action(action) {
+    if is_workflow_action(action) {
         return Err(ParseError::msg(format!(
-            "« {} » se fait depuis la caisse, pas depuis le stock",
+            "« {} » se fait depuis la caisse ou l'après-vente, pas depuis le stock",
             action.label()
         ))
         .into());

@@ -165,6 +165,9 @@ code_enum! {
         Sold => "sold", "Vendu", ["vendu"];
         Returned => "returned", "Retourné au réseau", ["retourne", "renvoye"];
         Defective => "defective", "Défectueux (SAV)", ["defectueux", "sav", "en panne"];
+        Lent => "lent", "Prêté", ["prete", "en pret"];
+        Lost => "lost", "Perdu (prêt non rendu)", ["perdu"];
+        Recycled => "recycled", "Recyclé (DEEE)", ["recycle", "deee"];
     }
 }
 
@@ -179,6 +182,12 @@ code_enum! {
         MarkDefective => "mark_defective", "Déclarer défectueux", ["defective", "defectueux"];
         Return => "return", "Retourner au réseau", ["retourner"];
         CreditNote => "credit_note", "Remettre en stock (avoir)", ["avoir"];
+        Lend => "lend", "Prêter", ["preter"];
+        EndLoan => "end_loan", "Reprendre (fin de prêt)", ["fin de pret"];
+        DeclareLost => "declare_lost", "Déclarer perdu (prêt non rendu)", ["perdu"];
+        TakeBack => "take_back", "Reprendre sous garantie (échange)", ["reprise"];
+        HandOver => "hand_over", "Remettre en échange sous garantie", ["echange"];
+        Recycle => "recycle", "Envoyer au recyclage (DEEE)", ["recycler"];
     }
 }
 
@@ -197,7 +206,13 @@ impl DeviceState {
     /// reserved → available (reservation cancelled);
     /// received or available → defective or returned (with a reason);
     /// defective → available (repaired) or returned (sent back for after-sales service);
-    /// sold → available only through a credit note, which cancels the sale.
+    /// sold → available only through a credit note, which cancels the sale;
+    /// available → lent (a loan) → available (given back), lost (never given back) or, through
+    /// its end, sold (a loan turned into a sale);
+    /// sold → defective when a warranty exchange takes it back, and available → sold for the
+    /// device handed over in its place;
+    /// received, available or defective → recycled (a recycling batch). Lost and recycled are
+    /// ends: nothing leaves them.
     pub fn apply(self, action: StockAction) -> Result<DeviceState, IllegalTransition> {
         use DeviceState as S;
         use StockAction as A;
@@ -212,6 +227,12 @@ impl DeviceState {
             // An allocation not delivered yet may go back too (or be recalled by the network).
             (S::Allocated | S::Received | S::Available | S::Defective, A::Return) => S::Returned,
             (S::Sold, A::CreditNote) => S::Available,
+            (S::Available, A::Lend) => S::Lent,
+            (S::Lent, A::EndLoan) => S::Available,
+            (S::Lent, A::DeclareLost) => S::Lost,
+            (S::Sold, A::TakeBack) => S::Defective,
+            (S::Available, A::HandOver) => S::Sold,
+            (S::Received | S::Available | S::Defective, A::Recycle) => S::Recycled,
             (from, action) => return Err(IllegalTransition { from, action }),
         };
         Ok(to)
@@ -578,7 +599,16 @@ mod tests {
             vec![StockAction::Receive, StockAction::Return]
         );
         assert_eq!(DeviceState::Returned.allowed_actions(), vec![]);
-        assert_eq!(DeviceState::Sold.allowed_actions(), vec![StockAction::CreditNote]);
+        assert_eq!(
+            DeviceState::Sold.allowed_actions(),
+            vec![StockAction::CreditNote, StockAction::TakeBack]
+        );
+        assert_eq!(DeviceState::Recycled.allowed_actions(), vec![]);
+        assert_eq!(DeviceState::Lost.allowed_actions(), vec![]);
+        assert_eq!(
+            DeviceState::Lent.allowed_actions(),
+            vec![StockAction::EndLoan, StockAction::DeclareLost]
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! keyring, the HTTP client, printpdf). The core re-exports every module under its own name
 //! (`comptoir::device` is `comptoir_common::device`).
 
+pub mod aftersales;
 pub mod delivery;
 pub mod device;
 pub mod money;

@@ -225,6 +225,59 @@ pub enum EventBody {
     /// (`/v2`) A sale line moved to the device really handed over (a mis-scanned tag), by a
     /// manager, journaled at the centre. The reason stays at the centre.
     LineCorrected(Box<LineCorrection>),
+    /// (`/v2`) A warranty return, sent when it opens and again when it ends (the same
+    /// `return_id`): what the network counts failures by, no name and no fault text.
+    WarrantyReturn(Box<ReturnFacts>),
+    /// (`/v2`) Devices handed to an approved collection point: they leave the stock for good.
+    Recycling(Box<RecyclingFacts>),
+}
+
+/// A warranty return as the hub receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReturnFacts {
+    /// The return's id at the centre (the same for its opening and its end).
+    pub return_id: String,
+    /// The day it was opened (`AAAA-MM-JJ`).
+    pub opened_on: String,
+    /// The sale event's id and the line that handed the device over.
+    pub sale: String,
+    pub line_no: u32,
+    pub tag: String,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub brand: String,
+    pub model: String,
+    pub refurbisher: Option<String>,
+    /// A [`crate::aftersales::FaultCategory`] code.
+    pub fault: String,
+    /// Whole months from delivery to the return.
+    pub months_since_delivery: u32,
+    pub in_guarantee: bool,
+    /// Whether the defect was presumed to exist at delivery (the first twelve months).
+    pub presumed: bool,
+    /// None while the return is open; else an [`crate::aftersales::Outcome`] code.
+    pub outcome: Option<String>,
+    pub closed_on: Option<String>,
+    /// The device handed over in exchange.
+    pub new_tag: Option<String>,
+}
+
+/// A recycling batch as the hub receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecyclingFacts {
+    pub number: String,
+    pub collection_point: String,
+    /// The day the devices were handed over (`AAAA-MM-JJ`).
+    pub handed_on: String,
+    pub reference: String,
+    pub devices: Vec<RecycledDevice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecycledDevice {
+    pub tag: String,
+    /// A [`crate::aftersales::Destruction`] code.
+    pub destruction: String,
 }
 
 /// A person's reference as the hub knows it: random, made once per person at the centre (never

@@ -31,5 +31,8 @@ sql_code!(
     StorageKind,
     StockAction,
     TaxStatus,
-    DonorKind
+    DonorKind,
+    crate::aftersales::FaultCategory,
+    crate::aftersales::Outcome,
+    crate::aftersales::Destruction
 );

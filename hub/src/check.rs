@@ -183,6 +183,54 @@ pub(crate) fn checked(event: &Event) -> std::result::Result<Event, String> {
             facts.to_tag = tag(&fix.to_tag)?;
             EventBody::LineCorrected(Box::new(facts))
         }
+        EventBody::WarrantyReturn(ret) => {
+            let mut facts = (**ret).clone();
+            facts.return_id = id(&ret.return_id)?;
+            facts.opened_on = date(&ret.opened_on)?;
+            facts.sale = id(&ret.sale)?;
+            if !(1..=99).contains(&ret.line_no) || ret.months_since_delivery > 1200 {
+                return Err("Ligne ou ancienneté du retour hors des bornes.".into());
+            }
+            facts.tag = tag(&ret.tag)?;
+            facts.brand = short("Marque", &ret.brand)?;
+            facts.model = short("Modèle", &ret.model)?;
+            facts.refurbisher = ret
+                .refurbisher
+                .as_deref()
+                .map(|r| short("Reconditionneur", r))
+                .transpose()?;
+            comptoir_common::aftersales::FaultCategory::parse(&ret.fault)
+                .map_err(|_| "Catégorie de panne inconnue.".to_string())?;
+            let outcome = ret
+                .outcome
+                .as_deref()
+                .map(comptoir_common::aftersales::Outcome::parse)
+                .transpose()
+                .map_err(|_| "Issue du retour inconnue.".to_string())?;
+            facts.closed_on = ret.closed_on.as_deref().map(date).transpose()?;
+            facts.new_tag = ret.new_tag.as_deref().map(tag).transpose()?;
+            let exchanged = outcome == Some(comptoir_common::aftersales::Outcome::Exchanged);
+            if outcome.is_some() != facts.closed_on.is_some() || exchanged != facts.new_tag.is_some() {
+                return Err("Fin du retour incohérente (issue, date, appareil remis).".into());
+            }
+            EventBody::WarrantyReturn(Box::new(facts))
+        }
+        EventBody::Recycling(batch) => {
+            let mut facts = (**batch).clone();
+            facts.number = id(&batch.number)?;
+            facts.collection_point = short("Point de collecte", &batch.collection_point)?;
+            facts.handed_on = date(&batch.handed_on)?;
+            facts.reference = short("Bordereau", &batch.reference)?;
+            if batch.devices.is_empty() || batch.devices.len() > 10_000 {
+                return Err("Un lot de recyclage a de 1 à 10 000 appareils.".into());
+            }
+            for device in &mut facts.devices {
+                device.tag = tag(&device.tag)?;
+                comptoir_common::aftersales::Destruction::parse(&device.destruction)
+                    .map_err(|_| "Destruction des données inconnue.".to_string())?;
+            }
+            EventBody::Recycling(Box::new(facts))
+        }
         EventBody::LocalStock { device } => {
             let parsed = device.parse().map_err(|e| format!("Appareil invalide : {e}"))?;
             let mut device = device.clone();

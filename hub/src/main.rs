@@ -84,6 +84,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Les retours sous garantie des centres, par reconditionneur et modèle : appareils vendus,
+    /// retours, taux pour cent, issues (réparé, échangé, remboursé), ancienneté médiane.
+    Quality {
+        /// Une liste JSON au lieu du texte.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -289,6 +296,33 @@ fn run(cli: Cli) -> Result<(), String> {
                     shown(&c.tag.unwrap_or_default()),
                     shown(&c.message)
                 );
+            }
+        }
+        Command::Quality { json } => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            let rows = db::failure_rates(&conn).map_err(err)?;
+            if json {
+                println!("{}", serde_json::to_string(&rows).expect("rates serialise"));
+            } else {
+                println!("Reconditionneur\tType\tMarque\tModèle\tVendus\tRetours\tTaux\tSous garantie\tEn cours\tRéparés\tÉchangés\tRemboursés\tMois (médiane)");
+                for r in rows {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{} %\t{}\t{}\t{}\t{}\t{}\t{}",
+                        shown(&r.refurbisher),
+                        shown(&r.kind),
+                        shown(&r.brand),
+                        shown(&r.model),
+                        r.sold,
+                        r.returns,
+                        format!("{:.1}", r.rate_percent).replace('.', ","),
+                        r.in_guarantee,
+                        r.open,
+                        r.repaired,
+                        r.exchanged,
+                        r.refunded,
+                        r.median_months.map_or("-".to_string(), |m| m.to_string())
+                    );
+                }
             }
         }
         Command::Conflicts { json } => {

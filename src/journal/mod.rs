@@ -198,6 +198,9 @@ pub const KINDS: &[(&str, &str)] = &[
     ("closing", "Clôture"),
     ("document_copy", "Réimpression (copie)"),
     ("override", "Dérogation"),
+    ("warranty_return", "Retour sous garantie"),
+    ("warranty_outcome", "Fin d'un retour (réparé, échangé, remboursé)"),
+    ("recycling", "Lot de recyclage"),
     ("anonymisation", "Anonymisation"),
 ];
 

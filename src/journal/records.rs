@@ -1,5 +1,6 @@
 //! The journal's second check: every record that makes a total or moves a device (a sale, its
-//! lines and payments, a credit note, a permanence, a closing, a line correction) still says
+//! lines and payments, a credit note, a permanence, a closing, a line correction, a warranty
+//! return and its end, a recycling batch) still says
 //! what its entry says, and every such entry still has its record. The chain proves the
 //! entries were not changed; this proves the tables were not changed behind them.
 
@@ -218,5 +219,46 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
         note(*seq, "la correction de cette entrée a disparu des tables".into());
     }
 
+    // After the sale: warranty returns, their ends and recycling batches say what their
+    // entries say, field for field.
+    let returns = crate::store::aftersales::returns(conn, false, ALL)?;
+    let mut opened = Vec::new();
+    let mut ended = Vec::new();
+    for r in &returns {
+        let what = format!("le retour n° {}", r.number);
+        opened.push((r.journal_seq, what.clone(), crate::aftersales::returns::opened_entry(r)));
+        if let Some(o) = &r.outcome {
+            let end = crate::aftersales::returns::outcome_entry(&r.number, o);
+            ended.push((o.journal_seq, format!("la fin de {what}"), end));
+        }
+    }
+    let mut batches = Vec::new();
+    for b in crate::store::aftersales::batches(conn, ALL)? {
+        let entry = crate::aftersales::recycling::entry_of(conn, &b)?;
+        batches.push((b.journal_seq, format!("le lot de recyclage n° {}", b.number), entry));
+    }
+    for (kind, rows) in [
+        ("warranty_return", opened),
+        ("warranty_outcome", ended),
+        ("recycling", batches),
+    ] {
+        let written = entries(kind)?;
+        let mut claimed = BTreeSet::new();
+        for (seq, what, expected) in rows {
+            claimed.insert(seq);
+            match written.get(&seq) {
+                None => note(seq, format!("{what} n'a plus son entrée au journal")),
+                Some((_, _, c)) if *c != expected => note(seq, format!("{what} ne dit plus ce que dit son entrée")),
+                Some(_) => {}
+            }
+        }
+        for seq in written.keys().filter(|s| !claimed.contains(s)) {
+            note(*seq, "l'acte d'après-vente de cette entrée a disparu des tables".into());
+        }
+    }
+
     Ok(found.into_iter().next().map(|(seq, reason)| Broken { seq, reason }))
 }
+
+/// No limit on the rows read back.
+const ALL: usize = 1 << 40;

@@ -57,9 +57,14 @@ fn refused(code: Code, message: impl Into<String>) -> Error {
 /// This register's identity in receipt numbers: centre code and register code (C01, R1 by
 /// default). Two installs of one centre must have different register codes.
 pub fn register_identity(store: &Store) -> Result<(String, String)> {
+    register_identity_in(store.db())
+}
+
+/// [`register_identity`] inside a transaction.
+pub(crate) fn register_identity_in(conn: &store::Db) -> Result<(String, String)> {
     Ok((
-        sql::setting(store.db(), CENTRE_CODE)?.unwrap_or_else(|| "C01".into()),
-        sql::setting(store.db(), REGISTER_CODE)?.unwrap_or_else(|| "R1".into()),
+        sql::setting(conn, CENTRE_CODE)?.unwrap_or_else(|| "C01".into()),
+        sql::setting(conn, REGISTER_CODE)?.unwrap_or_else(|| "R1".into()),
     ))
 }
 

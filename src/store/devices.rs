@@ -126,6 +126,11 @@ pub fn by_tag(conn: &Db, tag: &AssetTag) -> Result<Option<Device>> {
     Ok(conn.query_row(&sql, [tag.as_str()], device_from_row).optional()?)
 }
 
+pub fn by_id(conn: &Db, id: i64) -> Result<Option<Device>> {
+    let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.id = ?1");
+    Ok(conn.query_row(&sql, [id], device_from_row).optional()?)
+}
+
 pub fn by_imei(conn: &Db, imei: &str) -> Result<Option<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.imei = ?1");
     Ok(conn.query_row(&sql, [imei], device_from_row).optional()?)

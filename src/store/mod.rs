@@ -2,6 +2,7 @@
 //! at open. All SQL of the project lives under this module, one file per table.
 
 use crate::error::Code;
+pub mod aftersales;
 pub mod centre;
 pub mod copies;
 pub mod devices;
@@ -52,11 +53,58 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0016_tax_status.sql"),
     include_str!("../../migrations/0017_provenance.sql"),
     include_str!("../../migrations/0018_refurbishing.sql"),
+    include_str!("../../migrations/0019_after_sales.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
-static MIGRATIONS: LazyLock<Migrations<'static>> =
-    LazyLock::new(|| Migrations::new(MIGRATION_SQL.iter().map(|sql| M::up(sql)).collect()));
+static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::new(
+        MIGRATION_SQL
+            .iter()
+            .enumerate()
+            .map(|(i, sql)| match i + 1 {
+                19 => M::up_with_hook(sql, widen_device_states),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
+});
+
+/// Schema 19's hook: a device may also be lent, lost or recycled. SQLite cannot alter a CHECK;
+/// loosening one follows its documented procedure (« Making Other Kinds Of Table Schema
+/// Changes », lang_altertable.html): the table's declared SQL rewritten with `writable_schema`,
+/// `schema_version` raised by one, then `integrity_check`, all inside the migration's
+/// transaction. Every existing row meets the wider CHECK, and no index or trigger changes.
+fn widen_device_states(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    use rusqlite_migration::HookError;
+    const BEFORE: &str = "'sold','returned','defective')";
+    const AFTER: &str = "'sold','returned','defective','lent','lost','recycled')";
+    let sql: String = tx.query_row(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'devices'",
+        [],
+        |r| r.get(0),
+    )?;
+    if !sql.contains(BEFORE) {
+        return Err(HookError::Hook(
+            "la table devices n'a pas la contrainte d'état attendue du schéma 1".into(),
+        ));
+    }
+    let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    tx.pragma_update(None, "writable_schema", "ON")?;
+    tx.execute(
+        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'devices'",
+        [sql.replacen(BEFORE, AFTER, 1)],
+    )?;
+    tx.pragma_update(None, "schema_version", version + 1)?;
+    tx.pragma_update(None, "writable_schema", "OFF")?;
+    let check: String = tx.pragma_query_value(None, "integrity_check", |r| r.get(0))?;
+    if check != "ok" {
+        return Err(HookError::Hook(format!(
+            "contrôle d'intégrité après le schéma 19 : {check}"
+        )));
+    }
+    Ok(())
+}
 
 /// The schema version this build writes (the number of migrations it knows).
 pub fn schema_version() -> i64 {

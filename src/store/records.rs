@@ -220,6 +220,17 @@ pub fn in_force(conn: &Db, device_id: i64) -> Result<(Option<String>, bool)> {
     )?)
 }
 
+/// The erasure record in force of a device: its id and reference.
+pub fn erasure_in_force(conn: &Db, device_id: i64) -> Result<Option<(i64, String)>> {
+    Ok(conn
+        .query_row(
+            "SELECT r.id, r.reference FROM devices d JOIN device_records r ON r.id = d.erasure_record WHERE d.id = ?1",
+            [device_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
 const KINDS_WITH_DATA: &str = "('laptop', 'desktop', 'tablet', 'smartphone')";
 
 /// The devices of kinds that hold user data, received or on sale, lacking a record: by batch

@@ -1,6 +1,7 @@
 //! Integration tests of the core on real SQLite files, and of the `comptoir` CLI binary.
 //! One test binary with modules builds faster than many.
 
+mod aftersales;
 mod archive;
 mod cli;
 mod closings;
@@ -134,6 +135,18 @@ pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
     let trigger = &schema_5[start..start + schema_5[start..].find("END;").unwrap() + "END;".len()];
     conn.execute_batch(&format!("DROP TRIGGER outbox_local_stock; {trigger}"))
         .unwrap();
+    // 0019: after the sale; the device states of schema 1 (the way its hook widened them).
+    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0)).unwrap();
+    conn.execute_batch(
+        "DROP TABLE recycled_devices; DROP TABLE recycling_batches;
+         DROP TABLE warranty_outcomes; DROP TABLE warranty_returns;
+         PRAGMA writable_schema = ON;
+         UPDATE sqlite_schema SET sql = replace(sql, ',''lent'',''lost'',''recycled'')', ')')
+         WHERE type = 'table' AND name = 'devices';",
+    )
+    .unwrap();
+    conn.pragma_update(None, "schema_version", version + 1).unwrap();
+    conn.pragma_update(None, "writable_schema", "OFF").unwrap();
     conn.execute_batch(
         // 0018: erasure and test records.
         "DROP INDEX devices_donor_name; DROP INDEX sale_lines_device;

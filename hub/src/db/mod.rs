@@ -16,7 +16,9 @@ mod events;
 mod sales;
 pub use events::record_events;
 mod heads;
+mod quality;
 pub use heads::{journal_heads, register_keys};
+pub use quality::{failure_rates, FailureRate};
 
 pub type Result<T> = std::result::Result<T, HubError>;
 
@@ -35,6 +37,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0002_v2.sql"),
     include_str!("../../migrations/0003_register_keys.sql"),
     include_str!("../../migrations/0004_journal_branches.sql"),
+    include_str!("../../migrations/0005_after_sales.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
@@ -425,6 +428,8 @@ fn kind_of(body: &EventBody) -> &'static str {
         EventBody::Sale(_) => "sale",
         EventBody::CreditNote(_) => "credit_note",
         EventBody::LineCorrected(_) => "line_corrected",
+        EventBody::WarrantyReturn(_) => "warranty_return",
+        EventBody::Recycling(_) => "recycling",
     }
 }
 

@@ -124,7 +124,7 @@ fn close_conflict(tx: &Connection, id: i64, how: &str, at: &str) -> Result<()> {
 /// The sale line `line` takes device `tag`, unless another line holds it already (a conflict
 /// between registers, or centres). A device of another centre, or one the network recalled, is
 /// taken all the same (the first sale to reach the hub holds it), with a conflict.
-fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Outcome) -> Result<()> {
+pub(crate) fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Outcome) -> Result<()> {
     let device: Option<(Option<String>, String, Option<String>, Option<String>, Option<i64>)> = tx
         .prepare_cached("SELECT centre_id, state, sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1")?
         .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
@@ -197,7 +197,7 @@ fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Out
 /// The sale line `line` lets go of device `tag` (cancelled, or corrected to another device):
 /// the conflicts it was part of close; the device goes to the line that was in conflict with
 /// it, if any, else back on sale at its centre.
-fn release(tx: &Connection, line: &LineKey, tag: &str, how: &str, at: &str) -> Result<()> {
+pub(crate) fn release(tx: &Connection, line: &LineKey, tag: &str, how: &str, at: &str) -> Result<()> {
     let holder: Option<(Option<String>, Option<String>, Option<i64>)> = tx
         .prepare_cached("SELECT sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1")?
         .query_row([tag], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))

@@ -1,0 +1,26 @@
+//! After the sale: warranty returns (repaired, exchanged or refunded) and the end of a device's
+//! life in a recycling batch. Each act is one transaction with its journal entry, its rows and
+//! the event the hub receives (no name); a refused act writes nothing. The rules of the
+//! guarantee are pure and shared with the hub (`comptoir_common::aftersales`).
+
+pub use comptoir_common::aftersales::*;
+
+pub mod recycling;
+pub mod returns;
+
+use crate::error::{Code, Error};
+
+fn refused(code: Code, message: impl Into<String>) -> Error {
+    Error::Refused {
+        code,
+        message: message.into(),
+    }
+}
+
+/// The next number of a register's series of `kind` for the year of `now`
+/// (`C01-R1-2026-SAV-000001`): gapless, like the receipts'.
+fn next_number(tx: &crate::store::Db, kind: &str, now: &str) -> crate::error::Result<String> {
+    let (centre, register) = crate::pos::register_identity_in(tx)?;
+    let series = format!("{centre}-{register}-{}-{kind}", &now[..4]);
+    Ok(format!("{series}-{:06}", crate::store::pos::next_number(tx, &series)?))
+}

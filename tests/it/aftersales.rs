@@ -1,0 +1,412 @@
+//! After the sale (issue 20): warranty returns opened from a receipt or a scan, ended repaired
+//! (the guarantee six months longer), exchanged (same kind, a category as good or better, with
+//! its records; a numbered exchange) or refunded (a credit note that moves the device the
+//! family really holds); recycling batches with how each device's data was destroyed; every
+//! act journaled, checked by `journal verify`, and queued for the hub with no name.
+
+use chrono::Months;
+use uuid::Uuid;
+
+use comptoir::aftersales::recycling::{self, RecycledInput, RecyclingInput};
+use comptoir::aftersales::returns::{self, OutcomeInput, ReturnInput};
+use comptoir::aftersales::Outcome;
+use comptoir::device::DeviceState;
+use comptoir::money::Money;
+use comptoir::operators::Actor;
+use comptoir::pos::{self, DeviceRequest, PaymentMethod, SalePayment, SaleRequest};
+use comptoir::programme::{LegalCaps, Programme};
+use comptoir::{demo, journal, stock, Store};
+
+use crate::{snapshot, TestDb};
+
+const MARTINE: i64 = 1; // eligible in the demo
+
+pub(crate) fn tag_where(store: &Store, condition: &str) -> String {
+    store
+        .sql()
+        .query_row(
+            &format!("SELECT tag FROM devices WHERE {condition} ORDER BY tag LIMIT 1"),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap_or_else(|e| panic!("no device where {condition}: {e}"))
+}
+
+pub(crate) fn state(store: &Store, tag: &str) -> DeviceState {
+    stock::find_by_code(store, tag).unwrap().state
+}
+
+/// Sells `tag` to Martine for 80 € cash; the receipt's number.
+pub(crate) fn sell(store: &mut Store, tag: &str, actor: &Actor) -> String {
+    let caps = LegalCaps::shipped();
+    let programmes = vec![Programme::shipped_default(&caps)];
+    pos::create_sale(
+        store,
+        &programmes,
+        &caps,
+        &SaleRequest {
+            reserved_override: None,
+            records_override: None,
+            uuid: Uuid::now_v7(),
+            person_id: Some(MARTINE),
+            programme: Some("defaut".into()),
+            devices: vec![DeviceRequest {
+                tag: tag.to_string(),
+                price: Some(Money::from_euros(80)),
+            }],
+            items: vec![],
+            payments: vec![SalePayment {
+                method: PaymentMethod::Cash,
+                amount: Money::from_euros(80),
+                reference: None,
+            }],
+        },
+        actor,
+    )
+    .unwrap()
+    .receipt
+}
+
+fn open(store: &mut Store, tag: &str, actor: &Actor) -> returns::WarrantyReturn {
+    returns::open(
+        store,
+        &ReturnInput {
+            tag: tag.into(),
+            fault_category: "ne démarre pas".into(),
+            fault: "L'écran reste noir au démarrage".into(),
+        },
+        actor,
+    )
+    .unwrap()
+}
+
+fn close(number: &str, outcome: &str, new_tag: Option<&str>, refund: Option<&str>) -> OutcomeInput {
+    OutcomeInput {
+        number: number.into(),
+        outcome: outcome.into(),
+        diagnosis: "Carte mère défaillante".into(),
+        new_tag: new_tag.map(String::from),
+        refund_method: refund.map(String::from),
+    }
+}
+
+fn outbox(store: &Store, kind: &str) -> Vec<serde_json::Value> {
+    let mut stmt = store
+        .sql()
+        .prepare("SELECT event FROM outbox WHERE json_extract(event, '$.type') = ?1 ORDER BY id")
+        .unwrap();
+    let rows = stmt.query_map([kind], |r| r.get::<_, String>(0)).unwrap();
+    rows.map(|r| serde_json::from_str(&r.unwrap()).unwrap()).collect()
+}
+
+#[test]
+fn a_return_is_repaired_exchanged_or_refunded_and_the_journal_and_the_hub_know_each_end() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("sophie");
+    demo::load(&mut store, &sophie).unwrap();
+    pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+    let sold = tag_where(&store, "state = 'available' AND kind = 'laptop' AND category = 'B' AND erasure_record IS NOT NULL AND test_record IS NOT NULL");
+    let receipt = sell(&mut store, &sold, &sophie);
+    let today = comptoir::local::today();
+
+    // The screen before opening: from the receipt, the guarantee as the law sets it.
+    let found = returns::candidates(&store, &receipt).unwrap();
+    assert_eq!(found.len(), 1);
+    let preview = &found[0];
+    assert_eq!(preview.tag, sold);
+    assert_eq!(preview.delivered_on, today);
+    assert_eq!(preview.guarantee.ends_on, (today + Months::new(24)).pred_opt().unwrap());
+    assert!(preview.in_guarantee && preview.presumed);
+    assert_eq!(preview.deadline, today + chrono::Days::new(30));
+    assert!(preview.guarantee_text.contains("L.217-7"), "{}", preview.guarantee_text);
+
+    // Refused, nothing written: a device not sold here, no fault told, an unknown category.
+    let available = tag_where(&store, "state = 'available' AND kind = 'laptop'");
+    let before = snapshot(&store);
+    let err = returns::candidates(&store, &available).unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+    assert!(err.to_string().contains("pas été remis"), "{err}");
+    for (tag, category, fault, code) in [
+        (available.as_str(), "écran", "Écran cassé", "not_found"),
+        (sold.as_str(), "écran", "  ", "reason_required"),
+        (sold.as_str(), "licorne", "Écran cassé", "invalid"),
+    ] {
+        let input = ReturnInput {
+            tag: tag.into(),
+            fault_category: category.into(),
+            fault: fault.into(),
+        };
+        let err = returns::open(&mut store, &input, &sophie).unwrap_err();
+        assert_eq!(err.code(), code, "{tag} {category}: {err}");
+    }
+    assert_eq!(snapshot(&store), before);
+
+    // Opened: numbered, listed with its deadline; a second return of the device is refused.
+    let ret = open(&mut store, &sold, &sophie);
+    assert!(ret.number.ends_with("-SAV-000001"), "{}", ret.number);
+    assert_eq!(ret.days_left, Some(30));
+    assert_eq!(ret.receipt, receipt);
+    let err = returns::open(
+        &mut store,
+        &ReturnInput {
+            tag: sold.clone(),
+            fault_category: "écran".into(),
+            fault: "Encore".into(),
+        },
+        &sophie,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains(&ret.number), "{err}");
+    let listed = returns::list(&store, true).unwrap();
+    assert_eq!(
+        listed.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(),
+        [ret.number.as_str()]
+    );
+
+    // An exchange needs the same kind, a category as good or better, an available device.
+    let tablet = tag_where(&store, "state = 'available' AND kind <> 'laptop'");
+    let lower = tag_where(
+        &store,
+        "state = 'available' AND kind = 'laptop' AND category IN ('C', 'HC')",
+    );
+    let defective = tag_where(&store, "state = 'defective' AND kind = 'laptop'");
+    let before = snapshot(&store);
+    for (tag, code) in [
+        (tablet.as_str(), "invalid"),
+        (lower.as_str(), "invalid"),
+        (defective.as_str(), "unavailable"),
+    ] {
+        let err = returns::close(&mut store, &close(&ret.number, "échange", Some(tag), None), &sophie).unwrap_err();
+        assert_eq!(err.code(), code, "{tag}: {err}");
+    }
+    let err = returns::close(&mut store, &close(&ret.number, "échange", None, None), &sophie).unwrap_err();
+    assert_eq!(err.code(), "invalid", "{err}");
+    assert_eq!(snapshot(&store), before);
+
+    let better = tag_where(
+        &store,
+        "state = 'available' AND kind = 'laptop' AND category IN ('B', 'A', 'Premium') AND erasure_record IS NOT NULL AND test_record IS NOT NULL",
+    );
+    let closed = returns::close(&mut store, &close(&ret.number, "échangé", Some(&better), None), &sophie).unwrap();
+    let end = closed.ret.outcome.clone().unwrap();
+    assert_eq!(end.outcome, Outcome::Exchanged);
+    assert!(end.exchange_number.as_deref().unwrap().ends_with("-EC-000001"));
+    assert_eq!(end.new_tag.as_deref(), Some(better.as_str()));
+    assert_eq!(state(&store, &sold), DeviceState::Defective);
+    assert_eq!(state(&store, &better), DeviceState::Sold);
+    let err = returns::close(&mut store, &close(&ret.number, "réparé", None, None), &sophie).unwrap_err();
+    assert_eq!(err.code(), "already_closed", "{err}");
+    // The device taken back was used: its erasure no longer holds.
+    let (missing, _) = store
+        .sql()
+        .query_row(
+            "SELECT erasure_record IS NULL, 0 FROM devices WHERE tag = ?1",
+            [&sold],
+            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .unwrap();
+    assert!(missing);
+
+    // The device handed over in exchange: its own guarantee from the exchange; repaired once,
+    // six months more.
+    let found = returns::candidates(&store, &receipt).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].tag, better);
+    assert_eq!(found[0].by_exchange, end.exchange_number);
+    let second = open(&mut store, &better, &sophie);
+    let repaired = returns::close(&mut store, &close(&second.number, "réparé", None, None), &sophie).unwrap();
+    let after = repaired.ret.outcome.unwrap().guarantee_after.unwrap();
+    assert_eq!(after.ends_on, (today + Months::new(30)).pred_opt().unwrap());
+    assert_eq!(state(&store, &better), DeviceState::Sold);
+    assert_eq!(returns::candidates(&store, &better).unwrap()[0].guarantee.repairs, 1);
+
+    // Refunded: the credit note cancels the sale's line and takes back the device the family
+    // holds (the one given in exchange), out of order.
+    let third = open(&mut store, &better, &sophie);
+    let err = returns::close(&mut store, &close(&third.number, "remboursé", None, None), &sophie).unwrap_err();
+    assert_eq!(err.code(), "invalid", "{err}");
+    let refunded = returns::close(
+        &mut store,
+        &close(&third.number, "remboursé", None, Some("espèces")),
+        &sophie,
+    )
+    .unwrap();
+    let note = refunded.credit_note.unwrap();
+    assert_eq!(note.cancels, receipt);
+    assert_eq!(note.amount, Money::from_euros(80));
+    assert_eq!(
+        refunded.ret.outcome.unwrap().credit_note.as_deref(),
+        Some(note.number.as_str())
+    );
+    assert_eq!(state(&store, &better), DeviceState::Defective);
+    assert_eq!(state(&store, &sold), DeviceState::Defective);
+    assert!(pos::sale(&store, &receipt).unwrap().lines[0].cancelled_by.is_some());
+
+    // The journal holds every act and checks its rows.
+    let verification = journal::verify_store(&store).unwrap();
+    assert!(verification.is_intact(), "{}", verification.message());
+    let kinds: Vec<String> = {
+        let mut stmt = store
+            .sql()
+            .prepare("SELECT kind FROM journal WHERE kind LIKE 'warranty%' ORDER BY seq")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(
+        kinds,
+        [
+            "warranty_return",
+            "warranty_outcome",
+            "warranty_return",
+            "warranty_outcome",
+            "warranty_return",
+            "warranty_outcome"
+        ]
+    );
+
+    // The hub is told each opening and each end, with no name and no fault text.
+    let events = outbox(&store, "warranty_return");
+    assert_eq!(events.len(), 6);
+    assert_eq!(events[1]["outcome"], "exchanged");
+    assert_eq!(events[1]["new_tag"], better.as_str());
+    assert_eq!(events[0]["fault"], "no_start");
+    assert_eq!(events[0]["months_since_delivery"], 0);
+    let text = events.iter().map(|e| e.to_string()).collect::<String>();
+    assert!(
+        !text.contains("noir") && !text.contains("Lefèvre") && !text.contains("Martine"),
+        "{text}"
+    );
+
+    // A return's row changed behind the journal's back is found.
+    store
+        .sql()
+        .execute_batch(
+            "DROP TRIGGER warranty_returns_no_update;
+             UPDATE warranty_returns SET fault = 'Rien' WHERE id = 1;",
+        )
+        .unwrap();
+    let verification = journal::verify_store(&store).unwrap();
+    let broken = verification.broken.expect("the change is found");
+    assert!(broken.reason.contains(&ret.number), "{}", broken.reason);
+}
+
+#[test]
+fn a_recycling_batch_says_how_each_devices_data_was_destroyed_and_its_devices_never_come_back() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("sophie");
+    demo::load(&mut store, &sophie).unwrap();
+    pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+    let broken = tag_where(&store, "state = 'defective' AND kind = 'laptop'");
+    let erased = tag_where(
+        &store,
+        "state = 'available' AND kind = 'laptop' AND erasure_record IS NOT NULL",
+    );
+    let screen = tag_where(
+        &store,
+        "state IN ('available', 'received', 'defective') AND kind NOT IN ('laptop', 'desktop', 'tablet', 'smartphone')",
+    );
+    let sold = tag_where(&store, "state = 'available' AND kind = 'laptop' AND erasure_record IS NOT NULL AND test_record IS NOT NULL AND tag <> '{erased}'".replace("{erased}", &erased).as_str());
+    let receipt = sell(&mut store, &sold, &sophie);
+    let _ = receipt;
+    store
+        .sql()
+        .execute("UPDATE devices SET erasure_record = NULL WHERE tag = ?1", [&broken])
+        .unwrap();
+    let item = |tag: &str, destruction: &str, detail: &str| RecycledInput {
+        tag: tag.into(),
+        destruction: destruction.into(),
+        detail: detail.into(),
+    };
+    let batch = |devices: Vec<RecycledInput>, handed_on: &str| RecyclingInput {
+        collection_point: "Envie Nantes (DEEE)".into(),
+        handed_on: handed_on.into(),
+        reference: "BSD-2026-118".into(),
+        devices,
+    };
+
+    // Refused whole, every problem named, nothing written.
+    let before = snapshot(&store);
+    let tomorrow = (comptoir::local::today() + chrono::Days::new(1)).to_string();
+    let err = recycling::record(
+        &mut store,
+        &batch(
+            vec![
+                item(&broken, "", ""),
+                item(&broken, "physique", "x"),
+                item(&sold, "physique", "Disque percé"),
+                item(&erased, "aucune", ""),
+            ],
+            &tomorrow,
+        ),
+        &sophie,
+    )
+    .unwrap_err();
+    let message = err.to_string();
+    for part in [
+        format!("{broken} n'a pas d'effacement en vigueur"),
+        format!("{broken} est nommé deux fois"),
+        format!("{sold} est « Vendu »"),
+        format!("{erased} est un(e) ordinateur portable"),
+        "futur".to_string(),
+    ] {
+        assert!(message.contains(&part), "{part} not in {message}");
+    }
+    assert_eq!(snapshot(&store), before);
+
+    // Recorded: the storage destroyed, an erasure in force, a screen with no data.
+    let done = recycling::record(
+        &mut store,
+        &batch(
+            vec![
+                item(&broken, "physique", "Disque percé par l'atelier, le 02/12"),
+                item(&erased, "", ""),
+                item(&screen, "", ""),
+            ],
+            "",
+        ),
+        &sophie,
+    )
+    .unwrap();
+    assert!(done.number.ends_with("-DEEE-000001"), "{}", done.number);
+    assert_eq!(done.devices.len(), 3);
+    let by_tag = |tag: &str| done.devices.iter().find(|d| d.tag == tag).unwrap();
+    assert_eq!(by_tag(&broken).destruction_label, "Destruction physique du stockage");
+    assert!(by_tag(&erased).erasure.is_some());
+    assert_eq!(by_tag(&screen).destruction_label, "Sans donnée d'utilisateur");
+    for tag in [&broken, &erased, &screen] {
+        assert_eq!(state(&store, tag), DeviceState::Recycled);
+    }
+
+    // A recycled device is refused at the cash desk and for an exchange, and cannot go back.
+    let caps = LegalCaps::shipped();
+    let programmes = vec![Programme::shipped_default(&caps)];
+    let err = pos::create_sale(
+        &mut store,
+        &programmes,
+        &caps,
+        &SaleRequest::one_device_in_cash(MARTINE, "defaut", &erased, 80),
+        &sophie,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("Recyclé"), "{err}");
+    let ret = open(&mut store, &sold, &sophie);
+    let err = returns::close(&mut store, &close(&ret.number, "échange", Some(&erased), None), &sophie).unwrap_err();
+    assert!(err.to_string().contains("recyclage"), "{err}");
+    let err = stock::change_state(
+        &mut store,
+        &comptoir::device::AssetTag::parse(&erased).unwrap(),
+        comptoir::device::StockAction::MakeAvailable,
+        &sophie,
+        "réparé",
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "illegal_transition", "{err}");
+
+    assert!(journal::verify_store(&store).unwrap().is_intact());
+    let events = outbox(&store, "recycling");
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0]["devices"].as_array().unwrap().len(), 3);
+    assert_eq!(recycling::list(&store).unwrap()[0].number, done.number);
+}
