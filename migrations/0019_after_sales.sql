@@ -7,8 +7,10 @@
 --   credit note). Append-only.
 -- * `recycling_batches` and `recycled_devices`: devices beyond repair handed to an approved
 --   collection point (DEEE), each with how its data was destroyed. Append-only.
--- * `devices.state` gains `lent`, `lost` and `recycled`. SQLite cannot alter a CHECK: this
---   migration's hook (src/store/mod.rs) rewrites the table's declared SQL by SQLite's documented
+-- * `devices.state` gains `lent`, `lost` and `recycled`; `document_issues.kind` the documents of
+--   after the sale (deposit and outcome slips, exchange, recycling list, loan agreement and
+--   return). SQLite cannot alter a CHECK: this migration's hook (src/store/mod.rs,
+--   `widen_checks`) rewrites the tables' declared SQL by SQLite's documented
 --   procedure for loosening a constraint (writable_schema, schema_version + 1, integrity_check),
 --   in the migration's transaction.
 

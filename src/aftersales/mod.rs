@@ -7,6 +7,7 @@ pub use comptoir_common::aftersales::*;
 
 pub mod recycling;
 pub mod returns;
+mod views;
 
 use crate::error::{Code, Error};
 

@@ -46,7 +46,7 @@ pub struct RecyclingInput {
 /// A device that may go to recycling: in the centre, not on sale to a family.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
-pub struct Candidate {
+pub struct RecyclingCandidate {
     pub tag: String,
     pub kind: DeviceKind,
     pub state: DeviceState,
@@ -124,7 +124,7 @@ pub(crate) fn entry_of(store_conn: &store::Db, batch: &BatchRow) -> Result<serde
 }
 
 /// The devices that may go to recycling: out of order first, then received or on sale.
-pub fn candidates(store: &Store) -> Result<Vec<Candidate>> {
+pub fn candidates(store: &Store) -> Result<Vec<RecyclingCandidate>> {
     let mut out = Vec::new();
     for state in [DeviceState::Defective, DeviceState::Received, DeviceState::Available] {
         let query = stock::StockQuery {
@@ -133,7 +133,7 @@ pub fn candidates(store: &Store) -> Result<Vec<Candidate>> {
             ..Default::default()
         };
         for d in stock::list(store, &query)? {
-            out.push(Candidate {
+            out.push(RecyclingCandidate {
                 erasure: crate::store::records::erasure_in_force(store.db(), d.id)?.map(|(_, r)| r),
                 holds_data: holds_user_data(d.kind),
                 designation: format!("{} {}", d.brand, d.model).trim().to_string(),

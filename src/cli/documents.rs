@@ -47,6 +47,38 @@ pub(crate) enum DocumentCommand {
         #[command(flatten)]
         print: PrintArgs,
     },
+    /// Le bon de dépôt d'un retour sous garantie, par son numéro.
+    ReturnSlip {
+        number: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// La fiche de fin d'un retour sous garantie (réparé, échangé, remboursé), par son numéro.
+    OutcomeSlip {
+        number: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// Le bon d'un échange sous garantie, par son numéro (EC).
+    Exchange {
+        number: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
+    /// La liste d'un lot de recyclage, par son numéro (DEEE).
+    Recycling {
+        number: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
+    },
     /// Imprime un PDF déjà fait.
     Print {
         file: PathBuf,
@@ -62,10 +94,10 @@ pub(crate) enum DocumentCommand {
 pub(crate) struct PrintArgs {
     /// L'envoie aussi à l'imprimante.
     #[arg(long)]
-    print: bool,
+    pub print: bool,
     /// Imprimante (par défaut : celle des Réglages, sinon celle du système).
     #[arg(long)]
-    printer: Option<String>,
+    pub printer: Option<String>,
 }
 
 pub(crate) fn run(
@@ -85,6 +117,10 @@ pub(crate) fn run(
         DocumentCommand::Onboarding { receipt, out, print } => (DocumentKind::Onboarding, receipt, None, out, print),
         DocumentCommand::CreditNote { number, out, print } => (DocumentKind::CreditNote, number, None, out, print),
         DocumentCommand::Closing { id, out, print } => (DocumentKind::Closing, id, None, out, print),
+        DocumentCommand::ReturnSlip { number, out, print } => (DocumentKind::ReturnSlip, number, None, out, print),
+        DocumentCommand::OutcomeSlip { number, out, print } => (DocumentKind::OutcomeSlip, number, None, out, print),
+        DocumentCommand::Exchange { number, out, print } => (DocumentKind::Exchange, number, None, out, print),
+        DocumentCommand::Recycling { number, out, print } => (DocumentKind::RecyclingList, number, None, out, print),
         DocumentCommand::Print { file, printer } => {
             let title = file
                 .file_name()
@@ -154,7 +190,7 @@ pub(crate) fn run(
     Ok(())
 }
 
-fn print_message(job: &PrintJob) -> String {
+pub(crate) fn print_message(job: &PrintJob) -> String {
     format!(
         "Envoyé à l'imprimante {}{}.",
         job.printer.as_deref().unwrap_or("par défaut"),

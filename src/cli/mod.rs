@@ -3,6 +3,7 @@
 //! command group lives in its own file, owns its arguments and its output format, and calls
 //! the core's workflow layer (`comptoir::desk`) and services; no rule is written here.
 
+mod aftersales;
 mod archive;
 mod centre;
 mod documents;
@@ -115,6 +116,13 @@ enum Command {
     },
     /// Identité de ce poste dans les numéros de ticket (centre_code, register_code).
     Register(pos::RegisterArgs),
+    /// Les retours sous garantie (SAV) : trouver, ouvrir, lister, terminer (réparé, échangé,
+    /// remboursé), avec le bon de dépôt et la fiche de fin.
+    #[command(subcommand)]
+    Sav(aftersales::SavCommand),
+    /// Les lots de recyclage (DEEE) : appareils possibles, enregistrer un lot, liste.
+    #[command(subcommand)]
+    Recycle(aftersales::RecycleCommand),
     /// Les documents : ticket de vente, fiche de prise en main, avoir, rapport de clôture.
     #[command(subcommand)]
     Document(documents::DocumentCommand),
@@ -263,6 +271,8 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::FiscalYear { first_month } => pos::fiscal_year(store, first_month, json, who),
         Command::Register(args) => pos::register(store, args, json, who),
         Command::Document(cmd) => documents::run(store, db, cmd, json, who),
+        Command::Sav(cmd) => aftersales::sav(store, db, cmd, json, who),
+        Command::Recycle(cmd) => aftersales::recycle(store, db, cmd, json, who),
         Command::Centre(cmd) => centre::run(store, cmd, json, who),
         Command::Operator(cmd) => centre::operator(store, cmd, json, who),
         Command::Report(cmd) => privacy::report(store, db, cmd, json),

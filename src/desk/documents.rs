@@ -114,12 +114,19 @@ pub fn reprint(store: &Store, folder: &Path, file_name: &str, title: &str) -> Re
 pub fn records_its_issue(kind: DocumentKind) -> bool {
     matches!(
         kind,
-        DocumentKind::Receipt | DocumentKind::CreditNote | DocumentKind::Closing
+        DocumentKind::Receipt
+            | DocumentKind::CreditNote
+            | DocumentKind::Closing
+            | DocumentKind::ReturnSlip
+            | DocumentKind::OutcomeSlip
+            | DocumentKind::Exchange
+            | DocumentKind::RecyclingList
     )
 }
 
 /// Makes a document of `kind` for `reference` (a receipt's or credit note's number, a
-/// permanence or a period for a closing, a person's number). A reprint is a numbered copy,
+/// permanence or a period for a closing, a person's number, a return's, an exchange's or a
+/// recycling batch's number). A reprint is a numbered copy,
 /// recorded with who made it: `actor` is needed for those kinds ([`records_its_issue`]).
 fn make(
     store: &mut Store,
@@ -142,6 +149,10 @@ fn make(
         DocumentKind::CreditNote => documents::credit_note(store, reference, who()?),
         DocumentKind::Closing => documents::closing(store, reference, who()?),
         DocumentKind::Notice => documents::notice(store),
+        DocumentKind::ReturnSlip => documents::return_slip(store, reference, who()?),
+        DocumentKind::OutcomeSlip => documents::outcome_slip(store, reference, who()?),
+        DocumentKind::Exchange => documents::exchange(store, reference, who()?),
+        DocumentKind::RecyclingList => documents::recycling_list(store, reference, who()?),
         DocumentKind::PersonData => {
             let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
             documents::person_export(store, &crate::privacy::export(store, id)?)

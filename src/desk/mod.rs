@@ -5,6 +5,7 @@
 //! daily backup), the sync client (a person waiting gives up sooner than the background
 //! worker), programme loading and date parsing.
 
+pub mod aftersales;
 pub mod attendance;
 pub mod centre;
 pub mod documents;

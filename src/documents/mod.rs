@@ -8,6 +8,7 @@
 //! « COPIE n° k » and the reprint is written in the journal.
 
 use crate::error::Code;
+mod aftersales;
 mod donor;
 mod funder;
 mod issues;
@@ -23,22 +24,19 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::beneficiary;
 use crate::centre::{self, CentreSettings, Paper};
-use crate::device::{code_enum, DeviceKind};
+use crate::device::code_enum;
 use crate::error::{Error, Result};
-use crate::money::Money;
-use crate::pos::{self, PaymentMethod};
-use crate::stock;
 use crate::store::Store;
 
+pub use aftersales::{exchange, exchange_onboarding, outcome_slip, recycling_list, return_slip};
 pub use donor::{donor_report, render_donor_report};
 pub use funder::render_funder_report;
 use issues::{issue, require_whole};
 pub use issues::{issue_waiting, waiting_message, waiting_note};
 
 pub use onboarding::{profile_for, render_onboarding, OnboardingFacts, Profile};
-pub use receipt::render_receipt;
+pub use receipt::{receipt_facts, render_receipt, ReceiptFacts, ReceiptLine, ReceiptPayment};
 pub use reports::{render_closing, render_credit_note, render_session_report, ClosingFacts, CreditNoteFacts};
 
 code_enum! {
@@ -52,6 +50,10 @@ code_enum! {
         Notice => "notice", "Notice d'information (RGPD)", ["notice", "rgpd"];
         PersonData => "person_data", "Données d'une personne", ["donnees"];
         RecoverySheet => "recovery_sheet", "Phrase de secours", ["phrase"];
+        ReturnSlip => "return_slip", "Bon de dépôt (SAV)", ["bon de depot", "depot"];
+        OutcomeSlip => "outcome_slip", "Fin de retour (SAV)", ["fin de retour", "fin sav"];
+        Exchange => "exchange", "Bon d'échange", ["echange", "bon d'echange"];
+        RecyclingList => "recycling_list", "Lot de recyclage", ["recyclage", "deee"];
     }
 }
 
@@ -203,137 +205,6 @@ impl Seller {
     }
 }
 
-/// One line of a receipt, with what identifies the device.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReceiptLine {
-    pub kind: DeviceKind,
-    /// Brand and model, or the item's label.
-    pub designation: String,
-    pub tag: Option<String>,
-    pub serial: Option<String>,
-    pub imei: Option<String>,
-    pub battery_serial: Option<String>,
-    pub charger_serial: Option<String>,
-    pub os: Option<String>,
-    pub quantity: u32,
-    pub unit_price: Money,
-    pub total: Money,
-    pub cancelled_by: Option<String>,
-    /// Its tax (as its sale fixed it).
-    pub tax: Option<crate::tax::LineTax>,
-    /// Where the device came from (none: unknown).
-    pub provenance: Option<crate::provenance::DonorKind>,
-    /// Its erasure certificate's reference when it was sold.
-    pub erasure_ref: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ReceiptPayment {
-    pub method: PaymentMethod,
-    pub amount: Money,
-    pub reference: Option<String>,
-}
-
-/// Everything a receipt shows.
-#[derive(Debug, Clone)]
-pub struct ReceiptFacts {
-    pub seller: Seller,
-    pub receipt: String,
-    /// As stored (RFC 3339, UTC); printed in local time.
-    pub at: String,
-    pub operator: String,
-    pub buyer_first_name: Option<String>,
-    pub buyer: Option<String>,
-    pub programme: Option<String>,
-    pub lines: Vec<ReceiptLine>,
-    pub payments: Vec<ReceiptPayment>,
-    pub total: Money,
-    pub change: Money,
-    pub copy: u32,
-    /// The tax status's mention the sale was recorded under.
-    pub mention: String,
-    /// The sale's VAT by rate (statuses liable to VAT; none under the margin scheme's used
-    /// goods, whose VAT is never shown).
-    pub tax: crate::tax::TaxTotals,
-}
-
-fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Option<String>)> {
-    let Some(id) = id else { return Ok((None, None)) };
-    // An anonymised buyer: the till data stays, their name is gone from it.
-    if crate::store::privacy::is_anonymised(store.db(), id)? {
-        return Ok((None, Some("Personne anonymisée".into())));
-    }
-    let person = beneficiary::get(store, id)?;
-    let first = person.fields.first_name.trim().to_string();
-    let full = format!("{} {}", first, person.fields.last_name.trim().to_uppercase())
-        .trim()
-        .to_string();
-    Ok((
-        Some(first).filter(|s| !s.is_empty()),
-        Some(full).filter(|s| !s.is_empty()),
-    ))
-}
-
-/// Gathers a sale's receipt facts (copy 0: the caller decides the copy number).
-pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
-    let sale = pos::sale(store, receipt)?;
-    let (buyer_first_name, buyer) = person_names(store, sale.person_id)?;
-    let seller = Seller::load(store)?;
-    let taxes = sale.line_taxes(&seller.settings);
-    let mut lines = Vec::new();
-    for (line, tax) in sale.lines.iter().zip(taxes) {
-        let device = match &line.tag {
-            Some(tag) => Some(stock::find_by_code(store, tag)?),
-            None => None,
-        };
-        let designation = match &device {
-            Some(d) => format!("{} {}", d.brand, d.model).trim().to_string(),
-            None => line.label.clone(),
-        };
-        lines.push(ReceiptLine {
-            kind: line.kind,
-            designation,
-            tag: line.tag.clone(),
-            serial: device.as_ref().and_then(|d| d.serial.clone()),
-            imei: device.as_ref().and_then(|d| d.imei.clone()),
-            battery_serial: device.as_ref().and_then(|d| d.specs.battery_serial.clone()),
-            charger_serial: device.as_ref().and_then(|d| d.specs.charger_serial.clone()),
-            os: device.as_ref().and_then(|d| d.specs.os.clone()),
-            quantity: line.quantity,
-            unit_price: line.unit_price,
-            total: line.total(),
-            cancelled_by: line.cancelled_by.clone(),
-            tax,
-            provenance: line.provenance,
-            erasure_ref: line.erasure_ref.clone(),
-        });
-    }
-    Ok(ReceiptFacts {
-        mention: sale.mention(&seller.settings),
-        tax: sale.tax_totals(&seller.settings, None),
-        seller,
-        receipt: sale.receipt.clone(),
-        at: sale.at.clone(),
-        operator: sale.operator.clone(),
-        buyer_first_name,
-        buyer,
-        programme: sale.programme_name.clone(),
-        lines,
-        payments: sale
-            .payments
-            .iter()
-            .map(|p| ReceiptPayment {
-                method: p.method,
-                amount: p.amount,
-                reference: p.reference.clone(),
-            })
-            .collect(),
-        total: sale.total,
-        change: sale.change(),
-        copy: 0,
-    })
-}
-
 /// A receipt's or a credit note's number as it appears in its documents' file names.
 pub fn safe_reference(reference: &str) -> String {
     reference
@@ -382,8 +253,16 @@ fn receipt_from(store: &mut Store, mut facts: ReceiptFacts, paper: Option<Paper>
     ))
 }
 
-/// The onboarding sheet of a sale: one page per device that needs one.
+/// The onboarding sheet of a sale (one page per device that needs one), or of the device a
+/// warranty exchange handed over (by the exchange's number).
 pub fn onboarding(store: &Store, receipt: &str) -> Result<Document> {
+    // The device a warranty exchange handed over gets its own sheet, by the exchange's number.
+    if crate::store::aftersales::return_by_exchange(store.db(), receipt.trim())?.is_some() {
+        return exchange_onboarding(store, receipt)?.ok_or_else(|| Error::Refused {
+            code: Code::Invalid,
+            message: format!("L'appareil remis par l'échange {receipt} n'a pas de fiche de prise en main."),
+        });
+    }
     let facts = receipt_facts(store, receipt)?;
     onboarding_from(&facts).ok_or_else(|| Error::Refused {
         code: Code::Invalid,

@@ -1,11 +1,151 @@
 //! The receipt / purchase sheet: A4 with signature boxes, or an 80 mm roll with the same facts.
 
 use super::layout::{line_height, text_width, Align, Canvas};
-use super::{copy_mark, missing_notice, ReceiptFacts, ReceiptLine, Seller};
+use super::{copy_mark, missing_notice, Seller};
 use crate::centre::Paper;
 use crate::device::DeviceKind;
 use crate::provenance::DonorKind;
 use crate::text::format_timestamp;
+
+use serde::Serialize;
+
+use crate::beneficiary;
+use crate::error::Result;
+use crate::money::Money;
+use crate::pos::{self, PaymentMethod};
+use crate::stock;
+use crate::store::Store;
+
+/// One line of a receipt, with what identifies the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptLine {
+    pub kind: DeviceKind,
+    /// Brand and model, or the item's label.
+    pub designation: String,
+    pub tag: Option<String>,
+    pub serial: Option<String>,
+    pub imei: Option<String>,
+    pub battery_serial: Option<String>,
+    pub charger_serial: Option<String>,
+    pub os: Option<String>,
+    pub quantity: u32,
+    pub unit_price: Money,
+    pub total: Money,
+    pub cancelled_by: Option<String>,
+    /// Its tax (as its sale fixed it).
+    pub tax: Option<crate::tax::LineTax>,
+    /// Where the device came from (none: unknown).
+    pub provenance: Option<crate::provenance::DonorKind>,
+    /// Its erasure certificate's reference when it was sold.
+    pub erasure_ref: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptPayment {
+    pub method: PaymentMethod,
+    pub amount: Money,
+    pub reference: Option<String>,
+}
+
+/// Everything a receipt shows.
+#[derive(Debug, Clone)]
+pub struct ReceiptFacts {
+    pub seller: Seller,
+    pub receipt: String,
+    /// As stored (RFC 3339, UTC); printed in local time.
+    pub at: String,
+    pub operator: String,
+    pub buyer_first_name: Option<String>,
+    pub buyer: Option<String>,
+    pub programme: Option<String>,
+    pub lines: Vec<ReceiptLine>,
+    pub payments: Vec<ReceiptPayment>,
+    pub total: Money,
+    pub change: Money,
+    pub copy: u32,
+    /// The tax status's mention the sale was recorded under.
+    pub mention: String,
+    /// The sale's VAT by rate (statuses liable to VAT; none under the margin scheme's used
+    /// goods, whose VAT is never shown).
+    pub tax: crate::tax::TaxTotals,
+}
+
+pub(super) fn person_names(store: &Store, id: Option<i64>) -> Result<(Option<String>, Option<String>)> {
+    let Some(id) = id else { return Ok((None, None)) };
+    // An anonymised buyer: the till data stays, their name is gone from it.
+    if crate::store::privacy::is_anonymised(store.db(), id)? {
+        return Ok((None, Some("Personne anonymisée".into())));
+    }
+    let person = beneficiary::get(store, id)?;
+    let first = person.fields.first_name.trim().to_string();
+    let full = format!("{} {}", first, person.fields.last_name.trim().to_uppercase())
+        .trim()
+        .to_string();
+    Ok((
+        Some(first).filter(|s| !s.is_empty()),
+        Some(full).filter(|s| !s.is_empty()),
+    ))
+}
+
+/// Gathers a sale's receipt facts (copy 0: the caller decides the copy number).
+pub fn receipt_facts(store: &Store, receipt: &str) -> Result<ReceiptFacts> {
+    let sale = pos::sale(store, receipt)?;
+    let (buyer_first_name, buyer) = person_names(store, sale.person_id)?;
+    let seller = Seller::load(store)?;
+    let taxes = sale.line_taxes(&seller.settings);
+    let mut lines = Vec::new();
+    for (line, tax) in sale.lines.iter().zip(taxes) {
+        let device = match &line.tag {
+            Some(tag) => Some(stock::find_by_code(store, tag)?),
+            None => None,
+        };
+        let designation = match &device {
+            Some(d) => format!("{} {}", d.brand, d.model).trim().to_string(),
+            None => line.label.clone(),
+        };
+        lines.push(ReceiptLine {
+            kind: line.kind,
+            designation,
+            tag: line.tag.clone(),
+            serial: device.as_ref().and_then(|d| d.serial.clone()),
+            imei: device.as_ref().and_then(|d| d.imei.clone()),
+            battery_serial: device.as_ref().and_then(|d| d.specs.battery_serial.clone()),
+            charger_serial: device.as_ref().and_then(|d| d.specs.charger_serial.clone()),
+            os: device.as_ref().and_then(|d| d.specs.os.clone()),
+            quantity: line.quantity,
+            unit_price: line.unit_price,
+            total: line.total(),
+            cancelled_by: line.cancelled_by.clone(),
+            tax,
+            provenance: line.provenance,
+            erasure_ref: line.erasure_ref.clone(),
+        });
+    }
+    Ok(ReceiptFacts {
+        mention: sale.mention(&seller.settings),
+        tax: sale.tax_totals(&seller.settings, None),
+        seller,
+        receipt: sale.receipt.clone(),
+        at: sale.at.clone(),
+        operator: sale.operator.clone(),
+        buyer_first_name,
+        buyer,
+        programme: sale.programme_name.clone(),
+        lines,
+        payments: sale
+            .payments
+            .iter()
+            .map(|p| ReceiptPayment {
+                method: p.method,
+                amount: p.amount,
+                reference: p.reference.clone(),
+            })
+            .collect(),
+        total: sale.total,
+        change: sale.change(),
+        copy: 0,
+    })
+}
 
 pub(super) const STATE: &str = "Occasion – reconditionné";
 pub(super) const GUARANTEE: &str = "Garantie légale de conformité : 2 ans (articles L217-3 et suivants du Code de la \
@@ -208,35 +348,40 @@ fn a4(facts: &ReceiptFacts) -> Canvas {
     mentions(&mut c, facts, 9.5);
     c.space(3.0);
 
-    // Two signature boxes, kept together on one page.
+    signature_boxes(
+        &mut c,
+        &facts.seller,
+        DELIVERY,
+        "Signature de l'acheteur",
+        "Signature du médiateur",
+    );
+    c
+}
+
+/// Two signature boxes under a sentence, kept together on one page: the family's on the
+/// left, the centre's on the right (with the centre's name).
+pub(super) fn signature_boxes(c: &mut Canvas, seller: &Seller, sentence: &str, left: &str, right: &str) {
     let box_h = 28.0;
-    c.ensure(line_height(11.0) * 2.0 + box_h + 4.0);
-    c.paragraph(DELIVERY, 11.0, true);
+    let width = c.content_width();
+    c.ensure(Canvas::measure(sentence, 11.0, true, width) + line_height(11.0) + box_h + 4.0);
+    c.paragraph(sentence, 11.0, true);
     c.space(2.0);
     let gap = 8.0;
-    let box_w = (c.content_width() - gap) / 2.0;
+    let box_w = (width - gap) / 2.0;
     let top = c.y;
-    let seller_label = match &facts.seller.settings.name {
+    let seller_label = match &seller.settings.name {
         Some(name) => format!("Pour {name}"),
         None => "Pour l'association".to_string(),
     };
     c.rect(c.left(), top, box_w, box_h, None);
     c.rect(c.left() + box_w + gap, top, box_w, box_h, None);
     c.y = top + 1.5;
-    c.paragraph_in(
-        c.left() + 2.0,
-        box_w - 4.0,
-        "Signature de l'acheteur",
-        9.0,
-        true,
-        Align::Left,
-    );
+    c.paragraph_in(c.left() + 2.0, box_w - 4.0, left, 9.0, true, Align::Left);
     c.y = top + 1.5;
     let x2 = c.left() + box_w + gap + 2.0;
-    c.paragraph_in(x2, box_w - 4.0, "Signature du médiateur", 9.0, true, Align::Left);
+    c.paragraph_in(x2, box_w - 4.0, right, 9.0, true, Align::Left);
     c.paragraph_in(x2, box_w - 4.0, &seller_label, 8.0, false, Align::Left);
     c.y = top + box_h + 2.0;
-    c
 }
 
 /// Total, payments and change, right-aligned.

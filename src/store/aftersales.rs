@@ -4,9 +4,9 @@
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::Db;
-use crate::aftersales::{Destruction, FaultCategory, Outcome};
 use crate::device::{Category, DeviceKind};
 use crate::error::Result;
+use comptoir_common::aftersales::{Destruction, FaultCategory, Outcome};
 
 /// How a sold device reached its holder: a sale line (read through its corrections) or a
 /// warranty exchange, the latest of the two.
@@ -261,6 +261,15 @@ pub fn return_by_number(conn: &Db, number: &str) -> Result<Option<ReturnRow>> {
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([number], return_from_row)
+        .optional()?)
+}
+
+/// The return a warranty exchange ended, by the exchange's number.
+pub fn return_by_exchange(conn: &Db, exchange_number: &str) -> Result<Option<ReturnRow>> {
+    let sql = format!("SELECT {RETURN_COLUMNS} {RETURN_FROM} WHERE o.exchange_number = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([exchange_number], return_from_row)
         .optional()?)
 }
 

@@ -63,38 +63,52 @@ static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
             .iter()
             .enumerate()
             .map(|(i, sql)| match i + 1 {
-                19 => M::up_with_hook(sql, widen_device_states),
+                19 => M::up_with_hook(sql, widen_checks),
                 _ => M::up(sql),
             })
             .collect(),
     )
 });
 
-/// Schema 19's hook: a device may also be lent, lost or recycled. SQLite cannot alter a CHECK;
-/// loosening one follows its documented procedure (« Making Other Kinds Of Table Schema
-/// Changes », lang_altertable.html): the table's declared SQL rewritten with `writable_schema`,
+/// Schema 19's hook: a device may also be lent, lost or recycled, and the documents of after
+/// the sale are issued (and copied) like receipts. SQLite cannot alter a CHECK; loosening one
+/// follows its documented procedure (« Making Other Kinds Of Table Schema Changes »,
+/// lang_altertable.html): the table's declared SQL rewritten with `writable_schema`,
 /// `schema_version` raised by one, then `integrity_check`, all inside the migration's
-/// transaction. Every existing row meets the wider CHECK, and no index or trigger changes.
-fn widen_device_states(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+/// transaction. Every existing row meets the wider CHECKs, and no index or trigger changes.
+fn widen_checks(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     use rusqlite_migration::HookError;
-    const BEFORE: &str = "'sold','returned','defective')";
-    const AFTER: &str = "'sold','returned','defective','lent','lost','recycled')";
-    let sql: String = tx.query_row(
-        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'devices'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !sql.contains(BEFORE) {
-        return Err(HookError::Hook(
-            "la table devices n'a pas la contrainte d'état attendue du schéma 1".into(),
-        ));
-    }
+    const WIDER: &[(&str, &str, &str)] = &[
+        (
+            "devices",
+            "'sold','returned','defective')",
+            "'sold','returned','defective','lent','lost','recycled')",
+        ),
+        (
+            "document_issues",
+            "('receipt', 'credit_note', 'closing')",
+            "('receipt', 'credit_note', 'closing', 'return_slip', 'outcome_slip', 'exchange',
+                          'recycling_list', 'loan_agreement', 'loan_return')",
+        ),
+    ];
     let version: i64 = tx.pragma_query_value(None, "schema_version", |r| r.get(0))?;
     tx.pragma_update(None, "writable_schema", "ON")?;
-    tx.execute(
-        "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = 'devices'",
-        [sql.replacen(BEFORE, AFTER, 1)],
-    )?;
+    for (table, before, after) in WIDER {
+        let sql: String = tx.query_row(
+            "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1",
+            [table],
+            |r| r.get(0),
+        )?;
+        if !sql.contains(before) {
+            return Err(HookError::Hook(format!(
+                "la table {table} n'a pas la contrainte attendue de son premier schéma"
+            )));
+        }
+        tx.execute(
+            "UPDATE sqlite_schema SET sql = ?1 WHERE type = 'table' AND name = ?2",
+            [sql.replacen(before, after, 1), table.to_string()],
+        )?;
+    }
     tx.pragma_update(None, "schema_version", version + 1)?;
     tx.pragma_update(None, "writable_schema", "OFF")?;
     let check: String = tx.pragma_query_value(None, "integrity_check", |r| r.get(0))?;

@@ -410,3 +410,179 @@ fn a_recycling_batch_says_how_each_devices_data_was_destroyed_and_its_devices_ne
     assert_eq!(events[0]["devices"].as_array().unwrap().len(), 3);
     assert_eq!(recycling::list(&store).unwrap()[0].number, done.number);
 }
+
+/// The PDF of a document the command line made, read back.
+fn text_of(made: &serde_json::Value) -> String {
+    assert_eq!(made["violations"], serde_json::json!([]), "{made}");
+    crate::documents::pdftotext(std::path::Path::new(made["path"].as_str().unwrap()))
+}
+
+#[test]
+fn the_command_line_opens_a_return_exchanges_its_device_and_recycles_the_one_taken_back() {
+    use crate::{comptoir, json, refusal};
+    let db = TestDb::new();
+    let (receipt, sold, better) = {
+        let mut store = db.open();
+        let sophie = Actor::test("sophie");
+        demo::load(&mut store, &sophie).unwrap();
+        pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+        let sold = tag_where(&store, "state = 'available' AND kind = 'laptop' AND category = 'B' AND erasure_record IS NOT NULL AND test_record IS NOT NULL");
+        let receipt = sell(&mut store, &sold, &sophie);
+        let better = tag_where(
+            &store,
+            "state = 'available' AND kind = 'laptop' AND category IN ('B', 'A', 'Premium') AND erasure_record IS NOT NULL AND test_record IS NOT NULL",
+        );
+        (receipt, sold, better)
+    };
+
+    let found = json(&comptoir(&db, &["--json", "sav", "find", &receipt]));
+    assert_eq!(found[0]["tag"], sold.as_str());
+    assert_eq!(found[0]["in_guarantee"], true);
+
+    let bad = refusal(&comptoir(
+        &db,
+        &[
+            "--json",
+            "sav",
+            "open",
+            &better,
+            "--category",
+            "écran",
+            "--fault",
+            "Écran fissuré",
+        ],
+    ));
+    assert_eq!(bad["error"]["code"], "not_found", "{bad}");
+
+    let opened = json(&comptoir(
+        &db,
+        &[
+            "--json",
+            "sav",
+            "open",
+            &sold,
+            "--category",
+            "écran",
+            "--fault",
+            "Écran fissuré en bas à gauche",
+        ],
+    ));
+    let number = opened["return"]["number"].as_str().unwrap().to_string();
+    let deadline =
+        chrono::NaiveDate::parse_from_str(opened["return"]["deadline"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let slip = text_of(&opened["documents"][0]);
+    for part in [
+        "BON DE DÉPÔT",
+        number.as_str(),
+        sold.as_str(),
+        receipt.as_str(),
+        "Écran fissuré en bas à gauche",
+        "L.217-10",
+        &deadline.format("%d/%m/%Y").to_string(),
+        "Signature du déposant",
+    ] {
+        assert!(slip.contains(part), "{part} not in the deposit slip:\n{slip}");
+    }
+
+    let listed = json(&comptoir(&db, &["--json", "sav", "list"]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["days_left"], 30);
+
+    let closed = json(&comptoir(
+        &db,
+        &[
+            "--json",
+            "sav",
+            "close",
+            &number,
+            "--outcome",
+            "échangé",
+            "--diagnosis",
+            "Dalle défectueuse",
+            "--new-tag",
+            &better,
+        ],
+    ));
+    let exchange = closed["return"]["outcome"]["exchange_number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let titles: Vec<&str> = closed["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["outcome_slip", "exchange", "onboarding"]);
+    let end = text_of(&closed["documents"][0]);
+    assert!(
+        end.contains("FIN DE RETOUR") && end.contains("Dalle défectueuse") && end.contains(&exchange),
+        "{end}"
+    );
+    let paper = text_of(&closed["documents"][1]);
+    for part in [
+        "BON D'ÉCHANGE",
+        exchange.as_str(),
+        sold.as_str(),
+        better.as_str(),
+        "0,00 €",
+        "L.217-13",
+        "Signature de la famille",
+    ] {
+        assert!(paper.contains(part), "{part} not in the exchange document:\n{paper}");
+    }
+    let sheet = text_of(&closed["documents"][2]);
+    assert!(sheet.contains(&better), "{sheet}");
+
+    // A reprint is a numbered copy.
+    let copy = json(&comptoir(&db, &["--json", "document", "exchange", &exchange]));
+    assert_eq!(copy["copy"], 1);
+    assert!(text_of(&copy).contains("COPIE n° 1"));
+
+    // The device taken back goes to recycling, its storage destroyed.
+    let recorded = json(&comptoir(
+        &db,
+        &[
+            "--json",
+            "recycle",
+            "record",
+            &format!("{sold}:physique:Disque percé à l'atelier"),
+            "--collection-point",
+            "Envie 44, Nantes",
+            "--reference",
+            "BSD-2026-7",
+        ],
+    ));
+    let batch = recorded["batch"]["number"].as_str().unwrap();
+    let list = text_of(&recorded["documents"][0]);
+    for part in [
+        "LOT DE RECYCLAGE",
+        batch,
+        "Envie 44, Nantes",
+        "BSD-2026-7",
+        sold.as_str(),
+        "Disque percé",
+    ] {
+        assert!(list.contains(part), "{part} not in the recycling list:\n{list}");
+    }
+    let again = refusal(&comptoir(
+        &db,
+        &[
+            "--json",
+            "recycle",
+            "record",
+            &sold,
+            "--collection-point",
+            "Envie 44",
+            "--reference",
+            "BSD-8",
+        ],
+    ));
+    assert!(
+        again["error"]["message"].as_str().unwrap().contains("Recyclé"),
+        "{again}"
+    );
+
+    let verified = json(&comptoir(&db, &["--json", "journal", "verify"]));
+    assert_eq!(verified["broken"], serde_json::Value::Null, "{verified}");
+}

@@ -142,7 +142,10 @@ pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
          DROP TABLE warranty_outcomes; DROP TABLE warranty_returns;
          PRAGMA writable_schema = ON;
          UPDATE sqlite_schema SET sql = replace(sql, ',''lent'',''lost'',''recycled'')', ')')
-         WHERE type = 'table' AND name = 'devices';",
+         WHERE type = 'table' AND name = 'devices';
+         UPDATE sqlite_schema SET sql = replace(sql, ', ''return_slip'', ''outcome_slip'', ''exchange'',
+                          ''recycling_list'', ''loan_agreement'', ''loan_return'')', ')')
+         WHERE type = 'table' AND name = 'document_issues';",
     )
     .unwrap();
     conn.pragma_update(None, "schema_version", version + 1).unwrap();

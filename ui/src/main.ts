@@ -20,6 +20,7 @@ import { startKeyRecovery, startSafety } from "./safety";
 import { focusReports, startReports } from "./reports";
 import { showLogFolder, startDesk, startSetup } from "./desk";
 import { startIntake } from "./intake";
+import { focusAfterSales, startAfterSales } from "./aftersales";
 
 const search = $<HTMLInputElement>("search");
 const searchForm = $<HTMLFormElement>("search-form");
@@ -257,9 +258,9 @@ $("reason-cancel").addEventListener("click", () => {
   pendingAction = null;
 });
 
-type View = "stock" | "people" | "pos" | "reports" | "settings";
+type View = "stock" | "people" | "pos" | "after" | "reports" | "settings";
 function showView(view: View) {
-  for (const v of ["stock", "people", "pos", "reports", "settings"] as View[]) {
+  for (const v of ["stock", "people", "pos", "after", "reports", "settings"] as View[]) {
     $(`view-${v}`).hidden = v !== view;
     const tab = $(`tab-${v}`);
     tab.setAttribute("aria-selected", String(v === view));
@@ -277,6 +278,8 @@ function showView(view: View) {
     focusPeople();
   } else if (view === "reports") {
     void focusReports();
+  } else if (view === "after") {
+    void focusAfterSales();
   } else if (view === "settings") {
     void focusSettings();
     void refreshSync();
@@ -290,9 +293,10 @@ $("tab-people").addEventListener("click", () => showView("people"));
 $("tab-pos").addEventListener("click", () => showView("pos"));
 $("tab-settings").addEventListener("click", () => showView("settings"));
 $("tab-reports").addEventListener("click", () => showView("reports"));
+$("tab-after").addEventListener("click", () => showView("after"));
 // The tab list: ← → (and Home, End) go to the previous or next screen, the focus with it.
 $("tablist").addEventListener("keydown", (e) => {
-  const views: View[] = ["stock", "people", "pos", "reports", "settings"];
+  const views: View[] = ["stock", "people", "pos", "after", "reports", "settings"];
   const at = views.findIndex((v) => $(`tab-${v}`) === document.activeElement);
   if (at < 0) return;
   const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: views.length - 1 }[e.key];
@@ -319,6 +323,9 @@ document.addEventListener("keydown", (e) => {
   } else if (e.key === "F6") {
     e.preventDefault();
     showView("settings");
+  } else if (e.key === "F7") {
+    e.preventDefault();
+    showView("after");
   } else if (e.key === "Escape" && !$("view-stock").hidden) {
     reasonForm.hidden = true;
     search.focus();
@@ -392,6 +399,7 @@ async function start() {
   // After the first-run form the page reloads: the phrase is shown then, not over the form.
   startSafety(() => showView("settings"), !info.first_run);
   startReports(info);
+  startAfterSales();
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.
     $("journal-banner").textContent = info.journal_alert;

@@ -5,6 +5,7 @@
 //! path: `tests/it/tidy.rs` reads these files to prove every act is in both shells.
 #![allow(clippy::redundant_closure)]
 
+pub(crate) mod aftersales;
 pub(crate) mod documents;
 pub(crate) mod info;
 pub(crate) mod network;

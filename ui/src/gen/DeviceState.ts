@@ -3,4 +3,4 @@
 /**
  * Where a device is in its life at the centre. See [`DeviceState::apply`] for the moves.
  */
-export type DeviceState = "allocated" | "received" | "available" | "reserved" | "sold" | "returned" | "defective";
+export type DeviceState = "allocated" | "received" | "available" | "reserved" | "sold" | "returned" | "defective" | "lent" | "lost" | "recycled";

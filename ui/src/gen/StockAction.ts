@@ -3,4 +3,4 @@
 /**
  * What a person does to a device. Each action is one allowed move of the state machine.
  */
-export type StockAction = "receive" | "make_available" | "reserve" | "cancel_reservation" | "sell" | "mark_defective" | "return" | "credit_note";
+export type StockAction = "receive" | "make_available" | "reserve" | "cancel_reservation" | "sell" | "mark_defective" | "return" | "credit_note" | "lend" | "end_loan" | "declare_lost" | "take_back" | "hand_over" | "recycle";

@@ -9,6 +9,7 @@ import type { CartQuote } from "./CartQuote";
 import type { CashReport } from "./CashReport";
 import type { CentreInput } from "./CentreInput";
 import type { CentreView } from "./CentreView";
+import type { Choices } from "./Choices";
 import type { ClosingsView } from "./ClosingsView";
 import type { CreditNote } from "./CreditNote";
 import type { Dashboard } from "./Dashboard";
@@ -29,6 +30,7 @@ import type { LackingBatch } from "./LackingBatch";
 import type { LineCorrected } from "./LineCorrected";
 import type { ListQuery } from "./ListQuery";
 import type { Made } from "./Made";
+import type { OutcomeInput } from "./OutcomeInput";
 import type { Paper } from "./Paper";
 import type { PaymentMethod } from "./PaymentMethod";
 import type { PersonDecision } from "./PersonDecision";
@@ -45,8 +47,16 @@ import type { PurgeReport } from "./PurgeReport";
 import type { Quote } from "./Quote";
 import type { RecordInput } from "./RecordInput";
 import type { Recorded } from "./Recorded";
+import type { RecyclingBatch } from "./RecyclingBatch";
+import type { RecyclingCandidate } from "./RecyclingCandidate";
+import type { RecyclingInput } from "./RecyclingInput";
+import type { RecyclingRecorded } from "./RecyclingRecorded";
 import type { RegisterView } from "./RegisterView";
 import type { RestoreDeclared } from "./RestoreDeclared";
+import type { ReturnClosed } from "./ReturnClosed";
+import type { ReturnInput } from "./ReturnInput";
+import type { ReturnOpened } from "./ReturnOpened";
+import type { ReturnPreview } from "./ReturnPreview";
 import type { Role } from "./Role";
 import type { RoundReport } from "./RoundReport";
 import type { SafetyView } from "./SafetyView";
@@ -57,6 +67,45 @@ import type { SaleSummary } from "./SaleSummary";
 import type { StockAction } from "./StockAction";
 import type { StockSummary } from "./StockSummary";
 import type { SyncStatus } from "./SyncStatus";
+import type { WarrantyReturn } from "./WarrantyReturn";
+
+export function aftersales_choices(): Promise<Choices> {
+  return invoke("aftersales_choices");
+}
+
+/**
+ * What a return would cover: the device a code names, or those a receipt handed over.
+ */
+export function return_candidates(code: string): Promise<Array<ReturnPreview>> {
+  return invoke("return_candidates", { code });
+}
+
+export function return_open(input: ReturnInput, print: boolean): Promise<ReturnOpened> {
+  return invoke("return_open", { input, print });
+}
+
+export function return_close(input: OutcomeInput, print: boolean): Promise<ReturnClosed> {
+  return invoke("return_close", { input, print });
+}
+
+/**
+ * Returns: the open ones (age, deadline), and the ended ones too when `all`.
+ */
+export function returns_list(all: boolean): Promise<Array<WarrantyReturn>> {
+  return invoke("returns_list", { all });
+}
+
+export function recycling_candidates(): Promise<Array<RecyclingCandidate>> {
+  return invoke("recycling_candidates");
+}
+
+export function recycling_record(input: RecyclingInput, print: boolean): Promise<RecyclingRecorded> {
+  return invoke("recycling_record", { input, print });
+}
+
+export function recycling_list(): Promise<Array<RecyclingBatch>> {
+  return invoke("recycling_list");
+}
 
 /**
  * A receipt, onboarding sheet, credit note or closing report (a reprint is a numbered copy).
