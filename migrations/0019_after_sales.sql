@@ -7,6 +7,7 @@
 --   credit note). Append-only.
 -- * `recycling_batches` and `recycled_devices`: devices beyond repair handed to an approved
 --   collection point (DEEE), each with how its data was destroyed. Append-only.
+-- * `loans`, `loan_deadlines`, `loan_ends`: devices lent (see below).
 -- * `devices.state` gains `lent`, `lost` and `recycled`; `document_issues.kind` the documents of
 --   after the sale (deposit and outcome slips, exchange, recycling list, loan agreement and
 --   return). SQLite cannot alter a CHECK: this migration's hook (src/store/mod.rs,
@@ -94,4 +95,78 @@ CREATE TRIGGER recycled_devices_no_update BEFORE UPDATE ON recycled_devices BEGI
 END;
 CREATE TRIGGER recycled_devices_no_delete BEFORE DELETE ON recycled_devices BEGIN
     SELECT RAISE(ABORT, 'recycled devices are append-only');
+END;
+
+-- Loans: a device lent to a person for a while, under a programme that lends, with a due date,
+-- a date after which a manager may declare it lost, and an optional deposit (a cheque kept
+-- uncashed, or cash: then the permanence it went into). Append-only; its end is one row of
+-- `loan_ends` (given back with its condition, lost, or turned into a sale), and a manager's new
+-- « lost after » date is a row of `loan_deadlines` (the latest holds).
+CREATE TABLE loans (
+    id                 INTEGER PRIMARY KEY,
+    uuid               TEXT NOT NULL UNIQUE,
+    number             TEXT NOT NULL UNIQUE,
+    device_id          INTEGER NOT NULL REFERENCES devices (id),
+    person_id          INTEGER NOT NULL REFERENCES people (id),
+    programme          TEXT NOT NULL,
+    lent_at            TEXT NOT NULL,
+    due_on             TEXT NOT NULL,
+    lost_after         TEXT NOT NULL,
+    deposit_method     TEXT CHECK (deposit_method IN ('cash', 'cheque')),
+    deposit_cents      INTEGER NOT NULL CHECK (deposit_cents >= 0),
+    deposit_reference  TEXT,
+    session_id         INTEGER REFERENCES cash_sessions (id),
+    operator           TEXT NOT NULL,
+    journal_seq        INTEGER NOT NULL REFERENCES journal (seq),
+    CHECK ((deposit_method IS NULL) = (deposit_cents = 0)),
+    CHECK ((deposit_method = 'cash') = (session_id IS NOT NULL))
+) STRICT;
+CREATE INDEX loans_device ON loans (device_id);
+CREATE INDEX loans_person ON loans (person_id);
+CREATE TRIGGER loans_no_update BEFORE UPDATE ON loans BEGIN
+    SELECT RAISE(ABORT, 'loans are append-only');
+END;
+CREATE TRIGGER loans_no_delete BEFORE DELETE ON loans BEGIN
+    SELECT RAISE(ABORT, 'loans are append-only');
+END;
+
+CREATE TABLE loan_deadlines (
+    id           INTEGER PRIMARY KEY,
+    loan_id      INTEGER NOT NULL REFERENCES loans (id),
+    lost_after   TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    operator     TEXT NOT NULL,
+    journal_seq  INTEGER NOT NULL REFERENCES journal (seq)
+) STRICT;
+CREATE INDEX loan_deadlines_loan ON loan_deadlines (loan_id, id);
+CREATE TRIGGER loan_deadlines_no_update BEFORE UPDATE ON loan_deadlines BEGIN
+    SELECT RAISE(ABORT, 'loan deadlines are append-only');
+END;
+CREATE TRIGGER loan_deadlines_no_delete BEFORE DELETE ON loan_deadlines BEGIN
+    SELECT RAISE(ABORT, 'loan deadlines are append-only');
+END;
+
+CREATE TABLE loan_ends (
+    loan_id      INTEGER PRIMARY KEY REFERENCES loans (id),
+    uuid         TEXT NOT NULL UNIQUE,
+    how          TEXT NOT NULL CHECK (how IN ('returned', 'lost', 'sold')),
+    at           TEXT NOT NULL,
+    operator     TEXT NOT NULL,
+    condition    TEXT CHECK (condition IN ('good', 'damaged', 'accessories_missing')),
+    notes        TEXT NOT NULL,
+    -- What became of the deposit: none was taken, given back, kept (lost or damaged), or paid
+    -- (a cash deposit counted as the sale's payment).
+    deposit      TEXT NOT NULL CHECK (deposit IN ('none', 'given_back', 'kept', 'paid')),
+    -- The permanence a cash deposit left the drawer's count in (given back or paid).
+    session_id   INTEGER REFERENCES cash_sessions (id),
+    sale_id      INTEGER REFERENCES sales (id),
+    journal_seq  INTEGER NOT NULL REFERENCES journal (seq),
+    CHECK ((how = 'returned') = (condition IS NOT NULL)),
+    CHECK ((how = 'sold') = (sale_id IS NOT NULL))
+) STRICT;
+CREATE TRIGGER loan_ends_no_update BEFORE UPDATE ON loan_ends BEGIN
+    SELECT RAISE(ABORT, 'loan ends are append-only');
+END;
+CREATE TRIGGER loan_ends_no_delete BEFORE DELETE ON loan_ends BEGIN
+    SELECT RAISE(ABORT, 'loan ends are append-only');
 END;

@@ -16,6 +16,7 @@ pub mod donors;
 pub mod eligibility;
 pub mod error;
 pub mod journal;
+pub mod loans;
 pub mod local;
 pub mod logging;
 pub mod model;

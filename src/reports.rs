@@ -380,6 +380,8 @@ pub struct StockRow {
 pub struct Dashboard {
     pub programmes: Vec<Progress>,
     pub stock: Vec<StockRow>,
+    /// Loans past their due date, the latest due first.
+    pub loans_overdue: Vec<crate::loans::Loan>,
 }
 
 pub fn dashboard(store: &Store, programmes: &[Programme], today: NaiveDate) -> Result<Dashboard> {
@@ -410,5 +412,6 @@ pub fn dashboard(store: &Store, programmes: &[Programme], today: NaiveDate) -> R
     Ok(Dashboard {
         programmes: progress,
         stock,
+        loans_overdue: crate::loans::overdue(store)?,
     })
 }

@@ -188,6 +188,17 @@ pub fn detail(store: &Store, code: &str) -> Result<DeviceDetail> {
     let mut facts = device.facts();
     let records = crate::records::facts(store.db(), device.id, device.kind)?;
     facts.extend(records.into_iter().map(|(label, value)| Fact { label, value }));
+    if let Some(loan) = crate::loans::open_of(store.db(), device.id)? {
+        facts.push(Fact {
+            label: "Prêt",
+            value: format!(
+                "n° {}, à rendre le {}",
+                loan.number,
+                chrono::NaiveDate::parse_from_str(&loan.due_on, "%Y-%m-%d")
+                    .map_or(loan.due_on.clone(), |d| d.format("%d/%m/%Y").to_string())
+            ),
+        });
+    }
     Ok(DeviceDetail {
         facts,
         device,

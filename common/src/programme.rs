@@ -138,6 +138,21 @@ pub struct Programme {
     pub publics: BTreeMap<String, Public>,
     pub limits: Vec<Limit>,
     pub prices: Vec<PriceBand>,
+    /// Whether the programme lends devices, and for how long (`[loans]`); none: no loans.
+    pub loans: Option<LoanRule>,
+}
+
+/// A programme's loans: the longest loan, and the kinds it lends (empty: every kind).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanRule {
+    pub max_days: u32,
+    pub kinds: Vec<DeviceKind>,
+}
+
+impl LoanRule {
+    pub fn lends(&self, kind: DeviceKind) -> bool {
+        self.kinds.is_empty() || self.kinds.contains(&kind)
+    }
 }
 
 impl Programme {
@@ -314,7 +329,27 @@ impl Programme {
             });
         }
 
+        let loans = match &raw.loans {
+            None => None,
+            Some(def) => {
+                let d = def.get_ref();
+                if !(1..=366).contains(&d.max_days) {
+                    return Err(at(def.span(), "prêts : max_days entre 1 et 366 jours".into()));
+                }
+                let kinds = d
+                    .kinds
+                    .iter()
+                    .map(|k| DeviceKind::parse(k).map_err(|e| at(def.span(), e.message)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(LoanRule {
+                    max_days: d.max_days,
+                    kinds,
+                })
+            }
+        };
+
         Ok(Programme {
+            loans,
             id: raw.id.into_inner(),
             name: raw.name,
             funder: raw.funder,
@@ -388,6 +423,15 @@ struct RawProgramme {
     limits: Vec<Spanned<RawLimit>>,
     #[serde(default)]
     prices: Vec<Spanned<RawPrice>>,
+    loans: Option<Spanned<RawLoans>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLoans {
+    max_days: u32,
+    #[serde(default)]
+    kinds: Vec<String>,
 }
 
 #[derive(Deserialize)]

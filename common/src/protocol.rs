@@ -230,6 +230,31 @@ pub enum EventBody {
     WarrantyReturn(Box<ReturnFacts>),
     /// (`/v2`) Devices handed to an approved collection point: they leave the stock for good.
     Recycling(Box<RecyclingFacts>),
+    /// (`/v2`) A loan, sent when the device is lent and again when the loan ends (the same
+    /// `loan_id`): a pseudonymous person reference, no name.
+    Loan(Box<LoanFacts>),
+}
+
+/// A loan as the hub receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoanFacts {
+    pub loan_id: String,
+    pub tag: String,
+    pub kind: DeviceKind,
+    pub category: Option<Category>,
+    pub programme: String,
+    /// The person's random reference (as in sales) and publics.
+    pub person: PersonRef,
+    #[serde(default)]
+    pub publics: Vec<String>,
+    /// `AAAA-MM-JJ`.
+    pub lent_on: String,
+    pub due_on: String,
+    /// `out` while lent; else `returned`, `lost` or `sold`.
+    pub status: String,
+    pub ended_on: Option<String>,
+    /// On return: `good`, `damaged` or `accessories_missing`.
+    pub condition: Option<String>,
 }
 
 /// A warranty return as the hub receives it.

@@ -1,4 +1,4 @@
--- Hub schema 5: after the sale (a centre's warranty returns and recycling batches).
+-- Hub schema 5: after the sale (a centre's warranty returns, recycling batches and loans).
 -- * `warranty_returns`: one row per return at a centre (its opening, then its end), with what
 --   the network counts failures by: the device's kind, model and refurbisher, the fault's
 --   category, months since delivery, the outcome. No name and no fault text.
@@ -45,4 +45,25 @@ CREATE TABLE recycled_devices (
     destruction  TEXT NOT NULL,
     PRIMARY KEY (centre_id, tag),
     FOREIGN KEY (centre_id, number) REFERENCES recycling_batches (centre_id, number)
+) STRICT;
+
+-- Loans at a centre: the device, the programme, a pseudonymous person reference and publics
+-- (as in sales), the dates and how the loan ended. The network's stock shows the device lent,
+-- back, or lost.
+CREATE TABLE loans (
+    centre_id    TEXT NOT NULL REFERENCES centres (id),
+    loan_id      TEXT NOT NULL,
+    tag          TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    category     TEXT,
+    programme    TEXT NOT NULL,
+    person_ref   TEXT NOT NULL,
+    publics      TEXT NOT NULL DEFAULT '[]',
+    lent_on      TEXT NOT NULL,
+    due_on       TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('out', 'returned', 'lost', 'sold')),
+    ended_on     TEXT,
+    condition    TEXT,
+    received_at  TEXT NOT NULL,
+    PRIMARY KEY (centre_id, loan_id)
 ) STRICT;

@@ -231,6 +231,38 @@ pub(crate) fn checked(event: &Event) -> std::result::Result<Event, String> {
             }
             EventBody::Recycling(Box::new(facts))
         }
+        EventBody::Loan(loan) => {
+            let mut facts = (**loan).clone();
+            facts.loan_id = id(&loan.loan_id)?;
+            facts.tag = tag(&loan.tag)?;
+            facts.programme = short("Programme", &loan.programme)?;
+            facts.person = person(&loan.person)?;
+            if loan.publics.len() > 20 {
+                return Err("Trop de publics.".into());
+            }
+            facts.publics = loan
+                .publics
+                .iter()
+                .map(|p| short("Public", p))
+                .collect::<std::result::Result<_, _>>()?;
+            facts.lent_on = date(&loan.lent_on)?;
+            facts.due_on = date(&loan.due_on)?;
+            facts.ended_on = loan.ended_on.as_deref().map(date).transpose()?;
+            let ended = match loan.status.as_str() {
+                "out" => false,
+                "returned" | "lost" | "sold" => true,
+                _ => return Err("État du prêt inconnu.".into()),
+            };
+            let condition_ok = match loan.condition.as_deref() {
+                None => loan.status != "returned",
+                Some("good" | "damaged" | "accessories_missing") => loan.status == "returned",
+                Some(_) => false,
+            };
+            if ended != facts.ended_on.is_some() || !condition_ok {
+                return Err("Fin du prêt incohérente (état, date, état de l'appareil).".into());
+            }
+            EventBody::Loan(Box::new(facts))
+        }
         EventBody::LocalStock { device } => {
             let parsed = device.parse().map_err(|e| format!("Appareil invalide : {e}"))?;
             let mut device = device.clone();

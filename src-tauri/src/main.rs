@@ -9,7 +9,9 @@ mod commands;
 mod worker;
 
 use app::*;
-use commands::{aftersales::*, documents::*, info::*, network::*, people::*, pos::*, safety::*, settings::*, stock::*};
+use commands::{
+    aftersales::*, documents::*, info::*, loans::*, network::*, people::*, pos::*, safety::*, settings::*, stock::*,
+};
 use worker::background_sync;
 
 /// `--db PATH` on the command line, like the CLI; else `COMPTOIR_DB`; else the OS default.

@@ -20,7 +20,7 @@ fn refused(code: Code, message: impl Into<String>) -> Error {
 
 /// The next number of a register's series of `kind` for the year of `now`
 /// (`C01-R1-2026-SAV-000001`): gapless, like the receipts'.
-fn next_number(tx: &crate::store::Db, kind: &str, now: &str) -> crate::error::Result<String> {
+pub(crate) fn next_number(tx: &crate::store::Db, kind: &str, now: &str) -> crate::error::Result<String> {
     let (centre, register) = crate::pos::register_identity_in(tx)?;
     let series = format!("{centre}-{register}-{}-{kind}", &now[..4]);
     Ok(format!("{series}-{:06}", crate::store::pos::next_number(tx, &series)?))

@@ -6,10 +6,10 @@ use clap::Subcommand;
 use comptoir::desk::aftersales::{
     self, OutcomeInput, RecycledInput, RecyclingBatch, RecyclingInput, ReturnInput, WarrantyReturn,
 };
-use comptoir::desk::documents::{self, Destination, Document, Made, Printing};
+use comptoir::desk::documents::Made;
 use comptoir::desk::{Error, Store};
 
-use super::documents::{print_message, PrintArgs};
+use super::documents::{keep_all, print_message, PrintArgs};
 use super::output::output;
 use super::Who;
 
@@ -86,19 +86,6 @@ pub(crate) enum RecycleCommand {
     List,
     /// Un lot, par son numéro.
     Show { number: String },
-}
-
-/// Keeps documents in the documents folder, printed when asked; a printing failure ends the
-/// command in error once everything is written.
-fn keep_all(store: &Store, database: &Path, made: Vec<Document>, print: &PrintArgs) -> Result<Vec<Made>, Error> {
-    let folder = documents::folder(database);
-    let printing = Printing {
-        print: print.print,
-        printer: print.printer.clone(),
-    };
-    made.into_iter()
-        .map(|d| documents::keep(store, d, Destination::Folder(&folder), &printing))
-        .collect()
 }
 
 fn made_lines(made: &[Made]) -> Vec<String> {

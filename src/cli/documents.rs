@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use comptoir::desk::documents::{self, Destination, DocumentKind, Paper, PrintJob, Printing};
+use comptoir::desk::documents::{self, Destination, Document, DocumentKind, Made, Paper, PrintJob, Printing};
 use comptoir::desk::{Error, Store};
 
 use super::output::output;
@@ -188,6 +188,24 @@ pub(crate) fn run(
         lines.join("\n")
     });
     Ok(())
+}
+
+/// Keeps documents in the documents folder, printed when asked; a printing failure ends the
+/// command in error once everything is written.
+pub(crate) fn keep_all(
+    store: &Store,
+    database: &Path,
+    made: Vec<Document>,
+    print: &PrintArgs,
+) -> Result<Vec<Made>, Error> {
+    let folder = documents::folder(database);
+    let printing = Printing {
+        print: print.print,
+        printer: print.printer.clone(),
+    };
+    made.into_iter()
+        .map(|d| documents::keep(store, d, Destination::Folder(&folder), &printing))
+        .collect()
 }
 
 pub(crate) fn print_message(job: &PrintJob) -> String {

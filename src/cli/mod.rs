@@ -7,6 +7,7 @@ mod aftersales;
 mod archive;
 mod centre;
 mod documents;
+mod loans;
 mod network;
 mod output;
 mod people;
@@ -120,6 +121,9 @@ enum Command {
     /// remboursé), avec le bon de dépôt et la fiche de fin.
     #[command(subcommand)]
     Sav(aftersales::SavCommand),
+    /// Les prêts : prêter (convention de prêt), rendre, déclarer perdu, transformer en vente.
+    #[command(subcommand)]
+    Loan(loans::LoanCommand),
     /// Les lots de recyclage (DEEE) : appareils possibles, enregistrer un lot, liste.
     #[command(subcommand)]
     Recycle(aftersales::RecycleCommand),
@@ -273,6 +277,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Document(cmd) => documents::run(store, db, cmd, json, who),
         Command::Sav(cmd) => aftersales::sav(store, db, cmd, json, who),
         Command::Recycle(cmd) => aftersales::recycle(store, db, cmd, json, who),
+        Command::Loan(cmd) => loans::run(store, db, cmd, json, who),
         Command::Centre(cmd) => centre::run(store, cmd, json, who),
         Command::Operator(cmd) => centre::operator(store, cmd, json, who),
         Command::Report(cmd) => privacy::report(store, db, cmd, json),

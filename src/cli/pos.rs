@@ -558,5 +558,8 @@ fn show_report(r: &CashReport) -> String {
     if let Some(c) = &r.comment {
         lines.push(format!("Commentaire : {c}"));
     }
+    if let Some(d) = &r.deposits {
+        lines.push(d.text.clone());
+    }
     lines.join("\n")
 }

@@ -158,6 +158,90 @@ fn sell_demo(store: &mut Store, all: &[NewDevice]) -> Result<usize> {
     Ok(sold)
 }
 
+/// After the sale: a device lent and overdue (the dashboard shows it), another lent weeks ago
+/// and declared lost, and a broken one sent to recycling.
+fn after_sales_demo(store: &mut Store) -> Result<()> {
+    use crate::aftersales::recycling::{self, RecycledInput, RecyclingInput};
+    use crate::loans::{self, LoanInput};
+    let caps = crate::programme::LegalCaps::shipped();
+    let programmes = vec![crate::programme::Programme::shipped_default(&caps)];
+    let today = crate::local::today();
+    // Devices that may be lent (their records complete): tablets and phones first, laptops
+    // last (the other demonstrations sell those).
+    let mut lendable = Vec::new();
+    for kind in [DeviceKind::Tablet, DeviceKind::Smartphone, DeviceKind::Laptop] {
+        let query = stock::StockQuery {
+            kind: Some(kind),
+            state: Some(crate::device::DeviceState::Available),
+            limit: 50,
+            ..Default::default()
+        };
+        for d in stock::list(store, &query)? {
+            if crate::records::missing_for_sale(store.db(), d.id, d.kind)?.0.is_empty() {
+                lendable.push(d.tag.to_string());
+            }
+        }
+    }
+    let mut lendable = lendable.into_iter();
+    // Océane (a job seeker, her attestation is a month old) borrowed a device twenty days ago
+    // for a fortnight: five days late.
+    if let Some(tag) = lendable.next() {
+        let lent_on = today - chrono::Days::new(20);
+        let input = LoanInput {
+            tag,
+            person_id: 8,
+            programme: "defaut".into(),
+            due_on: (lent_on + chrono::Days::new(15)).to_string(),
+            ..Default::default()
+        };
+        loans::lend_on(store, &programmes, &input, &demo_actor(1), lent_on)?;
+    }
+    // She borrowed another one for a week and never gave it back: declared lost.
+    if let Some(tag) = lendable.next() {
+        let lent_on = today - chrono::Days::new(25);
+        let due = lent_on + chrono::Days::new(7);
+        let input = LoanInput {
+            tag,
+            person_id: 8,
+            programme: "defaut".into(),
+            due_on: due.to_string(),
+            ..Default::default()
+        };
+        let loan = loans::lend_on(store, &programmes, &input, &demo_actor(0), lent_on)?;
+        loans::set_lost_after(store, &loan.number, &due.to_string(), &demo_actor(2))?;
+        loans::declare_lost(store, &loan.number, &demo_actor(2))?;
+    }
+    // A device beyond repair, handed to the collection point: a screen if one is out of
+    // order, else a computer whose disk the workshop destroyed.
+    let broken = stock::list(
+        store,
+        &stock::StockQuery {
+            state: Some(crate::device::DeviceState::Defective),
+            limit: 100,
+            ..Default::default()
+        },
+    )?;
+    let pick = broken
+        .iter()
+        .find(|d| !crate::refurbishing::holds_user_data(d.kind))
+        .map(|d| (d, ""))
+        .or_else(|| broken.first().map(|d| (d, "physical")));
+    if let Some((device, destruction)) = pick {
+        let batch = RecyclingInput {
+            collection_point: "Ecosystem — déchèterie de Nanterre".into(),
+            handed_on: today.to_string(),
+            reference: "BSD-DEMO-0001".into(),
+            devices: vec![RecycledInput {
+                tag: device.tag.to_string(),
+                destruction: destruction.into(),
+                detail: "Disque démonté et percé à l'atelier".into(),
+            }],
+        };
+        recycling::record(store, &batch, &demo_actor(2))?;
+    }
+    Ok(())
+}
+
 /// Loads the demo centre into `store`, unless it is already there.
 pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
     crate::operators::require_present(store.db(), actor)?;
@@ -194,6 +278,7 @@ pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
         }
     }
     let sales_recorded = sell_demo(store, &all)?;
+    after_sales_demo(store)?;
     Ok(DemoReport {
         devices_created: all.len(),
         people_created,
@@ -246,6 +331,7 @@ mod tests {
         let states: HashSet<_> = all.iter().map(|d| d.state).collect();
         assert_eq!(kinds.len(), DeviceKind::ALL.len());
         assert_eq!(categories.len(), Category::ALL.len());
-        assert_eq!(states.len(), DeviceState::ALL.len());
+        let missing: Vec<_> = DeviceState::ALL.iter().filter(|s| !states.contains(s)).collect();
+        assert!(missing.is_empty(), "states the demo lacks: {missing:?}");
     }
 }

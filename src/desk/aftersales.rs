@@ -51,8 +51,8 @@ pub fn recycling_documents(store: &mut Store, number: &str, actor: &Actor) -> Re
     Ok(vec![documents::recycling_list(store, number, actor)?])
 }
 
-/// The fault categories, outcomes, ways of destroying data and refund methods, as the forms
-/// list them.
+/// The fault categories, outcomes, ways of destroying data, refund methods, a loan's
+/// conditions at return and deposit methods, as the forms list them.
 pub fn choices() -> Choices {
     use crate::device::terms;
     Choices {
@@ -60,6 +60,17 @@ pub fn choices() -> Choices {
         outcomes: terms::<Outcome>(),
         destructions: terms::<Destruction>(),
         refunds: terms::<crate::model::pos::PaymentMethod>(),
+        conditions: crate::loans::Condition::ALL
+            .iter()
+            .map(|c| Term {
+                code: c.code(),
+                label: crate::loans::Condition::label_of(c.code()),
+            })
+            .collect(),
+        deposit_methods: crate::loans::DEPOSIT_METHODS
+            .iter()
+            .map(|(code, label)| Term { code, label })
+            .collect(),
     }
 }
 
@@ -71,4 +82,7 @@ pub struct Choices {
     pub outcomes: Vec<Term>,
     pub destructions: Vec<Term>,
     pub refunds: Vec<Term>,
+    /// A lent device's condition when it comes back.
+    pub conditions: Vec<Term>,
+    pub deposit_methods: Vec<Term>,
 }

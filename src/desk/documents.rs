@@ -121,6 +121,8 @@ pub fn records_its_issue(kind: DocumentKind) -> bool {
             | DocumentKind::OutcomeSlip
             | DocumentKind::Exchange
             | DocumentKind::RecyclingList
+            | DocumentKind::LoanAgreement
+            | DocumentKind::LoanReturn
     )
 }
 
@@ -153,6 +155,8 @@ fn make(
         DocumentKind::OutcomeSlip => documents::outcome_slip(store, reference, who()?),
         DocumentKind::Exchange => documents::exchange(store, reference, who()?),
         DocumentKind::RecyclingList => documents::recycling_list(store, reference, who()?),
+        DocumentKind::LoanAgreement => documents::loan_agreement(store, reference, who()?),
+        DocumentKind::LoanReturn => documents::loan_return(store, reference, who()?),
         DocumentKind::PersonData => {
             let id = reference.parse().map_err(|_| Error::PersonNotFound(0))?;
             documents::person_export(store, &crate::privacy::export(store, id)?)

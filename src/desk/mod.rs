@@ -9,6 +9,7 @@ pub mod aftersales;
 pub mod attendance;
 pub mod centre;
 pub mod documents;
+pub mod loans;
 mod maintenance;
 pub mod network;
 pub mod people;

@@ -81,6 +81,8 @@ pub struct PeopleVocabulary {
     pub places: Vec<Term>,
     pub screens: Vec<Term>,
     pub programmes: Vec<Named>,
+    /// The programmes that lend devices.
+    pub lending: Vec<Named>,
 }
 
 pub fn vocabulary(programmes: &[Programme]) -> PeopleVocabulary {
@@ -95,6 +97,15 @@ pub fn vocabulary(programmes: &[Programme]) -> PeopleVocabulary {
             .map(|p| Named {
                 code: p.id.clone(),
                 label: p.name.clone(),
+            })
+            .collect(),
+        lending: programmes
+            .iter()
+            .filter_map(|p| {
+                p.loans.as_ref().map(|rule| Named {
+                    code: p.id.clone(),
+                    label: format!("{} (prêt de {} jours au plus)", p.name, rule.max_days),
+                })
             })
             .collect(),
     }

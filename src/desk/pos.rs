@@ -23,8 +23,8 @@ pub use crate::pos::{
     cancel_sale, close_ended_periods, close_period, closings, correct_line, counted_kinds, create_sale,
     current_session, declare_restore, fiscal_year_first_month, list_sales, programme_names, quote, quote_cart,
     register_identity, sale, x_report, CartLine, CartQuote, CashReport, Closing, ClosingSummary, CreditNote,
-    DeviceRequest, ItemRequest, LineCorrected, PaymentMethod, Period, Quote, RestoreDeclared, SaleInput, SalePayment,
-    SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
+    DeviceRequest, ItemRequest, LineCorrected, PaymentInput, PaymentMethod, Period, Quote, RestoreDeclared, SaleInput,
+    SalePayment, SaleRecord, SaleRequest, SaleSummary, SessionInfo, CENTRE_CODE, REGISTER_CODE,
 };
 pub use crate::programme::LegalCaps;
 

@@ -13,6 +13,7 @@ mod donor;
 mod funder;
 mod issues;
 pub mod layout;
+mod loans;
 mod onboarding;
 mod privacy;
 mod receipt;
@@ -34,6 +35,7 @@ pub use donor::{donor_report, render_donor_report};
 pub use funder::render_funder_report;
 use issues::{issue, require_whole};
 pub use issues::{issue_waiting, waiting_message, waiting_note};
+pub use loans::{loan_agreement, loan_return};
 
 pub use onboarding::{profile_for, render_onboarding, OnboardingFacts, Profile};
 pub use receipt::{receipt_facts, render_receipt, ReceiptFacts, ReceiptLine, ReceiptPayment};
@@ -54,6 +56,8 @@ code_enum! {
         OutcomeSlip => "outcome_slip", "Fin de retour (SAV)", ["fin de retour", "fin sav"];
         Exchange => "exchange", "Bon d'échange", ["echange", "bon d'echange"];
         RecyclingList => "recycling_list", "Lot de recyclage", ["recyclage", "deee"];
+        LoanAgreement => "loan_agreement", "Convention de prêt", ["convention", "pret"];
+        LoanReturn => "loan_return", "Retour de prêt", ["retour de pret"];
     }
 }
 

@@ -387,6 +387,12 @@ pub fn render_session_report(facts: &ClosingFacts) -> Canvas {
     if let Some(comment) = &r.comment {
         c.field("Commentaire sur l'écart", comment, 11.0);
     }
+    if let Some(deposits) = r.deposits.as_ref().filter(|d| {
+        d.received != Money::ZERO || d.returned != Money::ZERO || d.held_cash != Money::ZERO || d.cheques > 0
+    }) {
+        c.space(2.0);
+        c.paragraph(&deposits.text, 10.0, false);
+    }
     tax_block(&mut c, r.tax.as_ref(), &facts.seller.settings.vat_mention);
     if z {
         c.space(3.0);

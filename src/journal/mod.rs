@@ -201,6 +201,9 @@ pub const KINDS: &[(&str, &str)] = &[
     ("warranty_return", "Retour sous garantie"),
     ("warranty_outcome", "Fin d'un retour (réparé, échangé, remboursé)"),
     ("recycling", "Lot de recyclage"),
+    ("loan", "Prêt"),
+    ("loan_end", "Fin d'un prêt (rendu, perdu, vendu)"),
+    ("loan_deadline", "Date de perte d'un prêt"),
     ("anonymisation", "Anonymisation"),
 ];
 

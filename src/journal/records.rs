@@ -1,6 +1,6 @@
 //! The journal's second check: every record that makes a total or moves a device (a sale, its
 //! lines and payments, a credit note, a permanence, a closing, a line correction, a warranty
-//! return and its end, a recycling batch) still says
+//! return and its end, a recycling batch, a loan and its end) still says
 //! what its entry says, and every such entry still has its record. The chain proves the
 //! entries were not changed; this proves the tables were not changed behind them.
 
@@ -237,10 +237,33 @@ pub fn check(conn: &Db) -> Result<Option<Broken>> {
         let entry = crate::aftersales::recycling::entry_of(conn, &b)?;
         batches.push((b.journal_seq, format!("le lot de recyclage n° {}", b.number), entry));
     }
+    let mut lent = Vec::new();
+    let mut loan_ends = Vec::new();
+    for l in crate::store::loans::loans(conn, false, ALL)? {
+        let what = format!("le prêt n° {}", l.number);
+        lent.push((l.journal_seq, what.clone(), crate::loans::lent_entry(&l)));
+        if let Some(e) = &l.end {
+            loan_ends.push((
+                e.journal_seq,
+                format!("la fin du {}", &what[3..]),
+                crate::loans::end_entry(&l.number, e),
+            ));
+        }
+    }
+    let deadlines = crate::store::loans::deadlines(conn)?
+        .into_iter()
+        .map(|(seq, number, after, _)| {
+            let entry = crate::loans::deadline_entry(&number, &after);
+            (seq, format!("la date de perte du prêt n° {number}"), entry)
+        })
+        .collect();
     for (kind, rows) in [
         ("warranty_return", opened),
         ("warranty_outcome", ended),
         ("recycling", batches),
+        ("loan", lent),
+        ("loan_end", loan_ends),
+        ("loan_deadline", deadlines),
     ] {
         let written = entries(kind)?;
         let mut claimed = BTreeSet::new();

@@ -59,6 +59,20 @@ fn money_field(text: &Option<String>) -> Result<Option<Money>> {
     }
 }
 
+/// Payments as typed (method, amount, reference), parsed.
+pub fn parse_payments(payments: &[PaymentInput]) -> Result<Vec<SalePayment>> {
+    payments
+        .iter()
+        .map(|p| {
+            Ok(SalePayment {
+                method: PaymentMethod::parse(&p.method)?,
+                amount: Money::parse(&p.amount)?,
+                reference: p.reference.clone().filter(|r| !r.trim().is_empty()),
+            })
+        })
+        .collect()
+}
+
 impl TryFrom<SaleInput> for SaleRequest {
     type Error = Error;
     fn try_from(input: SaleInput) -> Result<SaleRequest> {
@@ -85,17 +99,7 @@ impl TryFrom<SaleInput> for SaleRequest {
                 })
             })
             .collect::<Result<_>>()?;
-        let payments = input
-            .payments
-            .iter()
-            .map(|p| {
-                Ok(SalePayment {
-                    method: PaymentMethod::parse(&p.method)?,
-                    amount: Money::parse(&p.amount)?,
-                    reference: p.reference.clone().filter(|r| !r.trim().is_empty()),
-                })
-            })
-            .collect::<Result<_>>()?;
+        let payments = parse_payments(&input.payments)?;
         Ok(SaleRequest {
             reserved_override: input.reserved_override.filter(|r| !r.trim().is_empty()),
             records_override: input.records_override.filter(|r| !r.trim().is_empty()),

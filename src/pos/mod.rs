@@ -9,6 +9,7 @@ mod closing;
 mod correction;
 mod credit_note;
 mod input;
+mod payments;
 mod permanence;
 mod proofs;
 mod restore;

@@ -29,13 +29,52 @@ pub struct CashReport {
     /// credit notes subtracted (none in Z reports written before schema 16).
     #[serde(default)]
     pub tax: Option<TillTax>,
+    /// Loans' guarantee deposits, apart from takings (none in Z reports written before schema
+    /// 19): the cash a permanence took in and gave back is in its drawer's count.
+    #[serde(default)]
+    pub deposits: Option<Deposits>,
+}
+
+/// Loans' guarantee deposits in a permanence, and held in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Deposits {
+    /// Cash deposits taken in by this permanence.
+    pub received: Money,
+    /// Cash deposits given back (or counted as a sale's payment) by this permanence.
+    pub returned: Money,
+    /// Cash deposits held now, all permanences together.
+    pub held_cash: Money,
+    /// Cheques kept uncashed now: how many, for how much.
+    pub cheques: i64,
+    pub cheques_amount: Money,
+    /// In French: « Dépôts de garantie (hors recettes) : … ».
+    pub text: String,
 }
 
 pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<CashReport> {
     let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
+    let (received, returned) = crate::store::loans::session_deposits(conn, session.id)?;
+    let (held_cash, cheques, cheques_amount) = crate::store::loans::deposits_held(conn)?;
+    let deposits = Deposits {
+        text: format!(
+            "Dépôts de garantie (hors recettes) : reçus en espèces {received}, rendus {returned} ; \
+             détenus en tout {held_cash} en espèces et {cheques} chèque(s) non encaissé(s) ({cheques_amount})"
+        ),
+        received,
+        returned,
+        held_cash,
+        cheques,
+        cheques_amount,
+    };
     let mut expected = by_method.clone();
     let cash = expected.entry(PaymentMethod::Cash).or_default();
-    *cash = cash.checked_add(session.float).ok_or_else(|| {
+    // The deposits taken in and given back in cash are in the drawer, apart from takings.
+    let drawer = session
+        .float
+        .checked_add(received)
+        .map(|m| Money::from_cents(m.cents() - returned.cents()));
+    *cash = drawer.and_then(|d| cash.checked_add(d)).ok_or_else(|| {
         refused(
             Code::Invalid,
             "Les montants de cette permanence dépassent ce qu'une caisse peut compter.",
@@ -44,6 +83,7 @@ pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<Ca
     let settings = crate::centre::load_in(conn)?;
     let tax = till_tax(conn, crate::store::sales::TaxScope::Session(session.id), &settings)?;
     Ok(CashReport {
+        deposits: Some(deposits),
         tax: Some(tax),
         summary: format!("{sales} vente(s) pour {sales_total}, {credit_notes} avoir(s)"),
         expected_lines: expected

@@ -135,12 +135,37 @@ pub fn create_sale(
     request: &SaleRequest,
     actor: &Actor,
 ) -> Result<SaleRecord> {
+    sell(store, programmes, caps, request, None, actor)
+}
+
+/// A loan turned into a sale ([`crate::loans::convert`]): the sale may take the lent device,
+/// and ends the loan in its own transaction.
+pub(crate) fn create_sale_from_loan(
+    store: &mut Store,
+    programmes: &[Programme],
+    caps: &LegalCaps,
+    request: &SaleRequest,
+    lent: &crate::loans::LentDevice,
+    actor: &Actor,
+) -> Result<SaleRecord> {
+    sell(store, programmes, caps, request, Some(lent), actor)
+}
+
+fn sell(
+    store: &mut Store,
+    programmes: &[Programme],
+    caps: &LegalCaps,
+    request: &SaleRequest,
+    lent: Option<&crate::loans::LentDevice>,
+    actor: &Actor,
+) -> Result<SaleRecord> {
     crate::operators::require_present(store.db(), actor)?;
     if let Some(receipt) = sql::sale_by_uuid(store.db(), &request.uuid.to_string())? {
         return sale(store, &receipt);
     }
     super::proofs::check_overrides(store, request, actor)?;
-    let plan = check(store, programmes, caps, request)?;
+    let mut plan = check(store, programmes, caps, request, lent.map(|l| l.loan.device_id))?;
+    plan.lent = lent;
     let recorded = write(store, &plan, request, actor.name())?;
     tracing::info!(ticket = %recorded.receipt, lignes = recorded.lines.len(), "vente enregistrée");
     Ok(recorded)
@@ -157,6 +182,8 @@ struct SalePlan<'p> {
     /// The buyer's decision, as journaled.
     eligibility: Option<serde_json::Value>,
     today: chrono::NaiveDate,
+    /// The loan this sale turns into a sale, if it does.
+    lent: Option<&'p crate::loans::LentDevice>,
 }
 
 /// Every check of a sale, reading only: nothing is written when one fails.
@@ -165,6 +192,7 @@ fn check<'p>(
     programmes: &'p [Programme],
     caps: &LegalCaps,
     request: &SaleRequest,
+    lent: Option<i64>,
 ) -> Result<SalePlan<'p>> {
     require_open(store.db())?;
     let today = crate::local::today();
@@ -190,7 +218,7 @@ fn check<'p>(
             "Un appareil se vend à une personne : choisissez le bénéficiaire.",
         ));
     }
-    let (mut lines, provenances) = check_lines(store, programme, caps, request)?;
+    let (mut lines, provenances) = check_lines(store, programme, caps, request, lent)?;
     check_desktop_sets(caps, &lines)?;
     super::proofs::check_records(store, &mut lines, request)?;
     let total = lines.iter().try_fold(Money::ZERO, |acc, l| {
@@ -198,7 +226,7 @@ fn check<'p>(
     });
     let total = total.ok_or_else(|| refused(Code::Invalid, "montant trop grand"))?;
     let eligibility = super::buyer::check_buyer(store, programmes, programme, request, &lines, &provenances, today)?;
-    let change = check_payments(request, total)?;
+    let change = super::payments::check_payments(request, total)?;
     Ok(SalePlan {
         programme,
         lines,
@@ -207,6 +235,7 @@ fn check<'p>(
         change,
         eligibility,
         today,
+        lent: None,
     })
 }
 
@@ -219,6 +248,7 @@ fn check_lines(
     programme: Option<&Programme>,
     caps: &LegalCaps,
     request: &SaleRequest,
+    lent: Option<i64>,
 ) -> Result<(Vec<SaleLine>, Vec<(String, Option<crate::provenance::Provenance>)>)> {
     let mut lines: Vec<SaleLine> = Vec::new();
     let mut provenances = Vec::new();
@@ -233,7 +263,9 @@ fn check_lines(
         }
         seen.push(tag.clone());
         let device = devices::by_tag(store.db(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
-        if device.state != DeviceState::Available {
+        // A lent device is sold only by turning its loan into this sale.
+        let lent_here = device.state == DeviceState::Lent && lent == Some(device.id);
+        if device.state != DeviceState::Available && !lent_here {
             return Err(refused(
                 Code::Unavailable,
                 format!(
@@ -300,50 +332,6 @@ fn check_lines(
     Ok((lines, provenances))
 }
 
-/// The payments add up to the total; only cash may be given back. Returns the change.
-fn check_payments(request: &SaleRequest, total: Money) -> Result<Money> {
-    if request.payments.is_empty() && total != Money::ZERO {
-        return Err(refused(
-            Code::PaymentMismatch,
-            format!("Aucun paiement pour un total de {total}."),
-        ));
-    }
-    let paid = Money::total(request.payments.iter().map(|p| p.amount))
-        .ok_or_else(|| refused(Code::Invalid, "La somme des paiements est trop grande."))?;
-    let cash = Money::total(
-        request
-            .payments
-            .iter()
-            .filter(|p| p.method == PaymentMethod::Cash)
-            .map(|p| p.amount),
-    )
-    .ok_or_else(|| refused(Code::Invalid, "La somme des paiements est trop grande."))?;
-    if request.payments.iter().any(|p| p.amount.cents() <= 0) {
-        return Err(refused(
-            Code::PaymentMismatch,
-            "Chaque paiement doit être un montant positif.",
-        ));
-    }
-    if paid < total {
-        return Err(refused(
-            Code::PaymentMismatch,
-            format!(
-                "Il manque {} : total {total}, payé {paid}.",
-                Money::from_cents(total.cents() - paid.cents())
-            ),
-        ));
-    }
-    let change = Money::from_cents(paid.cents() - total.cents());
-    if change > cash {
-        return Err(refused(
-            Code::PaymentMismatch,
-            format!("Payé {paid} pour un total de {total} : seul un paiement en espèces peut être rendu ({change} de trop)."),
-        ));
-    }
-
-    Ok(change)
-}
-
 /// Writes a checked sale in one transaction: receipt number, journal entry, sale, lines,
 /// payments, devices reserved then sold (refused if another register sold one meanwhile),
 /// equipment for the buyer's limits.
@@ -356,6 +344,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         change,
         eligibility: decision_summary,
         today,
+        lent,
     } = plan;
     let (programme, total, change, today) = (*programme, *total, *change, *today);
     let (centre, register) = register_identity(store)?;
@@ -429,7 +418,10 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         for (i, line) in lines.iter().enumerate() {
             sql::insert_line(tx, sale_id, i + 1, line.device_id, line)?;
             if let Some(tag) = &line.tag {
-                let device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("checked above");
+                let mut device = devices::by_tag(tx, &AssetTag::parse(tag)?)?.expect("checked above");
+                if let Some(lent) = lent.filter(|l| l.loan.device_id == device.id) {
+                    device = crate::loans::end_by_sale(tx, lent, sale_id, &receipt, operator, &now)?;
+                }
                 // A device sold by another register since the checks: refused, nothing written.
                 let reserved = stock::transition_in(
                     tx,

@@ -11,6 +11,7 @@ pub mod files;
 pub mod imports;
 pub mod journal;
 pub mod key;
+pub mod loans;
 pub mod operators;
 pub mod people;
 pub mod pos;

@@ -24,6 +24,12 @@ fn fresh_person_ref() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// A person's reference for the hub and their publics (the reference made now if they have
+/// none).
+pub(crate) fn person_for_hub(tx: &Db, person_id: i64) -> Result<(String, Vec<String>)> {
+    sql::person_for_hub(tx, person_id, &fresh_person_ref())
+}
+
 /// The sale as the hub receives it.
 pub(crate) fn sale_facts(tx: &Db, sale: &SaleRecord, register: &str) -> Result<SaleFacts> {
     let (person, publics) = match sale.person_id {

@@ -15,6 +15,7 @@ mod import;
 mod intake;
 mod journal;
 mod keyring;
+mod loans;
 mod operators;
 mod people;
 mod pos;
@@ -138,7 +139,9 @@ pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
     // 0019: after the sale; the device states of schema 1 (the way its hook widened them).
     let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0)).unwrap();
     conn.execute_batch(
-        "DROP TABLE recycled_devices; DROP TABLE recycling_batches;
+        "UPDATE devices SET state = 'defective' WHERE state IN ('lent', 'lost', 'recycled');
+         DROP TABLE loan_ends; DROP TABLE loan_deadlines; DROP TABLE loans;
+         DROP TABLE recycled_devices; DROP TABLE recycling_batches;
          DROP TABLE warranty_outcomes; DROP TABLE warranty_returns;
          PRAGMA writable_schema = ON;
          UPDATE sqlite_schema SET sql = replace(sql, ',''lent'',''lost'',''recycled'')', ')')

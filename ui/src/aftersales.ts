@@ -11,7 +11,9 @@ import type { RecyclingBatch } from "./gen/RecyclingBatch";
 import type { RecyclingCandidate } from "./gen/RecyclingCandidate";
 import type { ReturnPreview } from "./gen/ReturnPreview";
 import type { WarrantyReturn } from "./gen/WarrantyReturn";
+import type { AppInfo } from "./gen/AppInfo";
 import { documentRow } from "./documents";
+import { refreshLoans, startLoans } from "./loans";
 import { $, el, fillSelect, frDate, openableRow, showError, showStatus } from "./dom";
 
 let choices: Choices | null = null;
@@ -174,16 +176,18 @@ async function refreshRecycling() {
 export async function focusAfterSales() {
   code.focus();
   code.select();
-  await Promise.all([refreshReturns(), refreshRecycling()]);
+  await Promise.all([refreshReturns(), refreshRecycling(), refreshLoans()]);
 }
 
-export function startAfterSales() {
-  void commands.aftersales_choices().then((c) => {
+export function startAfterSales(info: AppInfo) {
+  const loaded = commands.aftersales_choices();
+  void loaded.then((c) => {
     choices = c;
     fillSelect($("return-category"), c.faults);
     fillSelect($("outcome-kind"), c.outcomes);
     fillSelect($("outcome-refund"), c.refunds);
   }).catch((err) => showError(messageOf(err)));
+  startLoans(info, loaded);
 
   findForm.addEventListener("submit", async (e) => {
     e.preventDefault();

@@ -399,7 +399,7 @@ async function start() {
   // After the first-run form the page reloads: the phrase is shown then, not over the form.
   startSafety(() => showView("settings"), !info.first_run);
   startReports(info);
-  startAfterSales();
+  startAfterSales(info);
   if (info.journal_alert) {
     // Blocking: the cash desk stays closed (see pos.ts) and the warning stays on screen.
     $("journal-banner").textContent = info.journal_alert;

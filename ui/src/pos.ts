@@ -421,7 +421,7 @@ export function startPos(appInfo: AppInfo) {
       const r = await commands.session_report();
       const out = $("x-output");
       out.hidden = false;
-      out.textContent = [r.summary, ...r.expected_lines].join("\n");
+      out.textContent = [r.summary, ...r.expected_lines, ...(r.deposits ? [r.deposits.text] : [])].join("\n");
       offerDocuments(`Rapport X de la permanence n° ${r.session.id}`, [
         { label: "Imprimer le rapport X", make: async () => [await commands.document_make("closing", String(r.session.id), null, true)] },
       ], false);

@@ -127,6 +127,15 @@ export async function focusReports() {
           })
         : [el("p", "Aucun programme en cours. Installez le fichier de programme donné par le réseau dans Réglages › Programmes.", "muted")]),
     );
+    $("dash-loans").replaceChildren(
+      ...(d.loans_overdue.length
+        ? d.loans_overdue.map((l) => {
+            const li = el("li", `Prêt n° ${l.number} — ${l.tag} (${l.designation}) chez ${l.person} : ${l.status}`, "doc-error");
+            li.dataset.number = l.number;
+            return li;
+          })
+        : [el("li", "Aucun prêt en retard.", "muted")]),
+    );
     const nothingOnSale = el("tr");
     const cell = el("td", "Aucun appareil en vente : réceptionnez les appareils livrés puis mettez-les en vente (écran Stock).", "muted");
     cell.colSpan = 3;

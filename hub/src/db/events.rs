@@ -213,5 +213,6 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
         EventBody::LineCorrected(fix) => Ok(record_correction(tx, centre, fix, at)?.ack()),
         EventBody::WarrantyReturn(ret) => Ok(super::quality::record_return(tx, centre, ret, at)?.ack()),
         EventBody::Recycling(batch) => super::quality::record_recycling(tx, centre, batch, at),
+        EventBody::Loan(loan) => super::quality::record_loan(tx, centre, loan, at),
     }
 }

@@ -430,6 +430,7 @@ fn kind_of(body: &EventBody) -> &'static str {
         EventBody::LineCorrected(_) => "line_corrected",
         EventBody::WarrantyReturn(_) => "warranty_return",
         EventBody::Recycling(_) => "recycling",
+        EventBody::Loan(_) => "loan",
     }
 }
 

@@ -5,7 +5,7 @@
 
 use super::sales::{claim, release, LineKey, Outcome};
 use super::*;
-use comptoir_common::protocol::{RecyclingFacts, ReturnFacts};
+use comptoir_common::protocol::{LoanFacts, RecyclingFacts, ReturnFacts};
 use serde::Serialize;
 
 /// Keeps a return (its opening, then its end). An exchange moves the sale line to the device
@@ -107,6 +107,58 @@ pub(crate) fn record_recycling(
             unknown.join(", ")
         )
     });
+    Ok((AckStatus::Accepted, message, None))
+}
+
+/// Keeps a loan (its lending, then its end); the network's stock shows the device lent, back
+/// on sale, or lost (a loan turned into a sale moves it with the sale's own event).
+pub(crate) fn record_loan(
+    tx: &Connection,
+    centre: &str,
+    loan: &LoanFacts,
+    at: &str,
+) -> Result<(AckStatus, Option<String>, Option<i64>)> {
+    tx.prepare_cached(
+        "INSERT INTO loans (centre_id, loan_id, tag, kind, category, programme, person_ref, publics, lent_on, due_on,
+             status, ended_on, condition, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (centre_id, loan_id) DO UPDATE SET status = excluded.status, ended_on = excluded.ended_on,
+             condition = excluded.condition, received_at = excluded.received_at",
+    )?
+    .execute(params![
+        centre,
+        loan.loan_id,
+        loan.tag,
+        loan.kind.code(),
+        loan.category.map(|c| c.code()),
+        loan.programme,
+        loan.person,
+        serde_json::to_string(&loan.publics).expect("publics serialise"),
+        loan.lent_on,
+        loan.due_on,
+        loan.status,
+        loan.ended_on,
+        loan.condition,
+        at
+    ])?;
+    let state = match loan.status.as_str() {
+        "out" => Some("lent"),
+        "returned" => Some("available"),
+        "lost" => Some("lost"),
+        _ => None,
+    };
+    let mut message = None;
+    if let Some(state) = state {
+        let moved = tx
+            .prepare_cached("UPDATE devices SET state = ?2, updated_at = ?3 WHERE tag = ?1 AND centre_id = ?4")?
+            .execute(params![loan.tag, state, at, centre])?;
+        if moved == 0 {
+            message = Some(format!(
+                "{} est inconnu du hub ou d'un autre centre : prêt gardé.",
+                loan.tag
+            ));
+        }
+    }
     Ok((AckStatus::Accepted, message, None))
 }
 

@@ -8,6 +8,7 @@
 pub(crate) mod aftersales;
 pub(crate) mod documents;
 pub(crate) mod info;
+pub(crate) mod loans;
 pub(crate) mod network;
 pub(crate) mod people;
 pub(crate) mod pos;

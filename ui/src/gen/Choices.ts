@@ -4,4 +4,8 @@ import type { Term } from "./Term";
 /**
  * The lists an after-sales form offers.
  */
-export type Choices = { faults: Array<Term>, outcomes: Array<Term>, destructions: Array<Term>, refunds: Array<Term>, };
+export type Choices = { faults: Array<Term>, outcomes: Array<Term>, destructions: Array<Term>, refunds: Array<Term>, 
+/**
+ * A lent device's condition when it comes back.
+ */
+conditions: Array<Term>, deposit_methods: Array<Term>, };

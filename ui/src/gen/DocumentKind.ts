@@ -3,4 +3,4 @@
 /**
  * The documents Comptoir prints.
  */
-export type DocumentKind = "receipt" | "onboarding" | "credit_note" | "closing" | "report" | "notice" | "person_data" | "recovery_sheet" | "return_slip" | "outcome_slip" | "exchange" | "recycling_list";
+export type DocumentKind = "receipt" | "onboarding" | "credit_note" | "closing" | "report" | "notice" | "person_data" | "recovery_sheet" | "return_slip" | "outcome_slip" | "exchange" | "recycling_list" | "loan_agreement" | "loan_return";

@@ -6,4 +6,8 @@ import type { Term } from "./Term";
 /**
  * Codes and labels the people screens offer, from the programmes in force.
  */
-export type PeopleVocabulary = { catalogue: Catalogue, prescribers: Array<Term>, uses: Array<Term>, places: Array<Term>, screens: Array<Term>, programmes: Array<Named>, };
+export type PeopleVocabulary = { catalogue: Catalogue, prescribers: Array<Term>, uses: Array<Term>, places: Array<Term>, screens: Array<Term>, programmes: Array<Named>, 
+/**
+ * The programmes that lend devices.
+ */
+lending: Array<Named>, };

@@ -11,6 +11,7 @@ import type { CentreInput } from "./CentreInput";
 import type { CentreView } from "./CentreView";
 import type { Choices } from "./Choices";
 import type { ClosingsView } from "./ClosingsView";
+import type { ConvertInput } from "./ConvertInput";
 import type { CreditNote } from "./CreditNote";
 import type { Dashboard } from "./Dashboard";
 import type { DeskView } from "./DeskView";
@@ -20,6 +21,7 @@ import type { DeviceKind } from "./DeviceKind";
 import type { DocumentKind } from "./DocumentKind";
 import type { Donor } from "./Donor";
 import type { FirstRun } from "./FirstRun";
+import type { GiveBackInput } from "./GiveBackInput";
 import type { Health } from "./Health";
 import type { HubCheck } from "./HubCheck";
 import type { ImportReport } from "./ImportReport";
@@ -29,6 +31,9 @@ import type { JournalState } from "./JournalState";
 import type { LackingBatch } from "./LackingBatch";
 import type { LineCorrected } from "./LineCorrected";
 import type { ListQuery } from "./ListQuery";
+import type { Loan } from "./Loan";
+import type { LoanDone } from "./LoanDone";
+import type { LoanInput } from "./LoanInput";
 import type { Made } from "./Made";
 import type { OutcomeInput } from "./OutcomeInput";
 import type { Paper } from "./Paper";
@@ -178,6 +183,36 @@ export function app_info(): Promise<AppInfo> {
  */
 export function first_paint(): Promise<number> {
   return invoke("first_paint");
+}
+
+/**
+ * Loans: the open ones, and the ended ones too when `all`.
+ */
+export function loans_list(all: boolean): Promise<Array<Loan>> {
+  return invoke("loans_list", { all });
+}
+
+export function loan_lend(input: LoanInput, print: boolean): Promise<LoanDone> {
+  return invoke("loan_lend", { input, print });
+}
+
+export function loan_give_back(input: GiveBackInput, print: boolean): Promise<LoanDone> {
+  return invoke("loan_give_back", { input, print });
+}
+
+export function loan_lost_after(number: string, date: string): Promise<Loan> {
+  return invoke("loan_lost_after", { number, date });
+}
+
+export function loan_declare_lost(number: string): Promise<Loan> {
+  return invoke("loan_declare_lost", { number });
+}
+
+/**
+ * A loan turned into a sale, with the receipt and onboarding sheet.
+ */
+export function loan_convert(input: ConvertInput, print: boolean): Promise<LoanDone> {
+  return invoke("loan_convert", { input, print });
 }
 
 /**
