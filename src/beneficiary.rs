@@ -474,6 +474,23 @@ pub fn check(
     on: NaiveDate,
     kind: Option<DeviceKind>,
 ) -> Result<PersonDecision> {
+    decide_person(store, programmes, id, on, kind, true)
+}
+
+/// [`check`] for a loan: the programmes' publics and proofs, not their purchase limits (a
+/// loan turned into a sale meets those then).
+pub fn check_for_loan(store: &Store, programmes: &[Programme], id: i64, on: NaiveDate) -> Result<PersonDecision> {
+    decide_person(store, programmes, id, on, None, false)
+}
+
+fn decide_person(
+    store: &Store,
+    programmes: &[Programme],
+    id: i64,
+    on: NaiveDate,
+    kind: Option<DeviceKind>,
+    purchases_count: bool,
+) -> Result<PersonDecision> {
     let person = get(store, id)?;
     if let Some(into) = person.merged_into {
         return Err(Error::Merged { id, into });
@@ -490,8 +507,10 @@ pub fn check(
             issued: p.issued,
         })
         .collect();
-    let purchases: Vec<PastPurchase> =
-        people::household_equipment(store.db(), id, person.fields.household_key().as_deref())?;
+    let purchases: Vec<PastPurchase> = match purchases_count {
+        true => people::household_equipment(store.db(), id, person.fields.household_key().as_deref())?,
+        false => Vec::new(),
+    };
     let decision = eligibility::decide(programmes, &applicant, &proofs, &purchases, on, kind);
     let override_lines = person
         .overrides
@@ -510,28 +529,13 @@ pub fn check(
         })
         .collect();
     Ok(PersonDecision {
-        label: label_of(&decision),
+        label: eligibility::label_of(&decision),
         person_id: id,
         on,
         decision,
         overrides: person.overrides,
         override_lines,
     })
-}
-
-/// The decision in French; by kind when the kinds differ.
-fn label_of(decision: &eligibility::Decision) -> String {
-    let eligible: Vec<&str> = decision
-        .by_kind
-        .iter()
-        .filter(|k| k.decision == Verdict::Eligible)
-        .map(|k| k.kind_label.as_str())
-        .collect();
-    if decision.decision == Verdict::Eligible && eligible.len() < decision.by_kind.len() {
-        format!("Éligible pour : {}", eligible.join(", "))
-    } else {
-        decision.decision.label().to_string()
-    }
 }
 
 /// A manager's override of a "not eligible" or "to review" decision, with a written reason.

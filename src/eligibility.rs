@@ -489,6 +489,21 @@ fn decide_for(
     }
 }
 
+/// The decision in French; by kind when the kinds differ.
+pub(crate) fn label_of(decision: &Decision) -> String {
+    let eligible: Vec<&str> = decision
+        .by_kind
+        .iter()
+        .filter(|k| k.decision == Verdict::Eligible)
+        .map(|k| k.kind_label.as_str())
+        .collect();
+    if decision.decision == Verdict::Eligible && eligible.len() < decision.by_kind.len() {
+        format!("Éligible pour : {}", eligible.join(", "))
+    } else {
+        decision.decision.label().to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

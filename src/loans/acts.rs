@@ -228,7 +228,7 @@ pub(crate) fn lend_on(
     }
     // Eligible to the programme's publics; its purchase limits bind sales, not loans (a loan
     // turned into a sale meets them then).
-    let decided = crate::beneficiary::check(store, std::slice::from_ref(programme), input.person_id, today, None)?;
+    let decided = crate::beneficiary::check_for_loan(store, std::slice::from_ref(programme), input.person_id, today)?;
     let overridden = decided
         .overrides
         .iter()
