@@ -217,14 +217,31 @@ pub fn summary(store: &Store) -> Result<StockSummary> {
             .map_or(0, |(_, n)| *n)
     };
     summary.text = format!(
-        "{} disponible(s) · {} à réceptionner · {} réservé(s) · {} en SAV · {} au total",
+        "{} disponible(s) · {} à réceptionner · {} réservé(s) · {} en SAV · {} prêté(s) · {} au total",
         count(DeviceState::Available),
         count(DeviceState::Allocated),
         count(DeviceState::Reserved),
         count(DeviceState::Defective),
+        count(DeviceState::Lent),
         summary.total
     );
     Ok(summary)
+}
+
+/// Why a device cannot be sold, lent or handed over now, in French (the cash desk, loans,
+/// exchanges say the same thing).
+pub fn not_on_sale(device: &Device) -> String {
+    let tag = &device.tag;
+    match device.state {
+        DeviceState::Recycled => {
+            format!("{tag} est parti au recyclage (DEEE) : il ne peut plus être vendu, prêté ni échangé.")
+        }
+        DeviceState::Lost => format!("{tag} a été déclaré perdu (prêt non rendu) : il n'est plus dans le stock."),
+        DeviceState::Lent => format!(
+            "{tag} est prêté : pour le vendre à son emprunteur, transformez le prêt en vente (Après-vente › Prêts)."
+        ),
+        state => format!("L'appareil {tag} n'est pas en vente : il est « {} ».", state.label()),
+    }
 }
 
 /// Actions that belong to a workflow of their own (the point of sale's reservation, sale and

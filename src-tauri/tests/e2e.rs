@@ -1244,6 +1244,9 @@ fn a_device_sold_by_two_registers_shows_in_the_window_whose_manager_corrects_the
     // Bilans › Journal › « Vérifier avec le réseau »: this register's journal leads to every
     // head the hub kept.
     session.click(&session.find("#tab-reports").unwrap());
+    // The screen done loading (its journal's entries, the last thing it reads), so that its
+    // loading does not clear the answer.
+    session.wait_for("the journal's entries", |s| s.find("#journal-entries li"));
     let verify = session.wait_for("the journal's buttons", |s| {
         s.find("#journal-verify-hub")
             .filter(|_| s.script("return document.getElementById('view-reports').hidden;") == false)
@@ -2291,12 +2294,13 @@ fn show_tab(session: &Session, tab: &str) {
         "people" => "#person-rows tr",
         "pos" => "#sales-list li",
         "reports" => "#dash-programmes > *",
+        "after" => "#recycling-batches li",
         _ => "#centre-form input[name=siret]:enabled",
     };
     session.wait_for(&format!("the {tab} screen loaded"), |s| s.find(loaded));
 }
 
-const TABS: [&str; 5] = ["stock", "people", "pos", "reports", "settings"];
+const TABS: [&str; 6] = ["stock", "people", "pos", "after", "reports", "settings"];
 
 #[test]
 #[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
@@ -2733,4 +2737,340 @@ fn the_donor_report_from_the_window_matches_the_hand_computed_figures_issue_19()
     assert!(text.contains("Ordinateur portable 4 2 1 0 2 0"), "{text}");
     assert!(text.contains("Département du Val-de-Marne"), "{text}");
     assert!(!text.contains("Lefèvre"), "no name: {text}");
+}
+
+/// The texts of the documents listed in Après-vente, once `n` of them are there.
+fn after_docs(session: &Session, n: usize) -> Vec<String> {
+    session.wait_for(&format!("{n} document(s) in Après-vente"), |s| {
+        let texts = s.script("return [...document.querySelectorAll('#after-docs li')].map(li => li.textContent);");
+        let texts: Vec<String> = serde_json::from_value(texts).unwrap_or_default();
+        (texts.len() == n && texts.iter().all(|t| t.contains("envoyé à l'imprimante"))).then_some(texts)
+    })
+}
+
+fn status_text(session: &Session, containing: &str) -> String {
+    session.wait_for(&format!("the status « {containing} »"), |s| {
+        s.find("#status")
+            .map(|el| s.text(&el))
+            .filter(|t| t.contains(containing))
+    })
+}
+
+/// Sets a select by its option's value, as a person picking it would (with its change event).
+fn choose(session: &Session, select: &str, value: &str) {
+    session.script(&format!(
+        "const s = document.querySelector('{select}'); s.value = '{value}'; \
+         s.dispatchEvent(new Event('change')); return null;"
+    ));
+}
+
+/// A laptop of category B or better on sale with its erasure and test records, other than
+/// `except`: the first of category B when `except` is empty.
+fn laptop_on_sale(store: &Store, except: &[&str]) -> String {
+    let excluded = except.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ");
+    store
+        .sql()
+        .query_row(
+            &format!(
+                "SELECT tag FROM devices WHERE state = 'available' AND kind = 'laptop' AND category IN ('B', 'A', 'Premium')
+                 AND erasure_record IS NOT NULL AND test_record IS NOT NULL AND tag NOT IN ('', {})
+                 ORDER BY category <> 'B', tag LIMIT 1",
+                if excluded.is_empty() { "''".to_string() } else { excluded }
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// Issue 20: a family brings back a laptop sold here. The return is opened from its receipt
+/// (the screen shows the guarantee and the thirty-day deadline), its deposit slip printed; it
+/// ends in an exchange for another laptop of the same kind and a category as good: the outcome
+/// slip, the exchange document and the new device's onboarding sheet are printed, the journal
+/// verifies and the stock agrees (the laptop taken back out of order, the other one sold).
+#[test]
+#[ignore = "drives the real window and a CUPS queue (run by scripts/test)"]
+fn a_warranty_return_ends_in_an_exchange_with_its_documents_printed_issue_20() {
+    let _turn = one_window();
+    let printer = test_printer();
+    let mut sale = (String::new(), String::new(), String::new());
+    let window = open_window(|db| {
+        set_printer(db, &printer);
+        let mut store = open_db(db);
+        let sophie = comptoir::operators::Actor::test("sophie");
+        comptoir::pos::open_session(&mut store, &sophie, comptoir::Money::ZERO).unwrap();
+        let sold = laptop_on_sale(&store, &[]);
+        let caps = comptoir::programme::LegalCaps::shipped();
+        let request = comptoir::pos::SaleRequest::one_device_in_cash(1, "defaut", &sold, 80);
+        let receipt = comptoir::pos::create_sale(
+            &mut store,
+            &[comptoir::programme::Programme::shipped_default(&caps)],
+            &caps,
+            &request,
+            &sophie,
+        )
+        .unwrap()
+        .receipt;
+        let better = laptop_on_sale(&store, &[&sold]);
+        sale = (receipt, sold, better);
+    });
+    let (receipt, sold, better) = sale;
+    let session = &window.session;
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    show_tab(session, "after");
+
+    // Opened from the receipt: the guarantee and the deadline as the core computed them.
+    session.type_keys(&session.find("#return-code").unwrap(), &format!("{receipt}\u{E007}"));
+    let guarantee = session.wait_for("the guarantee shown", |s| {
+        s.find("#return-guarantee")
+            .map(|el| s.text(&el))
+            .filter(|t| !t.is_empty())
+            .filter(|_| s.script("return document.getElementById('return-form').hidden;") == false)
+    });
+    let today = comptoir::local::today();
+    let ends = (today + chrono::Months::new(24)).pred_opt().unwrap();
+    let deadline = today + chrono::Days::new(30);
+    assert!(
+        guarantee.contains(&format!("jusqu'au {}", ends.format("%d/%m/%Y")))
+            && guarantee.contains("L.217-7")
+            && guarantee.contains(&format!("au plus tard le {}", deadline.format("%d/%m/%Y"))),
+        "{guarantee}"
+    );
+    choose(session, "#return-category", "no_start");
+    session.type_keys(&session.find("#return-fault").unwrap(), "Écran noir au démarrage");
+    session.click(&session.find("#return-form button[type=submit]").unwrap());
+    status_text(session, "bon de dépôt imprimé");
+    let docs = after_docs(session, 1);
+    assert!(docs[0].contains("Bon de dépôt"), "{docs:?}");
+    session.screenshot(&artifacts_dir().join("return-opened.png"));
+
+    // Ended by an exchange, from the open returns' list.
+    let row = session.wait_for("the open return listed", |s| {
+        s.find("#returns-rows tr[data-number] button.row-open")
+    });
+    session.click(&row);
+    session.wait_for("the outcome form", |s| {
+        (s.script("return document.getElementById('outcome-box').hidden;") == false).then_some(())
+    });
+    choose(session, "#outcome-kind", "exchanged");
+    session.type_keys(&session.find("#outcome-diagnosis").unwrap(), "Carte mère défaillante");
+    session.type_keys(&session.find("#outcome-new-tag").unwrap(), &better);
+    session.click(&session.find("#outcome-form button[type=submit]").unwrap());
+    status_text(session, "échangé");
+    let docs = after_docs(session, 3);
+    for (doc, title) in docs
+        .iter()
+        .zip(["Fin de retour", "Bon d'échange", "Fiche de prise en main"])
+    {
+        assert!(doc.contains(title), "{title} not in {docs:?}");
+    }
+    session.screenshot(&artifacts_dir().join("return-exchanged.png"));
+
+    // The exchange document, read back; the journal and the stock.
+    let store = open_db(&window.db);
+    let ret = comptoir::aftersales::returns::list(&store, false).unwrap().remove(0);
+    let end = ret.outcome.unwrap();
+    let exchange = end.exchange_number.unwrap();
+    let folder = documents::folder(&window.db);
+    let paper = pdftotext(&folder.join(format!("bon-d-echange-{}.pdf", documents::safe_reference(&exchange))));
+    for part in [
+        exchange.as_str(),
+        sold.as_str(),
+        better.as_str(),
+        "BON D'ÉCHANGE",
+        "0,00 €",
+        "Signature de la famille",
+    ] {
+        assert!(paper.contains(part), "{part} not in the exchange document:\n{paper}");
+    }
+    let slip = pdftotext(&folder.join(format!("bon-de-depot-{}.pdf", documents::safe_reference(&ret.number))));
+    assert!(
+        slip.contains("Écran noir au démarrage") && slip.contains(&receipt),
+        "{slip}"
+    );
+    assert_eq!(
+        stock::detail(&store, &sold).unwrap().device.state,
+        DeviceState::Defective
+    );
+    assert_eq!(stock::detail(&store, &better).unwrap().device.state, DeviceState::Sold);
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
+}
+
+/// Issue 20: a loan made in the window prints its agreement; a loan late by fifteen days shows
+/// on the dashboard; it is turned into a sale, its cash deposit counted as part of the payment.
+#[test]
+#[ignore = "drives the real window and a CUPS queue (run by scripts/test)"]
+fn a_loan_prints_its_agreement_a_late_one_shows_on_the_dashboard_and_becomes_a_sale_issue_20() {
+    let _turn = one_window();
+    let printer = test_printer();
+    let mut tags = (String::new(), String::new(), String::new());
+    let window = open_window(|db| {
+        set_printer(db, &printer);
+        let mut store = open_db(db);
+        let sophie = comptoir::operators::Actor::test("sophie");
+        comptoir::pos::open_session(&mut store, &sophie, comptoir::Money::ZERO).unwrap();
+        let late = laptop_on_sale(&store, &[]);
+        let caps = comptoir::programme::LegalCaps::shipped();
+        let twenty_days_ago = comptoir::local::today() - chrono::Days::new(20);
+        let loan = comptoir::loans::lend_as_of(
+            &mut store,
+            &[comptoir::programme::Programme::shipped_default(&caps)],
+            &comptoir::loans::LoanInput {
+                tag: late.clone(),
+                person_id: 1,
+                programme: "defaut".into(),
+                due_on: (twenty_days_ago + chrono::Days::new(5)).to_string(),
+                deposit: "30".into(),
+                deposit_method: "espèces".into(),
+                deposit_reference: String::new(),
+            },
+            &sophie,
+            twenty_days_ago,
+        )
+        .unwrap();
+        let other = laptop_on_sale(&store, &[&late]);
+        tags = (late, loan.number, other);
+    });
+    let (late, late_number, other) = tags;
+    let session = &window.session;
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+
+    // Lent from the window to Mamadou Diallo: the agreement printed, to sign.
+    show_tab(session, "after");
+    session.type_keys(&session.find("#loan-tag").unwrap(), &other);
+    choose(session, "#loan-programme", "defaut");
+    session.type_keys(&session.find("#loan-person-search").unwrap(), "diallo\u{E007}");
+    let pick = session.wait_for("the borrower to pick", |s| s.find("#loan-person-results button"));
+    session.click(&pick);
+    session.type_keys(&session.find("#loan-deposit").unwrap(), "50");
+    choose(session, "#loan-deposit-method", "cheque");
+    session.type_keys(&session.find("#loan-cheque").unwrap(), "0012345");
+    session.click(&session.find("#loan-form button[type=submit]").unwrap());
+    status_text(session, "convention de prêt imprimée");
+    let docs = after_docs(session, 1);
+    assert!(docs[0].contains("Convention de prêt"), "{docs:?}");
+    let store = open_db(&window.db);
+    let lent = comptoir::loans::list(&store, true)
+        .unwrap()
+        .into_iter()
+        .find(|l| l.tag == other)
+        .expect("the loan made in the window");
+    drop(store);
+    let agreement = pdftotext(&documents::folder(&window.db).join(format!(
+        "convention-de-pret-{}.pdf",
+        documents::safe_reference(&lent.number)
+    )));
+    for part in [
+        "CONVENTION DE PRÊT",
+        lent.number.as_str(),
+        "Mamadou DIALLO",
+        other.as_str(),
+        &lent.due_on.format("%d/%m/%Y").to_string(),
+        "0012345",
+        "Signature de l'emprunteur",
+        "Signature du médiateur",
+    ] {
+        assert!(agreement.contains(part), "{part} not in the agreement:\n{agreement}");
+    }
+    session.screenshot(&artifacts_dir().join("loan-lent.png"));
+
+    // Bilans: the late loan on the dashboard.
+    show_tab(session, "reports");
+    let late_line = session.wait_for("the late loan on the dashboard", |s| {
+        s.find(&format!("#dash-loans li[data-number='{late_number}']"))
+            .map(|el| s.text(&el))
+    });
+    assert!(
+        late_line.contains("En retard de 15 jour(s)") && late_line.contains(&late),
+        "{late_line}"
+    );
+    session.screenshot(&artifacts_dir().join("loan-late-dashboard.png"));
+
+    // Turned into a sale at 80 €: the 30 € cash deposit and 50 € in cash.
+    show_tab(session, "after");
+    let row = session.wait_for("the late loan listed", |s| {
+        s.find(&format!("#loans-rows tr[data-number='{late_number}'] button.row-open"))
+    });
+    session.click(&row);
+    session.wait_for("the loan's forms", |s| {
+        (s.script("return document.getElementById('loan-convert-form').hidden;") == false).then_some(())
+    });
+    session.type_keys(&session.find("#loan-price").unwrap(), "80");
+    choose(session, "#loan-pay-method", "cash");
+    session.type_keys(&session.find("#loan-pay-amount").unwrap(), "50");
+    session.click(&session.find("#loan-use-deposit").unwrap());
+    session.click(&session.find("#loan-convert-form button[type=submit]").unwrap());
+    let said = status_text(session, "transformé en vente");
+    let docs = after_docs(session, 2);
+    assert!(
+        docs[0].contains("Ticket de vente") && docs[1].contains("Fiche de prise en main"),
+        "{docs:?}"
+    );
+    let store = open_db(&window.db);
+    let loan = comptoir::loans::get(&store, &late_number).unwrap();
+    let end = loan.end.unwrap();
+    let receipt = end.receipt.unwrap();
+    assert!(said.contains(&receipt), "{said}");
+    assert_eq!(end.deposit, "compté comme paiement");
+    let sale = comptoir::pos::sale(&store, &receipt).unwrap();
+    assert_eq!(sale.total, comptoir::Money::from_euros(80));
+    assert!(sale
+        .payments
+        .iter()
+        .any(|p| p.reference.as_deref().is_some_and(|r| r.contains(&late_number))));
+    assert_eq!(stock::detail(&store, &late).unwrap().device.state, DeviceState::Sold);
+    let x = comptoir::pos::x_report(&store).unwrap();
+    let deposits = x.deposits.unwrap();
+    assert_eq!(
+        (deposits.received, deposits.returned),
+        (comptoir::Money::from_euros(30), comptoir::Money::from_euros(30))
+    );
+    assert_eq!(
+        x.expected[&comptoir::pos::PaymentMethod::Cash],
+        comptoir::Money::from_euros(80)
+    );
+    assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
+}
+
+/// Issue 20: a laptop sent to recycling is refused at the cash desk, and says why.
+#[test]
+#[ignore = "drives the real window: needs Xvfb, tauri-driver and WebKitWebDriver (run by scripts/test)"]
+fn a_recycled_device_is_refused_at_the_cash_desk_issue_20() {
+    let _turn = one_window();
+    let mut recycled = String::new();
+    let window = open_window(|db| {
+        let mut store = open_db(db);
+        let tag = laptop_on_sale(&store, &[]);
+        comptoir::aftersales::recycling::record(
+            &mut store,
+            &comptoir::aftersales::recycling::RecyclingInput {
+                collection_point: "Envie 92, Nanterre".into(),
+                handed_on: String::new(),
+                reference: "BSD-E2E-1".into(),
+                devices: vec![comptoir::aftersales::recycling::RecycledInput {
+                    tag: tag.clone(),
+                    ..Default::default()
+                }],
+            },
+            &comptoir::operators::Actor::test("sophie"),
+        )
+        .unwrap();
+        recycled = tag;
+    });
+    let session = &window.session;
+    session.wait_for("the stock list", |s| s.find("#device-rows tr[data-tag]"));
+    let scan = open_permanence(session, "0");
+    session.type_keys(&scan, &format!("{recycled}\u{E007}"));
+    let refusal = error_text(session, "recyclage");
+    assert!(
+        refusal.contains(&recycled) && refusal.contains("ne peut plus être vendu"),
+        "{refusal}"
+    );
+    assert!(session.find("#cart-rows tr").is_none(), "nothing in the cart");
+    session.screenshot(&artifacts_dir().join("recycled-refused.png"));
+    let store = open_db(&window.db);
+    assert_eq!(
+        stock::detail(&store, &recycled).unwrap().device.state,
+        DeviceState::Recycled
+    );
 }

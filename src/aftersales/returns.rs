@@ -349,24 +349,8 @@ fn exchange_device(store: &Store, old: &Device, new_tag: Option<&str>) -> Result
         )
     })?;
     let new = stock::find_by_code(store, code)?;
-    if new.state == DeviceState::Recycled {
-        return Err(refused(
-            Code::Unavailable,
-            format!(
-                "{} est parti au recyclage : il ne peut plus être vendu, prêté ni échangé.",
-                new.tag
-            ),
-        ));
-    }
     if new.state != DeviceState::Available {
-        return Err(refused(
-            Code::Unavailable,
-            format!(
-                "{} est « {} » : seul un appareil disponible peut être remis en échange.",
-                new.tag,
-                new.state.label()
-            ),
-        ));
+        return Err(refused(Code::Unavailable, stock::not_on_sale(&new)));
     }
     if new.kind != old.kind {
         return Err(refused(

@@ -190,20 +190,7 @@ pub(crate) fn lend_on(
     })?;
     let device = stock::find_by_code(store, &input.tag)?;
     if device.state != DeviceState::Available {
-        return Err(refused(
-            Code::Unavailable,
-            match device.state {
-                DeviceState::Recycled => format!(
-                    "{} est parti au recyclage : il ne peut plus être vendu, prêté ni échangé.",
-                    device.tag
-                ),
-                state => format!(
-                    "{} est « {} » : seul un appareil disponible se prête.",
-                    device.tag,
-                    state.label()
-                ),
-            },
-        ));
+        return Err(refused(Code::Unavailable, stock::not_on_sale(&device)));
     }
     if !rule.lends(device.kind) {
         return Err(refused(

@@ -86,14 +86,7 @@ pub fn quote(
 ) -> Result<Quote> {
     let device = stock::find_by_code(store, code)?;
     if device.state != DeviceState::Available {
-        return Err(refused(
-            Code::Unavailable,
-            format!(
-                "L'appareil {} n'est pas en vente : il est « {} ».",
-                device.tag,
-                device.state.label()
-            ),
-        ));
+        return Err(refused(Code::Unavailable, stock::not_on_sale(&device)));
     }
     let band = programme
         .and_then(|id| programmes.iter().find(|p| p.id == id))
@@ -266,13 +259,7 @@ fn check_lines(
         // A lent device is sold only by turning its loan into this sale.
         let lent_here = device.state == DeviceState::Lent && lent == Some(device.id);
         if device.state != DeviceState::Available && !lent_here {
-            return Err(refused(
-                Code::Unavailable,
-                format!(
-                    "L'appareil {tag} n'est pas en vente : il est « {} ».",
-                    device.state.label()
-                ),
-            ));
+            return Err(refused(Code::Unavailable, stock::not_on_sale(&device)));
         }
         let band = programme.and_then(|p| p.price_band(device.kind, device.category));
         let price = match (d.price, band) {

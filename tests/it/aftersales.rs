@@ -390,7 +390,7 @@ fn a_recycling_batch_says_how_each_devices_data_was_destroyed_and_its_devices_ne
         &sophie,
     )
     .unwrap_err();
-    assert!(err.to_string().contains("Recyclé"), "{err}");
+    assert!(err.to_string().contains("parti au recyclage"), "{err}");
     let ret = open(&mut store, &sold, &sophie);
     let err = returns::close(&mut store, &close(&ret.number, "échange", Some(&erased), None), &sophie).unwrap_err();
     assert!(err.to_string().contains("recyclage"), "{err}");

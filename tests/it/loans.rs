@@ -158,7 +158,7 @@ fn a_loan_is_lent_given_back_or_sold_with_its_deposit_in_the_x_report_apart_from
         &sophie,
     )
     .unwrap_err();
-    assert!(err.to_string().contains("Prêté"), "{err}");
+    assert!(err.to_string().contains("transformez le prêt en vente"), "{err}");
 
     // Given back damaged: a description is needed; the deposit is given back from the drawer.
     let back = |condition: &str, notes: &str| GiveBackInput {
