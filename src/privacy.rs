@@ -272,6 +272,8 @@ pub struct PersonExport {
     pub exported_at: String,
     pub person: Person,
     pub sales: Vec<ExportedSale>,
+    /// The devices lent to the person, with where each loan stands.
+    pub loans: Vec<crate::loans::Loan>,
 }
 
 pub fn export(store: &Store, id: i64) -> Result<PersonExport> {
@@ -298,6 +300,7 @@ pub fn export(store: &Store, id: i64) -> Result<PersonExport> {
         .collect();
     Ok(PersonExport {
         exported_at: store::now_text(),
+        loans: crate::loans::of_person(store, id)?,
         person,
         sales,
     })
@@ -378,6 +381,22 @@ pub fn register(retention_months: u32) -> Vec<RegisterEntry> {
                 .into(),
         },
         RegisterEntry {
+            data: "Prêts",
+            fields: "appareil prêté, dates (prêt, retour prévu, retour), dépôt de garantie (montant, espèces ou n° du \
+                     chèque), état de l'appareil au retour, vente qui a suivi",
+            purpose: "Convention de prêt, restitution de l'appareil et du dépôt, déclaration de perte",
+            retention: "Une personne qui a un prêt en cours n'est jamais anonymisée ; ensuite comme les achats \
+                        (rattachés à une fiche anonymisée)"
+                .into(),
+        },
+        RegisterEntry {
+            data: "Retours sous garantie",
+            fields: "appareil, panne telle que décrite (sans donnée personnelle), diagnostic, issue (réparé, échangé, \
+                     remboursé)",
+            purpose: "Garantie légale de conformité (Code de la consommation, art. L.217-3 et suivants)",
+            retention: "Comme les achats auxquels ils se rattachent".into(),
+        },
+        RegisterEntry {
             data: "Dérogations, fusions",
             fields: "motif, auteur, date",
             purpose: "Traçabilité des décisions des responsables",
@@ -396,7 +415,10 @@ pub fn register(retention_months: u32) -> Vec<RegisterEntry> {
                      ou son téléphone, gardée après anonymisation), ses publics, le programme, les lignes (type, \
                      catégorie, quantité, prix, étiquette de l'appareil) et les montants par moyen de paiement (dont \
                      la part du financeur) ; les avoirs (vente et lignes annulées, montant) ; les corrections de ligne \
-                     (étiquettes, sans le motif) ; l'état du journal de caisse (nombre d'entrées, empreinte) ; le nom \
+                     (étiquettes, sans le motif) ; les retours sous garantie (appareil, modèle, reconditionneur, catégorie \
+                     de panne, ancienneté, issue : jamais le texte de la panne) ; les prêts (appareil, programme, la \
+                     même référence aléatoire et les publics, dates, état au retour) ; les lots de recyclage \
+                     (appareils, point de collecte) ; l'état du journal de caisse (nombre d'entrées, empreinte) ; le nom \
                      du centre, sa commune, son code postal et son département. Rien d'autre sur une personne ne \
                      quitte le poste : ni nom, ni contact, ni date de naissance, ni justificatif, ni note",
             purpose: "Suivre les appareils du réseau jusqu'à leur remise, compter les personnes équipées et la part \

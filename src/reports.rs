@@ -64,6 +64,17 @@ pub struct ItemRow {
     pub quantity: i64,
 }
 
+/// Loans of the period, apart from sales: lent, given back, declared lost, turned into a sale
+/// (the sale counts among the sales too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanRow {
+    pub kind: DeviceKind,
+    pub lent: i64,
+    pub returned: i64,
+    pub lost: i64,
+    pub sold: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(export)]
 pub struct PublicRow {
@@ -96,6 +107,8 @@ pub struct Report {
     pub credit_total: Money,
     /// Takings less credit notes.
     pub net: Money,
+    /// Loans, apart from sales.
+    pub loans: Vec<LoanRow>,
 }
 
 /// A programme by id or name (accents and case ignored).
@@ -199,6 +212,16 @@ pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDat
         credit_notes,
         credit_total: Money::from_cents(credit_cents),
         net: Money::from_cents(takings_total.cents() - credit_cents),
+        loans: crate::store::loans::counts_between(conn, &start, &end, &programme.id)?
+            .into_iter()
+            .map(|(kind, lent, returned, lost, sold)| LoanRow {
+                kind,
+                lent,
+                returned,
+                lost,
+                sold,
+            })
+            .collect(),
     })
 }
 
@@ -316,6 +339,16 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
         &amount(report.net),
         "",
     ));
+    for l in &report.loans {
+        for (what, n) in [
+            ("prêtés", l.lent),
+            ("rendus", l.returned),
+            ("perdus", l.lost),
+            ("vendus à l'emprunteur", l.sold),
+        ] {
+            rows.push(row("Prêts (hors ventes)", l.kind.label(), what, &n.to_string(), "", ""));
+        }
+    }
     csv_bytes(&rows)
 }
 

@@ -142,6 +142,23 @@ pub fn render_funder_report(seller: &Seller, report: &Report) -> Canvas {
     ));
     money.push(("Net".into(), report.net.to_string()));
     table(&mut c, "Encaissements par moyen de paiement", &money);
+    if !report.loans.is_empty() {
+        let loans: Vec<(String, String)> = report
+            .loans
+            .iter()
+            .flat_map(|l| {
+                [
+                    ("prêtés", l.lent),
+                    ("rendus", l.returned),
+                    ("déclarés perdus", l.lost),
+                    ("vendus à l'emprunteur", l.sold),
+                ]
+                .into_iter()
+                .map(move |(what, n)| (format!("{} — {what}", l.kind.label()), n.to_string()))
+            })
+            .collect();
+        table(&mut c, "Prêts de la période (hors ventes)", &loans);
+    }
     c
 }
 

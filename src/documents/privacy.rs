@@ -128,5 +128,26 @@ pub fn render_person_export(seller: &Seller, data: &PersonExport) -> Canvas {
             false,
         );
     }
+    c.space(3.0);
+    c.line("Prêts", 12.0, true, Align::Left);
+    if data.loans.is_empty() {
+        c.paragraph("Aucun.", 11.0, false);
+    }
+    for loan in &data.loans {
+        c.paragraph(
+            &format!(
+                "Prêt {} : {} ({}), prêté le {}, à rendre le {} ; dépôt : {} — {}",
+                loan.number,
+                loan.designation,
+                loan.tag,
+                format_timestamp(&loan.lent_at),
+                loan.due_on.format("%d/%m/%Y"),
+                loan.deposit_text,
+                loan.status
+            ),
+            11.0,
+            false,
+        );
+    }
     c
 }

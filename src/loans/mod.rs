@@ -14,7 +14,7 @@ pub use acts::lend_as_of;
 pub use acts::{convert, declare_lost, give_back, lend, set_lost_after};
 pub(crate) use acts::{deadline_entry, end_by_sale, end_entry, lend_on, lent_entry, LentDevice};
 pub(crate) use view::open_of;
-pub use view::{get, list, overdue, Loan, LoanEnd};
+pub use view::{get, list, of_person, overdue, Loan, LoanEnd};
 
 use serde::Deserialize;
 

@@ -176,6 +176,16 @@ pub fn list(store: &Store, open_only: bool) -> Result<Vec<Loan>> {
         .collect()
 }
 
+/// The loans of one person, the latest first (their data export, art. 15).
+pub fn of_person(store: &Store, person_id: i64) -> Result<Vec<Loan>> {
+    let today = crate::local::today();
+    sql::loans(store.db(), false, 1 << 40)?
+        .into_iter()
+        .filter(|l| l.person_id == person_id)
+        .map(|l| view(store, l, today))
+        .collect()
+}
+
 /// Loans past their due date and not given back (the dashboard's list).
 pub fn overdue(store: &Store) -> Result<Vec<Loan>> {
     Ok(list(store, true)?.into_iter().filter(|l| l.days_late > 0).collect())

@@ -5,15 +5,22 @@ use rusqlite::params;
 
 use crate::error::Result;
 
-/// People not anonymised whose last contact (record created or changed, proof seen, sale) is
-/// before `cutoff` (an RFC 3339 UTC timestamp): (id, last contact).
+/// People not anonymised whose last contact (record created or changed, proof seen, sale,
+/// loan lent or ended, warranty return) is before `cutoff` (an RFC 3339 UTC timestamp), and
+/// who have no loan out: (id, last contact).
 pub fn inactive_since(conn: &Db, cutoff: &str) -> Result<Vec<(i64, String)>> {
     let mut stmt = conn.prepare(
         "SELECT id, last FROM (
              SELECT p.id, max(p.updated_at,
                  coalesce((SELECT max(s.at) FROM sales s WHERE s.person_id = p.id), ''),
-                 coalesce((SELECT max(pr.checked_at) FROM proofs pr WHERE pr.person_id = p.id), '')) AS last
-             FROM people p WHERE p.anonymised_at IS NULL AND p.merged_into IS NULL)
+                 coalesce((SELECT max(pr.checked_at) FROM proofs pr WHERE pr.person_id = p.id), ''),
+                 coalesce((SELECT max(max(l.lent_at, coalesce(e.at, ''))) FROM loans l
+                           LEFT JOIN loan_ends e ON e.loan_id = l.id WHERE l.person_id = p.id), ''),
+                 coalesce((SELECT max(r.opened_at) FROM warranty_returns r JOIN sales s ON s.id = r.sale_id
+                           WHERE s.person_id = p.id), '')) AS last
+             FROM people p WHERE p.anonymised_at IS NULL AND p.merged_into IS NULL
+               AND NOT EXISTS (SELECT 1 FROM loans l WHERE l.person_id = p.id
+                               AND NOT EXISTS (SELECT 1 FROM loan_ends e WHERE e.loan_id = l.id)))
          WHERE last < ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([cutoff], |r| Ok((r.get(0)?, r.get(1)?)))?;

@@ -270,6 +270,72 @@ fn a_loan_is_lent_given_back_or_sold_with_its_deposit_in_the_x_report_apart_from
     );
     assert_eq!(x.sales_total, Money::from_euros(180));
 
+    // The funder's report counts the loans apart from the sales (the two sold count as sales).
+    let today = comptoir::local::today();
+    let report = comptoir::reports::build(&store, &programmes[0], today, today).unwrap();
+    let laptops = report
+        .loans
+        .iter()
+        .find(|l| l.kind == comptoir::device::DeviceKind::Laptop)
+        .unwrap();
+    assert_eq!(
+        (laptops.lent, laptops.returned, laptops.lost, laptops.sold),
+        (3, 1, 0, 2)
+    );
+    let csv = String::from_utf8(comptoir::reports::to_csv(&report)).unwrap();
+    assert!(
+        csv.contains("Prêts (hors ventes);Ordinateur portable;prêtés;3;;"),
+        "{csv}"
+    );
+    let pdf = comptoir::documents::funder_report(&store, &report).unwrap();
+    assert!(pdf.violations.is_empty(), "{:?}", pdf.violations);
+    let path = db.dir.path().join("bilan.pdf");
+    std::fs::write(&path, &pdf.pdf).unwrap();
+    let text = crate::documents::pdftotext(&path);
+    assert!(
+        text.contains("Prêts de la période (hors ventes)") && text.contains("vendus à l'emprunteur"),
+        "{text}"
+    );
+
+    // The agreement and the return slip: every mention, nothing outside the margins, a reprint
+    // is a numbered copy.
+    let agreement = comptoir::documents::loan_agreement(&mut store, &cheque.number, &sophie).unwrap();
+    let again = comptoir::documents::loan_agreement(&mut store, &cheque.number, &sophie).unwrap();
+    let slip = comptoir::documents::loan_return(&mut store, &lent.number, &sophie).unwrap();
+    let err = comptoir::documents::loan_return(&mut store, &cheque.number, &sophie).unwrap_err();
+    assert!(err.to_string().contains("pas été rendu"), "{err}");
+    for (doc, parts) in [
+        (
+            &agreement,
+            vec![
+                "CONVENTION DE PRÊT",
+                cheque.number.as_str(),
+                "Martine LEFÈVRE",
+                "1234567",
+                "Signature de l'emprunteur",
+            ],
+        ),
+        (&again, vec!["COPIE n° 1", cheque.number.as_str()]),
+        (
+            &slip,
+            vec![
+                "RETOUR DE PRÊT",
+                lent.number.as_str(),
+                "Abîmé",
+                "Charnière de l'écran cassée",
+                "rendu",
+            ],
+        ),
+    ] {
+        assert!(doc.violations.is_empty(), "{:?}", doc.violations);
+        let path = db.dir.path().join(&doc.file_name);
+        std::fs::write(&path, &doc.pdf).unwrap();
+        let text = crate::documents::pdftotext(&path);
+        for part in parts {
+            assert!(text.contains(part), "{part} not in {}:\n{text}", doc.file_name);
+        }
+    }
+
     let verification = journal::verify_store(&store).unwrap();
     assert!(verification.is_intact(), "{}", verification.message());
     let statuses: Vec<String> = {
@@ -354,4 +420,29 @@ fn an_overdue_loan_shows_on_the_dashboard_and_is_declared_lost_after_the_manager
         .unwrap();
     let broken = journal::verify_store(&store).unwrap().broken.expect("found");
     assert!(broken.reason.contains(&loan.number), "{}", broken.reason);
+}
+
+#[test]
+fn a_person_with_a_loan_out_is_never_anonymised_and_their_export_lists_their_loans() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("sophie");
+    demo::load(&mut store, &sophie).unwrap();
+    let tag = laptop(&store, &[]);
+    let loan = loans::lend(&mut store, &programmes(), &input(&tag, MARTINE, "", ""), &sophie).unwrap();
+    // Five years on, with no contact since: everyone else of the demo is due, not Martine.
+    let later = comptoir::local::today() + Days::new(5 * 366);
+    let due = comptoir::privacy::purge(&mut store, later, true, &sophie).unwrap();
+    assert!(!due.people.contains(&MARTINE), "{due:?}");
+    assert!(due.people.contains(&LUCAS), "{due:?}");
+    let export = comptoir::privacy::export(&store, MARTINE).unwrap();
+    assert_eq!(
+        export.loans.iter().map(|l| l.number.as_str()).collect::<Vec<_>>(),
+        [loan.number.as_str()]
+    );
+    let pdf = comptoir::documents::person_export(&store, &export).unwrap();
+    let path = db.dir.path().join("export.pdf");
+    std::fs::write(&path, &pdf.pdf).unwrap();
+    let text = crate::documents::pdftotext(&path);
+    assert!(text.contains("Prêts") && text.contains(&loan.number), "{text}");
 }
