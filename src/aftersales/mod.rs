@@ -25,3 +25,26 @@ pub(crate) fn next_number(tx: &crate::store::Db, kind: &str, now: &str) -> crate
     let series = format!("{centre}-{register}-{}-{kind}", &now[..4]);
     Ok(format!("{series}-{:06}", crate::store::pos::next_number(tx, &series)?))
 }
+
+/// The guarantee of a device handed over at `delivered_at` (a stored timestamp), lengthened by
+/// each repair of a return opened while it still ran (L.217-13: a repair outside the guarantee
+/// extends nothing), counting the returns opened before `before` only when given.
+pub(crate) fn guarantee_of(
+    conn: &crate::store::Db,
+    device_id: i64,
+    delivered_at: &str,
+    before: Option<&str>,
+) -> crate::error::Result<Guarantee> {
+    let delivered = crate::local::local_day(delivered_at).unwrap_or_else(crate::local::today);
+    let mut guarantee = Guarantee::new(delivered, 0);
+    for opened in crate::store::aftersales::repaired_openings(conn, device_id, delivered_at)? {
+        if before.is_some_and(|b| opened.as_str() >= b) {
+            break;
+        }
+        let day = crate::local::local_day(&opened).unwrap_or(delivered);
+        if guarantee.covers(day) {
+            guarantee = Guarantee::new(delivered, guarantee.repairs + 1);
+        }
+    }
+    Ok(guarantee)
+}

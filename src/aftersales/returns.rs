@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::views::preview_of;
 pub use super::views::{candidates, get, list, ReturnEnd, ReturnPreview, WarrantyReturn};
-use super::{next_number, refused, FaultCategory, Guarantee, Outcome};
+use super::{next_number, refused, FaultCategory, Outcome};
 use crate::device::{DeviceState, StockAction};
 use crate::error::{Code, Error, Result};
 use crate::journal;
@@ -392,9 +392,9 @@ fn exchange_device(store: &Store, old: &Device, new_tag: Option<&str>) -> Result
 
 /// What the hub receives of a return (no name, no fault text), at its opening and at its end.
 fn queue_event(tx: &Db, r: &ReturnRow, event_uuid: &str, now: &str) -> Result<()> {
-    let delivered = crate::local::local_day(&r.delivered_at).unwrap_or_else(crate::local::today);
     let opened = crate::local::local_day(&r.opened_at).unwrap_or_else(crate::local::today);
-    let guarantee = Guarantee::new(delivered, sql::repairs_since(tx, r.device_id, &r.delivered_at)?);
+    // As the guarantee stood when the return was opened.
+    let guarantee = super::guarantee_of(tx, r.device_id, &r.delivered_at, Some(&r.opened_at))?;
     let facts = ReturnFacts {
         return_id: r.uuid.clone(),
         opened_on: opened.to_string(),

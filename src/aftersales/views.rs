@@ -116,7 +116,7 @@ pub(super) fn preview_of(conn: &Db, device: &Device, today: NaiveDate) -> Result
     }
     let delivery = sql::delivery(conn, device.id)?.ok_or_else(|| not_sold_here(device))?;
     let delivered = delivered_on(&delivery);
-    let guarantee = Guarantee::new(delivered, sql::repairs_since(conn, device.id, &delivery.delivered_at)?);
+    let guarantee = super::guarantee_of(conn, device.id, &delivery.delivered_at, None)?;
     Ok(ReturnPreview {
         tag: device.tag.to_string(),
         kind: device.kind,
@@ -171,10 +171,9 @@ pub fn candidates(store: &Store, code: &str) -> Result<Vec<ReturnPreview>> {
 fn view(conn: &Db, r: ReturnRow, today: NaiveDate) -> Result<WarrantyReturn> {
     let delivered = crate::local::local_day(&r.delivered_at).unwrap_or(today);
     let opened = crate::local::local_day(&r.opened_at).unwrap_or(today);
-    // The guarantee as it stood at the opening: the repairs ended before it.
-    let repairs_before = sql::repairs_since(conn, r.device_id, &r.delivered_at)?
-        - u32::from(r.outcome.as_ref().is_some_and(|o| o.outcome == Outcome::Repaired));
-    let guarantee = Guarantee::new(delivered, repairs_before);
+    // The guarantee as it stood at the opening: the repairs of the returns opened before it.
+    let guarantee = super::guarantee_of(conn, r.device_id, &r.delivered_at, Some(&r.opened_at))?;
+    let repairs_before = guarantee.repairs;
     let deadline = super::remedy_deadline(opened);
     let outcome = r.outcome.as_ref().map(|o| ReturnEnd {
         outcome: o.outcome,
@@ -185,7 +184,9 @@ fn view(conn: &Db, r: ReturnRow, today: NaiveDate) -> Result<WarrantyReturn> {
         exchange_number: o.exchange_number.clone(),
         new_tag: o.new_tag.clone(),
         credit_note: o.credit_note.clone(),
-        guarantee_after: (o.outcome == Outcome::Repaired).then(|| Guarantee::new(delivered, repairs_before + 1)),
+        // A repair under the guarantee lengthens it; one after it ended, nothing.
+        guarantee_after: (o.outcome == Outcome::Repaired)
+            .then(|| Guarantee::new(delivered, repairs_before + u32::from(guarantee.covers(opened)))),
     });
     let days_left = outcome.is_none().then(|| (deadline - today).num_days());
     let status = match (&outcome, days_left) {

@@ -90,15 +90,15 @@ pub fn line_has_returns(conn: &Db, sale_id: i64, line_no: i64) -> Result<bool> {
         .is_some())
 }
 
-/// Repairs under the guarantee of a device since it was handed over at `delivered_at`.
-pub fn repairs_since(conn: &Db, device_id: i64, delivered_at: &str) -> Result<u32> {
-    let n: i64 = conn
-        .prepare_cached(
-            "SELECT count(*) FROM warranty_returns r JOIN warranty_outcomes o ON o.return_id = r.id
-             WHERE r.device_id = ?1 AND r.delivered_at = ?2 AND o.outcome = 'repaired'",
-        )?
-        .query_row(params![device_id, delivered_at], |r| r.get(0))?;
-    Ok(n as u32)
+/// When the returns of a device handed over at `delivered_at` that ended in a repair were
+/// opened, in order.
+pub fn repaired_openings(conn: &Db, device_id: i64, delivered_at: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.opened_at FROM warranty_returns r JOIN warranty_outcomes o ON o.return_id = r.id
+         WHERE r.device_id = ?1 AND r.delivered_at = ?2 AND o.outcome = 'repaired' ORDER BY r.opened_at",
+    )?;
+    let rows = stmt.query_map(params![device_id, delivered_at], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A warranty return being opened.

@@ -586,3 +586,45 @@ fn the_command_line_opens_a_return_exchanges_its_device_and_recycles_the_one_tak
     let verified = json(&comptoir(&db, &["--json", "journal", "verify"]));
     assert_eq!(verified["broken"], serde_json::Value::Null, "{verified}");
 }
+
+/// A laptop sold three years ago (the sale's day moved back: a test double for the calendar):
+/// its return is allowed and says the guarantee has ended; a repair then extends nothing.
+#[test]
+fn a_return_past_the_guarantee_is_allowed_says_so_and_a_repair_then_extends_nothing() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("sophie");
+    demo::load(&mut store, &sophie).unwrap();
+    pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+    let sold = tag_where(
+        &store,
+        "state = 'available' AND kind = 'laptop' AND erasure_record IS NOT NULL AND test_record IS NOT NULL",
+    );
+    let receipt = sell(&mut store, &sold, &sophie);
+    let three_years_ago = (comptoir::local::today() - chrono::Days::new(3 * 365)).to_string();
+    store.sql().execute_batch("DROP TRIGGER sales_no_update;").unwrap();
+    store
+        .sql()
+        .execute(
+            "UPDATE sales SET at = ?1 || 'T10:00:00.000Z' WHERE receipt = ?2",
+            [&three_years_ago, &receipt],
+        )
+        .unwrap();
+    let preview = returns::candidates(&store, &sold).unwrap().remove(0);
+    assert!(!preview.in_guarantee && !preview.presumed);
+    assert!(preview.guarantee_text.contains("terminée") && preview.guarantee_text.contains("hors garantie"));
+    let ret = open(&mut store, &sold, &sophie);
+    assert!(!ret.in_guarantee);
+    let slip = comptoir::documents::return_slip(&mut store, &ret.number, &sophie).unwrap();
+    let path = db.dir.path().join(&slip.file_name);
+    std::fs::write(&path, &slip.pdf).unwrap();
+    let text = crate::documents::pdftotext(&path);
+    assert!(
+        text.contains("est terminée") && text.contains("sans obligation de réparation gratuite"),
+        "{text}"
+    );
+    let repaired = returns::close(&mut store, &close(&ret.number, "réparé", None, None), &sophie).unwrap();
+    let end = repaired.ret.outcome.unwrap();
+    assert_eq!(end.guarantee_after.unwrap().ends_on, repaired.ret.guarantee.ends_on);
+    assert_eq!(returns::candidates(&store, &sold).unwrap()[0].guarantee.repairs, 0);
+}
