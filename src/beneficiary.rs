@@ -466,6 +466,17 @@ pub struct PersonDecision {
     pub override_lines: Vec<String>,
 }
 
+impl PersonDecision {
+    /// Whether a manager overrode the decision on `today` under one of `programmes`.
+    pub fn overridden(&self, today: NaiveDate, programmes: &[Programme]) -> bool {
+        let day = today.to_string();
+        let programme_of = |id: &str| programmes.iter().any(|p| p.id == id);
+        self.overrides
+            .iter()
+            .any(|o| o.at.starts_with(&day) && programme_of(&o.programme))
+    }
+}
+
 /// The eligibility of a stored person on `on`, for a device kind if given, under `programmes`.
 pub fn check(
     store: &Store,

@@ -504,6 +504,14 @@ pub(crate) fn label_of(decision: &Decision) -> String {
     }
 }
 
+impl Decision {
+    /// The reasons, a line each (« - … »), for a refusal.
+    pub fn reason_lines(&self) -> String {
+        let lines: Vec<String> = self.reasons.iter().map(|r| format!("  - {}", r.message)).collect();
+        lines.join("\n")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

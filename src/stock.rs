@@ -338,6 +338,24 @@ pub(crate) fn transition_in(
     })
 }
 
+/// A line of a device's history that changes nothing of its state (a deposit for repair, a
+/// repair), inside the caller's transaction.
+pub(crate) fn note_in(tx: &crate::store::Db, device: &Device, operator: &str, reason: String, now: &str) -> Result<()> {
+    devices::insert_event(
+        tx,
+        device.id,
+        &DeviceEvent {
+            uuid: Uuid::now_v7(),
+            at: now.to_string(),
+            action: None,
+            from_state: Some(device.state),
+            to_state: device.state,
+            operator: operator.to_string(),
+            reason,
+        },
+    )
+}
+
 /// Adds devices to the stock in `state`, each with the first line of its history and the
 /// erasure and test records it arrived with (`seen`: those one import already wrote), inside
 /// the caller's transaction.

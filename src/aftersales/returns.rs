@@ -15,7 +15,7 @@ use crate::device::{DeviceState, StockAction};
 use crate::error::{Code, Error, Result};
 use crate::journal;
 use crate::model::pos::{CreditNote, PaymentMethod};
-use crate::model::stock::{Device, DeviceEvent};
+use crate::model::stock::Device;
 use crate::operators::Actor;
 use crate::protocol::{EventBody, ReturnFacts};
 use crate::stock;
@@ -157,12 +157,12 @@ pub fn open(store: &mut Store, input: &ReturnInput, actor: &Actor) -> Result<War
         };
         row.journal_seq = journal::append(tx, "warranty_return", operator, &now, &entry)?;
         sql::insert_return(tx, &row)?;
-        history(
+        stock::note_in(
             tx,
             &device,
-            &now,
             operator,
             format!("Retour sous garantie n° {number} : {}", fault_category.label()),
+            &now,
         )?;
         let opened = sql::return_by_number(tx, &number)?.expect("just written");
         queue_event(tx, &opened, &uuid, &now)?;
@@ -170,23 +170,6 @@ pub fn open(store: &mut Store, input: &ReturnInput, actor: &Actor) -> Result<War
     })?;
     tracing::info!(numero = %number, "retour sous garantie ouvert");
     get(store, &number)
-}
-
-/// A line of the device's history that changes nothing of its state (a deposit, a repair).
-fn history(tx: &Db, device: &Device, now: &str, operator: &str, reason: String) -> Result<()> {
-    devices::insert_event(
-        tx,
-        device.id,
-        &DeviceEvent {
-            uuid: Uuid::now_v7(),
-            at: now.to_string(),
-            action: None,
-            from_state: Some(device.state),
-            to_state: device.state,
-            operator: operator.to_string(),
-            reason,
-        },
-    )
 }
 
 /// Ends a return, once: repaired (anyone present), exchanged or refunded (a manager). The
@@ -240,12 +223,12 @@ pub fn close(store: &mut Store, input: &OutcomeInput, actor: &Actor) -> Result<C
                 let now = store::now_text();
                 let end = end_row(outcome, diagnosis, &now, operator, None, None);
                 finish(tx, &ret, end, &now, operator)?;
-                history(
+                stock::note_in(
                     tx,
                     &device,
-                    &now,
                     operator,
                     format!("Réparé sous garantie (retour n° {}), rendu à la famille", ret.number),
+                    &now,
                 )
             })?;
         }

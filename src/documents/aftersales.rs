@@ -32,7 +32,7 @@ fn right_header(title: &str, number: &str, at: &str, operator: &str, copy: u32) 
     right
 }
 
-/// The device and where it was handed over, as both slips show them.
+/// The device, where it was handed over and the fault told, as both slips show them.
 fn device_block(c: &mut Canvas, ret: &WarrantyReturn, buyer: Option<&str>) {
     c.field("Déposant", buyer.unwrap_or("(vente sans bénéficiaire)"), 11.0);
     c.field(
@@ -52,6 +52,11 @@ fn device_block(c: &mut Canvas, ret: &WarrantyReturn, buyer: Option<&str>) {
             ret.receipt,
             ret.line
         ),
+        11.0,
+    );
+    c.field(
+        "Panne signalée",
+        &format!("{} — « {} »", ret.fault_label, ret.fault),
         11.0,
     );
 }
@@ -78,11 +83,6 @@ pub fn return_slip(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
     );
     c.space(2.0);
     device_block(&mut c, &ret, buyer.as_deref());
-    c.field(
-        "Panne signalée",
-        &format!("{} — « {} »", ret.fault_label, ret.fault),
-        11.0,
-    );
     c.space(2.0);
     c.paragraph(&ret.guarantee_text, 10.0, false);
     c.space(2.0);
@@ -174,11 +174,6 @@ pub fn outcome_slip(store: &mut Store, number: &str, actor: &Actor) -> Result<Do
     );
     c.space(2.0);
     device_block(&mut c, &ret, buyer.as_deref());
-    c.field(
-        "Panne signalée",
-        &format!("{} — « {} »", ret.fault_label, ret.fault),
-        11.0,
-    );
     c.field("Diagnostic", &end.diagnosis, 11.0);
     c.field("Issue", &end.label, 11.0);
     c.space(2.0);

@@ -216,23 +216,13 @@ pub(crate) fn lend_on(
     // Eligible to the programme's publics; its purchase limits bind sales, not loans (a loan
     // turned into a sale meets them then).
     let decided = crate::beneficiary::check_for_loan(store, std::slice::from_ref(programme), input.person_id, today)?;
-    let overridden = decided
-        .overrides
-        .iter()
-        .any(|o| o.at.starts_with(&today.to_string()) && o.programme == programme.id);
-    if decided.decision.decision != Verdict::Eligible && !overridden {
-        let reasons: Vec<String> = decided
-            .decision
-            .reasons
-            .iter()
-            .map(|r| format!("  - {}", r.message))
-            .collect();
+    if decided.decision.decision != Verdict::Eligible && !decided.overridden(today, std::slice::from_ref(programme)) {
         return Err(refused(
             Code::NotEligible,
             format!(
                 "La personne n'est pas éligible au programme « {} » :\n{}\nUn responsable peut déroger, avec une raison écrite.",
                 programme.name,
-                reasons.join("\n")
+                decided.decision.reason_lines()
             ),
         ));
     }

@@ -29,23 +29,14 @@ pub(super) fn check_buyer(
         kinds.dedup();
         for kind in kinds.iter().copied().map(Some).chain(kinds.is_empty().then_some(None)) {
             let decided = beneficiary::check(store, &chosen, person_id, today, kind)?;
-            let overridden = decided
-                .overrides
-                .iter()
-                .any(|o| o.at.starts_with(&today.to_string()) && chosen.iter().any(|p| p.id == o.programme));
+            let overridden = decided.overridden(today, &chosen);
             if decided.decision.decision != Verdict::Eligible && !overridden {
-                let reasons: Vec<String> = decided
-                    .decision
-                    .reasons
-                    .iter()
-                    .map(|r| format!("  - {}", r.message))
-                    .collect();
                 return Err(refused(
                     Code::NotEligible,
                     format!(
                         "La personne n'est pas éligible ({}) :\n{}\nUn responsable peut déroger, avec une raison écrite.",
                         decided.decision.decision.label().to_lowercase(),
-                        reasons.join("\n")
+                        decided.decision.reason_lines()
                     ),
                 ));
             }

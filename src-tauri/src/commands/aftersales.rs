@@ -52,10 +52,8 @@ pub(crate) async fn return_open(handle: tauri::AppHandle, input: ReturnInput, pr
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
             let ret = aftersales::open_return(store, &input, actor)?;
-            let made = aftersales::deposit_documents(store, &ret.number, actor)?
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect::<desk::Result<_>>()?;
+            let docs = aftersales::deposit_documents(store, &ret.number, actor)?;
+            let made = app.keep_all(store, docs, print)?;
             Ok(ReturnOpened { ret, made })
         })
     })
@@ -67,10 +65,8 @@ pub(crate) async fn return_close(handle: tauri::AppHandle, input: OutcomeInput, 
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
             let closed = aftersales::close_return(store, &input, actor)?;
-            let made = aftersales::outcome_documents(store, &closed.ret.number, actor)?
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect::<desk::Result<_>>()?;
+            let docs = aftersales::outcome_documents(store, &closed.ret.number, actor)?;
+            let made = app.keep_all(store, docs, print)?;
             Ok(ReturnClosed { closed, made })
         })
     })
@@ -103,10 +99,8 @@ pub(crate) async fn recycling_record(
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
             let batch = aftersales::record_recycling(store, &input, actor)?;
-            let made = aftersales::recycling_documents(store, &batch.number, actor)?
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect::<desk::Result<_>>()?;
+            let docs = aftersales::recycling_documents(store, &batch.number, actor)?;
+            let made = app.keep_all(store, docs, print)?;
             Ok(RecyclingRecorded { batch, made })
         })
     })

@@ -10,6 +10,11 @@ impl App {
         documents::folder(&self.database)
     }
 
+    /// Keeps each of `documents` ([`App::keep`]).
+    pub(crate) fn keep_all(&self, store: &Store, documents: Vec<Document>, print: bool) -> desk::Result<Vec<Made>> {
+        documents.into_iter().map(|d| self.keep(store, d, print)).collect()
+    }
+
     /// Keeps `document` in the documents folder, printed when asked (a failure beside it).
     pub(crate) fn keep(&self, store: &Store, document: Document, print: bool) -> desk::Result<Made> {
         let folder = self.documents_folder();
@@ -57,11 +62,7 @@ pub(crate) async fn sale_documents(handle: tauri::AppHandle, receipt: String, pr
         app.act(|store, actor| {
             let after = documents::after_sale(store, &receipt, actor)?;
             Ok(SaleDocuments {
-                made: after
-                    .documents
-                    .into_iter()
-                    .map(|d| app.keep(store, d, print))
-                    .collect::<desk::Result<_>>()?,
+                made: app.keep_all(store, after.documents, print)?,
                 waiting: after.waiting,
             })
         })

@@ -25,10 +25,8 @@ pub(crate) async fn loan_lend(handle: tauri::AppHandle, input: LoanInput, print:
         let programmes = app.programmes()?;
         app.act(|store, actor| {
             let loan = loans::lend(store, &programmes, &input, actor)?;
-            let made = loans::lend_documents(store, &loan.number, actor)?
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect::<desk::Result<_>>()?;
+            let docs = loans::lend_documents(store, &loan.number, actor)?;
+            let made = app.keep_all(store, docs, print)?;
             Ok(LoanDone { loan, made })
         })
     })
@@ -40,10 +38,8 @@ pub(crate) async fn loan_give_back(handle: tauri::AppHandle, input: GiveBackInpu
     off_the_window(handle, move |app| {
         app.act(|store, actor| {
             let loan = loans::give_back_loan(store, &input, actor)?;
-            let made = loans::give_back_documents(store, &loan.number, actor)?
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect::<desk::Result<_>>()?;
+            let docs = loans::give_back_documents(store, &loan.number, actor)?;
+            let made = app.keep_all(store, docs, print)?;
             Ok(LoanDone { loan, made })
         })
     })
@@ -73,11 +69,8 @@ pub(crate) async fn loan_convert(handle: tauri::AppHandle, input: ConvertInput, 
         let programmes = app.programmes()?;
         app.act(|store, actor| {
             let sale = loans::convert_loan(store, &programmes, &LegalCaps::shipped(), &input, actor)?;
-            let made = documents::after_sale(store, &sale.receipt, actor)?
-                .documents
-                .into_iter()
-                .map(|d| app.keep(store, d, print))
-                .collect::<desk::Result<_>>()?;
+            let after = documents::after_sale(store, &sale.receipt, actor)?;
+            let made = app.keep_all(store, after.documents, print)?;
             Ok(LoanDone {
                 loan: loans::loan(store, &input.number)?,
                 made,
