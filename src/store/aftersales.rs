@@ -23,12 +23,18 @@ pub struct DeliveryRow {
     pub exchange: Option<String>,
 }
 
-/// The delivery of a device now in the hands of a family, if it was handed over here.
+/// The delivery of a device now in the hands of a family, if it was handed over here (its sale
+/// lines found by the device's index, then read through their latest correction).
 pub fn delivery(conn: &Db, device_id: i64) -> Result<Option<DeliveryRow>> {
     let by_sale = conn
         .prepare_cached(
-            "SELECT l.sale_id, s.uuid, l.line_no, s.receipt, s.person_id, s.at, NULL
-             FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+            "WITH lines (sale_id, line_no) AS (
+                 SELECT sale_id, line_no FROM sale_lines WHERE device_id = ?1
+                 UNION SELECT sale_id, line_no FROM line_corrections WHERE to_device_id = ?1
+             )
+             SELECT l.sale_id, s.uuid, l.line_no, s.receipt, s.person_id, s.at, NULL
+             FROM lines c JOIN sale_lines l ON l.sale_id = c.sale_id AND l.line_no = c.line_no
+             JOIN sales s ON s.id = l.sale_id
              LEFT JOIN line_corrections k
                  ON k.id = (SELECT max(id) FROM line_corrections WHERE sale_id = l.sale_id AND line_no = l.line_no)
              WHERE coalesce(k.to_device_id, l.device_id) = ?1

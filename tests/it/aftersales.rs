@@ -628,3 +628,24 @@ fn a_return_past_the_guarantee_is_allowed_says_so_and_a_repair_then_extends_noth
     assert_eq!(end.guarantee_after.unwrap().ends_on, repaired.ret.guarantee.ends_on);
     assert_eq!(returns::candidates(&store, &sold).unwrap()[0].guarantee.repairs, 0);
 }
+
+/// A line corrected to the device really handed over: that device's return finds the sale; the
+/// one first scanned, back on sale, has none.
+#[test]
+fn a_return_finds_the_sale_through_a_line_correction() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("sophie");
+    demo::load(&mut store, &sophie).unwrap();
+    pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+    let condition =
+        "state = 'available' AND kind = 'laptop' AND erasure_record IS NOT NULL AND test_record IS NOT NULL";
+    let scanned = tag_where(&store, condition);
+    let receipt = sell(&mut store, &scanned, &sophie);
+    let handed = tag_where(&store, condition);
+    pos::correct_line(&mut store, &receipt, 1, &handed, "étiquette mal scannée", &sophie).unwrap();
+    let found = returns::candidates(&store, &handed).unwrap();
+    assert_eq!((found[0].receipt.as_str(), found[0].line), (receipt.as_str(), 1));
+    let err = returns::candidates(&store, &scanned).unwrap_err();
+    assert_eq!(err.code(), "not_found", "{err}");
+}
