@@ -58,6 +58,16 @@ pub fn correct_line(
             format!("La ligne {line} de la vente {} est annulée ({by}).", original.receipt),
         ));
     }
+    // After a warranty return, the line's device is the family's by the return's own record.
+    if crate::store::aftersales::line_has_returns(store.db(), original.id, line as i64)? {
+        return Err(refused(
+            Code::Invalid,
+            format!(
+                "La ligne {line} de la vente {} a un retour sous garantie : elle ne se corrige plus (faites un avoir).",
+                original.receipt
+            ),
+        ));
+    }
     let to = AssetTag::parse(to_tag)?;
     if to.as_str() == from_tag {
         return Err(refused(

@@ -158,6 +158,9 @@ fn a_return_is_repaired_exchanged_or_refunded_and_the_journal_and_the_hub_know_e
     )
     .unwrap_err();
     assert!(err.to_string().contains(&ret.number), "{err}");
+    let spare = tag_where(&store, "state = 'available' AND kind = 'laptop'");
+    let err = pos::correct_line(&mut store, &receipt, 1, &spare, "étiquette mal scannée", &sophie).unwrap_err();
+    assert!(err.to_string().contains("retour sous garantie"), "{err}");
     let listed = returns::list(&store, true).unwrap();
     assert_eq!(
         listed.iter().map(|r| r.number.as_str()).collect::<Vec<_>>(),
