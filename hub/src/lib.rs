@@ -4,6 +4,7 @@
 //! with its token (`Authorization: Bearer …`), of which the hub keeps only a SHA-256.
 
 mod check;
+mod console;
 pub mod db;
 
 use std::path::Path;
@@ -361,6 +362,7 @@ pub fn router(hub: Shared) -> Router {
         .route(ROUTES[0], get(health))
         .route(ROUTES[3], get(health))
         .merge(centre_routes)
+        .merge(console::routes().layer(DefaultBodyLimit::max(64 * 1024)))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
         .with_state(hub)
@@ -481,7 +483,9 @@ pub async fn serve(
                 .http1()
                 .timer(hyper_util::rt::TokioTimer::new())
                 .header_read_timeout(HEADER_READ_TIMEOUT);
-            server.serve(app.into_make_service()).await
+            server
+                .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
         }
     }
 }
@@ -496,7 +500,7 @@ async fn serve_plain(listener: tokio::net::TcpListener, app: Router) -> std::io:
     let shutdown = tokio::signal::ctrl_c();
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 // Out of file descriptors, a connection reset before accept: keep serving.
@@ -508,7 +512,10 @@ async fn serve_plain(listener: tokio::net::TcpListener, app: Router) -> std::io:
             },
             _ = &mut shutdown => return Ok(()),
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // The console throttles and logs by the address a connection came from.
+        let service = hyper_util::service::TowerToHyperService::new(
+            app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))),
+        );
         tokio::spawn(async move {
             let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             builder

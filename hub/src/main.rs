@@ -84,6 +84,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Les comptes de la console du réseau (coordinateurs, financeurs). Le mot de passe est lu
+    /// dans COMPTOIR_HUB_PASSWORD, sinon sur la première ligne de l'entrée standard.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Les retours sous garantie des centres, par reconditionneur et modèle : appareils vendus,
     /// retours, taux pour cent, issues (réparé, échangé, remboursé), ancienneté médiane.
     Quality {
@@ -91,6 +95,43 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Crée un compte : coordinateur (tout), ou financeur (les chiffres de ses programmes).
+    Add {
+        login: String,
+        #[arg(long)]
+        name: String,
+        /// coordinateur ou financeur.
+        #[arg(long)]
+        role: String,
+        /// Les programmes d'un financeur (leur identifiant ; plusieurs possibles).
+        #[arg(long = "programme")]
+        programmes: Vec<String>,
+    },
+    /// Les comptes, sans leur mot de passe.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Désactive un compte (ses sessions sont fermées).
+    Disable { login: String },
+    /// Donne un nouveau mot de passe à un compte (ses sessions sont fermées).
+    Reset { login: String },
+}
+
+/// The password of `user add` and `user reset`: COMPTOIR_HUB_PASSWORD, else stdin's first line.
+fn read_password() -> Result<String, String> {
+    if let Ok(password) = std::env::var("COMPTOIR_HUB_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("lecture du mot de passe impossible : {e}"))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 #[derive(Subcommand)]
@@ -296,6 +337,55 @@ fn run(cli: Cli) -> Result<(), String> {
                     shown(&c.tag.unwrap_or_default()),
                     shown(&c.message)
                 );
+            }
+        }
+        Command::User(command) => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            let audit =
+                |action: &str, detail: &str| db::accounts::audit(&conn, "(ligne de commande)", "local", action, detail);
+            match command {
+                UserCommand::Add {
+                    login,
+                    name,
+                    role,
+                    programmes,
+                } => {
+                    let role = db::accounts::Role::parse(&role).map_err(err)?;
+                    let password = read_password()?;
+                    let account =
+                        db::accounts::add_account(&conn, &login, &name, role, &programmes, &password).map_err(err)?;
+                    audit("compte créé", &format!("{} ({})", account.login, role.code())).map_err(err)?;
+                    println!("Compte {} créé ({}).", account.login, role.code());
+                }
+                UserCommand::List { json } => {
+                    let rows = db::accounts::accounts(&conn).map_err(err)?;
+                    if json {
+                        println!("{}", serde_json::to_string(&rows).expect("accounts serialise"));
+                    }
+                    for a in rows.iter().filter(|_| !json) {
+                        println!(
+                            "{}\t{}\t{}\t{}\t{}",
+                            shown(&a.login),
+                            shown(&a.name),
+                            a.role.code(),
+                            shown(&a.programmes.join(",")),
+                            a.disabled_at
+                                .as_deref()
+                                .map_or("actif".to_string(), |d| format!("désactivé le {}", shown(d)))
+                        );
+                    }
+                }
+                UserCommand::Disable { login } => {
+                    let a = db::accounts::disable_account(&conn, &login).map_err(err)?;
+                    audit("compte désactivé", &a.login).map_err(err)?;
+                    println!("Compte {} désactivé.", a.login);
+                }
+                UserCommand::Reset { login } => {
+                    let password = read_password()?;
+                    let a = db::accounts::reset_password(&conn, &login, &password).map_err(err)?;
+                    audit("mot de passe réinitialisé", &a.login).map_err(err)?;
+                    println!("Nouveau mot de passe enregistré pour {}.", a.login);
+                }
             }
         }
         Command::Quality { json } => {

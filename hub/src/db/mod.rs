@@ -12,6 +12,7 @@ use comptoir_common::protocol::{
     Ack, AckStatus, CentreFacts, Change, ChangeEntry, Event, EventBody, JournalHead, RegisterClash, WireDevice,
 };
 
+pub mod accounts;
 mod events;
 mod sales;
 pub use events::record_events;
@@ -38,6 +39,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0003_register_keys.sql"),
     include_str!("../../migrations/0004_journal_branches.sql"),
     include_str!("../../migrations/0005_after_sales.sql"),
+    include_str!("../../migrations/0006_console.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
@@ -473,6 +475,66 @@ pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, Str
     let rows = stmt.query_map(params![centre.map(str::to_uppercase)], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?))
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stock page's filters, as the form sends them (empty: all).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StockFilter {
+    #[serde(default)]
+    pub centre: String,
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub refurbisher: String,
+}
+
+/// A count of the network's devices by centre, state, kind, category and refurbisher.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StockRow {
+    pub centre: String,
+    pub state: String,
+    pub kind: String,
+    pub category: Option<String>,
+    pub refurbisher: Option<String>,
+    pub count: i64,
+}
+
+/// The console's stock page: counts by centre, state, kind, category and refurbisher, each
+/// filter applied when given (the centre and refurbisher as typed, case ignored).
+pub fn stock_overview(conn: &Connection, f: &StockFilter) -> Result<Vec<StockRow>> {
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    let mut stmt = conn.prepare_cached(
+        "SELECT coalesce(centre_id, '(réseau)'), state, kind, category, json_extract(device, '$.refurbisher'), count(*)
+         FROM devices
+         WHERE (?1 IS NULL OR centre_id = upper(?1)) AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR kind = ?3)
+           AND (?4 IS NULL OR category = ?4)
+           AND (?5 IS NULL OR lower(json_extract(device, '$.refurbisher')) = lower(?5))
+         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            text(&f.centre),
+            text(&f.state),
+            text(&f.kind),
+            text(&f.category),
+            text(&f.refurbisher)
+        ],
+        |r| {
+            Ok(StockRow {
+                centre: r.get(0)?,
+                state: r.get(1)?,
+                kind: r.get(2)?,
+                category: r.get(3)?,
+                refurbisher: r.get(4)?,
+                count: r.get(5)?,
+            })
+        },
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

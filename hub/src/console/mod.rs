@@ -1,0 +1,319 @@
+//! The network's console: French pages rendered by the hub itself (maud, no build step, no
+//! script needed), under `/console`. A person logs in with an account of `comptoir-hub user`;
+//! the session is a random id in a `Secure`, `HttpOnly`, `SameSite=Strict` cookie that expires
+//! (the hub keeps its SHA-256 only); every form carries the session's CSRF token (the login
+//! form a cookie's); failed logins are throttled per account and per address; every act is in
+//! the audit log. A coordinateur sees everything; a financeur only its programmes' figures.
+
+mod pages;
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Form, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::db::accounts::{self, Account, LoginRefused, Role};
+use crate::db::StockFilter;
+use crate::{blocking, Shared};
+
+const SESSION_COOKIE: &str = "comptoir_session";
+const LOGIN_CSRF_COOKIE: &str = "comptoir_connexion";
+
+/// The console's routes.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/console", get(home))
+        .route("/console/connexion", get(login_page).post(login))
+        .route("/console/deconnexion", axum::routing::post(logout))
+        .route("/console/stock", get(stock))
+        .route("/console/journal", get(audit))
+}
+
+/// Who asks: the address the connection came from (set by the serving loop).
+struct Address(String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Address {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Address(parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(
+            || "inconnue".to_string(),
+            |ConnectInfo(a)| a.ip().to_string(),
+        )))
+    }
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/console; Max-Age={max_age}; HttpOnly; Secure; SameSite=Strict"
+    ))
+    .expect("a cookie is ASCII")
+}
+
+/// A page, with the headers every console page carries (no caching, no framing, no script).
+fn page(status: StatusCode, markup: Markup) -> Response {
+    let mut response = (status, markup).into_response();
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        ),
+    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// A logged-in visitor: the account, the session's CSRF token, the address.
+struct Visitor {
+    account: Account,
+    csrf: String,
+    session: String,
+    address: String,
+}
+
+/// The visitor of a request with a valid session; else the login page (a redirect).
+async fn visitor(hub: &Shared, headers: &HeaderMap, address: String) -> Result<Visitor, Response> {
+    let Some(id) = cookie(headers, SESSION_COOKIE) else {
+        return Err(Redirect::to("/console/connexion").into_response());
+    };
+    let session = id.clone();
+    let found = blocking(hub, move |hub| Ok(accounts::session(&hub.reader(), &id)?)).await;
+    match found {
+        Ok(Some((account, csrf))) => Ok(Visitor {
+            account,
+            csrf,
+            session,
+            address,
+        }),
+        Ok(None) => Err(Redirect::to("/console/connexion?expiree=1").into_response()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+/// A refusal page (403), logged in the audit log.
+async fn forbidden(hub: &Shared, v: &Visitor, what: &str) -> Response {
+    let (login, address, what_owned) = (v.account.login.clone(), v.address.clone(), what.to_string());
+    let _ = blocking(hub, move |hub| {
+        Ok(accounts::audit(&hub.writer(), &login, &address, "refusé", &what_owned)?)
+    })
+    .await;
+    page(StatusCode::FORBIDDEN, pages::refused(&v.account, &v.csrf, what))
+}
+
+async fn home(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+    match visitor(&hub, &headers, address).await {
+        Ok(v) if v.account.role == Role::Coordinateur => Redirect::to("/console/stock").into_response(),
+        Ok(v) => page(StatusCode::OK, pages::programmes(&v.account, &v.csrf)),
+        Err(r) => r,
+    }
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    expiree: Option<String>,
+}
+
+async fn login_page(
+    headers: HeaderMap,
+    q: Result<Query<LoginQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let note = q
+        .ok()
+        .and_then(|Query(q)| q.expiree)
+        .map(|_| "Votre session a expiré : connectez-vous de nouveau.");
+    let mut response = page(StatusCode::OK, pages::login(&token, note, None));
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, &token, 3600));
+    response
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    login: String,
+    password: String,
+    csrf: String,
+}
+
+async fn login(
+    State(hub): State<Shared>,
+    Address(address): Address,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let Ok(Form(form)) = form else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            pages::login(&token, None, Some("Formulaire illisible.")),
+        );
+    };
+    if token.is_empty() || form.csrf != token {
+        let (login, addr) = (form.login.clone(), address.clone());
+        let _ = blocking(&hub, move |hub| {
+            Ok(accounts::audit(
+                &hub.writer(),
+                &login,
+                &addr,
+                "connexion refusée",
+                "jeton du formulaire absent ou faux",
+            )?)
+        })
+        .await;
+        return page(
+            StatusCode::FORBIDDEN,
+            pages::login(
+                &token,
+                None,
+                Some("Le formulaire a expiré : rechargez la page puis recommencez."),
+            ),
+        );
+    }
+    let (login_text, addr) = (form.login.clone(), address.clone());
+    let result = blocking(&hub, move |hub| {
+        let conn = hub.writer();
+        let outcome = accounts::login(&conn, &login_text, &form.password, &addr)?;
+        let (action, detail) = match &outcome {
+            Ok(_) => ("connexion", ""),
+            Err(LoginRefused::Wrong) => ("connexion refusée", "identifiant ou mot de passe faux"),
+            Err(LoginRefused::Throttled) => ("connexion refusée", "trop d'essais"),
+        };
+        accounts::audit(&conn, &login_text, &addr, action, detail)?;
+        Ok(outcome)
+    })
+    .await;
+    match result {
+        Ok(Ok(session)) => {
+            let mut response = Redirect::to("/console").into_response();
+            let h = response.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &session.id, accounts::SESSION_HOURS * 3600),
+            );
+            h.append(header::SET_COOKIE, set_cookie(LOGIN_CSRF_COOKIE, "", 0));
+            response
+        }
+        Ok(Err(LoginRefused::Wrong)) => page(
+            StatusCode::UNAUTHORIZED,
+            pages::login(&token, None, Some("Identifiant ou mot de passe incorrect.")),
+        ),
+        Ok(Err(LoginRefused::Throttled)) => page(
+            StatusCode::TOO_MANY_REQUESTS,
+            pages::login(
+                &token,
+                None,
+                Some(&format!(
+                    "Trop d'essais : attendez {} minutes avant de recommencer, ou demandez à un coordinateur de réinitialiser le mot de passe.",
+                    accounts::THROTTLE_MINUTES
+                )),
+            ),
+        ),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+/// A POST's CSRF token against the session's: else refused, nothing changed, logged.
+async fn checked(hub: &Shared, v: &Visitor, token: &str, what: &str) -> Result<(), Response> {
+    if token == v.csrf {
+        Ok(())
+    } else {
+        Err(forbidden(hub, v, &format!("{what} : jeton du formulaire absent ou faux")).await)
+    }
+}
+
+async fn logout(
+    State(hub): State<Shared>,
+    Address(address): Address,
+    headers: HeaderMap,
+    form: Result<Form<CsrfForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let v = match visitor(&hub, &headers, address).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let token = form.map(|Form(f)| f.csrf).unwrap_or_default();
+    if let Err(r) = checked(&hub, &v, &token, "déconnexion").await {
+        return r;
+    }
+    let (id, login, addr) = (v.session.clone(), v.account.login.clone(), v.address.clone());
+    let done = blocking(&hub, move |hub| {
+        let conn = hub.writer();
+        accounts::logout(&conn, &id)?;
+        Ok(accounts::audit(&conn, &login, &addr, "déconnexion", "")?)
+    })
+    .await;
+    if let Err(e) = done {
+        return e.into_response();
+    }
+    let mut response = Redirect::to("/console/connexion").into_response();
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0));
+    response
+}
+
+async fn stock(
+    State(hub): State<Shared>,
+    Address(address): Address,
+    headers: HeaderMap,
+    q: Result<Query<StockFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let v = match visitor(&hub, &headers, address).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if v.account.role != Role::Coordinateur {
+        return forbidden(&hub, &v, "le stock du réseau (réservé aux coordinateurs)").await;
+    }
+    let filter = q.map(|Query(f)| f).unwrap_or_default();
+    let rows = match blocking(&hub, move |hub| {
+        let conn = hub.reader();
+        Ok((crate::db::stock_overview(&conn, &filter)?, filter))
+    })
+    .await
+    {
+        Ok(rows) => rows,
+        Err(e) => return e.into_response(),
+    };
+    page(StatusCode::OK, pages::stock(&v.account, &v.csrf, &rows.1, &rows.0))
+}
+
+async fn audit(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+    let v = match visitor(&hub, &headers, address).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if v.account.role != Role::Coordinateur {
+        return forbidden(&hub, &v, "le journal des actes (réservé aux coordinateurs)").await;
+    }
+    match blocking(&hub, move |hub| Ok(accounts::audit_log(&hub.reader(), 200)?)).await {
+        Ok(rows) => page(StatusCode::OK, pages::audit(&v.account, &v.csrf, &rows)),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,159 @@
+//! The console's pages, in French, as maud markup (every value escaped): the login form, the
+//! layout with its navigation and logout form, the stock, the audit log, a financeur's
+//! programmes, a refusal.
+
+use maud::{html, Markup, DOCTYPE};
+
+use crate::db::accounts::{Account, AuditEntry, Role};
+use crate::db::{StockFilter, StockRow};
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
+header{background:#0b6e75;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
+header a{color:#fff}header form{margin-left:auto}main{padding:1rem;max-width:70rem}
+table{border-collapse:collapse;background:#fff}th,td{border:1px solid #c3c4c7;padding:.3rem .5rem;text-align:left}
+td.n{text-align:right}label{display:block;margin:.4rem 0}input,select,button{font-size:1rem;padding:.3rem}
+.error{background:#fcf0f1;border-left:4px solid #d63638;padding:.5rem}.note{background:#fcf9e8;padding:.5rem}
+a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0b849}.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}";
+
+fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="fr" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — Console du réseau Comptoir" }
+                style { (STYLE) }
+            }
+            body {
+                header {
+                    strong { "Console du réseau" }
+                    @if let Some((account, csrf)) = who {
+                        nav aria-label="Pages" {
+                            @if account.role == Role::Coordinateur {
+                                a href="/console/stock" { "Stock" } " · "
+                                a href="/console/journal" { "Journal des actes" }
+                            } @else {
+                                a href="/console" { "Mes programmes" }
+                            }
+                        }
+                        form method="post" action="/console/deconnexion" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            span { (account.name) " (" (account.role.code()) ") " }
+                            button type="submit" { "Se déconnecter" }
+                        }
+                    }
+                }
+                main id="contenu" { h1 { (title) } (body) }
+            }
+        }
+    }
+}
+
+pub fn login(csrf: &str, note: Option<&str>, error: Option<&str>) -> Markup {
+    layout(
+        "Connexion",
+        None,
+        html! {
+            @if let Some(note) = note { p class="note" role="status" { (note) } }
+            @if let Some(error) = error { p class="error" role="alert" id="erreur" { (error) } }
+            form method="post" action="/console/connexion" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Identifiant " input name="login" autocomplete="username" required autofocus; }
+                label { "Mot de passe " input name="password" type="password" autocomplete="current-password" required; }
+                button type="submit" { "Se connecter" }
+            }
+        },
+    )
+}
+
+pub fn refused(account: &Account, csrf: &str, what: &str) -> Markup {
+    layout(
+        "Accès refusé",
+        Some((account, csrf)),
+        html! {
+            p class="error" role="alert" id="erreur" {
+                "Votre compte ne permet pas d'ouvrir : " (what) ". Rien n'a été modifié ; la demande est inscrite au journal des actes."
+            }
+        },
+    )
+}
+
+pub fn programmes(account: &Account, csrf: &str) -> Markup {
+    layout(
+        "Mes programmes",
+        Some((account, csrf)),
+        html! {
+            p { "Votre compte financeur voit les chiffres de ces programmes, et d'eux seuls :" }
+            ul id="programmes" { @for p in &account.programmes { li { (p) } } }
+        },
+    )
+}
+
+fn select(name: &str, label: &str, options: &[(&str, &str)], chosen: &str) -> Markup {
+    html! {
+        label {
+            (label) " "
+            select name=(name) {
+                option value="" selected[chosen.is_empty()] { "Tous" }
+                @for (code, text) in options {
+                    option value=(code) selected[*code == chosen] { (text) }
+                }
+            }
+        }
+    }
+}
+
+pub fn stock(account: &Account, csrf: &str, filter: &StockFilter, rows: &[StockRow]) -> Markup {
+    use comptoir_common::device::{terms, Category, DeviceKind, DeviceState};
+    let kinds: Vec<(&str, &str)> = terms::<DeviceKind>().iter().map(|t| (t.code, t.label)).collect();
+    let categories: Vec<(&str, &str)> = terms::<Category>().iter().map(|t| (t.code, t.label)).collect();
+    let mut states: Vec<(&str, &str)> = terms::<DeviceState>().iter().map(|t| (t.code, t.label)).collect();
+    states.push(("recalled", "Rappelé par le réseau"));
+    let total: i64 = rows.iter().map(|r| r.count).sum();
+    layout(
+        "Stock du réseau",
+        Some((account, csrf)),
+        html! {
+            form method="get" action="/console/stock" class="filters" {
+                label { "Centre " input name="centre" value=(filter.centre) size="8"; }
+                (select("state", "État", &states, &filter.state))
+                (select("kind", "Type", &kinds, &filter.kind))
+                (select("category", "Catégorie", &categories, &filter.category))
+                label { "Reconditionneur " input name="refurbisher" value=(filter.refurbisher); }
+                button type="submit" { "Filtrer" }
+            }
+            p role="status" id="total" { (total) " appareil(s)" }
+            table id="stock" {
+                thead { tr { th { "Centre" } th { "État" } th { "Type" } th { "Catégorie" } th { "Reconditionneur" } th { "Appareils" } } }
+                tbody {
+                    @for r in rows {
+                        tr {
+                            td { (r.centre) } td { (r.state) } td { (r.kind) }
+                            td { (r.category.as_deref().unwrap_or("—")) }
+                            td { (r.refurbisher.as_deref().unwrap_or("—")) }
+                            td class="n" { (r.count) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn audit(account: &Account, csrf: &str, rows: &[AuditEntry]) -> Markup {
+    layout(
+        "Journal des actes",
+        Some((account, csrf)),
+        html! {
+            table id="journal" {
+                thead { tr { th { "Quand (UTC)" } th { "Qui" } th { "D'où" } th { "Acte" } th { "Détail" } } }
+                tbody {
+                    @for r in rows {
+                        tr { td { (r.at) } td { (r.account) } td { (r.address) } td { (r.action) } td { (r.detail) } }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,282 @@
+//! The network console's doors, against the real `comptoir-hub` binary over HTTP: accounts made
+//! with `comptoir-hub user`, the login form and its CSRF token, the session cookie (Secure,
+//! HttpOnly, SameSite=Strict, expiring), a form without its token refused, a financeur kept out
+//! of the coordinators' pages, failed logins throttled, every act in the audit log. The cookies
+//! are carried by hand: a cookie store would not send a `Secure` cookie over plain HTTP.
+
+use std::process::Command;
+
+use reqwest::blocking::{Client, Response};
+use reqwest::StatusCode;
+
+mod support;
+use support::*;
+
+fn user(world: &World, args: &[&str], password: &str) -> String {
+    let out = Command::new(HUB)
+        .arg("--db")
+        .arg(&world.hub.db)
+        .arg("user")
+        .args(args)
+        .env("COMPTOIR_HUB_PASSWORD", password)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "user {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The value of cookie `name` a response sets, with its attributes.
+fn set_cookie(response: &Response, name: &str) -> Option<(String, String)> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| {
+            let value = v[name.len() + 1..].split(';').next().unwrap().to_string();
+            (value, v.to_string())
+        })
+}
+
+fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// Logs in: the form's cookie and token, then the session's cookie (or the refusal).
+fn log_in(url: &str, login: &str, password: &str) -> Result<String, (StatusCode, String)> {
+    let http = client();
+    let form = http.get(format!("{url}/console/connexion")).send().unwrap();
+    let (token, _) = set_cookie(&form, "comptoir_connexion").expect("the login form's cookie");
+    let page = form.text().unwrap();
+    assert!(page.contains(&format!("value=\"{token}\"")), "{page}");
+    let answer = http
+        .post(format!("{url}/console/connexion"))
+        .header("Cookie", format!("comptoir_connexion={token}"))
+        .form(&[("login", login), ("password", password), ("csrf", token.as_str())])
+        .send()
+        .unwrap();
+    match set_cookie(&answer, "comptoir_session") {
+        Some((session, attributes)) if answer.status() == StatusCode::SEE_OTHER => {
+            for part in [
+                "HttpOnly",
+                "Secure",
+                "SameSite=Strict",
+                "Max-Age=28800",
+                "Path=/console",
+            ] {
+                assert!(attributes.contains(part), "{part} not in {attributes}");
+            }
+            Ok(session)
+        }
+        _ => Err((answer.status(), answer.text().unwrap())),
+    }
+}
+
+fn get(url: &str, path: &str, session: &str) -> Response {
+    client()
+        .get(format!("{url}{path}"))
+        .header("Cookie", format!("comptoir_session={session}"))
+        .send()
+        .unwrap()
+}
+
+/// The CSRF token a page's forms carry.
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a form with its token") + "name=\"csrf\" value=\"".len();
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+#[test]
+fn accounts_sessions_csrf_throttling_and_the_audit_log() {
+    let world = World::new();
+    let url = world.hub.url.clone();
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("NET", 5)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["centre", "create", "C03", "--name", "Centre des Lilas"]);
+    world
+        .hub
+        .admin(&["allocate", "C03", "--kind", "laptop", "--count", "2"]);
+    user(
+        &world,
+        &[
+            "add",
+            "claire",
+            "--name",
+            "Claire Coordination",
+            "--role",
+            "coordinateur",
+        ],
+        "un mot de passe long",
+    );
+    user(
+        &world,
+        &[
+            "add",
+            "cd92",
+            "--name",
+            "Département 92",
+            "--role",
+            "financeur",
+            "--programme",
+            "cd92-2026",
+        ],
+        "le mot de passe du financeur",
+    );
+    // Refused: a short password, a financeur without programme, an existing login.
+    for (args, password) in [
+        (vec!["add", "bob", "--name", "Bob", "--role", "coordinateur"], "court"),
+        (
+            vec!["add", "bob", "--name", "Bob", "--role", "financeur"],
+            "un mot de passe long",
+        ),
+        (
+            vec!["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+            "un mot de passe long",
+        ),
+    ] {
+        let out = Command::new(HUB)
+            .arg("--db")
+            .arg(&world.hub.db)
+            .arg("user")
+            .args(&args)
+            .env("COMPTOIR_HUB_PASSWORD", password)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} accepted");
+        assert!(String::from_utf8_lossy(&out.stderr).starts_with("Erreur :"));
+    }
+    let listed = user(&world, &["list"], "");
+    assert!(
+        listed.contains("claire") && listed.contains("cd92-2026") && !listed.contains("argon2"),
+        "{listed}"
+    );
+
+    // No session: the login page.
+    let home = client().get(format!("{url}/console")).send().unwrap();
+    assert_eq!(home.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&home), "/console/connexion");
+
+    // A form posted without its token: refused, logged.
+    let forged = client()
+        .post(format!("{url}/console/connexion"))
+        .form(&[("login", "claire"), ("password", "un mot de passe long"), ("csrf", "x")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert!(forged.text().unwrap().contains("Le formulaire a expiré"));
+
+    // A wrong password: the same words as an unknown login.
+    let (status, page) = log_in(&url, "claire", "pas le bon").unwrap_err();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(page.contains("Identifiant ou mot de passe incorrect."), "{page}");
+    let (_, unknown) = log_in(&url, "personne", "pas le bon").unwrap_err();
+    assert!(unknown.contains("Identifiant ou mot de passe incorrect."), "{unknown}");
+
+    // The coordinator: the network's stock, filtered.
+    let claire = log_in(&url, "claire", "un mot de passe long").unwrap();
+    let stock = get(&url, "/console/stock", &claire);
+    assert_eq!(stock.status(), StatusCode::OK);
+    for (header, value) in [("x-frame-options", "DENY"), ("cache-control", "no-store")] {
+        assert_eq!(stock.headers()[header], value);
+    }
+    let page = stock.text().unwrap();
+    assert!(
+        page.contains("Stock du réseau") && page.contains("5 appareil(s)"),
+        "{page}"
+    );
+    let page = get(
+        &url,
+        "/console/stock?centre=c03&state=&kind=laptop&category=&refurbisher=envie",
+        &claire,
+    )
+    .text()
+    .unwrap();
+    assert!(page.contains("2 appareil(s)") && page.contains("C03"), "{page}");
+
+    // A logout without its token changes nothing; with it, the session ends.
+    let csrf = csrf_of(&page);
+    let forged = client()
+        .post(format!("{url}/console/deconnexion"))
+        .header("Cookie", format!("comptoir_session={claire}"))
+        .form(&[("csrf", "faux")])
+        .send()
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(get(&url, "/console/stock", &claire).status(), StatusCode::OK);
+
+    // The financeur: its programmes, never the coordinators' pages.
+    let funder = log_in(&url, "cd92", "le mot de passe du financeur").unwrap();
+    let home = get(&url, "/console", &funder).text().unwrap();
+    assert!(home.contains("cd92-2026"), "{home}");
+    for path in ["/console/stock", "/console/journal"] {
+        let refused = get(&url, path, &funder);
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+        assert!(refused.text().unwrap().contains("réservé aux coordinateurs"));
+    }
+
+    // An expired session (its end moved back: a test double for the clock) opens nothing.
+    rusqlite::Connection::open(&world.hub.db)
+        .unwrap()
+        .execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z' WHERE account_id = (SELECT id FROM accounts WHERE login = 'cd92')", [])
+        .unwrap();
+    let expired = get(&url, "/console", &funder);
+    assert_eq!(location(&expired), "/console/connexion?expiree=1");
+
+    // A disabled account's session ends at once.
+    let again = log_in(&url, "cd92", "le mot de passe du financeur").unwrap();
+    user(&world, &["disable", "cd92"], "");
+    assert_eq!(get(&url, "/console", &again).status(), StatusCode::SEE_OTHER);
+    assert!(log_in(&url, "cd92", "le mot de passe du financeur").is_err());
+
+    // The audit log: who, from where, what.
+    let journal = get(&url, "/console/journal", &claire).text().unwrap();
+    for part in [
+        "connexion refusée",
+        "identifiant ou mot de passe faux",
+        "refusé",
+        "réservé aux coordinateurs",
+        "127.0.0.1",
+        "compte désactivé",
+    ] {
+        assert!(journal.contains(part), "{part} not in the audit log:\n{journal}");
+    }
+    let out = client()
+        .post(format!("{url}/console/deconnexion"))
+        .header("Cookie", format!("comptoir_session={claire}"))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get(&url, "/console/stock", &claire).status(), StatusCode::SEE_OTHER);
+
+    // Throttled: five failures from this address (three above), and even the right password
+    // waits.
+    for _ in 0..2 {
+        assert_eq!(
+            log_in(&url, "claire", "encore faux").unwrap_err().0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let (status, page) = log_in(&url, "claire", "un mot de passe long").unwrap_err();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.contains("Trop d'essais"), "{page}");
+}
