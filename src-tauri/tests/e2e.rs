@@ -999,6 +999,7 @@ fn an_older_backup_restored_is_declared_in_the_window_before_a_permanence_opens(
     });
     let session = &window.session;
     // A sync now: the top bar says the restore must be declared.
+    sync_button_ready(session);
     session.click(&session.find("#sync").unwrap());
     session.wait_for("the settings", |s| {
         s.find("#hub-sync")
@@ -1153,6 +1154,7 @@ fn a_device_sold_by_two_registers_shows_in_the_window_whose_manager_corrects_the
     let r2 = second_register_sells(hub_dir.path(), &hub.1, &centre, token.trim(), &sold);
 
     // The window syncs: its sale is the second, a conflict shown with what to do.
+    sync_button_ready(session);
     session.click(&session.find("#sync").unwrap());
     let url_input = session.wait_for("the hub form", |s| {
         s.find("#hub-form input[name=url]")
@@ -2737,6 +2739,14 @@ fn the_donor_report_from_the_window_matches_the_hand_computed_figures_issue_19()
     assert!(text.contains("Ordinateur portable 4 2 1 0 2 0"), "{text}");
     assert!(text.contains("Département du Val-de-Marne"), "{text}");
     assert!(!text.contains("Lefèvre"), "no name: {text}");
+}
+
+/// Waits for the top bar's hub button to show its status (it answers clicks once the window
+/// has started; « Hub : … » before).
+fn sync_button_ready(session: &Session) {
+    session.wait_for("the sync status", |s| {
+        s.find("#sync").filter(|el| s.text(el).trim() != "Hub : …")
+    });
 }
 
 /// The texts of the documents listed in Après-vente, once `n` of them are there.
