@@ -212,6 +212,16 @@ fn accounts_sessions_csrf_throttling_and_the_audit_log() {
     .unwrap();
     assert!(page.contains("2 appareil(s)") && page.contains("C03"), "{page}");
 
+    // The centres' sync health, and the conflicts.
+    let centres = get(&url, "/console/centres", &claire).text().unwrap();
+    assert!(
+        centres.contains("C03") && centres.contains("Centre des Lilas") && centres.contains("jamais"),
+        "{centres}"
+    );
+    let conflicts = get(&url, "/console/conflits", &claire);
+    assert_eq!(conflicts.status(), StatusCode::OK);
+    assert!(conflicts.text().unwrap().contains("Les conflits ouverts d'abord"));
+
     // A logout without its token changes nothing; with it, the session ends.
     let csrf = csrf_of(&page);
     let forged = client()
@@ -227,7 +237,12 @@ fn accounts_sessions_csrf_throttling_and_the_audit_log() {
     let funder = log_in(&url, "cd92", "le mot de passe du financeur").unwrap();
     let home = get(&url, "/console", &funder).text().unwrap();
     assert!(home.contains("cd92-2026"), "{home}");
-    for path in ["/console/stock", "/console/journal"] {
+    for path in [
+        "/console/stock",
+        "/console/journal",
+        "/console/centres",
+        "/console/conflits",
+    ] {
         let refused = get(&url, path, &funder);
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
         assert!(refused.text().unwrap().contains("réservé aux coordinateurs"));

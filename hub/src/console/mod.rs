@@ -32,6 +32,8 @@ pub fn routes() -> Router<Shared> {
         .route("/console/deconnexion", axum::routing::post(logout))
         .route("/console/stock", get(stock))
         .route("/console/journal", get(audit))
+        .route("/console/centres", get(centres))
+        .route("/console/conflits", get(conflicts))
 }
 
 /// Who asks: the address the connection came from (set by the serving loop).
@@ -314,6 +316,34 @@ async fn audit(State(hub): State<Shared>, Address(address): Address, headers: He
     }
     match blocking(&hub, move |hub| Ok(accounts::audit_log(&hub.reader(), 200)?)).await {
         Ok(rows) => page(StatusCode::OK, pages::audit(&v.account, &v.csrf, &rows)),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn centres(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+    let v = match visitor(&hub, &headers, address).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if v.account.role != Role::Coordinateur {
+        return forbidden(&hub, &v, "les centres (réservé aux coordinateurs)").await;
+    }
+    match blocking(&hub, move |hub| Ok(crate::db::centres_health(&hub.reader())?)).await {
+        Ok(rows) => page(StatusCode::OK, pages::centres(&v.account, &v.csrf, &rows)),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn conflicts(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+    let v = match visitor(&hub, &headers, address).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    if v.account.role != Role::Coordinateur {
+        return forbidden(&hub, &v, "les conflits (réservé aux coordinateurs)").await;
+    }
+    match blocking(&hub, move |hub| Ok(crate::db::conflicts(&hub.reader())?)).await {
+        Ok(rows) => page(StatusCode::OK, pages::conflicts(&v.account, &v.csrf, &rows)),
         Err(e) => e.into_response(),
     }
 }

@@ -5,7 +5,7 @@
 use maud::{html, Markup, DOCTYPE};
 
 use crate::db::accounts::{Account, AuditEntry, Role};
-use crate::db::{StockFilter, StockRow};
+use crate::db::{CentreHealth, ConflictRow, StockFilter, StockRow};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
 header{background:#0b6e75;color:#fff;padding:.6rem 1rem;display:flex;gap:1rem;align-items:center;flex-wrap:wrap}
@@ -32,6 +32,8 @@ fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
                         nav aria-label="Pages" {
                             @if account.role == Role::Coordinateur {
                                 a href="/console/stock" { "Stock" } " · "
+                                a href="/console/centres" { "Centres" } " · "
+                                a href="/console/conflits" { "Conflits" } " · "
                                 a href="/console/journal" { "Journal des actes" }
                             } @else {
                                 a href="/console" { "Mes programmes" }
@@ -151,6 +153,64 @@ pub fn audit(account: &Account, csrf: &str, rows: &[AuditEntry]) -> Markup {
                 tbody {
                     @for r in rows {
                         tr { td { (r.at) } td { (r.account) } td { (r.address) } td { (r.action) } td { (r.detail) } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// A stored time as the console shows it (UTC, to the minute), or « jamais ».
+fn when(at: &Option<String>) -> String {
+    at.as_deref()
+        .map(|t| t.chars().take(16).collect::<String>().replace('T', " "))
+        .unwrap_or_else(|| "jamais".into())
+}
+
+pub fn centres(account: &Account, csrf: &str, rows: &[CentreHealth]) -> Markup {
+    layout(
+        "Centres et synchronisation",
+        Some((account, csrf)),
+        html! {
+            p { "Heures en UTC. Un centre qui n'a rien envoyé ni rien demandé depuis longtemps est peut-être hors ligne : appelez-le." }
+            table id="centres" {
+                thead { tr { th { "Centre" } th { "Nom" } th { "Jeton" } th { "Dernier envoi" } th { "Dernière demande" } th { "Caisses" } th { "Postes" } th { "Appareils" } th { "Conflits ouverts" } } }
+                tbody {
+                    @for c in rows {
+                        tr {
+                            td { (c.id) } td { (c.name) }
+                            td { @if c.revoked { "révoqué" } @else { "actif" } }
+                            td { (when(&c.last_push)) } td { (when(&c.last_pull)) }
+                            td { (c.registers.join(", ")) } td class="n" { (c.posts) }
+                            td class="n" { (c.devices) } td class="n" { (c.open_conflicts) }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn conflicts(account: &Account, csrf: &str, rows: &[ConflictRow]) -> Markup {
+    layout(
+        "Conflits",
+        Some((account, csrf)),
+        html! {
+            p { "Les conflits ouverts d'abord. Un conflit se règle au centre (correction de ligne ou avoir) ; il se ferme ici quand le centre l'a synchronisé." }
+            table id="conflits" {
+                thead { tr { th { "N°" } th { "Ouvert le (UTC)" } th { "Centre" } th { "Appareil" } th { "Ce qui se passe" } th { "Réglé" } } }
+                tbody {
+                    @for c in rows {
+                        tr {
+                            td class="n" { (c.id) } td { (when(&Some(c.at.clone()))) } td { (c.centre) }
+                            td { (c.tag.as_deref().unwrap_or("—")) } td { (c.message) }
+                            td {
+                                @match (&c.closed_at, &c.closed_how) {
+                                    (Some(at), how) => { (when(&Some(at.clone()))) " : " (how.as_deref().unwrap_or("")) }
+                                    _ => { strong { "ouvert" } }
+                                }
+                            }
+                        }
                     }
                 }
             }

@@ -175,6 +175,55 @@ pub fn centres(conn: &Connection) -> Result<Vec<(String, String, bool)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// A centre's sync health, as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CentreHealth {
+    pub id: String,
+    pub name: String,
+    pub revoked: bool,
+    /// The last push received, the last pull of any of its posts.
+    pub last_push: Option<String>,
+    pub last_pull: Option<String>,
+    /// Its registers' codes, and how many posts pull.
+    pub registers: Vec<String>,
+    pub posts: i64,
+    pub open_conflicts: i64,
+    pub devices: i64,
+}
+
+/// Every centre's sync health, in id order.
+pub fn centres_health(conn: &Connection) -> Result<Vec<CentreHealth>> {
+    let mut stmt = conn.prepare(
+        "SELECT c.id, c.name, c.revoked_at IS NOT NULL,
+                (SELECT max(received_at) FROM events e WHERE e.centre_id = c.id),
+                (SELECT max(seen_at) FROM registers r WHERE r.centre_id = c.id),
+                (SELECT group_concat(DISTINCT register) FROM registers r WHERE r.centre_id = c.id),
+                (SELECT count(*) FROM registers r WHERE r.centre_id = c.id),
+                (SELECT count(*) FROM conflicts k WHERE k.centre_id = c.id AND k.closed_at IS NULL),
+                (SELECT count(*) FROM devices d WHERE d.centre_id = c.id)
+         FROM centres c ORDER BY c.id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let registers: Option<String> = r.get(5)?;
+        let mut registers: Vec<String> = registers
+            .map(|t| t.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        registers.sort();
+        Ok(CentreHealth {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            revoked: r.get(2)?,
+            last_push: r.get(3)?,
+            last_pull: r.get(4)?,
+            registers,
+            posts: r.get(6)?,
+            open_conflicts: r.get(7)?,
+            devices: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Adds the devices of a refurbisher's file to the network's stock (known tags are skipped).
 /// What an inventory import did: devices added, already known, and those a centre had
 /// declared as its own first (each kept as a conflict for a coordinator).
