@@ -19,7 +19,9 @@ fn day(date: chrono::NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
-fn right_header(title: &str, number: &str, at: &str, operator: &str, copy: u32) -> Vec<HeaderLine> {
+/// A document's own header (its title, number, date, who made it, the copy mark): every
+/// after-sales and loan document shares it.
+pub(super) fn right_header(title: &str, number: &str, at: &str, operator: &str, copy: u32) -> Vec<HeaderLine> {
     let mut right: Vec<HeaderLine> = vec![
         (title.to_string(), 14.0, true),
         (format!("N° {number}"), 11.0, true),

@@ -1,28 +1,16 @@
 //! The loan agreement (« convention de prêt ») signed when a device is lent, and the return
 //! slip signed when it comes back: the centre's identity, the loan's number, the dates.
 
+use super::aftersales::right_header;
 use super::layout::Canvas;
-use super::receipt::{header, signature_boxes, HeaderLine};
-use super::{copy_mark, file_name, issue, Document, DocumentKind, Seller};
+use super::receipt::{header, signature_boxes};
+use super::{file_name, issue, Document, DocumentKind, Seller};
 use crate::error::{Code, Error, Result};
 use crate::loans::{self, Loan};
 use crate::operators::Actor;
 use crate::stock;
 use crate::store::Store;
 use crate::text::format_timestamp;
-
-fn right(title: &str, loan: &Loan, at: &str, operator: &str, copy: u32) -> Vec<HeaderLine> {
-    let mut right: Vec<HeaderLine> = vec![
-        (title.to_string(), 14.0, true),
-        (format!("N° {}", loan.number), 11.0, true),
-        (format!("Le {}", format_timestamp(at)), 10.0, false),
-        (format!("Opérateur : {operator}"), 10.0, false),
-    ];
-    if let Some(mark) = copy_mark(copy) {
-        right.insert(0, (mark, 15.0, true));
-    }
-    right
-}
 
 fn device_fields(c: &mut Canvas, store: &Store, loan: &Loan) -> Result<()> {
     let device = stock::find_by_code(store, &loan.tag)?;
@@ -59,7 +47,7 @@ pub fn loan_agreement(store: &mut Store, number: &str, actor: &Actor) -> Result<
     header(
         &mut c,
         &seller,
-        &right("CONVENTION DE PRÊT", &loan, &loan.lent_at, &loan.operator, copy),
+        &right_header("CONVENTION DE PRÊT", &loan.number, &loan.lent_at, &loan.operator, copy),
     );
     c.paragraph(
         &format!("{centre} prête gratuitement l'appareil ci-dessous à l'emprunteur, pour le temps indiqué."),
@@ -133,7 +121,7 @@ pub fn loan_return(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
     header(
         &mut c,
         &seller,
-        &right("RETOUR DE PRÊT", &loan, &end.at, &end.operator, copy),
+        &right_header("RETOUR DE PRÊT", &loan.number, &end.at, &end.operator, copy),
     );
     c.field("Emprunteur", &loan.person, 11.0);
     device_fields(&mut c, store, &loan)?;
