@@ -7,6 +7,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::parse_decimal;
 
+crate::code_enum! {
+    /// How a sale is paid (or a credit note refunded).
+    pub enum PaymentMethod, "moyen de paiement" {
+        Cash => "cash", "Espèces", ["especes", "liquide"];
+        Card => "card", "Carte bancaire (TPE)", ["carte", "cb"];
+        Cheque => "cheque", "Chèque", [];
+        Transfer => "transfer", "Virement", ["virement"];
+        Funder => "funder", "Prise en charge du financeur", ["financeur", "prise en charge"];
+    }
+}
+
 /// An amount in euro cents. Parse it from what a person types ("80", "80,00", "80.5 €"),
 /// display it the French way ("80,00 €").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]

@@ -34,5 +34,6 @@ sql_code!(
     DonorKind,
     crate::aftersales::FaultCategory,
     crate::aftersales::Outcome,
-    crate::aftersales::Destruction
+    crate::aftersales::Destruction,
+    crate::money::PaymentMethod
 );

@@ -184,6 +184,9 @@ struct ChangesQuery {
     /// uses the same code.
     register: Option<String>,
     post: Option<String>,
+    /// The post's app version and the events it has waiting (the centres' sync health).
+    version: Option<String>,
+    waiting: Option<i64>,
 }
 
 /// The protocol a route belongs to: `/v1` (centres not yet updated) or `/v2`.
@@ -216,14 +219,23 @@ async fn changes(
                 let valid = |v: &str, max: usize| {
                     !v.is_empty() && v.len() <= max && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                 };
-                if !valid(register, 8) || !valid(post, 64) {
+                let version = q.version.as_deref().filter(|v| {
+                    !v.is_empty() && v.len() <= 32 && v.chars().all(|c| c.is_ascii_alphanumeric() || ".-+".contains(c))
+                });
+                if !valid(register, 8) || !valid(post, 64) || q.waiting.is_some_and(|w| w < 0) {
                     return Err(ApiError(
                         StatusCode::BAD_REQUEST,
                         "invalid",
                         "Code de caisse ou identifiant de poste illisible.".into(),
                     ));
                 }
-                db::see_register(&hub.writer(), &centre, post, register)?
+                let seen = db::PostSeen {
+                    post,
+                    register,
+                    version,
+                    waiting: q.waiting,
+                };
+                db::see_register(&hub.writer(), &centre, &seen)?
             }
             _ => None,
         };

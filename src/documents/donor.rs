@@ -117,7 +117,7 @@ pub fn render_donor_report(seller: &Seller, report: &DonorReport) -> Canvas {
         .map(|p| (p.label.clone(), p.people.text()))
         .collect();
     lines.push(("Total des personnes équipées".into(), report.people.text()));
-    super::funder::table(&mut c, "Personnes équipées par public", &lines);
+    comptoir_common::report::pdf::table(&mut c, "Personnes équipées par public", &lines);
     c.paragraph(
         "Une personne relevant de plusieurs publics compte dans chacun ; le total la compte une fois.",
         8.0,

@@ -172,8 +172,8 @@ pub fn folder(database: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("documents"))
 }
 
-fn decode_image(bytes: &[u8]) -> std::result::Result<printpdf::RawImage, String> {
-    printpdf::RawImage::decode_from_bytes(bytes, &mut Vec::new())
+fn decode_image(bytes: &[u8]) -> std::result::Result<layout::RawImage, String> {
+    layout::RawImage::decode_from_bytes(bytes, &mut Vec::new())
 }
 
 /// Checks that an image decodes (for the logo).
@@ -204,7 +204,7 @@ impl Seller {
     }
 
     /// The logo, decoded for a page (none when there is none; it was checked when set).
-    fn logo_image(&self) -> Option<printpdf::RawImage> {
+    fn logo_image(&self) -> Option<layout::RawImage> {
         self.logo.as_deref().and_then(|bytes| decode_image(bytes).ok())
     }
 }

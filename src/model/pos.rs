@@ -5,19 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::device::{code_enum, Category, DeviceKind};
+use crate::device::{Category, DeviceKind};
 use crate::money::Money;
 
-code_enum! {
-    /// How a sale is paid (or a credit note refunded).
-    pub enum PaymentMethod, "moyen de paiement" {
-        Cash => "cash", "Espèces", ["especes", "liquide"];
-        Card => "card", "Carte bancaire (TPE)", ["carte", "cb"];
-        Cheque => "cheque", "Chèque", [];
-        Transfer => "transfer", "Virement", ["virement"];
-        Funder => "funder", "Prise en charge du financeur", ["financeur", "prise en charge"];
-    }
-}
+/// How a sale is paid (or a credit note refunded): shared with the hub's network report.
+pub use comptoir_common::money::PaymentMethod;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 #[ts(export)]

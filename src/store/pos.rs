@@ -13,7 +13,6 @@ use crate::money::Money;
 
 pub use super::sales::{list_sales, programme_names, sale};
 
-crate::store::devices::sql_code!(PaymentMethod);
 
 pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
     Ok(conn

@@ -207,13 +207,16 @@ impl Client {
         Ok(health)
     }
 
-    /// A page of changes; `post` (this post's register code and id) lets the hub say whether
-    /// another post of the centre uses the same register code.
-    pub fn changes(&self, after: i64, limit: usize, post: Option<(&str, &str)>) -> Result<ChangesPage> {
+    /// A page of changes; `post` (this post's register code and id, and the events it still
+    /// has to send) lets the hub say whether another post of the centre uses the same register
+    /// code, and show the centre's sync health (with this app's version) to the network.
+    pub fn changes(&self, after: i64, limit: usize, post: Option<(&str, &str, i64)>) -> Result<ChangesPage> {
         let mut query = vec![("after", after.to_string()), ("limit", limit.to_string())];
-        if let Some((register, id)) = post {
+        if let Some((register, id, waiting)) = post {
             query.push(("register", register.to_string()));
             query.push(("post", id.to_string()));
+            query.push(("version", env!("CARGO_PKG_VERSION").to_string()));
+            query.push(("waiting", waiting.max(0).to_string()));
         }
         self.request("changements", || {
             self.http

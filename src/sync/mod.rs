@@ -375,10 +375,11 @@ fn round_inner(store: &impl Writer, client: &Client) -> Result<RoundReport> {
     }
     // This post's register code and id, so that the hub says if another post shares the code.
     let (register, post) = store.write(post_identity)?;
+    let waiting = store.write(|s| sql::waiting(s.db()))?;
     let mut first = true;
     loop {
         let after = store.write(|s| sql::cursor(s.db()))?.0;
-        let page = client.changes(after, protocol::MAX_PAGE, Some((&register, &post)))?;
+        let page = client.changes(after, protocol::MAX_PAGE, Some((&register, &post, waiting)))?;
         check_hub(store, &page.hub_id)?;
         if first {
             first = false;

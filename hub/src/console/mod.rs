@@ -5,14 +5,19 @@
 //! form a cookie's); failed logins are throttled per account and per address; every act is in
 //! the audit log. A coordinateur sees everything; a financeur only its programmes' figures.
 
+mod acts;
+mod figures;
+mod forms;
 mod pages;
+pub mod reports;
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 use maud::Markup;
 use serde::Deserialize;
@@ -27,13 +32,35 @@ const LOGIN_CSRF_COOKIE: &str = "comptoir_connexion";
 /// The console's routes.
 pub fn routes() -> Router<Shared> {
     Router::new()
-        .route("/console", get(home))
+        .route("/console", get(reports::dashboard_page))
+        .route("/console/tableau", get(reports::dashboard_page))
         .route("/console/connexion", get(login_page).post(login))
-        .route("/console/deconnexion", axum::routing::post(logout))
+        .route("/console/deconnexion", post(logout))
         .route("/console/stock", get(stock))
         .route("/console/journal", get(audit))
         .route("/console/centres", get(centres))
+        .route("/console/centres/nouveau", post(acts::create_centre))
+        .route("/console/centres/jeton", post(acts::rotate_token))
+        .route("/console/centres/revoquer", post(acts::revoke_token))
         .route("/console/conflits", get(conflicts))
+        .route("/console/attributions", get(acts::acts_page))
+        .route(
+            "/console/livraison",
+            post(acts::upload_delivery).layer(DefaultBodyLimit::max(acts::MAX_UPLOAD)),
+        )
+        .route("/console/attribuer", post(acts::allocate))
+        .route("/console/deplacer", post(acts::move_devices))
+        .route("/console/rappeler", post(acts::recall))
+        .route(
+            "/console/programmes",
+            get(acts::programmes_page).post(acts::publish).layer(DefaultBodyLimit::max(acts::MAX_UPLOAD)),
+        )
+        .route("/console/comptes", get(acts::accounts_page))
+        .route("/console/comptes/mot-de-passe", post(acts::reset_password))
+        .route("/console/rapports", get(reports::report_page))
+        .route("/console/rapports/bilan.pdf", get(reports::report_pdf))
+        .route("/console/rapports/bilan.csv", get(reports::report_csv))
+        .route("/console/qualite", get(reports::quality_page))
 }
 
 /// Who asks: the address the connection came from (set by the serving loop).
@@ -122,12 +149,13 @@ async fn forbidden(hub: &Shared, v: &Visitor, what: &str) -> Response {
     page(StatusCode::FORBIDDEN, pages::refused(&v.account, &v.csrf, what))
 }
 
-async fn home(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
-    match visitor(&hub, &headers, address).await {
-        Ok(v) if v.account.role == Role::Coordinateur => Redirect::to("/console/stock").into_response(),
-        Ok(v) => page(StatusCode::OK, pages::programmes(&v.account, &v.csrf)),
-        Err(r) => r,
+/// The visitor when it is a coordinator; else the refusal of `what` (403, logged).
+async fn coordinator(hub: &Shared, headers: &HeaderMap, address: String, what: &str) -> Result<Visitor, Response> {
+    let v = visitor(hub, headers, address).await?;
+    if v.account.role != Role::Coordinateur {
+        return Err(forbidden(hub, &v, &format!("{what} (réservé aux coordinateurs)")).await);
     }
+    Ok(v)
 }
 
 #[derive(Deserialize)]
@@ -286,13 +314,10 @@ async fn stock(
     headers: HeaderMap,
     q: Result<Query<StockFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let v = match visitor(&hub, &headers, address).await {
+    let v = match coordinator(&hub, &headers, address, "le stock du réseau").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if v.account.role != Role::Coordinateur {
-        return forbidden(&hub, &v, "le stock du réseau (réservé aux coordinateurs)").await;
-    }
     let filter = q.map(|Query(f)| f).unwrap_or_default();
     let rows = match blocking(&hub, move |hub| {
         let conn = hub.reader();
@@ -307,13 +332,10 @@ async fn stock(
 }
 
 async fn audit(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
-    let v = match visitor(&hub, &headers, address).await {
+    let v = match coordinator(&hub, &headers, address, "le journal des actes").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if v.account.role != Role::Coordinateur {
-        return forbidden(&hub, &v, "le journal des actes (réservé aux coordinateurs)").await;
-    }
     match blocking(&hub, move |hub| Ok(accounts::audit_log(&hub.reader(), 200)?)).await {
         Ok(rows) => page(StatusCode::OK, pages::audit(&v.account, &v.csrf, &rows)),
         Err(e) => e.into_response(),
@@ -321,13 +343,10 @@ async fn audit(State(hub): State<Shared>, Address(address): Address, headers: He
 }
 
 async fn centres(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
-    let v = match visitor(&hub, &headers, address).await {
+    let v = match coordinator(&hub, &headers, address, "les centres").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if v.account.role != Role::Coordinateur {
-        return forbidden(&hub, &v, "les centres (réservé aux coordinateurs)").await;
-    }
     match blocking(&hub, move |hub| Ok(crate::db::centres_health(&hub.reader())?)).await {
         Ok(rows) => page(StatusCode::OK, pages::centres(&v.account, &v.csrf, &rows)),
         Err(e) => e.into_response(),
@@ -335,13 +354,10 @@ async fn centres(State(hub): State<Shared>, Address(address): Address, headers: 
 }
 
 async fn conflicts(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
-    let v = match visitor(&hub, &headers, address).await {
+    let v = match coordinator(&hub, &headers, address, "les conflits").await {
         Ok(v) => v,
         Err(r) => return r,
     };
-    if v.account.role != Role::Coordinateur {
-        return forbidden(&hub, &v, "les conflits (réservé aux coordinateurs)").await;
-    }
     match blocking(&hub, move |hub| Ok(crate::db::conflicts(&hub.reader())?)).await {
         Ok(rows) => page(StatusCode::OK, pages::conflicts(&v.account, &v.csrf, &rows)),
         Err(e) => e.into_response(),

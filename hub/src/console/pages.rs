@@ -15,7 +15,7 @@ td.n{text-align:right}label{display:block;margin:.4rem 0}input,select,button{fon
 .error{background:#fcf0f1;border-left:4px solid #d63638;padding:.5rem}.note{background:#fcf9e8;padding:.5rem}
 a:focus,button:focus,input:focus,select:focus{outline:3px solid #f0b849}.filters{display:flex;gap:1rem;flex-wrap:wrap;align-items:end}";
 
-fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
+pub(super) fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="fr" {
@@ -30,13 +30,17 @@ fn layout(title: &str, who: Option<(&Account, &str)>, body: Markup) -> Markup {
                     strong { "Console du réseau" }
                     @if let Some((account, csrf)) = who {
                         nav aria-label="Pages" {
+                            a href="/console/tableau" { "Tableau de bord" } " · "
+                            a href="/console/rapports" { "Bilans" }
                             @if account.role == Role::Coordinateur {
-                                a href="/console/stock" { "Stock" } " · "
-                                a href="/console/centres" { "Centres" } " · "
-                                a href="/console/conflits" { "Conflits" } " · "
-                                a href="/console/journal" { "Journal des actes" }
-                            } @else {
-                                a href="/console" { "Mes programmes" }
+                                " · " a href="/console/stock" { "Stock" }
+                                " · " a href="/console/attributions" { "Attributions" }
+                                " · " a href="/console/centres" { "Centres" }
+                                " · " a href="/console/programmes" { "Programmes" }
+                                " · " a href="/console/conflits" { "Conflits" }
+                                " · " a href="/console/qualite" { "Qualité" }
+                                " · " a href="/console/comptes" { "Comptes" }
+                                " · " a href="/console/journal" { "Journal des actes" }
                             }
                         }
                         form method="post" action="/console/deconnexion" {
@@ -77,17 +81,6 @@ pub fn refused(account: &Account, csrf: &str, what: &str) -> Markup {
             p class="error" role="alert" id="erreur" {
                 "Votre compte ne permet pas d'ouvrir : " (what) ". Rien n'a été modifié ; la demande est inscrite au journal des actes."
             }
-        },
-    )
-}
-
-pub fn programmes(account: &Account, csrf: &str) -> Markup {
-    layout(
-        "Mes programmes",
-        Some((account, csrf)),
-        html! {
-            p { "Votre compte financeur voit les chiffres de ces programmes, et d'eux seuls :" }
-            ul id="programmes" { @for p in &account.programmes { li { (p) } } }
         },
     )
 }
@@ -172,20 +165,44 @@ pub fn centres(account: &Account, csrf: &str, rows: &[CentreHealth]) -> Markup {
         "Centres et synchronisation",
         Some((account, csrf)),
         html! {
-            p { "Heures en UTC. Un centre qui n'a rien envoyé ni rien demandé depuis longtemps est peut-être hors ligne : appelez-le." }
+            p { "Heures en UTC. Un centre qui n'a rien envoyé ni rien demandé depuis longtemps, ou qui garde des événements en attente, est peut-être hors ligne : appelez-le. « ? » : un poste d'une version qui ne le dit pas." }
             table id="centres" {
-                thead { tr { th { "Centre" } th { "Nom" } th { "Jeton" } th { "Dernier envoi" } th { "Dernière demande" } th { "Caisses" } th { "Postes" } th { "Appareils" } th { "Conflits ouverts" } } }
+                thead { tr { th { "Centre" } th { "Nom" } th { "Département" } th { "État du jeton" } th { "Dernier envoi" } th { "Dernière demande" } th { "Événements en attente" } th { "Version" } th { "Caisses" } th { "Postes" } th { "Appareils" } th { "Conflits ouverts" } th { "Actions" } } }
                 tbody {
                     @for c in rows {
                         tr {
-                            td { (c.id) } td { (c.name) }
+                            td { (c.id) } td { (c.name) } td { (c.departement.as_deref().unwrap_or("—")) }
                             td { @if c.revoked { "révoqué" } @else { "actif" } }
                             td { (when(&c.last_push)) } td { (when(&c.last_pull)) }
+                            td class="n" { @match c.waiting { Some(n) => (n), None => "?" } }
+                            td { @if c.versions.is_empty() { "?" } @else { (c.versions.join(", ")) } }
                             td { (c.registers.join(", ")) } td class="n" { (c.posts) }
                             td class="n" { (c.devices) } td class="n" { (c.open_conflicts) }
+                            td {
+                                form method="post" action="/console/centres/jeton" {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    input type="hidden" name="centre" value=(c.id);
+                                    button type="submit" aria-label={ "Nouveau jeton pour " (c.id) } { "Nouveau jeton" }
+                                }
+                                @if !c.revoked {
+                                    form method="post" action="/console/centres/revoquer" {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        input type="hidden" name="centre" value=(c.id);
+                                        button type="submit" aria-label={ "Révoquer le jeton de " (c.id) } { "Révoquer" }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
+            }
+            h2 { "Créer un centre" }
+            p { "Son jeton s'affiche une seule fois : le hub n'en garde que l'empreinte." }
+            form method="post" action="/console/centres/nouveau" id="form-centre" class="filters" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "Identifiant " input name="centre" size="8" required pattern="[A-Za-z0-9-]{1,32}"; }
+                label { "Nom " input name="name" required; }
+                button type="submit" { "Créer" }
             }
         },
     )

@@ -34,11 +34,11 @@ pub struct StockRow {
 pub fn stock_overview(conn: &Connection, f: &StockFilter) -> Result<Vec<StockRow>> {
     let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(centre_id, '(réseau)'), state, kind, category, json_extract(device, '$.refurbisher'), count(*)
+        "SELECT coalesce(centre_id, '(réseau)'), state, kind, category, refurbisher, count(*)
          FROM devices
          WHERE (?1 IS NULL OR centre_id = upper(?1)) AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR kind = ?3)
            AND (?4 IS NULL OR category = ?4)
-           AND (?5 IS NULL OR lower(json_extract(device, '$.refurbisher')) = lower(?5))
+           AND (?5 IS NULL OR lower(refurbisher) = lower(?5))
          GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
     )?;
     let rows = stmt.query_map(
@@ -77,6 +77,12 @@ pub struct CentreHealth {
     pub posts: i64,
     pub open_conflicts: i64,
     pub devices: i64,
+    /// The events its posts said they still had to send at their last pull (none: no post
+    /// of this version says it), and the app versions its posts run.
+    pub waiting: Option<i64>,
+    pub versions: Vec<String>,
+    /// The département the centre declared (its settings), where the network reports place it.
+    pub departement: Option<String>,
 }
 
 /// Every centre's sync health, in id order.
@@ -88,7 +94,10 @@ pub fn centres_health(conn: &Connection) -> Result<Vec<CentreHealth>> {
                 (SELECT group_concat(DISTINCT register) FROM registers r WHERE r.centre_id = c.id),
                 (SELECT count(*) FROM registers r WHERE r.centre_id = c.id),
                 (SELECT count(*) FROM conflicts k WHERE k.centre_id = c.id AND k.closed_at IS NULL),
-                (SELECT count(*) FROM devices d WHERE d.centre_id = c.id)
+                (SELECT count(*) FROM devices d WHERE d.centre_id = c.id),
+                (SELECT sum(waiting) FROM registers r WHERE r.centre_id = c.id),
+                (SELECT group_concat(DISTINCT app_version) FROM registers r WHERE r.centre_id = c.id),
+                c.departement
          FROM centres c ORDER BY c.id",
     )?;
     let rows = stmt.query_map([], |r| {
@@ -97,6 +106,11 @@ pub fn centres_health(conn: &Connection) -> Result<Vec<CentreHealth>> {
             .map(|t| t.split(',').map(str::to_string).collect())
             .unwrap_or_default();
         registers.sort();
+        let versions: Option<String> = r.get(10)?;
+        let mut versions: Vec<String> = versions
+            .map(|t| t.split(',').map(str::to_string).collect())
+            .unwrap_or_default();
+        versions.sort();
         Ok(CentreHealth {
             id: r.get(0)?,
             name: r.get(1)?,
@@ -107,7 +121,22 @@ pub fn centres_health(conn: &Connection) -> Result<Vec<CentreHealth>> {
             posts: r.get(6)?,
             open_conflicts: r.get(7)?,
             devices: r.get(8)?,
+            waiting: r.get(9)?,
+            versions,
+            departement: r.get(11)?,
         })
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stock on hand by kind: (kind, devices at the network's stock, devices at centres not yet
+/// sold, lent or set aside: allocated, received or on sale).
+pub fn stock_on_hand(conn: &Connection) -> Result<Vec<(String, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, count(CASE WHEN state = 'stock' THEN 1 END),
+                count(CASE WHEN state IN ('allocated', 'received', 'available') THEN 1 END)
+         FROM devices WHERE state IN ('stock', 'allocated', 'received', 'available') GROUP BY kind ORDER BY kind",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -18,8 +18,11 @@ mod sales;
 pub use events::record_events;
 mod console;
 mod heads;
-pub use console::{centres_health, stock_overview, CentreHealth, StockFilter, StockRow};
+pub use console::{centres_health, stock_on_hand, stock_overview, CentreHealth, StockFilter, StockRow};
+mod network;
 mod quality;
+pub mod reports;
+pub use network::{move_devices, recall_model, state_label, ModelRecall};
 pub use heads::{journal_heads, register_keys};
 pub use quality::{failure_rates, FailureRate};
 
@@ -42,6 +45,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0004_journal_branches.sql"),
     include_str!("../../migrations/0005_after_sales.sql"),
     include_str!("../../migrations/0006_console.sql"),
+    include_str!("../../migrations/0007_console_acts.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
@@ -282,10 +286,16 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
                     Some("stock") => {}
                     Some(other) => {
                         return Err(HubError::Invalid(format!(
-                            "{tag} n'est pas en stock au réseau (état : {other})."
+                            "{tag} n'est pas au stock du réseau ({}{}) : rien n'a été attribué.",
+                            state_label(other),
+                            centre_of(&tx, tag)?.map(|c| format!(", centre {c}")).unwrap_or_default()
                         )))
                     }
-                    None => return Err(HubError::Invalid(format!("{tag} : appareil inconnu du hub."))),
+                    None => {
+                        return Err(HubError::Invalid(format!(
+                            "{tag} : appareil inconnu du hub ; rien n'a été attribué."
+                        )))
+                    }
                 }
             }
             tags.iter().map(|t| t.to_uppercase()).collect()
@@ -332,9 +342,23 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
     Ok(tags)
 }
 
+fn centre_of(conn: &Connection, tag: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT centre_id FROM devices WHERE tag = ?1", [tag.to_uppercase()], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 /// Takes a device back from its centre (if not sold: a sale made offline stands).
 pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
     let tx = conn.transaction()?;
+    let centre = recall_in(&tx, tag)?;
+    tx.commit()?;
+    Ok(centre)
+}
+
+/// [`recall`] inside the caller's transaction (several tags recalled all or nothing).
+pub fn recall_in(tx: &Connection, tag: &str) -> Result<String> {
     let tag = tag.to_uppercase();
     let row: Option<(Option<String>, String)> = tx
         .query_row("SELECT centre_id, state FROM devices WHERE tag = ?1", [&tag], |r| {
@@ -342,11 +366,11 @@ pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
         })
         .optional()?;
     let Some((Some(centre), state)) = row else {
-        return Err(HubError::Invalid(format!("{tag} n'est attribué à aucun centre.")));
+        return Err(HubError::Invalid(format!("{tag} n'est attribué à aucun centre : rien n'a été rappelé.")));
     };
     if state == "sold" {
         return Err(HubError::Invalid(format!(
-            "{tag} est déjà vendu par le centre {centre}."
+            "{tag} est déjà vendu par le centre {centre} : rien n'a été rappelé."
         )));
     }
     let at = now();
@@ -354,8 +378,7 @@ pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
         "UPDATE devices SET state = 'recalled', updated_at = ?2 WHERE tag = ?1",
         params![tag, at],
     )?;
-    push_change(&tx, &centre, &Change::Recall { tag: tag.clone() }, &at)?;
-    tx.commit()?;
+    push_change(tx, &centre, &Change::Recall { tag: tag.clone() }, &at)?;
     Ok(centre)
 }
 
@@ -480,13 +503,24 @@ pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, Str
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Records that `post` of `centre` numbers its receipts as `register`, and says which other
-/// posts of the centre use the same register code.
-pub fn see_register(conn: &Connection, centre: &str, post: &str, register: &str) -> Result<Option<RegisterClash>> {
+/// What a post says of itself when it pulls: its register code, its id, its app's version
+/// and the events it still has to send (the last two absent from earlier versions).
+pub struct PostSeen<'a> {
+    pub post: &'a str,
+    pub register: &'a str,
+    pub version: Option<&'a str>,
+    pub waiting: Option<i64>,
+}
+
+/// Records that a post of `centre` numbers its receipts as its register code (with its version
+/// and the events it had waiting), and says which other posts of the centre use the same code.
+pub fn see_register(conn: &Connection, centre: &str, seen: &PostSeen) -> Result<Option<RegisterClash>> {
+    let (post, register) = (seen.post, seen.register);
     conn.execute(
-        "INSERT INTO registers (centre_id, post, register, seen_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (centre_id, post) DO UPDATE SET register = excluded.register, seen_at = excluded.seen_at",
-        params![centre, post, register, now()],
+        "INSERT INTO registers (centre_id, post, register, seen_at, app_version, waiting) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (centre_id, post) DO UPDATE SET register = excluded.register, seen_at = excluded.seen_at,
+           app_version = excluded.app_version, waiting = excluded.waiting",
+        params![centre, post, register, now(), seen.version, seen.waiting],
     )?;
     let (posts, last_seen): (i64, Option<String>) = conn.query_row(
         "SELECT count(*), max(seen_at) FROM registers WHERE centre_id = ?1 AND register = ?2 AND post <> ?3",
