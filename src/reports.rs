@@ -81,7 +81,12 @@ pub fn counts(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDa
 
 /// The report of a programme from `from` to `to` (local dates, both included).
 pub fn build(store: &Store, programme: &Programme, from: NaiveDate, to: NaiveDate) -> Result<Report> {
-    Ok(Report::from_counts(programme, from, to, &counts(store, programme, from, to)?))
+    Ok(Report::from_counts(
+        programme,
+        from,
+        to,
+        &counts(store, programme, from, to)?,
+    ))
 }
 
 /// A programme's progress since it started (to its end, or today).

@@ -8,12 +8,12 @@
 
 use std::sync::LazyLock;
 
+/// A decoded image (a centre's logo), as the canvas places it.
+pub use printpdf::RawImage;
 use printpdf::{
     Color, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point,
     Polygon, PolygonRing, Pt, TextItem, TextMatrix, XObjectTransform,
 };
-/// A decoded image (a centre's logo), as the canvas places it.
-pub use printpdf::RawImage;
 
 const REGULAR_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
 const BOLD_TTF: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");

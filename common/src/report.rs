@@ -204,8 +204,11 @@ impl Report {
                 }
             })
             .collect();
-        let takings: BTreeMap<PaymentMethod, Money> =
-            counts.takings.iter().map(|(m, c)| (*m, Money::from_cents(*c))).collect();
+        let takings: BTreeMap<PaymentMethod, Money> = counts
+            .takings
+            .iter()
+            .map(|(m, c)| (*m, Money::from_cents(*c)))
+            .collect();
         let takings_total = Money::from_cents(counts.takings.values().sum());
         let mut loans: Vec<LoanRow> = counts
             .loans
@@ -402,4 +405,3 @@ mod tests {
         assert_eq!(csv_field("Étudiant"), "Étudiant");
     }
 }
-

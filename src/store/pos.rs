@@ -13,7 +13,6 @@ use crate::money::Money;
 
 pub use super::sales::{list_sales, programme_names, sale};
 
-
 pub fn setting(conn: &Db, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))

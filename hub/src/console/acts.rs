@@ -44,7 +44,9 @@ async fn act(
         let outcome = f(&mut conn);
         match &outcome {
             Ok(done) => accounts::audit(&conn, &login, &address, action, &done.audit)?,
-            Err(HubError::Invalid(m)) => accounts::audit(&conn, &login, &address, "refusé", &format!("{action} : {m}"))?,
+            Err(HubError::Invalid(m)) => {
+                accounts::audit(&conn, &login, &address, "refusé", &format!("{action} : {m}"))?
+            }
             Err(HubError::Database(_)) => {}
         }
         Ok(outcome)
@@ -52,9 +54,10 @@ async fn act(
     .await;
     match result {
         Ok(Ok(done)) => page(StatusCode::OK, forms::done(&v.account, &v.csrf, &done)),
-        Ok(Err(HubError::Invalid(message))) => {
-            page(StatusCode::BAD_REQUEST, forms::refusal(&v.account, &v.csrf, action, &message))
-        }
+        Ok(Err(HubError::Invalid(message))) => page(
+            StatusCode::BAD_REQUEST,
+            forms::refusal(&v.account, &v.csrf, action, &message),
+        ),
         Ok(Err(e)) => crate::ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }
@@ -145,7 +148,9 @@ pub(super) async fn upload_delivery(
     };
     act(&hub, v, &token, "import de livraison", move |conn| {
         let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-            return Err(HubError::Invalid("Choisissez le fichier de livraison (CSV ou JSON).".into()));
+            return Err(HubError::Invalid(
+                "Choisissez le fichier de livraison (CSV ou JSON).".into(),
+            ));
         };
         let imported = db::import_inventory(conn, &bytes, &name)?;
         let mut lines = vec![format!(
@@ -194,7 +199,10 @@ pub(super) async fn allocate(
         Err(r) => return r,
     };
     let Ok(Form(f)) = form else {
-        return page(StatusCode::BAD_REQUEST, forms::refusal(&v.account, &v.csrf, "attribution", "Formulaire illisible."));
+        return page(
+            StatusCode::BAD_REQUEST,
+            forms::refusal(&v.account, &v.csrf, "attribution", "Formulaire illisible."),
+        );
     };
     act(&hub, v, &f.csrf.clone(), "attribution", move |conn| {
         let listed = tags(&f.tags);
@@ -230,7 +238,11 @@ pub(super) async fn allocate(
                 allocated.join(", "),
                 "Le centre les reçoit à sa prochaine synchronisation.".into(),
             ],
-            audit: format!("{} appareil(s) au centre {centre} : {}", allocated.len(), allocated.join(", ")),
+            audit: format!(
+                "{} appareil(s) au centre {centre} : {}",
+                allocated.len(),
+                allocated.join(", ")
+            ),
             secret: None,
         })
     })
@@ -258,12 +270,18 @@ pub(super) async fn move_devices(
         Err(r) => return r,
     };
     let Ok(Form(f)) = form else {
-        return page(StatusCode::BAD_REQUEST, forms::refusal(&v.account, &v.csrf, "déplacement", "Formulaire illisible."));
+        return page(
+            StatusCode::BAD_REQUEST,
+            forms::refusal(&v.account, &v.csrf, "déplacement", "Formulaire illisible."),
+        );
     };
     act(&hub, v, &f.csrf.clone(), "déplacement", move |conn| {
         let moved = db::move_devices(conn, &tags(&f.tags), &f.centre)?;
         let to = f.centre.trim().to_uppercase();
-        let lines: Vec<String> = moved.iter().map(|(t, from)| format!("{t} : du centre {from} au centre {to}")).collect();
+        let lines: Vec<String> = moved
+            .iter()
+            .map(|(t, from)| format!("{t} : du centre {from} au centre {to}"))
+            .collect();
         Ok(Done {
             title: "Appareils déplacés",
             audit: lines.join(" ; "),
@@ -297,7 +315,10 @@ pub(super) async fn recall(
         Err(r) => return r,
     };
     let Ok(Form(f)) = form else {
-        return page(StatusCode::BAD_REQUEST, forms::refusal(&v.account, &v.csrf, "rappel", "Formulaire illisible."));
+        return page(
+            StatusCode::BAD_REQUEST,
+            forms::refusal(&v.account, &v.csrf, "rappel", "Formulaire illisible."),
+        );
     };
     act(&hub, v, &f.csrf.clone(), "rappel", move |conn| {
         let listed = tags(&f.tags);
@@ -325,7 +346,11 @@ pub(super) async fn recall(
             done.from_centres.len(),
             done.from_stock
         )];
-        lines.extend(done.from_centres.iter().map(|(t, c)| format!("{t} : rappelé du centre {c}")));
+        lines.extend(
+            done.from_centres
+                .iter()
+                .map(|(t, c)| format!("{t} : rappelé du centre {c}")),
+        );
         lines.extend(done.left.iter().map(|(t, why)| format!("{t} : laissé ({why})")));
         Ok(Done {
             title: "Modèle rappelé",
@@ -360,7 +385,10 @@ pub(super) async fn centre_act(
         Err(r) => return r,
     };
     let Ok(Form(f)) = form else {
-        return page(StatusCode::BAD_REQUEST, forms::refusal(&v.account, &v.csrf, what, "Formulaire illisible."));
+        return page(
+            StatusCode::BAD_REQUEST,
+            forms::refusal(&v.account, &v.csrf, what, "Formulaire illisible."),
+        );
     };
     act(&hub, v, &f.csrf.clone(), what, move |conn| {
         let id = f.centre.trim().to_uppercase();
@@ -433,7 +461,11 @@ pub(super) async fn revoke_token(
     centre_act(hub, address, headers, form, "révocation de jeton").await
 }
 
-pub(super) async fn programmes_page(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+pub(super) async fn programmes_page(
+    State(hub): State<Shared>,
+    Address(address): Address,
+    headers: HeaderMap,
+) -> Response {
     let v = match coordinator(&hub, &headers, address, "les programmes").await {
         Ok(v) => v,
         Err(r) => return r,
@@ -444,7 +476,10 @@ pub(super) async fn programmes_page(State(hub): State<Shared>, Address(address):
     })
     .await
     {
-        Ok((programmes, centres)) => page(StatusCode::OK, forms::programmes(&v.account, &v.csrf, &programmes, &centres)),
+        Ok((programmes, centres)) => page(
+            StatusCode::OK,
+            forms::programmes(&v.account, &v.csrf, &programmes, &centres),
+        ),
         Err(e) => e.into_response(),
     }
 }
@@ -491,7 +526,11 @@ pub(super) async fn publish(
     .await
 }
 
-pub(super) async fn accounts_page(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+pub(super) async fn accounts_page(
+    State(hub): State<Shared>,
+    Address(address): Address,
+    headers: HeaderMap,
+) -> Response {
     let v = match coordinator(&hub, &headers, address, "les comptes").await {
         Ok(v) => v,
         Err(r) => return r,
@@ -529,22 +568,29 @@ pub(super) async fn reset_password(
         );
     };
     let own = f.login.trim() == v.account.login;
-    act(&hub, v, &f.csrf.clone(), "réinitialisation de mot de passe", move |conn| {
-        if own {
-            return Err(HubError::Invalid(
-                "Votre propre mot de passe se change par un autre coordinateur ou par comptoir-hub user reset.".into(),
-            ));
-        }
-        let account = accounts::reset_password(conn, f.login.trim(), &f.password)?;
-        Ok(Done {
-            title: "Mot de passe réinitialisé",
-            lines: vec![format!(
-                "Le mot de passe de {} ({}) est changé ; ses sessions sont fermées. Transmettez-le de vive voix.",
-                account.name, account.login
-            )],
-            audit: format!("compte {}", account.login),
-            secret: None,
-        })
-    })
+    act(
+        &hub,
+        v,
+        &f.csrf.clone(),
+        "réinitialisation de mot de passe",
+        move |conn| {
+            if own {
+                return Err(HubError::Invalid(
+                    "Votre propre mot de passe se change par un autre coordinateur ou par comptoir-hub user reset."
+                        .into(),
+                ));
+            }
+            let account = accounts::reset_password(conn, f.login.trim(), &f.password)?;
+            Ok(Done {
+                title: "Mot de passe réinitialisé",
+                lines: vec![format!(
+                    "Le mot de passe de {} ({}) est changé ; ses sessions sont fermées. Transmettez-le de vive voix.",
+                    account.name, account.login
+                )],
+                audit: format!("compte {}", account.login),
+                secret: None,
+            })
+        },
+    )
     .await
 }

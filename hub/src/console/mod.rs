@@ -13,10 +13,10 @@ pub mod reports;
 
 use std::net::SocketAddr;
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use maud::Markup;
@@ -53,7 +53,9 @@ pub fn routes() -> Router<Shared> {
         .route("/console/rappeler", post(acts::recall))
         .route(
             "/console/programmes",
-            get(acts::programmes_page).post(acts::publish).layer(DefaultBodyLimit::max(acts::MAX_UPLOAD)),
+            get(acts::programmes_page)
+                .post(acts::publish)
+                .layer(DefaultBodyLimit::max(acts::MAX_UPLOAD)),
         )
         .route("/console/comptes", get(acts::accounts_page))
         .route("/console/comptes/mot-de-passe", post(acts::reset_password))

@@ -167,15 +167,13 @@ async fn asked(
         Ok(a) => a,
         Err(m) => return Ok((v, mine, Some(Err(m)))),
     };
-    let built = blocking(hub, move |hub| {
-        match build(&hub.reader(), &checked) {
-            Ok((report, _, centres)) => Ok(Ok(Built {
-                scope_text: scope_text(&checked.scope, &centres),
-                report,
-            })),
-            Err(HubError::Invalid(m)) => Ok(Err(m)),
-            Err(e) => Err(e.into()),
-        }
+    let built = blocking(hub, move |hub| match build(&hub.reader(), &checked) {
+        Ok((report, _, centres)) => Ok(Ok(Built {
+            scope_text: scope_text(&checked.scope, &centres),
+            report,
+        })),
+        Err(HubError::Invalid(m)) => Ok(Err(m)),
+        Err(e) => Err(e.into()),
     })
     .await
     .map_err(IntoResponse::into_response)?;
@@ -217,8 +215,18 @@ pub(super) async fn report_file(
     };
     let built = match built {
         Some(Ok(b)) => b,
-        Some(Err(m)) => return page(StatusCode::BAD_REQUEST, figures::report(&v.account, &v.csrf, &mine, &q, Some(&Err(m)))),
-        None => return page(StatusCode::BAD_REQUEST, figures::report(&v.account, &v.csrf, &mine, &q, None)),
+        Some(Err(m)) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                figures::report(&v.account, &v.csrf, &mine, &q, Some(&Err(m))),
+            )
+        }
+        None => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                figures::report(&v.account, &v.csrf, &mine, &q, None),
+            )
+        }
     };
     let (login, addr) = (v.account.login.clone(), v.address.clone());
     let detail = format!(
@@ -230,7 +238,13 @@ pub(super) async fn report_file(
         if csv { "CSV" } else { "PDF" }
     );
     let _ = blocking(&hub, move |hub| {
-        Ok(accounts::audit(&hub.writer(), &login, &addr, "bilan du réseau", &detail)?)
+        Ok(accounts::audit(
+            &hub.writer(),
+            &login,
+            &addr,
+            "bilan du réseau",
+            &detail,
+        )?)
     })
     .await;
     let name = format!(
@@ -241,7 +255,10 @@ pub(super) async fn report_file(
         if csv { "csv" } else { "pdf" }
     );
     let (bytes, mime) = if csv {
-        (comptoir_common::report::to_csv(&built.report), "text/csv; charset=utf-8")
+        (
+            comptoir_common::report::to_csv(&built.report),
+            "text/csv; charset=utf-8",
+        )
     } else {
         match tokio::task::spawn_blocking(move || pdf(&built)).await {
             Ok(b) => (b, "application/pdf"),
@@ -303,14 +320,22 @@ pub fn dashboard(
         };
         reports.push(build(conn, &asked)?.0);
     }
-    let stock = if with_stock { db::stock_on_hand(conn)? } else { Vec::new() };
+    let stock = if with_stock {
+        db::stock_on_hand(conn)?
+    } else {
+        Vec::new()
+    };
     Ok(Dashboard {
         programmes: reports,
         stock,
     })
 }
 
-pub(super) async fn dashboard_page(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
+pub(super) async fn dashboard_page(
+    State(hub): State<Shared>,
+    Address(address): Address,
+    headers: HeaderMap,
+) -> Response {
     let v = match visitor(&hub, &headers, address).await {
         Ok(v) => v,
         Err(r) => return r,

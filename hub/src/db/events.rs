@@ -165,6 +165,11 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
                         Ok((AckStatus::Accepted, None, None))
                     }
                 }
+                // A device moved to another centre: the one it left sends it back (its
+                // « returned » after the hub's recall), which changes nothing here.
+                Some(_) if state == "returned" && recalled_from(tx, centre, tag)? => {
+                    Ok((AckStatus::Accepted, None, None))
+                }
                 Some(_) => not_yours(tag),
             }
         }
@@ -215,4 +220,14 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
         EventBody::Recycling(batch) => super::quality::record_recycling(tx, centre, batch, at),
         EventBody::Loan(loan) => super::quality::record_loan(tx, centre, loan, at),
     }
+}
+
+/// Whether the hub recalled `tag` from `centre` (a move to another centre, or a recall).
+fn recalled_from(tx: &Connection, centre: &str, tag: &str) -> Result<bool> {
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM changes WHERE centre_id = ?1
+                            AND json_extract(change, '$.type') = 'recall' AND json_extract(change, '$.tag') = ?2)",
+        )?
+        .query_row(params![centre, tag], |r| r.get(0))?)
 }

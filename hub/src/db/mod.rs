@@ -22,8 +22,8 @@ pub use console::{centres_health, stock_on_hand, stock_overview, CentreHealth, S
 mod network;
 mod quality;
 pub mod reports;
-pub use network::{move_devices, recall_model, state_label, ModelRecall};
 pub use heads::{journal_heads, register_keys};
+pub use network::{move_devices, recall_model, state_label, ModelRecall};
 pub use quality::{failure_rates, FailureRate};
 
 pub type Result<T> = std::result::Result<T, HubError>;
@@ -288,7 +288,9 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
                         return Err(HubError::Invalid(format!(
                             "{tag} n'est pas au stock du réseau ({}{}) : rien n'a été attribué.",
                             state_label(other),
-                            centre_of(&tx, tag)?.map(|c| format!(", centre {c}")).unwrap_or_default()
+                            centre_of(&tx, tag)?
+                                .map(|c| format!(", centre {c}"))
+                                .unwrap_or_default()
                         )))
                     }
                     None => {
@@ -344,7 +346,11 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
 
 fn centre_of(conn: &Connection, tag: &str) -> Result<Option<String>> {
     Ok(conn
-        .query_row("SELECT centre_id FROM devices WHERE tag = ?1", [tag.to_uppercase()], |r| r.get(0))
+        .query_row(
+            "SELECT centre_id FROM devices WHERE tag = ?1",
+            [tag.to_uppercase()],
+            |r| r.get(0),
+        )
         .optional()?
         .flatten())
 }
@@ -366,7 +372,9 @@ pub fn recall_in(tx: &Connection, tag: &str) -> Result<String> {
         })
         .optional()?;
     let Some((Some(centre), state)) = row else {
-        return Err(HubError::Invalid(format!("{tag} n'est attribué à aucun centre : rien n'a été rappelé.")));
+        return Err(HubError::Invalid(format!(
+            "{tag} n'est attribué à aucun centre : rien n'a été rappelé."
+        )));
     };
     if state == "sold" {
         return Err(HubError::Invalid(format!(

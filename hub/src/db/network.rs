@@ -42,7 +42,10 @@ pub fn move_devices(conn: &mut Connection, tags: &[String], to: &str) -> Result<
         }
     }
     if !problems.is_empty() {
-        return Err(HubError::Invalid(format!("Rien n'a été déplacé : {}.", problems.join(" ; "))));
+        return Err(HubError::Invalid(format!(
+            "Rien n'a été déplacé : {}.",
+            problems.join(" ; ")
+        )));
     }
     let at = now();
     for (tag, from, device) in &moved {

@@ -23,7 +23,8 @@ pub enum Scope {
 /// département has none.
 pub fn scope_centres(conn: &Connection, scope: &Scope) -> Result<Vec<String>> {
     let ids = |departement: Option<&str>| -> Result<Vec<String>> {
-        let mut stmt = conn.prepare_cached("SELECT id FROM centres WHERE ?1 IS NULL OR departement = ?1 ORDER BY id")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM centres WHERE ?1 IS NULL OR departement = ?1 ORDER BY id")?;
         let rows = stmt.query_map([departement], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     };
@@ -154,10 +155,7 @@ pub fn counts(conn: &Connection, programme: &str, from: &str, to: &str, centres:
          FROM loans WHERE programme = ?1 AND {in_scope} GROUP BY kind"
     ))?;
     let rows = stmt.query_map(p, |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?],
-        ))
+        Ok((r.get::<_, String>(0)?, [r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?]))
     })?;
     for row in rows {
         let (kind, n) = row?;

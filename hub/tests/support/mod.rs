@@ -2,6 +2,8 @@
 //! own SQLite file, its admin commands, and centres' real Comptoir databases.
 #![allow(dead_code)]
 
+pub mod console;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::sync::Mutex;
