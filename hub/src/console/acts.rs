@@ -63,6 +63,25 @@ async fn act(
     }
 }
 
+/// The coordinator and the form it posted; else the refusal page (an unreadable form: 400).
+async fn coordinator_form<F>(
+    hub: &Shared,
+    headers: &HeaderMap,
+    address: String,
+    what: &str,
+    action: &str,
+    form: Result<Form<F>, axum::extract::rejection::FormRejection>,
+) -> Result<(Visitor, F), Response> {
+    let v = coordinator(hub, headers, address, what).await?;
+    match form {
+        Ok(Form(f)) => Ok((v, f)),
+        Err(_) => Err(page(
+            StatusCode::BAD_REQUEST,
+            forms::refusal(&v.account, &v.csrf, action, "Formulaire illisible."),
+        )),
+    }
+}
+
 /// Tags as typed: separated by spaces, commas, semicolons or line breaks.
 fn tags(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
@@ -194,15 +213,9 @@ pub(super) async fn allocate(
     headers: HeaderMap,
     form: Result<Form<AllocateForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let v = match coordinator(&hub, &headers, address, "les attributions").await {
-        Ok(v) => v,
+    let (v, f) = match coordinator_form(&hub, &headers, address, "les attributions", "attribution", form).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Ok(Form(f)) = form else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            forms::refusal(&v.account, &v.csrf, "attribution", "Formulaire illisible."),
-        );
     };
     act(&hub, v, &f.csrf.clone(), "attribution", move |conn| {
         let listed = tags(&f.tags);
@@ -265,15 +278,9 @@ pub(super) async fn move_devices(
     headers: HeaderMap,
     form: Result<Form<MoveForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let v = match coordinator(&hub, &headers, address, "les déplacements").await {
-        Ok(v) => v,
+    let (v, f) = match coordinator_form(&hub, &headers, address, "les déplacements", "déplacement", form).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Ok(Form(f)) = form else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            forms::refusal(&v.account, &v.csrf, "déplacement", "Formulaire illisible."),
-        );
     };
     act(&hub, v, &f.csrf.clone(), "déplacement", move |conn| {
         let moved = db::move_devices(conn, &tags(&f.tags), &f.centre)?;
@@ -310,15 +317,9 @@ pub(super) async fn recall(
     headers: HeaderMap,
     form: Result<Form<RecallForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let v = match coordinator(&hub, &headers, address, "les rappels").await {
-        Ok(v) => v,
+    let (v, f) = match coordinator_form(&hub, &headers, address, "les rappels", "rappel", form).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Ok(Form(f)) = form else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            forms::refusal(&v.account, &v.csrf, "rappel", "Formulaire illisible."),
-        );
     };
     act(&hub, v, &f.csrf.clone(), "rappel", move |conn| {
         let listed = tags(&f.tags);
@@ -380,15 +381,9 @@ pub(super) async fn centre_act(
     form: Result<Form<CentreForm>, axum::extract::rejection::FormRejection>,
     what: &'static str,
 ) -> Response {
-    let v = match coordinator(&hub, &headers, address, "les centres").await {
-        Ok(v) => v,
+    let (v, f) = match coordinator_form(&hub, &headers, address, "les centres", what, form).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Ok(Form(f)) = form else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            forms::refusal(&v.account, &v.csrf, what, "Formulaire illisible."),
-        );
     };
     act(&hub, v, &f.csrf.clone(), what, move |conn| {
         let id = f.centre.trim().to_uppercase();
@@ -557,15 +552,9 @@ pub(super) async fn reset_password(
     headers: HeaderMap,
     form: Result<Form<ResetForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    let v = match coordinator(&hub, &headers, address, "les comptes").await {
-        Ok(v) => v,
+    let (v, f) = match coordinator_form(&hub, &headers, address, "les comptes", "réinitialisation", form).await {
+        Ok(x) => x,
         Err(r) => return r,
-    };
-    let Ok(Form(f)) = form else {
-        return page(
-            StatusCode::BAD_REQUEST,
-            forms::refusal(&v.account, &v.csrf, "réinitialisation", "Formulaire illisible."),
-        );
     };
     let own = f.login.trim() == v.account.login;
     act(
