@@ -82,8 +82,9 @@ async fn coordinator_form<F>(
     }
 }
 
-/// Tags as typed: separated by spaces, commas, semicolons or line breaks.
-fn tags(text: &str) -> Vec<String> {
+/// Tags (or centre ids) as typed: separated by spaces, commas, semicolons or line breaks,
+/// in capitals.
+pub(super) fn tags(text: &str) -> Vec<String> {
     text.split(|c: char| c.is_whitespace() || c == ',' || c == ';')
         .filter(|t| !t.is_empty())
         .map(|t| t.to_uppercase())
@@ -373,14 +374,34 @@ pub(super) struct CentreForm {
     name: String,
 }
 
-/// Creates a centre, or gives a centre a new token, or revokes it (`what`).
-pub(super) async fn centre_act(
+/// What a coordinator does to a centre.
+#[derive(Clone, Copy)]
+enum CentreAct {
+    Create,
+    Rotate,
+    Revoke,
+}
+
+impl CentreAct {
+    /// The act as the audit log names it.
+    fn action(self) -> &'static str {
+        match self {
+            CentreAct::Create => "création de centre",
+            CentreAct::Rotate => "nouveau jeton",
+            CentreAct::Revoke => "révocation de jeton",
+        }
+    }
+}
+
+/// Creates a centre, or gives a centre a new token, or revokes it.
+async fn centre_act(
     hub: Shared,
     address: String,
     headers: HeaderMap,
     form: Result<Form<CentreForm>, axum::extract::rejection::FormRejection>,
-    what: &'static str,
+    which: CentreAct,
 ) -> Response {
+    let what = which.action();
     let (v, f) = match coordinator_form(&hub, &headers, address, "les centres", what, form).await {
         Ok(x) => x,
         Err(r) => return r,
@@ -388,8 +409,8 @@ pub(super) async fn centre_act(
     act(&hub, v, &f.csrf.clone(), what, move |conn| {
         let id = f.centre.trim().to_uppercase();
         let token_note = "Copiez ce jeton maintenant dans Comptoir (Réglages › Hub du réseau) : il ne sera plus jamais affiché.";
-        match what {
-            "création de centre" => {
+        match which {
+            CentreAct::Create => {
                 if f.name.trim().is_empty() {
                     return Err(HubError::Invalid("Donnez le nom du centre.".into()));
                 }
@@ -401,7 +422,7 @@ pub(super) async fn centre_act(
                     audit: format!("centre {id}"),
                 })
             }
-            "nouveau jeton" => {
+            CentreAct::Rotate => {
                 let token = db::renew_token(conn, &id)?;
                 Ok(Done {
                     title: "Nouveau jeton",
@@ -413,7 +434,7 @@ pub(super) async fn centre_act(
                     audit: format!("centre {id}"),
                 })
             }
-            _ => {
+            CentreAct::Revoke => {
                 db::revoke(conn, &id)?;
                 Ok(Done {
                     title: "Jeton révoqué",
@@ -435,7 +456,7 @@ pub(super) async fn create_centre(
     headers: HeaderMap,
     form: Result<Form<CentreForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    centre_act(hub, address, headers, form, "création de centre").await
+    centre_act(hub, address, headers, form, CentreAct::Create).await
 }
 
 pub(super) async fn rotate_token(
@@ -444,7 +465,7 @@ pub(super) async fn rotate_token(
     headers: HeaderMap,
     form: Result<Form<CentreForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    centre_act(hub, address, headers, form, "nouveau jeton").await
+    centre_act(hub, address, headers, form, CentreAct::Rotate).await
 }
 
 pub(super) async fn revoke_token(
@@ -453,7 +474,7 @@ pub(super) async fn revoke_token(
     headers: HeaderMap,
     form: Result<Form<CentreForm>, axum::extract::rejection::FormRejection>,
 ) -> Response {
-    centre_act(hub, address, headers, form, "révocation de jeton").await
+    centre_act(hub, address, headers, form, CentreAct::Revoke).await
 }
 
 pub(super) async fn programmes_page(

@@ -51,9 +51,8 @@ pub struct Built {
 }
 
 fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text.trim(), "%d/%m/%Y"))
-        .map_err(|_| format!("{what} « {} » n'est pas une date (JJ/MM/AAAA).", text.trim()))
+    comptoir_common::refurbishing::parse_date(text)
+        .ok_or_else(|| format!("{what} « {} » n'est pas une date (JJ/MM/AAAA).", text.trim()))
 }
 
 impl ReportQuery {
@@ -71,13 +70,7 @@ impl ReportQuery {
             "" | "tous" => Scope::All,
             "departement" if !self.departement.trim().is_empty() => Scope::Departement(self.departement.trim().into()),
             "departement" => return Err("Donnez le département (par exemple 93).".into()),
-            "centres" => Scope::Centres(
-                self.centres
-                    .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-                    .filter(|c| !c.is_empty())
-                    .map(str::to_string)
-                    .collect(),
-            ),
+            "centres" => Scope::Centres(super::acts::tags(&self.centres)),
             other => return Err(format!("Portée « {other} » inconnue.")),
         };
         Ok(Asked {
