@@ -1,7 +1,8 @@
 //! The hub at a national network's scale (issue 18): 1,000 centres, 1,000,000 devices and
 //! 5,000,000 sale and stock events (1,000,000 sales with their lines and payments, 4,000,000
-//! stock events), with the feeds their allocations made, in the hub's real schema. The rows are
-//! written by SQL in one pass (going through HTTP would take hours and measure the import, not
+//! stock events), with the feeds their allocations made, in the hub's real schema (the report
+//! rows on lines and payments as `record_sale` writes them). The rows are written by SQL in one
+//! pass (going through HTTP would take hours and measure the import, not
 //! the hub); the figures are then taken from the real `comptoir-hub` binary, built in release,
 //! over HTTP on loopback, on this machine's cores shared with the client:
 //! - centre pulls at 1,000 requests/s offered (each centre pulls once a second, with its
@@ -134,10 +135,10 @@ fn populate(path: &Path, scale: f64) -> (Vec<String>, usize) {
             .prepare("INSERT INTO sales (centre_id, uuid, date, register, receipt_seq, person_ref, publics, programme, protocol, received_at) VALUES (?1, ?2, ?3, 'R1', ?4, ?5, ?6, 'defaut', 'v2', ?7)")
             .unwrap();
         let mut line = tx
-            .prepare("INSERT INTO sale_lines (centre_id, sale_uuid, line_no, kind, category, quantity, unit_cents, tag) VALUES (?1, ?2, 1, ?3, ?4, 1, 9000, ?5)")
+            .prepare("INSERT INTO sale_lines (centre_id, sale_uuid, line_no, kind, category, quantity, unit_cents, tag, programme, date, person_ref, publics) VALUES (?1, ?2, 1, ?3, ?4, 1, 9000, ?5, 'defaut', ?6, ?7, ?8)")
             .unwrap();
         let mut payment = tx
-            .prepare("INSERT INTO sale_payments (centre_id, sale_uuid, method, amount_cents) VALUES (?1, ?2, ?3, 9000)")
+            .prepare("INSERT INTO sale_payments (centre_id, sale_uuid, method, amount_cents, programme, date) VALUES (?1, ?2, ?3, 9000, 'defaut', ?4)")
             .unwrap();
         for i in 0..sales {
             let centre = format!("C{:04}", i % centres);
@@ -154,9 +155,15 @@ fn populate(path: &Path, scale: f64) -> (Vec<String>, usize) {
             event.execute(params![centre, uuid, when, "sale", body]).unwrap();
             sale.execute(params![centre, uuid, day.to_string(), i as i64, person, publics, when])
                 .unwrap();
-            line.execute(params![centre, uuid, kind, "B", tag]).unwrap();
+            line.execute(params![centre, uuid, kind, "B", tag, day.to_string(), person, publics])
+                .unwrap();
             payment
-                .execute(params![centre, uuid, if i % 5 == 0 { "funder" } else { "cash" }])
+                .execute(params![
+                    centre,
+                    uuid,
+                    if i % 5 == 0 { "funder" } else { "cash" },
+                    day.to_string()
+                ])
                 .unwrap();
         }
         for i in 0..stock_events {

@@ -2,7 +2,10 @@
 //! sales, credit notes and loans the centres sent, for a programme, a period (the centres'
 //! local dates, both included) and a set of centres. People are counted once per centre by
 //! their pseudonymous reference (a person's references differ between centres: nothing links
-//! them), so the network's figures are the sum of its centres'.
+//! them), so the network's figures are the sum of its centres'; a person counts under the
+//! publics its latest sale of the period gave (as a centre counts its people's current
+//! publics). Each figure is read from a covering index of the report rows (the sale's
+//! programme, date, person reference and publics copied on each line and payment).
 
 use super::*;
 use comptoir_common::device::{Category, DeviceKind};
@@ -78,63 +81,65 @@ pub fn counts(conn: &Connection, programme: &str, from: &str, to: &str, centres:
     let centres =
         (centres.len() as i64 != all).then(|| serde_json::to_string(centres).expect("a list of ids serialises"));
     let p = params![programme, from, to, centres];
-    let scope = |alias: &str| format!("(?4 IS NULL OR {alias}centre_id IN (SELECT value FROM json_each(?4)))");
-    let (in_scope, s_in_scope) = (scope(""), scope("s."));
+    let in_scope = "(?4 IS NULL OR centre_id IN (SELECT value FROM json_each(?4)))";
     let mut counts = Counts::default();
+    // Each query reads one covering index of the report rows (schema 7), never the sales.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT l.kind, l.category, l.tag IS NOT NULL, sum(l.quantity)
-         FROM sales s JOIN sale_lines l ON l.centre_id = s.centre_id AND l.sale_uuid = s.uuid
-         WHERE s.programme = ?1 AND s.date >= ?2 AND s.date <= ?3 AND {s_in_scope} AND l.cancelled_by IS NULL
-         GROUP BY 1, 2, 3"
+        "SELECT kind, category, sum(CASE WHEN tag IS NOT NULL THEN quantity ELSE 0 END),
+                sum(CASE WHEN tag IS NULL THEN quantity ELSE 0 END)
+         FROM sale_lines
+         WHERE programme = ?1 AND date >= ?2 AND date <= ?3 AND cancelled_by IS NULL AND {in_scope}
+         GROUP BY kind, category"
     ))?;
     let rows = stmt.query_map(p, |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, Option<String>>(1)?,
-            r.get::<_, bool>(2)?,
+            r.get::<_, i64>(2)?,
             r.get::<_, i64>(3)?,
         ))
     })?;
     for row in rows {
-        let (kind, category, is_device, n) = row?;
+        let (kind, category, devices, items) = row?;
         let kind = DeviceKind::parse(&kind).map_err(|_| bad_row("type", &kind))?;
         let category = match category {
             Some(c) => Some(Category::parse(&c).map_err(|_| bad_row("catégorie", &c))?),
             None => None,
         };
-        if is_device {
-            *counts.devices.entry((kind, category)).or_default() += n;
-        } else {
-            *counts.items.entry(kind).or_default() += n;
+        if devices > 0 {
+            *counts.devices.entry((kind, category)).or_default() += devices;
+        }
+        if items > 0 {
+            *counts.items.entry(kind).or_default() += items;
         }
     }
-    let equipped = format!(
-        "SELECT DISTINCT s.centre_id, s.person_ref, s.publics
-         FROM sales s JOIN sale_lines l ON l.centre_id = s.centre_id AND l.sale_uuid = s.uuid
-         WHERE s.programme = ?1 AND s.date >= ?2 AND s.date <= ?3 AND {s_in_scope}
-           AND s.person_ref IS NOT NULL AND l.cancelled_by IS NULL"
-    );
-    counts.people = conn.query_row(
-        &format!("SELECT count(*) FROM (SELECT DISTINCT centre_id, person_ref FROM ({equipped}))"),
-        p,
-        |r| r.get(0),
-    )?;
+    // People equipped (a line no credit note cancelled), each under the publics of its latest
+    // such line in the period: one row per set of publics.
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT j.value, count(DISTINCT e.centre_id || '/' || e.person_ref)
-         FROM ({equipped}) e, json_each(e.publics) j GROUP BY 1"
+        "SELECT publics, count(*) FROM (
+             SELECT max(date), publics FROM sale_lines
+             WHERE programme = ?1 AND date >= ?2 AND date <= ?3 AND cancelled_by IS NULL
+               AND person_ref IS NOT NULL AND {in_scope}
+             GROUP BY centre_id, person_ref)
+         GROUP BY publics"
     ))?;
-    counts.by_public = stmt
-        .query_map(p, |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows = stmt.query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    for row in rows {
+        let (publics, n) = row?;
+        counts.people += n;
+        let publics: Vec<String> = serde_json::from_str(&publics).map_err(|_| bad_row("publics", &publics))?;
+        for public in publics {
+            *counts.by_public.entry(public).or_default() += n;
+        }
+    }
     counts.sales = conn.query_row(
         &format!("SELECT count(*) FROM sales WHERE programme = ?1 AND date >= ?2 AND date <= ?3 AND {in_scope}"),
         p,
         |r| r.get(0),
     )?;
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT pay.method, sum(pay.amount_cents)
-         FROM sales s JOIN sale_payments pay ON pay.centre_id = s.centre_id AND pay.sale_uuid = s.uuid
-         WHERE s.programme = ?1 AND s.date >= ?2 AND s.date <= ?3 AND {s_in_scope} GROUP BY 1"
+        "SELECT method, sum(amount_cents) FROM sale_payments
+         WHERE programme = ?1 AND date >= ?2 AND date <= ?3 AND {in_scope} GROUP BY method"
     ))?;
     let rows = stmt.query_map(p, |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
     for row in rows {

@@ -281,8 +281,10 @@ fn insert_sale(tx: &Connection, centre: &str, uuid: &str, facts: &SaleFacts, pro
     ])?;
     for line in &facts.lines {
         tx.prepare_cached(
-            "INSERT INTO sale_lines (centre_id, sale_uuid, line_no, kind, category, quantity, unit_cents, tag)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO sale_lines (centre_id, sale_uuid, line_no, kind, category, quantity, unit_cents, tag,
+                                     programme, date, person_ref, publics)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, programme, date, person_ref, publics
+             FROM sales WHERE centre_id = ?1 AND uuid = ?2",
         )?
         .execute(params![
             centre,
@@ -297,7 +299,8 @@ fn insert_sale(tx: &Connection, centre: &str, uuid: &str, facts: &SaleFacts, pro
     }
     for payment in &facts.payments {
         tx.prepare_cached(
-            "INSERT INTO sale_payments (centre_id, sale_uuid, method, amount_cents) VALUES (?1, ?2, ?3, ?4)
+            "INSERT INTO sale_payments (centre_id, sale_uuid, method, amount_cents, programme, date)
+             SELECT ?1, ?2, ?3, ?4, programme, date FROM sales WHERE centre_id = ?1 AND uuid = ?2
              ON CONFLICT DO UPDATE SET amount_cents = amount_cents + excluded.amount_cents",
         )?
         .execute(params![centre, uuid, payment.method, payment.amount_cents])?;
