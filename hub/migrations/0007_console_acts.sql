@@ -19,6 +19,8 @@ ALTER TABLE devices ADD COLUMN brand TEXT GENERATED ALWAYS AS (json_extract(devi
 ALTER TABLE devices ADD COLUMN model TEXT GENERATED ALWAYS AS (json_extract(device, '$.model')) VIRTUAL;
 CREATE INDEX devices_model ON devices (brand, model);
 CREATE INDEX devices_centre ON devices (centre_id, state);
+-- The stock page's counts, read from this index alone, in its order.
+CREATE INDEX devices_overview ON devices (state, kind, category, refurbisher, centre_id);
 
 CREATE INDEX sales_programme ON sales (programme, date, centre_id);
 CREATE INDEX credit_notes_programme ON credit_notes (programme, date, centre_id, amount_cents);

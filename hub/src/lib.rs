@@ -6,6 +6,7 @@
 mod check;
 mod console;
 pub mod db;
+pub mod report;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};

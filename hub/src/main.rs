@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use comptoir_hub::db::{self, Pick};
+use comptoir_hub::report;
 
 #[derive(Parser)]
 #[command(
@@ -54,8 +55,43 @@ enum Command {
         #[arg(long, requires = "kind")]
         count: Option<usize>,
     },
-    /// Rappelle un appareil attribué (sans effet sur une vente déjà faite).
-    Recall { tag: String },
+    /// Rappelle un appareil attribué (sans effet sur une vente déjà faite), ou tout un modèle
+    /// (--brand et --model : ceux des centres rappelés, ceux du stock du réseau mis de côté).
+    Recall {
+        #[arg(required_unless_present = "model", conflicts_with_all = ["brand", "model"])]
+        tag: Option<String>,
+        #[arg(long, requires = "model")]
+        brand: Option<String>,
+        #[arg(long, requires = "brand")]
+        model: Option<String>,
+    },
+    /// Déplace des appareils vers un autre centre (rappelés du leur, attribués à celui-ci).
+    Move {
+        /// Le centre qui les reçoit.
+        #[arg(long)]
+        to: String,
+        #[arg(required = true)]
+        tags: Vec<String>,
+    },
+    /// Le bilan du réseau d'un programme sur une période : tous les centres, un département ou
+    /// des centres choisis ; CSV (tableur) sur la sortie standard, ou PDF dans un fichier.
+    Report {
+        #[arg(long)]
+        programme: String,
+        /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
+        #[arg(long)]
+        from: String,
+        /// Dernier jour, compris.
+        #[arg(long)]
+        to: String,
+        #[arg(long, conflicts_with = "centres")]
+        departement: Option<String>,
+        #[arg(long = "centre")]
+        centres: Vec<String>,
+        /// Écrit le PDF dans ce fichier au lieu du CSV sur la sortie standard.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+    },
     /// Publie un fichier de programme aux centres (tous, ou ceux nommés).
     Publish {
         file: PathBuf,
@@ -275,10 +311,65 @@ fn run(cli: Cli) -> Result<(), String> {
                 centre.to_uppercase()
             );
         }
-        Command::Recall { tag } => {
+        Command::Recall { tag, brand, model } => {
             let mut conn = db::open(&cli.db).map_err(err)?;
-            let centre = db::recall(&mut conn, &tag).map_err(err)?;
-            println!("{} rappelé (centre {centre}).", tag.to_uppercase());
+            match (tag, brand, model) {
+                (Some(tag), _, _) => {
+                    let centre = db::recall(&mut conn, &tag).map_err(err)?;
+                    println!("{} rappelé (centre {centre}).", tag.to_uppercase());
+                }
+                (None, Some(brand), Some(model)) => {
+                    let done = db::recall_model(&mut conn, &brand, &model).map_err(err)?;
+                    println!(
+                        "{brand} {model} : {} appareil(s) rappelé(s) des centres, {} retiré(s) du stock du réseau.",
+                        done.from_centres.len(),
+                        done.from_stock
+                    );
+                    for (tag, centre) in &done.from_centres {
+                        println!("{tag} : rappelé du centre {centre}");
+                    }
+                    for (tag, why) in &done.left {
+                        println!("{tag} : laissé ({why})");
+                    }
+                }
+                _ => return Err("Donnez un identifiant, ou --brand et --model.".into()),
+            }
+        }
+        Command::Move { to, tags } => {
+            let mut conn = db::open(&cli.db).map_err(err)?;
+            for (tag, from) in db::move_devices(&mut conn, &tags, &to).map_err(err)? {
+                println!("{tag} : du centre {from} au centre {}", to.to_uppercase());
+            }
+        }
+        Command::Report {
+            programme,
+            from,
+            to,
+            departement,
+            centres,
+            pdf,
+        } => {
+            let conn = db::open(&cli.db).map_err(err)?;
+            let programmes = db::reports::programmes(&conn).map_err(err)?;
+            let scope = match (departement, centres.is_empty()) {
+                (Some(d), _) => db::reports::Scope::Departement(d),
+                (None, false) => db::reports::Scope::Centres(centres),
+                (None, true) => db::reports::Scope::All,
+            };
+            let asked = report::Asked::parse(&programmes, &programme, &from, &to, scope)?;
+            let built = report::build(&conn, &asked).map_err(err)?;
+            match pdf {
+                Some(path) => {
+                    std::fs::write(&path, report::pdf(&built)).map_err(|e| format!("{} : {e}", path.display()))?;
+                    println!("Bilan du réseau ({}) écrit dans {}.", built.scope_text, path.display());
+                }
+                None => {
+                    use std::io::Write;
+                    std::io::stdout()
+                        .write_all(&comptoir_common::report::to_csv(&built.report))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
         }
         Command::Publish { file, centres } => {
             let content = std::fs::read_to_string(&file).map_err(|e| format!("{} : {e}", file.display()))?;

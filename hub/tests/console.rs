@@ -113,6 +113,16 @@ fn accounts_sessions_csrf_throttling_and_the_audit_log() {
         page.contains("Stock du réseau") && page.contains("5 appareil(s)"),
         "{page}"
     );
+    // The network's totals, unless asked by centre.
+    assert!(
+        page.contains("<td>tous</td>") && !page.contains("<td>C03</td>"),
+        "{page}"
+    );
+    let by_centre = get(&url, "/console/stock?par_centre=1", &claire).text().unwrap();
+    assert!(
+        by_centre.contains("<td>C03</td>") && by_centre.contains("5 appareil(s)"),
+        "{by_centre}"
+    );
     let page = get(
         &url,
         "/console/stock?centre=c03&state=&kind=laptop&category=&refurbisher=envie",

@@ -635,3 +635,78 @@ fn coordinators_acts_refuse_bad_input_change_nothing_and_are_logged() {
     let centres = get(&url, "/console/centres", &claire).text().unwrap();
     assert!(centres.contains(env!("CARGO_PKG_VERSION")), "{centres}");
 }
+
+/// What the console does to the stock and its report, the command line does too.
+#[test]
+fn the_command_line_moves_recalls_a_model_and_writes_the_network_report() {
+    let world = World::new();
+    for id in ["C01", "C02"] {
+        world.hub.admin(&["centre", "create", id, "--name", id]);
+    }
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("NET", 3)).to_str().unwrap()]);
+    world.hub.admin(&["allocate", "C01", "--tags", "NET-00000,NET-00001"]);
+    let moved = world.hub.admin(&["move", "--to", "c02", "NET-00000"]);
+    assert_eq!(moved.trim(), "NET-00000 : du centre C01 au centre C02");
+    assert_eq!(
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM devices WHERE tag = 'NET-00000' AND centre_id = 'C02'"
+        ),
+        1
+    );
+    let recalled = world
+        .hub
+        .admin(&["recall", "--brand", "Lenovo", "--model", "ThinkPad T480"]);
+    assert!(
+        recalled.contains("2 appareil(s) rappelé(s) des centres, 1 retiré(s) du stock du réseau."),
+        "{recalled}"
+    );
+    world.hub.admin(&["publish", "../assets/programmes/defaut.toml"]);
+    let csv = world.hub.admin(&[
+        "report",
+        "--programme",
+        "defaut",
+        "--from",
+        "01/01/2026",
+        "--to",
+        "2026-12-31",
+    ]);
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("Équipement solidaire"),
+        "{csv}"
+    );
+    let pdf = world.dir.path().join("bilan.pdf");
+    let said = world.hub.admin(&[
+        "report",
+        "--programme",
+        "defaut",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--centre",
+        "C02",
+        "--pdf",
+        pdf.to_str().unwrap(),
+    ]);
+    assert!(said.contains("les centres C02"), "{said}");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let refused = Command::new(HUB)
+        .arg("--db")
+        .arg(&world.hub.db)
+        .args([
+            "report",
+            "--programme",
+            "autre",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("Programme inconnu : « autre »."));
+}

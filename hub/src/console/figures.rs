@@ -4,9 +4,10 @@
 use maud::{html, Markup};
 
 use super::pages::layout;
-use super::reports::{Built, Dashboard, ReportQuery};
+use super::reports::ReportQuery;
 use crate::db::accounts::{Account, Role};
 use crate::db::FailureRate;
+use crate::report::{Built, Dashboard};
 use comptoir_common::programme::Programme;
 use comptoir_common::report::{Cell, Report};
 

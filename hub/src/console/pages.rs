@@ -116,6 +116,7 @@ pub fn stock(account: &Account, csrf: &str, filter: &StockFilter, rows: &[StockR
                 (select("kind", "Type", &kinds, &filter.kind))
                 (select("category", "Catégorie", &categories, &filter.category))
                 label { "Reconditionneur " input name="refurbisher" value=(filter.refurbisher); }
+                label { input type="checkbox" name="par_centre" value="1" checked[!filter.par_centre.is_empty()]; " Par centre" }
                 button type="submit" { "Filtrer" }
             }
             p role="status" id="total" { (total) " appareil(s)" }
@@ -124,7 +125,7 @@ pub fn stock(account: &Account, csrf: &str, filter: &StockFilter, rows: &[StockR
                 tbody {
                     @for r in rows {
                         tr {
-                            td { (r.centre) } td { (r.state) } td { (r.kind) }
+                            td { (r.centre) } td { (crate::db::state_label(&r.state)) } td { (r.kind) }
                             td { (r.category.as_deref().unwrap_or("—")) }
                             td { (r.refurbisher.as_deref().unwrap_or("—")) }
                             td class="n" { (r.count) }

@@ -6,17 +6,15 @@
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{coordinator, figures, forbidden, page, visitor, Address};
 use crate::db::accounts::{self, Role};
 use crate::db::reports::{self as sql, Scope};
 use crate::db::{self, HubError};
+use crate::report::{build, dashboard, pdf, Asked, Built};
 use crate::{blocking, Shared};
-use comptoir_common::layout::{Align, Canvas};
 use comptoir_common::programme::Programme;
-use comptoir_common::report::{Counts, Report};
 
 /// The report form, as the browser sends it (every field text: a bad one is said in French).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -36,36 +34,8 @@ pub struct ReportQuery {
     pub centres: String,
 }
 
-/// A report asked for, checked: the programme, the period, the scope.
-pub struct Asked {
-    pub programme: Programme,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub scope: Scope,
-}
-
-/// A report built: the figures, and how the scope is said (with the centres it covers).
-pub struct Built {
-    pub report: Report,
-    pub scope_text: String,
-}
-
-fn date(text: &str, what: &str) -> Result<NaiveDate, String> {
-    comptoir_common::refurbishing::parse_date(text)
-        .ok_or_else(|| format!("{what} « {} » n'est pas une date (JJ/MM/AAAA).", text.trim()))
-}
-
 impl ReportQuery {
     fn check(&self, programmes: &[Programme]) -> Result<Asked, String> {
-        let programme = programmes
-            .iter()
-            .find(|p| p.id == self.programme.trim())
-            .cloned()
-            .ok_or_else(|| format!("Programme inconnu : « {} ».", self.programme.trim()))?;
-        let (from, to) = (date(&self.du, "Début")?, date(&self.au, "Fin")?);
-        if to < from {
-            return Err("La fin de la période est avant son début.".into());
-        }
         let scope = match self.portee.as_str() {
             "" | "tous" => Scope::All,
             "departement" if !self.departement.trim().is_empty() => Scope::Departement(self.departement.trim().into()),
@@ -73,67 +43,8 @@ impl ReportQuery {
             "centres" => Scope::Centres(super::acts::tags(&self.centres)),
             other => return Err(format!("Portée « {other} » inconnue.")),
         };
-        Ok(Asked {
-            programme,
-            from,
-            to,
-            scope,
-        })
+        Asked::parse(programmes, &self.programme, &self.du, &self.au, scope)
     }
-}
-
-/// Builds the network report of `asked` (the hub's database only).
-pub fn build(conn: &rusqlite::Connection, asked: &Asked) -> db::Result<(Report, Counts, Vec<String>)> {
-    let centres = sql::scope_centres(conn, &asked.scope)?;
-    let counts = sql::counts(
-        conn,
-        &asked.programme.id,
-        &asked.from.to_string(),
-        &asked.to.to_string(),
-        &centres,
-    )?;
-    Ok((
-        Report::from_counts(&asked.programme, asked.from, asked.to, &counts),
-        counts,
-        centres,
-    ))
-}
-
-pub fn scope_text(scope: &Scope, centres: &[String]) -> String {
-    match scope {
-        Scope::All => format!("tous les centres du réseau ({})", centres.len()),
-        Scope::Departement(d) => format!("les centres du département {d} ({})", centres.join(", ")),
-        Scope::Centres(_) => format!("les centres {}", centres.join(", ")),
-    }
-}
-
-/// The network report as PDF: the network's header, then the centres' report pages.
-pub fn pdf(built: &Built) -> Vec<u8> {
-    let report = &built.report;
-    let mut c = Canvas::a4();
-    c.set_continuation(format!("Bilan du réseau — {} (suite)", report.programme));
-    c.line("Réseau Comptoir — bilan du réseau", 10.0, false, Align::Left);
-    c.line("BILAN POUR LE FINANCEUR", 13.0, true, Align::Left);
-    c.line(&report.programme, 11.0, true, Align::Left);
-    c.line(
-        &format!(
-            "du {} au {}",
-            report.from.format("%d/%m/%Y"),
-            report.to.format("%d/%m/%Y")
-        ),
-        10.0,
-        false,
-        Align::Left,
-    );
-    c.paragraph(&format!("Périmètre : {}.", built.scope_text), 10.0, false);
-    c.paragraph(
-        "Les personnes sont comptées une fois par centre (référence pseudonyme du centre) ; le lieu est celui des centres, jamais celui des personnes.",
-        8.5,
-        false,
-    );
-    c.space(3.0);
-    comptoir_common::report::pdf::body(&mut c, report);
-    c.into_pdf(&format!("Bilan du réseau {}", report.programme))
 }
 
 /// The visitor, the programmes it may open, and the report it asks for (none when the form is
@@ -161,10 +72,7 @@ async fn asked(
         Err(m) => return Ok((v, mine, Some(Err(m)))),
     };
     let built = blocking(hub, move |hub| match build(&hub.reader(), &checked) {
-        Ok((report, _, centres)) => Ok(Ok(Built {
-            scope_text: scope_text(&checked.scope, &centres),
-            report,
-        })),
+        Ok(built) => Ok(Ok(built)),
         Err(HubError::Invalid(m)) => Ok(Err(m)),
         Err(e) => Err(e.into()),
     })
@@ -284,44 +192,6 @@ pub(super) async fn report_csv(
     q: Result<Query<ReportQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     report_file(hub, address, headers, q, true).await
-}
-
-/// What the dashboard shows: each programme under way (to today), network-wide, and the stock
-/// on hand by kind (coordinators only).
-pub struct Dashboard {
-    pub programmes: Vec<Report>,
-    pub stock: Vec<(String, i64, i64)>,
-}
-
-/// The dashboard's figures for `programmes` on `today` (the hub's database only).
-pub fn dashboard(
-    conn: &rusqlite::Connection,
-    programmes: &[Programme],
-    today: NaiveDate,
-    with_stock: bool,
-) -> db::Result<Dashboard> {
-    let mut reports = Vec::new();
-    for p in programmes {
-        if p.start > today || p.end.is_some_and(|e| e < today) {
-            continue;
-        }
-        let asked = Asked {
-            programme: p.clone(),
-            from: p.start,
-            to: p.end.unwrap_or(today).min(today),
-            scope: Scope::All,
-        };
-        reports.push(build(conn, &asked)?.0);
-    }
-    let stock = if with_stock {
-        db::stock_on_hand(conn)?
-    } else {
-        Vec::new()
-    };
-    Ok(Dashboard {
-        programmes: reports,
-        stock,
-    })
 }
 
 pub(super) async fn dashboard_page(

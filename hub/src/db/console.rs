@@ -16,6 +16,17 @@ pub struct StockFilter {
     pub category: String,
     #[serde(default)]
     pub refurbisher: String,
+    /// Non-empty: one row per centre too (else the network's totals, unless a centre is
+    /// chosen).
+    #[serde(default)]
+    pub par_centre: String,
+}
+
+impl StockFilter {
+    /// Whether the rows are by centre: asked for, or one centre chosen.
+    pub fn by_centre(&self) -> bool {
+        !self.par_centre.is_empty() || !self.centre.trim().is_empty()
+    }
 }
 
 /// A count of the network's devices by centre, state, kind, category and refurbisher.
@@ -29,18 +40,27 @@ pub struct StockRow {
     pub count: i64,
 }
 
-/// The console's stock page: counts by centre, state, kind, category and refurbisher, each
-/// filter applied when given (the centre and refurbisher as typed, case ignored).
+/// The console's stock page: counts by state, kind, category and refurbisher (and centre,
+/// when [`StockFilter::by_centre`]; else the centre reads « tous »), each filter applied when
+/// given (the centre and refurbisher as typed, case ignored). Read from the `devices_overview`
+/// index, in its order.
 pub fn stock_overview(conn: &Connection, f: &StockFilter) -> Result<Vec<StockRow>> {
     let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let mut stmt = conn.prepare_cached(
-        "SELECT coalesce(centre_id, '(réseau)'), state, kind, category, refurbisher, count(*)
+    let (centre, group) = if f.by_centre() {
+        (
+            "coalesce(centre_id, '(réseau)')",
+            "state, kind, category, refurbisher, centre_id",
+        )
+    } else {
+        ("'tous'", "state, kind, category, refurbisher")
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {centre}, state, kind, category, refurbisher, count(*)
          FROM devices
          WHERE (?1 IS NULL OR centre_id = upper(?1)) AND (?2 IS NULL OR state = ?2) AND (?3 IS NULL OR kind = ?3)
-           AND (?4 IS NULL OR category = ?4)
-           AND (?5 IS NULL OR lower(refurbisher) = lower(?5))
-         GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
-    )?;
+           AND (?4 IS NULL OR category = ?4) AND (?5 IS NULL OR lower(refurbisher) = lower(?5))
+         GROUP BY {group} ORDER BY {group}"
+    ))?;
     let rows = stmt.query_map(
         params![
             text(&f.centre),
@@ -130,13 +150,28 @@ pub fn centres_health(conn: &Connection) -> Result<Vec<CentreHealth>> {
 }
 
 /// The stock on hand by kind: (kind, devices at the network's stock, devices at centres not yet
-/// sold, lent or set aside: allocated, received or on sale).
+/// sold, lent or set aside: allocated, received or on sale). Grouped by state and kind in the
+/// index's order (no sort of a million rows), summed here.
 pub fn stock_on_hand(conn: &Connection) -> Result<Vec<(String, i64, i64)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT kind, count(CASE WHEN state = 'stock' THEN 1 END),
-                count(CASE WHEN state IN ('allocated', 'received', 'available') THEN 1 END)
-         FROM devices WHERE state IN ('stock', 'allocated', 'received', 'available') GROUP BY kind ORDER BY kind",
+        "SELECT state, kind, count(*) FROM devices
+         WHERE state IN ('stock', 'allocated', 'received', 'available') GROUP BY state, kind",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+    })?;
+    let mut by_kind: std::collections::BTreeMap<String, (i64, i64)> = Default::default();
+    for row in rows {
+        let (state, kind, n) = row?;
+        let entry = by_kind.entry(kind).or_default();
+        if state == "stock" {
+            entry.0 += n;
+        } else {
+            entry.1 += n;
+        }
+    }
+    Ok(by_kind
+        .into_iter()
+        .map(|(kind, (network, centres))| (kind, network, centres))
+        .collect())
 }
