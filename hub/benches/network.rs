@@ -177,6 +177,8 @@ fn populate(path: &Path, scale: f64) -> (Vec<String>, usize) {
             event.execute(params![centre, uuid, at, kind, body]).unwrap();
         }
     }
+    // The programmes' progress, as recording each sale would have kept it.
+    db::progress::rebuild(&tx).unwrap();
     tx.commit().unwrap();
     conn.execute_batch("ANALYZE;").unwrap();
     println!(

@@ -46,3 +46,36 @@ CREATE INDEX sale_lines_goods ON sale_lines (programme, kind, category, date, qu
 CREATE INDEX sale_lines_people ON sale_lines (programme, centre_id, person_ref, date, publics)
     WHERE cancelled_by IS NULL AND person_ref IS NOT NULL;
 CREATE INDEX sale_payments_report ON sale_payments (programme, method, date, amount_cents, centre_id);
+
+-- The programmes' progress, kept as sales and credit notes arrive: the dashboard reads these
+-- few rows, not a year of lines. A person of a centre under a programme: the publics of its
+-- latest sale, and how many of its lines no credit note cancelled (it counts while > 0).
+CREATE TABLE progress_people (
+    programme   TEXT NOT NULL,
+    centre_id   TEXT NOT NULL,
+    person_ref  TEXT NOT NULL,
+    publics     TEXT NOT NULL,
+    last_date   TEXT NOT NULL,
+    lines       INTEGER NOT NULL,
+    PRIMARY KEY (programme, centre_id, person_ref)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX progress_people_publics ON progress_people (programme, publics) WHERE lines > 0;
+-- Devices and items a programme's sales handed over (net of credit notes), by kind and
+-- category ('' for none).
+CREATE TABLE progress_goods (
+    programme  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    category   TEXT NOT NULL,
+    devices    INTEGER NOT NULL,
+    items      INTEGER NOT NULL,
+    PRIMARY KEY (programme, kind, category)
+) STRICT, WITHOUT ROWID;
+INSERT INTO progress_people (programme, centre_id, person_ref, publics, last_date, lines)
+    SELECT programme, centre_id, person_ref, publics, max(date), count(*) FROM sale_lines
+    WHERE cancelled_by IS NULL AND person_ref IS NOT NULL AND programme IS NOT NULL
+    GROUP BY programme, centre_id, person_ref;
+INSERT INTO progress_goods (programme, kind, category, devices, items)
+    SELECT programme, kind, coalesce(category, ''),
+           sum(CASE WHEN tag IS NOT NULL THEN quantity ELSE 0 END), sum(CASE WHEN tag IS NULL THEN quantity ELSE 0 END)
+    FROM sale_lines WHERE cancelled_by IS NULL AND programme IS NOT NULL
+    GROUP BY programme, kind, coalesce(category, '');

@@ -158,6 +158,11 @@ enum UserCommand {
     Reset { login: String },
 }
 
+/// An act of the command line in the audit log the console shows (as the console's acts).
+fn audit(conn: &rusqlite::Connection, action: &str, detail: &str) -> Result<(), db::HubError> {
+    db::accounts::audit(conn, "(ligne de commande)", "local", action, detail)
+}
+
 /// The password of `user add` and `user reset`: COMPTOIR_HUB_PASSWORD, else stdin's first line.
 fn read_password() -> Result<String, String> {
     if let Ok(password) = std::env::var("COMPTOIR_HUB_PASSWORD") {
@@ -246,6 +251,7 @@ fn run(cli: Cli) -> Result<(), String> {
             match command {
                 CentreCommand::Create { id, name } => {
                     let token = db::create_centre(&conn, &id, &name).map_err(err)?;
+                    audit(&conn, "création de centre", &format!("centre {}", id.to_uppercase())).map_err(err)?;
                     println!("{token}");
                     eprintln!(
                         "Centre {} créé. Ce jeton ne sera plus affiché : transmettez-le au centre.",
@@ -254,6 +260,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
                 CentreCommand::Token { id } => {
                     println!("{}", db::renew_token(&conn, &id).map_err(err)?);
+                    audit(&conn, "nouveau jeton", &format!("centre {}", id.to_uppercase())).map_err(err)?;
                     eprintln!(
                         "Nouveau jeton du centre {} ; l'ancien ne fonctionne plus.",
                         id.to_uppercase()
@@ -261,6 +268,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 }
                 CentreCommand::Revoke { id } => {
                     db::revoke(&conn, &id).map_err(err)?;
+                    audit(&conn, "révocation de jeton", &format!("centre {}", id.to_uppercase())).map_err(err)?;
                     println!("Jeton du centre {} révoqué.", id.to_uppercase());
                 }
                 CentreCommand::List => {
@@ -283,6 +291,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map(|f| f.to_string_lossy().to_string())
                 .unwrap_or_default();
             let imported = db::import_inventory(&mut conn, &bytes, &name).map_err(err)?;
+            audit(
+                &conn,
+                "import de livraison",
+                &format!("{name} : {} ajouté(s), {} connu(s)", imported.added, imported.known),
+            )
+            .map_err(err)?;
             println!(
                 "{} appareil(s) ajouté(s) au stock du réseau, {} déjà connu(s).",
                 imported.added, imported.known
@@ -305,6 +319,17 @@ fn run(cli: Cli) -> Result<(), String> {
             };
             let mut conn = db::open(&cli.db).map_err(err)?;
             let tags = db::allocate(&mut conn, &centre, &pick).map_err(err)?;
+            audit(
+                &conn,
+                "attribution",
+                &format!(
+                    "{} appareil(s) au centre {} : {}",
+                    tags.len(),
+                    centre.to_uppercase(),
+                    tags.join(", ")
+                ),
+            )
+            .map_err(err)?;
             println!(
                 "{} appareil(s) attribué(s) au centre {}.",
                 tags.len(),
@@ -316,10 +341,22 @@ fn run(cli: Cli) -> Result<(), String> {
             match (tag, brand, model) {
                 (Some(tag), _, _) => {
                     let centre = db::recall(&mut conn, &tag).map_err(err)?;
+                    audit(
+                        &conn,
+                        "rappel",
+                        &format!("{} : rappelé du centre {centre}", tag.to_uppercase()),
+                    )
+                    .map_err(err)?;
                     println!("{} rappelé (centre {centre}).", tag.to_uppercase());
                 }
                 (None, Some(brand), Some(model)) => {
                     let done = db::recall_model(&mut conn, &brand, &model).map_err(err)?;
+                    let detail = format!(
+                        "{brand} {model} : {} rappelé(s) des centres, {} retiré(s) du stock",
+                        done.from_centres.len(),
+                        done.from_stock
+                    );
+                    audit(&conn, "rappel", &detail).map_err(err)?;
                     println!(
                         "{brand} {model} : {} appareil(s) rappelé(s) des centres, {} retiré(s) du stock du réseau.",
                         done.from_centres.len(),
@@ -337,8 +374,14 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Move { to, tags } => {
             let mut conn = db::open(&cli.db).map_err(err)?;
-            for (tag, from) in db::move_devices(&mut conn, &tags, &to).map_err(err)? {
-                println!("{tag} : du centre {from} au centre {}", to.to_uppercase());
+            let moved = db::move_devices(&mut conn, &tags, &to).map_err(err)?;
+            let lines: Vec<String> = moved
+                .iter()
+                .map(|(tag, from)| format!("{tag} : du centre {from} au centre {}", to.to_uppercase()))
+                .collect();
+            audit(&conn, "déplacement", &lines.join(" ; ")).map_err(err)?;
+            for line in lines {
+                println!("{line}");
             }
         }
         Command::Report {
@@ -379,6 +422,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 .unwrap_or_default();
             let mut conn = db::open(&cli.db).map_err(err)?;
             let n = db::publish_programme(&mut conn, &name, &content, &centres).map_err(err)?;
+            audit(&conn, "publication de programme", &format!("{name} à {n} centre(s)")).map_err(err)?;
             println!("Programme {name} publié à {n} centre(s).");
         }
         Command::Events { centre, limit, json } => {
@@ -432,8 +476,7 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::User(command) => {
             let conn = db::open(&cli.db).map_err(err)?;
-            let audit =
-                |action: &str, detail: &str| db::accounts::audit(&conn, "(ligne de commande)", "local", action, detail);
+            let audit = |action: &str, detail: &str| audit(&conn, action, detail);
             match command {
                 UserCommand::Add {
                     login,

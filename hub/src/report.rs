@@ -112,9 +112,9 @@ pub fn pdf(built: &Built) -> Vec<u8> {
     c.into_pdf(&format!("Bilan du réseau {}", report.programme))
 }
 
-/// What the dashboard shows: each programme under way (to today), network-wide — its people by
-/// public and its devices (the report's money is not read) — and the stock on hand by kind
-/// (coordinators only).
+/// What the dashboard shows: each programme under way, network-wide — its people by public and
+/// its devices so far, from the progress the hub keeps as sales arrive (`db::progress`; the
+/// report's money is not read) — and the stock on hand by kind (coordinators only).
 pub struct Dashboard {
     pub programmes: Vec<Report>,
     pub stock: Vec<(String, i64, i64)>,
@@ -133,9 +133,12 @@ pub fn dashboard(
             continue;
         }
         let to = p.end.unwrap_or(today).min(today);
-        let centres = sql::scope_centres(conn, &Scope::All)?;
-        let counts = sql::progress_counts(conn, &p.id, &p.start.to_string(), &to.to_string(), &centres)?;
-        reports.push(Report::from_counts(p, p.start, to, &counts));
+        reports.push(Report::from_counts(
+            p,
+            p.start,
+            to,
+            &db::progress::progress(conn, &p.id)?,
+        ));
     }
     let stock = if with_stock {
         db::stock_on_hand(conn)?

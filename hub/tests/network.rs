@@ -165,6 +165,18 @@ fn the_network_report_is_the_sum_of_its_centres_reports_and_a_financeur_sees_onl
     let (centres, in_93) = counts(Scope::Departement("93".into()));
     assert_eq!(centres, ["C01", "C02"]);
     assert_eq!(in_93, sum(&[&n1, &n2]));
+    // The progress the hub keeps as sales and credit notes arrive (the dashboard's) is what
+    // the report counts over every date.
+    let progress = comptoir_hub::db::progress::progress(&hub, "defaut").unwrap();
+    assert_eq!(
+        (&progress.devices, &progress.items, progress.people, &progress.by_public),
+        (
+            &network_all.devices,
+            &network_all.items,
+            network_all.people,
+            &network_all.by_public
+        )
+    );
     let (_, chosen) = counts(Scope::Centres(vec!["c03".into()]));
     assert_eq!(chosen, n3);
     assert!(network::scope_centres(&hub, &Scope::Departement("13".into())).is_err());
@@ -709,4 +721,22 @@ fn the_command_line_moves_recalls_a_model_and_writes_the_network_report() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("Programme inconnu : « autre »."));
+    // Each act of the command line is in the audit log the console shows.
+    for action in [
+        "import de livraison",
+        "attribution",
+        "déplacement",
+        "rappel",
+        "publication de programme",
+        "création de centre",
+    ] {
+        assert_eq!(
+            hub_count(
+                &world.hub.db,
+                &format!("SELECT count(*) FROM audit WHERE account = '(ligne de commande)' AND action = '{action}'")
+            ),
+            if action == "création de centre" { 2 } else { 1 },
+            "{action}"
+        );
+    }
 }

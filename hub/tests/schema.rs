@@ -104,4 +104,8 @@ fn sales_recorded_before_the_report_rows_count_in_the_network_report() {
     assert_eq!(counts.devices.values().sum::<i64>(), 1);
     assert_eq!(counts.items.values().sum::<i64>(), 2);
     assert_eq!(counts.takings.values().sum::<i64>(), 19000);
+    // The progress kept for the dashboard starts from the same lines.
+    let progress = db::progress::progress(&conn, "defaut").unwrap();
+    assert_eq!((progress.people, &progress.by_public), (1, &counts.by_public));
+    assert_eq!((&progress.devices, &progress.items), (&counts.devices, &counts.items));
 }

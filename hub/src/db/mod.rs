@@ -20,6 +20,7 @@ mod console;
 mod heads;
 pub use console::{centres_health, stock_on_hand, stock_overview, CentreHealth, StockFilter, StockRow};
 mod network;
+pub mod progress;
 mod quality;
 pub mod reports;
 pub use heads::{journal_heads, register_keys};

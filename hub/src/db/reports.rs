@@ -76,23 +76,6 @@ fn bad_row(what: &str, value: &str) -> HubError {
 /// The raw figures of `programme` from `from` to `to` (`AAAA-MM-JJ`, both included) over
 /// `centres`.
 pub fn counts(conn: &Connection, programme: &str, from: &str, to: &str, centres: &[String]) -> Result<Counts> {
-    read_counts(conn, programme, from, to, centres, true)
-}
-
-/// What a programme's progress needs of [`counts`]: devices, items and people only (the
-/// dashboard's figures; sales, takings, credit notes and loans left at zero).
-pub fn progress_counts(conn: &Connection, programme: &str, from: &str, to: &str, centres: &[String]) -> Result<Counts> {
-    read_counts(conn, programme, from, to, centres, false)
-}
-
-fn read_counts(
-    conn: &Connection,
-    programme: &str,
-    from: &str,
-    to: &str,
-    centres: &[String],
-    money: bool,
-) -> Result<Counts> {
     // Every centre: no filter (the list would only slow the scan down).
     let all: i64 = conn.query_row("SELECT count(*) FROM centres", [], |r| r.get(0))?;
     let centres =
@@ -148,9 +131,6 @@ fn read_counts(
         for public in publics {
             *counts.by_public.entry(public).or_default() += n;
         }
-    }
-    if !money {
-        return Ok(counts);
     }
     counts.sales = conn.query_row(
         &format!("SELECT count(*) FROM sales WHERE programme = ?1 AND date >= ?2 AND date <= ?3 AND {in_scope}"),

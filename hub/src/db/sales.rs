@@ -296,6 +296,7 @@ fn insert_sale(tx: &Connection, centre: &str, uuid: &str, facts: &SaleFacts, pro
             line.unit_cents,
             line.tag
         ])?;
+        super::progress::add_line(tx, centre, facts, line)?;
     }
     for payment in &facts.payments {
         tx.prepare_cached(
@@ -359,6 +360,7 @@ pub(crate) fn record_credit_note(
     ])?;
     let mut outcome = Outcome::default();
     for line_no in &note.lines {
+        super::progress::cancel_line(tx, centre, &note.sale, *line_no)?;
         let tag: Option<Option<String>> = tx
             .prepare_cached(
                 "UPDATE sale_lines SET cancelled_by = ?4 WHERE centre_id = ?1 AND sale_uuid = ?2 AND line_no = ?3
