@@ -59,7 +59,13 @@ CREATE TABLE progress_people (
     lines       INTEGER NOT NULL,
     PRIMARY KEY (programme, centre_id, person_ref)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX progress_people_publics ON progress_people (programme, publics) WHERE lines > 0;
+-- The people counting (lines > 0) by programme and set of publics: what the dashboard reads.
+CREATE TABLE progress_publics (
+    programme  TEXT NOT NULL,
+    publics    TEXT NOT NULL,
+    people     INTEGER NOT NULL,
+    PRIMARY KEY (programme, publics)
+) STRICT, WITHOUT ROWID;
 -- Devices and items a programme's sales handed over (net of credit notes), by kind and
 -- category ('' for none).
 CREATE TABLE progress_goods (
@@ -79,3 +85,5 @@ INSERT INTO progress_goods (programme, kind, category, devices, items)
            sum(CASE WHEN tag IS NOT NULL THEN quantity ELSE 0 END), sum(CASE WHEN tag IS NULL THEN quantity ELSE 0 END)
     FROM sale_lines WHERE cancelled_by IS NULL AND programme IS NOT NULL
     GROUP BY programme, kind, coalesce(category, '');
+INSERT INTO progress_publics (programme, publics, people)
+    SELECT programme, publics, count(*) FROM progress_people WHERE lines > 0 GROUP BY programme, publics;
