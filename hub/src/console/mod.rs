@@ -6,6 +6,7 @@
 //! the audit log. A coordinateur sees everything; a financeur only its programmes' figures.
 
 mod acts;
+mod admin;
 mod figures;
 mod forms;
 mod pages;
@@ -39,9 +40,9 @@ pub fn routes() -> Router<Shared> {
         .route("/console/stock", get(stock))
         .route("/console/journal", get(audit))
         .route("/console/centres", get(centres))
-        .route("/console/centres/nouveau", post(acts::create_centre))
-        .route("/console/centres/jeton", post(acts::rotate_token))
-        .route("/console/centres/revoquer", post(acts::revoke_token))
+        .route("/console/centres/nouveau", post(admin::create_centre))
+        .route("/console/centres/jeton", post(admin::rotate_token))
+        .route("/console/centres/revoquer", post(admin::revoke_token))
         .route("/console/conflits", get(conflicts))
         .route("/console/attributions", get(acts::acts_page))
         .route(
@@ -57,8 +58,8 @@ pub fn routes() -> Router<Shared> {
                 .post(acts::publish)
                 .layer(DefaultBodyLimit::max(acts::MAX_UPLOAD)),
         )
-        .route("/console/comptes", get(acts::accounts_page))
-        .route("/console/comptes/mot-de-passe", post(acts::reset_password))
+        .route("/console/comptes", get(admin::accounts_page))
+        .route("/console/comptes/mot-de-passe", post(admin::reset_password))
         .route("/console/rapports", get(reports::report_page))
         .route("/console/rapports/bilan.pdf", get(reports::report_pdf))
         .route("/console/rapports/bilan.csv", get(reports::report_csv))
