@@ -437,6 +437,18 @@ fn coordinators_acts_refuse_bad_input_change_nothing_and_are_logged() {
     sell(&store, &["NET-00000"], &[1], PaymentMethod::Cash, &amina);
     sync::round(&store, &centre_client).unwrap();
 
+    // A sold device cannot be allocated again.
+    let sold = post(
+        &url,
+        "/console/attribuer",
+        &claire,
+        &[("csrf", &csrf), ("centre", "C02"), ("tags", "NET-00000")],
+    );
+    assert_eq!(sold.status(), StatusCode::BAD_REQUEST);
+    assert!(sold
+        .text()
+        .unwrap()
+        .contains("NET-00000 n'est pas au stock du réseau (Vendu, centre C01)"));
     // Move: a sold device cannot, and nothing moves; an unsold one goes to C02.
     let moved = post(
         &url,
