@@ -5,12 +5,12 @@
 
 use serde::Serialize;
 
-use crate::device::{AssetTag, DeviceKind, DeviceState};
+use crate::device::{DeviceKind, DeviceState};
 use crate::error::{Code, Error, Result};
 use crate::model::people::FieldError;
 use crate::operators::Actor;
 use crate::refurbishing::{check_certificate, holds_user_data, Erasure, ErasureCells, Test, TestCells};
-use crate::store::{self, devices, records, Store};
+use crate::store::{self, records, Store};
 
 /// Which devices a record covers: a whole batch (a delivery file), or devices by tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,8 +230,11 @@ fn resolve(conn: &store::Db, target: &Target) -> Result<Vec<(i64, String)>> {
             let mut found = Vec::new();
             let mut problems = Vec::new();
             for tag in tags {
-                let parsed = AssetTag::parse(tag)?;
-                match devices::by_tag(conn, &parsed)? {
+                // A tag, a serial or an IMEI, as a scanner reads it.
+                match crate::stock::find_in(conn, tag).map(Some).or_else(|e| match e {
+                    Error::NotFound(_) => Ok(None),
+                    e => Err(e),
+                })? {
                     None => problems.push(format!("{tag} : appareil inconnu")),
                     Some(d) if d.state == DeviceState::Sold => {
                         problems.push(format!("{tag} : déjà vendu (un relevé se fait avant la vente)"))
@@ -349,8 +352,7 @@ fn describe_test(t: &Test) -> String {
 
 /// The certificate file of a device's erasure record in force: its name and bytes.
 pub fn certificate(store: &Store, tag: &str) -> Result<(String, Vec<u8>)> {
-    let tag = AssetTag::parse(tag)?;
-    let device = devices::by_tag(store.db(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
+    let device = crate::stock::find_by_code(store, tag)?;
     let (erasure, _) = records::of_device(store.db(), device.id)?;
     let sha = erasure
         .and_then(|r| r.certificate)

@@ -147,22 +147,28 @@ pub fn list(store: &Store, query: &StockQuery) -> Result<Vec<Device>> {
 
 /// What a barcode scanner or a person typed: an asset tag, an IMEI or a serial, exactly.
 pub fn find_by_code(store: &Store, code: &str) -> Result<Device> {
+    find_in(store.db(), code)
+}
+
+/// [`find_by_code`] in a transaction (or any connection): the device a scanner's code names,
+/// its tag, its IMEI or its serial (a serial shared by two devices names none).
+pub fn find_in(conn: &crate::store::Db, code: &str) -> Result<Device> {
     let code = code.trim();
     let not_found = || Error::NotFound(code.to_string());
     if code.is_empty() {
         return Err(not_found());
     }
     if let Ok(tag) = AssetTag::parse(code) {
-        if let Some(device) = devices::by_tag(store.db(), &tag)? {
+        if let Some(device) = devices::by_tag(conn, &tag)? {
             return Ok(device);
         }
     }
     if let Ok(imei) = Imei::parse(code) {
-        if let Some(device) = devices::by_imei(store.db(), imei.as_str())? {
+        if let Some(device) = devices::by_imei(conn, imei.as_str())? {
             return Ok(device);
         }
     }
-    let mut by_serial = devices::by_serial(store.db(), &code.to_uppercase())?;
+    let mut by_serial = devices::by_serial(conn, &code.to_uppercase())?;
     // A serial shared by two devices cannot say which one: better no jump than the wrong one.
     if by_serial.len() == 1 {
         return Ok(by_serial.remove(0));

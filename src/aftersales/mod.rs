@@ -23,7 +23,7 @@ fn refused(code: Code, message: impl Into<String>) -> Error {
 pub(crate) fn next_number(tx: &crate::store::Db, kind: &str, now: &str) -> crate::error::Result<String> {
     let (centre, register) = crate::pos::register_identity_in(tx)?;
     let series = format!("{centre}-{register}-{}-{kind}", &now[..4]);
-    Ok(format!("{series}-{:06}", crate::store::pos::next_number(tx, &series)?))
+    Ok(format!("{series}-{:06}", crate::pos::issue_number(tx, &series)?))
 }
 
 /// The guarantee of a device handed over at `delivered_at` (a stored timestamp), lengthened by

@@ -70,7 +70,7 @@ pub(crate) fn journal(store: &mut Store, cmd: JournalCommand, json: bool, who: &
         }
         JournalCommand::List {
             kind,
-            operator,
+            by,
             from,
             to,
             before,
@@ -78,7 +78,7 @@ pub(crate) fn journal(store: &mut Store, cmd: JournalCommand, json: bool, who: &
         } => {
             let query = pos::JournalQuery {
                 kind,
-                operator,
+                operator: by,
                 from,
                 to,
                 before,
@@ -325,9 +325,10 @@ pub(crate) enum JournalCommand {
         /// anonymisation.
         #[arg(long)]
         kind: Option<String>,
-        /// Qui a agi (le nom tel qu'il est au journal).
-        #[arg(long)]
-        operator: Option<String>,
+        /// Les entrées de cette personne seulement (le nom tel qu'il est au journal). Distinct
+        /// de l'option globale --operator, qui dit qui agit.
+        #[arg(long = "by", value_name = "NOM")]
+        by: Option<String>,
         /// Premier jour (AAAA-MM-JJ ou JJ/MM/AAAA).
         #[arg(long)]
         from: Option<String>,

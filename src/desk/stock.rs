@@ -14,7 +14,8 @@ pub use crate::stock::{detail, list, summary, Device, DeviceDetail, StockQuery, 
 
 /// Check-in, put on sale, defect or return; then the device's page as it now is.
 pub fn apply(store: &mut Store, tag: &str, action: StockAction, actor: &Actor, reason: &str) -> Result<DeviceDetail> {
-    let tag = AssetTag::parse(tag)?;
+    // The tag, serial or IMEI a scanner reads.
+    let tag = stock::find_by_code(store, tag)?.tag;
     stock::change_state(store, &tag, action, actor, reason)?;
     stock::detail(store, tag.as_str())
 }

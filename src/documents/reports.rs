@@ -373,7 +373,12 @@ pub fn render_session_report(facts: &ClosingFacts) -> Canvas {
         &format!("{} pour un total de {}", r.sales, r.sales_total),
         11.0,
     );
-    c.field("Avoirs", &r.credit_notes.to_string(), 11.0);
+    c.field(
+        "Avoirs",
+        &format!("{} pour un total de {}", r.credit_notes, r.credit_total),
+        11.0,
+    );
+    c.field("Net de la permanence", &r.net.to_string(), 11.0);
     c.space(4.0);
     let mut columns: Vec<(&str, &BTreeMap<PaymentMethod, Money>)> =
         vec![("Encaissé net", &r.by_method), ("Attendu", &r.expected)];

@@ -123,9 +123,31 @@ pub fn close_period(
             ),
         ));
     }
+    require_after_first_act(store, &key, end)?;
     let closing = store.with_tx(|tx| close_in(tx, period, date, fiscal_first, actor))?;
     archive(store, &closing);
     Ok(closing)
+}
+
+/// Refuses a period that ended before the register's first act (the journal's first entry):
+/// such a closing would be journaled for a time the register did not exist (« year:0 »).
+fn require_after_first_act(store: &Store, key: &str, end: chrono::NaiveDate) -> Result<()> {
+    let first = crate::store::journal::first_at(store.db())?;
+    match first.as_deref().and_then(crate::local::local_day) {
+        Some(first) if end >= first => Ok(()),
+        Some(first) => Err(refused(
+            Code::Invalid,
+            format!(
+                "La période « {key} » se termine avant le premier acte de cette caisse (le {}) : \
+                 il n'y a rien à clôturer.",
+                first.format("%d/%m/%Y")
+            ),
+        )),
+        None => Err(refused(
+            Code::Invalid,
+            format!("La période « {key} » ne peut pas être clôturée : cette caisse n'a encore rien enregistré."),
+        )),
+    }
 }
 
 /// The period's signed archive (monthly, yearly), after its closing committed: a failure to

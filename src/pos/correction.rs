@@ -68,19 +68,24 @@ pub fn correct_line(
             ),
         ));
     }
-    let to = AssetTag::parse(to_tag)?;
+    // The device typed or scanned: its tag, serial or IMEI.
+    let device = crate::stock::find_in(store.db(), to_tag).map_err(|e| match e {
+        Error::NotFound(_) => refused(
+            Code::NotFound,
+            format!(
+                "Aucun appareil ne porte l'étiquette, le numéro de série ou l'IMEI « {} » dans le stock de ce poste.",
+                to_tag.trim()
+            ),
+        ),
+        e => e,
+    })?;
+    let to = device.tag.clone();
     if to.as_str() == from_tag {
         return Err(refused(
             Code::Invalid,
             format!("La ligne {line} nomme déjà {to} : rien à corriger."),
         ));
     }
-    let device = devices::by_tag(store.db(), &to)?.ok_or_else(|| {
-        refused(
-            Code::NotFound,
-            format!("Aucun appareil ne porte l'étiquette {to} dans le stock de ce poste."),
-        )
-    })?;
     if device.state != DeviceState::Available {
         return Err(refused(
             Code::Unavailable,

@@ -106,7 +106,7 @@ pub(crate) fn write_cancel(
     let session = require_open(tx)?;
     let now = store::now_text();
     let series = format!("{centre}-{register}-{}-AV", &now[..4]);
-    let number = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+    let number = format!("{series}-{:06}", issue_number(tx, &series)?);
     let note = CreditNote {
         number: number.clone(),
         cancels: original.receipt.clone(),

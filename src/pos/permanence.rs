@@ -12,6 +12,13 @@ pub struct CashReport {
     pub sales: i64,
     pub credit_notes: i64,
     pub sales_total: Money,
+    /// What the permanence's credit notes gave back, in all (none in Z reports written before
+    /// the X/Z showed it: zero).
+    #[serde(default)]
+    pub credit_total: Money,
+    /// Sales minus credit notes: equals the sum of `by_method` (change given back deducted).
+    #[serde(default)]
+    pub net: Money,
     /// Net takings per method (payments minus refunds).
     pub by_method: BTreeMap<PaymentMethod, Money>,
     /// What the drawer should hold per method: the float plus net cash; the net of the others.
@@ -53,7 +60,8 @@ pub struct Deposits {
 }
 
 pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<CashReport> {
-    let (sales, credit_notes, sales_total, by_method) = sql::session_totals(conn, session.id)?;
+    let (sales, sales_total, credit_notes, credit_total, by_method) = sql::session_totals(conn, session.id)?;
+    let net = Money::from_cents(sales_total.cents() - credit_total.cents());
     let (received, returned) = crate::store::loans::session_deposits(conn, session.id)?;
     let (held_cash, cheques, cheques_amount) = crate::store::loans::deposits_held(conn)?;
     let deposits = Deposits {
@@ -85,7 +93,9 @@ pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<Ca
     Ok(CashReport {
         deposits: Some(deposits),
         tax: Some(tax),
-        summary: format!("{sales} vente(s) pour {sales_total}, {credit_notes} avoir(s)"),
+        summary: format!(
+            "{sales} vente(s) pour {sales_total}, {credit_notes} avoir(s) pour {credit_total} : net {net}"
+        ),
         expected_lines: expected
             .iter()
             .map(|(m, v)| format!("{} : attendu {v}", m.label()))
@@ -94,6 +104,8 @@ pub(super) fn report(conn: &crate::store::Db, session: SessionInfo) -> Result<Ca
         sales,
         credit_notes,
         sales_total,
+        credit_total,
+        net,
         by_method,
         expected,
         counted: None,

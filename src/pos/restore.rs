@@ -33,7 +33,11 @@ pub struct RestoreDeclared {
 
 /// The hub's head this journal does not reach (an undeclared restore), if any.
 pub fn journal_behind(store: &Store) -> Result<Option<HubHead>> {
-    Ok(sync_sql::setting(store.db(), JOURNAL_BEHIND)?
+    journal_behind_in(store.db())
+}
+
+fn journal_behind_in(conn: &crate::store::Db) -> Result<Option<HubHead>> {
+    Ok(sync_sql::setting(conn, JOURNAL_BEHIND)?
         .filter(|s| !s.is_empty())
         .and_then(|s| serde_json::from_str(&s).ok()))
 }
@@ -41,10 +45,15 @@ pub fn journal_behind(store: &Store) -> Result<Option<HubHead>> {
 /// What to say when an older backup was restored and not declared (the network's head is
 /// ahead of this journal, or the restore replaced a further journal), if one was.
 pub fn restore_warning(store: &Store) -> Result<Option<String>> {
-    let entries = crate::store::journal::head(store.db())?.map_or(0, |(n, _)| n);
-    let wait = "Aucune permanence ne s'ouvre tant qu'un responsable n'a pas déclaré la reprise (Caisse, « Déclarer la \
+    restore_warning_in(store.db())
+}
+
+fn restore_warning_in(conn: &crate::store::Db) -> Result<Option<String>> {
+    let entries = crate::store::journal::head(conn)?.map_or(0, |(n, _)| n);
+    let wait = "Aucune permanence ne s'ouvre, et aucun ticket, avoir, échange, prêt, dépôt SAV ni bordereau de \
+                recyclage n'est numéroté, tant qu'un responsable n'a pas déclaré la reprise (Caisse, « Déclarer la \
                 reprise », ou `comptoir journal declare-restore`)";
-    if let Some(hub) = journal_behind(store)? {
+    if let Some(hub) = journal_behind_in(conn)? {
         return Ok(Some(format!(
             "Ce poste a un journal de {entries} entrée(s), mais le réseau a reçu de cette caisse un journal de {} \
              entrée(s) (le {}) : une sauvegarde plus ancienne a été restaurée. {wait} ; les numéros de ticket \
@@ -53,7 +62,7 @@ pub fn restore_warning(store: &Store) -> Result<Option<String>> {
             crate::text::format_timestamp(&hub.received_at)
         )));
     }
-    if let Some(replaced) = crate::backup::replaced(store.db())? {
+    if let Some(replaced) = crate::backup::replaced(conn)? {
         return Ok(Some(format!(
             "Une sauvegarde plus ancienne a été restaurée le {} : ce poste a un journal de {entries} entrée(s), la base \
              remplacée en avait {}. {wait} ; les numéros de ticket et d'avoir reprendront après les derniers émis.",
@@ -66,10 +75,24 @@ pub fn restore_warning(store: &Store) -> Result<Option<String>> {
 
 /// Refused while an older backup was restored and not declared.
 pub(super) fn require_declared(store: &Store) -> Result<()> {
-    match restore_warning(store)? {
+    require_declared_in(store.db())
+}
+
+fn require_declared_in(conn: &crate::store::Db) -> Result<()> {
+    match restore_warning_in(conn)? {
         None => Ok(()),
         Some(warning) => Err(refused(Code::RestoreUndeclared, warning)),
     }
+}
+
+/// The next number of a gapless series (receipts, credit notes, exchanges, loans, warranty
+/// deposits, recycling lists), in the caller's transaction: the one way a number is issued (a
+/// tidy test reads every call), refused while an older backup was restored and not declared,
+/// whatever the surface that asks (window, command line, or any later act).
+/// Invariant: a number is never issued twice.
+pub(crate) fn issue_number(tx: &crate::store::Db, series: &str) -> Result<i64> {
+    require_declared_in(tx)?;
+    sql::next_number(tx, series)
 }
 
 /// Declares the restore (a manager): the « reprise après restauration » entry, the numbering

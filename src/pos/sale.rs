@@ -247,7 +247,9 @@ fn check_lines(
     let mut provenances = Vec::new();
     let mut seen = Vec::new();
     for d in &request.devices {
-        let tag = AssetTag::parse(&d.tag)?;
+        // A scanner reads whatever barcode the sticker has: tag, serial or IMEI.
+        let device = stock::find_in(store.db(), &d.tag)?;
+        let tag = device.tag.clone();
         if seen.contains(&tag) {
             return Err(refused(
                 Code::Invalid,
@@ -255,7 +257,6 @@ fn check_lines(
             ));
         }
         seen.push(tag.clone());
-        let device = devices::by_tag(store.db(), &tag)?.ok_or_else(|| Error::NotFound(tag.to_string()))?;
         // A lent device is sold only by turning its loan into this sale.
         let lent_here = device.state == DeviceState::Lent && lent == Some(device.id);
         if device.state != DeviceState::Available && !lent_here {
@@ -362,7 +363,7 @@ fn write(store: &mut Store, plan: &SalePlan<'_>, request: &SaleRequest, operator
         let now = store::now_text();
         let year = &now[..4];
         let series = format!("{centre}-{register}-{year}");
-        let receipt = format!("{series}-{:06}", sql::next_number(tx, &series)?);
+        let receipt = format!("{series}-{:06}", issue_number(tx, &series)?);
         // A counter moved back behind the journal's back: refuse rather than reuse a number.
         if sql::sale(tx, &receipt)?.is_some() {
             return Err(refused(

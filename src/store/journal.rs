@@ -29,6 +29,13 @@ pub fn head(conn: &Db) -> Result<Option<(i64, String)>> {
         .optional()?)
 }
 
+/// The first entry's timestamp: when the register made its first act.
+pub fn first_at(conn: &Db) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT at FROM journal ORDER BY seq LIMIT 1", [], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn insert(conn: &Db, row: &JournalRow) -> Result<()> {
     conn.execute(
         "INSERT INTO journal (seq, uuid, kind, at, operator, content, prev_hash, hash, hash_version)

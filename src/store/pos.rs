@@ -259,7 +259,8 @@ pub fn insert_credit_note(
 
 /// Per payment method, what came in (payments of the session's sales) minus what went out
 /// (refunds of its credit notes); with the counts.
-pub fn session_totals(conn: &Db, session_id: i64) -> Result<(i64, i64, Money, BTreeMap<PaymentMethod, Money>)> {
+/// A permanence's sales (count, total), credit notes (count, total) and net takings per method.
+pub fn session_totals(conn: &Db, session_id: i64) -> Result<(i64, Money, i64, Money, BTreeMap<PaymentMethod, Money>)> {
     let mut by_method: BTreeMap<PaymentMethod, Money> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT p.method, sum(p.amount_cents) FROM payments p JOIN sales s ON s.id = p.sale_id
@@ -290,12 +291,18 @@ pub fn session_totals(conn: &Db, session_id: i64) -> Result<(i64, i64, Money, BT
         let cash = by_method.entry(PaymentMethod::Cash).or_default();
         *cash = Money::from_cents(cash.cents() - change);
     }
-    let credit_notes: i64 = conn.query_row(
-        "SELECT count(*) FROM credit_notes WHERE session_id = ?1",
+    let (credit_notes, credit_total): (i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(amount_cents), 0) FROM credit_notes WHERE session_id = ?1",
         [session_id],
-        |r| r.get(0),
+        |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    Ok((sales, credit_notes, Money::from_cents(total), by_method))
+    Ok((
+        sales,
+        Money::from_cents(total),
+        credit_notes,
+        Money::from_cents(credit_total),
+        by_method,
+    ))
 }
 
 pub fn closing_exists(conn: &Db, key: &str) -> Result<bool> {

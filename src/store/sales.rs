@@ -217,10 +217,10 @@ pub fn tax_rows(conn: &Db, scope: TaxScope) -> Result<(Vec<TaxRow>, Vec<String>)
          SELECT l.kind, l.device_id IS NOT NULL, l.quantity * l.unit_cents, l.vat_rate, l.vat_cents, l.margin_cents, -1,
                 f.sale_id IS NOT NULL, f.status, f.rates
          FROM credit_notes c JOIN sale_lines l ON l.sale_id = c.sale_id
-              LEFT JOIN sale_tax_fixed f ON f.sale_id = l.sale_id
               AND (c.line_no = l.line_no
                    OR (c.line_no IS NULL AND NOT EXISTS (
                         SELECT 1 FROM credit_notes e WHERE e.sale_id = c.sale_id AND e.line_no = l.line_no AND e.id < c.id)))
+              LEFT JOIN sale_tax_fixed f ON f.sale_id = l.sale_id
          WHERE {on_note}"
     );
     let mut stmt = conn.prepare(&sql)?;

@@ -67,7 +67,7 @@ pub(crate) fn sell(store: &mut Store, tag: &str, actor: &Actor) -> String {
     .receipt
 }
 
-fn open(store: &mut Store, tag: &str, actor: &Actor) -> returns::WarrantyReturn {
+pub(crate) fn open(store: &mut Store, tag: &str, actor: &Actor) -> returns::WarrantyReturn {
     returns::open(
         store,
         &ReturnInput {

@@ -17,6 +17,7 @@ mod journal;
 mod keyring;
 mod loans;
 mod operators;
+mod papers;
 mod people;
 mod pos;
 mod printing;

@@ -40,7 +40,7 @@ fn settings(status: &str, rates: &[(&str, &str)]) -> CentreInput {
 }
 
 /// The demo centre under `status`, with a laptop and a smartphone on sale.
-fn centre_with(status: &str, rates: &[(&str, &str)]) -> (TestDb, Store) {
+pub(crate) fn centre_with(status: &str, rates: &[(&str, &str)]) -> (TestDb, Store) {
     let db = TestDb::new();
     let mut store = db.open();
     let test = Actor::test("test");
@@ -54,7 +54,7 @@ fn centre_with(status: &str, rates: &[(&str, &str)]) -> (TestDb, Store) {
     (db, store)
 }
 
-fn sale(store: &mut Store, devices: &[(&str, i64)], sims: u32) -> String {
+pub(crate) fn sale(store: &mut Store, devices: &[(&str, i64)], sims: u32) -> String {
     let caps = LegalCaps::shipped();
     let total: i64 = devices.iter().map(|(_, p)| p).sum::<i64>() + 5 * sims as i64;
     let request = SaleRequest {
@@ -118,7 +118,7 @@ fn sell_and_cancel(store: &mut Store) -> (String, String, String, i64) {
     (first, second, note, session)
 }
 
-fn text(dir: &Path, doc: &Document) -> String {
+pub(crate) fn text(dir: &Path, doc: &Document) -> String {
     crate::documents::pdftotext(&doc.save_in(dir).unwrap())
 }
 

@@ -172,6 +172,29 @@ fn the_shells_call_only_the_workflow_layer() {
     );
 }
 
+/// A gapless number is issued only by `pos::issue_number`, which refuses while an older backup
+/// was restored and not declared (issue 32): no series can bypass the check.
+#[test]
+fn numbers_are_issued_only_through_the_restore_check() {
+    let mut offenders = Vec::new();
+    for path in rust_files(&root().join("src")) {
+        let rel = relative(&path);
+        if rel == "src/store/pos.rs" || rel == "src/pos/restore.rs" {
+            continue;
+        }
+        let code = code_of(&path);
+        if code.contains("next_number(") && code.contains("store::pos::next_number")
+            || code.contains("sql::next_number(")
+        {
+            offenders.push(rel);
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "these files issue a number without pos::issue_number: {offenders:?}"
+    );
+}
+
 #[test]
 fn no_source_file_is_over_600_lines() {
     let mut long = Vec::new();
