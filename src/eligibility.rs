@@ -50,6 +50,11 @@ pub struct ProgrammeDecision {
     /// The publics the person qualifies under in this programme.
     pub publics: Vec<String>,
     pub reasons: Vec<Reason>,
+    /// When a limit bars the kind asked: the first day all of this programme's limits on it are
+    /// lifted (« possible de nouveau à partir du … »).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub limited_until: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -60,8 +65,9 @@ pub struct Decision {
     /// Ids of the programmes under which the person is eligible.
     pub programmes: Vec<String>,
     pub details: Vec<ProgrammeDecision>,
-    /// Asked without a kind: the verdict for each kind of device the programmes sell (a
-    /// household limit on laptops does not bar a smartphone). Empty when a kind was asked.
+    /// Asked without a kind: the verdict for each kind of device handed to a person (computers,
+    /// tablets, phones: a household limit on laptops does not bar a smartphone), and the whole
+    /// `decision` is the best of them. Empty when a kind was asked.
     pub by_kind: Vec<KindDecision>,
 }
 
@@ -72,9 +78,12 @@ pub struct KindDecision {
     pub kind: DeviceKind,
     /// The kind in French (« Ordinateur portable »).
     pub kind_label: String,
-    pub decision: Verdict,
+    pub verdict: Verdict,
     /// « Éligible », « Non éligible », « À vérifier ».
     pub label: String,
+    /// Barred by a limit only: the first day the kind is possible again.
+    #[ts(type = "string | null")]
+    pub possible_from: Option<NaiveDate>,
     /// What bars this kind and not the others (a limit reached), else nothing.
     pub reasons: Vec<Reason>,
     /// Ids of the programmes under which the person may buy this kind.
@@ -274,6 +283,7 @@ pub fn evaluate(
         decision: Verdict::NotEligible,
         publics: Vec::new(),
         reasons: Vec::new(),
+        limited_until: None,
     };
     if !programme.active_on(on) {
         out.reasons.push(Reason {
@@ -377,6 +387,7 @@ pub fn evaluate(
         );
         if applies_to_kind {
             verdict = Verdict::NotEligible;
+            out.limited_until = out.limited_until.max(Some(again));
             out.reasons.push(Reason {
                 code: ReasonCode::LimitReached,
                 message,
@@ -412,15 +423,21 @@ pub fn decide(
     }
     // No kind asked: a verdict for each kind the programmes sell, and the whole is the best
     // of them (a limit on laptops leaves a smartphone possible, and says so by kind).
-    decision.by_kind = sold_kinds(programmes)
+    decision.by_kind = handed_kinds()
         .into_iter()
         .map(|k| {
             let d = decide_for(programmes, applicant, proofs, purchases, on, Some(k));
+            // Barred by limits alone: the first day one programme lets it again.
+            let possible_from = match d.decision {
+                Verdict::NotEligible => d.details.iter().filter_map(|p| p.limited_until).min(),
+                _ => None,
+            };
             KindDecision {
                 kind: k,
                 kind_label: k.label().to_string(),
-                decision: d.decision,
+                verdict: d.decision,
                 label: d.decision.label().to_string(),
+                possible_from,
                 reasons: d
                     .reasons
                     .into_iter()
@@ -430,21 +447,35 @@ pub fn decide(
             }
         })
         .collect();
-    if let Some(best) = decision.by_kind.iter().map(|k| k.decision).max() {
-        decision.decision = decision.decision.min(best);
+    // The whole is the best of the kinds: eligible when some kind is (the headline then names
+    // the kinds that are not), never « not eligible » while a kind may be sold.
+    if let Some(best) = decision.by_kind.iter().map(|k| k.verdict).max() {
+        decision.decision = best;
+        decision.programmes = decision
+            .by_kind
+            .iter()
+            .filter(|k| k.verdict == Verdict::Eligible)
+            .flat_map(|k| k.programmes.iter().cloned())
+            .fold(Vec::new(), |mut all, p| {
+                if !all.contains(&p) {
+                    all.push(p);
+                }
+                all
+            });
     }
     // The limits are said kind by kind: no « pour information » line in the whole.
     decision.reasons.retain(|r| r.code != ReasonCode::LimitReachedOtherKind);
     decision
 }
 
-/// The kinds of device (computers, tablets, phones) the programmes put a price on, in the
-/// kinds' order.
-fn sold_kinds(programmes: &[Programme]) -> Vec<DeviceKind> {
+/// The kinds of device handed to a person under a programme (computers, tablets, phones: those
+/// graded by category), in the kinds' order. A programme without a price band for a kind still
+/// sells it at the price typed: its eligibility covers every kind.
+fn handed_kinds() -> Vec<DeviceKind> {
     DeviceKind::ALL
         .iter()
         .copied()
-        .filter(|k| k.requires_category() && programmes.iter().any(|p| p.prices.iter().any(|b| b.kind == *k)))
+        .filter(|k| k.requires_category())
         .collect()
 }
 
@@ -489,18 +520,32 @@ fn decide_for(
     }
 }
 
-/// The decision in French; by kind when the kinds differ.
+/// The decision in French, true for every kind: « Éligible », or « Éligible, sauf ordinateur
+/// portable jusqu'au 17/08/2027 » when some kinds are barred (a limit: until when), « À
+/// vérifier » when that is the best, « Non éligible » only when no kind may be sold.
 pub(crate) fn label_of(decision: &Decision) -> String {
-    let eligible: Vec<&str> = decision
+    if decision.decision != Verdict::Eligible {
+        return decision.decision.label().to_string();
+    }
+    let except: Vec<String> = decision
         .by_kind
         .iter()
-        .filter(|k| k.decision == Verdict::Eligible)
-        .map(|k| k.kind_label.as_str())
+        .filter(|k| k.verdict != Verdict::Eligible)
+        .map(|k| {
+            let kind = k.kind_label.to_lowercase();
+            match (k.verdict, k.possible_from.and_then(|d| d.pred_opt())) {
+                (Verdict::ToReview, _) => format!("{kind} (à vérifier)"),
+                (_, Some(last)) => format!("{kind} jusqu'au {}", fr_date(last)),
+                _ => kind,
+            }
+        })
         .collect();
-    if decision.decision == Verdict::Eligible && eligible.len() < decision.by_kind.len() {
-        format!("Éligible pour : {}", eligible.join(", "))
-    } else {
-        decision.decision.label().to_string()
+    match except.as_slice() {
+        [] => Verdict::Eligible.label().to_string(),
+        [.., last] if except.len() > 1 => {
+            format!("Éligible, sauf {} et {last}", except[..except.len() - 1].join(", "))
+        }
+        _ => format!("Éligible, sauf {}", except[0]),
     }
 }
 
@@ -699,7 +744,7 @@ mod tests {
                 .find(|b| b.kind == k)
                 .unwrap_or_else(|| panic!("{k:?}"))
         };
-        assert_eq!(of(kind).decision, Verdict::NotEligible);
+        assert_eq!(of(kind).verdict, Verdict::NotEligible);
         assert_eq!(of(kind).reasons[0].code, ReasonCode::LimitReached);
         assert!(
             of(kind).reasons[0].message.contains("02/06/2026"),
@@ -711,16 +756,58 @@ mod tests {
             .iter()
             .find(|b| !limited[0].kinds.contains(&b.kind))
             .expect("an unlimited kind");
-        assert_eq!(other.decision, Verdict::Eligible, "{other:?}");
+        assert_eq!(other.verdict, Verdict::Eligible, "{other:?}");
         // The whole says no « pour information » line: the limit is said by kind.
         assert!(whole
             .reasons
             .iter()
             .all(|r| r.code != ReasonCode::LimitReachedOtherKind));
+        // The headline is true for every kind (issue 32): eligible, except the limited one,
+        // until the day before it is possible again.
+        assert_eq!(whole.decision, Verdict::Eligible);
+        assert_eq!(of(kind).possible_from, Some(d("2027-06-02")));
+        assert_eq!(
+            label_of(&whole),
+            format!("Éligible, sauf {} jusqu'au 01/06/2027", kind.label().to_lowercase())
+        );
         // Asked for a kind, no list by kind.
         let asked = decide(&[p], &applicant, &proofs, &[bought], d("2026-11-22"), Some(kind));
         assert!(asked.by_kind.is_empty());
         assert_eq!(asked.decision, Verdict::NotEligible);
+    }
+
+    /// The shipped programme puts a price on laptops only: a person barred from laptops by the
+    /// household limit may still be sold a tablet or a phone (at the price typed), and the
+    /// headline says so instead of « Non éligible ».
+    #[test]
+    fn a_limit_on_laptops_alone_leaves_the_headline_eligible_for_the_other_kinds() {
+        let p = default_programme();
+        let bought = PastPurchase {
+            date: d("2026-08-18"),
+            kind: DeviceKind::Laptop,
+            by_person: false,
+        };
+        let applicant = person(&["rsa"], Some("1980-01-01"));
+        let proofs = [proof("attestation_caf", "2026-11-01")];
+        let whole = decide(&[p.clone()], &applicant, &proofs, &[bought], d("2026-11-22"), None);
+        assert_eq!(whole.decision, Verdict::Eligible, "{whole:?}");
+        assert_eq!(whole.programmes, vec!["defaut".to_string()]);
+        assert_eq!(
+            label_of(&whole),
+            "Éligible, sauf ordinateur portable jusqu'au 17/08/2027"
+        );
+        let kinds: Vec<(DeviceKind, Verdict)> = whole.by_kind.iter().map(|k| (k.kind, k.verdict)).collect();
+        assert!(kinds.contains(&(DeviceKind::Laptop, Verdict::NotEligible)), "{kinds:?}");
+        assert!(kinds.contains(&(DeviceKind::Tablet, Verdict::Eligible)), "{kinds:?}");
+        assert!(
+            kinds.contains(&(DeviceKind::Smartphone, Verdict::Eligible)),
+            "{kinds:?}"
+        );
+        // With no proof, no kind: « Non éligible ».
+        let none = decide(&[p], &applicant, &[], &[], d("2026-11-22"), None);
+        assert_eq!(none.decision, Verdict::NotEligible);
+        assert_eq!(label_of(&none), "Non éligible");
+        assert!(none.by_kind.iter().all(|k| k.verdict == Verdict::NotEligible));
     }
 
     #[test]

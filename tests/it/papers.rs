@@ -579,3 +579,85 @@ fn no_numbered_act_runs_after_an_older_backup_is_restored_until_it_is_declared()
     );
     assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
 }
+
+/// Item 3: a person barred only for laptops (the household limit) and eligible for every other
+/// kind: the headline says what is true, one line per kind, in the CLI's text and `--json`.
+#[test]
+fn a_limit_on_laptops_alone_gives_an_eligible_headline_with_the_exception_and_its_date() {
+    let db = crate::TestDb::new();
+    let run = |args: &[&str]| crate::comptoir(&db, args);
+    let added = crate::json(&run(&[
+        "beneficiary",
+        "add",
+        "--last-name",
+        "Benali",
+        "--first-name",
+        "Nadia",
+        "--birth-date",
+        "1980-03-02",
+        "--household",
+        "Benali",
+        "--public",
+        "rsa",
+        "--json",
+    ]));
+    let id = added["id"].as_i64().unwrap().to_string();
+    crate::json(&run(&[
+        "beneficiary",
+        "proof",
+        &id,
+        "--kind",
+        "attestation_caf",
+        "--issued",
+        "2026-11-01",
+        "--json",
+    ]));
+    crate::json(&run(&[
+        "beneficiary",
+        "equipment",
+        &id,
+        "--kind",
+        "laptop",
+        "--date",
+        "2026-08-18",
+        "--json",
+    ]));
+    let checked = crate::json(&run(&["eligibility", "check", &id, "--on", "2026-11-22", "--json"]));
+    assert_eq!(checked["decision"], "eligible", "{checked}");
+    assert_eq!(
+        checked["label"], "Éligible, sauf ordinateur portable jusqu'au 17/08/2027",
+        "{checked}"
+    );
+    let kinds = checked["by_kind"].as_array().unwrap();
+    let verdict = |kind: &str| {
+        kinds
+            .iter()
+            .find(|k| k["kind"] == kind)
+            .unwrap_or_else(|| panic!("{kind}: {checked}"))["verdict"]
+            .clone()
+    };
+    assert_eq!(verdict("laptop"), "not_eligible");
+    for kind in ["tablet", "smartphone"] {
+        assert_eq!(verdict(kind), "eligible", "{kind}");
+    }
+    let text = run(&["eligibility", "check", &id, "--on", "2026-11-22"]);
+    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    assert!(
+        text.starts_with("Éligible, sauf ordinateur portable jusqu'au 17/08/2027 le 22/11/2026"),
+        "{text}"
+    );
+    assert!(text.contains("Ordinateur portable : Non éligible — Limite"), "{text}");
+    assert!(text.contains("Tablette : Éligible"), "{text}");
+    // Asked for a laptop: not eligible, with the limit.
+    let laptop = crate::json(&run(&[
+        "eligibility",
+        "check",
+        &id,
+        "--on",
+        "2026-11-22",
+        "--kind",
+        "laptop",
+        "--json",
+    ]));
+    assert_eq!(laptop["decision"], "not_eligible");
+}

@@ -102,7 +102,7 @@ function renderDecision(d: PersonDecision) {
   $("decision-kinds").replaceChildren(
     ...d.by_kind.map((k) => {
       const li = el("li", `${k.kind_label} : ${k.label}${k.reasons.length ? ` — ${k.reasons.map((r) => r.message).join(" ")}` : ""}`);
-      li.className = `verdict-${k.decision}`;
+      li.className = `verdict-${k.verdict}`;
       return li;
     }),
   );

@@ -10,7 +10,8 @@ export type Decision = { decision: Verdict, reasons: Array<Reason>,
  */
 programmes: Array<string>, details: Array<ProgrammeDecision>, 
 /**
- * Asked without a kind: the verdict for each kind of device the programmes sell (a
- * household limit on laptops does not bar a smartphone). Empty when a kind was asked.
+ * Asked without a kind: the verdict for each kind of device handed to a person (computers,
+ * tablets, phones: a household limit on laptops does not bar a smartphone), and the whole
+ * `decision` is the best of them. Empty when a kind was asked.
  */
 by_kind: Array<KindDecision>, };

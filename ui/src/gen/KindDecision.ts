@@ -10,11 +10,15 @@ export type KindDecision = { kind: DeviceKind,
 /**
  * The kind in French (« Ordinateur portable »).
  */
-kind_label: string, decision: Verdict, 
+kind_label: string, verdict: Verdict, 
 /**
  * « Éligible », « Non éligible », « À vérifier ».
  */
 label: string, 
+/**
+ * Barred by a limit only: the first day the kind is possible again.
+ */
+possible_from: string | null, 
 /**
  * What bars this kind and not the others (a limit reached), else nothing.
  */
