@@ -120,7 +120,8 @@ impl Guarantee {
         };
         if !self.covers(day) {
             return format!(
-                "Garantie légale de conformité terminée le {ends}{extended} : le retour est possible, mais hors garantie."
+                "Garantie légale de conformité terminée le {ends}{extended} : l'appareil est examiné hors garantie, \
+                 sans obligation légale de réparation, d'échange ni de remboursement."
             );
         }
         let presumption = if self.presumed(day) {
@@ -129,7 +130,11 @@ impl Guarantee {
                 self.presumed_until.format("%d/%m/%Y")
             )
         } else {
-            "Présomption de 12 mois terminée : la famille n'a pas à prouver le défaut, mais il n'est plus présumé (art. L.217-7).".to_string()
+            format!(
+                "Présomption de 12 mois terminée le {} (bien d'occasion, art. L.217-7) : le défaut reste couvert par la \
+                 garantie s'il existait à la livraison, et c'est à la famille de le montrer.",
+                self.presumed_until.format("%d/%m/%Y")
+            )
         };
         format!("Sous garantie légale de conformité jusqu'au {ends}{extended}. {presumption}")
     }
@@ -173,8 +178,12 @@ mod tests {
         assert!(inside.contains("jusqu'au 14/09/2027"), "{inside}");
         assert!(inside.contains("L.217-13") && inside.contains("présumé"), "{inside}");
         let later = g.sentence(d("2026-06-01"));
-        assert!(later.contains("n'est plus présumé"), "{later}");
+        // After the 12-month presumption the buyer shows the defect existed at delivery.
+        assert!(later.contains("terminée le 14/03/2026"), "{later}");
+        assert!(later.contains("c'est à la famille de le montrer"), "{later}");
+        assert!(!later.contains("n'a pas à prouver"), "{later}");
         let ended = g.sentence(d("2027-10-01"));
         assert!(ended.contains("terminée") && ended.contains("hors garantie"), "{ended}");
+        assert!(ended.contains("sans obligation légale de réparation"), "{ended}");
     }
 }

@@ -79,38 +79,31 @@ pub fn return_slip(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
     let right = right_header("BON DE DÉPÔT (SAV)", &ret.number, &ret.opened_at, &ret.opened_by, copy);
     header(&mut c, &seller, &right);
     c.paragraph(
-        "Appareil déposé au titre de la garantie légale de conformité (Code de la consommation, articles L.217-3 et suivants).",
+        if ret.in_guarantee {
+            "Appareil déposé au titre de la garantie légale de conformité (Code de la consommation, articles L.217-3 et suivants)."
+        } else {
+            "Appareil déposé pour examen, hors garantie légale de conformité (Code de la consommation, article L.217-3)."
+        },
         11.0,
         true,
     );
     c.space(2.0);
     device_block(&mut c, &ret, buyer.as_deref());
     c.space(2.0);
-    c.paragraph(&ret.guarantee_text, 10.0, false);
-    c.space(2.0);
-    c.paragraph(
-        &format!(
-            "L'appareil sera réparé ou échangé au plus tard le {} (30 jours après la demande, article L.217-10). \
-             À défaut, vous pouvez obtenir une réduction du prix ou le remboursement (article L.217-14).",
-            day(ret.deadline)
-        ),
-        10.0,
-        true,
-    );
-    if !ret.in_guarantee {
+    for sentence in deposit_sentences(&ret) {
+        c.paragraph(&sentence, 10.0, false);
         c.space(1.0);
-        c.paragraph(
-            "La garantie légale de conformité de cet appareil est terminée : le centre l'examine, sans obligation de réparation gratuite.",
-            10.0,
-            false,
-        );
     }
-    c.space(4.0);
+    c.space(1.0);
+    c.paragraph("Accessoires déposés avec l'appareil (à compléter) :", 10.0, false);
+    c.space(7.0);
+    c.hline(0.3);
+    c.space(3.0);
     signature_boxes(
         &mut c,
         &seller,
-        "Appareil déposé ce jour, avec les accessoires indiqués ci-dessus.",
-        "Signature du déposant",
+        "Appareil déposé ce jour, tel que décrit ci-dessus.",
+        "Signature de la famille",
         "Signature du médiateur",
     );
     Ok(Document::from_canvas(
@@ -124,19 +117,44 @@ pub fn return_slip(store: &mut Store, number: &str, actor: &Actor) -> Result<Doc
     ))
 }
 
+/// What the deposit slip tells the family of their rights, by case (docs/apres-vente.md):
+/// presumed (within 12 months of delivery, L.217-7), in guarantee but no longer presumed (the
+/// family shows the defect existed at delivery), out of guarantee (no legal remedy promised).
+pub(crate) fn deposit_sentences(ret: &WarrantyReturn) -> Vec<String> {
+    let mut out = vec![ret.guarantee_text.clone()];
+    if ret.in_guarantee {
+        out.push(format!(
+            "Le centre met l'appareil en conformité, par réparation ou échange, au plus tard le {} (30 jours après la \
+             demande, article L.217-10). À défaut, ou si la mise en conformité est impossible, vous pouvez obtenir une \
+             réduction du prix ou le remboursement (article L.217-14).",
+            day(ret.deadline)
+        ));
+    } else {
+        out.push(
+            "Le centre examine l'appareil et vous dira ce qu'il peut faire ; la loi ne l'oblige plus à le réparer, à \
+             l'échanger ni à le rembourser."
+                .to_string(),
+        );
+    }
+    out
+}
+
 /// What the family is told of the outcome.
 fn outcome_text(ret: &WarrantyReturn) -> Option<String> {
     let end = ret.outcome.as_ref()?;
     Some(match end.outcome {
-        Outcome::Repaired => {
-            let ends = end
-                .guarantee_after
-                .map(|g: Guarantee| day(g.ends_on))
-                .unwrap_or_default();
-            format!(
-                "Appareil réparé et rendu. Sa garantie légale de conformité est prolongée de six mois, jusqu'au {ends} (article L.217-13)."
-            )
-        }
+        Outcome::Repaired => match end.guarantee_after.filter(|_| ret.in_guarantee) {
+            Some(g) => format!(
+                "Appareil réparé et rendu. Sa garantie légale de conformité est prolongée de six mois, jusqu'au {} \
+                 (article L.217-13).",
+                day(g.ends_on)
+            ),
+            None => {
+                "Appareil réparé et rendu, hors garantie légale de conformité : cette réparation ne la prolonge pas \
+                     (article L.217-13)."
+                    .to_string()
+            }
+        },
         Outcome::Exchanged => format!(
             "Appareil échangé, sans frais, contre l'appareil {} (bon d'échange n° {}).",
             end.new_tag.clone().unwrap_or_default(),

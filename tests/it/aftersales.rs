@@ -80,7 +80,7 @@ pub(crate) fn open(store: &mut Store, tag: &str, actor: &Actor) -> returns::Warr
     .unwrap()
 }
 
-fn close(number: &str, outcome: &str, new_tag: Option<&str>, refund: Option<&str>) -> OutcomeInput {
+pub(crate) fn close(number: &str, outcome: &str, new_tag: Option<&str>, refund: Option<&str>) -> OutcomeInput {
     OutcomeInput {
         number: number.into(),
         outcome: outcome.into(),
@@ -623,7 +623,7 @@ fn a_return_past_the_guarantee_is_allowed_says_so_and_a_repair_then_extends_noth
     std::fs::write(&path, &slip.pdf).unwrap();
     let text = crate::documents::pdftotext(&path);
     assert!(
-        text.contains("est terminée") && text.contains("sans obligation de réparation gratuite"),
+        text.contains("est terminée") && text.contains("la loi ne l'oblige plus à le réparer"),
         "{text}"
     );
     let repaired = returns::close(&mut store, &close(&ret.number, "réparé", None, None), &sophie).unwrap();

@@ -661,3 +661,93 @@ fn a_limit_on_laptops_alone_gives_an_eligible_headline_with_the_exception_and_it
     ]));
     assert_eq!(laptop["decision"], "not_eligible");
 }
+
+/// Item 4: every sentence of the deposit and outcome slips states the law as
+/// docs/apres-vente.md does, per case: presumed (2 months after the sale), in guarantee and no
+/// longer presumed (13 months: the family shows the defect existed at delivery), out of
+/// guarantee (25 months: no repair, exchange or refund promised by a date).
+#[test]
+fn each_warranty_slip_states_the_law_of_its_case() {
+    use crate::aftersales::{close, open, sell, tag_where};
+    let slip = |months: u64| {
+        let db = crate::TestDb::new();
+        let mut store = db.open();
+        let sophie = Actor::test("sophie");
+        comptoir::demo::load(&mut store, &sophie).unwrap();
+        if pos::current_session(&store).unwrap().is_none() {
+            pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+        }
+        let sold = tag_where(
+            &store,
+            "state = 'available' AND kind = 'laptop' AND erasure_record IS NOT NULL AND test_record IS NOT NULL",
+        );
+        let receipt = sell(&mut store, &sold, &sophie);
+        let then = comptoir::local::today()
+            .checked_sub_months(chrono::Months::new(months as u32))
+            .unwrap()
+            - chrono::Days::new(3);
+        store.sql().execute_batch("DROP TRIGGER sales_no_update;").unwrap();
+        store
+            .sql()
+            .execute(
+                "UPDATE sales SET at = ?1 || 'T10:00:00.000Z' WHERE receipt = ?2",
+                [&then.to_string(), &receipt],
+            )
+            .unwrap();
+        let ret = open(&mut store, &sold, &sophie);
+        let deposit = text(
+            db.dir.path(),
+            &documents::return_slip(&mut store, &ret.number, &sophie).unwrap(),
+        );
+        returns_close(&mut store, &close(&ret.number, "réparé", None, None), &sophie);
+        let outcome = text(
+            db.dir.path(),
+            &documents::outcome_slip(&mut store, &ret.number, &sophie).unwrap(),
+        );
+        (deposit, outcome)
+    };
+    fn returns_close(store: &mut Store, input: &comptoir::aftersales::returns::OutcomeInput, actor: &Actor) {
+        comptoir::aftersales::returns::close(store, input, actor).unwrap();
+    }
+    let flat = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let every = |t: &str| {
+        assert!(!t.contains("accessoires indiqués ci-dessus"), "{t}");
+        assert!(t.contains("Accessoires déposés avec l'appareil"), "{t}");
+        assert!(t.contains("Signature de la famille") && !t.contains("déposant"), "{t}");
+        assert!(!t.contains("n'a pas à prouver"), "{t}");
+    };
+
+    let (presumed, repaired) = slip(2);
+    let (presumed, repaired) = (flat(&presumed), flat(&repaired));
+    every(&presumed);
+    assert!(presumed.contains("Défaut présumé exister à la livraison"), "{presumed}");
+    assert!(
+        presumed.contains("au plus tard le") && presumed.contains("L.217-10"),
+        "{presumed}"
+    );
+    assert!(presumed.contains("L.217-14"), "{presumed}");
+    assert!(repaired.contains("prolongée de six mois"), "{repaired}");
+
+    let (later, _) = slip(13);
+    let later = flat(&later);
+    every(&later);
+    assert!(later.contains("Présomption de 12 mois terminée le"), "{later}");
+    assert!(later.contains("c'est à la famille de le montrer"), "{later}");
+    assert!(
+        later.contains("au plus tard le") && later.contains("L.217-10"),
+        "{later}"
+    );
+
+    let (out, repaired) = slip(25);
+    let (out, repaired) = (flat(&out), flat(&repaired));
+    every(&out);
+    assert!(out.contains("hors garantie légale de conformité"), "{out}");
+    for promise in ["au plus tard le", "L.217-10", "L.217-14", "remboursement (article"] {
+        assert!(!out.contains(promise), "out of guarantee, no « {promise} »\n{out}");
+    }
+    assert!(out.contains("la loi ne l'oblige plus"), "{out}");
+    assert!(
+        repaired.contains("ne la prolonge pas") && !repaired.contains("prolongée de six mois"),
+        "{repaired}"
+    );
+}
