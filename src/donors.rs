@@ -1,7 +1,12 @@
 //! The donor report: for a donor (a Département under its convention, a company, a person) and
-//! a period, what became of its devices — received, sold, taken back by a credit note, given
-//! back to the network, on sale and out of order at the end — and the people equipped by
-//! public. Aggregates only: never a name; one or two people show « < 3 ». As PDF and CSV.
+//! a period, what became of the devices received from it in the period — each in exactly one
+//! column by where it stands at the period's end: sold, taken back by a credit note, given back
+//! to the network, on sale, lent, out of order, recycled, lost, not yet on sale — and the
+//! people equipped by public. Aggregates only: never a name; one or two people show « < 3 ».
+//! As PDF and CSV.
+//!
+//! Invariant (conservation, by construction: one column a device, in one query): received =
+//! sold + taken back + given back + on sale + lent + out of order + recycled + lost + waiting.
 
 use std::collections::BTreeMap;
 
@@ -26,42 +31,82 @@ pub struct Donor {
     pub devices: i64,
 }
 
-/// What became of some of the donor's devices: received and sold (not cancelled) in the period,
-/// taken back by a credit note or given back to the network in it, on sale and out of order at
-/// its end.
+/// What became of the donor's devices received in the period, each counted once, by where it
+/// stands at the period's end. `received` is their number; the other columns add up to it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct DonorCounts {
     pub received: i64,
+    /// Sold (and not taken back).
     pub sold: i64,
+    /// Sold, then taken back by a credit note: back at the centre (on sale again or being
+    /// repaired), not sold again.
     pub taken_back: i64,
+    /// Given back to the network.
     pub given_back: i64,
+    /// On sale (reserved included), never sold.
     pub on_sale: i64,
+    /// Lent (a loan running).
+    pub lent: i64,
+    /// Out of order (defective), never sold.
     pub out_of_order: i64,
+    /// Sent to recycling (DEEE).
+    pub recycled: i64,
+    /// Lost (a loan never given back).
+    pub lost: i64,
+    /// Checked in, not yet on sale.
+    pub waiting: i64,
 }
 
+/// The columns' labels, in order (the report's table and its CSV).
+pub const COLUMNS: [&str; 10] = [
+    "Reçus",
+    "Vendus",
+    "Repris (avoir)",
+    "Rendus au réseau",
+    "En vente",
+    "Prêtés",
+    "Hors service",
+    "Recyclés",
+    "Perdus",
+    "Pas encore en vente",
+];
+
 impl DonorCounts {
-    /// In the report's column order.
-    pub fn columns(&self) -> [i64; 6] {
+    /// In the report's column order ([`COLUMNS`]).
+    pub fn columns(&self) -> [i64; 10] {
         [
             self.received,
             self.sold,
             self.taken_back,
             self.given_back,
             self.on_sale,
+            self.lent,
             self.out_of_order,
+            self.recycled,
+            self.lost,
+            self.waiting,
         ]
+    }
+
+    /// Where the devices received stand, added up: equals `received` (the conservation law).
+    pub fn accounted(&self) -> i64 {
+        self.columns()[1..].iter().sum()
     }
 }
 
-impl From<[i64; 6]> for DonorCounts {
-    fn from([received, sold, taken_back, given_back, on_sale, out_of_order]: [i64; 6]) -> Self {
+impl From<[i64; 10]> for DonorCounts {
+    fn from(n: [i64; 10]) -> Self {
         DonorCounts {
-            received,
-            sold,
-            taken_back,
-            given_back,
-            on_sale,
-            out_of_order,
+            received: n[0],
+            sold: n[1],
+            taken_back: n[2],
+            given_back: n[3],
+            on_sale: n[4],
+            lent: n[5],
+            out_of_order: n[6],
+            recycled: n[7],
+            lost: n[8],
+            waiting: n[9],
         }
     }
 }
@@ -146,7 +191,7 @@ pub fn build(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut total = [0; 6];
+    let mut total = [0; 10];
     for row in &rows {
         for (sum, n) in total.iter_mut().zip(row.counts.columns()) {
             *sum += n;
@@ -212,17 +257,10 @@ pub fn to_csv(report: &DonorReport) -> Vec<u8> {
             ),
         ],
         vec![],
-        [
-            "Type d'appareil",
-            "Reçus",
-            "Vendus",
-            "Repris (avoir)",
-            "Rendus au réseau",
-            "En vente à la fin",
-            "Hors d'usage à la fin",
-        ]
-        .map(String::from)
-        .to_vec(),
+        std::iter::once("Type d'appareil")
+            .chain(COLUMNS)
+            .map(String::from)
+            .collect(),
     ];
     let numbers = |label: &str, counts: &DonorCounts| -> Vec<String> {
         std::iter::once(label.to_string())

@@ -87,10 +87,12 @@ fn donor_report(store: &Store, db: &Path, name: &str, period: &Period, json: boo
                 report.from.format("%d/%m/%Y"),
                 report.to.format("%d/%m/%Y")
             ),
-            format!(
-                "Reçus {}, vendus {}, repris {}, rendus au réseau {}, en vente {}, hors d'usage {}",
-                t.received, t.sold, t.taken_back, t.given_back, t.on_sale, t.out_of_order
-            ),
+            documents::DONOR_COLUMNS
+                .iter()
+                .zip(t.columns())
+                .map(|(label, n)| format!("{label} : {n}"))
+                .collect::<Vec<_>>()
+                .join(", "),
             format!("Personnes équipées : {}", report.people.text()),
         ];
         lines.extend(

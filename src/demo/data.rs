@@ -355,6 +355,13 @@ pub(super) fn demo_imei(n: usize) -> Imei {
     Imei::parse(&format!("{body}{check}")).expect("demo IMEIs are valid")
 }
 
+/// The demo's donors: (provenance kind, donor, convention).
+const DONORS: &[(&str, &str, &str)] = &[
+    ("public", "Conseil départemental des Hauts-de-Seine", "CD92-2024-031"),
+    ("entreprise", "Banque Solidaire", ""),
+    ("particulier", "Don de particuliers", ""),
+];
+
 /// The demo devices, in a stable order.
 pub fn devices() -> Vec<NewDevice> {
     let mut out = Vec::new();
@@ -407,10 +414,25 @@ pub fn devices() -> Vec<NewDevice> {
                     grade: Some(c.code().to_string()),
                 }),
             };
+            // Where it came from, as a delivery file's provenance columns say it: a Département
+            // under its convention, a company, a person (the graded devices only).
+            let provenance = category.and_then(|_| {
+                let (kind, donor, convention) = DONORS[n % DONORS.len()];
+                crate::provenance::ProvenanceCells {
+                    kind: Some(kind),
+                    donor: Some(donor),
+                    convention: Some(convention),
+                    reserved_for: None,
+                    acquisition: Some("0"),
+                }
+                .parse()
+                .expect("demo provenances are valid")
+            });
             out.push(
                 NewDevice::new(tag, model.kind, category, model.brand, model.model, serial, imei, specs)
                     .expect("demo devices are valid")
-                    .with_records(records),
+                    .with_records(records)
+                    .with_provenance(provenance),
             );
         }
     }

@@ -205,7 +205,7 @@ pub fn report_document(store: &Store, report: &Report, csv: bool) -> Result<Docu
     Ok(document)
 }
 
-pub use crate::donors::{Donor, DonorReport};
+pub use crate::donors::{Donor, DonorReport, COLUMNS as DONOR_COLUMNS};
 
 /// The donors of the stock (for the window's list).
 pub fn donors(store: &Store) -> Result<Vec<Donor>> {

@@ -4,7 +4,7 @@
 use super::layout::{Align, Canvas};
 use super::receipt::header;
 use super::{file_name, Document, DocumentKind, Seller};
-use crate::donors::{DonorCounts, DonorReport};
+use crate::donors::{DonorCounts, DonorReport, COLUMNS};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -28,18 +28,8 @@ pub fn donor_report(store: &Store, report: &DonorReport) -> Result<Document> {
     ))
 }
 
-const COLUMNS: [&str; 7] = [
-    "Type",
-    "Reçus",
-    "Vendus",
-    "Repris",
-    "Rendus",
-    "En vente",
-    "Hors d'usage",
-];
-
-/// A table row: the label, then the six counts.
-fn cells(label: &str, counts: &DonorCounts) -> [String; 7] {
+/// A table row: the label, then the ten counts.
+fn cells(label: &str, counts: &DonorCounts) -> [String; 11] {
     let columns = counts.columns();
     std::array::from_fn(|i| match i {
         0 => label.to_string(),
@@ -79,36 +69,43 @@ pub fn render_donor_report(seller: &Seller, report: &DonorReport) -> Canvas {
     c.space(2.0);
     c.paragraph(
         "Chiffres agrégés, sans aucun nom. Un nombre de une ou deux personnes est remplacé par « < 3 ». \
-         Reçus : entrés au centre sur la période ; vendus : hors ventes annulées ; repris : rendus par la \
-         famille contre un avoir ; rendus : retournés au réseau ; en vente et hors d'usage : à la fin de la période.",
+         Reçus : les appareils du donateur entrés au centre pendant la période ; chacun est compté une fois, \
+         là où il en est à la fin de la période : vendu ; repris (vendu puis rendu par la famille contre un \
+         avoir, de retour au centre) ; rendu au réseau ; en vente ; prêté ; hors service ; recyclé ; perdu \
+         (prêt non rendu) ; pas encore en vente. Ces colonnes ont pour somme les reçus.",
         8.5,
         false,
     );
     c.space(4.0);
 
-    // What became of the devices, by kind: a label column and six numbers.
-    c.line("Ce que sont devenus les appareils", 11.0, true, Align::Left);
+    // What became of the devices, by kind: a label column and ten numbers.
+    c.line("Ce que sont devenus les appareils reçus", 11.0, true, Align::Left);
     c.hline(0.5);
     c.space(1.0);
-    let label_w = c.content_width() * 0.28;
-    let col_w = (c.content_width() - label_w) / 6.0;
-    let row = |c: &mut Canvas, values: &[String; 7], bold: bool| {
-        c.ensure(6.0);
+    let label_w = c.content_width() * 0.19;
+    let col_w = (c.content_width() - label_w) / 10.0;
+    let row = |c: &mut Canvas, values: &[String; 11], bold: bool, size: f32| {
+        c.ensure(9.0);
         let y = c.y;
-        c.paragraph_in(c.left(), label_w - 1.0, &values[0], 9.0, bold, Align::Left);
-        let after = c.y;
+        c.paragraph_in(c.left(), label_w - 1.0, &values[0], size, bold, Align::Left);
+        let mut after = c.y;
         for (i, v) in values[1..].iter().enumerate() {
             c.y = y;
             let x = c.left() + label_w + col_w * i as f32;
-            c.paragraph_in(x, col_w - 1.0, v, 9.0, bold, Align::Right);
+            c.paragraph_in(x, col_w - 0.8, v, size, bold, Align::Right);
+            after = after.max(c.y);
         }
-        c.y = after.max(c.y) + 0.5;
+        c.y = after + 0.5;
     };
-    row(&mut c, &COLUMNS.map(String::from), true);
+    let head: [String; 11] = std::array::from_fn(|i| match i {
+        0 => "Type".to_string(),
+        _ => COLUMNS[i - 1].to_string(),
+    });
+    row(&mut c, &head, true, 7.0);
     for r in &report.rows {
-        row(&mut c, &cells(r.kind.label(), &r.counts), false);
+        row(&mut c, &cells(r.kind.label(), &r.counts), false, 9.0);
     }
-    row(&mut c, &cells("Total", &report.total), true);
+    row(&mut c, &cells("Total", &report.total), true, 9.0);
     c.space(4.0);
 
     let mut lines: Vec<(String, String)> = report

@@ -751,3 +751,237 @@ fn each_warranty_slip_states_the_law_of_its_case() {
         "{repaired}"
     );
 }
+
+/// A number as letters (a person's name has no digit): 1 → « b », 27 → « bb ».
+fn letters(mut n: usize) -> String {
+    let mut out = String::new();
+    loop {
+        out.insert(0, (b'a' + (n % 26) as u8) as char);
+        n /= 26;
+        if n == 0 {
+            return out;
+        }
+    }
+}
+
+/// The donor report's conservation law, checked for every donor on `store` and the day `day`:
+/// in every row and the total, received = sold + taken back + given back + on sale + lent +
+/// out of order + recycled + lost + not yet on sale.
+fn assert_donor_reports_add_up(store: &Store, programmes: &[comptoir::programme::Programme], day: chrono::NaiveDate) {
+    use comptoir::donors;
+    for donor in donors::donors(store).unwrap() {
+        for from in [day, day - chrono::Days::new(400)] {
+            let report = donors::build(store, programmes, &donor.name, from, day).unwrap();
+            for row in &report.rows {
+                assert_eq!(row.counts.accounted(), row.counts.received, "{} {row:?}", donor.name);
+            }
+            assert_eq!(report.total.accounted(), report.total.received, "{}", donor.name);
+        }
+    }
+}
+
+/// Item 5: the demo (which lends, loses and recycles) and a seeded random history of a donor's
+/// devices (sold, taken back, lent, given back, lost, out of order, recycled, given back to the
+/// network) keep the donor report's conservation law after every act, and each end state's
+/// column equals the count of devices in that state.
+#[test]
+fn the_donor_report_adds_up_on_the_demo_and_on_a_generated_history() {
+    use comptoir::aftersales::recycling::{self, RecycledInput, RecyclingInput};
+    use comptoir::device::{AssetTag, DeviceState, StockAction};
+    use comptoir::loans::{self, GiveBackInput, LoanInput};
+    use comptoir::programme::LegalCaps;
+
+    let today = comptoir::local::today();
+    // The demo.
+    let db = crate::TestDb::new();
+    let mut store = db.open();
+    comptoir::demo::load(&mut store, &Actor::test("test")).unwrap();
+    let demo_programmes = comptoir::desk::programmes(&store, &db.path).unwrap();
+    assert!(
+        !comptoir::donors::donors(&store).unwrap().is_empty(),
+        "the demo has donors"
+    );
+    assert_donor_reports_add_up(&store, &demo_programmes, today);
+
+    // A generated history: 24 laptops of one donor, 160 random acts.
+    let db = crate::TestDb::new();
+    let mut store = db.open();
+    let amina = Actor::test("Amina");
+    let p = crate::reports::programme();
+    let programmes = vec![p.clone()];
+    let caps = LegalCaps::shipped();
+    let mut csv = String::from("tag;kind;category;brand;model;serial;provenance;donateur\n");
+    for i in 0..24 {
+        csv.push_str(&format!(
+            "GEN-{i:02};laptop;B;Dell;Latitude 5480;SN-GEN-{i:02};entreprise;Fondation Orange\n"
+        ));
+    }
+    comptoir::delivery::import(&mut store, csv.as_bytes(), "dons.csv", &amina).unwrap();
+    let tags: Vec<String> = (0..24).map(|i| format!("GEN-{i:02}")).collect();
+    let refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+    crate::record_refurbishing(&mut store, &refs, "Amina");
+    pos::open_session(&mut store, &amina, Money::ZERO).unwrap();
+    let mut seed: u64 = 0x5eed_2026;
+    let mut next = |n: u64| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    let mut receipts: std::collections::BTreeMap<String, String> = Default::default();
+    let mut loans_of: std::collections::BTreeMap<String, String> = Default::default();
+    let mut people = 0;
+    let mut done = std::collections::BTreeMap::<&str, u32>::new();
+    for step in 0..160 {
+        let tag = tags[next(24) as usize].clone();
+        let parsed = AssetTag::parse(&tag).unwrap();
+        let state = comptoir::stock::find_by_code(&store, &tag).unwrap().state;
+        let choice = next(4);
+        let act: (&str, comptoir::Result<()>) = match (state, choice) {
+            (DeviceState::Allocated, _) => (
+                "receive",
+                comptoir::stock::change_state(&mut store, &parsed, StockAction::Receive, &amina, "").map(drop),
+            ),
+            (DeviceState::Received | DeviceState::Defective, 0) => (
+                "recycle",
+                recycling::record(
+                    &mut store,
+                    &RecyclingInput {
+                        collection_point: "Envie 44".into(),
+                        handed_on: today.to_string(),
+                        reference: format!("BSD-{step}"),
+                        devices: vec![RecycledInput {
+                            tag: tag.clone(),
+                            destruction: "physical".into(),
+                            detail: "Disque percé".into(),
+                        }],
+                    },
+                    &amina,
+                )
+                .map(drop),
+            ),
+            (DeviceState::Received | DeviceState::Defective, 1) => (
+                "return",
+                comptoir::stock::change_state(&mut store, &parsed, StockAction::Return, &amina, "Rappel du réseau")
+                    .map(drop),
+            ),
+            (DeviceState::Received | DeviceState::Defective, _) => (
+                "available",
+                comptoir::stock::change_state(&mut store, &parsed, StockAction::MakeAvailable, &amina, "Réparé")
+                    .map(drop),
+            ),
+            (DeviceState::Available, 0 | 1) => {
+                people += 1;
+                let person = crate::reports::person(
+                    &mut store,
+                    &programmes,
+                    &format!("Achat{}", letters(people)),
+                    "rsa",
+                    "attestation_caf",
+                );
+                let request = pos::SaleRequest::one_device_in_cash(person, &p.id, &tag, 80);
+                let sold = pos::create_sale(&mut store, &programmes, &caps, &request, &amina);
+                if let Ok(sale) = &sold {
+                    receipts.insert(tag.clone(), sale.receipt.clone());
+                }
+                ("sell", sold.map(drop))
+            }
+            (DeviceState::Available, 2) => {
+                people += 1;
+                let person = crate::reports::person(
+                    &mut store,
+                    &programmes,
+                    &format!("Pret{}", letters(people)),
+                    "rsa",
+                    "attestation_caf",
+                );
+                let lent_on = today - chrono::Days::new(9);
+                let input = LoanInput {
+                    tag: tag.clone(),
+                    person_id: person,
+                    programme: p.id.clone(),
+                    due_on: (lent_on + chrono::Days::new(7)).to_string(),
+                    ..Default::default()
+                };
+                let lent = loans::lend_as_of(&mut store, &programmes, &input, &amina, lent_on);
+                if let Ok(loan) = &lent {
+                    loans_of.insert(tag.clone(), loan.number.clone());
+                }
+                ("lend", lent.map(drop))
+            }
+            (DeviceState::Available, _) => (
+                "defective",
+                comptoir::stock::change_state(&mut store, &parsed, StockAction::MarkDefective, &amina, "Écran cassé")
+                    .map(drop),
+            ),
+            (DeviceState::Sold, _) => (
+                "credit note",
+                pos::cancel_sale(
+                    &mut store,
+                    &receipts[&tag],
+                    None,
+                    "Rétractation",
+                    PaymentMethod::Cash,
+                    choice == 0,
+                    &amina,
+                )
+                .map(drop),
+            ),
+            (DeviceState::Lent, 0) => {
+                let number = loans_of[&tag].clone();
+                let due = (today - chrono::Days::new(2)).to_string();
+                let lost = loans::set_lost_after(&mut store, &number, &due, &amina)
+                    .and_then(|_| loans::declare_lost(&mut store, &number, &amina));
+                ("lost", lost.map(drop))
+            }
+            (DeviceState::Lent, _) => (
+                "give back",
+                loans::give_back(
+                    &mut store,
+                    &GiveBackInput {
+                        number: loans_of[&tag].clone(),
+                        condition: "bon état".into(),
+                        ..Default::default()
+                    },
+                    &amina,
+                )
+                .map(drop),
+            ),
+            _ => ("none", Ok(())),
+        };
+        if act.1.is_ok() {
+            *done.entry(act.0).or_default() += 1;
+        }
+        let report = comptoir::donors::build(&store, &programmes, "Fondation Orange", today, today).unwrap();
+        let t = report.total;
+        assert_eq!(t.accounted(), t.received, "after step {step} ({}): {t:?}", act.0);
+        let count = |state: &str| -> i64 {
+            store
+                .sql()
+                .query_row(
+                    "SELECT count(*) FROM devices WHERE donor = 'Fondation Orange' AND state = ?1",
+                    [state],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        assert_eq!(t.sold, count("sold"), "step {step}");
+        assert_eq!(t.given_back, count("returned"), "step {step}");
+        assert_eq!(t.lent, count("lent"), "step {step}");
+        assert_eq!(t.recycled, count("recycled"), "step {step}");
+        assert_eq!(t.lost, count("lost"), "step {step}");
+        assert_eq!(t.received, 24 - count("allocated"), "step {step}");
+    }
+    // The history went through every end state.
+    for act in [
+        "sell",
+        "credit note",
+        "lend",
+        "give back",
+        "lost",
+        "recycle",
+        "return",
+        "defective",
+    ] {
+        assert!(done.get(act).copied().unwrap_or(0) > 0, "no « {act} » in {done:?}");
+    }
+    assert_donor_reports_add_up(&store, &programmes, today);
+}
