@@ -455,10 +455,8 @@ pub fn merge(store: &mut Store, keep: i64, duplicate: i64, actor: &Actor, reason
 pub struct PersonDecision {
     pub person_id: i64,
     pub on: NaiveDate,
-    /// The decision in French, true for every kind (« Éligible », « Non éligible », « À
-    /// vérifier »; asked without a kind and some kinds barred: « Éligible, sauf ordinateur
-    /// portable jusqu'au 17/08/2027 »). The overall verdict is `decision`, each kind's is
-    /// `by_kind[].verdict`.
+    /// The decision in French, true for every kind (« Éligible, sauf ordinateur portable
+    /// jusqu'au 17/08/2027 »): the overall verdict is `decision`, each kind's `by_kind[].verdict`.
     pub label: String,
     #[serde(flatten)]
     pub decision: Decision,

@@ -98,7 +98,8 @@ pub struct Progress {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub people: Cell,
-    pub devices: Cell,
+    /// Devices, not people: never masked.
+    pub devices: i64,
     pub publics: Vec<PublicRow>,
 }
 

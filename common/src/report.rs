@@ -19,9 +19,10 @@ use crate::programme::Programme;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 
-/// A count of people (or of what they received): shown as is from 3 on, or 0; else « < 3 ».
+/// A count of people: shown as is from 3 on, or 0; else « < 3 ». Only people are masked (the
+/// rule protects them, not devices or money): devices, sales and amounts are shown as they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ts_rs::TS)]
-#[ts(export)]
+#[ts(export, type = "number | \"< 3\"")]
 pub enum Cell {
     Count(i64),
     FewerThanThree,
@@ -57,7 +58,8 @@ impl Serialize for Cell {
 pub struct DeviceRow {
     pub kind: DeviceKind,
     pub category: Option<Category>,
-    pub count: Cell,
+    /// Devices, not people: never masked.
+    pub count: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -97,7 +99,7 @@ pub struct Report {
     pub to: NaiveDate,
     pub sales: i64,
     pub devices: Vec<DeviceRow>,
-    pub devices_total: Cell,
+    pub devices_total: i64,
     pub items: Vec<ItemRow>,
     pub people: Cell,
     pub publics: Vec<PublicRow>,
@@ -174,7 +176,7 @@ impl Report {
             .map(|((kind, category), n)| DeviceRow {
                 kind: *kind,
                 category: *category,
-                count: Cell::of(*n),
+                count: *n,
             })
             .collect();
         devices.sort_by_key(|d| (d.kind.code(), d.category.map(|c| c.code())));
@@ -230,7 +232,7 @@ impl Report {
             to,
             sales: counts.sales,
             devices,
-            devices_total: Cell::of(counts.devices.values().sum()),
+            devices_total: counts.devices.values().sum(),
             items,
             people: Cell::of(counts.people),
             publics,
@@ -292,7 +294,7 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
             "Appareils distribués",
             d.kind.label(),
             d.category.map(|c| c.code()).unwrap_or(""),
-            &d.count.text(),
+            &d.count.to_string(),
             "",
             "",
         ));
@@ -301,7 +303,7 @@ pub fn to_csv(report: &Report) -> Vec<u8> {
         "Appareils distribués",
         "Total",
         "",
-        &report.devices_total.text(),
+        &report.devices_total.to_string(),
         "",
         "",
     ));

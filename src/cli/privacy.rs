@@ -41,7 +41,7 @@ fn programme_report(store: &Store, db: &Path, name: &str, period: &Period, json:
     output(json, &report, || {
         let mut lines = vec![
             format!(
-                "{} ({}) du {} au {}",
+                "{} — financeur : {} — du {} au {}",
                 report.programme,
                 report.funder,
                 report.from.format("%d/%m/%Y"),
@@ -51,7 +51,7 @@ fn programme_report(store: &Store, db: &Path, name: &str, period: &Period, json:
                 "{} vente(s), {} personne(s) équipée(s), {} appareil(s)",
                 report.sales,
                 report.people.text(),
-                report.devices_total.text()
+                report.devices_total
             ),
         ];
         for p in &report.publics {
@@ -63,8 +63,11 @@ fn programme_report(store: &Store, db: &Path, name: &str, period: &Period, json:
             ));
         }
         lines.push(format!(
-            "Encaissé {} (dont financeur {}), avoirs {}, net {}",
-            report.takings_total, report.funder_part, report.credit_total, report.net
+            "Encaissé {} (dont part du financeur {}), avoirs {}, net {}",
+            report.takings_total,
+            report.funder_part,
+            desk::Money::from_cents(-report.credit_total.cents()),
+            report.net
         ));
         lines.extend(period.written());
         lines.join("\n")

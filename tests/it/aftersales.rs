@@ -482,7 +482,7 @@ fn the_command_line_opens_a_return_exchanges_its_device_and_recycles_the_one_tak
         "Écran fissuré en bas à gauche",
         "L.217-10",
         &deadline.format("%d/%m/%Y").to_string(),
-        "Signature du déposant",
+        "Signature de la famille",
     ] {
         assert!(slip.contains(part), "{part} not in the deposit slip:\n{slip}");
     }

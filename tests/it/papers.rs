@@ -985,3 +985,164 @@ fn the_donor_report_adds_up_on_the_demo_and_on_a_generated_history() {
     }
     assert_donor_reports_add_up(&store, &programmes, today);
 }
+
+/// Item 6 (reconciliation): the funder report's figures equal the counts recomputed from the
+/// sale records (the demo, which holds a credit note), devices never masked, people masked.
+#[test]
+fn the_funder_report_equals_the_counts_recomputed_from_the_sales() {
+    use comptoir::reports::{self, Cell};
+    let db = crate::TestDb::new();
+    let mut store = db.open();
+    comptoir::demo::load(&mut store, &Actor::test("test")).unwrap();
+    let programmes = comptoir::desk::programmes(&store, &db.path).unwrap();
+    let programme = programmes.iter().find(|p| p.id == "defaut").unwrap();
+    // A one-line credit note on the demo's first sale under the programme.
+    let amina = Actor::test("Amina");
+    if pos::current_session(&store).unwrap().is_none() {
+        pos::open_session(&mut store, &amina, Money::ZERO).unwrap();
+    }
+    let first = pos::list_sales(&store, 10_000)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.programme.as_deref() == Some("defaut"))
+        .unwrap();
+    pos::cancel_sale(
+        &mut store,
+        &first.receipt,
+        Some(1),
+        "Rétractation",
+        PaymentMethod::Cash,
+        false,
+        &amina,
+    )
+    .unwrap();
+    let from = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
+    let today = comptoir::local::today();
+    let report = reports::build(&store, programme, from, today).unwrap();
+
+    let mut sales = 0;
+    let mut devices: BTreeMap<(comptoir::device::DeviceKind, Option<&'static str>), i64> = BTreeMap::new();
+    let mut people = std::collections::BTreeSet::new();
+    let mut takings: BTreeMap<PaymentMethod, i64> = BTreeMap::new();
+    let mut notes = std::collections::BTreeSet::new();
+    for summary in pos::list_sales(&store, 10_000).unwrap() {
+        let sale = pos::sale(&store, &summary.receipt).unwrap();
+        if sale.programme.as_deref() != Some("defaut") {
+            continue;
+        }
+        sales += 1;
+        let paid: i64 = sale.payments.iter().map(|p| p.amount.cents()).sum();
+        for p in &sale.payments {
+            *takings.entry(p.method).or_default() += p.amount.cents();
+        }
+        *takings.entry(PaymentMethod::Cash).or_default() -= paid - sale.total.cents();
+        for line in &sale.lines {
+            if let Some(note) = &line.cancelled_by {
+                notes.insert(note.clone());
+                continue;
+            }
+            if line.tag.is_some() {
+                *devices.entry((line.kind, line.category.map(|c| c.code()))).or_default() += i64::from(line.quantity);
+                if let Some(person) = sale.person_id {
+                    people.insert(person);
+                }
+            }
+        }
+    }
+    assert!(!notes.is_empty(), "the demo cancels a line");
+    assert_eq!(report.sales, sales);
+    let reported: BTreeMap<_, _> = report
+        .devices
+        .iter()
+        .map(|d| ((d.kind, d.category.map(|c| c.code())), d.count))
+        .collect();
+    assert_eq!(reported, devices, "devices by kind and category, unmasked");
+    assert_eq!(report.devices_total, devices.values().sum::<i64>());
+    assert_eq!(report.people, Cell::of(people.len() as i64));
+    let reported: BTreeMap<_, _> = report.takings.iter().map(|(m, a)| (*m, a.cents())).collect();
+    let recomputed: BTreeMap<_, _> = takings.into_iter().filter(|(_, c)| *c != 0).collect();
+    assert_eq!(reported, recomputed);
+    assert_eq!(report.credit_notes, notes.len() as i64);
+    assert_eq!(
+        report.net.cents(),
+        report.takings_total.cents() - report.credit_total.cents()
+    );
+}
+
+/// Item 6 (paper): a report whose publics are all masked draws « < 3 » on each bar (never an
+/// empty frame like a real 0), names in its legend only what it draws, shows the publics once,
+/// never splits a row's label from its value across pages, and writes the funder without
+/// doubled parentheses; devices of one or two are shown as they are.
+#[test]
+fn the_funder_report_masks_people_only_and_draws_what_it_says() {
+    use comptoir::device::{Category, DeviceKind};
+    use comptoir::reports::{Counts, Report};
+    let db = crate::TestDb::new();
+    let mut store = db.open();
+    comptoir::demo::load(&mut store, &Actor::test("test")).unwrap();
+    let programme = comptoir::programme::Programme::shipped_default(&comptoir::programme::LegalCaps::shipped());
+    let mut counts = Counts {
+        sales: 2,
+        people: 2,
+        ..Counts::default()
+    };
+    for public in programme.publics.keys() {
+        counts.by_public.insert(public.clone(), 1);
+    }
+    for kind in DeviceKind::ALL.iter().filter(|k| k.requires_category()) {
+        for category in Category::ALL {
+            counts.devices.insert((*kind, Some(*category)), 2);
+        }
+    }
+    for kind in DeviceKind::ALL {
+        counts.loans.insert(*kind, [2, 1, 1, 0]);
+    }
+    counts.takings.insert(PaymentMethod::Cash, 16000);
+    counts.credit_notes = 1;
+    counts.credit_cents = 6000;
+    let today = comptoir::local::today();
+    let report = Report::from_counts(&programme, today, today, &counts);
+    let doc = documents::funder_report(&store, &report).unwrap();
+    assert!(doc.violations.is_empty(), "{:?}", doc.violations);
+    let path = doc.save_in(db.dir.path()).unwrap();
+    let plain = crate::documents::pdftotext(&path);
+    assert_eq!(plain.matches("Personnes équipées par public").count(), 1, "{plain}");
+    assert!(!plain.contains("((") && !plain.contains("))"), "{plain}");
+    assert!(
+        plain.contains("dont part du financeur : Structure (fonds propres)"),
+        "{plain}"
+    );
+    assert!(plain.contains("-60,00 €") && !plain.contains("- 60,00 €"), "{plain}");
+    assert!(!plain.contains("cadre"), "no target, no frame named: {plain}");
+    assert!(plain.contains("nombre masqué"), "{plain}");
+    // One « < 3 » on each public's bar, and its value beside it.
+    let compact = plain.replace(' ', "");
+    assert!(compact.matches("<3").count() >= 2 * programme.publics.len(), "{plain}");
+    // Devices of two are shown as two.
+    assert!(plain.contains("Ordinateur portable — catégorie B"), "{plain}");
+    assert!(!plain.contains("Appareils distribués : < 3"), "{plain}");
+    // Page by page (pdftotext -layout): every table row's label has its value on its line.
+    let pages = std::process::Command::new("pdfinfo").arg(&path).output().unwrap();
+    let pages: usize = String::from_utf8_lossy(&pages.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap()))
+        .unwrap();
+    assert!(pages >= 2, "the report spans pages");
+    for page in 1..=pages {
+        let out = std::process::Command::new("pdftotext")
+            .args(["-layout", "-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(&path)
+            .arg("-")
+            .output()
+            .unwrap();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let line = line.trim();
+            if line.contains(" — ") && !line.contains("(suite)") {
+                assert!(
+                    line.chars().last().is_some_and(|c| c.is_ascii_digit()),
+                    "page {page}: « {line} » has no value"
+                );
+            }
+        }
+    }
+}

@@ -97,7 +97,10 @@ const fr = (iso: string) => iso.split("-").reverse().join("/");
 function bar(label: string, people: Cell, target: number | null, progress: number | null): HTMLElement {
   const row = el("div", undefined, "progress-row");
   row.append(el("span", label));
-  if (target !== null) {
+  if (people === "< 3") {
+    // A masked count is said as such, never drawn as a real 0.
+    row.append(el("span", "< 3 (une ou deux personnes, nombre masqué)", "muted"));
+  } else if (target !== null) {
     const p = el("progress") as HTMLProgressElement;
     // The core's percentage (none when the figure is masked under 3).
     p.max = 100;

@@ -10,16 +10,18 @@ pub fn body(c: &mut Canvas, report: &Report) {
     c.field("Financeur", &report.funder, 11.0);
     c.field("Ventes", &report.sales.to_string(), 11.0);
     c.field("Personnes équipées", &report.people.text(), 11.0);
-    c.field("Appareils distribués", &report.devices_total.text(), 11.0);
+    c.field("Appareils distribués", &report.devices_total.to_string(), 11.0);
     c.space(2.0);
     c.paragraph(
-        "Chiffres agrégés, sans aucun nom. Un nombre de une ou deux personnes est remplacé par « < 3 ».",
+        "Chiffres agrégés, sans aucun nom. Un nombre de une ou deux personnes est remplacé par « < 3 » \
+         (seuls les nombres de personnes sont masqués : appareils, ventes et montants sont donnés tels quels).",
         8.5,
         false,
     );
     c.space(4.0);
 
-    // The chart: one bar per public, people equipped against the target.
+    // The chart: one bar per public, people equipped against the target (the publics' only
+    // table: each bar's value is written beside it, and the total below).
     c.ensure(12.0 + report.publics.len() as f32 * 11.0);
     c.line("Personnes équipées par public", 12.0, true, Align::Left);
     c.space(2.0);
@@ -48,12 +50,19 @@ pub fn body(c: &mut Canvas, report: &Report) {
             Cell::FewerThanThree => 0.0,
         };
         let h = 6.0;
-        if let Some(t) = p.target {
+        if let Some(t) = p.target.filter(|t| *t > 0) {
             // The target: an outlined bar.
             c.rect(bar_x, top, bar_w * t as f32 / scale, h, None);
         }
         if n > 0.0 {
             c.rect(bar_x, top, bar_w * n / scale, h, Some(0.35));
+        }
+        if p.people == Cell::FewerThanThree {
+            // A masked count is said on its bar, never drawn as a real 0.
+            let y = c.y;
+            c.y = top + 0.6;
+            c.line_in(bar_x + 1.0, 20.0, "< 3", 8.5, true, Align::Left);
+            c.y = y;
         }
         let value = match (p.target, p.progress) {
             (Some(t), Some(pct)) => format!("{} / {t} ({pct} %)", p.people.text()),
@@ -65,11 +74,32 @@ pub fn body(c: &mut Canvas, report: &Report) {
         c.line_in(c.right() - 38.0, 38.0, &value, 9.5, false, Align::Right);
         c.y = y.max(top + h) + 3.0;
     }
-    c.paragraph(
-        "Barre pleine : personnes équipées ; cadre : objectif du programme.",
-        8.0,
-        false,
+    c.ensure(2.0 * line_height(10.0));
+    let total_y = c.y;
+    c.paragraph_in(
+        c.left(),
+        label_w,
+        "Total des personnes équipées",
+        9.5,
+        true,
+        Align::Left,
     );
+    let after = c.y;
+    c.y = total_y;
+    c.line_in(c.right() - 38.0, 38.0, &report.people.text(), 9.5, true, Align::Right);
+    c.y = after.max(c.y) + 1.0;
+    // The legend names only what is drawn.
+    let mut legend = vec!["barre pleine : personnes équipées"];
+    if report.publics.iter().any(|p| p.target.is_some_and(|t| t > 0)) {
+        legend.push("cadre : objectif du programme");
+    }
+    if report.publics.iter().any(|p| p.people == Cell::FewerThanThree) {
+        legend.push("« < 3 » : une ou deux personnes (nombre masqué)");
+    }
+    legend.push("une personne de plusieurs publics compte dans chacun, et une fois au total");
+    let mut legend = legend.join(" ; ");
+    legend[..1].make_ascii_uppercase();
+    c.paragraph(&format!("{legend}."), 8.0, false);
     c.space(4.0);
 
     let mut devices: Vec<(String, String)> = report
@@ -80,10 +110,10 @@ pub fn body(c: &mut Canvas, report: &Report) {
                 Some(cat) => format!("{} — catégorie {}", d.kind.label(), cat.code()),
                 None => d.kind.label().to_string(),
             };
-            (label, d.count.text())
+            (label, d.count.to_string())
         })
         .collect();
-    devices.push(("Total".into(), report.devices_total.text()));
+    devices.push(("Total".into(), report.devices_total.to_string()));
     table(c, "Appareils distribués (hors avoirs)", &devices);
     if !report.items.is_empty() {
         let items: Vec<(String, String)> = report
@@ -93,16 +123,6 @@ pub fn body(c: &mut Canvas, report: &Report) {
             .collect();
         table(c, "Articles (cartes SIM, recharges, accessoires)", &items);
     }
-    let mut publics: Vec<(String, String)> = report
-        .publics
-        .iter()
-        .map(|p| {
-            let target = p.target.map(|t| format!(" (objectif {t})")).unwrap_or_default();
-            (format!("{}{target}", p.label), p.people.text())
-        })
-        .collect();
-    publics.push(("Total des personnes équipées".into(), report.people.text()));
-    table(c, "Personnes équipées par public", &publics);
     let mut money: Vec<(String, String)> = report
         .takings
         .iter()
@@ -110,16 +130,12 @@ pub fn body(c: &mut Canvas, report: &Report) {
         .collect();
     money.push(("Total encaissé".into(), report.takings_total.to_string()));
     money.push((
-        format!("dont part du financeur ({})", report.funder),
+        format!("dont part du financeur : {}", report.funder),
         report.funder_part.to_string(),
     ));
     money.push((
         format!("Avoirs ({})", report.credit_notes),
-        if report.credit_total.cents() == 0 {
-            report.credit_total.to_string()
-        } else {
-            format!("- {}", report.credit_total)
-        },
+        crate::money::Money::from_cents(-report.credit_total.cents()).to_string(),
     ));
     money.push(("Net".into(), report.net.to_string()));
     table(c, "Encaissements par moyen de paiement", &money);
@@ -151,6 +167,8 @@ pub fn table(c: &mut Canvas, title: &str, rows: &[(String, String)]) {
     c.space(1.0);
     let w = c.content_width();
     for (label, value) in rows {
+        // A row's label and value stay on one page.
+        c.ensure(Canvas::measure(label, 10.0, false, w - 45.0).max(line_height(10.0)));
         let y = c.y;
         let x = c.left();
         c.paragraph_in(x, w - 45.0, label, 10.0, false, Align::Left);

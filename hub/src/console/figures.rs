@@ -105,8 +105,8 @@ fn report_tables(r: &Report) -> Markup {
             caption { "Appareils distribués (hors avoirs)" }
             thead { tr { th { "Type" } th { "Catégorie" } th { "Nombre" } } }
             tbody {
-                @for d in &r.devices { tr { td { (d.kind.label()) } td { (d.category.map(|c| c.code()).unwrap_or("—")) } td class="n" { (cell(d.count)) } } }
-                tr { th colspan="2" { "Total" } td class="n" id="appareils-total" { (cell(r.devices_total)) } }
+                @for d in &r.devices { tr { td { (d.kind.label()) } td { (d.category.map(|c| c.code()).unwrap_or("—")) } td class="n" { (d.count) } } }
+                tr { th colspan="2" { "Total" } td class="n" id="appareils-total" { (r.devices_total) } }
             }
         }
         table id="encaissements" {
@@ -114,7 +114,7 @@ fn report_tables(r: &Report) -> Markup {
             tbody {
                 @for (m, a) in &r.takings { tr { td { (m.label()) } td class="n" { (a.to_string()) } } }
                 tr { th { "Total encaissé (" (r.sales) " vente(s))" } td class="n" id="total-encaisse" { (r.takings_total.to_string()) } }
-                tr { td { "dont part du financeur (" (r.funder) ")" } td class="n" { (r.funder_part.to_string()) } }
+                tr { td { "dont part du financeur : " (r.funder) } td class="n" { (r.funder_part.to_string()) } }
                 tr { td { "Avoirs (" (r.credit_notes) ")" } td class="n" { (r.credit_total.to_string()) } }
                 tr { th { "Net" } td class="n" { (r.net.to_string()) } }
             }
@@ -170,7 +170,7 @@ pub fn dashboard(account: &Account, csrf: &str, d: &Dashboard) -> Markup {
             @for r in &d.programmes {
                 section class="programme" aria-labelledby={ "p-" (r.programme_id) } {
                     h2 id={ "p-" (r.programme_id) } { (r.programme) " — " (r.funder) }
-                    p { "Depuis le " (r.from.format("%d/%m/%Y")) " : " strong { (cell(r.people)) } " personne(s) équipée(s), " (cell(r.devices_total)) " appareil(s), tous centres." }
+                    p { "Depuis le " (r.from.format("%d/%m/%Y")) " : " strong { (cell(r.people)) } " personne(s) équipée(s), " (r.devices_total) " appareil(s), tous centres." }
                     @let rows: Vec<(String, i64, Option<i64>, String)> = r.publics.iter().map(|p| {
                         let n = match p.people { Cell::Count(n) => n, Cell::FewerThanThree => 0 };
                         let text = match (p.target, p.progress) {

@@ -10,6 +10,15 @@ import type { TillTax } from "./TillTax";
  */
 export type CashReport = { session: SessionInfo, sales: number, credit_notes: number, sales_total: Money, 
 /**
+ * What the permanence's credit notes gave back, in all (none in Z reports written before
+ * the X/Z showed it: zero).
+ */
+credit_total: Money, 
+/**
+ * Sales minus credit notes: equals the sum of `by_method` (change given back deducted).
+ */
+net: Money, 
+/**
  * Net takings per method (payments minus refunds).
  */
 by_method: { [key in PaymentMethod]?: Money }, 

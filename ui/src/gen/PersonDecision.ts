@@ -10,8 +10,10 @@ import type { Verdict } from "./Verdict";
  */
 export type PersonDecision = { person_id: number, on: string, 
 /**
- * The decision in French (« Éligible », « Non éligible », « À vérifier »; asked without
- * a kind and the kinds differ: « Éligible pour : Smartphone, Tablette »).
+ * The decision in French, true for every kind (« Éligible », « Non éligible », « À
+ * vérifier »; asked without a kind and some kinds barred: « Éligible, sauf ordinateur
+ * portable jusqu'au 17/08/2027 »). The overall verdict is `decision`, each kind's is
+ * `by_kind[].verdict`.
  */
 label: string, overrides: Array<Override>, 
 /**
@@ -24,7 +26,8 @@ override_lines: Array<string>, decision: Verdict, reasons: Array<Reason>,
  */
 programmes: Array<string>, details: Array<ProgrammeDecision>, 
 /**
- * Asked without a kind: the verdict for each kind of device the programmes sell (a
- * household limit on laptops does not bar a smartphone). Empty when a kind was asked.
+ * Asked without a kind: the verdict for each kind of device handed to a person (computers,
+ * tablets, phones: a household limit on laptops does not bar a smartphone), and the whole
+ * `decision` is the best of them. Empty when a kind was asked.
  */
 by_kind: Array<KindDecision>, };
