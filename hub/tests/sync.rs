@@ -456,6 +456,45 @@ fn programmes_published_by_the_hub_appear_in_the_centre() {
     assert!(!out.status.success());
 }
 
+/// Issue 32, item 10: a programme the network published before a centre existed reaches that
+/// centre at its first pull (one published to chosen centres only, or already ended, does not).
+#[test]
+fn a_new_centre_receives_every_programme_in_force_at_its_first_pull() {
+    let world = World::new();
+    let base =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/programmes/defaut.toml")).unwrap();
+    let variant = |id: &str, extra: &str| {
+        base.replace("id = \"defaut\"", &format!("id = \"{id}\""))
+            .replace("name = \"", &format!("name = \"{id} — "))
+            .replace("start = \"2026-01-01\"", &format!("start = \"2026-01-01\"\n{extra}"))
+    };
+    // Before any centre: one for the whole network, one ended; then C01, and one for C01 only.
+    let all = world.file("reseau.toml", &variant("reseau", ""));
+    world.hub.admin(&["publish", all.to_str().unwrap()]);
+    let ended = world.file("fini.toml", &variant("fini", "end = \"2026-01-31\""));
+    world.hub.admin(&["publish", ended.to_str().unwrap()]);
+    let (first, first_client) = world.centre("C01");
+    let only = world.file("c01.toml", &variant("seulement-c01", ""));
+    world.hub.admin(&["publish", only.to_str().unwrap(), "--centre", "C01"]);
+    sync::round(&first, &first_client).unwrap();
+    let ids = |store: &std::sync::Mutex<comptoir::Store>| -> Vec<String> {
+        let s = store.lock().unwrap();
+        sync::programmes(&s, None, &LegalCaps::shipped())
+            .unwrap()
+            .into_iter()
+            .map(|p| p.id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    };
+    assert_eq!(ids(&first), ["defaut", "reseau", "seulement-c01"]);
+    // A centre created after all of them: the network's programme in force, at its first pull.
+    let (second, second_client) = world.centre("C02");
+    let report = sync::round(&second, &second_client).unwrap();
+    assert_eq!(report.programmes, 1, "{report:?}");
+    assert_eq!(ids(&second), ["defaut", "reseau"]);
+}
+
 #[test]
 fn a_cursor_from_another_hub_is_refused_and_nothing_is_applied() {
     let mut world = World::new();

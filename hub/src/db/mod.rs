@@ -47,6 +47,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0005_after_sales.sql"),
     include_str!("../../migrations/0006_console.sql"),
     include_str!("../../migrations/0007_console_acts.sql"),
+    include_str!("../../migrations/0008_programme_scope.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
@@ -132,10 +133,33 @@ pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> 
         )));
     }
     let token = new_token();
-    conn.execute(
+    let tx = conn.unchecked_transaction()?;
+    let at = now();
+    tx.execute(
         "INSERT INTO centres (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, name.trim(), hash_token(&token), now()],
+        params![id, name.trim(), hash_token(&token), at],
     )?;
+    // The programmes published to the whole network and still in force: in the new centre's
+    // feed from its first pull, as if it had existed when they were published.
+    let today = chrono::Utc::now().date_naive();
+    let mut stmt =
+        tx.prepare("SELECT name, content FROM programmes WHERE all_centres = 1 ORDER BY published_at, name")?;
+    let published: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+    for (name, content) in published {
+        let in_force = comptoir_common::programme::Programme::parse(
+            &content,
+            &name,
+            &comptoir_common::programme::LegalCaps::shipped(),
+        )
+        .is_ok_and(|p| p.end.is_none_or(|end| end >= today));
+        if in_force {
+            push_change(&tx, &id, &Change::Programme { name, content }, &at)?;
+        }
+    }
+    tx.commit()?;
     Ok(token)
 }
 
@@ -407,9 +431,10 @@ pub fn publish_programme(conn: &mut Connection, name: &str, content: &str, centr
     };
     let at = now();
     tx.execute(
-        "INSERT INTO programmes (name, content, published_at) VALUES (?1, ?2, ?3)
-         ON CONFLICT (name) DO UPDATE SET content = excluded.content, published_at = excluded.published_at",
-        params![name, content, at],
+        "INSERT INTO programmes (name, content, published_at, all_centres) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (name) DO UPDATE SET content = excluded.content, published_at = excluded.published_at,
+                                          all_centres = excluded.all_centres",
+        params![name, content, at, centres.is_empty()],
     )?;
     let change = Change::Programme {
         name: name.to_string(),

@@ -10,10 +10,8 @@ import type { Verdict } from "./Verdict";
  */
 export type PersonDecision = { person_id: number, on: string, 
 /**
- * The decision in French, true for every kind (« Éligible », « Non éligible », « À
- * vérifier »; asked without a kind and some kinds barred: « Éligible, sauf ordinateur
- * portable jusqu'au 17/08/2027 »). The overall verdict is `decision`, each kind's is
- * `by_kind[].verdict`.
+ * The decision in French, true for every kind (« Éligible, sauf ordinateur portable
+ * jusqu'au 17/08/2027 »): the overall verdict is `decision`, each kind's `by_kind[].verdict`.
  */
 label: string, overrides: Array<Override>, 
 /**

@@ -5,4 +5,8 @@ import type { PublicRow } from "./PublicRow";
 /**
  * A programme's progress since it started (to its end, or today).
  */
-export type Progress = { programme_id: string, programme: string, from: string, to: string, people: Cell, devices: Cell, publics: Array<PublicRow>, };
+export type Progress = { programme_id: string, programme: string, from: string, to: string, people: Cell, 
+/**
+ * Devices, not people: never masked.
+ */
+devices: number, publics: Array<PublicRow>, };
