@@ -100,6 +100,26 @@ pub fn format_timestamp(stored: &str) -> String {
         .unwrap_or_else(|_| stored.to_string())
 }
 
+/// A month as French write it, capitalised: « Novembre 2026 ».
+pub fn month_fr(month: u32, year: i32) -> String {
+    const MONTHS: [&str; 12] = [
+        "Janvier",
+        "Février",
+        "Mars",
+        "Avril",
+        "Mai",
+        "Juin",
+        "Juillet",
+        "Août",
+        "Septembre",
+        "Octobre",
+        "Novembre",
+        "Décembre",
+    ];
+    let name = MONTHS.get(month.wrapping_sub(1) as usize).copied().unwrap_or("?");
+    format!("{name} {year}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,7 +26,7 @@ pub(super) fn right_header(title: &str, number: &str, at: &str, operator: &str, 
         (title.to_string(), 14.0, true),
         (format!("N° {number}"), 11.0, true),
         (format!("Le {}", format_timestamp(at)), 10.0, false),
-        (format!("Opérateur : {operator}"), 10.0, false),
+        (format!("Médiateur : {operator}"), 10.0, false),
     ];
     if let Some(mark) = copy_mark(copy) {
         right.insert(0, (mark, 15.0, true));
@@ -432,9 +432,9 @@ pub fn recycling_list(store: &mut Store, number: &str, actor: &Actor) -> Result<
     signature_boxes(
         &mut c,
         &seller,
-        "Lot remis et reçu ce jour.",
-        "Pour le point de collecte",
-        "Pour le centre",
+        &format!("Lot remis au point de collecte le {}.", day(batch.handed_on)),
+        "Signature du point de collecte",
+        "Signature du médiateur",
     );
     Ok(Document::from_canvas(
         DocumentKind::RecyclingList,

@@ -56,7 +56,7 @@ pub fn loan_agreement(store: &mut Store, number: &str, actor: &Actor) -> Result<
     );
     c.space(2.0);
     c.field("Emprunteur", &loan.person, 11.0);
-    c.field("Programme", &loan.programme, 11.0);
+    c.field("Programme", &loan.programme_name, 11.0);
     device_fields(&mut c, store, &loan)?;
     c.field("Prêté le", &format_timestamp(&loan.lent_at), 11.0);
     c.field(

@@ -410,9 +410,19 @@ fn totals(c: &mut Canvas, facts: &ReceiptFacts, size: f32) {
     if facts.change.cents() > 0 {
         row(c, "Rendu en espèces", facts.change.to_string(), false, size);
     }
-    // VAT by rate, taken out of the prices (never for the margin scheme's used goods).
+    // VAT by rate, taken out of the prices (never for the margin scheme's used goods). When
+    // the taxed lines are not the whole ticket (used goods under the margin scheme beside new
+    // items), the line says on how much it is: it is not the whole ticket's VAT.
+    let taxed: i64 = facts.tax.by_rate.iter().map(|r| r.ttc.cents()).sum();
     for r in &facts.tax.by_rate {
-        let label = format!("dont TVA {} (HT {})", r.rate, r.ht);
+        let label = if taxed == facts.total.cents() {
+            format!("dont TVA {} (HT {})", r.rate, r.ht)
+        } else {
+            format!(
+                "dont TVA {} sur {} d'articles taxés sur leur prix (HT {})",
+                r.rate, r.ttc, r.ht
+            )
+        };
         row(c, &label, r.vat.to_string(), false, size - 1.0);
     }
 }

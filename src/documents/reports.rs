@@ -51,7 +51,7 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
         ("AVOIR".into(), 15.0, true),
         (format!("N° {}", note.number), 11.0, true),
         (format!("Le {}", format_timestamp(&note.at)), 10.0, false),
-        (format!("Opérateur : {}", facts.operator), 10.0, false),
+        (format!("Médiateur : {}", facts.operator), 10.0, false),
     ];
     if let Some(mark) = copy_mark(facts.copy) {
         right.insert(0, (mark, 15.0, true));
@@ -96,7 +96,7 @@ pub fn render_credit_note(facts: &CreditNoteFacts) -> Canvas {
         c.line_in(
             c.right() - amount_w,
             amount_w,
-            &format!("- {}", line.total),
+            &Money::from_cents(-line.total.cents()).to_string(),
             10.0,
             false,
             Align::Right,
@@ -422,11 +422,7 @@ pub fn render_closing(facts: &ClosingFacts) -> Canvas {
     };
     let mut c = Canvas::a4();
     c.set_continuation(format!("Clôture {} (suite)", k.key));
-    let period = match k.period {
-        pos::Period::Day => format!("journée du {}", k.start.format("%d/%m/%Y")),
-        pos::Period::Month => format!("mois {}", k.start.format("%m/%Y")),
-        pos::Period::Year => format!("année {}", k.start.format("%Y")),
-    };
+    let period = k.label();
     report_header(
         &mut c,
         facts,

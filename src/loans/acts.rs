@@ -281,6 +281,7 @@ pub(crate) fn lend_on(
             device_id: device.id,
             person_id: input.person_id,
             programme: &programme.id,
+            programme_name: &programme.name,
             at: &now,
             due_on: &due_text,
             lost_after: &lost_text,

@@ -42,6 +42,8 @@ pub struct Loan {
     /// The person's name (the centre's screens and the agreement; never sent to the hub).
     pub person: String,
     pub programme: String,
+    /// The programme's name (what papers and screens show).
+    pub programme_name: String,
     pub lent_at: String,
     pub due_on: NaiveDate,
     /// After this day a manager may declare it lost.
@@ -149,6 +151,7 @@ fn view(store: &Store, l: LoanRow, today: NaiveDate) -> Result<Loan> {
         serial: l.serial,
         person_id: l.person_id,
         programme: l.programme,
+        programme_name: l.programme_name,
         lent_at: l.lent_at,
         due_on: due,
         lost_after,

@@ -35,6 +35,25 @@ pub struct Closing {
     pub tax: Option<TillTax>,
 }
 
+impl Closing {
+    /// The period in French, the one name lists and documents give it: « Journée du
+    /// 30/11/2026 », « Novembre 2026 », « Exercice 2026 » (« Exercice du 01/09/2025 au
+    /// 31/08/2026 » when it does not start in January).
+    pub fn label(&self) -> String {
+        use chrono::Datelike;
+        match self.period {
+            Period::Day => format!("Journée du {}", self.start.format("%d/%m/%Y")),
+            Period::Month => crate::text::month_fr(self.start.month(), self.start.year()),
+            Period::Year if self.start.month() == 1 => format!("Exercice {}", self.start.year()),
+            Period::Year => format!(
+                "Exercice du {} au {}",
+                self.start.format("%d/%m/%Y"),
+                self.end.format("%d/%m/%Y")
+            ),
+        }
+    }
+}
+
 /// The first day of the financial year holding `date`, when it starts in month `first`.
 fn fiscal_year_start(date: chrono::NaiveDate, first: u32) -> chrono::NaiveDate {
     use chrono::{Datelike, NaiveDate};
@@ -255,7 +274,7 @@ pub fn close_ended_periods(store: &mut Store, today: chrono::NaiveDate) -> Resul
 #[ts(export)]
 pub struct ClosingSummary {
     pub key: String,
-    /// « Journée du 30/11/2026 », « Mois de 11/2026 », « Exercice 2026 ».
+    /// « Journée du 30/11/2026 », « Novembre 2026 », « Exercice 2026 » ([`Closing::label`]).
     pub label: String,
     pub period: Period,
     pub start: chrono::NaiveDate,
@@ -280,20 +299,8 @@ pub fn closings(store: &Store, limit: usize) -> Result<Vec<ClosingSummary>> {
         .map(|(made_at, made_by, content)| {
             let closing: Closing = serde_json::from_str(&content)
                 .map_err(|e| refused(Code::Internal, format!("clôture illisible dans le journal : {e}")))?;
-            let label = match closing.period {
-                Period::Day => format!("Journée du {}", closing.start.format("%d/%m/%Y")),
-                Period::Month => format!("Mois de {}", closing.start.format("%m/%Y")),
-                Period::Year if chrono::Datelike::month(&closing.start) == 1 => {
-                    format!("Exercice {}", closing.start.format("%Y"))
-                }
-                Period::Year => format!(
-                    "Exercice du {} au {}",
-                    closing.start.format("%d/%m/%Y"),
-                    closing.end.format("%d/%m/%Y")
-                ),
-            };
             Ok(ClosingSummary {
-                label,
+                label: closing.label(),
                 key: closing.key,
                 period: closing.period,
                 start: closing.start,

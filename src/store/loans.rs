@@ -15,6 +15,8 @@ pub struct NewLoan<'a> {
     pub device_id: i64,
     pub person_id: i64,
     pub programme: &'a str,
+    /// The programme's name when lent (what papers and screens show).
+    pub programme_name: &'a str,
     pub at: &'a str,
     pub due_on: &'a str,
     pub lost_after: &'a str,
@@ -28,8 +30,8 @@ pub struct NewLoan<'a> {
 pub fn insert_loan(conn: &Db, l: &NewLoan<'_>) -> Result<i64> {
     conn.execute(
         "INSERT INTO loans (uuid, number, device_id, person_id, programme, lent_at, due_on, lost_after,
-             deposit_method, deposit_cents, deposit_reference, session_id, operator, journal_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+             deposit_method, deposit_cents, deposit_reference, session_id, operator, journal_seq, programme_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         params![
             l.uuid,
             l.number,
@@ -44,7 +46,8 @@ pub fn insert_loan(conn: &Db, l: &NewLoan<'_>) -> Result<i64> {
             l.deposit.and_then(|d| d.2),
             l.session_id,
             l.operator,
-            l.journal_seq
+            l.journal_seq,
+            l.programme_name,
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -113,6 +116,8 @@ pub struct LoanRow {
     pub serial: Option<String>,
     pub person_id: i64,
     pub programme: String,
+    /// The programme's name when lent (its code for loans made before schema 20).
+    pub programme_name: String,
     pub lent_at: String,
     pub due_on: String,
     /// The first « lost after » date, as lent.
@@ -133,7 +138,7 @@ const LOAN_COLUMNS: &str = "l.id, l.uuid, l.number, l.device_id, d.tag, d.kind, 
     coalesce((SELECT lost_after FROM loan_deadlines WHERE loan_id = l.id ORDER BY id DESC LIMIT 1), l.lost_after),
     l.deposit_method, l.deposit_cents, l.deposit_reference, l.session_id, l.operator, l.journal_seq,
     e.uuid, e.how, e.at, e.operator, e.condition, e.notes, e.deposit, e.session_id, e.sale_id, s.receipt,
-    e.journal_seq";
+    e.journal_seq, coalesce(l.programme_name, l.programme)";
 
 const LOAN_FROM: &str = "FROM loans l JOIN devices d ON d.id = l.device_id
     LEFT JOIN loan_ends e ON e.loan_id = l.id
@@ -173,6 +178,7 @@ fn loan_from_row(r: &Row<'_>) -> rusqlite::Result<LoanRow> {
         serial: r.get(9)?,
         person_id: r.get(10)?,
         programme: r.get(11)?,
+        programme_name: r.get(33)?,
         lent_at: r.get(12)?,
         due_on: r.get(13)?,
         lost_after_first: r.get(14)?,

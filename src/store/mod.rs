@@ -55,6 +55,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0017_provenance.sql"),
     include_str!("../../migrations/0018_refurbishing.sql"),
     include_str!("../../migrations/0019_after_sales.sql"),
+    include_str!("../../migrations/0020_loan_programme_name.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 

@@ -623,7 +623,7 @@ fn a_return_past_the_guarantee_is_allowed_says_so_and_a_repair_then_extends_noth
     std::fs::write(&path, &slip.pdf).unwrap();
     let text = crate::documents::pdftotext(&path);
     assert!(
-        text.contains("est terminée") && text.contains("la loi ne l'oblige plus à le réparer"),
+        text.contains("terminée le") && text.contains("la loi ne l'oblige plus à le réparer"),
         "{text}"
     );
     let repaired = returns::close(&mut store, &close(&ret.number, "réparé", None, None), &sophie).unwrap();

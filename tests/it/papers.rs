@@ -1146,3 +1146,134 @@ fn the_funder_report_masks_people_only_and_draws_what_it_says() {
         }
     }
 }
+
+/// Item 12: one vocabulary on paper. Every document the demo centre prints says « Médiateur »
+/// (never « Opérateur »), « Signature de la famille » / « de l'acheteur » / « de l'emprunteur »
+/// (never « du déposant »), a negative amount as « -80,00 € », a programme by its name, a
+/// month closing as « Novembre 2026 », a recycling list's reprint with its own date (never « ce
+/// jour »), and no « Pour le centre » beside the centre's name.
+#[test]
+fn one_vocabulary_on_every_paper() {
+    use comptoir::aftersales::recycling;
+    use comptoir::loans;
+    let db = crate::TestDb::new();
+    let mut store = db.open();
+    let sophie = Actor::test("sophie");
+    comptoir::demo::load(&mut store, &sophie).unwrap();
+    if pos::current_session(&store).unwrap().is_none() {
+        pos::open_session(&mut store, &sophie, Money::ZERO).unwrap();
+    }
+    let dir = db.dir.path().join("docs");
+    let mut papers: Vec<(String, String)> = Vec::new();
+    let sold = crate::aftersales::tag_where(
+        &store,
+        "state = 'available' AND kind = 'laptop' AND erasure_record IS NOT NULL AND test_record IS NOT NULL",
+    );
+    let receipt = crate::aftersales::sell(&mut store, &sold, &sophie);
+    papers.push((
+        "ticket".into(),
+        text(&dir, &documents::receipt(&mut store, &receipt, None, &sophie).unwrap()),
+    ));
+    let opened = crate::aftersales::open(&mut store, &sold, &sophie);
+    papers.push((
+        "dépôt".into(),
+        text(
+            &dir,
+            &documents::return_slip(&mut store, &opened.number, &sophie).unwrap(),
+        ),
+    ));
+    let note = pos::cancel_sale(
+        &mut store,
+        &receipt,
+        None,
+        "Rétractation",
+        PaymentMethod::Cash,
+        false,
+        &sophie,
+    );
+    // A line with a return is refunded through the return; otherwise a credit note.
+    let note = match note {
+        Ok(note) => note.number,
+        Err(_) => {
+            let other = pos::list_sales(&store, 100)
+                .unwrap()
+                .into_iter()
+                .find(|s| s.cancelled_by.is_none() && s.receipt != receipt)
+                .unwrap();
+            pos::cancel_sale(
+                &mut store,
+                &other.receipt,
+                None,
+                "Rétractation",
+                PaymentMethod::Cash,
+                false,
+                &sophie,
+            )
+            .unwrap()
+            .number
+        }
+    };
+    let credit = text(&dir, &documents::credit_note(&mut store, &note, &sophie).unwrap());
+    assert!(
+        credit.contains("-80,00 €") && !credit.contains("- 80,00 €"),
+        "a negative amount as « -80,00 € »: {credit}"
+    );
+    papers.push(("avoir".into(), credit));
+    let session = pos::current_session(&store).unwrap().unwrap().id;
+    papers.push((
+        "X".into(),
+        text(
+            &dir,
+            &documents::closing(&mut store, &session.to_string(), &sophie).unwrap(),
+        ),
+    ));
+    let loan = loans::list(&store, true).unwrap().remove(0);
+    let agreement = text(
+        &dir,
+        &documents::loan_agreement(&mut store, &loan.number, &sophie).unwrap(),
+    );
+    assert!(
+        agreement.contains("Équipement solidaire") && !agreement.contains("defaut"),
+        "{agreement}"
+    );
+    papers.push(("convention".into(), agreement));
+    let batch = recycling::list(&store).unwrap().remove(0);
+    // A reprint (the demo printed nothing yet: the first is the original, the second a copy).
+    text(
+        &dir,
+        &documents::recycling_list(&mut store, &batch.number, &sophie).unwrap(),
+    );
+    let reprint = text(
+        &dir,
+        &documents::recycling_list(&mut store, &batch.number, &sophie).unwrap(),
+    );
+    assert!(reprint.contains("COPIE"), "{reprint}");
+    assert!(!reprint.contains("ce jour"), "{reprint}");
+    assert!(reprint.contains("Lot remis au point de collecte le"), "{reprint}");
+    papers.push(("recyclage".into(), reprint));
+    for (what, paper) in &papers {
+        let flat = paper.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(!flat.contains("Opérateur"), "{what}: {flat}");
+        assert!(!flat.contains("déposant"), "{what}: {flat}");
+        assert!(!flat.contains("Pour le centre"), "{what}: {flat}");
+        assert!(!flat.contains("- 8") && !flat.contains("- 6"), "{what}: {flat}");
+        assert!(!flat.contains("((") && !flat.contains("))"), "{what}: {flat}");
+    }
+    // A month's closing is named as French write it.
+    let closing = pos::Closing {
+        period: pos::Period::Month,
+        key: "month:2026-11".into(),
+        start: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+        end: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        sales: 0,
+        sales_total: Money::ZERO,
+        credit_notes: 0,
+        credit_total: Money::ZERO,
+        net: Money::ZERO,
+        by_method: BTreeMap::new(),
+        by_programme: BTreeMap::new(),
+        grand_total: Money::ZERO,
+        tax: None,
+    };
+    assert_eq!(closing.label(), "Novembre 2026");
+}
