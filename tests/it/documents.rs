@@ -447,7 +447,7 @@ fn a_credit_note_names_the_receipt_it_cancels_and_the_z_report_reads_the_journal
             "(ligne 2)",
             "Écran fêlé à la livraison",
             "Galaxy A52s 5G",
-            "- 40,00 €",
+            "-40,00 €",
             "Montant de l'avoir",
             "Remboursé par : Espèces",
             "SIRET : 732 829 320 00074",

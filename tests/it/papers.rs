@@ -73,14 +73,14 @@ fn recomputed(
     (Money::from_cents(net), by_method, by_rate)
 }
 
-/// The net and the VAT by rate of every sale made on `day` (local), cancelled lines taken off:
-/// what the day's closing must say when the day's credit notes cancel that day's sales.
-fn recomputed_day(store: &Store, day: chrono::NaiveDate) -> (Money, Vec<VatByRate>) {
+/// The net and the VAT by rate of every sale made from `start` to `end` (local days), cancelled
+/// lines taken off: what a closing must say when its credit notes cancel its own sales.
+fn recomputed_between(store: &Store, start: chrono::NaiveDate, end: chrono::NaiveDate) -> (Money, Vec<VatByRate>) {
     let mut net = 0i64;
     let mut by_rate: BTreeMap<Rate, (i64, i64)> = BTreeMap::new();
     for summary in pos::list_sales(store, 10_000).unwrap() {
         let sale = pos::sale(store, &summary.receipt).unwrap();
-        if comptoir::local::local_day(&sale.at) != Some(day) {
+        if !comptoir::local::local_day(&sale.at).is_some_and(|d| (start..=end).contains(&d)) {
             continue;
         }
         for line in sale.lines.iter().filter(|l| l.cancelled_by.is_none()) {
@@ -210,7 +210,7 @@ fn a_partial_credit_note_takes_off_its_line_only_in_the_x_the_z_and_the_closing(
     .unwrap();
     // The day holds the demo's sales too: its figures are those of every sale of the day, the
     // cancelled lines taken off.
-    let (net, by_rate) = recomputed_day(&store, today);
+    let (net, by_rate) = recomputed_between(&store, day.start, day.end);
     assert_eq!(day.net, net);
     assert_eq!(nonzero_rates(&day.tax.as_ref().unwrap().totals.by_rate), by_rate);
     let day_text = text(
@@ -219,6 +219,20 @@ fn a_partial_credit_note_takes_off_its_line_only_in_the_x_the_z_and_the_closing(
     );
     for line in day.tax.as_ref().unwrap().totals.lines() {
         assert!(day_text.contains(&line), "{line}\n{day_text}");
+    }
+    // The month and the year (closed as if their end had passed): Σ of their sales, by line.
+    for (period, later) in [(pos::Period::Month, 32), (pos::Period::Year, 370)] {
+        let closing = pos::close_period(
+            &mut store,
+            period,
+            today,
+            today + chrono::Duration::days(later),
+            &Actor::test("Sophie"),
+        )
+        .unwrap();
+        let (net, by_rate) = recomputed_between(&store, closing.start, closing.end);
+        assert_eq!(closing.net, net, "{period:?}");
+        assert_eq!(nonzero_rates(&closing.tax.as_ref().unwrap().totals.by_rate), by_rate, "{period:?}");
     }
     assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
 }

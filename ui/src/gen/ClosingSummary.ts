@@ -7,7 +7,7 @@ import type { Period } from "./Period";
  */
 export type ClosingSummary = { key: string, 
 /**
- * « Journée du 30/11/2026 », « Mois de 11/2026 », « Exercice 2026 ».
+ * « Journée du 30/11/2026 », « Novembre 2026 », « Exercice 2026 » ([`Closing::label`]).
  */
 label: string, period: Period, start: string, end: string, net: Money, 
 /**

@@ -10,7 +10,11 @@ export type Loan = { number: string, tag: string, kind: DeviceKind, designation:
 /**
  * The person's name (the centre's screens and the agreement; never sent to the hub).
  */
-person: string, programme: string, lent_at: string, due_on: string, 
+person: string, programme: string, 
+/**
+ * The programme's name (what papers and screens show).
+ */
+programme_name: string, lent_at: string, due_on: string, 
 /**
  * After this day a manager may declare it lost.
  */
