@@ -232,7 +232,11 @@ fn a_partial_credit_note_takes_off_its_line_only_in_the_x_the_z_and_the_closing(
         .unwrap();
         let (net, by_rate) = recomputed_between(&store, closing.start, closing.end);
         assert_eq!(closing.net, net, "{period:?}");
-        assert_eq!(nonzero_rates(&closing.tax.as_ref().unwrap().totals.by_rate), by_rate, "{period:?}");
+        assert_eq!(
+            nonzero_rates(&closing.tax.as_ref().unwrap().totals.by_rate),
+            by_rate,
+            "{period:?}"
+        );
     }
     assert!(comptoir::journal::verify(store.db()).unwrap().is_intact());
 }
