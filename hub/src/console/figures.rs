@@ -130,10 +130,12 @@ fn report_tables(r: &Report) -> Markup {
 }
 
 /// A horizontal bar chart: one row per (label, value, target), drawn to scale, with its text.
-fn bars(title: &str, rows: &[(String, i64, Option<i64>, String)]) -> Markup {
+/// A value of none is a masked count of people (one or two): its bar says « < 3 », never an
+/// empty bar like a real 0.
+fn bars(title: &str, rows: &[(String, Option<i64>, Option<i64>, String)]) -> Markup {
     let scale = rows
         .iter()
-        .map(|(_, v, t, _)| (*v).max(t.unwrap_or(0)))
+        .map(|(_, v, t, _)| v.unwrap_or(0).max(t.unwrap_or(0)))
         .max()
         .unwrap_or(0)
         .max(1) as f64;
@@ -148,11 +150,27 @@ fn bars(title: &str, rows: &[(String, i64, Option<i64>, String)]) -> Markup {
                 @if let Some(t) = target {
                     rect x=(label_w) y=(y) width=(bar_w * *t as f64 / scale) height="18" fill="none" stroke="#1d2327" stroke-width="1.5" {}
                 }
-                rect x=(label_w) y=(y + 3.0) width=(bar_w * *value as f64 / scale) height="12" fill="#0b6e75" {}
+                @match value {
+                    Some(value) => { rect x=(label_w) y=(y + 3.0) width=(bar_w * *value as f64 / scale) height="12" fill="#0b6e75" {} }
+                    None => { text x=(label_w + 4.0) y=(y + 14.0) font-size="12" font-weight="bold" fill="#1d2327" class="masque" { "< 3" } }
+                }
                 text x=(label_w + bar_w + 10.0) y=(y + 15.0) font-size="13" fill="#1d2327" { (text) }
             }
         }
     }
+}
+
+/// The chart's legend: only what it draws (a frame when a public has a target, « < 3 » when a
+/// count is masked).
+fn legend(publics: &[comptoir_common::report::PublicRow]) -> String {
+    let mut parts = vec!["Barre pleine : personnes équipées"];
+    if publics.iter().any(|p| p.target.is_some()) {
+        parts.push("cadre : objectif du programme");
+    }
+    if publics.iter().any(|p| p.people == Cell::FewerThanThree) {
+        parts.push("« < 3 » : une ou deux personnes (nombre masqué)");
+    }
+    format!("{}.", parts.join(" ; "))
 }
 
 pub fn dashboard(account: &Account, csrf: &str, d: &Dashboard) -> Markup {
@@ -171,8 +189,8 @@ pub fn dashboard(account: &Account, csrf: &str, d: &Dashboard) -> Markup {
                 section class="programme" aria-labelledby={ "p-" (r.programme_id) } {
                     h2 id={ "p-" (r.programme_id) } { (r.programme) " — " (r.funder) }
                     p { "Depuis le " (r.from.format("%d/%m/%Y")) " : " strong { (cell(r.people)) } " personne(s) équipée(s), " (r.devices_total) " appareil(s), tous centres." }
-                    @let rows: Vec<(String, i64, Option<i64>, String)> = r.publics.iter().map(|p| {
-                        let n = match p.people { Cell::Count(n) => n, Cell::FewerThanThree => 0 };
+                    @let rows: Vec<(String, Option<i64>, Option<i64>, String)> = r.publics.iter().map(|p| {
+                        let n = match p.people { Cell::Count(n) => Some(n), Cell::FewerThanThree => None };
                         let text = match (p.target, p.progress) {
                             (Some(t), Some(pct)) => format!("{} / {t} ({pct} %)", p.people.text()),
                             (Some(t), None) => format!("{} / {t}", p.people.text()),
@@ -181,16 +199,16 @@ pub fn dashboard(account: &Account, csrf: &str, d: &Dashboard) -> Markup {
                         (p.label.clone(), n, p.target.map(i64::from), text)
                     }).collect();
                     (bars(&format!("Personnes équipées par public, programme {}", r.programme), &rows))
-                    p class="legende" { "Barre pleine : personnes équipées ; cadre : objectif du programme." }
+                    p class="legende" { (legend(&r.publics)) }
                     p { a href={ "/console/rapports?programme=" (encode(&r.programme_id)) "&du=" (r.from) "&au=" (r.to) "&portee=tous" } { "Le bilan détaillé" } }
                 }
             }
             @if account.role == Role::Coordinateur {
                 section aria-labelledby="t-stock" {
                     h2 id="t-stock" { "Stock disponible" }
-                    @let rows: Vec<(String, i64, Option<i64>, String)> = d.stock.iter().map(|(kind, network, centres)| {
+                    @let rows: Vec<(String, Option<i64>, Option<i64>, String)> = d.stock.iter().map(|(kind, network, centres)| {
                         let label = comptoir_common::device::DeviceKind::parse(kind).map(|k| k.label().to_string()).unwrap_or_else(|_| kind.clone());
-                        (label, network + centres, None, format!("{network} au réseau, {centres} dans les centres"))
+                        (label, Some(network + centres), None, format!("{network} au réseau, {centres} dans les centres"))
                     }).collect();
                     @if rows.is_empty() { p { "Aucun appareil disponible." } } @else { (bars("Stock disponible par type", &rows)) }
                 }
@@ -222,4 +240,44 @@ pub fn quality(account: &Account, csrf: &str, rows: &[FailureRate]) -> Markup {
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use comptoir_common::report::PublicRow;
+
+    fn public(people: Cell, target: Option<u32>) -> PublicRow {
+        PublicRow {
+            public: "rsa".into(),
+            label: "Bénéficiaire du RSA".into(),
+            people,
+            target,
+            progress: None,
+        }
+    }
+
+    /// Issue 32: a masked count's bar says « < 3 » (a real 0 draws an empty bar), and the
+    /// legend names only what the chart draws.
+    #[test]
+    fn a_masked_bar_says_fewer_than_three_and_the_legend_names_what_is_drawn() {
+        let chart = bars(
+            "Personnes",
+            &[
+                ("Masqué".into(), None, None, "< 3".into()),
+                ("Zéro".into(), Some(0), None, "0".into()),
+            ],
+        )
+        .into_string();
+        assert_eq!(chart.matches("class=\"masque\"").count(), 1, "{chart}");
+        assert!(chart.contains(">&lt; 3</text>"), "{chart}");
+        assert_eq!(
+            legend(&[public(Cell::FewerThanThree, None)]),
+            "Barre pleine : personnes équipées ; « < 3 » : une ou deux personnes (nombre masqué)."
+        );
+        assert_eq!(
+            legend(&[public(Cell::Count(4), Some(10))]),
+            "Barre pleine : personnes équipées ; cadre : objectif du programme."
+        );
+    }
 }
