@@ -33,6 +33,9 @@ pub struct ReturnPreview {
     pub guarantee_text: String,
     /// The last day to remedy, if the return is opened today (L.217-10).
     pub deadline: NaiveDate,
+    /// What the screen says of the deadline, in French: the legal 30 days in guarantee, none
+    /// out of it (the deposit slip says the same, `documents::aftersales::deposit_sentences`).
+    pub deadline_text: String,
     /// A return of this device still open.
     pub open_return: Option<String>,
 }
@@ -129,6 +132,14 @@ pub(super) fn preview_of(conn: &Db, device: &Device, today: NaiveDate) -> Result
         in_guarantee: guarantee.covers(today),
         presumed: guarantee.presumed(today),
         guarantee_text: guarantee.sentence(today),
+        deadline_text: if guarantee.covers(today) {
+            format!(
+                "Si le retour est ouvert aujourd'hui : réparer ou échanger au plus tard le {} (30 jours, art. L.217-10).",
+                super::remedy_deadline(today).format("%d/%m/%Y")
+            )
+        } else {
+            "Hors garantie : aucun délai légal ; le centre examine l'appareil et dit ce qu'il peut faire.".to_string()
+        },
         guarantee,
         deadline: super::remedy_deadline(today),
         open_return: sql::open_return_of(conn, device.id)?,

@@ -153,7 +153,7 @@ pub(crate) fn sav(
                     .iter()
                     .map(|p| {
                         format!(
-                            "{} ({}) — ticket n° {}, ligne {}, remis le {}{}\n  {}\n  Si le retour est ouvert aujourd'hui : réparer ou échanger au plus tard le {}.",
+                            "{} ({}) — ticket n° {}, ligne {}, remis le {}{}\n  {}\n  {}",
                             p.tag,
                             p.designation,
                             p.receipt,
@@ -164,7 +164,7 @@ pub(crate) fn sav(
                                 .map(|n| format!(" — retour n° {n} en cours"))
                                 .unwrap_or_default(),
                             p.guarantee_text,
-                            p.deadline.format("%d/%m/%Y")
+                            p.deadline_text
                         )
                     })
                     .collect::<Vec<_>>()

@@ -616,6 +616,12 @@ fn a_return_past_the_guarantee_is_allowed_says_so_and_a_repair_then_extends_noth
     let preview = returns::candidates(&store, &sold).unwrap().remove(0);
     assert!(!preview.in_guarantee && !preview.presumed);
     assert!(preview.guarantee_text.contains("terminée") && preview.guarantee_text.contains("hors garantie"));
+    // No legal deadline promised out of guarantee, on the screen either (issue 32).
+    assert!(
+        preview.deadline_text.starts_with("Hors garantie : aucun délai légal"),
+        "{}",
+        preview.deadline_text
+    );
     let ret = open(&mut store, &sold, &sophie);
     assert!(!ret.in_guarantee);
     let slip = comptoir::documents::return_slip(&mut store, &ret.number, &sophie).unwrap();

@@ -55,8 +55,7 @@ function choose(p: ReturnPreview) {
   returnForm.reset();
   $("return-errors").hidden = true;
   $("return-form-title").textContent = `Retour de ${p.tag} (${p.designation})`;
-  $("return-guarantee").textContent =
-    `${p.guarantee_text} Si le retour est ouvert aujourd'hui : réparer ou échanger au plus tard le ${frDate(p.deadline)} (30 jours, art. L.217-10).`;
+  $("return-guarantee").textContent = `${p.guarantee_text} ${p.deadline_text}`;
   $("return-guarantee").className = p.in_guarantee ? "banner" : "banner warn";
   returnForm.hidden = false;
   $<HTMLSelectElement>("return-category").focus();
