@@ -19,6 +19,11 @@ by_exchange: string | null, guarantee: Guarantee, in_guarantee: boolean, presume
  */
 deadline: string, 
 /**
+ * What the screen says of the deadline, in French: the legal 30 days in guarantee, none
+ * out of it (the deposit slip says the same, `documents::aftersales::deposit_sentences`).
+ */
+deadline_text: string, 
+/**
  * A return of this device still open.
  */
 open_return: string | null, };
