@@ -17,80 +17,22 @@ fn eur(s: &str) -> Money {
     Money::parse(s).unwrap()
 }
 
-/// What the till's figures must be, recomputed from the sale records alone: per method the
-/// payments less change and refunds, per VAT rate the lines' own VAT, sold lines counted once
-/// and cancelled lines taken off, for the sales of `session` and its credit notes `notes`.
-fn recomputed(
-    store: &Store,
-    session: i64,
-    notes: &[pos::CreditNote],
-) -> (Money, BTreeMap<PaymentMethod, Money>, Vec<VatByRate>) {
-    let mut net = 0i64;
-    let mut by_method: BTreeMap<PaymentMethod, i64> = BTreeMap::new();
-    let mut by_rate: BTreeMap<Rate, (i64, i64)> = BTreeMap::new();
-    for summary in pos::list_sales(store, 10_000).unwrap() {
-        let sale = pos::sale(store, &summary.receipt).unwrap();
-        if sale.session_id != session {
-            continue;
-        }
-        let paid: i64 = sale.payments.iter().map(|p| p.amount.cents()).sum();
-        let change = paid - sale.total.cents();
-        for p in &sale.payments {
-            *by_method.entry(p.method).or_default() += p.amount.cents();
-        }
-        *by_method.entry(PaymentMethod::Cash).or_default() -= change;
-        for line in &sale.lines {
-            let ttc = line.unit_price.cents() * i64::from(line.quantity);
-            let live = line.cancelled_by.is_none();
-            net += if live { ttc } else { 0 };
-            if let (Some(rate), Some(vat)) = (line.vat_rate, line.vat) {
-                if line.margin.is_none() && live {
-                    let e = by_rate.entry(rate).or_default();
-                    e.0 += ttc;
-                    e.1 += vat.cents();
-                }
-            }
-        }
-    }
-    for note in notes {
-        *by_method.entry(note.refund_method).or_default() -= note.amount.cents();
-    }
-    let by_method = by_method
-        .into_iter()
-        .filter(|(_, c)| *c != 0)
-        .map(|(m, c)| (m, Money::from_cents(c)))
-        .collect();
-    let by_rate = by_rate
-        .into_iter()
-        .filter(|(_, (ttc, _))| *ttc != 0)
-        .map(|(rate, (ttc, vat))| VatByRate {
-            rate,
-            ttc: Money::from_cents(ttc),
-            vat: Money::from_cents(vat),
-            ht: Money::from_cents(ttc - vat),
-        })
-        .collect();
-    (Money::from_cents(net), by_method, by_rate)
-}
-
-/// The net and the VAT by rate of every sale made from `start` to `end` (local days), cancelled
-/// lines taken off: what a closing must say when its credit notes cancel its own sales.
-fn recomputed_between(store: &Store, start: chrono::NaiveDate, end: chrono::NaiveDate) -> (Money, Vec<VatByRate>) {
+/// The net and the VAT by rate of `sales`' lines that no credit note cancelled (a line taxed on
+/// its price: its own VAT; the margin scheme's used goods: none).
+fn live_lines<'a>(sales: impl IntoIterator<Item = &'a comptoir::pos::SaleRecord>) -> (Money, Vec<VatByRate>) {
     let mut net = 0i64;
     let mut by_rate: BTreeMap<Rate, (i64, i64)> = BTreeMap::new();
-    for summary in pos::list_sales(store, 10_000).unwrap() {
-        let sale = pos::sale(store, &summary.receipt).unwrap();
-        if !comptoir::local::local_day(&sale.at).is_some_and(|d| (start..=end).contains(&d)) {
-            continue;
-        }
-        for line in sale.lines.iter().filter(|l| l.cancelled_by.is_none()) {
-            let ttc = line.unit_price.cents() * i64::from(line.quantity);
-            net += ttc;
-            if let (Some(rate), Some(vat), None) = (line.vat_rate, line.vat, line.margin) {
-                let e = by_rate.entry(rate).or_default();
-                e.0 += ttc;
-                e.1 += vat.cents();
-            }
+    for line in sales
+        .into_iter()
+        .flat_map(|s| &s.lines)
+        .filter(|l| l.cancelled_by.is_none())
+    {
+        let ttc = line.unit_price.cents() * i64::from(line.quantity);
+        net += ttc;
+        if let (Some(rate), Some(vat), None) = (line.vat_rate, line.vat, line.margin) {
+            let e = by_rate.entry(rate).or_default();
+            e.0 += ttc;
+            e.1 += vat.cents();
         }
     }
     let by_rate = by_rate
@@ -104,6 +46,54 @@ fn recomputed_between(store: &Store, start: chrono::NaiveDate, end: chrono::Naiv
         })
         .collect();
     (Money::from_cents(net), by_rate)
+}
+
+/// Every sale record for which `keep` holds.
+fn sales_where(store: &Store, keep: impl Fn(&comptoir::pos::SaleRecord) -> bool) -> Vec<comptoir::pos::SaleRecord> {
+    pos::list_sales(store, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|s| pos::sale(store, &s.receipt).unwrap())
+        .filter(|s| keep(s))
+        .collect()
+}
+
+/// What the till's figures must be, recomputed from the sale records alone: per method the
+/// payments less change and refunds, per VAT rate the lines' own VAT, sold lines counted once
+/// and cancelled lines taken off, for the sales of `session` and its credit notes `notes`.
+fn recomputed(
+    store: &Store,
+    session: i64,
+    notes: &[pos::CreditNote],
+) -> (Money, BTreeMap<PaymentMethod, Money>, Vec<VatByRate>) {
+    let sales = sales_where(store, |s| s.session_id == session);
+    let mut by_method: BTreeMap<PaymentMethod, i64> = BTreeMap::new();
+    for sale in &sales {
+        let paid: i64 = sale.payments.iter().map(|p| p.amount.cents()).sum();
+        for p in &sale.payments {
+            *by_method.entry(p.method).or_default() += p.amount.cents();
+        }
+        *by_method.entry(PaymentMethod::Cash).or_default() -= paid - sale.total.cents();
+    }
+    for note in notes {
+        *by_method.entry(note.refund_method).or_default() -= note.amount.cents();
+    }
+    let by_method = by_method
+        .into_iter()
+        .filter(|(_, c)| *c != 0)
+        .map(|(m, c)| (m, Money::from_cents(c)))
+        .collect();
+    let (net, by_rate) = live_lines(&sales);
+    (net, by_method, by_rate)
+}
+
+/// The net and the VAT by rate of every sale made from `start` to `end` (local days), cancelled
+/// lines taken off: what a closing must say when its credit notes cancel its own sales.
+fn recomputed_between(store: &Store, start: chrono::NaiveDate, end: chrono::NaiveDate) -> (Money, Vec<VatByRate>) {
+    let sales = sales_where(store, |s| {
+        comptoir::local::local_day(&s.at).is_some_and(|d| (start..=end).contains(&d))
+    });
+    live_lines(&sales)
 }
 
 fn nonzero(map: &BTreeMap<PaymentMethod, Money>) -> BTreeMap<PaymentMethod, Money> {
