@@ -760,6 +760,17 @@ fn each_warranty_slip_states_the_law_of_its_case() {
     );
 }
 
+/// A new person on the RSA with a fresh attestation, named `prefix` and `n` as letters.
+fn buyer(store: &mut Store, programmes: &[comptoir::programme::Programme], prefix: &str, n: usize) -> i64 {
+    crate::reports::person(
+        store,
+        programmes,
+        &format!("{prefix}{}", letters(n)),
+        "rsa",
+        "attestation_caf",
+    )
+}
+
 /// A number as letters (a person's name has no digit): 1 → « b », 27 → « bb ».
 fn letters(mut n: usize) -> String {
     let mut out = String::new();
@@ -878,13 +889,7 @@ fn the_donor_report_adds_up_on_the_demo_and_on_a_generated_history() {
             ),
             (DeviceState::Available, 0 | 1) => {
                 people += 1;
-                let person = crate::reports::person(
-                    &mut store,
-                    &programmes,
-                    &format!("Achat{}", letters(people)),
-                    "rsa",
-                    "attestation_caf",
-                );
+                let person = buyer(&mut store, &programmes, "Achat", people);
                 let request = pos::SaleRequest::one_device_in_cash(person, &p.id, &tag, 80);
                 let sold = pos::create_sale(&mut store, &programmes, &caps, &request, &amina);
                 if let Ok(sale) = &sold {
@@ -894,13 +899,7 @@ fn the_donor_report_adds_up_on_the_demo_and_on_a_generated_history() {
             }
             (DeviceState::Available, 2) => {
                 people += 1;
-                let person = crate::reports::person(
-                    &mut store,
-                    &programmes,
-                    &format!("Pret{}", letters(people)),
-                    "rsa",
-                    "attestation_caf",
-                );
+                let person = buyer(&mut store, &programmes, "Pret", people);
                 let lent_on = today - chrono::Days::new(9);
                 let input = LoanInput {
                     tag: tag.clone(),
