@@ -176,3 +176,56 @@ fn returns_loans_and_recycling_reach_the_hub_which_counts_failures_by_model() {
     let text = world.hub.admin(&["quality"]);
     assert!(text.contains("ThinkPad T480") && text.contains("50,0 %"), "{text}");
 }
+
+/// Issue 33, item 10: a model whose only return is still open (no outcome yet) is counted, not
+/// an error (its repaired, exchanged and refunded sums were NULL).
+#[test]
+fn a_model_with_only_an_open_return_is_counted() {
+    let world = World::new();
+    let (store, client) = world.centre("C01");
+    let amina = Actor::test("Amina");
+    demo::load(&mut store.lock().unwrap(), &amina).unwrap();
+    world
+        .hub
+        .admin(&["import", world.file("inv.csv", &inventory("OPN", 1)).to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "1"]);
+    sync::round(&store, &client).unwrap();
+    let caps = LegalCaps::shipped();
+    let programmes = [Programme::shipped_default(&caps)];
+    {
+        let mut s = store.lock().unwrap();
+        let t = AssetTag::parse("OPN-00000").unwrap();
+        stock::change_state(&mut s, &t, StockAction::Receive, &amina, "").unwrap();
+        stock::change_state(&mut s, &t, StockAction::MakeAvailable, &amina, "").unwrap();
+        if pos::current_session(&s).unwrap().is_none() {
+            pos::open_session(&mut s, &amina, Money::ZERO).unwrap();
+        }
+        let request = SaleRequest::one_device_in_cash(8, "defaut", "OPN-00000", 80);
+        pos::create_sale(&mut s, &programmes, &caps, &request, &amina).unwrap();
+        returns::open(
+            &mut s,
+            &ReturnInput {
+                tag: "OPN-00000".into(),
+                fault_category: "batterie".into(),
+                fault: "Ne tient plus la charge".into(),
+            },
+            &amina,
+        )
+        .unwrap();
+    }
+    let report = sync::round(&store, &client).unwrap();
+    assert_eq!(report.refused, 0, "{report:?}");
+    let quality: serde_json::Value = serde_json::from_str(&world.hub.admin(&["quality", "--json"])).unwrap();
+    let row = quality
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["model"] == "ThinkPad T480")
+        .unwrap_or_else(|| panic!("{quality}"));
+    assert_eq!((row["returns"].as_i64(), row["open"].as_i64()), (Some(1), Some(1)), "{row}");
+    for outcome in ["repaired", "exchanged", "refunded"] {
+        assert_eq!(row[outcome], 0, "{row}");
+    }
+}

@@ -197,9 +197,10 @@ pub fn failure_rates(conn: &Connection) -> Result<Vec<FailureRate>> {
          ),
          returned AS (
              SELECT coalesce(refurbisher, '') AS refurbisher, kind, brand, model, count(*) AS n,
-                    sum(in_guarantee) AS covered, sum(outcome IS NULL) AS open,
-                    sum(outcome = 'repaired') AS repaired, sum(outcome = 'exchanged') AS exchanged,
-                    sum(outcome = 'refunded') AS refunded
+                    -- `IS`, never `=`: an open return's outcome is NULL, and a sum of NULLs is NULL.
+                    sum(in_guarantee IS 1) AS covered, sum(outcome IS NULL) AS open,
+                    sum(outcome IS 'repaired') AS repaired, sum(outcome IS 'exchanged') AS exchanged,
+                    sum(outcome IS 'refunded') AS refunded
              FROM warranty_returns GROUP BY 1, 2, 3, 4
          )
          SELECT r.refurbisher, r.kind, r.brand, r.model, coalesce(s.n, 0), r.n, r.covered, r.open, r.repaired,
