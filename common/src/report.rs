@@ -256,8 +256,27 @@ fn amount(m: Money) -> String {
 
 /// A CSV cell, quoted when it holds `;`, `"` or a line break.
 fn csv_field(s: &str) -> String {
-    if s.contains([';', '"', '\n']) {
+    let s = neutralise_formula(s);
+    if s.contains([';', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// A cell a spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return: a programme named `=HYPERLINK(…)`, a funder `+cmd|…`) is written as text,
+/// behind an apostrophe (OWASP « CSV injection »). A plain negative number (`-60,00`) stays a
+/// number.
+fn neutralise_formula(s: &str) -> String {
+    let number = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+    let risky = match s.chars().next() {
+        Some('=' | '+' | '@' | '\t' | '\r') => true,
+        Some('-') => !number(&s[1..]),
+        _ => false,
+    };
+    if risky {
+        format!("'{s}")
     } else {
         s.to_string()
     }
@@ -405,5 +424,16 @@ mod tests {
         assert_eq!(csv_field("a;b"), "\"a;b\"");
         assert_eq!(csv_field("dit \"oui\""), "\"dit \"\"oui\"\"\"");
         assert_eq!(csv_field("Étudiant"), "Étudiant");
+        // Formulas are written as text (issue 33, item 11); negative amounts stay numbers.
+        assert_eq!(
+            csv_field("=HYPERLINK(\"http://x\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\")\""
+        );
+        assert_eq!(csv_field("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0");
+        assert_eq!(csv_field("@SUM(1)"), "'@SUM(1)");
+        assert_eq!(csv_field("-2+3"), "'-2+3");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_field("-60,00"), "-60,00");
+        assert_eq!(csv_field("-"), "'-");
     }
 }

@@ -224,7 +224,11 @@ fn a_model_with_only_an_open_return_is_counted() {
         .iter()
         .find(|r| r["model"] == "ThinkPad T480")
         .unwrap_or_else(|| panic!("{quality}"));
-    assert_eq!((row["returns"].as_i64(), row["open"].as_i64()), (Some(1), Some(1)), "{row}");
+    assert_eq!(
+        (row["returns"].as_i64(), row["open"].as_i64()),
+        (Some(1), Some(1)),
+        "{row}"
+    );
     for outcome in ["repaired", "exchanged", "refunded"] {
         assert_eq!(row[outcome], 0, "{row}");
     }

@@ -752,3 +752,46 @@ fn the_command_line_moves_recalls_a_model_and_writes_the_network_report() {
         );
     }
 }
+
+/// Issue 33, item 11: a programme named as a formula and a funder written as a command go into
+/// the report CSV a financeur downloads as text (behind an apostrophe), never as a formula.
+#[test]
+fn a_formula_in_a_programme_or_funder_name_is_written_as_text_in_the_report_csv() {
+    let world = World::new();
+    let programme = std::fs::read_to_string("../assets/programmes/defaut.toml")
+        .unwrap()
+        .replace("id = \"defaut\"", "id = \"piege\"")
+        .replace(
+            "name = \"Équipement solidaire\"",
+            "name = \"=HYPERLINK(\\\"http://x.example\\\")\"",
+        )
+        .replace(
+            "funder = \"Structure (fonds propres)\"",
+            "funder = \"+cmd|' /C calc'!A0\"",
+        );
+    let file = world.file("piege.toml", &programme);
+    world.hub.admin(&["publish", file.to_str().unwrap()]);
+    user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
+    let url = world.hub.url.clone();
+    let claire = log_in(&url, "claire", "un mot de passe long").unwrap();
+    let today = Local::now().date_naive();
+    let csv = get(
+        &url,
+        &format!("/console/rapports/bilan.csv?programme=piege&du=2026-01-01&au={today}&portee=tous"),
+        &claire,
+    );
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = csv.text().unwrap();
+    assert!(text.contains("'=HYPERLINK("), "{text}");
+    assert!(text.contains("'+cmd|"), "{text}");
+    for line in text.lines() {
+        for cell in line.split(';') {
+            let cell = cell.trim_start_matches(['\u{feff}', '"']);
+            assert!(!cell.starts_with(['=', '+', '@']), "« {cell} » in {text}");
+        }
+    }
+}
