@@ -378,7 +378,31 @@ pub fn router(hub: Shared) -> Router {
         .merge(console::routes().layer(DefaultBodyLimit::max(64 * 1024)))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
+        .layer(axum::middleware::from_fn(security_headers))
         .with_state(hub)
+}
+
+/// On every answer (API, console pages, redirects, 404s): no MIME sniffing, no framing, no
+/// referrer. A console page sets its own stricter headers too (`console::page`).
+async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::header::{HeaderValue, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.entry(X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
+    h.entry(REFERRER_POLICY)
+        .or_insert(HeaderValue::from_static("no-referrer"));
+    response
+}
+
+/// Served over TLS: browsers are told to come back over HTTPS only (a year).
+async fn strict_transport(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut response = next.run(request).await;
+    response.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }
 
 /// A push whose announced length is over the limit: 413 at once, its body never read (a body
@@ -490,6 +514,7 @@ pub async fn serve(
         Some((cert, key)) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
+            let app = app.layer(axum::middleware::from_fn(strict_transport));
             let mut server = axum_server::from_tcp_rustls(listener, config);
             server
                 .http_builder()

@@ -227,9 +227,31 @@ fn bodies_are_bounded_and_every_error_is_the_documented_json_in_french() {
     );
     assert_eq!((status, code.as_str()), (400, "invalid"));
     assert!(message.contains("Paramètres illisibles"), "{message}");
-    // An unknown address.
-    let (status, code, _) = error_of(http.get(format!("{}/v2/nulle-part", hub.url)).send().unwrap());
+    // An unknown address: the documented error, with the security headers every answer
+    // carries (issue 33, item 13), as a redirect of the console does.
+    let missing = http.get(format!("{}/v2/nulle-part", hub.url)).send().unwrap();
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+    ] {
+        assert_eq!(
+            missing.headers().get(name).map(|v| v.to_str().unwrap()),
+            Some(value),
+            "{name}"
+        );
+    }
+    let (status, code, _) = error_of(missing);
     assert_eq!((status, code.as_str()), (404, "not_found"));
+    let redirect = reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/console", hub.url))
+        .send()
+        .unwrap();
+    assert!(redirect.status().is_redirection(), "{}", redirect.status());
+    assert_eq!(redirect.headers().get("x-content-type-options").unwrap(), "nosniff");
     hub.assert_healthy(&http);
     assert_eq!(hub.counts(), before, "a refused request changed the database");
     // A good push still goes through.

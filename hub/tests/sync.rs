@@ -574,12 +574,17 @@ fn the_hub_serves_https_with_the_certificate_it_is_given() {
         .add_root_certificate(reqwest::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap())
         .build()
         .unwrap();
-    let health: sync::protocol::Health = http
-        .get(format!("{}/v1/health", hub.url))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let answer = http.get(format!("{}/v1/health", hub.url)).send().unwrap();
+    // Over TLS, browsers are told to keep to HTTPS (issue 33, item 13).
+    assert_eq!(
+        answer
+            .headers()
+            .get("strict-transport-security")
+            .map(|v| v.to_str().unwrap()),
+        Some("max-age=31536000")
+    );
+    assert_eq!(answer.headers().get("x-content-type-options").unwrap(), "nosniff");
+    let health: sync::protocol::Health = answer.json().unwrap();
     assert_eq!(health.version, "v2");
     // Without trusting that certificate, the connection is refused; plain HTTP gets nothing.
     assert!(reqwest::blocking::get(format!("{}/v1/health", hub.url)).is_err());
