@@ -120,6 +120,32 @@ pub fn month_fr(month: u32, year: i32) -> String {
     format!("{name} {year}")
 }
 
+/// A name people read (a centre's, a commune's), checked: trimmed, 1 to `max` characters,
+/// printable — no control character, no bidirectional override or isolate (a right-to-left
+/// override turns « Lilas » into what it is not), no zero-width or other invisible format
+/// character. Else why not, in French, naming `what`.
+pub fn display_name(what: &str, text: &str, max: usize) -> Result<String, String> {
+    let text = text.trim();
+    let invisible = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}' | '\u{180E}')
+    };
+    if text.is_empty() {
+        return Err(format!("{what} est vide."));
+    }
+    if text.chars().count() > max {
+        return Err(format!("{what} a plus de {max} caractères."));
+    }
+    if text.chars().any(invisible) {
+        return Err(format!(
+            "{what} contient un caractère invisible ou de contrôle (saut de ligne, tabulation, changement de sens \
+             d'écriture, caractère de largeur nulle) : écrivez-le en toutes lettres."
+        ));
+    }
+    Ok(text.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -303,17 +303,18 @@ pub(crate) fn checked_head(head: &JournalHead) -> std::result::Result<JournalHea
 /// The centre's public settings as pushed: short printable texts, a five-digit postcode (or
 /// none), the département it gives.
 pub(crate) fn checked_centre(facts: &CentreFacts) -> std::result::Result<CentreFacts, String> {
-    let text = |t: &str, max: usize| t.chars().count() <= max && !t.chars().any(char::is_control);
+    use comptoir_common::text::display_name;
     let postcode_ok =
         facts.postcode.is_empty() || (facts.postcode.len() == 5 && facts.postcode.chars().all(|c| c.is_ascii_digit()));
     let departement_ok = facts.departement.len() <= 3 && facts.departement.chars().all(|c| c.is_ascii_alphanumeric());
-    if !text(&facts.name, 120)
-        || facts.name.trim().is_empty()
-        || !text(&facts.commune, 80)
-        || !postcode_ok
-        || !departement_ok
-    {
-        return Err("Réglages du centre illisibles (nom, commune, code postal, département).".into());
+    if !postcode_ok || !departement_ok {
+        return Err("Réglages du centre illisibles (code postal, département).".into());
     }
-    Ok(facts.clone())
+    let mut facts = facts.clone();
+    facts.name = display_name("Le nom du centre", &facts.name, 120)?;
+    // A commune may be unknown (empty); when given, it is a name like any other.
+    if !facts.commune.trim().is_empty() {
+        facts.commune = display_name("La commune du centre", &facts.commune, 80)?;
+    }
+    Ok(facts)
 }

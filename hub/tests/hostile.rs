@@ -262,15 +262,50 @@ fn bodies_are_bounded_and_every_error_is_the_documented_json_in_french() {
     assert!(reply.status().is_success(), "{}", reply.text().unwrap());
 }
 
+/// Issue 33, item 5: the command line refuses a centre's name that is blank, endless, or holds
+/// a right-to-left override or a zero-width character, in French; nothing is stored.
+#[test]
+fn a_centres_name_is_checked_by_the_command_line() {
+    let hub = Running::start();
+    let before = hub.counts();
+    for (name, says) in [
+        ("   ", "est vide"),
+        (&"x".repeat(100_000)[..], "plus de 120 caractères"),
+        ("Centre \u{202E}sacliL", "caractère invisible"),
+        ("Centre\u{200B}des Lilas", "caractère invisible"),
+    ] {
+        let out = Command::new(HUB)
+            .arg("--db")
+            .arg(&hub.db)
+            .args(["centre", "create", "C09", "--name", name])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{name:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{name:.40}: {err}");
+    }
+    assert_eq!(hub.counts(), before);
+    hub.admin(&["centre", "create", "C09", "--name", "  Espace numérique des Lilas  "]);
+    assert!(hub.admin(&["centre", "list"]).contains("Espace numérique des Lilas"));
+}
+
 #[test]
 fn the_hubs_files_are_private_and_its_admin_output_cannot_be_forged() {
     let hub = Running::start();
-    // A centre's name with a newline and a tab: one line per centre, the characters shown.
-    hub.admin(&["centre", "create", "C01", "--name", "Lilas\nC99\tFaux centre"]);
+    // A centre's name with a newline and a tab is refused (issue 33, item 5): the list keeps one
+    // line per centre.
+    let refused = Command::new(HUB)
+        .arg("--db")
+        .arg(&hub.db)
+        .args(["centre", "create", "C01", "--name", "Lilas\nC99\tFaux centre"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("caractère invisible ou de contrôle"));
+    hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
     hub.admin(&["centre", "create", "C02", "--name", "Centre des Roses"]);
     let list = hub.admin(&["centre", "list"]);
     assert_eq!(list.lines().count(), 2, "{list}");
-    assert!(list.contains("Lilas\\u{a}C99\\u{9}Faux centre"), "{list}");
     // The events, with their uuid, as JSON.
     let token = hub.admin(&["centre", "create", "C03", "--name", "Centre des Iris"]);
     let uuid = uuid::Uuid::now_v7().to_string();
@@ -498,6 +533,28 @@ fn hostile_v2_sales_heads_and_settings_are_refused_and_nothing_is_stored() {
         (
             Value::Null,
             json!({"name": "a\nb", "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+        // Issue 33, item 5: a right-to-left override, a zero-width character, a blank or
+        // endless name, a commune with a bidi isolate.
+        (
+            Value::Null,
+            json!({"name": "Centre \u{202E}sacliL", "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+        (
+            Value::Null,
+            json!({"name": "Centre\u{200B}des Lilas", "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+        (
+            Value::Null,
+            json!({"name": "   ", "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+        (
+            Value::Null,
+            json!({"name": "x".repeat(100_000), "commune": "y", "postcode": "93200", "departement": "93"}),
+        ),
+        (
+            Value::Null,
+            json!({"name": "Lilas", "commune": "Saint-Denis\u{2067}", "postcode": "93200", "departement": "93"}),
         ),
     ] {
         let mut body = json!({"events": good});

@@ -126,6 +126,7 @@ pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> 
             "« {id} » : un identifiant de centre est fait de lettres, de chiffres et de tirets."
         )));
     }
+    let name = comptoir_common::text::display_name("Le nom du centre", name, 120).map_err(HubError::Invalid)?;
     let exists: i64 = conn.query_row("SELECT count(*) FROM centres WHERE id = ?1", [&id], |r| r.get(0))?;
     if exists > 0 {
         return Err(HubError::Invalid(format!(
@@ -137,7 +138,7 @@ pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> 
     let at = now();
     tx.execute(
         "INSERT INTO centres (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, name.trim(), hash_token(&token), at],
+        params![id, name, hash_token(&token), at],
     )?;
     // The programmes published to the whole network and still in force: in the new centre's
     // feed from its first pull, as if it had existed when they were published.
