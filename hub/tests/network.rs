@@ -795,3 +795,58 @@ fn a_formula_in_a_programme_or_funder_name_is_written_as_text_in_the_report_csv(
         }
     }
 }
+
+/// Issue 33, item 4: a console act and its audit line commit together or not at all. With the
+/// audit log made to refuse every line (a trigger, as a full disk or a bug would), a coordinator's
+/// act changes nothing; once the log writes again, the same act is done and logged.
+#[test]
+fn a_console_act_and_its_audit_line_commit_together() {
+    let world = World::new();
+    user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
+    let url = world.hub.url.clone();
+    let claire = log_in(&url, "claire", "un mot de passe long").unwrap();
+    let csrf = csrf_of(&get(&url, "/console/centres", &claire).text().unwrap());
+    let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+    conn.execute_batch(
+        "CREATE TRIGGER audit_refuses BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'journal plein'); END;",
+    )
+    .unwrap();
+    let audited = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap()
+    };
+    let lines_before = audited(&conn);
+    let refused = post(
+        &url,
+        "/console/centres/nouveau",
+        &claire,
+        &[("csrf", &csrf), ("centre", "C07"), ("name", "Centre C07")],
+    );
+    assert!(!refused.status().is_success(), "{}", refused.status());
+    let centres = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM centres WHERE id = 'C07'", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(centres(&conn), 0, "no centre without its audit line");
+    assert_eq!(audited(&conn), lines_before);
+    conn.execute_batch("DROP TRIGGER audit_refuses;").unwrap();
+    let created = post(
+        &url,
+        "/console/centres/nouveau",
+        &claire,
+        &[("csrf", &csrf), ("centre", "C07"), ("name", "Centre C07")],
+    );
+    assert!(created.status().is_success(), "{}", created.status());
+    assert_eq!(centres(&conn), 1);
+    let logged: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit WHERE account = 'claire' AND detail = 'centre C07'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1);
+}

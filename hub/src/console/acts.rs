@@ -41,14 +41,21 @@ pub(super) async fn act(
     let (login, address) = (v.account.login.clone(), v.address.clone());
     let result = blocking(hub, move |hub| {
         let mut conn = hub.writer();
+        // The act and its audit line commit together or not at all: one savepoint around both
+        // (the act's own transactions are savepoints, nested in it).
+        conn.execute_batch("SAVEPOINT console_act").map_err(HubError::from)?;
         let outcome = f(&mut conn);
-        match &outcome {
-            Ok(done) => accounts::audit(&conn, &login, &address, action, &done.audit)?,
-            Err(HubError::Invalid(m)) => {
-                accounts::audit(&conn, &login, &address, "refusé", &format!("{action} : {m}"))?
-            }
-            Err(HubError::Database(_)) => {}
-        }
+        let logged = match &outcome {
+            Ok(done) => accounts::audit(&conn, &login, &address, action, &done.audit),
+            Err(HubError::Invalid(m)) => accounts::audit(&conn, &login, &address, "refusé", &format!("{action} : {m}")),
+            Err(HubError::Database(_)) => Ok(()),
+        };
+        let end = match (&outcome, &logged) {
+            (Err(HubError::Database(_)), _) | (_, Err(_)) => "ROLLBACK TO console_act; RELEASE console_act",
+            _ => "RELEASE console_act",
+        };
+        conn.execute_batch(end).map_err(HubError::from)?;
+        logged?;
         Ok(outcome)
     })
     .await;
@@ -326,7 +333,7 @@ pub(super) async fn recall(
         let listed = tags(&f.tags);
         if !listed.is_empty() {
             // All or nothing: every tag checked before any is recalled.
-            let tx = conn.transaction()?;
+            let tx = conn.savepoint()?;
             let mut lines = Vec::new();
             for tag in &listed {
                 let centre = db::recall_in(&tx, tag)?;

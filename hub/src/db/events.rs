@@ -15,7 +15,7 @@ pub fn record_events(
     journal: Option<&JournalHead>,
     settings: Option<&CentreFacts>,
 ) -> Result<(Vec<Ack>, Option<HubHead>)> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let received_at = now();
     let hub_head = match journal {
         Some(head) => super::heads::record_head(&tx, centre, head, &received_at)?,

@@ -134,11 +134,24 @@ pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> 
         )));
     }
     let token = new_token();
-    let tx = conn.unchecked_transaction()?;
+    // A savepoint: a transaction of its own, or nested in a console act's (with its audit line).
+    conn.execute_batch("SAVEPOINT create_centre")?;
+    let made = add_centre(conn, &id, &name, &token);
+    let end = if made.is_ok() {
+        "RELEASE create_centre"
+    } else {
+        "ROLLBACK TO create_centre; RELEASE create_centre"
+    };
+    conn.execute_batch(end)?;
+    made.map(|()| token)
+}
+
+/// The centre's row and, in its feed, the programmes published to the whole network.
+fn add_centre(tx: &Connection, id: &str, name: &str, token: &str) -> Result<()> {
     let at = now();
     tx.execute(
         "INSERT INTO centres (id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![id, name, hash_token(&token), at],
+        params![id, name, hash_token(token), at],
     )?;
     // The programmes published to the whole network and still in force: in the new centre's
     // feed from its first pull, as if it had existed when they were published.
@@ -157,11 +170,10 @@ pub fn create_centre(conn: &Connection, id: &str, name: &str) -> Result<String> 
         )
         .is_ok_and(|p| p.end.is_none_or(|end| end >= today));
         if in_force {
-            push_change(&tx, &id, &Change::Programme { name, content }, &at)?;
+            push_change(tx, id, &Change::Programme { name, content }, &at)?;
         }
     }
-    tx.commit()?;
-    Ok(token)
+    Ok(())
 }
 
 fn new_token() -> String {
@@ -220,7 +232,7 @@ pub struct Imported {
 
 pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) -> Result<Imported> {
     let delivery = comptoir_common::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))?;
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let (mut added, mut known) = (0, 0);
     let mut claimed = Vec::new();
     let at = now();
@@ -300,7 +312,7 @@ pub enum Pick {
 
 /// Allocates devices of the network's stock to a centre; returns the tags allocated.
 pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<String>> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let centre = require_centre(&tx, centre)?;
     let tags: Vec<String> = match pick {
         Pick::Tags(tags) => {
@@ -385,7 +397,7 @@ fn centre_of(conn: &Connection, tag: &str) -> Result<Option<String>> {
 
 /// Takes a device back from its centre (if not sold: a sale made offline stands).
 pub fn recall(conn: &mut Connection, tag: &str) -> Result<String> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let centre = recall_in(&tx, tag)?;
     tx.commit()?;
     Ok(centre)
@@ -422,7 +434,7 @@ pub fn recall_in(tx: &Connection, tag: &str) -> Result<String> {
 pub fn publish_programme(conn: &mut Connection, name: &str, content: &str, centres: &[String]) -> Result<usize> {
     comptoir_common::programme::Programme::parse(content, name, &comptoir_common::programme::LegalCaps::shipped())
         .map_err(|e| HubError::Invalid(e.to_string()))?;
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let targets: Vec<String> = if centres.is_empty() {
         let mut stmt = tx.prepare("SELECT id FROM centres WHERE revoked_at IS NULL ORDER BY id")?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;

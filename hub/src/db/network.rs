@@ -12,7 +12,7 @@ const MOVABLE: [&str; 4] = ["allocated", "received", "available", "defective"];
 /// allocated to `to` (both feeds told). Returns (tag, the centre it left). Refused whole when
 /// one tag is unknown, not at a centre, already at `to`, or in a state that cannot move.
 pub fn move_devices(conn: &mut Connection, tags: &[String], to: &str) -> Result<Vec<(String, String)>> {
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let to = require_centre(&tx, to)?;
     if tags.is_empty() {
         return Err(HubError::Invalid("Aucun appareil choisi.".into()));
@@ -88,7 +88,7 @@ pub fn recall_model(conn: &mut Connection, brand: &str, model: &str) -> Result<M
     if brand.is_empty() || model.is_empty() {
         return Err(HubError::Invalid("Donnez la marque et le modèle à rappeler.".into()));
     }
-    let tx = conn.transaction()?;
+    let tx = conn.savepoint()?;
     let rows: Vec<(String, Option<String>, String)> = {
         let mut stmt = tx.prepare(
             "SELECT tag, centre_id, state FROM devices
