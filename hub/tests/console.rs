@@ -215,3 +215,36 @@ fn accounts_sessions_csrf_throttling_and_the_audit_log() {
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert!(page.contains("Trop d'essais"), "{page}");
 }
+
+/// Issue 33, item 8: a lockout ends on time, whatever is tried meanwhile (attempts refused while
+/// locked are not new failures: five tries every 14 minutes no longer lock an account for good).
+#[test]
+fn a_lockout_ends_on_time_whatever_is_tried_meanwhile() {
+    let world = World::new();
+    user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
+    let url = world.hub.url.clone();
+    for _ in 0..5 {
+        assert_eq!(log_in(&url, "claire", "faux").unwrap_err().0, StatusCode::UNAUTHORIZED);
+    }
+    let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+    let ago = |minutes: i64| {
+        (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    // Fourteen minutes later: still locked, and five more tries meanwhile (the right password
+    // among them).
+    conn.execute("UPDATE login_attempts SET at = ?1", [ago(14)]).unwrap();
+    for password in ["faux", "encore faux", "un mot de passe long", "faux", "faux"] {
+        assert_eq!(
+            log_in(&url, "claire", password).unwrap_err().0,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+    // Fifteen minutes after the five failures, the lock is over: the right password opens.
+    conn.execute("UPDATE login_attempts SET at = ?1 WHERE at <= ?2", [ago(16), ago(13)])
+        .unwrap();
+    assert!(log_in(&url, "claire", "un mot de passe long").is_ok());
+}

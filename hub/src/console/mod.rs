@@ -225,8 +225,12 @@ async fn login(
     }
     let (login_text, addr) = (form.login.clone(), address.clone());
     let result = blocking(&hub, move |hub| {
+        // Read, then hash with no connection held, then write briefly: a login flood never
+        // holds the writer a coordinator's act waits for.
+        let check = accounts::login_check(&hub.reader(), &login_text, &addr)?;
+        let ok = !check.throttled && accounts::password_matches(&check, &form.password);
         let conn = hub.writer();
-        let outcome = accounts::login(&conn, &login_text, &form.password, &addr)?;
+        let outcome = accounts::login_finish(&conn, &check, ok, &addr)?;
         let (action, detail) = match &outcome {
             Ok(_) => ("connexion", ""),
             Err(LoginRefused::Wrong) => ("connexion refusée", "identifiant ou mot de passe faux"),

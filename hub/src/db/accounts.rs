@@ -231,15 +231,38 @@ fn minutes_ago(minutes: i64) -> String {
     (chrono::Utc::now() - chrono::Duration::minutes(minutes)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// Checks a login and opens a session; throttled per account and per address (more than
-/// `MAX_FAILURES` failures in `THROTTLE_MINUTES`: refused unchecked). Every attempt is kept.
-pub fn login(
-    conn: &Connection,
-    login: &str,
-    password: &str,
-    address: &str,
-) -> Result<std::result::Result<NewSession, LoginRefused>> {
+/// A login attempt as read before its password is checked: the login as stored (trimmed,
+/// lower-case), the account's id, hash and whether it is disabled, and whether the attempt is
+/// throttled.
+pub struct LoginCheck {
+    login: String,
+    found: Option<(i64, String, Option<String>)>,
+    pub throttled: bool,
+}
+
+/// Step 1 of a login (a reader): is it throttled (more than `MAX_FAILURES` checked failures in
+/// `THROTTLE_MINUTES`, per account and per address), and the account's hash.
+pub fn login_check(conn: &Connection, login: &str, address: &str) -> Result<LoginCheck> {
     let login = login.trim().to_lowercase();
+    let throttled = throttled(conn, &login, address)?;
+    let found = conn
+        .query_row(
+            "SELECT id, password_hash, disabled_at FROM accounts WHERE login = ?1",
+            [&login],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(LoginCheck {
+        login,
+        found,
+        throttled,
+    })
+}
+
+/// Failures counted for the throttle: only attempts whose password was checked. An attempt
+/// refused while throttled is never written, so a lockout ends on time whatever is tried
+/// meanwhile.
+fn throttled(conn: &Connection, login: &str, address: &str) -> Result<bool> {
     let since = minutes_ago(THROTTLE_MINUTES);
     let failures = |column: &str, value: &str| -> Result<i64> {
         Ok(conn.query_row(
@@ -248,34 +271,37 @@ pub fn login(
             |r| r.get(0),
         )?)
     };
-    let attempt = |ok: bool| -> Result<()> {
-        conn.execute(
-            "INSERT INTO login_attempts (login, address, at, ok) VALUES (?1, ?2, ?3, ?4)",
-            params![login.chars().take(80).collect::<String>(), address, now(), ok],
-        )?;
-        Ok(())
-    };
-    if failures("login", &login)? >= MAX_FAILURES || failures("address", address)? >= MAX_FAILURES {
-        attempt(false)?;
-        return Ok(Err(LoginRefused::Throttled));
-    }
-    let found: Option<(i64, String, Option<String>)> = conn
-        .query_row(
-            "SELECT id, password_hash, disabled_at FROM accounts WHERE login = ?1",
-            [&login],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let ok = match &found {
+    Ok(failures("login", login)? >= MAX_FAILURES || failures("address", address)? >= MAX_FAILURES)
+}
+
+/// Step 2 (no connection held: argon2 takes its time away from the hub's writer): whether the
+/// password is the account's. The same work whether or not the account exists.
+pub fn password_matches(check: &LoginCheck, password: &str) -> bool {
+    match &check.found {
         Some((_, hash, None)) => verify_password(password, hash),
         _ => {
-            // The same work whether or not the account exists.
             let _ = verify_password(password, &DUMMY_HASH);
             false
         }
-    };
-    attempt(ok)?;
-    let Some((account_id, _, None)) = found.filter(|_| ok) else {
+    }
+}
+
+/// Step 3 (the writer, briefly): the attempt recorded and, when it matched, a session opened.
+/// Throttled meanwhile (another address's failures): refused, not recorded.
+pub fn login_finish(
+    conn: &Connection,
+    check: &LoginCheck,
+    ok: bool,
+    address: &str,
+) -> Result<std::result::Result<NewSession, LoginRefused>> {
+    if check.throttled || throttled(conn, &check.login, address)? {
+        return Ok(Err(LoginRefused::Throttled));
+    }
+    conn.execute(
+        "INSERT INTO login_attempts (login, address, at, ok) VALUES (?1, ?2, ?3, ?4)",
+        params![check.login.chars().take(80).collect::<String>(), address, now(), ok],
+    )?;
+    let Some((account_id, _, None)) = check.found.as_ref().filter(|_| ok) else {
         return Ok(Err(LoginRefused::Wrong));
     };
     let id = random_token();
@@ -287,8 +313,23 @@ pub fn login(
         params![hash_token(&id), account_id, csrf, now(), expires],
     )?;
     conn.execute("DELETE FROM sessions WHERE expires_at < ?1", [now()])?;
-    let account = known(conn, &login)?;
+    let account = known(conn, &check.login)?;
     Ok(Ok(NewSession { id, csrf, account }))
+}
+
+/// A whole login on one connection (the three steps; tests and tools).
+pub fn login(
+    conn: &Connection,
+    login: &str,
+    password: &str,
+    address: &str,
+) -> Result<std::result::Result<NewSession, LoginRefused>> {
+    let check = login_check(conn, login, address)?;
+    if check.throttled {
+        return Ok(Err(LoginRefused::Throttled));
+    }
+    let ok = password_matches(&check, password);
+    login_finish(conn, &check, ok, address)
 }
 
 /// The account and CSRF token of a session id still valid (an expired one, or one of a
