@@ -185,7 +185,7 @@ fn accounts_sessions_csrf_throttling_and_the_audit_log() {
     // The audit log: who, from where, what.
     let journal = get(&url, "/console/journal", &claire).text().unwrap();
     for part in [
-        "connexion refusée",
+        "Connexions refusées",
         "identifiant ou mot de passe faux",
         "refusé",
         "réservé aux coordinateurs",
@@ -247,4 +247,82 @@ fn a_lockout_ends_on_time_whatever_is_tried_meanwhile() {
     conn.execute("UPDATE login_attempts SET at = ?1 WHERE at <= ?2", [ago(16), ago(13)])
         .unwrap();
     assert!(log_in(&url, "claire", "un mot de passe long").is_ok());
+}
+
+/// Issue 33, item 7: refusals before a session are counted and summarised, never a line each:
+/// 400 login posts without their token, each with a 60 KiB login, and 30 attempts while locked
+/// add no line to the audit log and keep nothing of what was typed; a password typed into the
+/// login field is never stored. The journal page shows the counts.
+#[test]
+fn refusals_before_a_session_are_counted_never_stored_verbatim() {
+    let world = World::new();
+    user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
+    let url = world.hub.url.clone();
+    let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+    let lines = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0)).unwrap()
+    };
+    let before = lines(&conn);
+    let flood = "A".repeat(60 * 1024);
+    let http = client();
+    for _ in 0..400 {
+        let reply = http
+            .post(format!("{url}/console/connexion"))
+            .form(&[("login", flood.as_str()), ("password", "x"), ("csrf", "faux")])
+            .send()
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::FORBIDDEN);
+    }
+    // A password typed into the login field, then the lock and 30 attempts while locked.
+    let secret = "MonMotDePasse-Secret-2026";
+    assert_eq!(log_in(&url, secret, "x").unwrap_err().0, StatusCode::UNAUTHORIZED);
+    for _ in 0..4 {
+        assert_eq!(log_in(&url, "claire", "faux").unwrap_err().0, StatusCode::UNAUTHORIZED);
+    }
+    for _ in 0..30 {
+        assert_eq!(
+            log_in(&url, "claire", "faux").unwrap_err().0,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+    assert_eq!(lines(&conn), before, "no line per refusal");
+    let counted = |reason: &str, account: &str| -> i64 {
+        conn.query_row(
+            "SELECT coalesce(sum(count), 0) FROM refusals WHERE reason = ?1 AND account = ?2",
+            [reason, account],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(counted("jeton du formulaire absent ou faux", ""), 400);
+    assert_eq!(
+        counted("identifiant ou mot de passe faux", ""),
+        1,
+        "the secret, not kept"
+    );
+    assert_eq!(counted("identifiant ou mot de passe faux", "claire"), 4);
+    assert_eq!(counted("trop d'essais", "claire"), 30);
+    drop(conn);
+    let bytes = std::fs::read(&world.hub.db).unwrap();
+    let wal = std::fs::read(world.hub.db.with_extension("sqlite-wal")).unwrap_or_default();
+    for file in [&bytes, &wal] {
+        let text = String::from_utf8_lossy(file);
+        assert!(!text.contains(secret), "the typed password is stored");
+        assert!(!text.contains(&"A".repeat(200)), "the flooded login is stored");
+    }
+    // The coordinator sees the counts on the journal page.
+    let claire = {
+        let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+        conn.execute("DELETE FROM login_attempts", []).unwrap();
+        log_in(&url, "claire", "un mot de passe long").unwrap()
+    };
+    let journal = get(&url, "/console/journal", &claire).text().unwrap();
+    assert!(
+        journal.contains("Connexions refusées") && journal.contains("400"),
+        "{journal}"
+    );
 }

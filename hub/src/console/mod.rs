@@ -197,19 +197,29 @@ async fn login(
 ) -> Response {
     let token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     let Ok(Form(form)) = form else {
+        let addr = address.clone();
+        let _ = blocking(&hub, move |hub| {
+            Ok(accounts::count_refusal(
+                &hub.writer(),
+                &addr,
+                "",
+                "formulaire illisible",
+            )?)
+        })
+        .await;
         return page(
             StatusCode::BAD_REQUEST,
             pages::login(&token, None, Some("Formulaire illisible.")),
         );
     };
     if token.is_empty() || form.csrf != token {
+        // Anyone can post this: counted, never written a line each, the login as typed never kept.
         let (login, addr) = (form.login.clone(), address.clone());
         let _ = blocking(&hub, move |hub| {
-            Ok(accounts::audit(
+            Ok(accounts::count_refusal(
                 &hub.writer(),
-                &login,
                 &addr,
-                "connexion refusée",
+                &login,
                 "jeton du formulaire absent ou faux",
             )?)
         })
@@ -231,12 +241,14 @@ async fn login(
         let ok = !check.throttled && accounts::password_matches(&check, &form.password);
         let conn = hub.writer();
         let outcome = accounts::login_finish(&conn, &check, ok, &addr)?;
-        let (action, detail) = match &outcome {
-            Ok(_) => ("connexion", ""),
-            Err(LoginRefused::Wrong) => ("connexion refusée", "identifiant ou mot de passe faux"),
-            Err(LoginRefused::Throttled) => ("connexion refusée", "trop d'essais"),
-        };
-        accounts::audit(&conn, &login_text, &addr, action, detail)?;
+        // A login is an act of the account (a line); a refusal before a session is counted.
+        match &outcome {
+            Ok(session) => accounts::audit(&conn, &session.account.login, &addr, "connexion", "")?,
+            Err(LoginRefused::Wrong) => {
+                accounts::count_refusal(&conn, &addr, &login_text, "identifiant ou mot de passe faux")?
+            }
+            Err(LoginRefused::Throttled) => accounts::count_refusal(&conn, &addr, &login_text, "trop d'essais")?,
+        }
         Ok(outcome)
     })
     .await;
@@ -343,8 +355,13 @@ async fn audit(State(hub): State<Shared>, Address(address): Address, headers: He
         Ok(v) => v,
         Err(r) => return r,
     };
-    match blocking(&hub, move |hub| Ok(accounts::audit_log(&hub.reader(), 200)?)).await {
-        Ok(rows) => page(StatusCode::OK, pages::audit(&v.account, &v.csrf, &rows)),
+    match blocking(&hub, move |hub| {
+        let conn = hub.reader();
+        Ok((accounts::audit_log(&conn, 200)?, accounts::refusals(&conn, 50)?))
+    })
+    .await
+    {
+        Ok((rows, refusals)) => page(StatusCode::OK, pages::audit(&v.account, &v.csrf, &rows, &refusals)),
         Err(e) => e.into_response(),
     }
 }

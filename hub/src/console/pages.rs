@@ -4,7 +4,7 @@
 
 use maud::{html, Markup, DOCTYPE};
 
-use crate::db::accounts::{Account, AuditEntry, Role};
+use crate::db::accounts::{Account, AuditEntry, RefusalCount, Role};
 use crate::db::{CentreHealth, ConflictRow, StockFilter, StockRow};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0;color:#1d2327;background:#f6f7f7}
@@ -137,11 +137,23 @@ pub fn stock(account: &Account, csrf: &str, filter: &StockFilter, rows: &[StockR
     )
 }
 
-pub fn audit(account: &Account, csrf: &str, rows: &[AuditEntry]) -> Markup {
+pub fn audit(account: &Account, csrf: &str, rows: &[AuditEntry], refusals: &[RefusalCount]) -> Markup {
     layout(
         "Journal des actes",
         Some((account, csrf)),
         html! {
+            @if !refusals.is_empty() {
+                table id="refus" {
+                    caption { "Connexions refusées, comptées par jour, adresse, compte et motif (ce qui a été tapé n'est pas gardé)" }
+                    thead { tr { th { "Jour (UTC)" } th { "D'où" } th { "Compte" } th { "Motif" } th { "Nombre" } th { "Dernière (UTC)" } } }
+                    tbody {
+                        @for r in refusals {
+                            tr { td { (r.day) } td { (r.address) } td { @if r.account.is_empty() { "—" } @else { (r.account) } }
+                                 td { (r.reason) } td class="n" { (r.count) } td { (when(&Some(r.last_at.clone()))) } }
+                        }
+                    }
+                }
+            }
             table id="journal" {
                 thead { tr { th { "Quand (UTC)" } th { "Qui" } th { "D'où" } th { "Acte" } th { "Détail" } } }
                 tbody {

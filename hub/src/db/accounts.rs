@@ -367,13 +367,85 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// Writes an act in the audit log (who, from where, what).
+/// Writes an act in the audit log (who, from where, what), each value cut to a short length.
 pub fn audit(conn: &Connection, account: &str, address: &str, action: &str, detail: &str) -> Result<()> {
+    let cut = |text: &str, max: usize| -> String {
+        let mut out: String = text.chars().take(max).collect();
+        if text.chars().count() > max {
+            out.push('…');
+        }
+        out
+    };
     conn.execute(
         "INSERT INTO audit (at, account, address, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![now(), account, address, action, detail],
+        params![
+            now(),
+            cut(account, 80),
+            cut(address, 64),
+            cut(action, 80),
+            cut(detail, AUDIT_DETAIL_MAX)
+        ],
     )?;
     Ok(())
+}
+
+/// The longest detail an audit line keeps (an act's list of tags, a refusal's reason).
+pub const AUDIT_DETAIL_MAX: usize = 500;
+
+/// Counts a refusal before a session (by day, address, account and reason), never one line
+/// each. `typed` is what was typed as the login: kept only when it is an existing account's
+/// (anything else — a password typed in the wrong field — is never stored).
+pub fn count_refusal(conn: &Connection, address: &str, typed: &str, reason: &str) -> Result<()> {
+    let typed = typed.trim().to_lowercase();
+    let account: String = if typed.is_empty() || typed.chars().count() > 80 {
+        String::new()
+    } else {
+        conn.query_row("SELECT login FROM accounts WHERE login = ?1", [&typed], |r| r.get(0))
+            .optional()?
+            .unwrap_or_default()
+    };
+    let at = now();
+    conn.execute(
+        "INSERT INTO refusals (day, address, account, reason, count, last_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)
+         ON CONFLICT (day, address, account, reason) DO UPDATE SET count = count + 1, last_at = excluded.last_at",
+        params![
+            &at[..10],
+            address.chars().take(64).collect::<String>(),
+            account,
+            reason,
+            at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Refusals before a session, summarised: a day, an address, an account (or none), why, how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusalCount {
+    pub day: String,
+    pub address: String,
+    pub account: String,
+    pub reason: String,
+    pub count: i64,
+    pub last_at: String,
+}
+
+/// The latest refusal counts, the latest first.
+pub fn refusals(conn: &Connection, limit: usize) -> Result<Vec<RefusalCount>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, address, account, reason, count, last_at FROM refusals ORDER BY last_at DESC LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([limit as i64], |r| {
+        Ok(RefusalCount {
+            day: r.get(0)?,
+            address: r.get(1)?,
+            account: r.get(2)?,
+            reason: r.get(3)?,
+            count: r.get(4)?,
+            last_at: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The latest lines of the audit log, the latest first.

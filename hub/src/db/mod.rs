@@ -48,6 +48,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0006_console.sql"),
     include_str!("../../migrations/0007_console_acts.sql"),
     include_str!("../../migrations/0008_programme_scope.sql"),
+    include_str!("../../migrations/0009_refusals.sql"),
 ];
 
 static MIGRATIONS: std::sync::LazyLock<Migrations<'static>> =
