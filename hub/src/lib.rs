@@ -32,9 +32,16 @@ pub struct Hub {
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     hub_id: String,
+    /// Served over TLS (`--tls-cert`): the console's `Secure` cookies reach browsers.
+    tls: std::sync::atomic::AtomicBool,
 }
 
 impl Hub {
+    /// Whether the hub is served over TLS.
+    pub fn over_tls(&self) -> bool {
+        self.tls.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn open(path: &Path) -> db::Result<Hub> {
         let writer = db::open(path)?;
         let hub_id = db::hub_id(&writer)?;
@@ -46,6 +53,7 @@ impl Hub {
             readers,
             next_reader: AtomicUsize::new(0),
             hub_id,
+            tls: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -498,12 +506,21 @@ pub fn start_binary(
     }
 }
 
+/// What `serve` says at start, and the login page, when the console is reached over plain HTTP
+/// on a real name: its cookies are `Secure`, so a browser keeps none and every login fails.
+pub const HTTPS_NEEDED: &str =
+    "La console du réseau a besoin de HTTPS (ou d'être ouverte sur cette machine, 127.0.0.1) : \
+     sans HTTPS le navigateur ne garde pas le cookie de connexion et chaque connexion échoue. Deux façons : \
+     `comptoir-hub serve --tls-cert CERT.pem --tls-key CLE.pem`, ou un proxy inverse HTTPS (nginx, Caddy) devant \
+     le hub écoutant sur 127.0.0.1 (voir le README).";
+
 /// Serves on `listener` (plain HTTP), or with TLS when a certificate and its key are given.
 pub async fn serve(
     listener: std::net::TcpListener,
     hub: Hub,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
 ) -> std::io::Result<()> {
+    hub.tls.store(tls.is_some(), std::sync::atomic::Ordering::Relaxed);
     let app = router(Arc::new(hub));
     match tls {
         None => {

@@ -241,6 +241,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let scheme = if tls_cert.is_some() { "https" } else { "http" };
             // The first line of stdout: tests and scripts read the port from it.
             println!("{}", comptoir_hub::listening_line(&format!("{scheme}://{addr}")));
+            if tls_cert.is_none() && !addr.ip().is_loopback() {
+                eprintln!("{}", comptoir_hub::HTTPS_NEEDED);
+            }
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime
                 .block_on(comptoir_hub::serve(listener, hub, tls_cert.zip(tls_key)))

@@ -326,3 +326,61 @@ fn refusals_before_a_session_are_counted_never_stored_verbatim() {
         "{journal}"
     );
 }
+
+/// Issue 33, item 14: served over plain HTTP on a real name, the console would store no cookie
+/// and fail every login with « Le formulaire a expiré ». `serve` says at start, and the login
+/// page says, that it needs HTTPS (or loopback), with the two ways to get it.
+#[test]
+fn the_console_says_it_needs_https_when_reached_on_a_real_name_over_http() {
+    let world = World::new();
+    let url = world.hub.url.clone();
+    let form = |host: Option<&str>| {
+        let mut request = client().get(format!("{url}/console/connexion"));
+        if let Some(host) = host {
+            request = request.header("Host", host);
+        }
+        request.send().unwrap().text().unwrap()
+    };
+    assert!(!form(None).contains("a besoin de HTTPS"), "loopback: no warning");
+    let named = form(Some("comptoir.reseau.example"));
+    assert!(
+        named.contains("a besoin de HTTPS") && named.contains("--tls-cert") && named.contains("proxy inverse"),
+        "{named}"
+    );
+    let proxied = client()
+        .get(format!("{url}/console/connexion"))
+        .header("Host", "comptoir.reseau.example")
+        .header("X-Forwarded-Proto", "https")
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        !proxied.contains("a besoin de HTTPS"),
+        "behind an HTTPS proxy: no warning"
+    );
+    // A login posted with no cookie (the browser kept none): the page says why.
+    let refused = client()
+        .post(format!("{url}/console/connexion"))
+        .header("Host", "comptoir.reseau.example")
+        .form(&[("login", "claire"), ("password", "x"), ("csrf", "t")])
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(refused.contains("a besoin de HTTPS"), "{refused}");
+    // `serve` on every address, without TLS: said at start, on stderr.
+    let mut child = Command::new(HUB)
+        .arg("--db")
+        .arg(world.dir.path().join("autre.sqlite"))
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stderr.take().unwrap()), &mut line).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(line.contains("a besoin de HTTPS"), "{line}");
+}

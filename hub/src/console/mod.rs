@@ -166,15 +166,40 @@ struct LoginQuery {
     expiree: Option<String>,
 }
 
+/// The console reached over plain HTTP on a real name (not loopback, no HTTPS proxy in front):
+/// its `Secure` cookies never come back, so say what to do.
+fn insecure(hub: &Shared, headers: &HeaderMap) -> bool {
+    if hub.over_tls() {
+        return false;
+    }
+    let forwarded_https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let name = if host.starts_with('[') {
+        host.split(']').next().unwrap_or("").trim_start_matches('[')
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    let loopback =
+        name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    !forwarded_https && !loopback
+}
+
 async fn login_page(
+    State(hub): State<Shared>,
     headers: HeaderMap,
     q: Result<Query<LoginQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    let note = q
-        .ok()
-        .and_then(|Query(q)| q.expiree)
-        .map(|_| "Votre session a expiré : connectez-vous de nouveau.");
+    let note = if insecure(&hub, &headers) {
+        Some(crate::HTTPS_NEEDED)
+    } else {
+        q.ok()
+            .and_then(|Query(q)| q.expiree)
+            .map(|_| "Votre session a expiré : connectez-vous de nouveau.")
+    };
     let mut response = page(StatusCode::OK, pages::login(&token, note, None));
     response
         .headers_mut()
@@ -224,14 +249,12 @@ async fn login(
             )?)
         })
         .await;
-        return page(
-            StatusCode::FORBIDDEN,
-            pages::login(
-                &token,
-                None,
-                Some("Le formulaire a expiré : rechargez la page puis recommencez."),
-            ),
-        );
+        let why = if insecure(&hub, &headers) {
+            crate::HTTPS_NEEDED
+        } else {
+            "Le formulaire a expiré : rechargez la page puis recommencez."
+        };
+        return page(StatusCode::FORBIDDEN, pages::login(&token, None, Some(why)));
     }
     let (login_text, addr) = (form.login.clone(), address.clone());
     let result = blocking(&hub, move |hub| {
