@@ -276,6 +276,19 @@ pub fn parse_form(fields: &std::collections::BTreeMap<String, String>) -> Result
 
 fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<NewDevice, Vec<LineError>> {
     let mut errors = Vec::new();
+    // NUL, ESC, BEL…: no device's description holds one (a damaged or hostile file).
+    for (column, _, _) in COLUMNS {
+        if let Some(c) = cell(column).and_then(|v| v.chars().find(|c| c.is_control())) {
+            errors.push(line_error(
+                line,
+                Some(column),
+                format!(
+                    "caractère de contrôle U+{:04X} : le fichier est peut-être abîmé",
+                    c as u32
+                ),
+            ));
+        }
+    }
     fn take<T>(errors: &mut Vec<LineError>, line: u64, column: &str, result: Result<Option<T>, String>) -> Option<T> {
         result.unwrap_or_else(|message| {
             errors.push(line_error(line, Some(column), message));

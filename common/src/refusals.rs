@@ -40,6 +40,11 @@ pub struct ImportRejected {
     pub errors: Vec<LineError>,
 }
 
+/// How many of a refused file's errors its message lists (then their count).
+pub const MAX_ERRORS_SHOWN: usize = 100;
+/// How long each listed error may be (a cell it quotes is cut).
+pub const MAX_ERROR_CHARS: usize = 200;
+
 impl fmt::Display for ImportRejected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.errors.len();
@@ -49,8 +54,18 @@ impl fmt::Display for ImportRejected {
             self.file_name,
             if n > 1 { "s" } else { "" }
         )?;
-        for e in &self.errors {
-            write!(f, "\n  - {e}")?;
+        // The first errors, each cut short (a cell may be 20 000 characters): enough to correct
+        // the file, never a page of megabytes.
+        for e in self.errors.iter().take(MAX_ERRORS_SHOWN) {
+            let text = e.to_string();
+            let mut shown: String = text.chars().take(MAX_ERROR_CHARS).collect();
+            if text.chars().count() > MAX_ERROR_CHARS {
+                shown.push('…');
+            }
+            write!(f, "\n  - {shown}")?;
+        }
+        if n > MAX_ERRORS_SHOWN {
+            write!(f, "\n  … et {} autre(s) erreur(s).", n - MAX_ERRORS_SHOWN)?;
         }
         write!(f, "\nCorrigez le fichier puis importez-le de nouveau.")
     }

@@ -850,3 +850,87 @@ fn a_console_act_and_its_audit_line_commit_together() {
         .unwrap();
     assert_eq!(logged, 1);
 }
+
+/// Issue 33, item 12: a delivery file over the limit is refused as « fichier trop gros » with
+/// the limit; a file of 300 bad 20 000-character cells gives a short refusal (the first 100
+/// errors, each cut, then their count) and a short audit line; NUL, ESC and BEL in a cell are
+/// refused. Nothing is imported.
+#[test]
+fn uploads_are_bounded_and_refused_in_plain_words() {
+    let world = World::new();
+    user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
+    let url = world.hub.url.clone();
+    let claire = log_in(&url, "claire", "un mot de passe long").unwrap();
+    let csrf = csrf_of(&get(&url, "/console/attributions", &claire).text().unwrap());
+    let devices = || hub_count(&world.hub.db, "SELECT count(*) FROM devices");
+
+    // A 17 MiB file, announced: the answer comes at once, as a browser shows it (a raw
+    // connection that sends the head and the start of the body, then reads).
+    let text = {
+        use std::io::{Read, Write};
+        let address = url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let head = format!(
+            "POST /console/livraison HTTP/1.1\r\nHost: {address}\r\nCookie: comptoir_session={claire}\r\n\
+             Content-Type: multipart/form-data; boundary=limite\r\nContent-Length: {}\r\nConnection: close\r\n\r\n\
+             --limite\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"enorme.csv\"\r\n\r\n",
+            17 * 1024 * 1024
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let _ = stream.write_all(&vec![b'a'; 64 * 1024]);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).to_string()
+    };
+    assert!(text.starts_with("HTTP/1.1 413"), "{}", &text[..200.min(text.len())]);
+    assert!(text.contains("Fichier trop gros : 16 Mo au plus"), "{text}");
+
+    let mut wide = String::from("tag;kind;category;brand;model\n");
+    let cell = "x".repeat(20_000);
+    for i in 0..300 {
+        wide.push_str(&format!("NET-{i:05};{cell};B;Lenovo;T480\n"));
+    }
+    let refused = upload(
+        &url,
+        "/console/livraison",
+        &claire,
+        &csrf,
+        "large.csv",
+        wide.into_bytes(),
+    );
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let text = refused.text().unwrap();
+    assert!(text.len() < 200_000, "a refusal page of {} bytes", text.len());
+    assert!(
+        text.contains("… et 200 autre(s) erreur(s)"),
+        "{}",
+        &text[..2000.min(text.len())]
+    );
+    let longest: i64 = rusqlite::Connection::open(&world.hub.db)
+        .unwrap()
+        .query_row("SELECT max(length(detail)) FROM audit", [], |r| r.get(0))
+        .unwrap();
+    assert!(longest <= 501, "an audit line of {longest} characters");
+
+    for control in ['\u{0}', '\u{1b}', '\u{7}'] {
+        let file = format!("tag;kind;category;brand;model\nNET-00001;laptop;B;Len{control}ovo;T480\n");
+        let refused = upload(
+            &url,
+            "/console/livraison",
+            &claire,
+            &csrf,
+            "ctrl.csv",
+            file.into_bytes(),
+        );
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        assert!(refused.text().unwrap().contains("caractère de contrôle"), "{control:?}");
+    }
+    assert_eq!(devices(), 0);
+}

@@ -114,6 +114,29 @@ impl Upload {
     }
 }
 
+/// « Fichier trop gros », with the limit (413), logged as the coordinator's refusal.
+async fn too_big(hub: &Shared, v: &Visitor) -> Response {
+    let message = format!(
+        "Fichier trop gros : {} Mo au plus. Découpez la livraison en plusieurs fichiers.",
+        MAX_UPLOAD / (1024 * 1024)
+    );
+    let (login, address, logged) = (v.account.login.clone(), v.address.clone(), message.clone());
+    let _ = blocking(hub, move |hub| {
+        Ok(accounts::audit(
+            &hub.writer(),
+            &login,
+            &address,
+            "refusé",
+            &format!("import de livraison : {logged}"),
+        )?)
+    })
+    .await;
+    page(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        forms::refusal(&v.account, &v.csrf, "import de livraison", &message),
+    )
+}
+
 async fn read_upload(mut multipart: Multipart) -> Result<Upload, String> {
     let mut upload = Upload {
         fields: Vec::new(),
@@ -165,10 +188,21 @@ pub(super) async fn upload_delivery(
         Ok(v) => v,
         Err(r) => return r,
     };
+    // A file over the limit is said as such (its form token, after the file, is never read).
+    let announced = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if announced.is_some_and(|n| n > MAX_UPLOAD) {
+        return too_big(&hub, &v).await;
+    }
     let upload = match multipart {
         Ok(m) => read_upload(m).await,
         Err(_) => Err("Envoyez le fichier avec le formulaire de la page.".into()),
     };
+    if upload.as_ref().is_err_and(|m| m.contains("trop gros")) {
+        return too_big(&hub, &v).await;
+    }
     let (token, file) = match upload {
         Ok(u) => (u.field("csrf"), u.file),
         Err(m) => (String::new(), Some((m, Vec::new()))),
