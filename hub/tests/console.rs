@@ -384,3 +384,35 @@ fn the_console_says_it_needs_https_when_reached_on_a_real_name_over_http() {
     let _ = child.wait();
     assert!(line.contains("a besoin de HTTPS"), "{line}");
 }
+
+/// Issue 33, item 13: a coordinator's unreadable form is refused (400), and the refusal is in
+/// the audit log like any other.
+#[test]
+fn a_coordinators_unreadable_form_is_refused_and_logged() {
+    let world = World::new();
+    user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
+    let url = world.hub.url.clone();
+    let claire = log_in(&url, "claire", "un mot de passe long").unwrap();
+    let reply = client()
+        .post(format!("{url}/console/attribuer"))
+        .header("Cookie", format!("comptoir_session={claire}"))
+        .header("Content-Type", "text/plain")
+        .body("ceci n'est pas un formulaire")
+        .send()
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert!(reply.text().unwrap().contains("Formulaire illisible"));
+    let logged: i64 = rusqlite::Connection::open(&world.hub.db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit WHERE account = 'claire' AND action = 'refusé' AND detail LIKE '%formulaire illisible'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(logged, 1);
+}

@@ -82,10 +82,22 @@ pub(super) async fn coordinator_form<F>(
     let v = coordinator(hub, headers, address, what).await?;
     match form {
         Ok(Form(f)) => Ok((v, f)),
-        Err(_) => Err(page(
-            StatusCode::BAD_REQUEST,
-            forms::refusal(&v.account, &v.csrf, action, "Formulaire illisible."),
-        )),
+        Err(_) => {
+            // A coordinator's unreadable post is a refusal like any other: in the audit log.
+            let (login, addr, logged) = (
+                v.account.login.clone(),
+                v.address.clone(),
+                format!("{action} : formulaire illisible"),
+            );
+            let _ = blocking(hub, move |hub| {
+                Ok(accounts::audit(&hub.writer(), &login, &addr, "refusé", &logged)?)
+            })
+            .await;
+            Err(page(
+                StatusCode::BAD_REQUEST,
+                forms::refusal(&v.account, &v.csrf, action, "Formulaire illisible."),
+            ))
+        }
     }
 }
 
