@@ -576,3 +576,33 @@ fn hostile_v2_sales_heads_and_settings_are_refused_and_nothing_is_stored() {
     }
     hub.assert_healthy(&http);
 }
+
+/// Issue 33, item 10: a warranty return naming a device the hub does not know is refused, and
+/// nothing is stored.
+#[test]
+fn a_return_of_an_unknown_device_is_refused() {
+    let hub = Running::start();
+    let http = client();
+    let token = hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
+    let ret = json!({"events": [{"uuid": uuid::Uuid::now_v7().to_string(), "at": "2026-12-02T10:00:00Z",
+        "type": "warranty_return", "return_id": "C01-R1-2026-SAV-000001", "opened_on": "2026-12-02",
+        "sale": uuid::Uuid::now_v7().to_string(), "line_no": 1, "tag": "LC-INCONNU-1", "kind": "laptop",
+        "category": "B", "brand": "Dell", "model": "Latitude", "refurbisher": null, "fault": "no_start",
+        "months_since_delivery": 2, "in_guarantee": true, "presumed": true, "outcome": null,
+        "closed_on": null, "new_tag": null}]});
+    let reply = http
+        .post(format!("{}/v2/centres/C01/events", hub.url))
+        .bearer_auth(token.trim())
+        .json(&ret)
+        .send()
+        .unwrap();
+    assert!(reply.status().is_success());
+    let body: Value = reply.json().unwrap();
+    assert_eq!(body["acks"][0]["status"], "refused", "{body}");
+    assert!(body.to_string().contains("inconnu du hub"), "{body}");
+    let stored: i64 = rusqlite::Connection::open(&hub.db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM warranty_returns", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(stored, 0);
+}

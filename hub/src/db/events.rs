@@ -216,7 +216,15 @@ fn apply_event(tx: &Connection, centre: &str, event: &Event, at: &str) -> Result
         EventBody::Sale(facts) => Ok(record_sale(tx, centre, &event.uuid, facts, "v2", at)?.ack()),
         EventBody::CreditNote(note) => Ok(record_credit_note(tx, centre, &event.uuid, note, at)?.ack()),
         EventBody::LineCorrected(fix) => Ok(record_correction(tx, centre, fix, at)?.ack()),
-        EventBody::WarrantyReturn(ret) => Ok(super::quality::record_return(tx, centre, ret, at)?.ack()),
+        EventBody::WarrantyReturn(ret) => {
+            // A return (or the device an exchange handed over) names a device the hub knows.
+            for tag in std::iter::once(&ret.tag).chain(ret.new_tag.as_ref()) {
+                if owner(tag)?.is_none() {
+                    return Ok((AckStatus::Refused, Some(format!("{tag} est inconnu du hub.")), None));
+                }
+            }
+            Ok(super::quality::record_return(tx, centre, ret, at)?.ack())
+        }
         EventBody::Recycling(batch) => super::quality::record_recycling(tx, centre, batch, at),
         EventBody::Loan(loan) => super::quality::record_loan(tx, centre, loan, at),
     }
