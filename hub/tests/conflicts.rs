@@ -210,9 +210,13 @@ fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settle
     let on_r1 = open_conflicts(&r1);
     assert_eq!(on_r1.len(), 1);
     assert_eq!(on_r1[0].hub_id, on_r2[0].hub_id);
-    // Pulled again, nothing is shown twice.
+    assert_eq!(on_r1[0].tag.as_deref(), Some("NETC01-00000"));
+    // Pulled again, nothing is shown twice, and the register whose sale caused it has its tag
+    // too (issue 33, item 6: its copy came first from the acknowledgement, without the tag).
     sync::round(&r2, &r2_client).unwrap();
-    assert_eq!(open_conflicts(&r2).len(), 1);
+    let on_r2 = open_conflicts(&r2);
+    assert_eq!(on_r2.len(), 1);
+    assert_eq!(on_r2[0].tag.as_deref(), Some("NETC01-00000"), "{on_r2:?}");
 
     // R2's manager corrects the line to the device really handed over.
     let fixed = pos::correct_line(

@@ -100,13 +100,12 @@ pub fn insert_hub_conflict(
         "INSERT OR IGNORE INTO sync_conflicts (hub_id, kind, at, tag, message) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![hub_id, kind, at, tag, message],
     )? == 1;
-    // The acknowledgement brought it without its kind: the feed's copy says it.
-    if let Some(kind) = kind {
-        conn.execute(
-            "UPDATE sync_conflicts SET kind = ?2 WHERE hub_id = ?1 AND kind IS NULL",
-            params![hub_id, kind],
-        )?;
-    }
+    // The acknowledgement brought it without its kind and its tag: the feed's copy says them.
+    conn.execute(
+        "UPDATE sync_conflicts SET kind = coalesce(kind, ?2), tag = coalesce(tag, ?3)
+         WHERE hub_id = ?1 AND (kind IS NULL OR tag IS NULL)",
+        params![hub_id, kind, tag],
+    )?;
     Ok(inserted)
 }
 
