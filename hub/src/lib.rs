@@ -86,6 +86,10 @@ impl From<db::HubError> for ApiError {
     fn from(e: db::HubError) -> Self {
         match e {
             db::HubError::Invalid(m) => ApiError(StatusCode::BAD_REQUEST, "invalid", m),
+            db::HubError::Unreadable(m) => {
+                tracing::error!("stored row unreadable");
+                ApiError(StatusCode::INTERNAL_SERVER_ERROR, "unreadable", m)
+            }
             db::HubError::Database(e) => {
                 tracing::error!("database: {e}");
                 ApiError(

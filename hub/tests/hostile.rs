@@ -606,3 +606,61 @@ fn a_return_of_an_unknown_device_is_refused() {
         .unwrap();
     assert_eq!(stored, 0);
 }
+
+/// Issue 33, item 3: a stored row the running build cannot read (a device's or a change's JSON)
+/// is a French error naming it — on the pull, the allocation and the move — never a panic: the
+/// hub keeps serving everyone else.
+#[test]
+fn an_unreadable_stored_row_is_named_never_a_panic() {
+    let hub = Running::start();
+    let http = client();
+    let c1 = hub.admin(&["centre", "create", "C01", "--name", "Centre des Lilas"]);
+    let c2 = hub.admin(&["centre", "create", "C02", "--name", "Centre des Roses"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("inv.csv");
+    std::fs::write(
+        &file,
+        "tag;kind;category;brand;model\nLC-0001;laptop;B;Dell;Latitude\nLC-0002;laptop;B;Dell;Latitude\nLC-0003;laptop;B;Dell;Latitude\n",
+    )
+    .unwrap();
+    hub.admin(&["import", file.to_str().unwrap()]);
+    hub.admin(&["allocate", "C01", "--tags", "LC-0001"]);
+    hub.admin(&["allocate", "C02", "--tags", "LC-0003"]);
+    let conn = rusqlite::Connection::open(&hub.db).unwrap();
+    conn.execute("UPDATE devices SET device = '{\"autre\": 1}' WHERE tag = 'LC-0002'", [])
+        .unwrap();
+    conn.execute(
+        "UPDATE changes SET change = '{\"type\": \"inconnu\"}' WHERE centre_id = 'C01'",
+        [],
+    )
+    .unwrap();
+    // The allocation names the device and stops; nothing allocated.
+    let out = Command::new(HUB)
+        .arg("--db")
+        .arg(&hub.db)
+        .args(["allocate", "C02", "--tags", "LC-0002"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("LC-0002 est illisible dans la base du hub"), "{err}");
+    // C01's pull: the change named, over HTTP (500, in French), the hub alive.
+    let pull = http
+        .get(format!("{}/v2/centres/C01/changes?after=0", hub.url))
+        .bearer_auth(c1.trim())
+        .send()
+        .unwrap();
+    assert_eq!(pull.status().as_u16(), 500);
+    let (_, code, message) = error_of(pull);
+    assert_eq!(code, "unreadable");
+    assert!(message.contains("est illisible dans la base du hub"), "{message}");
+    // Everyone else is served, as before.
+    hub.assert_healthy(&http);
+    let other = http
+        .get(format!("{}/v2/centres/C02/changes?after=0", hub.url))
+        .bearer_auth(c2.trim())
+        .send()
+        .unwrap();
+    assert!(other.status().is_success(), "{}", other.status());
+    assert!(other.text().unwrap().contains("LC-0003"));
+}

@@ -48,10 +48,12 @@ pub(super) async fn act(
         let logged = match &outcome {
             Ok(done) => accounts::audit(&conn, &login, &address, action, &done.audit),
             Err(HubError::Invalid(m)) => accounts::audit(&conn, &login, &address, "refusé", &format!("{action} : {m}")),
-            Err(HubError::Database(_)) => Ok(()),
+            Err(HubError::Database(_) | HubError::Unreadable(_)) => Ok(()),
         };
         let end = match (&outcome, &logged) {
-            (Err(HubError::Database(_)), _) | (_, Err(_)) => "ROLLBACK TO console_act; RELEASE console_act",
+            (Err(HubError::Database(_) | HubError::Unreadable(_)), _) | (_, Err(_)) => {
+                "ROLLBACK TO console_act; RELEASE console_act"
+            }
             _ => "RELEASE console_act",
         };
         conn.execute_batch(end).map_err(HubError::from)?;

@@ -35,6 +35,20 @@ pub enum HubError {
     Invalid(String),
     #[error("base de données du hub : {0}")]
     Database(#[from] rusqlite::Error),
+    /// A stored row this build cannot read (written by another version, or damaged): named,
+    /// in French, never a panic.
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// A stored JSON row read back into its type (`what` and `key` name it in the error).
+pub(crate) fn stored<T: serde::de::DeserializeOwned>(what: &str, key: &str, json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| {
+        HubError::Unreadable(format!(
+            "{what} {key} est illisible dans la base du hub ({e}) : rien n'a été fait. Une version plus récente \
+             du hub l'a peut-être écrit ; signalez-le à l'informaticien du réseau."
+        ))
+    })
 }
 
 /// The hub's migrations, in order (`PRAGMA user_version` is the number applied). A shipped one
@@ -367,7 +381,7 @@ pub fn allocate(conn: &mut Connection, centre: &str, pick: &Pick) -> Result<Vec<
     let at = now();
     for tag in &tags {
         let device: String = tx.query_row("SELECT device FROM devices WHERE tag = ?1", [tag], |r| r.get(0))?;
-        let device: WireDevice = serde_json::from_str(&device).expect("stored devices parse");
+        let device: WireDevice = stored("L'appareil", tag, &device)?;
         tx.execute(
             "UPDATE devices SET centre_id = ?2, state = 'allocated', updated_at = ?3 WHERE tag = ?1",
             params![tag, centre, at],
@@ -484,7 +498,7 @@ pub fn changes(
         entries.push(ChangeEntry {
             seq,
             at,
-            change: serde_json::from_str(&change).expect("stored changes parse"),
+            change: stored("La modification n°", &seq.to_string(), &change)?,
         });
     }
     let more = entries.len() > limit;

@@ -49,7 +49,7 @@ pub fn move_devices(conn: &mut Connection, tags: &[String], to: &str) -> Result<
     }
     let at = now();
     for (tag, from, device) in &moved {
-        let device: WireDevice = serde_json::from_str(device).expect("stored devices parse");
+        let device: WireDevice = stored("L'appareil", tag, device)?;
         tx.execute(
             "UPDATE devices SET centre_id = ?2, state = 'allocated', updated_at = ?3 WHERE tag = ?1",
             params![tag, to, at],
