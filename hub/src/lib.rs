@@ -34,9 +34,32 @@ pub struct Hub {
     hub_id: String,
     /// Served over TLS (`--tls-cert`): the console's `Secure` cookies reach browsers.
     tls: std::sync::atomic::AtomicBool,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
 }
 
 impl Hub {
+    /// Trusts these reverse proxies' `X-Forwarded-For` (set once, before serving).
+    pub fn trust_proxies(&self, proxies: Vec<std::net::IpAddr>) {
+        let _ = self.trusted_proxies.set(proxies);
+    }
+
+    /// The client's address: the connection's, or, when it comes from a trusted proxy, the
+    /// right-most address of `X-Forwarded-For` that is not itself a trusted proxy (a client
+    /// cannot forge it: only the proxy's own append counts). Never read from anyone else.
+    pub fn client_address(&self, peer: std::net::IpAddr, forwarded: Option<&str>) -> std::net::IpAddr {
+        let trusted = self.trusted_proxies.get().map(Vec::as_slice).unwrap_or(&[]);
+        if !trusted.contains(&peer) {
+            return peer;
+        }
+        forwarded
+            .into_iter()
+            .flat_map(|f| f.rsplit(','))
+            .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+            .find(|a| !trusted.contains(a))
+            .unwrap_or(peer)
+    }
+
     /// Whether the hub is served over TLS.
     pub fn over_tls(&self) -> bool {
         self.tls.load(std::sync::atomic::Ordering::Relaxed)
@@ -54,6 +77,7 @@ impl Hub {
             next_reader: AtomicUsize::new(0),
             hub_id,
             tls: std::sync::atomic::AtomicBool::new(false),
+            trusted_proxies: std::sync::OnceLock::new(),
         })
     }
 

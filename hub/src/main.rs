@@ -36,6 +36,10 @@ enum Command {
         /// Clé privée (PEM) du certificat.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Adresse d'un proxy inverse de confiance (répétable) : pour ses requêtes seulement,
+        /// l'adresse du client est lue dans X-Forwarded-For (limites de connexion par adresse).
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Les centres et leurs jetons.
     #[command(subcommand)]
@@ -233,8 +237,10 @@ fn run(cli: Cli) -> Result<(), String> {
             listen,
             tls_cert,
             tls_key,
+            trusted_proxies,
         } => {
             let hub = comptoir_hub::Hub::open(&cli.db).map_err(err)?;
+            hub.trust_proxies(trusted_proxies);
             let listener =
                 std::net::TcpListener::bind(&listen).map_err(|e| format!("Écoute impossible sur {listen} : {e}"))?;
             let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -416,3 +416,70 @@ fn a_coordinators_unreadable_form_is_refused_and_logged() {
         .unwrap();
     assert_eq!(logged, 1);
 }
+
+/// Logs in as a browser behind a proxy that says `X-Forwarded-For: client`: the status.
+fn log_in_from(url: &str, client_ip: &str, login: &str, password: &str) -> StatusCode {
+    let http = client();
+    let form = http
+        .get(format!("{url}/console/connexion"))
+        .header("X-Forwarded-For", client_ip)
+        .send()
+        .unwrap();
+    let (token, _) = set_cookie(&form, "comptoir_connexion").unwrap();
+    http.post(format!("{url}/console/connexion"))
+        .header("Cookie", format!("comptoir_connexion={token}"))
+        .header("X-Forwarded-For", client_ip)
+        .form(&[("login", login), ("password", password), ("csrf", token.as_str())])
+        .send()
+        .unwrap()
+        .status()
+}
+
+/// Issue 33, item 8: behind a reverse proxy every user shares its address; with
+/// `--trusted-proxy` the per-address limit reads `X-Forwarded-For` from that proxy only, so five
+/// bad logins by one user do not lock everybody out. Without it, the header is ignored (a client
+/// cannot forge its address).
+#[test]
+fn behind_a_trusted_proxy_one_users_failures_do_not_lock_the_others() {
+    for (trusted, others_locked) in [(true, false), (false, true)] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hub.sqlite");
+        let extra: &[&str] = if trusted {
+            &["--trusted-proxy", "127.0.0.1"]
+        } else {
+            &[]
+        };
+        let hub = RunningHub::start_with(&db, "127.0.0.1:0", extra);
+        for (login, password) in [("claire", "un mot de passe long"), ("paul", "un autre mot de passe")] {
+            let out = Command::new(HUB)
+                .arg("--db")
+                .arg(&db)
+                .args(["user", "add", login, "--name", login, "--role", "coordinateur"])
+                .env("COMPTOIR_HUB_PASSWORD", password)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        for _ in 0..5 {
+            assert_eq!(
+                log_in_from(&hub.url, "203.0.113.5", "personne", "faux"),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let paul = log_in_from(&hub.url, "203.0.113.6", "paul", "un autre mot de passe");
+        if others_locked {
+            assert_eq!(
+                paul,
+                StatusCode::TOO_MANY_REQUESTS,
+                "without a trusted proxy, one address"
+            );
+        } else {
+            assert_eq!(paul, StatusCode::SEE_OTHER, "another user behind the proxy logs in");
+            assert_eq!(
+                log_in_from(&hub.url, "203.0.113.5", "claire", "un mot de passe long"),
+                StatusCode::TOO_MANY_REQUESTS,
+                "the address that failed waits"
+            );
+        }
+    }
+}

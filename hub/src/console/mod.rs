@@ -69,13 +69,14 @@ pub fn routes() -> Router<Shared> {
 /// Who asks: the address the connection came from (set by the serving loop).
 struct Address(String);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Address {
+impl axum::extract::FromRequestParts<Shared> for Address {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, hub: &Shared) -> Result<Self, Self::Rejection> {
+        let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
         Ok(Address(parts.extensions.get::<ConnectInfo<SocketAddr>>().map_or_else(
             || "inconnue".to_string(),
-            |ConnectInfo(a)| a.ip().to_string(),
+            |ConnectInfo(a)| hub.client_address(a.ip(), forwarded).to_string(),
         )))
     }
 }
