@@ -5,6 +5,8 @@
 
 mod check;
 mod console;
+mod headers;
+pub use headers::HTTPS_NEEDED;
 pub mod db;
 pub mod report;
 
@@ -414,31 +416,8 @@ pub fn router(hub: Shared) -> Router {
         .merge(console::routes().layer(DefaultBodyLimit::max(64 * 1024)))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(log_request))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn(headers::security_headers))
         .with_state(hub)
-}
-
-/// On every answer (API, console pages, redirects, 404s): no MIME sniffing, no framing, no
-/// referrer. A console page sets its own stricter headers too (`console::page`).
-async fn security_headers(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use axum::http::header::{HeaderValue, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS};
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.entry(X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("DENY"));
-    h.entry(REFERRER_POLICY)
-        .or_insert(HeaderValue::from_static("no-referrer"));
-    response
-}
-
-/// Served over TLS: browsers are told to come back over HTTPS only (a year).
-async fn strict_transport(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let mut response = next.run(request).await;
-    response.headers_mut().insert(
-        axum::http::header::STRICT_TRANSPORT_SECURITY,
-        axum::http::HeaderValue::from_static("max-age=31536000"),
-    );
-    response
 }
 
 /// A push whose announced length is over the limit: 413 at once, its body never read (a body
@@ -534,14 +513,6 @@ pub fn start_binary(
     }
 }
 
-/// What `serve` says at start, and the login page, when the console is reached over plain HTTP
-/// on a real name: its cookies are `Secure`, so a browser keeps none and every login fails.
-pub const HTTPS_NEEDED: &str =
-    "La console du réseau a besoin de HTTPS (ou d'être ouverte sur cette machine, 127.0.0.1) : \
-     sans HTTPS le navigateur ne garde pas le cookie de connexion et chaque connexion échoue. Deux façons : \
-     `comptoir-hub serve --tls-cert CERT.pem --tls-key CLE.pem`, ou un proxy inverse HTTPS (nginx, Caddy) devant \
-     le hub écoutant sur 127.0.0.1 (voir le README).";
-
 /// Serves on `listener` (plain HTTP), or with TLS when a certificate and its key are given.
 pub async fn serve(
     listener: std::net::TcpListener,
@@ -559,7 +530,7 @@ pub async fn serve(
         Some((cert, key)) => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
-            let app = app.layer(axum::middleware::from_fn(strict_transport));
+            let app = app.layer(axum::middleware::from_fn(headers::strict_transport));
             let mut server = axum_server::from_tcp_rustls(listener, config);
             server
                 .http_builder()

@@ -43,20 +43,15 @@ pub(super) async fn act(
         let mut conn = hub.writer();
         // The act and its audit line commit together or not at all: one savepoint around both
         // (the act's own transactions are savepoints, nested in it).
-        conn.execute_batch("SAVEPOINT console_act").map_err(HubError::from)?;
+        accounts::begin_act(&conn)?;
         let outcome = f(&mut conn);
         let logged = match &outcome {
             Ok(done) => accounts::audit(&conn, &login, &address, action, &done.audit),
             Err(HubError::Invalid(m)) => accounts::audit(&conn, &login, &address, "refusé", &format!("{action} : {m}")),
             Err(HubError::Database(_) | HubError::Unreadable(_)) => Ok(()),
         };
-        let end = match (&outcome, &logged) {
-            (Err(HubError::Database(_) | HubError::Unreadable(_)), _) | (_, Err(_)) => {
-                "ROLLBACK TO console_act; RELEASE console_act"
-            }
-            _ => "RELEASE console_act",
-        };
-        conn.execute_batch(end).map_err(HubError::from)?;
+        let keep = !matches!(&outcome, Err(HubError::Database(_) | HubError::Unreadable(_))) && logged.is_ok();
+        accounts::end_act(&conn, keep)?;
         logged?;
         Ok(outcome)
     })

@@ -367,6 +367,24 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Opens the savepoint a console act and its audit line share (the act's own transactions are
+/// savepoints nested in it).
+pub fn begin_act(conn: &Connection) -> Result<()> {
+    conn.execute_batch("SAVEPOINT console_act")?;
+    Ok(())
+}
+
+/// Ends a console act's savepoint: `keep`, the act and its audit line commit together; else
+/// neither does.
+pub fn end_act(conn: &Connection, keep: bool) -> Result<()> {
+    conn.execute_batch(if keep {
+        "RELEASE console_act"
+    } else {
+        "ROLLBACK TO console_act; RELEASE console_act"
+    })?;
+    Ok(())
+}
+
 /// Writes an act in the audit log (who, from where, what), each value cut to a short length.
 pub fn audit(conn: &Connection, account: &str, address: &str, action: &str, detail: &str) -> Result<()> {
     let cut = |text: &str, max: usize| -> String {
