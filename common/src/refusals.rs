@@ -57,12 +57,7 @@ impl fmt::Display for ImportRejected {
         // The first errors, each cut short (a cell may be 20 000 characters): enough to correct
         // the file, never a page of megabytes.
         for e in self.errors.iter().take(MAX_ERRORS_SHOWN) {
-            let text = e.to_string();
-            let mut shown: String = text.chars().take(MAX_ERROR_CHARS).collect();
-            if text.chars().count() > MAX_ERROR_CHARS {
-                shown.push('…');
-            }
-            write!(f, "\n  - {shown}")?;
+            write!(f, "\n  - {}", crate::text::shorten(&e.to_string(), MAX_ERROR_CHARS))?;
         }
         if n > MAX_ERRORS_SHOWN {
             write!(f, "\n  … et {} autre(s) erreur(s).", n - MAX_ERRORS_SHOWN)?;

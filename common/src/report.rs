@@ -247,6 +247,20 @@ impl Report {
     }
 }
 
+/// The legend of a chart of people by public, naming only what it draws: the filled bar, a
+/// frame when a public has a target, « < 3 » when a count is masked (the funder's PDF and the
+/// network's dashboard draw the same chart).
+pub fn chart_legend(publics: &[PublicRow]) -> Vec<&'static str> {
+    let mut parts = vec!["Barre pleine : personnes équipées"];
+    if publics.iter().any(|p| p.target.is_some_and(|t| t > 0)) {
+        parts.push("cadre : objectif du programme");
+    }
+    if publics.iter().any(|p| p.people == Cell::FewerThanThree) {
+        parts.push("« < 3 » : une ou deux personnes (nombre masqué)");
+    }
+    parts
+}
+
 /// "1234,50": no € sign and no thousands separator, so that a spreadsheet reads a number.
 fn amount(m: Money) -> String {
     let cents = m.cents();

@@ -100,6 +100,15 @@ pub fn format_timestamp(stored: &str) -> String {
         .unwrap_or_else(|_| stored.to_string())
 }
 
+/// `text` cut to `max` characters, with « … » when it was longer (a logged value, a quoted cell).
+pub fn shorten(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().nth(max).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// A month as French write it, capitalised: « Novembre 2026 ».
 pub fn month_fr(month: u32, year: i32) -> String {
     const MONTHS: [&str; 12] = [

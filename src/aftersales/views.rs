@@ -120,6 +120,7 @@ pub(super) fn preview_of(conn: &Db, device: &Device, today: NaiveDate) -> Result
     let delivery = sql::delivery(conn, device.id)?.ok_or_else(|| not_sold_here(device))?;
     let delivered = delivered_on(&delivery);
     let guarantee = super::guarantee_of(conn, device.id, &delivery.delivered_at, None)?;
+    let deadline = super::remedy_deadline(today);
     Ok(ReturnPreview {
         tag: device.tag.to_string(),
         kind: device.kind,
@@ -135,13 +136,13 @@ pub(super) fn preview_of(conn: &Db, device: &Device, today: NaiveDate) -> Result
         deadline_text: if guarantee.covers(today) {
             format!(
                 "Si le retour est ouvert aujourd'hui : réparer ou échanger au plus tard le {} (30 jours, art. L.217-10).",
-                super::remedy_deadline(today).format("%d/%m/%Y")
+                deadline.format("%d/%m/%Y")
             )
         } else {
             "Hors garantie : aucun délai légal ; le centre examine l'appareil et dit ce qu'il peut faire.".to_string()
         },
         guarantee,
-        deadline: super::remedy_deadline(today),
+        deadline,
         open_return: sql::open_return_of(conn, device.id)?,
     })
 }

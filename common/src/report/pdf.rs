@@ -89,17 +89,9 @@ pub fn body(c: &mut Canvas, report: &Report) {
     c.line_in(c.right() - 38.0, 38.0, &report.people.text(), 9.5, true, Align::Right);
     c.y = after.max(c.y) + 1.0;
     // The legend names only what is drawn.
-    let mut legend = vec!["barre pleine : personnes équipées"];
-    if report.publics.iter().any(|p| p.target.is_some_and(|t| t > 0)) {
-        legend.push("cadre : objectif du programme");
-    }
-    if report.publics.iter().any(|p| p.people == Cell::FewerThanThree) {
-        legend.push("« < 3 » : une ou deux personnes (nombre masqué)");
-    }
+    let mut legend = super::chart_legend(&report.publics);
     legend.push("une personne de plusieurs publics compte dans chacun, et une fois au total");
-    let mut legend = legend.join(" ; ");
-    legend[..1].make_ascii_uppercase();
-    c.paragraph(&format!("{legend}."), 8.0, false);
+    c.paragraph(&format!("{}.", legend.join(" ; ")), 8.0, false);
     c.space(4.0);
 
     let mut devices: Vec<(String, String)> = report

@@ -163,14 +163,7 @@ fn bars(title: &str, rows: &[(String, Option<i64>, Option<i64>, String)]) -> Mar
 /// The chart's legend: only what it draws (a frame when a public has a target, « < 3 » when a
 /// count is masked).
 fn legend(publics: &[comptoir_common::report::PublicRow]) -> String {
-    let mut parts = vec!["Barre pleine : personnes équipées"];
-    if publics.iter().any(|p| p.target.is_some()) {
-        parts.push("cadre : objectif du programme");
-    }
-    if publics.iter().any(|p| p.people == Cell::FewerThanThree) {
-        parts.push("« < 3 » : une ou deux personnes (nombre masqué)");
-    }
-    format!("{}.", parts.join(" ; "))
+    format!("{}.", comptoir_common::report::chart_legend(publics).join(" ; "))
 }
 
 pub fn dashboard(account: &Account, csrf: &str, d: &Dashboard) -> Markup {

@@ -100,19 +100,18 @@ fn set_cookie(name: &str, value: &str, max_age: i64) -> HeaderValue {
     .expect("a cookie is ASCII")
 }
 
-/// A page, with the headers every console page carries (no caching, no framing, no script).
+/// A page, with the headers every console page carries (no caching, no script; no framing and
+/// no referrer are on every answer, `headers::security_headers`).
 fn page(status: StatusCode, markup: Markup) -> Response {
     let mut response = (status, markup).into_response();
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
             "default-src 'none'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
 }
 

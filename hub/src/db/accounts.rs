@@ -317,21 +317,6 @@ pub fn login_finish(
     Ok(Ok(NewSession { id, csrf, account }))
 }
 
-/// A whole login on one connection (the three steps; tests and tools).
-pub fn login(
-    conn: &Connection,
-    login: &str,
-    password: &str,
-    address: &str,
-) -> Result<std::result::Result<NewSession, LoginRefused>> {
-    let check = login_check(conn, login, address)?;
-    if check.throttled {
-        return Ok(Err(LoginRefused::Throttled));
-    }
-    let ok = password_matches(&check, password);
-    login_finish(conn, &check, ok, address)
-}
-
 /// The account and CSRF token of a session id still valid (an expired one, or one of a
 /// disabled account, is none).
 pub fn session(conn: &Connection, id: &str) -> Result<Option<(Account, String)>> {
@@ -387,13 +372,7 @@ pub fn end_act(conn: &Connection, keep: bool) -> Result<()> {
 
 /// Writes an act in the audit log (who, from where, what), each value cut to a short length.
 pub fn audit(conn: &Connection, account: &str, address: &str, action: &str, detail: &str) -> Result<()> {
-    let cut = |text: &str, max: usize| -> String {
-        let mut out: String = text.chars().take(max).collect();
-        if text.chars().count() > max {
-            out.push('…');
-        }
-        out
-    };
+    let cut = comptoir_common::text::shorten;
     conn.execute(
         "INSERT INTO audit (at, account, address, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
