@@ -99,11 +99,14 @@ impl Browser {
     }
 
     fn find(&self, css: &str) -> String {
+        self.try_find(css)
+            .unwrap_or_else(|| panic!("no {css} on {}", self.source()))
+    }
+
+    /// The element, or None when the page (perhaps mid-navigation) has none.
+    fn try_find(&self, css: &str) -> Option<String> {
         let v = self.call("POST", "/element", Some(json!({"using": "css selector", "value": css})));
-        v[ELEMENT]
-            .as_str()
-            .unwrap_or_else(|| panic!("no {css} on {}: {v}", self.source()))
-            .to_string()
+        v[ELEMENT].as_str().map(str::to_string)
     }
 
     fn exists(&self, css: &str) -> bool {
@@ -152,10 +155,12 @@ impl Browser {
     fn wait_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if self.exists(css) {
-                let text = self.text(css);
-                if text.contains(needle) {
-                    return text;
+            // The page may be replaced between finding the element and reading it
+            // (a form's answer arriving): both steps are retried until the deadline.
+            if let Some(element) = self.try_find(css) {
+                let text = self.call("GET", &format!("/element/{element}/text"), None);
+                if let Some(text) = text.as_str().filter(|t| t.contains(needle)) {
+                    return text.to_string();
                 }
             }
             assert!(
