@@ -27,7 +27,7 @@ impl Drop for Hub {
 
 fn start(db: &Path) -> Hub {
     let (child, url) =
-        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), db, "127.0.0.1:0", &[]).unwrap();
+        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), db, "127.0.0.1:0", ONE_ADDRESS_FOR_ALL).unwrap();
     Hub(child, url)
 }
 
@@ -278,3 +278,7 @@ fn anchor(hub: &Hub, path: &Path, token: &str) {
         );
     }
 }
+
+/// Every simulated centre connects from this one machine: the hub's limits per address (and
+/// in all) are raised to what the simulation needs, as for centres behind one proxy.
+const ONE_ADDRESS_FOR_ALL: &[&str] = &["--max-connections", "4000", "--max-connections-per-address", "4000"];

@@ -244,7 +244,7 @@ fn main() {
     }
     println!("database size: {:.0} MB (file and WAL)", size_of(&path) as f64 / 1e6);
     let (child, url) =
-        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), &path, "127.0.0.1:0", &[]).unwrap();
+        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), &path, "127.0.0.1:0", ONE_ADDRESS_FOR_ALL).unwrap();
     let hub = Hub(child, url);
 
     // 1. Every centre pulls once a second (1,000 req/s offered), 10 s, after its cursor less
@@ -377,3 +377,7 @@ fn main() {
         );
     }
 }
+
+/// Every simulated centre connects from this one machine: the hub's limits per address (and
+/// in all) are raised to what the simulation needs, as for centres behind one proxy.
+const ONE_ADDRESS_FOR_ALL: &[&str] = &["--max-connections", "4000", "--max-connections-per-address", "4000"];

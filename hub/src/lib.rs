@@ -6,6 +6,7 @@
 mod check;
 mod console;
 mod headers;
+pub mod listen;
 pub use headers::HTTPS_NEEDED;
 pub mod db;
 pub mod report;
@@ -513,75 +514,29 @@ pub fn start_binary(
     }
 }
 
-/// Serves on `listener` (plain HTTP), or with TLS when a certificate and its key are given.
+/// Serves on `listener` (plain HTTP), or with TLS when a certificate and its key are given;
+/// every connection bounded by `limits` and the deadlines of [`listen`].
 pub async fn serve(
     listener: std::net::TcpListener,
     hub: Hub,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    limits: listen::Limits,
 ) -> std::io::Result<()> {
     hub.tls.store(tls.is_some(), std::sync::atomic::Ordering::Relaxed);
-    let app = router(Arc::new(hub));
-    match tls {
-        None => {
-            listener.set_nonblocking(true)?;
-            let listener = tokio::net::TcpListener::from_std(listener)?;
-            serve_plain(listener, app).await
-        }
-        Some((cert, key)) => {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key).await?;
-            let app = app.layer(axum::middleware::from_fn(headers::strict_transport));
-            let mut server = axum_server::from_tcp_rustls(listener, config);
-            server
-                .http_builder()
-                .http1()
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
-            server
-                .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-                .await
-        }
+    let acceptor = match &tls {
+        Some((cert, key)) => Some(listen::tls_acceptor(cert, key)?),
+        None => None,
+    };
+    let gate = listen::Gate::new(limits, hub.trusted_proxies.get().cloned().unwrap_or_default());
+    let mut app = router(Arc::new(hub));
+    if acceptor.is_some() {
+        app = app.layer(axum::middleware::from_fn(headers::strict_transport));
     }
+    listener.set_nonblocking(true)?;
+    listen::accept_loop(tokio::net::TcpListener::from_std(listener)?, app, gate, acceptor).await
 }
 
-/// How long a connection may take to send a request's headers, and may stay idle between two
-/// requests: past it, the hub closes the connection (200 slow clients cannot hold it).
-pub const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Accepts connections until Ctrl-C, each served with the header-read timeout.
-async fn serve_plain(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    let shutdown = tokio::signal::ctrl_c();
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(accepted) => accepted,
-                // Out of file descriptors, a connection reset before accept: keep serving.
-                Err(e) => {
-                    tracing::warn!("connexion refusée : {e}");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            _ = &mut shutdown => return Ok(()),
-        };
-        // The console throttles and logs by the address a connection came from.
-        let service = hyper_util::service::TowerToHyperService::new(
-            app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))),
-        );
-        tokio::spawn(async move {
-            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-            builder
-                .http1()
-                .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_READ_TIMEOUT);
-            let _ = builder
-                .serve_connection_with_upgrades(TokioIo::new(stream), service)
-                .await;
-        });
-    }
-}
+pub use listen::HEADER_READ_TIMEOUT;
 
 #[cfg(test)]
 mod tests {

@@ -40,6 +40,13 @@ enum Command {
         /// l'adresse du client est lue dans X-Forwarded-For (limites de connexion par adresse).
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// Connexions ouvertes au plus, en tout (sous la limite de fichiers ouverts du système).
+        #[arg(long, default_value_t = comptoir_hub::listen::Limits::default().total)]
+        max_connections: usize,
+        /// Connexions ouvertes au plus depuis une même adresse (un proxy de confiance n'a que la
+        /// limite totale).
+        #[arg(long, default_value_t = comptoir_hub::listen::Limits::default().per_address)]
+        max_connections_per_address: usize,
     },
     /// Les centres et leurs jetons.
     #[command(subcommand)]
@@ -238,7 +245,13 @@ fn run(cli: Cli) -> Result<(), String> {
             tls_cert,
             tls_key,
             trusted_proxies,
+            max_connections,
+            max_connections_per_address,
         } => {
+            let limits = comptoir_hub::listen::Limits {
+                total: max_connections.max(1),
+                per_address: max_connections_per_address.max(1),
+            };
             let hub = comptoir_hub::Hub::open(&cli.db).map_err(err)?;
             hub.trust_proxies(trusted_proxies);
             let listener =
@@ -252,7 +265,7 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
             runtime
-                .block_on(comptoir_hub::serve(listener, hub, tls_cert.zip(tls_key)))
+                .block_on(comptoir_hub::serve(listener, hub, tls_cert.zip(tls_key), limits))
                 .map_err(|e| format!("Le serveur s'est arrêté : {e}"))?;
         }
         Command::Centre(command) => {

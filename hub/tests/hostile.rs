@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+#[path = "support/attack.rs"]
+mod attack;
+
 const HUB: &str = env!("CARGO_BIN_EXE_comptoir-hub");
 
 struct Running {
@@ -339,16 +342,17 @@ fn the_hubs_files_are_private_and_its_admin_output_cannot_be_forged() {
 fn slow_and_idle_connections_are_closed_and_cannot_tire_the_hub() {
     use std::io::{Read, Write};
     let hub = Running::start();
-    let address = hub.url.trim_start_matches("http://").to_string();
-    // 200 clients that never finish their headers, and one that idles after a request.
+    let address = attack::socket_of(&hub.url);
+    // 200 clients (from four other addresses) that never finish their headers, and one that
+    // idles after a request.
     let mut slow: Vec<std::net::TcpStream> = (0..200)
-        .map(|_| {
-            let mut s = std::net::TcpStream::connect(&address).unwrap();
+        .map(|i| {
+            let mut s = attack::connect_from(2 + (i % 4) as u8, address).unwrap();
             s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: hub\r\n").unwrap();
             s
         })
         .collect();
-    let mut idle = std::net::TcpStream::connect(&address).unwrap();
+    let mut idle = std::net::TcpStream::connect(address).unwrap();
     idle.write_all(b"GET /v1/health HTTP/1.1\r\nHost: hub\r\n\r\n").unwrap();
     let mut first = [0u8; 12];
     idle.read_exact(&mut first).unwrap();
@@ -368,6 +372,93 @@ fn slow_and_idle_connections_are_closed_and_cannot_tire_the_hub() {
     assert_eq!(still_open, 0, "{still_open} slow connections still held");
     assert!(closed(&mut idle), "the idle connection is still held");
     hub.assert_healthy(&http);
+}
+
+/// The health route and the console's login page answer, each within a second.
+fn assert_reachable(hub: &Running, http: &reqwest::blocking::Client, when: &str) {
+    for path in ["/v1/health", "/console/connexion"] {
+        let started = Instant::now();
+        let reply = http
+            .get(format!("{}{path}", hub.url))
+            .send()
+            .unwrap_or_else(|e| panic!("{path} {when}: {e}"));
+        assert!(reply.status().is_success(), "{path} {when}: {}", reply.status());
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{path} {when} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// Whether the hub has closed this connection (its refusal read first, if any) within 2 s.
+fn closed_by_hub(s: &mut std::net::TcpStream) -> (bool, String) {
+    use std::io::Read;
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut rest = Vec::new();
+    // Closed with unread bytes of ours, the connection may end on a reset rather than its end.
+    let ended = match s.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+    };
+    (ended, String::from_utf8_lossy(&rest).into_owned())
+}
+
+/// Issue 33, item 1: with the usual 1,024 open files, 1,100 connections that send nothing (from
+/// 40 addresses) and 1,100 anonymous POSTs that never send their body (from one) cannot keep
+/// the health route or the console's login out; one address holds at most 64 connections and is
+/// told why the others are refused; every silent or stalled connection is closed on time, and
+/// the descriptors come back.
+#[test]
+fn silent_connections_and_stalled_bodies_cannot_keep_health_or_login_out() {
+    let hub = Running::start();
+    let pid = hub.child.id();
+    attack::limit_files(pid, 1024);
+    attack::raise_own_file_limit();
+    let address = attack::socket_of(&hub.url);
+    let http = client();
+    assert_reachable(&hub, &http, "at rest");
+    let at_rest = attack::descriptors(pid);
+
+    let sources: Vec<u8> = (2..42).collect();
+    let silent = attack::silent(address, 1100, &sources);
+    assert_reachable(&hub, &http, "under 1,100 silent connections");
+    // The sockets: the listener, the connections the gate holds, and the few this test's own
+    // client keeps alive. Evicted connections are closed by their own tasks: a moment to settle
+    // under load.
+    let limits = comptoir_hub::listen::Limits::default();
+    let bound = 1 + limits.total + 4;
+    let settled = Instant::now() + Duration::from_secs(5);
+    while attack::sockets(pid) > bound && Instant::now() < settled {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let held = attack::sockets(pid);
+    assert!(held <= bound, "{held} sockets held (at most {} connections)", limits.total);
+
+    // One address: 64 held, the others refused at once with the reason.
+    let mut stalled = attack::stalled_posts(address, 1100, 50);
+    assert_reachable(&hub, &http, "under 1,100 stalled POSTs");
+    let (ended, said) = closed_by_hub(stalled.last_mut().unwrap());
+    assert!(ended && said.starts_with("HTTP/1.1 503"), "the 1,100th POST: « {said} »");
+    assert!(said.contains("trop de connexions"), "{said}");
+    let (ended, said) = closed_by_hub(&mut stalled[0]);
+    assert!(!ended, "the first POST is held until its body's deadline: « {said} »");
+
+    // Past the deadlines (first byte, body), every one of them has been closed by the hub.
+    std::thread::sleep(comptoir_hub::listen::FIRST_BYTE_TIMEOUT.max(comptoir_hub::listen::BODY_IDLE_TIMEOUT));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while attack::descriptors(pid) > at_rest + 2 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        attack::descriptors(pid) <= at_rest + 2,
+        "{} descriptors still held (at rest {at_rest})",
+        attack::descriptors(pid)
+    );
+    let (ended, said) = closed_by_hub(&mut stalled[0]);
+    assert!(ended, "the stalled POST was closed: « {said} »");
+    drop((silent, stalled));
+    assert_reachable(&hub, &http, "after");
 }
 
 #[test]
