@@ -1,7 +1,9 @@
 //! Protocol v2 end to end (issue 17): the real hub binary on port 0 and real centre
 //! databases — two registers of one centre, two centres, and a `/v1` centre. A device sold by
 //! two registers is held by the first sale that reaches the hub; the second is a conflict that
-//! both registers show, until a line correction (or a credit note) settles it.
+//! both registers show, until a line correction (or a credit note) settles it. A device sold by
+//! a centre that does not hold it stays with its owner until that centre's correction or credit
+//! note, or a coordinator's cession.
 
 mod support;
 use support::*;
@@ -298,17 +300,16 @@ fn two_registers_selling_one_device_keep_both_sales_and_a_line_correction_settle
     assert!(refused.is_err());
 }
 
-#[test]
-fn a_device_of_another_centre_sold_is_held_by_the_first_sale_and_a_credit_note_settles_it() {
-    let world = World::new();
+/// Two centres, C01 owning NETC01-00000 and shelving it, C02 having entered the same tag by
+/// hand (a mistake) and shelved it too.
+fn one_device_in_two_centres(world: &World) -> [(Mutex<Store>, Client); 2] {
     let t1 = world.hub.admin(&["centre", "create", "C01", "--name", "Centre C01"]);
     let t2 = world.hub.admin(&["centre", "create", "C02", "--name", "Centre C02"]);
-    allocate(&world, "C01", 1);
-    let (c1, c1_client) = post(&world, t1.trim(), "C01", "c01", "R1");
-    let (c2, c2_client) = post(&world, t2.trim(), "C02", "c02", "R1");
+    allocate(world, "C01", 1);
+    let (c1, c1_client) = post(world, t1.trim(), "C01", "c01", "R1");
+    let (c2, c2_client) = post(world, t2.trim(), "C02", "c02", "R1");
     sync::round(&c1, &c1_client).unwrap();
     shelve(&c1, "NETC01-00000");
-    // C02 entered the same tag by hand (a mistake): the hub refuses its claim on it.
     {
         let mut s = c2.lock().unwrap();
         let fields: std::collections::BTreeMap<String, String> = [
@@ -324,21 +325,56 @@ fn a_device_of_another_centre_sold_is_held_by_the_first_sale_and_a_credit_note_s
         comptoir::desk::stock::add(&mut s, &fields, &sophie()).unwrap();
     }
     shelve(&c2, "NETC01-00000");
+    [(c1, c1_client), (c2, c2_client)]
+}
 
-    // C02 sells it first: held by C02's sale, a conflict told to both centres.
+/// The device's centre, state and holding sale at the hub.
+fn at_hub(world: &World, tag: &str) -> String {
+    hub_text(
+        world,
+        &format!("SELECT centre_id || ' ' || state || ' ' || coalesce(sold_sale, '-') FROM devices WHERE tag = '{tag}'"),
+    )
+}
+
+/// Issue 33, item 2: a centre's token changes only what that centre holds. C02 selling C01's
+/// device leaves it with C01 (on sale there), in a conflict told to both; C01 still sells it;
+/// C02's credit note settles the conflict.
+#[test]
+fn a_device_of_another_centre_sold_stays_with_its_owner_and_a_credit_note_settles_it() {
+    let world = World::new();
+    let [(c1, c1_client), (c2, c2_client)] = one_device_in_two_centres(&world);
+    let before = at_hub(&world, "NETC01-00000");
+    assert!(before.starts_with("C01 allocated -"), "{before}");
+
     let wrong = sell(&c2, &["NETC01-00000"]);
     let report = sync::round(&c2, &c2_client).unwrap();
     assert_eq!(report.conflicts_reported, 1, "{report:?}");
-    assert!(open_conflicts(&c2)[0].message.contains("appartient au centre C01"));
+    let told = &open_conflicts(&c2)[0];
+    assert!(told.message.contains("appartient au centre C01") && told.message.contains("il y reste"), "{}", told.message);
+    assert!(told.message.contains("céder l'appareil au centre C02"), "{}", told.message);
+    assert_eq!(at_hub(&world, "NETC01-00000"), before, "the device stays with its owner, unsold");
+    // The sale itself is kept (the funder's figures count it), only its line waits.
+    assert_eq!(
+        hub_count(&world.hub.db, &format!("SELECT count(*) FROM sale_lines WHERE sale_uuid = '{}'", wrong.uuid)),
+        1
+    );
     sync::round(&c1, &c1_client).unwrap();
     assert_eq!(open_conflicts(&c1).len(), 1, "the owner is told too");
 
-    // C01 sells it too: a second conflict, C02's sale still holds it.
+    // C01 sells its device: no new conflict, C01's sale holds it.
     let right = sell(&c1, &["NETC01-00000"]);
-    assert_eq!(sync::round(&c1, &c1_client).unwrap().conflicts_reported, 1);
-    assert_eq!(holder(&world, "NETC01-00000"), wrong.uuid);
+    assert_eq!(sync::round(&c1, &c1_client).unwrap().conflicts_reported, 0);
+    assert_eq!(holder(&world, "NETC01-00000"), right.uuid);
+    // Ceding it now is refused, in French, and changes nothing.
+    let id: i64 = hub_text(&world, "SELECT CAST(id AS TEXT) FROM conflicts WHERE kind = 'other_centre'")
+        .parse()
+        .unwrap();
+    let mut conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+    let refused = comptoir_hub::db::cede_to_seller(&mut conn, id).unwrap_err().to_string();
+    assert!(refused.contains("déjà vendu par la ligne 1 du ticket"), "{refused}");
+    assert_eq!(holder(&world, "NETC01-00000"), right.uuid);
 
-    // C02 cancels its sale with a credit note: every conflict closes, C01's sale holds it.
+    // C02 cancels its sale with a credit note: the conflict closes, C01's sale still holds it.
     pos::cancel_sale(
         &mut c2.lock().unwrap(),
         &wrong.receipt,
@@ -360,6 +396,66 @@ fn a_device_of_another_centre_sold_is_held_by_the_first_sale_and_a_credit_note_s
         "sold"
     );
     sync::round(&c1, &c1_client).unwrap();
+    assert!(open_conflicts(&c1).is_empty() && open_conflicts(&c2).is_empty());
+}
+
+/// Issue 33, item 2: a coordinator settles the conflict in the console by ceding the device to
+/// the centre that sold it: the device leaves C01 (recalled there), C02's sale holds it, the
+/// conflict closes at both centres, the act is in the audit log, and it cannot be done twice.
+#[test]
+fn a_coordinator_cedes_a_device_to_the_centre_that_sold_it() {
+    use support::console;
+    let world = World::new();
+    let [(c1, c1_client), (c2, c2_client)] = one_device_in_two_centres(&world);
+    let wrong = sell(&c2, &["NETC01-00000"]);
+    sync::round(&c2, &c2_client).unwrap();
+    sync::round(&c1, &c1_client).unwrap();
+
+    console::user(&world, &["add", "claire", "--name", "Claire", "--role", "coordinateur"], "un mot de passe long");
+    let session = console::log_in(&world.hub.url, "claire", "un mot de passe long").unwrap();
+    let page = console::get(&world.hub.url, "/console/conflits", &session).text().unwrap();
+    assert!(page.contains("Céder l'appareil au centre C02"), "{page}");
+    let id = hub_text(&world, "SELECT CAST(id AS TEXT) FROM conflicts WHERE kind = 'other_centre'");
+    let csrf = console::csrf_of(&page);
+    let cede = |csrf: &str| {
+        console::post(
+            &world.hub.url,
+            "/console/conflits/ceder",
+            &session,
+            &[("csrf", csrf), ("conflict", id.as_str())],
+        )
+    };
+    // Without the session's token: refused, nothing moves.
+    assert_eq!(cede("faux").status(), reqwest::StatusCode::FORBIDDEN);
+    let unmoved = at_hub(&world, "NETC01-00000");
+    assert!(unmoved.starts_with("C01 ") && unmoved.ends_with(" -"), "{unmoved}");
+
+    let done = cede(&csrf);
+    assert_eq!(done.status(), reqwest::StatusCode::OK);
+    let text = done.text().unwrap();
+    assert!(text.contains("NETC01-00000 passe du centre C01 au centre C02"), "{text}");
+    assert_eq!(at_hub(&world, "NETC01-00000"), format!("C02 sold {}", wrong.uuid));
+    assert_eq!(
+        hub_count(&world.hub.db, "SELECT count(*) FROM conflicts WHERE closed_at IS NULL"),
+        0
+    );
+    assert_eq!(
+        hub_count(
+            &world.hub.db,
+            "SELECT count(*) FROM audit WHERE action = 'cession d''appareil' AND detail LIKE '%NETC01-00000%'"
+        ),
+        1
+    );
+    // Twice: refused, said in French.
+    let again = cede(&csrf);
+    assert_eq!(again.status(), reqwest::StatusCode::BAD_REQUEST);
+    assert!(again.text().unwrap().contains("déjà réglé"));
+
+    // The centres learn it: C01's device leaves its stock, both conflicts close.
+    sync::round(&c1, &c1_client).unwrap();
+    sync::round(&c2, &c2_client).unwrap();
+    assert_eq!(state(&c1, "NETC01-00000"), DeviceState::Returned);
+    assert_eq!(state(&c2, "NETC01-00000"), DeviceState::Sold);
     assert!(open_conflicts(&c1).is_empty() && open_conflicts(&c2).is_empty());
 }
 

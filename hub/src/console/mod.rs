@@ -7,6 +7,7 @@
 
 mod acts;
 mod admin;
+mod conflicts;
 mod figures;
 mod forms;
 mod pages;
@@ -43,7 +44,8 @@ pub fn routes() -> Router<Shared> {
         .route("/console/centres/nouveau", post(admin::create_centre))
         .route("/console/centres/jeton", post(admin::rotate_token))
         .route("/console/centres/revoquer", post(admin::revoke_token))
-        .route("/console/conflits", get(conflicts))
+        .route("/console/conflits", get(conflicts::conflicts))
+        .route("/console/conflits/ceder", post(conflicts::cede))
         .route("/console/attributions", get(acts::acts_page))
         .route(
             "/console/livraison",
@@ -400,13 +402,3 @@ async fn centres(State(hub): State<Shared>, Address(address): Address, headers: 
     }
 }
 
-async fn conflicts(State(hub): State<Shared>, Address(address): Address, headers: HeaderMap) -> Response {
-    let v = match coordinator(&hub, &headers, address, "les conflits").await {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match blocking(&hub, move |hub| Ok(crate::db::conflicts(&hub.reader())?)).await {
-        Ok(rows) => page(StatusCode::OK, pages::conflicts(&v.account, &v.csrf, &rows)),
-        Err(e) => e.into_response(),
-    }
-}

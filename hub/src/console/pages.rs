@@ -226,7 +226,8 @@ pub fn conflicts(account: &Account, csrf: &str, rows: &[ConflictRow]) -> Markup 
         "Conflits",
         Some((account, csrf)),
         html! {
-            p { "Les conflits ouverts d'abord. Un conflit se règle au centre (correction de ligne ou avoir) ; il se ferme ici quand le centre l'a synchronisé." }
+            p { "Les conflits ouverts d'abord. Un conflit se règle au centre (correction de ligne ou avoir) ; il se ferme ici quand le centre l'a synchronisé. \
+                 Un appareil d'un autre centre reste à son centre tant que la ligne qui le nomme attend : vous pouvez le céder au centre vendeur, qui garde alors sa vente." }
             table id="conflits" {
                 thead { tr { th { "N°" } th { "Ouvert le (UTC)" } th { "Centre" } th { "Appareil" } th { "Ce qui se passe" } th { "Réglé" } } }
                 tbody {
@@ -237,7 +238,16 @@ pub fn conflicts(account: &Account, csrf: &str, rows: &[ConflictRow]) -> Markup 
                             td {
                                 @match (&c.closed_at, &c.closed_how) {
                                     (Some(at), how) => { (when(&Some(at.clone()))) " : " (how.as_deref().unwrap_or("")) }
-                                    _ => { strong { "ouvert" } }
+                                    _ => {
+                                        strong { "ouvert" }
+                                        @if c.kind == "other_centre" {
+                                            form method="post" action="/console/conflits/ceder" {
+                                                input type="hidden" name="csrf" value=(csrf);
+                                                input type="hidden" name="conflict" value=(c.id);
+                                                button type="submit" { "Céder l'appareil au centre " (c.centre) }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }

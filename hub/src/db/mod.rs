@@ -17,6 +17,7 @@ mod centres;
 pub use centres::{create_centre, renew_token, revoke};
 mod events;
 mod sales;
+pub use sales::cede_to_seller;
 pub use events::record_events;
 mod console;
 mod heads;

@@ -1,7 +1,10 @@
 //! Sales as the hub keeps them, and the conflicts between registers: a device is sold by the
-//! first sale line that reaches the hub; another line selling it is a conflict, kept whole
-//! (both sales stay) and told to every register of both centres through their feeds, until a
-//! line correction or a credit note settles it.
+//! first sale line of its own centre that reaches the hub; another line selling it is a
+//! conflict, kept whole (both sales stay) and told to every register of the centres concerned
+//! through their feeds, until a line correction or a credit note settles it (or, for a device
+//! of another centre, a coordinator cedes it to the seller).
+//!
+//! Invariant: a device changes hands only by its own centre's lines or a coordinator's act.
 
 use super::*;
 use comptoir_common::protocol::{ConflictNotice, CreditNoteFacts, LineCorrection, SaleFacts};
@@ -122,8 +125,11 @@ fn close_conflict(tx: &Connection, id: i64, how: &str, at: &str) -> Result<()> {
 }
 
 /// The sale line `line` takes device `tag`, unless another line holds it already (a conflict
-/// between registers, or centres). A device of another centre, or one the network recalled, is
-/// taken all the same (the first sale to reach the hub holds it), with a conflict.
+/// between registers of the centre). A device the network recalled is taken all the same, with
+/// a conflict. A device of another centre (or of the network's stock) is not: a centre's token
+/// changes only what that centre holds, so the device stays with its owner and the line waits,
+/// in an `other_centre` conflict, for its centre's correction or credit note, or for a
+/// coordinator to cede the device to it ([`cede_to_seller`]).
 pub(crate) fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcome: &mut Outcome) -> Result<()> {
     let device: Option<(Option<String>, String, Option<String>, Option<String>, Option<i64>)> = tx
         .prepare_cached("SELECT centre_id, state, sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1")?
@@ -133,6 +139,26 @@ pub(crate) fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcom
         outcome.unknown.push(tag.to_string());
         return Ok(());
     };
+    if owner.as_deref() != Some(line.0.as_str()) {
+        let held = match (sold_centre, sold_sale, sold_line) {
+            (Some(c), Some(s), Some(l)) => format!(", déjà vendu par {}", describe(tx, &(c, s, l))?),
+            _ => String::new(),
+        };
+        let message = format!(
+            "{tag} appartient {}{held} : il y reste. {} le nomme ; la vente est gardée, cette ligne en \
+             attente. Si l'étiquette a été mal scannée, un responsable corrige la ligne (« Corriger une \
+             ligne ») ou fait un avoir ; sinon la coordination du réseau peut céder l'appareil au centre {} \
+             (console, page Conflits).",
+            owner
+                .as_deref()
+                .map_or("au stock du réseau".to_string(), |o| format!("au centre {o}")),
+            capitalised(&describe(tx, line)?),
+            line.0
+        );
+        let id = open_conflict(tx, "other_centre", line, None, owner.as_deref(), Some(tag), &message, at)?;
+        outcome.conflict.get_or_insert((id, message));
+        return Ok(());
+    }
     let opened = match (sold_centre, sold_sale, sold_line) {
         (Some(c), Some(s), Some(l)) if (c.as_str(), s.as_str(), l) != (line.0.as_str(), line.1.as_str(), line.2) => {
             let first = (c, s, l);
@@ -154,27 +180,7 @@ pub(crate) fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcom
                  sold_line = ?4, updated_at = ?5 WHERE tag = ?1",
             )?
             .execute(params![tag, line.0, line.1, line.2, at, state])?;
-            if owner.as_deref() != Some(line.0.as_str()) {
-                let message = format!(
-                    "{tag} appartient {} mais est vendu par {}. La vente est gardée ; vérifiez l'étiquette \
-                     et, si elle a été mal scannée, corrigez la ligne (« Corriger une ligne ») ou faites un avoir.",
-                    owner
-                        .as_deref()
-                        .map_or("au stock du réseau".to_string(), |o| format!("au centre {o}")),
-                    describe(tx, line)?
-                );
-                let id = open_conflict(
-                    tx,
-                    "other_centre",
-                    line,
-                    None,
-                    owner.as_deref(),
-                    Some(tag),
-                    &message,
-                    at,
-                )?;
-                Some((id, message))
-            } else if state == "recalled" {
+            if state == "recalled" {
                 let message = format!(
                     "{tag} a été rappelé par le réseau mais vendu hors ligne par {} : la vente est maintenue.",
                     describe(tx, line)?
@@ -192,6 +198,70 @@ pub(crate) fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcom
         outcome.conflict.get_or_insert(opened);
     }
     Ok(())
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A coordinator's settlement of an `other_centre` conflict: the device leaves its owner (told
+/// by a recall) for the centre whose sale line named it, and that line holds it (sold). Refused
+/// when the conflict is settled already, or the device was sold meanwhile by another line.
+/// Returns the device's tag, the centre it left (none: the network's stock) and the seller.
+pub fn cede_to_seller(conn: &mut Connection, conflict: i64) -> Result<(String, Option<String>, String)> {
+    let tx = conn.savepoint()?;
+    type Row = (String, String, Option<String>, Option<String>, Option<i64>, Option<String>);
+    let row: Option<Row> = tx
+        .query_row(
+            "SELECT centre_id, kind, tag, sale_uuid, line_no, closed_at FROM conflicts WHERE id = ?1",
+            [conflict],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+        )
+        .optional()?;
+    let Some((seller, kind, Some(tag), Some(sale), Some(line_no), closed)) = row else {
+        return Err(HubError::Invalid(format!("Le conflit n° {conflict} n'existe pas.")));
+    };
+    if kind != "other_centre" {
+        return Err(HubError::Invalid(format!(
+            "Le conflit n° {conflict} ne porte pas sur un appareil d'un autre centre : il se règle au centre."
+        )));
+    }
+    if closed.is_some() {
+        return Err(HubError::Invalid(format!("Le conflit n° {conflict} est déjà réglé.")));
+    }
+    let (owner, sold_centre, sold_sale, sold_line): (Option<String>, Option<String>, Option<String>, Option<i64>) = tx
+        .query_row(
+            "SELECT centre_id, sold_centre, sold_sale, sold_line FROM devices WHERE tag = ?1",
+            [&tag],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?;
+    if let (Some(c), Some(s), Some(l)) = (sold_centre, sold_sale, sold_line) {
+        return Err(HubError::Invalid(format!(
+            "{tag} est déjà vendu par {} : il ne peut pas être cédé. Le centre {seller} corrige sa ligne ou fait un avoir.",
+            describe(&tx, &(c, s, l))?
+        )));
+    }
+    let at = now();
+    tx.execute(
+        "UPDATE devices SET centre_id = ?2, state = 'sold', state_before_sale = 'available', sold_centre = ?2,
+         sold_sale = ?3, sold_line = ?4, updated_at = ?5 WHERE tag = ?1",
+        params![tag, seller, sale, line_no, at],
+    )?;
+    if let Some(from) = owner.as_deref().filter(|o| *o != seller) {
+        push_change(&tx, from, &Change::Recall { tag: tag.clone() }, &at)?;
+    }
+    close_conflict(
+        &tx,
+        conflict,
+        &format!("la coordination a cédé {tag} au centre {seller} : la vente est gardée"),
+        &at,
+    )?;
+    tx.commit()?;
+    Ok((tag, owner, seller))
 }
 
 /// The sale line `line` lets go of device `tag` (cancelled, or corrected to another device):
