@@ -62,7 +62,10 @@ impl Hub {
     /// The database's file and its write-ahead log (bounded by SQLite's checkpoints), in MiB.
     fn db_mib(&self) -> (f64, f64) {
         let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0) as f64 / (1024.0 * 1024.0);
-        (size(&self.db), size(&PathBuf::from(format!("{}-wal", self.db.display()))))
+        (
+            size(&self.db),
+            size(&PathBuf::from(format!("{}-wal", self.db.display()))),
+        )
     }
 
     fn files(&self) -> String {
@@ -178,7 +181,9 @@ fn audit_flood() {
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut tries = 0;
     while Instant::now() < deadline {
-        let Some(token) = login_token(&http, &hub.url) else { continue };
+        let Some(token) = login_token(&http, &hub.url) else {
+            continue;
+        };
         let _ = http
             .post(format!("{}/console/connexion", hub.url))
             .header("Cookie", format!("comptoir_connexion={token}"))
@@ -203,7 +208,11 @@ fn login_flood() {
     let answer = http
         .post(format!("{}/console/connexion", hub.url))
         .header("Cookie", format!("comptoir_connexion={token}"))
-        .form(&[("login", "claire"), ("password", "un mot de passe long"), ("csrf", token.as_str())])
+        .form(&[
+            ("login", "claire"),
+            ("password", "un mot de passe long"),
+            ("csrf", token.as_str()),
+        ])
         .send()
         .unwrap();
     let session = answer
@@ -228,7 +237,11 @@ fn login_flood() {
         let r = http
             .post(format!("{}/console/centres/nouveau", hub.url))
             .header("Cookie", format!("comptoir_session={session}"))
-            .form(&[("csrf", csrf.as_str()), ("centre", &format!("BENCH{i:03}")), ("name", "Centre de mesure")])
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("centre", &format!("BENCH{i:03}")),
+                ("name", "Centre de mesure"),
+            ])
             .send()
             .unwrap();
         assert!(r.status().is_success() || r.status().is_redirection(), "{}", r.status());
@@ -263,10 +276,18 @@ fn login_flood() {
     let ms = |v: &[Duration]| {
         let mut v: Vec<f64> = v.iter().map(|d| d.as_secs_f64() * 1e3).collect();
         v.sort_by(f64::total_cmp);
-        format!("{} acts, median {:.0} ms, max {:.0} ms", v.len(), v[v.len() / 2], v[v.len() - 1])
+        format!(
+            "{} acts, median {:.0} ms, max {:.0} ms",
+            v.len(),
+            v[v.len() / 2],
+            v[v.len() - 1]
+        )
     };
     println!("  a coordinator's act, quiet: {}", ms(&quiet));
-    println!("  the same act during the first 6 s of bad logins from 60 addresses: {}", ms(&during));
+    println!(
+        "  the same act during the first 6 s of bad logins from 60 addresses: {}",
+        ms(&during)
+    );
 }
 
 /// One bad login from 127.0.0.`source`: the form (its token), then the POST.
@@ -279,7 +300,10 @@ fn flood_once(hub: std::net::SocketAddr, source: u8, _url: &str) -> std::io::Res
     s.read_to_string(&mut page)?;
     let token = page
         .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: comptoir_connexion=").or_else(|| l.strip_prefix("Set-Cookie: comptoir_connexion=")))
+        .find_map(|l| {
+            l.strip_prefix("set-cookie: comptoir_connexion=")
+                .or_else(|| l.strip_prefix("Set-Cookie: comptoir_connexion="))
+        })
         .and_then(|v| v.split(';').next())
         .unwrap_or_default()
         .to_string();

@@ -26,8 +26,13 @@ impl Drop for Hub {
 }
 
 fn start(db: &Path) -> Hub {
-    let (child, url) =
-        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), db, "127.0.0.1:0", ONE_ADDRESS_FOR_ALL).unwrap();
+    let (child, url) = comptoir_hub::start_binary(
+        Path::new(env!("CARGO_BIN_EXE_comptoir-hub")),
+        db,
+        "127.0.0.1:0",
+        ONE_ADDRESS_FOR_ALL,
+    )
+    .unwrap();
     Hub(child, url)
 }
 

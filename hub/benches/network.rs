@@ -243,8 +243,13 @@ fn main() {
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
     }
     println!("database size: {:.0} MB (file and WAL)", size_of(&path) as f64 / 1e6);
-    let (child, url) =
-        comptoir_hub::start_binary(Path::new(env!("CARGO_BIN_EXE_comptoir-hub")), &path, "127.0.0.1:0", ONE_ADDRESS_FOR_ALL).unwrap();
+    let (child, url) = comptoir_hub::start_binary(
+        Path::new(env!("CARGO_BIN_EXE_comptoir-hub")),
+        &path,
+        "127.0.0.1:0",
+        ONE_ADDRESS_FOR_ALL,
+    )
+    .unwrap();
     let hub = Hub(child, url);
 
     // 1. Every centre pulls once a second (1,000 req/s offered), 10 s, after its cursor less

@@ -100,13 +100,22 @@ pub struct Ticket {
 impl Ticket {
     /// The connection has spoken: it can no longer be evicted to make room.
     fn spoke(&self) {
-        self.gate.state.lock().unwrap_or_else(|e| e.into_inner()).silent.remove(&self.id);
+        self.gate
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .silent
+            .remove(&self.id);
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        self.gate.state.lock().unwrap_or_else(|e| e.into_inner()).release(self.id);
+        self.gate
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .release(self.id);
     }
 }
 
@@ -260,12 +269,22 @@ mod tests {
     fn the_full_answer_announces_its_exact_length() {
         let text = std::str::from_utf8(FULL).unwrap();
         let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert!(head.contains(&format!("Content-Length: {}", body.len())), "{head} / {}", body.len());
+        assert!(
+            head.contains(&format!("Content-Length: {}", body.len())),
+            "{head} / {}",
+            body.len()
+        );
     }
 
     #[test]
     fn one_address_is_bounded_and_a_full_hub_evicts_the_oldest_silent_connection() {
-        let gate = Gate::new(Limits { total: 3, per_address: 2 }, vec![ip(9)]);
+        let gate = Gate::new(
+            Limits {
+                total: 3,
+                per_address: 2,
+            },
+            vec![ip(9)],
+        );
         let a1 = gate.admit(ip(1)).unwrap();
         let a2 = gate.admit(ip(1)).unwrap();
         assert!(gate.admit(ip(1)).is_none(), "a third from one address");

@@ -131,14 +131,6 @@ impl Browser {
         );
     }
 
-    fn text(&self, css: &str) -> String {
-        let element = self.find(css);
-        self.call("GET", &format!("/element/{element}/text"), None)
-            .as_str()
-            .unwrap_or("")
-            .to_string()
-    }
-
     fn source(&self) -> String {
         self.call("GET", "/source", None).as_str().unwrap_or("").to_string()
     }

@@ -332,7 +332,9 @@ fn one_device_in_two_centres(world: &World) -> [(Mutex<Store>, Client); 2] {
 fn at_hub(world: &World, tag: &str) -> String {
     hub_text(
         world,
-        &format!("SELECT centre_id || ' ' || state || ' ' || coalesce(sold_sale, '-') FROM devices WHERE tag = '{tag}'"),
+        &format!(
+            "SELECT centre_id || ' ' || state || ' ' || coalesce(sold_sale, '-') FROM devices WHERE tag = '{tag}'"
+        ),
     )
 }
 
@@ -350,12 +352,27 @@ fn a_device_of_another_centre_sold_stays_with_its_owner_and_a_credit_note_settle
     let report = sync::round(&c2, &c2_client).unwrap();
     assert_eq!(report.conflicts_reported, 1, "{report:?}");
     let told = &open_conflicts(&c2)[0];
-    assert!(told.message.contains("appartient au centre C01") && told.message.contains("il y reste"), "{}", told.message);
-    assert!(told.message.contains("céder l'appareil au centre C02"), "{}", told.message);
-    assert_eq!(at_hub(&world, "NETC01-00000"), before, "the device stays with its owner, unsold");
+    assert!(
+        told.message.contains("appartient au centre C01") && told.message.contains("il y reste"),
+        "{}",
+        told.message
+    );
+    assert!(
+        told.message.contains("céder l'appareil au centre C02"),
+        "{}",
+        told.message
+    );
+    assert_eq!(
+        at_hub(&world, "NETC01-00000"),
+        before,
+        "the device stays with its owner, unsold"
+    );
     // The sale itself is kept (the funder's figures count it), only its line waits.
     assert_eq!(
-        hub_count(&world.hub.db, &format!("SELECT count(*) FROM sale_lines WHERE sale_uuid = '{}'", wrong.uuid)),
+        hub_count(
+            &world.hub.db,
+            &format!("SELECT count(*) FROM sale_lines WHERE sale_uuid = '{}'", wrong.uuid)
+        ),
         1
     );
     sync::round(&c1, &c1_client).unwrap();
@@ -366,9 +383,12 @@ fn a_device_of_another_centre_sold_stays_with_its_owner_and_a_credit_note_settle
     assert_eq!(sync::round(&c1, &c1_client).unwrap().conflicts_reported, 0);
     assert_eq!(holder(&world, "NETC01-00000"), right.uuid);
     // Ceding it now is refused, in French, and changes nothing.
-    let id: i64 = hub_text(&world, "SELECT CAST(id AS TEXT) FROM conflicts WHERE kind = 'other_centre'")
-        .parse()
-        .unwrap();
+    let id: i64 = hub_text(
+        &world,
+        "SELECT CAST(id AS TEXT) FROM conflicts WHERE kind = 'other_centre'",
+    )
+    .parse()
+    .unwrap();
     let mut conn = rusqlite::Connection::open(&world.hub.db).unwrap();
     let refused = comptoir_hub::db::cede_to_seller(&mut conn, id).unwrap_err().to_string();
     assert!(refused.contains("déjà vendu par la ligne 1 du ticket"), "{refused}");
@@ -411,11 +431,20 @@ fn a_coordinator_cedes_a_device_to_the_centre_that_sold_it() {
     sync::round(&c2, &c2_client).unwrap();
     sync::round(&c1, &c1_client).unwrap();
 
-    console::user(&world, &["add", "claire", "--name", "Claire", "--role", "coordinateur"], "un mot de passe long");
+    console::user(
+        &world,
+        &["add", "claire", "--name", "Claire", "--role", "coordinateur"],
+        "un mot de passe long",
+    );
     let session = console::log_in(&world.hub.url, "claire", "un mot de passe long").unwrap();
-    let page = console::get(&world.hub.url, "/console/conflits", &session).text().unwrap();
+    let page = console::get(&world.hub.url, "/console/conflits", &session)
+        .text()
+        .unwrap();
     assert!(page.contains("Céder l'appareil au centre C02"), "{page}");
-    let id = hub_text(&world, "SELECT CAST(id AS TEXT) FROM conflicts WHERE kind = 'other_centre'");
+    let id = hub_text(
+        &world,
+        "SELECT CAST(id AS TEXT) FROM conflicts WHERE kind = 'other_centre'",
+    );
     let csrf = console::csrf_of(&page);
     let cede = |csrf: &str| {
         console::post(
@@ -433,7 +462,10 @@ fn a_coordinator_cedes_a_device_to_the_centre_that_sold_it() {
     let done = cede(&csrf);
     assert_eq!(done.status(), reqwest::StatusCode::OK);
     let text = done.text().unwrap();
-    assert!(text.contains("NETC01-00000 passe du centre C01 au centre C02"), "{text}");
+    assert!(
+        text.contains("NETC01-00000 passe du centre C01 au centre C02"),
+        "{text}"
+    );
     assert_eq!(at_hub(&world, "NETC01-00000"), format!("C02 sold {}", wrong.uuid));
     assert_eq!(
         hub_count(&world.hub.db, "SELECT count(*) FROM conflicts WHERE closed_at IS NULL"),

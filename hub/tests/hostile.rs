@@ -433,13 +433,20 @@ fn silent_connections_and_stalled_bodies_cannot_keep_health_or_login_out() {
         std::thread::sleep(Duration::from_millis(100));
     }
     let held = attack::sockets(pid);
-    assert!(held <= bound, "{held} sockets held (at most {} connections)", limits.total);
+    assert!(
+        held <= bound,
+        "{held} sockets held (at most {} connections)",
+        limits.total
+    );
 
     // One address: 64 held, the others refused at once with the reason.
     let mut stalled = attack::stalled_posts(address, 1100, 50);
     assert_reachable(&hub, &http, "under 1,100 stalled POSTs");
     let (ended, said) = closed_by_hub(stalled.last_mut().unwrap());
-    assert!(ended && said.starts_with("HTTP/1.1 503"), "the 1,100th POST: « {said} »");
+    assert!(
+        ended && said.starts_with("HTTP/1.1 503"),
+        "the 1,100th POST: « {said} »"
+    );
     assert!(said.contains("trop de connexions"), "{said}");
     let (ended, said) = closed_by_hub(&mut stalled[0]);
     assert!(!ended, "the first POST is held until its body's deadline: « {said} »");

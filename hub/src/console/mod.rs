@@ -401,4 +401,3 @@ async fn centres(State(hub): State<Shared>, Address(address): Address, headers: 
         Err(e) => e.into_response(),
     }
 }
-

@@ -155,7 +155,16 @@ pub(crate) fn claim(tx: &Connection, line: &LineKey, tag: &str, at: &str, outcom
             capitalised(&describe(tx, line)?),
             line.0
         );
-        let id = open_conflict(tx, "other_centre", line, None, owner.as_deref(), Some(tag), &message, at)?;
+        let id = open_conflict(
+            tx,
+            "other_centre",
+            line,
+            None,
+            owner.as_deref(),
+            Some(tag),
+            &message,
+            at,
+        )?;
         outcome.conflict.get_or_insert((id, message));
         return Ok(());
     }
@@ -214,7 +223,14 @@ fn capitalised(text: &str) -> String {
 /// Returns the device's tag, the centre it left (none: the network's stock) and the seller.
 pub fn cede_to_seller(conn: &mut Connection, conflict: i64) -> Result<(String, Option<String>, String)> {
     let tx = conn.savepoint()?;
-    type Row = (String, String, Option<String>, Option<String>, Option<i64>, Option<String>);
+    type Row = (
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+    );
     let row: Option<Row> = tx
         .query_row(
             "SELECT centre_id, kind, tag, sale_uuid, line_no, closed_at FROM conflicts WHERE id = ?1",

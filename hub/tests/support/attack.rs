@@ -72,7 +72,9 @@ pub fn limit_files(pid: u32, n: u64) {
 
 /// The file descriptors a process holds.
 pub fn descriptors(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd")).map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 /// The sockets among them (the listener and the connections).
