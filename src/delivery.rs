@@ -182,11 +182,20 @@ pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -
             report.unchanged,
         )?;
         let mut seen = Default::default();
-        for (_, device) in plan.fresh {
-            let id = insert_new(tx, device, DeviceState::Allocated, operator, &reason, &now, &mut seen)?;
-            store::records::set_import(tx, id, batch)?;
-            report.created += 1;
-        }
+        let bulk = devices::begin_bulk(tx)?;
+        let fresh: Vec<&NewDevice> = plan.fresh.iter().map(|(_, d)| *d).collect();
+        report.created = insert_new(
+            tx,
+            &fresh,
+            DeviceState::Allocated,
+            operator,
+            &reason,
+            &now,
+            &mut seen,
+            Some(batch),
+        )?
+        .len();
+        devices::end_bulk(tx, bulk)?;
         Ok(report)
     })
 }

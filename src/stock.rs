@@ -364,32 +364,38 @@ pub(crate) fn note_in(tx: &crate::store::Db, device: &Device, operator: &str, re
 
 /// Adds devices to the stock in `state`, each with the first line of its history and the
 /// erasure and test records it arrived with (`seen`: those one import already wrote), inside
-/// the caller's transaction.
+/// the caller's transaction; `import`: the delivery file they came in. Each device's row is
+/// written once, pointing at its file and records; rows and history lines go in batches.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn insert_new(
     tx: &crate::store::Db,
-    device: &NewDevice,
+    new: &[&NewDevice],
     state: DeviceState,
     operator: &str,
     reason: &str,
     now: &str,
     seen: &mut crate::store::records::Seen,
-) -> Result<i64> {
-    let id = devices::insert(tx, device, state, now)?;
-    crate::store::records::attach_new(tx, id, &device.records, seen, now, operator)?;
-    devices::insert_event(
-        tx,
-        id,
-        &DeviceEvent {
-            uuid: Uuid::now_v7(),
-            at: now.to_string(),
-            action: None,
-            from_state: None,
-            to_state: state,
-            operator: operator.to_string(),
-            reason: reason.to_string(),
-        },
-    )?;
-    Ok(id)
+    import: Option<i64>,
+) -> Result<Vec<i64>> {
+    let mut rows = Vec::with_capacity(new.len());
+    for device in new {
+        let (erasure, test) = crate::store::records::write_new(tx, &device.records, seen, now, operator)?;
+        rows.push((*device, devices::Links { import, erasure, test }));
+    }
+    let ids = devices::insert_many(tx, &rows, state, now)?;
+    let first_line = |_| DeviceEvent {
+        uuid: Uuid::now_v7(),
+        at: now.to_string(),
+        action: None,
+        from_state: None,
+        to_state: state,
+        operator: operator.to_string(),
+        reason: reason.to_string(),
+    };
+    let events: Vec<DeviceEvent> = ids.iter().map(first_line).collect();
+    let lines: Vec<(i64, &DeviceEvent)> = ids.iter().copied().zip(&events).collect();
+    devices::insert_events(tx, &lines)?;
+    Ok(ids)
 }
 
 /// Enters one device by hand (no delivery file), as received: the person has it in hand.
@@ -433,12 +439,13 @@ pub fn add_by_hand(store: &mut Store, device: &NewDevice, actor: &Actor) -> Resu
         }
         insert_new(
             tx,
-            device,
+            &[device],
             DeviceState::Received,
             operator,
             "Saisi à la main",
             &store::now_text(),
             &mut Default::default(),
+            None,
         )?;
         devices::by_tag(tx, &device.tag)?.ok_or_else(|| Error::NotFound(device.tag.to_string()))
     })

@@ -174,16 +174,17 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
     let mut devices = Vec::new();
     let mut seen_tags: HashMap<String, u64> = HashMap::new();
     let mut seen_imeis: HashMap<String, u64> = HashMap::new();
+    let mut lines = Lines::new(text);
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+                let line = e.position().map(|p| lines.at(p.byte())).unwrap_or(0);
                 errors.push(line_error(line, None, format!("ligne illisible : {e}")));
                 continue;
             }
         };
-        let line = record.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
+        let line = record.position().map(|p| lines.at(p.byte())).unwrap_or(0);
         if record.iter().all(str::is_empty) {
             continue;
         }
@@ -246,12 +247,38 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<Delivery, ImportRejected> 
     })
 }
 
-/// The line of `text` a record starts on, from its byte offset. The csv reader's own line
-/// count is one short on files whose lines end with CR LF (as spreadsheets write them): its
-/// offset then points at the LF ending the previous line, which this counts.
-fn line_at(text: &str, byte: u64) -> u64 {
-    let end = (byte as usize + 1).min(text.len());
-    1 + text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() as u64
+/// The line a record starts on, from its byte offset. The csv reader's own line count is one
+/// short on files whose lines end with CR LF (as spreadsheets write them): its offset then
+/// points at the LF ending the previous line, which this counts. Offsets come in increasing
+/// order, so each byte of the file is counted once (linear in the file's size).
+struct Lines<'a> {
+    bytes: &'a [u8],
+    /// Bytes before this offset are counted...
+    counted: usize,
+    /// ...and hold this many newlines.
+    newlines: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            bytes: text.as_bytes(),
+            counted: 0,
+            newlines: 0,
+        }
+    }
+
+    fn at(&mut self, byte: u64) -> u64 {
+        let end = (byte as usize + 1).min(self.bytes.len());
+        if end < self.counted {
+            // Never with the csv reader; counted again from the start rather than wrong.
+            self.counted = 0;
+            self.newlines = 0;
+        }
+        self.newlines += self.bytes[self.counted..end].iter().filter(|b| **b == b'\n').count() as u64;
+        self.counted = end;
+        1 + self.newlines
+    }
 }
 
 /// A device typed in a form (a scanner may fill the tag and the serial), its fields named as a

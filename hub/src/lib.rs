@@ -7,6 +7,7 @@ mod check;
 mod console;
 mod headers;
 pub mod listen;
+mod posts;
 pub use headers::HTTPS_NEEDED;
 pub mod db;
 pub mod report;
@@ -39,6 +40,8 @@ pub struct Hub {
     tls: std::sync::atomic::AtomicBool,
     /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
+    /// The posts' pulls waiting for the writer (`posts`).
+    waiting_posts: posts::Waiting,
 }
 
 impl Hub {
@@ -81,6 +84,7 @@ impl Hub {
             hub_id,
             tls: std::sync::atomic::AtomicBool::new(false),
             trusted_proxies: std::sync::OnceLock::new(),
+            waiting_posts: posts::Waiting::default(),
         })
     }
 
@@ -249,6 +253,7 @@ async fn changes(
             "Paramètres illisibles : after est un entier, limit un entier positif, register et post des codes.".into(),
         )
     })?;
+    let shared = hub.clone();
     blocking(&hub, move |hub| {
         let conn = hub.reader();
         let limit = q.limit.unwrap_or(MAX_PAGE).clamp(1, MAX_PAGE);
@@ -269,13 +274,16 @@ async fn changes(
                         "Code de caisse ou identifiant de poste illisible.".into(),
                     ));
                 }
+                // Read first (the other posts only), then recorded without waiting for the writer.
+                let clash = db::register_clash(&conn, &centre, register, post)?;
                 let seen = db::PostSeen {
-                    post,
-                    register,
-                    version,
+                    post: post.clone(),
+                    register: register.clone(),
+                    version: version.map(str::to_string),
                     waiting: q.waiting,
                 };
-                db::see_register(&hub.writer(), &centre, &seen)?
+                posts::record(&shared, &centre, seen)?;
+                clash
             }
             _ => None,
         };

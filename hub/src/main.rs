@@ -307,12 +307,11 @@ fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Import { file } => {
             let bytes = std::fs::read(&file).map_err(|e| format!("{} : {e}", file.display()))?;
+            let name = file.file_name().map_or(String::new(), |f| f.to_string_lossy().into());
+            // Read and checked before the database is opened for writing.
+            let delivery = db::parse_inventory(&bytes, &name).map_err(err)?;
             let mut conn = db::open(&cli.db).map_err(err)?;
-            let name = file
-                .file_name()
-                .map(|f| f.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let imported = db::import_inventory(&mut conn, &bytes, &name).map_err(err)?;
+            let imported = db::import_inventory(&mut conn, &delivery).map_err(err)?;
             audit(
                 &conn,
                 "import de livraison",

@@ -1,7 +1,7 @@
 //! SQL of the `devices` and `device_events` tables.
 
 use super::Db;
-use rusqlite::{named_params, params, OptionalExtension, Row, ToSql};
+use rusqlite::{params, OptionalExtension, Row, ToSql};
 
 use crate::device::{AssetTag, DeviceKind, DeviceState, NewDevice, Specs};
 use crate::error::Result;
@@ -77,63 +77,147 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
     })
 }
 
-/// Inserts a new device in `state` and returns its row id.
-pub fn insert(conn: &Db, device: &NewDevice, state: DeviceState, now: &str) -> Result<i64> {
+/// Devices inserted from here to [`end_bulk`], in the same transaction, enter the free-text
+/// index together at the end (one statement, instead of one index flush per device). Returns
+/// the last device id before the bulk.
+pub fn begin_bulk(conn: &Db) -> Result<i64> {
+    conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)", [])?;
+    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM devices", [], |r| r.get(0))?)
+}
+
+/// Indexes the devices inserted since [`begin_bulk`] returned `after`, and ends the bulk.
+/// Invariant: at commit, every device has its row in the free-text index.
+pub fn end_bulk(conn: &Db, after: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO devices_fts (rowid, search_text) SELECT id, search_text FROM devices WHERE id > ?1",
+        [after],
+    )?;
+    conn.execute("DELETE FROM fts_deferred", [])?;
+    Ok(())
+}
+
+/// What a new device's row points at from the start: the delivery file it came in, and its
+/// erasure and test records in force.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Links {
+    pub import: Option<i64>,
+    pub erasure: Option<i64>,
+    pub test: Option<i64>,
+}
+
+/// Rows per statement of a bulk insert. A statement that fires triggers journals every page it
+/// touches, once per statement: one row per statement made that copying most of a large
+/// import's time (issue 34); 200 rows share it.
+const BATCH: usize = 200;
+
+/// The placeholders of `rows` rows of `width` values: `(?,?),(?,?)`.
+fn placeholders(rows: usize, width: usize) -> String {
+    let row = format!("({})", vec!["?"; width].join(","));
+    vec![row; rows].join(",")
+}
+
+/// A value as SQLite stores it (owned), from anything the store binds.
+fn value<T: rusqlite::ToSql>(v: T) -> rusqlite::Result<rusqlite::types::Value> {
+    Ok(match v.to_sql()? {
+        rusqlite::types::ToSqlOutput::Owned(v) => v,
+        rusqlite::types::ToSqlOutput::Borrowed(r) => rusqlite::types::Value::try_from(r)?,
+        _ => rusqlite::types::Value::Null,
+    })
+}
+
+const INSERT_COLUMNS: &str = "tag, kind, category, state, brand, model, serial, imei, cpu, ram_mb,
+     storage_kind, storage_gb, screen_tenths_inch, os, battery_serial, charger_serial,
+     refurbisher, erasure_certificate, search_text, created_at, updated_at,
+     donor_kind, donor, convention, reserved_publics, acquisition_cents,
+     import_id, erasure_record, test_record";
+const INSERT_WIDTH: usize = 29;
+
+fn insert_values(
+    device: &NewDevice,
+    state: DeviceState,
+    now: &str,
+    links: Links,
+) -> rusqlite::Result<[rusqlite::types::Value; INSERT_WIDTH]> {
     let s = &device.specs;
     let p = device.provenance.as_ref();
-    conn.execute(
-        "INSERT INTO devices (tag, kind, category, state, brand, model, serial, imei, cpu, ram_mb,
-             storage_kind, storage_gb, screen_tenths_inch, os, battery_serial, charger_serial,
-             refurbisher, erasure_certificate, search_text, created_at, updated_at,
-             donor_kind, donor, convention, reserved_publics, acquisition_cents)
-         VALUES (:tag, :kind, :category, :state, :brand, :model, :serial, :imei, :cpu, :ram_mb,
-             :storage_kind, :storage_gb, :screen, :os, :battery, :charger, :refurbisher,
-             :erasure, :search_text, :now, :now,
-             :donor_kind, :donor, :convention, :reserved, :acquisition)",
-        named_params! {
-            ":tag": device.tag.as_str(),
-            ":kind": device.kind,
-            ":category": device.category,
-            ":state": state,
-            ":brand": device.brand,
-            ":model": device.model,
-            ":serial": device.serial.as_ref().map(|s| s.as_str()),
-            ":imei": device.imei.as_ref().map(|i| i.as_str()),
-            ":cpu": s.cpu,
-            ":ram_mb": s.ram_mb,
-            ":storage_kind": s.storage_kind,
-            ":storage_gb": s.storage_gb,
-            ":screen": s.screen_tenths_inch,
-            ":os": s.os,
-            ":battery": s.battery_serial,
-            ":charger": s.charger_serial,
-            ":refurbisher": s.refurbisher,
-            ":erasure": s.erasure_certificate,
-            ":search_text": device.search_text(),
-            ":now": now,
-            ":donor_kind": p.map(|p| p.kind),
-            ":donor": p.and_then(|p| p.donor.as_deref()),
-            ":convention": p.and_then(|p| p.convention.as_deref()),
-            ":reserved": p.map(|p| p.reserved_for.join(",")),
-            ":acquisition": p.map(|p| p.acquisition.cents()),
-        },
-    )?;
-    Ok(conn.last_insert_rowid())
+    Ok([
+        value(device.tag.as_str())?,
+        value(device.kind)?,
+        value(device.category)?,
+        value(state)?,
+        value(&device.brand)?,
+        value(&device.model)?,
+        value(device.serial.as_ref().map(|s| s.as_str()))?,
+        value(device.imei.as_ref().map(|i| i.as_str()))?,
+        value(&s.cpu)?,
+        value(s.ram_mb)?,
+        value(s.storage_kind)?,
+        value(s.storage_gb)?,
+        value(s.screen_tenths_inch)?,
+        value(&s.os)?,
+        value(&s.battery_serial)?,
+        value(&s.charger_serial)?,
+        value(&s.refurbisher)?,
+        value(&s.erasure_certificate)?,
+        value(device.search_text())?,
+        value(now)?,
+        value(now)?,
+        value(p.map(|p| p.kind))?,
+        value(p.and_then(|p| p.donor.as_deref()))?,
+        value(p.and_then(|p| p.convention.as_deref()))?,
+        value(p.map(|p| p.reserved_for.join(",")))?,
+        value(p.map(|p| p.acquisition.cents()))?,
+        value(links.import)?,
+        value(links.erasure)?,
+        value(links.test)?,
+    ])
+}
+
+/// Inserts a new device in `state` and returns its row id.
+pub fn insert(conn: &Db, device: &NewDevice, state: DeviceState, now: &str, links: Links) -> Result<i64> {
+    Ok(insert_many(conn, &[(device, links)], state, now)?[0])
+}
+
+/// Inserts new devices in `state`, [`BATCH`] rows per statement, and returns their row ids in
+/// order. Invariant: row ids are given in order, each one more than the largest before (no
+/// explicit id, no AUTOINCREMENT), so a statement's rows end at its last insert id.
+pub fn insert_many(conn: &Db, devices: &[(&NewDevice, Links)], state: DeviceState, now: &str) -> Result<Vec<i64>> {
+    let mut ids = Vec::with_capacity(devices.len());
+    for chunk in devices.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO devices ({INSERT_COLUMNS}) VALUES {}",
+            placeholders(chunk.len(), INSERT_WIDTH)
+        );
+        let mut values = Vec::with_capacity(chunk.len() * INSERT_WIDTH);
+        for (device, links) in chunk {
+            values.extend(insert_values(device, state, now, *links)?);
+        }
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+        let last = conn.last_insert_rowid();
+        ids.extend(last + 1 - chunk.len() as i64..=last);
+    }
+    Ok(ids)
 }
 
 pub fn by_tag(conn: &Db, tag: &AssetTag) -> Result<Option<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.tag = ?1");
-    Ok(conn.query_row(&sql, [tag.as_str()], device_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([tag.as_str()], device_from_row)
+        .optional()?)
 }
 
 pub fn by_id(conn: &Db, id: i64) -> Result<Option<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.id = ?1");
-    Ok(conn.query_row(&sql, [id], device_from_row).optional()?)
+    Ok(conn.prepare_cached(&sql)?.query_row([id], device_from_row).optional()?)
 }
 
 pub fn by_imei(conn: &Db, imei: &str) -> Result<Option<Device>> {
     let sql = format!("SELECT {DEVICE_COLUMNS} FROM devices d WHERE d.imei = ?1");
-    Ok(conn.query_row(&sql, [imei], device_from_row).optional()?)
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([imei], device_from_row)
+        .optional()?)
 }
 
 /// Devices whose serial is exactly `serial` (serials are not unique across brands).
@@ -323,20 +407,31 @@ pub fn set_state(conn: &Db, id: i64, state: DeviceState, now: &str) -> Result<()
 }
 
 pub fn insert_event(conn: &Db, device_id: i64, event: &DeviceEvent) -> Result<()> {
-    conn.execute(
-        "INSERT INTO device_events (uuid, device_id, at, action, from_state, to_state, operator, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            event.uuid.to_string(),
-            device_id,
-            event.at,
-            event.action,
-            event.from_state,
-            event.to_state,
-            event.operator,
-            event.reason
-        ],
-    )?;
+    insert_events(conn, &[(device_id, event)])
+}
+
+/// Lines of history, [`BATCH`] per statement (the outbox's trigger watches them).
+pub fn insert_events(conn: &Db, events: &[(i64, &DeviceEvent)]) -> Result<()> {
+    for chunk in events.chunks(BATCH) {
+        let sql = format!(
+            "INSERT INTO device_events (uuid, device_id, at, action, from_state, to_state, operator, reason) VALUES {}",
+            placeholders(chunk.len(), 8)
+        );
+        let mut values = Vec::with_capacity(chunk.len() * 8);
+        for (device_id, event) in chunk {
+            values.extend([
+                value(event.uuid.to_string())?,
+                value(*device_id)?,
+                value(&event.at)?,
+                value(event.action)?,
+                value(event.from_state)?,
+                value(event.to_state)?,
+                value(&event.operator)?,
+                value(&event.reason)?,
+            ]);
+        }
+        conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(values))?;
+    }
     Ok(())
 }
 

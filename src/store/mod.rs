@@ -56,6 +56,7 @@ const MIGRATION_SQL: &[&str] = &[
     include_str!("../../migrations/0018_refurbishing.sql"),
     include_str!("../../migrations/0019_after_sales.sql"),
     include_str!("../../migrations/0020_loan_programme_name.sql"),
+    include_str!("../../migrations/0021_bulk_import.sql"),
 ];
 const MIGRATION_COUNT: i64 = MIGRATION_SQL.len() as i64;
 
@@ -315,6 +316,9 @@ impl Store {
             .map_err(|e| not_a_database(&self.path, e))?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Up to 32 MiB of pages kept in memory (taken only as pages are read): a large import
+        // into a large stock touches every index, and SQLCipher decrypts each page it reads again.
+        self.conn.pragma_update(None, "cache_size", -32_768)?;
         // Deleted or overwritten content is zeroed on disk: an erased name leaves no trace.
         self.conn.pragma_update(None, "secure_delete", "ON")?;
         // Checkpoints copy the WAL back into the database file; SQLite runs one inside the

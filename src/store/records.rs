@@ -64,28 +64,28 @@ pub fn certificate(conn: &Db, sha256: &str) -> Result<Option<(String, Vec<u8>)>>
 }
 
 pub fn insert_erasure(conn: &Db, e: &Erasure, certificate: Option<&str>, now: &str, operator: &str) -> Result<i64> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO device_records (kind, method, done_on, done_by, reference, certificate, recorded_at, operator)
          VALUES ('erasure', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            e.method,
-            e.on.to_string(),
-            e.by,
-            e.reference,
-            certificate,
-            now,
-            operator
-        ],
-    )?;
+    )?
+    .execute(params![
+        e.method,
+        e.on.to_string(),
+        e.by,
+        e.reference,
+        certificate,
+        now,
+        operator
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
 pub fn insert_test(conn: &Db, t: &Test, now: &str, operator: &str) -> Result<i64> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO device_records (kind, done_on, done_by, reference, grade, recorded_at, operator)
          VALUES ('test', ?1, ?2, ?3, ?4, ?5, ?6)",
-        params![t.on.to_string(), t.by, t.reference, t.grade, now, operator],
-    )?;
+    )?
+    .execute(params![t.on.to_string(), t.by, t.reference, t.grade, now, operator])?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -106,15 +106,15 @@ pub fn clear_erasure(conn: &Db, device_id: i64) -> Result<()> {
 }
 
 /// Writes the records a new device arrived with, one row per distinct record of an import
-/// (`seen` remembers them across its lines), and points the device at them.
-pub fn attach_new(
+/// (`seen` remembers them across its lines), and returns their ids (erasure, test) for the
+/// device's own row: the device is then inserted once, pointing at them.
+pub fn write_new(
     conn: &Db,
-    device_id: i64,
     records: &Records,
     seen: &mut Seen,
     now: &str,
     operator: &str,
-) -> Result<()> {
+) -> Result<(Option<i64>, Option<i64>)> {
     let erasure = match &records.erasure {
         None => None,
         Some(e) => Some(match seen.erasures.get(e) {
@@ -137,10 +137,7 @@ pub fn attach_new(
             }
         }),
     };
-    if erasure.is_some() || test.is_some() {
-        attach(conn, device_id, erasure, test)?;
-    }
-    Ok(())
+    Ok((erasure, test))
 }
 
 /// The records already written by one import.
@@ -148,14 +145,6 @@ pub fn attach_new(
 pub struct Seen {
     erasures: HashMap<Erasure, i64>,
     tests: HashMap<Test, i64>,
-}
-
-pub fn set_import(conn: &Db, device_id: i64, import_id: i64) -> Result<()> {
-    conn.execute(
-        "UPDATE devices SET import_id = ?2 WHERE id = ?1",
-        params![device_id, import_id],
-    )?;
-    Ok(())
 }
 
 /// The records in force of a device.

@@ -447,6 +447,8 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
     let caps = LegalCaps::shipped();
     store.with_tx(|tx| {
         sql::begin_applying(tx)?;
+        // A page may allocate hundreds of devices: indexed for search together at the end.
+        let bulk = crate::store::devices::begin_bulk(tx)?;
         let mut applied = Applied::default();
         for entry in &page.changes {
             let now = store::now_text();
@@ -461,12 +463,13 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                     if devices::by_tag(tx, &device.tag)?.is_none() {
                         stock::insert_new(
                             tx,
-                            &device,
+                            &[&device],
                             DeviceState::Allocated,
                             OPERATOR,
                             "Attribué par le réseau",
                             &now,
                             &mut Default::default(),
+                            None,
                         )?;
                         applied.allocated += 1;
                     }
@@ -525,6 +528,7 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
                 },
             }
         }
+        crate::store::devices::end_bulk(tx, bulk)?;
         sql::set_cursor(tx, page.next, &page.hub_id)?;
         sql::end_applying(tx)?;
         Ok(applied)

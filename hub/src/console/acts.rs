@@ -216,13 +216,19 @@ pub(super) async fn upload_delivery(
         Ok(u) => (u.field("csrf"), u.file),
         Err(m) => (String::new(), Some((m, Vec::new()))),
     };
+    // Read and checked before the act: the hub's writer is held for the writes only.
+    let parsed = match file.filter(|(_, b)| !b.is_empty()) {
+        None => Err(HubError::Invalid(
+            "Choisissez le fichier de livraison (CSV ou JSON).".into(),
+        )),
+        Some((name, bytes)) => tokio::task::spawn_blocking(move || db::parse_inventory(&bytes, &name))
+            .await
+            .unwrap_or_else(|_| Err(HubError::Invalid("Le fichier n'a pas pu être lu.".into()))),
+    };
     act(&hub, v, &token, "import de livraison", move |conn| {
-        let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-            return Err(HubError::Invalid(
-                "Choisissez le fichier de livraison (CSV ou JSON).".into(),
-            ));
-        };
-        let imported = db::import_inventory(conn, &bytes, &name)?;
+        let delivery = parsed?;
+        let name = delivery.file_name.clone();
+        let imported = db::import_inventory(conn, &delivery)?;
         let mut lines = vec![format!(
             "{} appareil(s) ajouté(s) au stock du réseau, {} déjà connu(s).",
             imported.added, imported.known

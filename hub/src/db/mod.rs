@@ -17,8 +17,8 @@ mod centres;
 pub use centres::{create_centre, renew_token, revoke};
 mod events;
 mod sales;
-pub use sales::cede_to_seller;
 pub use events::record_events;
+pub use sales::cede_to_seller;
 mod console;
 mod heads;
 pub use console::{centres_health, stock_on_hand, stock_overview, CentreHealth, StockFilter, StockRow};
@@ -92,7 +92,7 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     // The reports' groupings sort in memory, never through temporary files.
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     MIGRATIONS.to_latest(&mut conn).map_err(|e| match e {
         rusqlite_migration::Error::RusqliteError { err, .. } => HubError::Database(err),
         other => HubError::Invalid(format!(
@@ -162,25 +162,36 @@ pub struct Imported {
     pub claimed: Vec<(String, String)>,
 }
 
-pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) -> Result<Imported> {
-    let delivery = comptoir_common::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))?;
+/// How long a write waits for another process's (the command line's) write lock.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A refurbisher's file, read and checked before the hub's writer is taken (parsing 100,000
+/// rows takes a second, and every other write of the hub would wait for it).
+pub fn parse_inventory(bytes: &[u8], file_name: &str) -> Result<comptoir_common::delivery::Delivery> {
+    comptoir_common::delivery::parse(bytes, file_name).map_err(|e| HubError::Invalid(e.to_string()))
+}
+
+/// Writes a parsed file's devices, all or nothing, each with one prepared statement.
+pub fn import_inventory(conn: &mut Connection, delivery: &comptoir_common::delivery::Delivery) -> Result<Imported> {
+    let file_name = &delivery.file_name;
     let tx = conn.savepoint()?;
     let (mut added, mut known) = (0, 0);
     let mut claimed = Vec::new();
     let at = now();
     for (_, device) in &delivery.devices {
         let wire = WireDevice::from(device);
-        let n = tx.execute(
-            "INSERT OR IGNORE INTO devices (tag, kind, category, device, state, updated_at)
-             VALUES (?1, ?2, ?3, ?4, 'stock', ?5)",
-            params![
+        let n = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO devices (tag, kind, category, device, state, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, 'stock', ?5)",
+            )?
+            .execute(params![
                 wire.tag,
                 wire.kind.code(),
                 wire.category.map(|c| c.code()),
                 serde_json::to_string(&wire).expect("a device serialises"),
                 at
-            ],
-        )?;
+            ])?;
         if n == 1 {
             added += 1;
             continue;
@@ -188,14 +199,13 @@ pub fn import_inventory(conn: &mut Connection, bytes: &[u8], file_name: &str) ->
         known += 1;
         // Declared by a centre as its own stock before the network imported it.
         let local: Option<String> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT d.centre_id FROM devices d WHERE d.tag = ?1 AND d.centre_id IS NOT NULL
                  AND EXISTS (SELECT 1 FROM events e WHERE e.centre_id = d.centre_id AND e.type = 'local_stock'
                              AND json_extract(e.event, '$.device.tag') = d.tag)
                  AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.tag = d.tag AND c.event_uuid IS NULL)",
-                [&wire.tag],
-                |r| r.get(0),
-            )
+            )?
+            .query_row([&wire.tag], |r| r.get(0))
             .optional()?;
         if let Some(centre) = local {
             let message = format!(
@@ -486,28 +496,50 @@ pub fn stock(conn: &Connection, centre: Option<&str>) -> Result<Vec<(String, Str
 
 /// What a post says of itself when it pulls: its register code, its id, its app's version
 /// and the events it still has to send (the last two absent from earlier versions).
-pub struct PostSeen<'a> {
-    pub post: &'a str,
-    pub register: &'a str,
-    pub version: Option<&'a str>,
+#[derive(Debug, Clone)]
+pub struct PostSeen {
+    pub post: String,
+    pub register: String,
+    pub version: Option<String>,
     pub waiting: Option<i64>,
 }
 
-/// Records that a post of `centre` numbers its receipts as its register code (with its version
-/// and the events it had waiting), and says which other posts of the centre use the same code.
-pub fn see_register(conn: &Connection, centre: &str, seen: &PostSeen) -> Result<Option<RegisterClash>> {
-    let (post, register) = (seen.post, seen.register);
-    conn.execute(
+/// Records what a post said at its pull (its register, app version, events waiting). A write
+/// that arrives late (it waited for the writer) never replaces a newer one.
+pub fn record_post(conn: &Connection, centre: &str, seen: &PostSeen, at: &str) -> Result<()> {
+    conn.prepare_cached(
         "INSERT INTO registers (centre_id, post, register, seen_at, app_version, waiting) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (centre_id, post) DO UPDATE SET register = excluded.register, seen_at = excluded.seen_at,
-           app_version = excluded.app_version, waiting = excluded.waiting",
-        params![centre, post, register, now(), seen.version, seen.waiting],
-    )?;
-    let (posts, last_seen): (i64, Option<String>) = conn.query_row(
-        "SELECT count(*), max(seen_at) FROM registers WHERE centre_id = ?1 AND register = ?2 AND post <> ?3",
-        params![centre, register, post],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+           app_version = excluded.app_version, waiting = excluded.waiting
+         WHERE excluded.seen_at >= registers.seen_at",
+    )?
+    .execute(params![centre, seen.post, seen.register, at, seen.version, seen.waiting])?;
+    Ok(())
+}
+
+/// [`record_post`] if the database's write lock is free at once: false when another process
+/// holds it (the caller does not wait for it).
+pub fn record_post_now(conn: &Connection, centre: &str, seen: &PostSeen, at: &str) -> Result<bool> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let result = record_post(conn, centre, seen, at);
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match result {
+        Err(HubError::Database(rusqlite::Error::SqliteFailure(e, _)))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            Ok(false)
+        }
+        other => other.map(|()| true),
+    }
+}
+
+/// The other posts of the centre numbering their receipts with `register` (a reader's query).
+pub fn register_clash(conn: &Connection, centre: &str, register: &str, post: &str) -> Result<Option<RegisterClash>> {
+    let (posts, last_seen): (i64, Option<String>) = conn
+        .prepare_cached(
+            "SELECT count(*), max(seen_at) FROM registers WHERE centre_id = ?1 AND register = ?2 AND post <> ?3",
+        )?
+        .query_row(params![centre, register, post], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(last_seen.filter(|_| posts > 0).map(|last_seen| RegisterClash {
         register: register.to_string(),
         posts,
