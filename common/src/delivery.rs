@@ -446,13 +446,37 @@ fn parse_row<'a>(line: u64, cell: &dyn Fn(&str) -> Option<&'a str>) -> Result<Ne
     })
 }
 
-/// What importing a parsed delivery would do, read from the stock as it is: the devices it
-/// would add, how many are already there with the same description, the lines it would refuse
-/// (a tag with another description, an IMEI already another device's), or that the very same
-/// file was imported before. Nothing is written.
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Line numbers are counted once along the file (issue 34): in a large file with CR LF
+    /// endings and a quoted cell spanning two lines, each error still names the line a person
+    /// sees in a text editor, the last one included.
+    #[test]
+    fn errors_in_a_large_file_name_their_lines_counted_once_along_it() {
+        let mut file = String::from("tag;kind;category;brand;model\r\n");
+        for i in 0..20_000 {
+            match i {
+                // Line 102: a model on two lines (one record on two lines, its line break
+                // refused as a control character).
+                100 => file.push_str(&format!("EC-{i};laptop;B;Dell;\"Latitude\r\nE5470\"\r\n")),
+                // Line 5003 (the record before took two lines): a bad kind.
+                5000 => file.push_str(&format!("EC-{i};grille-pain;B;Dell;A\r\n")),
+                _ => file.push_str(&format!("EC-{i};laptop;B;Dell;A\r\n")),
+            }
+        }
+        // The very last line: a tag seen before.
+        file.push_str("EC-7;laptop;B;Dell;A\r\n");
+        let rejected = parse(file.as_bytes(), "grand.csv").unwrap_err();
+        let lines: Vec<u64> = rejected.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![102, 5003, 20_003], "{:?}", rejected.errors);
+        assert!(
+            rejected.errors[2].message.contains("figure déjà ligne 9"),
+            "{:?}",
+            rejected.errors
+        );
+    }
 
     #[test]
     fn errors_name_the_line_a_person_sees_whatever_the_line_endings() {

@@ -633,3 +633,58 @@ fn two_posts_of_a_centre_with_one_register_code_are_warned() {
     assert_eq!(clash(&second), None);
     assert_eq!(clash(&first), None);
 }
+
+/// A pull never waits for the hub's writer (issue 34): while another process holds the
+/// database's write lock (as `comptoir-hub import` of a 100,000-row file does for seconds),
+/// a centre's pulls are answered in full. Invariant: what the post said at its last pull is
+/// written once the lock is free, and a late write never sets the post's row back to an
+/// older pull.
+#[test]
+fn pulls_are_answered_while_another_process_holds_the_write_lock() {
+    let world = World::new();
+    let (_store, client) = world.centre("C01");
+    let file = world.file("inventaire.csv", &inventory("LC", 20));
+    world.hub.admin(&["import", file.to_str().unwrap()]);
+    world
+        .hub
+        .admin(&["allocate", "C01", "--kind", "laptop", "--count", "20"]);
+    let waiting = || {
+        hub_count(
+            &world.hub.db,
+            "SELECT waiting FROM registers WHERE centre_id = 'C01' AND post = 'poste-a'",
+        )
+    };
+    client.changes(0, 100, Some(("R1", "poste-a", 0))).unwrap();
+    assert_eq!(waiting(), 0);
+
+    let lock = rusqlite::Connection::open(&world.hub.db).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    for events in 1..=3 {
+        let page = client.changes(0, 100, Some(("R1", "poste-a", events))).unwrap();
+        assert_eq!(page.changes.len(), 20, "the pull is answered in full");
+    }
+    assert_eq!(waiting(), 0, "nothing written while the lock is held");
+    lock.execute_batch("COMMIT").unwrap();
+    drop(lock);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while waiting() != 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the last pull was never recorded: {}",
+            waiting()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // A write that arrives late (it waited) keeps the newer pull's figures.
+    let conn = comptoir_hub::db::open(&world.hub.db).unwrap();
+    let seen = |waiting| comptoir_hub::db::PostSeen {
+        post: "poste-a".into(),
+        register: "R1".into(),
+        version: None,
+        waiting: Some(waiting),
+    };
+    comptoir_hub::db::record_post(&conn, "C01", &seen(7), "2999-01-02T00:00:00Z").unwrap();
+    comptoir_hub::db::record_post(&conn, "C01", &seen(5), "2999-01-01T00:00:00Z").unwrap();
+    assert_eq!(waiting(), 7);
+}

@@ -261,3 +261,109 @@ fn a_file_contradicting_the_stock_is_refused_and_imports_nothing() {
         "the valid new row must not be imported either"
     );
 }
+
+/// A large file goes in by the bulk path (issue 34: 200 rows per statement, the search index
+/// filled once at the end). Invariants: every device of the file is in the free-text index (the
+/// index agrees with the table, and the index keeps working for the next device entered by
+/// hand); each device points at its import, its own erasure and test records, and has exactly
+/// one history line; the last partial batch is written like the others.
+#[test]
+fn a_large_file_enters_whole_with_its_records_history_and_search_index() {
+    let db = TestDb::new();
+    let mut store = db.open();
+    let text = String::from_utf8(sample_delivery()).unwrap();
+    let mut lines = text.lines();
+    let mut file = format!("{}\n", lines.next().unwrap());
+    let template = lines.next().unwrap();
+    const ROWS: usize = 1_037;
+    for i in 0..ROWS {
+        let row = template
+            .replace("LC-2411-0001", &format!("BULK-{i:05}"))
+            .replace("PF0ABC01", &format!("SNBULK{i:05}"))
+            .replace("CE-2411-0001", &format!("CE-BULK-{i:05}"))
+            .replace("RT-2411-0001", &format!("RT-BULK-{i:05}"));
+        file.push_str(&row);
+        file.push('\n');
+    }
+    let report = delivery::import(
+        &mut store,
+        file.as_bytes(),
+        "inventaire.csv",
+        &comptoir::operators::Actor::test("amina"),
+    )
+    .unwrap();
+    assert_eq!(report.created, ROWS);
+
+    let sql = store.sql();
+    let count = |q: &str| sql.query_row(q, [], |r| r.get::<_, i64>(0)).unwrap();
+    // The index agrees with the table (an error if a device is missing from it).
+    sql.execute(
+        "INSERT INTO devices_fts (devices_fts, rank) VALUES ('integrity-check', 1)",
+        [],
+    )
+    .unwrap();
+    assert_eq!(count("SELECT count(*) FROM fts_deferred"), 0, "the bulk ended");
+    fn found(store: &comptoir::store::Store, text: &str) -> Vec<String> {
+        let query = StockQuery {
+            text: Some(text.into()),
+            ..StockQuery::default()
+        };
+        let devices = stock::list(store, &query).unwrap();
+        devices.into_iter().map(|d| d.tag.to_string()).collect()
+    }
+    assert_eq!(
+        found(&store, "snbulk01036"),
+        vec!["BULK-01036"],
+        "the last partial batch is searchable"
+    );
+    assert_eq!(found(&store, "SNBULK00000"), vec!["BULK-00000"]);
+
+    let import_id = count("SELECT id FROM imports WHERE file_name = 'inventaire.csv'");
+    assert_eq!(
+        count(&format!("SELECT count(*) FROM devices WHERE import_id = {import_id}")),
+        ROWS as i64
+    );
+    // Each device's records are its own line's, written once.
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM devices d JOIN device_records e ON e.id = d.erasure_record
+             JOIN device_records t ON t.id = d.test_record
+             WHERE e.kind = 'erasure' AND t.kind = 'test'
+               AND e.reference = 'CE-BULK-' || substr(d.tag, 6)
+               AND t.reference = 'RT-BULK-' || substr(d.tag, 6)"
+        ),
+        ROWS as i64
+    );
+    assert_eq!(count("SELECT count(*) FROM device_records"), 2 * ROWS as i64);
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM devices d WHERE d.tag LIKE 'BULK-%'
+             AND (SELECT count(*) FROM device_events e WHERE e.device_id = d.id) = 1"
+        ),
+        ROWS as i64
+    );
+
+    // Outside a bulk, a device entered by hand enters the index at once.
+    let by_hand = comptoir_common::delivery::parse_form(
+        &[
+            ("tag", "MAIN-1"),
+            ("kind", "laptop"),
+            ("category", "B"),
+            ("brand", "Dell"),
+            ("model", "Zzyzx"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect(),
+    )
+    .unwrap();
+    stock::add_by_hand(&mut store, &by_hand, &comptoir::operators::Actor::test("amina")).unwrap();
+    assert_eq!(found(&store, "zzyzx"), vec!["MAIN-1"]);
+    store
+        .sql()
+        .execute(
+            "INSERT INTO devices_fts (devices_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .unwrap();
+}
