@@ -78,21 +78,27 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
 }
 
 /// Devices inserted from here to [`end_bulk`], in the same transaction, enter the free-text
-/// index together at the end (one statement, instead of one index flush per device). Returns
-/// the last device id before the bulk.
+/// index together at the end (one statement, instead of one index flush per device), and move
+/// the stock's generation once. Returns the last device id before the bulk.
 pub fn begin_bulk(conn: &Db) -> Result<i64> {
-    conn.execute("INSERT INTO fts_deferred (flag) VALUES (1)", [])?;
+    conn.execute("INSERT INTO bulk_insert (flag) VALUES (1)", [])?;
     Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM devices", [], |r| r.get(0))?)
 }
 
-/// Indexes the devices inserted since [`begin_bulk`] returned `after`, and ends the bulk.
-/// Invariant: at commit, every device has its row in the free-text index.
+/// Indexes the devices inserted since [`begin_bulk`] returned `after`, moves the stock's
+/// generation, and ends the bulk.
+/// Invariant: at commit, every device has its row in the free-text index, and a window that
+/// saw the stock before the bulk sees that it changed.
 pub fn end_bulk(conn: &Db, after: i64) -> Result<()> {
     conn.execute(
         "INSERT INTO devices_fts (rowid, search_text) SELECT id, search_text FROM devices WHERE id > ?1",
         [after],
     )?;
-    conn.execute("DELETE FROM fts_deferred", [])?;
+    conn.execute(
+        "UPDATE stock_generation SET generation = generation + 1 WHERE id = 1",
+        [],
+    )?;
+    conn.execute("DELETE FROM bulk_insert", [])?;
     Ok(())
 }
 

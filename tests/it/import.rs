@@ -285,6 +285,11 @@ fn a_large_file_enters_whole_with_its_records_history_and_search_index() {
         file.push_str(&row);
         file.push('\n');
     }
+    let generation = |store: &comptoir::store::Store| -> i64 {
+        let sql = "SELECT generation FROM stock_generation WHERE id = 1";
+        store.sql().query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let before = generation(&store);
     let report = delivery::import(
         &mut store,
         file.as_bytes(),
@@ -293,6 +298,7 @@ fn a_large_file_enters_whole_with_its_records_history_and_search_index() {
     )
     .unwrap();
     assert_eq!(report.created, ROWS);
+    assert!(generation(&store) > before, "the window's stock index sees the change");
 
     let sql = store.sql();
     let count = |q: &str| sql.query_row(q, [], |r| r.get::<_, i64>(0)).unwrap();
@@ -302,7 +308,7 @@ fn a_large_file_enters_whole_with_its_records_history_and_search_index() {
         [],
     )
     .unwrap();
-    assert_eq!(count("SELECT count(*) FROM fts_deferred"), 0, "the bulk ended");
+    assert_eq!(count("SELECT count(*) FROM bulk_insert"), 0, "the bulk ended");
     fn found(store: &comptoir::store::Store, text: &str) -> Vec<String> {
         let query = StockQuery {
             text: Some(text.into()),

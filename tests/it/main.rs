@@ -130,12 +130,17 @@ pub fn refusal(output: &std::process::Output) -> serde_json::Value {
 /// Undoes the migrations after schema 15 on a database of this version (their tables,
 /// columns and settings), for tests that open a database as an earlier version left it.
 pub fn undo_migrations_after_15(conn: &rusqlite::Connection) {
-    // 0021: the free-text index written by its trigger alone, and schema 1's two indexes.
+    // 0021: the free-text index and the stock's generation moved by their triggers alone, and
+    // schema 1's two indexes.
     let schema_1 = include_str!("../../migrations/0001_stock.sql");
     let start = schema_1.find("CREATE TRIGGER devices_fts_insert").unwrap();
     let trigger = &schema_1[start..start + schema_1[start..].find("END;").unwrap() + "END;".len()];
+    let schema_12 = include_str!("../../migrations/0012_stock_generation.sql");
+    let start = schema_12.find("CREATE TRIGGER stock_generation_insert").unwrap();
+    let generation = &schema_12[start..start + schema_12[start..].find("END;").unwrap() + "END;".len()];
     conn.execute_batch(&format!(
-        "DROP TABLE fts_deferred; DROP TRIGGER devices_fts_insert; {trigger}
+        "DROP TABLE bulk_insert; DROP TRIGGER devices_fts_insert; {trigger}
+         DROP TRIGGER stock_generation_insert; {generation}
          CREATE INDEX devices_filters ON devices (state, kind, category);
          CREATE INDEX devices_kind ON devices (kind, category);"
     ))
