@@ -94,10 +94,7 @@ pub(super) fn issue(store: &mut Store, kind: DocumentKind, reference: &str, oper
 
 /// Why a receipt's original waits, if it does (the command line says it after the sale).
 pub fn waiting_note(store: &Store, receipt: &str) -> Result<Option<String>> {
-    let waits = sql::waiting(store.db())?
-        .iter()
-        .any(|(kind, reference)| kind == DocumentKind::Receipt.code() && reference == receipt);
-    if !waits {
+    if !sql::is_waiting(store.db(), DocumentKind::Receipt.code(), receipt)? {
         return Ok(None);
     }
     let missing = Seller::load(store)?.missing();

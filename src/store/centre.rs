@@ -113,6 +113,13 @@ pub fn waiting(conn: &Db) -> Result<Vec<(String, String)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Whether one document's original waits (one look-up, whatever the number waiting).
+pub fn is_waiting(conn: &Db, kind: &str, reference: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM documents_waiting WHERE kind = ?1 AND reference = ?2")?
+        .exists(params![kind, reference])?)
+}
+
 pub fn remove_waiting(conn: &Db, kind: &str, reference: &str) -> Result<()> {
     conn.execute(
         "DELETE FROM documents_waiting WHERE kind = ?1 AND reference = ?2",

@@ -598,6 +598,10 @@ fn a_receipt_is_issued_whole_or_waits_and_prints_once_the_settings_are_saved() {
     let view = comptoir::desk::centre::view(&store).unwrap();
     assert!(view.waiting.contains(&receipt), "{:?}", view.waiting);
     assert!(view.issued.is_empty());
+    // The command line's note after the sale: this receipt waits (looked up, not listed).
+    let note = documents::waiting_note(&store, &receipt).unwrap();
+    assert!(note.is_some_and(|n| n.contains(&receipt) && n.contains("SIRET")));
+    assert_eq!(documents::waiting_note(&store, "C01-R1-2026-999999").unwrap(), None);
 
     // Saved whole: the original is issued then (with what it lacked), printed, no longer waits.
     let view =
