@@ -8,6 +8,7 @@ mod console;
 mod headers;
 pub mod listen;
 mod posts;
+pub mod serve;
 pub use headers::HTTPS_NEEDED;
 pub mod db;
 pub mod report;
@@ -40,7 +41,7 @@ pub struct Hub {
     tls: std::sync::atomic::AtomicBool,
     /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
-    /// The posts' pulls waiting for the writer (`posts`).
+    /// The posts' pulls waiting to be written (`posts`).
     waiting_posts: posts::Waiting,
 }
 
@@ -66,6 +67,12 @@ impl Hub {
             .unwrap_or(peer)
     }
 
+    /// Writes what a post says at its pulls at most once per `every` (set once, before
+    /// serving; [`posts::EVERY`] otherwise).
+    pub fn record_posts_every(&self, every: std::time::Duration) {
+        let _ = self.waiting_posts.every.set(every);
+    }
+
     /// Whether the hub is served over TLS.
     pub fn over_tls(&self) -> bool {
         self.tls.load(std::sync::atomic::Ordering::Relaxed)
@@ -74,7 +81,7 @@ impl Hub {
     pub fn open(path: &Path) -> db::Result<Hub> {
         let writer = db::open(path)?;
         let hub_id = db::hub_id(&writer)?;
-        let readers = (0..8)
+        let readers = (0..serve::READERS)
             .map(|_| db::open(path).map(Mutex::new))
             .collect::<db::Result<_>>()?;
         Ok(Hub {

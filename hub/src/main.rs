@@ -26,28 +26,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Sert l'API /v1 (HTTP, ou HTTPS avec --tls-cert et --tls-key).
-    Serve {
-        /// Adresse d'écoute (port 0 : un port libre, affiché au démarrage).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        listen: String,
-        /// Certificat (PEM) pour servir en HTTPS.
-        #[arg(long, requires = "tls_key")]
-        tls_cert: Option<PathBuf>,
-        /// Clé privée (PEM) du certificat.
-        #[arg(long, requires = "tls_cert")]
-        tls_key: Option<PathBuf>,
-        /// Adresse d'un proxy inverse de confiance (répétable) : pour ses requêtes seulement,
-        /// l'adresse du client est lue dans X-Forwarded-For (limites de connexion par adresse).
-        #[arg(long = "trusted-proxy", value_name = "IP")]
-        trusted_proxies: Vec<std::net::IpAddr>,
-        /// Connexions ouvertes au plus, en tout (sous la limite de fichiers ouverts du système).
-        #[arg(long, default_value_t = comptoir_hub::listen::Limits::default().total)]
-        max_connections: usize,
-        /// Connexions ouvertes au plus depuis une même adresse (un proxy de confiance n'a que la
-        /// limite totale).
-        #[arg(long, default_value_t = comptoir_hub::listen::Limits::default().per_address)]
-        max_connections_per_address: usize,
-    },
+    Serve(comptoir_hub::serve::ServeArgs),
     /// Les centres et leurs jetons.
     #[command(subcommand)]
     Centre(CentreCommand),
@@ -240,34 +219,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     let err = |e: db::HubError| e.to_string();
     match cli.command {
-        Command::Serve {
-            listen,
-            tls_cert,
-            tls_key,
-            trusted_proxies,
-            max_connections,
-            max_connections_per_address,
-        } => {
-            let limits = comptoir_hub::listen::Limits {
-                total: max_connections.max(1),
-                per_address: max_connections_per_address.max(1),
-            };
-            let hub = comptoir_hub::Hub::open(&cli.db).map_err(err)?;
-            hub.trust_proxies(trusted_proxies);
-            let listener =
-                std::net::TcpListener::bind(&listen).map_err(|e| format!("Écoute impossible sur {listen} : {e}"))?;
-            let addr = listener.local_addr().map_err(|e| e.to_string())?;
-            let scheme = if tls_cert.is_some() { "https" } else { "http" };
-            // The first line of stdout: tests and scripts read the port from it.
-            println!("{}", comptoir_hub::listening_line(&format!("{scheme}://{addr}")));
-            if tls_cert.is_none() && !addr.ip().is_loopback() {
-                eprintln!("{}", comptoir_hub::HTTPS_NEEDED);
-            }
-            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime
-                .block_on(comptoir_hub::serve(listener, hub, tls_cert.zip(tls_key), limits))
-                .map_err(|e| format!("Le serveur s'est arrêté : {e}"))?;
-        }
+        Command::Serve(args) => comptoir_hub::serve::run(&cli.db, args)?,
         Command::Centre(command) => {
             let conn = db::open(&cli.db).map_err(err)?;
             match command {

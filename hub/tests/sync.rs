@@ -641,7 +641,14 @@ fn two_posts_of_a_centre_with_one_register_code_are_warned() {
 /// older pull.
 #[test]
 fn pulls_are_answered_while_another_process_holds_the_write_lock() {
-    let world = World::new();
+    // Each pull due at once (the once-a-minute rule is the next test's).
+    let dir = tempfile::tempdir().unwrap();
+    let hub = RunningHub::start_with(
+        &dir.path().join("hub.sqlite"),
+        "127.0.0.1:0",
+        &["--post-record-every", "0"],
+    );
+    let world = World { dir, hub };
     let (_store, client) = world.centre("C01");
     let file = world.file("inventaire.csv", &inventory("LC", 20));
     world.hub.admin(&["import", file.to_str().unwrap()]);
@@ -687,4 +694,52 @@ fn pulls_are_answered_while_another_process_holds_the_write_lock() {
     comptoir_hub::db::record_post(&conn, "C01", &seen(7), "2999-01-02T00:00:00Z").unwrap();
     comptoir_hub::db::record_post(&conn, "C01", &seen(5), "2999-01-01T00:00:00Z").unwrap();
     assert_eq!(waiting(), 7);
+}
+
+/// A post's pulls are written at most once per `--post-record-every` (issue 45: 200 centres
+/// pulling every few seconds wrote as often through the one writer), except a post's first
+/// pull and a change of its register code, written at once (another post's clash check reads
+/// them). Invariant: the last pull's figures reach the database within the interval, and the
+/// pull itself never waits.
+#[test]
+fn a_posts_pulls_are_written_at_most_once_per_interval_but_a_new_post_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = RunningHub::start_with(
+        &dir.path().join("hub.sqlite"),
+        "127.0.0.1:0",
+        &["--post-record-every", "6"],
+    );
+    let world = World { dir, hub };
+    let (_store, client) = world.centre("C01");
+    let row = |post: &str| -> (String, i64) {
+        let conn = rusqlite::Connection::open(&world.hub.db).unwrap();
+        conn.query_row(
+            "SELECT register, waiting FROM registers WHERE centre_id = 'C01' AND post = ?1",
+            [post],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    client.changes(0, 10, Some(("R1", "poste-a", 0))).unwrap();
+    assert_eq!(row("poste-a"), ("R1".to_string(), 0), "a first pull is written at once");
+    client.changes(0, 10, Some(("R1", "poste-a", 4))).unwrap();
+    client.changes(0, 10, Some(("R1", "poste-a", 5))).unwrap();
+    assert_eq!(row("poste-a").1, 0, "kept in memory within the interval");
+    // Another post saying the same register is written at once, and told of the clash.
+    let page = client.changes(0, 10, Some(("R1", "poste-b", 1))).unwrap();
+    assert_eq!(row("poste-b"), ("R1".to_string(), 1));
+    assert!(page.register_clash.is_some(), "poste-a uses R1 too");
+    // The last of poste-a's pulls arrives once the interval is over.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while row("poste-a").1 != 5 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never written: {:?}",
+            row("poste-a")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A new register code is written at once.
+    client.changes(0, 10, Some(("R2", "poste-a", 5))).unwrap();
+    assert_eq!(row("poste-a"), ("R2".to_string(), 5));
 }
