@@ -642,13 +642,7 @@ fn two_posts_of_a_centre_with_one_register_code_are_warned() {
 #[test]
 fn pulls_are_answered_while_another_process_holds_the_write_lock() {
     // Each pull due at once (the once-a-minute rule is the next test's).
-    let dir = tempfile::tempdir().unwrap();
-    let hub = RunningHub::start_with(
-        &dir.path().join("hub.sqlite"),
-        "127.0.0.1:0",
-        &["--post-record-every", "0"],
-    );
-    let world = World { dir, hub };
+    let world = World::serving_with(&["--post-record-every", "0"]);
     let (_store, client) = world.centre("C01");
     let file = world.file("inventaire.csv", &inventory("LC", 20));
     world.hub.admin(&["import", file.to_str().unwrap()]);
@@ -703,13 +697,7 @@ fn pulls_are_answered_while_another_process_holds_the_write_lock() {
 /// pull itself never waits.
 #[test]
 fn a_posts_pulls_are_written_at_most_once_per_interval_but_a_new_post_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let hub = RunningHub::start_with(
-        &dir.path().join("hub.sqlite"),
-        "127.0.0.1:0",
-        &["--post-record-every", "6"],
-    );
-    let world = World { dir, hub };
+    let world = World::serving_with(&["--post-record-every", "6"]);
     let (_store, client) = world.centre("C01");
     let row = |post: &str| -> (String, i64) {
         let conn = rusqlite::Connection::open(&world.hub.db).unwrap();

@@ -72,8 +72,13 @@ pub struct World {
 
 impl World {
     pub fn new() -> World {
+        World::serving_with(&[])
+    }
+
+    /// A world whose hub is served with these options of `serve`.
+    pub fn serving_with(options: &[&str]) -> World {
         let dir = tempfile::tempdir().unwrap();
-        let hub = RunningHub::start(&dir.path().join("hub.sqlite"), "127.0.0.1:0");
+        let hub = RunningHub::start_with(&dir.path().join("hub.sqlite"), "127.0.0.1:0", options);
         World { dir, hub }
     }
 
