@@ -1,8 +1,8 @@
 -- A delivery file's devices enter the free-text index in one statement at the end of its import.
 -- FTS5 writes its pending terms to disk at every statement savepoint: inserted one device at a
 -- time, 100,000 devices made 100,000 tiny index segments to merge (issue 34). While a row of
--- `bulk_insert` exists (only inside the writer's own transaction: `store::devices::begin_bulk`
--- and `end_bulk`), the insert triggers leave the index, and the stock's generation (a counter
+-- `bulk_insert` exists (only inside the writer's own transaction, during
+-- `store::devices::in_bulk`), the insert triggers leave the index, and the stock's generation (a counter
 -- the window's stock index compares, not a count), to the bulk's last statements.
 CREATE TABLE bulk_insert (flag INTEGER PRIMARY KEY CHECK (flag = 1)) STRICT;
 DROP TRIGGER devices_fts_insert;

@@ -182,20 +182,12 @@ pub fn import(store: &mut Store, bytes: &[u8], file_name: &str, actor: &Actor) -
             report.unchanged,
         )?;
         let mut seen = Default::default();
-        let bulk = devices::begin_bulk(tx)?;
         let fresh: Vec<&NewDevice> = plan.fresh.iter().map(|(_, d)| *d).collect();
-        report.created = insert_new(
-            tx,
-            &fresh,
-            DeviceState::Allocated,
-            operator,
-            &reason,
-            &now,
-            &mut seen,
-            Some(batch),
-        )?
-        .len();
-        devices::end_bulk(tx, bulk)?;
+        let created = devices::in_bulk(tx, || {
+            let state = DeviceState::Allocated;
+            insert_new(tx, &fresh, state, operator, &reason, &now, &mut seen, Some(batch))
+        })?;
+        report.created = created.len();
         Ok(report)
     })
 }

@@ -259,19 +259,19 @@ pub fn load(store: &mut Store, actor: &Actor) -> Result<DemoReport> {
     store.with_tx(|tx| {
         let now = store::now_text();
         let mut seen = Default::default();
-        let bulk = devices::begin_bulk(tx)?;
         let all: Vec<&crate::device::NewDevice> = all.iter().collect();
-        stock::insert_new(
-            tx,
-            &all,
-            crate::device::DeviceState::Allocated,
-            "Réseau (démo)",
-            "Attribué par le réseau",
-            &now,
-            &mut seen,
-            None,
-        )?;
-        devices::end_bulk(tx, bulk)?;
+        devices::in_bulk(tx, || {
+            stock::insert_new(
+                tx,
+                &all,
+                crate::device::DeviceState::Allocated,
+                "Réseau (démo)",
+                "Attribué par le réseau",
+                &now,
+                &mut seen,
+                None,
+            )
+        })?;
         Ok(())
     })?;
     for (i, device) in all.iter().enumerate() {

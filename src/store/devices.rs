@@ -77,29 +77,27 @@ fn device_from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
     })
 }
 
-/// Devices inserted from here to [`end_bulk`], in the same transaction, enter the free-text
-/// index together at the end (one statement, instead of one index flush per device), and move
-/// the stock's generation once. Returns the last device id before the bulk.
-pub fn begin_bulk(conn: &Db) -> Result<i64> {
+/// Runs `insert` in bulk: the devices it inserts (in the caller's transaction) enter the
+/// free-text index together at its end (one statement, instead of one index flush per device),
+/// and move the stock's generation once. The per-row triggers wait while `bulk_insert` holds
+/// its row (migration 0021), which only this function writes and removes.
+/// Invariant: when `insert` succeeds, every device has its row in the free-text index, the
+/// generation has moved and the bulk is over; when it fails, the caller's transaction is rolled
+/// back, the row with it.
+pub fn in_bulk<T>(conn: &Db, insert: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.execute("INSERT INTO bulk_insert (flag) VALUES (1)", [])?;
-    Ok(conn.query_row("SELECT coalesce(max(id), 0) FROM devices", [], |r| r.get(0))?)
-}
-
-/// Indexes the devices inserted since [`begin_bulk`] returned `after`, moves the stock's
-/// generation, and ends the bulk.
-/// Invariant: at commit, every device has its row in the free-text index, and a window that
-/// saw the stock before the bulk sees that it changed.
-pub fn end_bulk(conn: &Db, after: i64) -> Result<()> {
+    let before: i64 = conn.query_row("SELECT coalesce(max(id), 0) FROM devices", [], |r| r.get(0))?;
+    let value = insert()?;
     conn.execute(
         "INSERT INTO devices_fts (rowid, search_text) SELECT id, search_text FROM devices WHERE id > ?1",
-        [after],
+        [before],
     )?;
     conn.execute(
         "UPDATE stock_generation SET generation = generation + 1 WHERE id = 1",
         [],
     )?;
     conn.execute("DELETE FROM bulk_insert", [])?;
-    Ok(())
+    Ok(value)
 }
 
 /// What a new device's row points at from the start: the delivery file it came in, and its
@@ -177,11 +175,6 @@ fn insert_values(
         value(links.erasure)?,
         value(links.test)?,
     ])
-}
-
-/// Inserts a new device in `state` and returns its row id.
-pub fn insert(conn: &Db, device: &NewDevice, state: DeviceState, now: &str, links: Links) -> Result<i64> {
-    Ok(insert_many(conn, &[(device, links)], state, now)?[0])
 }
 
 /// Inserts new devices in `state`, [`BATCH`] rows per statement, and returns their row ids in

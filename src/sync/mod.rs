@@ -448,87 +448,95 @@ fn apply_page(store: &mut Store, page: &ChangesPage) -> Result<Applied> {
     store.with_tx(|tx| {
         sql::begin_applying(tx)?;
         // A page may allocate hundreds of devices: indexed for search together at the end.
-        let bulk = crate::store::devices::begin_bulk(tx)?;
-        let mut applied = Applied::default();
-        for entry in &page.changes {
-            let now = store::now_text();
-            match &entry.change {
-                Change::Allocate { device } => {
-                    let device = device.parse().map_err(|e| {
-                        refused(
-                            Code::HubGarbage,
-                            format!("Le hub envoie un appareil invalide (changement {}) : {e}", entry.seq),
-                        )
-                    })?;
-                    if devices::by_tag(tx, &device.tag)?.is_none() {
-                        stock::insert_new(
-                            tx,
-                            &[&device],
-                            DeviceState::Allocated,
-                            OPERATOR,
-                            "Attribué par le réseau",
-                            &now,
-                            &mut Default::default(),
-                            None,
-                        )?;
-                        applied.allocated += 1;
+        let applied = crate::store::devices::in_bulk(tx, || {
+            let mut applied = Applied::default();
+            for entry in &page.changes {
+                let now = store::now_text();
+                match &entry.change {
+                    Change::Allocate { device } => {
+                        let device = device.parse().map_err(|e| {
+                            refused(
+                                Code::HubGarbage,
+                                format!("Le hub envoie un appareil invalide (changement {}) : {e}", entry.seq),
+                            )
+                        })?;
+                        if devices::by_tag(tx, &device.tag)?.is_none() {
+                            stock::insert_new(
+                                tx,
+                                &[&device],
+                                DeviceState::Allocated,
+                                OPERATOR,
+                                "Attribué par le réseau",
+                                &now,
+                                &mut Default::default(),
+                                None,
+                            )?;
+                            applied.allocated += 1;
+                        }
                     }
-                }
-                Change::Recall { tag } => {
-                    let Ok(tag) = AssetTag::parse(tag) else { continue };
-                    let Some(device) = devices::by_tag(tx, &tag)? else {
-                        continue;
-                    };
-                    match device.state {
-                        DeviceState::Sold | DeviceState::Reserved => {
-                            let message = format!(
-                                "Le réseau a rappelé {tag}, mais il est déjà {} ici : la vente est maintenue.",
-                                device.state.label().to_lowercase()
-                            );
-                            sql::insert_conflict(tx, &now, Some(tag.as_str()), &message)?;
+                    Change::Recall { tag } => {
+                        let Ok(tag) = AssetTag::parse(tag) else { continue };
+                        let Some(device) = devices::by_tag(tx, &tag)? else {
+                            continue;
+                        };
+                        match device.state {
+                            DeviceState::Sold | DeviceState::Reserved => {
+                                let message = format!(
+                                    "Le réseau a rappelé {tag}, mais il est déjà {} ici : la vente est maintenue.",
+                                    device.state.label().to_lowercase()
+                                );
+                                sql::insert_conflict(tx, &now, Some(tag.as_str()), &message)?;
+                                applied.conflicts += 1;
+                            }
+                            DeviceState::Returned => {}
+                            _ => {
+                                stock::transition_in(
+                                    tx,
+                                    device,
+                                    StockAction::Return,
+                                    OPERATOR,
+                                    "Rappelé par le réseau",
+                                    &now,
+                                )?;
+                                applied.recalled += 1;
+                            }
+                        }
+                    }
+                    Change::Conflict(notice) => {
+                        let tag = notice.tag.as_deref().and_then(|t| AssetTag::parse(t).ok());
+                        let tag = tag.as_ref().map(|t| t.as_str());
+                        let kind = Some(notice.kind.as_str()).filter(|k| !k.is_empty());
+                        if sql::insert_hub_conflict(
+                            tx,
+                            notice.id,
+                            kind,
+                            &now,
+                            tag,
+                            &format!("Hub : {}", notice.message),
+                        )? {
                             applied.conflicts += 1;
                         }
-                        DeviceState::Returned => {}
-                        _ => {
-                            stock::transition_in(
-                                tx,
-                                device,
-                                StockAction::Return,
-                                OPERATOR,
-                                "Rappelé par le réseau",
-                                &now,
-                            )?;
-                            applied.recalled += 1;
+                    }
+                    Change::ConflictClosed { id, how } => sql::close_hub_conflict(tx, *id, &now, how)?,
+                    Change::Programme { name, content } => match Programme::parse(content, name, &caps) {
+                        Ok(_) => {
+                            sql::upsert_programme(tx, name, content, &now)?;
+                            applied.programmes += 1;
                         }
-                    }
+                        Err(e) => {
+                            sql::insert_conflict(
+                                tx,
+                                &now,
+                                None,
+                                &format!("Programme « {name} » publié par le réseau et refusé : {e}"),
+                            )?;
+                            applied.conflicts += 1;
+                        }
+                    },
                 }
-                Change::Conflict(notice) => {
-                    let tag = notice.tag.as_deref().and_then(|t| AssetTag::parse(t).ok());
-                    let tag = tag.as_ref().map(|t| t.as_str());
-                    let kind = Some(notice.kind.as_str()).filter(|k| !k.is_empty());
-                    if sql::insert_hub_conflict(tx, notice.id, kind, &now, tag, &format!("Hub : {}", notice.message))? {
-                        applied.conflicts += 1;
-                    }
-                }
-                Change::ConflictClosed { id, how } => sql::close_hub_conflict(tx, *id, &now, how)?,
-                Change::Programme { name, content } => match Programme::parse(content, name, &caps) {
-                    Ok(_) => {
-                        sql::upsert_programme(tx, name, content, &now)?;
-                        applied.programmes += 1;
-                    }
-                    Err(e) => {
-                        sql::insert_conflict(
-                            tx,
-                            &now,
-                            None,
-                            &format!("Programme « {name} » publié par le réseau et refusé : {e}"),
-                        )?;
-                        applied.conflicts += 1;
-                    }
-                },
             }
-        }
-        crate::store::devices::end_bulk(tx, bulk)?;
+            Ok(applied)
+        })?;
         sql::set_cursor(tx, page.next, &page.hub_id)?;
         sql::end_applying(tx)?;
         Ok(applied)
